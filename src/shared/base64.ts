@@ -1,0 +1,103 @@
+import { decodeText } from './text-encoding';
+import { describeCharAt } from './visible-text';
+
+export type Base64Parse = { ok: true; bytes: Uint8Array } | { ok: false; message: string; index: number };
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const ALPHABET_CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
+const PAD = 0x3d;
+
+// Char code → 6-bit value; the URL-safe alphabet's - and _ are read too, as people paste both.
+const VALUES = new Int8Array(128).fill(-1);
+for (let value = 0; value < 64; value++) VALUES[ALPHABET.charCodeAt(value)] = value;
+VALUES[0x2d] = 62;
+VALUES[0x5f] = 63;
+
+const isWhitespace = (charCode: number): boolean =>
+  charCode === 0x20 || charCode === 0x09 || charCode === 0x0d || charCode === 0x0a;
+
+/** Standard base64 with `=` padding. */
+export function encodeBase64(bytes: Uint8Array): string {
+  const codes = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
+  let out = 0;
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const triple = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    codes[out++] = ALPHABET_CODES[triple >> 18];
+    codes[out++] = ALPHABET_CODES[(triple >> 12) & 63];
+    codes[out++] = ALPHABET_CODES[(triple >> 6) & 63];
+    codes[out++] = ALPHABET_CODES[triple & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest > 0) {
+    const pair = (bytes[i] << 8) | (rest === 2 ? bytes[i + 1] : 0);
+    codes[out++] = ALPHABET_CODES[pair >> 10];
+    codes[out++] = ALPHABET_CODES[(pair >> 4) & 63];
+    codes[out++] = rest === 2 ? ALPHABET_CODES[(pair << 2) & 63] : PAD;
+    codes[out++] = PAD;
+  }
+  return decodeText(codes, 'latin1');
+}
+
+/**
+ * Base64 as bytes: standard or URL-safe alphabet, padding optional, whitespace anywhere.
+ * Stray bits in the last character are ignored, as Node and browsers do.
+ */
+export function decodeBase64(text: string): Base64Parse {
+  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
+  let length = 0;
+  let quad = 0;
+  let inQuad = 0;
+  let lastDataAt = -1;
+  let padAt = -1;
+  let pads = 0;
+  const incomplete = (): Base64Parse => ({
+    ok: false,
+    message: `Incomplete base64 at position ${lastDataAt}: a last group of one character cannot hold a byte`,
+    index: lastDataAt,
+  });
+  for (let i = 0; i < text.length; i++) {
+    const charCode = text.charCodeAt(i);
+    if (isWhitespace(charCode)) continue;
+    if (charCode === PAD) {
+      if (inQuad === 1) return incomplete();
+      if (padAt === -1) padAt = i;
+      pads += 1;
+      // A group of two characters carries one byte and pads with ==, of three two bytes and =.
+      if (inQuad === 0 || pads > 4 - inQuad) {
+        return {
+          ok: false,
+          message: `Unexpected padding '=' at position ${i}: padding only fills the last group up to four characters`,
+          index: i,
+        };
+      }
+      continue;
+    }
+    const value = charCode < 128 ? VALUES[charCode] : -1;
+    if (value === -1 || padAt !== -1) {
+      const where = padAt === -1 ? '' : ` after the padding at position ${padAt}`;
+      return {
+        ok: false,
+        message: `Unexpected character ${describeCharAt(text, i)} at position ${i}${where}: base64 uses A-Z, a-z, 0-9, + and / (or - and _), with = padding only at the end`,
+        index: i,
+      };
+    }
+    lastDataAt = i;
+    quad = (quad << 6) | value;
+    inQuad += 1;
+    if (inQuad === 4) {
+      out[length++] = quad >> 16;
+      out[length++] = (quad >> 8) & 0xff;
+      out[length++] = quad & 0xff;
+      quad = 0;
+      inQuad = 0;
+    }
+  }
+  if (inQuad === 1) return incomplete();
+  if (inQuad === 2) out[length++] = quad >> 4;
+  if (inQuad === 3) {
+    out[length++] = quad >> 10;
+    out[length++] = (quad >> 2) & 0xff;
+  }
+  return { ok: true, bytes: length === out.length ? out : out.slice(0, length) };
+}

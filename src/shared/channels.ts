@@ -1,0 +1,9 @@
+/**
+ * The API's method names and the Electron channels they travel on. Free of dependencies so the
+ * sandboxed preload can bundle it without pulling in the schema library.
+ */
+export const METHOD_NAMES = ['open', 'close', 'reopen', 'remove', 'send', 'disconnect', 'multicast', 'list'] as const;
+export type MethodName = (typeof METHOD_NAMES)[number];
+
+export const ipcChannel = (method: MethodName): string => `inspector:${method}`;
+export const EVENTS_CHANNEL = 'inspector:events';

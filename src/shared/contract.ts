@@ -1,0 +1,320 @@
+/**
+ * The one API of Socket Inspector: method names, their argument schemas, their results, and
+ * the events. Every transport (Electron IPC, WebSocket, stdio) and the renderer import this.
+ * Schemas are strict: unknown keys are rejected.
+ */
+import { z } from 'zod';
+import { hostProblem, isMulticast, type Endpoint } from './address';
+import type { AppError, Result } from './result';
+import type { MethodName } from './channels';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  MAX_CONNECT_TIMEOUT_MS,
+  MAX_ID_LENGTH,
+  MAX_INTERFACE_LENGTH,
+  MAX_KEEPALIVE_DELAY_MS,
+  MAX_PAYLOAD_TEXT_LENGTH,
+  MAX_SEND_TARGETS,
+  MAX_SOCKET_BUFFER_BYTES,
+  MIN_SOCKET_BUFFER_BYTES,
+} from './limits';
+
+export type { Endpoint } from './address';
+
+// ── Building blocks ────────────────────────────────────────────────────────────────────────
+
+export const hostSchema = z
+  .string({ error: 'Host must be text, such as 127.0.0.1, ::1 or localhost.' })
+  .superRefine((value, ctx) => {
+    const problem = hostProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const portSchema = z
+  .number({ error: 'Port must be a number from 0 to 65535.' })
+  .superRefine((value, ctx) => {
+    if (!Number.isInteger(value)) {
+      ctx.addIssue({ code: 'custom', message: `Port ${value} is not a whole number: use 0–65535.` });
+    } else if (value < 0 || value > 65535) {
+      ctx.addIssue({ code: 'custom', message: `Port ${value} is out of range: use 0–65535 (0 picks a free port).` });
+    }
+  });
+
+/** A port to send or connect to: 0 means "any" only when binding. */
+export const remotePortSchema = portSchema.refine((p) => p !== 0, {
+  error: 'Port 0 cannot be connected or sent to: use 1–65535.',
+});
+
+const idSchema = z
+  .string({ error: 'Id must be text.' })
+  .min(1, 'Id is empty.')
+  .max(MAX_ID_LENGTH, `Id is longer than ${MAX_ID_LENGTH} characters.`);
+
+const boundedInt = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `${what} must be a number.` })
+    .int(`${what} must be a whole number.`)
+    .min(min, `${what} must be at least ${min}.`)
+    .max(max, `${what} must be at most ${max}.`);
+
+const bufferSize = (what: string) => boundedInt(what, MIN_SOCKET_BUFFER_BYTES, MAX_SOCKET_BUFFER_BYTES);
+
+const interfaceSchema = z
+  .string({ error: 'Interface must be text.' })
+  .min(1, 'Interface is empty.')
+  .max(MAX_INTERFACE_LENGTH, `Interface is longer than ${MAX_INTERFACE_LENGTH} characters.`);
+
+const tcpFields = {
+  noDelay: z.boolean().default(true),
+  /**
+   * Keep our side open after the peer's FIN, to go on sending (half-open). Off: answer the
+   * peer's FIN with ours, so the connection closes as most tools do.
+   */
+  halfOpen: z.boolean().default(false),
+  keepAlive: z.boolean().default(false),
+  keepAliveInitialDelayMs: boundedInt('Keep-alive delay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
+};
+
+// ── Sessions ───────────────────────────────────────────────────────────────────────────────
+
+export const tcpServerConfigSchema = z.strictObject({
+  kind: z.literal('tcp-server'),
+  host: hostSchema,
+  port: portSchema,
+  /** On `::`, refuse IPv4 clients instead of accepting both (dual-stack). */
+  ipv6Only: z.boolean().default(false),
+  ...tcpFields,
+});
+
+export const tcpClientConfigSchema = z.strictObject({
+  kind: z.literal('tcp-client'),
+  host: hostSchema,
+  port: remotePortSchema,
+  localAddress: hostSchema.optional(),
+  localPort: portSchema.optional(),
+  connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  ...tcpFields,
+});
+
+export const udpTargetSchema = z.strictObject({ host: hostSchema, port: remotePortSchema });
+
+export const udpConfigSchema = z.strictObject({
+  kind: z.literal('udp'),
+  host: hostSchema,
+  port: portSchema,
+  ipv6Only: z.boolean().default(false),
+  reuseAddress: z.boolean().default(false),
+  broadcast: z.boolean().default(false),
+  recvBufferSize: bufferSize('Receive buffer size').optional(),
+  sendBufferSize: bufferSize('Send buffer size').optional(),
+  multicastTtl: boundedInt('Multicast TTL', 0, 255).optional(),
+  multicastLoopback: z.boolean().optional(),
+  multicastInterface: interfaceSchema.optional(),
+  /** Where sends go when a send names no target. */
+  remote: udpTargetSchema.optional(),
+});
+
+export const sessionConfigSchema = z.discriminatedUnion('kind', [
+  tcpServerConfigSchema,
+  tcpClientConfigSchema,
+  udpConfigSchema,
+]);
+
+export type SessionConfig = z.output<typeof sessionConfigSchema>;
+export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
+export type SessionKind = SessionConfig['kind'];
+export type TcpServerConfig = z.output<typeof tcpServerConfigSchema>;
+export type TcpClientConfig = z.output<typeof tcpClientConfigSchema>;
+export type UdpConfig = z.output<typeof udpConfigSchema>;
+
+export const SESSION_STATES = ['opening', 'open', 'closing', 'closed', 'error'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export interface Counters {
+  rxBytes: number;
+  txBytes: number;
+  rxMessages: number;
+  txMessages: number;
+}
+
+export interface ConnectionInfo {
+  connId: string;
+  remote: Endpoint;
+  local: Endpoint;
+  /** Epoch ms when the connection was established. */
+  since: number;
+  counters: Counters;
+  /** The peer sent FIN: it will send nothing more. */
+  peerEnded: boolean;
+  /** We sent FIN: we can send nothing more. */
+  localEnded: boolean;
+  /** Sends are waiting for the peer to read. */
+  blocked: boolean;
+}
+
+export interface SessionInfo {
+  id: string;
+  kind: SessionKind;
+  config: SessionConfig;
+  state: SessionState;
+  counters: Counters;
+  createdAt: number;
+  /** The bound address (listener, UDP) or the local end (client), once known. */
+  local?: Endpoint;
+  /** TCP connections: a listener's accepted ones, or a client's single one. */
+  connections: ConnectionInfo[];
+  /** UDP: who sent the last datagram; replies go there. */
+  lastSender?: Endpoint;
+  /** UDP: multicast groups joined. */
+  memberships: string[];
+  /** The error that put the session in state `error`. */
+  error?: AppError;
+}
+
+// ── Payloads ───────────────────────────────────────────────────────────────────────────────
+
+export const TEXT_ENCODINGS = ['utf-8', 'latin1', 'utf-16le'] as const;
+export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
+export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
+export type LineEnding = (typeof LINE_ENDINGS)[number];
+
+export const payloadSchema = z.strictObject({
+  format: z.enum(['text', 'hex', 'base64'], { error: 'Payload format must be text, hex or base64.' }),
+  value: z
+    .string({ error: 'Payload value must be text.' })
+    .max(MAX_PAYLOAD_TEXT_LENGTH, `Payload is longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters; split it or send a file.`),
+  /** Text only: how characters become bytes. */
+  encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
+  /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
+  escapes: z.boolean().default(true),
+  lineEnding: z.enum(LINE_ENDINGS).default('none'),
+});
+export type Payload = z.output<typeof payloadSchema>;
+export type PayloadInput = z.input<typeof payloadSchema>;
+
+export const sendTargetSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('all') }),
+  z.strictObject({
+    type: z.literal('connections'),
+    connIds: z.array(idSchema).min(1, 'Name at least one connection.').max(MAX_SEND_TARGETS),
+  }),
+  z.strictObject({ type: z.literal('address'), host: hostSchema, port: remotePortSchema }),
+  z.strictObject({ type: z.literal('last-sender') }),
+]);
+export type SendTarget = z.output<typeof sendTargetSchema>;
+
+// ── Methods ────────────────────────────────────────────────────────────────────────────────
+
+const sessionRef = { sessionId: idSchema };
+
+export const DISCONNECT_MODES = ['graceful', 'half-close', 'reset'] as const;
+export type DisconnectMode = (typeof DISCONNECT_MODES)[number];
+
+export const argSchemas = {
+  /** Open a listener, a client connection or a UDP socket. */
+  open: z.strictObject({ config: sessionConfigSchema }),
+  /** Stop listening / disconnect / unbind; cancels a connect in progress. */
+  close: z.strictObject(sessionRef),
+  /** Open a closed session again with the same settings (a client reconnects). */
+  reopen: z.strictObject(sessionRef),
+  /** Forget a closed session. */
+  remove: z.strictObject(sessionRef),
+  /**
+   * Send bytes. Without `to`: a listener sends to all its connections, a client to its
+   * connection, a UDP socket to its configured remote.
+   */
+  send: z.strictObject({ ...sessionRef, payload: payloadSchema, to: sendTargetSchema.optional() }),
+  /** End one TCP connection: FIN then close, FIN only (half-close), or RST. */
+  disconnect: z.strictObject({
+    ...sessionRef,
+    connId: idSchema.optional(),
+    mode: z.enum(DISCONNECT_MODES, { error: 'Mode must be graceful, half-close or reset.' }),
+  }),
+  /** Join or leave a multicast group on a UDP session. */
+  multicast: z.strictObject({
+    ...sessionRef,
+    action: z.enum(['join', 'leave'], { error: 'Action must be join or leave.' }),
+    group: hostSchema.refine(isMulticast, { error: 'Not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8.' }),
+    interface: interfaceSchema.optional(),
+  }),
+  /** Every session with its connections. */
+  list: z.strictObject({}),
+} as const satisfies Record<MethodName, z.ZodType>;
+
+export { METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName } from './channels';
+
+export interface SendReceipt {
+  /** Bytes accepted for each target. */
+  bytes: number;
+  /** How many connections or datagram targets the bytes went to. */
+  targets: number;
+}
+
+export interface MethodResults {
+  open: SessionInfo;
+  close: SessionInfo;
+  reopen: SessionInfo;
+  remove: null;
+  send: SendReceipt;
+  disconnect: null;
+  multicast: SessionInfo;
+  list: SessionInfo[];
+}
+
+export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;
+export type ParsedArgs<M extends MethodName> = z.output<(typeof argSchemas)[M]>;
+
+/** What callers (renderer, scripts) see: arguments before defaults, results always settled. */
+export type InspectorApi = {
+  [M in MethodName]: (args: MethodArgs<M>) => Promise<Result<MethodResults[M]>>;
+};
+
+/** What a transport calls after validation: arguments with defaults applied. */
+export type EngineApi = {
+  [M in MethodName]: (args: ParsedArgs<M>) => Promise<Result<MethodResults[M]>>;
+};
+
+// ── Events ─────────────────────────────────────────────────────────────────────────────────
+
+export type Direction = 'rx' | 'tx';
+
+export type CloseReason = 'peer-closed' | 'peer-reset' | 'local-closed' | 'local-reset' | 'error' | 'session-closed';
+
+export type InspectorEvent =
+  /** A session was created or changed state, address or memberships. */
+  | { type: 'session'; at: number; session: SessionInfo }
+  | { type: 'session-removed'; at: number; sessionId: string }
+  | { type: 'connection-opened'; at: number; sessionId: string; conn: ConnectionInfo }
+  /** FIN seen (by: 'peer') or sent (by: 'local'); the other direction may still carry data. */
+  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local' }
+  | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters }
+  | {
+      type: 'data';
+      at: number;
+      sessionId: string;
+      dir: Direction;
+      /** TCP: the connection. */
+      connId?: string;
+      /** UDP: the sender (rx) or destination (tx). */
+      peer?: Endpoint;
+      bytes: Uint8Array;
+    }
+  | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
+  /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */
+  | { type: 'backpressure'; at: number; sessionId: string; connId: string; blocked: boolean; queuedBytes: number }
+  /** Totals after each flush, for every session that moved bytes since the previous one. */
+  | { type: 'counters'; at: number; sessionId: string; counters: Counters; connections: { connId: string; counters: Counters }[] };
+
+export type InspectorEventType = InspectorEvent['type'];
+
+/** One flush of the engine's queue: what a transport delivers as one message. */
+export interface EventBatch {
+  events: InspectorEvent[];
+  /** Data events that were merged into their neighbours for display (same connection, same direction). */
+  coalesced: number;
+}
+
+/** `window.inspector`, as the preload exposes it. */
+export interface InspectorBridge extends InspectorApi {
+  onEvents(listener: (batch: EventBatch) => void): () => void;
+}

@@ -1,0 +1,53 @@
+/**
+ * Error codes of the app's own, beside the OS codes (ECONNREFUSED, …) that pass through as they
+ * are, and the hint for each code: what the user can do about it.
+ */
+export const AppCode = {
+  InvalidArgument: 'INVALID_ARGUMENT',
+  NotFound: 'NOT_FOUND',
+  BadState: 'BAD_STATE',
+  NoTarget: 'NO_TARGET',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  QueueFull: 'SEND_QUEUE_FULL',
+  Forbidden: 'FORBIDDEN',
+  Cancelled: 'CANCELLED',
+  Internal: 'INTERNAL',
+} as const;
+export type AppCode = (typeof AppCode)[keyof typeof AppCode];
+
+const HINTS: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'Another program (or another session) holds this port. Pick another port, use 0 for a free one, or stop the other program.',
+  EACCES: 'The OS refused: ports below 1024 need administrator rights on many systems, and broadcast needs the broadcast option. Use a port above 1023 or enable broadcast.',
+  EADDRNOTAVAIL: 'This address does not belong to any interface of this machine. Bind to 0.0.0.0, ::, 127.0.0.1 or one of your own addresses.',
+  ECONNREFUSED: 'Nothing is listening there. Check the host and port, and that the server is running.',
+  ETIMEDOUT: 'No answer in time. Check the host is reachable and not behind a firewall, or raise the connect timeout.',
+  ECONNRESET: 'The peer reset the connection (RST): it closed abruptly, crashed, or refused the data.',
+  EPIPE: 'The peer has closed its side; nothing more can be sent on this connection. Reconnect to send again.',
+  ENOTFOUND: 'The host name did not resolve. Check its spelling, or use an IP address.',
+  EAI_AGAIN: 'The name lookup failed for now. Check the DNS settings or use an IP address.',
+  EMSGSIZE: 'The datagram is larger than UDP allows (65,507 bytes over IPv4, 65,527 over IPv6). Send less per datagram.',
+  EHOSTUNREACH: 'No route to that host. Check the address, the network and any firewall.',
+  ENETUNREACH: 'No route to that network. Check the address and the network connection.',
+  EMFILE: 'The app has too many open sockets or files. Close some sessions or raise the OS limit (ulimit -n).',
+  ENFILE: 'The system has too many open files. Close some programs or sessions.',
+  EINVAL: 'The OS rejected the request as invalid for this socket. Check the address family and the options.',
+  ENODEV: 'No such network interface. Check the interface name or address.',
+  EPERM: 'The OS did not permit this operation. A firewall or missing rights may block it.',
+  ENOBUFS: 'The OS ran out of socket buffer space. Send less at once or raise the buffer size.',
+  ERR_SOCKET_DGRAM_NOT_RUNNING: 'The UDP socket is not open. Reopen the session.',
+  [AppCode.InvalidArgument]: 'Correct the value named in the message and try again.',
+  [AppCode.NotFound]: 'The session or connection is gone; refresh the list.',
+  [AppCode.BadState]: 'Wait for the session to open, or reopen it.',
+  [AppCode.NoTarget]: 'Choose where to send: a host and port, the last sender, or a connection.',
+  [AppCode.PayloadTooLarge]: 'Split the payload into smaller parts.',
+  [AppCode.QueueFull]: 'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
+  [AppCode.Forbidden]: 'Only the app window may call the inspector.',
+  [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
+  [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
+};
+
+const FALLBACK_HINT = 'The OS reported this error; check the address, the port and the options.';
+
+export function hintFor(code: string): string {
+  return Object.hasOwn(HINTS, code) ? HINTS[code]! : FALLBACK_HINT;
+}

@@ -1,0 +1,149 @@
+/**
+ * Backslash escapes in text payloads. `\xNN` is a raw byte, not the character U+00NN, so that
+ * any byte can be sent whatever the encoding; everything else is a character, encoded later.
+ */
+import { hexDigitValue } from './hex';
+import type { TextProblem } from './text-encoding';
+
+export type Segment = { text: string } | { bytes: Uint8Array };
+
+export type EscapeParse = { ok: true; segments: Segment[] } | ({ ok: false } & TextProblem);
+
+export interface EscapeSink {
+  /**
+   * Characters starting at `at` in the input: a run typed as it is, or the value of one
+   * escape. A problem returned stops the scan and is its result.
+   */
+  text(text: string, at: number): TextProblem | undefined;
+  byte(value: number): void;
+}
+
+const ESCAPE_LIST = '\\r \\n \\t \\0 \\\\ \\xNN or \\uNNNN';
+
+function invalid(name: string, at: number, advice = `use ${ESCAPE_LIST}`): TextProblem {
+  return { message: `Invalid escape ${name} at position ${at}: ${advice}`, index: at };
+}
+
+/** The value of `count` hex digits at `start`, or -1 unless all of them are hex digits. */
+function hexAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let k = start; k < start + count; k++) {
+    const digit = hexDigitValue(text.charCodeAt(k));
+    if (digit === -1) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+function loneSurrogate(text: string, at: number, advice: string): TextProblem {
+  return { message: `Lone surrogate ${text.slice(at, at + 6)} at position ${at}: ${advice}`, index: at };
+}
+
+const MAX_BRACED_DIGITS = 6;
+
+// \u{1F600}: the whole code point in one escape, as in JavaScript.
+function bracedEscape(text: string, at: number, sink: EscapeSink): number | TextProblem {
+  const close = text.indexOf('}', at + 3);
+  const digits = close - (at + 3);
+  const tooLong = close === -1 || digits > MAX_BRACED_DIGITS;
+  const name = text.slice(at, tooLong ? at + 3 + MAX_BRACED_DIGITS : close + 1);
+  const advice = 'write \\u{N} with 1 to 6 hex digits, at most 10FFFF';
+  if (tooLong || digits < 1) return invalid(name, at, advice);
+  const codePoint = hexAt(text, at + 3, digits);
+  if (codePoint === -1 || codePoint > 0x10ffff) return invalid(name, at, advice);
+  if (isHighSurrogate(codePoint) || isLowSurrogate(codePoint)) {
+    return invalid(name, at, 'surrogates are halves of a character; write the whole code point');
+  }
+  return sink.text(String.fromCodePoint(codePoint), at) ?? close + 1;
+}
+
+function unicodeEscape(text: string, at: number, sink: EscapeSink): number | TextProblem {
+  if (text.charCodeAt(at + 2) === 0x7b) return bracedEscape(text, at, sink);
+  const unit = hexAt(text, at + 2, 4);
+  if (unit === -1) return invalid(text.slice(at, at + 6), at);
+  if (isLowSurrogate(unit)) return loneSurrogate(text, at, 'it must follow a \\uD800–\\uDBFF escape');
+  if (!isHighSurrogate(unit)) return sink.text(String.fromCharCode(unit), at) ?? at + 6;
+  const low = text.startsWith('\\u', at + 6) ? hexAt(text, at + 8, 4) : -1;
+  if (!isLowSurrogate(low)) return loneSurrogate(text, at, 'follow it with a \\uDC00–\\uDFFF escape');
+  return sink.text(String.fromCharCode(unit, low), at) ?? at + 12;
+}
+
+/** Hands the escape at `at` to `sink`; the index after it, or the problem with it. */
+function escapeAt(text: string, at: number, sink: EscapeSink): number | TextProblem {
+  const letter = text[at + 1];
+  switch (letter) {
+    case 'r':
+      return sink.text('\r', at) ?? at + 2;
+    case 'n':
+      return sink.text('\n', at) ?? at + 2;
+    case 't':
+      return sink.text('\t', at) ?? at + 2;
+    case '0':
+      return sink.text('\0', at) ?? at + 2;
+    case '\\':
+      return sink.text('\\', at) ?? at + 2;
+    case 'x': {
+      const byte = hexAt(text, at + 2, 2);
+      if (byte === -1) return invalid(text.slice(at, at + 4), at);
+      sink.byte(byte);
+      return at + 4;
+    }
+    case 'u':
+      return unicodeEscape(text, at, sink);
+    case undefined:
+      return invalid('\\', at, 'the text ends in a lone backslash; write \\\\ for a backslash itself');
+    default:
+      return invalid(`\\${String.fromCodePoint(text.codePointAt(at + 1) ?? 0)}`, at);
+  }
+}
+
+/**
+ * Walks text with `\r \n \t \0 \\ \xNN \uNNNN \u{N}` once, handing typed runs and escapes
+ * to `sink` in order; the first problem, the input's or the sink's, ends the walk.
+ */
+export function scanEscapes(text: string, sink: EscapeSink): TextProblem | undefined {
+  let literalStart = 0;
+  for (let slash = text.indexOf('\\'); slash !== -1; slash = text.indexOf('\\', literalStart)) {
+    if (slash > literalStart) {
+      const problem = sink.text(text.slice(literalStart, slash), literalStart);
+      if (problem) return problem;
+    }
+    const next = escapeAt(text, slash, sink);
+    if (typeof next !== 'number') return next;
+    literalStart = next;
+  }
+  return literalStart < text.length ? sink.text(text.slice(literalStart), literalStart) : undefined;
+}
+
+/** Escaped text as segments of text and raw bytes; adjacent text, and adjacent bytes, merge. */
+export function parseEscapes(text: string): EscapeParse {
+  const segments: Segment[] = [];
+  let pendingText = '';
+  let pendingBytes: number[] = [];
+  const flushText = (): void => {
+    if (pendingText.length > 0) segments.push({ text: pendingText });
+    pendingText = '';
+  };
+  const flushBytes = (): void => {
+    if (pendingBytes.length > 0) segments.push({ bytes: new Uint8Array(pendingBytes) });
+    pendingBytes = [];
+  };
+  const problem = scanEscapes(text, {
+    text(part) {
+      flushBytes();
+      pendingText += part;
+      return undefined;
+    },
+    byte(value) {
+      flushText();
+      pendingBytes.push(value);
+    },
+  });
+  if (problem) return { ok: false, ...problem };
+  flushText();
+  flushBytes();
+  return { ok: true, segments };
+}

@@ -1,0 +1,182 @@
+import type { TextEncodingName } from './contract';
+import { describeCharAt } from './visible-text';
+
+/** Why a text cannot be read or written, and the position in it to mark. */
+export interface TextProblem {
+  message: string;
+  index: number;
+}
+
+export type TextEncodeResult = { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem);
+
+// ignoreBOM keeps a leading U+FEFF in the text: an inspector must not hide bytes that came in.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const utf16leDecoder = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/** Index of the first half of a surrogate pair that lacks its other half, or -1. */
+function loneSurrogateAt(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1))) i += 1;
+    else if (isHighSurrogate(unit) || isLowSurrogate(unit)) return i;
+  }
+  return -1;
+}
+
+function utf8Length(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (isHighSurrogate(unit)) {
+      length += 4;
+      i += 1;
+    } else length += 3;
+  }
+  return length;
+}
+
+function latin1LackAt(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return i;
+  return -1;
+}
+
+/**
+ * Bytes appended run by run into one buffer that grows by doubling. Text payloads with many
+ * escapes are millions of tiny runs; an array per run would keep the garbage collector busy.
+ */
+export class ByteWriter {
+  private buffer = new Uint8Array(256);
+  private length = 0;
+
+  private reserve(extra: number): void {
+    const needed = this.length + extra;
+    if (needed <= this.buffer.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
+    grown.set(this.buffer.subarray(0, this.length));
+    this.buffer = grown;
+  }
+
+  writeByte(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  /**
+   * Appends `text` in `encoding`, or writes nothing and names the first character it cannot
+   * write; positions are reported from `offset`, for text cut out of a longer value.
+   */
+  writeText(text: string, encoding: TextEncodingName, offset = 0): TextProblem | undefined {
+    switch (encoding) {
+      case 'utf-8':
+        return this.writeUtf8(text, offset);
+      case 'latin1':
+        return this.writeLatin1(text, offset);
+      case 'utf-16le':
+        // Every UTF-16 code unit has a UTF-16LE form, lone surrogates included.
+        this.writeUtf16le(text);
+        return undefined;
+    }
+  }
+
+  toBytes(): Uint8Array {
+    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
+  }
+
+  private writeUtf8(text: string, offset: number): TextProblem | undefined {
+    // TextEncoder would quietly send U+FFFD for half a surrogate pair.
+    const lone = loneSurrogateAt(text);
+    if (lone !== -1) {
+      const at = offset + lone;
+      return {
+        message: `Character ${describeCharAt(text, lone)} at position ${at} is half of a surrogate pair and cannot be written in UTF-8; use \\xNN escapes for raw bytes`,
+        index: at,
+      };
+    }
+    this.reserve(utf8Length(text));
+    const buffer = this.buffer;
+    let n = this.length;
+    for (let i = 0; i < text.length; i++) {
+      let codePoint = text.charCodeAt(i);
+      if (isHighSurrogate(codePoint)) {
+        i += 1;
+        codePoint = 0x10000 + ((codePoint - 0xd800) << 10) + (text.charCodeAt(i) - 0xdc00);
+      }
+      if (codePoint < 0x80) {
+        buffer[n++] = codePoint;
+      } else if (codePoint < 0x800) {
+        buffer[n++] = 0xc0 | (codePoint >> 6);
+        buffer[n++] = 0x80 | (codePoint & 0x3f);
+      } else if (codePoint < 0x10000) {
+        buffer[n++] = 0xe0 | (codePoint >> 12);
+        buffer[n++] = 0x80 | ((codePoint >> 6) & 0x3f);
+        buffer[n++] = 0x80 | (codePoint & 0x3f);
+      } else {
+        buffer[n++] = 0xf0 | (codePoint >> 18);
+        buffer[n++] = 0x80 | ((codePoint >> 12) & 0x3f);
+        buffer[n++] = 0x80 | ((codePoint >> 6) & 0x3f);
+        buffer[n++] = 0x80 | (codePoint & 0x3f);
+      }
+    }
+    this.length = n;
+    return undefined;
+  }
+
+  private writeLatin1(text: string, offset: number): TextProblem | undefined {
+    const lack = latin1LackAt(text);
+    if (lack !== -1) {
+      const at = offset + lack;
+      return {
+        message: `Character ${describeCharAt(text, lack)} at position ${at} cannot be written in Latin-1; use UTF-8 or a \\xNN escape`,
+        index: at,
+      };
+    }
+    this.reserve(text.length);
+    for (let i = 0; i < text.length; i++) this.buffer[this.length++] = text.charCodeAt(i);
+    return undefined;
+  }
+
+  private writeUtf16le(text: string): void {
+    this.reserve(text.length * 2);
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      this.buffer[this.length++] = unit & 0xff;
+      this.buffer[this.length++] = unit >> 8;
+    }
+  }
+}
+
+/** Text as bytes in one of the payload encodings. */
+export function encodeText(text: string, encoding: TextEncodingName): TextEncodeResult {
+  const writer = new ByteWriter();
+  const problem = writer.writeText(text, encoding);
+  return problem ? { ok: false, ...problem } : { ok: true, bytes: writer.toBytes() };
+}
+
+// Below the engines' argument-count limits for String.fromCharCode.
+const CHUNK = 0x2000;
+
+function decodeLatin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) text += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return text;
+}
+
+/**
+ * Bytes as text, never failing: malformed UTF-8 or UTF-16 becomes U+FFFD. Latin-1 is decoded
+ * by hand because TextDecoder's 'latin1' label means windows-1252, which remaps 0x80–0x9f.
+ */
+export function decodeText(bytes: Uint8Array, encoding: TextEncodingName): string {
+  switch (encoding) {
+    case 'utf-8':
+      return utf8Decoder.decode(bytes);
+    case 'latin1':
+      return decodeLatin1(bytes);
+    case 'utf-16le':
+      return utf16leDecoder.decode(bytes);
+  }
+}

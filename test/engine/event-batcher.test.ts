@@ -1,0 +1,252 @@
+import { describe, it, expect } from 'vitest';
+import type { EventBatch, InspectorEvent } from '../../src/shared/contract';
+import type { Clock, TimerHandle } from '../../src/main/engine/context';
+import { EventBatcher } from '../../src/main/engine/event-batcher';
+
+/** A clock the test moves by hand: timers fire only when `advance` passes their due time. */
+function fakeClock() {
+  let now = 1_000;
+  let nextId = 1;
+  const timers = new Map<number, { due: number; fn: () => void; ms: number }>();
+  const requested: number[] = [];
+  const clock: Clock = {
+    now: () => now,
+    setTimer(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { due: now + ms, fn, ms });
+      requested.push(ms);
+      return id as unknown as TimerHandle;
+    },
+    clearTimer(handle) {
+      timers.delete(handle as unknown as number);
+    },
+  };
+  /** Move time forward, firing every timer that falls due, in due order. */
+  const advance = (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      let first: [number, { due: number; fn: () => void }] | undefined;
+      for (const entry of timers) if (entry[1].due <= until && (!first || entry[1].due < first[1].due)) first = entry;
+      if (!first) break;
+      timers.delete(first[0]);
+      now = first[1].due;
+      first[1].fn();
+    }
+    now = until;
+  };
+  return { clock, advance, timers, pending: () => timers.size, requested, get now() { return now; } };
+}
+
+function harness(options: { maxBytes?: number; intervalMs?: number; summarize?: (ids: ReadonlySet<string>) => InspectorEvent[] } = {}) {
+  const time = fakeClock();
+  const batches: { at: number; batch: EventBatch }[] = [];
+  const batcher = new EventBatcher({
+    clock: time.clock,
+    sink: (batch) => batches.push({ at: time.now, batch }),
+    ...options,
+  });
+  return { time, batches, batcher };
+}
+
+const tcpData = (bytes: Uint8Array | number[], connId = 'c1', dir: 'rx' | 'tx' = 'rx', sessionId = 's1'): InspectorEvent => ({
+  type: 'data',
+  at: 0,
+  sessionId,
+  connId,
+  dir,
+  bytes: bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes),
+});
+
+const udpData = (bytes: number[], port = 5000): InspectorEvent => ({
+  type: 'data',
+  at: 0,
+  sessionId: 'u1',
+  dir: 'rx',
+  peer: { address: '127.0.0.1', port, family: 'IPv4' },
+  bytes: Uint8Array.from(bytes),
+});
+
+const halfClosed = (connId = 'c1'): InspectorEvent => ({ type: 'half-closed', at: 0, sessionId: 's1', connId, by: 'peer' });
+
+function dataOf(event: InspectorEvent | undefined): number[] {
+  if (!event || event.type !== 'data') throw new Error(`expected a data event, got ${event?.type}`);
+  return [...event.bytes];
+}
+
+describe('EventBatcher with a fake clock', () => {
+  it('flushes the first event on a 0 ms timer, not synchronously', () => {
+    const { time, batches, batcher } = harness();
+    batcher.push(halfClosed());
+    expect(batches).toHaveLength(0);
+    expect(time.requested).toEqual([0]);
+    time.advance(0);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.batch.events).toEqual([halfClosed()]);
+  });
+
+  it('flushes at most once per interval, however many events arrive', () => {
+    const { time, batches, batcher } = harness({ intervalMs: 16 });
+    batcher.push(halfClosed('c1'));
+    time.advance(0);
+    expect(batches).toHaveLength(1);
+    const firstAt = batches[0]!.at;
+
+    // A burst 1 ms after the flush waits for the rest of the interval.
+    time.advance(1);
+    for (let i = 0; i < 50; i++) batcher.push(halfClosed(`c${i}`));
+    expect(time.requested.at(-1)).toBe(15);
+    time.advance(14);
+    expect(batches).toHaveLength(1);
+    time.advance(1);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.batch.events).toHaveLength(50);
+    expect(batches[1]!.at - firstAt).toBeGreaterThanOrEqual(16);
+
+    // Events spread over 100 ms: never two flushes less than 16 ms apart.
+    for (let t = 0; t < 100; t++) {
+      batcher.push(halfClosed());
+      time.advance(1);
+    }
+    time.advance(100);
+    for (let i = 1; i < batches.length; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(16);
+    expect(batches.length).toBeLessThanOrEqual(2 + Math.ceil(100 / 16) + 1);
+    // Every event was delivered exactly once.
+    expect(batches.reduce((n, b) => n + b.batch.events.length, 0)).toBe(1 + 50 + 100);
+    expect(time.pending()).toBe(0);
+  });
+
+  it('a timer that fires early (as Node timers may, by the clock) waits out the interval', () => {
+    const { time, batches, batcher } = harness({ intervalMs: 16 });
+    batcher.push(halfClosed());
+    time.advance(0);
+    batcher.push(halfClosed());
+    expect(time.requested.at(-1)).toBe(16);
+    // Fire the pending timer 3 ms before it is due.
+    time.advance(13);
+    const early = [...time.timers.values()][0]!;
+    time.timers.clear();
+    early.fn();
+    expect(batches).toHaveLength(1);
+    expect(time.requested.at(-1)).toBe(3);
+    time.advance(3);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.at - batches[0]!.at).toBe(16);
+  });
+
+  it('flushes early, synchronously, once the byte bound is reached, and cancels the timer', () => {
+    const { time, batches, batcher } = harness({ maxBytes: 1000 });
+    batcher.push(tcpData(new Uint8Array(600), 'c1'));
+    expect(batches).toHaveLength(0);
+    expect(time.pending()).toBe(1);
+    batcher.push(tcpData(new Uint8Array(400), 'c2'));
+    expect(batches).toHaveLength(1);
+    expect(time.pending()).toBe(0);
+    expect(batches[0]!.batch.events.map((e) => (e.type === 'data' ? e.bytes.byteLength : -1))).toEqual([600, 400]);
+    // The bound counts again from zero after the flush.
+    batcher.push(tcpData(new Uint8Array(999), 'c1'));
+    expect(batches).toHaveLength(1);
+    time.advance(16);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('merges consecutive TCP data of one connection and direction, counting the merges', () => {
+    const { time, batches, batcher } = harness();
+    batcher.push(tcpData([1, 2], 'c1', 'rx'));
+    batcher.push(tcpData([3], 'c1', 'rx'));
+    batcher.push(tcpData([4, 5, 6], 'c1', 'rx'));
+    batcher.push(tcpData([7], 'c1', 'tx'));
+    batcher.push(tcpData([8], 'c2', 'tx'));
+    batcher.push(tcpData([9], 'c2', 'tx', 's2'));
+    time.advance(0);
+    const [batch] = batches.map((b) => b.batch);
+    expect(batch!.coalesced).toBe(2);
+    expect(batch!.events.map(dataOf)).toEqual([[1, 2, 3, 4, 5, 6], [7], [8], [9]]);
+    const first = batch!.events[0];
+    expect(first?.type === 'data' && first.bytes.buffer.byteLength).toBe(6);
+  });
+
+  it('never merges UDP datagrams, even from the same peer', () => {
+    const { time, batches, batcher } = harness();
+    batcher.push(udpData([1]));
+    batcher.push(udpData([2]));
+    batcher.push(udpData([3], 6000));
+    time.advance(0);
+    expect(batches[0]!.batch.coalesced).toBe(0);
+    expect(batches[0]!.batch.events.map(dataOf)).toEqual([[1], [2], [3]]);
+  });
+
+  it('keeps non-data events in order relative to data: data after them is not merged across', () => {
+    const { time, batches, batcher } = harness();
+    batcher.push(tcpData([1], 'c1'));
+    batcher.push(tcpData([2], 'c1'));
+    batcher.push(halfClosed('c1'));
+    batcher.push(tcpData([3], 'c1'));
+    batcher.push({ type: 'connection-closed', at: 0, sessionId: 's1', connId: 'c1', reason: 'peer-closed', counters: { rxBytes: 3, txBytes: 0, rxMessages: 3, txMessages: 0 } });
+    time.advance(0);
+    const events = batches[0]!.batch.events;
+    expect(events.map((e) => e.type)).toEqual(['data', 'half-closed', 'data', 'connection-closed']);
+    expect(dataOf(events[0])).toEqual([1, 2]);
+    expect(dataOf(events[2])).toEqual([3]);
+    expect(batches[0]!.batch.coalesced).toBe(1);
+  });
+
+  it('calls summarize with the sessions that moved bytes and appends its events to the flush', () => {
+    const seen: string[][] = [];
+    const { time, batches, batcher } = harness({
+      summarize: (ids) => {
+        seen.push([...ids].sort());
+        return [...ids].map((sessionId) => ({ type: 'counters', at: 0, sessionId, counters: { rxBytes: 1, txBytes: 0, rxMessages: 1, txMessages: 0 }, connections: [] }));
+      },
+    });
+    batcher.push(tcpData([1], 'c1', 'rx', 's1'));
+    batcher.push(tcpData([2], 'c9', 'tx', 's2'));
+    batcher.push(tcpData([3], 'c1', 'rx', 's1'));
+    batcher.push(halfClosed());
+    time.advance(0);
+    expect(seen).toEqual([['s1', 's2']]);
+    expect(batches[0]!.batch.events.map((e) => e.type)).toEqual(['data', 'data', 'data', 'half-closed', 'counters', 'counters']);
+
+    // A flush without data touches no session and asks for no summary.
+    time.advance(20);
+    batcher.push(halfClosed());
+    time.advance(20);
+    expect(seen).toHaveLength(1);
+    expect(batches[1]!.batch.events.map((e) => e.type)).toEqual(['half-closed']);
+  });
+
+  it('compacts data that is a view into a larger buffer, so IPC does not clone the whole buffer', () => {
+    const { time, batches, batcher } = harness();
+    const big = new Uint8Array(65_536).map((_, i) => i & 0xff);
+    batcher.push(tcpData(big.subarray(100, 110), 'c1'));
+    batcher.push(halfClosed());
+    // Node's pooled Buffers are views too, and Buffer#slice does not copy.
+    const pooled = Buffer.from('hello');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    batcher.push(tcpData(pooled, 'c2'));
+    batcher.push(halfClosed());
+    batcher.push(udpData([1, 2, 3]));
+    time.advance(0);
+    const data = batches[0]!.batch.events.filter((e) => e.type === 'data');
+    expect(data).toHaveLength(3);
+    for (const event of data) {
+      expect(event.bytes.byteOffset).toBe(0);
+      expect(event.bytes.buffer.byteLength).toBe(event.bytes.byteLength);
+    }
+    expect(dataOf(data[0])).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
+    expect(Buffer.from(data[1]!.bytes).toString()).toBe('hello');
+    // The source buffer is left alone.
+    expect(big[100]).toBe(100);
+  });
+
+  it('flush() hands on everything now and an empty flush sends nothing', () => {
+    const { time, batches, batcher } = harness();
+    batcher.flush();
+    expect(batches).toHaveLength(0);
+    batcher.push(tcpData([1]));
+    batcher.flush();
+    expect(batches).toHaveLength(1);
+    expect(time.pending()).toBe(0);
+    batcher.dispose();
+    expect(batches).toHaveLength(1);
+  });
+});

@@ -1,0 +1,75 @@
+import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
+import { APP_ORIGIN, APP_SCHEME, resolveBundlePath } from './app-protocol';
+import { SessionManager } from './engine/session-manager';
+import { forwardEvents } from './ipc/forward-events';
+import { registerApi } from './ipc/register-api';
+import { appSenderCheck, urlOrigin } from './ipc/sender-check';
+import { denyPermissions, hardenWebContents } from './security';
+import { createMainWindow, devServerUrl } from './window';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let mainWindow: BrowserWindow | undefined;
+
+const engine = new SessionManager({
+  onBatch: forwardEvents(() => mainWindow?.webContents),
+});
+
+function serveBundle(): void {
+  const root = path.join(__dirname, '../renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = resolveBundlePath(root, request.url);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    if (!response.ok) return response;
+    return new Response(response.body, {
+      status: 200,
+      headers: {
+        'Content-Type': mimeType(file),
+        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+  });
+}
+
+function allowedOrigins(): string[] {
+  const dev = devServerUrl();
+  const devOrigin = dev ? urlOrigin(dev) : undefined;
+  return devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN];
+}
+
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+app.whenReady().then(() => {
+  denyPermissions(session.defaultSession);
+  serveBundle();
+  registerApi(ipcMain, engine, appSenderCheck({ windowContentsId: () => mainWindow?.webContents.id, allowedOrigins: allowedOrigins() }));
+  mainWindow = createMainWindow();
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let disposed = false;
+app.on('before-quit', (event) => {
+  if (disposed) return;
+  // Close every socket before the process goes, so peers see a clean close, not a vanished host.
+  event.preventDefault();
+  void engine.dispose().finally(() => {
+    disposed = true;
+    app.quit();
+  });
+});

@@ -1,0 +1,38 @@
+import type { IpcMainInvokeEvent } from 'electron';
+import { ipcChannel, METHOD_NAMES, type EngineApi, type MethodName } from '../../shared/contract';
+import { dispatch } from '../../shared/dispatch';
+import { AppCode, hintFor } from '../../shared/errors';
+import { fail } from '../../shared/result';
+
+/** The part of ipcMain we use, so tests can register on a stand-in. */
+export interface HandlerRegistry {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
+
+/**
+ * The guarded handler every channel goes through: the sender must be the app's own window and
+ * top frame, the call takes exactly one argument, which must pass the contract's strict schema,
+ * and whatever happens the renderer gets a typed Result — never a thrown error.
+ */
+export function guardedHandler(api: EngineApi, method: MethodName, isTrusted: SenderCheck) {
+  return async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+    if (!isTrusted(event)) {
+      return fail(AppCode.Forbidden, `Refused ${method}: the call did not come from the Socket Inspector window.`, hintFor(AppCode.Forbidden));
+    }
+    if (args.length !== 1) {
+      return fail(AppCode.InvalidArgument, `${method} takes exactly one object argument; it got ${args.length}.`, hintFor(AppCode.InvalidArgument));
+    }
+    return dispatch(api, method, args[0]);
+  };
+}
+
+/** Bind every method of the contract to its channel; returns a function that unbinds them. */
+export function registerApi(ipc: HandlerRegistry, api: EngineApi, isTrusted: SenderCheck): () => void {
+  for (const method of METHOD_NAMES) ipc.handle(ipcChannel(method), guardedHandler(api, method, isTrusted));
+  return () => {
+    for (const method of METHOD_NAMES) ipc.removeHandler(ipcChannel(method));
+  };
+}

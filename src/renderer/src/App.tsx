@@ -1,0 +1,82 @@
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Stack from '@mui/material/Stack';
+import Toolbar from '@mui/material/Toolbar';
+import Typography from '@mui/material/Typography';
+import type { InspectorBridge } from '../../shared/contract';
+import { ApiProvider } from './api/ApiProvider';
+import { FullPageMessage } from './components/FullPageMessage';
+import { I18nProvider } from './i18n/I18nProvider';
+import { useT } from './i18n/i18n-context';
+import type { Language } from './i18n/languages';
+import { LanguageSelect } from './settings/LanguageSelect';
+import { ThemeModeProvider } from './settings/ThemeModeProvider';
+import { ThemeSwitch } from './settings/ThemeSwitch';
+import { InspectorStoreProvider } from './store/InspectorStoreProvider';
+import type { InspectorStore } from './store/inspector-store';
+import { SessionWorkspace } from './SessionWorkspace';
+import { OpenSessionForm } from './sessions/OpenSessionForm';
+import { SessionList } from './sessions/SessionList';
+
+function TopBar() {
+  const t = useT();
+  return (
+    <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
+      {/* Regular height: the outlined language select's floating label needs the room. */}
+      <Toolbar variant="regular" sx={{ gap: 2, minHeight: { xs: 56 }, py: 0.75 }}>
+        <Typography variant="h6" component="h1" sx={{ flex: 1 }}>
+          {t('app.title')}
+        </Typography>
+        <ThemeSwitch />
+        <LanguageSelect />
+      </Toolbar>
+    </AppBar>
+  );
+}
+
+function Workbench() {
+  const t = useT();
+  return (
+    <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
+      <TopBar />
+      <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
+        <Box component="aside" aria-label={t('app.sidebar')} sx={{ width: 340, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
+          <OpenSessionForm />
+          <SessionList />
+        </Box>
+        <SessionWorkspace />
+      </Stack>
+    </Box>
+  );
+}
+
+function MissingBridge() {
+  const t = useT();
+  return <FullPageMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
+}
+
+export interface AppProps {
+  /** The API; undefined when the page was opened without one. */
+  bridge: InspectorBridge | undefined;
+  /** Tests pin the language and bring their own store; the app detects and creates them. */
+  language?: Language;
+  store?: InspectorStore;
+}
+
+export function App({ bridge, language, store }: AppProps) {
+  return (
+    <I18nProvider initial={language}>
+      <ThemeModeProvider>
+        {bridge ? (
+          <ApiProvider bridge={bridge}>
+            <InspectorStoreProvider store={store}>
+              <Workbench />
+            </InspectorStoreProvider>
+          </ApiProvider>
+        ) : (
+          <MissingBridge />
+        )}
+      </ThemeModeProvider>
+    </I18nProvider>
+  );
+}

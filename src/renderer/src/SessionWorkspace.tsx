@@ -1,0 +1,32 @@
+import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import { Composer } from './composer/Composer';
+import { useT } from './i18n/i18n-context';
+import { LogPanel } from './log/LogPanel';
+import { ConnectionList } from './sessions/ConnectionList';
+import { SessionHeader } from './sessions/SessionHeader';
+import { useInspector } from './store/store-context';
+
+/** The selected session: header, connections, log and composer. */
+export function SessionWorkspace() {
+  const t = useT();
+  const session = useInspector((state) => (state.selectedId === undefined ? undefined : state.sessions.get(state.selectedId)));
+
+  return (
+    <Box component="main" aria-label={t('app.workspace')} sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
+      {session ? (
+        <>
+          <SessionHeader session={session} />
+          <ConnectionList session={session} />
+          <LogPanel sessionId={session.id} />
+          {/* Keyed so a half-typed payload and its target never carry over to another session. */}
+          <Composer key={session.id} session={session} />
+        </>
+      ) : (
+        <Typography color="text.secondary" sx={{ p: 3 }}>
+          {t('app.empty')}
+        </Typography>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,13 @@
+/** Bounds of the renderer's own memory and rendering work; the recording on disk keeps everything. */
+
+/** Log entries kept per session before the oldest are dropped. */
+export const MAX_LOG_ENTRIES_PER_SESSION = 10_000;
+/** Payload bytes kept per session before the oldest entries are dropped. */
+export const MAX_LOG_BYTES_PER_SESSION = 32 * 1024 * 1024;
+/**
+ * Bytes of one entry rendered in its row: a coalesced chunk may be a megabyte, and a row that
+ * tall would stall the list. The rest is counted, not drawn.
+ */
+export const MAX_ROW_PREVIEW_BYTES = 4096;
+/** Latest errors kept per session for the header. */
+export const MAX_ERRORS_PER_SESSION = 5;

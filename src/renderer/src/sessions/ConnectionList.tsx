@@ -1,0 +1,64 @@
+import { useMemo } from 'react';
+import Box from '@mui/material/Box';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { endpointText } from '../format';
+import { useT } from '../i18n/i18n-context';
+import { useInspector } from '../store/store-context';
+import type { ConnectionView, SessionView } from '../store/views';
+import { MONO_FONT } from '../theme';
+import { ConnectionRow } from './ConnectionRow';
+
+const NO_CONNECTIONS: ReadonlyMap<string, ConnectionView> = new Map();
+
+export function ConnectionList({ session }: { session: SessionView }) {
+  const t = useT();
+  const connections = useInspector((state) => state.connections.get(session.id) ?? NO_CONNECTIONS);
+  const list = useMemo(() => [...connections.values()], [connections]);
+
+  if (session.kind === 'udp') {
+    return (
+      <Box sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', flex: 'none' }}>
+        <Typography variant="body2" sx={{ fontFamily: MONO_FONT }}>
+          {session.lastSender ? t('connections.lastSender', { endpoint: endpointText(session.lastSender) }) : t('connections.noSender')}
+        </Typography>
+      </Box>
+    );
+  }
+
+  return (
+    <Box component="section" aria-label={t('connections.table')} sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}>
+      <Typography variant="subtitle2" component="h3" sx={{ px: 1.5, pt: 0.75 }}>
+        {t('connections.title', { count: list.length })}
+      </Typography>
+      {list.length === 0 ? (
+        <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
+          {t('connections.none')}
+        </Typography>
+      ) : (
+        <Table stickyHeader aria-label={t('connections.table')}>
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('connections.id')}</TableCell>
+              <TableCell>{t('connections.remote')}</TableCell>
+              <TableCell>{t('connections.since')}</TableCell>
+              <TableCell align="right">{t('connections.received')}</TableCell>
+              <TableCell align="right">{t('connections.sent')}</TableCell>
+              <TableCell>{t('connections.status')}</TableCell>
+              <TableCell>{t('connections.actions')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {list.map((conn) => (
+              <ConnectionRow key={conn.connId} sessionId={session.id} conn={conn} />
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,79 @@
+import { memo, useId, useState } from 'react';
+import Button from '@mui/material/Button';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
+import TableCell from '@mui/material/TableCell';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import { DISCONNECT_MODES, type DisconnectMode } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+import { useApi } from '../api/api-context';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { endpointText, formatClock } from '../format';
+import { useFormatNumber, useT } from '../i18n/i18n-context';
+import type { ConnectionView } from '../store/views';
+import { MONO_FONT } from '../theme';
+
+export const ConnectionRow = memo(function ConnectionRow({ sessionId, conn }: { sessionId: string; conn: ConnectionView }) {
+  const t = useT();
+  const api = useApi();
+  const formatNumber = useFormatNumber();
+  const menuId = useId();
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [failure, setFailure] = useState<AppError | undefined>(undefined);
+  const remote = endpointText(conn.remote);
+  const flags = [
+    conn.peerEnded ? t('connections.peerEnded') : undefined,
+    conn.localEnded ? t('connections.localEnded') : undefined,
+    conn.blocked ? t('connections.blocked') : undefined,
+  ].filter((flag) => flag !== undefined);
+
+  const disconnect = async (mode: DisconnectMode) => {
+    setAnchor(null);
+    setFailure(undefined);
+    const result = await api.disconnect({ sessionId, connId: conn.connId, mode });
+    if (!result.ok) setFailure(result.error);
+  };
+
+  return (
+    <>
+      <TableRow>
+        <TableCell sx={{ fontFamily: MONO_FONT }}>{conn.connId}</TableCell>
+        <TableCell sx={{ fontFamily: MONO_FONT }}>{remote}</TableCell>
+        <TableCell sx={{ fontFamily: MONO_FONT }}>{formatClock(conn.since)}</TableCell>
+        <TableCell align="right">{formatNumber(conn.counters.rxBytes)}</TableCell>
+        <TableCell align="right">{formatNumber(conn.counters.txBytes)}</TableCell>
+        <TableCell>
+          <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
+            {flags.join(' · ')}
+          </Typography>
+        </TableCell>
+        <TableCell>
+          <Button
+            aria-label={t('connections.disconnectLabel', { remote })}
+            aria-haspopup="menu"
+            aria-controls={anchor ? menuId : undefined}
+            aria-expanded={anchor ? 'true' : undefined}
+            onClick={(event) => setAnchor(event.currentTarget)}
+          >
+            {t('connections.disconnect')}
+          </Button>
+          <Menu id={menuId} anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+            {DISCONNECT_MODES.map((mode) => (
+              <MenuItem key={mode} onClick={() => void disconnect(mode)}>
+                {t(`connections.mode.${mode}`)}
+              </MenuItem>
+            ))}
+          </Menu>
+        </TableCell>
+      </TableRow>
+      {failure ? (
+        <TableRow>
+          <TableCell colSpan={7}>
+            <ErrorAlert title={t('connections.disconnect')} error={failure} onClose={() => setFailure(undefined)} />
+          </TableCell>
+        </TableRow>
+      ) : null}
+    </>
+  );
+});

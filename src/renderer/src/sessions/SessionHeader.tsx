@@ -1,0 +1,71 @@
+import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
+import Box from '@mui/material/Box';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { StateChip } from '../components/StateChip';
+import { formatClock, endpointText } from '../format';
+import { useT } from '../i18n/i18n-context';
+import { useInspector } from '../store/store-context';
+import type { SessionErrorEntry, SessionView } from '../store/views';
+import { MONO_FONT } from '../theme';
+import { CountersText } from './CountersText';
+import { sessionEndpoint } from './session-format';
+
+const NO_ERRORS: readonly SessionErrorEntry[] = [];
+
+export function SessionHeader({ session }: { session: SessionView }) {
+  const t = useT();
+  const errors = useInspector((state) => state.errors.get(session.id) ?? NO_ERRORS);
+  const dismissErrors = useInspector((state) => state.dismissErrors);
+  const remote = session.kind === 'tcp-client' ? sessionEndpoint(session) : undefined;
+
+  return (
+    <Box component="header" sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '35vh', overflow: 'auto' }}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="h6" component="h2">
+          {t(`kind.${session.kind}`)}{' '}
+          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+            {sessionEndpoint(session)}
+          </Box>
+        </Typography>
+        <StateChip state={session.state} />
+        {session.local ? (
+          <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
+            {t('header.local', { endpoint: endpointText(session.local) })}
+          </Typography>
+        ) : null}
+        {remote ? (
+          <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
+            {t('header.remote', { endpoint: remote })}
+          </Typography>
+        ) : null}
+        <CountersText counters={session.counters} />
+      </Stack>
+      {session.state === 'error' && session.error ? (
+        <Box sx={{ mt: 1 }}>
+          <ErrorAlert title={t('header.sessionError')} error={session.error} />
+        </Box>
+      ) : null}
+      {errors.length > 0 ? (
+        <Alert severity="warning" sx={{ mt: 1 }} onClose={() => dismissErrors(session.id)} closeText={t('header.dismissErrors')}>
+          <AlertTitle>{t('header.recentErrors')}</AlertTitle>
+          <Box component="ul" sx={{ m: 0, pl: 2 }}>
+            {errors.map((entry) => (
+              <li key={entry.id}>
+                <Typography variant="body2">
+                  {formatClock(entry.at)} {entry.connId ? `${t('header.onConnection', { connId: entry.connId })} ` : ''}
+                  {entry.error.message}
+                </Typography>
+                <Typography variant="body2" color="text.secondary">
+                  {t('error.hint', { hint: entry.error.hint })}
+                </Typography>
+              </li>
+            ))}
+          </Box>
+        </Alert>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+import { memo, useState } from 'react';
+import Button from '@mui/material/Button';
+import ListItem from '@mui/material/ListItem';
+import ListItemButton from '@mui/material/ListItemButton';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { AppError, Result } from '../../../shared/result';
+import { useApi } from '../api/api-context';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { StateChip } from '../components/StateChip';
+import { useT } from '../i18n/i18n-context';
+import { useInspector } from '../store/store-context';
+import type { SessionView } from '../store/views';
+import { MONO_FONT } from '../theme';
+import { CountersText } from './CountersText';
+import { sessionEndpoint, sessionName } from './session-format';
+
+export const SessionListItem = memo(function SessionListItem({ session, selected }: { session: SessionView; selected: boolean }) {
+  const t = useT();
+  const api = useApi();
+  const select = useInspector((state) => state.select);
+  const [failure, setFailure] = useState<AppError | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const name = sessionName(t, session);
+  const { state } = session;
+  const canClose = state === 'opening' || state === 'open';
+  const canReopen = state === 'closed' || state === 'error';
+
+  const run = async (action: () => Promise<Result<unknown>>) => {
+    setBusy(true);
+    setFailure(undefined);
+    const result = await action();
+    setBusy(false);
+    if (!result.ok) setFailure(result.error);
+  };
+
+  return (
+    <ListItem disablePadding divider sx={{ flexDirection: 'column', alignItems: 'stretch' }}>
+      <ListItemButton selected={selected} onClick={() => select(session.id)} sx={{ display: 'block', py: 0.75 }}>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+          <Typography variant="body2" sx={{ fontWeight: 600 }}>
+            {t(`kind.${session.kind}`)}
+          </Typography>
+          <StateChip state={state} />
+        </Stack>
+        <Typography variant="body2" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
+          {sessionEndpoint(session)}
+        </Typography>
+        <CountersText counters={session.counters} />
+      </ListItemButton>
+      <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.75 }}>
+        <Button aria-label={t('sessions.closeLabel', { name })} disabled={busy || !canClose} onClick={() => void run(() => api.close({ sessionId: session.id }))}>
+          {t('sessions.close')}
+        </Button>
+        <Button aria-label={t('sessions.reopenLabel', { name })} disabled={busy || !canReopen} onClick={() => void run(() => api.reopen({ sessionId: session.id }))}>
+          {t('sessions.reopen')}
+        </Button>
+        <Button
+          aria-label={t('sessions.removeLabel', { name })}
+          color="error"
+          disabled={busy}
+          onClick={() => void run(() => api.remove({ sessionId: session.id }))}
+        >
+          {t('sessions.remove')}
+        </Button>
+      </Stack>
+      {failure ? (
+        <Stack sx={{ px: 1, pb: 1 }}>
+          <ErrorAlert title={t('sessions.actionFailed')} error={failure} onClose={() => setFailure(undefined)} />
+        </Stack>
+      ) : null}
+    </ListItem>
+  );
+});

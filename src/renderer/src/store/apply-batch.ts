@@ -1,0 +1,237 @@
+/**
+ * Folds one event batch into the store's data. Pure: copy-on-write, so every Map or log that
+ * changed is a new object and everything else keeps its identity (selectors stay cheap).
+ */
+import type { EventBatch, InspectorEvent, SessionInfo } from '../../../shared/contract';
+import {
+  connectionView,
+  copyCounters,
+  copyEndpoint,
+  copyError,
+  sessionView,
+  type ConnectionView,
+  type LogEntry,
+  type SessionErrorEntry,
+  type SessionLog,
+  type SessionView,
+} from './views';
+
+export interface StoreLimits {
+  maxLogEntries: number;
+  maxLogBytes: number;
+  maxErrors: number;
+}
+
+export interface InspectorData {
+  sessions: ReadonlyMap<string, SessionView>;
+  connections: ReadonlyMap<string, ReadonlyMap<string, ConnectionView>>;
+  errors: ReadonlyMap<string, readonly SessionErrorEntry[]>;
+  logs: ReadonlyMap<string, SessionLog>;
+  /** Ids of removed sessions: late events for them are ignored rather than resurrecting a log. */
+  removed: ReadonlySet<string>;
+  /** Next id for log entries and errors. */
+  nextId: number;
+}
+
+export const emptyData = (): InspectorData => ({
+  sessions: new Map(),
+  connections: new Map(),
+  errors: new Map(),
+  logs: new Map(),
+  removed: new Set(),
+  nextId: 1,
+});
+
+export const EMPTY_LOG: SessionLog = { entries: [], bytes: 0, dropped: 0 };
+
+/** Append and drop the oldest entries beyond the bounds; the newest entry always stays. */
+export function appendLog(log: SessionLog, added: readonly LogEntry[], limits: StoreLimits): SessionLog {
+  if (added.length === 0) return log;
+  const entries = log.entries.concat(added);
+  let bytes = log.bytes;
+  for (const entry of added) bytes += entry.bytes.byteLength;
+  let drop = Math.max(0, entries.length - limits.maxLogEntries);
+  for (let i = 0; i < drop; i++) bytes -= entries[i]!.bytes.byteLength;
+  while (drop < entries.length - 1 && bytes > limits.maxLogBytes) {
+    bytes -= entries[drop]!.bytes.byteLength;
+    drop += 1;
+  }
+  return { entries: drop > 0 ? entries.slice(drop) : entries, bytes, dropped: log.dropped + drop };
+}
+
+class Draft {
+  private sessions: Map<string, SessionView> | undefined;
+  private connections: Map<string, ReadonlyMap<string, ConnectionView>> | undefined;
+  private readonly ownConnections = new Set<string>();
+  private errors: Map<string, readonly SessionErrorEntry[]> | undefined;
+  private logs: Map<string, SessionLog> | undefined;
+  private removed: Set<string> | undefined;
+  private readonly appended = new Map<string, LogEntry[]>();
+  private nextId: number;
+
+  constructor(
+    private readonly base: InspectorData,
+    private readonly limits: StoreLimits,
+  ) {
+    this.nextId = base.nextId;
+  }
+
+  private get currentSessions(): ReadonlyMap<string, SessionView> {
+    return this.sessions ?? this.base.sessions;
+  }
+
+  private writableSessions(): Map<string, SessionView> {
+    return (this.sessions ??= new Map(this.base.sessions));
+  }
+
+  private writableConnectionsOf(sessionId: string): Map<string, ConnectionView> {
+    const outer = (this.connections ??= new Map(this.base.connections));
+    if (!this.ownConnections.has(sessionId)) {
+      outer.set(sessionId, new Map(outer.get(sessionId) ?? []));
+      this.ownConnections.add(sessionId);
+    }
+    return outer.get(sessionId) as Map<string, ConnectionView>;
+  }
+
+  private connectionOf(sessionId: string, connId: string): ConnectionView | undefined {
+    return (this.connections ?? this.base.connections).get(sessionId)?.get(connId);
+  }
+
+  isRemoved(sessionId: string): boolean {
+    return (this.removed ?? this.base.removed).has(sessionId);
+  }
+
+  putSession(info: SessionInfo): void {
+    if (this.isRemoved(info.id)) return;
+    this.writableSessions().set(info.id, sessionView(info));
+    // A snapshot lists every live connection, so it replaces what we had.
+    const conns = this.writableConnectionsOf(info.id);
+    conns.clear();
+    for (const conn of info.connections ?? []) conns.set(conn.connId, connectionView(conn));
+  }
+
+  /** Only adds sessions not yet known: events received meanwhile are newer than a list. */
+  seed(list: readonly SessionInfo[]): void {
+    for (const info of list) {
+      if (!this.currentSessions.has(info.id)) this.putSession(info);
+    }
+  }
+
+  private updateSession(sessionId: string, change: (view: SessionView) => SessionView): void {
+    const view = this.currentSessions.get(sessionId);
+    if (view) this.writableSessions().set(sessionId, change(view));
+  }
+
+  private updateConnection(sessionId: string, connId: string, change: (view: ConnectionView) => ConnectionView): void {
+    const view = this.connectionOf(sessionId, connId);
+    if (view) this.writableConnectionsOf(sessionId).set(connId, change(view));
+  }
+
+  apply(event: InspectorEvent): void {
+    if (event.type !== 'session' && this.isRemoved(event.sessionId)) return;
+    switch (event.type) {
+      case 'session':
+        this.putSession(event.session);
+        return;
+      case 'session-removed':
+        this.removeSession(event.sessionId);
+        return;
+      case 'connection-opened':
+        if (this.currentSessions.has(event.sessionId)) {
+          this.writableConnectionsOf(event.sessionId).set(event.conn.connId, connectionView(event.conn));
+        }
+        return;
+      case 'connection-closed':
+        if (this.connectionOf(event.sessionId, event.connId)) this.writableConnectionsOf(event.sessionId).delete(event.connId);
+        return;
+      case 'half-closed':
+        this.updateConnection(event.sessionId, event.connId, (view) =>
+          event.by === 'peer' ? { ...view, peerEnded: true } : { ...view, localEnded: true },
+        );
+        return;
+      case 'backpressure':
+        this.updateConnection(event.sessionId, event.connId, (view) => ({ ...view, blocked: event.blocked }));
+        return;
+      case 'counters': {
+        const counters = copyCounters(event.counters);
+        this.updateSession(event.sessionId, (view) => ({ ...view, counters }));
+        for (const conn of event.connections) {
+          const connCounters = copyCounters(conn.counters);
+          this.updateConnection(event.sessionId, conn.connId, (view) => ({ ...view, counters: connCounters }));
+        }
+        return;
+      }
+      case 'data': {
+        const entry: LogEntry = {
+          id: this.nextId++,
+          at: event.at,
+          dir: event.dir,
+          connId: typeof event.connId === 'string' ? event.connId : undefined,
+          peer: event.peer ? copyEndpoint(event.peer) : undefined,
+          bytes: event.bytes,
+        };
+        const list = this.appended.get(event.sessionId);
+        if (list) list.push(entry);
+        else this.appended.set(event.sessionId, [entry]);
+        const sender = entry.peer;
+        if (event.dir === 'rx' && sender) this.updateSession(event.sessionId, (view) => ({ ...view, lastSender: sender }));
+        return;
+      }
+      case 'error': {
+        const errors = (this.errors ??= new Map(this.base.errors));
+        const entry: SessionErrorEntry = {
+          id: this.nextId++,
+          at: event.at,
+          connId: typeof event.connId === 'string' ? event.connId : undefined,
+          error: copyError(event.error),
+        };
+        const kept = (errors.get(event.sessionId) ?? []).concat(entry);
+        errors.set(event.sessionId, kept.slice(Math.max(0, kept.length - this.limits.maxErrors)));
+        return;
+      }
+      default:
+        // An event type from a newer engine: nothing to show for it yet.
+        return;
+    }
+  }
+
+  private removeSession(sessionId: string): void {
+    (this.removed ??= new Set(this.base.removed)).add(sessionId);
+    if (this.currentSessions.has(sessionId)) this.writableSessions().delete(sessionId);
+    const connections = (this.connections ??= new Map(this.base.connections));
+    connections.delete(sessionId);
+    this.ownConnections.delete(sessionId);
+    if ((this.errors ?? this.base.errors).has(sessionId)) (this.errors ??= new Map(this.base.errors)).delete(sessionId);
+    if ((this.logs ?? this.base.logs).has(sessionId)) (this.logs ??= new Map(this.base.logs)).delete(sessionId);
+    this.appended.delete(sessionId);
+  }
+
+  finish(): InspectorData {
+    if (this.appended.size > 0) {
+      const logs = (this.logs ??= new Map(this.base.logs));
+      for (const [sessionId, added] of this.appended) {
+        logs.set(sessionId, appendLog(logs.get(sessionId) ?? EMPTY_LOG, added, this.limits));
+      }
+    }
+    return {
+      sessions: this.sessions ?? this.base.sessions,
+      connections: this.connections ?? this.base.connections,
+      errors: this.errors ?? this.base.errors,
+      logs: this.logs ?? this.base.logs,
+      removed: this.removed ?? this.base.removed,
+      nextId: this.nextId,
+    };
+  }
+}
+
+export function applyBatch(data: InspectorData, batch: EventBatch, limits: StoreLimits): InspectorData {
+  const draft = new Draft(data, limits);
+  for (const event of batch.events) draft.apply(event);
+  return draft.finish();
+}
+
+export function seedSessions(data: InspectorData, list: readonly SessionInfo[], limits: StoreLimits): InspectorData {
+  const draft = new Draft(data, limits);
+  draft.seed(list);
+  return draft.finish();
+}

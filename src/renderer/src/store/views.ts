@@ -1,0 +1,95 @@
+/**
+ * The store's own copies of what the bridge sends. Objects from the bridge are never spread or
+ * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
+ */
+import type { ConnectionInfo, Counters, Direction, Endpoint, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+
+export interface SessionView {
+  id: string;
+  kind: SessionKind;
+  /** Kept as received and only read, never merged into anything. */
+  config: SessionConfig;
+  state: SessionState;
+  counters: Counters;
+  createdAt: number;
+  local: Endpoint | undefined;
+  lastSender: Endpoint | undefined;
+  memberships: readonly string[];
+  error: AppError | undefined;
+}
+
+export interface ConnectionView {
+  connId: string;
+  remote: Endpoint;
+  local: Endpoint;
+  since: number;
+  counters: Counters;
+  peerEnded: boolean;
+  localEnded: boolean;
+  blocked: boolean;
+}
+
+export interface LogEntry {
+  /** Unique within the store, for list keys. */
+  id: number;
+  at: number;
+  dir: Direction;
+  connId: string | undefined;
+  peer: Endpoint | undefined;
+  bytes: Uint8Array;
+}
+
+export interface SessionLog {
+  entries: readonly LogEntry[];
+  /** Payload bytes held by `entries`. */
+  bytes: number;
+  /** Entries let go to stay within the bounds, since the log was last cleared. */
+  dropped: number;
+}
+
+export interface SessionErrorEntry {
+  id: number;
+  at: number;
+  connId: string | undefined;
+  error: AppError;
+}
+
+export const copyCounters = (c: Counters): Counters => ({
+  rxBytes: c.rxBytes,
+  txBytes: c.txBytes,
+  rxMessages: c.rxMessages,
+  txMessages: c.txMessages,
+});
+
+export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, port: e.port, family: e.family });
+
+export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint });
+
+export function sessionView(info: SessionInfo): SessionView {
+  return {
+    id: info.id,
+    kind: info.kind,
+    config: info.config,
+    state: info.state,
+    counters: copyCounters(info.counters),
+    createdAt: info.createdAt,
+    local: info.local ? copyEndpoint(info.local) : undefined,
+    lastSender: info.lastSender ? copyEndpoint(info.lastSender) : undefined,
+    memberships: Array.from(info.memberships ?? [], String),
+    error: info.error ? copyError(info.error) : undefined,
+  };
+}
+
+export function connectionView(info: ConnectionInfo): ConnectionView {
+  return {
+    connId: info.connId,
+    remote: copyEndpoint(info.remote),
+    local: copyEndpoint(info.local),
+    since: info.since,
+    counters: copyCounters(info.counters),
+    peerEnded: info.peerEnded,
+    localEnded: info.localEnded,
+    blocked: info.blocked,
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The renderer on the real engine: sockets on loopback, peers played by Node's net and dgram
+ * from the test, the bridge built in-process from SessionManager and dispatch.
+ */
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLocalBridge, type LocalBridge } from './support/local-bridge';
+import { renderApp } from './support/render-app';
+
+type User = ReturnType<typeof renderApp>['user'];
+
+let local: LocalBridge;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeEach(() => {
+  // Batches arrive on the engine's timer; act() lets React apply them as one update.
+  local = createLocalBridge({ deliver: (run) => act(run) });
+});
+
+afterEach(async () => {
+  for (const clean of cleanups.splice(0).reverse()) await clean();
+  await local.dispose();
+});
+
+const form = () => within(screen.getByRole('form', { name: 'Open a session' }));
+const composer = () => within(screen.getByRole('region', { name: 'Send' }));
+const logRegion = () => within(screen.getByRole('region', { name: 'Log' }));
+const payloads = () => screen.queryAllByTestId('log-payload').map((node) => node.textContent);
+
+async function openSession(user: User, kind: 'TCP server' | 'TCP client' | 'UDP', host: string, port: string) {
+  const f = form();
+  await user.click(f.getByRole('combobox', { name: 'Kind' }));
+  await user.click(screen.getByRole('option', { name: kind }));
+  const hostInput = f.getByRole('combobox', { name: 'Host' });
+  await user.clear(hostInput);
+  await user.type(hostInput, host);
+  const portInput = f.getByRole('textbox', { name: 'Port' });
+  await user.clear(portInput);
+  await user.type(portInput, port);
+  await user.click(f.getByRole('button', { name: { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' }[kind] }));
+}
+
+/** The port a session bound, read from the session list as a user would. */
+async function boundPort(index = 0): Promise<number> {
+  const list = await screen.findByRole('list', { name: 'Open sessions' });
+  const endpoints = await within(list).findAllByText(/^127\.0\.0\.1:[1-9]\d*$/);
+  return Number(endpoints[index]!.textContent!.split(':')[1]);
+}
+
+function tcpClient(port: number): Promise<{ socket: Socket; received: Buffer[] }> {
+  const socket = connect({ host: '127.0.0.1', port });
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.on('error', () => undefined);
+  cleanups.push(() => {
+    socket.destroy();
+  });
+  return once(socket, 'connect').then(() => ({ socket, received }));
+}
+
+async function tcpServer(): Promise<{ server: Server; port: number; sockets: Socket[]; received: Buffer[] }> {
+  const sockets: Socket[] = [];
+  const received: Buffer[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => undefined);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('server has no address');
+  return { server, port: address.port, sockets, received };
+}
+
+async function sendFromComposer(user: User, format: 'Text' | 'Hex', value: string) {
+  const c = composer();
+  await user.click(within(c.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: format }));
+  const field = c.getByRole('textbox', { name: 'Payload' });
+  await user.clear(field);
+  await user.type(field, value);
+  await user.click(c.getByRole('button', { name: 'Send' }));
+}
+
+describe('renderer on the real engine', () => {
+  it('listens via the form, lists a real connection, logs its bytes as text and hex, and replies in hex', async () => {
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'TCP server', '127.0.0.1', '0');
+    const port = await boundPort();
+    expect(port).toBeGreaterThan(0);
+    expect(within(screen.getByRole('list', { name: 'Open sessions' })).getByText('Open')).toBeInTheDocument();
+
+    const client = await tcpClient(port);
+    const table = await screen.findByRole('table', { name: 'Connections' });
+    expect(await within(table).findByText(`127.0.0.1:${client.socket.localPort}`)).toBeInTheDocument();
+
+    client.socket.write(Buffer.from('hello\r\n\x00<b>x</b>', 'latin1'));
+    await waitFor(() => expect(payloads()).toEqual(['hello\\r\\n\\0<b>x</b>']));
+    expect(document.querySelector('main b')).toBeNull();
+    const rx = within(screen.getByRole('list', { name: 'Traffic log' })).getAllByRole('listitem')[0]!;
+    expect(rx).toHaveTextContent('received');
+    expect(rx).toHaveTextContent('c1');
+    expect(rx).toHaveTextContent('16 B');
+
+    await user.click(within(logRegion().getByRole('group', { name: 'Payload view' })).getByRole('button', { name: 'Hex' }));
+    expect(payloads()).toEqual(['00000000  68 65 6c 6c 6f 0d 0a 00  3c 62 3e 78 3c 2f 62 3e  |hello...<b>x</b>|']);
+
+    await sendFromComposer(user, 'Hex', '01 02 0xfe,ff 7f');
+    await waitFor(() => expect([...Buffer.concat(client.received)]).toEqual([0x01, 0x02, 0xfe, 0xff, 0x7f]));
+    await waitFor(() => expect(payloads()).toHaveLength(2));
+    expect(payloads()[1]).toBe('00000000  01 02 fe ff 7f                                    |.....|');
+    await waitFor(() => expect(within(table).getByRole('row', { name: /c1/ })).toHaveTextContent(/16\s*5/));
+  });
+
+  it('disconnects a connection gracefully from its menu', async () => {
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'TCP server', '127.0.0.1', '0');
+    const client = await tcpClient(await boundPort());
+    const ended = once(client.socket, 'end');
+    const table = await screen.findByRole('table', { name: 'Connections' });
+    const remote = `127.0.0.1:${client.socket.localPort}`;
+    await user.click(await within(table).findByRole('button', { name: `Disconnect ${remote}` }));
+    await user.click(screen.getByRole('menuitem', { name: 'Graceful: send FIN, then close' }));
+    await ended;
+    client.socket.end();
+    await waitFor(() => expect(screen.queryByRole('table', { name: 'Connections' })).not.toBeInTheDocument());
+    expect(screen.getByText('No connections yet.')).toBeInTheDocument();
+  });
+
+  it('shows EADDRINUSE with its hint when a second listener takes the same port', async () => {
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'TCP server', '127.0.0.1', '0');
+    const port = await boundPort();
+    await openSession(user, 'TCP server', '127.0.0.1', String(port));
+    const alert = await form().findByRole('alert');
+    expect(alert).toHaveTextContent('Could not open the session');
+    expect(alert).toHaveTextContent(`Listening on 127.0.0.1:${port} failed: the address is already in use (EADDRINUSE).`);
+    expect(alert).toHaveTextContent('Another program (or another session) holds this port.');
+    const list = screen.getByRole('list', { name: 'Open sessions' });
+    await waitFor(() => expect(within(list).getByText('Error')).toBeInTheDocument());
+
+    // The failed session's header carries the same error and hint.
+    await user.click(within(list).getAllByRole('button', { name: /^TCP server/ })[1]!);
+    const header = within(screen.getByRole('main', { name: 'Selected session' }));
+    expect(header.getByText('The session failed')).toBeInTheDocument();
+    expect(header.getByText(/What to do: Another program \(or another session\) holds this port/)).toBeInTheDocument();
+  });
+
+  it('connects as a TCP client to a server the test runs, shows its bytes and sends text with a line ending', async () => {
+    const peer = await tcpServer();
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'TCP client', '127.0.0.1', String(peer.port));
+    await waitFor(() => expect(peer.sockets).toHaveLength(1));
+    const table = await screen.findByRole('table', { name: 'Connections' });
+    expect(within(table).getByText(`127.0.0.1:${peer.port}`)).toBeInTheDocument();
+
+    peer.sockets[0]!.write('welcome\n');
+    await waitFor(() => expect(payloads()).toEqual(['welcome\\n']));
+
+    await user.click(composer().getByRole('combobox', { name: 'Line ending' }));
+    await user.click(screen.getByRole('option', { name: 'LF (\\n)' }));
+    await sendFromComposer(user, 'Text', 'ping\\t1');
+    await waitFor(() => expect(Buffer.concat(peer.received).toString('latin1')).toBe('ping\t1\n'));
+
+    await user.click(screen.getByRole('button', { name: `Close TCP client 127.0.0.1:${peer.port}` }));
+    const list = screen.getByRole('list', { name: 'Open sessions' });
+    await waitFor(() => expect(within(list).getByText('Closed')).toBeInTheDocument());
+    expect(composer().getByRole('button', { name: 'Send' })).toBeDisabled();
+
+    await user.click(screen.getByRole('button', { name: `Reopen TCP client 127.0.0.1:${peer.port}` }));
+    await waitFor(() => expect(within(list).getByText('Open')).toBeInTheDocument());
+    await waitFor(() => expect(peer.sockets).toHaveLength(2));
+
+    await user.click(screen.getByRole('button', { name: `Remove TCP client 127.0.0.1:${peer.port}` }));
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Open sessions' })).not.toBeInTheDocument());
+    expect(screen.getByText('No sessions yet.')).toBeInTheDocument();
+  });
+
+  it('binds UDP, shows the last sender and replies to it', async () => {
+    const peer: UdpSocket = createSocket('udp4');
+    const datagrams: Buffer[] = [];
+    peer.on('message', (bytes) => datagrams.push(bytes));
+    peer.bind(0, '127.0.0.1');
+    await once(peer, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => peer.close(() => resolve())));
+
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'UDP', '127.0.0.1', '0');
+    const port = await boundPort();
+    peer.send(Buffer.from('ping'), port, '127.0.0.1');
+    const sender = `127.0.0.1:${peer.address().port}`;
+    expect(await screen.findByText(`Last sender: ${sender}`)).toBeInTheDocument();
+    await waitFor(() => expect(payloads()).toEqual(['ping']));
+    expect(within(screen.getByRole('list', { name: 'Traffic log' })).getAllByRole('listitem')[0]).toHaveTextContent(sender);
+
+    await user.click(composer().getByRole('checkbox', { name: 'Reply to last sender' }));
+    await sendFromComposer(user, 'Text', 'pong');
+    await waitFor(() => expect(datagrams.map((d) => d.toString())).toEqual(['pong']));
+  });
+
+  it('switches the whole UI to 简体中文', async () => {
+    const { user } = renderApp(local.bridge);
+    await openSession(user, 'TCP server', '127.0.0.1', '0');
+    await boundPort();
+    await user.click(screen.getByRole('combobox', { name: 'Language' }));
+    await user.click(screen.getByRole('option', { name: '简体中文' }));
+
+    const zhForm = within(screen.getByRole('form', { name: '打开会话' }));
+    expect(zhForm.getByRole('combobox', { name: '主机' })).toBeInTheDocument();
+    expect(zhForm.getByRole('textbox', { name: '端口' })).toBeInTheDocument();
+    expect(zhForm.getByRole('button', { name: '监听' })).toBeInTheDocument();
+    expect(screen.getByRole('switch', { name: '深色主题' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: '语言' })).toBeInTheDocument();
+    expect(within(screen.getByRole('list', { name: '已打开的会话' })).getByText('已打开')).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: '发送' })).toBeInTheDocument();
+    expect(screen.queryByText('New session')).not.toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('zh-CN');
+
+    await user.click(screen.getByRole('combobox', { name: '语言' }));
+    await user.click(screen.getByRole('option', { name: 'English' }));
+    expect(screen.getByRole('form', { name: 'Open a session' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * A scripted InspectorBridge for pure component tests: every method is a spy answering with a
+ * result the test sets, and `emit` delivers events as the engine would.
+ */
+import { act } from '@testing-library/react';
+import { vi, type Mock } from 'vitest';
+import {
+  METHOD_NAMES,
+  tcpClientConfigSchema,
+  tcpServerConfigSchema,
+  udpConfigSchema,
+  type ConnectionInfo,
+  type EventBatch,
+  type InspectorBridge,
+  type InspectorEvent,
+  type MethodName,
+  type SessionInfo,
+  type SessionKind,
+  type SessionState,
+} from '../../../src/shared/contract';
+import { ok, type Result } from '../../../src/shared/result';
+
+export interface FakeBridge {
+  bridge: InspectorBridge;
+  spies: Record<MethodName, Mock<(args: unknown) => Promise<Result<unknown>>>>;
+  /** Set what a method answers from now on. */
+  answer(method: MethodName, result: Result<unknown>): void;
+  emit(...events: InspectorEvent[]): void;
+}
+
+const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
+  open: ok(null),
+  close: ok(null),
+  reopen: ok(null),
+  remove: ok(null),
+  send: ok({ bytes: 0, targets: 0 }),
+  disconnect: ok(null),
+  multicast: ok(null),
+  list: ok([]),
+};
+
+export function createFakeBridge(): FakeBridge {
+  const listeners = new Set<(batch: EventBatch) => void>();
+  const answers = new Map<MethodName, Result<unknown>>(Object.entries(DEFAULT_ANSWERS) as [MethodName, Result<unknown>][]);
+  const spies = Object.fromEntries(
+    METHOD_NAMES.map((method) => [method, vi.fn(async (_args: unknown) => answers.get(method)!)]),
+  ) as FakeBridge['spies'];
+  const bridge = {
+    ...spies,
+    onEvents(listener: (batch: EventBatch) => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  } as unknown as InspectorBridge;
+  return {
+    bridge,
+    spies,
+    answer: (method, result) => answers.set(method, result),
+    emit: (...events) => {
+      act(() => {
+        for (const listener of listeners) listener({ events, coalesced: 0 });
+      });
+    },
+  };
+}
+
+const zero = () => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
+
+export function sessionInfo(options: {
+  id: string;
+  kind?: SessionKind;
+  state?: SessionState;
+  host?: string;
+  port?: number;
+  connections?: ConnectionInfo[];
+}): SessionInfo {
+  const kind = options.kind ?? 'tcp-server';
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? (kind === 'tcp-client' ? 7000 : 40000);
+  const config =
+    kind === 'tcp-server'
+      ? tcpServerConfigSchema.parse({ kind, host, port })
+      : kind === 'tcp-client'
+        ? tcpClientConfigSchema.parse({ kind, host, port })
+        : udpConfigSchema.parse({ kind, host, port });
+  return {
+    id: options.id,
+    kind,
+    config,
+    state: options.state ?? 'open',
+    counters: zero(),
+    createdAt: Date.UTC(2025, 0, 1),
+    ...(kind === 'tcp-client' ? {} : { local: { address: host, port, family: 'IPv4' as const } }),
+    connections: options.connections ?? [],
+    memberships: [],
+  };
+}
+
+export function connectionInfo(connId: string, remotePort: number): ConnectionInfo {
+  return {
+    connId,
+    remote: { address: '127.0.0.1', port: remotePort, family: 'IPv4' },
+    local: { address: '127.0.0.1', port: 40000, family: 'IPv4' },
+    since: Date.UTC(2025, 0, 1, 12, 0, 0),
+    counters: zero(),
+    peerEnded: false,
+    localEnded: false,
+    blocked: false,
+  };
+}
+
+export const sessionEvent = (session: SessionInfo): InspectorEvent => ({ type: 'session', at: Date.now(), session });
+
+export function dataEvent(sessionId: string, dir: 'rx' | 'tx', bytes: Uint8Array | string, connId = 'c1'): InspectorEvent {
+  return {
+    type: 'data',
+    at: Date.UTC(2025, 0, 1, 12, 0, 0, 42),
+    sessionId,
+    dir,
+    connId,
+    bytes: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * A real InspectorBridge in-process: the engine's SessionManager behind the same dispatch every
+ * transport uses, so component tests drive real sockets on loopback. Arguments, results and
+ * event batches are structured-cloned, as Electron IPC would, so the renderer never shares an
+ * object with the engine.
+ */
+import { SessionManager } from '../../../src/main/engine/session-manager';
+import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '../../../src/shared/contract';
+import { dispatch } from '../../../src/shared/dispatch';
+
+export interface LocalBridge {
+  bridge: InspectorBridge;
+  manager: SessionManager;
+  /** Every batch delivered so far, for assertions on the event stream. */
+  batches: EventBatch[];
+  /** Every call made through the bridge, in order. */
+  calls: { method: MethodName; args: unknown }[];
+  dispose(): Promise<void>;
+}
+
+export interface LocalBridgeOptions {
+  /** Wraps each delivery, e.g. in React's act(), so state updates land inside it. */
+  deliver?: (run: () => void) => void;
+}
+
+export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge {
+  const listeners = new Set<(batch: EventBatch) => void>();
+  const batches: EventBatch[] = [];
+  const calls: { method: MethodName; args: unknown }[] = [];
+  const deliver = options.deliver ?? ((run) => run());
+  let disposed = false;
+
+  const manager = new SessionManager({
+    onBatch: (batch) => {
+      if (disposed) return;
+      batches.push(batch);
+      deliver(() => {
+        for (const listener of [...listeners]) listener(structuredClone(batch));
+      });
+    },
+  });
+
+  const methods = Object.fromEntries(
+    METHOD_NAMES.map((method) => [
+      method,
+      async (args: unknown) => {
+        calls.push({ method, args });
+        return structuredClone(await dispatch(manager, method, structuredClone(args)));
+      },
+    ]),
+  );
+
+  const bridge = {
+    ...methods,
+    onEvents(listener: (batch: EventBatch) => void) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  } as InspectorBridge;
+
+  return {
+    bridge,
+    manager,
+    batches,
+    calls,
+    async dispose() {
+      await manager.dispose();
+      disposed = true;
+      listeners.clear();
+    },
+  };
+}

@@ -11,6 +11,7 @@ export const AppCode = {
   QueueFull: 'SEND_QUEUE_FULL',
   Forbidden: 'FORBIDDEN',
   Cancelled: 'CANCELLED',
+  Disconnected: 'DISCONNECTED',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -42,6 +43,7 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.PayloadTooLarge]: 'Split the payload into smaller parts.',
   [AppCode.QueueFull]: 'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
   [AppCode.Forbidden]: 'Only the app window may call the inspector.',
+  [AppCode.Disconnected]: 'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
 };

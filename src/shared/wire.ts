@@ -13,6 +13,8 @@ export interface CallMessage {
 }
 
 export type ServerMessage =
+  /** First frame on every connection: a new instance means the server restarted and its sessions are new. */
+  | { kind: 'hello'; instance: string; version: string }
   | { kind: 'result'; id: number; result: Result<unknown> }
   | { kind: 'events'; batch: EventBatch };
 

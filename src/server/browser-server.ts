@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { formatEndpoint } from '../shared/address';
+import { dispatch } from '../shared/dispatch';
+import { AppCode, hintFor } from '../shared/errors';
+import { MAX_PAYLOAD_TEXT_LENGTH } from '../shared/limits';
+import { fail } from '../shared/result';
+import { assetSegments, CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
+import { encodeWire, type ServerMessage } from '../shared/wire';
+import { SessionManager } from '../main/engine/session-manager';
+import { hostAllowed, originAllowed, requestToken, sameToken, TOKEN_COOKIE } from './access';
+
+export interface BrowserServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  /** The built renderer (out/renderer). */
+  staticRoot: string;
+  version: string;
+}
+
+export interface BrowserServer {
+  /** The address to open, token included. */
+  readonly url: string;
+  readonly port: number;
+  readonly manager: SessionManager;
+  close(): Promise<void>;
+}
+
+export const WS_PATH = '/ws';
+const UNAUTHORIZED = 'Missing or wrong token: open the exact URL that "npm run serve" printed (it ends in ?token=…).';
+/** A send's payload text, JSON-escaped, plus room for the rest of the call. */
+const MAX_FRAME_BYTES = 2 * MAX_PAYLOAD_TEXT_LENGTH + 64 * 1024;
+
+function reply(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers });
+  response.end(text);
+}
+
+function isCall(value: unknown): value is { id: number; method: unknown; args: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Number.isSafeInteger((value as { id?: unknown }).id);
+}
+
+/**
+ * Browser mode: the engine in plain Node, the built renderer over HTTP, and the API over one
+ * WebSocket per page. Every request needs the token; Host and Origin are checked too.
+ */
+export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
+  const clients = new Set<WebSocket>();
+  const broadcast = (message: ServerMessage) => {
+    const frame = encodeWire(message);
+    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
+  };
+  const manager = new SessionManager({ onBatch: (batch) => broadcast({ kind: 'events', batch }) });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const root = path.resolve(options.staticRoot);
+  let port = options.port;
+  const instance = randomUUID();
+
+  const authorize = (request: IncomingMessage): { ok: boolean; status: number; message: string; url: URL; fromQuery: boolean } => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const host = request.headers.host;
+    if (!hostAllowed(host, options.host, port)) {
+      return { ok: false, status: 403, message: `Host "${host ?? ''}" is not this server; open the printed URL.`, url, fromQuery: false };
+    }
+    if (!originAllowed(request.headers.origin, host)) {
+      return { ok: false, status: 403, message: `Origin ${request.headers.origin} may not use this server.`, url, fromQuery: false };
+    }
+    const { token, fromQuery } = requestToken(request, url);
+    if (!sameToken(token, options.token)) return { ok: false, status: 401, message: UNAUTHORIZED, url, fromQuery };
+    return { ok: true, status: 200, message: '', url, fromQuery };
+  };
+
+  const http = createServer((request, response) => {
+    void serveFile(request, response).catch(() => reply(response, 500, 'The file could not be read.'));
+  });
+
+  async function serveFile(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const access = authorize(request);
+    if (!access.ok) return reply(response, access.status, access.message);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Only GET and HEAD.', { Allow: 'GET, HEAD' });
+    if (access.fromQuery) {
+      // Keep the token out of the address bar, history and logs: a cookie carries it from here.
+      response.writeHead(303, {
+        Location: access.url.pathname,
+        'Set-Cookie': `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Cache-Control': 'no-store',
+      });
+      response.end();
+      return;
+    }
+    const segments = assetSegments(access.url.pathname);
+    if (!segments) return reply(response, 404, 'Not found.');
+    const file = path.join(root, ...segments);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile()) return reply(response, 404, 'Not found.');
+    response.writeHead(200, {
+      'Content-Type': mimeType(file),
+      'Content-Length': String(info.size),
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': segments[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-store',
+    });
+    if (request.method === 'HEAD') return void response.end();
+    createReadStream(file).pipe(response);
+  }
+
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const access = authorize(request);
+    if (access.url.pathname !== WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!access.ok) {
+      const status = access.status === 401 ? '401 Unauthorized' : '403 Forbidden';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${access.message}`);
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => {
+      clients.add(ws);
+      ws.send(encodeWire({ kind: 'hello', instance, version: options.version }));
+      ws.on('close', () => clients.delete(ws));
+      ws.on('message', (data, isBinary) => void answer(ws, data.toString(), isBinary));
+    });
+  });
+
+  async function answer(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
+    let call: unknown;
+    try {
+      call = isBinary ? undefined : JSON.parse(text);
+    } catch {
+      call = undefined;
+    }
+    if (!isCall(call)) {
+      const result = fail(AppCode.InvalidArgument, 'A call is a JSON text frame {"id": number, "method": string, "args": object}.', hintFor(AppCode.InvalidArgument));
+      ws.send(encodeWire({ kind: 'result', id: -1, result }));
+      return;
+    }
+    const result = await dispatch(manager, call.method, call.args);
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', id: call.id, result }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen({ host: options.host, port: options.port }, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  port = (http.address() as AddressInfo).port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const url = `http://${formatEndpoint(shownHost, port)}/?token=${options.token}`;
+
+  return {
+    url,
+    port,
+    manager,
+    async close() {
+      for (const client of clients) client.close(1001, 'Server shutting down');
+      await manager.dispose();
+      sockets.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { hostProblem } from '../shared/address';
+import { portSchema } from '../shared/contract';
+
+export const DEFAULT_SERVE_PORT = 7357;
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  open: boolean;
+  token: string | undefined;
+}
+
+export const SERVE_USAGE = `Usage: npm run serve -- [--host HOST] [--port PORT] [--open] [--token TOKEN]
+
+  --host   address to listen on (default 127.0.0.1; anything but loopback is reachable by others)
+  --port   port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
+  --open   open the page in the default browser
+  --token  use this access token instead of the saved one`;
+
+/** Read the command line; a problem comes back as a message naming the option and the fix. */
+export function parseServeOptions(argv: string[]): { ok: true; options: ServeOptions } | { ok: false; message: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: String(DEFAULT_SERVE_PORT) },
+        open: { type: 'boolean', default: false },
+        token: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    return { ok: false, message: `${(err as Error).message}\n\n${SERVE_USAGE}` };
+  }
+  if (values.help) return { ok: false, message: SERVE_USAGE };
+  const hostIssue = hostProblem(values.host);
+  if (hostIssue) return { ok: false, message: `--host: ${hostIssue}` };
+  const port = portSchema.safeParse(/^\d+$/.test(values.port) ? Number(values.port) : Number.NaN);
+  if (!port.success) return { ok: false, message: `--port: "${values.port}" is not a port; use a whole number 0–65535.` };
+  if (values.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(values.token)) {
+    return { ok: false, message: '--token: use 16–128 letters, digits, "-" or "_".' };
+  }
+  return { ok: true, options: { host: values.host, port: port.data, open: values.open, token: values.token } };
+}

@@ -1,0 +1,181 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
+import { decodeWire, type ServerMessage } from '../../src/shared/wire';
+import type { SessionInfo } from '../../src/shared/contract';
+
+const TOKEN = 'test-token-0123456789abcdef';
+let root: string;
+let server: BrowserServer | undefined;
+
+beforeAll(async () => {
+  // A stand-in bundle: these tests are about access, not about the page.
+  root = await mkdtemp(path.join(os.tmpdir(), 'si-static-'));
+  await mkdir(path.join(root, 'assets'));
+  await writeFile(path.join(root, 'index.html'), '<!doctype html><title>Socket Inspector</title>');
+  await writeFile(path.join(root, 'assets', 'app.js'), 'export {};');
+  await writeFile(path.join(root, '..', 'secret.txt'), 'outside the bundle').catch(() => undefined);
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(host = '127.0.0.1'): Promise<BrowserServer> {
+  server = await startBrowserServer({ host, port: 0, token: TOKEN, staticRoot: root, version: 'test' });
+  return server;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function get(port: number, pathAndQuery: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: pathAndQuery, method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const cookie = `si_token=${TOKEN}`;
+
+/** Every message a socket got, kept from its first moment so none slips past a late listener. */
+const inbox = new WeakMap<WebSocket, { messages: ServerMessage[]; wake: () => void }>();
+
+function openSocket(port: number, headers: Record<string, string>, query = ''): Promise<{ ws?: WebSocket; status?: number; body?: string }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers });
+    const box = { messages: [] as ServerMessage[], wake: () => undefined };
+    inbox.set(ws, box);
+    ws.on('message', (data: Buffer) => {
+      box.messages.push(decodeWire(data.toString()) as ServerMessage);
+      box.wake();
+    });
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    ws.once('error', () => undefined);
+  });
+}
+
+async function nextMessage(ws: WebSocket, match: (m: ServerMessage) => boolean): Promise<ServerMessage> {
+  const box = inbox.get(ws)!;
+  for (;;) {
+    const found = box.messages.findIndex(match);
+    if (found !== -1) return box.messages.splice(found, 1)[0]!;
+    await new Promise<void>((resolve) => {
+      box.wake = resolve;
+    });
+  }
+}
+
+describe('HTTP access', () => {
+  it('refuses a request without the token, with a message that says what to do', async () => {
+    const { port } = await start();
+    const reply = await get(port, '/');
+    expect(reply.status).toBe(401);
+    expect(reply.body).toContain('open the exact URL that "npm run serve" printed');
+    expect((await get(port, '/assets/app.js')).status).toBe(401);
+    expect((await get(port, '/?token=wrong-token-0123456789ab')).status).toBe(401);
+    expect((await get(port, '/', { cookie: 'si_token=nope' })).status).toBe(401);
+  });
+
+  it('trades the URL token for a cookie and a clean address, then serves with the CSP', async () => {
+    const { port, url } = await start();
+    expect(url).toBe(`http://127.0.0.1:${port}/?token=${TOKEN}`);
+    const first = await get(port, `/?token=${TOKEN}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    expect(String(first.headers['set-cookie'])).toMatch(/^si_token=test-token-0123456789abcdef; HttpOnly; SameSite=Strict; Path=\//);
+    const page = await get(port, '/', { cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Socket Inspector</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    const asset = await get(port, '/assets/app.js', { cookie });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('serves nothing outside the bundle and only GET/HEAD', async () => {
+    const { port } = await start();
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/nope.js']) {
+      expect((await get(port, p, { cookie })).status, p).toBe(404);
+    }
+    expect((await get(port, '/', { cookie }, 'POST')).status).toBe(405);
+    const head = await get(port, '/', { cookie }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+  });
+
+  it('refuses a Host it does not serve (DNS rebinding) and a foreign Origin', async () => {
+    const { port } = await start();
+    expect((await get(port, '/', { cookie, host: `evil.example:${port}` })).status).toBe(403);
+    expect((await get(port, '/', { cookie, host: `localhost:${port}` })).status).toBe(200);
+    expect((await get(port, '/', { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(port, '/', { cookie, origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+  });
+});
+
+describe('WebSocket access and calls', () => {
+  it('refuses an upgrade without the token with 401 and a message, and runs nothing', async () => {
+    const { port, manager } = await start();
+    const refused = await openSocket(port, { origin: `http://127.0.0.1:${port}` });
+    expect(refused.status).toBe(401);
+    expect(refused.body).toContain('Missing or wrong token');
+    expect(await manager.list({})).toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses a page of another origin even with the cookie (cross-site WebSocket hijacking)', async () => {
+    const { port } = await start();
+    const refused = await openSocket(port, { origin: 'http://evil.example', cookie });
+    expect(refused.status).toBe(403);
+  });
+
+  it('greets, answers calls with typed results, and pushes event batches with bytes', async () => {
+    const { port } = await start();
+    const { ws } = await openSocket(port, { origin: `http://127.0.0.1:${port}`, cookie });
+    expect(ws).toBeDefined();
+    const socket = ws!;
+    const hello = await nextMessage(socket, (m) => m.kind === 'hello');
+    expect(hello).toMatchObject({ kind: 'hello', version: 'test' });
+
+    socket.send(JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'udp', host: '127.0.0.1', port: 0 } } }));
+    const opened = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 1);
+    expect(opened.kind === 'result' && opened.result.ok).toBe(true);
+    const session = (opened as { result: { value: SessionInfo } }).result.value;
+
+    const { createSocket } = await import('node:dgram');
+    const peer = createSocket('udp4');
+    const events = nextMessage(socket, (m) => m.kind === 'events' && m.batch.events.some((e) => e.type === 'data'));
+    peer.send(Buffer.from([0, 1, 2, 255]), session.local!.port, '127.0.0.1');
+    const batch = await events;
+    const data = batch.kind === 'events' ? batch.batch.events.find((e) => e.type === 'data') : undefined;
+    expect(data && data.type === 'data' && [...data.bytes]).toEqual([0, 1, 2, 255]);
+    peer.close();
+
+    socket.send(JSON.stringify({ id: 2, method: 'open', args: { config: { kind: 'udp', host: '127.0.0.1', port: 70000 } } }));
+    const bad = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 2);
+    expect(bad).toMatchObject({ result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
+
+    socket.send('not json');
+    const garbage = await nextMessage(socket, (m) => m.kind === 'result' && m.id === -1);
+    expect(garbage).toMatchObject({ result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
+    socket.close();
+  });
+});

@@ -6,6 +6,9 @@ import Typography from '@mui/material/Typography';
 import type { InspectorBridge } from '../../shared/contract';
 import { ApiProvider } from './api/ApiProvider';
 import { FullPageMessage } from './components/FullPageMessage';
+import { LinkBanner } from './components/LinkBanner';
+import { LinkContext } from './api/link-context';
+import { alwaysOpen, type Link } from './api/link';
 import { I18nProvider } from './i18n/I18nProvider';
 import { useT } from './i18n/i18n-context';
 import type { Language } from './i18n/languages';
@@ -39,6 +42,7 @@ function Workbench() {
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
+      <LinkBanner />
       <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
         <Box component="aside" aria-label={t('app.sidebar')} sx={{ width: 340, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
           <OpenSessionForm />
@@ -58,20 +62,24 @@ function MissingBridge() {
 export interface AppProps {
   /** The API; undefined when the page was opened without one. */
   bridge: InspectorBridge | undefined;
+  /** Whether the bridge can reach the engine; Electron's always can. */
+  link?: Link;
   /** Tests pin the language and bring their own store; the app detects and creates them. */
   language?: Language;
   store?: InspectorStore;
 }
 
-export function App({ bridge, language, store }: AppProps) {
+export function App({ bridge, link = alwaysOpen, language, store }: AppProps) {
   return (
     <I18nProvider initial={language}>
       <ThemeModeProvider>
         {bridge ? (
           <ApiProvider bridge={bridge}>
-            <InspectorStoreProvider store={store}>
-              <Workbench />
-            </InspectorStoreProvider>
+            <LinkContext.Provider value={link}>
+              <InspectorStoreProvider store={store}>
+                <Workbench />
+              </InspectorStoreProvider>
+            </LinkContext.Provider>
           </ApiProvider>
         ) : (
           <MissingBridge />

@@ -1,13 +1,26 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { findBridge } from './api/bridge';
-import { App } from './App';
+import { createWebSocketBridge } from './api/websocket-bridge';
+import { App, type AppProps } from './App';
+
+/** Electron's preload provides the bridge; served over HTTP (browser mode) the page dials home. */
+function transport(): Pick<AppProps, 'bridge' | 'link'> {
+  const electron = findBridge();
+  if (electron) return { bridge: electron };
+  if (location.protocol === 'http:' || location.protocol === 'https:') {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const { bridge, link } = createWebSocketBridge(`${scheme}://${location.host}/ws`);
+    return { bridge, link };
+  }
+  return { bridge: undefined };
+}
 
 const container = document.getElementById('root');
 if (container) {
   createRoot(container).render(
     <StrictMode>
-      <App bridge={findBridge()} />
+      <App {...transport()} />
     </StrictMode>,
   );
 }

@@ -11,6 +11,9 @@ export const en = {
   'app.sidebar': 'Sessions',
   'app.workspace': 'Selected session',
 
+  'link.connecting': 'Connecting to the Socket Inspector server…',
+  'link.closed': 'Disconnected from the Socket Inspector server. Reconnecting… (is "npm run serve" still running?)',
+
   'settings.darkTheme': 'Dark theme',
   'settings.language': 'Language',
 

@@ -13,6 +13,9 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'app.sidebar': '会话',
   'app.workspace': '所选会话',
 
+  'link.connecting': '正在连接 Socket Inspector 服务器…',
+  'link.closed': '与 Socket Inspector 服务器的连接已断开，正在重新连接…（"npm run serve" 是否仍在运行？）',
+
   'settings.darkTheme': '深色主题',
   'settings.language': '语言',
 

@@ -117,6 +117,16 @@ class Draft {
     }
   }
 
+  /** After a reconnect events were missed, so the list is the truth: take it whole. */
+  resync(list: readonly SessionInfo[]): void {
+    const listed = new Set<string>();
+    for (const info of list) {
+      listed.add(info.id);
+      this.putSession(info);
+    }
+    for (const id of [...this.currentSessions.keys()]) if (!listed.has(id)) this.removeSession(id);
+  }
+
   private updateSession(sessionId: string, change: (view: SessionView) => SessionView): void {
     const view = this.currentSessions.get(sessionId);
     if (view) this.writableSessions().set(sessionId, change(view));
@@ -233,5 +243,11 @@ export function applyBatch(data: InspectorData, batch: EventBatch, limits: Store
 export function seedSessions(data: InspectorData, list: readonly SessionInfo[], limits: StoreLimits): InspectorData {
   const draft = new Draft(data, limits);
   draft.seed(list);
+  return draft.finish();
+}
+
+export function resyncSessions(data: InspectorData, list: readonly SessionInfo[], limits: StoreLimits): InspectorData {
+  const draft = new Draft(data, limits);
+  draft.resync(list);
   return draft.finish();
 }

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventBatch, SessionInfo } from '../../../shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION, MAX_LOG_ENTRIES_PER_SESSION } from '../limits';
-import { applyBatch, emptyData, EMPTY_LOG, seedSessions, type InspectorData, type StoreLimits } from './apply-batch';
+import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, type InspectorData, type StoreLimits } from './apply-batch';
 
 export type LogView = 'text' | 'hex';
 
@@ -11,6 +11,10 @@ export interface InspectorState extends InspectorData {
   logView: LogView;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
+  /** The same server after a reconnect: its list replaces what the store believed. */
+  resync(list: readonly SessionInfo[]): void;
+  /** A restarted server: every session the store knew is gone. */
+  reset(): void;
   select(sessionId: string | undefined): void;
   setLogView(view: LogView): void;
   clearLog(sessionId: string): void;
@@ -53,6 +57,12 @@ export function createInspectorStore(limits: StoreLimits = DEFAULT_LIMITS): Insp
         const data = seedSessions(state, list, limits);
         return { ...data, selectedId: settleSelection(state.selectedId, data) };
       }),
+    resync: (list) =>
+      set((state) => {
+        const data = resyncSessions(state, list, limits);
+        return { ...data, selectedId: settleSelection(state.selectedId, data) };
+      }),
+    reset: () => set({ ...emptyData(), selectedId: undefined }),
     select: (sessionId) => set({ selectedId: sessionId }),
     setLogView: (logView) => set({ logView }),
     clearLog: (sessionId) =>

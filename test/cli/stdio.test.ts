@@ -1,0 +1,155 @@
+/**
+ * The automation mode as a script drives it: the built CLI as a child process, JSON lines in
+ * and out, and real peers from Debian (ncat for TCP, socat for UDP).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const CLI = path.resolve('out/server/cli.mjs');
+type Line = Record<string, unknown> & { kind: string };
+
+const children: ChildProcessWithoutNullStreams[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+
+function requireTool(name: string): string {
+  const found = ['/usr/bin', '/bin', '/usr/local/bin'].map((dir) => path.join(dir, name)).find((p) => existsSync(p));
+  if (!found) throw new Error(`${name} is needed as a real peer: apt-get install -y ${name === 'ncat' ? 'ncat' : name}`);
+  return found;
+}
+
+/** The CLI with a line reader: `next(match)` waits for the first output line that matches. */
+function startCli(args: string[] = []) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
+  const child = spawn(process.execPath, [CLI, '--stdio', ...args], { stdio: 'pipe' });
+  children.push(child);
+  const lines: Line[] = [];
+  const raw: string[] = [];
+  let wake = () => undefined as void;
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    raw.push(text);
+    lines.push(JSON.parse(text) as Line);
+    wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    raw,
+    exited,
+    send(command: unknown) {
+      child.stdin.write(`${typeof command === 'string' ? command : JSON.stringify(command)}\n`);
+    },
+    async next(match: (line: Line) => boolean, what: string, timeoutMs = 5000): Promise<Line> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const index = lines.findIndex(match);
+        if (index !== -1) return lines.splice(index, 1)[0]!;
+        if (Date.now() > deadline) throw new Error(`No line for ${what}; got:\n${raw.join('\n')}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+  };
+}
+
+function peer(command: string, args: string[]) {
+  const child = spawn(command, args, { stdio: 'pipe' });
+  children.push(child);
+  const out: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  return { child, output: () => Buffer.concat(out) };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const b64 = (text: string) => Buffer.from(text, 'latin1').toString('base64');
+
+describe('npm run cli -- --stdio', () => {
+  it('opens a TCP listener, receives from ncat, replies, closes, and exits cleanly on EOF', async () => {
+    const ncat = requireTool('ncat');
+    const cli = startCli();
+    const ready = await cli.next((l) => l.kind === 'ready', 'ready');
+    expect(ready).toMatchObject({ app: 'socket-inspector', bytes: 'base64', methods: expect.arrayContaining(['open', 'send', 'close']) });
+
+    cli.send({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } });
+    const opened = await cli.next((l) => l.kind === 'result' && l.id === 1, 'open result');
+    expect(opened.ok).toBe(true);
+    const session = opened.value as { id: string; local: { port: number } };
+
+    const client = peer(ncat, ['127.0.0.1', String(session.local.port)]);
+    const conn = await cli.next((l) => l.kind === 'event' && l.type === 'connection-opened', 'connection-opened');
+    const connId = (conn.conn as { connId: string }).connId;
+    client.child.stdin.write('hello from ncat\n');
+    const data = await cli.next((l) => l.type === 'data' && l.dir === 'rx', 'rx data');
+    expect(data).toMatchObject({ sessionId: session.id, connId, bytes: b64('hello from ncat\n') });
+
+    cli.send({ id: 'reply', method: 'send', args: { sessionId: session.id, payload: { format: 'text', value: 'ok\\x00\\r\\n' } } });
+    expect(await cli.next((l) => l.id === 'reply', 'send result')).toMatchObject({ kind: 'result', ok: true, value: { bytes: 5, targets: 1 } });
+    await until(() => client.output().equals(Buffer.from('ok\x00\r\n', 'latin1')), 'ncat to print the reply');
+    expect(await cli.next((l) => l.type === 'data' && l.dir === 'tx', 'tx data')).toMatchObject({ bytes: b64('ok\x00\r\n') });
+
+    cli.send({ id: 3, method: 'close', args: { sessionId: session.id } });
+    expect(await cli.next((l) => l.id === 3, 'close result')).toMatchObject({ ok: true, value: { state: 'closed' } });
+    cli.child.stdin.end();
+    expect(await cli.next((l) => l.kind === 'end', 'end')).toEqual({ kind: 'end', lines: 3 });
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('answers bad lines with an error naming the line, and keeps going', async () => {
+    const cli = startCli();
+    await cli.next((l) => l.kind === 'ready', 'ready');
+    cli.send('this is not json');
+    cli.send('[1, 2]');
+    cli.send({ id: 7, method: 'explode', args: {} });
+    cli.send({ id: 8, method: 'open', args: { config: { kind: 'tcp-server', host: '', port: 70000 } } });
+    cli.send({ id: 9, method: 'list', args: {}, extra: true });
+    cli.send('');
+    cli.send({ id: 10, method: 'list', args: {} });
+    expect(await cli.next((l) => l.kind === 'error' && l.line === 1, 'line 1')).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('Line 1 is not JSON') } });
+    expect(await cli.next((l) => l.kind === 'error' && l.line === 2, 'line 2')).toMatchObject({ error: { message: expect.stringContaining('must be an object') } });
+    expect(await cli.next((l) => l.kind === 'error' && l.id === 7, 'line 3')).toMatchObject({ line: 3, error: { message: 'Unknown method "explode".' } });
+    const bad = await cli.next((l) => l.kind === 'error' && l.id === 8, 'line 4');
+    expect(String((bad.error as { message: string }).message)).toMatch(/config\.host: Host is empty.*config\.port: Port 70000 is out of range/);
+    expect(await cli.next((l) => l.kind === 'error' && l.id === 9, 'line 5')).toMatchObject({ error: { message: expect.stringContaining('unknown field "extra"') } });
+    expect(await cli.next((l) => l.kind === 'result' && l.id === 10, 'line 7')).toMatchObject({ ok: true, value: [] });
+    cli.child.stdin.end();
+    expect(await cli.next((l) => l.kind === 'end', 'end')).toEqual({ kind: 'end', lines: 7 });
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('binds UDP, gets a datagram from socat in hex, replies to the sender, and closes every socket on EOF', async () => {
+    const socat = requireTool('socat');
+    const cli = startCli(['--bytes', 'hex']);
+    expect(await cli.next((l) => l.kind === 'ready', 'ready')).toMatchObject({ bytes: 'hex' });
+    cli.send({ id: 1, method: 'open', args: { config: { kind: 'udp', host: '127.0.0.1', port: 0 } } });
+    const opened = await cli.next((l) => l.id === 1, 'open');
+    const port = (opened.value as { local: { port: number } }).local.port;
+
+    const device = peer(socat, ['-', `UDP:127.0.0.1:${port}`]);
+    device.child.stdin.write('\x01\x02ping');
+    const data = await cli.next((l) => l.type === 'data' && l.dir === 'rx', 'datagram');
+    expect(data.bytes).toBe('010270696e67');
+    expect(data.peer).toMatchObject({ address: '127.0.0.1', family: 'IPv4' });
+
+    cli.send({ id: 2, method: 'send', args: { sessionId: 's1', payload: { format: 'hex', value: 'ca fe' }, to: { type: 'last-sender' } } });
+    expect(await cli.next((l) => l.id === 2, 'send')).toMatchObject({ ok: true });
+    await until(() => device.output().equals(Buffer.from([0xca, 0xfe])), 'socat to get the reply');
+
+    cli.child.stdin.end();
+    await cli.next((l) => l.type === 'session' && (l.session as { state: string }).state === 'closed', 'the session closed on EOF');
+    await cli.next((l) => l.kind === 'end', 'end');
+    expect(await cli.exited).toBe(0);
+  });
+});

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { newToken } from '../../src/server/access';
+import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
+
+export const STATIC_ROOT = path.resolve('out/renderer');
+export const ARTIFACTS = path.resolve('artifacts/screenshots');
+
+const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+
+/** Debian's Chromium, or a clear failure saying how to get one — never a silent skip. */
+export function chromiumPath(): string {
+  const found = CANDIDATES.find((candidate): candidate is string => !!candidate && existsSync(candidate));
+  if (!found) {
+    throw new Error(
+      'No Chromium found for the end-to-end tests. Install it (Debian/Ubuntu: apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+    );
+  }
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
+
+export async function startServer(options: { port?: number; token?: string } = {}): Promise<BrowserServer> {
+  if (!existsSync(path.join(STATIC_ROOT, 'index.html'))) {
+    throw new Error(`The built page is missing at ${STATIC_ROOT}: run "npm run build" before the end-to-end tests.`);
+  }
+  return startBrowserServer({ host: '127.0.0.1', port: options.port ?? 0, token: options.token ?? newToken(), staticRoot: STATIC_ROOT, version: 'e2e' });
+}
+
+export async function openApp(browser: Browser, server: BrowserServer, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+type SessionKind = 'TCP server' | 'TCP client' | 'UDP';
+const SUBMIT: Record<SessionKind, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' };
+
+/** Fill the open-session form as a user would and submit it. */
+export async function openSession(page: Page, kind: SessionKind, host: string, port: number | string): Promise<void> {
+  const form = page.getByRole('form', { name: 'Open a session' });
+  await form.getByRole('combobox', { name: 'Kind' }).click();
+  await page.getByRole('option', { name: kind, exact: true }).click();
+  await form.getByRole('combobox', { name: 'Host' }).fill(host);
+  await form.getByRole('textbox', { name: 'Port' }).fill(String(port));
+  await form.getByRole('button', { name: SUBMIT[kind] }).click();
+}
+
+/** The port the newest session bound, read from the session list as a user would. */
+export async function boundPort(page: Page, index = 0): Promise<number> {
+  const endpoint = page.getByRole('list', { name: 'Open sessions' }).getByText(/^127\.0\.0\.1:[1-9]\d*$/).nth(index);
+  await endpoint.waitFor();
+  return Number((await endpoint.textContent())!.split(':')[1]);
+}
+
+export async function sendFromComposer(page: Page, format: 'Text' | 'Hex', value: string): Promise<void> {
+  const composer = page.getByRole('region', { name: 'Send' });
+  await composer.getByRole('group', { name: 'Payload format' }).getByRole('button', { name: format }).click();
+  await composer.getByRole('textbox', { name: 'Payload' }).fill(value);
+  await composer.getByRole('button', { name: 'Send' }).click();
+}
+
+export const logPayloads = (page: Page) => page.getByTestId('log-payload');

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until';
 
 const CLI = path.resolve('out/server/cli.mjs');
 type Line = Record<string, unknown> & { kind: string };
@@ -64,14 +65,6 @@ function peer(command: string, args: string[]) {
   const out: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   return { child, output: () => Buffer.concat(out) };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const b64 = (text: string) => Buffer.from(text, 'latin1').toString('base64');

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../support/until';
 import type { BrowserServer } from '../../src/server/browser-server';
 import { boundPort, launchBrowser, logPayloads, openApp, openSession, screenshot, sendFromComposer, startServer } from './support';
 
@@ -35,14 +36,6 @@ async function tcpPeer(port: number): Promise<{ socket: Socket; received: () => 
   cleanups.push(() => socket.destroy());
   await once(socket, 'connect');
   return { socket, received: () => Buffer.concat(chunks) };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function app(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {

@@ -19,16 +19,8 @@ export interface SessionView {
   error: AppError | undefined;
 }
 
-export interface ConnectionView {
-  connId: string;
-  remote: Endpoint;
-  local: Endpoint;
-  since: number;
-  counters: Counters;
-  peerEnded: boolean;
-  localEnded: boolean;
-  blocked: boolean;
-}
+/** A connection exactly as the contract describes it, in the store's own copy. */
+export type ConnectionView = Readonly<ConnectionInfo>;
 
 export interface LogEntry {
   /** Unique within the store, for list keys. */

@@ -1,5 +1,6 @@
 // Print vitest's JSON results as one plain closing line: "tests: N passed, N failed, N skipped".
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 
 const file = process.argv[2] ?? 'artifacts/vitest-results.json';
 const results = JSON.parse(readFileSync(file, 'utf8'));

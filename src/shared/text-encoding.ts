@@ -1,4 +1,5 @@
 import type { TextEncodingName } from './contract';
+import { gbCodeOf, gbDecoder, NO_GB_CODE, writeGbCode } from './gb18030';
 import { describeCharAt } from './visible-text';
 
 /** Why a text cannot be read or written, and the position in it to mark. */
@@ -45,6 +46,20 @@ function latin1LackAt(text: string): number {
   return -1;
 }
 
+function gbProblem(text: string, index: number, at: number, gbk: boolean): TextProblem {
+  const unit = text.charCodeAt(index);
+  const what = describeCharAt(text, index);
+  const lone = isLowSurrogate(unit) || (isHighSurrogate(unit) && !isLowSurrogate(text.charCodeAt(index + 1)));
+  if (lone) {
+    return {
+      message: `Character ${what} at position ${at} is half of a surrogate pair and cannot be written in ${gbk ? 'GBK' : 'GB18030'}; use \\xNN escapes for raw bytes`,
+      index: at,
+    };
+  }
+  const advice = gbk ? 'use GB18030 or UTF-8, or \\xNN escapes' : 'use UTF-8, or \\xNN escapes';
+  return { message: `Character ${what} at position ${at} cannot be written in ${gbk ? 'GBK' : 'GB18030'}; ${advice}`, index: at };
+}
+
 /**
  * Bytes appended run by run into one buffer that grows by doubling. Text payloads with many
  * escapes are millions of tiny runs; an array per run would keep the garbage collector busy.
@@ -80,6 +95,10 @@ export class ByteWriter {
         // Every UTF-16 code unit has a UTF-16LE form, lone surrogates included.
         this.writeUtf16le(text);
         return undefined;
+      case 'gbk':
+        return this.writeGb(text, true, offset);
+      case 'gb18030':
+        return this.writeGb(text, false, offset);
     }
   }
 
@@ -140,6 +159,33 @@ export class ByteWriter {
     return undefined;
   }
 
+  private writeGb(text: string, gbk: boolean, offset: number): TextProblem | undefined {
+    const start = this.length;
+    // Four bytes a UTF-16 unit is the most GB18030 needs (a surrogate pair: 2 units, 4 bytes).
+    this.reserve(text.length * 4);
+    const buffer = this.buffer;
+    let n = this.length;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0x80) {
+        buffer[n++] = unit;
+        continue;
+      }
+      const pair = isHighSurrogate(unit) && isLowSurrogate(text.charCodeAt(i + 1));
+      const codePoint = pair ? 0x10000 + ((unit - 0xd800) << 10) + (text.charCodeAt(i + 1) - 0xdc00) : unit;
+      // A lone surrogate has no code in either table, so it lands here as well.
+      const code = gbCodeOf(codePoint, gbk);
+      if (code === NO_GB_CODE) {
+        this.length = start;
+        return gbProblem(text, i, offset + i, gbk);
+      }
+      n += writeGbCode(buffer, n, code);
+      if (pair) i += 1;
+    }
+    this.length = n;
+    return undefined;
+  }
+
   private writeUtf16le(text: string): void {
     this.reserve(text.length * 2);
     for (let i = 0; i < text.length; i++) {
@@ -167,7 +213,8 @@ function decodeLatin1(bytes: Uint8Array): string {
 }
 
 /**
- * Bytes as text, never failing: malformed UTF-8 or UTF-16 becomes U+FFFD. Latin-1 is decoded
+ * Bytes as text, never failing: malformed UTF-8, UTF-16, GBK or GB18030 becomes U+FFFD. GBK
+ * is read with the GB18030 decoder, as the WHATWG standard specifies, so its superset decodes. Latin-1 is decoded
  * by hand because TextDecoder's 'latin1' label means windows-1252, which remaps 0x80–0x9f.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncodingName): string {
@@ -178,5 +225,8 @@ export function decodeText(bytes: Uint8Array, encoding: TextEncodingName): strin
       return decodeLatin1(bytes);
     case 'utf-16le':
       return utf16leDecoder.decode(bytes);
+    case 'gbk':
+    case 'gb18030':
+      return gbDecoder().decode(bytes);
   }
 }

@@ -4,6 +4,7 @@
  * text payload with escapes on and the same encoding, is exactly the bytes received.
  */
 import type { TextEncodingName } from './contract';
+import { gbSequenceAt } from './gb18030';
 
 // Controls, format characters (zero-width, BOM, soft hyphen), line/paragraph separators, lone
 // surrogates and spaces other than U+0020 would be invisible or look like something else.
@@ -48,13 +49,16 @@ function shortEscape(codePoint: number): string | undefined {
   }
 }
 
+/** A byte that stands for the character of the same number: itself, a short escape or \xNN. */
+function byteVisible(byte: number): string {
+  const short = shortEscape(byte);
+  if (short !== undefined) return short;
+  return isVisibleCodePoint(byte) ? String.fromCharCode(byte) : byteEscape(byte);
+}
+
 function latin1Visible(bytes: Uint8Array): string {
   const parts: string[] = [];
-  for (const byte of bytes) {
-    const short = shortEscape(byte);
-    if (short !== undefined) parts.push(short);
-    else parts.push(isVisibleCodePoint(byte) ? String.fromCharCode(byte) : byteEscape(byte));
-  }
+  for (const byte of bytes) parts.push(byteVisible(byte));
   return parts.join('');
 }
 
@@ -97,9 +101,7 @@ function utf8Visible(bytes: Uint8Array): string {
   while (i < bytes.length) {
     const byte = bytes[i];
     if (byte < 0x80) {
-      const short = shortEscape(byte);
-      if (short !== undefined) parts.push(short);
-      else parts.push(isVisibleCodePoint(byte) ? String.fromCharCode(byte) : byteEscape(byte));
+      parts.push(byteVisible(byte));
       i += 1;
       continue;
     }
@@ -117,6 +119,30 @@ function utf8Visible(bytes: Uint8Array): string {
     } else {
       parts.push(isVisibleCodePoint(codePoint) ? String.fromCodePoint(codePoint) : unicodeEscape(codePoint));
     }
+    i += length;
+  }
+  return parts.join('');
+}
+
+function gbVisible(bytes: Uint8Array, gbk: boolean): string {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < bytes.length) {
+    const byte = bytes[i];
+    if (byte < 0x80) {
+      parts.push(byteVisible(byte));
+      i += 1;
+      continue;
+    }
+    const sequence = gbSequenceAt(bytes, i, gbk);
+    if (sequence === undefined) {
+      // Only the lead byte is spelled out: the next byte may start a valid character.
+      parts.push(byteEscape(byte));
+      i += 1;
+      continue;
+    }
+    const { codePoint, length } = sequence;
+    parts.push(isVisibleCodePoint(codePoint) ? String.fromCodePoint(codePoint) : unicodeEscape(codePoint));
     i += length;
   }
   return parts.join('');
@@ -163,5 +189,9 @@ export function toEscapedText(bytes: Uint8Array, encoding: TextEncodingName): st
       return latin1Visible(bytes);
     case 'utf-16le':
       return utf16leVisible(bytes);
+    case 'gbk':
+      return gbVisible(bytes, true);
+    case 'gb18030':
+      return gbVisible(bytes, false);
   }
 }

@@ -1,11 +1,12 @@
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
 import { APP_ORIGIN, APP_SCHEME, resolveBundlePath } from './app-protocol';
 import { SessionManager } from './engine/session-manager';
 import { forwardEvents } from './ipc/forward-events';
-import { registerApi } from './ipc/register-api';
+import { registerApi, registerHost } from './ipc/register-api';
+import { fileDialogs } from './file-dialogs';
 import { appSenderCheck, urlOrigin } from './ipc/sender-check';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow, devServerUrl } from './window';
@@ -49,7 +50,17 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents)
 app.whenReady().then(() => {
   denyPermissions(session.defaultSession);
   serveBundle();
-  registerApi(ipcMain, engine, appSenderCheck({ windowContentsId: () => mainWindow?.webContents.id, allowedOrigins: allowedOrigins() }));
+  const trusted = appSenderCheck({ windowContentsId: () => mainWindow?.webContents.id, allowedOrigins: allowedOrigins() });
+  registerApi(ipcMain, engine, trusted);
+  // Dialogs are modal to the window, so the user sees which window asked.
+  registerHost(
+    ipcMain,
+    fileDialogs({
+      showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
+      showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
+    }),
+    trusted,
+  );
   mainWindow = createMainWindow();
   mainWindow.on('closed', () => {
     mainWindow = undefined;

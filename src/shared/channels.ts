@@ -5,5 +5,9 @@
 export const METHOD_NAMES = ['open', 'close', 'reopen', 'remove', 'send', 'disconnect', 'multicast', 'list'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
-export const ipcChannel = (method: MethodName): string => `inspector:${method}`;
+/** The desktop app's own methods, beside the engine's: native file dialogs in main. */
+export const HOST_METHOD_NAMES = ['saveFile', 'openFile'] as const;
+export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
+
+export const ipcChannel = (method: MethodName | HostMethodName): string => `inspector:${method}`;
 export const EVENTS_CHANNEL = 'inspector:events';

@@ -6,14 +6,18 @@
 import { z } from 'zod';
 import { hostProblem, isMulticast, type Endpoint } from './address';
 import type { AppError, Result } from './result';
-import type { MethodName } from './channels';
+import type { HostMethodName, MethodName } from './channels';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_RECONNECT_INITIAL_MS,
+  DEFAULT_RECONNECT_MAX_MS,
   MAX_CONNECT_TIMEOUT_MS,
+  MAX_RECONNECT_DELAY_MS,
   MAX_ID_LENGTH,
   MAX_INTERFACE_LENGTH,
   MAX_KEEPALIVE_DELAY_MS,
   MAX_PAYLOAD_TEXT_LENGTH,
+  MAX_FILE_BYTES,
   MAX_SEND_TARGETS,
   MAX_SOCKET_BUFFER_BYTES,
   MIN_SOCKET_BUFFER_BYTES,
@@ -94,6 +98,18 @@ export const tcpClientConfigSchema = z.strictObject({
   localPort: portSchema.optional(),
   connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
   ...tcpFields,
+  /**
+   * Connect again after a failed connect or a lost connection (not after the user closes),
+   * waiting initialDelayMs, doubling up to maxDelayMs; maxAttempts 0 means without end.
+   */
+  reconnect: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      initialDelayMs: boundedInt('Reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_INITIAL_MS),
+      maxDelayMs: boundedInt('Longest reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_MAX_MS),
+      maxAttempts: boundedInt('Reconnect attempts', 0, 1_000_000).default(0),
+    })
+    .default({ enabled: false, initialDelayMs: DEFAULT_RECONNECT_INITIAL_MS, maxDelayMs: DEFAULT_RECONNECT_MAX_MS, maxAttempts: 0 }),
 });
 
 export const udpTargetSchema = z.strictObject({ host: hostSchema, port: remotePortSchema });
@@ -169,11 +185,13 @@ export interface SessionInfo {
   memberships: string[];
   /** The error that put the session in state `error`. */
   error?: AppError;
+  /** TCP client auto-reconnect under way (state `opening`): the reconnect attempt (from 1) being made or awaited, and when it starts (epoch ms; undefined while it is being made); `error` keeps the last failure. */
+  reconnect?: { attempt: number; nextAt: number | undefined };
 }
 
 // ── Payloads ───────────────────────────────────────────────────────────────────────────────
 
-export const TEXT_ENCODINGS = ['utf-8', 'latin1', 'utf-16le'] as const;
+export const TEXT_ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'latin1', 'utf-16le'] as const;
 export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
 export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
 export type LineEnding = (typeof LINE_ENDINGS)[number];
@@ -241,7 +259,7 @@ export const argSchemas = {
   list: z.strictObject({}),
 } as const satisfies Record<MethodName, z.ZodType>;
 
-export { METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName } from './channels';
+export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
 
 export interface SendReceipt {
   /** Bytes accepted for each target. */
@@ -318,3 +336,60 @@ export interface EventBatch {
 export interface InspectorBridge extends InspectorApi {
   onEvents(listener: (batch: EventBatch) => void): () => void;
 }
+
+// ── Desktop host methods: files chosen in native dialogs ───────────────────────────────────
+
+const fileFilterSchema = z.strictObject({
+  name: z.string().min(1, 'Filter name is empty.').max(64, 'Filter name is longer than 64 characters.'),
+  extensions: z
+    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'An extension is 1–16 letters or digits, without a dot.'))
+    .min(1, 'Name at least one extension.')
+    .max(10, 'At most 10 extensions.'),
+});
+
+const RESERVED_IN_NAMES = new Set(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
+
+/** No folders, no characters any of the three desktop OSes reserve, no control characters. */
+function isPlainFileName(name: string): boolean {
+  if (name === '.' || name === '..') return false;
+  for (const char of name) if (char.charCodeAt(0) < 0x20 || RESERVED_IN_NAMES.has(char)) return false;
+  return true;
+}
+
+/** A name to suggest in the save dialog: a file name only, never a path. */
+const suggestedNameSchema = z
+  .string({ error: 'The suggested name must be text.' })
+  .min(1, 'The suggested name is empty.')
+  .max(255, 'The suggested name is longer than 255 characters.')
+  .refine(isPlainFileName, {
+    error: 'The suggested name must be a plain file name, without folders or characters like / \\ : * ? " < > |.',
+  });
+
+const bytesSchema = z
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, { error: 'File contents must be bytes (a Uint8Array).' })
+  .refine((bytes) => bytes.byteLength <= MAX_FILE_BYTES, { error: `A file may hold at most ${MAX_FILE_BYTES} bytes.` });
+
+export const hostArgSchemas = {
+  /** Ask where to save (main shows the dialog and picks the path) and write the bytes there. */
+  saveFile: z.strictObject({ suggestedName: suggestedNameSchema, filters: z.array(fileFilterSchema).max(10), data: bytesSchema }),
+  /** Ask which file to open and return its name and bytes. */
+  openFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
+} as const satisfies Record<HostMethodName, z.ZodType>;
+
+export interface HostResults {
+  /** `saved: false` when the user cancelled; `name` is the file name only, never the path. */
+  saveFile: { saved: boolean; name?: string };
+  /** null when the user cancelled. */
+  openFile: { name: string; data: Uint8Array } | null;
+}
+
+export type HostApi = {
+  [M in HostMethodName]: (args: z.input<(typeof hostArgSchemas)[M]>) => Promise<Result<HostResults[M]>>;
+};
+
+export type HostHandlers = {
+  [M in HostMethodName]: (args: z.output<(typeof hostArgSchemas)[M]>) => Promise<Result<HostResults[M]>>;
+};
+
+/** `window.inspector` in the desktop app: the API plus the native file dialogs. */
+export interface ElectronBridge extends InspectorBridge, HostApi {}

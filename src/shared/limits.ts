@@ -27,6 +27,10 @@ export const TCP_LISTEN_BACKLOG = 4096;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const MAX_CONNECT_TIMEOUT_MS = 10 * 60_000;
+/** Client auto-reconnect backoff: first wait, longest wait, and the most a user may set. */
+export const DEFAULT_RECONNECT_INITIAL_MS = 500;
+export const DEFAULT_RECONNECT_MAX_MS = 30_000;
+export const MAX_RECONNECT_DELAY_MS = 60 * 60_000;
 /** After a graceful close we wait this long for the peer's FIN before resetting. */
 export const GRACEFUL_CLOSE_TIMEOUT_MS = 5_000;
 export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;
@@ -34,6 +38,9 @@ export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;
 /** Socket buffer sizes a user may ask for (the OS may clamp them further). */
 export const MIN_SOCKET_BUFFER_BYTES = 1024;
 export const MAX_SOCKET_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/** Largest file saved or opened through the desktop app's dialogs. */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** Ids are short opaque strings; anything longer is not one of ours. */
 export const MAX_ID_LENGTH = 64;

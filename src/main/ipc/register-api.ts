@@ -1,6 +1,6 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { ipcChannel, METHOD_NAMES, type EngineApi, type MethodName } from '../../shared/contract';
-import { dispatch } from '../../shared/dispatch';
+import { HOST_METHOD_NAMES, hostArgSchemas, ipcChannel, METHOD_NAMES, type EngineApi, type HostHandlers, type HostMethodName, type MethodName } from '../../shared/contract';
+import { dispatch, dispatchWith } from '../../shared/dispatch';
 import { AppCode, hintFor } from '../../shared/errors';
 import { fail } from '../../shared/result';
 
@@ -17,7 +17,7 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
  * top frame, the call takes exactly one argument, which must pass the contract's strict schema,
  * and whatever happens the renderer gets a typed Result — never a thrown error.
  */
-export function guardedHandler(api: EngineApi, method: MethodName, isTrusted: SenderCheck) {
+export function guardedHandler(method: MethodName | HostMethodName, isTrusted: SenderCheck, call: (raw: unknown) => Promise<unknown>) {
   return async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
     if (!isTrusted(event)) {
       return fail(AppCode.Forbidden, `Refused ${method}: the call did not come from the Socket Inspector window.`, hintFor(AppCode.Forbidden));
@@ -25,14 +25,24 @@ export function guardedHandler(api: EngineApi, method: MethodName, isTrusted: Se
     if (args.length !== 1) {
       return fail(AppCode.InvalidArgument, `${method} takes exactly one object argument; it got ${args.length}.`, hintFor(AppCode.InvalidArgument));
     }
-    return dispatch(api, method, args[0]);
+    return call(args[0]);
   };
 }
 
 /** Bind every method of the contract to its channel; returns a function that unbinds them. */
 export function registerApi(ipc: HandlerRegistry, api: EngineApi, isTrusted: SenderCheck): () => void {
-  for (const method of METHOD_NAMES) ipc.handle(ipcChannel(method), guardedHandler(api, method, isTrusted));
+  for (const method of METHOD_NAMES) ipc.handle(ipcChannel(method), guardedHandler(method, isTrusted, (raw) => dispatch(api, method, raw)));
   return () => {
     for (const method of METHOD_NAMES) ipc.removeHandler(ipcChannel(method));
+  };
+}
+
+/** The desktop app's file dialogs, behind the same guard. */
+export function registerHost(ipc: HandlerRegistry, host: HostHandlers, isTrusted: SenderCheck): () => void {
+  for (const method of HOST_METHOD_NAMES) {
+    ipc.handle(ipcChannel(method), guardedHandler(method, isTrusted, (raw) => dispatchWith(hostArgSchemas, host, method, raw)));
+  }
+  return () => {
+    for (const method of HOST_METHOD_NAMES) ipc.removeHandler(ipcChannel(method));
   };
 }

@@ -62,7 +62,7 @@ describe('browser mode, end to end', () => {
     expect(await page.locator('main b').count()).toBe(0);
     await screenshot(page, 'listener-three-connections');
 
-    await page.getByRole('region', { name: 'Log' }).getByRole('group', { name: 'Payload view' }).getByRole('button', { name: 'Hex' }).click();
+    await page.getByRole('region', { name: 'Log' }).getByRole('group', { name: 'Payload view' }).getByRole('button', { name: 'Hex', exact: true }).click();
     await expect
       .poll(() => logPayloads(page).allTextContents())
       .toEqual([

@@ -54,14 +54,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 type SessionKind = 'TCP server' | 'TCP client' | 'UDP';
 const SUBMIT: Record<SessionKind, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' };
 
-/** Fill the open-session form as a user would and submit it. */
+/** Open a session as a user would: New session, then kind, host and port in the dialog. */
 export async function openSession(page: Page, kind: SessionKind, host: string, port: number | string): Promise<void> {
-  const form = page.getByRole('form', { name: 'Open a session' });
-  await form.getByRole('combobox', { name: 'Kind' }).click();
-  await page.getByRole('option', { name: kind, exact: true }).click();
-  await form.getByRole('combobox', { name: 'Host' }).fill(host);
-  await form.getByRole('textbox', { name: 'Port' }).fill(String(port));
-  await form.getByRole('button', { name: SUBMIT[kind] }).click();
+  await page.getByRole('button', { name: 'New session', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'New session' });
+  await dialog.getByRole('button', { name: kind, exact: true }).click();
+  await dialog.getByRole('combobox', { name: 'Host' }).fill(host);
+  await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill(String(port));
+  await dialog.getByRole('button', { name: SUBMIT[kind], exact: true }).click();
 }
 
 /** The port the newest session bound, read from the session list as a user would. */

@@ -48,7 +48,7 @@ describe('Composer', () => {
   });
 
   it('sends with Ctrl+Enter to all connections by default', async () => {
-    const { user, fake, payload } = setup();
+    const { user, fake, payload, composer } = setup();
     fake.answer('send', ok({ bytes: 4, targets: 2 }));
     await user.type(payload, 'hi\\r\\n');
     await user.keyboard('{Control>}{Enter}{/Control}');
@@ -58,7 +58,7 @@ describe('Composer', () => {
       payload: { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
       to: { type: 'all' },
     });
-    expect(await screen.findByRole('status')).toHaveTextContent('Sent 4 B to 2 target(s).');
+    expect(await composer.findByRole('status')).toHaveTextContent('Sent 4 B to 2 target(s).');
   });
 
   it('sends with Cmd+Enter too, and Enter alone only adds a line', async () => {
@@ -82,6 +82,8 @@ describe('Composer', () => {
     const { user, fake, composer, payload, sendButton } = setup();
     await user.click(composer.getByRole('combobox', { name: 'Send to' }));
     await user.click(screen.getByRole('option', { name: 'c2 (127.0.0.1:50002)' }));
+    // The target list takes several picks, so it stays open until dismissed.
+    await user.keyboard('{Escape}');
     await user.click(composer.getByRole('combobox', { name: 'Line ending' }));
     await user.click(screen.getByRole('option', { name: 'CRLF (\\r\\n)' }));
     await user.type(payload, 'PING');

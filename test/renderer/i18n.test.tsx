@@ -27,13 +27,13 @@ describe('translations', () => {
 
   it('fills in values and leaves unknown placeholders alone', () => {
     const t = translator('en');
-    expect(t('log.count', { count: 12345 })).toBe('12,345 entries');
-    expect(t('log.count')).toBe('{count} entries');
+    expect(t('log.count', { count: 12345 })).toBe('Entries: 12,345');
+    expect(t('log.count')).toBe('Entries: {count}');
   });
 
   it('starts in Chinese when asked to', () => {
     renderApp(createFakeBridge().bridge, 'zh-CN');
-    expect(screen.getByRole('form', { name: '打开会话' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: '新建会话' })).toBeInTheDocument();
     expect(document.documentElement.lang).toBe('zh-CN');
   });
 });

@@ -8,6 +8,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalBridge, type LocalBridge } from './support/local-bridge';
+import { openSession } from './support/open-session';
 import { renderApp } from './support/render-app';
 
 type User = ReturnType<typeof renderApp>['user'];
@@ -16,6 +17,8 @@ let local: LocalBridge;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeEach(() => {
+  // The workspace and view preferences persist; each test starts from a fresh launch.
+  localStorage.clear();
   // Batches arrive on the engine's timer; act() lets React apply them as one update.
   local = createLocalBridge({ deliver: (run) => act(run) });
 });
@@ -29,19 +32,6 @@ const form = () => within(screen.getByRole('form', { name: 'Open a session' }));
 const composer = () => within(screen.getByRole('region', { name: 'Send' }));
 const logRegion = () => within(screen.getByRole('region', { name: 'Log' }));
 const payloads = () => screen.queryAllByTestId('log-payload').map((node) => node.textContent);
-
-async function openSession(user: User, kind: 'TCP server' | 'TCP client' | 'UDP', host: string, port: string) {
-  const f = form();
-  await user.click(f.getByRole('combobox', { name: 'Kind' }));
-  await user.click(screen.getByRole('option', { name: kind }));
-  const hostInput = f.getByRole('combobox', { name: 'Host' });
-  await user.clear(hostInput);
-  await user.type(hostInput, host);
-  const portInput = f.getByRole('textbox', { name: 'Port' });
-  await user.clear(portInput);
-  await user.type(portInput, port);
-  await user.click(f.getByRole('button', { name: { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' }[kind] }));
-}
 
 /** The port a session bound, read from the session list as a user would. */
 async function boundPort(index = 0): Promise<number> {
@@ -146,6 +136,8 @@ describe('renderer on the real engine', () => {
     expect(alert).toHaveTextContent('Could not open the session');
     expect(alert).toHaveTextContent(`Listening on 127.0.0.1:${port} failed: the address is already in use (EADDRINUSE).`);
     expect(alert).toHaveTextContent('Another program (or another session) holds this port.');
+    await user.click(form().getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     const list = screen.getByRole('list', { name: 'Open sessions' });
     await waitFor(() => expect(within(list).getByText('Error')).toBeInTheDocument());
 
@@ -215,11 +207,14 @@ describe('renderer on the real engine', () => {
     await user.click(screen.getByRole('combobox', { name: 'Language' }));
     await user.click(screen.getByRole('option', { name: '简体中文' }));
 
-    const zhForm = within(screen.getByRole('form', { name: '打开会话' }));
+    await user.click(screen.getByRole('button', { name: '新建会话' }));
+    const zhForm = within(await screen.findByRole('form', { name: '打开会话' }));
     expect(zhForm.getByRole('combobox', { name: '主机' })).toBeInTheDocument();
     expect(zhForm.getByRole('textbox', { name: '端口' })).toBeInTheDocument();
     expect(zhForm.getByRole('button', { name: '监听' })).toBeInTheDocument();
-    expect(screen.getByRole('switch', { name: '深色主题' })).toBeInTheDocument();
+    await user.click(zhForm.getByRole('button', { name: '取消' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(within(screen.getByRole('group', { name: '主题' })).getByRole('button', { name: '跟随系统' })).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: '语言' })).toBeInTheDocument();
     expect(within(screen.getByRole('list', { name: '已打开的会话' })).getByText('已打开')).toBeInTheDocument();
     expect(screen.getByRole('region', { name: '发送' })).toBeInTheDocument();
@@ -228,6 +223,6 @@ describe('renderer on the real engine', () => {
 
     await user.click(screen.getByRole('combobox', { name: '语言' }));
     await user.click(screen.getByRole('option', { name: 'English' }));
-    expect(screen.getByRole('form', { name: 'Open a session' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'New session' })).toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
-import { MAX_LOG_ENTRIES_PER_SESSION } from '../../src/renderer/src/limits';
+import { LogWindow } from '../../src/renderer/src/store/log-window';
+import { DEFAULT_FRAMING, DEFAULT_LOG_LIMIT, LOG_PREFS_STORAGE_KEY, MAX_LOG_LIMIT, MIN_LOG_LIMIT } from '../../src/renderer/src/store/log-prefs';
 import type { InspectorEvent, SessionInfo } from '../../src/shared/contract';
 import { connectionInfo, dataEvent, sessionEvent, sessionInfo } from './support/fake-bridge';
 
@@ -13,31 +14,87 @@ describe('inspector store', () => {
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' }))));
     store.getState().applyBatch(batch(...['a', 'b', 'c', 'd', 'e'].map((text) => dataEvent('s1', 'rx', text))));
     const log = store.getState().logs.get('s1')!;
-    expect(log.entries.map((e) => new TextDecoder().decode(e.bytes))).toEqual(['c', 'd', 'e']);
+    expect(log.entries.toArray().map((e) => new TextDecoder().decode(e.bytes))).toEqual(['c', 'd', 'e']);
     expect(log.dropped).toBe(2);
     expect(log.bytes).toBe(3);
-    expect(new Set(log.entries.map((e) => e.id)).size).toBe(3);
+    expect(new Set(log.entries.toArray().map((e) => e.id)).size).toBe(3);
   });
 
   it('drops the oldest entries past the byte bound but always keeps the newest', () => {
     const store = createInspectorStore({ ...limits, maxLogEntries: 100, maxLogBytes: 10 });
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), dataEvent('s1', 'rx', '123456'), dataEvent('s1', 'rx', '7890')));
-    expect(store.getState().logs.get('s1')!.entries).toHaveLength(2);
+    expect(store.getState().logs.get('s1')!.entries.length).toBe(2);
     store.getState().applyBatch(batch(dataEvent('s1', 'rx', 'x'.repeat(50))));
     const log = store.getState().logs.get('s1')!;
-    expect(log.entries).toHaveLength(1);
+    expect(log.entries.length).toBe(1);
     expect(log.bytes).toBe(50);
     expect(log.dropped).toBe(2);
   });
 
-  it('uses a 10,000-entry bound by default', () => {
-    expect(MAX_LOG_ENTRIES_PER_SESSION).toBe(10_000);
+  it('keeps 100,000 entries per session by default', () => {
+    expect(DEFAULT_LOG_LIMIT).toBe(100_000);
     const store = createInspectorStore();
+    expect(store.getState().logLimit).toBe(100_000);
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' }))));
-    const events = Array.from({ length: 10_050 }, (_, i) => dataEvent('s1', 'rx', new Uint8Array([i & 0xff])));
+    const bytes = new Uint8Array([1]);
+    const events = Array.from({ length: 100_050 }, (_, i) => ({ ...dataEvent('s1', 'rx', bytes), at: i }) as InspectorEvent);
     store.getState().applyBatch(batch(...events));
-    expect(store.getState().logs.get('s1')!.entries).toHaveLength(10_000);
-    expect(store.getState().logs.get('s1')!.dropped).toBe(50);
+    const log = store.getState().logs.get('s1')!;
+    expect(log.entries.length).toBe(100_000);
+    expect(log.dropped).toBe(50);
+    expect(log.entries.at(0)!.at).toBe(50);
+  });
+
+  it('takes the retained-entries limit as a setting: clamped, applied at once, and remembered', () => {
+    const storage = new Map<string, string>();
+    const fakeStorage = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    const store = createInspectorStore({ ...limits, maxLogEntries: 5000 }, { storage: fakeStorage });
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' }))));
+    store.getState().applyBatch(batch(...Array.from({ length: 1500 }, () => dataEvent('s1', 'rx', ''))));
+    store.getState().setLogLimit(10);
+    expect(store.getState().logLimit).toBe(MIN_LOG_LIMIT);
+    expect(store.getState().logs.get('s1')!.entries.length).toBe(1000);
+    expect(store.getState().logs.get('s1')!.dropped).toBe(500);
+    store.getState().setLogLimit(5e9);
+    expect(store.getState().logLimit).toBe(MAX_LOG_LIMIT);
+    store.getState().setLogView('both');
+    expect(JSON.parse(storage.get(LOG_PREFS_STORAGE_KEY)!)).toMatchObject({ logLimit: MAX_LOG_LIMIT, logView: 'both' });
+    const again = createInspectorStore(limits, { storage: fakeStorage });
+    expect(again.getState().logLimit).toBe(MAX_LOG_LIMIT);
+    expect(again.getState().logView).toBe('both');
+  });
+
+  it('reads saved log preferences field by field, ignoring garbage and hostile keys', () => {
+    const saved = '{"__proto__":{"polluted":true},"logLimit":"lots","logView":"<b>","logEncoding":"gbk","framing":{"mode":"length","lengthSize":3,"gapMs":-1,"delimiter":7}}';
+    const store = createInspectorStore(limits, { storage: { getItem: () => saved, setItem: () => undefined } });
+    const state = store.getState();
+    expect(state.logLimit).toBe(limits.maxLogEntries);
+    expect(state.logView).toBe('text');
+    expect(state.logEncoding).toBe('gbk');
+    expect(state.framing).toEqual({ ...DEFAULT_FRAMING, mode: 'length' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const broken = createInspectorStore(limits, { storage: { getItem: () => '{not json', setItem: () => { throw new Error('full'); } } });
+    expect(broken.getState().logView).toBe('text');
+    expect(() => broken.getState().setLogView('hex')).not.toThrow();
+    expect(broken.getState().logView).toBe('hex');
+  });
+
+  it('applies a batch of many events as one store update', () => {
+    const store = createInspectorStore(limits);
+    let updates = 0;
+    store.subscribe(() => (updates += 1));
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), ...['a', 'b', 'c', 'd'].map((t) => dataEvent('s1', 'rx', t))));
+    expect(updates).toBe(1);
+  });
+
+  it('starts a new epoch when a log is cleared, so derived views start over', () => {
+    const store = createInspectorStore(limits);
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), dataEvent('s1', 'rx', 'x')));
+    const before = store.getState().logs.get('s1')!;
+    store.getState().clearLog('s1');
+    const after = store.getState().logs.get('s1')!;
+    expect(after.entries.length).toBe(0);
+    expect(after.epoch).toBe(before.epoch + 1);
   });
 
   it('follows connections through snapshots, open, half-close, counters and close', () => {
@@ -135,5 +192,26 @@ describe('inspector store', () => {
     expect(after.sessions).toBe(before.sessions);
     expect(after.connections).toBe(before.connections);
     expect(after.logs).not.toBe(before.logs);
+  });
+});
+
+describe('LogWindow', () => {
+  it('appends in place for the newest snapshot while older snapshots keep what they had', () => {
+    const a = LogWindow.of([1, 2]);
+    const b = a.append([3]);
+    const c = a.append([9]);
+    expect(a.toArray()).toEqual([1, 2]);
+    expect(b.toArray()).toEqual([1, 2, 3]);
+    expect(c.toArray()).toEqual([1, 2, 9]);
+    expect([...b.append([4]).dropFront(2)]).toEqual([3, 4]);
+  });
+
+  it('lets dropped items go by compacting once they outweigh the live ones', () => {
+    let window = LogWindow.empty<number>();
+    for (let i = 0; i < 5000; i++) window = window.append([i]).dropFront(i >= 10 ? 1 : 0);
+    expect(window.length).toBe(10);
+    expect(window.at(0)).toBe(4990);
+    expect(window.at(10)).toBeUndefined();
+    expect(window.firstIndexWhere((n) => n >= 4995)).toBe(5);
   });
 });

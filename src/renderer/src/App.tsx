@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
@@ -18,18 +19,21 @@ import { ThemeSwitch } from './settings/ThemeSwitch';
 import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import type { InspectorStore } from './store/inspector-store';
 import { SessionWorkspace } from './SessionWorkspace';
-import { OpenSessionForm } from './sessions/OpenSessionForm';
-import { SessionList } from './sessions/SessionList';
+import { SessionSidebar } from './sessions/SessionSidebar';
+import { WorkspaceContext } from './workspace/workspace-context';
+import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
+import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
 
 function TopBar() {
   const t = useT();
   return (
     <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
-      {/* Regular height: the outlined language select's floating label needs the room. */}
-      <Toolbar variant="regular" sx={{ gap: 2, minHeight: { xs: 56 }, py: 0.75 }}>
-        <Typography variant="h6" component="h1" sx={{ flex: 1 }}>
+      {/* Room above the fields: the outlined language select's floating label needs it. */}
+      <Toolbar variant="regular" sx={{ gap: 1, minHeight: { xs: 56 }, py: 1 }}>
+        <Typography variant="h6" component="h1" sx={{ flex: 1, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Typography>
+        <WorkspaceFileButtons />
         <ThemeSwitch />
         <LanguageSelect />
       </Toolbar>
@@ -44,9 +48,8 @@ function Workbench() {
       <TopBar />
       <LinkBanner />
       <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
-        <Box component="aside" aria-label={t('app.sidebar')} sx={{ width: 340, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
-          <OpenSessionForm />
-          <SessionList />
+        <Box component="aside" aria-label={t('app.sidebar')} sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
+          <SessionSidebar />
         </Box>
         <SessionWorkspace />
       </Stack>
@@ -64,27 +67,32 @@ export interface AppProps {
   bridge: InspectorBridge | undefined;
   /** Whether the bridge can reach the engine; Electron's always can. */
   link?: Link;
-  /** Tests pin the language and bring their own store; the app detects and creates them. */
+  /** Tests pin the language and bring their own stores; the app detects and creates them. */
   language?: Language;
   store?: InspectorStore;
+  workspace?: WorkspaceStore;
 }
 
-export function App({ bridge, link = alwaysOpen, language, store }: AppProps) {
+export function App({ bridge, link = alwaysOpen, language, store, workspace: given }: AppProps) {
+  // Loads itself from localStorage as it is created, so the saved language is known before the first render.
+  const [workspace] = useState(() => given ?? createWorkspaceStore());
   return (
-    <I18nProvider initial={language}>
-      <ThemeModeProvider>
-        {bridge ? (
-          <ApiProvider bridge={bridge}>
-            <LinkContext.Provider value={link}>
-              <InspectorStoreProvider store={store}>
-                <Workbench />
-              </InspectorStoreProvider>
-            </LinkContext.Provider>
-          </ApiProvider>
-        ) : (
-          <MissingBridge />
-        )}
-      </ThemeModeProvider>
-    </I18nProvider>
+    <WorkspaceContext.Provider value={workspace}>
+      <I18nProvider initial={language ?? workspace.getState().language}>
+        <ThemeModeProvider>
+          {bridge ? (
+            <ApiProvider bridge={bridge}>
+              <LinkContext.Provider value={link}>
+                <InspectorStoreProvider store={store}>
+                  <Workbench />
+                </InspectorStoreProvider>
+              </LinkContext.Provider>
+            </ApiProvider>
+          ) : (
+            <MissingBridge />
+          )}
+        </ThemeModeProvider>
+      </I18nProvider>
+    </WorkspaceContext.Provider>
   );
 }

@@ -1,7 +1,5 @@
-/** Bounds of the renderer's own memory and rendering work; the recording on disk keeps everything. */
+/** Bounds of the renderer's own memory and rendering work. */
 
-/** Log entries kept per session before the oldest are dropped. */
-export const MAX_LOG_ENTRIES_PER_SESSION = 10_000;
 /** Payload bytes kept per session before the oldest entries are dropped. */
 export const MAX_LOG_BYTES_PER_SESSION = 32 * 1024 * 1024;
 /**

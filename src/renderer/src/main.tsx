@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { findBridge } from './api/bridge';
+import { FilesContext, filesFor } from './api/files';
 import { createWebSocketBridge } from './api/websocket-bridge';
 import { App, type AppProps } from './App';
 
@@ -18,9 +19,12 @@ function transport(): Pick<AppProps, 'bridge' | 'link'> {
 
 const container = document.getElementById('root');
 if (container) {
+  const chosen = transport();
   createRoot(container).render(
     <StrictMode>
-      <App {...transport()} />
+      <FilesContext.Provider value={filesFor(chosen.bridge)}>
+        <App {...chosen} />
+      </FilesContext.Provider>
     </StrictMode>,
   );
 }

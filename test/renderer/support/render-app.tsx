@@ -1,17 +1,30 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
+import { FilesContext, type FileAccess } from '../../../src/renderer/src/api/files';
 import { App } from '../../../src/renderer/src/App';
 import type { Language } from '../../../src/renderer/src/i18n/languages';
 import type { InspectorBridge } from '../../../src/shared/contract';
 
+export interface RenderOptions {
+  /** 'os': let the app choose, from the saved workspace or the browser, as it does at launch. */
+  language?: Language | 'os';
+  files?: FileAccess;
+}
+
 /** The whole app on a bridge; jsdom has no layout, so the virtual list is told its sizes. */
 export function renderApp(bridge: InspectorBridge | undefined, language: Language = 'en') {
+  return renderAppWith(bridge, { language });
+}
+
+export function renderAppWith(bridge: InspectorBridge | undefined, options: RenderOptions = {}) {
   const user = userEvent.setup({ delay: null });
-  const view = render(
+  const language = options.language === 'os' ? undefined : (options.language ?? 'en');
+  const app = (
     <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
       <App bridge={bridge} language={language} />
-    </VirtuosoMockContext.Provider>,
+    </VirtuosoMockContext.Provider>
   );
+  const view = render(options.files ? <FilesContext.Provider value={options.files}>{app}</FilesContext.Provider> : app);
   return { user, ...view };
 }

@@ -1,8 +1,13 @@
+import { composerEn } from './features/composer';
+import { logEn } from './features/log';
+import { sessionsEn } from './features/sessions';
+import { workspaceEn } from './features/workspace';
+
 /**
  * Every string the UI shows or announces, in English: the source of truth for the keys. Other
  * languages must provide exactly these keys (see zh-CN.ts). `{name}` marks a value filled in.
  */
-export const en = {
+const core = {
   'app.title': 'Socket Inspector',
   'app.bridgeMissing.title': 'Socket Inspector cannot reach its engine',
   'app.bridgeMissing.body':
@@ -14,7 +19,6 @@ export const en = {
   'link.connecting': 'Connecting to the Socket Inspector server…',
   'link.closed': 'Disconnected from the Socket Inspector server. Reconnecting… (is "npm run serve" still running?)',
 
-  'settings.darkTheme': 'Dark theme',
   'settings.language': 'Language',
 
   'kind.tcp-server': 'TCP server',
@@ -27,7 +31,6 @@ export const en = {
   'state.closed': 'Closed',
   'state.error': 'Error',
 
-  'open.title': 'New session',
   'open.form': 'Open a session',
   'open.kind': 'Kind',
   'open.host': 'Host',
@@ -93,7 +96,7 @@ export const en = {
   'log.clearLabel': 'Clear the log',
   'log.list': 'Traffic log',
   'log.empty': 'Nothing received or sent yet.',
-  'log.count': '{count} entries',
+  'log.count': 'Entries: {count}',
   'log.dropped': '{count} older entries dropped',
   'log.rx': 'received',
   'log.tx': 'sent',
@@ -124,6 +127,12 @@ export const en = {
   'composer.sendFailed': 'Send failed',
   'composer.sent': 'Sent {bytes} B to {targets} target(s).',
 } as const;
+
+/**
+ * The English strings: the core ones above plus each feature's own module, so features can
+ * grow their strings without touching one shared file.
+ */
+export const en = { ...core, ...composerEn, ...logEn, ...sessionsEn, ...workspaceEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>>;

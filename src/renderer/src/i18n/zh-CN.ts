@@ -1,10 +1,18 @@
 import type { MessageKey } from './en';
+import { composerZhCN } from './features/composer';
+import { logZhCN } from './features/log';
+import { sessionsZhCN } from './features/sessions';
+import { workspaceZhCN } from './features/workspace';
 
 /**
  * Simplified Chinese. Typed as a record over the English keys, so a missing or an extra key
  * is a compile error.
  */
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...composerZhCN,
+  ...logZhCN,
+  ...sessionsZhCN,
+  ...workspaceZhCN,
   'app.title': 'Socket Inspector',
   'app.bridgeMissing.title': 'Socket Inspector 无法连接到其引擎',
   'app.bridgeMissing.body':
@@ -16,7 +24,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'link.connecting': '正在连接 Socket Inspector 服务器…',
   'link.closed': '与 Socket Inspector 服务器的连接已断开，正在重新连接…（"npm run serve" 是否仍在运行？）',
 
-  'settings.darkTheme': '深色主题',
   'settings.language': '语言',
 
   'kind.tcp-server': 'TCP 服务器',
@@ -29,7 +36,6 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'state.closed': '已关闭',
   'state.error': '错误',
 
-  'open.title': '新建会话',
   'open.form': '打开会话',
   'open.kind': '类型',
   'open.host': '主机',

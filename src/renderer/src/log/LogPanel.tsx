@@ -1,60 +1,262 @@
+import { memo, useCallback, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Divider from '@mui/material/Divider';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
+import { compileByteQuery, containsBytes } from '../../../shared/byte-search';
+import { TEXT_ENCODINGS, type TextEncodingName } from '../../../shared/contract';
+import { saveBytesAsPayload } from '../composer/payload-library';
 import { useT } from '../i18n/i18n-context';
 import { EMPTY_LOG } from '../store/apply-batch';
+import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
+import { framingConfigOf } from './framing-config';
+import { describeFraming, FramingControls } from './FramingControls';
+import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, type LogItem } from './log-items';
+import { LogFilters, NO_FILTERS, type LogFilterState } from './LogFilters';
 import { LogList } from './LogList';
+import { LogSettingsButton } from './LogSettingsButton';
+import { LogStatusBar } from './LogStatusBar';
+import { defaultPayloadName, payloadHex, payloadText } from './payload-view';
+import { SavePayloadDialog } from './SavePayloadDialog';
 
-export function LogPanel({ sessionId }: { sessionId: string }) {
+const VIEW_LABELS = { text: 'log.text', hex: 'log.hex', both: 'log.both' } as const;
+const OVERRIDE_LABELS = { text: 'log.actions.viewText', hex: 'log.actions.viewHex', both: 'log.actions.viewBoth' } as const;
+
+/** Per-entry views belong to the items of one framing: other framings have other items. */
+interface Overrides {
+  framing: FramingSettings;
+  views: ReadonlyMap<number, LogView>;
+}
+
+function useClipboard(report: (message: string) => void) {
+  const t = useT();
+  return useCallback(
+    async (text: string, kind: 'hex' | 'text') => {
+      const clipboard = typeof navigator === 'undefined' ? undefined : navigator.clipboard;
+      try {
+        if (!clipboard || typeof clipboard.writeText !== 'function') throw new Error('no clipboard');
+        await clipboard.writeText(text);
+        report(t(kind === 'hex' ? 'log.copied.hex' : 'log.copied.text'));
+      } catch {
+        // Missing (plain http in browser mode) or refused (no focus, no permission): say so.
+        report(t('log.copyUnavailable'));
+      }
+    },
+    [report, t],
+  );
+}
+
+/** The whole-log view and encoding; memoized so a batch of traffic does not redraw them. */
+const ViewControls = memo(function ViewControls() {
+  const t = useT();
+  const view = useInspector((state) => state.logView);
+  const encoding = useInspector((state) => state.logEncoding);
+  const setLogView = useInspector((state) => state.setLogView);
+  const setLogEncoding = useInspector((state) => state.setLogEncoding);
+  return (
+    <>
+      <ToggleButtonGroup
+        exclusive
+        aria-label={t('log.view')}
+        value={view}
+        onChange={(_event, next: unknown) => {
+          if (LOG_VIEWS.includes(next as LogView)) setLogView(next as LogView);
+        }}
+      >
+        {LOG_VIEWS.map((option) => (
+          <ToggleButton key={option} value={option}>
+            {t(VIEW_LABELS[option])}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <TextField select label={t('log.encoding')} value={encoding} onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)} sx={{ width: 120 }}>
+        {TEXT_ENCODINGS.map((name) => (
+          <MenuItem key={name} value={name}>
+            {t(`log.encoding.${name}`)}
+          </MenuItem>
+        ))}
+      </TextField>
+    </>
+  );
+});
+
+function SessionLogPanel({ sessionId }: { sessionId: string }) {
   const t = useT();
   const log = useInspector((state) => state.logs.get(sessionId) ?? EMPTY_LOG);
   const view = useInspector((state) => state.logView);
-  const setLogView = useInspector((state) => state.setLogView);
+  const encoding = useInspector((state) => state.logEncoding);
+  const framing = useInspector((state) => state.framing);
+  const limit = useInspector((state) => state.logLimit);
   const clearLog = useInspector((state) => state.clearLog);
+
+  const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
+  const [overrides, setOverrides] = useState<Overrides>({ framing, views: new Map() });
+  const [menu, setMenu] = useState<{ item: LogItem; anchor: HTMLElement } | undefined>();
+  const [saving, setSaving] = useState<LogItem | undefined>();
+  const [message, setMessage] = useState('');
+  const copy = useClipboard(setMessage);
+
+  const choice = useMemo(() => framingConfigOf(framing), [framing]);
+  const framedView = useMemo(() => (choice.ok && choice.config.mode !== 'raw' ? new FramedView(choice.config) : undefined), [choice]);
+  const source = useMemo(() => (framedView ? framedView.update(log) : rawSource(log)), [framedView, log]);
+
+  const seenSources = useMemo(() => new SeenSources(), []);
+  const sources = useMemo(() => seenSources.update(log), [seenSources, log]);
+
+  const compiled = useMemo(
+    () =>
+      compileByteQuery(
+        filters.queryKind === 'hex' ? { kind: 'hex', value: filters.query } : { kind: 'text', value: filters.query, encoding, ignoreCase: filters.ignoreCase },
+      ),
+    [filters.query, filters.queryKind, filters.ignoreCase, encoding],
+  );
+  const query = compiled.ok ? compiled.query : undefined;
+  const filterQuery = filters.matchMode === 'filter' ? query : undefined;
+  const { direction, source: onlySource } = filters;
+  const filteredView = useMemo(() => {
+    if (direction === 'both' && onlySource === '' && filterQuery === undefined) return undefined;
+    return new FilteredView(
+      (item) =>
+        (direction === 'both' || item.dir === direction) &&
+        (onlySource === '' || sourceOf(item) === onlySource) &&
+        (filterQuery === undefined || containsBytes(item.bytes, filterQuery)),
+    );
+  }, [direction, onlySource, filterQuery]);
+  const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
+  const items = useMemo(() => listOf(shown), [shown]);
+
+  const views = overrides.framing === framing ? overrides.views : undefined;
+  const viewOf = useCallback((item: LogItem) => views?.get(item.id) ?? view, [views, view]);
+  const onActions = useCallback((item: LogItem, anchor: HTMLElement) => setMenu({ item, anchor }), []);
+  const row = useMemo(
+    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, onActions }),
+    [encoding, filters.matchMode, query, onActions],
+  );
+
+  const setOverride = (item: LogItem, next: LogView | undefined) => {
+    const map = new Map(views ?? []);
+    if (next) map.set(item.id, next);
+    else map.delete(item.id);
+    setOverrides({ framing, views: map });
+    setMenu(undefined);
+  };
+
+  const framed = framedView !== undefined;
+  const filtering = filteredView !== undefined;
+  const menuItem = menu?.item;
 
   return (
     <Box component="section" aria-label={t('log.title')} sx={{ flex: 1, minHeight: 160, display: 'flex', flexDirection: 'column' }}>
-      <Stack direction="row" spacing={1} sx={{ px: 1.5, py: 0.5, alignItems: 'center', borderBottom: 1, borderColor: 'divider' }}>
-        <Typography variant="subtitle2" component="h3">
-          {t('log.title')}
-        </Typography>
-        <Typography variant="caption" color="text.secondary">
-          {t('log.count', { count: log.entries.length })}
-        </Typography>
-        {log.dropped > 0 ? (
-          <Typography variant="caption" color="warning.main">
-            {t('log.dropped', { count: log.dropped })}
+      <Stack spacing={0.75} sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider' }} role="toolbar" aria-label={t('log.toolbar')}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+          <Typography variant="subtitle2" component="h3">
+            {t('log.title')}
           </Typography>
-        ) : null}
-        <Box sx={{ flex: 1 }} />
-        <ToggleButtonGroup
-          exclusive
-          aria-label={t('log.view')}
-          value={view}
-          onChange={(_event, next: unknown) => {
-            if (next === 'text' || next === 'hex') setLogView(next);
-          }}
-        >
-          <ToggleButton value="text">{t('log.text')}</ToggleButton>
-          <ToggleButton value="hex">{t('log.hex')}</ToggleButton>
-        </ToggleButtonGroup>
-        <Button aria-label={t('log.clearLabel')} disabled={log.entries.length === 0 && log.dropped === 0} onClick={() => clearLog(sessionId)}>
-          {t('log.clear')}
-        </Button>
+          <Typography variant="caption" color="text.secondary">
+            {framed ? t('log.countFrames', { count: source.completed.length + source.partials.length }) : t('log.count', { count: log.entries.length })}
+          </Typography>
+          {filtering ? (
+            <Typography variant="caption" color="text.secondary">
+              {t('log.shown', { count: items.length })}
+            </Typography>
+          ) : null}
+          <Typography variant="caption" color="primary" data-testid="log-framing">
+            {describeFraming(framing, t)}
+          </Typography>
+          <Box sx={{ flex: 1 }} />
+          <ViewControls />
+          <LogSettingsButton />
+          <Button aria-label={t('log.clearLabel')} disabled={log.entries.length === 0 && log.dropped === 0} onClick={() => clearLog(sessionId)}>
+            {t('log.clear')}
+          </Button>
+        </Stack>
+        <FramingControls />
+        <LogFilters filters={filters} onChange={setFilters} sources={sources} problemAt={compiled.ok ? undefined : compiled.index + 1} />
       </Stack>
+      {log.dropped > 0 ? (
+        <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
+          {t('log.droppedNote', { count: log.dropped, limit })}
+        </Typography>
+      ) : null}
       <Box sx={{ flex: 1, minHeight: 0 }}>
         {log.entries.length === 0 ? (
           <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 1 }}>
             {t('log.empty')}
           </Typography>
+        ) : items.length === 0 ? (
+          <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 1 }}>
+            {t('log.noMatches')}
+          </Typography>
         ) : (
-          <LogList entries={log.entries} view={view} label={t('log.list')} />
+          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} />
         )}
       </Box>
+      <LogStatusBar sessionId={sessionId} log={log} message={message} />
+      <Menu anchorEl={menu?.anchor} open={menu !== undefined} onClose={() => setMenu(undefined)}>
+        {menuItem
+          ? [
+              <MenuItem key="log" selected={!views?.has(menuItem.id)} onClick={() => setOverride(menuItem, undefined)}>
+                {t('log.actions.viewLog')}
+              </MenuItem>,
+              ...LOG_VIEWS.map((option) => (
+                <MenuItem key={option} selected={views?.get(menuItem.id) === option} onClick={() => setOverride(menuItem, option)}>
+                  {t(OVERRIDE_LABELS[option])}
+                </MenuItem>
+              )),
+              <Divider key="divider" />,
+              <MenuItem
+                key="copy-hex"
+                onClick={() => {
+                  setMenu(undefined);
+                  void copy(payloadHex(menuItem.bytes), 'hex');
+                }}
+              >
+                {t('log.actions.copyHex')}
+              </MenuItem>,
+              <MenuItem
+                key="copy-text"
+                onClick={() => {
+                  setMenu(undefined);
+                  void copy(payloadText(menuItem.bytes, encoding), 'text');
+                }}
+              >
+                {t('log.actions.copyText')}
+              </MenuItem>,
+              <MenuItem
+                key="save"
+                onClick={() => {
+                  setMenu(undefined);
+                  setSaving(menuItem);
+                }}
+              >
+                {t('log.actions.save')}
+              </MenuItem>,
+            ]
+          : null}
+      </Menu>
+      {saving ? (
+        <SavePayloadDialog
+          defaultName={defaultPayloadName(saving)}
+          onClose={() => setSaving(undefined)}
+          onSave={(name) => {
+            saveBytesAsPayload(name, saving.bytes);
+            setSaving(undefined);
+            setMessage(t('log.saved', { name }));
+          }}
+        />
+      ) : null}
     </Box>
   );
+}
+
+/** Keyed by session: searches, filters and per-entry views belong to the session they were made in. */
+export function LogPanel({ sessionId }: { sessionId: string }) {
+  return <SessionLogPanel key={sessionId} sessionId={sessionId} />;
 }

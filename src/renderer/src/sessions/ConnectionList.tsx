@@ -26,6 +26,11 @@ export function ConnectionList({ session }: { session: SessionView }) {
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT }}>
           {session.lastSender ? t('connections.lastSender', { endpoint: endpointText(session.lastSender) }) : t('connections.noSender')}
         </Typography>
+        {session.memberships.length > 0 ? (
+          <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
+            {t('sessions.memberships', { groups: session.memberships.join(', ') })}
+          </Typography>
+        ) : null}
       </Box>
     );
   }

@@ -11,6 +11,7 @@ import { useInspector } from '../store/store-context';
 import type { SessionErrorEntry, SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { CountersText } from './CountersText';
+import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
 
 const NO_ERRORS: readonly SessionErrorEntry[] = [];
@@ -42,6 +43,7 @@ export function SessionHeader({ session }: { session: SessionView }) {
           </Typography>
         ) : null}
         <CountersText counters={session.counters} />
+        <ReconnectNote session={session} />
       </Stack>
       {session.state === 'error' && session.error ? (
         <Box sx={{ mt: 1 }}>

@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
+import Box from '@mui/material/Box';
 import List from '@mui/material/List';
 import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
@@ -7,22 +8,27 @@ import { SessionListItem } from './SessionListItem';
 
 export function SessionList() {
   const t = useT();
+  const headingId = useId();
   const sessions = useInspector((state) => state.sessions);
   const selectedId = useInspector((state) => state.selectedId);
   const list = useMemo(() => [...sessions.values()], [sessions]);
 
-  if (list.length === 0) {
-    return (
-      <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 1 }}>
-        {t('sessions.none')}
-      </Typography>
-    );
-  }
   return (
-    <List aria-label={t('sessions.list')} disablePadding>
-      {list.map((session) => (
-        <SessionListItem key={session.id} session={session} selected={session.id === selectedId} />
-      ))}
-    </List>
+    <Box component="section" aria-labelledby={headingId}>
+      <Typography id={headingId} variant="overline" component="h2" color="text.secondary" sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}>
+        {t('sessions.heading', { count: list.length })}
+      </Typography>
+      {list.length === 0 ? (
+        <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 1 }}>
+          {t('sessions.none')}
+        </Typography>
+      ) : (
+        <List aria-label={t('sessions.list')} disablePadding>
+          {list.map((session) => (
+            <SessionListItem key={session.id} session={session} selected={session.id === selectedId} />
+          ))}
+        </List>
+      )}
+    </Box>
   );
 }

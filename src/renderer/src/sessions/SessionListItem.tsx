@@ -1,30 +1,45 @@
-import { memo, useState } from 'react';
+import { memo, useId, useState } from 'react';
 import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
 import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { formatEndpoint } from '../../../shared/address';
 import type { AppError, Result } from '../../../shared/result';
 import { useApi } from '../api/api-context';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { MoreIcon } from '../components/MoreIcon';
 import { StateChip } from '../components/StateChip';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import type { SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
+import { useWorkspace } from '../workspace/workspace-context';
+import { copyConfig } from '../workspace/workspace-store';
 import { CountersText } from './CountersText';
+import { useNewSession } from './new-session-context';
+import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint, sessionName } from './session-format';
 
 export const SessionListItem = memo(function SessionListItem({ session, selected }: { session: SessionView; selected: boolean }) {
   const t = useT();
   const api = useApi();
+  const menuId = useId();
   const select = useInspector((state) => state.select);
+  const saveSession = useWorkspace((state) => state.saveSession);
+  const openNewSession = useNewSession();
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const name = sessionName(t, session);
   const { state } = session;
   const canClose = state === 'opening' || state === 'open';
   const canReopen = state === 'closed' || state === 'error';
+  // The config came over the bridge: re-read through the schema rather than kept as is.
+  const config = copyConfig(session.config);
 
   const run = async (action: () => Promise<Result<unknown>>) => {
     setBusy(true);
@@ -36,7 +51,7 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
 
   return (
     <ListItem disablePadding divider sx={{ flexDirection: 'column', alignItems: 'stretch' }}>
-      <ListItemButton selected={selected} onClick={() => select(session.id)} sx={{ display: 'block', py: 0.75 }}>
+      <ListItemButton selected={selected} onClick={() => select(session.id)} sx={{ display: 'block', py: 0.5 }}>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
           <Typography variant="body2" sx={{ fontWeight: 600 }}>
             {t(`kind.${session.kind}`)}
@@ -46,9 +61,10 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
           {sessionEndpoint(session)}
         </Typography>
+        <ReconnectNote session={session} />
         <CountersText counters={session.counters} />
       </ListItemButton>
-      <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.75 }}>
+      <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.5, alignItems: 'center' }}>
         <Button aria-label={t('sessions.closeLabel', { name })} disabled={busy || !canClose} onClick={() => void run(() => api.close({ sessionId: session.id }))}>
           {t('sessions.close')}
         </Button>
@@ -63,6 +79,35 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
         >
           {t('sessions.remove')}
         </Button>
+        <IconButton
+          aria-label={t('sessions.more', { name })}
+          aria-haspopup="menu"
+          aria-controls={anchor ? menuId : undefined}
+          aria-expanded={anchor ? 'true' : undefined}
+          disabled={!config}
+          onClick={(event) => setAnchor(event.currentTarget)}
+          sx={{ ml: 'auto' }}
+        >
+          <MoreIcon />
+        </IconButton>
+        <Menu id={menuId} anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
+              if (config) openNewSession(config);
+            }}
+          >
+            {t('sessions.duplicate')}
+          </MenuItem>
+          <MenuItem
+            onClick={() => {
+              setAnchor(null);
+              if (config) saveSession(`${t(`kind.${config.kind}`)} ${formatEndpoint(config.host, config.port)}`, config);
+            }}
+          >
+            {t('sessions.saveToWorkspace')}
+          </MenuItem>
+        </Menu>
       </Stack>
       {failure ? (
         <Stack sx={{ px: 1, pb: 1 }}>

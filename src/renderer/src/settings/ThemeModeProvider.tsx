@@ -1,26 +1,23 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { useLanguage } from '../i18n/i18n-context';
 import { createAppTheme, type ColorMode } from '../theme';
-import { ThemeModeContext, type ThemeModeValue } from './theme-mode';
+import { useWorkspace } from '../workspace/workspace-context';
 
-/** Follows the OS light/dark preference until the user picks one with the switch. */
+/** Light or dark as the workspace says: pinned by the user, or following the OS ("system"). */
 export function ThemeModeProvider({ children }: { children: ReactNode }) {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)', { noSsr: true });
-  const [chosen, setChosen] = useState<ColorMode | undefined>(undefined);
-  const mode: ColorMode = chosen ?? (prefersDark ? 'dark' : 'light');
+  const choice = useWorkspace((state) => state.theme);
+  const mode: ColorMode = choice === 'system' ? (prefersDark ? 'dark' : 'light') : choice;
   const [language] = useLanguage();
   const theme = useMemo(() => createAppTheme(mode, language), [mode, language]);
-  const value = useMemo<ThemeModeValue>(() => ({ mode, setMode: setChosen }), [mode]);
 
   return (
-    <ThemeModeContext.Provider value={value}>
-      <ThemeProvider theme={theme}>
-        <CssBaseline enableColorScheme />
-        {children}
-      </ThemeProvider>
-    </ThemeModeContext.Provider>
+    <ThemeProvider theme={theme}>
+      <CssBaseline enableColorScheme />
+      {children}
+    </ThemeProvider>
   );
 }

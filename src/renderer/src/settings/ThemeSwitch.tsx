@@ -1,15 +1,29 @@
-import FormControlLabel from '@mui/material/FormControlLabel';
-import Switch from '@mui/material/Switch';
+import ToggleButton from '@mui/material/ToggleButton';
+import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import { useT } from '../i18n/i18n-context';
-import { useThemeMode } from './theme-mode';
+import { useWorkspace } from '../workspace/workspace-context';
+import { THEME_CHOICES, type ThemeChoice } from '../workspace/workspace-store';
 
+/** System follows the OS light/dark setting; light and dark pin one. */
 export function ThemeSwitch() {
   const t = useT();
-  const { mode, setMode } = useThemeMode();
+  const theme = useWorkspace((state) => state.theme);
+  const setTheme = useWorkspace((state) => state.setTheme);
   return (
-    <FormControlLabel
-      control={<Switch checked={mode === 'dark'} onChange={(event) => setMode(event.target.checked ? 'dark' : 'light')} />}
-      label={t('settings.darkTheme')}
-    />
+    <ToggleButtonGroup
+      exclusive
+      size="small"
+      aria-label={t('workspace.theme')}
+      value={theme}
+      onChange={(_event, value: ThemeChoice | null) => {
+        if (value) setTheme(value);
+      }}
+    >
+      {THEME_CHOICES.map((choice) => (
+        <ToggleButton key={choice} value={choice} sx={{ py: 0.25, px: 1, textTransform: 'none' }}>
+          {t(`workspace.theme.${choice}`)}
+        </ToggleButton>
+      ))}
+    </ToggleButtonGroup>
   );
 }

@@ -1,8 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context';
 import { useLink } from '../api/link-context';
-import { createInspectorStore, type InspectorStore } from './inspector-store';
+import { createInspectorStore, DEFAULT_LIMITS, type InspectorStore } from './inspector-store';
 import { StoreContext } from './store-context';
+
+/** localStorage, when the page may use it (a sandboxed or file:// page may throw on access). */
+function savedPrefsStorage(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Feeds a store from the bridge: every event batch, plus the list of sessions each time the
@@ -12,7 +21,7 @@ import { StoreContext } from './store-context';
 export function InspectorStoreProvider({ store: given, children }: { store?: InspectorStore; children: ReactNode }) {
   const bridge = useApi();
   const link = useLink();
-  const [store] = useState(() => given ?? createInspectorStore());
+  const [store] = useState(() => given ?? createInspectorStore(DEFAULT_LIMITS, { storage: savedPrefsStorage() }));
 
   useEffect(() => {
     let live = true;

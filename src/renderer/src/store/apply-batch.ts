@@ -15,6 +15,7 @@ import {
   type SessionLog,
   type SessionView,
 } from './views';
+import { LogWindow } from './log-window';
 
 export interface StoreLimits {
   maxLogEntries: number;
@@ -42,21 +43,28 @@ export const emptyData = (): InspectorData => ({
   nextId: 1,
 });
 
-export const EMPTY_LOG: SessionLog = { entries: [], bytes: 0, dropped: 0 };
+export const EMPTY_LOG: SessionLog = { entries: LogWindow.empty(), bytes: 0, dropped: 0, epoch: 0 };
 
-/** Append and drop the oldest entries beyond the bounds; the newest entry always stays. */
-export function appendLog(log: SessionLog, added: readonly LogEntry[], limits: StoreLimits): SessionLog {
-  if (added.length === 0) return log;
-  const entries = log.entries.concat(added);
+/** Drop the oldest entries beyond the bounds; the newest entry always stays. */
+export function trimLog(log: SessionLog, limits: Pick<StoreLimits, 'maxLogEntries' | 'maxLogBytes'>): SessionLog {
+  const { entries } = log;
   let bytes = log.bytes;
-  for (const entry of added) bytes += entry.bytes.byteLength;
   let drop = Math.max(0, entries.length - limits.maxLogEntries);
-  for (let i = 0; i < drop; i++) bytes -= entries[i]!.bytes.byteLength;
+  for (let i = 0; i < drop; i++) bytes -= entries.at(i)!.bytes.byteLength;
   while (drop < entries.length - 1 && bytes > limits.maxLogBytes) {
-    bytes -= entries[drop]!.bytes.byteLength;
+    bytes -= entries.at(drop)!.bytes.byteLength;
     drop += 1;
   }
-  return { entries: drop > 0 ? entries.slice(drop) : entries, bytes, dropped: log.dropped + drop };
+  if (drop === 0) return log;
+  return { entries: entries.dropFront(drop), bytes, dropped: log.dropped + drop, epoch: log.epoch };
+}
+
+/** Append, then drop the oldest entries beyond the bounds. */
+export function appendLog(log: SessionLog, added: readonly LogEntry[], limits: StoreLimits): SessionLog {
+  if (added.length === 0) return log;
+  let bytes = log.bytes;
+  for (const entry of added) bytes += entry.bytes.byteLength;
+  return trimLog({ entries: log.entries.append(added), bytes, dropped: log.dropped, epoch: log.epoch }, limits);
 }
 
 class Draft {

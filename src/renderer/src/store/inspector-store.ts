@@ -1,14 +1,24 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EventBatch, SessionInfo } from '../../../shared/contract';
-import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION, MAX_LOG_ENTRIES_PER_SESSION } from '../limits';
-import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, type InspectorData, type StoreLimits } from './apply-batch';
+import type { EventBatch, SessionInfo, TextEncodingName } from '../../../shared/contract';
+import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
+import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, trimLog, type InspectorData, type StoreLimits } from './apply-batch';
+import type { SessionLog } from './views';
+import {
+  clampLogLimit,
+  DEFAULT_FRAMING,
+  DEFAULT_LOG_LIMIT,
+  readLogPrefs,
+  writeLogPrefs,
+  type FramingSettings,
+  type LogPrefs,
+  type LogView,
+  type PrefsStorage,
+} from './log-prefs';
 
-export type LogView = 'text' | 'hex';
+export type { LogView } from './log-prefs';
 
-export interface InspectorState extends InspectorData {
+export interface InspectorState extends InspectorData, LogPrefs {
   selectedId: string | undefined;
-  /** How every log row shows its payload. */
-  logView: LogView;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
@@ -17,6 +27,10 @@ export interface InspectorState extends InspectorData {
   reset(): void;
   select(sessionId: string | undefined): void;
   setLogView(view: LogView): void;
+  setLogEncoding(encoding: TextEncodingName): void;
+  setFraming(framing: FramingSettings): void;
+  /** Clamped to MIN_LOG_LIMIT–MAX_LOG_LIMIT; a lower limit trims every log at once. */
+  setLogLimit(limit: number): void;
   clearLog(sessionId: string): void;
   dismissErrors(sessionId: string): void;
 }
@@ -24,7 +38,7 @@ export interface InspectorState extends InspectorData {
 export type InspectorStore = StoreApi<InspectorState>;
 
 export const DEFAULT_LIMITS: StoreLimits = {
-  maxLogEntries: MAX_LOG_ENTRIES_PER_SESSION,
+  maxLogEntries: DEFAULT_LOG_LIMIT,
   maxLogBytes: MAX_LOG_BYTES_PER_SESSION,
   maxErrors: MAX_ERRORS_PER_SESSION,
 };
@@ -41,43 +55,71 @@ function settleSelection(selectedId: string | undefined, data: InspectorData): s
   return newest;
 }
 
+export interface StoreOptions {
+  /** Where log preferences are kept across launches; none in tests that want a clean slate. */
+  storage?: PrefsStorage;
+}
+
 /** One store per bridge: tests create their own, the app creates one at start. */
-export function createInspectorStore(limits: StoreLimits = DEFAULT_LIMITS): InspectorStore {
-  return createStore<InspectorState>()((set) => ({
-    ...emptyData(),
-    selectedId: undefined,
-    logView: 'text',
-    applyBatch: (batch) =>
-      set((state) => {
-        const data = applyBatch(state, batch, limits);
-        return { ...data, selectedId: settleSelection(state.selectedId, data) };
-      }),
-    seed: (list) =>
-      set((state) => {
-        const data = seedSessions(state, list, limits);
-        return { ...data, selectedId: settleSelection(state.selectedId, data) };
-      }),
-    resync: (list) =>
-      set((state) => {
-        const data = resyncSessions(state, list, limits);
-        return { ...data, selectedId: settleSelection(state.selectedId, data) };
-      }),
-    reset: () => set({ ...emptyData(), selectedId: undefined }),
-    select: (sessionId) => set({ selectedId: sessionId }),
-    setLogView: (logView) => set({ logView }),
-    clearLog: (sessionId) =>
-      set((state) => {
-        if (!state.logs.has(sessionId)) return {};
-        const logs = new Map(state.logs);
-        logs.set(sessionId, EMPTY_LOG);
-        return { logs };
-      }),
-    dismissErrors: (sessionId) =>
-      set((state) => {
-        if (!state.errors.has(sessionId)) return {};
-        const errors = new Map(state.errors);
-        errors.delete(sessionId);
-        return { errors };
-      }),
-  }));
+export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options: StoreOptions = {}): InspectorStore {
+  const prefs = readLogPrefs(options.storage, { logLimit: base.maxLogEntries, logView: 'text', logEncoding: 'utf-8', framing: DEFAULT_FRAMING });
+  // The entry bound is the user's setting; the byte and error bounds stay fixed.
+  const limitsOf = (state: LogPrefs): StoreLimits => ({ ...base, maxLogEntries: state.logLimit });
+  return createStore<InspectorState>()((set, get) => {
+    const setPrefs = (change: Partial<InspectorState>) => {
+      set(change);
+      writeLogPrefs(options.storage, get());
+    };
+    return {
+      ...emptyData(),
+      ...prefs,
+      selectedId: undefined,
+      applyBatch: (batch) =>
+        set((state) => {
+          const data = applyBatch(state, batch, limitsOf(state));
+          return { ...data, selectedId: settleSelection(state.selectedId, data) };
+        }),
+      seed: (list) =>
+        set((state) => {
+          const data = seedSessions(state, list, limitsOf(state));
+          return { ...data, selectedId: settleSelection(state.selectedId, data) };
+        }),
+      resync: (list) =>
+        set((state) => {
+          const data = resyncSessions(state, list, limitsOf(state));
+          return { ...data, selectedId: settleSelection(state.selectedId, data) };
+        }),
+      reset: () => set({ ...emptyData(), selectedId: undefined }),
+      select: (sessionId) => set({ selectedId: sessionId }),
+      setLogView: (logView) => setPrefs({ logView }),
+      setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),
+      setFraming: (framing) => setPrefs({ framing }),
+      setLogLimit: (limit) => {
+        const logLimit = clampLogLimit(limit);
+        const state = get();
+        const limits = { ...limitsOf(state), maxLogEntries: logLimit };
+        let logs: Map<string, SessionLog> | undefined;
+        for (const [sessionId, log] of state.logs) {
+          const trimmed = trimLog(log, limits);
+          if (trimmed !== log) (logs ??= new Map(state.logs)).set(sessionId, trimmed);
+        }
+        setPrefs(logs ? { logLimit, logs } : { logLimit });
+      },
+      clearLog: (sessionId) =>
+        set((state) => {
+          const log = state.logs.get(sessionId);
+          if (!log) return {};
+          const logs = new Map(state.logs);
+          logs.set(sessionId, { ...EMPTY_LOG, epoch: log.epoch + 1 });
+          return { logs };
+        }),
+      dismissErrors: (sessionId) =>
+        set((state) => {
+          if (!state.errors.has(sessionId)) return {};
+          const errors = new Map(state.errors);
+          errors.delete(sessionId);
+          return { errors };
+        }),
+    };
+  });
 }

@@ -4,6 +4,7 @@
  */
 import type { ConnectionInfo, Counters, Direction, Endpoint, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
+import type { LogWindow } from './log-window';
 
 export interface SessionView {
   id: string;
@@ -17,6 +18,8 @@ export interface SessionView {
   lastSender: Endpoint | undefined;
   memberships: readonly string[];
   error: AppError | undefined;
+  /** A TCP client waiting to reconnect: which attempt, and when it starts. */
+  reconnect: { attempt: number; nextAt: number | undefined } | undefined;
 }
 
 /** A connection exactly as the contract describes it, in the store's own copy. */
@@ -33,11 +36,13 @@ export interface LogEntry {
 }
 
 export interface SessionLog {
-  entries: readonly LogEntry[];
+  entries: LogWindow<LogEntry>;
   /** Payload bytes held by `entries`. */
   bytes: number;
   /** Entries let go to stay within the bounds, since the log was last cleared. */
   dropped: number;
+  /** Counts clears: views derived from the entries (frames, filters) start over when it changes. */
+  epoch: number;
 }
 
 export interface SessionErrorEntry {
@@ -70,6 +75,7 @@ export function sessionView(info: SessionInfo): SessionView {
     lastSender: info.lastSender ? copyEndpoint(info.lastSender) : undefined,
     memberships: Array.from(info.memberships ?? [], String),
     error: info.error ? copyError(info.error) : undefined,
+    reconnect: info.reconnect ? { attempt: Number(info.reconnect.attempt), nextAt: typeof info.reconnect.nextAt === 'number' ? info.reconnect.nextAt : undefined } : undefined,
   };
 }
 

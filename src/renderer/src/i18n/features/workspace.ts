@@ -1,0 +1,71 @@
+/**
+ * The workspace feature's own strings, English first; the Chinese record must have exactly the
+ * same keys. Keys start with "workspace." to stay clear of the core ones in en.ts.
+ */
+export const workspaceEn = {
+  'workspace.saved': 'Saved ({count})',
+  'workspace.savedList': 'Saved sessions',
+  'workspace.savedNone': 'No saved sessions. Save one from the new-session dialog or a session’s menu.',
+  'workspace.openSaved': 'Open',
+  'workspace.openSavedLabel': 'Open saved session {name}',
+  'workspace.savedMore': 'More actions for saved session {name}',
+  'workspace.rename': 'Rename…',
+  'workspace.delete': 'Delete',
+  'workspace.renameTitle': 'Rename saved session',
+  'workspace.renameField': 'Name',
+  'workspace.renameSubmit': 'Rename',
+  'workspace.cancel': 'Cancel',
+  'workspace.nameEmpty': 'Name is empty.',
+  'workspace.openFailed': 'Could not open {name}',
+
+  'workspace.save': 'Save workspace',
+  'workspace.open': 'Open workspace',
+  'workspace.fileType': 'Socket Inspector workspace',
+  'workspace.fileName': 'socket-inspector-workspace.json',
+  'workspace.savedFile': 'Workspace saved.',
+  'workspace.saveFailed': 'Could not save the workspace',
+  'workspace.opened': 'Opened {file}: {sessions} saved sessions, {payloads} saved payloads.',
+  'workspace.fileRefused': '{file} was not opened; nothing was changed',
+  'workspace.fileReadFailed': 'Could not read the workspace file',
+  'workspace.problemAt': '{path}: {message}',
+  'workspace.dismiss': 'Dismiss',
+
+  'workspace.theme': 'Theme',
+  'workspace.theme.system': 'System',
+  'workspace.theme.light': 'Light',
+  'workspace.theme.dark': 'Dark',
+} as const;
+
+export const workspaceZhCN: Readonly<Record<keyof typeof workspaceEn, string>> = {
+  'workspace.saved': '已保存（{count}）',
+  'workspace.savedList': '已保存的会话',
+  'workspace.savedNone': '还没有保存的会话。可在新建会话对话框或会话菜单中保存。',
+  'workspace.openSaved': '打开',
+  'workspace.openSavedLabel': '打开已保存的会话 {name}',
+  'workspace.savedMore': '已保存会话 {name} 的更多操作',
+  'workspace.rename': '重命名…',
+  'workspace.delete': '删除',
+  'workspace.renameTitle': '重命名已保存的会话',
+  'workspace.renameField': '名称',
+  'workspace.renameSubmit': '重命名',
+  'workspace.cancel': '取消',
+  'workspace.nameEmpty': '名称为空。',
+  'workspace.openFailed': '无法打开 {name}',
+
+  'workspace.save': '保存工作区',
+  'workspace.open': '打开工作区',
+  'workspace.fileType': 'Socket Inspector 工作区',
+  'workspace.fileName': 'socket-inspector-workspace.json',
+  'workspace.savedFile': '工作区已保存。',
+  'workspace.saveFailed': '无法保存工作区',
+  'workspace.opened': '已打开 {file}：{sessions} 个已保存的会话，{payloads} 个已保存的负载。',
+  'workspace.fileRefused': '未打开 {file}；没有任何更改',
+  'workspace.fileReadFailed': '无法读取工作区文件',
+  'workspace.problemAt': '{path}：{message}',
+  'workspace.dismiss': '关闭',
+
+  'workspace.theme': '主题',
+  'workspace.theme.system': '跟随系统',
+  'workspace.theme.light': '浅色',
+  'workspace.theme.dark': '深色',
+};

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import Box from '@mui/material/Box';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { Counters } from '../../../shared/contract';
+import { visuallyHidden } from '../components/visually-hidden';
+import { useT } from '../i18n/i18n-context';
+import { CountersText } from '../sessions/CountersText';
+import { useInspector, useInspectorStore } from '../store/store-context';
+import type { SessionLog } from '../store/views';
+
+const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
+/** How often rates are sampled: often enough to feel live, rarely enough to cost nothing. */
+export const RATE_INTERVAL_MS = 1000;
+
+/**
+ * Bytes and messages per second each way, from the session's counters sampled once per
+ * interval: no work per packet, however fast they come.
+ */
+function useRates(sessionId: string): Counters {
+  const store = useInspectorStore();
+  const [rates, setRates] = useState<Counters>(ZERO);
+  useEffect(() => {
+    const read = () => store.getState().sessions.get(sessionId)?.counters ?? ZERO;
+    let last = { at: Date.now(), counters: read() };
+    const timer = setInterval(() => {
+      const now = { at: Date.now(), counters: read() };
+      const seconds = (now.at - last.at) / 1000;
+      // A reopened session starts its counters again: never show a negative rate.
+      const per = (key: keyof Counters) => (seconds > 0 ? Math.max(0, Math.round((now.counters[key] - last.counters[key]) / seconds)) : 0);
+      setRates({ rxBytes: per('rxBytes'), txBytes: per('txBytes'), rxMessages: per('rxMessages'), txMessages: per('txMessages') });
+      last = now;
+    }, RATE_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [store, sessionId]);
+  return rates;
+}
+
+export function LogStatusBar({ sessionId, log, message }: { sessionId: string; log: SessionLog; message: string }) {
+  const t = useT();
+  const counters = useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO);
+  const rates = useRates(sessionId);
+  const values = { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages };
+
+  return (
+    <Stack
+      component="footer"
+      aria-label={t('log.status')}
+      direction="row"
+      spacing={2}
+      useFlexGap
+      sx={{ px: 1.5, py: 0.25, borderTop: 1, borderColor: 'divider', alignItems: 'center', flexWrap: 'wrap' }}
+    >
+      <CountersText counters={counters} />
+      <Typography variant="caption" color="text.secondary" component="div" data-testid="log-rates">
+        <span aria-hidden="true">{t('log.status.rates', values)}</span>
+        <Box component="span" sx={visuallyHidden}>
+          {t('log.status.ratesLabel', values)}
+        </Box>
+      </Typography>
+      <Typography variant="caption" color="text.secondary">
+        {t('log.status.retained', { count: log.entries.length, dropped: log.dropped })}
+      </Typography>
+      <Box sx={{ flex: 1 }} />
+      <Typography variant="caption" role="status">
+        {message}
+      </Typography>
+    </Stack>
+  );
+}

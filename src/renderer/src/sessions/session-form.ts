@@ -1,0 +1,228 @@
+/**
+ * The new-session dialog's fields as typed, turned into a config the contract's own schemas
+ * judge: one source of truth for what is valid, with each message routed to its field.
+ */
+import {
+  argSchemas,
+  tcpClientConfigSchema,
+  tcpServerConfigSchema,
+  udpConfigSchema,
+  type SessionConfig,
+  type SessionConfigInput,
+  type SessionKind,
+} from '../../../shared/contract';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_INITIAL_MS, DEFAULT_RECONNECT_MAX_MS } from '../../../shared/limits';
+import { firstIssue, parsePortText } from '../form-validation';
+
+export type LoopbackChoice = 'default' | 'on' | 'off';
+
+export interface SessionForm {
+  kind: SessionKind;
+  host: string;
+  port: string;
+  noDelay: boolean;
+  keepAlive: boolean;
+  keepAliveDelay: string;
+  halfOpen: boolean;
+  ipv6Only: boolean;
+  localAddress: string;
+  localPort: string;
+  connectTimeout: string;
+  reconnect: boolean;
+  reconnectInitial: string;
+  reconnectMax: string;
+  reconnectAttempts: string;
+  reuseAddress: boolean;
+  broadcast: boolean;
+  recvBuffer: string;
+  sendBuffer: string;
+  multicastTtl: string;
+  multicastLoopback: LoopbackChoice;
+  multicastInterface: string;
+  multicastGroup: string;
+  remoteHost: string;
+  remotePort: string;
+}
+
+export type FormField = keyof SessionForm;
+export type FieldProblems = Partial<Record<FormField, string>>;
+
+export const EMPTY_FORM: SessionForm = {
+  kind: 'tcp-server',
+  host: '127.0.0.1',
+  port: '0',
+  noDelay: true,
+  keepAlive: false,
+  keepAliveDelay: '0',
+  halfOpen: false,
+  ipv6Only: false,
+  localAddress: '',
+  localPort: '',
+  connectTimeout: String(DEFAULT_CONNECT_TIMEOUT_MS),
+  reconnect: false,
+  reconnectInitial: String(DEFAULT_RECONNECT_INITIAL_MS),
+  reconnectMax: String(DEFAULT_RECONNECT_MAX_MS),
+  reconnectAttempts: '0',
+  reuseAddress: false,
+  broadcast: false,
+  recvBuffer: '',
+  sendBuffer: '',
+  multicastTtl: '',
+  multicastLoopback: 'default',
+  multicastInterface: '',
+  multicastGroup: '',
+  remoteHost: '',
+  remotePort: '',
+};
+
+const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
+
+/** A form showing an existing config, e.g. to duplicate a session with changes. */
+export function formFromConfig(config: SessionConfig): SessionForm {
+  const base: SessionForm = { ...EMPTY_FORM, kind: config.kind, host: config.host, port: String(config.port) };
+  switch (config.kind) {
+    case 'tcp-server':
+      return {
+        ...base,
+        ipv6Only: config.ipv6Only,
+        noDelay: config.noDelay,
+        halfOpen: config.halfOpen,
+        keepAlive: config.keepAlive,
+        keepAliveDelay: String(config.keepAliveInitialDelayMs),
+      };
+    case 'tcp-client':
+      return {
+        ...base,
+        localAddress: config.localAddress ?? '',
+        localPort: text(config.localPort),
+        connectTimeout: String(config.connectTimeoutMs),
+        noDelay: config.noDelay,
+        halfOpen: config.halfOpen,
+        keepAlive: config.keepAlive,
+        keepAliveDelay: String(config.keepAliveInitialDelayMs),
+        reconnect: config.reconnect.enabled,
+        reconnectInitial: String(config.reconnect.initialDelayMs),
+        reconnectMax: String(config.reconnect.maxDelayMs),
+        reconnectAttempts: String(config.reconnect.maxAttempts),
+      };
+    case 'udp':
+      return {
+        ...base,
+        ipv6Only: config.ipv6Only,
+        reuseAddress: config.reuseAddress,
+        broadcast: config.broadcast,
+        recvBuffer: text(config.recvBufferSize),
+        sendBuffer: text(config.sendBufferSize),
+        multicastTtl: text(config.multicastTtl),
+        multicastLoopback: config.multicastLoopback === undefined ? 'default' : config.multicastLoopback ? 'on' : 'off',
+        multicastInterface: config.multicastInterface ?? '',
+        remoteHost: config.remote?.host ?? '',
+        remotePort: config.remote ? String(config.remote.port) : '',
+      };
+  }
+}
+
+/** A number field: empty means "not set" where the option is optional. */
+const optionalNumber = (value: string): number | undefined => (value.trim() === '' ? undefined : parsePortText(value));
+
+/** The config exactly as it will be sent, before the schema judges it. */
+export function configInput(form: SessionForm): SessionConfigInput {
+  const host = form.host.trim();
+  const port = parsePortText(form.port);
+  const tcp = {
+    noDelay: form.noDelay,
+    halfOpen: form.halfOpen,
+    keepAlive: form.keepAlive,
+    // The delay means nothing without keep-alive; a stale value must not block the form.
+    keepAliveInitialDelayMs: form.keepAlive ? parsePortText(form.keepAliveDelay) : 0,
+  };
+  switch (form.kind) {
+    case 'tcp-server':
+      return { kind: 'tcp-server', host, port, ipv6Only: form.ipv6Only, ...tcp };
+    case 'tcp-client': {
+      const localAddress = form.localAddress.trim();
+      const localPort = optionalNumber(form.localPort);
+      return {
+        kind: 'tcp-client',
+        host,
+        port,
+        ...(localAddress === '' ? {} : { localAddress }),
+        ...(localPort === undefined ? {} : { localPort }),
+        connectTimeoutMs: parsePortText(form.connectTimeout),
+        ...tcp,
+        reconnect: form.reconnect
+          ? {
+              enabled: true,
+              initialDelayMs: parsePortText(form.reconnectInitial),
+              maxDelayMs: parsePortText(form.reconnectMax),
+              maxAttempts: parsePortText(form.reconnectAttempts),
+            }
+          : { enabled: false },
+      };
+    }
+    case 'udp': {
+      const recvBufferSize = optionalNumber(form.recvBuffer);
+      const sendBufferSize = optionalNumber(form.sendBuffer);
+      const multicastTtl = optionalNumber(form.multicastTtl);
+      const multicastInterface = form.multicastInterface.trim();
+      const remoteHost = form.remoteHost.trim();
+      const remotePort = form.remotePort.trim();
+      return {
+        kind: 'udp',
+        host,
+        port,
+        ipv6Only: form.ipv6Only,
+        reuseAddress: form.reuseAddress,
+        broadcast: form.broadcast,
+        ...(recvBufferSize === undefined ? {} : { recvBufferSize }),
+        ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
+        ...(multicastTtl === undefined ? {} : { multicastTtl }),
+        ...(form.multicastLoopback === 'default' ? {} : { multicastLoopback: form.multicastLoopback === 'on' }),
+        ...(multicastInterface === '' ? {} : { multicastInterface }),
+        ...(remoteHost === '' && remotePort === '' ? {} : { remote: { host: remoteHost, port: parsePortText(remotePort) } }),
+      };
+    }
+  }
+}
+
+/** Where a schema issue's path lands in the form. */
+const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
+  host: 'host',
+  port: 'port',
+  keepAliveInitialDelayMs: 'keepAliveDelay',
+  localAddress: 'localAddress',
+  localPort: 'localPort',
+  connectTimeoutMs: 'connectTimeout',
+  'reconnect.initialDelayMs': 'reconnectInitial',
+  'reconnect.maxDelayMs': 'reconnectMax',
+  'reconnect.maxAttempts': 'reconnectAttempts',
+  recvBufferSize: 'recvBuffer',
+  sendBufferSize: 'sendBuffer',
+  multicastTtl: 'multicastTtl',
+  multicastInterface: 'multicastInterface',
+  'remote.host': 'remoteHost',
+  'remote.port': 'remotePort',
+};
+
+const SCHEMAS = { 'tcp-server': tcpServerConfigSchema, 'tcp-client': tcpClientConfigSchema, udp: udpConfigSchema } as const;
+
+export type FormCheck = { ok: true; config: SessionConfig; group: string | undefined } | { ok: false; problems: FieldProblems };
+
+/** The config the schema accepts (defaults applied), or each field's problem. */
+export function checkForm(form: SessionForm): FormCheck {
+  const problems: FieldProblems = {};
+  const parsed = SCHEMAS[form.kind].safeParse(configInput(form));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = FIELD_OF_PATH[issue.path.map(String).join('.')] ?? 'host';
+      problems[field] = problems[field] ? `${problems[field]} ${issue.message}` : issue.message;
+    }
+  }
+  const groupText = form.kind === 'udp' ? form.multicastGroup.trim() : '';
+  if (groupText !== '') {
+    const groupProblem = firstIssue(argSchemas.multicast.shape.group.safeParse(groupText));
+    if (groupProblem) problems.multicastGroup = groupProblem;
+  }
+  if (!parsed.success || Object.keys(problems).length > 0) return { ok: false, problems };
+  return { ok: true, config: parsed.data, group: groupText === '' ? undefined : groupText };
+}

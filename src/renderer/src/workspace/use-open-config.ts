@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import type { SessionConfig } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+import { useApi } from '../api/api-context';
+import { useInspector } from '../store/store-context';
+import { useWorkspace } from './workspace-context';
+
+/** Opens a session from a known config in one step, remembering the endpoint and selecting it. */
+export function useOpenConfig(): { openConfig: (config: SessionConfig) => Promise<void>; busy: boolean; failure: AppError | undefined; clearFailure: () => void } {
+  const api = useApi();
+  const select = useInspector((state) => state.select);
+  const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<AppError | undefined>(undefined);
+
+  const openConfig = async (config: SessionConfig) => {
+    setBusy(true);
+    setFailure(undefined);
+    const result = await api.open({ config });
+    setBusy(false);
+    if (!result.ok) {
+      setFailure(result.error);
+      return;
+    }
+    rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
+    select(result.value.id);
+  };
+  return { openConfig, busy, failure, clearFailure: () => setFailure(undefined) };
+}

@@ -1,0 +1,148 @@
+/**
+ * The workspace file: saved sessions, recent endpoints, saved payloads and view preferences as
+ * one JSON document. Reading is strict (unknown keys, wrong types and out-of-range values are
+ * refused, each named by its path) so a file either opens whole or changes nothing.
+ */
+import { z } from 'zod';
+import { LINE_ENDINGS, sessionConfigSchema, TEXT_ENCODINGS, tcpServerConfigSchema } from '../../../shared/contract';
+import { MAX_PAYLOAD_NAME_LENGTH, MAX_SAVED_PAYLOADS, type SavedPayload } from '../composer/payload-library';
+import { LANGUAGES } from '../i18n/languages';
+import {
+  cleanSessionName,
+  MAX_RECENT_ENDPOINTS,
+  MAX_SAVED_SESSIONS,
+  MAX_SESSION_NAME_LENGTH,
+  THEME_CHOICES,
+  type SavedSession,
+  type WorkspaceData,
+} from './workspace-store';
+
+export const WORKSPACE_FORMAT = 'socket-inspector-workspace';
+export const WORKSPACE_VERSION = 1;
+/** Far above any real workspace; refuses to parse a huge file someone picked by mistake. */
+export const MAX_WORKSPACE_FILE_BYTES = 32 * 1024 * 1024;
+
+const nameSchema = (max: number) =>
+  z.string({ error: 'Name must be text.' }).trim().min(1, 'Name is empty.').max(max, `Name is longer than ${max} characters.`);
+
+const recentSchema = z.strictObject({
+  kind: z.enum(['tcp-server', 'tcp-client', 'udp'], { error: 'Kind must be tcp-server, tcp-client or udp.' }),
+  host: tcpServerConfigSchema.shape.host,
+  port: tcpServerConfigSchema.shape.port,
+});
+
+const payloadSchema = z.strictObject({
+  id: z.string({ error: 'Id must be text.' }).min(1, 'Id is empty.').max(100, 'Id is longer than 100 characters.'),
+  name: nameSchema(MAX_PAYLOAD_NAME_LENGTH),
+  format: z.enum(['text', 'hex'], { error: 'Format must be text or hex.' }),
+  value: z.string({ error: 'Value must be text.' }),
+  encoding: z.enum(TEXT_ENCODINGS, { error: `Encoding must be one of ${TEXT_ENCODINGS.join(', ')}.` }),
+  lineEnding: z.enum(LINE_ENDINGS, { error: `Line ending must be one of ${LINE_ENDINGS.join(', ')}.` }),
+  savedAt: z.number({ error: 'savedAt must be a number (epoch ms).' }).finite(),
+});
+
+export const workspaceFileSchema = z.strictObject({
+  format: z.literal(WORKSPACE_FORMAT, { error: `This is not a Socket Inspector workspace: "format" must be "${WORKSPACE_FORMAT}".` }),
+  version: z.literal(WORKSPACE_VERSION, {
+    error: (issue) => `Version ${JSON.stringify(issue.input)} is not supported: this version of Socket Inspector reads version ${WORKSPACE_VERSION}.`,
+  }),
+  /** When the file was written (ISO 8601); informative only. */
+  savedAt: z.string({ error: 'savedAt must be text.' }).max(64).optional(),
+  sessions: z
+    .array(z.strictObject({ name: nameSchema(MAX_SESSION_NAME_LENGTH), config: sessionConfigSchema }), { error: 'sessions must be a list.' })
+    .max(MAX_SAVED_SESSIONS, `At most ${MAX_SAVED_SESSIONS} saved sessions.`),
+  recentEndpoints: z.array(recentSchema, { error: 'recentEndpoints must be a list.' }).max(MAX_RECENT_ENDPOINTS, `At most ${MAX_RECENT_ENDPOINTS} recent endpoints.`),
+  payloads: z.array(payloadSchema, { error: 'payloads must be a list.' }).max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
+  preferences: z.strictObject({
+    theme: z.enum(THEME_CHOICES, { error: `theme must be one of ${THEME_CHOICES.join(', ')}.` }),
+    /** Absent: follow the OS. */
+    language: z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}.` }).optional(),
+  }),
+});
+
+export type WorkspaceFile = z.output<typeof workspaceFileSchema>;
+
+export interface WorkspaceContents extends WorkspaceData {
+  payloads: readonly SavedPayload[];
+}
+
+export function workspaceToFile(contents: WorkspaceContents, now: Date): WorkspaceFile {
+  const file: WorkspaceFile = {
+    format: WORKSPACE_FORMAT,
+    version: WORKSPACE_VERSION,
+    savedAt: now.toISOString(),
+    sessions: contents.savedSessions.map((saved) => ({ name: saved.name, config: saved.config })),
+    recentEndpoints: contents.recentEndpoints.map((recent) => ({ kind: recent.kind, host: recent.host, port: recent.port })),
+    payloads: contents.payloads.map((p) => ({
+      id: p.id,
+      name: p.name,
+      format: p.format,
+      value: p.value,
+      encoding: p.encoding,
+      lineEnding: p.lineEnding,
+      savedAt: p.savedAt,
+    })),
+    preferences: contents.language ? { theme: contents.theme, language: contents.language } : { theme: contents.theme },
+  };
+  return file;
+}
+
+export function encodeWorkspace(contents: WorkspaceContents, now: Date): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify(workspaceToFile(contents, now), null, 2)}\n`);
+}
+
+/** Where in the file a problem is, as people write it: sessions[0].config.port. */
+function pathText(path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
+  return text;
+}
+
+export interface WorkspaceProblem {
+  /** Empty for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export type WorkspaceReading = { ok: true; contents: WorkspaceContents } | { ok: false; problems: WorkspaceProblem[] };
+
+const MAX_PROBLEMS_SHOWN = 20;
+
+export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): WorkspaceReading {
+  if (bytes.byteLength > MAX_WORKSPACE_FILE_BYTES) {
+    return { ok: false, problems: [{ path: '', message: `The file is ${bytes.byteLength} bytes; a workspace file is at most ${MAX_WORKSPACE_FILE_BYTES}.` }] };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    return { ok: false, problems: [{ path: '', message: `The file is not JSON text: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  const parsed = workspaceFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.slice(0, MAX_PROBLEMS_SHOWN).map((issue) => ({ path: pathText(issue.path), message: issue.message })),
+    };
+  }
+  const file = parsed.data;
+  const savedSessions: SavedSession[] = file.sessions.map((entry) => ({ id: makeId(), name: cleanSessionName(entry.name), config: entry.config }));
+  return {
+    ok: true,
+    contents: {
+      savedSessions,
+      recentEndpoints: file.recentEndpoints.map((recent) => ({ kind: recent.kind, host: recent.host, port: recent.port })),
+      payloads: file.payloads.map((p) => ({
+        id: p.id,
+        name: p.name,
+        format: p.format,
+        value: p.value,
+        encoding: p.encoding,
+        lineEnding: p.lineEnding,
+        savedAt: p.savedAt,
+      })),
+      theme: file.preferences.theme,
+      language: file.preferences.language,
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The composer on the real engine: what it sends is checked as bytes arriving at Node sockets
+ * on loopback. Sessions are opened through the bridge, so these tests depend on the composer
+ * only.
+ */
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { connect, createServer, type Socket } from 'node:net';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
+import { useSendHistory } from '../../src/renderer/src/composer/send-history';
+import { createLocalBridge, type LocalBridge } from './support/local-bridge';
+import { renderApp } from './support/render-app';
+
+let local: LocalBridge;
+// Renders of the whole app in jsdom are slow when test files run side by side.
+const SLOW = { timeout: 15_000 };
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeEach(() => {
+  localStorage.clear();
+  useSendHistory.setState({ entries: [] });
+  usePayloadLibrary.setState({ items: [] });
+  local = createLocalBridge({ deliver: (run) => act(run) });
+});
+
+afterEach(async () => {
+  for (const clean of cleanups.splice(0).reverse()) await clean();
+  await local.dispose();
+});
+
+const composer = () => within(screen.getByRole('region', { name: 'Send' }));
+
+/** A Node server that collects everything its clients send. */
+async function peerServer(): Promise<{ port: number; received: () => Buffer; sockets: Socket[] }> {
+  const chunks: Buffer[] = [];
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('server has no address');
+  return { port: address.port, received: () => Buffer.concat(chunks), sockets };
+}
+
+/** The app with a TCP client session connected to a fresh peer server. */
+async function connectedClient() {
+  const peer = await peerServer();
+  const app = renderApp(local.bridge);
+  const opened = await local.bridge.open({ config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } });
+  expect(opened.ok).toBe(true);
+  await waitFor(() => expect(peer.sockets).toHaveLength(1));
+  await waitFor(() => expect(composer().queryByText('The session is not open; reopen it to send.')).not.toBeInTheDocument());
+  return { ...app, peer };
+}
+
+async function typeAndSend(user: ReturnType<typeof renderApp>['user'], text: string) {
+  const field = composer().getByRole('textbox', { name: 'Payload' });
+  await user.clear(field);
+  await user.type(field, text);
+  await user.click(composer().getByRole('button', { name: 'Send' }));
+}
+
+async function choose(user: ReturnType<typeof renderApp>['user'], combobox: string, option: string) {
+  await user.click(composer().getByRole('combobox', { name: combobox }));
+  await user.click(screen.getByRole('option', { name: option }));
+}
+
+describe('composer on the real engine', () => {
+  it('sends 你好 as GBK c4 e3 ba c3 and as UTF-16LE 60 4f 7d 59', async () => {
+    const { user, peer } = await connectedClient();
+    await choose(user, 'Encoding', 'GBK');
+    await typeAndSend(user, '你好');
+    await waitFor(() => expect(peer.received().toString('hex')).toBe('c4e3bac3'));
+    await choose(user, 'Encoding', 'UTF-16LE');
+    await choose(user, 'Line ending', 'CRLF (\\r\\n)');
+    await typeAndSend(user, '你好');
+    // UTF-16LE text takes its line ending as UTF-16LE characters too.
+    await waitFor(() => expect(peer.received().toString('hex')).toBe('c4e3bac3' + '604f7d59' + '0d000a00'));
+    await choose(user, 'Encoding', 'GB18030');
+    await choose(user, 'Line ending', 'LF (\\n)');
+    await typeAndSend(user, '网络调试助手😀');
+    await waitFor(() => expect(peer.received().subarray(12).toString('hex')).toBe('cdf8c2e7b5f7cad4d6facad6' + '9439fc36' + '0a'));
+  });
+
+  it('streams a 1 MiB file byte for byte', async () => {
+    const { user, peer } = await connectedClient();
+    const bytes = randomBytes(1024 * 1024);
+    await user.click(within(composer().getByRole('group', { name: 'Payload format' })).getByRole('button', { name: 'File' }));
+    await user.upload(composer().getByLabelText('File to send'), new File([bytes], 'firmware.bin', { type: 'application/octet-stream' }));
+    expect(composer().getByTestId('composer-file')).toHaveTextContent('firmware.bin · 1,048,576 bytes');
+    await user.click(composer().getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent firmware.bin: 1,048,576 bytes.'), SLOW);
+    await waitFor(() => expect(peer.received().length).toBe(bytes.length), SLOW);
+    expect(peer.received().equals(bytes)).toBe(true);
+    // Streamed in 256 KiB chunks, each one send.
+    expect(local.calls.filter((call) => call.method === 'send')).toHaveLength(4);
+  });
+
+  it('repeats 5 times every 10 ms, and Stop halts an endless repeat', async () => {
+    const { user, peer } = await connectedClient();
+    await user.click(composer().getByRole('switch', { name: 'Repeat' }));
+    const every = composer().getByRole('textbox', { name: 'Every (ms)' });
+    await user.clear(every);
+    await user.type(every, '10');
+    await user.type(composer().getByRole('textbox', { name: 'Times' }), '5');
+    await choose(user, 'Line ending', 'LF (\\n)');
+    await typeAndSend(user, 'tick');
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 5 time(s).'), SLOW);
+    await waitFor(() => expect(peer.received().toString()).toBe('tick\n'.repeat(5)), SLOW);
+
+    await user.clear(composer().getByRole('textbox', { name: 'Times' }));
+    await typeAndSend(user, 'tock');
+    await waitFor(() => expect(peer.received().toString().split('tock\n').length - 1).toBeGreaterThanOrEqual(3), SLOW);
+    await user.click(composer().getByRole('button', { name: 'Stop' }));
+    const status = composer().getByRole('status').textContent ?? '';
+    const sent = Number(/Stopped after (\d+) send/.exec(status)?.[1]);
+    await waitFor(() => expect(peer.received().toString().split('tock\n').length - 1).toBe(sent), SLOW);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(peer.received().toString().split('tock\n').length - 1).toBe(sent);
+  });
+
+  it('sends from a listener to exactly the chosen clients', async () => {
+    const { user } = renderApp(local.bridge);
+    const opened = await local.bridge.open({ config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    if (!opened.ok || !opened.value.local) throw new Error('listener did not open');
+    const port = opened.value.local.port;
+    const clients = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const socket = connect({ host: '127.0.0.1', port });
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', () => undefined);
+        cleanups.push(() => {
+          socket.destroy();
+        });
+        await once(socket, 'connect');
+        return { socket, received: () => Buffer.concat(chunks).toString() };
+      }),
+    );
+    const option = (index: number) => screen.getByRole('option', { name: new RegExp(`\\(127\\.0\\.0\\.1:${clients[index]!.socket.localPort}\\)$`) });
+    await user.click(composer().getByRole('combobox', { name: 'Send to' }));
+    await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(4));
+    await user.click(option(0));
+    await user.click(option(2));
+    await user.keyboard('{Escape}');
+    await typeAndSend(user, 'only you two');
+    await waitFor(() => expect(clients[0]!.received()).toBe('only you two'));
+    await waitFor(() => expect(clients[2]!.received()).toBe('only you two'));
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 12 B to 2 target(s).'), SLOW);
+    expect(clients[1]!.received()).toBe('');
+  });
+});

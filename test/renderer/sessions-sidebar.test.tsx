@@ -1,0 +1,143 @@
+/**
+ * The sidebar on the real engine: saved session definitions survive a re-mount through
+ * localStorage and open again, with one click, as real sockets on loopback.
+ */
+import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
+import { App } from '../../src/renderer/src/App';
+import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
+import { ok } from '../../src/shared/result';
+import { createFakeBridge, sessionInfo } from './support/fake-bridge';
+import { createLocalBridge, type LocalBridge } from './support/local-bridge';
+import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';
+import { renderApp } from './support/render-app';
+
+let local: LocalBridge;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+beforeEach(() => {
+  localStorage.clear();
+  local = createLocalBridge({ deliver: (run) => act(run) });
+});
+
+afterEach(async () => {
+  for (const clean of cleanups.splice(0).reverse()) await clean();
+  await local.dispose();
+});
+
+const sessionList = () => within(screen.getByRole('list', { name: 'Open sessions' }));
+const savedList = () => within(screen.getByRole('list', { name: 'Saved sessions' }));
+const stored = () => JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY) ?? 'null') as { state: { savedSessions: { name: string; config: unknown }[] } };
+
+async function peerServer(): Promise<{ port: number; accepted: Socket[] }> {
+  const accepted: Socket[] = [];
+  const server = createServer((socket) => {
+    accepted.push(socket);
+    socket.on('error', () => undefined);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of accepted) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  return { port: (server.address() as { port: number }).port, accepted };
+}
+
+describe('sidebar and saved sessions', () => {
+  it('keeps a listener saved from the dialog across a re-mount and opens it again with one click', async () => {
+    const first = renderApp(local.bridge);
+    const { user } = first;
+    await openDialog(user);
+    await fillEndpoint(user, 'TCP server', '127.0.0.1', '0');
+    await user.click(dialog().getByRole('checkbox', { name: 'Save in workspace' }));
+    await retype(user, dialog().getByRole('textbox', { name: 'Name in workspace' }), 'Bench listener');
+    await user.click(dialog().getByRole('button', { name: 'Listen' }));
+    await waitFor(() => expect(sessionList().getByText(/^127\.0\.0\.1:[1-9]\d*$/)).toBeInTheDocument());
+    expect(stored().state.savedSessions.map((s) => s.name)).toEqual(['Bench listener']);
+    first.unmount();
+
+    const again = renderApp(local.bridge);
+    expect(savedList().getByText('Bench listener')).toBeInTheDocument();
+    await again.user.click(savedList().getByRole('button', { name: 'Open saved session Bench listener' }));
+    await waitFor(() => expect(sessionList().getAllByText(/^127\.0\.0\.1:[1-9]\d*$/)).toHaveLength(2));
+    const listed = await local.bridge.list({});
+    expect(listed.ok && listed.value.filter((s) => s.kind === 'tcp-server' && s.state === 'open')).toHaveLength(2);
+  });
+
+  it('saves a client from its menu, and after a re-mount one click connects to the real server again', async () => {
+    const peer = await peerServer();
+    const first = renderApp(local.bridge);
+    await openSession(first.user, 'TCP client', '127.0.0.1', String(peer.port));
+    await waitFor(() => expect(peer.accepted).toHaveLength(1));
+    await first.user.click(await screen.findByRole('button', { name: `More actions for TCP client 127.0.0.1:${peer.port}` }));
+    await first.user.click(screen.getByRole('menuitem', { name: 'Save to workspace' }));
+    expect(savedList().getByText(`TCP client 127.0.0.1:${peer.port}`)).toBeInTheDocument();
+    first.unmount();
+
+    const again = renderApp(local.bridge);
+    await again.user.click(savedList().getByRole('button', { name: `Open saved session TCP client 127.0.0.1:${peer.port}` }));
+    await waitFor(() => expect(peer.accepted).toHaveLength(2));
+  });
+
+  it('renames and deletes a saved session, and the change is stored', async () => {
+    const fake = createFakeBridge();
+    fake.answer('list', ok([sessionInfo({ id: 's1', port: 4000 })]));
+    const { user } = renderApp(fake.bridge);
+    await user.click(await screen.findByRole('button', { name: 'More actions for TCP server 127.0.0.1:4000' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Save to workspace' }));
+    await user.click(savedList().getByRole('button', { name: 'More actions for saved session TCP server 127.0.0.1:4000' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Rename…' }));
+    const rename = within(await screen.findByRole('dialog', { name: 'Rename saved session' }));
+    await retype(user, rename.getByRole('textbox', { name: 'Name' }), '  ');
+    await user.click(rename.getByRole('button', { name: 'Rename' }));
+    expect(rename.getByRole('textbox', { name: 'Name' })).toHaveAccessibleDescription('Name is empty.');
+    await retype(user, rename.getByRole('textbox', { name: 'Name' }), 'PLC');
+    await user.click(rename.getByRole('button', { name: 'Rename' }));
+    await waitFor(() => expect(savedList().getByText('PLC')).toBeInTheDocument());
+    expect(stored().state.savedSessions.map((s) => s.name)).toEqual(['PLC']);
+
+    await user.click(savedList().getByRole('button', { name: 'More actions for saved session PLC' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Delete' }));
+    await waitFor(() => expect(screen.queryByRole('list', { name: 'Saved sessions' })).not.toBeInTheDocument());
+    expect(stored().state.savedSessions).toEqual([]);
+  });
+
+  it('shows each session with kind, endpoint, state in words and counters', async () => {
+    const fake = createFakeBridge();
+    fake.answer('list', ok([sessionInfo({ id: 'a', port: 4001 }), sessionInfo({ id: 'b', kind: 'udp', port: 4002, state: 'closed' })]));
+    renderApp(fake.bridge);
+    const items = await waitFor(() => {
+      const found = sessionList().getAllByRole('listitem');
+      expect(found).toHaveLength(2);
+      return found;
+    });
+    expect(items[0]).toHaveTextContent(/TCP server.*Open.*127\.0\.0\.1:4001/);
+    expect(items[0]).toHaveTextContent('Received 0 bytes in 0 chunks, sent 0 bytes in 0 chunks');
+    expect(items[1]).toHaveTextContent(/UDP.*Closed.*127\.0\.0\.1:4002/);
+    expect(within(items[1]!).getByRole('button', { name: 'Reopen UDP 127.0.0.1:4002' })).toBeEnabled();
+    expect(within(items[1]!).getByRole('button', { name: 'Close UDP 127.0.0.1:4002' })).toBeDisabled();
+  });
+
+  it('shows a client\'s reconnect attempt and next try when the session carries them, and nothing otherwise', async () => {
+    const fake = createFakeBridge();
+    const store = createInspectorStore();
+    const info = sessionInfo({ id: 'c1', kind: 'tcp-client', port: 7000, state: 'opening' });
+    fake.answer('list', ok([info]));
+    render(<App bridge={fake.bridge} language="en" store={store} />);
+    await screen.findByRole('button', { name: 'Close TCP client 127.0.0.1:7000' });
+    expect(screen.queryByText(/Reconnect attempt/)).not.toBeInTheDocument();
+
+    const nextAt = new Date(2025, 0, 1, 12, 0, 5, 250).getTime();
+    act(() => fake.emit({ type: 'session', at: nextAt - 1000, session: { ...info, reconnect: { attempt: 3, nextAt } } }));
+    expect(sessionList().getByRole('status')).toHaveTextContent('Reconnect attempt 3: next try at 12:00:05.250');
+    act(() => fake.emit({ type: 'session', at: nextAt, session: { ...info, state: 'open' } }));
+    expect(screen.queryByText(/Reconnect attempt/)).not.toBeInTheDocument();
+  });
+});

@@ -82,6 +82,8 @@ describe('the workspace, end to end', () => {
     await expect.poll(() => log.getByTestId('log-framing').textContent()).toContain('2-byte big-endian length at offset 0');
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['\\0\\x03abc', '\\0\\x02de', '\\0\\x05xy']);
     await log.getByText('partial').waitFor();
+    // MUI fades its menu out after the listbox is gone; the screenshot should not catch the fade.
+    await page.locator('.MuiPopover-root').waitFor({ state: 'detached' });
     await screenshot(page, 'workspace-framing');
 
     peer.socket.write(Buffer.from('zzz'));

@@ -4,9 +4,10 @@
  */
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tcpPeerClient, tcpPeerServer } from '../support/peers';
 import { until } from '../support/until';
 import type { BrowserServer } from '../../src/server/browser-server';
 import { boundPort, launchBrowser, logPayloads, openApp, openSession, screenshot, sendFromComposer, startServer } from './support';
@@ -28,16 +29,6 @@ afterEach(async () => {
   await server?.close();
 });
 
-async function tcpPeer(port: number): Promise<{ socket: Socket; received: () => Buffer }> {
-  const socket = connect({ host: '127.0.0.1', port });
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  cleanups.push(() => socket.destroy());
-  await once(socket, 'connect');
-  return { socket, received: () => Buffer.concat(chunks) };
-}
-
 async function app(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
   server = await startServer();
   const { context, page } = await openApp(browser, server, { colorScheme });
@@ -51,7 +42,7 @@ describe('browser mode, end to end', () => {
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     const port = await boundPort(page);
 
-    const peers = [await tcpPeer(port), await tcpPeer(port), await tcpPeer(port)];
+    const peers = [await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups)];
     const table = page.getByRole('table', { name: 'Connections' });
     for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
 
@@ -78,25 +69,12 @@ describe('browser mode, end to end', () => {
 
   it('connects a TCP client to a server the test runs, both ways', async () => {
     const page = await app();
-    const received: Buffer[] = [];
-    const accepted: Socket[] = [];
-    const peerServer = createServer((socket) => {
-      accepted.push(socket);
-      socket.on('data', (chunk: Buffer) => received.push(chunk));
-      socket.write('welcome\n');
-    });
-    peerServer.listen(0, '127.0.0.1');
-    await once(peerServer, 'listening');
-    cleanups.push(() => {
-      for (const socket of accepted) socket.destroy();
-      return new Promise((resolve) => peerServer.close(resolve));
-    });
-    const port = (peerServer.address() as { port: number }).port;
+    const { port, received } = await tcpPeerServer(cleanups, (socket) => socket.write('welcome\n'));
 
     await openSession(page, 'TCP client', '127.0.0.1', port);
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['welcome\\n']);
     await sendFromComposer(page, 'Text', 'ping\\x00\\r\\n');
-    await until(() => Buffer.concat(received).equals(Buffer.from('ping\x00\r\n', 'latin1')), 'the server to get ping');
+    await until(() => received().equals(Buffer.from('ping\x00\r\n', 'latin1')), 'the server to get ping');
   });
 
   it('binds UDP, shows the sender, and replies to it from the bound port', async () => {
@@ -163,7 +141,7 @@ describe('browser mode, end to end', () => {
       const page = await app(scheme);
       await openSession(page, 'TCP server', '127.0.0.1', 0);
       const port = await boundPort(page);
-      const peer = await tcpPeer(port);
+      const peer = await tcpPeerClient(port, cleanups);
       peer.socket.write('{"temp": 21.5, "unit": "C"}\r\n');
       await expect.poll(() => logPayloads(page).count()).toBe(1);
       await sendFromComposer(page, 'Text', 'ACK\\r\\n');

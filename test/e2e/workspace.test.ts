@@ -3,11 +3,10 @@
  * framing switched on a length-prefixed stream cut where TCP might cut it, and a saved payload
  * that survives a reload.
  */
-import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserServer } from '../../src/server/browser-server';
+import { tcpPeerClient } from '../support/peers';
 import { until } from '../support/until';
 import { boundPort, launchBrowser, logPayloads, openApp, openSession, screenshot, sendFromComposer, startServer } from './support';
 
@@ -33,16 +32,6 @@ async function app(): Promise<Page> {
   return page;
 }
 
-async function tcpPeer(port: number): Promise<{ socket: Socket; received: () => Buffer }> {
-  const socket = connect({ host: '127.0.0.1', port });
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  cleanups.push(() => socket.destroy());
-  await once(socket, 'connect');
-  return { socket, received: () => Buffer.concat(chunks) };
-}
-
 async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: string | RegExp): Promise<void> {
   await scope.getByRole('combobox', { name: label }).click();
   await page.getByRole('option', { name: option }).click();
@@ -53,7 +42,7 @@ describe('the workspace, end to end', () => {
     const page = await app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     const port = await boundPort(page);
-    const peers = [await tcpPeer(port), await tcpPeer(port), await tcpPeer(port)];
+    const peers = [await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups)];
     const table = page.getByRole('table', { name: 'Connections' });
     for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
 
@@ -70,7 +59,7 @@ describe('the workspace, end to end', () => {
   it('frames a length-prefixed stream split across TCP chunks and marks the partial frame', async () => {
     const page = await app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
-    const peer = await tcpPeer(await boundPort(page));
+    const peer = await tcpPeerClient(await boundPort(page), cleanups);
     const chunks = [[0x00], [0x03, 0x61, 0x62, 0x63, 0x00], [0x02, 0x64, 0x65, 0x00, 0x05, 0x78], [0x79]];
     // One write at a time, each shown before the next: four chunks, the sticky-packet problem in miniature.
     for (const [index, chunk] of chunks.entries()) {
@@ -106,7 +95,7 @@ describe('the workspace, end to end', () => {
     await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
     // The listener lives in the server's engine, so it is still there after the reload.
     const port = await boundPort(page);
-    const peer = await tcpPeer(port);
+    const peer = await tcpPeerClient(port, cleanups);
     await page.getByRole('table', { name: 'Connections' }).getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
     const after = page.getByRole('region', { name: 'Send' });
     await expect.poll(() => after.getByRole('textbox', { name: 'Payload' }).inputValue()).toBe('');

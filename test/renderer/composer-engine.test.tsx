@@ -5,9 +5,10 @@
  */
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tcpPeerServer } from '../support/peers';
 import { usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
 import { useSendHistory } from '../../src/renderer/src/composer/send-history';
 import { createLocalBridge, type LocalBridge } from './support/local-bridge';
@@ -32,32 +33,9 @@ afterEach(async () => {
 
 const composer = () => within(screen.getByRole('region', { name: 'Send' }));
 
-/** A Node server that collects everything its clients send. */
-async function peerServer(): Promise<{ port: number; received: () => Buffer; sockets: Socket[] }> {
-  const chunks: Buffer[] = [];
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('server has no address');
-  return { port: address.port, received: () => Buffer.concat(chunks), sockets };
-}
-
 /** The app with a TCP client session connected to a fresh peer server. */
 async function connectedClient() {
-  const peer = await peerServer();
+  const peer = await tcpPeerServer(cleanups);
   const app = renderApp(local.bridge);
   const opened = await local.bridge.open({ config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } });
   expect(opened.ok).toBe(true);

@@ -4,9 +4,9 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tcpPeerClient, tcpPeerServer } from '../support/peers';
 import { createLocalBridge, type LocalBridge } from './support/local-bridge';
 import { openSession } from './support/open-session';
 import { renderApp } from './support/render-app';
@@ -40,39 +40,6 @@ async function boundPort(index = 0): Promise<number> {
   return Number(endpoints[index]!.textContent!.split(':')[1]);
 }
 
-function tcpClient(port: number): Promise<{ socket: Socket; received: Buffer[] }> {
-  const socket = connect({ host: '127.0.0.1', port });
-  const received: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => received.push(chunk));
-  socket.on('error', () => undefined);
-  cleanups.push(() => {
-    socket.destroy();
-  });
-  return once(socket, 'connect').then(() => ({ socket, received }));
-}
-
-async function tcpServer(): Promise<{ server: Server; port: number; sockets: Socket[]; received: Buffer[] }> {
-  const sockets: Socket[] = [];
-  const received: Buffer[] = [];
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('data', (chunk: Buffer) => received.push(chunk));
-    socket.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('server has no address');
-  return { server, port: address.port, sockets, received };
-}
-
 async function sendFromComposer(user: User, format: 'Text' | 'Hex', value: string) {
   const c = composer();
   await user.click(within(c.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: format }));
@@ -90,7 +57,7 @@ describe('renderer on the real engine', () => {
     expect(port).toBeGreaterThan(0);
     expect(within(screen.getByRole('list', { name: 'Open sessions' })).getByText('Open')).toBeInTheDocument();
 
-    const client = await tcpClient(port);
+    const client = await tcpPeerClient(port, cleanups);
     const table = await screen.findByRole('table', { name: 'Connections' });
     expect(await within(table).findByText(`127.0.0.1:${client.socket.localPort}`)).toBeInTheDocument();
 
@@ -106,7 +73,7 @@ describe('renderer on the real engine', () => {
     expect(payloads()).toEqual(['00000000  68 65 6c 6c 6f 0d 0a 00  3c 62 3e 78 3c 2f 62 3e  |hello...<b>x</b>|']);
 
     await sendFromComposer(user, 'Hex', '01 02 0xfe,ff 7f');
-    await waitFor(() => expect([...Buffer.concat(client.received)]).toEqual([0x01, 0x02, 0xfe, 0xff, 0x7f]));
+    await waitFor(() => expect([...client.received()]).toEqual([0x01, 0x02, 0xfe, 0xff, 0x7f]));
     await waitFor(() => expect(payloads()).toHaveLength(2));
     expect(payloads()[1]).toBe('00000000  01 02 fe ff 7f                                    |.....|');
     await waitFor(() => expect(within(table).getByRole('row', { name: /c1/ })).toHaveTextContent(/16\s*5/));
@@ -115,7 +82,7 @@ describe('renderer on the real engine', () => {
   it('disconnects a connection gracefully from its menu', async () => {
     const { user } = renderApp(local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
-    const client = await tcpClient(await boundPort());
+    const client = await tcpPeerClient(await boundPort(), cleanups);
     const ended = once(client.socket, 'end');
     const table = await screen.findByRole('table', { name: 'Connections' });
     const remote = `127.0.0.1:${client.socket.localPort}`;
@@ -149,7 +116,7 @@ describe('renderer on the real engine', () => {
   });
 
   it('connects as a TCP client to a server the test runs, shows its bytes and sends text with a line ending', async () => {
-    const peer = await tcpServer();
+    const peer = await tcpPeerServer(cleanups);
     const { user } = renderApp(local.bridge);
     await openSession(user, 'TCP client', '127.0.0.1', String(peer.port));
     await waitFor(() => expect(peer.sockets).toHaveLength(1));
@@ -162,7 +129,7 @@ describe('renderer on the real engine', () => {
     await user.click(composer().getByRole('combobox', { name: 'Line ending' }));
     await user.click(screen.getByRole('option', { name: 'LF (\\n)' }));
     await sendFromComposer(user, 'Text', 'ping\\t1');
-    await waitFor(() => expect(Buffer.concat(peer.received).toString('latin1')).toBe('ping\t1\n'));
+    await waitFor(() => expect(peer.received().toString('latin1')).toBe('ping\t1\n'));
 
     await user.click(screen.getByRole('button', { name: `Close TCP client 127.0.0.1:${peer.port}` }));
     const list = screen.getByRole('list', { name: 'Open sessions' });

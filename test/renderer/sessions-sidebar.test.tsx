@@ -2,10 +2,9 @@
  * The sidebar on the real engine: saved session definitions survive a re-mount through
  * localStorage and open again, with one click, as real sockets on loopback.
  */
-import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tcpPeerServer } from '../support/peers';
 import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
 import { App } from '../../src/renderer/src/App';
 import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
@@ -32,24 +31,6 @@ const sessionList = () => within(screen.getByRole('list', { name: 'Open sessions
 const savedList = () => within(screen.getByRole('list', { name: 'Saved sessions' }));
 const stored = () => JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY) ?? 'null') as { state: { savedSessions: { name: string; config: unknown }[] } };
 
-async function peerServer(): Promise<{ port: number; accepted: Socket[] }> {
-  const accepted: Socket[] = [];
-  const server = createServer((socket) => {
-    accepted.push(socket);
-    socket.on('error', () => undefined);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const socket of accepted) socket.destroy();
-        server.close(() => resolve());
-      }),
-  );
-  return { port: (server.address() as { port: number }).port, accepted };
-}
-
 describe('sidebar and saved sessions', () => {
   it('keeps a listener saved from the dialog across a re-mount and opens it again with one click', async () => {
     const first = renderApp(local.bridge);
@@ -72,10 +53,10 @@ describe('sidebar and saved sessions', () => {
   });
 
   it('saves a client from its menu, and after a re-mount one click connects to the real server again', async () => {
-    const peer = await peerServer();
+    const peer = await tcpPeerServer(cleanups);
     const first = renderApp(local.bridge);
     await openSession(first.user, 'TCP client', '127.0.0.1', String(peer.port));
-    await waitFor(() => expect(peer.accepted).toHaveLength(1));
+    await waitFor(() => expect(peer.sockets).toHaveLength(1));
     await first.user.click(await screen.findByRole('button', { name: `More actions for TCP client 127.0.0.1:${peer.port}` }));
     await first.user.click(screen.getByRole('menuitem', { name: 'Save to workspace' }));
     expect(savedList().getByText(`TCP client 127.0.0.1:${peer.port}`)).toBeInTheDocument();
@@ -83,7 +64,7 @@ describe('sidebar and saved sessions', () => {
 
     const again = renderApp(local.bridge);
     await again.user.click(savedList().getByRole('button', { name: `Open saved session TCP client 127.0.0.1:${peer.port}` }));
-    await waitFor(() => expect(peer.accepted).toHaveLength(2));
+    await waitFor(() => expect(peer.sockets).toHaveLength(2));
   });
 
   it('renames and deletes a saved session, and the change is stored', async () => {

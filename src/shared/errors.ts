@@ -12,6 +12,7 @@ export const AppCode = {
   Forbidden: 'FORBIDDEN',
   Cancelled: 'CANCELLED',
   Disconnected: 'DISCONNECTED',
+  Dropped: 'CONNECTION_DROPPED',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -43,6 +44,7 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.PayloadTooLarge]: 'Split the payload into smaller parts.',
   [AppCode.QueueFull]: 'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
   [AppCode.Forbidden]: 'Only the app window may call the inspector.',
+  [AppCode.Dropped]: 'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
   [AppCode.Disconnected]: 'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',

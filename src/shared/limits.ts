@@ -31,6 +31,8 @@ export const MAX_CONNECT_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_RECONNECT_INITIAL_MS = 500;
 export const DEFAULT_RECONNECT_MAX_MS = 30_000;
 export const MAX_RECONNECT_DELAY_MS = 60 * 60_000;
+/** A connection that held this long resets the reconnect backoff; a shorter one continues it. */
+export const STABLE_CONNECTION_MS = 5_000;
 /** After a graceful close we wait this long for the peer's FIN before resetting. */
 export const GRACEFUL_CLOSE_TIMEOUT_MS = 5_000;
 export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;

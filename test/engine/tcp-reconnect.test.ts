@@ -1,3 +1,4 @@
+import { STABLE_CONNECTION_MS } from '../../src/shared/limits';
 /**
  * TCP client auto-reconnect over real loopback sockets. Reconnect waits are asked for in
  * seconds but run on a scaled clock (every timer of 100 ms or more fires SCALE times sooner),
@@ -28,18 +29,28 @@ const SCALE = 20;
 /** Long enough never to fire in these tests, and easy to tell from a reconnect wait. */
 const CONNECT_TIMEOUT_MS = 60_000;
 
-/** The system clock with long timers sped up, recording every timer duration asked for. */
-function scaledClock(): { clock: Clock; requested: number[] } {
+/**
+ * The system clock with long timers sped up, recording every timer duration asked for; `skip`
+ * moves its time forward, as if a connection had been up that long.
+ */
+function scaledClock(): { clock: Clock; requested: number[]; skip: (ms: number) => void } {
   const requested: number[] = [];
+  let offset = 0;
   const clock: Clock = {
-    now: systemClock.now,
+    now: () => systemClock.now() + offset,
     setTimer: (fn, ms) => {
       requested.push(ms);
       return systemClock.setTimer(fn, ms >= 100 ? ms / SCALE : ms);
     },
     clearTimer: systemClock.clearTimer,
   };
-  return { clock, requested };
+  return {
+    clock,
+    requested,
+    skip: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 /** The reconnect waits among the recorded timers: not the batcher's, not a connect timeout. */
@@ -199,20 +210,53 @@ describe('TCP client: auto-reconnect', () => {
     expect(afterClose.error).toBeUndefined();
     expect(typeof afterClose.reconnect?.nextAt).toBe('number');
 
-    // Connected again, so the count starts over: the wait after a reset is the first one again.
+    // This connection dropped at once, so the backoff goes on: attempt 2, twice the first wait.
     secondPeer.socket.resetAndDestroy();
     const thirdPeer = await server.next();
     const third = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id && e.conn.connId !== firstConn && e.conn.connId !== secondConn)[0]);
     expect(engine.ofType('connection-closed', (e) => e.connId === secondConn)[0]?.reason).toBe('peer-reset');
     const afterReset = sessionEvents(engine, info.id).find((s, i, all) => i > 2 && s.state === 'opening' && all[i - 1]!.state === 'open');
-    expect(afterReset).toMatchObject({ reconnect: { attempt: 1 }, error: { code: 'ECONNRESET' } });
+    expect(afterReset).toMatchObject({ reconnect: { attempt: 2 }, error: { code: 'ECONNRESET' } });
     thirdPeer.socket.write('hello 3');
     await engine.waitFor(() => engine.dataBytes(info.id, third.conn.connId, 'rx').toString() === 'hello 3');
     const waits = reconnectWaits(requested);
     expect(waits).toHaveLength(2);
-    for (const wait of waits) expectWithin(wait, 1000);
+    expectWithin(waits[0], 1000);
+    expectWithin(waits[1], 2000);
     expect(states(engine, info.id)).toEqual(['opening', 'open', 'opening', 'opening', 'open', 'opening', 'opening', 'open']);
     expect((await engine.info(info.id)).error).toBeUndefined();
+  });
+
+  it('a connection that held for a while starts the backoff afresh', async () => {
+    const { clock, requested, skip } = scaledClock();
+    const engine = startEngine({ clock });
+    const server = await listenPeer();
+    const info = await engine.openOk(client(server.port, {}));
+    const first = await server.next();
+    first.socket.end();
+    const second = await server.next();
+    await engine.waitFor(async () => (await engine.info(info.id)).state === 'open');
+    skip(STABLE_CONNECTION_MS);
+    second.socket.end();
+    await server.next();
+    await engine.waitFor(async () => (await engine.info(info.id)).state === 'open');
+    const waits = reconnectWaits(requested);
+    expect(waits).toHaveLength(2);
+    for (const wait of waits) expectWithin(wait, 1000);
+  });
+
+  it('gives up on a server that accepts and drops at once after maxAttempts', async () => {
+    const { clock } = scaledClock();
+    const engine = startEngine({ clock });
+    const server = await listenPeer();
+    const info = await engine.openOk(client(server.port, { maxAttempts: 2 }));
+    for (let i = 0; i < 3; i += 1) (await server.next()).socket.destroy();
+    await engine.waitFor(async () => (await engine.info(info.id)).state === 'error', 10_000);
+    expect(engine.ofType('connection-opened', (e) => e.sessionId === info.id)).toHaveLength(3);
+    expect(errorMessages(engine, info.id).at(-1)).toMatch(/the server closes each connection at once.*attempt 2 of 2, giving up/);
+    expect((await engine.info(info.id)).error).toMatchObject({ code: 'CONNECTION_DROPPED', hint: expect.stringContaining('handshake') });
+    await sleep(300);
+    expect(engine.ofType('connection-opened', (e) => e.sessionId === info.id)).toHaveLength(3);
   });
 
   it('stops after maxAttempts in state error with the last failure; reopen starts the count afresh', async () => {

@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpClientConfig } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/address';
 import { AppCode } from '../../shared/errors';
+import { STABLE_CONNECTION_MS } from '../../shared/limits';
 import { fail, ok, type AppError, type Result } from '../../shared/result';
 import type { EngineContext, TimerHandle } from './context';
 import { attemptsExhausted, describeDelay, reconnectDelay } from './reconnect-policy';
@@ -45,6 +46,9 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   private retry: Retry | undefined;
   /** The user ended the current connection (disconnect): its end is not a loss to repair. */
   private userEnded = false;
+  /** Reconnect attempts made before the current connection, and when it was made. */
+  private attemptsBefore = 0;
+  private connectedAt = 0;
 
   constructor(id: string, config: TcpClientConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -128,7 +132,9 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
         this.connection = conn;
         this.userEnded = false;
         this.local = { ...conn.local };
-        // Connected: the next loss starts counting attempts and delays from the beginning.
+        // Whether the next loss starts the count afresh depends on how long this connection holds.
+        this.attemptsBefore = this.retry?.attempt ?? 0;
+        this.connectedAt = this.ctx.clock.now();
         this.retry = undefined;
         this.lastError = undefined;
         this.setState('open');
@@ -230,10 +236,20 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void {
     if (conn !== this.connection) return;
     this.connection = undefined;
-    if (this.config.reconnect.enabled && !this.userEnded && !this.closing && LOST.has(reason)) {
+    const policy = this.config.reconnect;
+    // A server that accepts and drops at once must not be retried at the first delay forever:
+    // only a connection that held for a while starts the backoff and the attempt count afresh.
+    const held = this.ctx.clock.now() - this.connectedAt >= STABLE_CONNECTION_MS;
+    const attemptsSoFar = held ? 0 : this.attemptsBefore;
+    const lost = policy.enabled && !this.userEnded && !this.closing && LOST.has(reason);
+    if (lost && !attemptsExhausted(attemptsSoFar, policy)) {
       // The connection's own events already said how it ended; this one says what comes next.
-      this.scheduleRetry(1, reason === 'peer-closed' ? undefined : error);
+      this.scheduleRetry(attemptsSoFar + 1, reason === 'peer-closed' ? undefined : error);
       this.announce();
+    } else if (lost) {
+      const last = error ?? appError(AppCode.Dropped, `Connecting to ${formatEndpoint(this.config.host, this.config.port)} works, but the server closes each connection at once.`);
+      this.emitError(annotate(last, `attempt ${attemptsSoFar} of ${policy.maxAttempts}, giving up`));
+      this.setState('error', last);
     } else if (error && reason !== 'session-closed') {
       this.setState('error', error);
     } else {

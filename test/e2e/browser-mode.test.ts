@@ -5,44 +5,20 @@
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer } from '../support/peers';
 import { until } from '../support/until';
-import type { BrowserServer } from '../../src/server/browser-server';
-import { boundPort, launchBrowser, logPayloads, openApp, openSession, screenshot, sendFromComposer, startServer } from './support';
+import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from './support';
 
-let browser: Browser;
-let server: BrowserServer;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await server?.close();
-});
-
-async function app(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-  server = await startServer();
-  const { context, page } = await openApp(browser, server, { colorScheme });
-  cleanups.push(() => context.close());
-  return page;
-}
+const h = e2eHarness();
 
 describe('browser mode, end to end', () => {
   it('listens, shows a real client\'s bytes as text and hex, and replies byte-exact from the composer', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     const port = await boundPort(page);
 
-    const peers = [await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups)];
+    const peers = [await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups)];
     const table = page.getByRole('table', { name: 'Connections' });
     for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
 
@@ -68,8 +44,8 @@ describe('browser mode, end to end', () => {
   });
 
   it('connects a TCP client to a server the test runs, both ways', async () => {
-    const page = await app();
-    const { port, received } = await tcpPeerServer(cleanups, (socket) => socket.write('welcome\n'));
+    const page = await h.app();
+    const { port, received } = await tcpPeerServer(h.cleanups, (socket) => socket.write('welcome\n'));
 
     await openSession(page, 'TCP client', '127.0.0.1', port);
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['welcome\\n']);
@@ -78,11 +54,11 @@ describe('browser mode, end to end', () => {
   });
 
   it('binds UDP, shows the sender, and replies to it from the bound port', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'UDP', '127.0.0.1', 0);
     const port = await boundPort(page);
     const peer = createSocket('udp4');
-    cleanups.push(() => peer.close());
+    h.cleanups.push(() => peer.close());
     const replies: { data: Buffer; port: number }[] = [];
     peer.on('message', (data, rinfo) => replies.push({ data, port: rinfo.port }));
     peer.bind(0, '127.0.0.1');
@@ -101,11 +77,11 @@ describe('browser mode, end to end', () => {
   });
 
   it('shows a port already in use, with its hint', async () => {
-    const page = await app();
+    const page = await h.app();
     const holder = createServer();
     holder.listen(0, '127.0.0.1');
     await once(holder, 'listening');
-    cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+    h.cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
     const port = (holder.address() as { port: number }).port;
 
     await openSession(page, 'TCP server', '127.0.0.1', port);
@@ -117,18 +93,18 @@ describe('browser mode, end to end', () => {
   });
 
   it('says when the server goes away, and recovers when it comes back', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     await boundPort(page);
-    const { port } = server;
-    const token = new URL(server.url).searchParams.get('token')!;
+    const { port } = h.server!;
+    const token = new URL(h.server!.url).searchParams.get('token')!;
 
-    await server.close();
+    await h.server!.close();
     const banner = page.getByRole('alert').filter({ hasText: 'Disconnected from the Socket Inspector server' });
     await banner.waitFor();
     await screenshot(page, 'disconnected');
 
-    server = await startServer({ port, token });
+    h.server = await startServer({ port, token });
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     // A restarted server has none of the old sessions; the page says so rather than showing ghosts.
     await expect.poll(() => page.getByRole('list', { name: 'Open sessions' }).getByText(/^127\.0\.0\.1:/).count()).toBe(0);
@@ -138,18 +114,18 @@ describe('browser mode, end to end', () => {
 
   it('looks right in light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await app(scheme);
+      const page = await h.app(scheme);
       await openSession(page, 'TCP server', '127.0.0.1', 0);
       const port = await boundPort(page);
-      const peer = await tcpPeerClient(port, cleanups);
+      const peer = await tcpPeerClient(port, h.cleanups);
       peer.socket.write('{"temp": 21.5, "unit": "C"}\r\n');
       await expect.poll(() => logPayloads(page).count()).toBe(1);
       await sendFromComposer(page, 'Text', 'ACK\\r\\n');
       await expect.poll(() => logPayloads(page).count()).toBe(2);
       await page.getByText('Sent 5 B to 1 target(s).').waitFor();
       await screenshot(page, `workspace-${scheme}`);
-      for (const clean of cleanups.splice(0).reverse()) await clean();
-      await server.close();
+      for (const clean of h.cleanups.splice(0).reverse()) await clean();
+      await h.server!.close();
     }
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { newToken } from '../../src/server/access';
 import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
 
@@ -79,3 +80,33 @@ export async function sendFromComposer(page: Page, format: 'Text' | 'Hex', value
 }
 
 export const logPayloads = (page: Page) => page.getByTestId('log-payload');
+
+/**
+ * One Chromium for a test file, a fresh browser-mode server and page per test, and cleanups run
+ * after each test (newest first). `server` may be replaced by a test that restarts it.
+ */
+export function e2eHarness() {
+  let browser: Browser | undefined;
+  const harness = {
+    server: undefined as BrowserServer | undefined,
+    cleanups: [] as (() => unknown)[],
+    async app(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+      const server = await startServer();
+      harness.server = server;
+      const { context, page } = await openApp(browser!, server, { colorScheme });
+      harness.cleanups.push(() => context.close());
+      return page;
+    },
+  };
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const clean of harness.cleanups.splice(0).reverse()) await clean();
+    await harness.server?.close();
+  });
+  return harness;
+}

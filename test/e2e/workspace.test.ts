@@ -3,34 +3,13 @@
  * framing switched on a length-prefixed stream cut where TCP might cut it, and a saved payload
  * that survives a reload.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserServer } from '../../src/server/browser-server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, launchBrowser, logPayloads, openApp, openSession, screenshot, sendFromComposer, startServer } from './support';
+import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, e2eHarness } from './support';
 
-let browser: Browser;
-let server: BrowserServer;
-const cleanups: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await server?.close();
-});
-
-async function app(): Promise<Page> {
-  server = await startServer();
-  const { context, page } = await openApp(browser, server);
-  cleanups.push(() => context.close());
-  return page;
-}
+const h = e2eHarness();
 
 async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: string, option: string | RegExp): Promise<void> {
   await scope.getByRole('combobox', { name: label }).click();
@@ -39,10 +18,10 @@ async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: s
 
 describe('the workspace, end to end', () => {
   it('sends to one chosen client of three and to no other', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     const port = await boundPort(page);
-    const peers = [await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups), await tcpPeerClient(port, cleanups)];
+    const peers = [await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups)];
     const table = page.getByRole('table', { name: 'Connections' });
     for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
 
@@ -57,9 +36,9 @@ describe('the workspace, end to end', () => {
   });
 
   it('frames a length-prefixed stream split across TCP chunks and marks the partial frame', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
-    const peer = await tcpPeerClient(await boundPort(page), cleanups);
+    const peer = await tcpPeerClient(await boundPort(page), h.cleanups);
     const chunks = [[0x00], [0x03, 0x61, 0x62, 0x63, 0x00], [0x02, 0x64, 0x65, 0x00, 0x05, 0x78], [0x79]];
     // One write at a time, each shown before the next: four chunks, the sticky-packet problem in miniature.
     for (const [index, chunk] of chunks.entries()) {
@@ -81,7 +60,7 @@ describe('the workspace, end to end', () => {
   });
 
   it('keeps a saved payload across a reload and sends it again', async () => {
-    const page = await app();
+    const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     const composer = page.getByRole('region', { name: 'Send' });
     await composer.getByRole('textbox', { name: 'Payload' }).fill('AT+GMR\\r\\n');
@@ -95,7 +74,7 @@ describe('the workspace, end to end', () => {
     await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
     // The listener lives in the server's engine, so it is still there after the reload.
     const port = await boundPort(page);
-    const peer = await tcpPeerClient(port, cleanups);
+    const peer = await tcpPeerClient(port, h.cleanups);
     await page.getByRole('table', { name: 'Connections' }).getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
     const after = page.getByRole('region', { name: 'Send' });
     await expect.poll(() => after.getByRole('textbox', { name: 'Payload' }).inputValue()).toBe('');

@@ -4,20 +4,14 @@
  * entries newer than the last update are framed or tested — so a batch costs the same with a
  * million entries retained as with ten, and the list reads rows by index without copying.
  */
-import type { Direction, Endpoint } from '../../../shared/contract';
+import type { Endpoint } from '../../../shared/contract';
 import { createFramer, type FramingConfig, type Framer } from '../../../shared/framing';
 import { endpointText } from '../format';
 import { LogWindow } from '../store/log-window';
 import type { LogEntry, SessionLog } from '../store/views';
 
-export interface LogItem {
-  /** Entries: the store's id. Frames: their own sequence; both grow with time. */
-  id: number;
-  at: number;
-  dir: Direction;
-  connId: string | undefined;
-  peer: Endpoint | undefined;
-  bytes: Uint8Array;
+/** A row of the log: an entry as stored, or a frame built from entries (ids of either grow with time). */
+export interface LogItem extends LogEntry {
   /** A frame still waiting for bytes. */
   partial?: boolean;
   /** A length-prefixed frame whose length field could not be right. */

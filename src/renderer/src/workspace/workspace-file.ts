@@ -13,6 +13,7 @@ import {
   MAX_SAVED_SESSIONS,
   MAX_SESSION_NAME_LENGTH,
   THEME_CHOICES,
+  type RecentEndpoint,
   type SavedSession,
   type WorkspaceData,
 } from './workspace-store';
@@ -66,22 +67,27 @@ export interface WorkspaceContents extends WorkspaceData {
   payloads: readonly SavedPayload[];
 }
 
+/** Fields copied by name: objects read from a file or a store are never spread into ours. */
+const copyPayload = (p: SavedPayload): SavedPayload => ({
+  id: p.id,
+  name: p.name,
+  format: p.format,
+  value: p.value,
+  encoding: p.encoding,
+  lineEnding: p.lineEnding,
+  savedAt: p.savedAt,
+});
+
+const copyEndpoint = (recent: RecentEndpoint): RecentEndpoint => ({ kind: recent.kind, host: recent.host, port: recent.port });
+
 export function workspaceToFile(contents: WorkspaceContents, now: Date): WorkspaceFile {
   const file: WorkspaceFile = {
     format: WORKSPACE_FORMAT,
     version: WORKSPACE_VERSION,
     savedAt: now.toISOString(),
     sessions: contents.savedSessions.map((saved) => ({ name: saved.name, config: saved.config })),
-    recentEndpoints: contents.recentEndpoints.map((recent) => ({ kind: recent.kind, host: recent.host, port: recent.port })),
-    payloads: contents.payloads.map((p) => ({
-      id: p.id,
-      name: p.name,
-      format: p.format,
-      value: p.value,
-      encoding: p.encoding,
-      lineEnding: p.lineEnding,
-      savedAt: p.savedAt,
-    })),
+    recentEndpoints: contents.recentEndpoints.map(copyEndpoint),
+    payloads: contents.payloads.map(copyPayload),
     preferences: contents.language ? { theme: contents.theme, language: contents.language } : { theme: contents.theme },
   };
   return file;
@@ -131,16 +137,8 @@ export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): Worksp
     ok: true,
     contents: {
       savedSessions,
-      recentEndpoints: file.recentEndpoints.map((recent) => ({ kind: recent.kind, host: recent.host, port: recent.port })),
-      payloads: file.payloads.map((p) => ({
-        id: p.id,
-        name: p.name,
-        format: p.format,
-        value: p.value,
-        encoding: p.encoding,
-        lineEnding: p.lineEnding,
-        savedAt: p.savedAt,
-      })),
+      recentEndpoints: file.recentEndpoints.map(copyEndpoint),
+      payloads: file.payloads.map(copyPayload),
       theme: file.preferences.theme,
       language: file.preferences.language,
     },

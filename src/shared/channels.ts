@@ -2,11 +2,22 @@
  * The API's method names and the Electron channels they travel on. Free of dependencies so the
  * sandboxed preload can bundle it without pulling in the schema library.
  */
-export const METHOD_NAMES = ['open', 'close', 'reopen', 'remove', 'send', 'disconnect', 'multicast', 'list'] as const;
+export const METHOD_NAMES = [
+  'open',
+  'close',
+  'reopen',
+  'remove',
+  'send',
+  'disconnect',
+  'multicast',
+  'list',
+  'record',
+  'recordingSettings',
+] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** The desktop app's own methods, beside the engine's: native file dialogs in main. */
-export const HOST_METHOD_NAMES = ['saveFile', 'openFile'] as const;
+export const HOST_METHOD_NAMES = ['saveFile', 'openFile', 'saveRecording', 'chooseRecordingFolder', 'openRecordingFolder'] as const;
 export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 
 export const ipcChannel = (method: MethodName | HostMethodName): string => `inspector:${method}`;

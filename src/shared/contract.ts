@@ -9,6 +9,8 @@ import type { AppError, Result } from './result';
 import type { HostMethodName, MethodName } from './channels';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  MAX_CONNECTIONS_LIMIT,
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
   MAX_CONNECT_TIMEOUT_MS,
@@ -68,6 +70,12 @@ const interfaceSchema = z
   .min(1, 'Interface is empty.')
   .max(MAX_INTERFACE_LENGTH, `Interface is longer than ${MAX_INTERFACE_LENGTH} characters.`);
 
+/**
+ * Every kind: record this session to disk while it runs. Left out, the recorder's global
+ * default decides, so a saved definition follows the user's setting.
+ */
+const recordField = { record: z.boolean().optional() };
+
 const tcpFields = {
   noDelay: z.boolean().default(true),
   /**
@@ -87,7 +95,10 @@ export const tcpServerConfigSchema = z.strictObject({
   port: portSchema,
   /** On `::`, refuse IPv4 clients instead of accepting both (dual-stack). */
   ipv6Only: z.boolean().default(false),
+  /** Connections held at once; more are reset, with one notice each time the limit is reached. */
+  maxConnections: boundedInt('Connection limit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
   ...tcpFields,
+  ...recordField,
 });
 
 export const tcpClientConfigSchema = z.strictObject({
@@ -98,6 +109,7 @@ export const tcpClientConfigSchema = z.strictObject({
   localPort: portSchema.optional(),
   connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
   ...tcpFields,
+  ...recordField,
   /**
    * Connect again after a failed connect or a lost connection (not after the user closes),
    * waiting initialDelayMs, doubling up to maxDelayMs; maxAttempts 0 means without end.
@@ -128,6 +140,7 @@ export const udpConfigSchema = z.strictObject({
   multicastInterface: interfaceSchema.optional(),
   /** Where sends go when a send names no target. */
   remote: udpTargetSchema.optional(),
+  ...recordField,
 });
 
 export const sessionConfigSchema = z.discriminatedUnion('kind', [
@@ -187,7 +200,36 @@ export interface SessionInfo {
   error?: AppError;
   /** TCP client auto-reconnect under way (state `opening`): the reconnect attempt (from 1) being made or awaited, and when it starts (epoch ms; undefined while it is being made); `error` keeps the last failure. */
   reconnect?: { attempt: number; nextAt: number | undefined };
+  /** The session's recording to disk; absent when it was never recorded. */
+  recording?: RecordingInfo;
 }
+
+/** A session's transcript on disk, as the recorder reports it. */
+export interface RecordingInfo {
+  /** Records are being written now. */
+  active: boolean;
+  /** The file being written, or the last one: a full path, shown to the user, never written by the page. */
+  path: string;
+  /** The file name alone. */
+  fileName: string;
+  /** Epoch ms when this file was started. */
+  startedAt: number;
+  /** Records and bytes written to the file so far (as of the last flush). */
+  records: number;
+  bytes: number;
+  /** Why recording stopped without being asked to (disk full, folder gone, …). */
+  error?: AppError;
+}
+
+/** Where recordings go and whether new sessions record unless they say otherwise. */
+export interface RecorderSettings {
+  folder: string;
+  recordByDefault: boolean;
+}
+
+/** What a recording can be saved or converted as. */
+export const TRANSCRIPT_FORMATS = ['jsonl', 'text', 'pcapng'] as const;
+export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
 
 // ── Payloads ───────────────────────────────────────────────────────────────────────────────
 
@@ -257,6 +299,13 @@ export const argSchemas = {
   }),
   /** Every session with its connections. */
   list: z.strictObject({}),
+  /** Start recording a session to a new file, or stop (the file is closed with an end record). */
+  record: z.strictObject({
+    ...sessionRef,
+    action: z.enum(['start', 'stop'], { error: 'Action must be start or stop.' }),
+  }),
+  /** Read the recorder's settings, changing those given. The folder is set by the host (a dialog, or a command-line option). */
+  recordingSettings: z.strictObject({ recordByDefault: z.boolean().optional() }),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -277,6 +326,8 @@ export interface MethodResults {
   disconnect: null;
   multicast: SessionInfo;
   list: SessionInfo[];
+  record: RecordingInfo;
+  recordingSettings: RecorderSettings;
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;
@@ -320,6 +371,8 @@ export type InspectorEvent =
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */
   | { type: 'backpressure'; at: number; sessionId: string; connId: string; blocked: boolean; queuedBytes: number }
+  /** A session's recording started, stopped, failed, or grew (at most once per recorder flush). */
+  | { type: 'recording'; at: number; sessionId: string; recording: RecordingInfo }
   /** Totals after each flush, for every session that moved bytes since the previous one. */
   | { type: 'counters'; at: number; sessionId: string; counters: Counters; connections: { connId: string; counters: Counters }[] };
 
@@ -374,6 +427,15 @@ export const hostArgSchemas = {
   saveFile: z.strictObject({ suggestedName: suggestedNameSchema, filters: z.array(fileFilterSchema).max(10), data: bytesSchema }),
   /** Ask which file to open and return its name and bytes. */
   openFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
+  /** Ask where to save a session's recording and write it there converted to the format (temp file, then rename). */
+  saveRecording: z.strictObject({
+    sessionId: idSchema,
+    format: z.enum(TRANSCRIPT_FORMATS, { error: 'Format must be jsonl, text or pcapng.' }),
+  }),
+  /** Ask for a new recordings folder (a native folder dialog) and use it for files started from now on. */
+  chooseRecordingFolder: z.strictObject({}),
+  /** Show the recordings folder in the system's file manager. */
+  openRecordingFolder: z.strictObject({}),
 } as const satisfies Record<HostMethodName, z.ZodType>;
 
 export interface HostResults {
@@ -381,6 +443,10 @@ export interface HostResults {
   saveFile: { saved: boolean; name?: string };
   /** null when the user cancelled. */
   openFile: { name: string; data: Uint8Array } | null;
+  saveRecording: { saved: boolean; name?: string };
+  /** null when the user cancelled. */
+  chooseRecordingFolder: RecorderSettings | null;
+  openRecordingFolder: null;
 }
 
 export type HostApi = {

@@ -13,6 +13,7 @@ export const AppCode = {
   Cancelled: 'CANCELLED',
   Disconnected: 'DISCONNECTED',
   Dropped: 'CONNECTION_DROPPED',
+  ConnectionLimit: 'CONNECTION_LIMIT',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -45,6 +46,7 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.QueueFull]: 'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
   [AppCode.Forbidden]: 'Only the app window may call the inspector.',
   [AppCode.Dropped]: 'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
+  [AppCode.ConnectionLimit]: 'Raise the connection limit in the session\'s settings (up to 100,000), or disconnect idle clients.',
   [AppCode.Disconnected]: 'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',

@@ -22,6 +22,13 @@ export const MAX_SEND_QUEUE_BYTES = 64 * 1024 * 1024;
 export const EVENT_FLUSH_INTERVAL_MS = 16;
 export const EVENT_FLUSH_MAX_BYTES = 1024 * 1024;
 
+/**
+ * Connections a listener holds at once unless its settings say otherwise; beyond its limit a
+ * listener resets new connections. Each idle connection costs a socket and a file descriptor.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const MAX_CONNECTIONS_LIMIT = 100_000;
+
 /** A listener's accept backlog, large so bursts of connects are not dropped. */
 export const TCP_LISTEN_BACKLOG = 4096;
 
@@ -48,3 +55,10 @@ export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 export const MAX_ID_LENGTH = 64;
 /** Most connections one `send` call may name. */
 export const MAX_SEND_TARGETS = 10_000;
+
+/**
+ * The recorder writes what it holds at least this often, so a crash (kill -9) loses at most
+ * this much of a recording; sooner once RECORDING_FLUSH_BYTES are waiting.
+ */
+export const RECORDING_FLUSH_INTERVAL_MS = 250;
+export const RECORDING_FLUSH_BYTES = 1024 * 1024;

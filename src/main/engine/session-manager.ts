@@ -1,9 +1,10 @@
-import type { EngineApi, EventBatch, InspectorEvent, MethodResults, ParsedArgs, SessionConfig } from '../../shared/contract';
+import type { EngineApi, EventBatch, InspectorEvent, MethodResults, ParsedArgs, SessionConfig, SessionInfo } from '../../shared/contract';
 import { AppCode } from '../../shared/errors';
 import { encodePayload } from '../../shared/payload';
 import { fail, ok, type Result } from '../../shared/result';
 import { sequentialIds, systemClock, type Clock, type EngineContext, type IdSource } from './context';
 import { EventBatcher } from './event-batcher';
+import type { RecorderPort } from './recorder-port';
 import type { Session } from './session';
 import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
@@ -16,6 +17,8 @@ export interface ManagerOptions {
   ids?: IdSource;
   flushIntervalMs?: number;
   flushMaxBytes?: number;
+  /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
+  recorder?: RecorderPort;
 }
 
 type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
@@ -39,6 +42,7 @@ export class SessionManager implements EngineApi {
   private readonly sessions = new Map<string, Session>();
   private readonly batcher: EventBatcher;
   private readonly ctx: EngineContext;
+  private readonly recorder: RecorderPort | undefined;
 
   constructor(options: ManagerOptions) {
     const clock = options.clock ?? systemClock;
@@ -49,18 +53,31 @@ export class SessionManager implements EngineApi {
       ...(options.flushIntervalMs !== undefined ? { intervalMs: options.flushIntervalMs } : {}),
       ...(options.flushMaxBytes !== undefined ? { maxBytes: options.flushMaxBytes } : {}),
     });
-    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit: (event) => this.batcher.push(event) };
+    const recorder = options.recorder;
+    this.recorder = recorder;
+    recorder?.attach((event) => this.batcher.push(event));
+    // The recorder sees each chunk before the batcher merges chunks for display.
+    const emit = recorder
+      ? (event: InspectorEvent) => {
+          recorder.observe(event);
+          this.batcher.push(this.withRecording(event));
+        }
+      : (event: InspectorEvent) => this.batcher.push(event);
+    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit };
   }
 
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
     this.sessions.set(session.id, session);
-    return session.open();
+    // The header goes first, so the file holds the session from its first event; a recording
+    // that cannot start reports its error and leaves the session to open regardless.
+    if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
+    return this.answer(await session.open());
   }
 
   async close({ sessionId }: ParsedArgs<'close'>): Answer<'close'> {
     const session = this.sessions.get(sessionId);
-    return session ? session.close() : this.missing(sessionId);
+    return session ? this.answer(await session.close()) : this.missing(sessionId);
   }
 
   async reopen({ sessionId }: ParsedArgs<'reopen'>): Answer<'reopen'> {
@@ -69,13 +86,14 @@ export class SessionManager implements EngineApi {
     if (session.state !== 'closed' && session.state !== 'error') {
       return fail(AppCode.BadState, `Session ${sessionId} is ${session.state}; only a closed session can be reopened.`, 'Close it first.');
     }
-    return session.open();
+    return this.answer(await session.open());
   }
 
   async remove({ sessionId }: ParsedArgs<'remove'>): Answer<'remove'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
+    if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
     this.sessions.delete(sessionId);
     this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
     return ok(null);
@@ -96,16 +114,34 @@ export class SessionManager implements EngineApi {
 
   async multicast({ sessionId, action, group, interface: iface }: ParsedArgs<'multicast'>): Answer<'multicast'> {
     const session = this.sessions.get(sessionId);
-    return session ? session.multicast(action, group, iface) : this.missing(sessionId);
+    return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);
   }
 
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
-    return ok([...this.sessions.values()].map((s) => s.info()));
+    return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
   }
 
-  /** Close every session and deliver the last events: for app quit and test teardown. */
+  async record({ sessionId, action }: ParsedArgs<'record'>): Answer<'record'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    if (!this.recorder) return this.noRecorder();
+    const current = this.recorder.status(sessionId);
+    if (action === 'stop') {
+      if (!current?.active) return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      return this.recorder.stop(sessionId, 'stopped');
+    }
+    if (current?.active) return ok(current);
+    return this.recorder.start(session.info());
+  }
+
+  async recordingSettings(patch: ParsedArgs<'recordingSettings'>): Answer<'recordingSettings'> {
+    return this.recorder ? this.recorder.settings(patch) : this.noRecorder();
+  }
+
+  /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
   async dispose(): Promise<void> {
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    await this.recorder?.dispose();
     this.batcher.dispose();
   }
 
@@ -130,6 +166,23 @@ export class SessionManager implements EngineApi {
       });
     }
     return events;
+  }
+
+  private decorate(info: SessionInfo): SessionInfo {
+    const recording = this.recorder?.status(info.id);
+    return recording ? { ...info, recording } : info;
+  }
+
+  private answer(result: Result<SessionInfo>): Result<SessionInfo> {
+    return result.ok ? ok(this.decorate(result.value)) : result;
+  }
+
+  private withRecording(event: InspectorEvent): InspectorEvent {
+    return event.type === 'session' ? { ...event, session: this.decorate(event.session) } : event;
+  }
+
+  private noRecorder(): Result<never> {
+    return fail(AppCode.BadState, 'Recording is not available here: this process was started without a recorder.', 'Use the desktop app, "npm run serve", or the CLI with --record-dir.');
   }
 
   private missing(sessionId: string): Result<never> {

@@ -21,6 +21,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private closeInProgress: Promise<Result<SessionInfo>> | undefined;
   /** Called as each connection closes while the session is closing. */
   private connectionsGone: (() => void) | undefined;
+  /** Connections reset since the limit was last reached; undefined while below the limit. */
+  private refusedAtLimit: number | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -42,6 +44,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     }
     const { host, port, ipv6Only, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
     this.local = undefined;
+    this.refusedAtLimit = undefined;
     this.setState('opening');
     const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
     this.server = server;
@@ -144,6 +147,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   connectionClosed(conn: TcpConnection, _reason: CloseReason): void {
     this.connections.delete(conn.connId);
     this.connectionsGone?.();
+    if (this.refusedAtLimit !== undefined && this.connections.size < this.config.maxConnections) this.belowLimit();
   }
 
   private accept(socket: Socket): void {
@@ -151,8 +155,35 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       socket.destroy();
       return;
     }
+    if (this.connections.size >= this.config.maxConnections) {
+      this.refuse(socket);
+      return;
+    }
     const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
     this.connections.set(conn.connId, conn);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
+  }
+
+  /** Reset the connection, so the client sees at once that it was refused. */
+  private refuse(socket: Socket): void {
+    const from = formatEndpoint(endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily).address, socket.remotePort ?? 0);
+    socket.resetAndDestroy();
+    // One notice when the limit is reached, not one per refused client of a flood.
+    if (this.refusedAtLimit === undefined) {
+      this.refusedAtLimit = 0;
+      const limit = this.config.maxConnections.toLocaleString('en-US');
+      this.emitError({ code: AppCode.ConnectionLimit, message: `Refused ${from}: the listener holds ${limit} connections, its limit. Further clients are reset until one closes.`, hint: hintFor(AppCode.ConnectionLimit) });
+    }
+    this.refusedAtLimit += 1;
+  }
+
+  private belowLimit(): void {
+    const refused = this.refusedAtLimit ?? 0;
+    this.refusedAtLimit = undefined;
+    this.emitError({
+      code: AppCode.ConnectionLimit,
+      message: `Accepting again: ${refused.toLocaleString('en-US')} connection${refused === 1 ? ' was' : 's were'} reset while the listener was at its limit.`,
+      hint: hintFor(AppCode.ConnectionLimit),
+    });
   }
 }

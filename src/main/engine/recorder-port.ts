@@ -1,0 +1,23 @@
+import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo } from '../../shared/contract';
+import type { Result } from '../../shared/result';
+
+/**
+ * What the manager needs of a recorder (src/main/transcript implements it). The engine may not
+ * import the transcript layer, so the transports hand one in.
+ */
+export interface RecorderPort {
+  /** Where the recorder's own events (status changes, its errors) go: the manager's event stream. */
+  attach(emit: (event: InspectorEvent) => void): void;
+  /** Every engine event, each data chunk alone, in order, before batching. Never throws. */
+  observe(event: InspectorEvent): void;
+  /** Whether a session whose config leaves `record` out records. */
+  readonly recordByDefault: boolean;
+  /** Start a new file for the session, with a header describing it as it is now. */
+  start(session: SessionInfo): Promise<Result<RecordingInfo>>;
+  /** Write the end record and close the file. */
+  stop(sessionId: string, reason: 'stopped' | 'removed' | 'quit'): Promise<Result<RecordingInfo>>;
+  status(sessionId: string): RecordingInfo | undefined;
+  settings(patch: { recordByDefault?: boolean }): Promise<Result<RecorderSettings>>;
+  /** End every recording and write what is pending. */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,173 @@
+/**
+ * The records of a transcript (JSON Lines, one record a line) as readers and writers hold them.
+ * docs/transcript-format.md describes the same format for people; keep the two in step.
+ */
+import { z } from 'zod';
+import type { Endpoint } from '../address';
+import type { CloseReason, Counters, Direction, SessionKind, SessionState } from '../contract';
+import type { AppError } from '../result';
+
+export const TRANSCRIPT_FORMAT_NAME = 'socket-inspector-transcript';
+/** The version this app writes. */
+export const TRANSCRIPT_VERSION = 1;
+/** Every version the app ever wrote: readers accept each of them. */
+export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1];
+
+/** A connection as the header lists it: those already open when recording started. */
+export interface ConnectionSnapshot {
+  conn: string;
+  local: Endpoint;
+  remote: Endpoint;
+  since: number;
+}
+
+interface Base {
+  /** 0 for the header, then 1, 2, … with no gaps: a gap means a record is missing. */
+  seq: number;
+  /** Epoch milliseconds, with a fraction where the clock has one. */
+  at: number;
+  /** The session's id in the app that wrote the file. */
+  session: string;
+}
+
+export interface HeaderRecord extends Base {
+  type: 'header';
+  format: typeof TRANSCRIPT_FORMAT_NAME;
+  version: number;
+  app: { name: string; version: string };
+  /** The start time again, as ISO 8601 text for people. */
+  started: string;
+  kind: SessionKind;
+  /** The session's settings as the app held them (JSON). */
+  config: Record<string, unknown>;
+  /** The bound address (listener, UDP) or the local end (client), if known at the start. */
+  local?: Endpoint;
+  connections: ConnectionSnapshot[];
+}
+
+export interface DataRecord extends Base {
+  type: 'data';
+  dir: Direction;
+  /** TCP: the connection. UDP datagrams have none. */
+  conn?: string;
+  /** Our end and the peer's end (UDP: the sender for rx, the destination for tx). */
+  local: Endpoint;
+  remote: Endpoint;
+  bytes: Uint8Array;
+}
+
+export interface StateRecord extends Base {
+  type: 'state';
+  state: SessionState;
+  local?: Endpoint;
+  error?: AppError;
+}
+
+export interface OpenRecord extends Base {
+  type: 'open';
+  conn: string;
+  local: Endpoint;
+  remote: Endpoint;
+}
+
+export interface HalfCloseRecord extends Base {
+  type: 'half-close';
+  conn: string;
+  by: 'peer' | 'local';
+}
+
+export interface CloseRecord extends Base {
+  type: 'close';
+  conn: string;
+  reason: CloseReason;
+  counters: Counters;
+}
+
+export interface ErrorRecord extends Base {
+  type: 'error';
+  conn?: string;
+  error: AppError;
+}
+
+export const END_REASONS = ['stopped', 'removed', 'quit'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** The last record of a recording that was ended on purpose; a file without one was cut short. */
+export interface EndRecord extends Base {
+  type: 'end';
+  reason: EndReason;
+}
+
+export type BodyRecord = DataRecord | StateRecord | OpenRecord | HalfCloseRecord | CloseRecord | ErrorRecord | EndRecord;
+export type TranscriptRecord = HeaderRecord | BodyRecord;
+export type RecordType = TranscriptRecord['type'];
+
+// ── The schema of a line, as written ───────────────────────────────────────────────────────
+
+const endpointSchema = z.strictObject({
+  address: z.string().max(256),
+  port: z.number().int().min(0).max(65535),
+  family: z.enum(['IPv4', 'IPv6']),
+});
+
+const countersSchema = z.strictObject({
+  rxBytes: z.number().nonnegative(),
+  txBytes: z.number().nonnegative(),
+  rxMessages: z.number().nonnegative(),
+  txMessages: z.number().nonnegative(),
+});
+
+const errorSchema = z.strictObject({ code: z.string().max(256), message: z.string().max(65_536), hint: z.string().max(65_536) });
+
+const id = z.string().min(1).max(64);
+
+const base = {
+  seq: z.number().int().nonnegative(),
+  at: z.number().nonnegative(),
+  session: id,
+  crc: z.string().regex(/^[0-9a-f]{8}$/),
+};
+
+/** Every record as it appears on a line: bytes are base64 text plus their length. */
+export const lineSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    ...base,
+    type: z.literal('header'),
+    format: z.literal(TRANSCRIPT_FORMAT_NAME),
+    version: z.number().int().positive(),
+    app: z.strictObject({ name: z.string().max(256), version: z.string().max(256) }),
+    started: z.string().max(64),
+    kind: z.enum(['tcp-server', 'tcp-client', 'udp']),
+    config: z.record(z.string(), z.unknown()),
+    local: endpointSchema.optional(),
+    connections: z.array(z.strictObject({ conn: id, local: endpointSchema, remote: endpointSchema, since: z.number() })),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('data'),
+    dir: z.enum(['rx', 'tx']),
+    conn: id.optional(),
+    local: endpointSchema,
+    remote: endpointSchema,
+    len: z.number().int().nonnegative(),
+    data: z.string(),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('state'),
+    state: z.enum(['opening', 'open', 'closing', 'closed', 'error']),
+    local: endpointSchema.optional(),
+    error: errorSchema.optional(),
+  }),
+  z.strictObject({ ...base, type: z.literal('open'), conn: id, local: endpointSchema, remote: endpointSchema }),
+  z.strictObject({ ...base, type: z.literal('half-close'), conn: id, by: z.enum(['peer', 'local']) }),
+  z.strictObject({
+    ...base,
+    type: z.literal('close'),
+    conn: id,
+    reason: z.enum(['peer-closed', 'peer-reset', 'local-closed', 'local-reset', 'error', 'session-closed']),
+    counters: countersSchema,
+  }),
+  z.strictObject({ ...base, type: z.literal('error'), conn: id.optional(), error: errorSchema }),
+  z.strictObject({ ...base, type: z.literal('end'), reason: z.enum(END_REASONS) }),
+]);

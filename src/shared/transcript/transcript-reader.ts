@@ -1,0 +1,308 @@
+/**
+ * Reads a transcript as its bytes arrive, one record a line, and says exactly where the whole
+ * records end: a file cut by a crash, altered on disk or missing a record is read up to the
+ * last record that is whole and in order, and no further.
+ */
+import { decodeRecordLine, type LineCodec } from './record-line';
+import {
+  READABLE_TRANSCRIPT_VERSIONS,
+  TRANSCRIPT_FORMAT_NAME,
+  type BodyRecord,
+  type HeaderRecord,
+  type TranscriptRecord,
+} from './records';
+import { formatCount as count, plural, printable } from './text-dump';
+
+export type ReadProblemKind = 'torn' | 'corrupt' | 'not-a-transcript' | 'unsupported-version' | 'gap';
+
+export interface ReadProblem {
+  /** Where the first line that was not read starts: the whole records end here. */
+  offset: number;
+  /** That line's number, from 1. */
+  line: number;
+  kind: ReadProblemKind;
+  message: string;
+  /** Bytes from `offset` to the end of the input, none of them read. */
+  bytesAfter: number;
+}
+
+export interface ReadOutcome {
+  header?: HeaderRecord;
+  /** Whole, checked records read, the header included. */
+  records: number;
+  /** The offset just past the last whole record. */
+  validBytes: number;
+  /** An end record was read: the recording was ended on purpose, not cut short. */
+  ended: boolean;
+  problem?: ReadProblem;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+/**
+ * Far above any record the app writes (one send carries at most 16 MiB, 22 MiB as base64), so
+ * a file without line ends is refused before it fills the memory.
+ */
+const MAX_LINE_BYTES = 256 * 1024 * 1024;
+/** The encoder writes `type` first, so every transcript starts with these bytes. */
+const HEADER_START = new TextEncoder().encode(`{"type":"header",`);
+/** A damaged header is still looked into for its version, up to this size. */
+const MAX_SNIFFED_HEADER_BYTES = 1024 * 1024;
+
+
+function wholeBefore(records: number): string {
+  if (records === 0) return 'no record before it is whole';
+  return records === 1 ? 'the 1 record before it is whole' : `the ${count(records)} records before it are whole`;
+}
+
+function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0]!;
+  const joined = new Uint8Array(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
+/** The version a damaged header claims, when it is recognisably ours. */
+function sniffHeader(line: Uint8Array): { format?: unknown; version?: unknown } | undefined {
+  if (line.length > MAX_SNIFFED_HEADER_BYTES) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(line));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    const { format, version } = value as { format?: unknown; version?: unknown };
+    return { format, version };
+  } catch {
+    return undefined;
+  }
+}
+
+const readableVersions = (): string => READABLE_TRANSCRIPT_VERSIONS.join(', ');
+
+function unsupportedVersion(version: number): string {
+  return (
+    `the file is a Socket Inspector transcript of format version ${version}, and this app reads version ${readableVersions()}: ` +
+    'open it with a newer Socket Inspector'
+  );
+}
+
+export class TranscriptReader {
+  private header: HeaderRecord | undefined;
+  private records = 0;
+  private valid = 0;
+  private total = 0;
+  private ended = false;
+  private lastSeq = 0;
+  private problem: Omit<ReadProblem, 'bytesAfter'> | undefined;
+  /** A complete line that does not decode: a torn tail if nothing follows it, else damage. */
+  private suspect: { message: string } | undefined;
+  /** The start of a line whose end has not arrived yet, copied, in pieces. */
+  private pending: Uint8Array[] = [];
+  private pendingLength = 0;
+
+  constructor(private readonly codec?: Pick<LineCodec, 'crc32'>) {}
+
+  /** The offset just past the last whole record read so far. */
+  get validBytes(): number {
+    return this.valid;
+  }
+
+  /** The records completed by this chunk, checked and in order; the header comes first. */
+  push(chunk: Uint8Array): TranscriptRecord[] {
+    const read: TranscriptRecord[] = [];
+    if (chunk.length === 0) return read;
+    const chunkStart = this.total;
+    this.total += chunk.length;
+    if (this.problem || this.damagedBy(chunk.length)) return read;
+    let at = 0;
+    while (at < chunk.length) {
+      const end = chunk.indexOf(NEWLINE, at);
+      if (end === -1) {
+        this.hold(chunk.subarray(at));
+        break;
+      }
+      const line = this.takeLine(chunk.subarray(at, end));
+      at = end + 1;
+      const record = this.accept(line, chunkStart + at);
+      if (record) read.push(record);
+      if (this.problem || this.damagedBy(chunk.length - at)) break;
+    }
+    return read;
+  }
+
+  /** The input ended: what was read, and the first problem if there was one. */
+  finish(): ReadOutcome {
+    if (!this.problem) {
+      if (this.suspect) {
+        this.fail('torn', `the last line (line ${count(this.line)}, at byte ${count(this.valid)}) is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}`);
+      } else if (this.pendingLength > 0) {
+        this.fail(
+          'torn',
+          `the file ends mid-record at byte ${count(this.valid)} (line ${count(this.line)}): ${wholeBefore(this.records)}; ` +
+            `the last ${plural(this.pendingLength, 'byte')} are an unfinished record, as a crash or a recording still being written leaves`,
+        );
+      } else if (!this.header) {
+        this.fail('torn', 'the file is empty: the recording wrote nothing yet, or the file was cut to nothing');
+      }
+    }
+    this.pending = [];
+    this.pendingLength = 0;
+    const outcome: ReadOutcome = { records: this.records, validBytes: this.valid, ended: this.ended };
+    if (this.header) outcome.header = this.header;
+    if (this.problem) outcome.problem = { ...this.problem, bytesAfter: this.total - this.problem.offset };
+    return outcome;
+  }
+
+  private get line(): number {
+    return this.records + 1;
+  }
+
+  private hold(piece: Uint8Array): void {
+    this.pending.push(piece.slice());
+    this.pendingLength += piece.length;
+    if (!this.header && !this.startsLikeHeader()) {
+      this.notATranscript();
+    } else if (this.pendingLength > MAX_LINE_BYTES) {
+      this.fail('corrupt', `line ${count(this.line)} at byte ${count(this.valid)} runs past ${plural(MAX_LINE_BYTES, 'byte')} without a line end, longer than any record; ${wholeBefore(this.records)}`);
+    }
+  }
+
+  /** The pending pieces and this last one as one line; copies only when the line spans chunks. */
+  private takeLine(last: Uint8Array): Uint8Array {
+    if (this.pending.length === 0) return last;
+    this.pending.push(last);
+    const line = concat(this.pending, this.pendingLength + last.length);
+    this.pending = [];
+    this.pendingLength = 0;
+    return line;
+  }
+
+  private startsLikeHeader(): boolean {
+    let checked = 0;
+    for (const piece of this.pending) {
+      for (let i = 0; i < piece.length && checked < HEADER_START.length; i++, checked++) {
+        if (piece[i] !== HEADER_START[checked]) return false;
+      }
+      if (checked === HEADER_START.length) break;
+    }
+    return true;
+  }
+
+  private accept(line: Uint8Array, lineEnd: number): TranscriptRecord | undefined {
+    if (!this.header) return this.acceptHeader(line, lineEnd);
+    const decoded = decodeRecordLine(line, this.codec);
+    if (!decoded.ok) {
+      this.suspect = { message: lineProblem(line, decoded.problem) };
+      return undefined;
+    }
+    const record = decoded.record;
+    const where = `line ${count(this.line)} at byte ${count(this.valid)}`;
+    if (this.ended) {
+      this.fail('corrupt', `${where} follows the end record, after which nothing is written (were two files joined?); ${wholeBefore(this.records)}`);
+    } else if (record.type === 'header') {
+      this.fail('corrupt', `${where} is a second header (were two files joined?); ${wholeBefore(this.records)}`);
+    } else if (record.session !== this.header.session) {
+      this.fail('corrupt', `${where} belongs to session "${printable(record.session)}", not to this file's session "${printable(this.header.session)}" (were two files joined?); ${wholeBefore(this.records)}`);
+    } else if (record.seq !== this.lastSeq + 1) {
+      const expected = this.lastSeq + 1;
+      const why =
+        record.seq > expected
+          ? `${plural(record.seq - expected, 'record is', 'records are')} missing before it`
+          : 'it repeats or goes back in the sequence';
+      this.fail('gap', `${where} is record ${count(record.seq)} where record ${count(expected)} comes next: ${why}; ${wholeBefore(this.records)}`);
+    } else {
+      this.lastSeq = record.seq;
+      if (record.type === 'end') this.ended = true;
+      this.took(lineEnd);
+      return record;
+    }
+    return undefined;
+  }
+
+  private acceptHeader(line: Uint8Array, lineEnd: number): TranscriptRecord | undefined {
+    if (!startsWith(line, HEADER_START)) {
+      this.notATranscript();
+      return undefined;
+    }
+    const decoded = decodeRecordLine(line, this.codec);
+    if (!decoded.ok) {
+      const claimed = sniffHeader(line);
+      if (claimed && claimed.format !== TRANSCRIPT_FORMAT_NAME) this.notATranscript();
+      else if (claimed && typeof claimed.version === 'number' && !READABLE_TRANSCRIPT_VERSIONS.includes(claimed.version)) {
+        this.fail('unsupported-version', unsupportedVersion(claimed.version));
+      }
+      else this.suspect = { message: lineProblem(line, decoded.problem) };
+      return undefined;
+    }
+    const header = decoded.record;
+    if (header.type !== 'header') {
+      this.notATranscript();
+    } else if (!READABLE_TRANSCRIPT_VERSIONS.includes(header.version)) {
+      this.fail('unsupported-version', unsupportedVersion(header.version));
+    } else if (header.seq !== 0) {
+      this.fail('corrupt', `the header says it is record ${count(header.seq)}, but a header is record 0: the file's start is damaged`);
+    } else {
+      this.header = header;
+      this.took(lineEnd);
+      return header;
+    }
+    return undefined;
+  }
+
+  private took(lineEnd: number): void {
+    this.records += 1;
+    this.valid = lineEnd;
+  }
+
+  private notATranscript(): void {
+    this.fail(
+      'not-a-transcript',
+      `the file is not a Socket Inspector transcript: its first line is not a header with format "${TRANSCRIPT_FORMAT_NAME}"; ` +
+        'open a .jsonl file the app recorded or saved',
+    );
+  }
+
+  /**
+   * A line that does not decode is damage once more bytes follow it; otherwise the file may
+   * just end there (torn). True when reading stops.
+   */
+  private damagedBy(bytesFollowing: number): boolean {
+    if (!this.suspect) return false;
+    if (bytesFollowing > 0) {
+      this.fail(
+        'corrupt',
+        `line ${count(this.line)} at byte ${count(this.valid)} is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}, and the bytes after it were not read`,
+      );
+    }
+    return true;
+  }
+
+  private fail(kind: ReadProblemKind, message: string): void {
+    this.problem = { offset: this.valid, line: this.line, kind, message };
+    this.suspect = undefined;
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+function lineProblem(line: Uint8Array, problem: string): string {
+  if (line[line.length - 1] !== CARRIAGE_RETURN) return problem;
+  return `${problem}; convert the line ends back to LF (for example with dos2unix) and read it again`;
+}
+
+/** A whole transcript held in memory, such as an uploaded file. */
+export function readTranscript(bytes: Uint8Array, codec?: Pick<LineCodec, 'crc32'>): { header?: HeaderRecord; records: BodyRecord[]; outcome: ReadOutcome } {
+  const reader = new TranscriptReader(codec);
+  const records: BodyRecord[] = [];
+  for (const record of reader.push(bytes)) if (record.type !== 'header') records.push(record);
+  const outcome = reader.finish();
+  return outcome.header ? { header: outcome.header, records, outcome } : { records, outcome };
+}

@@ -1,19 +1,29 @@
 import { parseArgs } from 'node:util';
-import { runStdio } from './stdio';
+import { runStdio, stdioRecorder } from './stdio';
+import { runTranscriptCommand } from './transcript-command';
 import { version } from '../../package.json';
 
-const USAGE = `Usage: npm run -s cli -- --stdio [--bytes base64|hex]
+const USAGE = `Usage: npm run -s cli -- --stdio [--bytes base64|hex] [--record-dir DIR]
+       npm run -s cli -- transcript verify|export|convert FILE …
 
-  --stdio   read one JSON command per line on stdin, write one JSON result or event per line on
-            stdout; see docs/automation.md
-  --bytes   how event bytes are written: base64 (default) or hex`;
+  --stdio      read one JSON command per line on stdin, write one JSON result or event per line on
+               stdout; see docs/automation.md
+  --bytes      how event bytes are written: base64 (default) or hex
+  --record-dir record every session into a transcript file in DIR (created if missing)
+  transcript   check, export or convert a recorded transcript; see transcript --help`;
 
 async function main(): Promise<number> {
+  if (process.argv[2] === 'transcript') return runTranscriptCommand(process.argv.slice(3));
   let values;
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { stdio: { type: 'boolean', default: false }, bytes: { type: 'string', default: 'base64' }, help: { type: 'boolean', default: false } },
+      options: {
+        stdio: { type: 'boolean', default: false },
+        bytes: { type: 'string', default: 'base64' },
+        'record-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -28,7 +38,12 @@ async function main(): Promise<number> {
     process.stderr.write(`--bytes: "${values.bytes}" is not base64 or hex.\n`);
     return 2;
   }
-  await runStdio({ input: process.stdin, output: process.stdout, bytes: values.bytes, version });
+  const recorder = values['record-dir'] === undefined ? undefined : await stdioRecorder(values['record-dir'], version);
+  if (recorder && !recorder.ok) {
+    process.stderr.write(`--record-dir: ${recorder.error.message}\n${recorder.error.hint}\n`);
+    return 2;
+  }
+  await runStdio({ input: process.stdin, output: process.stdout, bytes: values.bytes, version, ...(recorder ? { recorder: recorder.value } : {}) });
   return 0;
 }
 

@@ -1,17 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { HostHandlers } from '../shared/contract';
+import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
+import type { HostHandlers, TranscriptFormat } from '../shared/contract';
 import { AppCode } from '../shared/errors';
 import { MAX_FILE_BYTES } from '../shared/limits';
 import { fail, ok } from '../shared/result';
+import { convertTranscriptFile } from './transcript/convert';
+import type { Recorder } from './transcript/recorder';
+import { savedFileName } from './transcript/recording-names';
 
 /** The two dialogs we use, so tests can answer them without a window. */
 export interface Dialogs {
   showSaveDialog(options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
   showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
 }
+
+/** What the recording handlers need beside the dialogs. */
+export interface Recordings {
+  recorder: Pick<Recorder, 'folder' | 'recordingFile' | 'setFolder'>;
+  /** Show a folder in the file manager: Electron's shell.openPath, which answers '' or what went wrong. */
+  openPath(folder: string): Promise<string>;
+}
+
+const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
+  jsonl: { name: 'Socket Inspector transcript (JSON Lines)', extensions: ['jsonl'] },
+  text: { name: 'Text dump', extensions: ['txt'] },
+  pcapng: { name: 'pcapng (Wireshark, tshark)', extensions: ['pcapng'] },
+};
 
 const FILE_HINTS: Readonly<Record<string, string>> = {
   ENOSPC: 'The disk is full. Free some space or save somewhere else.',
@@ -42,8 +58,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
   }
 }
 
-/** Main chooses every path through a native dialog; the page only ever names a suggestion. */
-export function fileDialogs(dialogs: Dialogs): HostHandlers {
+/**
+ * Main chooses every path through a native dialog; the page only ever names a suggestion, or a
+ * session whose recording main already knows.
+ */
+export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings): HostHandlers {
   return {
     async saveFile({ suggestedName, filters, data }) {
       const choice = await dialogs.showSaveDialog({ defaultPath: suggestedName, filters, properties: ['createDirectory', 'showOverwriteConfirmation'] });
@@ -69,6 +88,51 @@ export function fileDialogs(dialogs: Dialogs): HostHandlers {
       } catch (err) {
         return fileFailure(err, 'Opening', file);
       }
+    },
+    async saveRecording({ sessionId, format }) {
+      const source = recorder.recordingFile(sessionId);
+      if (!source) {
+        return fail(AppCode.NotFound, `Session ${sessionId} has no recording to save.`, 'Start recording the session; what happens from then on can be saved.');
+      }
+      const choice = await dialogs.showSaveDialog({
+        defaultPath: savedFileName(source, format),
+        filters: [FORMAT_FILTERS[format]],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (choice.canceled || !choice.filePath) return ok({ saved: false });
+      const target = choice.filePath;
+      if (path.resolve(target) === path.resolve(source)) {
+        return fail(AppCode.InvalidArgument, `${path.basename(target)} is the recording itself; it cannot be saved over itself.`, 'Choose another name or folder.');
+      }
+      let outcome;
+      try {
+        outcome = await convertTranscriptFile(source, format, target);
+      } catch (err) {
+        return fileFailure(err, 'Saving', target);
+      }
+      if (!outcome.header) {
+        const why = outcome.problem ? `: ${outcome.problem.message}` : '';
+        return fail(AppCode.NotFound, `The recording ${source} cannot be read as a transcript${why}.`, 'Start recording again; the new file can be saved.');
+      }
+      return ok({ saved: true, name: path.basename(target) });
+    },
+    async chooseRecordingFolder() {
+      const choice = await dialogs.showOpenDialog({ title: 'Recordings folder', defaultPath: recorder.folder, properties: ['openDirectory', 'createDirectory'] });
+      const folder = choice.filePaths[0];
+      if (choice.canceled || !folder) return ok(null);
+      return recorder.setFolder(folder);
+    },
+    async openRecordingFolder() {
+      const folder = recorder.folder;
+      try {
+        // Nothing may have been recorded yet; an empty folder is still worth showing.
+        await mkdir(folder, { recursive: true });
+      } catch (err) {
+        return fileFailure(err, 'Creating the recordings folder', folder);
+      }
+      const problem = await openPath(folder);
+      if (problem) return fail(AppCode.NotFound, `The recordings folder ${folder} could not be shown: ${problem}`, 'Open it in your file manager yourself.');
+      return ok(null);
     },
   };
 }

@@ -1,12 +1,13 @@
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
 import { APP_ORIGIN, APP_SCHEME, resolveBundlePath } from './app-protocol';
 import { SessionManager } from './engine/session-manager';
+import { Recorder } from './transcript/recorder';
 import { forwardEvents } from './ipc/forward-events';
 import { registerApi, registerHost } from './ipc/register-api';
-import { fileDialogs } from './file-dialogs';
+import { fileDialogs, type Dialogs } from './file-dialogs';
 import { appSenderCheck, urlOrigin } from './ipc/sender-check';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow, devServerUrl } from './window';
@@ -17,8 +18,15 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | undefined;
 
+const recorder = new Recorder({
+  folder: path.join(app.getPath('documents'), 'Socket Inspector', 'Recordings'),
+  settingsFile: path.join(app.getPath('userData'), 'recorder.json'),
+  app: { name: app.getName(), version: app.getVersion() },
+});
+
 const engine = new SessionManager({
   onBatch: forwardEvents(() => mainWindow?.webContents),
+  recorder,
 });
 
 function serveBundle(): void {
@@ -53,14 +61,11 @@ app.whenReady().then(() => {
   const trusted = appSenderCheck({ windowContentsId: () => mainWindow?.webContents.id, allowedOrigins: allowedOrigins() });
   registerApi(ipcMain, engine, trusted);
   // Dialogs are modal to the window, so the user sees which window asked.
-  registerHost(
-    ipcMain,
-    fileDialogs({
-      showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
-      showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
-    }),
-    trusted,
-  );
+  const dialogs: Dialogs = {
+    showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
+    showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
+  };
+  registerHost(ipcMain, fileDialogs(dialogs, { recorder, openPath: (folder) => shell.openPath(folder) }), trusted);
   mainWindow = createMainWindow();
   mainWindow.on('closed', () => {
     mainWindow = undefined;

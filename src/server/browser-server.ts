@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatEndpoint } from '../shared/address';
+import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../shared/contract';
 import { dispatch } from '../shared/dispatch';
 import { AppCode, hintFor } from '../shared/errors';
 import { MAX_PAYLOAD_TEXT_LENGTH } from '../shared/limits';
@@ -14,6 +15,9 @@ import { fail } from '../shared/result';
 import { assetSegments, CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
 import { encodeWire, type ServerMessage } from '../shared/wire';
 import { SessionManager } from '../main/engine/session-manager';
+import { convertTranscript } from '../main/transcript/convert';
+import type { Recorder } from '../main/transcript/recorder';
+import { savedFileName } from '../main/transcript/recording-names';
 import { hostAllowed, originAllowed, requestToken, sameToken, TOKEN_COOKIE } from './access';
 
 export interface BrowserServerOptions {
@@ -23,6 +27,8 @@ export interface BrowserServerOptions {
   /** The built renderer (out/renderer). */
   staticRoot: string;
   version: string;
+  /** Records sessions, and serves their recordings as downloads; without one, nothing is recorded. */
+  recorder?: Recorder;
 }
 
 export interface BrowserServer {
@@ -43,6 +49,16 @@ function reply(response: ServerResponse, status: number, text: string, headers: 
   response.end(text);
 }
 
+const RECORDING_PATH = /^\/recordings\/([^/]+)$/;
+
+const DOWNLOAD_TYPES: Readonly<Record<TranscriptFormat, string>> = {
+  jsonl: 'application/x-ndjson',
+  text: 'text/plain; charset=utf-8',
+  pcapng: 'application/vnd.tcpdump.pcap',
+};
+
+const isFormat = (value: string): value is TranscriptFormat => (TRANSCRIPT_FORMATS as readonly string[]).includes(value);
+
 function isCall(value: unknown): value is { id: number; method: unknown; args: unknown } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Number.isSafeInteger((value as { id?: unknown }).id);
 }
@@ -57,7 +73,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const frame = encodeWire(message);
     for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
   };
-  const manager = new SessionManager({ onBatch: (batch) => broadcast({ kind: 'events', batch }) });
+  const manager = new SessionManager({
+    onBatch: (batch) => broadcast({ kind: 'events', batch }),
+    ...(options.recorder ? { recorder: options.recorder } : {}),
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const root = path.resolve(options.staticRoot);
   let port = options.port;
@@ -87,14 +106,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(response, 405, 'Only GET and HEAD.', { Allow: 'GET, HEAD' });
     if (access.fromQuery) {
       // Keep the token out of the address bar, history and logs: a cookie carries it from here.
+      const rest = new URLSearchParams(access.url.searchParams);
+      rest.delete('token');
+      const query = rest.toString();
       response.writeHead(303, {
-        Location: access.url.pathname,
+        Location: query ? `${access.url.pathname}?${query}` : access.url.pathname,
         'Set-Cookie': `${TOKEN_COOKIE}=${options.token}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store',
       });
       response.end();
       return;
     }
+    const recording = RECORDING_PATH.exec(access.url.pathname);
+    if (recording) return serveRecording(recording[1]!, access.url, request, response);
     const segments = assetSegments(access.url.pathname);
     if (!segments) return reply(response, 404, 'Not found.');
     const file = path.join(root, ...segments);
@@ -110,6 +134,40 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     });
     if (request.method === 'HEAD') return void response.end();
     createReadStream(file).pipe(response);
+  }
+
+  /**
+   * A session's recording as a download, converted on the fly. The page names a session, never
+   * a path: the recorder knows which file that is.
+   */
+  async function serveRecording(rawId: string, url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const format = url.searchParams.get('format') ?? 'jsonl';
+    if (!isFormat(format)) return reply(response, 400, `Unknown format "${format.slice(0, 32)}": use jsonl, text or pcapng.`);
+    let sessionId: string;
+    try {
+      sessionId = decodeURIComponent(rawId);
+    } catch {
+      return reply(response, 400, 'The session id in the address is not valid URL encoding.');
+    }
+    const source = options.recorder?.recordingFile(sessionId);
+    const found = source && (await stat(source).catch(() => undefined))?.isFile();
+    if (!source || !found) {
+      return reply(response, 404, `Session ${sessionId.slice(0, 64)} has no recording to download: start recording it, then download again.`);
+    }
+    response.writeHead(200, {
+      'Content-Type': DOWNLOAD_TYPES[format],
+      'Content-Disposition': `attachment; filename="${savedFileName(source, format)}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    if (request.method === 'HEAD') return void response.end();
+    try {
+      await convertTranscript(source, format, response);
+      response.end();
+    } catch {
+      // The status is sent already: cutting the connection tells the browser the download failed.
+      response.destroy();
+    }
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

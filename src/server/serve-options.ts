@@ -9,14 +9,20 @@ export interface ServeOptions {
   port: number;
   open: boolean;
   token: string | undefined;
+  /** Record into this folder from now on (remembered). */
+  recordDir: string | undefined;
+  /** Whether new sessions record unless they say otherwise (remembered); undefined keeps the saved choice. */
+  record: boolean | undefined;
 }
 
-export const SERVE_USAGE = `Usage: npm run serve -- [--host HOST] [--port PORT] [--open] [--token TOKEN]
+export const SERVE_USAGE = `Usage: npm run serve -- [--host HOST] [--port PORT] [--open] [--token TOKEN] [--record-dir DIR] [--record | --no-record]
 
-  --host   address to listen on (default 127.0.0.1; anything but loopback is reachable by others)
-  --port   port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
-  --open   open the page in the default browser
-  --token  use this access token instead of the saved one`;
+  --host        address to listen on (default 127.0.0.1; anything but loopback is reachable by others)
+  --port        port to listen on (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
+  --open        open the page in the default browser
+  --token       use this access token instead of the saved one
+  --record-dir  record sessions into DIR (default: Socket Inspector/Recordings in your Documents); remembered
+  --no-record   new sessions do not record unless they ask to; remembered until --record`;
 
 /** Read the command line; a problem comes back as a message naming the option and the fix. */
 export function parseServeOptions(argv: string[]): { ok: true; options: ServeOptions } | { ok: false; message: string } {
@@ -29,6 +35,9 @@ export function parseServeOptions(argv: string[]): { ok: true; options: ServeOpt
         port: { type: 'string', default: String(DEFAULT_SERVE_PORT) },
         open: { type: 'boolean', default: false },
         token: { type: 'string' },
+        'record-dir': { type: 'string' },
+        record: { type: 'boolean' },
+        'no-record': { type: 'boolean' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -44,5 +53,8 @@ export function parseServeOptions(argv: string[]): { ok: true; options: ServeOpt
   if (values.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(values.token)) {
     return { ok: false, message: '--token: use 16–128 letters, digits, "-" or "_".' };
   }
-  return { ok: true, options: { host: values.host, port: port.data, open: values.open, token: values.token } };
+  if (values.record && values['no-record']) return { ok: false, message: '--record and --no-record contradict each other: give one of them.' };
+  if (values['record-dir'] === '') return { ok: false, message: '--record-dir: name a folder.' };
+  const record = values.record ? true : values['no-record'] ? false : undefined;
+  return { ok: true, options: { host: values.host, port: port.data, open: values.open, token: values.token, recordDir: values['record-dir'], record } };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fileDialogs, type Dialogs } from '../../src/main/file-dialogs';
+import { Recorder } from '../../src/main/transcript/recorder';
 import { registerHost } from '../../src/main/ipc/register-api';
 import { appSenderCheck } from '../../src/main/ipc/sender-check';
 import { ipcChannel } from '../../src/shared/contract';
@@ -32,7 +33,8 @@ beforeEach(async () => {
   answer = {};
   asked = { save: [], open: [] };
   ipc = new FakeIpcMain();
-  registerHost(ipc, fileDialogs(dialogs), appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }));
+  const recorder = new Recorder({ folder: path.join(dir, 'recordings'), app: { name: 'Socket Inspector', version: 'test' } });
+  registerHost(ipc, fileDialogs(dialogs, { recorder, openPath: async () => '' }), appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }));
 });
 
 const call = (method: 'saveFile' | 'openFile', arg: unknown, event = forgedEvent()) => ipc.invoke(ipcChannel(method), event, arg) as Promise<Result<unknown>>;

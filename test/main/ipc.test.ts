@@ -81,6 +81,8 @@ describe('arguments are validated in main before anything runs', () => {
       disconnect: { sessionId: 's1', mode: 'reset' },
       multicast: { sessionId: 's1', action: 'join', group: '239.1.2.3' },
       list: {},
+      record: { sessionId: 's1', action: 'start' },
+      recordingSettings: {},
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });
@@ -117,6 +119,9 @@ describe('arguments are validated in main before anything runs', () => {
     await expectInvalid('send', { sessionId: 's1', payload: { format: 'text', value: 'a' }, to: { type: 'moon' } }, /to/);
     await expectInvalid('disconnect', { sessionId: 's1', mode: 'explode' }, /mode: Mode must be graceful, half-close or reset/);
     await expectInvalid('multicast', { sessionId: 's1', action: 'dance', group: '239.1.2.3' }, /action/);
+    await expectInvalid('record', { sessionId: 's1', action: 'pause' }, /action: Action must be start or stop/);
+    await expectInvalid('recordingSettings', { recordByDefault: 'yes' }, /recordByDefault/);
+    await expectInvalid('recordingSettings', { folder: '/tmp' }, /Unrecognized key.*folder/);
   });
 
   it('refuses out-of-range and fractional ports with the range in the message', async () => {
@@ -203,6 +208,14 @@ describe('a valid call reaches real sockets and events reach the window', () => 
     const got = await new Promise<Buffer>((resolve) => client.once('data', resolve));
     expect(got).toEqual(Buffer.from('ok\r\n'));
     client.destroy();
+  });
+
+  it('answers record and recordingSettings with the reason when main has no recorder', async () => {
+    const opened = (await call('open', { config: goodServer })) as Result<SessionInfo>;
+    const sessionId = opened.ok ? opened.value.id : '';
+    for (const result of [await call('record', { sessionId, action: 'start' }), await call('recordingSettings', {})]) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'BAD_STATE', message: expect.stringContaining('without a recorder') } });
+    }
   });
 
   it('returns the engine error as a typed result, not a throw', async () => {

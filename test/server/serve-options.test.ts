@@ -9,14 +9,22 @@ import { DEFAULT_SERVE_PORT, parseServeOptions } from '../../src/server/serve-op
 
 describe('serve options', () => {
   it('defaults to loopback on the default port', () => {
-    expect(parseServeOptions([])).toEqual({ ok: true, options: { host: '127.0.0.1', port: DEFAULT_SERVE_PORT, open: false, token: undefined } });
+    expect(parseServeOptions([])).toEqual({
+      ok: true,
+      options: { host: '127.0.0.1', port: DEFAULT_SERVE_PORT, open: false, token: undefined, recordDir: undefined, record: undefined },
+    });
   });
 
   it('reads --host, --port, --open and --token', () => {
     expect(parseServeOptions(['--host', '::1', '--port', '0', '--open', '--token', 'abcdefghijklmnop'])).toEqual({
       ok: true,
-      options: { host: '::1', port: 0, open: true, token: 'abcdefghijklmnop' },
+      options: { host: '::1', port: 0, open: true, token: 'abcdefghijklmnop', recordDir: undefined, record: undefined },
     });
+  });
+
+  it('reads where to record and whether sessions record by default', () => {
+    expect(parseServeOptions(['--record-dir', 'captures', '--no-record'])).toMatchObject({ ok: true, options: { recordDir: 'captures', record: false } });
+    expect(parseServeOptions(['--record'])).toMatchObject({ ok: true, options: { recordDir: undefined, record: true } });
   });
 
   it.each([
@@ -26,6 +34,9 @@ describe('serve options', () => {
     [['--host', '1.2.3.256'], /--host: "1.2.3.256" is not a valid IPv4 address/],
     [['--token', 'short'], /--token: use 16–128/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--record', '--no-record'], /contradict each other/],
+    [['--record-dir', ''], /--record-dir: name a folder/],
+    [['--record-dir'], /--record-dir/],
   ])('refuses %j with a message naming the option', (argv, message) => {
     const parsed = parseServeOptions(argv);
     expect(parsed.ok).toBe(false);

@@ -1,20 +1,4 @@
-import type { Session, WebContents, WebPreferences } from 'electron';
-
-/** The window's web preferences: the renderer gets no Node, a sandbox, and an isolated world. */
-export function secureWebPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    spellcheck: false,
-  };
-}
+import type { Session, WebContents } from 'electron';
 
 type Guardable = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 

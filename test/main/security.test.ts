@@ -1,26 +1,52 @@
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { APP_ENTRY, resolveBundlePath } from '../../src/main/app-protocol';
 import { urlOrigin } from '../../src/main/ipc/sender-check';
-import { denyPermissions, hardenWebContents, secureWebPreferences } from '../../src/main/security';
+import { denyPermissions, hardenWebContents } from '../../src/main/security';
 import { CONTENT_SECURITY_POLICY, mimeType } from '../../src/shared/web-assets';
 
 const root = path.resolve('/opt/socket-inspector/renderer');
 
 describe('the window is locked down', () => {
-  it('isolates the renderer: context isolation, sandbox, no Node', () => {
-    expect(secureWebPreferences('/p/preload.js')).toMatchObject({
-      preload: '/p/preload.js',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      webviewTag: false,
+  it('isolates the renderer: context isolation, sandbox, no Node (read from the window source)', () => {
+    // The window cannot be created without the Electron binary, so its options are read from
+    // the source as Electronegativity does, and must be literal values.
+    const file = path.resolve('src/main/window.ts');
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const windows: ts.NewExpression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isNewExpression(node) && node.expression.getText() === 'BrowserWindow') windows.push(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+    expect(windows).toHaveLength(1);
+    const options = windows[0]!.arguments?.[0];
+    expect(options && ts.isObjectLiteralExpression(options)).toBe(true);
+    const prefs = (options as ts.ObjectLiteralExpression).properties.find((p) => p.name?.getText() === 'webPreferences');
+    expect(prefs && ts.isPropertyAssignment(prefs) && ts.isObjectLiteralExpression(prefs.initializer)).toBe(true);
+    const values = new Map(
+      ((prefs as ts.PropertyAssignment).initializer as ts.ObjectLiteralExpression).properties.map((p) => [
+        p.name?.getText(),
+        ts.isPropertyAssignment(p) ? p.initializer.getText() : '(not a literal)',
+      ]),
+    );
+    expect(Object.fromEntries(values)).toMatchObject({
+      contextIsolation: 'true',
+      sandbox: 'true',
+      nodeIntegration: 'false',
+      nodeIntegrationInWorker: 'false',
+      nodeIntegrationInSubFrames: 'false',
+      webSecurity: 'true',
+      allowRunningInsecureContent: 'false',
+      experimentalFeatures: 'false',
+      webviewTag: 'false',
+      disableBlinkFeatures: "'Auxclick'",
     });
+    expect(values.get('preload')).toBe("path.join(__dirname, '../preload/index.js')");
   });
 
   it('has a CSP that allows scripts only from the app and nothing inline', () => {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { Recorder } from '../../src/main/transcript/recorder';
 import { newToken } from '../../src/server/access';
 import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
 
@@ -30,11 +31,26 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function startServer(options: { port?: number; token?: string } = {}): Promise<BrowserServer> {
+export interface ServerOptions {
+  port?: number;
+  token?: string;
+  /** Record sessions into this folder, as "npm run serve -- --record-dir DIR" does; none: no recorder. */
+  recordDir?: string;
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<BrowserServer> {
   if (!existsSync(path.join(STATIC_ROOT, 'index.html'))) {
     throw new Error(`The built page is missing at ${STATIC_ROOT}: run "npm run build" before the end-to-end tests.`);
   }
-  return startBrowserServer({ host: '127.0.0.1', port: options.port ?? 0, token: options.token ?? newToken(), staticRoot: STATIC_ROOT, version: 'e2e' });
+  const recorder = options.recordDir === undefined ? undefined : new Recorder({ folder: options.recordDir, app: { name: 'Socket Inspector', version: 'e2e' } });
+  return startBrowserServer({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    token: options.token ?? newToken(),
+    staticRoot: STATIC_ROOT,
+    version: 'e2e',
+    ...(recorder ? { recorder } : {}),
+  });
 }
 
 export async function openApp(browser: Browser, server: BrowserServer, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> {
@@ -90,8 +106,8 @@ export function e2eHarness() {
   const harness = {
     server: undefined as BrowserServer | undefined,
     cleanups: [] as (() => unknown)[],
-    async app(colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
-      const server = await startServer();
+    async app(colorScheme: 'light' | 'dark' = 'light', serverOptions: ServerOptions = {}): Promise<Page> {
+      const server = await startServer(serverOptions);
       harness.server = server;
       const { context, page } = await openApp(browser!, server, { colorScheme });
       harness.cleanups.push(() => context.close());

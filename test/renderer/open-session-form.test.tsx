@@ -2,6 +2,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../../src/shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
 import { renderApp } from './support/render-app';
@@ -106,7 +107,7 @@ describe('new-session dialog validation', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open).toHaveBeenCalledTimes(1);
     expect(fake.spies.open).toHaveBeenCalledWith({
-      config: { kind: 'tcp-server', host: '::1', port: 4242, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
+      config: { kind: 'tcp-server', host: '::1', port: 4242, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });

@@ -2,6 +2,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '../../src/shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
 import { createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';
 import { renderApp } from './support/render-app';
@@ -25,7 +26,7 @@ describe('new-session dialog options', () => {
     await retype(user, await d.findByRole('textbox', { name: 'Keep-alive initial delay' }), '1500');
     await user.click(d.getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open.mock.calls).toEqual([
-      [{ config: { kind: 'tcp-server', host: '::', port: 9000, ipv6Only: true, noDelay: false, halfOpen: true, keepAlive: true, keepAliveInitialDelayMs: 1500 } }],
+      [{ config: { kind: 'tcp-server', host: '::', port: 9000, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: true, noDelay: false, halfOpen: true, keepAlive: true, keepAliveInitialDelayMs: 1500 } }],
     ]);
     await closed();
   });

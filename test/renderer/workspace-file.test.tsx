@@ -1,10 +1,11 @@
 /** Saving the workspace to a file and opening one; the file dialog itself is stubbed. */
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FileAccess, OpenedFile } from '../../src/renderer/src/api/files';
+import type { FileAccess, OpenedFile, RecordingSave } from '../../src/renderer/src/api/files';
 import { usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
 import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
 import { ok } from '../../src/shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
 import { renderAppWith } from './support/render-app';
@@ -22,6 +23,8 @@ function stubFiles(opened?: OpenedFile) {
       return ok(true);
     }),
     open: vi.fn(async () => ok(opened ?? null)),
+    saveRecording: vi.fn(async () => ok<RecordingSave>('saved')),
+    recordingFolder: undefined,
   };
   return { files, saved };
 }
@@ -68,7 +71,7 @@ describe('workspace files', () => {
       sessions: [
         {
           name: 'Echo',
-          config: { kind: 'tcp-server', host: '127.0.0.1', port: 4242, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
+          config: { kind: 'tcp-server', host: '127.0.0.1', port: 4242, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
         },
       ],
       recentEndpoints: [{ kind: 'tcp-server', host: '127.0.0.1', port: 4242 }],

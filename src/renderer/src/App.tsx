@@ -20,6 +20,9 @@ import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import type { InspectorStore } from './store/inspector-store';
 import { SessionWorkspace } from './SessionWorkspace';
 import { SessionSidebar } from './sessions/SessionSidebar';
+import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
+import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
+import { RecordingSettingsProvider } from './transcripts/RecordingSettingsProvider';
 import { WorkspaceContext } from './workspace/workspace-context';
 import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
@@ -34,6 +37,8 @@ function TopBar() {
           {t('app.title')}
         </Typography>
         <WorkspaceFileButtons />
+        <OpenTranscriptButton />
+        <RecordingSettingsButton />
         <ThemeSwitch />
         <LanguageSelect />
       </Toolbar>
@@ -84,7 +89,9 @@ export function App({ bridge, link = alwaysOpen, language, store, workspace: giv
             <ApiProvider bridge={bridge}>
               <LinkContext.Provider value={link}>
                 <InspectorStoreProvider store={store}>
-                  <Workbench />
+                  <RecordingSettingsProvider>
+                    <Workbench />
+                  </RecordingSettingsProvider>
                 </InspectorStoreProvider>
               </LinkContext.Provider>
             </ApiProvider>

@@ -6,19 +6,27 @@ import { LogPanel } from './log/LogPanel';
 import { ConnectionList } from './sessions/ConnectionList';
 import { SessionHeader } from './sessions/SessionHeader';
 import { useInspector } from './store/store-context';
+import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
 
-/** The selected session: header, connections, log and composer. */
+/** The selected session (header, connections, log and composer), or the selected transcript, read-only. */
 export function SessionWorkspace() {
   const t = useT();
+  const transcript = useInspector((state) => (state.selectedTranscriptId === undefined ? undefined : state.transcripts.get(state.selectedTranscriptId)));
   const session = useInspector((state) => (state.selectedId === undefined ? undefined : state.sessions.get(state.selectedId)));
 
   return (
-    <Box component="main" aria-label={t('app.workspace')} sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
-      {session ? (
+    <Box
+      component="main"
+      aria-label={t(transcript ? 'transcripts.workspace' : 'app.workspace')}
+      sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}
+    >
+      {transcript ? (
+        <TranscriptWorkspace transcript={transcript} />
+      ) : session ? (
         <>
           <SessionHeader session={session} />
           <ConnectionList session={session} />
-          <LogPanel sessionId={session.id} />
+          <LogPanel source={{ type: 'session', sessionId: session.id }} />
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}
           <Composer key={session.id} session={session} />
         </>

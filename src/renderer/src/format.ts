@@ -12,3 +12,17 @@ export function formatClock(epochMs: number): string {
 export function endpointText(endpoint: Endpoint): string {
   return formatEndpoint(endpoint.address, endpoint.port);
 }
+
+const SIZE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/** A file size as people read it: 812 B, 4.2 KiB, 1.5 GiB; `formatNumber` groups and localizes the digits. */
+export function formatByteSize(bytes: number, formatNumber: (value: number) => string = (value) => String(value)): string {
+  if (bytes < 1024) return `${formatNumber(bytes)} B`;
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${formatNumber(Math.round(value * 10) / 10)} ${SIZE_UNITS[unit]!}`;
+}

@@ -14,6 +14,7 @@ import {
   type InspectorBridge,
   type InspectorEvent,
   type MethodName,
+  type RecordingInfo,
   type SessionInfo,
   type SessionKind,
   type SessionState,
@@ -37,6 +38,8 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   disconnect: ok(null),
   multicast: ok(null),
   list: ok([]),
+  record: ok(recordingInfo()),
+  recordingSettings: ok({ folder: '/home/tester/Socket Inspector/recordings', recordByDefault: true }),
 };
 
 export function createFakeBridge(): FakeBridge {
@@ -68,6 +71,22 @@ export function createFakeBridge(): FakeBridge {
 
 const zero = () => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
 
+/** A recording as the recorder reports it; active unless told otherwise. */
+export function recordingInfo(options: Partial<RecordingInfo> = {}): RecordingInfo {
+  const fileName = options.fileName ?? 's1-tcp-server-20250101-120000.jsonl';
+  return {
+    active: options.active ?? true,
+    path: options.path ?? `/home/tester/Socket Inspector/recordings/${fileName}`,
+    fileName,
+    startedAt: options.startedAt ?? Date.UTC(2025, 0, 1, 12),
+    records: options.records ?? 1,
+    bytes: options.bytes ?? 512,
+    ...(options.error ? { error: options.error } : {}),
+  };
+}
+
+export const recordingEvent = (sessionId: string, recording: RecordingInfo): InspectorEvent => ({ type: 'recording', at: Date.now(), sessionId, recording });
+
 export function sessionInfo(options: {
   id: string;
   kind?: SessionKind;
@@ -75,6 +94,7 @@ export function sessionInfo(options: {
   host?: string;
   port?: number;
   connections?: ConnectionInfo[];
+  recording?: RecordingInfo;
 }): SessionInfo {
   const kind = options.kind ?? 'tcp-server';
   const host = options.host ?? '127.0.0.1';
@@ -95,6 +115,7 @@ export function sessionInfo(options: {
     ...(kind === 'tcp-client' ? {} : { local: { address: host, port, family: 'IPv4' as const } }),
     connections: options.connections ?? [],
     memberships: [],
+    ...(options.recording ? { recording: options.recording } : {}),
   };
 }
 

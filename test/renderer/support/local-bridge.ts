@@ -4,6 +4,7 @@
  * event batches are structured-cloned, as Electron IPC would, so the renderer never shares an
  * object with the engine.
  */
+import type { RecorderPort } from '../../../src/main/engine/recorder-port';
 import { SessionManager } from '../../../src/main/engine/session-manager';
 import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '../../../src/shared/contract';
 import { dispatch } from '../../../src/shared/dispatch';
@@ -21,6 +22,8 @@ export interface LocalBridge {
 export interface LocalBridgeOptions {
   /** Wraps each delivery, e.g. in React's act(), so state updates land inside it. */
   deliver?: (run: () => void) => void;
+  /** Records sessions, as the desktop app and the server do; without one, nothing is recorded. */
+  recorder?: RecorderPort;
 }
 
 export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge {
@@ -31,6 +34,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
   let disposed = false;
 
   const manager = new SessionManager({
+    ...(options.recorder ? { recorder: options.recorder } : {}),
     onBatch: (batch) => {
       if (disposed) return;
       batches.push(batch);

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import { AppCode } from '../../../shared/errors';
-import type { ElectronBridge, InspectorBridge } from '../../../shared/contract';
+import { HOST_METHOD_NAMES, type ElectronBridge, type InspectorBridge, type RecorderSettings, type TranscriptFormat } from '../../../shared/contract';
 import { fail, ok, type Result } from '../../../shared/result';
 
 export interface FileFilter {
@@ -15,6 +15,17 @@ export interface OpenedFile {
   bytes: Uint8Array;
 }
 
+/** Saved where the user chose; handed to the browser, which saves the download itself; or cancelled. */
+export type RecordingSave = 'saved' | 'downloading' | 'cancelled';
+
+/** The recordings folder, which only the desktop app's host can pick and show. */
+export interface RecordingFolderAccess {
+  /** A native folder dialog; ok(null) when the user cancelled. */
+  choose(): Promise<Result<RecorderSettings | null>>;
+  /** Shows the folder in the system's file manager. */
+  open(): Promise<Result<null>>;
+}
+
 /**
  * Saving and opening files as the user chooses them: native dialogs in the desktop app (main
  * picks the path; the page never names one), downloads and uploads in a browser.
@@ -24,6 +35,28 @@ export interface FileAccess {
   save(suggestedName: string, bytes: Uint8Array, filters: FileFilter[]): Promise<Result<boolean>>;
   /** Resolves ok(null) when the user cancelled. */
   open(filters: FileFilter[]): Promise<Result<OpenedFile | null>>;
+  /**
+   * A session's recording, converted to `format`, saved where the user says. The bytes never
+   * pass through the page: main converts and writes them, or the server sends them as a download.
+   */
+  saveRecording(sessionId: string, format: TranscriptFormat): Promise<Result<RecordingSave>>;
+  /** Undefined in a browser: there the server's --record-dir option sets the folder. */
+  recordingFolder: RecordingFolderAccess | undefined;
+}
+
+/** Where browser mode's server offers a session's recording as a download. */
+export const recordingDownloadUrl = (sessionId: string, format: TranscriptFormat): string =>
+  `/recordings/${encodeURIComponent(sessionId)}?format=${format}`;
+
+/** Clicks a link that downloads `href`; the name, when given, is only a suggestion to the browser. */
+function download(href: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = href;
+  link.download = name;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
 /** Largest file the page reads into memory when opening one. */
@@ -34,16 +67,16 @@ export const browserFiles: FileAccess = {
   async save(suggestedName, bytes, filters) {
     const type = filters[0]?.extensions[0] === 'json' ? 'application/json' : 'application/octet-stream';
     const url = URL.createObjectURL(new Blob([bytes.slice().buffer], { type }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = suggestedName;
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
+    download(url, suggestedName);
     setTimeout(() => URL.revokeObjectURL(url), 60_000);
     return ok(true);
   },
+  async saveRecording(sessionId, format) {
+    // Same origin, so the token cookie authorizes it; the server names the file (Content-Disposition).
+    download(recordingDownloadUrl(sessionId, format), '');
+    return ok('downloading');
+  },
+  recordingFolder: undefined,
   open(filters) {
     return new Promise((resolve) => {
       const input = document.createElement('input');
@@ -78,12 +111,21 @@ export function nativeFiles(bridge: ElectronBridge): FileAccess {
       if (!result.ok) return result;
       return ok(result.value ? { name: result.value.name, bytes: result.value.data } : null);
     },
+    async saveRecording(sessionId, format) {
+      const result = await bridge.saveRecording({ sessionId, format });
+      if (!result.ok) return result;
+      return ok(result.value.saved ? 'saved' : 'cancelled');
+    },
+    recordingFolder: {
+      choose: () => bridge.chooseRecordingFolder({}),
+      open: () => bridge.openRecordingFolder({}),
+    },
   };
 }
 
 function hasDialogs(bridge: InspectorBridge): bridge is ElectronBridge {
-  const candidate = bridge as Partial<ElectronBridge>;
-  return typeof candidate.saveFile === 'function' && typeof candidate.openFile === 'function';
+  const candidate = bridge as unknown as Record<string, unknown>;
+  return HOST_METHOD_NAMES.every((name) => typeof candidate[name] === 'function');
 }
 
 /** Native dialogs where the bridge has them (Electron), downloads and uploads otherwise. */

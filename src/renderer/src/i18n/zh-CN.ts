@@ -2,6 +2,7 @@ import type { MessageKey } from './en';
 import { composerZhCN } from './features/composer';
 import { logZhCN } from './features/log';
 import { sessionsZhCN } from './features/sessions';
+import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
 
 /**
@@ -12,6 +13,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...composerZhCN,
   ...logZhCN,
   ...sessionsZhCN,
+  ...transcriptsZhCN,
   ...workspaceZhCN,
   'app.title': 'Socket Inspector',
   'app.bridgeMissing.title': 'Socket Inspector 无法连接到其引擎',

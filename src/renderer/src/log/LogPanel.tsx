@@ -1,4 +1,5 @@
 import { memo, useCallback, useMemo, useState } from 'react';
+import type { Counters } from '../../../shared/contract';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
@@ -22,7 +23,7 @@ import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, typ
 import { LogFilters, NO_FILTERS, type LogFilterState } from './LogFilters';
 import { LogList } from './LogList';
 import { LogSettingsButton } from './LogSettingsButton';
-import { LogStatusBar } from './LogStatusBar';
+import { LiveLogStatusBar, LogStatusBar } from './LogStatusBar';
 import { defaultPayloadName, payloadHex, payloadText } from './payload-view';
 import { SavePayloadDialog } from './SavePayloadDialog';
 
@@ -87,9 +88,15 @@ const ViewControls = memo(function ViewControls() {
   );
 });
 
-function SessionLogPanel({ sessionId }: { sessionId: string }) {
+/** Where a panel's entries come from: a live session in the store, or a transcript opened read-only. */
+export type LogSource = { type: 'session'; sessionId: string } | { type: 'transcript'; transcriptId: string };
+
+const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
+
+function SourceLogPanel({ source: from }: { source: LogSource }) {
   const t = useT();
-  const log = useInspector((state) => state.logs.get(sessionId) ?? EMPTY_LOG);
+  const log = useInspector((state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG);
+  const transcriptCounters = useInspector((state) => (from.type === 'transcript' ? state.transcripts.get(from.transcriptId)?.counters : undefined));
   const view = useInspector((state) => state.logView);
   const encoding = useInspector((state) => state.logEncoding);
   const framing = useInspector((state) => state.framing);
@@ -173,22 +180,25 @@ function SessionLogPanel({ sessionId }: { sessionId: string }) {
           <Box sx={{ flex: 1 }} />
           <ViewControls />
           <LogSettingsButton />
-          <Button aria-label={t('log.clearLabel')} disabled={log.entries.length === 0 && log.dropped === 0} onClick={() => clearLog(sessionId)}>
-            {t('log.clear')}
-          </Button>
+          {/* A transcript is evidence as read from its file: nothing to clear. */}
+          {from.type === 'session' ? (
+            <Button aria-label={t('log.clearLabel')} disabled={log.entries.length === 0 && log.dropped === 0} onClick={() => clearLog(from.sessionId)}>
+              {t('log.clear')}
+            </Button>
+          ) : null}
         </Stack>
         <FramingControls />
         <LogFilters filters={filters} onChange={setFilters} sources={sources} problemAt={compiled.ok ? undefined : compiled.index + 1} />
       </Stack>
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
-          {t('log.droppedNote', { count: log.dropped, limit })}
+          {t(from.type === 'session' ? 'log.droppedNote' : 'transcripts.notShown', { count: log.dropped, limit })}
         </Typography>
       ) : null}
       <Box sx={{ flex: 1, minHeight: 0 }}>
         {log.entries.length === 0 ? (
           <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 1 }}>
-            {t('log.empty')}
+            {t(from.type === 'session' ? 'log.empty' : 'transcripts.noData')}
           </Typography>
         ) : items.length === 0 ? (
           <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 1 }}>
@@ -198,7 +208,11 @@ function SessionLogPanel({ sessionId }: { sessionId: string }) {
           <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} />
         )}
       </Box>
-      <LogStatusBar sessionId={sessionId} log={log} message={message} />
+      {from.type === 'session' ? (
+        <LiveLogStatusBar sessionId={from.sessionId} log={log} message={message} />
+      ) : (
+        <LogStatusBar counters={transcriptCounters ?? ZERO} log={log} message={message} />
+      )}
       <Menu anchorEl={menu?.anchor} open={menu !== undefined} onClose={() => setMenu(undefined)}>
         {menuItem
           ? [
@@ -256,7 +270,8 @@ function SessionLogPanel({ sessionId }: { sessionId: string }) {
   );
 }
 
-/** Keyed by session: searches, filters and per-entry views belong to the session they were made in. */
-export function LogPanel({ sessionId }: { sessionId: string }) {
-  return <SessionLogPanel key={sessionId} sessionId={sessionId} />;
+/** Keyed by source: searches, filters and per-entry views belong to the session or file they were made in. */
+export function LogPanel({ source }: { source: LogSource }) {
+  const key = source.type === 'session' ? `session:${source.sessionId}` : `transcript:${source.transcriptId}`;
+  return <SourceLogPanel key={key} source={source} />;
 }

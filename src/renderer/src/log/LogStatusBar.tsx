@@ -36,11 +36,17 @@ function useRates(sessionId: string): Counters {
   return rates;
 }
 
-export function LogStatusBar({ sessionId, log, message }: { sessionId: string; log: SessionLog; message: string }) {
-  const t = useT();
+/** The live session's totals and rates, read from the store. */
+export function LiveLogStatusBar({ sessionId, log, message }: { sessionId: string; log: SessionLog; message: string }) {
   const counters = useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO);
   const rates = useRates(sessionId);
-  const values = { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages };
+  return <LogStatusBar counters={counters} rates={rates} log={log} message={message} />;
+}
+
+/** Totals, rates when the log is live, how many entries are kept, and the last action's outcome. */
+export function LogStatusBar({ counters, rates, log, message }: { counters: Counters; rates?: Counters; log: SessionLog; message: string }) {
+  const t = useT();
+  const values = rates ? { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages } : undefined;
 
   return (
     <Stack
@@ -52,12 +58,14 @@ export function LogStatusBar({ sessionId, log, message }: { sessionId: string; l
       sx={{ px: 1.5, py: 0.25, borderTop: 1, borderColor: 'divider', alignItems: 'center', flexWrap: 'wrap' }}
     >
       <CountersText counters={counters} />
-      <Typography variant="caption" color="text.secondary" component="div" data-testid="log-rates">
-        <span aria-hidden="true">{t('log.status.rates', values)}</span>
-        <Box component="span" sx={visuallyHidden}>
-          {t('log.status.ratesLabel', values)}
-        </Box>
-      </Typography>
+      {values ? (
+        <Typography variant="caption" color="text.secondary" component="div" data-testid="log-rates">
+          <span aria-hidden="true">{t('log.status.rates', values)}</span>
+          <Box component="span" sx={visuallyHidden}>
+            {t('log.status.ratesLabel', values)}
+          </Box>
+        </Typography>
+      ) : null}
       <Typography variant="caption" color="text.secondary">
         {t('log.status.retained', { count: log.entries.length, dropped: log.dropped })}
       </Typography>

@@ -26,6 +26,7 @@ import { useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
+import { useRecordingSettings } from '../transcripts/recording-settings-context';
 import { useWorkspace } from '../workspace/workspace-context';
 import { checkForm, type FieldProblems, type FormField, type LoopbackChoice, type SessionForm } from './session-form';
 
@@ -65,6 +66,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const [joinFailure, setJoinFailure] = useState<AppError | undefined>(undefined);
   const [save, setSave] = useState(false);
   const [name, setName] = useState('');
+  const recorder = useRecordingSettings().status;
 
   const recentHosts = useMemo(() => [...new Set(recent.map((entry) => entry.host))], [recent]);
   const hostOptions = useMemo(() => [...recentHosts, ...HOST_SUGGESTIONS.filter((host) => !recentHosts.includes(host))], [recentHosts]);
@@ -312,6 +314,22 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               </Typography>
               {options[form.kind]}
             </Box>
+            {recorder.type === 'ready' ? (
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+                <FormControlLabel
+                  control={
+                    <Checkbox size="small" checked={form.record ?? recorder.settings.recordByDefault} onChange={(event) => set('record', event.target.checked)} />
+                  }
+                  label={t('transcripts.dialog.record')}
+                  sx={{ flex: 'none' }}
+                />
+                <Typography variant="caption" color="text.secondary">
+                  {form.record === undefined
+                    ? t(recorder.settings.recordByDefault ? 'transcripts.dialog.recordDefaultOn' : 'transcripts.dialog.recordDefaultOff')
+                    : t('transcripts.dialog.recordChosen')}
+                </Typography>
+              </Stack>
+            ) : null}
             <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
               <FormControlLabel
                 control={<Checkbox size="small" checked={save} onChange={(event) => setSave(event.target.checked)} />}

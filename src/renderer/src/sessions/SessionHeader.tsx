@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -10,6 +11,7 @@ import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import type { SessionErrorEntry, SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
+import { SessionRecording } from '../transcripts/SessionRecording';
 import { CountersText } from './CountersText';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
@@ -18,7 +20,13 @@ const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
 export function SessionHeader({ session }: { session: SessionView }) {
   const t = useT();
-  const errors = useInspector((state) => state.errors.get(session.id) ?? NO_ERRORS);
+  const allErrors = useInspector((state) => state.errors.get(session.id) ?? NO_ERRORS);
+  // A failed recording reports its error as an event too; the recording's own alert shows it, once.
+  const recordingError = session.recording?.error;
+  const errors = useMemo(
+    () => (recordingError ? allErrors.filter((entry) => entry.error.code !== recordingError.code || entry.error.message !== recordingError.message) : allErrors),
+    [allErrors, recordingError],
+  );
   const dismissErrors = useInspector((state) => state.dismissErrors);
   const remote = session.kind === 'tcp-client' ? sessionEndpoint(session) : undefined;
 
@@ -45,6 +53,7 @@ export function SessionHeader({ session }: { session: SessionView }) {
         <CountersText counters={session.counters} />
         <ReconnectNote session={session} />
       </Stack>
+      <SessionRecording key={session.id} session={session} />
       {session.state === 'error' && session.error ? (
         <Box sx={{ mt: 1 }}>
           <ErrorAlert title={t('header.sessionError')} error={session.error} />

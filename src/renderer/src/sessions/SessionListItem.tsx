@@ -17,6 +17,7 @@ import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import type { SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
+import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
 import { copyConfig } from '../workspace/workspace-store';
 import { CountersText } from './CountersText';
@@ -56,6 +57,14 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
           <Typography variant="body2" sx={{ fontWeight: 600 }}>
             {t(`kind.${session.kind}`)}
           </Typography>
+          {session.recording?.active ? (
+            <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', ml: 'auto' }}>
+              <RecordingDot active />
+              <Typography variant="caption" sx={{ color: 'error.main', fontWeight: 600 }}>
+                {t('transcripts.recording')}
+              </Typography>
+            </Stack>
+          ) : null}
           <StateChip state={state} />
         </Stack>
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>

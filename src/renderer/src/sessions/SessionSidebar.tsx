@@ -3,6 +3,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import type { SessionConfig } from '../../../shared/contract';
 import { useT } from '../i18n/i18n-context';
+import { TranscriptList } from '../transcripts/TranscriptList';
 import { SavedSessionList } from '../workspace/SavedSessionList';
 import { NewSessionContext } from './new-session-context';
 import { NewSessionDialog } from './NewSessionDialog';
@@ -26,6 +27,7 @@ export function SessionSidebar() {
         </Button>
       </Box>
       <SessionList />
+      <TranscriptList />
       <SavedSessionList />
       <NewSessionDialog
         key={dialog.key}

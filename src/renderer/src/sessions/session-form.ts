@@ -42,6 +42,12 @@ export interface SessionForm {
   multicastGroup: string;
   remoteHost: string;
   remotePort: string;
+  /**
+   * Record to disk: undefined until the user ticks or clears the box, and then left out of the
+   * config, so the recorder's global default decides when the session opens. A definition saved
+   * without touching the box thus follows the setting as it is then, not as it was when saved.
+   */
+  record: boolean | undefined;
 }
 
 export type FormField = keyof SessionForm;
@@ -73,13 +79,14 @@ export const EMPTY_FORM: SessionForm = {
   multicastGroup: '',
   remoteHost: '',
   remotePort: '',
+  record: undefined,
 };
 
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
 /** A form showing an existing config, e.g. to duplicate a session with changes. */
 export function formFromConfig(config: SessionConfig): SessionForm {
-  const base: SessionForm = { ...EMPTY_FORM, kind: config.kind, host: config.host, port: String(config.port) };
+  const base: SessionForm = { ...EMPTY_FORM, kind: config.kind, host: config.host, port: String(config.port), record: config.record };
   switch (config.kind) {
     case 'tcp-server':
       return {
@@ -129,7 +136,9 @@ const optionalNumber = (value: string): number | undefined => (value.trim() === 
 export function configInput(form: SessionForm): SessionConfigInput {
   const host = form.host.trim();
   const port = parsePortText(form.port);
+  const record = form.record === undefined ? {} : { record: form.record };
   const tcp = {
+    ...record,
     noDelay: form.noDelay,
     halfOpen: form.halfOpen,
     keepAlive: form.keepAlive,
@@ -174,6 +183,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ipv6Only: form.ipv6Only,
         reuseAddress: form.reuseAddress,
         broadcast: form.broadcast,
+        ...record,
         ...(recvBufferSize === undefined ? {} : { recvBufferSize }),
         ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
         ...(multicastTtl === undefined ? {} : { multicastTtl }),

@@ -8,6 +8,7 @@ import {
   copyCounters,
   copyEndpoint,
   copyError,
+  copyRecording,
   sessionView,
   type ConnectionView,
   type LogEntry,
@@ -170,6 +171,11 @@ class Draft {
       case 'backpressure':
         this.updateConnection(event.sessionId, event.connId, (view) => ({ ...view, blocked: event.blocked }));
         return;
+      case 'recording': {
+        const recording = copyRecording(event.recording);
+        this.updateSession(event.sessionId, (view) => ({ ...view, recording }));
+        return;
+      }
       case 'counters': {
         const counters = copyCounters(event.counters);
         this.updateSession(event.sessionId, (view) => ({ ...view, counters }));

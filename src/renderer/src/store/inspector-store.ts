@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventBatch, SessionInfo, TextEncodingName } from '../../../shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, trimLog, type InspectorData, type StoreLimits } from './apply-batch';
+import type { OpenTranscript } from '../transcripts/transcript-view';
 import type { SessionLog } from './views';
 import {
   clampLogLimit,
@@ -19,13 +20,22 @@ export type { LogView } from './log-prefs';
 
 export interface InspectorState extends InspectorData, LogPrefs {
   selectedId: string | undefined;
+  /** Transcript files opened read-only; apart from the engine's sessions, which events never touch. */
+  transcripts: ReadonlyMap<string, OpenTranscript>;
+  /** A transcript shown instead of the selected session. */
+  selectedTranscriptId: string | undefined;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
   resync(list: readonly SessionInfo[]): void;
   /** A restarted server: every session the store knew is gone. */
   reset(): void;
+  /** Shows a session (and no transcript). */
   select(sessionId: string | undefined): void;
+  /** Adds an opened transcript and shows it. */
+  openTranscript(transcript: OpenTranscript): void;
+  selectTranscript(transcriptId: string): void;
+  closeTranscript(transcriptId: string): void;
   setLogView(view: LogView): void;
   setLogEncoding(encoding: TextEncodingName): void;
   setFraming(framing: FramingSettings): void;
@@ -74,6 +84,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       ...emptyData(),
       ...prefs,
       selectedId: undefined,
+      transcripts: new Map(),
+      selectedTranscriptId: undefined,
       applyBatch: (batch) =>
         set((state) => {
           const data = applyBatch(state, batch, limitsOf(state));
@@ -89,8 +101,19 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
           const data = resyncSessions(state, list, limitsOf(state));
           return { ...data, selectedId: settleSelection(state.selectedId, data) };
         }),
+      // Transcripts are files, not the server's: a restarted server leaves them open.
       reset: () => set({ ...emptyData(), selectedId: undefined }),
-      select: (sessionId) => set({ selectedId: sessionId }),
+      select: (sessionId) => set({ selectedId: sessionId, selectedTranscriptId: undefined }),
+      openTranscript: (transcript) =>
+        set((state) => ({ transcripts: new Map(state.transcripts).set(transcript.id, transcript), selectedTranscriptId: transcript.id })),
+      selectTranscript: (transcriptId) => set((state) => (state.transcripts.has(transcriptId) ? { selectedTranscriptId: transcriptId } : {})),
+      closeTranscript: (transcriptId) =>
+        set((state) => {
+          if (!state.transcripts.has(transcriptId)) return {};
+          const transcripts = new Map(state.transcripts);
+          transcripts.delete(transcriptId);
+          return { transcripts, selectedTranscriptId: state.selectedTranscriptId === transcriptId ? undefined : state.selectedTranscriptId };
+        }),
       setLogView: (logView) => setPrefs({ logView }),
       setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),
       setFraming: (framing) => setPrefs({ framing }),
@@ -103,7 +126,13 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
           const trimmed = trimLog(log, limits);
           if (trimmed !== log) (logs ??= new Map(state.logs)).set(sessionId, trimmed);
         }
-        setPrefs(logs ? { logLimit, logs } : { logLimit });
+        // An opened transcript keeps to the same bound; what leaves is counted as not shown.
+        let transcripts: Map<string, OpenTranscript> | undefined;
+        for (const [transcriptId, transcript] of state.transcripts) {
+          const trimmed = trimLog(transcript.log, limits);
+          if (trimmed !== transcript.log) (transcripts ??= new Map(state.transcripts)).set(transcriptId, { ...transcript, log: trimmed });
+        }
+        setPrefs({ logLimit, ...(logs ? { logs } : {}), ...(transcripts ? { transcripts } : {}) });
       },
       clearLog: (sessionId) =>
         set((state) => {

@@ -2,7 +2,7 @@
  * The store's own copies of what the bridge sends. Objects from the bridge are never spread or
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
-import type { ConnectionInfo, Counters, Direction, Endpoint, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
+import type { ConnectionInfo, Counters, Direction, Endpoint, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import type { LogWindow } from './log-window';
 
@@ -20,7 +20,11 @@ export interface SessionView {
   error: AppError | undefined;
   /** A TCP client waiting to reconnect: which attempt, and when it starts. */
   reconnect: { attempt: number; nextAt: number | undefined } | undefined;
+  /** The session's file on disk, as the recorder last reported it; undefined when never recorded. */
+  recording: RecordingView | undefined;
 }
+
+export type RecordingView = Readonly<RecordingInfo>;
 
 /** A connection exactly as the contract describes it, in the store's own copy. */
 export type ConnectionView = Readonly<ConnectionInfo>;
@@ -63,6 +67,18 @@ export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, po
 
 export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint });
 
+export function copyRecording(r: RecordingInfo): RecordingView {
+  return {
+    active: r.active,
+    path: r.path,
+    fileName: r.fileName,
+    startedAt: r.startedAt,
+    records: r.records,
+    bytes: r.bytes,
+    error: r.error ? copyError(r.error) : undefined,
+  };
+}
+
 export function sessionView(info: SessionInfo): SessionView {
   return {
     id: info.id,
@@ -76,6 +92,7 @@ export function sessionView(info: SessionInfo): SessionView {
     memberships: Array.from(info.memberships ?? [], String),
     error: info.error ? copyError(info.error) : undefined,
     reconnect: info.reconnect ? { attempt: Number(info.reconnect.attempt), nextAt: typeof info.reconnect.nextAt === 'number' ? info.reconnect.nextAt : undefined } : undefined,
+    recording: info.recording ? copyRecording(info.recording) : undefined,
   };
 }
 

@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import type { AppError } from '../../../shared/result';
+import { useFiles, type FileFilter } from '../api/files';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { useT } from '../i18n/i18n-context';
+import { DEFAULT_LIMITS } from '../store/inspector-store';
+import { useInspectorStore } from '../store/store-context';
+import { newId } from '../workspace/workspace-store';
+import { loadTranscript, type TranscriptRefusal } from './load-transcript';
+
+type Failure = { type: 'refused'; file: string; refusal: TranscriptRefusal } | { type: 'failed'; error: AppError };
+
+/** "Open transcript…": a recorded or saved file, shown read-only beside the live sessions. */
+export function OpenTranscriptButton() {
+  const t = useT();
+  const files = useFiles();
+  const store = useInspectorStore();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | undefined>(undefined);
+  const filters: FileFilter[] = [{ name: t('transcripts.fileType'), extensions: ['jsonl', 'pcapng'] }];
+
+  const open = async () => {
+    setBusy(true);
+    setFailure(undefined);
+    const result = await files.open(filters);
+    if (!result.ok) {
+      setBusy(false);
+      setFailure({ type: 'failed', error: result.error });
+      return;
+    }
+    if (!result.value) {
+      setBusy(false);
+      return;
+    }
+    const { name, bytes } = result.value;
+    const limits = { ...DEFAULT_LIMITS, maxLogEntries: store.getState().logLimit };
+    const loaded = loadTranscript(newId(), name, bytes, limits);
+    setBusy(false);
+    if (loaded.ok) store.getState().openTranscript(loaded.transcript);
+    else setFailure({ type: 'refused', file: name, refusal: loaded.refusal });
+  };
+
+  const dismiss = () => setFailure(undefined);
+
+  return (
+    <>
+      <Button color="inherit" disabled={busy} onClick={() => void open()}>
+        {t('transcripts.open')}
+      </Button>
+      {failure ? (
+        <Box sx={{ position: 'fixed', top: 64, right: 12, zIndex: (theme) => theme.zIndex.snackbar, maxWidth: 560 }}>
+          {failure.type === 'failed' ? (
+            <ErrorAlert title={t('transcripts.openFailed')} error={failure.error} onClose={dismiss} />
+          ) : (
+            <ErrorAlert
+              title={t('transcripts.openRefused', { file: failure.file })}
+              error={
+                failure.refusal.type === 'neither'
+                  ? { code: 'NOT_A_TRANSCRIPT', message: t('transcripts.neither'), hint: t('transcripts.neitherHint') }
+                  : { code: 'UNREADABLE', message: failure.refusal.message, hint: '' }
+              }
+              onClose={dismiss}
+            />
+          )}
+        </Box>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,180 @@
+/**
+ * Turns a transcript's records into what the workspace shows: log entries made exactly as the
+ * store makes them from live data events (so framing, search and filters work unchanged), the
+ * connections, totals and recorded errors. Entries beyond the log's bounds are let go as they
+ * come, so a huge file costs the bounds in memory, not its size.
+ */
+import { formatEndpoint } from '../../../shared/address';
+import type { Counters, Endpoint } from '../../../shared/contract';
+import type { BodyRecord, HeaderRecord } from '../../../shared/transcript/records';
+import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
+import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
+import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from './transcript-view';
+
+/** Entries are appended to the bounded log in batches of this many: few copies, little held. */
+const APPEND_BATCH = 4096;
+
+const zero = (): Counters => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
+
+function count(counters: Counters, dir: 'rx' | 'tx', bytes: number): void {
+  if (dir === 'rx') {
+    counters.rxBytes += bytes;
+    counters.rxMessages += 1;
+  } else {
+    counters.txBytes += bytes;
+    counters.txMessages += 1;
+  }
+}
+
+/**
+ * The address the session was known by: where a listener or UDP socket was bound, else where a
+ * client connected to. A recording that began before the socket was bound has no local address
+ * in its header; the first record that names our end has it.
+ */
+function endpointOf(header: HeaderRecord, firstLocal: Endpoint | undefined): string {
+  const host = typeof header.config.host === 'string' ? header.config.host : '';
+  const port = typeof header.config.port === 'number' ? header.config.port : 0;
+  const local = header.local ?? firstLocal;
+  if (header.kind !== 'tcp-client' && local) return formatEndpoint(local.address, local.port);
+  return formatEndpoint(host, port);
+}
+
+interface MutableConnection {
+  connId: string;
+  local: TranscriptConnection['local'];
+  remote: TranscriptConnection['remote'];
+  since: number;
+  counters: Counters;
+  peerEnded: boolean;
+  localEnded: boolean;
+  closed: TranscriptConnection['closed'];
+}
+
+export class TranscriptBuilder {
+  private log: SessionLog = EMPTY_LOG;
+  private pending: LogEntry[] = [];
+  private nextId = 1;
+  private records = 0;
+  private dataRecords = 0;
+  private readonly counters = zero();
+  private readonly connections = new Map<string, MutableConnection>();
+  private errors: TranscriptErrorEntry[] = [];
+  private ended = false;
+  private firstLocal: Endpoint | undefined;
+
+  constructor(
+    private readonly header: HeaderRecord,
+    private readonly limits: StoreLimits,
+  ) {
+    for (const snapshot of header.connections) {
+      this.connections.set(snapshot.conn, {
+        connId: snapshot.conn,
+        local: copyEndpoint(snapshot.local),
+        remote: copyEndpoint(snapshot.remote),
+        since: snapshot.since,
+        counters: zero(),
+        peerEnded: false,
+        localEnded: false,
+        closed: undefined,
+      });
+    }
+  }
+
+  add(record: BodyRecord): void {
+    this.records += 1;
+    if (!this.firstLocal && 'local' in record && record.local) this.firstLocal = copyEndpoint(record.local);
+    switch (record.type) {
+      case 'data': {
+        this.dataRecords += 1;
+        // As apply-batch builds an entry from a data event: TCP names its connection, UDP its peer.
+        this.pending.push({
+          id: this.nextId++,
+          at: record.at,
+          dir: record.dir,
+          connId: record.conn,
+          peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
+          bytes: record.bytes,
+        });
+        if (this.pending.length >= APPEND_BATCH) this.flush();
+        count(this.counters, record.dir, record.bytes.byteLength);
+        const conn = record.conn === undefined ? undefined : this.connections.get(record.conn);
+        if (conn) count(conn.counters, record.dir, record.bytes.byteLength);
+        return;
+      }
+      case 'open':
+        this.connections.set(record.conn, {
+          connId: record.conn,
+          local: copyEndpoint(record.local),
+          remote: copyEndpoint(record.remote),
+          since: record.at,
+          counters: zero(),
+          peerEnded: false,
+          localEnded: false,
+          closed: undefined,
+        });
+        return;
+      case 'half-close': {
+        const conn = this.connections.get(record.conn);
+        if (conn && record.by === 'peer') conn.peerEnded = true;
+        else if (conn) conn.localEnded = true;
+        return;
+      }
+      case 'close': {
+        const conn = this.connections.get(record.conn);
+        if (conn) conn.closed = { at: record.at, reason: record.reason };
+        return;
+      }
+      case 'error':
+        this.addError(record.at, record.conn, record.error);
+        return;
+      case 'state':
+        if (record.error) this.addError(record.at, undefined, record.error);
+        return;
+      case 'end':
+        this.ended = true;
+        return;
+    }
+  }
+
+  private addError(at: number, connId: string | undefined, error: TranscriptErrorEntry['error']): void {
+    this.errors.push({ id: this.nextId++, at, connId, error: copyError(error) });
+    if (this.errors.length > 2 * this.limits.maxErrors) this.errors = this.errors.slice(-this.limits.maxErrors);
+  }
+
+  private flush(): void {
+    this.log = appendLog(this.log, this.pending, this.limits);
+    this.pending = [];
+  }
+
+  /** `problem`: where the reader stopped, when it did not read to a clean end. */
+  finish(id: string, fileName: string, source: OpenTranscript['source'], problem: { offset: number; torn: boolean; records: number; message: string } | undefined): OpenTranscript {
+    this.flush();
+    const { header } = this;
+    let ending: TranscriptEnding;
+    if (problem) {
+      ending = problem.torn
+        ? { type: 'torn', offset: problem.offset, records: problem.records }
+        : { type: 'corrupt', offset: problem.offset, records: problem.records, message: problem.message };
+    } else {
+      // pcapng carries no end record: an export read to its last block is whole.
+      ending = this.ended || source === 'pcapng' ? { type: 'ended' } : { type: 'unended' };
+    }
+    return {
+      id,
+      fileName,
+      source,
+      kind: header.kind,
+      endpoint: endpointOf(header, this.firstLocal),
+      sessionId: header.session,
+      startedAt: header.at,
+      writtenBy: `${header.app.name} ${header.app.version}`,
+      records: this.records,
+      dataRecords: this.dataRecords,
+      counters: copyCounters(this.counters),
+      connections: [...this.connections.values()].map((conn) => ({ ...conn, counters: copyCounters(conn.counters) })),
+      errors: this.errors.slice(-this.limits.maxErrors),
+      ending,
+      log: this.log,
+    };
+  }
+}

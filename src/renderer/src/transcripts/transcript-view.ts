@@ -1,0 +1,64 @@
+/**
+ * A transcript file opened in the renderer, as the workspace shows it: read-only, never fed by
+ * events. Its log has the same shape as a live session's so the log panel shows either.
+ */
+import type { CloseReason, Counters, Endpoint, SessionKind } from '../../../shared/contract';
+import type { AppError } from '../../../shared/result';
+import type { SessionLog } from '../store/views';
+
+/** A TCP connection as the transcript tells it, from its open record (or the header) to its close. */
+export interface TranscriptConnection {
+  connId: string;
+  local: Endpoint;
+  remote: Endpoint;
+  /** Epoch ms it opened, when the transcript says. */
+  since: number;
+  counters: Counters;
+  peerEnded: boolean;
+  localEnded: boolean;
+  closed: { at: number; reason: CloseReason } | undefined;
+}
+
+export interface TranscriptErrorEntry {
+  id: number;
+  at: number;
+  connId: string | undefined;
+  error: AppError;
+}
+
+/** What the reader had to say about how the file ends. */
+export type TranscriptEnding =
+  /** The end record is there: the recording was stopped on purpose. */
+  | { type: 'ended' }
+  /** Every record is whole but there is no end record: the app stopped without closing the file (or still writes it). */
+  | { type: 'unended' }
+  /** The last record is cut short at `offset`; the records before it are whole. */
+  | { type: 'torn'; offset: number; records: number }
+  /** A record that is not whole or not valid at `offset`; only those before it are shown. */
+  | { type: 'corrupt'; offset: number; records: number; message: string };
+
+export interface OpenTranscript {
+  /** Made by the renderer; never an engine session id. */
+  id: string;
+  fileName: string;
+  /** What the file was: the app's JSON Lines, or pcapng it wrote. */
+  source: 'jsonl' | 'pcapng';
+  kind: SessionKind;
+  /** The address the session is known by, as the live header shows it. */
+  endpoint: string;
+  /** The session's id in the app that recorded it. */
+  sessionId: string;
+  /** Epoch ms the recording started. */
+  startedAt: number;
+  /** "Socket Inspector 0.1.0": what wrote the file. */
+  writtenBy: string;
+  /** Body records read (every type). */
+  records: number;
+  /** Data records read; those beyond the log's limit are counted in `log.dropped`. */
+  dataRecords: number;
+  counters: Counters;
+  connections: readonly TranscriptConnection[];
+  errors: readonly TranscriptErrorEntry[];
+  ending: TranscriptEnding;
+  log: SessionLog;
+}

@@ -1,0 +1,89 @@
+/**
+ * Transcripts in real Chromium over browser mode, the server recording into a fresh temp
+ * folder: a recording session fed by a real client, its pcapng and JSON Lines downloads, and
+ * the JSON Lines file opened again through the page's file chooser.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tcpPeerClient } from '../support/peers';
+import { boundPort, e2eHarness, logPayloads, openSession, screenshot, sendFromComposer } from './support';
+
+const h = e2eHarness();
+let folder: string;
+
+beforeEach(async () => {
+  folder = await mkdtemp(path.join(os.tmpdir(), 'si-e2e-transcripts-'));
+});
+
+afterEach(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+const PCAPNG_MAGIC = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/** Save transcript… → the format's menu item; answers the downloaded file's path and suggested name. */
+async function saveTranscript(page: Page, item: RegExp): Promise<{ file: string; name: string }> {
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('region', { name: 'Recording' }).getByRole('button', { name: 'Save transcript…' }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+  const download = await downloading;
+  const name = download.suggestedFilename();
+  // Apart from the recordings: a saved JSON Lines copy may carry the recording's own name.
+  const file = path.join(folder, 'downloads', name);
+  await download.saveAs(file);
+  return { file, name };
+}
+
+/** A listener that records, with a client that said something and got an answer. */
+async function recordedConversation(page: Page) {
+  await openSession(page, 'TCP server', '127.0.0.1', 0);
+  const peer = await tcpPeerClient(await boundPort(page), h.cleanups);
+  peer.socket.write('GET /status\r\n');
+  await expect.poll(() => logPayloads(page).count()).toBe(1);
+  await sendFromComposer(page, 'Text', 'OK 200\\r\\n');
+  await expect.poll(() => logPayloads(page).count()).toBe(2);
+  return peer;
+}
+
+describe('transcripts, end to end', () => {
+  it('records a session fed by a real client, shows it recording, and downloads it as pcapng', async () => {
+    const page = await h.app('light', { recordDir: folder });
+    await recordedConversation(page);
+    const status = page.getByTestId('recording-status');
+    await expect.poll(() => status.textContent()).toMatch(/^Recording.*\.jsonl/);
+    await page.getByRole('list', { name: 'Open sessions' }).getByText('Recording').waitFor();
+    // The size grows with the recorder's flushes: past a kibibyte with the header and both data records.
+    await expect.poll(() => status.textContent()).toMatch(/\d KiB$/);
+    await screenshot(page, 'transcripts-recording');
+
+    const { file, name } = await saveTranscript(page, /^pcapng/);
+    expect(name).toMatch(/\.pcapng$/);
+    const bytes = await readFile(file);
+    expect([...bytes.subarray(0, 4)]).toEqual(PCAPNG_MAGIC);
+    // The answer went out in a packet: its bytes are in the capture.
+    expect(bytes.includes(Buffer.from('OK 200\r\n'))).toBe(true);
+  });
+
+  it('opens a downloaded JSON Lines transcript read-only with its entries', async () => {
+    const page = await h.app('light', { recordDir: folder });
+    await recordedConversation(page);
+    await page.getByRole('region', { name: 'Recording' }).getByRole('button', { name: 'Stop recording' }).click();
+    await expect.poll(() => page.getByTestId('recording-status').textContent()).toMatch(/^Not recording/);
+    const { file, name } = await saveTranscript(page, /^JSON Lines/);
+    expect(name).toMatch(/\.jsonl$/);
+
+    const choosing = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Open transcript…' }).click();
+    await (await choosing).setFiles(file);
+    const main = page.getByRole('main', { name: 'Selected transcript' });
+    await main.getByRole('heading', { name: path.basename(file) }).waitFor();
+    await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['GET /status\\r\\n', 'OK 200\\r\\n']);
+    await page.getByRole('list', { name: 'Open transcripts' }).getByText(path.basename(file)).waitFor();
+    expect(await page.getByRole('region', { name: 'Send' }).count()).toBe(0);
+    await main.getByRole('table', { name: 'Connections' }).getByText('c1').waitFor();
+    await screenshot(page, 'transcripts-reopened');
+  });
+});

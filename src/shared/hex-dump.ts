@@ -1,4 +1,3 @@
-import { formatHex } from './hex';
 
 export interface HexDumpRow {
   offset: number;
@@ -10,16 +9,24 @@ export interface HexDumpRow {
 
 const HALF_ROW = 8;
 
-const asciiOf = (byte: number): string => (byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : '.');
+// Per-byte strings looked up rather than formatted: text dumps of whole recordings run through here.
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const ASCII = Array.from({ length: 256 }, (_, byte) => (byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : '.'));
 
-function hexColumns(row: Uint8Array, bytesPerRow: number): string {
-  const groups: string[] = [];
-  for (let start = 0; start < bytesPerRow; start += HALF_ROW) {
-    const cells = Math.min(HALF_ROW, bytesPerRow - start);
+function hexColumns(bytes: Uint8Array, from: number, bytesPerRow: number): string {
+  let out = '';
+  for (let i = 0; i < bytesPerRow; i++) {
+    if (i > 0) out += i % HALF_ROW === 0 ? '  ' : ' ';
     // Missing bytes on a short last row stay as blanks so the ASCII column lines up.
-    groups.push(formatHex(row.subarray(start, start + cells)).padEnd(cells * 3 - 1));
+    out += from + i < bytes.length ? HEX[bytes[from + i]!]! : '  ';
   }
-  return groups.join('  ');
+  return out;
+}
+
+function asciiColumn(bytes: Uint8Array, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i++) out += ASCII[bytes[i]!]!;
+  return out;
 }
 
 /** The classic `hexdump -C` layout, one row per `bytesPerRow` bytes. */
@@ -29,15 +36,56 @@ export function hexDumpRows(bytes: Uint8Array, bytesPerRow = 16): HexDumpRow[] {
   }
   const rows: HexDumpRow[] = [];
   for (let offset = 0; offset < bytes.length; offset += bytesPerRow) {
-    const row = bytes.subarray(offset, offset + bytesPerRow);
-    rows.push({ offset, hex: hexColumns(row, bytesPerRow), ascii: Array.from(row, asciiOf).join('') });
+    rows.push({ offset, hex: hexColumns(bytes, offset, bytesPerRow), ascii: asciiColumn(bytes, offset, Math.min(offset + bytesPerRow, bytes.length)) });
   }
   return rows;
 }
 
-/** Lines of `00000000  de ad be ef …  |....|`, joined by newlines. */
+const DIGITS = Uint8Array.from('0123456789abcdef', (char) => char.charCodeAt(0));
+const SPACE = 0x20;
+const BAR = 0x7c;
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Lines of `00000000  de ad be ef …  |....|`, joined by newlines. Written as bytes into one
+ * buffer rather than joined from strings: text dumps of whole recordings run through here, and
+ * this is an order of magnitude faster.
+ */
 export function formatHexDump(bytes: Uint8Array, bytesPerRow = 16): string {
-  return hexDumpRows(bytes, bytesPerRow)
-    .map((row) => `${row.offset.toString(16).padStart(8, '0')}  ${row.hex}  |${row.ascii}|`)
-    .join('\n');
+  if (!Number.isInteger(bytesPerRow) || bytesPerRow < 1) {
+    throw new RangeError(`bytesPerRow must be a positive whole number, not ${bytesPerRow}`);
+  }
+  const rows = Math.ceil(bytes.length / bytesPerRow);
+  const groupGaps = Math.ceil(bytesPerRow / HALF_ROW) - 1;
+  // 16 offset digits at most, two spaces, the hex cells, two spaces, |ascii|, newline.
+  const rowLength = 16 + 2 + bytesPerRow * 3 - 1 + groupGaps + 2 + bytesPerRow + 2 + 1;
+  const out = new Uint8Array(rows * rowLength);
+  let at = 0;
+  for (let offset = 0; offset < bytes.length; offset += bytesPerRow) {
+    if (offset > 0) out[at++] = 0x0a;
+    const digits = offset.toString(16).padStart(8, '0');
+    for (let i = 0; i < digits.length; i++) out[at++] = digits.charCodeAt(i);
+    out[at++] = SPACE;
+    out[at++] = SPACE;
+    const end = Math.min(offset + bytesPerRow, bytes.length);
+    for (let i = 0; i < bytesPerRow; i++) {
+      if (i > 0) {
+        out[at++] = SPACE;
+        if (i % HALF_ROW === 0) out[at++] = SPACE;
+      }
+      // Missing bytes on a short last row stay as blanks so the ASCII column lines up.
+      const byte = offset + i < end ? bytes[offset + i]! : -1;
+      out[at++] = byte < 0 ? SPACE : DIGITS[byte >> 4]!;
+      out[at++] = byte < 0 ? SPACE : DIGITS[byte & 15]!;
+    }
+    out[at++] = SPACE;
+    out[at++] = SPACE;
+    out[at++] = BAR;
+    for (let i = offset; i < end; i++) {
+      const byte = bytes[i]!;
+      out[at++] = byte >= 0x20 && byte <= 0x7e ? byte : 0x2e;
+    }
+    out[at++] = BAR;
+  }
+  return latin1.decode(out.subarray(0, at));
 }

@@ -88,4 +88,13 @@ describe('hex dump properties', () => {
       }),
     );
   });
+
+  it('formats the dump exactly as its rows, for any bytes and width', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 1, max: 40 }), (bytes, width) => {
+        const lines = hexDumpRows(bytes, width).map((row) => `${row.offset.toString(16).padStart(8, '0')}  ${row.hex}  |${row.ascii}|`);
+        expect(formatHexDump(bytes, width)).toBe(lines.join('\n'));
+      }),
+    );
+  });
 });

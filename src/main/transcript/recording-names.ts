@@ -17,12 +17,17 @@ function safePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, MAX_PART_LENGTH);
 }
 
-/** What the session talks to: a client's server, else the address it is bound to (or asked for). */
+/**
+ * What the session talks to: a client's server, else the address it is bound to or asked for.
+ * A recording starts before the socket is bound, so port 0 (any free port) is left out rather
+ * than named as a port the session never had.
+ */
 function where(session: SessionInfo): string {
   const { config } = session;
   if (config.kind === 'tcp-client') return `${config.host}-${config.port}`;
   const local = session.local;
-  return local ? `${local.address}-${local.port}` : `${config.host}-${config.port}`;
+  if (local) return `${local.address}-${local.port}`;
+  return config.port === 0 ? config.host : `${config.host}-${config.port}`;
 }
 
 /**

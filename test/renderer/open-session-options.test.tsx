@@ -12,13 +12,15 @@ beforeEach(() => localStorage.clear());
 const closed = () => waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
 
 describe('new-session dialog options', () => {
-  it('sends a TCP server with IPv6-only, no Nagle off, half-open and keep-alive with its delay', async () => {
+  it('sends a TCP server with a connection limit, IPv6-only, no Nagle off, half-open and keep-alive with its delay', async () => {
     const fake = createFakeBridge();
     fake.answer('open', ok(sessionInfo({ id: 's1', host: '::', port: 9000 })));
     const { user } = renderApp(fake.bridge);
     await openDialog(user);
     await fillEndpoint(user, 'TCP server', '::', '9000');
     const d = dialog();
+    expect(d.getByRole('textbox', { name: 'Connection limit' })).toHaveValue(String(DEFAULT_MAX_CONNECTIONS));
+    await retype(user, d.getByRole('textbox', { name: 'Connection limit' }), '250');
     await user.click(d.getByRole('checkbox', { name: 'IPv6 only (on ::, refuse IPv4)' }));
     await user.click(d.getByRole('checkbox', { name: 'No delay (disable Nagle)' }));
     await user.click(d.getByRole('checkbox', { name: 'Stay half-open after the peer’s FIN' }));
@@ -26,9 +28,21 @@ describe('new-session dialog options', () => {
     await retype(user, await d.findByRole('textbox', { name: 'Keep-alive initial delay' }), '1500');
     await user.click(d.getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open.mock.calls).toEqual([
-      [{ config: { kind: 'tcp-server', host: '::', port: 9000, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: true, noDelay: false, halfOpen: true, keepAlive: true, keepAliveInitialDelayMs: 1500 } }],
+      [{ config: { kind: 'tcp-server', host: '::', port: 9000, maxConnections: 250, ipv6Only: true, noDelay: false, halfOpen: true, keepAlive: true, keepAliveInitialDelayMs: 1500 } }],
     ]);
     await closed();
+  });
+
+  it('refuses a connection limit of 0 next to the field, sending nothing', async () => {
+    const fake = createFakeBridge();
+    const { user } = renderApp(fake.bridge);
+    await openDialog(user);
+    await fillEndpoint(user, 'TCP server', '127.0.0.1', '0');
+    const d = dialog();
+    await retype(user, d.getByRole('textbox', { name: 'Connection limit' }), '0');
+    await user.click(d.getByRole('button', { name: 'Listen' }));
+    expect(await d.findByText('Connection limit must be at least 1.')).toBeInTheDocument();
+    expect(fake.spies.open).not.toHaveBeenCalled();
   });
 
   it('sends a TCP client with local address and port, connect timeout and auto-reconnect with backoff', async () => {

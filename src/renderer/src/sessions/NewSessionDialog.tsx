@@ -148,7 +148,8 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
 
   const options: Record<SessionKind, ReactNode> = {
     'tcp-server': (
-      <Stack>
+      <Stack spacing={1.25}>
+        {grid(textField('maxConnections', 'sessions.option.maxConnections'))}
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
           {flag('ipv6Only', 'sessions.option.ipv6Only')}
           {flag('noDelay', 'sessions.option.noDelay')}

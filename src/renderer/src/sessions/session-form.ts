@@ -11,7 +11,7 @@ import {
   type SessionConfigInput,
   type SessionKind,
 } from '../../../shared/contract';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RECONNECT_INITIAL_MS, DEFAULT_RECONNECT_MAX_MS } from '../../../shared/limits';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RECONNECT_INITIAL_MS, DEFAULT_RECONNECT_MAX_MS } from '../../../shared/limits';
 import { firstIssue, parsePortText } from '../form-validation';
 
 export type LoopbackChoice = 'default' | 'on' | 'off';
@@ -28,6 +28,7 @@ export interface SessionForm {
   localAddress: string;
   localPort: string;
   connectTimeout: string;
+  maxConnections: string;
   reconnect: boolean;
   reconnectInitial: string;
   reconnectMax: string;
@@ -65,6 +66,7 @@ export const EMPTY_FORM: SessionForm = {
   localAddress: '',
   localPort: '',
   connectTimeout: String(DEFAULT_CONNECT_TIMEOUT_MS),
+  maxConnections: String(DEFAULT_MAX_CONNECTIONS),
   reconnect: false,
   reconnectInitial: String(DEFAULT_RECONNECT_INITIAL_MS),
   reconnectMax: String(DEFAULT_RECONNECT_MAX_MS),
@@ -92,6 +94,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
       return {
         ...base,
         ipv6Only: config.ipv6Only,
+        maxConnections: String(config.maxConnections),
         noDelay: config.noDelay,
         halfOpen: config.halfOpen,
         keepAlive: config.keepAlive,
@@ -147,7 +150,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
   };
   switch (form.kind) {
     case 'tcp-server':
-      return { kind: 'tcp-server', host, port, ipv6Only: form.ipv6Only, ...tcp };
+      return { kind: 'tcp-server', host, port, ipv6Only: form.ipv6Only, maxConnections: parsePortText(form.maxConnections), ...tcp };
     case 'tcp-client': {
       const localAddress = form.localAddress.trim();
       const localPort = optionalNumber(form.localPort);
@@ -203,6 +206,7 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   localAddress: 'localAddress',
   localPort: 'localPort',
   connectTimeoutMs: 'connectTimeout',
+  maxConnections: 'maxConnections',
   'reconnect.initialDelayMs': 'reconnectInitial',
   'reconnect.maxDelayMs': 'reconnectMax',
   'reconnect.maxAttempts': 'reconnectAttempts',

@@ -13,6 +13,7 @@ import type { Endpoint } from '../../src/shared/address';
 import type { SessionKind } from '../../src/shared/contract';
 import { PcapngWriter } from '../../src/shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '../../src/shared/transcript/records';
+import { header } from '../support/transcript-fixtures';
 
 const TSHARK = '/usr/bin/tshark';
 const run = promisify(execFile);
@@ -50,20 +51,8 @@ const endpoint = (address: string, port: number): Endpoint => ({ address, port, 
 const text = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`);
 
 function headerOf(kind: SessionKind, local: Endpoint, connections: ConnectionSnapshot[] = []): HeaderRecord {
-  return {
-    type: 'header',
-    seq: 0,
-    at: T0,
-    session: SESSION,
-    format: 'socket-inspector-transcript',
-    version: 1,
-    app: { name: 'Socket Inspector', version: '0.1.0' },
-    started: new Date(T0).toISOString(),
-    kind,
-    config: { kind, port: local.port },
-    local,
-    connections,
-  };
+  const at = { at: T0, started: new Date(T0).toISOString(), session: SESSION, app: { name: 'Socket Inspector', version: '0.1.0' } };
+  return header(kind, { ...at, config: { kind, port: local.port }, local: local, connections });
 }
 
 function filled(length: number, seed: number): Uint8Array {

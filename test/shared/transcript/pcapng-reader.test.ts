@@ -7,6 +7,7 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, addressFromText, maxPayload, parseI
 import { isPcapng, readPcapng, type PcapngRead } from '../../../src/shared/transcript/pcapng-reader';
 import { PcapngWriter } from '../../../src/shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '../../../src/shared/transcript/records';
+import { header } from '../../support/transcript-fixtures';
 
 const T0 = 1_700_000_000_000;
 const SESSION = 's1';
@@ -14,20 +15,8 @@ const SESSION = 's1';
 const endpoint = (address: string, port: number): Endpoint => ({ address, port, family: address.includes(':') ? 'IPv6' : 'IPv4' });
 
 function headerOf(kind: SessionKind, local: Endpoint, connections: ConnectionSnapshot[] = []): HeaderRecord {
-  return {
-    type: 'header',
-    seq: 0,
-    at: T0,
-    session: SESSION,
-    format: 'socket-inspector-transcript',
-    version: 1,
-    app: { name: 'Socket Inspector', version: '0.1.0' },
-    started: new Date(T0).toISOString(),
-    kind,
-    config: { kind, port: local.port, record: true },
-    local,
-    connections,
-  };
+  const at = { at: T0, started: new Date(T0).toISOString(), session: SESSION, app: { name: 'Socket Inspector', version: '0.1.0' } };
+  return header(kind, { ...at, config: { kind, port: local.port, record: true }, local: local, connections });
 }
 
 function pcapng(header: HeaderRecord, records: BodyRecord[]): Uint8Array {

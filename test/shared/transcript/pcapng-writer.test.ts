@@ -6,6 +6,7 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, parseIpPacket, type Parsed
 import { PcapngWriter } from '../../../src/shared/transcript/pcapng-writer';
 import { decodeRecordLine, encodeRecordLine } from '../../../src/shared/transcript/record-line';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '../../../src/shared/transcript/records';
+import { header } from '../../support/transcript-fixtures';
 
 const T0 = 1_700_000_000_000;
 const SESSION = 's1';
@@ -13,20 +14,8 @@ const SESSION = 's1';
 const endpoint = (address: string, port: number): Endpoint => ({ address, port, family: address.includes(':') ? 'IPv6' : 'IPv4' });
 
 function headerOf(kind: SessionKind, connections: ConnectionSnapshot[] = []): HeaderRecord {
-  return {
-    type: 'header',
-    seq: 0,
-    at: T0,
-    session: SESSION,
-    format: 'socket-inspector-transcript',
-    version: 1,
-    app: { name: 'Socket Inspector', version: '0.1.0' },
-    started: new Date(T0).toISOString(),
-    kind,
-    config: { kind, host: '127.0.0.1', port: 9000 },
-    local: endpoint('127.0.0.1', 9000),
-    connections,
-  };
+  const at = { at: T0, started: new Date(T0).toISOString(), session: SESSION, app: { name: 'Socket Inspector', version: '0.1.0' } };
+  return header(kind, { ...at, config: { kind, host: '127.0.0.1', port: 9000 }, local: endpoint('127.0.0.1', 9000), connections });
 }
 
 // ── An independent little pcapng walker (little-endian, as the writer writes) ───────────────

@@ -1,14 +1,27 @@
+import type { ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
+import type { SxProps, Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
 import type { AppError } from '../../../shared/result';
 import { useT } from '../i18n/i18n-context';
 
+interface ErrorAlertProps {
+  title: string;
+  error: AppError;
+  onClose?: () => void;
+  /** Buttons beside the message; they replace the close button. */
+  action?: ReactNode;
+  /** More to say after the hint. */
+  children?: ReactNode;
+  sx?: SxProps<Theme>;
+}
+
 /** An AppError with what to do about it; the engine's text is shown as text, never as markup. */
-export function ErrorAlert({ title, error, onClose }: { title: string; error: AppError; onClose?: () => void }) {
+export function ErrorAlert({ title, error, onClose, action, children, sx }: ErrorAlertProps) {
   const t = useT();
   return (
-    <Alert severity="error" onClose={onClose}>
+    <Alert severity="error" onClose={onClose} action={action} sx={sx}>
       <AlertTitle>{title}</AlertTitle>
       <Typography variant="body2">{error.message}</Typography>
       {error.hint ? (
@@ -16,6 +29,7 @@ export function ErrorAlert({ title, error, onClose }: { title: string; error: Ap
           {t('error.hint', { hint: error.hint })}
         </Typography>
       ) : null}
+      {children}
     </Alert>
   );
 }

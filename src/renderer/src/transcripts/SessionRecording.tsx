@@ -1,6 +1,4 @@
 import { useState } from 'react';
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
@@ -91,11 +89,11 @@ export function SessionRecording({ session }: { session: SessionView }) {
         <SaveTranscriptMenu sessionId={session.id} hasRecording={recording !== undefined} />
       </Stack>
       {error && recording && dismissedFile !== recording.startedAt ? (
-        <Alert
-          severity="error"
+        <ErrorAlert
+          title={t('transcripts.failed', { file: recording.fileName })}
+          error={error}
           sx={{ mt: 0.75 }}
           action={
-            // An action replaces the close button, so both are given here.
             <Stack direction="row" spacing={0.5} sx={{ alignSelf: 'center' }}>
               <Button color="inherit" variant="outlined" disabled={busy} onClick={() => void record('start')}>
                 {t('transcripts.recordAgain')}
@@ -106,17 +104,10 @@ export function SessionRecording({ session }: { session: SessionView }) {
             </Stack>
           }
         >
-          <AlertTitle>{t('transcripts.failed', { file: recording.fileName })}</AlertTitle>
-          <Typography variant="body2">{error.message}</Typography>
-          {error.hint ? (
-            <Typography variant="body2" sx={{ mt: 0.5, color: 'text.secondary' }}>
-              {t('error.hint', { hint: error.hint })}
-            </Typography>
-          ) : null}
           <Typography variant="body2" sx={{ mt: 0.5, color: 'text.secondary' }}>
             {t('transcripts.failedNote')}
           </Typography>
-        </Alert>
+        </ErrorAlert>
       ) : null}
       {/* A start that fails leaves the same error on the recording: the alert above says it. */}
       {failure && failure.message !== error?.message ? (

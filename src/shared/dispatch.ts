@@ -5,6 +5,28 @@ import { fail, type Result } from './result';
 import { describeIssues } from './validate';
 
 /**
+ * The kind of an object that is not a plain one (Map, Date, Error, …), or undefined. Such objects
+ * pass a zod object schema as if they were `{}`, and structured clone carries them over IPC.
+ */
+function exoticKind(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  // Object.prototype of any realm (its own prototype is null), or none at all.
+  if (proto === null || Object.getPrototypeOf(proto) === null) return undefined;
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+/** What was thrown, as text; some values (an object without a prototype) refuse String(). */
+function describeThrown(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return `a thrown ${typeof err}`;
+  }
+}
+
+/**
  * Check a method name against a table of schemas, validate the argument with that method's
  * strict schema, call the handler, and let nothing thrown escape.
  */
@@ -19,14 +41,17 @@ export async function dispatchWith<N extends string>(
     return fail(AppCode.InvalidArgument, `Unknown method ${shown}.`, hintFor(AppCode.InvalidArgument));
   }
   const name = method as N;
+  const exotic = exoticKind(raw);
+  if (exotic !== undefined) {
+    return fail(AppCode.InvalidArgument, `Invalid arguments for ${name}: expected a plain object, received ${exotic}.`, hintFor(AppCode.InvalidArgument));
+  }
   const parsed = schemas[name].safeParse(raw);
   if (!parsed.success) return fail(AppCode.InvalidArgument, describeIssues(name, parsed.error), hintFor(AppCode.InvalidArgument));
   try {
     // The schema for `method` produced the argument, so the pairing is sound.
     return await (handlers[name] as (a: unknown) => Promise<Result<unknown>>)(parsed.data);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return fail(AppCode.Internal, `${name} failed unexpectedly: ${detail}`, hintFor(AppCode.Internal));
+    return fail(AppCode.Internal, `${name} failed unexpectedly: ${describeThrown(err)}`, hintFor(AppCode.Internal));
   }
 }
 

@@ -235,7 +235,7 @@ function delimiterFramer(delimiter: Uint8Array, keepDelimiter: boolean): Framer 
   });
 }
 
-function readLength(pending: Pending, offset: number, size: LengthFieldSize, littleEndian: boolean): number {
+function readLength(pending: Pending, offset: number, size: number, littleEndian: boolean): number {
   let value = 0;
   for (let i = 0; i < size; i++) {
     const byte = pending.byteAt(offset + (littleEndian ? size - 1 - i : i));
@@ -246,7 +246,8 @@ function readLength(pending: Pending, offset: number, size: LengthFieldSize, lit
 }
 
 function lengthFramer(config: Extract<FramingConfig, { mode: 'length' }>): Framer {
-  const size = config.size;
+  // A field of no bytes (or a size that is no number) would make frames of no bytes, without end.
+  const size = clampInt(config.size, 1, 4);
   const offset = clampInt(config.offset, 0, MAX_SETTING);
   const adjustment = clampInt(config.adjustment, -MAX_SETTING, MAX_SETTING);
   const maxFrame = clampInt(config.maxFrame, 1, Number.MAX_SAFE_INTEGER);

@@ -5,6 +5,7 @@
 import { decodeBase64, encodeBase64 } from './base64';
 import type { EventBatch, MethodName } from './contract';
 import type { Result } from './result';
+import { clip, namedKeys } from './validate';
 
 export interface CallMessage {
   id: number;
@@ -32,11 +33,45 @@ function isBytesTag(value: unknown): value is { $b64: string } {
   return keys.length === 1 && keys[0] === BYTES_TAG && typeof (value as { $b64: unknown }).$b64 === 'string';
 }
 
-/** Parse a frame; bytes come back as Uint8Array. Throws on malformed JSON, like JSON.parse. */
+/**
+ * Parse a frame; bytes come back as Uint8Array. Throws a SyntaxError on malformed JSON, as
+ * JSON.parse does, and on nesting too deep to walk.
+ */
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (!isBytesTag(value)) return value;
-    const decoded = decodeBase64(value.$b64);
-    return decoded.ok ? decoded.bytes : value;
-  });
+  try {
+    return JSON.parse(text, (_key, value: unknown) => {
+      if (!isBytesTag(value)) return value;
+      const decoded = decodeBase64(value.$b64);
+      return decoded.ok ? decoded.bytes : value;
+    });
+  } catch (err) {
+    // The reviver walks the value recursively: deep nesting overflows the stack.
+    if (err instanceof RangeError) throw new SyntaxError(`The frame is nested too deeply to read: ${err.message}`);
+    throw err;
+  }
+}
+
+const CALL_FIELDS: ReadonlySet<string> = new Set(['id', 'method', 'args']);
+const CALL_SHAPE = 'a call is a JSON text frame {"id": whole number, "method": string, "args": object}';
+
+export type CallRead =
+  | { ok: true; call: { id: number; method: unknown; args: unknown } }
+  /** `id` when the frame had a usable one, so the answer reaches the caller. */
+  | { ok: false; id?: number; message: string };
+
+/** A page's frame as a call, or what is wrong with it; never throws. The method and args are checked later, by dispatch. */
+export function readCallFrame(text: string, binary = false): CallRead {
+  if (binary) return { ok: false, message: `A binary frame is not a call: ${CALL_SHAPE}.` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, message: `The frame is not JSON (${clip(err instanceof Error ? err.message : String(err))}): ${CALL_SHAPE}.` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: `The frame must be an object: ${CALL_SHAPE}.` };
+  const { id, method, args } = value as { id?: unknown; method?: unknown; args?: unknown };
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, message: `The call's "id" must be a whole number: ${CALL_SHAPE}.` };
+  const extra = Object.keys(value).filter((key) => !CALL_FIELDS.has(key));
+  if (extra.length > 0) return { ok: false, id, message: `The call has an unknown field ${namedKeys(extra)}: ${CALL_SHAPE}.` };
+  return { ok: true, call: { id, method, args } };
 }

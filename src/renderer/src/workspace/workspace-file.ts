@@ -42,10 +42,20 @@ const payloadSchema = z.strictObject({
   savedAt: z.number({ error: 'savedAt must be a number (epoch ms).' }).finite(),
 });
 
+/**
+ * The version a file states, for the message: a number or short text as written, anything else
+ * by its kind (the file may hold megabytes there, or nesting too deep for JSON.stringify).
+ */
+function shownVersion(input: unknown): string {
+  if (typeof input === 'number' || typeof input === 'boolean' || input === null) return String(input);
+  if (typeof input === 'string') return input.length <= 20 ? JSON.stringify(input) : 'a long text';
+  return Array.isArray(input) ? 'a list' : `a ${typeof input}`;
+}
+
 export const workspaceFileSchema = z.strictObject({
   format: z.literal(WORKSPACE_FORMAT, { error: `This is not a Socket Inspector workspace: "format" must be "${WORKSPACE_FORMAT}".` }),
   version: z.literal(WORKSPACE_VERSION, {
-    error: (issue) => `Version ${JSON.stringify(issue.input)} is not supported: this version of Socket Inspector reads version ${WORKSPACE_VERSION}.`,
+    error: (issue) => `Version ${shownVersion(issue.input)} is not supported: this version of Socket Inspector reads version ${WORKSPACE_VERSION}.`,
   }),
   /** When the file was written (ISO 8601); informative only. */
   savedAt: z.string({ error: 'savedAt must be text.' }).max(64).optional(),

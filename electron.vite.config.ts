@@ -2,16 +2,18 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './src/shared/web-assets';
+import { contentSecurityPolicy, NONCE_PLACEHOLDER } from './src/shared/web-assets';
 
 /**
  * The built page carries its CSP in a meta tag as well as in the response header, so it holds
- * however the file is loaded and static scanners (Electronegativity) see it. frame-ancestors is
- * left out: browsers ignore it in a meta tag. Build only: the dev server's React refresh needs
- * an inline script.
+ * however the file is loaded and static scanners (Electronegativity) see it. Its style nonce is
+ * the placeholder that each response replaces, in this tag too. frame-ancestors is left out:
+ * browsers ignore it in a meta tag. Build only: the dev server's React refresh needs an inline
+ * script.
  */
 function cspMetaTag(): Plugin {
-  const policy = CONTENT_SECURITY_POLICY.split('; ')
+  const policy = contentSecurityPolicy(NONCE_PLACEHOLDER)
+    .split('; ')
     .filter((directive) => !directive.startsWith('frame-ancestors'))
     .join('; ');
   return {
@@ -37,6 +39,8 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
+    // Vite puts the placeholder on its tags and in <meta property="csp-nonce">, where emotion reads it.
+    html: { cspNonce: NONCE_PLACEHOLDER },
     plugins: [react(), cspMetaTag()],
   },
 });

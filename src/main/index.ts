@@ -1,8 +1,6 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
-import { APP_ORIGIN, APP_SCHEME, resolveBundlePath } from './app-protocol';
+import { answerBundleRequest, APP_ORIGIN, APP_SCHEME } from './app-protocol';
 import { SessionManager } from './engine/session-manager';
 import { Recorder } from './transcript/recorder';
 import { forwardEvents } from './ipc/forward-events';
@@ -31,20 +29,7 @@ const engine = new SessionManager({
 
 function serveBundle(): void {
   const root = path.join(__dirname, '../renderer');
-  protocol.handle(APP_SCHEME, async (request) => {
-    const file = resolveBundlePath(root, request.url);
-    if (!file) return new Response('Not found', { status: 404 });
-    const response = await net.fetch(pathToFileURL(file).toString());
-    if (!response.ok) return response;
-    return new Response(response.body, {
-      status: 200,
-      headers: {
-        'Content-Type': mimeType(file),
-        'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
-  });
+  protocol.handle(APP_SCHEME, (request) => answerBundleRequest(root, request.url, (fileUrl) => net.fetch(fileUrl)));
 }
 
 function allowedOrigins(): string[] {

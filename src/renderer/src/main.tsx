@@ -1,9 +1,12 @@
+import './zod-without-eval';
+import { CacheProvider } from '@emotion/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { findBridge } from './api/bridge';
 import { FilesContext, filesFor } from './api/files';
 import { createWebSocketBridge } from './api/websocket-bridge';
 import { App, type AppProps } from './App';
+import { createStyleCache } from './style-cache';
 
 /** Electron's preload provides the bridge; served over HTTP (browser mode) the page dials home. */
 function transport(): Pick<AppProps, 'bridge' | 'link'> {
@@ -22,9 +25,11 @@ if (container) {
   const chosen = transport();
   createRoot(container).render(
     <StrictMode>
-      <FilesContext.Provider value={filesFor(chosen.bridge)}>
-        <App {...chosen} />
-      </FilesContext.Provider>
+      <CacheProvider value={createStyleCache(document)}>
+        <FilesContext.Provider value={filesFor(chosen.bridge)}>
+          <App {...chosen} />
+        </FilesContext.Provider>
+      </CacheProvider>
     </StrictMode>,
   );
 }

@@ -1,11 +1,12 @@
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { METHOD_NAMES } from '../shared/contract';
+import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '../shared/limits';
 import { SessionManager } from '../main/engine/session-manager';
 import { Recorder } from '../main/transcript/recorder';
 import { commandLineFolder } from '../main/transcript/recordings-folder';
 import type { Result } from '../shared/result';
-import { eventLine, readyLine, runCommandLine, type BytesEncoding } from './json-lines';
+import { boundedLines } from './bounded-lines';
+import { eventLine, readyLine, runCommandLine, tooLongLine, type BytesEncoding } from './json-lines';
 
 export interface StdioOptions {
   input: Readable;
@@ -33,6 +34,8 @@ export async function runStdio({ input, output, bytes, version, recorder }: Stdi
   const write = (line: string) => output.write(`${line}\n`);
   const manager = new SessionManager({
     ...(recorder ? { recorder } : {}),
+    // A reader that does not keep up gets fewer events (counted as not shown), not our memory.
+    sinkBehind: () => output.writableLength > SINK_BEHIND_BYTES,
     onBatch: (batch) => {
       for (const event of batch.events) write(eventLine(event, bytes));
     },
@@ -40,10 +43,10 @@ export async function runStdio({ input, output, bytes, version, recorder }: Stdi
   write(readyLine(version, bytes, METHOD_NAMES));
   const inFlight = new Set<Promise<void>>();
   let lineNumber = 0;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) {
+  for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
     lineNumber += 1;
-    const job = runCommandLine(manager, line, lineNumber).then((answer) => {
+    const answering = 'text' in line ? runCommandLine(manager, line.text, lineNumber) : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
+    const job = answering.then((answer) => {
       if (answer !== undefined) write(answer);
     });
     inFlight.add(job);

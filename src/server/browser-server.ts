@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,10 +10,10 @@ import { formatEndpoint } from '../shared/address';
 import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '../shared/contract';
 import { dispatch } from '../shared/dispatch';
 import { AppCode, hintFor } from '../shared/errors';
-import { MAX_PAYLOAD_TEXT_LENGTH } from '../shared/limits';
+import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '../shared/limits';
 import { fail } from '../shared/result';
-import { assetSegments, CONTENT_SECURITY_POLICY, mimeType } from '../shared/web-assets';
-import { encodeWire, type ServerMessage } from '../shared/wire';
+import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '../shared/web-assets';
+import { encodeWire, readCallFrame, type ServerMessage } from '../shared/wire';
 import { SessionManager } from '../main/engine/session-manager';
 import { convertTranscript } from '../main/transcript/convert';
 import type { Recorder } from '../main/transcript/recorder';
@@ -41,8 +41,6 @@ export interface BrowserServer {
 
 export const WS_PATH = '/ws';
 const UNAUTHORIZED = 'Missing or wrong token: open the exact URL that "npm run serve" printed (it ends in ?token=…).';
-/** A send's payload text, JSON-escaped, plus room for the rest of the call. */
-const MAX_FRAME_BYTES = 2 * MAX_PAYLOAD_TEXT_LENGTH + 64 * 1024;
 
 function reply(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', ...headers });
@@ -59,10 +57,6 @@ const DOWNLOAD_TYPES: Readonly<Record<TranscriptFormat, string>> = {
 
 const isFormat = (value: string): value is TranscriptFormat => (TRANSCRIPT_FORMATS as readonly string[]).includes(value);
 
-function isCall(value: unknown): value is { id: number; method: unknown; args: unknown } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Number.isSafeInteger((value as { id?: unknown }).id);
-}
-
 /**
  * Browser mode: the engine in plain Node, the built renderer over HTTP, and the API over one
  * WebSocket per page. Every request needs the token; Host and Origin are checked too.
@@ -75,9 +69,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
   const manager = new SessionManager({
     onBatch: (batch) => broadcast({ kind: 'events', batch }),
+    // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
+    sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });
   const root = path.resolve(options.staticRoot);
   let port = options.port;
   const instance = randomUUID();
@@ -124,15 +120,17 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const file = path.join(root, ...segments);
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return reply(response, 404, 'Not found.');
+    const page = isEntryPage(segments) ? entryPage(await readFile(file, 'utf8'), randomBytes(NONCE_BYTES)) : undefined;
     response.writeHead(200, {
       'Content-Type': mimeType(file),
-      'Content-Length': String(info.size),
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Length': String(page ? Buffer.byteLength(page.html) : info.size),
+      'Content-Security-Policy': page?.policy ?? CONTENT_SECURITY_POLICY,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': segments[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-store',
     });
     if (request.method === 'HEAD') return void response.end();
+    if (page) return void response.end(page.html);
     createReadStream(file).pipe(response);
   }
 
@@ -185,24 +183,22 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       clients.add(ws);
       ws.send(encodeWire({ kind: 'hello', instance, version: options.version }));
       ws.on('close', () => clients.delete(ws));
+      // A frame ws refuses (invalid UTF-8, too large) comes as an error after ws has closed the
+      // socket with the matching code; unheard, that error would end the whole server.
+      ws.on('error', () => undefined);
       ws.on('message', (data, isBinary) => void answer(ws, data.toString(), isBinary));
     });
   });
 
   async function answer(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
-    let call: unknown;
-    try {
-      call = isBinary ? undefined : JSON.parse(text);
-    } catch {
-      call = undefined;
-    }
-    if (!isCall(call)) {
-      const result = fail(AppCode.InvalidArgument, 'A call is a JSON text frame {"id": number, "method": string, "args": object}.', hintFor(AppCode.InvalidArgument));
-      ws.send(encodeWire({ kind: 'result', id: -1, result }));
+    const read = readCallFrame(text, isBinary);
+    if (!read.ok) {
+      const result = fail(AppCode.InvalidArgument, read.message, hintFor(AppCode.InvalidArgument));
+      ws.send(encodeWire({ kind: 'result', id: read.id ?? -1, result }));
       return;
     }
-    const result = await dispatch(manager, call.method, call.args);
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', id: call.id, result }));
+    const result = await dispatch(manager, read.call.method, read.call.args);
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', id: read.call.id, result }));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -166,6 +166,16 @@ export interface Counters {
   txMessages: number;
 }
 
+/**
+ * Data the display path let go because the UI or its transport could not keep up: counted
+ * instead of queued. A recording of the session still holds every byte of it.
+ */
+export interface NotShown {
+  bytes: number;
+  /** Data events (TCP chunks, datagrams) not shown. */
+  messages: number;
+}
+
 export interface ConnectionInfo {
   connId: string;
   remote: Endpoint;
@@ -202,6 +212,8 @@ export interface SessionInfo {
   reconnect?: { attempt: number; nextAt: number | undefined };
   /** The session's recording to disk; absent when it was never recorded. */
   recording?: RecordingInfo;
+  /** Data of this session that was not shown; absent while everything was. */
+  notShown?: NotShown;
 }
 
 /** A session's transcript on disk, as the recorder reports it. */
@@ -373,8 +385,18 @@ export type InspectorEvent =
   | { type: 'backpressure'; at: number; sessionId: string; connId: string; blocked: boolean; queuedBytes: number }
   /** A session's recording started, stopped, failed, or grew (at most once per recorder flush). */
   | { type: 'recording'; at: number; sessionId: string; recording: RecordingInfo }
-  /** Totals after each flush, for every session that moved bytes since the previous one. */
-  | { type: 'counters'; at: number; sessionId: string; counters: Counters; connections: { connId: string; counters: Counters }[] };
+  /**
+   * Totals after each flush, for every session that moved bytes since the previous one; `notShown`
+   * (session and connection) once some of their data was not shown.
+   */
+  | {
+      type: 'counters';
+      at: number;
+      sessionId: string;
+      counters: Counters;
+      connections: { connId: string; counters: Counters; notShown?: NotShown }[];
+      notShown?: NotShown;
+    };
 
 export type InspectorEventType = InspectorEvent['type'];
 
@@ -383,6 +405,11 @@ export interface EventBatch {
   events: InspectorEvent[];
   /** Data events that were merged into their neighbours for display (same connection, same direction). */
   coalesced: number;
+  /**
+   * Events other than data left out of this batch because too many came at once; the batch ends
+   * with a fresh `session` event for each session they touched.
+   */
+  omitted?: number;
 }
 
 /** `window.inspector`, as the preload exposes it. */

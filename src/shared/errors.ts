@@ -14,6 +14,7 @@ export const AppCode = {
   Disconnected: 'DISCONNECTED',
   Dropped: 'CONNECTION_DROPPED',
   ConnectionLimit: 'CONNECTION_LIMIT',
+  RecordingBehind: 'RECORDING_BEHIND',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -31,8 +32,9 @@ const HINTS: Readonly<Record<string, string>> = {
   EMSGSIZE: 'The datagram is larger than UDP allows (65,507 bytes over IPv4, 65,527 over IPv6). Send less per datagram.',
   EHOSTUNREACH: 'No route to that host. Check the address, the network and any firewall.',
   ENETUNREACH: 'No route to that network. Check the address and the network connection.',
-  EMFILE: 'The app has too many open sockets or files. Close some sessions or raise the OS limit (ulimit -n).',
-  ENFILE: 'The system has too many open files. Close some programs or sessions.',
+  EMFILE:
+    'The app is out of file descriptors: each connection, socket and open file takes one. Raise the limit (ulimit -n on Linux and macOS, then restart the app), set listeners\' connection limit below it so extra clients are refused with a notice, or close some sessions.',
+  ENFILE: 'The whole system is out of file descriptors. Close some programs or sessions, or raise the system\'s limit (fs.file-max on Linux).',
   EINVAL: 'The OS rejected the request as invalid for this socket. Check the address family and the options.',
   ENODEV: 'No such network interface. Check the interface name or address.',
   EPERM: 'The OS did not permit this operation. A firewall or missing rights may block it.',
@@ -48,6 +50,7 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.Dropped]: 'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
   [AppCode.ConnectionLimit]: 'Raise the connection limit in the session\'s settings (up to 100,000), or disconnect idle clients.',
   [AppCode.Disconnected]: 'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
+  [AppCode.RecordingBehind]: 'The recordings disk is slower than the traffic. Record to a faster, local disk, or slow the sender down.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
 };

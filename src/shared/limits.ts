@@ -15,12 +15,39 @@ export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 /** Longest payload text one `send` call may carry (hex with separators is ~3 chars a byte). */
 export const MAX_PAYLOAD_TEXT_LENGTH = 3 * MAX_SEND_BYTES;
 
+/**
+ * The longest command a transport reads (a WebSocket frame, a stdio line): a send of the longest
+ * payload text, JSON-escaped, with room for the rest of the call.
+ */
+export const MAX_COMMAND_BYTES = 2 * MAX_PAYLOAD_TEXT_LENGTH + 64 * 1024;
+
 /** Bytes a TCP connection may hold waiting for a slow peer before further sends are refused. */
 export const MAX_SEND_QUEUE_BYTES = 64 * 1024 * 1024;
 
-/** Event batches: at most one flush per interval, sooner when this many bytes are waiting. */
+/**
+ * The display path: events reach a transport at most once per interval (~60 a second) however
+ * fast packets arrive. One flush carries at most this many data bytes and data events (each
+ * session's first data event of a flush always goes, so one flooding session cannot blank the
+ * others); data beyond them is counted as not shown, never queued. The recording keeps it all.
+ */
 export const EVENT_FLUSH_INTERVAL_MS = 16;
 export const EVENT_FLUSH_MAX_BYTES = 1024 * 1024;
+export const EVENT_FLUSH_MAX_DATA_EVENTS = 1000;
+/**
+ * Other events (state changes, connections opened and closed, errors) are not dropped for being
+ * many, but a peer can make them without end (connection churn, datagrams from ever new ports):
+ * one flush holds the first this many and the last EVENT_QUEUE_TAIL_EVENTS; those between are
+ * counted as left out, and each session they touched is described afresh at the end of the
+ * batch, so the display still ends in the true state. The recording keeps every one.
+ */
+export const EVENT_QUEUE_MAX_EVENTS = 2000;
+export const EVENT_QUEUE_TAIL_EVENTS = 100;
+/**
+ * A transport is behind while more than this many bytes wait to go out to it (a WebSocket's
+ * bufferedAmount, stdout's writableLength): nothing is flushed to it and data is counted as
+ * not shown until it catches up.
+ */
+export const SINK_BEHIND_BYTES = 8 * 1024 * 1024;
 
 /**
  * Connections a listener holds at once unless its settings say otherwise; beyond its limit a
@@ -62,3 +89,19 @@ export const MAX_SEND_TARGETS = 10_000;
  */
 export const RECORDING_FLUSH_INTERVAL_MS = 250;
 export const RECORDING_FLUSH_BYTES = 1024 * 1024;
+/** One write to a recording file carries at most this much, so memory is not doubled by one big copy. */
+export const RECORDING_WRITE_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Recorder backpressure: once this many bytes of a session's recording wait for the disk, the
+ * session's TCP sockets stop reading (the peers' sends wait in the kernel) until the wait falls
+ * to the low-water mark, so memory stays bounded and nothing is lost. Small marks cost no
+ * throughput (the disk always has the next write waiting) and keep a flood's garbage small.
+ */
+export const RECORDING_BACKLOG_HIGH_BYTES = 8 * 1024 * 1024;
+export const RECORDING_BACKLOG_LOW_BYTES = 2 * 1024 * 1024;
+/**
+ * UDP cannot be paused: past this many waiting bytes, a UDP session's datagrams are not recorded
+ * but counted, and the recording gets one error record (and the session one error event) saying
+ * how many. (TCP needs no cap: reading stops at the high-water mark, and sends wait on the peer.)
+ */
+export const RECORDING_BACKLOG_MAX_BYTES = 32 * 1024 * 1024;

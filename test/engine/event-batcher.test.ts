@@ -37,7 +37,7 @@ function fakeClock() {
   return { clock, advance, timers, pending: () => timers.size, requested, get now() { return now; } };
 }
 
-function harness(options: { maxBytes?: number; intervalMs?: number; summarize?: (ids: ReadonlySet<string>) => InspectorEvent[] } = {}) {
+function harness(options: { maxBytes?: number; maxDataEvents?: number; intervalMs?: number; summarize?: (ids: ReadonlySet<string>) => InspectorEvent[] } = {}) {
   const time = fakeClock();
   const batches: { at: number; batch: EventBatch }[] = [];
   const batcher = new EventBatcher({
@@ -133,20 +133,140 @@ describe('EventBatcher with a fake clock', () => {
     expect(batches[1]!.at - batches[0]!.at).toBe(16);
   });
 
-  it('flushes early, synchronously, once the byte bound is reached, and cancels the timer', () => {
+  it('never flushes early for size: a flood still gets one flush per interval', () => {
+    const { time, batches, batcher } = harness({ intervalMs: 16, maxBytes: 1000 });
+    // 10 MB in 64 KiB chunks over 100 ms of the clock.
+    for (let ms = 0; ms < 100; ms++) {
+      for (let i = 0; i < 2; i++) batcher.push(tcpData(new Uint8Array(50_000), 'c1'));
+      time.advance(1);
+    }
+    time.advance(16);
+    expect(batches.length).toBeLessThanOrEqual(1 + Math.ceil(100 / 16) + 1);
+    for (let i = 1; i < batches.length; i++) expect(batches[i]!.at - batches[i - 1]!.at).toBeGreaterThanOrEqual(16);
+  });
+
+  it('carries at most the byte budget of data per flush; the rest is counted as not shown, never queued', () => {
     const { time, batches, batcher } = harness({ maxBytes: 1000 });
     batcher.push(tcpData(new Uint8Array(600), 'c1'));
-    expect(batches).toHaveLength(0);
-    expect(time.pending()).toBe(1);
     batcher.push(tcpData(new Uint8Array(400), 'c2'));
+    batcher.push(tcpData(new Uint8Array(1), 'c2'));
+    batcher.push(tcpData(new Uint8Array(7), 'c3', 'tx'));
+    // Other events are not data: they always go.
+    batcher.push(halfClosed('c3'));
+    expect(batches).toHaveLength(0);
+    time.advance(0);
     expect(batches).toHaveLength(1);
-    expect(time.pending()).toBe(0);
-    expect(batches[0]!.batch.events.map((e) => (e.type === 'data' ? e.bytes.byteLength : -1))).toEqual([600, 400]);
-    // The bound counts again from zero after the flush.
+    expect(batches[0]!.batch.events.map((e) => (e.type === 'data' ? e.bytes.byteLength : e.type))).toEqual([600, 400, 'half-closed']);
+    expect(batcher.notShown.session('s1')).toEqual({ bytes: 8, messages: 2 });
+    expect(batcher.notShown.connection('s1', 'c2')).toEqual({ bytes: 1, messages: 1 });
+    expect(batcher.notShown.connection('s1', 'c3')).toEqual({ bytes: 7, messages: 1 });
+    expect(batcher.notShown.connection('s1', 'c1')).toBeUndefined();
+    // The budget starts afresh with the next flush.
     batcher.push(tcpData(new Uint8Array(999), 'c1'));
+    time.advance(16);
+    expect(batches[1]!.batch.events.map(dataOf).map((bytes) => bytes.length)).toEqual([999]);
+    // A closed connection's tally lives on in its session's only.
+    batcher.push({ type: 'connection-closed', at: 0, sessionId: 's1', connId: 'c2', reason: 'peer-closed', counters: { rxBytes: 401, txBytes: 0, rxMessages: 2, txMessages: 0 } });
+    expect(batcher.notShown.connection('s1', 'c2')).toBeUndefined();
+    expect(batcher.notShown.session('s1')).toEqual({ bytes: 8, messages: 2 });
+    batcher.forget('s1');
+    expect(batcher.notShown.session('s1')).toBeUndefined();
+  });
+
+  it('lets each session\'s first data event of a flush through whatever its size, so one flood does not blank the others', () => {
+    const { time, batches, batcher } = harness({ maxBytes: 100 });
+    batcher.push(tcpData(new Uint8Array(5000), 'c1', 'rx', 's1'));
+    batcher.push(tcpData(new Uint8Array(5000), 'c1', 'rx', 's1'));
+    batcher.push(tcpData(new Uint8Array(20), 'c9', 'rx', 's2'));
+    batcher.push(tcpData(new Uint8Array(10), 'c1', 'tx', 's1'));
+    time.advance(0);
+    expect(batches[0]!.batch.events.map((e) => e.type === 'data' && `${e.sessionId}:${e.bytes.byteLength}`)).toEqual(['s1:5000', 's2:20']);
+    expect(batcher.notShown.session('s1')).toEqual({ bytes: 5010, messages: 2 });
+    expect(batcher.notShown.session('s2')).toBeUndefined();
+  });
+
+  it('carries at most maxDataEvents data events per flush; chunks merged into one count once', () => {
+    const { time, batches, batcher } = harness({ maxDataEvents: 3 });
+    for (let i = 0; i < 10; i++) batcher.push(udpData([i]));
+    for (let i = 0; i < 10; i++) batcher.push(tcpData([i], 'c1'));
+    time.advance(0);
+    const data = batches[0]!.batch.events.filter((e) => e.type === 'data');
+    // The TCP session's first event goes as its first, and merges into it ride along.
+    expect(data.map((e) => e.sessionId)).toEqual(['u1', 'u1', 'u1', 's1']);
+    expect(dataOf(data[3])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(batches[0]!.batch.coalesced).toBe(9);
+    expect(batcher.notShown.session('u1')).toEqual({ bytes: 7, messages: 7 });
+    expect(batcher.notShown.session('s1')).toBeUndefined();
+  });
+
+  it('holds flushes while the sink is behind, counting data as not shown, and delivers the rest once it catches up', () => {
+    const time = fakeClock();
+    const batches: EventBatch[] = [];
+    let behind = false;
+    const batcher = new EventBatcher({
+      clock: time.clock,
+      sink: (batch) => batches.push(batch),
+      behind: () => behind,
+      summarize: (ids) => [...ids].map((sessionId) => ({ type: 'counters', at: 0, sessionId, counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 }, connections: [] })),
+    });
+    batcher.push(tcpData([1], 'c1'));
+    time.advance(0);
     expect(batches).toHaveLength(1);
+
+    behind = true;
+    batcher.push(tcpData([2], 'c1'));
+    for (let i = 0; i < 100; i++) {
+      time.advance(16);
+      batcher.push(tcpData([3, 3], 'c1'));
+      batcher.push(halfClosed(`c${i}`));
+    }
+    // Nothing went out; data queued before the sink fell behind waits, the rest was counted.
+    expect(batches).toHaveLength(1);
+    expect(batcher.notShown.session('s1')).toEqual({ bytes: 200, messages: 100 });
+    behind = false;
     time.advance(16);
     expect(batches).toHaveLength(2);
+    const events = batches[1]!.events;
+    expect(events.filter((e) => e.type === 'data').map(dataOf)).toEqual([[2]]);
+    expect(events.filter((e) => e.type === 'half-closed')).toHaveLength(100);
+    expect(events.at(-1)!.type).toBe('counters');
+    // Caught up: data is shown again.
+    batcher.push(tcpData([4], 'c1'));
+    time.advance(16);
+    expect(batches[2]!.events.map((e) => e.type)).toEqual(['data', 'counters']);
+  });
+
+  it('past maxEvents other events in one flush keeps the first and the last, counts the rest and describes their sessions', () => {
+    const time = fakeClock();
+    const batches: EventBatch[] = [];
+    const described: string[][] = [];
+    const batcher = new EventBatcher({
+      clock: time.clock,
+      sink: (batch) => batches.push(batch),
+      maxEvents: 10,
+      tailEvents: 3,
+      describe: (ids) => {
+        described.push([...ids].sort());
+        return [...ids].map((sessionId) => ({ type: 'session-removed', at: 0, sessionId }));
+      },
+    });
+    for (let i = 0; i < 20; i++) batcher.push({ type: 'half-closed', at: i, sessionId: i < 15 ? 's1' : 's2', connId: `c${i}`, by: 'peer' });
+    // A full flush takes no data: it would overtake the events kept at its end.
+    batcher.push(tcpData([1], 'c1', 'rx', 's3'));
+    time.advance(0);
+    const { events, omitted } = batches[0]!;
+    expect(events.slice(0, 10).map((e) => e.at)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(events.slice(10, 13).map((e) => e.at)).toEqual([17, 18, 19]);
+    expect(omitted).toBe(7);
+    // Events 10–16 were left out: sessions s1 (10–14) and s2 (15, 16).
+    expect(described).toEqual([['s1', 's2']]);
+    expect(events.slice(13).map((e) => e.type === 'session-removed' && e.sessionId)).toEqual(['s1', 's2']);
+    expect(batcher.notShown.session('s3')).toEqual({ bytes: 1, messages: 1 });
+    // The next flush starts with room again.
+    batcher.push(halfClosed());
+    time.advance(16);
+    expect(batches[1]!.events).toHaveLength(1);
+    expect(batches[1]!.omitted).toBeUndefined();
   });
 
   it('merges consecutive TCP data of one connection and direction, counting the merges', () => {

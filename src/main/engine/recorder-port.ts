@@ -1,13 +1,24 @@
 import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo } from '../../shared/contract';
 import type { Result } from '../../shared/result';
 
+/** What the recorder calls back into the manager. */
+export interface RecorderLink {
+  /** Where the recorder's own events (status changes, its errors) go: the manager's event stream. */
+  emit(event: InspectorEvent): void;
+  /**
+   * Flow control: a session's recording has more waiting for the disk than it should hold
+   * (`full`: stop reading from its sockets), or has caught up again (`!full`: read again).
+   * Called only on a change, and always with `!full` once a recording that was full ends.
+   */
+  backlogged(sessionId: string, full: boolean): void;
+}
+
 /**
  * What the manager needs of a recorder (src/main/transcript implements it). The engine may not
  * import the transcript layer, so the transports hand one in.
  */
 export interface RecorderPort {
-  /** Where the recorder's own events (status changes, its errors) go: the manager's event stream. */
-  attach(emit: (event: InspectorEvent) => void): void;
+  attach(link: RecorderLink): void;
   /** Every engine event, each data chunk alone, in order, before batching. Never throws. */
   observe(event: InspectorEvent): void;
   /** Whether a session whose config leaves `record` out records. */

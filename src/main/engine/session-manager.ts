@@ -13,10 +13,16 @@ import { UdpSession } from './udp-socket';
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
   onBatch: (batch: EventBatch) => void;
+  /**
+   * The transport still has earlier batches to get out (a full WebSocket or stdout buffer):
+   * flushes wait and data is counted as not shown. Left out, the transport is never behind.
+   */
+  sinkBehind?: () => boolean;
   clock?: Clock;
   ids?: IdSource;
   flushIntervalMs?: number;
   flushMaxBytes?: number;
+  flushMaxDataEvents?: number;
   /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
   recorder?: RecorderPort;
 }
@@ -50,12 +56,19 @@ export class SessionManager implements EngineApi {
       clock,
       sink: options.onBatch,
       summarize: (ids) => this.summarize(ids),
+      describe: (ids) => this.describe(ids),
+      ...(options.sinkBehind ? { behind: options.sinkBehind } : {}),
       ...(options.flushIntervalMs !== undefined ? { intervalMs: options.flushIntervalMs } : {}),
       ...(options.flushMaxBytes !== undefined ? { maxBytes: options.flushMaxBytes } : {}),
+      ...(options.flushMaxDataEvents !== undefined ? { maxDataEvents: options.flushMaxDataEvents } : {}),
     });
     const recorder = options.recorder;
     this.recorder = recorder;
-    recorder?.attach((event) => this.batcher.push(event));
+    recorder?.attach({
+      emit: (event) => this.batcher.push(event),
+      // The disk is slower than the network: stop reading until the recording catches up.
+      backlogged: (sessionId, full) => this.sessions.get(sessionId)?.pauseReading(full),
+    });
     // The recorder sees each chunk before the batcher merges chunks for display.
     const emit = recorder
       ? (event: InspectorEvent) => {
@@ -96,6 +109,7 @@ export class SessionManager implements EngineApi {
     if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
     this.sessions.delete(sessionId);
     this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
+    this.batcher.forget(sessionId);
     return ok(null);
   }
 
@@ -157,20 +171,36 @@ export class SessionManager implements EngineApi {
       const session = this.sessions.get(id);
       if (!session) continue;
       const info = session.info();
+      const notShown = this.batcher.notShown.session(id);
       events.push({
         type: 'counters',
         at,
         sessionId: id,
         counters: info.counters,
-        connections: info.connections.map((c) => ({ connId: c.connId, counters: c.counters })),
+        connections: info.connections.map((c) => {
+          const connNotShown = notShown && this.batcher.notShown.connection(id, c.connId);
+          return { connId: c.connId, counters: c.counters, ...(connNotShown ? { notShown: connNotShown } : {}) };
+        }),
+        ...(notShown ? { notShown } : {}),
       });
     }
     return events;
   }
 
+  /** Where a batch left events out: each session as it is now, or its removal. */
+  private describe(ids: ReadonlySet<string>): InspectorEvent[] {
+    const at = this.ctx.clock.now();
+    return [...ids].map((id) => {
+      const session = this.sessions.get(id);
+      return session ? { type: 'session', at, session: this.decorate(session.info()) } : { type: 'session-removed', at, sessionId: id };
+    });
+  }
+
   private decorate(info: SessionInfo): SessionInfo {
     const recording = this.recorder?.status(info.id);
-    return recording ? { ...info, recording } : info;
+    const notShown = this.batcher.notShown.session(info.id);
+    if (!recording && !notShown) return info;
+    return { ...info, ...(recording ? { recording } : {}), ...(notShown ? { notShown } : {}) };
   }
 
   private answer(result: Result<SessionInfo>): Result<SessionInfo> {

@@ -26,6 +26,11 @@ export interface Session {
   send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>>;
   disconnect(connId: string | undefined, mode: DisconnectMode): Result<null>;
   multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo>;
+  /**
+   * Stop reading from the session's sockets (the peers' sends wait in the kernel), or read
+   * again: the recorder's flow control while the disk is slower than the network.
+   */
+  pauseReading(paused: boolean): void;
 }
 
 /** The state machine, counters and events that every session kind shares. */
@@ -74,6 +79,9 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
   multicast(_action: 'join' | 'leave', _group: string, _iface: string | undefined): Result<SessionInfo> {
     return fail(AppCode.BadState, `Multicast needs a UDP session; this one is ${this.config.kind}.`, 'Open a UDP session to join groups.');
   }
+
+  /** UDP cannot make a sender wait: there the recorder caps what it holds and counts the rest. */
+  pauseReading(_paused: boolean): void {}
 
   /** Move to a new state and tell everyone; an error state keeps the error that caused it. */
   protected setState(state: SessionState, error?: AppError): void {

@@ -2,7 +2,7 @@ import { formatEndpoint } from '../../shared/address';
 import { AppCode, hintFor } from '../../shared/errors';
 import type { AppError } from '../../shared/result';
 
-export type SocketAction = 'listen' | 'bind' | 'connect' | 'send' | 'receive' | 'join' | 'leave' | 'option';
+export type SocketAction = 'listen' | 'bind' | 'connect' | 'send' | 'receive' | 'connection' | 'join' | 'leave' | 'option';
 
 const ACTION_WORDS: Record<SocketAction, string> = {
   listen: 'Listening on',
@@ -10,6 +10,7 @@ const ACTION_WORDS: Record<SocketAction, string> = {
   connect: 'Connecting to',
   send: 'Sending to',
   receive: 'Receiving on',
+  connection: 'The connection with',
   join: 'Joining multicast group',
   leave: 'Leaving multicast group',
   option: 'Setting an option on',

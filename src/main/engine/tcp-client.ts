@@ -49,6 +49,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   /** Reconnect attempts made before the current connection, and when it was made. */
   private attemptsBefore = 0;
   private connectedAt = 0;
+  /** The recording is behind: the connection, or the next one, does not read. */
+  private readingPaused = false;
 
   constructor(id: string, config: TcpClientConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -130,6 +132,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       socket.once('connect', () => {
         const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
         this.connection = conn;
+        if (this.readingPaused) conn.pauseReading(true);
         this.userEnded = false;
         this.local = { ...conn.local };
         // Whether the next loss starts the count afresh depends on how long this connection holds.
@@ -231,6 +234,11 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     this.userEnded = true;
     conn.disconnect(mode);
     return ok(null);
+  }
+
+  override pauseReading(paused: boolean): void {
+    this.readingPaused = paused;
+    this.connection?.pauseReading(paused);
   }
 
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void {

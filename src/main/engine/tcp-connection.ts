@@ -123,6 +123,12 @@ export class TcpConnection {
     if (!this.closed) this.socket.destroy();
   }
 
+  /** Stop reading (the peer's sends then wait in the kernel's buffers, then in the peer), or read again. */
+  pauseReading(paused: boolean): void {
+    if (paused) this.socket.pause();
+    else this.socket.resume();
+  }
+
   private endLocal(): void {
     if (this.localEnded) return;
     this.localEnded = true;
@@ -153,7 +159,8 @@ export class TcpConnection {
   }
 
   private failed(err: Error): void {
-    const action = this.socket.writableLength > 0 ? 'send' : 'receive';
+    // The target is the peer, so "Receiving on <peer>" would read as our own address.
+    const action = this.socket.writableLength > 0 ? 'send' : 'connection';
     this.error = socketError(err, action, { address: this.remote.address, port: this.remote.port });
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error: this.error });
   }

@@ -5,6 +5,7 @@ import { AppCode, hintFor } from '../../shared/errors';
 import { TCP_LISTEN_BACKLOG } from '../../shared/limits';
 import { fail, ok, type Result } from '../../shared/result';
 import type { EngineContext } from './context';
+import { descriptorShortage } from './descriptor-headroom';
 import { endpoint } from './endpoint';
 import { SessionBase } from './session';
 import { socketError } from './socket-errors';
@@ -23,6 +24,10 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private connectionsGone: (() => void) | undefined;
   /** Connections reset since the limit was last reached; undefined while below the limit. */
   private refusedAtLimit: number | undefined;
+  /** The OS code while the process is out of file descriptors (new clients are lost), else undefined. */
+  private outOfDescriptors: string | undefined;
+  /** The recording is behind: connections, new ones too, do not read. */
+  private readingPaused = false;
 
   constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -45,6 +50,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     const { host, port, ipv6Only, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
     this.local = undefined;
     this.refusedAtLimit = undefined;
+    this.outOfDescriptors = undefined;
     this.setState('opening');
     const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
     this.server = server;
@@ -71,8 +77,12 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
           server.close();
           return;
         }
-        // A listening server only errors on accept failures (EMFILE): report, keep listening.
-        server.on('error', (err) => this.emitError(socketError(err, 'listen', { address: host, port })));
+        // A listening server only errors on accept failures: report, keep listening. EMFILE
+        // comes once per client turned away, so it is told once, like the descriptor check.
+        server.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EMFILE' || err.code === 'ENFILE') this.descriptorsChanged(err.code);
+          else this.emitError(socketError(err, 'listen', { address: host, port }));
+        });
         const address = server.address();
         if (address && typeof address === 'object') this.local = endpoint(address.address, address.port, address.family);
         this.setState('open');
@@ -144,10 +154,16 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return ok(null);
   }
 
+  override pauseReading(paused: boolean): void {
+    this.readingPaused = paused;
+    for (const conn of this.connections.values()) conn.pauseReading(paused);
+  }
+
   connectionClosed(conn: TcpConnection, _reason: CloseReason): void {
     this.connections.delete(conn.connId);
     this.connectionsGone?.();
     if (this.refusedAtLimit !== undefined && this.connections.size < this.config.maxConnections) this.belowLimit();
+    if (this.outOfDescriptors !== undefined && this.currentState === 'open') this.descriptorsChanged(descriptorShortage());
   }
 
   private accept(socket: Socket): void {
@@ -161,7 +177,31 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     }
     const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
     this.connections.set(conn.connId, conn);
+    if (this.readingPaused) conn.pauseReading(true);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
+    this.descriptorsChanged(descriptorShortage());
+  }
+
+  /**
+   * Tell the user once when the process runs out of file descriptors (from then on the OS closes
+   * each new client before the listener sees it, so nothing else would say so), and once when
+   * there are some again.
+   */
+  private descriptorsChanged(shortage: string | undefined): void {
+    if (shortage === this.outOfDescriptors) return;
+    const was = this.outOfDescriptors;
+    this.outOfDescriptors = shortage;
+    const where = formatEndpoint(this.local?.address ?? this.config.host, this.local?.port ?? this.config.port);
+    const held = `${this.connections.size.toLocaleString('en-US')} connection${this.connections.size === 1 ? '' : 's'}`;
+    if (shortage !== undefined && was === undefined) {
+      this.emitError({
+        code: shortage,
+        message: `Out of file descriptors (${shortage}) with ${held} open on ${where}: further clients are closed as soon as they connect, before the listener sees them.`,
+        hint: hintFor(shortage),
+      });
+    } else if (shortage === undefined) {
+      this.emitError({ code: was!, message: `Accepting again on ${where}: file descriptors are free again (${held} open).`, hint: hintFor(was!) });
+    }
   }
 
   /** Reset the connection, so the client sees at once that it was refused. */

@@ -44,6 +44,13 @@ export interface RecordFileOptions {
   intervalMs: number;
   /** …or less, once this many are waiting. */
   maxBytes: number;
+  /** One write carries at most this many bytes (whole lines; a longer line goes alone). */
+  writeMaxBytes: number;
+  /** Past `highWater` bytes waiting (queued or being written) the file is full, at `lowWater` no longer. */
+  highWater: number;
+  lowWater: number;
+  /** When the file becomes full or stops being full; always not full once it fails or is given up. */
+  onBacklog(full: boolean): void;
   /** After each write: the records and bytes it put in the file. */
   onWritten(records: number, bytes: number): void;
   /** Once, on the first failure; nothing is written after it. */
@@ -60,14 +67,18 @@ function numbered(fileName: string, attempt: number): string {
 }
 
 /**
- * One recording file, appended in order. Lines wait in memory and go out in one write at
- * least every `intervalMs` (sooner past `maxBytes`), one write at a time, so a killed process
- * loses at most the last interval. Lines appended before the file is open wait for it.
+ * One recording file, appended in order. Lines wait in memory and go out at least every
+ * `intervalMs` (sooner past `maxBytes`), one write at a time, so a killed process loses at most
+ * the last interval. Lines appended before the file is open wait for it. What waits is reported
+ * against the high- and low-water marks, so the caller can stop feeding a file the disk cannot
+ * keep up with.
  */
 export class RecordFile {
   private fd: number | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
+  private writingBytes = 0;
+  private full = false;
   private timer: TimerHandle | undefined;
   /** The oldest waiting line has waited its interval, or enough bytes wait: write when possible. */
   private due = false;
@@ -96,6 +107,11 @@ export class RecordFile {
     }
   }
 
+  /** Bytes appended and not yet written: waiting, or in the write under way. */
+  get backlog(): number {
+    return this.queuedBytes + this.writingBytes;
+  }
+
   append(line: Uint8Array): void {
     if (this.failed) return;
     this.queue.push(line);
@@ -103,6 +119,7 @@ export class RecordFile {
     if (this.queuedBytes >= this.options.maxBytes) this.due = true;
     else this.timer ??= this.options.setTimer(() => this.timerFired(), this.options.intervalMs);
     this.pump();
+    this.checkBacklog();
   }
 
   /** Write everything waiting, make it durable and close the file. Throws if that fails. */
@@ -151,20 +168,40 @@ export class RecordFile {
   private pump(): void {
     if (!this.due || this.inFlight || this.fd === undefined || this.failed || this.queue.length === 0) return;
     const fd = this.fd;
-    this.due = false;
     if (this.timer !== undefined) {
       this.options.clearTimer(this.timer);
       this.timer = undefined;
     }
-    const lines = this.queue;
-    const bytes = Buffer.concat(lines, this.queuedBytes);
-    this.queue = [];
-    this.queuedBytes = 0;
-    this.inFlight = this.writeOut(fd, bytes, lines.length).finally(() => {
+    let count = 0;
+    let size = 0;
+    while (count < this.queue.length && (count === 0 || size + this.queue[count]!.byteLength <= this.options.writeMaxBytes)) {
+      size += this.queue[count]!.byteLength;
+      count += 1;
+    }
+    const lines = this.queue.splice(0, count);
+    const bytes = Buffer.concat(lines, size);
+    this.queuedBytes -= size;
+    this.writingBytes = size;
+    // What stays behind was due with these lines, so it goes next, without waiting again.
+    this.due = this.queue.length > 0;
+    this.inFlight = this.writeOut(fd, bytes, count).finally(() => {
       this.inFlight = undefined;
+      this.writingBytes = 0;
       // Lines that arrived during the write started their own timer; enough of them go at once.
       this.pump();
+      this.checkBacklog();
     });
+  }
+
+  private checkBacklog(): void {
+    const backlog = this.backlog;
+    if (!this.full && backlog > this.options.highWater) {
+      this.full = true;
+      this.options.onBacklog(true);
+    } else if (this.full && backlog <= this.options.lowWater) {
+      this.full = false;
+      this.options.onBacklog(false);
+    }
   }
 
   private async writeOut(fd: number, bytes: Uint8Array, records: number): Promise<void> {
@@ -177,6 +214,8 @@ export class RecordFile {
     } catch (err) {
       return this.fail({ kind: 'os', error: err as NodeJS.ErrnoException });
     }
+    // Written: no longer part of the backlog the caller may ask about now.
+    this.writingBytes = 0;
     this.options.onWritten(records, bytes.byteLength);
   }
 
@@ -195,5 +234,10 @@ export class RecordFile {
     this.timer = undefined;
     this.queue = [];
     this.queuedBytes = 0;
+    // Nothing will be written any more, so nothing is worth waiting for.
+    if (this.full) {
+      this.full = false;
+      this.options.onBacklog(false);
+    }
   }
 }

@@ -1,14 +1,21 @@
 import path from 'node:path';
-import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo } from '../../shared/contract';
+import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo, SessionKind } from '../../shared/contract';
 import { AppCode } from '../../shared/errors';
-import { RECORDING_FLUSH_BYTES, RECORDING_FLUSH_INTERVAL_MS } from '../../shared/limits';
+import {
+  RECORDING_BACKLOG_HIGH_BYTES,
+  RECORDING_BACKLOG_LOW_BYTES,
+  RECORDING_BACKLOG_MAX_BYTES,
+  RECORDING_FLUSH_BYTES,
+  RECORDING_FLUSH_INTERVAL_MS,
+  RECORDING_WRITE_MAX_BYTES,
+} from '../../shared/limits';
 import { fail, ok, type AppError, type Result } from '../../shared/result';
 import { encodeRecordLine } from '../../shared/transcript/record-line';
 import type { EndReason, TranscriptRecord } from '../../shared/transcript/records';
 import { nodeLineCodec } from './node-line-codec';
 import { nodeFiles, RecordFile, type FileLayer, type RecordFileFailure } from './record-file';
 import { loadRecorderSettings, saveRecorderSettings } from './recorder-settings';
-import { fileProblem, startError, writeError } from './recording-errors';
+import { fileProblem, startError, unrecordedError, writeError } from './recording-errors';
 import { recordingFileName } from './recording-names';
 import { checkRecordingsFolder } from './recordings-folder';
 import { SessionRecords } from './session-records';
@@ -28,6 +35,13 @@ const systemClock: RecorderClock = {
   clearTimer: (handle) => clearTimeout(handle),
 };
 
+/** What the recorder calls back into the engine (the engine's RecorderLink). */
+export interface RecorderLink {
+  emit(event: InspectorEvent): void;
+  /** A session's recording holds too much for the disk (`full`), or has caught up. */
+  backlogged(sessionId: string, full: boolean): void;
+}
+
 export interface RecorderOptions {
   /** Where recordings go until the user picks another folder (a saved choice wins). */
   folder: string;
@@ -40,11 +54,14 @@ export interface RecorderOptions {
   clock?: RecorderClock;
   flushIntervalMs?: number;
   files?: FileLayer;
+  /** Flow control, in bytes waiting for the disk: see RECORDING_BACKLOG_* in src/shared/limits.ts. */
+  backlog?: { high: number; low: number; max: number };
 }
 
 /** One file of one session: being written, or the last one written. */
 interface Recording {
   readonly sessionId: string;
+  readonly kind: SessionKind;
   readonly info: RecordingInfo;
   readonly records: SessionRecords;
   readonly file: RecordFile;
@@ -55,6 +72,8 @@ interface Recording {
   reportTimer: TimerHandle | undefined;
   reportedAt: number;
   reported: { records: number; bytes: number };
+  /** Data left out since the backlog passed its cap (UDP cannot be paused), not yet reported. */
+  unrecorded: { messages: number; bytes: number; since: number } | undefined;
 }
 
 const snapshot = (info: RecordingInfo): RecordingInfo => ({ ...info, ...(info.error ? { error: { ...info.error } } : {}) });
@@ -65,7 +84,7 @@ const snapshot = (info: RecordingInfo): RecordingInfo => ({ ...info, ...(info.er
  * write reports one error on its session and stops; the session's sockets carry on.
  */
 export class Recorder {
-  private emit: (event: InspectorEvent) => void = () => undefined;
+  private link: RecorderLink = { emit: () => undefined, backlogged: () => undefined };
   private current: RecorderSettings;
   /** The current or last recording of each session. */
   private readonly recordings = new Map<string, Recording>();
@@ -74,6 +93,7 @@ export class Recorder {
   private readonly clock: RecorderClock;
   private readonly intervalMs: number;
   private readonly fileLayer: FileLayer;
+  private readonly marks: { high: number; low: number; max: number };
 
   constructor(private readonly options: RecorderOptions) {
     const defaults = { folder: options.folder, recordByDefault: options.recordByDefault ?? true };
@@ -81,6 +101,7 @@ export class Recorder {
     this.clock = options.clock ?? systemClock;
     this.intervalMs = options.flushIntervalMs ?? RECORDING_FLUSH_INTERVAL_MS;
     this.fileLayer = options.files ?? nodeFiles;
+    this.marks = options.backlog ?? { high: RECORDING_BACKLOG_HIGH_BYTES, low: RECORDING_BACKLOG_LOW_BYTES, max: RECORDING_BACKLOG_MAX_BYTES };
   }
 
   get recordByDefault(): boolean {
@@ -91,8 +112,8 @@ export class Recorder {
     return this.current.folder;
   }
 
-  attach(emit: (event: InspectorEvent) => void): void {
-    this.emit = emit;
+  attach(link: RecorderLink): void {
+    this.link = link;
   }
 
   observe(event: InspectorEvent): void {
@@ -104,6 +125,14 @@ export class Recorder {
       return;
     }
     if (!recording.info.active) return;
+    if (event.type === 'data' && recording.kind === 'udp' && recording.file.backlog >= this.marks.max) {
+      // TCP stops reading at the high-water mark and its sends wait on the peer; UDP can do
+      // neither, so past the cap its datagrams are counted, and the file says so once it catches up.
+      const lost = (recording.unrecorded ??= { messages: 0, bytes: 0, since: event.at });
+      lost.messages += 1;
+      lost.bytes += event.bytes.byteLength;
+      return;
+    }
     const record = recording.records.fromEvent(event);
     if (record) this.write(recording, record);
   }
@@ -122,6 +151,7 @@ export class Recorder {
     const records = new SessionRecords(session);
     const recording: Recording = {
       sessionId: session.id,
+      kind: session.kind,
       info: { active: true, path: path.join(folder, fileName), fileName, startedAt, records: 0, bytes: 0 },
       records,
       file: new RecordFile({
@@ -130,6 +160,10 @@ export class Recorder {
         clearTimer: (handle) => this.clock.clearTimer(handle),
         intervalMs: this.intervalMs,
         maxBytes: RECORDING_FLUSH_BYTES,
+        writeMaxBytes: RECORDING_WRITE_MAX_BYTES,
+        highWater: this.marks.high,
+        lowWater: this.marks.low,
+        onBacklog: (full) => this.link.backlogged(session.id, full),
         onWritten: (count, bytes) => this.written(recording, count, bytes),
         onFailure: (failure) => this.failed(recording, failure),
       }),
@@ -138,6 +172,7 @@ export class Recorder {
       reportTimer: undefined,
       reportedAt: startedAt,
       reported: { records: 0, bytes: 0 },
+      unrecorded: undefined,
     };
     this.recordings.set(session.id, recording);
     for (const record of records.begin(session, startedAt, this.options.app)) this.write(recording, record);
@@ -170,6 +205,7 @@ export class Recorder {
     if (!recording?.info.active) {
       return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
     }
+    this.reportUnrecorded(recording);
     this.write(recording, recording.records.end(reason, this.clock.now()));
     // From here on the session's events belong to no file; a new start opens a new one.
     recording.info.active = false;
@@ -189,6 +225,12 @@ export class Recorder {
   status(sessionId: string): RecordingInfo | undefined {
     const recording = this.recordings.get(sessionId);
     return recording && snapshot(recording.info);
+  }
+
+  /** Bytes of the session's recording waiting for the disk (0 when it is not being recorded). */
+  backlog(sessionId: string): number {
+    const recording = this.recordings.get(sessionId);
+    return recording?.info.active ? recording.file.backlog : 0;
   }
 
   /** The file the session is being recorded into, or was last; undefined if it never was. */
@@ -235,6 +277,7 @@ export class Recorder {
   private written(recording: Recording, records: number, bytes: number): void {
     recording.info.records += records;
     recording.info.bytes += bytes;
+    if (recording.unrecorded && recording.info.active && recording.file.backlog <= this.marks.low) this.reportUnrecorded(recording);
     if (!recording.info.active || recording.reportTimer !== undefined) return;
     // At most one progress report per interval (the display needs no more); a report held
     // back goes out when the interval is up, so the last count is always shown.
@@ -247,6 +290,25 @@ export class Recorder {
     }, wait);
   }
 
+  /**
+   * Data left out for a full backlog: one error record, where the gap is in the file, and one
+   * error event, each saying how much. Never silent.
+   */
+  private reportUnrecorded(recording: Recording): void {
+    const lost = recording.unrecorded;
+    if (!lost) return;
+    recording.unrecorded = undefined;
+    const event: InspectorEvent = {
+      type: 'error',
+      at: this.clock.now(),
+      sessionId: recording.sessionId,
+      error: unrecordedError(recording.sessionId, recording.kind, lost),
+    };
+    const record = recording.records.fromEvent(event);
+    if (record) this.write(recording, record);
+    this.link.emit(event);
+  }
+
   private failed(recording: Recording, failure: RecordFileFailure): void {
     if (recording.failure) return;
     const error = writeError(recording.sessionId, recording.info.path, failure);
@@ -254,14 +316,14 @@ export class Recorder {
     recording.info.active = false;
     recording.info.error = error;
     this.clearReport(recording);
-    this.emit({ type: 'error', at: this.clock.now(), sessionId: recording.sessionId, error });
+    this.link.emit({ type: 'error', at: this.clock.now(), sessionId: recording.sessionId, error });
     this.announce(recording);
   }
 
   private announce(recording: Recording): void {
     recording.reportedAt = this.clock.now();
     recording.reported = { records: recording.info.records, bytes: recording.info.bytes };
-    this.emit({ type: 'recording', at: recording.reportedAt, sessionId: recording.sessionId, recording: snapshot(recording.info) });
+    this.link.emit({ type: 'recording', at: recording.reportedAt, sessionId: recording.sessionId, recording: snapshot(recording.info) });
   }
 
   private clearReport(recording: Recording): void {

@@ -1,3 +1,5 @@
+import type { SessionKind } from '../../shared/contract';
+import { AppCode, hintFor } from '../../shared/errors';
 import type { AppError } from '../../shared/result';
 import type { RecordFileFailure } from './record-file';
 
@@ -47,5 +49,16 @@ export function writeError(sessionId: string, file: string, failure: RecordFileF
     code,
     message: `Recording of session ${sessionId} stopped: writing ${file} failed: ${problem} (${code}). The file keeps what was written before; the session keeps running.`,
     hint: `${hint} ${AGAIN}`,
+  };
+}
+
+/** Data the recorder had to leave out because the disk fell too far behind (UDP cannot be paused). */
+export function unrecordedError(sessionId: string, kind: SessionKind, lost: { messages: number; bytes: number; since: number }): AppError {
+  const what = kind === 'udp' ? (lost.messages === 1 ? 'datagram' : 'datagrams') : lost.messages === 1 ? 'chunk' : 'chunks';
+  const count = (n: number) => n.toLocaleString('en-US');
+  return {
+    code: AppCode.RecordingBehind,
+    message: `Recording of session ${sessionId} could not keep up: ${count(lost.messages)} ${what} (${count(lost.bytes)} bytes) from ${new Date(lost.since).toISOString()} on are not in the recording. The session's counters include them, and the recording goes on.`,
+    hint: hintFor(AppCode.RecordingBehind),
   };
 }

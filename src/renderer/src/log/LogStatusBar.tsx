@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { Counters } from '../../../shared/contract';
+import type { Counters, NotShown } from '../../../shared/contract';
 import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
 import { CountersText } from '../sessions/CountersText';
@@ -39,12 +39,31 @@ function useRates(sessionId: string): Counters {
 /** The live session's totals and rates, read from the store. */
 export function LiveLogStatusBar({ sessionId, log, message }: { sessionId: string; log: SessionLog; message: string }) {
   const counters = useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO);
+  const notShown = useInspector((state) => state.sessions.get(sessionId)?.notShown);
+  const recorded = useInspector((state) => state.sessions.get(sessionId)?.recording?.active ?? false);
   const rates = useRates(sessionId);
-  return <LogStatusBar counters={counters} rates={rates} log={log} message={message} />;
+  return <LogStatusBar counters={counters} rates={rates} log={log} message={message} notShown={notShown} recorded={recorded} />;
 }
 
-/** Totals, rates when the log is live, how many entries are kept, and the last action's outcome. */
-export function LogStatusBar({ counters, rates, log, message }: { counters: Counters; rates?: Counters; log: SessionLog; message: string }) {
+/**
+ * Totals, rates when the log is live, how many entries are kept, what the engine could not show
+ * (and whether the recording has it), and the last action's outcome.
+ */
+export function LogStatusBar({
+  counters,
+  rates,
+  log,
+  message,
+  notShown,
+  recorded = false,
+}: {
+  counters: Counters;
+  rates?: Counters;
+  log: SessionLog;
+  message: string;
+  notShown?: NotShown | undefined;
+  recorded?: boolean;
+}) {
   const t = useT();
   const values = rates ? { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages } : undefined;
 
@@ -69,6 +88,11 @@ export function LogStatusBar({ counters, rates, log, message }: { counters: Coun
       <Typography variant="caption" color="text.secondary">
         {t('log.status.retained', { count: log.entries.length, dropped: log.dropped })}
       </Typography>
+      {notShown ? (
+        <Typography variant="caption" color="warning.main" data-testid="log-not-shown">
+          {t(recorded ? 'log.status.notShownRecorded' : 'log.status.notShown', { bytes: notShown.bytes, messages: notShown.messages })}
+        </Typography>
+      ) : null}
       <Box sx={{ flex: 1 }} />
       <Typography variant="caption" role="status">
         {message}

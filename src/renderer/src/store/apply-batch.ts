@@ -8,6 +8,7 @@ import {
   copyCounters,
   copyEndpoint,
   copyError,
+  copyNotShown,
   copyRecording,
   sessionView,
   type ConnectionView,
@@ -178,7 +179,8 @@ class Draft {
       }
       case 'counters': {
         const counters = copyCounters(event.counters);
-        this.updateSession(event.sessionId, (view) => ({ ...view, counters }));
+        const notShown = event.notShown ? copyNotShown(event.notShown) : undefined;
+        this.updateSession(event.sessionId, (view) => ({ ...view, counters, notShown: notShown ?? view.notShown }));
         for (const conn of event.connections) {
           const connCounters = copyCounters(conn.counters);
           this.updateConnection(event.sessionId, conn.connId, (view) => ({ ...view, counters: connCounters }));

@@ -2,7 +2,7 @@
  * The store's own copies of what the bridge sends. Objects from the bridge are never spread or
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
-import type { ConnectionInfo, Counters, Direction, Endpoint, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
+import type { ConnectionInfo, Counters, Direction, Endpoint, NotShown, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
 import type { AppError } from '../../../shared/result';
 import type { LogWindow } from './log-window';
 
@@ -22,6 +22,8 @@ export interface SessionView {
   reconnect: { attempt: number; nextAt: number | undefined } | undefined;
   /** The session's file on disk, as the recorder last reported it; undefined when never recorded. */
   recording: RecordingView | undefined;
+  /** Data that came faster than the display could follow; undefined while everything was shown. */
+  notShown: NotShown | undefined;
 }
 
 export type RecordingView = Readonly<RecordingInfo>;
@@ -63,6 +65,8 @@ export const copyCounters = (c: Counters): Counters => ({
   txMessages: c.txMessages,
 });
 
+export const copyNotShown = (n: NotShown): NotShown => ({ bytes: Number(n.bytes), messages: Number(n.messages) });
+
 export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, port: e.port, family: e.family });
 
 export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint });
@@ -93,6 +97,7 @@ export function sessionView(info: SessionInfo): SessionView {
     error: info.error ? copyError(info.error) : undefined,
     reconnect: info.reconnect ? { attempt: Number(info.reconnect.attempt), nextAt: typeof info.reconnect.nextAt === 'number' ? info.reconnect.nextAt : undefined } : undefined,
     recording: info.recording ? copyRecording(info.recording) : undefined,
+    notShown: info.notShown ? copyNotShown(info.notShown) : undefined,
   };
 }
 

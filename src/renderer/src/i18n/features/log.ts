@@ -101,6 +101,8 @@ export const logEn = {
   'log.status.ratesLabel':
     'Receiving {rxBytes} bytes and {rxMessages} chunks per second, sending {txBytes} bytes and {txMessages} chunks per second',
   'log.status.retained': 'Kept: {count} · dropped: {dropped}',
+  'log.status.notShown': 'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows. Record the session to keep every byte.',
+  'log.status.notShownRecorded': 'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows — the recording has them.',
 } as const;
 
 export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
@@ -200,4 +202,6 @@ export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
   'log.status.rates': '↓ {rxBytes} B/s，{rxMessages} 条/s · ↑ {txBytes} B/s，{txMessages} 条/s',
   'log.status.ratesLabel': '每秒接收 {rxBytes} 字节、{rxMessages} 个数据块，每秒发送 {txBytes} 字节、{txMessages} 个数据块',
   'log.status.retained': '保留 {count} 条 · 丢弃 {dropped} 条',
+  'log.status.notShown': '未显示：{bytes} 字节（{messages} 个数据块）到达得比显示更新更快。录制此会话即可保留每个字节。',
+  'log.status.notShownRecorded': '未显示：{bytes} 字节（{messages} 个数据块）到达得比显示更新更快——录制文件中都有。',
 };

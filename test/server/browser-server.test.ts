@@ -105,10 +105,11 @@ describe('HTTP access', () => {
     const page = await get(port, '/', { cookie });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Socket Inspector</title>');
-    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toMatch(/script-src 'nonce-[A-Za-z0-9+/]{22}==' 'strict-dynamic'/);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     const asset = await get(port, '/assets/app.js', { cookie });
     expect(asset.status).toBe(200);
+    expect(asset.headers['content-security-policy']).toContain("script-src 'self'");
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
   });
 

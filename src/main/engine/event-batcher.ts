@@ -89,11 +89,12 @@ class TailRing {
  *
  * Memory stays bounded whatever the peers and the UI do: one flush carries at most `maxBytes`
  * and `maxDataEvents` of data (plus each session's first data event, so a flood on one session
- * does not blank the others), and while the sink says it is behind nothing more is queued. Data
- * let go is counted per session and connection (`notShown`), never held; the recorder, which
- * sees every event before this queue, keeps it. Other events are never let go for their size;
- * past `maxEvents` in one flush the middle ones are counted out and their sessions described
- * afresh at the end.
+ * does not blank the others), and while the sink says it is behind no more data is queued.
+ * Data let go is counted per session and connection (`notShown`), never held; the recorder,
+ * which sees every event before this queue, keeps it. Other events are never let go for their
+ * size; past `maxEvents` in one flush the first ones and the last `tailEvents` are kept, the
+ * ones between counted (`omitted`) and their sessions described afresh at the end, and the
+ * flush takes no more data.
  */
 export class EventBatcher {
   readonly notShown = new NotShownTally();

@@ -78,7 +78,7 @@ export class SessionRecords {
       case 'error':
         return this.next({ type: 'error', at: event.at, ...(event.connId ? { conn: event.connId } : {}), error: plainError(event.error) });
       case 'data':
-        return this.next({ type: 'data', at: event.at, dir: event.dir, ...this.ends(event), bytes: event.bytes });
+        return this.dataRecord(event);
       default:
         return undefined;
     }
@@ -88,12 +88,19 @@ export class SessionRecords {
     return this.next({ type: 'end', at, reason });
   }
 
-  private ends(event: Extract<InspectorEvent, { type: 'data' }>): { conn?: string; local: Endpoint; remote: Endpoint } {
-    if (event.connId !== undefined) {
-      const conn = this.connections.get(event.connId);
-      return { conn: event.connId, local: conn ? copy(conn.local) : copy(this.local ?? UNKNOWN), remote: conn ? copy(conn.remote) : copy(UNKNOWN) };
+  /**
+   * Built directly, one per chunk or datagram: the recorder encodes it at once, so it shares
+   * the endpoints it names rather than copying them.
+   */
+  private dataRecord(event: Extract<InspectorEvent, { type: 'data' }>): TranscriptRecord {
+    const { connId } = event;
+    const seq = this.seq++;
+    if (connId !== undefined) {
+      const conn = this.connections.get(connId);
+      const local = conn?.local ?? this.local ?? UNKNOWN;
+      return { type: 'data', seq, at: event.at, session: this.sessionId, dir: event.dir, conn: connId, local, remote: conn?.remote ?? UNKNOWN, bytes: event.bytes };
     }
-    return { local: copy(this.local ?? UNKNOWN), remote: copy(event.peer ?? UNKNOWN) };
+    return { type: 'data', seq, at: event.at, session: this.sessionId, dir: event.dir, local: this.local ?? UNKNOWN, remote: event.peer ?? UNKNOWN, bytes: event.bytes };
   }
 
   private stateRecord(session: SessionInfo, at: number): TranscriptRecord {

@@ -4,6 +4,7 @@
  * from a torn or altered one without trusting anything around it.
  */
 import { decodeBase64, encodeBase64 } from '../base64';
+import type { Endpoint } from '../address';
 import { crc32, crc32Hex } from './crc32';
 import { lineSchema, type TranscriptRecord } from './records';
 
@@ -11,9 +12,14 @@ import { lineSchema, type TranscriptRecord } from './records';
 export interface LineCodec {
   base64(bytes: Uint8Array): string;
   crc32(bytes: Uint8Array): number;
+  /**
+   * Room for one line, every byte of which will be written. Node's Buffer hands small ones out
+   * of a shared pool, where a new Uint8Array is a new ArrayBuffer for the collector to track.
+   */
+  alloc(size: number): Uint8Array;
 }
 
-const sharedCodec: LineCodec = { base64: encodeBase64, crc32: (bytes) => crc32(bytes) };
+const sharedCodec: LineCodec = { base64: encodeBase64, crc32: (bytes) => crc32(bytes), alloc: (size) => new Uint8Array(size) };
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -22,26 +28,78 @@ const CRC_PREFIX = utf8.encode(',"crc":"');
 /** `,"crc":"` + 8 hex digits + `"}` */
 const CRC_SUFFIX_LENGTH = CRC_PREFIX.length + 8 + 2;
 const NEWLINE = 0x0a;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
 
-/** The record's members in a fixed order, bytes as base64 with their length. */
-function wireForm(record: TranscriptRecord, codec: LineCodec): Record<string, unknown> {
-  if (record.type !== 'data') return { ...record };
-  const { bytes, ...rest } = record;
-  return { ...rest, len: bytes.byteLength, data: codec.base64(bytes) };
+/** Bytes of `text` in UTF-8 (JSON text has no lone surrogates; were one there, it would be 3 like its U+FFFD). */
+function utf8Length(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) length += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      length += 2;
+      i += 1;
+    } else length += 2;
+  }
+  return length;
+}
+
+const HEX_DIGITS = utf8.encode('0123456789abcdef');
+
+/** `line` ends in its checksum and a newline; `body` bytes before them are already in place. */
+function seal(line: Uint8Array, body: number, codec: LineCodec): Uint8Array {
+  let crc = codec.crc32(line.subarray(0, body));
+  line.set(CRC_PREFIX, body);
+  // The 8 hex digits written straight in, as crc32Hex spells them.
+  const digits = body + CRC_PREFIX.length;
+  for (let i = 7; i >= 0; i--) {
+    line[digits + i] = HEX_DIGITS[crc & 0xf]!;
+    crc >>>= 4;
+  }
+  line[digits + 8] = QUOTE;
+  line[digits + 9] = CLOSE_BRACE;
+  line[digits + 10] = NEWLINE;
+  return line;
+}
+
+/** A number as JSON writes it. */
+const num = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
+const str = (value: string): string => JSON.stringify(value);
+const endpointJson = (e: Endpoint): string => `{"address":${str(e.address)},"port":${num(e.port)},"family":${str(e.family)}}`;
+
+/**
+ * A data line written out member by member around its base64 text, in the order the format
+ * gives: type, seq, at, session, dir, conn, local, remote, len, data. A recording writes one
+ * per chunk or datagram, so this is its hot path: stringifying the whole record (base64 text
+ * included) and re-encoding it cost more than the rest of recording a 64 KiB chunk, and the
+ * object work around it more than the rest of recording a small datagram.
+ */
+function encodeDataLine(record: Extract<TranscriptRecord, { type: 'data' }>, codec: LineCodec): Uint8Array {
+  const { seq, at, session, dir, conn, local, remote, bytes } = record;
+  const head =
+    `{"type":"data","seq":${num(seq)},"at":${num(at)},"session":${str(session)},"dir":${str(dir)},` +
+    `${conn === undefined ? '' : `"conn":${str(conn)},`}"local":${endpointJson(local)},"remote":${endpointJson(remote)},` +
+    `"len":${bytes.byteLength},"data":"`;
+  const headLength = utf8Length(head);
+  const data = codec.base64(bytes);
+  const body = headLength + data.length + 1;
+  const line = codec.alloc(body + CRC_SUFFIX_LENGTH + 1);
+  utf8.encodeInto(head, line);
+  utf8.encodeInto(data, line.subarray(headLength, body - 1));
+  line[body - 1] = QUOTE;
+  return seal(line, body, codec);
 }
 
 /** The line for a record, newline included, as UTF-8 bytes. */
 export function encodeRecordLine(record: TranscriptRecord, codec: LineCodec = sharedCodec): Uint8Array {
-  const { type, seq, at, session, ...rest } = wireForm(record, codec);
-  const json = JSON.stringify({ type, seq, at, session, ...rest });
-  const body = utf8.encode(json.slice(0, -1));
-  const crc = crc32Hex(codec.crc32(body));
-  const line = new Uint8Array(body.length + CRC_SUFFIX_LENGTH + 1);
+  if (record.type === 'data') return encodeDataLine(record, codec);
+  const { type, seq, at, session, ...rest } = record;
+  const body = utf8.encode(JSON.stringify({ type, seq, at, session, ...rest }).slice(0, -1));
+  const line = codec.alloc(body.length + CRC_SUFFIX_LENGTH + 1);
   line.set(body, 0);
-  line.set(CRC_PREFIX, body.length);
-  line.set(utf8.encode(`${crc}"}`), body.length + CRC_PREFIX.length);
-  line[line.length - 1] = NEWLINE;
-  return line;
+  return seal(line, body.length, codec);
 }
 
 export type LineDecode = { ok: true; record: TranscriptRecord } | { ok: false; problem: string };

@@ -74,6 +74,13 @@ export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;
 /** Socket buffer sizes a user may ask for (the OS may clamp them further). */
 export const MIN_SOCKET_BUFFER_BYTES = 1024;
 export const MAX_SOCKET_BUFFER_BYTES = 64 * 1024 * 1024;
+/**
+ * The receive buffer a UDP session asks for when its config names none. The OS default
+ * (212,992 bytes on Linux) holds about 5 ms of small datagrams at 50,000 a second, so a
+ * garbage-collection pause or a busy moment drops datagrams; 4 MiB holds over 100 ms. The OS
+ * may grant less (Linux caps it at net.core.rmem_max) and nothing fails if it does.
+ */
+export const UDP_DEFAULT_RECV_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** Largest file saved or opened through the desktop app's dialogs. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;

@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import type { SendReceipt, SendTarget, SessionInfo, UdpConfig } from '../../shared/contract';
 import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '../../shared/address';
 import { AppCode, hintFor } from '../../shared/errors';
-import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '../../shared/limits';
+import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '../../shared/limits';
 import { fail, ok, type AppError, type Result } from '../../shared/result';
 import type { EngineContext } from './context';
 import { count } from './counters';
@@ -44,6 +44,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private pendingOpen: PendingOpen | undefined;
   private closeWaiters: ((result: Result<SessionInfo>) => void)[] = [];
   private lastSender: Endpoint | undefined;
+  /** The last sender's address as the socket reported it (before an IPv4-mapped one is unmapped). */
+  private lastSenderAddress: string | undefined;
   private readonly memberships = new Map<string, Membership>();
 
   constructor(id: string, config: UdpConfig, ctx: EngineContext) {
@@ -261,6 +263,13 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (multicastTtl !== undefined) steps.push(['multicastTtl', multicastTtl, () => socket.setMulticastTTL(multicastTtl)]);
     if (multicastLoopback !== undefined) steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
     if (multicastInterface !== undefined) steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(multicastInterface)]);
+    if (recvBufferSize === undefined) {
+      try {
+        socket.setRecvBufferSize(UDP_DEFAULT_RECV_BUFFER_BYTES);
+      } catch {
+        // Only a preference (macOS refuses sizes over kern.ipc.maxsockbuf): the OS default stays.
+      }
+    }
     for (const [name, value, apply] of steps) {
       try {
         apply();
@@ -296,16 +305,21 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   private received(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
     if (socket !== this.socket) return;
-    const peer = endpoint(rinfo.address, rinfo.port, rinfo.family);
+    const last = this.lastSender;
+    // A flood comes from one sender: its endpoint is worked out once and shared by its
+    // datagrams' events (frozen, as nothing downstream may change it).
+    const same = last !== undefined && last.port === rinfo.port && this.lastSenderAddress === rinfo.address;
+    const peer = same ? last : Object.freeze(endpoint(rinfo.address, rinfo.port, rinfo.family));
     count(this.counters, 'rx', msg.byteLength);
-    const changed = !this.lastSender || this.lastSender.address !== peer.address || this.lastSender.port !== peer.port;
+    const changed = !last || last.address !== peer.address || last.port !== peer.port;
     this.lastSender = peer;
+    this.lastSenderAddress = rinfo.address;
     this.ctx.emit({
       type: 'data',
       at: this.ctx.clock.now(),
       sessionId: this.id,
       dir: 'rx',
-      peer: { ...peer },
+      peer,
       bytes: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
     });
     if (changed) this.announce();

@@ -431,6 +431,19 @@ describe('Log limits and status', () => {
     expect(log.getByTestId('log-dropped')).toHaveTextContent('(limit: 5,000)');
   });
 
+  it('names the byte bound, not the entry limit, when data volume dropped the entries', () => {
+    const store = createInspectorStore({ ...DEFAULT_LIMITS, maxLogEntries: 1000, maxLogBytes: 2048 });
+    const { fake, log } = setupWithStore(store);
+    fake.emit(...Array.from({ length: 5 }, (_, i) => dataEvent('s1', 'rx', String(i).repeat(1000))));
+    expect(entries()).toHaveLength(2);
+    expect(log.getByTestId('log-dropped')).toHaveTextContent('3 older entries were dropped from this view: a log keeps at most 2 KiB of data. A recording of the session keeps everything.');
+    expect(log.getByTestId('log-dropped')).not.toHaveTextContent('limit');
+
+    // Past the entry limit as well, the note follows whichever bound let entries go last.
+    fake.emit(...Array.from({ length: 1000 }, () => dataEvent('s1', 'rx', 'x')));
+    expect(log.getByTestId('log-dropped')).toHaveTextContent('older entries were dropped from this view (limit: 1,000)');
+  });
+
   it('shows counters and per-second rates from the session counters', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
     const { fake, log } = setup();

@@ -13,7 +13,8 @@ import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '../../../shared/byte-search';
 import { TEXT_ENCODINGS, type TextEncodingName } from '../../../shared/contract';
 import { saveBytesAsPayload } from '../composer/payload-library';
-import { useT } from '../i18n/i18n-context';
+import { formatByteSize } from '../format';
+import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { EMPTY_LOG } from '../store/apply-batch';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
@@ -101,6 +102,8 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const encoding = useInspector((state) => state.logEncoding);
   const framing = useInspector((state) => state.framing);
   const limit = useInspector((state) => state.logLimit);
+  const bytesLimit = useInspector((state) => state.logBytesLimit);
+  const formatNumber = useFormatNumber();
   const clearLog = useInspector((state) => state.clearLog);
 
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
@@ -192,7 +195,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
       </Stack>
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
-          {t(from.type === 'session' ? 'log.droppedNote' : 'transcripts.notShown', { count: log.dropped, limit })}
+          {log.droppedFor === 'bytes'
+            ? t(from.type === 'session' ? 'log.droppedNote.bytes' : 'transcripts.notShown.bytes', { count: log.dropped, bytes: formatByteSize(bytesLimit, formatNumber) })
+            : t(from.type === 'session' ? 'log.droppedNote' : 'transcripts.notShown', { count: log.dropped, limit })}
         </Typography>
       ) : null}
       <Box sx={{ flex: 1, minHeight: 0 }}>

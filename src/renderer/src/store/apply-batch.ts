@@ -45,7 +45,7 @@ export const emptyData = (): InspectorData => ({
   nextId: 1,
 });
 
-export const EMPTY_LOG: SessionLog = { entries: LogWindow.empty(), bytes: 0, dropped: 0, epoch: 0 };
+export const EMPTY_LOG: SessionLog = { entries: LogWindow.empty(), bytes: 0, dropped: 0, droppedFor: 'entries', epoch: 0 };
 
 /** Drop the oldest entries beyond the bounds; the newest entry always stays. */
 export function trimLog(log: SessionLog, limits: Pick<StoreLimits, 'maxLogEntries' | 'maxLogBytes'>): SessionLog {
@@ -53,12 +53,14 @@ export function trimLog(log: SessionLog, limits: Pick<StoreLimits, 'maxLogEntrie
   let bytes = log.bytes;
   let drop = Math.max(0, entries.length - limits.maxLogEntries);
   for (let i = 0; i < drop; i++) bytes -= entries.at(i)!.bytes.byteLength;
+  const forEntries = drop;
   while (drop < entries.length - 1 && bytes > limits.maxLogBytes) {
     bytes -= entries.at(drop)!.bytes.byteLength;
     drop += 1;
   }
   if (drop === 0) return log;
-  return { entries: entries.dropFront(drop), bytes, dropped: log.dropped + drop, epoch: log.epoch };
+  const droppedFor = drop > forEntries ? 'bytes' : 'entries';
+  return { entries: entries.dropFront(drop), bytes, dropped: log.dropped + drop, droppedFor, epoch: log.epoch };
 }
 
 /** Append, then drop the oldest entries beyond the bounds. */
@@ -66,7 +68,7 @@ export function appendLog(log: SessionLog, added: readonly LogEntry[], limits: S
   if (added.length === 0) return log;
   let bytes = log.bytes;
   for (const entry of added) bytes += entry.bytes.byteLength;
-  return trimLog({ entries: log.entries.append(added), bytes, dropped: log.dropped, epoch: log.epoch }, limits);
+  return trimLog({ ...log, entries: log.entries.append(added), bytes }, limits);
 }
 
 class Draft {

@@ -24,6 +24,8 @@ export interface InspectorState extends InspectorData, LogPrefs {
   transcripts: ReadonlyMap<string, OpenTranscript>;
   /** A transcript shown instead of the selected session. */
   selectedTranscriptId: string | undefined;
+  /** Payload bytes one log keeps at most (fixed; the entry limit is the user's). */
+  readonly logBytesLimit: number;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
@@ -86,6 +88,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,
+      logBytesLimit: base.maxLogBytes,
       applyBatch: (batch) =>
         set((state) => {
           const data = applyBatch(state, batch, limitsOf(state));

@@ -47,6 +47,8 @@ export interface SessionLog {
   bytes: number;
   /** Entries let go to stay within the bounds, since the log was last cleared. */
   dropped: number;
+  /** The bound that let entries go most recently: the entry limit, or the bytes a log may hold. */
+  droppedFor: 'entries' | 'bytes';
   /** Counts clears: views derived from the entries (frames, filters) start over when it changes. */
   epoch: number;
 }

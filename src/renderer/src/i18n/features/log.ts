@@ -70,6 +70,7 @@ export const logEn = {
   'log.shown': '{count} shown',
 
   'log.droppedNote': '{count} older entries were dropped from this view (limit: {limit}). Raise the limit in the log settings.',
+  'log.droppedNote.bytes': '{count} older entries were dropped from this view: a log keeps at most {bytes} of data. A recording of the session keeps everything.',
   'log.settings': 'Log settings',
   'log.settings.limit': 'Entries kept per session',
   'log.settings.limitHelp': '{min} to {max}; older entries leave the view.',
@@ -172,6 +173,7 @@ export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
   'log.shown': '显示 {count} 条',
 
   'log.droppedNote': '较早的 {count} 条已从此视图中丢弃（上限：{limit}）。可在日志设置中提高上限。',
+  'log.droppedNote.bytes': '较早的 {count} 条已从此视图中丢弃：日志最多保留 {bytes} 数据。会话的录制文件保留全部内容。',
   'log.settings': '日志设置',
   'log.settings.limit': '每个会话保留的条目数',
   'log.settings.limitHelp': '{min} 到 {max}；更早的条目会离开视图。',

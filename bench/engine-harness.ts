@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { serialize } from 'node:v8';
+import { SessionManager } from '../src/main/engine/session-manager';
+import { Recorder } from '../src/main/transcript/recorder';
+import type { EventBatch, MethodArgs, SessionInfo } from '../src/shared/contract';
+import { dispatch } from '../src/shared/dispatch';
+
+/**
+ * The engine as the desktop app runs it: a SessionManager whose batches go to a sink that does
+ * what the IPC forwarder's webContents.send() does with them (serialize with V8's structured
+ * clone), optionally recording into a fresh temp folder.
+ */
+export class BenchEngine {
+  readonly manager: SessionManager;
+  readonly recorder: Recorder | undefined;
+  batches = 0;
+  /** performance.now() of each batch, when asked to keep them. */
+  readonly batchTimes: number[] = [];
+  serializedBytes = 0;
+  /** Events the sink received, by type, and events the batcher left out of batches. */
+  readonly eventCounts = new Map<string, number>();
+  omitted = 0;
+
+  private constructor(
+    readonly folder: string,
+    record: boolean,
+    keepTimes: boolean,
+  ) {
+    this.recorder = record ? new Recorder({ folder, recordByDefault: false, app: { name: 'Socket Inspector bench', version: 'bench' } }) : undefined;
+    this.manager = new SessionManager({
+      onBatch: (batch: EventBatch) => {
+        this.batches += 1;
+        if (keepTimes) this.batchTimes.push(performance.now());
+        this.serializedBytes += serialize(batch).byteLength;
+        this.omitted += batch.omitted ?? 0;
+        for (const event of batch.events) this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
+      },
+      ...(this.recorder ? { recorder: this.recorder } : {}),
+    });
+  }
+
+  static async start(options: { record?: boolean; keepBatchTimes?: boolean } = {}): Promise<BenchEngine> {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'si-bench-'));
+    return new BenchEngine(folder, options.record ?? false, options.keepBatchTimes ?? false);
+  }
+
+  /** Open a session through the same validation every transport uses. */
+  async open(config: MethodArgs<'open'>['config']): Promise<SessionInfo> {
+    const opened = await dispatch(this.manager, 'open', { config });
+    if (!opened.ok) throw new Error(`The engine could not open a ${config.kind} session: ${opened.error.message}`);
+    return opened.value as SessionInfo;
+  }
+
+  async info(sessionId: string): Promise<SessionInfo> {
+    const list = await this.manager.list({});
+    const info = list.ok ? list.value.find((s) => s.id === sessionId) : undefined;
+    if (!info) throw new Error(`Session ${sessionId} is gone from the engine.`);
+    return info;
+  }
+
+  count(type: string): number {
+    return this.eventCounts.get(type) ?? 0;
+  }
+
+  /** Stop recording: resolves once the end record is written and the file closed. */
+  async stopRecording(sessionId: string): Promise<string> {
+    const stopped = await this.manager.record({ sessionId, action: 'stop' });
+    if (!stopped.ok) throw new Error(`The recording did not stop cleanly: ${stopped.error.message}`);
+    return stopped.value.path;
+  }
+
+  async dispose(): Promise<void> {
+    await this.manager.dispose();
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
+
+/** Run `body` with a fresh engine, disposed (and its temp folder removed) afterwards. */
+export async function withEngine<T>(options: { record?: boolean; keepBatchTimes?: boolean }, body: (engine: BenchEngine) => Promise<T>): Promise<T> {
+  const engine = await BenchEngine.start(options);
+  try {
+    return await body(engine);
+  } finally {
+    await engine.dispose();
+  }
+}

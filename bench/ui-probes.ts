@@ -84,8 +84,11 @@ export function timeAction(args: ActionArgs): Promise<{ ms: number; done: boolea
   if (!list || !control) return Promise.resolve({ ms: Number.NaN, done: false });
   const wanted = args.label.toLowerCase();
   const shown = (): boolean => {
-    if (args.action === 'jump') return list.querySelector(`[data-index="${args.lastIndex}"]`) !== null;
-    const payloads = [...list.querySelectorAll<HTMLElement>('[data-testid="log-payload"]')];
+    // Asked afresh each frame: the list may be redrawn. Rows say their place in the whole log.
+    const now = document.querySelector('[role="list"][aria-label="Traffic log"]');
+    if (!now) return false;
+    if (args.action === 'jump') return now.querySelector(`[aria-posinset="${args.lastIndex + 1}"]`) !== null;
+    const payloads = [...now.querySelectorAll<HTMLElement>('[data-testid="log-payload"]')];
     return payloads.length > 0 && payloads.every((p) => p.dataset['view'] === wanted);
   };
   const start = performance.now();

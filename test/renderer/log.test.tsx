@@ -481,4 +481,33 @@ describe('Log limits and status', () => {
     expect(log.getByTestId('log-dropped')).toHaveTextContent('1 older entries were dropped');
     expect(document.querySelectorAll('[data-testid="log-entry"]').length).toBeLessThan(60);
   });
+
+  it('holds a window of a million-entry log that a browser can scroll, and moves it on request', async () => {
+    // A list as tall as a million rows is past what browsers draw (Chrome: 16,777,200 px).
+    const store = createInspectorStore({ ...DEFAULT_LIMITS, maxLogEntries: 1_000_000 });
+    store.getState().applyBatch({ events: [sessionEvent(sessionInfo({ id: 's1' }))], coalesced: 0 });
+    const payload = bytes(0x6f, 0x6b);
+    const events: InspectorEvent[] = Array.from({ length: 1_000_000 }, (_, i) => ({ type: 'data', at: T0 + i, sessionId: 's1', dir: 'rx', connId: 'c1', bytes: payload }));
+    store.getState().applyBatch({ events, coalesced: 0 });
+    const { user, log } = setupWithStore(store, 800);
+    const places = () => entries().map((row) => Number(row.closest('[role="listitem"]')!.getAttribute('aria-posinset')));
+    // Following the newest: the window is the last 100,000 rows, each saying its place in the log.
+    expect(entries()[0]!.closest('[role="listitem"]')).toHaveAttribute('aria-setsize', '1000000');
+    expect(Math.min(...places())).toBeGreaterThan(900_000);
+    expect(log.queryByRole('button', { name: /newer entries$/ })).not.toBeInTheDocument();
+
+    await user.click(log.getByRole('button', { name: 'Show 50,000 older entries' }));
+    expect(Math.min(...places())).toBeGreaterThan(850_000);
+    expect(log.getByRole('button', { name: /^Autoscroll paused/ })).toBeInTheDocument();
+    await user.click(log.getByRole('button', { name: 'Show 50,000 older entries' }));
+    // Now 800,001–950,000: the newest rows are past the window's other end.
+    expect(Math.min(...places())).toBeGreaterThan(800_000);
+    expect(Math.max(...places())).toBeLessThanOrEqual(950_000);
+    await user.click(log.getByRole('button', { name: 'Show 50,000 newer entries' }));
+    expect(log.queryByRole('button', { name: /newer entries$/ })).not.toBeInTheDocument();
+
+    await user.click(log.getByRole('button', { name: /^Autoscroll paused/ }));
+    expect(log.getByRole('button', { name: 'Pause autoscroll' })).toBeInTheDocument();
+    expect(Math.min(...places())).toBeGreaterThan(900_000);
+  });
 });

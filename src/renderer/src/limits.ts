@@ -1,12 +1,10 @@
 /** Bounds of the renderer's own memory and rendering work. */
 
 /**
- * Payload bytes kept per session before the oldest entries are dropped. Not more for now: the
- * log's list is one element as tall as all its rows, browsers cap that height (Chrome at
- * 16,777,200 px), and 524,288 entries of 64 bytes are about as many text rows as fit. See
- * docs/performance.md.
+ * Payload bytes kept per session before the oldest entries are dropped: room for the most
+ * entries the log settings allow (1,000,000) at 64 bytes each, a typical small message.
  */
-export const MAX_LOG_BYTES_PER_SESSION = 32 * 1024 * 1024;
+export const MAX_LOG_BYTES_PER_SESSION = 64 * 1024 * 1024;
 /**
  * Bytes of one entry rendered in its row: a coalesced chunk may be a megabyte, and a row that
  * tall would stall the list. The rest is counted, not drawn.
@@ -14,3 +12,10 @@ export const MAX_LOG_BYTES_PER_SESSION = 32 * 1024 * 1024;
 export const MAX_ROW_PREVIEW_BYTES = 4096;
 /** Latest errors kept per session for the header. */
 export const MAX_ERRORS_PER_SESSION = 5;
+/**
+ * Rows the log's list holds at once. Browsers cap an element's height (Chrome at 16,777,200
+ * px) and a virtual list is one element as tall as all its rows, so a long log's newest rows
+ * could not be scrolled to. The list holds a window of up to 1.5 × this many rows of the log,
+ * following the newest, with buttons at its ends to move it.
+ */
+export const LOG_LIST_WINDOW_ROWS = 100_000;

@@ -1,16 +1,28 @@
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode, type Ref } from 'react';
 import { PauseIcon } from '../components/PauseIcon';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import IconButton from '@mui/material/IconButton';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { useT } from '../i18n/i18n-context';
+import { LOG_LIST_WINDOW_ROWS } from '../limits';
 import type { LogView } from '../store/log-prefs';
 import type { ItemList, LogItem } from './log-items';
 import { LogRow, type LogRowProps } from './LogRow';
 
 interface ListContext {
   label: string;
+  /** Index in the whole list of the window's first row, and the whole list's length. */
+  start: number;
+  total: number;
+  /** Rows of the whole list before and after the window, with the buttons that show them. */
+  before: number;
+  after: number;
+  olderLabel: string;
+  newerLabel: string;
+  showOlder(): void;
+  showNewer(): void;
 }
 
 // Virtuoso draws plain divs; list semantics let screen readers (and tests) count the entries.
@@ -18,18 +30,45 @@ function ListElement({ context, ref, ...rest }: { context?: ListContext; ref?: R
   return <div {...rest} ref={ref} role="list" aria-label={context?.label} />;
 }
 
-function ItemElement({ item: _item, context: _context, ...rest }: { item?: unknown; context?: ListContext; children?: ReactNode; style?: CSSProperties }) {
-  return <div {...rest} role="listitem" />;
+// Rows carry their place in the whole log, not in the window the list holds.
+function ItemElement({ item: _item, context, ...rest }: { item?: unknown; context?: ListContext; children?: ReactNode; style?: CSSProperties; 'data-index'?: number }) {
+  const index = rest['data-index'];
+  const place = context && index !== undefined ? { 'aria-posinset': context.start + index + 1, 'aria-setsize': context.total } : {};
+  return <div {...rest} {...place} role="listitem" />;
 }
 
-const COMPONENTS = { List: ListElement, Item: ItemElement };
+function WindowEdge({ count, label, onClick }: { count: number; label: string; onClick(): void }) {
+  if (count === 0) return null;
+  return (
+    <Box sx={{ display: 'flex', justifyContent: 'center', py: 0.5 }}>
+      <Button size="small" onClick={onClick}>
+        {label}
+      </Button>
+    </Box>
+  );
+}
+
+const COMPONENTS = {
+  List: ListElement,
+  Item: ItemElement,
+  Header: ({ context }: { context?: ListContext }) => (context ? <WindowEdge count={context.before} label={context.olderLabel} onClick={context.showOlder} /> : null),
+  Footer: ({ context }: { context?: ListContext }) => (context ? <WindowEdge count={context.after} label={context.newerLabel} onClick={context.showNewer} /> : null),
+};
+
+/** Past this many rows in the window while following, it moves up to the newest. */
+const SPAN = LOG_LIST_WINDOW_ROWS + LOG_LIST_WINDOW_ROWS / 2;
+/** How far the buttons at the window's ends move it. */
+const STEP = LOG_LIST_WINDOW_ROWS / 2;
+
+type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'end' };
 
 export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
 
 /**
  * The rows in sight, read from `items` by index. Follows new rows while the reader is at the
  * bottom; scrolling up (or the pause button) holds the view still until they come back down
- * or jump to the end.
+ * or jump to the end. Of a list longer than LOG_LIST_WINDOW_ROWS it holds a window, moved by
+ * buttons at its ends.
  */
 export function LogList({ items, label, row, viewOf }: { items: ItemList; label: string; row: RowOptions; viewOf: (item: LogItem) => LogView }) {
   const t = useT();
@@ -39,11 +78,29 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   // Items added so far when following stopped, to count what arrived since.
   const [pausedAt, setPausedAt] = useState(0);
   const paused = held || !atBottom;
+  const [placed, setPlaced] = useState(() => Math.max(0, items.length - LOG_LIST_WINDOW_ROWS));
+  const start = Math.min(placed, Math.max(0, items.length - 1));
+  const count = Math.min(items.length - start, SPAN);
+  const reachesEnd = start + count === items.length;
+  const newestStart = Math.max(0, items.length - LOG_LIST_WINDOW_ROWS);
+  // A scroll asked for along with a move of the window, done once the moved window is drawn.
+  const pendingScroll = useRef<ScrollTarget | undefined>(undefined);
+  useEffect(() => {
+    const target = pendingScroll.current;
+    pendingScroll.current = undefined;
+    if (target) virtuoso.current?.scrollToIndex(target);
+  });
+
+  // Following: once the window holds too many rows it moves up to the newest, as rows leave
+  // the front of a full log (set while rendering: React's way to adjust state to new props).
+  if (!paused && items.length - start > SPAN) setPlaced(newestStart);
 
   const pause = () => {
     if (!paused) setPausedAt(items.total);
   };
   const onBottomChange = (bottom: boolean) => {
+    // The bottom of the window is not the end of the log: keep holding still.
+    if (bottom && !reachesEnd) return;
     if (!bottom) pause();
     // Coming back down is the reader's way of saying "follow again"; merely being at the bottom
     // (as when the pause button was pressed there) is not.
@@ -58,7 +115,25 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   const jumpToEnd = () => {
     setHeld(false);
     setAtBottom(true);
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+    if (start === newestStart) {
+      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+      return;
+    }
+    pendingScroll.current = { index: 'LAST', align: 'end' };
+    setPlaced(newestStart);
+  };
+  // Moving the window by hand keeps the row at its edge in sight.
+  const showOlder = () => {
+    const previous = Math.max(0, start - STEP);
+    pause();
+    setHeld(true);
+    pendingScroll.current = { index: start - previous, align: 'start' };
+    setPlaced(previous);
+  };
+  const showNewer = () => {
+    const next = Math.min(start + STEP, newestStart);
+    pendingScroll.current = { index: start + count - 1 - next, align: 'end' };
+    setPlaced(next);
   };
 
   return (
@@ -66,15 +141,25 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
       <Virtuoso<unknown, ListContext>
         ref={virtuoso}
         style={{ height: '100%' }}
-        totalCount={items.length}
-        context={{ label }}
-        components={COMPONENTS}
-        computeItemKey={(index) => items.at(index)?.id ?? index}
-        itemContent={(index) => {
-          const item = items.at(index);
-          return item ? <LogRow item={item} previousAt={items.at(index - 1)?.at} view={viewOf(item)} {...row} /> : null;
+        totalCount={count}
+        context={{
+          label,
+          start,
+          total: items.length,
+          before: start,
+          after: items.length - start - count,
+          olderLabel: t('log.window.older', { count: Math.min(STEP, start) }),
+          newerLabel: t('log.window.newer', { count: Math.min(STEP, items.length - start - count) }),
+          showOlder,
+          showNewer,
         }}
-        followOutput={held ? false : 'auto'}
+        components={COMPONENTS}
+        computeItemKey={(index) => items.at(start + index)?.id ?? index}
+        itemContent={(index) => {
+          const item = items.at(start + index);
+          return item ? <LogRow item={item} previousAt={items.at(start + index - 1)?.at} view={viewOf(item)} {...row} /> : null;
+        }}
+        followOutput={held || !reachesEnd ? false : 'auto'}
         atBottomStateChange={onBottomChange}
       />
       <Box sx={{ position: 'absolute', right: 16, bottom: 8 }}>

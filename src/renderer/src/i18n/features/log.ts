@@ -78,6 +78,8 @@ export const logEn = {
 
   'log.autoscroll.pause': 'Pause autoscroll',
   'log.autoscroll.paused': 'Paused — {count} new',
+  'log.window.older': 'Show {count} older entries',
+  'log.window.newer': 'Show {count} newer entries',
   'log.autoscroll.jump': 'Autoscroll paused with {count} new entries: jump to the newest and follow again',
 
   'log.actions': 'Entry actions',
@@ -181,6 +183,8 @@ export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
 
   'log.autoscroll.pause': '暂停自动滚动',
   'log.autoscroll.paused': '已暂停 — {count} 条新',
+  'log.window.older': '显示更早的 {count} 条',
+  'log.window.newer': '显示更新的 {count} 条',
   'log.autoscroll.jump': '自动滚动已暂停，有 {count} 条新条目：跳到最新并继续跟随',
 
   'log.actions': '条目操作',

@@ -114,8 +114,5 @@ export function timeAction(args: ActionArgs): Promise<{ ms: number; done: boolea
 export function scrollLogToTop(): void {
   const list = document.querySelector('[role="list"][aria-label="Traffic log"]');
   const scroller = list?.closest<HTMLElement>('[data-virtuoso-scroller]');
-  if (!scroller) return;
-  // The reader's wheel first: the list tells a reader's scrolling from its own lag by it.
-  scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: -1000, bubbles: true }));
-  scroller.scrollTop = 0;
+  if (scroller) scroller.scrollTop = 0;
 }

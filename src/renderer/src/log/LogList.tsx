@@ -60,9 +60,6 @@ const SPAN = LOG_LIST_WINDOW_ROWS + LOG_LIST_WINDOW_ROWS / 2;
 /** How far the buttons at the window's ends move it. */
 const STEP = LOG_LIST_WINDOW_ROWS / 2;
 
-/** How long after the reader's own input leaving the bottom counts as their scrolling. */
-const READER_SCROLL_MS = 1000;
-
 type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'end' };
 
 export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
@@ -97,29 +94,13 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   // Following: once the window holds too many rows it moves up to the newest, as rows leave
   // the front of a full log (set while rendering: React's way to adjust state to new props).
   if (!paused && items.length - start > SPAN) setPlaced(newestStart);
-  // The list keeps its scroll offset when the window moves under it: back to the newest rows.
-  useEffect(() => {
-    if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
-  }, [start, paused]);
 
   const pause = () => {
     if (!paused) setPausedAt(items.total);
   };
-  // When the reader last wheeled, dragged, touched or pressed a key in the list. Under a flood
-  // the list also leaves the bottom by itself, for a frame or two, as rows come faster than it
-  // follows; only the reader's own scrolling stops following.
-  const readerActed = useRef(Number.NEGATIVE_INFINITY);
-  const markReader = () => {
-    readerActed.current = performance.now();
-  };
   const onBottomChange = (bottom: boolean) => {
     // The bottom of the window is not the end of the log: keep holding still.
     if (bottom && !reachesEnd) return;
-    if (!bottom && performance.now() - readerActed.current > READER_SCROLL_MS) {
-      // Still following: catch up with the rows (or with a window that just moved up).
-      if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
-      return;
-    }
     if (!bottom) pause();
     // Coming back down is the reader's way of saying "follow again"; merely being at the bottom
     // (as when the pause button was pressed there) is not.
@@ -156,7 +137,7 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   };
 
   return (
-    <Box sx={{ height: '100%', position: 'relative' }} onWheelCapture={markReader} onPointerDownCapture={markReader} onTouchStartCapture={markReader} onKeyDownCapture={markReader}>
+    <Box sx={{ height: '100%', position: 'relative' }}>
       <Virtuoso<unknown, ListContext>
         ref={virtuoso}
         style={{ height: '100%' }}

@@ -10,7 +10,7 @@ import {
   RECORDING_WRITE_MAX_BYTES,
 } from '../../shared/limits';
 import { fail, ok, type AppError, type Result } from '../../shared/result';
-import { encodeRecordLine } from '../../shared/transcript/record-line';
+import { encodeRecordLine, type LineCodec } from '../../shared/transcript/record-line';
 import type { EndReason, TranscriptRecord } from '../../shared/transcript/records';
 import { nodeLineCodec } from './node-line-codec';
 import { nodeFiles, RecordFile, type FileLayer, type RecordFileFailure } from './record-file';
@@ -65,6 +65,8 @@ interface Recording {
   readonly info: RecordingInfo;
   readonly records: SessionRecords;
   readonly file: RecordFile;
+  /** Node's codec, building each line straight into the file's memory. */
+  readonly codec: LineCodec;
   /** Settles once the file exists (true) or could not be created. */
   created: Promise<boolean>;
   /** Why the recording could not start or stopped by itself. */
@@ -149,24 +151,26 @@ export class Recorder {
     const folder = this.current.folder;
     const fileName = recordingFileName(session, startedAt);
     const records = new SessionRecords(session);
+    const file = new RecordFile({
+      files: this.fileLayer,
+      setTimer: (fn, ms) => this.clock.setTimer(fn, ms),
+      clearTimer: (handle) => this.clock.clearTimer(handle),
+      intervalMs: this.intervalMs,
+      maxBytes: RECORDING_FLUSH_BYTES,
+      writeMaxBytes: RECORDING_WRITE_MAX_BYTES,
+      highWater: this.marks.high,
+      lowWater: this.marks.low,
+      onBacklog: (full) => this.link.backlogged(session.id, full),
+      onWritten: (count, bytes) => this.written(recording, count, bytes),
+      onFailure: (failure) => this.failed(recording, failure),
+    });
     const recording: Recording = {
       sessionId: session.id,
       kind: session.kind,
       info: { active: true, path: path.join(folder, fileName), fileName, startedAt, records: 0, bytes: 0 },
       records,
-      file: new RecordFile({
-        files: this.fileLayer,
-        setTimer: (fn, ms) => this.clock.setTimer(fn, ms),
-        clearTimer: (handle) => this.clock.clearTimer(handle),
-        intervalMs: this.intervalMs,
-        maxBytes: RECORDING_FLUSH_BYTES,
-        writeMaxBytes: RECORDING_WRITE_MAX_BYTES,
-        highWater: this.marks.high,
-        lowWater: this.marks.low,
-        onBacklog: (full) => this.link.backlogged(session.id, full),
-        onWritten: (count, bytes) => this.written(recording, count, bytes),
-        onFailure: (failure) => this.failed(recording, failure),
-      }),
+      file,
+      codec: { ...nodeLineCodec, alloc: (size) => file.reserve(size) },
       created: Promise.resolve(false),
       failure: undefined,
       reportTimer: undefined,
@@ -271,7 +275,7 @@ export class Recorder {
   }
 
   private write(recording: Recording, record: TranscriptRecord): void {
-    recording.file.append(encodeRecordLine(record, nodeLineCodec));
+    recording.file.append(encodeRecordLine(record, recording.codec));
   }
 
   private written(recording: Recording, records: number, bytes: number): void {

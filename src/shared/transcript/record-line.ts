@@ -17,11 +17,19 @@ export interface LineCodec {
    * of a shared pool, where a new Uint8Array is a new ArrayBuffer for the collector to track.
    */
   alloc(size: number): Uint8Array;
+  /** Write base64 text (ASCII) into `into` at `at`; there is room for all of it. */
+  putAscii(text: string, into: Uint8Array, at: number): void;
 }
 
-const sharedCodec: LineCodec = { base64: encodeBase64, crc32: (bytes) => crc32(bytes), alloc: (size) => new Uint8Array(size) };
-
 const utf8 = new TextEncoder();
+
+const sharedCodec: LineCodec = {
+  base64: encodeBase64,
+  crc32: (bytes) => crc32(bytes),
+  alloc: (size) => new Uint8Array(size),
+  putAscii: (text, into, at) => void utf8.encodeInto(text, into.subarray(at, at + text.length)),
+};
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 const CRC_PREFIX = utf8.encode(',"crc":"');
@@ -87,7 +95,7 @@ function encodeDataLine(record: Extract<TranscriptRecord, { type: 'data' }>, cod
   const body = headLength + data.length + 1;
   const line = codec.alloc(body + CRC_SUFFIX_LENGTH + 1);
   utf8.encodeInto(head, line);
-  utf8.encodeInto(data, line.subarray(headLength, body - 1));
+  codec.putAscii(data, line, headLength);
   line[body - 1] = QUOTE;
   return seal(line, body, codec);
 }

@@ -11,7 +11,8 @@ export interface Figure {
   value: number;
   unit: string;
   baseline: { value: number; unit: string; what: string } | undefined;
-  target: { of: 'ratio' | 'value'; op: '>=' | '<='; limit: number };
+  /** None for a figure shown as context for another: it passes or fails nothing. */
+  target: { of: 'ratio' | 'value'; op: '>=' | '<='; limit: number } | undefined;
   /** What else a reader needs: counts, how it was measured, what was projected. */
   notes?: string;
   details?: Record<string, unknown>;
@@ -23,13 +24,14 @@ export interface SectionError {
   message: string;
 }
 
-export type Outcome = 'pass' | 'FAIL';
+export type Outcome = 'pass' | 'FAIL' | 'context';
 
 /** value ÷ baseline, where both are the same kind of quantity. */
 export const ratioOf = (f: Figure): number | undefined =>
   f.baseline && f.baseline.unit === f.unit && f.baseline.value !== 0 ? f.value / f.baseline.value : undefined;
 
 export function outcome(f: Figure): Outcome {
+  if (!f.target) return 'context';
   const measured = f.target.of === 'ratio' ? ratioOf(f) : f.value;
   if (measured === undefined || !Number.isFinite(measured)) return 'FAIL';
   return (f.target.op === '>=' ? measured >= f.target.limit : measured <= f.target.limit) ? 'pass' : 'FAIL';
@@ -43,6 +45,7 @@ function number(value: number): string {
 }
 
 export function targetText(f: Figure): string {
+  if (!f.target) return '—';
   const op = f.target.op === '>=' ? '≥' : '≤';
   return f.target.of === 'ratio' ? `ratio ${op} ${f.target.limit}` : `${op} ${number(f.target.limit)} ${f.unit}`;
 }
@@ -63,7 +66,7 @@ export function rowOf(f: Figure): Row {
     value: `${number(f.value)} ${f.unit}`,
     baseline: f.baseline ? `${number(f.baseline.value)} ${f.baseline.unit}` : '—',
     // Against an absolute target the ratio is context only: in brackets.
-    ratio: ratio === undefined ? '—' : f.target.of === 'ratio' ? ratio.toFixed(2) : `(${ratio.toFixed(2)})`,
+    ratio: ratio === undefined ? '—' : f.target?.of === 'value' ? `(${ratio.toFixed(2)})` : ratio.toFixed(2),
     target: targetText(f),
     result: outcome(f),
   };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { serialize } from 'node:v8';
+import { Serializer } from 'node:v8';
 import { SessionManager } from '../src/main/engine/session-manager';
 import { Recorder } from '../src/main/transcript/recorder';
 import type { EventBatch, MethodArgs, SessionInfo } from '../src/shared/contract';
@@ -12,6 +12,19 @@ import { dispatch } from '../src/shared/dispatch';
  * what the IPC forwarder's webContents.send() does with them (serialize with V8's structured
  * clone), optionally recording into a fresh temp folder.
  */
+
+/**
+ * Electron's IPC serializer (shell/common/v8_value_serializer.cc) is a plain V8 ValueSerializer:
+ * typed arrays are cloned natively, with their whole ArrayBuffer. Node's v8.serialize() is not
+ * the same: its DefaultSerializer treats every typed array as a host object and calls back into
+ * JavaScript for each, which cost the UDP flood a third of its engine time in a profile.
+ */
+function serialize(value: unknown): Buffer {
+  const serializer = new Serializer();
+  serializer.writeHeader();
+  serializer.writeValue(value);
+  return serializer.releaseBuffer();
+}
 export class BenchEngine {
   readonly manager: SessionManager;
   readonly recorder: Recorder | undefined;

@@ -26,8 +26,12 @@ function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-client', connect
   const composer = within(screen.getByRole('region', { name: 'Send' }));
   const payload = () => composer.getByRole('textbox', { name: 'Payload' });
   const sendButton = composer.getByRole('button', { name: 'Send' });
-  const chooseFormat = (name: 'Text' | 'Hex' | 'File') =>
-    app.user.click(within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name }));
+  // The format buttons are disabled while a send is in flight, as a user would see them.
+  const chooseFormat = async (name: 'Text' | 'Hex' | 'File') => {
+    const button = within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name });
+    await waitFor(() => expect(button).toBeEnabled());
+    await app.user.click(button);
+  };
   const choose = async (combobox: string, option: string | RegExp) => {
     await app.user.click(composer.getByRole('combobox', { name: combobox }));
     await app.user.click(screen.getByRole('option', { name: option }));
@@ -196,7 +200,8 @@ describe('Composer repeat', () => {
     await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Sent [1-9]\d* of 1,000$/));
     expect(s.sendButton).toBeDisabled();
     await s.user.click(s.composer.getByRole('button', { name: 'Stop' }));
-    expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after \d+ send\(s\)\.$/);
+    // The loop notices the abort at its next await, so the words follow a moment later.
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after \d+ send\(s\)\.$/));
     const calls = s.fake.spies.send.mock.calls.length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(s.fake.spies.send).toHaveBeenCalledTimes(calls);

@@ -345,15 +345,19 @@ describe('EventBatcher with a fake clock', () => {
     batcher.push(tcpData(pooled, 'c2'));
     batcher.push(halfClosed());
     batcher.push(udpData([1, 2, 3]));
+    const datagram = udpData([]);
+    if (datagram.type === 'data') datagram.bytes = big.subarray(200, 204);
+    batcher.push(datagram);
     time.advance(0);
     const data = batches[0]!.batch.events.filter((e) => e.type === 'data');
-    expect(data).toHaveLength(3);
+    expect(data).toHaveLength(4);
     for (const event of data) {
       expect(event.bytes.byteOffset).toBe(0);
       expect(event.bytes.buffer.byteLength).toBe(event.bytes.byteLength);
     }
     expect(dataOf(data[0])).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
     expect(Buffer.from(data[1]!.bytes).toString()).toBe('hello');
+    expect(dataOf(data[3])).toEqual([200, 201, 202, 203]);
     // The source buffer is left alone.
     expect(big[100]).toBe(100);
   });

@@ -199,6 +199,14 @@ export class EventBatcher {
       return;
     }
     this.settlePending();
+    if (event.connId === undefined) {
+      // A datagram is never merged, so it skips the pending slot: in a UDP flood this runs
+      // for every packet, and the slot's objects were most of the engine's garbage.
+      const bytes = compact(event.bytes);
+      this.queue.push(bytes === event.bytes ? event : { ...event, bytes });
+      this.dataEvents += 1;
+      return;
+    }
     const queued = { ...event };
     this.queue.push(queued);
     this.dataEvents += 1;

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Serializer } from 'node:v8';
+import { MessageChannel } from 'node:worker_threads';
 import { SessionManager } from '../src/main/engine/session-manager';
 import { Recorder } from '../src/main/transcript/recorder';
 import type { EventBatch, MethodArgs, SessionInfo } from '../src/shared/contract';
@@ -14,24 +14,42 @@ import { dispatch } from '../src/shared/dispatch';
  */
 
 /**
- * Electron's IPC serializer (shell/common/v8_value_serializer.cc) is a plain V8 ValueSerializer:
- * typed arrays are cloned natively, with their whole ArrayBuffer. Node's v8.serialize() is not
- * the same: its DefaultSerializer treats every typed array as a host object and calls back into
- * JavaScript for each, which cost the UDP flood a third of its engine time in a profile.
+ * Electron's IPC serializer (shell/common/v8_value_serializer.cc) is a plain V8 ValueSerializer
+ * on the stack: typed arrays are cloned natively, with their whole ArrayBuffer, and the
+ * serializer is gone when send() returns. Node has no call that does just that:
+ * - v8.serialize() treats every typed array as a host object and calls back into JavaScript
+ *   for each, which cost the UDP flood a third of its engine time in a profile;
+ * - a `new v8.Serializer()` lives until its JavaScript wrapper is collected, and until then it
+ *   holds every object it wrote (V8 keeps the serializer's identity map as a strong root), so
+ *   each batch's events survived a scavenge and were promoted: 21 MB in a 2-second flood, and a
+ *   fifth of the datagrams lost to the collector, none of which Electron does.
+ * A MessagePort serializes in C++ with a ValueSerializer on the stack, and a closed one still
+ * serializes (and throws what cannot be cloned) before it drops the message: that is the cost
+ * of webContents.send() in main, without a receiver's.
  */
-function serialize(value: unknown): Buffer {
-  const serializer = new Serializer();
-  serializer.writeHeader();
-  serializer.writeValue(value);
-  return serializer.releaseBuffer();
+function electronLikeSender(): (value: unknown) => void {
+  const { port1, port2 } = new MessageChannel();
+  port1.close();
+  port2.close();
+  const send = (value: unknown) => port1.postMessage(value);
+  // If a Node release ever stops serializing for a closed port, the figures would flatter the
+  // engine: refuse to run rather than measure nothing.
+  try {
+    send({ notCloneable: () => undefined });
+  } catch {
+    return send;
+  }
+  throw new Error('A closed MessagePort no longer serializes what it is given; the bench cannot stand in for Electron IPC.');
 }
+
 export class BenchEngine {
   readonly manager: SessionManager;
   readonly recorder: Recorder | undefined;
   batches = 0;
   /** performance.now() of each batch, when asked to keep them. */
   readonly batchTimes: number[] = [];
-  serializedBytes = 0;
+  /** Data bytes the batches carried to the window. */
+  shownBytes = 0;
   /** Events the sink received, by type, and events the batcher left out of batches. */
   readonly eventCounts = new Map<string, number>();
   omitted = 0;
@@ -42,13 +60,17 @@ export class BenchEngine {
     keepTimes: boolean,
   ) {
     this.recorder = record ? new Recorder({ folder, recordByDefault: false, app: { name: 'Socket Inspector bench', version: 'bench' } }) : undefined;
+    const send = electronLikeSender();
     this.manager = new SessionManager({
       onBatch: (batch: EventBatch) => {
         this.batches += 1;
         if (keepTimes) this.batchTimes.push(performance.now());
-        this.serializedBytes += serialize(batch).byteLength;
+        send(batch);
         this.omitted += batch.omitted ?? 0;
-        for (const event of batch.events) this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
+        for (const event of batch.events) {
+          this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
+          if (event.type === 'data') this.shownBytes += event.bytes.byteLength;
+        }
       },
       ...(this.recorder ? { recorder: this.recorder } : {}),
     });

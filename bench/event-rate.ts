@@ -39,7 +39,7 @@ export async function eventRate(quick: boolean): Promise<Figure[]> {
             received,
             shortestGapMs: Math.min(...gaps),
             notShown: info.notShown,
-            serializedBytes: engine.serializedBytes,
+            shownBytes: engine.shownBytes,
           },
         },
       ];

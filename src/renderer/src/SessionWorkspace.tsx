@@ -5,6 +5,7 @@ import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
 import { ConnectionList } from './sessions/ConnectionList';
 import { SessionHeader } from './sessions/SessionHeader';
+import { useSessionShape } from './store/stable-views';
 import { useInspector } from './store/store-context';
 import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
 
@@ -12,7 +13,7 @@ import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
 export function SessionWorkspace() {
   const t = useT();
   const transcript = useInspector((state) => (state.selectedTranscriptId === undefined ? undefined : state.transcripts.get(state.selectedTranscriptId)));
-  const session = useInspector((state) => (state.selectedId === undefined ? undefined : state.sessions.get(state.selectedId)));
+  const session = useSessionShape(useInspector((state) => state.selectedId));
 
   return (
     <Box
@@ -28,7 +29,13 @@ export function SessionWorkspace() {
           <ConnectionList session={session} />
           <LogPanel source={{ type: 'session', sessionId: session.id }} />
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}
-          <Composer key={session.id} session={session} />
+          <Composer
+            key={session.id}
+            sessionId={session.id}
+            kind={session.kind}
+            open={session.state === 'open'}
+            udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
+          />
         </>
       ) : (
         <Typography color="text.secondary" sx={{ p: 3 }}>

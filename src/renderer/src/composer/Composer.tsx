@@ -1,26 +1,18 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
-import ToggleButton from '@mui/material/ToggleButton';
-import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
-import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type Payload, type SendTarget, type TextEncodingName } from '../../../shared/contract';
+import type { LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '../../../shared/contract';
 import { payloadProblem } from '../../../shared/payload';
 import type { AppError } from '../../../shared/result';
 import { useApi } from '../api/api-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import type { MessageKey } from '../i18n/en';
 import { useT } from '../i18n/i18n-context';
-import { useInspector } from '../store/store-context';
-import type { ConnectionView, SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat, type TypedFormat } from './composer-payload';
+import { EncodingSelect, FormatToggle, LineEndingSelect, RepeatControls } from './ComposerOptions';
 import { FILE_CHUNK_BYTES, sendFile, UDP_FILE_CHUNK_BYTES, type FileSendOutcome } from './file-send';
 import { FilePicker, type FileProgress } from './FilePicker';
 import type { SavedPayloadContent } from './payload-library';
@@ -29,14 +21,10 @@ import { MAX_REPEAT_COUNT, MAX_REPEAT_INTERVAL_MS, MIN_REPEAT_INTERVAL_MS, repea
 import { SavedPayloadsButton, SavePayloadButton } from './SavedPayloads';
 import { useSendHistory } from './send-history';
 import { listenerTarget, TargetSelect } from './TargetSelect';
-import { UdpTargetFields, useUdpTarget } from './UdpTargetFields';
+import { UdpTargetFields, useUdpTarget, type UdpRemote } from './UdpTargetFields';
 import { useHistoryRecall, type CaretPlace } from './use-history-recall';
 import { useRoomWaiter } from './use-room-waiter';
-
-const NO_CONNECTIONS: ReadonlyMap<string, ConnectionView> = new Map();
-
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value);
+import { useSendTargets } from './use-send-targets';
 
 /** A whole number in [min, max] typed as digits, or undefined. */
 function wholeNumber(text: string, min: number, max: number): number | undefined {
@@ -55,10 +43,22 @@ interface RepeatRun {
   count: number | undefined;
 }
 
-export function Composer({ session }: { session: SessionView }) {
+export interface ComposerProps {
+  sessionId: string;
+  kind: SessionKind;
+  open: boolean;
+  /** A UDP session's configured remote, where sends go until another is typed. */
+  udpRemote: UdpRemote | undefined;
+}
+
+/**
+ * Memoized on its few props: a batch of traffic changes the session's counters, not these, and
+ * must not redraw the composer's fields.
+ */
+export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, udpRemote }: ComposerProps) {
   const t = useT();
   const api = useApi();
-  const connections = useInspector((state) => state.connections.get(session.id) ?? NO_CONNECTIONS);
+  const connections = useSendTargets(sessionId);
   const addHistory = useSendHistory((state) => state.add);
   const waitForRoom = useRoomWaiter(connections);
 
@@ -67,7 +67,7 @@ export function Composer({ session }: { session: SessionView }) {
   const [encoding, setEncoding] = useState<TextEncodingName>('utf-8');
   const [lineEnding, setLineEnding] = useState<LineEnding>('none');
   const [chosenConns, setChosenConns] = useState<string[]>([]);
-  const udp = useUdpTarget(session);
+  const udp = useUdpTarget(udpRemote);
 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
@@ -88,17 +88,16 @@ export function Composer({ session }: { session: SessionView }) {
   const typedFormat: TypedFormat = format === 'hex' ? 'hex' : 'text';
   const payload = useMemo(() => composerPayload(typedFormat, value, lineEnding, encoding), [typedFormat, value, lineEnding, encoding]);
   const problem = useMemo(() => (format === 'file' ? undefined : payloadProblem(payload)), [format, payload]);
-  const content: SavedPayloadContent = { format: typedFormat, value, encoding, lineEnding };
+  const content = useMemo<SavedPayloadContent>(() => ({ format: typedFormat, value, encoding, lineEnding }), [typedFormat, value, encoding, lineEnding]);
 
   const interval = wholeNumber(intervalText, MIN_REPEAT_INTERVAL_MS, MAX_REPEAT_INTERVAL_MS);
   const count = countText.trim() === '' ? undefined : wholeNumber(countText, 1, MAX_REPEAT_COUNT);
   const intervalProblem = repeat && interval === undefined;
   const countProblem = repeat && countText.trim() !== '' && count === undefined;
 
-  const isOpen = session.state === 'open';
   const active = busy || repeatRun !== undefined || fileProgress !== undefined;
   const empty = value === '' && lineEnding === 'none';
-  const targetReady = session.kind !== 'udp' || udp.valid;
+  const targetReady = kind !== 'udp' || udp.valid;
   const canSend =
     isOpen &&
     !active &&
@@ -129,12 +128,12 @@ export function Composer({ session }: { session: SessionView }) {
   useEffect(() => () => running.current?.abort(), []);
 
   const target = (): SendTarget | undefined => {
-    if (session.kind === 'tcp-server') return listenerTarget(chosenConns, connections);
-    if (session.kind === 'udp') return udp.target();
+    if (kind === 'tcp-server') return listenerTarget(chosenConns, connections);
+    if (kind === 'udp') return udp.target();
     return undefined;
   };
 
-  const sendArgs = (body: Payload, to: SendTarget | undefined) => ({ sessionId: session.id, payload: body, ...(to ? { to } : {}) });
+  const sendArgs = (body: Payload, to: SendTarget | undefined) => ({ sessionId, payload: body, ...(to ? { to } : {}) });
 
   const clearOutcome = () => {
     setFailure(undefined);
@@ -189,7 +188,7 @@ export function Composer({ session }: { session: SessionView }) {
     try {
       outcome = await sendFile({
         file: chosen,
-        chunkBytes: session.kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
+        chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
         send: (base64) => api.send(sendArgs({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)),
         waitForRoom,
@@ -227,13 +226,17 @@ export function Composer({ session }: { session: SessionView }) {
     history.onKeyDown(event);
   };
 
-  const load = (item: SavedPayloadContent) => {
-    history.leave();
-    setFormat(item.format);
-    setValue(item.value);
-    setEncoding(item.encoding);
-    setLineEnding(item.lineEnding);
-  };
+  const { leave } = history;
+  const load = useCallback(
+    (item: SavedPayloadContent) => {
+      leave();
+      setFormat(item.format);
+      setValue(item.value);
+      setEncoding(item.encoding);
+      setLineEnding(item.lineEnding);
+    },
+    [leave],
+  );
 
   const progressText = fileProgress
     ? t('composer.file.progress', { sent: fileProgress.sent, total: fileProgress.total })
@@ -246,58 +249,11 @@ export function Composer({ session }: { session: SessionView }) {
   return (
     <Box component="section" aria-label={t('composer.label')} sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 1, flex: 'none' }}>
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 1 }}>
-        <ToggleButtonGroup
-          exclusive
-          size="small"
-          aria-label={t('composer.format')}
-          value={format}
-          disabled={active}
-          onChange={(_event, next: unknown) => {
-            if (next === 'text' || next === 'hex' || next === 'file') setFormat(next);
-          }}
-        >
-          <ToggleButton value="text">{t('composer.text')}</ToggleButton>
-          <ToggleButton value="hex">{t('composer.hex')}</ToggleButton>
-          <ToggleButton value="file">{t('composer.file')}</ToggleButton>
-        </ToggleButtonGroup>
-        {format === 'text' ? (
-          <TextField
-            select
-            size="small"
-            label={t('composer.encoding')}
-            value={encoding}
-            onChange={(event) => {
-              if (isOneOf(TEXT_ENCODINGS, event.target.value)) setEncoding(event.target.value);
-            }}
-            sx={{ minWidth: 120 }}
-          >
-            {TEXT_ENCODINGS.map((name) => (
-              <MenuItem key={name} value={name}>
-                {t(`composer.encoding.${name}` satisfies MessageKey)}
-              </MenuItem>
-            ))}
-          </TextField>
-        ) : null}
-        {format !== 'file' ? (
-          <TextField
-            select
-            size="small"
-            label={t('composer.lineEnding')}
-            value={lineEnding}
-            onChange={(event) => {
-              if (isOneOf(LINE_ENDINGS, event.target.value)) setLineEnding(event.target.value);
-            }}
-            sx={{ minWidth: 120 }}
-          >
-            {LINE_ENDINGS.map((ending) => (
-              <MenuItem key={ending} value={ending}>
-                {t(`composer.lineEnding.${ending}`)}
-              </MenuItem>
-            ))}
-          </TextField>
-        ) : null}
-        {session.kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
-        {session.kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
+        <FormatToggle format={format} disabled={active} onChange={setFormat} />
+        {format === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
+        {format !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
+        {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
+        {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
         <Box sx={{ flex: 1 }} />
         <SavedPayloadsButton onLoad={load} />
         <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
@@ -341,44 +297,17 @@ export function Composer({ session }: { session: SessionView }) {
         </Stack>
       </Stack>
       {format !== 'file' ? (
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }}>
-          <FormControlLabel
-            control={<Switch size="small" checked={repeat} disabled={active} onChange={(event) => setRepeat(event.target.checked)} />}
-            label={t('composer.repeat')}
-            sx={{ mr: 0 }}
-          />
-          {repeat ? (
-            <>
-              <Tooltip describeChild title={t('composer.repeat.intervalTip')}>
-                <TextField
-                  size="small"
-                  label={t('composer.repeat.interval')}
-                  value={intervalText}
-                  disabled={active}
-                  onChange={(event) => setIntervalText(event.target.value)}
-                  error={intervalProblem}
-                  helperText={intervalProblem ? t('composer.repeat.intervalInvalid') : undefined}
-                  slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
-                  sx={{ width: 120 }}
-                />
-              </Tooltip>
-              <Tooltip describeChild title={t('composer.repeat.countTip')}>
-                <TextField
-                  size="small"
-                  label={t('composer.repeat.count')}
-                  value={countText}
-                  disabled={active}
-                  placeholder="∞"
-                  onChange={(event) => setCountText(event.target.value)}
-                  error={countProblem}
-                  helperText={countProblem ? t('composer.repeat.countInvalid') : undefined}
-                  slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
-                  sx={{ width: 100 }}
-                />
-              </Tooltip>
-            </>
-          ) : null}
-        </Stack>
+        <RepeatControls
+          repeat={repeat}
+          disabled={active}
+          intervalText={intervalText}
+          countText={countText}
+          intervalProblem={intervalProblem}
+          countProblem={countProblem}
+          onRepeat={setRepeat}
+          onInterval={setIntervalText}
+          onCount={setCountText}
+        />
       ) : null}
       {!isOpen ? (
         <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
@@ -395,4 +324,4 @@ export function Composer({ session }: { session: SessionView }) {
       </Typography>
     </Box>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent } from 'react';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -71,7 +71,7 @@ export function NameDialog({
 }
 
 /** "Save payload": names the composer's current payload and keeps it in the library. */
-export function SavePayloadButton({ content, disabled }: { content: SavedPayloadContent; disabled: boolean }) {
+export const SavePayloadButton = memo(function SavePayloadButton({ content, disabled }: { content: SavedPayloadContent; disabled: boolean }) {
   const t = useT();
   const save = usePayloadLibrary((state) => state.save);
   const [open, setOpen] = useState(false);
@@ -85,10 +85,10 @@ export function SavePayloadButton({ content, disabled }: { content: SavedPayload
       {open ? <NameDialog open title={t('composer.save')} initial={suggestion} onSubmit={(name) => save(name, content)} onClose={() => setOpen(false)} /> : null}
     </>
   );
-}
+});
 
 /** The library: load a saved payload into the composer, rename or delete one. */
-export function SavedPayloadsButton({ onLoad }: { onLoad: (item: SavedPayload) => void }) {
+export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }: { onLoad: (item: SavedPayload) => void }) {
   const t = useT();
   const items = usePayloadLibrary((state) => state.items);
   const remove = usePayloadLibrary((state) => state.remove);
@@ -166,4 +166,4 @@ export function SavedPayloadsButton({ onLoad }: { onLoad: (item: SavedPayload) =
       ) : null}
     </>
   );
-}
+});

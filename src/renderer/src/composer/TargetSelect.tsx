@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import Checkbox from '@mui/material/Checkbox';
 import ListItemText from '@mui/material/ListItemText';
 import MenuItem from '@mui/material/MenuItem';
@@ -5,7 +6,7 @@ import TextField from '@mui/material/TextField';
 import type { SendTarget } from '../../../shared/contract';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
-import type { ConnectionView } from '../store/views';
+import type { SendTargetConnection } from './use-send-targets';
 
 const ALL = '*all';
 
@@ -13,20 +14,20 @@ const ALL = '*all';
  * The connections still open among those chosen; none chosen, or none of them left, means all
  * of them, so a send never silently goes nowhere.
  */
-export function listenerTarget(chosen: readonly string[], connections: ReadonlyMap<string, ConnectionView>): SendTarget {
+export function listenerTarget(chosen: readonly string[], connections: ReadonlyMap<string, SendTargetConnection>): SendTarget {
   const open = chosen.filter((connId) => connections.has(connId));
   return open.length === 0 ? { type: 'all' } : { type: 'connections', connIds: open };
 }
 
 /** A listener's "Send to": all connections, or any subset of them. */
-export function TargetSelect({
+export const TargetSelect = memo(function TargetSelect({
   chosen,
   onChange,
   connections,
 }: {
   chosen: readonly string[];
   onChange: (chosen: string[]) => void;
-  connections: ReadonlyMap<string, ConnectionView>;
+  connections: ReadonlyMap<string, SendTargetConnection>;
 }) {
   const t = useT();
   const target = listenerTarget(chosen, connections);
@@ -66,4 +67,4 @@ export function TargetSelect({
       ))}
     </TextField>
   );
-}
+});

@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
-import { hostSchema, remotePortSchema, type SendTarget } from '../../../shared/contract';
+import { hostSchema, remotePortSchema, type SendTarget, type SessionConfig } from '../../../shared/contract';
 import { useT } from '../i18n/i18n-context';
 import { firstIssue, parsePortText } from '../form-validation';
-import type { SessionView } from '../store/views';
+
+/** A UDP session's configured default destination. */
+export type UdpRemote = NonNullable<Extract<SessionConfig, { kind: 'udp' }>['remote']>;
 
 export interface UdpTarget {
   host: string;
@@ -21,31 +23,23 @@ export interface UdpTarget {
 }
 
 /** Where a UDP send goes: typed host and port (the session's remote, if set) or the last sender. */
-export function useUdpTarget(session: SessionView): UdpTarget {
-  const remote = session.config.kind === 'udp' ? session.config.remote : undefined;
+export function useUdpTarget(remote: UdpRemote | undefined): UdpTarget {
   const [host, setHost] = useState(remote?.host ?? '127.0.0.1');
   const [port, setPort] = useState(remote ? String(remote.port) : '');
   const [replyToLast, setReplyToLast] = useState(false);
-  const portNumber = parsePortText(port);
-  // An untouched empty port is not an error yet; it just keeps Send disabled.
-  const hostProblem = replyToLast ? undefined : firstIssue(hostSchema.safeParse(host.trim()));
-  const portProblem = replyToLast || port === '' ? undefined : firstIssue(remotePortSchema.safeParse(portNumber));
-  const valid = replyToLast || (!hostProblem && !portProblem && port !== '');
-  return {
-    host,
-    port,
-    replyToLast,
-    hostProblem,
-    portProblem,
-    valid,
-    setHost,
-    setPort,
-    setReplyToLast,
-    target: () => (replyToLast ? { type: 'last-sender' } : { type: 'address', host: host.trim(), port: portNumber }),
-  };
+  // One object per change of its fields, so the fields (memoized) skip the composer's other renders.
+  return useMemo(() => {
+    const portNumber = parsePortText(port);
+    // An untouched empty port is not an error yet; it just keeps Send disabled.
+    const hostProblem = replyToLast ? undefined : firstIssue(hostSchema.safeParse(host.trim()));
+    const portProblem = replyToLast || port === '' ? undefined : firstIssue(remotePortSchema.safeParse(portNumber));
+    const valid = replyToLast || (!hostProblem && !portProblem && port !== '');
+    const target = (): SendTarget => (replyToLast ? { type: 'last-sender' } : { type: 'address', host: host.trim(), port: portNumber });
+    return { host, port, replyToLast, hostProblem, portProblem, valid, setHost, setPort, setReplyToLast, target };
+  }, [host, port, replyToLast]);
 }
 
-export function UdpTargetFields({ target }: { target: UdpTarget }) {
+export const UdpTargetFields = memo(function UdpTargetFields({ target }: { target: UdpTarget }) {
   const t = useT();
   return (
     <>
@@ -74,4 +68,4 @@ export function UdpTargetFields({ target }: { target: UdpTarget }) {
       />
     </>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useCallback, useRef, type KeyboardEvent } from 'react';
 import type { SavedPayloadContent } from './payload-library';
 import { useSendHistory } from './send-history';
 
@@ -46,9 +46,9 @@ export function useHistoryRecall(current: SavedPayloadContent, apply: (content: 
   };
 
   /** Typing leaves the history: the next ↑ starts again from the newest entry. */
-  const leave = (): void => {
+  const leave = useCallback((): void => {
     cursor.current = undefined;
-  };
+  }, []);
 
   return { onKeyDown, leave };
 }

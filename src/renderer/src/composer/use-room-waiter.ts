@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef } from 'react';
-import type { ConnectionView } from '../store/views';
+import type { SendTargetConnection } from './use-send-targets';
 import { QUEUE_RETRY_MS } from './file-send';
 
 /**
@@ -7,7 +7,7 @@ import { QUEUE_RETRY_MS } from './file-send';
  * connection that was blocked is no longer (or is gone), or after QUEUE_RETRY_MS at most so a
  * send is tried again even if the event never comes.
  */
-export function useRoomWaiter(connections: ReadonlyMap<string, ConnectionView>): (signal: AbortSignal) => Promise<void> {
+export function useRoomWaiter(connections: ReadonlyMap<string, SendTargetConnection>): (signal: AbortSignal) => Promise<void> {
   const waiters = useRef(new Set<() => void>());
   const wasBlocked = useRef(new Set<string>());
 

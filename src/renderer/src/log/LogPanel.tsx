@@ -94,6 +94,48 @@ export type LogSource = { type: 'session'; sessionId: string } | { type: 'transc
 
 const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
 
+interface EntryMenuProps {
+  menu: { item: LogItem; anchor: HTMLElement } | undefined;
+  views: ReadonlyMap<number, LogView> | undefined;
+  encoding: TextEncodingName;
+  onClose(): void;
+  onView(item: LogItem, view: LogView | undefined): void;
+  onCopy(text: string, kind: 'hex' | 'text'): void;
+  onSave(item: LogItem): void;
+}
+
+/** One entry's actions; memoized so that a batch of traffic does not redraw the closed menu. */
+const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onView, onCopy, onSave }: EntryMenuProps) {
+  const t = useT();
+  const menuItem = menu?.item;
+  return (
+    <Menu anchorEl={menu?.anchor} open={menu !== undefined} onClose={onClose}>
+      {menuItem
+        ? [
+            <MenuItem key="log" selected={!views?.has(menuItem.id)} onClick={() => onView(menuItem, undefined)}>
+              {t('log.actions.viewLog')}
+            </MenuItem>,
+            ...LOG_VIEWS.map((option) => (
+              <MenuItem key={option} selected={views?.get(menuItem.id) === option} onClick={() => onView(menuItem, option)}>
+                {t(OVERRIDE_LABELS[option])}
+              </MenuItem>
+            )),
+            <Divider key="divider" />,
+            <MenuItem key="copy-hex" onClick={() => onCopy(payloadHex(menuItem.bytes), 'hex')}>
+              {t('log.actions.copyHex')}
+            </MenuItem>,
+            <MenuItem key="copy-text" onClick={() => onCopy(payloadText(menuItem.bytes, encoding), 'text')}>
+              {t('log.actions.copyText')}
+            </MenuItem>,
+            <MenuItem key="save" onClick={() => onSave(menuItem)}>
+              {t('log.actions.save')}
+            </MenuItem>,
+          ]
+        : null}
+    </Menu>
+  );
+});
+
 function SourceLogPanel({ source: from }: { source: LogSource }) {
   const t = useT();
   const log = useInspector((state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG);
@@ -150,17 +192,31 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
     [encoding, filters.matchMode, query, onActions],
   );
 
-  const setOverride = (item: LogItem, next: LogView | undefined) => {
-    const map = new Map(views ?? []);
-    if (next) map.set(item.id, next);
-    else map.delete(item.id);
-    setOverrides({ framing, views: map });
+  const closeMenu = useCallback(() => setMenu(undefined), []);
+  const setOverride = useCallback(
+    (item: LogItem, next: LogView | undefined) => {
+      const map = new Map(views ?? []);
+      if (next) map.set(item.id, next);
+      else map.delete(item.id);
+      setOverrides({ framing, views: map });
+      setMenu(undefined);
+    },
+    [views, framing],
+  );
+  const copyFrom = useCallback(
+    (text: string, kind: 'hex' | 'text') => {
+      setMenu(undefined);
+      void copy(text, kind);
+    },
+    [copy],
+  );
+  const saveFrom = useCallback((item: LogItem) => {
     setMenu(undefined);
-  };
+    setSaving(item);
+  }, []);
 
   const framed = framedView !== undefined;
   const filtering = filteredView !== undefined;
-  const menuItem = menu?.item;
 
   return (
     <Box component="section" aria-label={t('log.title')} sx={{ flex: 1, minHeight: 160, display: 'flex', flexDirection: 'column' }}>
@@ -218,48 +274,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
       ) : (
         <LogStatusBar counters={transcriptCounters ?? ZERO} log={log} message={message} />
       )}
-      <Menu anchorEl={menu?.anchor} open={menu !== undefined} onClose={() => setMenu(undefined)}>
-        {menuItem
-          ? [
-              <MenuItem key="log" selected={!views?.has(menuItem.id)} onClick={() => setOverride(menuItem, undefined)}>
-                {t('log.actions.viewLog')}
-              </MenuItem>,
-              ...LOG_VIEWS.map((option) => (
-                <MenuItem key={option} selected={views?.get(menuItem.id) === option} onClick={() => setOverride(menuItem, option)}>
-                  {t(OVERRIDE_LABELS[option])}
-                </MenuItem>
-              )),
-              <Divider key="divider" />,
-              <MenuItem
-                key="copy-hex"
-                onClick={() => {
-                  setMenu(undefined);
-                  void copy(payloadHex(menuItem.bytes), 'hex');
-                }}
-              >
-                {t('log.actions.copyHex')}
-              </MenuItem>,
-              <MenuItem
-                key="copy-text"
-                onClick={() => {
-                  setMenu(undefined);
-                  void copy(payloadText(menuItem.bytes, encoding), 'text');
-                }}
-              >
-                {t('log.actions.copyText')}
-              </MenuItem>,
-              <MenuItem
-                key="save"
-                onClick={() => {
-                  setMenu(undefined);
-                  setSaving(menuItem);
-                }}
-              >
-                {t('log.actions.save')}
-              </MenuItem>,
-            ]
-          : null}
-      </Menu>
+      <EntryMenu menu={menu} views={views} encoding={encoding} onClose={closeMenu} onView={setOverride} onCopy={copyFrom} onSave={saveFrom} />
       {saving ? (
         <SavePayloadDialog
           defaultName={defaultPayloadName(saving)}

@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import Box from '@mui/material/Box';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -8,17 +7,13 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
-import { useInspector } from '../store/store-context';
-import type { ConnectionView, SessionView } from '../store/views';
+import { useConnectionIds, type SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 import { ConnectionRow } from './ConnectionRow';
 
-const NO_CONNECTIONS: ReadonlyMap<string, ConnectionView> = new Map();
-
-export function ConnectionList({ session }: { session: SessionView }) {
+export function ConnectionList({ session }: { session: SessionShape }) {
   const t = useT();
-  const connections = useInspector((state) => state.connections.get(session.id) ?? NO_CONNECTIONS);
-  const list = useMemo(() => [...connections.values()], [connections]);
+  const list = useConnectionIds(session.id);
 
   if (session.kind === 'udp') {
     return (
@@ -58,8 +53,8 @@ export function ConnectionList({ session }: { session: SessionView }) {
             </TableRow>
           </TableHead>
           <TableBody>
-            {list.map((conn) => (
-              <ConnectionRow key={conn.connId} sessionId={session.id} conn={conn} />
+            {list.map((connId) => (
+              <ConnectionRow key={connId} sessionId={session.id} connId={connId} />
             ))}
           </TableBody>
         </Table>

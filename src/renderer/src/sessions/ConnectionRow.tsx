@@ -11,13 +11,29 @@ import { useApi } from '../api/api-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { endpointText, formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
-import type { ConnectionView } from '../store/views';
+import { useConnectionCounters, useConnectionShape, type ConnectionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 
-export const ConnectionRow = memo(function ConnectionRow({ sessionId, conn }: { sessionId: string; conn: ConnectionView }) {
+/** Bytes each way: the only cells that change with traffic. */
+function CounterCells({ sessionId, connId }: { sessionId: string; connId: string }) {
+  const formatNumber = useFormatNumber();
+  const counters = useConnectionCounters(sessionId, connId);
+  return (
+    <>
+      <TableCell align="right">{formatNumber(counters.rxBytes)}</TableCell>
+      <TableCell align="right">{formatNumber(counters.txBytes)}</TableCell>
+    </>
+  );
+}
+
+export const ConnectionRow = memo(function ConnectionRow({ sessionId, connId }: { sessionId: string; connId: string }) {
+  const conn = useConnectionShape(sessionId, connId);
+  return conn ? <ConnectionRowOf sessionId={sessionId} conn={conn} /> : null;
+});
+
+function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: ConnectionShape }) {
   const t = useT();
   const api = useApi();
-  const formatNumber = useFormatNumber();
   const menuId = useId();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
@@ -41,8 +57,7 @@ export const ConnectionRow = memo(function ConnectionRow({ sessionId, conn }: { 
         <TableCell sx={{ fontFamily: MONO_FONT }}>{conn.connId}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{remote}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{formatClock(conn.since)}</TableCell>
-        <TableCell align="right">{formatNumber(conn.counters.rxBytes)}</TableCell>
-        <TableCell align="right">{formatNumber(conn.counters.txBytes)}</TableCell>
+        <CounterCells sessionId={sessionId} connId={conn.connId} />
         <TableCell>
           <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
             {flags.join(' · ')}
@@ -76,4 +91,4 @@ export const ConnectionRow = memo(function ConnectionRow({ sessionId, conn }: { 
       ) : null}
     </>
   );
-});
+}

@@ -1,10 +1,10 @@
 import Typography from '@mui/material/Typography';
 import { formatClock } from '../format';
 import { useT } from '../i18n/i18n-context';
-import type { SessionView } from '../store/views';
+import type { SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 
-export function ReconnectNote({ session }: { session: SessionView }) {
+export function ReconnectNote({ session }: { session: Pick<SessionShape, 'reconnect' | 'config'> }) {
   const t = useT();
   const { reconnect } = session;
   if (!reconnect || session.config.kind !== 'tcp-client') return null;

@@ -9,16 +9,17 @@ import { StateChip } from '../components/StateChip';
 import { formatClock, endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
-import type { SessionErrorEntry, SessionView } from '../store/views';
+import type { SessionShape } from '../store/stable-views';
+import type { SessionErrorEntry } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { SessionRecording } from '../transcripts/SessionRecording';
-import { CountersText } from './CountersText';
+import { SessionCounters } from './CountersText';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
 
 const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
-export function SessionHeader({ session }: { session: SessionView }) {
+export function SessionHeader({ session }: { session: SessionShape }) {
   const t = useT();
   const allErrors = useInspector((state) => state.errors.get(session.id) ?? NO_ERRORS);
   // A failed recording reports its error as an event too; the recording's own alert shows it, once.
@@ -50,7 +51,7 @@ export function SessionHeader({ session }: { session: SessionView }) {
             {t('header.remote', { endpoint: remote })}
           </Typography>
         ) : null}
-        <CountersText counters={session.counters} />
+        <SessionCounters sessionId={session.id} />
         <ReconnectNote session={session} />
       </Stack>
       <SessionRecording key={session.id} session={session} />

@@ -1,17 +1,17 @@
-import { useId, useMemo } from 'react';
+import { useId } from 'react';
 import Box from '@mui/material/Box';
 import List from '@mui/material/List';
 import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
+import { useSessionIds } from '../store/stable-views';
 import { useInspector } from '../store/store-context';
 import { SessionListItem } from './SessionListItem';
 
 export function SessionList() {
   const t = useT();
   const headingId = useId();
-  const sessions = useInspector((state) => state.sessions);
+  const list = useSessionIds();
   const selectedId = useInspector((state) => state.selectedId);
-  const list = useMemo(() => [...sessions.values()], [sessions]);
 
   return (
     <Box component="section" aria-labelledby={headingId}>
@@ -24,8 +24,8 @@ export function SessionList() {
         </Typography>
       ) : (
         <List aria-label={t('sessions.list')} disablePadding>
-          {list.map((session) => (
-            <SessionListItem key={session.id} session={session} selected={session.id === selectedId} />
+          {list.map((sessionId) => (
+            <SessionListItem key={sessionId} sessionId={sessionId} selected={sessionId === selectedId} />
           ))}
         </List>
       )}

@@ -14,18 +14,23 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { StateChip } from '../components/StateChip';
 import { useT } from '../i18n/i18n-context';
+import { useSessionShape, type SessionShape } from '../store/stable-views';
 import { useInspector } from '../store/store-context';
-import type { SessionView } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
 import { copyConfig } from '../workspace/workspace-store';
-import { CountersText } from './CountersText';
+import { SessionCounters } from './CountersText';
 import { useNewSession } from './new-session-context';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint, sessionName } from './session-format';
 
-export const SessionListItem = memo(function SessionListItem({ session, selected }: { session: SessionView; selected: boolean }) {
+export const SessionListItem = memo(function SessionListItem({ sessionId, selected }: { sessionId: string; selected: boolean }) {
+  const session = useSessionShape(sessionId);
+  return session ? <SessionItem session={session} selected={selected} /> : null;
+});
+
+function SessionItem({ session, selected }: { session: SessionShape; selected: boolean }) {
   const t = useT();
   const api = useApi();
   const menuId = useId();
@@ -71,7 +76,7 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
           {sessionEndpoint(session)}
         </Typography>
         <ReconnectNote session={session} />
-        <CountersText counters={session.counters} />
+        <SessionCounters sessionId={session.id} />
       </ListItemButton>
       <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.5, alignItems: 'center' }}>
         <Button aria-label={t('sessions.closeLabel', { name })} disabled={busy || !canClose} onClick={() => void run(() => api.close({ sessionId: session.id }))}>
@@ -125,4 +130,4 @@ export const SessionListItem = memo(function SessionListItem({ session, selected
       ) : null}
     </ListItem>
   );
-});
+}

@@ -1,16 +1,16 @@
 import { formatEndpoint } from '../../../shared/address';
 import type { Translate } from '../i18n/languages';
-import type { SessionView } from '../store/views';
+import type { SessionShape } from '../store/stable-views';
 
 /**
  * The address a session is known by: where a listener or UDP socket is bound (the real port
  * once port 0 has been resolved), or where a client connects to.
  */
-export function sessionEndpoint(session: SessionView): string {
+export function sessionEndpoint(session: Pick<SessionShape, 'kind' | 'local' | 'config'>): string {
   if (session.kind !== 'tcp-client' && session.local) return formatEndpoint(session.local.address, session.local.port);
   return formatEndpoint(session.config.host, session.config.port);
 }
 
-export function sessionName(t: Translate, session: SessionView): string {
+export function sessionName(t: Translate, session: Pick<SessionShape, 'kind' | 'local' | 'config'>): string {
   return `${t(`kind.${session.kind}`)} ${sessionEndpoint(session)}`;
 }

@@ -2,7 +2,7 @@
  * Folds one event batch into the store's data. Pure: copy-on-write, so every Map or log that
  * changed is a new object and everything else keeps its identity (selectors stay cheap).
  */
-import type { EventBatch, InspectorEvent, SessionInfo } from '../../../shared/contract';
+import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '../../../shared/contract';
 import {
   connectionView,
   copyCounters,
@@ -80,6 +80,8 @@ class Draft {
   private removed: Set<string> | undefined;
   private readonly appended = new Map<string, LogEntry[]>();
   private nextId: number;
+  /** The last peer seen: a flood's datagrams share one copy of their sender. */
+  private lastPeer: Endpoint | undefined;
 
   constructor(
     private readonly base: InspectorData,
@@ -195,14 +197,16 @@ class Draft {
           at: event.at,
           dir: event.dir,
           connId: typeof event.connId === 'string' ? event.connId : undefined,
-          peer: event.peer ? copyEndpoint(event.peer) : undefined,
+          peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
         };
         const list = this.appended.get(event.sessionId);
         if (list) list.push(entry);
         else this.appended.set(event.sessionId, [entry]);
         const sender = entry.peer;
-        if (event.dir === 'rx' && sender) this.updateSession(event.sessionId, (view) => ({ ...view, lastSender: sender }));
+        // Unchanged unless the sender is another: a new view per datagram would redraw every
+        // part of the page that shows the session, for each batch of a flood.
+        if (event.dir === 'rx' && sender) this.updateSession(event.sessionId, (view) => (view.lastSender === sender ? view : { ...view, lastSender: sender }));
         return;
       }
       case 'error': {
@@ -221,6 +225,15 @@ class Draft {
         // An event type from a newer engine: nothing to show for it yet.
         return;
     }
+  }
+
+  /** The peer's copy: the last one seen or the session's last sender when it is the same. */
+  private peerOf(sessionId: string, peer: Endpoint): Endpoint {
+    const same = (known: Endpoint | undefined): known is Endpoint =>
+      known !== undefined && known.address === peer.address && known.port === peer.port && known.family === peer.family;
+    if (same(this.lastPeer)) return this.lastPeer;
+    const lastSender = this.currentSessions.get(sessionId)?.lastSender;
+    return (this.lastPeer = same(lastSender) ? lastSender : copyEndpoint(peer));
   }
 
   private removeSession(sessionId: string): void {

@@ -9,7 +9,8 @@ import { useApi } from '../api/api-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatByteSize } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
-import type { RecordingView, SessionView } from '../store/views';
+import type { SessionShape } from '../store/stable-views';
+import type { RecordingView } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { RecordingDot } from './RecordingDot';
 import { useRecordingSettings } from './recording-settings-context';
@@ -50,7 +51,7 @@ function RecordingStatus({ recording }: { recording: RecordingView | undefined }
 }
 
 /** The session's recording: its state, start and stop, saving, and what went wrong. */
-export function SessionRecording({ session }: { session: SessionView }) {
+export function SessionRecording({ session }: { session: SessionShape }) {
   const t = useT();
   const api = useApi();
   const recorder = useRecordingSettings().status;

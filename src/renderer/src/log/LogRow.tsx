@@ -1,7 +1,7 @@
 import { memo, useMemo, type MouseEvent } from 'react';
-import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
-import IconButton from '@mui/material/IconButton';
+import GlobalStyles from '@mui/material/GlobalStyles';
+import type { CSSObject, Theme } from '@mui/material/styles';
 import type { TextEncodingName } from '../../../shared/contract';
 import { containsBytes, type ByteQuery } from '../../../shared/byte-search';
 import { visuallyHidden } from '../components/visually-hidden';
@@ -13,8 +13,64 @@ import { sourceOf, type LogItem } from './log-items';
 import { formatDelta, payloadHexDump, payloadText, previewOf } from './payload-view';
 
 const ARROWS = { rx: '↓', tx: '↑' } as const;
-// Palette "main" colours have light and dark variants that both read on their theme's background.
-const COLORS = { rx: 'success.main', tx: 'info.main' } as const;
+
+/** Class of the element that holds the rows: the rows' stylesheet applies inside it. */
+export const LOG_ROWS_CLASS = 'si-rows';
+
+function logRowStyles(theme: Theme): CSSObject {
+  const { palette } = theme;
+  const muted = { color: palette.text.secondary };
+  return {
+    '& .si-row': {
+      padding: theme.spacing(0.25, 1.5),
+      borderBottom: `1px solid ${palette.divider}`,
+      fontSize: 12,
+      // Palette "main" colours have light and dark variants that both read on their theme's background.
+      '&[data-dir="rx"]': { borderLeft: `3px solid ${palette.success.main}` },
+      '&[data-dir="tx"]': { borderLeft: `3px solid ${palette.info.main}` },
+      '&[data-match="true"]': { backgroundColor: palette.action.selected },
+    },
+    '& .si-row-head': { display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' },
+    '& .si-row-time': { fontFamily: MONO_FONT, ...muted },
+    '& .si-row-delta': { fontFamily: MONO_FONT, ...muted, minWidth: 88 },
+    '& .si-row-dir': { fontWeight: 700 },
+    '& [data-dir="rx"] .si-row-dir': { color: palette.success.main },
+    '& [data-dir="tx"] .si-row-dir': { color: palette.info.main },
+    '& .si-row-source': { fontFamily: MONO_FONT, minWidth: 48 },
+    '& .si-row-length': { ...muted, minWidth: 56, textAlign: 'right' },
+    '& .si-row-more': muted,
+    '& .si-row-spacer': { flex: 1 },
+    '& .si-row-hidden': visuallyHidden as CSSObject,
+    '& .si-row-actions': {
+      border: 0,
+      margin: 0,
+      padding: theme.spacing(0, 1),
+      borderRadius: '50%',
+      background: 'transparent',
+      color: palette.action.active,
+      font: 'inherit',
+      fontSize: 14,
+      // Under the line of text beside it, so the button never makes the row taller.
+      lineHeight: '16px',
+      cursor: 'pointer',
+      '&:hover': { backgroundColor: palette.action.hover },
+      '&:focus-visible': { outline: `2px solid ${palette.primary.main}`, outlineOffset: 1 },
+    },
+    '& .si-row-payload': { margin: 0, fontFamily: MONO_FONT },
+    '& .si-row-payload[data-view="text"]': { whiteSpace: 'pre-wrap', wordBreak: 'break-all' },
+    '& .si-row-payload[data-view="hex"]': { whiteSpace: 'pre', overflowX: 'auto' },
+  };
+}
+
+/**
+ * The rows' look, as one stylesheet, drawn again only when the theme changes. A following log
+ * mounts every row in sight anew at each batch; rows of plain elements with class names cost a
+ * fraction of rows of styled components, each of which serializes and hashes its styles as it
+ * renders.
+ */
+export const LogRowStyles = memo(function LogRowStyles() {
+  return <GlobalStyles styles={(theme) => ({ [`.${LOG_ROWS_CLASS}`]: logRowStyles(theme) })} />;
+});
 
 export interface LogRowProps {
   item: LogItem;
@@ -41,67 +97,45 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
   const source = sourceOf(item);
 
   return (
-    <Box
-      data-testid="log-entry"
-      data-dir={item.dir}
-      data-match={matches ? 'true' : undefined}
-      sx={{
-        px: 1.5,
-        py: 0.25,
-        borderBottom: 1,
-        borderColor: 'divider',
-        borderLeft: 3,
-        borderLeftColor: COLORS[item.dir],
-        fontSize: 12,
-        bgcolor: matches ? 'action.selected' : undefined,
-      }}
-    >
-      <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <Box component="span" data-testid="log-time" sx={{ fontFamily: MONO_FONT, color: 'text.secondary' }}>
+    <div className="si-row" data-testid="log-entry" data-dir={item.dir} data-match={matches ? 'true' : undefined}>
+      <div className="si-row-head">
+        <span className="si-row-time" data-testid="log-time">
           {formatClock(item.at)}
-        </Box>
-        <Box component="span" data-testid="log-delta" sx={{ fontFamily: MONO_FONT, color: 'text.secondary', minWidth: 88 }}>
+        </span>
+        <span className="si-row-delta" data-testid="log-delta">
           {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
-        </Box>
-        <Box component="span" sx={{ color: COLORS[item.dir], fontWeight: 700 }}>
+        </span>
+        <span className="si-row-dir">
           <span aria-hidden="true">{ARROWS[item.dir]}</span>
-          <Box component="span" sx={visuallyHidden}>
-            {t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}
-          </Box>
-        </Box>
-        <Box component="span" sx={{ fontFamily: MONO_FONT, minWidth: 48 }}>
-          {source}
-        </Box>
-        <Box component="span" sx={{ color: 'text.secondary', minWidth: 56, textAlign: 'right' }}>
-          {t('log.length', { count: item.bytes.byteLength })}
-        </Box>
+          <span className="si-row-hidden">{t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}</span>
+        </span>
+        <span className="si-row-source">{source}</span>
+        <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
         {item.partial ? <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} /> : null}
         {item.badLength ? <Chip size="small" color="error" variant="outlined" label={t('log.badLength')} aria-label={t('log.badLengthLabel')} /> : null}
-        {matches ? (
-          <Box component="span" sx={visuallyHidden}>
-            {t('log.match')}
-          </Box>
-        ) : null}
-        <Box sx={{ flex: 1 }} />
-        <IconButton aria-label={t('log.actions')} aria-haspopup="menu" onClick={(event: MouseEvent<HTMLElement>) => onActions(item, event.currentTarget)} sx={{ py: 0, fontSize: 14 }}>
+        {matches ? <span className="si-row-hidden">{t('log.match')}</span> : null}
+        <span className="si-row-spacer" />
+        <button
+          type="button"
+          className="si-row-actions"
+          aria-label={t('log.actions')}
+          aria-haspopup="menu"
+          onClick={(event: MouseEvent<HTMLElement>) => onActions(item, event.currentTarget)}
+        >
           <span aria-hidden="true">⋯</span>
-        </IconButton>
-      </Box>
+        </button>
+      </div>
       {text !== undefined ? (
-        <Box component="pre" data-testid="log-payload" data-view="text" sx={{ m: 0, fontFamily: MONO_FONT, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+        <pre className="si-row-payload" data-testid="log-payload" data-view="text">
           {text}
-        </Box>
+        </pre>
       ) : null}
       {hex !== undefined ? (
-        <Box component="pre" data-testid="log-payload" data-view="hex" sx={{ m: 0, fontFamily: MONO_FONT, whiteSpace: 'pre', overflowX: 'auto' }}>
+        <pre className="si-row-payload" data-testid="log-payload" data-view="hex">
           {hex}
-        </Box>
+        </pre>
       ) : null}
-      {preview.hidden > 0 ? (
-        <Box component="span" sx={{ color: 'text.secondary' }}>
-          {t('log.more', { count: preview.hidden })}
-        </Box>
-      ) : null}
-    </Box>
+      {preview.hidden > 0 ? <span className="si-row-more">{t('log.more', { count: preview.hidden })}</span> : null}
+    </div>
   );
 });

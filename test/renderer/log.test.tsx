@@ -344,12 +344,22 @@ describe('Log search and filters', () => {
 });
 
 describe('Log autoscroll', () => {
-  it('pauses when the reader scrolls up and follows again back at the bottom', async () => {
+  it('pauses when the reader scrolls up, not when a flood outruns the list, and follows again back at the bottom', async () => {
     const { log } = setup(...Array.from({ length: 300 }, (_, i) => dataEvent('s1', 'rx', `m${i}`)));
     const scroller = screen.getByTestId('virtuoso-scroller');
     // jsdom has no layout: give the scroller the sizes a browser would.
     Object.defineProperty(scroller, 'scrollHeight', { value: 12000, configurable: true });
     Object.defineProperty(scroller, 'clientHeight', { value: 4000, configurable: true });
+    // Leaving the bottom without the reader's hand (rows coming faster than it follows) is not a pause.
+    scroller.scrollTop = 100;
+    fireEvent.scroll(scroller);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(log.queryByText(/^Paused/)).not.toBeInTheDocument();
+    scroller.scrollTop = 8000;
+    fireEvent.scroll(scroller);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The reader's wheel, then the scroll it makes: that pauses.
+    fireEvent.wheel(scroller, { deltaY: -500 });
     scroller.scrollTop = 100;
     fireEvent.scroll(scroller);
     expect(await log.findByText('Paused — 0 new')).toBeInTheDocument();

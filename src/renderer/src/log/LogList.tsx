@@ -9,7 +9,7 @@ import { useT } from '../i18n/i18n-context';
 import { LOG_LIST_WINDOW_ROWS } from '../limits';
 import type { LogView } from '../store/log-prefs';
 import type { ItemList, LogItem } from './log-items';
-import { LogRow, type LogRowProps } from './LogRow';
+import { LOG_ROWS_CLASS, LogRow, LogRowStyles, type LogRowProps } from './LogRow';
 
 interface ListContext {
   label: string;
@@ -60,6 +60,9 @@ const SPAN = LOG_LIST_WINDOW_ROWS + LOG_LIST_WINDOW_ROWS / 2;
 /** How far the buttons at the window's ends move it. */
 const STEP = LOG_LIST_WINDOW_ROWS / 2;
 
+/** How long after the reader's own input leaving the bottom counts as their scrolling. */
+const READER_SCROLL_MS = 1000;
+
 type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'end' };
 
 export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
@@ -94,13 +97,51 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   // Following: once the window holds too many rows it moves up to the newest, as rows leave
   // the front of a full log (set while rendering: React's way to adjust state to new props).
   if (!paused && items.length - start > SPAN) setPlaced(newestStart);
+  // The list keeps its scroll offset when the window moves under it: back to the newest rows.
+  useEffect(() => {
+    if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+  }, [start, paused]);
 
   const pause = () => {
     if (!paused) setPausedAt(items.total);
   };
+  // Under a flood the list leaves the bottom by itself, for a frame or two, as rows come faster
+  // than it follows; only the reader's own scrolling stops following. Their hand is a wheel, a
+  // touch, a key, or a pointer held down (on the scrollbar too: its presses reach the list).
+  const readerActed = useRef(Number.NEGATIVE_INFINITY);
+  const pointerHeld = useRef(false);
+  const markReader = () => {
+    readerActed.current = performance.now();
+  };
+  useEffect(() => {
+    const release = () => {
+      if (pointerHeld.current) markReader();
+      pointerHeld.current = false;
+    };
+    window.addEventListener('pointerup', release);
+    window.addEventListener('pointercancel', release);
+    return () => {
+      window.removeEventListener('pointerup', release);
+      window.removeEventListener('pointercancel', release);
+    };
+  }, []);
+  const readerScrolling = () => pointerHeld.current || performance.now() - readerActed.current < READER_SCROLL_MS;
+  // Where the list itself is, which may lag behind a flood while following.
+  const listAtBottom = useRef(true);
+  // The list follows new rows only from the bottom; once a flood has left it behind it needs
+  // to be taken back down, at every batch until it is there again.
+  useEffect(() => {
+    if (!paused && !listAtBottom.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+  }, [items.total, paused]);
   const onBottomChange = (bottom: boolean) => {
+    listAtBottom.current = bottom;
     // The bottom of the window is not the end of the log: keep holding still.
     if (bottom && !reachesEnd) return;
+    if (!bottom && !readerScrolling()) {
+      // Still following: catch up with the rows.
+      if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+      return;
+    }
     if (!bottom) pause();
     // Coming back down is the reader's way of saying "follow again"; merely being at the bottom
     // (as when the pause button was pressed there) is not.
@@ -137,7 +178,19 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   };
 
   return (
-    <Box sx={{ height: '100%', position: 'relative' }}>
+    <Box
+      className={LOG_ROWS_CLASS}
+      sx={{ height: '100%', position: 'relative' }}
+      onWheelCapture={markReader}
+      onTouchStartCapture={markReader}
+      onTouchMoveCapture={markReader}
+      onKeyDownCapture={markReader}
+      onPointerDownCapture={() => {
+        pointerHeld.current = true;
+        markReader();
+      }}
+    >
+      <LogRowStyles />
       <Virtuoso<unknown, ListContext>
         ref={virtuoso}
         style={{ height: '100%' }}

@@ -39,19 +39,34 @@ export function encodeBase64(bytes: Uint8Array): string {
   return decodeText(codes, 'latin1');
 }
 
+/** The most bytes `text` can decode to: room enough for decodeBase64Into. */
+export const base64MaxBytes = (text: string): number => Math.floor((text.length * 3) / 4);
+
 /**
  * Base64 as bytes: standard or URL-safe alphabet, padding optional, whitespace anywhere.
  * Stray bits in the last character are ignored, as Node and browsers do.
  */
 export function decodeBase64(text: string): Base64Parse {
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let length = 0;
+  const out = new Uint8Array(base64MaxBytes(text));
+  const read = decodeBase64Into(text, out, 0);
+  if (!read.ok) return read;
+  return { ok: true, bytes: read.length === out.length ? out : out.slice(0, read.length) };
+}
+
+export type Base64Into = { ok: true; length: number } | { ok: false; message: string; index: number };
+
+/**
+ * decodeBase64 into `out` from `offset`, which must leave base64MaxBytes(text) of room: for
+ * callers that cut many small byte strings from one buffer.
+ */
+export function decodeBase64Into(text: string, out: Uint8Array, offset: number): Base64Into {
+  let length = offset;
   let quad = 0;
   let inQuad = 0;
   let lastDataAt = -1;
   let padAt = -1;
   let pads = 0;
-  const incomplete = (): Base64Parse => ({
+  const incomplete = (): Base64Into => ({
     ok: false,
     message: `Incomplete base64 at position ${lastDataAt}: a last group of one character cannot hold a byte`,
     index: lastDataAt,
@@ -99,5 +114,5 @@ export function decodeBase64(text: string): Base64Parse {
     out[length++] = quad >> 10;
     out[length++] = (quad >> 2) & 0xff;
   }
-  return { ok: true, bytes: length === out.length ? out : out.slice(0, length) };
+  return { ok: true, length: length - offset };
 }

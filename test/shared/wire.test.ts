@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeBase64Into, encodeBase64 } from '../../src/shared/base64';
+import type { EventBatch } from '../../src/shared/contract';
+import { decodeWire, encodeWire, type ServerMessage } from '../../src/shared/wire';
+
+const batchOf = (payloads: Uint8Array[]): ServerMessage => ({
+  kind: 'events',
+  batch: {
+    coalesced: 0,
+    events: payloads.map((bytes, i) => ({ type: 'data', at: i, sessionId: 's1', dir: 'rx', peer: { address: '127.0.0.1', port: 9, family: 'IPv4' }, bytes })),
+  },
+});
+
+const bytesOf = (message: unknown): Uint8Array[] =>
+  (message as { batch: EventBatch }).batch.events.map((event) => (event.type === 'data' ? event.bytes : new Uint8Array()));
+
+describe('decodeWire bytes', () => {
+  it('gives back every byte string exactly, whatever their sizes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 9000 }), { maxLength: 40 }), (payloads) => {
+        const decoded = bytesOf(decodeWire(encodeWire(batchOf(payloads))));
+        expect(decoded.map((b) => [...b])).toEqual(payloads.map((b) => [...b]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cuts small byte strings from one shared buffer and gives a large one its own', () => {
+    const small = Array.from({ length: 100 }, (_, i) => Uint8Array.from({ length: 64 }, (_, j) => (i + j) & 0xff));
+    const large = new Uint8Array(100_000).fill(7);
+    const decoded = bytesOf(decodeWire(encodeWire(batchOf([...small, large]))));
+    const buffers = new Set(decoded.slice(0, 100).map((b) => b.buffer));
+    expect(buffers.size).toBe(1);
+    expect(decoded[100]!.buffer).not.toBe(decoded[0]!.buffer);
+    expect(decoded[100]!.byteLength).toBe(100_000);
+    // Cut end to end, none overlapping another.
+    for (let i = 1; i < 100; i++) expect(decoded[i]!.byteOffset).toBe(decoded[i - 1]!.byteOffset + 64);
+  });
+
+  it('leaves a tag whose text is not base64 as it came', () => {
+    expect(decodeWire('{"a":{"$b64":"***"}}')).toEqual({ a: { $b64: '***' } });
+  });
+});
+
+describe('decodeBase64Into', () => {
+  it('writes at the offset it is given and touches nothing before it', () => {
+    const out = new Uint8Array(16).fill(0xee);
+    const read = decodeBase64Into(encodeBase64(Uint8Array.of(1, 2, 3, 4)), out, 5);
+    expect(read).toEqual({ ok: true, length: 4 });
+    expect([...out.subarray(0, 10)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee, 1, 2, 3, 4, 0xee]);
+  });
+
+  it('reports a bad character at its position in the text', () => {
+    expect(decodeBase64Into('AA*A', new Uint8Array(8), 2)).toMatchObject({ ok: false, index: 2 });
+  });
+});

@@ -282,7 +282,7 @@ describe('EventBatcher with a fake clock', () => {
     expect(batch!.coalesced).toBe(2);
     expect(batch!.events.map(dataOf)).toEqual([[1, 2, 3, 4, 5, 6], [7], [8], [9]]);
     const first = batch!.events[0];
-    expect(first?.type === 'data' && first.bytes.buffer.byteLength).toBe(6);
+    expect(first?.type === 'data' && first.bytes.byteLength).toBe(6);
   });
 
   it('never merges UDP datagrams, even from the same peer', () => {
@@ -334,7 +334,7 @@ describe('EventBatcher with a fake clock', () => {
     expect(batches[1]!.batch.events.map((e) => e.type)).toEqual(['half-closed']);
   });
 
-  it('compacts data that is a view into a larger buffer, so IPC does not clone the whole buffer', () => {
+  it('packs a flush\'s data into one buffer of exactly its bytes, so IPC never clones a larger buffer', () => {
     const { time, batches, batcher } = harness();
     const big = new Uint8Array(65_536).map((_, i) => i & 0xff);
     batcher.push(tcpData(big.subarray(100, 110), 'c1'));
@@ -343,23 +343,46 @@ describe('EventBatcher with a fake clock', () => {
     const pooled = Buffer.from('hello');
     expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
     batcher.push(tcpData(pooled, 'c2'));
+    batcher.push(tcpData(Buffer.from(' world'), 'c2'));
     batcher.push(halfClosed());
     batcher.push(udpData([1, 2, 3]));
     const datagram = udpData([]);
     if (datagram.type === 'data') datagram.bytes = big.subarray(200, 204);
     batcher.push(datagram);
+    const empty = udpData([]);
+    if (empty.type === 'data') empty.bytes = big.subarray(300, 300);
+    batcher.push(empty);
     time.advance(0);
     const data = batches[0]!.batch.events.filter((e) => e.type === 'data');
-    expect(data).toHaveLength(4);
+    expect(data).toHaveLength(5);
+    const buffer = data[0]!.bytes.buffer;
+    expect(data.every((event) => event.bytes.buffer === buffer)).toBe(true);
+    expect(buffer.byteLength).toBe(10 + 11 + 3 + 4);
+    // End to end in the order they came.
+    let at = 0;
     for (const event of data) {
-      expect(event.bytes.byteOffset).toBe(0);
-      expect(event.bytes.buffer.byteLength).toBe(event.bytes.byteLength);
+      expect(event.bytes.byteOffset).toBe(at);
+      at += event.bytes.byteLength;
     }
     expect(dataOf(data[0])).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109]);
-    expect(Buffer.from(data[1]!.bytes).toString()).toBe('hello');
+    expect(Buffer.from(data[1]!.bytes).toString()).toBe('hello world');
     expect(dataOf(data[3])).toEqual([200, 201, 202, 203]);
-    // The source buffer is left alone.
+    expect(data[4]!.bytes.byteLength).toBe(0);
+    // The sources are left alone.
     expect(big[100]).toBe(100);
+    expect(pooled.toString()).toBe('hello');
+  });
+
+  it('gives each flush a buffer of its own', () => {
+    const { time, batches, batcher } = harness();
+    batcher.push(udpData([1]));
+    time.advance(0);
+    batcher.push(udpData([2]));
+    time.advance(100);
+    const [first, second] = batches.map((b) => b.batch.events.find((e) => e.type === 'data')!);
+    expect(dataOf(first)).toEqual([1]);
+    expect(dataOf(second)).toEqual([2]);
+    expect(first!.type === 'data' && second!.type === 'data' && first.bytes.buffer !== second.bytes.buffer).toBe(true);
   });
 
   it('flush() hands on everything now and an empty flush sends nothing', () => {

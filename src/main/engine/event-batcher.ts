@@ -32,26 +32,6 @@ export interface BatcherOptions {
   tailEvents?: number;
 }
 
-/**
- * Copy only when needed: a view into a larger buffer would clone the whole buffer over IPC.
- * `new Uint8Array(view)` rather than `slice()`: a Node Buffer (dgram messages, pooled
- * Buffer.from) is a Uint8Array whose slice() is another view, not a copy.
- */
-function compact(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
-  return new Uint8Array(bytes);
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
-
 const sessionOf = (event: InspectorEvent): string => (event.type === 'session' ? event.session.id : event.sessionId);
 
 /** The newest `capacity` events of those offered; counts the ones pushed out. */
@@ -100,8 +80,10 @@ export class EventBatcher {
   readonly notShown = new NotShownTally();
   private queue: InspectorEvent[] = [];
   private tail: TailRing;
-  /** Chunks of the last queued data event, still to be merged when it is flushed. */
-  private pending: { event: DataEvent; chunks: Uint8Array[] } | undefined;
+  /** The last queued TCP data event, which the next chunk of its connection merges into. */
+  private pending: DataEvent | undefined;
+  /** The chunks of each merged event, joined only as the flush packs them. */
+  private readonly merged = new Map<DataEvent, Uint8Array[]>();
   private dataBytes = 0;
   private dataEvents = 0;
   private otherEvents = 0;
@@ -134,7 +116,7 @@ export class EventBatcher {
     if (event.type === 'data') {
       this.pushData(event);
     } else {
-      this.settlePending();
+      this.pending = undefined;
       if (event.type === 'connection-closed') this.notShown.forgetConnection(event.sessionId, event.connId);
       this.pushOther(event);
     }
@@ -148,9 +130,10 @@ export class EventBatcher {
       this.timer = undefined;
     }
     this.holding = false;
-    this.settlePending();
+    this.pending = undefined;
     if (this.queue.length === 0 && this.touched.size === 0 && this.described.size === 0) return;
     const events = this.queue;
+    this.pack(events);
     if (this.omitted > 0) events.push(...this.tail.take());
     if (this.options.describe && this.described.size > 0) events.push(...this.options.describe(this.described));
     if (this.options.summarize && this.touched.size > 0) events.push(...this.options.summarize(this.touched));
@@ -184,9 +167,9 @@ export class EventBatcher {
     const merges =
       last !== undefined &&
       event.connId !== undefined &&
-      last.event.connId === event.connId &&
-      last.event.sessionId === event.sessionId &&
-      last.event.dir === event.dir;
+      last.connId === event.connId &&
+      last.sessionId === event.sessionId &&
+      last.dir === event.dir;
     if (!this.admits(event.sessionId, size, merges)) {
       this.notShown.add(event.sessionId, event.connId, size);
       return;
@@ -194,23 +177,46 @@ export class EventBatcher {
     this.dataBytes += size;
     this.withData.add(event.sessionId);
     if (merges) {
-      last.chunks.push(event.bytes);
+      const chunks = this.merged.get(last);
+      if (chunks) chunks.push(event.bytes);
+      else this.merged.set(last, [last.bytes, event.bytes]);
       this.coalesced += 1;
       return;
     }
-    this.settlePending();
-    if (event.connId === undefined) {
-      // A datagram is never merged, so it skips the pending slot: in a UDP flood this runs
-      // for every packet, and the slot's objects were most of the engine's garbage.
-      const bytes = compact(event.bytes);
-      this.queue.push(bytes === event.bytes ? event : { ...event, bytes });
-      this.dataEvents += 1;
-      return;
-    }
+    // A copy of our own: the flush points its bytes into the batch's buffer.
     const queued = { ...event };
     this.queue.push(queued);
     this.dataEvents += 1;
-    this.pending = { event: queued, chunks: [event.bytes] };
+    // A datagram is never merged, each being a message of its own.
+    this.pending = event.connId === undefined ? undefined : queued;
+  }
+
+  /**
+   * Copies every data event's bytes into one buffer that holds exactly them, and points each
+   * event at its part. Over IPC the buffer is cloned once (never a larger buffer a chunk was a
+   * view of: a pooled Buffer, a datagram's), and the page keeps one buffer per batch instead of
+   * one per entry, which its garbage collector would otherwise copy entry by entry.
+   */
+  private pack(events: InspectorEvent[]): void {
+    if (this.withData.size === 0) return;
+    const buffer = new Uint8Array(this.dataBytes);
+    let at = 0;
+    for (const event of events) {
+      if (event.type !== 'data') continue;
+      const start = at;
+      const chunks = this.merged.get(event);
+      if (chunks) {
+        for (const chunk of chunks) {
+          buffer.set(chunk, at);
+          at += chunk.byteLength;
+        }
+      } else {
+        buffer.set(event.bytes, at);
+        at += event.bytes.byteLength;
+      }
+      event.bytes = buffer.subarray(start, at);
+    }
+    this.merged.clear();
   }
 
   private admits(sessionId: string, size: number, merges: boolean): boolean {
@@ -230,14 +236,6 @@ export class EventBatcher {
     if (!out) return;
     this.omitted += 1;
     this.described.add(sessionOf(out));
-  }
-
-  private settlePending(): void {
-    const pending = this.pending;
-    if (!pending) return;
-    this.pending = undefined;
-    const { chunks } = pending;
-    pending.event.bytes = chunks.length === 1 ? compact(chunks[0]!) : concat(chunks, chunks.reduce((n, c) => n + c.byteLength, 0));
   }
 
   private schedule(): void {

@@ -2,16 +2,13 @@
  * The composer's modes, errors, encodings, repeat, history and saved payloads, on a scripted
  * bridge; composer-engine.test.tsx checks the bytes on real sockets.
  */
-import { act, configure, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload, usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
 import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '../../src/renderer/src/composer/send-history';
 import { fail, ok } from '../../src/shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
-
-// Renders of the whole app in jsdom are slow when test files run side by side.
-configure({ asyncUtilTimeout: 10_000 });
 
 beforeEach(() => {
   localStorage.clear();

@@ -48,47 +48,63 @@ export const FormatToggle = memo(function FormatToggle({
   );
 });
 
-export const EncodingSelect = memo(function EncodingSelect({ value, onChange }: { value: TextEncodingName; onChange: (encoding: TextEncodingName) => void }) {
-  const t = useT();
+/** A select of one of a fixed list of values, each with its label. */
+function OptionSelect<T extends string>({
+  label,
+  value,
+  options,
+  optionLabel,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  optionLabel: (option: T) => string;
+  onChange: (value: T) => void;
+}) {
   return (
     <TextField
       select
       size="small"
-      label={t('composer.encoding')}
+      label={label}
       value={value}
       onChange={(event) => {
-        if (isOneOf(TEXT_ENCODINGS, event.target.value)) onChange(event.target.value);
+        if (isOneOf(options, event.target.value)) onChange(event.target.value);
       }}
       sx={{ minWidth: 120 }}
     >
-      {TEXT_ENCODINGS.map((name) => (
-        <MenuItem key={name} value={name}>
-          {t(`composer.encoding.${name}` satisfies MessageKey)}
+      {options.map((option) => (
+        <MenuItem key={option} value={option}>
+          {optionLabel(option)}
         </MenuItem>
       ))}
     </TextField>
+  );
+}
+
+export const EncodingSelect = memo(function EncodingSelect({ value, onChange }: { value: TextEncodingName; onChange: (encoding: TextEncodingName) => void }) {
+  const t = useT();
+  return (
+    <OptionSelect
+      label={t('composer.encoding')}
+      value={value}
+      options={TEXT_ENCODINGS}
+      optionLabel={(name) => t(`composer.encoding.${name}` satisfies MessageKey)}
+      onChange={onChange}
+    />
   );
 });
 
 export const LineEndingSelect = memo(function LineEndingSelect({ value, onChange }: { value: LineEnding; onChange: (ending: LineEnding) => void }) {
   const t = useT();
   return (
-    <TextField
-      select
-      size="small"
+    <OptionSelect
       label={t('composer.lineEnding')}
       value={value}
-      onChange={(event) => {
-        if (isOneOf(LINE_ENDINGS, event.target.value)) onChange(event.target.value);
-      }}
-      sx={{ minWidth: 120 }}
-    >
-      {LINE_ENDINGS.map((ending) => (
-        <MenuItem key={ending} value={ending}>
-          {t(`composer.lineEnding.${ending}`)}
-        </MenuItem>
-      ))}
-    </TextField>
+      options={LINE_ENDINGS}
+      optionLabel={(ending) => t(`composer.lineEnding.${ending}`)}
+      onChange={onChange}
+    />
   );
 });
 

@@ -1,7 +1,8 @@
 import { decodeText } from './text-encoding';
 import { describeCharAt } from './visible-text';
 
-export type Base64Parse = { ok: true; bytes: Uint8Array } | { ok: false; message: string; index: number };
+type Base64Error = { ok: false; message: string; index: number };
+export type Base64Parse = { ok: true; bytes: Uint8Array } | Base64Error;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const ALPHABET_CODES = Uint8Array.from(ALPHABET, (char) => char.charCodeAt(0));
@@ -53,7 +54,7 @@ export function decodeBase64(text: string): Base64Parse {
   return { ok: true, bytes: read.length === out.length ? out : out.slice(0, read.length) };
 }
 
-export type Base64Into = { ok: true; length: number } | { ok: false; message: string; index: number };
+export type Base64Into = { ok: true; length: number } | Base64Error;
 
 /**
  * decodeBase64 into `out` from `offset`, which must leave base64MaxBytes(text) of room: for
@@ -66,7 +67,7 @@ export function decodeBase64Into(text: string, out: Uint8Array, offset: number):
   let lastDataAt = -1;
   let padAt = -1;
   let pads = 0;
-  const incomplete = (): Base64Into => ({
+  const incomplete = (): Base64Error => ({
     ok: false,
     message: `Incomplete base64 at position ${lastDataAt}: a last group of one character cannot hold a byte`,
     index: lastDataAt,

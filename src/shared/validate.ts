@@ -25,3 +25,7 @@ export function namedKeys(keys: readonly string[]): string {
   const shown = keys.slice(0, 5).map((key) => JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key));
   return keys.length > 5 ? `${shown.join(', ')} (and ${keys.length - 5} more)` : shown.join(', ');
 }
+
+/** Whether `value` is one of the strings of `list` (a contract's enumeration, say). */
+export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);

@@ -34,10 +34,6 @@ function isBytesTag(value: unknown): value is { $b64: string } {
 }
 
 /**
- * Parse a frame; bytes come back as Uint8Array. Throws a SyntaxError on malformed JSON, as
- * JSON.parse does, and on nesting too deep to walk.
- */
-/**
  * Small byte strings are cut from shared slabs rather than given a buffer each: a flood's
  * thousands of entries a second then cost the page one object each, not three, and the log
  * keeps them for long enough that every object counts for the garbage collector. A slab lives
@@ -65,6 +61,10 @@ function bytesOf(tag: { $b64: string }): Uint8Array | undefined {
   return bytes;
 }
 
+/**
+ * Parse a frame; bytes come back as Uint8Array. Throws a SyntaxError on malformed JSON, as
+ * JSON.parse does, and on nesting too deep to walk.
+ */
 export function decodeWire(text: string): unknown {
   try {
     return JSON.parse(text, (_key, value: unknown) => (isBytesTag(value) ? (bytesOf(value) ?? value) : value));

@@ -104,13 +104,18 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     targetReady &&
     (format === 'file' ? file !== undefined && file.size > 0 : !problem && !empty && (!repeat || (!intervalProblem && !countProblem)));
 
+  /** Put a payload (recalled, or loaded from the library) into the composer. */
+  const show = useCallback((item: SavedPayloadContent) => {
+    setFormat(item.format);
+    setValue(item.value);
+    setEncoding(item.encoding);
+    setLineEnding(item.lineEnding);
+  }, []);
   const history = useHistoryRecall(content, (entry, caret) => {
     pendingCaret.current = caret;
-    setFormat(entry.format);
-    setValue(entry.value);
-    setEncoding(entry.encoding);
-    setLineEnding(entry.lineEnding);
+    show(entry);
   });
+  const { leave } = history;
 
   useEffect(() => {
     const input = field.current;
@@ -226,16 +231,12 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     history.onKeyDown(event);
   };
 
-  const { leave } = history;
   const load = useCallback(
     (item: SavedPayloadContent) => {
       leave();
-      setFormat(item.format);
-      setValue(item.value);
-      setEncoding(item.encoding);
-      setLineEnding(item.lineEnding);
+      show(item);
     },
-    [leave],
+    [leave, show],
   );
 
   const progressText = fileProgress
@@ -273,7 +274,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
               value={value}
               inputRef={field}
               onChange={(event) => {
-                history.leave();
+                leave();
                 setValue(event.target.value);
               }}
               onKeyDown={onKeyDown}

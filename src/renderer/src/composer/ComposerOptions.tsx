@@ -11,14 +11,12 @@ import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } 
 import type { MessageKey } from '../i18n/en';
 import { useT } from '../i18n/i18n-context';
 import type { ComposerFormat } from './composer-payload';
+import { isOneOf } from '../../../shared/validate';
 
 /*
  * The composer's controls around the payload field, each memoized on its own value: typing
  * redraws the field and what depends on the payload, not the whole row of selects and toggles.
  */
-
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value);
 
 export const FormatToggle = memo(function FormatToggle({
   format,

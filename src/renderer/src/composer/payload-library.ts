@@ -8,6 +8,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '../../../shared/contract';
 import { formatHex } from '../../../shared/hex';
+import { isOneOf } from '../../../shared/validate';
 
 /** What a saved payload holds: enough to put it back in the composer exactly as it was. */
 export interface SavedPayloadContent {
@@ -55,9 +56,6 @@ function newId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
-
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value);
 
 /** A fresh, field-by-field copy of a stored or imported object, or undefined when malformed. */
 function readSaved(raw: unknown): SavedPayload | undefined {

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { LINE_ENDINGS, TEXT_ENCODINGS } from '../../../shared/contract';
 import type { SavedPayloadContent } from './payload-library';
+import { isOneOf } from '../../../shared/validate';
 
 export const MAX_HISTORY = 100;
 export const SEND_HISTORY_STORAGE_KEY = 'socket-inspector.send-history';
@@ -18,9 +19,6 @@ export interface SendHistoryState {
 
 const sameContent = (a: SavedPayloadContent, b: SavedPayloadContent): boolean =>
   a.format === b.format && a.value === b.value && a.encoding === b.encoding && a.lineEnding === b.lineEnding;
-
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value);
 
 /** Field-by-field copies of what localStorage holds, skipping anything malformed. */
 function readEntries(raw: unknown): SavedPayloadContent[] {

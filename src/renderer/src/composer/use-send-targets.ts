@@ -10,7 +10,8 @@ function unchanged(before: ReadonlyMap<string, SendTargetConnection>, now: Reado
   if (before.size !== now.size) return false;
   for (const [connId, conn] of now) {
     const was = before.get(connId);
-    if (!was || was.blocked !== conn.blocked || was.remote.address !== conn.remote.address || was.remote.port !== conn.remote.port) return false;
+    // The store updates views by copy, so an unchanged remote is the same object.
+    if (!was || was.blocked !== conn.blocked || was.remote !== conn.remote) return false;
   }
   return true;
 }

@@ -64,6 +64,7 @@ const STEP = LOG_LIST_WINDOW_ROWS / 2;
 const READER_SCROLL_MS = 1000;
 
 type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'end' };
+const NEWEST: ScrollTarget = { index: 'LAST', align: 'end' };
 
 export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
 
@@ -97,10 +98,6 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   // Following: once the window holds too many rows it moves up to the newest, as rows leave
   // the front of a full log (set while rendering: React's way to adjust state to new props).
   if (!paused && items.length - start > SPAN) setPlaced(newestStart);
-  // The list keeps its scroll offset when the window moves under it: back to the newest rows.
-  useEffect(() => {
-    if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
-  }, [start, paused]);
 
   const pause = () => {
     if (!paused) setPausedAt(items.total);
@@ -128,10 +125,10 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   const readerScrolling = () => pointerHeld.current || performance.now() - readerActed.current < READER_SCROLL_MS;
   // Where the list itself is, which may lag behind a flood while following.
   const listAtBottom = useRef(true);
-  // The list follows new rows only from the bottom; once a flood has left it behind it needs
-  // to be taken back down, at every batch until it is there again.
+  // The list follows new rows only from the bottom; once a flood has left it behind (or the
+  // window moved under it, which keeps its offset) it is taken back down at every batch.
   useEffect(() => {
-    if (!paused && !listAtBottom.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+    if (!paused && !listAtBottom.current) virtuoso.current?.scrollToIndex(NEWEST);
   }, [items.total, paused]);
   const onBottomChange = (bottom: boolean) => {
     listAtBottom.current = bottom;
@@ -139,7 +136,7 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
     if (bottom && !reachesEnd) return;
     if (!bottom && !readerScrolling()) {
       // Still following: catch up with the rows.
-      if (!paused) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+      if (!paused) virtuoso.current?.scrollToIndex(NEWEST);
       return;
     }
     if (!bottom) pause();
@@ -151,16 +148,16 @@ export function LogList({ items, label, row, viewOf }: { items: ItemList; label:
   // Open at the newest entries. Not initialTopMostItemIndex: that hides the list until a scroll
   // settles, which never happens without layout.
   useEffect(() => {
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+    virtuoso.current?.scrollToIndex(NEWEST);
   }, []);
   const jumpToEnd = () => {
     setHeld(false);
     setAtBottom(true);
     if (start === newestStart) {
-      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+      virtuoso.current?.scrollToIndex(NEWEST);
       return;
     }
-    pendingScroll.current = { index: 'LAST', align: 'end' };
+    pendingScroll.current = NEWEST;
     setPlaced(newestStart);
   };
   // Moving the window by hand keeps the row at its edge in sight.

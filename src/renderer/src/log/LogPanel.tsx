@@ -1,5 +1,4 @@
 import { memo, useCallback, useMemo, useState } from 'react';
-import type { Counters } from '../../../shared/contract';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
@@ -16,6 +15,7 @@ import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { EMPTY_LOG } from '../store/apply-batch';
+import { ZERO_COUNTERS } from '../store/views';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
 import { framingConfigOf } from './framing-config';
@@ -91,8 +91,6 @@ const ViewControls = memo(function ViewControls() {
 
 /** Where a panel's entries come from: a live session in the store, or a transcript opened read-only. */
 export type LogSource = { type: 'session'; sessionId: string } | { type: 'transcript'; transcriptId: string };
-
-const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
 
 interface EntryMenuProps {
   menu: { item: LogItem; anchor: HTMLElement } | undefined;
@@ -272,7 +270,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
       {from.type === 'session' ? (
         <LiveLogStatusBar sessionId={from.sessionId} log={log} message={message} />
       ) : (
-        <LogStatusBar counters={transcriptCounters ?? ZERO} log={log} message={message} />
+        <LogStatusBar counters={transcriptCounters ?? ZERO_COUNTERS} log={log} message={message} />
       )}
       <EntryMenu menu={menu} views={views} encoding={encoding} onClose={closeMenu} onView={setOverride} onCopy={copyFrom} onSave={saveFrom} />
       {saving ? (

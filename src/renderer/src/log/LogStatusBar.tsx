@@ -7,9 +7,9 @@ import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
 import { CountersText } from '../sessions/CountersText';
 import { useInspector, useInspectorStore } from '../store/store-context';
-import type { SessionLog } from '../store/views';
+import { useSessionCounters } from '../store/stable-views';
+import { ZERO_COUNTERS, type SessionLog } from '../store/views';
 
-const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
 /** How often rates are sampled: often enough to feel live, rarely enough to cost nothing. */
 export const RATE_INTERVAL_MS = 1000;
 
@@ -19,9 +19,9 @@ export const RATE_INTERVAL_MS = 1000;
  */
 function useRates(sessionId: string): Counters {
   const store = useInspectorStore();
-  const [rates, setRates] = useState<Counters>(ZERO);
+  const [rates, setRates] = useState<Counters>(ZERO_COUNTERS);
   useEffect(() => {
-    const read = () => store.getState().sessions.get(sessionId)?.counters ?? ZERO;
+    const read = () => store.getState().sessions.get(sessionId)?.counters ?? ZERO_COUNTERS;
     let last = { at: Date.now(), counters: read() };
     const timer = setInterval(() => {
       const now = { at: Date.now(), counters: read() };
@@ -38,7 +38,7 @@ function useRates(sessionId: string): Counters {
 
 /** The live session's totals and rates, read from the store. */
 export function LiveLogStatusBar({ sessionId, log, message }: { sessionId: string; log: SessionLog; message: string }) {
-  const counters = useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO);
+  const counters = useSessionCounters(sessionId);
   const notShown = useInspector((state) => state.sessions.get(sessionId)?.notShown);
   const recorded = useInspector((state) => state.sessions.get(sessionId)?.recording?.active ?? false);
   const rates = useRates(sessionId);

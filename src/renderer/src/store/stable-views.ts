@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import type { Counters } from '../../../shared/contract';
 import type { InspectorState } from './inspector-store';
 import { useInspector } from './store-context';
-import type { ConnectionView, SessionView } from './views';
+import { ZERO_COUNTERS, type ConnectionView, type SessionView } from './views';
 
 /**
  * Every batch of traffic gives a session and its connections new counters, so a part of the
@@ -16,7 +16,6 @@ export type SessionShape = Omit<SessionView, 'counters' | 'notShown'>;
 /** A connection as the parts that do not show its counters see it. */
 export type ConnectionShape = Omit<ConnectionView, 'counters'>;
 
-const ZERO: Counters = { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 };
 const NO_IDS: readonly string[] = [];
 const COUNTER_KEYS: ReadonlySet<string> = new Set(['counters', 'notShown']);
 
@@ -66,9 +65,9 @@ export function useConnectionIds(sessionId: string): readonly string[] {
 }
 
 export function useSessionCounters(sessionId: string): Counters {
-  return useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO);
+  return useInspector((state) => state.sessions.get(sessionId)?.counters ?? ZERO_COUNTERS);
 }
 
 export function useConnectionCounters(sessionId: string, connId: string): Counters {
-  return useInspector((state) => state.connections.get(sessionId)?.get(connId)?.counters ?? ZERO);
+  return useInspector((state) => state.connections.get(sessionId)?.get(connId)?.counters ?? ZERO_COUNTERS);
 }

@@ -60,6 +60,9 @@ export interface SessionErrorEntry {
   error: AppError;
 }
 
+/** Counters of a session or connection that has moved nothing, or is not there. */
+export const ZERO_COUNTERS: Readonly<Counters> = Object.freeze({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
+
 export const copyCounters = (c: Counters): Counters => ({
   rxBytes: c.rxBytes,
   txBytes: c.txBytes,

@@ -7,12 +7,12 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { sessionConfigSchema, type SessionConfig, type SessionKind } from '../../../shared/contract';
 import { isLanguage, type Language } from '../i18n/languages';
+import { isOneOf } from '../../../shared/validate';
 
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
 
-export const isThemeChoice = (value: unknown): value is ThemeChoice =>
-  typeof value === 'string' && (THEME_CHOICES as readonly string[]).includes(value);
+export const isThemeChoice = (value: unknown): value is ThemeChoice => isOneOf(THEME_CHOICES, value);
 
 export interface SavedSession {
   /** Stable across renames; not written to workspace files. */

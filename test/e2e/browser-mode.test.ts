@@ -2,11 +2,10 @@
  * The whole app in real Chromium: browser mode serves the built renderer and carries the API
  * over its WebSocket; the engine opens real sockets on loopback; peers are Node sockets.
  */
-import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { tcpPeerClient, tcpPeerServer } from '../support/peers';
+import { tcpPeerClient, tcpPeerServer, udpPeer } from '../support/peers';
 import { until } from '../support/until';
 import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from './support';
 
@@ -57,12 +56,9 @@ describe('browser mode, end to end', () => {
     const page = await h.app();
     await openSession(page, 'UDP', '127.0.0.1', 0);
     const port = await boundPort(page);
-    const peer = createSocket('udp4');
-    h.cleanups.push(() => peer.close());
+    const peer = await udpPeer(h.cleanups);
     const replies: { data: Buffer; port: number }[] = [];
     peer.on('message', (data, rinfo) => replies.push({ data, port: rinfo.port }));
-    peer.bind(0, '127.0.0.1');
-    await once(peer, 'listening');
     peer.send('hello udp', port, '127.0.0.1');
 
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['hello udp']);

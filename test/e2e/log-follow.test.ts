@@ -3,10 +3,10 @@
  * fell behind from one that follows): it keeps showing the newest rows until the reader
  * scrolls up, and a reader who scrolls up is left alone.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
+import type { Socket } from 'node:dgram';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { udpPeer } from '../support/peers';
 import { boundPort, e2eHarness, openSession } from './support';
 
 const h = e2eHarness();
@@ -55,10 +55,7 @@ describe('the log under a flood', () => {
     const page = await h.app();
     await openSession(page, 'UDP', '127.0.0.1', 0);
     const port = await boundPort(page);
-    const peer = createSocket('udp4');
-    h.cleanups.push(() => peer.close());
-    peer.bind(0, '127.0.0.1');
-    await once(peer, 'listening');
+    const peer = await udpPeer(h.cleanups);
 
     const log = page.getByRole('region', { name: 'Log' });
     const pauseButton = log.getByRole('button', { name: 'Pause autoscroll' });

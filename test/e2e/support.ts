@@ -64,7 +64,8 @@ export async function openApp(browser: Browser, server: BrowserServer, options: 
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file });
+  // Finished, not caught halfway: a button just enabled fades in over MUI's 250 ms transition.
+  await page.screenshot({ path: file, animations: 'disabled' });
   return file;
 }
 

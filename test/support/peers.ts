@@ -1,3 +1,4 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 
@@ -35,4 +36,13 @@ export async function tcpPeerServer(cleanups: Cleanups, onConnection?: (socket: 
       }),
   );
   return { port: (server.address() as { port: number }).port, sockets, received: () => Buffer.concat(chunks) };
+}
+
+/** A Node UDP socket bound to 127.0.0.1, port 0, closed after the test. */
+export async function udpPeer(cleanups: Cleanups): Promise<UdpSocket> {
+  const socket = createSocket('udp4');
+  cleanups.push(() => socket.close());
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  return socket;
 }

@@ -25,17 +25,20 @@ function cspMetaTag(): Plugin {
 
 export default defineConfig({
   main: {
+    resolve: { tsconfigPaths: true },
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
     },
   },
   preload: {
+    resolve: { tsconfigPaths: true },
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } },
     },
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    resolve: { tsconfigPaths: true },
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },

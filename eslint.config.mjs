@@ -25,7 +25,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/shared/**'], rules: restrict(['electron', 'react', ...node(nodeBuiltins)], ['../main/*', '../renderer/*', '../server/*', '../preload/*']) },
-  { files: ['src/main/engine/**', 'src/main/transcript/**'], rules: restrict(['electron', 'react'], ['../ipc/*', '../../renderer/*', '../../preload/*']) },
+  { files: ['src/engine/**', 'src/recorder/**', 'src/ports/**'], rules: restrict(['electron', 'react'], ['@main/*', '@renderer/*', '@preload/*', '../main/*', '../renderer/*', '../preload/*']) },
   { files: ['src/server/**', 'src/cli/**'], rules: restrict(['electron', 'react'], ['../renderer/*', '../preload/*', '../main/ipc/*']) },
   { files: ['src/preload/**'], rules: restrict(['react', ...node(nodeBuiltins)], ['../main/*', '../renderer/*', '../server/*']) },
   {

@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 
 /** `npm run bench`: the benchmark and its peer process as plain Node bundles. */
 export default defineConfig({
+  // The layer aliases (@shared/…) come from tsconfig.base.json, their one definition.
+  resolve: { tsconfigPaths: true },
   build: {
     ssr: true,
     target: 'node20',

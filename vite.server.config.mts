@@ -3,6 +3,8 @@ import { defineConfig } from 'vite';
 
 /** Browser mode (`serve`) and automation (`cli`): plain Node bundles beside the Electron build. */
 export default defineConfig({
+  // The layer aliases (@shared/…) come from tsconfig.base.json, their one definition.
+  resolve: { tsconfigPaths: true },
   build: {
     ssr: true,
     target: 'node20',

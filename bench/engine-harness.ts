@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { SessionManager } from '../src/main/engine/session-manager';
-import { Recorder } from '../src/main/transcript/recorder';
-import type { EventBatch, MethodArgs, SessionInfo } from '../src/shared/contract';
-import { dispatch } from '../src/shared/dispatch';
+import { SessionManager } from '@engine/session-manager';
+import { Recorder } from '@recorder/recorder';
+import type { EventBatch, MethodArgs, SessionInfo } from '@shared/contract';
+import { dispatch } from '@shared/dispatch';
 
 /**
  * The engine as the desktop app runs it: a SessionManager whose batches go to a sink that does

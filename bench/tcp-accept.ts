@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { TCP_LISTEN_BACKLOG } from '../src/shared/limits';
+import { TCP_LISTEN_BACKLOG } from '@shared/limits';
 import { withEngine } from './engine-harness';
 import type { Figure } from './figure';
 import { withPeer, type PeerProcess } from './peer-process';

@@ -3,7 +3,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
-import { RECORDING_WRITE_MAX_BYTES } from '../src/shared/limits';
+import { RECORDING_WRITE_MAX_BYTES } from '@shared/limits';
 import { withEngine } from './engine-harness';
 import type { Figure } from './figure';
 import { withPeer, type PeerProcess } from './peer-process';

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { UDP_DEFAULT_RECV_BUFFER_BYTES } from '../src/shared/limits';
+import { UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
 import { withEngine, type BenchEngine } from './engine-harness';
 import type { Figure } from './figure';
 import { withPeer, type PeerProcess } from './peer-process';

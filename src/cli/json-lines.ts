@@ -1,10 +1,10 @@
-import { encodeBase64 } from '../shared/base64';
-import type { EngineApi, InspectorEvent } from '../shared/contract';
-import { dispatch } from '../shared/dispatch';
-import { AppCode, hintFor } from '../shared/errors';
-import { formatHex } from '../shared/hex';
-import type { AppError } from '../shared/result';
-import { clip, namedKeys } from '../shared/validate';
+import { encodeBase64 } from '@shared/base64';
+import type { EngineApi, InspectorEvent } from '@shared/contract';
+import { dispatch } from '@shared/dispatch';
+import { AppCode, hintFor } from '@shared/errors';
+import { formatHex } from '@shared/hex';
+import type { AppError } from '@shared/result';
+import { clip, namedKeys } from '@shared/validate';
 
 export type BytesEncoding = 'base64' | 'hex';
 

@@ -1,10 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
-import { METHOD_NAMES } from '../shared/contract';
-import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '../shared/limits';
-import { SessionManager } from '../main/engine/session-manager';
-import { Recorder } from '../main/transcript/recorder';
-import { commandLineFolder } from '../main/transcript/recordings-folder';
-import type { Result } from '../shared/result';
+import { METHOD_NAMES } from '@shared/contract';
+import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
+import { SessionManager } from '@engine/session-manager';
+import { Recorder } from '@recorder/recorder';
+import { commandLineFolder } from '@recorder/recordings-folder';
+import type { Result } from '@shared/result';
 import { boundedLines } from './bounded-lines';
 import { eventLine, readyLine, runCommandLine, tooLongLine, type BytesEncoding } from './json-lines';
 

@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatEndpoint } from '../shared/address';
-import { TRANSCRIPT_FORMATS, type Direction, type TranscriptFormat } from '../shared/contract';
-import type { TranscriptRecord } from '../shared/transcript/records';
-import { endpointText, printable } from '../shared/transcript/text-dump';
-import type { ReadOutcome } from '../shared/transcript/transcript-reader';
-import { TranscriptSummarizer, formatSummary, type TranscriptSummary } from '../shared/transcript/transcript-summary';
-import { OutputSink, convertTranscript, writeFileAtomically } from '../main/transcript/convert';
-import { TranscriptFileError, readTranscriptFile } from '../main/transcript/transcript-file';
+import { formatEndpoint } from '@shared/address';
+import { TRANSCRIPT_FORMATS, type Direction, type TranscriptFormat } from '@shared/contract';
+import type { TranscriptRecord } from '@shared/transcript/records';
+import { endpointText, printable } from '@shared/transcript/text-dump';
+import type { ReadOutcome } from '@shared/transcript/transcript-reader';
+import { TranscriptSummarizer, formatSummary, type TranscriptSummary } from '@shared/transcript/transcript-summary';
+import { OutputSink, convertTranscript, writeFileAtomically } from '@recorder/convert';
+import { TranscriptFileError, readTranscriptFile } from '@recorder/transcript-file';
 import { version } from '../../package.json';
 
 export const TRANSCRIPT_USAGE = `Usage: npm run -s cli -- transcript <command> FILE [options]

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, mimeType, NONCE_BYTES } from '../shared/web-assets';
+import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
 
 /** The production page is served from app://bundle/, an origin of its own, never file://. */
 export const APP_SCHEME = 'app';

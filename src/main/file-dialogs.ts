@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { HostHandlers, TranscriptFormat } from '../shared/contract';
-import { AppCode } from '../shared/errors';
-import { MAX_FILE_BYTES } from '../shared/limits';
-import { fail, ok } from '../shared/result';
-import { convertTranscriptFile } from './transcript/convert';
-import type { Recorder } from './transcript/recorder';
-import { savedFileName } from './transcript/recording-names';
+import type { HostHandlers, TranscriptFormat } from '@shared/contract';
+import { AppCode } from '@shared/errors';
+import { MAX_FILE_BYTES } from '@shared/limits';
+import { fail, ok } from '@shared/result';
+import { convertTranscriptFile } from '@recorder/convert';
+import type { Recorder } from '@recorder/recorder';
+import { savedFileName } from '@recorder/recording-names';
 
 /** The two dialogs we use, so tests can answer them without a window. */
 export interface Dialogs {

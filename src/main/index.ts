@@ -1,8 +1,8 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { answerBundleRequest, APP_ORIGIN, APP_SCHEME } from './app-protocol';
-import { SessionManager } from './engine/session-manager';
-import { Recorder } from './transcript/recorder';
+import { SessionManager } from '@engine/session-manager';
+import { Recorder } from '@recorder/recorder';
 import { forwardEvents } from './ipc/forward-events';
 import { registerApi, registerHost } from './ipc/register-api';
 import { fileDialogs, type Dialogs } from './file-dialogs';

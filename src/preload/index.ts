@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { EVENTS_CHANNEL, HOST_METHOD_NAMES, ipcChannel, METHOD_NAMES } from '../shared/channels';
-import type { ElectronBridge, EventBatch, HostApi, InspectorApi } from '../shared/contract';
+import { EVENTS_CHANNEL, HOST_METHOD_NAMES, ipcChannel, METHOD_NAMES } from '@shared/channels';
+import type { ElectronBridge, EventBatch, HostApi, InspectorApi } from '@shared/contract';
 
 /**
  * `window.inspector`: one function per API method plus an event subscription. Raw ipcRenderer

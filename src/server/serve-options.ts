@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { hostProblem } from '../shared/address';
-import { portSchema } from '../shared/contract';
+import { hostProblem } from '@shared/address';
+import { portSchema } from '@shared/contract';
 
 export const DEFAULT_SERVE_PORT = 7357;
 

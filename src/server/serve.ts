@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { Recorder } from '../main/transcript/recorder';
-import { commandLineFolder, defaultRecordingsFolder } from '../main/transcript/recordings-folder';
-import type { Result } from '../shared/result';
+import { Recorder } from '@recorder/recorder';
+import { commandLineFolder, defaultRecordingsFolder } from '@recorder/recordings-folder';
+import type { Result } from '@shared/result';
 import { isLoopbackHost } from './access';
 import { startBrowserServer } from './browser-server';
 import { configDir } from './config-dir';

@@ -14,9 +14,9 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStdio, stdioRecorder } from '../../src/cli/stdio';
-import { MAX_COMMAND_BYTES } from '../../src/shared/limits';
-import { argSchemas, METHOD_NAMES, type MethodName } from '../../src/shared/contract';
+import { runStdio, stdioRecorder } from '@cli/stdio';
+import { MAX_COMMAND_BYTES } from '@shared/limits';
+import { argSchemas, METHOD_NAMES, type MethodName } from '@shared/contract';
 import {
   anyJson,
   BASE_ARGS,

@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStdio, stdioRecorder } from '../../src/cli/stdio';
-import type { Recorder } from '../../src/main/transcript/recorder';
-import { readTranscript } from '../../src/shared/transcript/transcript-reader';
+import { runStdio, stdioRecorder } from '@cli/stdio';
+import type { Recorder } from '@recorder/recorder';
+import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
 
 type Line = Record<string, unknown> & { kind: string };

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readTranscript } from '../../src/shared/transcript/transcript-reader';
+import { readTranscript } from '@shared/transcript/transcript-reader';
 import { HOSTILE, TCP, UDP, encodeAll, removeTempFolders, tcpRecords, tempFolder, udpRecords, writeTranscript } from '../support/transcript-fixtures';
 
 const CLI = path.resolve('out/server/cli.mjs');

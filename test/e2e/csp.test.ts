@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserServer } from '../../src/server/browser-server';
+import type { BrowserServer } from '@server/browser-server';
 import { boundPort, launchBrowser, openSession, startServer } from './support';
 
 interface Violation {

@@ -3,9 +3,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { Recorder } from '../../src/main/transcript/recorder';
-import { newToken } from '../../src/server/access';
-import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
+import { Recorder } from '@recorder/recorder';
+import { newToken } from '@server/access';
+import { startBrowserServer, type BrowserServer } from '@server/browser-server';
 
 export const STATIC_ROOT = path.resolve('out/renderer');
 export const ARTIFACTS = path.resolve('artifacts/screenshots');

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { EVENT_FLUSH_INTERVAL_MS } from '../../src/shared/limits';
+import { EVENT_FLUSH_INTERVAL_MS } from '@shared/limits';
 import { connectPeer, disposeAll, startEngine, writeAll } from './support';
 
 afterEach(disposeAll);

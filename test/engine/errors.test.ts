@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { AppCode, hintFor } from '../../src/shared/errors';
-import { socketError } from '../../src/main/engine/socket-errors';
+import { AppCode, hintFor } from '@shared/errors';
+import { socketError } from '@engine/socket-errors';
 import { connectPeer, disposeAll, listenPeer, startEngine, textPayload, type Engine } from './support';
 
 afterEach(disposeAll);

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import type { EventBatch, InspectorEvent } from '../../src/shared/contract';
-import type { Clock, TimerHandle } from '../../src/main/engine/context';
-import { EventBatcher } from '../../src/main/engine/event-batcher';
+import type { EventBatch, InspectorEvent } from '@shared/contract';
+import type { Clock, TimerHandle } from '@ports/clock';
+import { EventBatcher } from '@engine/event-batcher';
 
 /** A clock the test moves by hand: timers fire only when `advance` passes their due time. */
 function fakeClock() {

@@ -13,16 +13,16 @@ import type { Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { runStdio } from '../../src/cli/stdio';
-import { SessionManager } from '../../src/main/engine/session-manager';
-import { readTranscriptFile } from '../../src/main/transcript/transcript-file';
-import { Recorder } from '../../src/main/transcript/recorder';
-import { startBrowserServer } from '../../src/server/browser-server';
-import { argSchemas, type EventBatch, type InspectorEvent, type NotShown } from '../../src/shared/contract';
-import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } from '../../src/shared/limits';
-import { decodeWire, type ServerMessage } from '../../src/shared/wire';
+import { runStdio } from '@cli/stdio';
+import { SessionManager } from '@engine/session-manager';
+import { readTranscriptFile } from '@recorder/transcript-file';
+import { Recorder } from '@recorder/recorder';
+import { startBrowserServer } from '@server/browser-server';
+import { argSchemas, type EventBatch, type InspectorEvent, type NotShown } from '@shared/contract';
+import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
+import { decodeWire, type ServerMessage } from '@shared/wire';
 import { until } from '../support/until';
-import { APP, manualClock } from '../transcript/recorder-support';
+import { APP, manualClock } from '../recorder/recorder-support';
 
 const MiB = 1024 * 1024;
 /** TCP reads are at most 64 KiB: the most a flush carries beyond its budget is each session's first read. */

@@ -6,10 +6,10 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppCode } from '../../src/shared/errors';
-import { MAX_SEND_BYTES, MAX_SEND_QUEUE_BYTES, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '../../src/shared/limits';
-import type { Result } from '../../src/shared/result';
-import { cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, tempFolder, type Recording } from '../transcript/recorder-support';
+import { AppCode } from '@shared/errors';
+import { MAX_SEND_BYTES, MAX_SEND_QUEUE_BYTES, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '@shared/limits';
+import type { Result } from '@shared/result';
+import { cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, tempFolder, type Recording } from '../recorder/recorder-support';
 import { until } from '../support/until';
 import { startLimitedCli, type Line } from './limited-cli';
 import { connectPeer, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from './support';

@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { AppCode } from '../../src/shared/errors';
+import { AppCode } from '@shared/errors';
 import { disposeAll, startEngine, textPayload, type Engine } from './support';
 
 afterEach(disposeAll);

@@ -12,10 +12,10 @@ import {
   type InspectorEvent,
   type MethodArgs,
   type SessionInfo,
-} from '../../src/shared/contract';
-import type { Result } from '../../src/shared/result';
-import type { Clock } from '../../src/main/engine/context';
-import { SessionManager, type ManagerOptions } from '../../src/main/engine/session-manager';
+} from '@shared/contract';
+import type { Result } from '@shared/result';
+import type { Clock } from '@ports/clock';
+import { SessionManager, type ManagerOptions } from '@engine/session-manager';
 
 export type EventOf<T extends InspectorEvent['type']> = Extract<InspectorEvent, { type: T }>;
 

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
-import { AppCode } from '../../src/shared/errors';
-import { MAX_SEND_QUEUE_BYTES } from '../../src/shared/limits';
+import { AppCode } from '@shared/errors';
+import { MAX_SEND_QUEUE_BYTES } from '@shared/limits';
 import { connectPeer, disposeAll, pseudoRandomBytes, sha256, startEngine, writeAll, type Engine } from './support';
 
 afterEach(disposeAll);

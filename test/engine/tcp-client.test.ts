@@ -1,5 +1,5 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { AppCode, hintFor } from '../../src/shared/errors';
+import { AppCode, hintFor } from '@shared/errors';
 import {
   disposeAll,
   freePort,

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dispatch } from '../../src/shared/dispatch';
-import { AppCode } from '../../src/shared/errors';
+import { dispatch } from '@shared/dispatch';
+import { AppCode } from '@shared/errors';
 import { connectPeer, disposeAll, startEngine, track } from './support';
 
 afterEach(disposeAll);

@@ -1,8 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { AppCode } from '../../src/shared/errors';
-import { GRACEFUL_CLOSE_TIMEOUT_MS } from '../../src/shared/limits';
-import { systemClock, type Clock } from '../../src/main/engine/context';
-import type { ConnectionInfo } from '../../src/shared/contract';
+import { AppCode } from '@shared/errors';
+import { GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
+import { systemClock, type Clock } from '@ports/clock';
+import type { ConnectionInfo } from '@shared/contract';
 import {
   connectPeer,
   disposeAll,

@@ -1,4 +1,4 @@
-import { STABLE_CONNECTION_MS } from '../../src/shared/limits';
+import { STABLE_CONNECTION_MS } from '@shared/limits';
 /**
  * TCP client auto-reconnect over real loopback sockets. Reconnect waits are asked for in
  * seconds but run on a scaled clock (every timer of 100 ms or more fires SCALE times sooner),
@@ -6,9 +6,9 @@ import { STABLE_CONNECTION_MS } from '../../src/shared/limits';
  */
 import { describe, it, expect, afterEach } from 'vitest';
 import { createServer } from 'node:net';
-import { AppCode } from '../../src/shared/errors';
-import { systemClock, type Clock } from '../../src/main/engine/context';
-import { attemptsExhausted, describeDelay, reconnectDelay } from '../../src/main/engine/reconnect-policy';
+import { AppCode } from '@shared/errors';
+import { systemClock, type Clock } from '@ports/clock';
+import { attemptsExhausted, describeDelay, reconnectDelay } from '@engine/reconnect-policy';
 import {
   disposeAll,
   freePort,

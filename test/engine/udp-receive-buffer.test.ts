@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UDP_DEFAULT_RECV_BUFFER_BYTES } from '../../src/shared/limits';
+import { UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
 import { Rig, waitFor } from './udp-support';
 
 const BURST = 3000;

@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
-import { SessionManager } from '../../src/main/engine/session-manager';
+import { SessionManager } from '@engine/session-manager';
 import {
   argSchemas,
   udpConfigSchema,
@@ -7,8 +7,8 @@ import {
   type ParsedArgs,
   type SendTarget,
   type SessionInfo,
-} from '../../src/shared/contract';
-import type { Result } from '../../src/shared/result';
+} from '@shared/contract';
+import type { Result } from '@shared/result';
 
 type DataEvent = Extract<InspectorEvent, { type: 'data' }>;
 

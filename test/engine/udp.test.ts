@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { argSchemas } from '../../src/shared/contract';
-import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '../../src/shared/limits';
+import { argSchemas } from '@shared/contract';
+import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '@shared/limits';
 import { pattern, Rig } from './udp-support';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);

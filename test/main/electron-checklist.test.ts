@@ -9,11 +9,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { IpcRendererEvent } from 'electron';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { registerApi, registerHost } from '../../src/main/ipc/register-api';
-import { appSenderCheck } from '../../src/main/ipc/sender-check';
-import { EVENTS_CHANNEL, HOST_METHOD_NAMES, ipcChannel, METHOD_NAMES } from '../../src/shared/channels';
-import type { EventBatch, HostApi } from '../../src/shared/contract';
-import type { Result } from '../../src/shared/result';
+import { registerApi, registerHost } from '@main/ipc/register-api';
+import { appSenderCheck } from '@main/ipc/sender-check';
+import { EVENTS_CHANNEL, HOST_METHOD_NAMES, ipcChannel, METHOD_NAMES } from '@shared/channels';
+import type { EventBatch, HostApi } from '@shared/contract';
+import type { Result } from '@shared/result';
 import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
 
 const require = createRequire(import.meta.url);
@@ -133,7 +133,7 @@ describe('the preload hands the page exactly the API', () => {
         },
       },
     }));
-    await import('../../src/preload/index');
+    await import('@preload/index');
   });
 
   afterEach(() => {

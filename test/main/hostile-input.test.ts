@@ -12,14 +12,14 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileDialogs, type Dialogs } from '../../src/main/file-dialogs';
-import { SessionManager } from '../../src/main/engine/session-manager';
-import { registerApi, registerHost } from '../../src/main/ipc/register-api';
-import { appSenderCheck } from '../../src/main/ipc/sender-check';
-import { Recorder } from '../../src/main/transcript/recorder';
-import { argSchemas, hostArgSchemas, ipcChannel, METHOD_NAMES, HOST_METHOD_NAMES, type SessionInfo } from '../../src/shared/contract';
-import { MAX_PAYLOAD_TEXT_LENGTH } from '../../src/shared/limits';
-import type { Result } from '../../src/shared/result';
+import { fileDialogs, type Dialogs } from '@main/file-dialogs';
+import { SessionManager } from '@engine/session-manager';
+import { registerApi, registerHost } from '@main/ipc/register-api';
+import { appSenderCheck } from '@main/ipc/sender-check';
+import { Recorder } from '@recorder/recorder';
+import { argSchemas, hostArgSchemas, ipcChannel, METHOD_NAMES, HOST_METHOD_NAMES, type SessionInfo } from '@shared/contract';
+import { MAX_PAYLOAD_TEXT_LENGTH } from '@shared/limits';
+import type { Result } from '@shared/result';
 import {
   anyValue,
   BASE_ARGS,

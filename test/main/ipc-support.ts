@@ -1,5 +1,5 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import type { HandlerRegistry } from '../../src/main/ipc/register-api';
+import type { HandlerRegistry } from '@main/ipc/register-api';
 
 type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 

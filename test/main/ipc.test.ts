@@ -1,9 +1,9 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SessionManager } from '../../src/main/engine/session-manager';
-import { forwardEvents } from '../../src/main/ipc/forward-events';
-import { registerApi } from '../../src/main/ipc/register-api';
-import { appSenderCheck } from '../../src/main/ipc/sender-check';
+import { SessionManager } from '@engine/session-manager';
+import { forwardEvents } from '@main/ipc/forward-events';
+import { registerApi } from '@main/ipc/register-api';
+import { appSenderCheck } from '@main/ipc/sender-check';
 import {
   EVENTS_CHANNEL,
   ipcChannel,
@@ -13,9 +13,9 @@ import {
   type InspectorEvent,
   type MethodName,
   type SessionInfo,
-} from '../../src/shared/contract';
-import { MAX_HOST_LENGTH, MAX_PAYLOAD_TEXT_LENGTH } from '../../src/shared/limits';
-import type { Result } from '../../src/shared/result';
+} from '@shared/contract';
+import { MAX_HOST_LENGTH, MAX_PAYLOAD_TEXT_LENGTH } from '@shared/limits';
+import type { Result } from '@shared/result';
 import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
 
 const trusted = appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] });

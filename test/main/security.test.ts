@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerBundleRequest, APP_ENTRY, resolveBundlePath } from '../../src/main/app-protocol';
-import { urlOrigin } from '../../src/main/ipc/sender-check';
-import { denyPermissions, hardenWebContents } from '../../src/main/security';
+import { answerBundleRequest, APP_ENTRY, resolveBundlePath } from '@main/app-protocol';
+import { urlOrigin } from '@main/ipc/sender-check';
+import { denyPermissions, hardenWebContents } from '@main/security';
 import {
   CONTENT_SECURITY_POLICY,
   contentSecurityPolicy,
@@ -18,7 +18,7 @@ import {
   mimeType,
   NONCE_BYTES,
   NONCE_PLACEHOLDER,
-} from '../../src/shared/web-assets';
+} from '@shared/web-assets';
 
 const root = path.resolve('/opt/socket-inspector/renderer');
 

@@ -1,7 +1,7 @@
 /** Theme and language are part of the workspace: chosen once, kept across launches. */
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
+import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { createFakeBridge } from './support/fake-bridge';
 import { renderAppWith } from './support/render-app';
 

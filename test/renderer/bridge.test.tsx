@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BridgeMissingError, findBridge, getBridge } from '../../src/renderer/src/api/bridge';
+import { BridgeMissingError, findBridge, getBridge } from '@renderer/api/bridge';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
 

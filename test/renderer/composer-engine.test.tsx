@@ -9,8 +9,8 @@ import { connect } from 'node:net';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
-import { usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
-import { useSendHistory } from '../../src/renderer/src/composer/send-history';
+import { usePayloadLibrary } from '@renderer/composer/payload-library';
+import { useSendHistory } from '@renderer/composer/send-history';
 import { createLocalBridge, type LocalBridge } from './support/local-bridge';
 import { renderApp } from './support/render-app';
 

@@ -4,9 +4,9 @@
  */
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload, usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
-import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '../../src/renderer/src/composer/send-history';
-import { fail, ok } from '../../src/shared/result';
+import { PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload, usePayloadLibrary } from '@renderer/composer/payload-library';
+import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
+import { fail, ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
 

@@ -1,6 +1,6 @@
 /** repeatSend on its own: the timing rules the composer's Repeat relies on. */
 import { describe, expect, it } from 'vitest';
-import { repeatSend } from '../../src/renderer/src/composer/repeat';
+import { repeatSend } from '@renderer/composer/repeat';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

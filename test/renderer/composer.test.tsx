@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { fail, ok } from '../../src/shared/result';
+import { fail, ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
 

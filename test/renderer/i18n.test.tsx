@@ -1,8 +1,8 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../src/renderer/src/i18n/en';
-import { detectLanguage, translator } from '../../src/renderer/src/i18n/languages';
-import { zhCN } from '../../src/renderer/src/i18n/zh-CN';
+import { en } from '@renderer/i18n/en';
+import { detectLanguage, translator } from '@renderer/i18n/languages';
+import { zhCN } from '@renderer/i18n/zh-CN';
 import { createFakeBridge } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
 

@@ -4,7 +4,7 @@
  */
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { InspectorEvent } from '../../src/shared/contract';
+import type { InspectorEvent } from '@shared/contract';
 import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { renderApp } from './support/render-app';
 

@@ -1,8 +1,8 @@
 /** The new-session dialog checks every field with the contract's schemas before anything is sent. */
 import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '../../src/shared/result';
-import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
+import { fail, ok } from '@shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
 import { renderApp } from './support/render-app';

@@ -1,8 +1,8 @@
 /** Each kind's options reach api.open exactly as the contract spells them. */
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '../../src/shared/result';
-import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
+import { fail, ok } from '@shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';
 import { renderApp } from './support/render-app';

@@ -5,16 +5,16 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LINE_ENDINGS, TEXT_ENCODINGS } from '../../src/shared/contract';
-import { frameAll } from '../../src/shared/framing';
-import { usePayloadLibrary, MAX_SAVED_PAYLOADS } from '../../src/renderer/src/composer/payload-library';
-import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '../../src/renderer/src/composer/send-history';
-import { parsePortText } from '../../src/renderer/src/form-validation';
-import { framingConfigOf } from '../../src/renderer/src/log/framing-config';
-import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, readLogPrefs } from '../../src/renderer/src/store/log-prefs';
-import { loadTranscript } from '../../src/renderer/src/transcripts/load-transcript';
-import { decodeWorkspace, encodeWorkspace, type WorkspaceContents } from '../../src/renderer/src/workspace/workspace-file';
-import { readStoredWorkspace } from '../../src/renderer/src/workspace/workspace-store';
+import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
+import { frameAll } from '@shared/framing';
+import { usePayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
+import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
+import { parsePortText } from '@renderer/form-validation';
+import { framingConfigOf } from '@renderer/log/framing-config';
+import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, readLogPrefs } from '@renderer/store/log-prefs';
+import { loadTranscript } from '@renderer/transcripts/load-transcript';
+import { decodeWorkspace, encodeWorkspace, type WorkspaceContents } from '@renderer/workspace/workspace-file';
+import { readStoredWorkspace } from '@renderer/workspace/workspace-store';
 import { anyJson, DEPTH, jsonHostileLiterals, POISON_KEYS, replaceAt } from '../support/hostile-input';
 import { encodeAll, tcpRecords, udpRecords } from '../support/transcript-fixtures';
 

@@ -1,7 +1,7 @@
 /** The store's side of recording: a session's recording from snapshots and from recording events. */
 import { describe, expect, it } from 'vitest';
-import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
-import type { InspectorEvent } from '../../src/shared/contract';
+import { createInspectorStore } from '@renderer/store/inspector-store';
+import type { InspectorEvent } from '@shared/contract';
 import { recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
 
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });

@@ -5,10 +5,10 @@
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
-import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
-import { App } from '../../src/renderer/src/App';
-import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
-import { ok } from '../../src/shared/result';
+import { createInspectorStore } from '@renderer/store/inspector-store';
+import { App } from '@renderer/App';
+import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
+import { ok } from '@shared/result';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { createLocalBridge, type LocalBridge } from './support/local-bridge';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';

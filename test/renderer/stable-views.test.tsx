@@ -4,10 +4,10 @@
  */
 import { act, render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createInspectorStore } from '../../src/renderer/src/store/inspector-store';
-import { useConnectionShape, useSessionCounters, useSessionIds, useSessionShape } from '../../src/renderer/src/store/stable-views';
-import { StoreContext } from '../../src/renderer/src/store/store-context';
-import type { Endpoint, InspectorEvent } from '../../src/shared/contract';
+import { createInspectorStore } from '@renderer/store/inspector-store';
+import { useConnectionShape, useSessionCounters, useSessionIds, useSessionShape } from '@renderer/store/stable-views';
+import { StoreContext } from '@renderer/store/store-context';
+import type { Endpoint, InspectorEvent } from '@shared/contract';
 import { connectionInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
 
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });

@@ -5,10 +5,10 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { filesFor, type FileAccess, type RecordingSave } from '../../src/renderer/src/api/files';
-import type { ElectronBridge, RecorderSettings } from '../../src/shared/contract';
-import { AppCode } from '../../src/shared/errors';
-import { fail, ok, type Result } from '../../src/shared/result';
+import { filesFor, type FileAccess, type RecordingSave } from '@renderer/api/files';
+import type { ElectronBridge, RecorderSettings } from '@shared/contract';
+import { AppCode } from '@shared/errors';
+import { fail, ok, type Result } from '@shared/result';
 import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { openDialog } from './support/open-session';
 import { renderApp, renderAppWith } from './support/render-app';

@@ -5,9 +5,9 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FileAccess, OpenedFile, RecordingSave } from '../../src/renderer/src/api/files';
-import { LOG_PREFS_STORAGE_KEY } from '../../src/renderer/src/store/log-prefs';
-import { ok } from '../../src/shared/result';
+import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
+import { LOG_PREFS_STORAGE_KEY } from '@renderer/store/log-prefs';
+import { ok } from '@shared/result';
 import { createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
 import { renderAppWith } from './support/render-app';
 import { conversation, joinBytes, pcapngFile, transcriptFile, transcriptLines } from './support/transcript-bytes';

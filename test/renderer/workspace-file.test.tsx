@@ -1,11 +1,11 @@
 /** Saving the workspace to a file and opening one; the file dialog itself is stubbed. */
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FileAccess, OpenedFile, RecordingSave } from '../../src/renderer/src/api/files';
-import { usePayloadLibrary } from '../../src/renderer/src/composer/payload-library';
-import { WORKSPACE_STORAGE_KEY } from '../../src/renderer/src/workspace/workspace-store';
-import { ok } from '../../src/shared/result';
-import { DEFAULT_MAX_CONNECTIONS } from '../../src/shared/limits';
+import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
+import { usePayloadLibrary } from '@renderer/composer/payload-library';
+import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
+import { ok } from '@shared/result';
+import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionInfo } from './support/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
 import { renderAppWith } from './support/render-app';

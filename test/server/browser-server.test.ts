@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
-import { decodeWire, type ServerMessage } from '../../src/shared/wire';
-import type { SessionInfo } from '../../src/shared/contract';
+import { startBrowserServer, type BrowserServer } from '@server/browser-server';
+import { decodeWire, type ServerMessage } from '@shared/wire';
+import type { SessionInfo } from '@shared/contract';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let root: string;

@@ -12,11 +12,11 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startBrowserServer, WS_PATH, type BrowserServer } from '../../src/server/browser-server';
-import { Recorder } from '../../src/main/transcript/recorder';
-import { argSchemas, METHOD_NAMES } from '../../src/shared/contract';
-import type { Result } from '../../src/shared/result';
-import { decodeWire, type ServerMessage } from '../../src/shared/wire';
+import { startBrowserServer, WS_PATH, type BrowserServer } from '@server/browser-server';
+import { Recorder } from '@recorder/recorder';
+import { argSchemas, METHOD_NAMES } from '@shared/contract';
+import type { Result } from '@shared/result';
+import { decodeWire, type ServerMessage } from '@shared/wire';
 import {
   anyJson,
   BASE_ARGS,

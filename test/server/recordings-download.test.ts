@@ -8,10 +8,10 @@ import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Recorder } from '../../src/main/transcript/recorder';
-import { startBrowserServer, type BrowserServer } from '../../src/server/browser-server';
-import { argSchemas } from '../../src/shared/contract';
-import { readTranscript } from '../../src/shared/transcript/transcript-reader';
+import { Recorder } from '@recorder/recorder';
+import { startBrowserServer, type BrowserServer } from '@server/browser-server';
+import { argSchemas } from '@shared/contract';
+import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
 
 const TOKEN = 'test-token-0123456789abcdef';

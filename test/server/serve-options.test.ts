@@ -2,10 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { hostAllowed, isLoopbackHost, originAllowed } from '../../src/server/access';
-import { configDir } from '../../src/server/config-dir';
-import { savedToken } from '../../src/server/saved-token';
-import { DEFAULT_SERVE_PORT, parseServeOptions } from '../../src/server/serve-options';
+import { hostAllowed, isLoopbackHost, originAllowed } from '@server/access';
+import { configDir } from '@server/config-dir';
+import { savedToken } from '@server/saved-token';
+import { DEFAULT_SERVE_PORT, parseServeOptions } from '@server/serve-options';
 
 describe('serve options', () => {
   it('defaults to loopback on the default port', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseEscapes, scanEscapes, type Segment } from '../../src/shared/escapes';
+import { parseEscapes, scanEscapes, type Segment } from '@shared/escapes';
 
 const segmentsOf = (text: string): Segment[] => {
   const result = parseEscapes(text);

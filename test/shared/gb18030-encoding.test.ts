@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import type { TextEncodingName } from '../../src/shared/contract';
-import { encodePayload, payloadProblem } from '../../src/shared/payload';
-import { ByteWriter, decodeText, encodeText } from '../../src/shared/text-encoding';
-import { toEscapedText } from '../../src/shared/visible-text';
+import type { TextEncodingName } from '@shared/contract';
+import { encodePayload, payloadProblem } from '@shared/payload';
+import { ByteWriter, decodeText, encodeText } from '@shared/text-encoding';
+import { toEscapedText } from '@shared/visible-text';
 
 const b = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');

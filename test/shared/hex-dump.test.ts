@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseHex } from '../../src/shared/hex';
-import { formatHexDump, hexDumpRows } from '../../src/shared/hex-dump';
+import { parseHex } from '@shared/hex';
+import { formatHexDump, hexDumpRows } from '@shared/hex-dump';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, n) => n);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatHex, hexDigitValue, parseHex } from '../../src/shared/hex';
+import { formatHex, hexDigitValue, parseHex } from '@shared/hex';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LINE_ENDINGS, TEXT_ENCODINGS, type Payload } from '../../src/shared/contract';
-import { AppCode, hintFor } from '../../src/shared/errors';
-import { encodeBase64 } from '../../src/shared/base64';
-import { formatHex } from '../../src/shared/hex';
-import { MAX_SEND_BYTES } from '../../src/shared/limits';
-import { encodePayload, payloadProblem } from '../../src/shared/payload';
-import { decodeText } from '../../src/shared/text-encoding';
-import { toEscapedText } from '../../src/shared/visible-text';
+import { LINE_ENDINGS, TEXT_ENCODINGS, type Payload } from '@shared/contract';
+import { AppCode, hintFor } from '@shared/errors';
+import { encodeBase64 } from '@shared/base64';
+import { formatHex } from '@shared/hex';
+import { MAX_SEND_BYTES } from '@shared/limits';
+import { encodePayload, payloadProblem } from '@shared/payload';
+import { decodeText } from '@shared/text-encoding';
+import { toEscapedText } from '@shared/visible-text';
 
 const payload = (fields: Partial<Payload> & Pick<Payload, 'value'>): Payload => ({
   format: 'text',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ByteWriter, decodeText, encodeText } from '../../src/shared/text-encoding';
+import { ByteWriter, decodeText, encodeText } from '@shared/text-encoding';
 
 const encoded = (...args: Parameters<typeof encodeText>): Uint8Array => {
   const result = encodeText(...args);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64Into, encodeBase64 } from '../../src/shared/base64';
-import type { EventBatch } from '../../src/shared/contract';
-import { decodeWire, encodeWire, type ServerMessage } from '../../src/shared/wire';
+import { decodeBase64Into, encodeBase64 } from '@shared/base64';
+import type { EventBatch } from '@shared/contract';
+import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
 
 const batchOf = (payloads: Uint8Array[]): ServerMessage => ({
   kind: 'events',

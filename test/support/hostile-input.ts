@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import type { z } from 'zod';
-import { argSchemas, hostArgSchemas, type HostMethodName, type MethodName } from '../../src/shared/contract';
+import { argSchemas, hostArgSchemas, type HostMethodName, type MethodName } from '@shared/contract';
 
 type Path = (string | number)[];
 

@@ -5,11 +5,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Endpoint } from '../../src/shared/address';
-import type { SessionKind } from '../../src/shared/contract';
-import { MAX_UDP_PAYLOAD_IPV4 } from '../../src/shared/limits';
-import { encodeRecordLine } from '../../src/shared/transcript/record-line';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord, type TranscriptRecord } from '../../src/shared/transcript/records';
+import type { Endpoint } from '@shared/address';
+import type { SessionKind } from '@shared/contract';
+import { MAX_UDP_PAYLOAD_IPV4 } from '@shared/limits';
+import { encodeRecordLine } from '@shared/transcript/record-line';
+import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord, type TranscriptRecord } from '@shared/transcript/records';
 
 export const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 export const v6 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv6' });

@@ -1,4 +1,4 @@
-import { EVENTS_CHANNEL, type EventBatch } from '../../shared/contract';
+import { EVENTS_CHANNEL, type EventBatch } from '@shared/contract';
 
 /** The part of a window's webContents that events go to. */
 export interface EventTarget {

@@ -1,8 +1,8 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { HOST_METHOD_NAMES, hostArgSchemas, ipcChannel, METHOD_NAMES, type EngineApi, type HostHandlers, type HostMethodName, type MethodName } from '../../shared/contract';
-import { dispatch, dispatchWith } from '../../shared/dispatch';
-import { AppCode, hintFor } from '../../shared/errors';
-import { fail } from '../../shared/result';
+import { HOST_METHOD_NAMES, hostArgSchemas, ipcChannel, METHOD_NAMES, type EngineApi, type HostHandlers, type HostMethodName, type MethodName } from '@shared/contract';
+import { dispatch, dispatchWith } from '@shared/dispatch';
+import { AppCode, hintFor } from '@shared/errors';
+import { fail } from '@shared/result';
 
 /** The part of ipcMain we use, so tests can register on a stand-in. */
 export interface HandlerRegistry {

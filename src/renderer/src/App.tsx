@@ -4,7 +4,7 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import type { InspectorBridge } from '../../shared/contract';
+import type { InspectorBridge } from '@shared/contract';
 import { ApiProvider } from './api/ApiProvider';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';

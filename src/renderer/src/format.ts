@@ -1,5 +1,5 @@
-import { formatEndpoint } from '../../shared/address';
-import type { Endpoint } from '../../shared/contract';
+import { formatEndpoint } from '@shared/address';
+import type { Endpoint } from '@shared/contract';
 
 const pad = (value: number, width: number): string => String(value).padStart(width, '0');
 

@@ -18,8 +18,8 @@ import {
   type SessionInfo,
   type SessionKind,
   type SessionState,
-} from '../../../src/shared/contract';
-import { ok, type Result } from '../../../src/shared/result';
+} from '@shared/contract';
+import { ok, type Result } from '@shared/result';
 
 export interface FakeBridge {
   bridge: InspectorBridge;

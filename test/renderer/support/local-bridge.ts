@@ -4,10 +4,10 @@
  * event batches are structured-cloned, as Electron IPC would, so the renderer never shares an
  * object with the engine.
  */
-import type { RecorderPort } from '../../../src/main/engine/recorder-port';
-import { SessionManager } from '../../../src/main/engine/session-manager';
-import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '../../../src/shared/contract';
-import { dispatch } from '../../../src/shared/dispatch';
+import type { RecorderPort } from '@ports/recorder';
+import { SessionManager } from '@engine/session-manager';
+import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '@shared/contract';
+import { dispatch } from '@shared/dispatch';
 
 export interface LocalBridge {
   bridge: InspectorBridge;

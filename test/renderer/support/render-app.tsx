@@ -1,10 +1,10 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
-import { FilesContext, type FileAccess } from '../../../src/renderer/src/api/files';
-import { App } from '../../../src/renderer/src/App';
-import type { Language } from '../../../src/renderer/src/i18n/languages';
-import type { InspectorBridge } from '../../../src/shared/contract';
+import { FilesContext, type FileAccess } from '@renderer/api/files';
+import { App } from '@renderer/App';
+import type { Language } from '@renderer/i18n/languages';
+import type { InspectorBridge } from '@shared/contract';
 
 export interface RenderOptions {
   /** 'os': let the app choose, from the saved workspace or the browser, as it does at launch. */

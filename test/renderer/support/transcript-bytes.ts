@@ -2,10 +2,10 @@
  * Transcript files for tests, written with the app's own line encoder (and pcapng writer), so
  * the bytes are what the recorder would have put on disk.
  */
-import type { Endpoint } from '../../../src/shared/address';
-import { PcapngWriter } from '../../../src/shared/transcript/pcapng-writer';
-import { encodeRecordLine } from '../../../src/shared/transcript/record-line';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord } from '../../../src/shared/transcript/records';
+import type { Endpoint } from '@shared/address';
+import { PcapngWriter } from '@shared/transcript/pcapng-writer';
+import { encodeRecordLine } from '@shared/transcript/record-line';
+import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord } from '@shared/transcript/records';
 
 export const STARTED = Date.UTC(2025, 0, 1, 12, 0, 0);
 export const SERVER: Endpoint = { address: '127.0.0.1', port: 40000, family: 'IPv4' };

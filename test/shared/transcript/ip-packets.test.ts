@@ -16,7 +16,7 @@ import {
   tcpPacket,
   udpPacket,
   type ParsedPacket,
-} from '../../../src/shared/transcript/ip-packets';
+} from '@shared/transcript/ip-packets';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string): Uint8Array => new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));

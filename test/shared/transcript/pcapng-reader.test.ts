@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Endpoint } from '../../../src/shared/address';
-import type { CloseReason, Counters, SessionKind } from '../../../src/shared/contract';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, addressFromText, maxPayload, parseIpPacket, tcpPacket, udpPacket } from '../../../src/shared/transcript/ip-packets';
-import { isPcapng, readPcapng, type PcapngRead } from '../../../src/shared/transcript/pcapng-reader';
-import { PcapngWriter } from '../../../src/shared/transcript/pcapng-writer';
-import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '../../../src/shared/transcript/records';
+import type { Endpoint } from '@shared/address';
+import type { CloseReason, Counters, SessionKind } from '@shared/contract';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, addressFromText, maxPayload, parseIpPacket, tcpPacket, udpPacket } from '@shared/transcript/ip-packets';
+import { isPcapng, readPcapng, type PcapngRead } from '@shared/transcript/pcapng-reader';
+import { PcapngWriter } from '@shared/transcript/pcapng-writer';
+import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
 import { header } from '../../support/transcript-fixtures';
 
 const T0 = 1_700_000_000_000;

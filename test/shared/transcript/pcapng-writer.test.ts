@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Endpoint } from '../../../src/shared/address';
-import type { CloseReason, SessionKind } from '../../../src/shared/contract';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, parseIpPacket, type ParsedTcp, type ParsedUdp } from '../../../src/shared/transcript/ip-packets';
-import { PcapngWriter } from '../../../src/shared/transcript/pcapng-writer';
-import { decodeRecordLine, encodeRecordLine } from '../../../src/shared/transcript/record-line';
-import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '../../../src/shared/transcript/records';
+import type { Endpoint } from '@shared/address';
+import type { CloseReason, SessionKind } from '@shared/contract';
+import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, parseIpPacket, type ParsedTcp, type ParsedUdp } from '@shared/transcript/ip-packets';
+import { PcapngWriter } from '@shared/transcript/pcapng-writer';
+import { decodeRecordLine, encodeRecordLine } from '@shared/transcript/record-line';
+import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
 import { header } from '../../support/transcript-fixtures';
 
 const T0 = 1_700_000_000_000;

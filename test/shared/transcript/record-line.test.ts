@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Endpoint } from '../../../src/shared/address';
-import { encodeBase64 } from '../../../src/shared/base64';
-import { crc32 } from '../../../src/shared/transcript/crc32';
-import { decodeRecordLine, encodeRecordLine } from '../../../src/shared/transcript/record-line';
-import type { TranscriptRecord } from '../../../src/shared/transcript/records';
-import { nodeLineCodec } from '../../../src/main/transcript/node-line-codec';
+import type { Endpoint } from '@shared/address';
+import { encodeBase64 } from '@shared/base64';
+import { crc32 } from '@shared/transcript/crc32';
+import { decodeRecordLine, encodeRecordLine } from '@shared/transcript/record-line';
+import type { TranscriptRecord } from '@shared/transcript/records';
+import { nodeLineCodec } from '@recorder/node-line-codec';
 
 type DataRecord = Extract<TranscriptRecord, { type: 'data' }>;
 

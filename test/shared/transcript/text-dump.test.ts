@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BodyRecord, HeaderRecord } from '../../../src/shared/transcript/records';
-import { formatTextHeader, formatTextRecord, isoTime, printable } from '../../../src/shared/transcript/text-dump';
+import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
+import { formatTextHeader, formatTextRecord, isoTime, printable } from '@shared/transcript/text-dump';
 import { HOSTILE, START, header, tcpRecords, udpRecords, v4, v6 } from '../../support/transcript-fixtures';
 
 const dump = (records: ReturnType<typeof tcpRecords>): string =>

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeRecordLine } from '../../../src/shared/transcript/record-line';
-import type { TranscriptRecord } from '../../../src/shared/transcript/records';
-import { TranscriptReader, readTranscript, type ReadOutcome } from '../../../src/shared/transcript/transcript-reader';
+import { encodeRecordLine } from '@shared/transcript/record-line';
+import type { TranscriptRecord } from '@shared/transcript/records';
+import { TranscriptReader, readTranscript, type ReadOutcome } from '@shared/transcript/transcript-reader';
 import { encodeAll, header, pseudoRandomBytes, tcpRecords, transcript, udpRecords, v4, v6 } from '../../support/transcript-fixtures';
 
 /** Every record type and every optional member, both present and absent. */

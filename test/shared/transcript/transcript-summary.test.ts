@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TranscriptRecord } from '../../../src/shared/transcript/records';
-import { readTranscript } from '../../../src/shared/transcript/transcript-reader';
-import { TranscriptSummarizer, formatSummary } from '../../../src/shared/transcript/transcript-summary';
+import type { TranscriptRecord } from '@shared/transcript/records';
+import { readTranscript } from '@shared/transcript/transcript-reader';
+import { TranscriptSummarizer, formatSummary } from '@shared/transcript/transcript-summary';
 import { START, encodeAll, tcpRecords, udpRecords } from '../../support/transcript-fixtures';
 
 function summarize(records: readonly TranscriptRecord[]) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { InspectorBridge } from '../../../shared/contract';
+import type { InspectorBridge } from '@shared/contract';
 import { ApiContext } from './api-context';
 
 export function ApiProvider({ bridge, children }: { bridge: InspectorBridge; children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { InspectorBridge } from '../../../shared/contract';
+import type { InspectorBridge } from '@shared/contract';
 
 export const ApiContext = createContext<InspectorBridge | null>(null);
 

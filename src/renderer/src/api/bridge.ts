@@ -1,4 +1,4 @@
-import { METHOD_NAMES, type InspectorBridge } from '../../../shared/contract';
+import { METHOD_NAMES, type InspectorBridge } from '@shared/contract';
 
 export class BridgeMissingError extends Error {
   constructor() {

@@ -1,7 +1,7 @@
 import { createContext, useContext } from 'react';
-import { AppCode } from '../../../shared/errors';
-import { HOST_METHOD_NAMES, type ElectronBridge, type InspectorBridge, type RecorderSettings, type TranscriptFormat } from '../../../shared/contract';
-import { fail, ok, type Result } from '../../../shared/result';
+import { AppCode } from '@shared/errors';
+import { HOST_METHOD_NAMES, type ElectronBridge, type InspectorBridge, type RecorderSettings, type TranscriptFormat } from '@shared/contract';
+import { fail, ok, type Result } from '@shared/result';
 
 export interface FileFilter {
   /** What the files are, e.g. "Socket Inspector workspace". */

@@ -1,7 +1,7 @@
-import { METHOD_NAMES, type EventBatch, type InspectorApi, type InspectorBridge, type MethodName } from '../../../shared/contract';
-import { AppCode, hintFor } from '../../../shared/errors';
-import { fail, type Result } from '../../../shared/result';
-import { decodeWire, encodeWire, type ServerMessage } from '../../../shared/wire';
+import { METHOD_NAMES, type EventBatch, type InspectorApi, type InspectorBridge, type MethodName } from '@shared/contract';
+import { AppCode, hintFor } from '@shared/errors';
+import { fail, type Result } from '@shared/result';
+import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
 import type { Link, LinkState } from './link';
 
 /** Waits between reconnect attempts: quick at first, then every few seconds. */

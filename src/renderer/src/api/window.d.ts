@@ -1,4 +1,4 @@
-import type { InspectorBridge } from '../../../shared/contract';
+import type { InspectorBridge } from '@shared/contract';
 
 declare global {
   interface Window {

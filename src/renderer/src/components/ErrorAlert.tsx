@@ -3,7 +3,7 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import type { SxProps, Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
-import type { AppError } from '../../../shared/result';
+import type { AppError } from '@shared/result';
 import { useT } from '../i18n/i18n-context';
 
 interface ErrorAlertProps {

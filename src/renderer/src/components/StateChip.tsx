@@ -1,5 +1,5 @@
 import Chip from '@mui/material/Chip';
-import type { SessionState } from '../../../shared/contract';
+import type { SessionState } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
 
 const COLORS = {

@@ -7,11 +7,11 @@ import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Tooltip from '@mui/material/Tooltip';
-import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '../../../shared/contract';
+import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '@shared/contract';
 import type { MessageKey } from '../i18n/en';
 import { useT } from '../i18n/i18n-context';
 import type { ComposerFormat } from './composer-payload';
-import { isOneOf } from '../../../shared/validate';
+import { isOneOf } from '@shared/validate';
 
 /*
  * The composer's controls around the payload field, each memoized on its own value: typing

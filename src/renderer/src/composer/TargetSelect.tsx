@@ -3,7 +3,7 @@ import Checkbox from '@mui/material/Checkbox';
 import ListItemText from '@mui/material/ListItemText';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
-import type { SendTarget } from '../../../shared/contract';
+import type { SendTarget } from '@shared/contract';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
 import type { SendTargetConnection } from './use-send-targets';

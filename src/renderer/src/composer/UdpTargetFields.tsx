@@ -2,7 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
-import { hostSchema, remotePortSchema, type SendTarget, type SessionConfig } from '../../../shared/contract';
+import { hostSchema, remotePortSchema, type SendTarget, type SessionConfig } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
 import { firstIssue, parsePortText } from '../form-validation';
 

@@ -1,4 +1,4 @@
-import type { LineEnding, Payload, TextEncodingName } from '../../../shared/contract';
+import type { LineEnding, Payload, TextEncodingName } from '@shared/contract';
 
 /** What the composer sends: typed text or hex, or a file's bytes. */
 export type ComposerFormat = 'text' | 'hex' | 'file';

@@ -1,7 +1,7 @@
-import { encodeBase64 } from '../../../shared/base64';
-import { AppCode } from '../../../shared/errors';
-import type { AppError, Result } from '../../../shared/result';
-import type { SendReceipt } from '../../../shared/contract';
+import { encodeBase64 } from '@shared/base64';
+import { AppCode } from '@shared/errors';
+import type { AppError, Result } from '@shared/result';
+import type { SendReceipt } from '@shared/contract';
 
 /** Bytes read and sent per call: large enough to keep a fast link busy, small enough to show progress. */
 export const FILE_CHUNK_BYTES = 256 * 1024;

@@ -6,9 +6,9 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '../../../shared/contract';
-import { formatHex } from '../../../shared/hex';
-import { isOneOf } from '../../../shared/validate';
+import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '@shared/contract';
+import { formatHex } from '@shared/hex';
+import { isOneOf } from '@shared/validate';
 
 /** What a saved payload holds: enough to put it back in the composer exactly as it was. */
 export interface SavedPayloadContent {

@@ -1,4 +1,4 @@
-import type { AppError } from '../../../shared/result';
+import type { AppError } from '@shared/result';
 
 export const MIN_REPEAT_INTERVAL_MS = 1;
 export const MAX_REPEAT_INTERVAL_MS = 3_600_000;

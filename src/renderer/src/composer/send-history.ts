@@ -4,9 +4,9 @@
  */
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { LINE_ENDINGS, TEXT_ENCODINGS } from '../../../shared/contract';
+import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
 import type { SavedPayloadContent } from './payload-library';
-import { isOneOf } from '../../../shared/validate';
+import { isOneOf } from '@shared/validate';
 
 export const MAX_HISTORY = 100;
 export const SEND_HISTORY_STORAGE_KEY = 'socket-inspector.send-history';

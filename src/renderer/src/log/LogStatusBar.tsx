@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { Counters, NotShown } from '../../../shared/contract';
+import type { Counters, NotShown } from '@shared/contract';
 import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
 import { CountersText } from '../sessions/CountersText';

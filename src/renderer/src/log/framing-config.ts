@@ -1,5 +1,5 @@
-import { DEFAULT_MAX_FRAME, type FramingConfig } from '../../../shared/framing';
-import { parseHex } from '../../../shared/hex';
+import { DEFAULT_MAX_FRAME, type FramingConfig } from '@shared/framing';
+import { parseHex } from '@shared/hex';
 import type { FramingSettings } from '../store/log-prefs';
 
 export type FramingChoice = { ok: true; config: FramingConfig } | { ok: false; index: number };

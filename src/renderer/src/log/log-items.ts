@@ -4,8 +4,8 @@
  * entries newer than the last update are framed or tested — so a batch costs the same with a
  * million entries retained as with ten, and the list reads rows by index without copying.
  */
-import type { Endpoint } from '../../../shared/contract';
-import { createFramer, type FramingConfig, type Framer } from '../../../shared/framing';
+import type { Endpoint } from '@shared/contract';
+import { createFramer, type FramingConfig, type Framer } from '@shared/framing';
 import { endpointText } from '../format';
 import { LogWindow } from '../store/log-window';
 import type { LogEntry, SessionLog } from '../store/views';

@@ -1,7 +1,7 @@
-import { formatHexDump } from '../../../shared/hex-dump';
-import { formatHex } from '../../../shared/hex';
-import { toEscapedText } from '../../../shared/visible-text';
-import type { TextEncodingName } from '../../../shared/contract';
+import { formatHexDump } from '@shared/hex-dump';
+import { formatHex } from '@shared/hex';
+import { toEscapedText } from '@shared/visible-text';
+import type { TextEncodingName } from '@shared/contract';
 import { formatClock } from '../format';
 import { MAX_ROW_PREVIEW_BYTES } from '../limits';
 import { sourceOf, type LogItem } from './log-items';

@@ -1,6 +1,6 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
-import type { Counters } from '../../../shared/contract';
+import type { Counters } from '@shared/contract';
 import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
 import { useSessionCounters } from '../store/stable-views';

@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import type { SessionConfig } from '../../../shared/contract';
+import type { SessionConfig } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
 import { TranscriptList } from '../transcripts/TranscriptList';
 import { SavedSessionList } from '../workspace/SavedSessionList';

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { SessionConfig } from '../../../shared/contract';
+import type { SessionConfig } from '@shared/contract';
 
 /** Opens the new-session dialog, empty or filled in from a config (to duplicate a session). */
 export type OpenNewSession = (from?: SessionConfig) => void;

@@ -1,4 +1,4 @@
-import { formatEndpoint } from '../../../shared/address';
+import { formatEndpoint } from '@shared/address';
 import type { Translate } from '../i18n/languages';
 import type { SessionShape } from '../store/stable-views';
 

@@ -2,7 +2,7 @@
  * Folds one event batch into the store's data. Pure: copy-on-write, so every Map or log that
  * changed is a new object and everything else keeps its identity (selectors stay cheap).
  */
-import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '../../../shared/contract';
+import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '@shared/contract';
 import {
   connectionView,
   copyCounters,

@@ -2,8 +2,8 @@
  * How the user likes the log: kept across launches in localStorage. What is read back is
  * checked field by field, since anything may have been written there.
  */
-import { TEXT_ENCODINGS, type TextEncodingName } from '../../../shared/contract';
-import type { FramingMode, LengthFieldSize } from '../../../shared/framing';
+import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import type { FramingMode, LengthFieldSize } from '@shared/framing';
 
 export const LOG_VIEWS = ['text', 'hex', 'both'] as const;
 export type LogView = (typeof LOG_VIEWS)[number];

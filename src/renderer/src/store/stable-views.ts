@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import type { Counters } from '../../../shared/contract';
+import type { Counters } from '@shared/contract';
 import type { InspectorState } from './inspector-store';
 import { useInspector } from './store-context';
 import { ZERO_COUNTERS, type ConnectionView, type SessionView } from './views';

@@ -2,8 +2,8 @@
  * The store's own copies of what the bridge sends. Objects from the bridge are never spread or
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
-import type { ConnectionInfo, Counters, Direction, Endpoint, NotShown, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '../../../shared/contract';
-import type { AppError } from '../../../shared/result';
+import type { ConnectionInfo, Counters, Direction, Endpoint, NotShown, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '@shared/contract';
+import type { AppError } from '@shared/result';
 import type { LogWindow } from './log-window';
 
 export interface SessionView {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import type { AppError } from '../../../shared/result';
+import type { AppError } from '@shared/result';
 import { useFiles, type FileFilter } from '../api/files';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';

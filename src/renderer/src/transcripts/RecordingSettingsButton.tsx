@@ -6,7 +6,7 @@ import Popover from '@mui/material/Popover';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import type { AppError, Result } from '../../../shared/result';
+import type { AppError, Result } from '@shared/result';
 import { useFiles } from '../api/files';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { RecorderSettings } from '../../../shared/contract';
+import type { RecorderSettings } from '@shared/contract';
 import { useApi } from '../api/api-context';
 import { useLink } from '../api/link-context';
 import { RecordingSettingsContext, type RecorderStatus, type RecordingSettingsValue } from './recording-settings-context';

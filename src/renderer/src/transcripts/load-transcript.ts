@@ -2,8 +2,8 @@
  * An opened file, read as a transcript: pcapng when it starts like one, else the app's JSON
  * Lines. Read in slices so the records of a large file become bounded log entries as they go.
  */
-import { isPcapng, readPcapng } from '../../../shared/transcript/pcapng-reader';
-import { TranscriptReader } from '../../../shared/transcript/transcript-reader';
+import { isPcapng, readPcapng } from '@shared/transcript/pcapng-reader';
+import { TranscriptReader } from '@shared/transcript/transcript-reader';
 import type { StoreLimits } from '../store/apply-batch';
 import { TranscriptBuilder } from './transcript-builder';
 import type { OpenTranscript } from './transcript-view';

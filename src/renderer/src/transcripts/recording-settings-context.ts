@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
-import type { RecorderSettings } from '../../../shared/contract';
-import type { AppError, Result } from '../../../shared/result';
+import type { RecorderSettings } from '@shared/contract';
+import type { AppError, Result } from '@shared/result';
 
 /** The recorder's settings as last heard from the engine. */
 export type RecorderStatus =

@@ -4,9 +4,9 @@
  * connections, totals and recorded errors. Entries beyond the log's bounds are let go as they
  * come, so a huge file costs the bounds in memory, not its size.
  */
-import { formatEndpoint } from '../../../shared/address';
-import type { Counters, Endpoint } from '../../../shared/contract';
-import type { BodyRecord, HeaderRecord } from '../../../shared/transcript/records';
+import { formatEndpoint } from '@shared/address';
+import type { Counters, Endpoint } from '@shared/contract';
+import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
 import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
 import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from './transcript-view';

@@ -2,8 +2,8 @@
  * A transcript file opened in the renderer, as the workspace shows it: read-only, never fed by
  * events. Its log has the same shape as a live session's so the log panel shows either.
  */
-import type { CloseReason, Counters, Endpoint, SessionKind } from '../../../shared/contract';
-import type { AppError } from '../../../shared/result';
+import type { CloseReason, Counters, Endpoint, SessionKind } from '@shared/contract';
+import type { AppError } from '@shared/result';
 import type { SessionLog } from '../store/views';
 
 /** A TCP connection as the transcript tells it, from its open record (or the header) to its close. */

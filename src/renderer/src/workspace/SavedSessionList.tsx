@@ -13,7 +13,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { formatEndpoint } from '../../../shared/address';
+import { formatEndpoint } from '@shared/address';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { useT } from '../i18n/i18n-context';

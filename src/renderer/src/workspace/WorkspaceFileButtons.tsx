@@ -5,7 +5,7 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Snackbar from '@mui/material/Snackbar';
 import Typography from '@mui/material/Typography';
-import type { AppError } from '../../../shared/result';
+import type { AppError } from '@shared/result';
 import { useFiles, type FileFilter } from '../api/files';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { usePayloadLibrary } from '../composer/payload-library';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { SessionConfig } from '../../../shared/contract';
-import type { AppError } from '../../../shared/result';
+import type { SessionConfig } from '@shared/contract';
+import type { AppError } from '@shared/result';
 import { useApi } from '../api/api-context';
 import { useInspector } from '../store/store-context';
 import { useWorkspace } from './workspace-context';

@@ -4,7 +4,7 @@
  * refused, each named by its path) so a file either opens whole or changes nothing.
  */
 import { z } from 'zod';
-import { LINE_ENDINGS, sessionConfigSchema, TEXT_ENCODINGS, tcpServerConfigSchema } from '../../../shared/contract';
+import { LINE_ENDINGS, sessionConfigSchema, TEXT_ENCODINGS, tcpServerConfigSchema } from '@shared/contract';
 import { MAX_PAYLOAD_NAME_LENGTH, MAX_SAVED_PAYLOADS, type SavedPayload } from '../composer/payload-library';
 import { LANGUAGES } from '../i18n/languages';
 import {

@@ -5,9 +5,9 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
-import { sessionConfigSchema, type SessionConfig, type SessionKind } from '../../../shared/contract';
+import { sessionConfigSchema, type SessionConfig, type SessionKind } from '@shared/contract';
 import { isLanguage, type Language } from '../i18n/languages';
-import { isOneOf } from '../../../shared/validate';
+import { isOneOf } from '@shared/validate';
 
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];

@@ -1,0 +1,222 @@
+import type { EngineApi, EventBatch, InspectorEvent, MethodResults, ParsedArgs, SessionConfig, SessionInfo } from '@shared/contract';
+import { AppCode } from '@shared/errors';
+import { encodePayload } from '@shared/payload';
+import { fail, ok, type Result } from '@shared/result';
+import { systemClock, type Clock } from '@ports/clock';
+import { sequentialIds, type EngineContext, type IdSource } from './context';
+import { EventBatcher } from './event-batcher';
+import type { RecorderPort } from '@ports/recorder';
+import type { Session } from './session';
+import { TcpClient } from './tcp-client';
+import { TcpListener } from './tcp-listener';
+import { UdpSession } from './udp-socket';
+
+export interface ManagerOptions {
+  /** Receives every flush of the event queue. */
+  onBatch: (batch: EventBatch) => void;
+  /**
+   * The transport still has earlier batches to get out (a full WebSocket or stdout buffer):
+   * flushes wait and data is counted as not shown. Left out, the transport is never behind.
+   */
+  sinkBehind?: () => boolean;
+  clock?: Clock;
+  ids?: IdSource;
+  flushIntervalMs?: number;
+  flushMaxBytes?: number;
+  flushMaxDataEvents?: number;
+  /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
+  recorder?: RecorderPort;
+}
+
+type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
+
+function createSession(id: string, config: SessionConfig, ctx: EngineContext): Session {
+  switch (config.kind) {
+    case 'tcp-server':
+      return new TcpListener(id, config, ctx);
+    case 'tcp-client':
+      return new TcpClient(id, config, ctx);
+    case 'udp':
+      return new UdpSession(id, config, ctx);
+  }
+}
+
+/**
+ * Owns every session and the event batcher, and implements the API that every transport
+ * (Electron IPC, WebSocket, stdio) calls after validating arguments.
+ */
+export class SessionManager implements EngineApi {
+  private readonly sessions = new Map<string, Session>();
+  private readonly batcher: EventBatcher;
+  private readonly ctx: EngineContext;
+  private readonly recorder: RecorderPort | undefined;
+
+  constructor(options: ManagerOptions) {
+    const clock = options.clock ?? systemClock;
+    this.batcher = new EventBatcher({
+      clock,
+      sink: options.onBatch,
+      summarize: (ids) => this.summarize(ids),
+      describe: (ids) => this.describe(ids),
+      ...(options.sinkBehind ? { behind: options.sinkBehind } : {}),
+      ...(options.flushIntervalMs !== undefined ? { intervalMs: options.flushIntervalMs } : {}),
+      ...(options.flushMaxBytes !== undefined ? { maxBytes: options.flushMaxBytes } : {}),
+      ...(options.flushMaxDataEvents !== undefined ? { maxDataEvents: options.flushMaxDataEvents } : {}),
+    });
+    const recorder = options.recorder;
+    this.recorder = recorder;
+    recorder?.attach({
+      emit: (event) => this.batcher.push(event),
+      // The disk is slower than the network: stop reading until the recording catches up.
+      backlogged: (sessionId, full) => this.sessions.get(sessionId)?.pauseReading(full),
+    });
+    // The recorder sees each chunk before the batcher merges chunks for display.
+    const emit = recorder
+      ? (event: InspectorEvent) => {
+          recorder.observe(event);
+          this.batcher.push(this.withRecording(event));
+        }
+      : (event: InspectorEvent) => this.batcher.push(event);
+    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit };
+  }
+
+  async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
+    const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
+    this.sessions.set(session.id, session);
+    // The header goes first, so the file holds the session from its first event; a recording
+    // that cannot start reports its error and leaves the session to open regardless.
+    if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
+    return this.answer(await session.open());
+  }
+
+  async close({ sessionId }: ParsedArgs<'close'>): Answer<'close'> {
+    const session = this.sessions.get(sessionId);
+    return session ? this.answer(await session.close()) : this.missing(sessionId);
+  }
+
+  async reopen({ sessionId }: ParsedArgs<'reopen'>): Answer<'reopen'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    if (session.state !== 'closed' && session.state !== 'error') {
+      return fail(AppCode.BadState, `Session ${sessionId} is ${session.state}; only a closed session can be reopened.`, 'Close it first.');
+    }
+    return this.answer(await session.open());
+  }
+
+  async remove({ sessionId }: ParsedArgs<'remove'>): Answer<'remove'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    if (session.state !== 'closed' && session.state !== 'error') await session.close();
+    if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
+    this.sessions.delete(sessionId);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
+    this.batcher.forget(sessionId);
+    return ok(null);
+  }
+
+  async send({ sessionId, payload, to }: ParsedArgs<'send'>): Answer<'send'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    const bytes = encodePayload(payload);
+    if (!bytes.ok) return bytes;
+    return session.send(bytes.value, to);
+  }
+
+  async disconnect({ sessionId, connId, mode }: ParsedArgs<'disconnect'>): Answer<'disconnect'> {
+    const session = this.sessions.get(sessionId);
+    return session ? session.disconnect(connId, mode) : this.missing(sessionId);
+  }
+
+  async multicast({ sessionId, action, group, interface: iface }: ParsedArgs<'multicast'>): Answer<'multicast'> {
+    const session = this.sessions.get(sessionId);
+    return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);
+  }
+
+  async list(_args: ParsedArgs<'list'>): Answer<'list'> {
+    return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
+  }
+
+  async record({ sessionId, action }: ParsedArgs<'record'>): Answer<'record'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    if (!this.recorder) return this.noRecorder();
+    const current = this.recorder.status(sessionId);
+    if (action === 'stop') {
+      if (!current?.active) return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      return this.recorder.stop(sessionId, 'stopped');
+    }
+    if (current?.active) return ok(current);
+    return this.recorder.start(session.info());
+  }
+
+  async recordingSettings(patch: ParsedArgs<'recordingSettings'>): Answer<'recordingSettings'> {
+    return this.recorder ? this.recorder.settings(patch) : this.noRecorder();
+  }
+
+  /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close()));
+    await this.recorder?.dispose();
+    this.batcher.dispose();
+  }
+
+  /** Deliver queued events now rather than at the next tick. */
+  flush(): void {
+    this.batcher.flush();
+  }
+
+  private summarize(ids: ReadonlySet<string>): InspectorEvent[] {
+    const at = this.ctx.clock.now();
+    const events: InspectorEvent[] = [];
+    for (const id of ids) {
+      const session = this.sessions.get(id);
+      if (!session) continue;
+      const info = session.info();
+      const notShown = this.batcher.notShown.session(id);
+      events.push({
+        type: 'counters',
+        at,
+        sessionId: id,
+        counters: info.counters,
+        connections: info.connections.map((c) => {
+          const connNotShown = notShown && this.batcher.notShown.connection(id, c.connId);
+          return { connId: c.connId, counters: c.counters, ...(connNotShown ? { notShown: connNotShown } : {}) };
+        }),
+        ...(notShown ? { notShown } : {}),
+      });
+    }
+    return events;
+  }
+
+  /** Where a batch left events out: each session as it is now, or its removal. */
+  private describe(ids: ReadonlySet<string>): InspectorEvent[] {
+    const at = this.ctx.clock.now();
+    return [...ids].map((id) => {
+      const session = this.sessions.get(id);
+      return session ? { type: 'session', at, session: this.decorate(session.info()) } : { type: 'session-removed', at, sessionId: id };
+    });
+  }
+
+  private decorate(info: SessionInfo): SessionInfo {
+    const recording = this.recorder?.status(info.id);
+    const notShown = this.batcher.notShown.session(info.id);
+    if (!recording && !notShown) return info;
+    return { ...info, ...(recording ? { recording } : {}), ...(notShown ? { notShown } : {}) };
+  }
+
+  private answer(result: Result<SessionInfo>): Result<SessionInfo> {
+    return result.ok ? ok(this.decorate(result.value)) : result;
+  }
+
+  private withRecording(event: InspectorEvent): InspectorEvent {
+    return event.type === 'session' ? { ...event, session: this.decorate(event.session) } : event;
+  }
+
+  private noRecorder(): Result<never> {
+    return fail(AppCode.BadState, 'Recording is not available here: this process was started without a recorder.', 'Use the desktop app, "npm run serve", or the CLI with --record-dir.');
+  }
+
+  private missing(sessionId: string): Result<never> {
+    return fail(AppCode.NotFound, `No session ${sessionId}.`, 'It may have been removed; refresh the session list.');
+  }
+}

@@ -1,0 +1,106 @@
+import type {
+  Counters,
+  DisconnectMode,
+  SendReceipt,
+  SendTarget,
+  SessionConfig,
+  SessionInfo,
+  SessionState,
+} from '@shared/contract';
+import type { Endpoint } from '@shared/address';
+import { AppCode } from '@shared/errors';
+import { fail, type AppError, type Result } from '@shared/result';
+import type { EngineContext } from './context';
+import { zeroCounters } from './counters';
+import { appError } from './socket-errors';
+
+/** What the manager needs of every kind of socket. */
+export interface Session {
+  readonly id: string;
+  readonly state: SessionState;
+  info(): SessionInfo;
+  /** Resolves once the socket is open or has failed; a closed session may be opened again. */
+  open(): Promise<Result<SessionInfo>>;
+  /** Resolves once every socket of the session is closed. */
+  close(): Promise<Result<SessionInfo>>;
+  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>>;
+  disconnect(connId: string | undefined, mode: DisconnectMode): Result<null>;
+  multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo>;
+  /**
+   * Stop reading from the session's sockets (the peers' sends wait in the kernel), or read
+   * again: the recorder's flow control while the disk is slower than the network.
+   */
+  pauseReading(paused: boolean): void;
+}
+
+/** The state machine, counters and events that every session kind shares. */
+export abstract class SessionBase<C extends SessionConfig> implements Session {
+  readonly counters: Counters = zeroCounters();
+  readonly createdAt: number;
+  protected currentState: SessionState = 'closed';
+  protected lastError: AppError | undefined;
+  protected local: Endpoint | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly config: C,
+    protected readonly ctx: EngineContext,
+  ) {
+    this.createdAt = ctx.clock.now();
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  info(): SessionInfo {
+    return {
+      id: this.id,
+      kind: this.config.kind,
+      config: this.config,
+      state: this.currentState,
+      counters: { ...this.counters },
+      createdAt: this.createdAt,
+      connections: [],
+      memberships: [],
+      ...(this.local ? { local: { ...this.local } } : {}),
+      ...(this.lastError ? { error: this.lastError } : {}),
+    };
+  }
+
+  abstract open(): Promise<Result<SessionInfo>>;
+  abstract close(): Promise<Result<SessionInfo>>;
+  abstract send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>>;
+
+  disconnect(_connId: string | undefined, _mode: DisconnectMode): Result<null> {
+    return fail(AppCode.BadState, `A ${this.config.kind} session has no TCP connections to disconnect.`, 'Use close to close the session.');
+  }
+
+  multicast(_action: 'join' | 'leave', _group: string, _iface: string | undefined): Result<SessionInfo> {
+    return fail(AppCode.BadState, `Multicast needs a UDP session; this one is ${this.config.kind}.`, 'Open a UDP session to join groups.');
+  }
+
+  /** UDP cannot make a sender wait: there the recorder caps what it holds and counts the rest. */
+  pauseReading(_paused: boolean): void {}
+
+  /** Move to a new state and tell everyone; an error state keeps the error that caused it. */
+  protected setState(state: SessionState, error?: AppError): void {
+    this.currentState = state;
+    if (state === 'opening') this.lastError = undefined;
+    if (error) this.lastError = error;
+    this.announce();
+  }
+
+  protected announce(): void {
+    this.ctx.emit({ type: 'session', at: this.ctx.clock.now(), session: this.info() });
+  }
+
+  protected emitError(error: AppError, connId?: string): void {
+    this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.id, ...(connId ? { connId } : {}), error });
+  }
+
+  protected notOpen(): Result<never> {
+    const error = appError(AppCode.BadState, `Session ${this.id} is ${this.currentState}, not open.`);
+    return { ok: false, error };
+  }
+}

@@ -1,0 +1,209 @@
+import type { Socket } from 'node:net';
+import type { CloseReason, ConnectionInfo, Counters, DisconnectMode } from '@shared/contract';
+import { formatEndpoint, type Endpoint } from '@shared/address';
+import { AppCode, hintFor } from '@shared/errors';
+import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
+import { fail, ok, type AppError, type Result } from '@shared/result';
+import type { TimerHandle } from '@ports/clock';
+import type { EngineContext } from './context';
+import { count, zeroCounters } from './counters';
+import { endpoint } from './endpoint';
+import { socketError } from './socket-errors';
+
+export interface ConnectionOwner {
+  readonly id: string;
+  readonly counters: Counters;
+  readonly config: { halfOpen: boolean };
+  /** Closing the session closes its connections; their close reason says so. */
+  readonly closing: boolean;
+  connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void;
+}
+
+/**
+ * One established TCP connection, accepted by a listener or made by a client. Sockets are
+ * created with allowHalfOpen so a peer's FIN is reported on its own (half-closed) and we may
+ * still send; an RST arrives as ECONNRESET and is reported as a reset.
+ */
+export class TcpConnection {
+  readonly counters: Counters = zeroCounters();
+  readonly since: number;
+  readonly remote: Endpoint;
+  readonly local: Endpoint;
+  private peerEnded = false;
+  private localEnded = false;
+  private blocked = false;
+  private closed = false;
+  private localReset = false;
+  private firstFin: 'local' | 'peer' | undefined;
+  private error: AppError | undefined;
+  private graceTimer: TimerHandle | undefined;
+
+  constructor(
+    readonly connId: string,
+    private readonly socket: Socket,
+    private readonly owner: ConnectionOwner,
+    private readonly ctx: EngineContext,
+  ) {
+    this.since = ctx.clock.now();
+    this.remote = endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+    this.local = endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? socket.remoteFamily);
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
+    socket.on('end', () => this.peerFinished());
+    socket.on('drain', () => this.drained());
+    socket.on('error', (err) => this.failed(err));
+    socket.on('close', () => this.socketClosed());
+  }
+
+  info(): ConnectionInfo {
+    return {
+      connId: this.connId,
+      remote: { ...this.remote },
+      local: { ...this.local },
+      since: this.since,
+      counters: { ...this.counters },
+      peerEnded: this.peerEnded,
+      localEnded: this.localEnded,
+      blocked: this.blocked,
+    };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Queue bytes for the peer. Node's socket buffer is the queue; we bound it so a peer that
+   * never reads cannot make us hold unlimited memory, and report when writes start waiting.
+   */
+  send(bytes: Uint8Array): Result<number> {
+    if (this.closed || this.socket.destroyed) {
+      return fail(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`, 'Reconnect to send again.');
+    }
+    if (this.localEnded) {
+      return fail('EPIPE', `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`, 'Reconnect to send again.');
+    }
+    const queued = this.socket.writableLength;
+    if (queued + bytes.byteLength > MAX_SEND_QUEUE_BYTES) {
+      return fail(
+        AppCode.QueueFull,
+        `Connection ${this.connId}: ${queued} bytes are still waiting for ${this.describeRemote()} to read; sending ${bytes.byteLength} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit.`,
+        hintFor(AppCode.QueueFull),
+      );
+    }
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const accepted = this.socket.write(buffer, (err) => {
+      if (err) return;
+      count(this.counters, 'tx', bytes.byteLength);
+      count(this.owner.counters, 'tx', bytes.byteLength);
+      this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, dir: 'tx', bytes });
+    });
+    if (!accepted && !this.blocked) {
+      this.blocked = true;
+      this.emitBackpressure();
+    }
+    return ok(bytes.byteLength);
+  }
+
+  disconnect(mode: DisconnectMode): void {
+    if (this.closed) return;
+    if (mode === 'reset') {
+      this.localReset = true;
+      this.socket.resetAndDestroy();
+      return;
+    }
+    this.endLocal();
+    if (mode === 'graceful') {
+      if (this.peerEnded) return;
+      // The peer may never answer our FIN; do not hold the socket forever.
+      this.graceTimer ??= this.ctx.clock.setTimer(() => this.socket.destroy(), GRACEFUL_CLOSE_TIMEOUT_MS);
+    }
+  }
+
+  /** Close at once because the session is closing. */
+  destroy(): void {
+    if (!this.closed) this.socket.destroy();
+  }
+
+  /** Stop reading (the peer's sends then wait in the kernel's buffers, then in the peer), or read again. */
+  pauseReading(paused: boolean): void {
+    if (paused) this.socket.pause();
+    else this.socket.resume();
+  }
+
+  private endLocal(): void {
+    if (this.localEnded) return;
+    this.localEnded = true;
+    this.firstFin ??= 'local';
+    this.socket.end();
+    this.ctx.emit({ type: 'half-closed', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, by: 'local' });
+  }
+
+  private received(chunk: Buffer): void {
+    count(this.counters, 'rx', chunk.byteLength);
+    count(this.owner.counters, 'rx', chunk.byteLength);
+    const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, dir: 'rx', bytes });
+  }
+
+  private peerFinished(): void {
+    this.peerEnded = true;
+    this.firstFin ??= 'peer';
+    this.ctx.emit({ type: 'half-closed', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, by: 'peer' });
+    // Once both sides have sent FIN, Node closes the socket itself after our last bytes go out.
+    if (!this.localEnded && !this.owner.config.halfOpen) this.endLocal();
+  }
+
+  private drained(): void {
+    if (!this.blocked) return;
+    this.blocked = false;
+    this.emitBackpressure();
+  }
+
+  private failed(err: Error): void {
+    // The target is the peer, so "Receiving on <peer>" would read as our own address.
+    const action = this.socket.writableLength > 0 ? 'send' : 'connection';
+    this.error = socketError(err, action, { address: this.remote.address, port: this.remote.port });
+    this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error: this.error });
+  }
+
+  private socketClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.graceTimer !== undefined) this.ctx.clock.clearTimer(this.graceTimer);
+    const reason = this.closeReason();
+    this.ctx.emit({
+      type: 'connection-closed',
+      at: this.ctx.clock.now(),
+      sessionId: this.owner.id,
+      connId: this.connId,
+      reason,
+      counters: { ...this.counters },
+    });
+    this.owner.connectionClosed(this, reason, this.error);
+  }
+
+  private closeReason(): CloseReason {
+    if (this.localReset) return 'local-reset';
+    if (this.error?.code === 'ECONNRESET') return 'peer-reset';
+    if (this.error) return 'error';
+    if (this.owner.closing) return 'session-closed';
+    // Whoever sent the first FIN closed the connection, whichever way we answered it.
+    if (this.firstFin === 'peer') return 'peer-closed';
+    return 'local-closed';
+  }
+
+  private emitBackpressure(): void {
+    this.ctx.emit({
+      type: 'backpressure',
+      at: this.ctx.clock.now(),
+      sessionId: this.owner.id,
+      connId: this.connId,
+      blocked: this.blocked,
+      queuedBytes: this.socket.writableLength,
+    });
+  }
+
+  private describeRemote(): string {
+    return formatEndpoint(this.remote.address, this.remote.port);
+  }
+}

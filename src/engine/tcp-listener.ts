@@ -1,0 +1,229 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
+import { formatEndpoint } from '@shared/address';
+import { AppCode, hintFor } from '@shared/errors';
+import { TCP_LISTEN_BACKLOG } from '@shared/limits';
+import { fail, ok, type Result } from '@shared/result';
+import type { EngineContext } from './context';
+import { descriptorShortage } from './descriptor-headroom';
+import { endpoint } from './endpoint';
+import { SessionBase } from './session';
+import { socketError } from './socket-errors';
+import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { sendToConnections } from './tcp-send';
+
+/** A TCP server: listens, accepts any number of connections, sends to one, some or all. */
+export class TcpListener extends SessionBase<TcpServerConfig> implements ConnectionOwner {
+  private server: Server | undefined;
+  private readonly connections = new Map<string, TcpConnection>();
+  /** Settles the open() in progress, so close() can cancel it. */
+  private pendingOpen: ((result: Result<SessionInfo>) => void) | undefined;
+  /** The close() in progress, which a second close() waits for too. */
+  private closeInProgress: Promise<Result<SessionInfo>> | undefined;
+  /** Called as each connection closes while the session is closing. */
+  private connectionsGone: (() => void) | undefined;
+  /** Connections reset since the limit was last reached; undefined while below the limit. */
+  private refusedAtLimit: number | undefined;
+  /** The OS code while the process is out of file descriptors (new clients are lost), else undefined. */
+  private outOfDescriptors: string | undefined;
+  /** The recording is behind: connections, new ones too, do not read. */
+  private readingPaused = false;
+
+  constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
+    super(id, config, ctx);
+  }
+
+  get closing(): boolean {
+    return this.currentState === 'closing';
+  }
+
+  override info(): SessionInfo {
+    const info = super.info();
+    info.connections = [...this.connections.values()].map((c) => c.info());
+    return info;
+  }
+
+  open(): Promise<Result<SessionInfo>> {
+    if (this.currentState === 'opening' || this.currentState === 'open' || this.currentState === 'closing') {
+      return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
+    }
+    const { host, port, ipv6Only, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
+    this.local = undefined;
+    this.refusedAtLimit = undefined;
+    this.outOfDescriptors = undefined;
+    this.setState('opening');
+    const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
+    this.server = server;
+    server.on('connection', (socket) => this.accept(socket));
+    return new Promise((resolve) => {
+      const settle = (result: Result<SessionInfo>) => {
+        this.pendingOpen = undefined;
+        resolve(result);
+      };
+      this.pendingOpen = settle;
+      const failed = (err: Error) => {
+        if (this.server !== server) return;
+        const error = socketError(err, 'listen', { address: host, port });
+        this.server = undefined;
+        server.close();
+        this.setState('error', error);
+        settle({ ok: false, error });
+      };
+      server.once('error', failed);
+      server.listen({ host, port, backlog: TCP_LISTEN_BACKLOG, ipv6Only }, () => {
+        server.off('error', failed);
+        // Closed while the address was being looked up: Node listens anyway, so stop here.
+        if (this.server !== server) {
+          server.close();
+          return;
+        }
+        // A listening server only errors on accept failures: report, keep listening. EMFILE
+        // comes once per client turned away, so it is told once, like the descriptor check.
+        server.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EMFILE' || err.code === 'ENFILE') this.descriptorsChanged(err.code);
+          else this.emitError(socketError(err, 'listen', { address: host, port }));
+        });
+        const address = server.address();
+        if (address && typeof address === 'object') this.local = endpoint(address.address, address.port, address.family);
+        this.setState('open');
+        settle(ok(this.info()));
+      });
+    });
+  }
+
+  close(): Promise<Result<SessionInfo>> {
+    const server = this.server;
+    if (this.currentState === 'opening' && server) {
+      this.server = undefined;
+      server.close();
+      this.setState('closed');
+      this.pendingOpen?.(fail(AppCode.Cancelled, `Listening on ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`, hintFor(AppCode.Cancelled)));
+      return Promise.resolve(ok(this.info()));
+    }
+    if (this.closeInProgress) return this.closeInProgress;
+    if (!server || this.currentState !== 'open') {
+      return Promise.resolve(ok(this.info()));
+    }
+    this.setState('closing');
+    // The server's close callback comes before its connections' 'close' events, so wait for
+    // both: until then the connections are still closing, and their reason is session-closed.
+    this.closeInProgress = new Promise((resolve) => {
+      let serverClosed = false;
+      const finish = () => {
+        if (!serverClosed || this.connections.size > 0) return;
+        this.connectionsGone = undefined;
+        this.closeInProgress = undefined;
+        this.server = undefined;
+        this.setState('closed');
+        resolve(ok(this.info()));
+      };
+      this.connectionsGone = finish;
+      server.close(() => {
+        serverClosed = true;
+        finish();
+      });
+      for (const conn of this.connections.values()) conn.destroy();
+    });
+    return this.closeInProgress;
+  }
+
+  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+    if (this.currentState !== 'open') return Promise.resolve(this.notOpen());
+    const target = to ?? { type: 'all' };
+    if (target.type === 'all') {
+      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes));
+    }
+    if (target.type === 'connections') {
+      const chosen: TcpConnection[] = [];
+      // A connection named twice still gets the bytes once.
+      for (const connId of new Set(target.connIds)) {
+        const conn = this.connections.get(connId);
+        if (!conn) return Promise.resolve(fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed; refresh the connection list.'));
+        chosen.push(conn);
+      }
+      return Promise.resolve(sendToConnections(this, chosen, bytes));
+    }
+    return Promise.resolve(fail(AppCode.NoTarget, `A TCP listener sends to its connections, not to ${target.type === 'address' ? 'an address' : 'the last sender'}.`, 'Send to all connections or name them.'));
+  }
+
+  override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
+    if (connId === undefined) return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
+    const conn = this.connections.get(connId);
+    if (!conn) return fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed already.');
+    conn.disconnect(mode);
+    return ok(null);
+  }
+
+  override pauseReading(paused: boolean): void {
+    this.readingPaused = paused;
+    for (const conn of this.connections.values()) conn.pauseReading(paused);
+  }
+
+  connectionClosed(conn: TcpConnection, _reason: CloseReason): void {
+    this.connections.delete(conn.connId);
+    this.connectionsGone?.();
+    if (this.refusedAtLimit !== undefined && this.connections.size < this.config.maxConnections) this.belowLimit();
+    if (this.outOfDescriptors !== undefined && this.currentState === 'open') this.descriptorsChanged(descriptorShortage());
+  }
+
+  private accept(socket: Socket): void {
+    if (this.currentState !== 'open') {
+      socket.destroy();
+      return;
+    }
+    if (this.connections.size >= this.config.maxConnections) {
+      this.refuse(socket);
+      return;
+    }
+    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
+    this.connections.set(conn.connId, conn);
+    if (this.readingPaused) conn.pauseReading(true);
+    this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
+    this.descriptorsChanged(descriptorShortage());
+  }
+
+  /**
+   * Tell the user once when the process runs out of file descriptors (from then on the OS closes
+   * each new client before the listener sees it, so nothing else would say so), and once when
+   * there are some again.
+   */
+  private descriptorsChanged(shortage: string | undefined): void {
+    if (shortage === this.outOfDescriptors) return;
+    const was = this.outOfDescriptors;
+    this.outOfDescriptors = shortage;
+    const where = formatEndpoint(this.local?.address ?? this.config.host, this.local?.port ?? this.config.port);
+    const held = `${this.connections.size.toLocaleString('en-US')} connection${this.connections.size === 1 ? '' : 's'}`;
+    if (shortage !== undefined && was === undefined) {
+      this.emitError({
+        code: shortage,
+        message: `Out of file descriptors (${shortage}) with ${held} open on ${where}: further clients are closed as soon as they connect, before the listener sees them.`,
+        hint: hintFor(shortage),
+      });
+    } else if (shortage === undefined) {
+      this.emitError({ code: was!, message: `Accepting again on ${where}: file descriptors are free again (${held} open).`, hint: hintFor(was!) });
+    }
+  }
+
+  /** Reset the connection, so the client sees at once that it was refused. */
+  private refuse(socket: Socket): void {
+    const from = formatEndpoint(endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily).address, socket.remotePort ?? 0);
+    socket.resetAndDestroy();
+    // One notice when the limit is reached, not one per refused client of a flood.
+    if (this.refusedAtLimit === undefined) {
+      this.refusedAtLimit = 0;
+      const limit = this.config.maxConnections.toLocaleString('en-US');
+      this.emitError({ code: AppCode.ConnectionLimit, message: `Refused ${from}: the listener holds ${limit} connections, its limit. Further clients are reset until one closes.`, hint: hintFor(AppCode.ConnectionLimit) });
+    }
+    this.refusedAtLimit += 1;
+  }
+
+  private belowLimit(): void {
+    const refused = this.refusedAtLimit ?? 0;
+    this.refusedAtLimit = undefined;
+    this.emitError({
+      code: AppCode.ConnectionLimit,
+      message: `Accepting again: ${refused.toLocaleString('en-US')} connection${refused === 1 ? ' was' : 's were'} reset while the listener was at its limit.`,
+      hint: hintFor(AppCode.ConnectionLimit),
+    });
+  }
+}

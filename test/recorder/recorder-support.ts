@@ -1,0 +1,117 @@
+/**
+ * Recorder test harness: a real Recorder in a fresh temp folder behind a real SessionManager,
+ * recordings read back with the transcript reader, and a file layer that fails on demand.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { InspectorEvent, RecordingInfo } from '@shared/contract';
+import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
+import { readTranscript, type ReadOutcome } from '@shared/transcript/transcript-reader';
+import { nodeFiles, type FileLayer } from '@recorder/record-file';
+import type { Clock } from '@ports/clock';
+import { Recorder, type RecorderOptions } from '@recorder/recorder';
+import { disposeAll, startEngine, type Engine } from '../engine/support';
+
+export const APP = { name: 'Socket Inspector', version: '9.8.7-test' };
+
+const folders: string[] = [];
+
+/** A fresh folder under the system temp folder, removed by `cleanUp`. */
+export async function tempFolder(prefix = 'si-rec-'): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  folders.push(dir);
+  return dir;
+}
+
+/** After each test: close peers and engines (which ends their recordings), then remove the folders. */
+export async function cleanUp(): Promise<void> {
+  await disposeAll();
+  await Promise.all(folders.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+}
+
+export function engineWithRecorder(options: Partial<RecorderOptions> & { folder: string }): { engine: Engine; recorder: Recorder } {
+  const recorder = new Recorder({ app: APP, ...options });
+  const engine = startEngine({ recorder });
+  return { engine, recorder };
+}
+
+export interface Recording {
+  header: HeaderRecord | undefined;
+  records: BodyRecord[];
+  outcome: ReadOutcome;
+  /** Every record, the header first, as the reader returned them. */
+  all: (HeaderRecord | BodyRecord)[];
+}
+
+export async function readRecording(file: string): Promise<Recording> {
+  const { header, records, outcome } = readTranscript(new Uint8Array(await readFile(file)));
+  return { header, records, outcome, all: header ? [header, ...records] : records };
+}
+
+type DataRecord = Extract<BodyRecord, { type: 'data' }>;
+
+export const dataRecords = (recording: Recording, where: (r: DataRecord) => boolean = () => true): DataRecord[] =>
+  recording.records.filter((r): r is DataRecord => r.type === 'data' && where(r));
+
+/** The bytes of the data records that match, joined in file order. */
+export const recordedBytes = (recording: Recording, where: (r: DataRecord) => boolean): Buffer =>
+  Buffer.concat(dataRecords(recording, where).map((r) => r.bytes));
+
+export const recordingEvents = (engine: Engine, sessionId: string): RecordingInfo[] =>
+  engine.events.filter((e): e is Extract<InspectorEvent, { type: 'recording' }> => e.type === 'recording' && e.sessionId === sessionId).map((e) => e.recording);
+
+/** Real files, with writes that fail on demand the way a full or broken disk fails them. */
+export function failingFiles(): { files: FileLayer; failWith(code: string | undefined, options?: { partialFirst?: boolean }): void; writes: number } {
+  let failure: { code: string; partialFirst: boolean } | undefined;
+  const state = {
+    writes: 0,
+    failWith(code: string | undefined, options: { partialFirst?: boolean } = {}) {
+      failure = code === undefined ? undefined : { code, partialFirst: options.partialFirst ?? false };
+    },
+    files: {
+      ...nodeFiles,
+      async write(fd: number, bytes: Uint8Array) {
+        state.writes += 1;
+        if (failure?.partialFirst && bytes.byteLength > 1) {
+          // As a disk fills up: part of the write lands, the rest fails.
+          failure.partialFirst = false;
+          return nodeFiles.write(fd, bytes.subarray(0, Math.floor(bytes.byteLength / 2)));
+        }
+        if (failure) throw Object.assign(new Error(`${failure.code}: injected write failure`), { code: failure.code });
+        return nodeFiles.write(fd, bytes);
+      },
+    } satisfies FileLayer,
+  };
+  return state;
+}
+
+/** A clock the test moves by hand: timers fire only when `advance` passes their due time. */
+export function manualClock(): Clock & { advance(ms: number): void } {
+  let now = Date.now();
+  let nextId = 1;
+  const timers = new Map<number, { due: number; fn: () => void }>();
+  type Handle = ReturnType<Clock['setTimer']>;
+  return {
+    now: () => now,
+    setTimer(fn, ms) {
+      const id = nextId++;
+      timers.set(id, { due: now + ms, fn });
+      return id as unknown as Handle;
+    },
+    clearTimer(handle) {
+      timers.delete(handle as unknown as number);
+    },
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        const due = [...timers].filter(([, t]) => t.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].due;
+        due[1].fn();
+      }
+      now = until;
+    },
+  };
+}

@@ -34,7 +34,7 @@ export default defineConfig({
           name: 'renderer',
           include: ['test/renderer/**/*.test.tsx', 'test/renderer/**/*.test.ts'],
           environment: 'jsdom',
-          setupFiles: ['test/renderer/setup.ts'],
+          setupFiles: ['test/support/renderer/setup.ts'],
           testTimeout: 30_000,
         },
       },

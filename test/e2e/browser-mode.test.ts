@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer, udpPeer } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from './support';
+import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from '../support/chromium';
 
 const h = e2eHarness();
 

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserServer } from '@server/browser-server';
-import { boundPort, launchBrowser, openSession, startServer } from './support';
+import { boundPort, launchBrowser, openSession, startServer } from '../support/chromium';
 
 interface Violation {
   directive: string;

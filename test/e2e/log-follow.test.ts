@@ -7,7 +7,7 @@ import type { Socket } from 'node:dgram';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { udpPeer } from '../support/peers';
-import { boundPort, e2eHarness, openSession } from './support';
+import { boundPort, e2eHarness, openSession } from '../support/chromium';
 
 const h = e2eHarness();
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
-import { boundPort, e2eHarness, logPayloads, openSession, screenshot, sendFromComposer } from './support';
+import { boundPort, e2eHarness, logPayloads, openSession, screenshot, sendFromComposer } from '../support/chromium';
 
 const h = e2eHarness();
 let folder: string;

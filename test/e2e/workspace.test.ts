@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, e2eHarness } from './support';
+import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, e2eHarness } from '../support/chromium';
 
 const h = e2eHarness();
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { EVENT_FLUSH_INTERVAL_MS } from '@shared/limits';
-import { connectPeer, disposeAll, startEngine, writeAll } from './support';
+import { connectPeer, disposeAll, startEngine, writeAll } from '../support/engine';
 
 afterEach(disposeAll);
 

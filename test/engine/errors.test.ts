@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode, hintFor } from '@shared/errors';
 import { socketError } from '@engine/socket-errors';
-import { connectPeer, disposeAll, listenPeer, startEngine, textPayload, type Engine } from './support';
+import { connectPeer, disposeAll, listenPeer, startEngine, textPayload, type Engine } from '../support/engine';
 
 afterEach(disposeAll);
 

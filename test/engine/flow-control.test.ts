@@ -22,7 +22,7 @@ import { argSchemas, type EventBatch, type InspectorEvent, type NotShown } from 
 import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { decodeWire, type ServerMessage } from '@shared/wire';
 import { until } from '../support/until';
-import { APP, manualClock } from '../recorder/recorder-support';
+import { APP, manualClock } from '../support/recorder';
 
 const MiB = 1024 * 1024;
 /** TCP reads are at most 64 KiB: the most a flush carries beyond its budget is each session's first read. */

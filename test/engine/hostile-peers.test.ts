@@ -9,11 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppCode } from '@shared/errors';
 import { MAX_SEND_BYTES, MAX_SEND_QUEUE_BYTES, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '@shared/limits';
 import type { Result } from '@shared/result';
-import { cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, tempFolder, type Recording } from '../recorder/recorder-support';
+import { cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, tempFolder, type Recording } from '../support/recorder';
 import { until } from '../support/until';
-import { startLimitedCli, type Line } from './limited-cli';
-import { connectPeer, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from './support';
-import { bindPeer, type Peer as UdpPeer } from './udp-support';
+import { startLimitedCli, type Line } from '../support/limited-cli';
+import { connectPeer, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from '../support/engine';
+import { bindPeer, type Peer as UdpPeer } from '../support/udp';
 
 afterEach(cleanUp);
 

@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode } from '@shared/errors';
-import { disposeAll, startEngine, textPayload, type Engine } from './support';
+import { disposeAll, startEngine, textPayload, type Engine } from '../support/engine';
 
 afterEach(disposeAll);
 

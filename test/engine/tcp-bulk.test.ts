@@ -2,7 +2,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { createHash } from 'node:crypto';
 import { AppCode } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES } from '@shared/limits';
-import { connectPeer, disposeAll, pseudoRandomBytes, sha256, startEngine, writeAll, type Engine } from './support';
+import { connectPeer, disposeAll, pseudoRandomBytes, sha256, startEngine, writeAll, type Engine } from '../support/engine';
 
 afterEach(disposeAll);
 

@@ -9,7 +9,7 @@ import {
   tcpHandles,
   textPayload,
   type Engine,
-} from './support';
+} from '../support/engine';
 
 afterEach(disposeAll);
 

@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '@shared/dispatch';
 import { AppCode } from '@shared/errors';
-import { connectPeer, disposeAll, startEngine, track } from './support';
+import { connectPeer, disposeAll, startEngine, track } from '../support/engine';
 
 afterEach(disposeAll);
 

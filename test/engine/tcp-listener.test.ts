@@ -11,7 +11,7 @@ import {
   tryConnect,
   type Engine,
   type Peer,
-} from './support';
+} from '../support/engine';
 
 afterEach(disposeAll);
 

@@ -21,7 +21,7 @@ import {
   watchPeer,
   type Engine,
   type Peer,
-} from './support';
+} from '../support/engine';
 
 afterEach(disposeAll);
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
-import { Rig, waitFor } from './udp-support';
+import { Rig, waitFor } from '../support/udp';
 
 const BURST = 3000;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { argSchemas } from '@shared/contract';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '@shared/limits';
-import { pattern, Rig } from './udp-support';
+import { pattern, Rig } from '../support/udp';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -14,7 +14,7 @@ import { appSenderCheck } from '@main/ipc/sender-check';
 import { EVENTS_CHANNEL, HOST_METHOD_NAMES, ipcChannel, METHOD_NAMES } from '@shared/channels';
 import type { EventBatch, HostApi } from '@shared/contract';
 import type { Result } from '@shared/result';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
+import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
 
 const require = createRequire(import.meta.url);
 
@@ -77,7 +77,7 @@ beforeAll(() => {
       ? scanFolder(path.resolve('out'))
       : Promise.reject(new Error('out/ has no built app: run `npm run build` first (npm test does).')),
   );
-  scans.set('fixture', scanFolder(path.resolve('test/main/fixtures/insecure-app')));
+  scans.set('fixture', scanFolder(path.resolve('test/support/fixtures/insecure-app')));
   // Each test awaits its own scan; this only keeps a failed one from counting as unhandled first.
   for (const pending of scans.values()) pending.catch(() => undefined);
 });

@@ -10,7 +10,7 @@ import { appSenderCheck } from '@main/ipc/sender-check';
 import { ipcChannel } from '@shared/contract';
 import { MAX_FILE_BYTES } from '@shared/limits';
 import type { Result } from '@shared/result';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
+import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
 
 let dir: string;
 let ipc: FakeIpcMain;

@@ -34,7 +34,7 @@ import {
   prototypeKeys,
   type Case,
 } from '../support/hostile-input';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
+import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
 
 let dir: string;
 let ipc: FakeIpcMain;

@@ -16,7 +16,7 @@ import {
 } from '@shared/contract';
 import { MAX_HOST_LENGTH, MAX_PAYLOAD_TEXT_LENGTH } from '@shared/limits';
 import type { Result } from '@shared/result';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
+import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
 
 const trusted = appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] });
 

@@ -17,7 +17,7 @@ import { argSchemas, ipcChannel, type HostMethodName, type SessionInfo } from '@
 import type { Result } from '@shared/result';
 import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc-support';
+import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
 
 let dir: string;
 let ipc: FakeIpcMain;

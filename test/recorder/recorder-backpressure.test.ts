@@ -9,9 +9,9 @@ import { AppCode } from '@shared/errors';
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
 import type { RecorderLink } from '@ports/recorder';
 import { Recorder } from '@recorder/recorder';
-import { connectPeer, pseudoRandomBytes, sha256, startEngine, writeAll } from '../engine/support';
-import { bindPeer } from '../engine/udp-support';
-import { APP, cleanUp, readRecording, recordedBytes, tempFolder } from './recorder-support';
+import { connectPeer, pseudoRandomBytes, sha256, startEngine, writeAll } from '../support/engine';
+import { bindPeer } from '../support/udp';
+import { APP, cleanUp, readRecording, recordedBytes, tempFolder } from '../support/recorder';
 
 afterEach(cleanUp);
 

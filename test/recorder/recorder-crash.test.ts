@@ -9,9 +9,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RECORDING_FLUSH_INTERVAL_MS } from '@shared/limits';
-import { connectPeer, pseudoRandomBytes, writeAll } from '../engine/support';
+import { connectPeer, pseudoRandomBytes, writeAll } from '../support/engine';
 import { until } from '../support/until';
-import { cleanUp, readRecording, recordedBytes, tempFolder } from './recorder-support';
+import { cleanUp, readRecording, recordedBytes, tempFolder } from '../support/recorder';
 
 /** Built from the current sources, beside node_modules so the bundle finds its dependencies. */
 const BUILD = path.resolve('node_modules/.cache', `si-recorder-cli-${process.pid}-${randomBytes(4).toString('hex')}`);

@@ -7,8 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectPeer, disposeAll } from '../engine/support';
-import { cleanUp, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from './recorder-support';
+import { connectPeer, disposeAll } from '../support/engine';
+import { cleanUp, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
 
 const run = promisify(execFile);
 const mounts: string[] = [];

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
-import { connectPeer, type Engine } from '../engine/support';
+import { connectPeer, type Engine } from '../support/engine';
 import { until } from '../support/until';
-import { cleanUp, engineWithRecorder, failingFiles, readRecording, recordedBytes, recordingEvents, tempFolder } from './recorder-support';
+import { cleanUp, engineWithRecorder, failingFiles, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
 
 afterEach(cleanUp);
 

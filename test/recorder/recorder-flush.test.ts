@@ -5,9 +5,9 @@
 import { stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORDING_FLUSH_BYTES, RECORDING_FLUSH_INTERVAL_MS } from '@shared/limits';
-import { connectPeer, pseudoRandomBytes, writeAll } from '../engine/support';
-import { bindPeer } from '../engine/udp-support';
-import { cleanUp, engineWithRecorder, manualClock, readRecording, recordedBytes, recordingEvents, tempFolder } from './recorder-support';
+import { connectPeer, pseudoRandomBytes, writeAll } from '../support/engine';
+import { bindPeer } from '../support/udp';
+import { cleanUp, engineWithRecorder, manualClock, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
 
 afterEach(cleanUp);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { defaultRecordingsFolder } from '@recorder/recordings-folder';
-import { APP, cleanUp, tempFolder } from './recorder-support';
+import { APP, cleanUp, tempFolder } from '../support/recorder';
 
 afterEach(cleanUp);
 

@@ -6,10 +6,10 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '@shared/address';
 import type { Result } from '@shared/result';
-import { bindPeer } from '../engine/udp-support';
-import { connectPeer, pseudoRandomBytes, writeAll } from '../engine/support';
+import { bindPeer } from '../support/udp';
+import { connectPeer, pseudoRandomBytes, writeAll } from '../support/engine';
 import { until } from '../support/until';
-import { APP, cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from './recorder-support';
+import { APP, cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
 
 afterEach(cleanUp);
 

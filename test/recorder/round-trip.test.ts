@@ -17,8 +17,8 @@ import type { BodyRecord } from '@shared/transcript/records';
 import { readTranscript } from '@shared/transcript/transcript-reader';
 import { convertTranscriptFile } from '@recorder/convert';
 import { AppCode } from '@shared/errors';
-import { connectPeer, pseudoRandomBytes, sha256, writeAll, type Engine } from '../engine/support';
-import { cleanUp, engineWithRecorder, tempFolder } from './recorder-support';
+import { connectPeer, pseudoRandomBytes, sha256, writeAll, type Engine } from '../support/engine';
+import { cleanUp, engineWithRecorder, tempFolder } from '../support/recorder';
 
 const run = promisify(execFile);
 const CLI = path.resolve('out/server/cli.mjs');

@@ -2,8 +2,8 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
-import { createFakeBridge } from './support/fake-bridge';
-import { renderAppWith } from './support/render-app';
+import { createFakeBridge } from '../support/renderer/fake-bridge';
+import { renderAppWith } from '../support/renderer/render-app';
 
 beforeEach(() => localStorage.clear());
 afterEach(() => vi.restoreAllMocks());

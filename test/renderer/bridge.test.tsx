@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeMissingError, findBridge, getBridge } from '@renderer/api/bridge';
-import { createFakeBridge, sessionInfo } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 afterEach(() => {
   delete window.inspector;

@@ -11,8 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
 import { usePayloadLibrary } from '@renderer/composer/payload-library';
 import { useSendHistory } from '@renderer/composer/send-history';
-import { createLocalBridge, type LocalBridge } from './support/local-bridge';
-import { renderApp } from './support/render-app';
+import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 let local: LocalBridge;
 // Renders of the whole app in jsdom are slow when test files run side by side.

@@ -7,8 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload, usePayloadLibrary } from '@renderer/composer/payload-library';
 import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
 import { fail, ok } from '@shared/result';
-import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 beforeEach(() => {
   localStorage.clear();

@@ -1,8 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '@shared/result';
-import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-server') {
   const fake = createFakeBridge();

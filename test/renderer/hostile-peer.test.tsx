@@ -8,9 +8,9 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
-import { createLocalBridge, type LocalBridge } from './support/local-bridge';
-import { openSession } from './support/open-session';
-import { renderApp } from './support/render-app';
+import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { openSession } from '../support/renderer/open-session';
+import { renderApp } from '../support/renderer/render-app';
 
 declare global {
   interface Window {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { en } from '@renderer/i18n/en';
 import { detectLanguage, translator } from '@renderer/i18n/languages';
 import { zhCN } from '@renderer/i18n/zh-CN';
-import { createFakeBridge } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { createFakeBridge } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 describe('translations', () => {
   it('has exactly the English keys in Chinese, none empty', () => {

@@ -5,8 +5,8 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { InspectorEvent } from '@shared/contract';
-import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 const counters = (rxBytes: number, notShown?: { bytes: number; messages: number }): InspectorEvent => ({
   type: 'counters',

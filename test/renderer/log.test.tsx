@@ -9,8 +9,8 @@ import { formatClock } from '@renderer/format';
 import { MAX_ROW_PREVIEW_BYTES } from '@renderer/limits';
 import { createInspectorStore, DEFAULT_LIMITS, type InspectorStore } from '@renderer/store/inspector-store';
 import { LOG_PREFS_STORAGE_KEY } from '@renderer/store/log-prefs';
-import { createFakeBridge, dataEvent, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, dataEvent, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderApp } from '../support/renderer/render-app';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0, 42);
 

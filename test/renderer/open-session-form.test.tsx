@@ -3,9 +3,9 @@ import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
-import { createFakeBridge, sessionInfo } from './support/fake-bridge';
-import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
+import { dialog, fillEndpoint, openDialog, retype } from '../support/renderer/open-session';
+import { renderApp } from '../support/renderer/render-app';
 
 beforeEach(() => localStorage.clear());
 

@@ -3,9 +3,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fail, ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
-import { createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
+import { renderApp } from '../support/renderer/render-app';
 
 beforeEach(() => localStorage.clear());
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInspectorStore } from '@renderer/store/inspector-store';
 import type { InspectorEvent } from '@shared/contract';
-import { recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
+import { recordingEvent, recordingInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });
 

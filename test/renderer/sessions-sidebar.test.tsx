@@ -9,10 +9,10 @@ import { createInspectorStore } from '@renderer/store/inspector-store';
 import { App } from '@renderer/App';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { ok } from '@shared/result';
-import { createFakeBridge, sessionInfo } from './support/fake-bridge';
-import { createLocalBridge, type LocalBridge } from './support/local-bridge';
-import { dialog, fillEndpoint, openDialog, openSession, retype } from './support/open-session';
-import { renderApp } from './support/render-app';
+import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
+import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
+import { renderApp } from '../support/renderer/render-app';
 
 let local: LocalBridge;
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -8,7 +8,7 @@ import { createInspectorStore } from '@renderer/store/inspector-store';
 import { useConnectionShape, useSessionCounters, useSessionIds, useSessionShape } from '@renderer/store/stable-views';
 import { StoreContext } from '@renderer/store/store-context';
 import type { Endpoint, InspectorEvent } from '@shared/contract';
-import { connectionInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
+import { connectionInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });
 const counters = (rxBytes: number) => ({ rxBytes, txBytes: 0, rxMessages: rxBytes, txMessages: 0 });

@@ -3,7 +3,7 @@ import { createInspectorStore } from '@renderer/store/inspector-store';
 import { LogWindow } from '@renderer/store/log-window';
 import { DEFAULT_FRAMING, DEFAULT_LOG_LIMIT, LOG_PREFS_STORAGE_KEY, MAX_LOG_LIMIT, MIN_LOG_LIMIT } from '@renderer/store/log-prefs';
 import type { InspectorEvent, SessionInfo } from '@shared/contract';
-import { connectionInfo, dataEvent, sessionEvent, sessionInfo } from './support/fake-bridge';
+import { connectionInfo, dataEvent, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 
 const limits = { maxLogEntries: 3, maxLogBytes: 1000, maxErrors: 2 };
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });

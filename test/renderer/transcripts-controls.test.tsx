@@ -9,9 +9,9 @@ import { filesFor, type FileAccess, type RecordingSave } from '@renderer/api/fil
 import type { ElectronBridge, RecorderSettings } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { fail, ok, type Result } from '@shared/result';
-import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { openDialog } from './support/open-session';
-import { renderApp, renderAppWith } from './support/render-app';
+import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { openDialog } from '../support/renderer/open-session';
+import { renderApp, renderAppWith } from '../support/renderer/render-app';
 
 beforeEach(() => localStorage.clear());
 afterEach(() => vi.restoreAllMocks());

@@ -8,9 +8,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
 import { LOG_PREFS_STORAGE_KEY } from '@renderer/store/log-prefs';
 import { ok } from '@shared/result';
-import { createFakeBridge, sessionEvent, sessionInfo } from './support/fake-bridge';
-import { renderAppWith } from './support/render-app';
-import { conversation, joinBytes, pcapngFile, transcriptFile, transcriptLines } from './support/transcript-bytes';
+import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
+import { renderAppWith } from '../support/renderer/render-app';
+import { conversation, joinBytes, pcapngFile, transcriptFile, transcriptLines } from '../support/renderer/transcript-bytes';
 
 beforeEach(() => localStorage.clear());
 

@@ -11,9 +11,9 @@ import { Recorder } from '@recorder/recorder';
 import { formatByteSize } from '@renderer/format';
 import { readTranscript } from '@shared/transcript/transcript-reader';
 import { tcpPeerClient } from '../support/peers';
-import { createLocalBridge, type LocalBridge } from './support/local-bridge';
-import { dialog, fillEndpoint, openDialog } from './support/open-session';
-import { renderApp } from './support/render-app';
+import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { dialog, fillEndpoint, openDialog } from '../support/renderer/open-session';
+import { renderApp } from '../support/renderer/render-app';
 
 let folder: string;
 let recorder: Recorder;

@@ -6,9 +6,9 @@ import { usePayloadLibrary } from '@renderer/composer/payload-library';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
-import { createFakeBridge, sessionInfo } from './support/fake-bridge';
-import { dialog, fillEndpoint, openDialog, retype } from './support/open-session';
-import { renderAppWith } from './support/render-app';
+import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
+import { dialog, fillEndpoint, openDialog, retype } from '../support/renderer/open-session';
+import { renderAppWith } from '../support/renderer/render-app';
 
 beforeEach(() => {
   localStorage.clear();

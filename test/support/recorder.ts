@@ -11,7 +11,7 @@ import { readTranscript, type ReadOutcome } from '@shared/transcript/transcript-
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
 import type { Clock } from '@ports/clock';
 import { Recorder, type RecorderOptions } from '@recorder/recorder';
-import { disposeAll, startEngine, type Engine } from '../engine/support';
+import { disposeAll, startEngine, type Engine } from './engine';
 
 export const APP = { name: 'Socket Inspector', version: '9.8.7-test' };
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { onCleanup } from './support';
+import { onCleanup } from './engine';
 
 const CLI = path.resolve('out/server/cli.mjs');
 const PRLIMIT = '/usr/bin/prlimit';

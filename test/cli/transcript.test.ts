@@ -7,13 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTranscript } from '@shared/transcript/transcript-reader';
-import { HOSTILE, TCP, UDP, encodeAll, removeTempFolders, tcpRecords, tempFolder, udpRecords, writeTranscript } from '../support/transcript-fixtures';
+import { HOSTILE, TCP, UDP, encodeAll, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 const CLI = path.resolve('out/server/cli.mjs');
-
-afterEach(removeTempFolders);
 
 interface Run {
   code: number | null;
@@ -42,7 +41,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 const joined = (parts: readonly Uint8Array[]): Buffer => Buffer.concat(parts);
 
 async function fixtures() {
-  const dir = await tempFolder();
+  const dir = await tempDir();
   const tcpBytes = encodeAll(tcpRecords());
   return {
     dir,

@@ -3,23 +3,19 @@
  * folder: a recording session fed by a real client, its pcapng and JSON Lines downloads, and
  * the JSON Lines file opened again through the page's file chooser.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
 import { boundPort, e2eHarness, logPayloads, openSession, screenshot, sendFromComposer } from '../support/chromium';
+import { tempDir } from '../support/temp-dir';
 
 const h = e2eHarness();
 let folder: string;
 
 beforeEach(async () => {
-  folder = await mkdtemp(path.join(os.tmpdir(), 'si-e2e-transcripts-'));
-});
-
-afterEach(async () => {
-  await rm(folder, { recursive: true, force: true });
+  folder = await tempDir('si-e2e-transcripts-');
 });
 
 const PCAPNG_MAGIC = [0x0a, 0x0d, 0x0d, 0x0a];

@@ -6,9 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +20,7 @@ import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } fro
 import { decodeWire, type ServerMessage } from '@shared/wire';
 import { until } from '../support/until';
 import { APP, manualClock } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
 const MiB = 1024 * 1024;
 /** TCP reads are at most 64 KiB: the most a flush carries beyond its budget is each session's first read. */
@@ -32,12 +30,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function tempFolder(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'si-flow-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 /**
  * A peer in its own process that connects and writes `total` bytes in 64 KiB writes as fast as
@@ -131,7 +123,7 @@ const rxBytesOf = async (manager: SessionManager, sessionId: string): Promise<nu
 describe('flow control on the display path', () => {
   it('a 200 MB flood into a recorded listener, with a UI that lags: one flush per interval at most, shown + not shown = sent, every byte recorded, memory bounded', async () => {
     const TOTAL = 200 * MiB;
-    const folder = await tempFolder();
+    const folder = await tempDir('si-flow-');
     // The engine's clock moves one flush interval per frame, in the test's hand.
     const clock = manualClock();
     let frames = 0;
@@ -244,7 +236,7 @@ describe('flow control on the display path', () => {
   it('the WebSocket transport: a page that stops reading holds back the display, not the server\'s memory', async () => {
     const TOTAL = 256 * MiB;
     const TOKEN = 'flow-control-token-0123456789';
-    const server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: await tempFolder(), version: 'test' });
+    const server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: await tempDir('si-flow-'), version: 'test' });
     cleanups.push(() => server.close());
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { cookie: `si_token=${TOKEN}` } });
     cleanups.push(() => ws.terminate());

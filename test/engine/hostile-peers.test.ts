@@ -9,13 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppCode } from '@shared/errors';
 import { MAX_SEND_BYTES, MAX_SEND_QUEUE_BYTES, MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6 } from '@shared/limits';
 import type { Result } from '@shared/result';
-import { cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, tempFolder, type Recording } from '../support/recorder';
+import { dataRecords, engineWithRecorder, readRecording, recordedBytes, type Recording } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 import { startLimitedCli, type Line } from '../support/limited-cli';
-import { connectPeer, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from '../support/engine';
+import { connectPeer, disposeAll, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from '../support/engine';
 import { bindPeer, type Peer as UdpPeer } from '../support/udp';
 
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 const b64 = (bytes: Uint8Array) => ({ format: 'base64' as const, value: Buffer.from(bytes).toString('base64') });
 
@@ -25,7 +26,7 @@ function value<T>(result: Result<T>): T {
 }
 
 async function recordingEngine(): Promise<Engine> {
-  return engineWithRecorder({ folder: await tempFolder('si-hostile-') }).engine;
+  return engineWithRecorder({ folder: await tempDir('si-hostile-') }).engine;
 }
 
 /** Stop the session's recording and read the file back; it must be whole. */
@@ -439,7 +440,7 @@ const CLIENTS = 300;
 
 describe('a peer that opens connections until file descriptors run out', () => {
   it('the listener says so once with the fix, keeps what it holds, accepts again when some close; the control channel answers', async () => {
-    const folder = await tempFolder('si-hostile-fd-');
+    const folder = await tempDir('si-hostile-fd-');
     const cli = startLimitedCli(FD_LIMIT, ['--record-dir', folder]);
     await cli.until((lines) => lines.some((l) => l.kind === 'ready'), 'ready line');
     const opened = await cli.call('open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });

@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { answerBundleRequest, APP_ENTRY, resolveBundlePath } from '@main/app-protocol';
 import { urlOrigin } from '@main/ipc/sender-check';
 import { denyPermissions, hardenWebContents } from '@main/security';
@@ -19,6 +18,7 @@ import {
   NONCE_BYTES,
   NONCE_PLACEHOLDER,
 } from '@shared/web-assets';
+import { tempDirForAll } from '../support/temp-dir';
 
 const root = path.resolve('/opt/socket-inspector/renderer');
 
@@ -200,6 +200,7 @@ describe('the CSP allows nothing inline but the page\'s own styles', () => {
   });
 
   describe('the app:// handler', () => {
+    const bundleDir = tempDirForAll('si-bundle-');
     let bundle: string;
     const template = `<!doctype html><meta property="csp-nonce" nonce="${NONCE_PLACEHOLDER}"><script type="module" src="./assets/app.js" nonce="${NONCE_PLACEHOLDER}"></script>`;
     // Stands in for Electron's net.fetch, which the binary-less test machine lacks: reads the file.
@@ -212,13 +213,10 @@ describe('the CSP allows nothing inline but the page\'s own styles', () => {
     };
 
     beforeAll(async () => {
-      bundle = await mkdtemp(path.join(os.tmpdir(), 'si-bundle-'));
+      bundle = bundleDir();
       await mkdir(path.join(bundle, 'assets'));
       await writeFile(path.join(bundle, 'index.html'), template);
       await writeFile(path.join(bundle, 'assets', 'app.js'), `const marker = '${NONCE_PLACEHOLDER}';`);
-    });
-    afterAll(async () => {
-      await rm(bundle, { recursive: true, force: true });
     });
 
     const nonceOf = (policy: string | null) => /'nonce-([^']+)'/.exec(policy ?? '')?.[1];

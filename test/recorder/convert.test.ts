@@ -1,15 +1,14 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { convertTranscript, convertTranscriptFile, writeFileAtomically } from '@recorder/convert';
 import { TranscriptFileError, readTranscriptFile } from '@recorder/transcript-file';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { formatTextRecord } from '@shared/transcript/text-dump';
 import { readTranscript } from '@shared/transcript/transcript-reader';
-import { encodeAll, pseudoRandomBytes, removeTempFolders, tcpRecords, tempFolder, udpRecords, writeTranscript } from '../support/transcript-fixtures';
-
-afterEach(removeTempFolders);
+import { encodeAll, pseudoRandomBytes, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 /** A writable that takes its time over each write and notes how much was ever waiting in it. */
 function slowSink(highWaterMark = 64 * 1024) {
@@ -33,7 +32,7 @@ function slowSink(highWaterMark = 64 * 1024) {
 
 describe('readTranscriptFile', () => {
   it('hands over every record in order and the outcome', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const file = await writeTranscript(dir, 'tcp.jsonl', tcpRecords());
     const seen: TranscriptRecord[] = [];
     const outcome = await readTranscriptFile(file, (record) => {
@@ -44,7 +43,7 @@ describe('readTranscriptFile', () => {
   });
 
   it('turns a missing file, a folder and a path through a file into errors that say what to do', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const read = (file: string) => readTranscriptFile(file, () => undefined);
     await expect(read(path.join(dir, 'nope.jsonl'))).rejects.toThrow(/nope\.jsonl does not exist: check the path/);
     await expect(read(dir)).rejects.toThrow(/is a folder: name a transcript file/);
@@ -54,7 +53,7 @@ describe('readTranscriptFile', () => {
   });
 
   it('lets a failure of the consumer through as it is', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const file = await writeTranscript(dir, 'tcp.jsonl', tcpRecords());
     const failure = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write' });
     await expect(
@@ -67,7 +66,7 @@ describe('readTranscriptFile', () => {
 
 describe('convertTranscript', () => {
   it('copies the whole records of a torn file byte for byte as JSON Lines, which then read clean', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const whole = encodeAll(udpRecords({ end: false }));
     const torn = Buffer.concat([whole, encodeAll(udpRecords()).subarray(whole.length, whole.length + 25)]);
     const file = await writeTranscript(dir, 'torn.jsonl', torn);
@@ -79,7 +78,7 @@ describe('convertTranscript', () => {
   });
 
   it('waits for a slow output instead of piling everything up in it', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const records = tcpRecords();
     for (const record of records) if (record.type === 'data') Object.assign(record, { bytes: pseudoRandomBytes(600_000, record.seq) });
     const file = await writeTranscript(dir, 'big.jsonl', records);
@@ -97,7 +96,7 @@ describe('convertTranscript', () => {
   });
 
   it('writes a text dump that ends by saying the file was torn or unfinished', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const unfinished = await writeTranscript(dir, 'unfinished.jsonl', tcpRecords({ end: false }));
     const sink = slowSink();
     await convertTranscript(unfinished, 'text', sink.stream);
@@ -118,7 +117,7 @@ describe('convertTranscript', () => {
   });
 
   it('writes pcapng through the pcapng writer, starting with a section header block', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     for (const records of [tcpRecords(), udpRecords()]) {
       const sink = slowSink();
       await convertTranscript(await writeTranscript(dir, 'x.jsonl', records), 'pcapng', sink.stream, { app: { name: 'Test', version: '1' } });
@@ -128,7 +127,7 @@ describe('convertTranscript', () => {
   });
 
   it('writes nothing for a file that is not a transcript', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const file = await writeTranscript(dir, 'notes.txt', new TextEncoder().encode('just some notes\n'));
     for (const format of ['jsonl', 'text', 'pcapng'] as const) {
       const sink = slowSink();
@@ -141,7 +140,7 @@ describe('convertTranscript', () => {
 
 describe('writing a file atomically', () => {
   it('replaces the target only once the new content is complete, and leaves no temporary file', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const source = await writeTranscript(dir, 'tcp.jsonl', tcpRecords());
     const target = path.join(dir, 'out.txt');
     await writeFile(target, 'old content');
@@ -152,7 +151,7 @@ describe('writing a file atomically', () => {
   });
 
   it('keeps the old file when producing fails midway or the source is not a transcript', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const target = path.join(dir, 'out.bin');
     await writeFile(target, 'old content');
     await expect(
@@ -169,7 +168,7 @@ describe('writing a file atomically', () => {
   });
 
   it('fails with the OS code when the folder does not exist', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const source = await writeTranscript(dir, 'tcp.jsonl', tcpRecords());
     await expect(convertTranscriptFile(source, 'jsonl', path.join(dir, 'missing', 'out.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

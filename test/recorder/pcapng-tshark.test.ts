@@ -4,16 +4,16 @@
  * warnings, and "follow tcp" output equal to the bytes of each direction.
  */
 import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access, constants, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Endpoint } from '@shared/address';
 import type { SessionKind } from '@shared/contract';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
 import { header } from '../support/transcript-fixtures';
+import { tempDirForAll } from '../support/temp-dir';
 
 const TSHARK = '/usr/bin/tshark';
 const run = promisify(execFile);
@@ -24,6 +24,7 @@ const PI_WARN = 0x00600000;
 /** …except this one, which is how it marks every RST. */
 const RST_WARNING = 'Connection reset (RST)';
 
+const home = tempDirForAll('socket-inspector-pcapng-');
 let folder: string;
 let env: NodeJS.ProcessEnv;
 
@@ -33,13 +34,9 @@ beforeAll(async () => {
   } catch {
     throw new Error(`tshark is missing (${TSHARK}): install it with \`apt-get install tshark\` (.ci/run does); these tests check the pcapng export with it.`);
   }
-  folder = await mkdtemp(join(tmpdir(), 'socket-inspector-pcapng-'));
+  folder = home();
   // tshark keeps a profile under $HOME; a fresh one keeps it out of the real home and ignores its settings.
   env = { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder };
-});
-
-afterAll(async () => {
-  if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 async function tshark(file: string, args: string[]): Promise<string> {

@@ -9,11 +9,12 @@ import { AppCode } from '@shared/errors';
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
 import type { RecorderLink } from '@ports/recorder';
 import { Recorder } from '@recorder/recorder';
-import { connectPeer, pseudoRandomBytes, sha256, startEngine, writeAll } from '../support/engine';
+import { connectPeer, disposeAll, pseudoRandomBytes, sha256, startEngine, writeAll } from '../support/engine';
 import { bindPeer } from '../support/udp';
-import { APP, cleanUp, readRecording, recordedBytes, tempFolder } from '../support/recorder';
+import { APP, readRecording, recordedBytes } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -69,7 +70,7 @@ describe('recorder backpressure', () => {
     let peak = 0;
     const recorder: Recorder = new Recorder({
       app: APP,
-      folder: await tempFolder(),
+      folder: await tempDir(),
       files: slowFiles(() => (peak = Math.max(peak, recorder.backlog(sessionId)))),
       backlog: { high: HIGH, low: 256 * KiB, max: 4 * MiB },
     });
@@ -103,7 +104,7 @@ describe('recorder backpressure', () => {
     let failing = false;
     const recorder = new Recorder({
       app: APP,
-      folder: await tempFolder(),
+      folder: await tempDir(),
       files: {
         ...nodeFiles,
         async write(fd, bytes) {
@@ -133,7 +134,7 @@ describe('recorder backpressure', () => {
     const COUNT = 1000;
     const SIZE = 1000;
     const gate = gatedFiles();
-    const recorder = new Recorder({ app: APP, folder: await tempFolder(), files: gate.files, backlog: { high: 64 * KiB, low: 16 * KiB, max: 256 * KiB } });
+    const recorder = new Recorder({ app: APP, folder: await tempDir(), files: gate.files, backlog: { high: 64 * KiB, low: 16 * KiB, max: 256 * KiB } });
     const seen = watchLink(recorder);
     const engine = startEngine({ recorder });
     const session = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, recvBufferSize: 4 * MiB });

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RECORDING_FLUSH_INTERVAL_MS } from '@shared/limits';
-import { connectPeer, pseudoRandomBytes, writeAll } from '../support/engine';
+import { connectPeer, disposeAll, pseudoRandomBytes, writeAll } from '../support/engine';
 import { until } from '../support/until';
-import { cleanUp, readRecording, recordedBytes, tempFolder } from '../support/recorder';
+import { readRecording, recordedBytes } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
 /** Built from the current sources, beside node_modules so the bundle finds its dependencies. */
 const BUILD = path.resolve('node_modules/.cache', `si-recorder-cli-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -24,13 +25,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => rm(BUILD, { recursive: true, force: true }));
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 type Line = Record<string, unknown> & { kind: string };
 
 describe('kill -9 while recording', () => {
   it('loses nothing received a flush interval before the kill, and the file reads as whole records', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const child = spawn(process.execPath, [CLI, '--stdio', '--record-dir', dir], { stdio: 'pipe' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
     const lines: Line[] = [];

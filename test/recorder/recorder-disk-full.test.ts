@@ -8,22 +8,22 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectPeer, disposeAll } from '../support/engine';
-import { cleanUp, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
+import { engineWithRecorder, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
 const mounts: string[] = [];
 afterEach(async () => {
-  // Engines first (they hold the file open), then the mount, then its folder.
+  // Engines first (they hold the file open), then the mount; tempDir removes its folder after this.
   await disposeAll();
   for (const mount of mounts.splice(0)) await run('umount', [mount]);
-  await cleanUp();
 });
 
 const canMount = process.platform === 'linux' && process.getuid?.() === 0;
 
 describe('recording onto a disk that fills up', () => {
   it.runIf(canMount)('a 64 KiB tmpfs: one error, the connection carries on, every whole record stays readable, recording resumes elsewhere', async () => {
-    const root = await tempFolder();
+    const root = await tempDir();
     const small = path.join(root, 'small-disk');
     await mkdir(small);
     await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);

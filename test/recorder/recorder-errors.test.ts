@@ -7,11 +7,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
-import { connectPeer, type Engine } from '../support/engine';
+import { connectPeer, disposeAll, type Engine } from '../support/engine';
 import { until } from '../support/until';
-import { cleanUp, engineWithRecorder, failingFiles, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
+import { engineWithRecorder, failingFiles, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
@@ -55,7 +56,7 @@ describe('a write that fails at the file layer', () => {
     ['ENOSPC', true, /disk is full/, /Free some space/],
     ['EIO', false, /input\/output error/, /Check the disk/],
   ])('%s: one error, the session carries on, the file keeps its whole records, a new start works', async (code, partial, problem, hint) => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const io = failingFiles();
     const { engine } = engineWithRecorder({ folder: dir, files: io.files, flushIntervalMs: INTERVAL });
     const { server, client, say, answer } = await recordedServer(engine);
@@ -105,7 +106,7 @@ describe('a write that fails at the file layer', () => {
 
 describe('a folder that cannot be written', () => {
   it('a path under a regular file (ENOTDIR): the session opens, the recording reports why, start answers so', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const blocker = path.join(dir, 'not-a-folder');
     await writeFile(blocker, 'x');
     const folder = path.join(blocker, 'recordings');
@@ -136,7 +137,7 @@ describe('a folder that cannot be written', () => {
   const isRoot = process.getuid?.() === 0;
   // Root may write into a read-only folder: there is no EACCES to provoke.
   it.runIf(!isRoot)('EACCES: a folder without write permission', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const folder = path.join(dir, 'locked');
     await mkdir(folder, { mode: 0o500 });
     const { engine, recorder } = engineWithRecorder({ folder });
@@ -147,7 +148,7 @@ describe('a folder that cannot be written', () => {
   });
 
   it('a folder deleted while recording: one error, the session carries on, a new start creates the folder again', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const folder = path.join(dir, 'recordings');
     const { engine } = engineWithRecorder({ folder, flushIntervalMs: INTERVAL });
     const { server, client, say, answer } = await recordedServer(engine);

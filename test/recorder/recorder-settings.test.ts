@@ -1,16 +1,15 @@
 /** The recorder's settings: remembered in a file between runs, and a broken file is no obstacle. */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { defaultRecordingsFolder } from '@recorder/recordings-folder';
-import { APP, cleanUp, tempFolder } from '../support/recorder';
-
-afterEach(cleanUp);
+import { APP } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
 describe('recorder settings', () => {
   it('keeps the folder and the default across a restart on the same settings file', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const settingsFile = path.join(dir, 'config', 'recorder.json');
     const first = new Recorder({ app: APP, folder: path.join(dir, 'default'), settingsFile });
     expect(await first.settings({})).toEqual({ ok: true, value: { folder: path.join(dir, 'default'), recordByDefault: true } });
@@ -30,7 +29,7 @@ describe('recorder settings', () => {
     ['a relative folder', '{"folder": "relative", "recordByDefault": false}'],
     ['an array', '[]'],
   ])('falls back to the defaults when the file is %s', async (_name, text) => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const settingsFile = path.join(dir, 'recorder.json');
     await writeFile(settingsFile, text);
     const recorder = new Recorder({ app: APP, folder: path.join(dir, 'default'), recordByDefault: true, settingsFile });
@@ -38,7 +37,7 @@ describe('recorder settings', () => {
   });
 
   it('answers an error and keeps the old value when the settings cannot be saved', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const blocker = path.join(dir, 'a-file');
     await writeFile(blocker, '');
     const recorder = new Recorder({ app: APP, folder: dir, settingsFile: path.join(blocker, 'recorder.json') });
@@ -48,7 +47,7 @@ describe('recorder settings', () => {
   });
 
   it('defaults to Documents/Socket Inspector/Recordings where a Documents folder exists', async () => {
-    const home = await tempFolder();
+    const home = await tempDir();
     expect(defaultRecordingsFolder(home)).toBe(path.join(home, 'Socket Inspector Recordings'));
     await mkdir(path.join(home, 'Documents'));
     expect(defaultRecordingsFolder(home)).toBe(path.join(home, 'Documents', 'Socket Inspector', 'Recordings'));

@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Endpoint } from '@shared/address';
 import type { Result } from '@shared/result';
 import { bindPeer } from '../support/udp';
-import { connectPeer, pseudoRandomBytes, writeAll } from '../support/engine';
+import { connectPeer, disposeAll, pseudoRandomBytes, writeAll } from '../support/engine';
 import { until } from '../support/until';
-import { APP, cleanUp, dataRecords, engineWithRecorder, readRecording, recordedBytes, recordingEvents, tempFolder } from '../support/recorder';
+import { APP, dataRecords, engineWithRecorder, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 const b64 = (bytes: Uint8Array) => ({ format: 'base64' as const, value: Buffer.from(bytes).toString('base64') });
 const port = (endpoint: Endpoint | undefined) => endpoint?.port;
@@ -23,7 +24,7 @@ function value<T>(result: Result<T>): T {
 
 describe('a TCP server with two real clients', () => {
   it('records every chunk both ways, the half-close, the reset, the states and the end, seq without gaps', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine } = engineWithRecorder({ folder: dir });
     const server = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, halfOpen: true });
     const listenPort = server.local!.port;
@@ -115,7 +116,7 @@ describe('a TCP server with two real clients', () => {
 
 describe('a UDP session', () => {
   it('records datagrams both ways, the empty one too, with the peer as the remote end', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine } = engineWithRecorder({ folder: dir });
     const session = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
     const bound = session.local!;
@@ -150,7 +151,7 @@ describe('a UDP session', () => {
 
 describe('who records', () => {
   it('with recording off by default, only a session that asks is recorded', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine, recorder } = engineWithRecorder({ folder: dir, recordByDefault: false });
     expect(recorder.recordByDefault).toBe(false);
     const asked = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true });
@@ -162,7 +163,7 @@ describe('who records', () => {
   });
 
   it('with recording on by default, a session can refuse it', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine } = engineWithRecorder({ folder: dir });
     const refused = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, record: false });
     const recorded = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
@@ -172,7 +173,7 @@ describe('who records', () => {
   });
 
   it('starts and stops through the API; starting again writes a new file whose header lists the open connections', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine, recorder } = engineWithRecorder({ folder: dir, recordByDefault: false });
     const server = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const client = await connectPeer(server.local!.port);
@@ -215,7 +216,7 @@ describe('who records', () => {
   });
 
   it('ends the recording when the session is removed, and on dispose', async () => {
-    const dir = await tempFolder();
+    const dir = await tempDir();
     const { engine, recorder } = engineWithRecorder({ folder: dir });
     const removed = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
     const kept = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });

@@ -17,8 +17,9 @@ import type { BodyRecord } from '@shared/transcript/records';
 import { readTranscript } from '@shared/transcript/transcript-reader';
 import { convertTranscriptFile } from '@recorder/convert';
 import { AppCode } from '@shared/errors';
-import { connectPeer, pseudoRandomBytes, sha256, writeAll, type Engine } from '../support/engine';
-import { cleanUp, engineWithRecorder, tempFolder } from '../support/recorder';
+import { connectPeer, disposeAll, pseudoRandomBytes, sha256, writeAll, type Engine } from '../support/engine';
+import { engineWithRecorder } from '../support/recorder';
+import { tempDir } from '../support/temp-dir';
 
 const run = promisify(execFile);
 const CLI = path.resolve('out/server/cli.mjs');
@@ -28,7 +29,7 @@ const TOTAL = 50 * MiB;
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does).`);
 });
-afterEach(cleanUp);
+afterEach(disposeAll);
 
 type Data = Extract<BodyRecord, { type: 'data' }>;
 const dataOf = (records: BodyRecord[], where: (r: Data) => boolean): Data[] => records.filter((r): r is Data => r.type === 'data' && where(r));
@@ -67,7 +68,7 @@ async function sendAll(engine: Engine, sessionId: string, connId: string, data: 
 
 describe('transcript round trip, byte-exact', () => {
   it('50 MB each way over TCP: recorded, saved as JSON Lines and pcapng, reopened and exported', async () => {
-    const folder = await tempFolder();
+    const folder = await tempDir();
     const { engine, recorder } = engineWithRecorder({ folder });
     const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, halfOpen: true });
     const peer = await connectPeer(info.local!.port);
@@ -112,7 +113,7 @@ describe('transcript round trip, byte-exact', () => {
   }, 180_000);
 
   it('10,000 UDP datagrams, empty to 65,507 bytes, both ways: recorded, saved, reopened and exported', async () => {
-    const folder = await tempFolder();
+    const folder = await tempDir();
     const { engine, recorder } = engineWithRecorder({ folder });
     const info = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, recvBufferSize: 8 * MiB });
     const port = info.local!.port;

@@ -2,8 +2,7 @@
  * Recording in the renderer on the real engine with the real recorder: files in a fresh temp
  * folder, peers on loopback. What the indicator says is checked against what is on disk.
  */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { tcpPeerClient } from '../support/peers';
 import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
 import { dialog, fillEndpoint, openDialog } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
+import { tempDir } from '../support/temp-dir';
 
 let folder: string;
 let recorder: Recorder;
@@ -22,7 +22,7 @@ const cleanups: (() => unknown)[] = [];
 
 beforeEach(async () => {
   localStorage.clear();
-  folder = await mkdtemp(path.join(os.tmpdir(), 'si-renderer-recording-'));
+  folder = await tempDir('si-renderer-recording-');
   recorder = new Recorder({ folder, app: { name: 'Socket Inspector', version: 'test' } });
   local = createLocalBridge({ deliver: (run) => act(run), recorder });
 });
@@ -30,7 +30,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const clean of cleanups.splice(0).reverse()) await clean();
   await local.dispose();
-  await rm(folder, { recursive: true, force: true });
 });
 
 type User = ReturnType<typeof renderApp>['user'];

@@ -1,24 +1,26 @@
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
 import { decodeWire, type ServerMessage } from '@shared/wire';
 import type { SessionInfo } from '@shared/contract';
+import { tempDirForAll } from '../support/temp-dir';
 
 const TOKEN = 'test-token-0123456789abcdef';
+const folder = tempDirForAll('si-static-');
 let root: string;
 let server: BrowserServer | undefined;
 
 beforeAll(async () => {
-  // A stand-in bundle: these tests are about access, not about the page.
-  root = await mkdtemp(path.join(os.tmpdir(), 'si-static-'));
-  await mkdir(path.join(root, 'assets'));
+  // A stand-in bundle: these tests are about access, not about the page. It sits one level down
+  // so that the file beside it, which no request may reach, is inside the temp folder too.
+  root = path.join(folder(), 'bundle');
+  await mkdir(path.join(root, 'assets'), { recursive: true });
   await writeFile(path.join(root, 'index.html'), '<!doctype html><title>Socket Inspector</title>');
   await writeFile(path.join(root, 'assets', 'app.js'), 'export {};');
-  await writeFile(path.join(root, '..', 'secret.txt'), 'outside the bundle').catch(() => undefined);
+  await writeFile(path.join(root, '..', 'secret.txt'), 'outside the bundle');
 });
 
 afterEach(async () => {

@@ -1,11 +1,11 @@
-import os from 'node:os';
 import path from 'node:path';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { hostAllowed, isLoopbackHost, originAllowed } from '@server/access';
 import { configDir } from '@server/config-dir';
 import { savedToken } from '@server/saved-token';
 import { DEFAULT_SERVE_PORT, parseServeOptions } from '@server/serve-options';
+import { tempDir } from '../support/temp-dir';
 
 describe('serve options', () => {
   it('defaults to loopback on the default port', () => {
@@ -69,7 +69,7 @@ describe('access rules', () => {
 
 describe('the saved token', () => {
   it('is made once, kept private, and reused on the next start', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'si-token-')), 'nested');
+    const dir = path.join(await tempDir('si-token-'), 'nested');
     const first = await savedToken(dir);
     expect(first).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(await savedToken(dir)).toBe(first);

@@ -4,8 +4,7 @@
  * documented to throw throw only their own error. The modules' own test files hold the
  * round trips and exact positions; this file holds the "whatever comes in" properties they lack.
  */
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -36,6 +35,7 @@ import { runTranscriptCommand } from '@cli/transcript-command';
 import { SessionManager } from '@engine/session-manager';
 import { anyValue, DEPTH, POISON_KEYS } from '../support/hostile-input';
 import { encodeAll, tcpRecords, udpRecords } from '../support/transcript-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 /** Any UTF-16 string: lone surrogates, controls, astral characters, and the characters parsers look for. */
 const SPECIALS = ['\\', 'x', 'u', '{', '}', '0', 'f', ' ', ',', ':', '-', '=', '"', '\u0000', '\u001b', '\u202e', '\ud800', '\udc00', '\ud83d\ude00'];
@@ -528,7 +528,7 @@ describe('command lines and automation lines never throw', () => {
 
 describe('transcript command arguments', () => {
   it('answers any arguments with an exit code, writing only where --out says', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'si-fuzz-transcript-'));
+    const dir = await tempDir('si-fuzz-transcript-');
     const outDir = path.join(dir, 'out');
     await mkdir(outDir);
     const tcp = path.join(dir, 'tcp.jsonl');
@@ -577,6 +577,5 @@ describe('transcript command arguments', () => {
     // Nothing but the inputs and what --out named, and no temporary file left behind.
     const entries = await readdir(dir, { recursive: true });
     expect(entries.filter((entry) => !['out', 'tcp.jsonl', 'udp.jsonl', 'torn.jsonl', 'junk.bin'].includes(entry) && !entry.startsWith(`out${path.sep}f-`))).toEqual([]);
-    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,34 +1,17 @@
 /**
- * Recorder test harness: a real Recorder in a fresh temp folder behind a real SessionManager,
+ * Recorder test harness: a real Recorder (in a folder from tempDir) behind a real SessionManager,
  * recordings read back with the transcript reader, and a file layer that fails on demand.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { InspectorEvent, RecordingInfo } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { readTranscript, type ReadOutcome } from '@shared/transcript/transcript-reader';
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
 import type { Clock } from '@ports/clock';
 import { Recorder, type RecorderOptions } from '@recorder/recorder';
-import { disposeAll, startEngine, type Engine } from './engine';
+import { startEngine, type Engine } from './engine';
 
 export const APP = { name: 'Socket Inspector', version: '9.8.7-test' };
-
-const folders: string[] = [];
-
-/** A fresh folder under the system temp folder, removed by `cleanUp`. */
-export async function tempFolder(prefix = 'si-rec-'): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  folders.push(dir);
-  return dir;
-}
-
-/** After each test: close peers and engines (which ends their recordings), then remove the folders. */
-export async function cleanUp(): Promise<void> {
-  await disposeAll();
-  await Promise.all(folders.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-}
 
 export function engineWithRecorder(options: Partial<RecorderOptions> & { folder: string }): { engine: Engine; recorder: Recorder } {
   const recorder = new Recorder({ app: APP, ...options });

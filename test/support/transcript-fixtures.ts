@@ -2,8 +2,7 @@
  * Transcripts built record by record and encoded with the real line codec: a TCP listener with
  * two connections (one IPv4, one IPv6) and a UDP session with an empty and a maximum-size datagram.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Endpoint } from '@shared/address';
 import type { SessionKind } from '@shared/contract';
@@ -117,18 +116,6 @@ export function udpRecords(options: { end?: boolean } = {}): TranscriptRecord[] 
   ];
   if (options.end !== false) body.push({ type: 'end', reason: 'quit' });
   return transcript(header('udp', { local: UDP_LOCAL, config: { kind: 'udp', host: '0.0.0.0', port: 5000 } }), body);
-}
-
-const folders: string[] = [];
-
-export async function tempFolder(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'si-transcript-'));
-  folders.push(dir);
-  return dir;
-}
-
-export async function removeTempFolders(): Promise<void> {
-  await Promise.all(folders.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 export async function writeTranscript(dir: string, name: string, content: Uint8Array | readonly TranscriptRecord[]): Promise<string> {

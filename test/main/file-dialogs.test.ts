@@ -1,59 +1,39 @@
-import { mkdtemp, readdir, readFile, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fileDialogs, type Dialogs } from '@main/file-dialogs';
 import { Recorder } from '@recorder/recorder';
-import { registerHost } from '@main/ipc/register-api';
-import { appSenderCheck } from '@main/ipc/sender-check';
-import { ipcChannel } from '@shared/contract';
 import { MAX_FILE_BYTES } from '@shared/limits';
 import type { Result } from '@shared/result';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from '../support/ipc';
+import { dialogHost, type DialogHost } from '../support/dialogs';
+import { forgedEvent } from '../support/ipc';
+import { tempDir } from '../support/temp-dir';
 
 let dir: string;
-let ipc: FakeIpcMain;
-let answer: { save?: string; open?: string };
-let asked: { save: SaveDialogOptions[]; open: OpenDialogOptions[] };
-
-const dialogs: Dialogs = {
-  async showSaveDialog(options) {
-    asked.save.push(options);
-    return answer.save ? { canceled: false, filePath: answer.save } : { canceled: true, filePath: '' };
-  },
-  async showOpenDialog(options) {
-    asked.open.push(options);
-    return answer.open ? { canceled: false, filePaths: [answer.open] } : { canceled: true, filePaths: [] };
-  },
-};
+let host: DialogHost;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'si-files-'));
-  answer = {};
-  asked = { save: [], open: [] };
-  ipc = new FakeIpcMain();
+  dir = await tempDir('si-files-');
   const recorder = new Recorder({ folder: path.join(dir, 'recordings'), app: { name: 'Socket Inspector', version: 'test' } });
-  registerHost(ipc, fileDialogs(dialogs, { recorder, openPath: async () => '' }), appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }));
+  host = dialogHost({ recorder, openPath: async () => '' });
 });
 
-const call = (method: 'saveFile' | 'openFile', arg: unknown, event = forgedEvent()) => ipc.invoke(ipcChannel(method), event, arg) as Promise<Result<unknown>>;
+const call = (method: 'saveFile' | 'openFile', arg: unknown, event = forgedEvent()) => host.call(method, arg, event);
 const json = [{ name: 'Workspace', extensions: ['json'] }];
 
 describe('saving through the native dialog', () => {
   it('writes the bytes where the user chose, suggesting only a name', async () => {
     const target = path.join(dir, 'bench.json');
-    answer.save = target;
+    host.answer.save = target;
     const data = new TextEncoder().encode('{"format":"socket-inspector-workspace"}');
     expect(await call('saveFile', { suggestedName: 'bench.json', filters: json, data })).toEqual({ ok: true, value: { saved: true, name: 'bench.json' } });
     expect(await readFile(target, 'utf8')).toBe('{"format":"socket-inspector-workspace"}');
-    expect(asked.save[0]).toMatchObject({ defaultPath: 'bench.json', filters: json });
+    expect(host.asked.save[0]).toMatchObject({ defaultPath: 'bench.json', filters: json });
   });
 
   it('replaces an existing file whole and leaves no temporary file behind', async () => {
     const target = path.join(dir, 'old.bin');
     await writeFile(target, Buffer.alloc(4096, 0x41));
-    answer.save = target;
+    host.answer.save = target;
     await call('saveFile', { suggestedName: 'old.bin', filters: [], data: new Uint8Array([1, 2, 3]) });
     expect([...(await readFile(target))]).toEqual([1, 2, 3]);
     expect(await readdir(dir)).toEqual(['old.bin']);
@@ -64,7 +44,7 @@ describe('saving through the native dialog', () => {
   });
 
   it('reports a folder that vanished with its code and a hint, and writes nothing', async () => {
-    answer.save = path.join(dir, 'gone', 'x.json');
+    host.answer.save = path.join(dir, 'gone', 'x.json');
     const result = await call('saveFile', { suggestedName: 'x.json', filters: json, data: new Uint8Array([1]) });
     expect(result).toMatchObject({ ok: false, error: { code: 'ENOENT', message: expect.stringContaining('Saving x.json failed') } });
     expect(await readdir(dir)).toEqual([]);
@@ -79,13 +59,13 @@ describe('saving through the native dialog', () => {
   ])('refuses %s before any dialog opens', async (_name, arg, message) => {
     const result = await call('saveFile', arg);
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) } });
-    expect(asked.save).toHaveLength(0);
+    expect(host.asked.save).toHaveLength(0);
   });
 
   it('refuses a caller that is not the app window', async () => {
     const result = await call('saveFile', { suggestedName: 'a.json', filters: [], data: new Uint8Array() }, forgedEvent({ url: 'https://evil.example/' }));
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(asked.save).toHaveLength(0);
+    expect(host.asked.save).toHaveLength(0);
   });
 });
 
@@ -93,7 +73,7 @@ describe('opening through the native dialog', () => {
   it('returns the chosen file\'s name and bytes, not its path', async () => {
     const source = path.join(dir, 'capture.jsonl');
     await writeFile(source, Buffer.from([0, 255, 10]));
-    answer.open = source;
+    host.answer.open = source;
     const result = (await call('openFile', { filters: json })) as Result<{ name: string; data: Uint8Array }>;
     expect(result.ok && result.value.name).toBe('capture.jsonl');
     expect(result.ok && [...result.value.data]).toEqual([0, 255, 10]);
@@ -107,7 +87,7 @@ describe('opening through the native dialog', () => {
     const huge = path.join(dir, 'huge.bin');
     await writeFile(huge, '');
     await truncate(huge, MAX_FILE_BYTES + 1);
-    answer.open = huge;
+    host.answer.open = huge;
     expect(await call('openFile', { filters: [] })).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 });

@@ -6,29 +6,22 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
 import { usePayloadLibrary } from '@renderer/composer/payload-library';
 import { useSendHistory } from '@renderer/composer/send-history';
-import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { realEngine } from '../support/renderer/real-engine';
 import { renderApp } from '../support/renderer/render-app';
 
-let local: LocalBridge;
+const engine = realEngine();
+const { cleanups } = engine;
 // Renders of the whole app in jsdom are slow when test files run side by side.
 const SLOW = { timeout: 15_000 };
-const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeEach(() => {
-  localStorage.clear();
   useSendHistory.setState({ entries: [] });
   usePayloadLibrary.setState({ items: [] });
-  local = createLocalBridge({ deliver: (run) => act(run) });
-});
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await local.dispose();
 });
 
 const composer = () => within(screen.getByRole('region', { name: 'Send' }));
@@ -36,8 +29,8 @@ const composer = () => within(screen.getByRole('region', { name: 'Send' }));
 /** The app with a TCP client session connected to a fresh peer server. */
 async function connectedClient() {
   const peer = await tcpPeerServer(cleanups);
-  const app = renderApp(local.bridge);
-  const opened = await local.bridge.open({ config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } });
+  const app = renderApp(engine.local.bridge);
+  const opened = await engine.local.bridge.open({ config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } });
   expect(opened.ok).toBe(true);
   await waitFor(() => expect(peer.sockets).toHaveLength(1));
   await waitFor(() => expect(composer().queryByText('The session is not open; reopen it to send.')).not.toBeInTheDocument());
@@ -84,7 +77,7 @@ describe('composer on the real engine', () => {
     await waitFor(() => expect(peer.received().length).toBe(bytes.length), SLOW);
     expect(peer.received().equals(bytes)).toBe(true);
     // Streamed in 256 KiB chunks, each one send.
-    expect(local.calls.filter((call) => call.method === 'send')).toHaveLength(4);
+    expect(engine.local.calls.filter((call) => call.method === 'send')).toHaveLength(4);
   });
 
   it('repeats 5 times every 10 ms, and Stop halts an endless repeat', async () => {
@@ -111,8 +104,8 @@ describe('composer on the real engine', () => {
   });
 
   it('sends from a listener to exactly the chosen clients', async () => {
-    const { user } = renderApp(local.bridge);
-    const opened = await local.bridge.open({ config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    const { user } = renderApp(engine.local.bridge);
+    const opened = await engine.local.bridge.open({ config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
     if (!opened.ok || !opened.value.local) throw new Error('listener did not open');
     const port = opened.value.local.port;
     const clients = await Promise.all(

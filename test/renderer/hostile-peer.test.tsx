@@ -5,10 +5,10 @@
  * the log creates no element from them, runs nothing, shows every invisible character as a
  * visible escape, and counts exactly the bytes that came.
  */
-import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
-import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { realEngine } from '../support/renderer/real-engine';
 import { openSession } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -18,17 +18,10 @@ declare global {
   }
 }
 
-let local: LocalBridge;
-const cleanups: (() => Promise<void> | void)[] = [];
+const engine = realEngine();
+const { cleanups } = engine;
 
-beforeEach(() => {
-  localStorage.clear();
-  local = createLocalBridge({ deliver: (run) => act(run) });
-});
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await local.dispose();
+afterEach(() => {
   delete window.__pwned;
 });
 
@@ -82,7 +75,7 @@ function expectNoMarkupFromPeer(before: { elements: number; title: string }): vo
 
 describe('hostile peer bytes on the real engine', () => {
   it('shows every byte value, escapes, bidi, zero-width and HTML as visible text in both views, and counts every byte', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     const list = await screen.findByRole('list', { name: 'Open sessions' });
     const port = Number((await within(list).findAllByText(/^127\.0\.0\.1:[1-9]\d*$/))[0]!.textContent!.split(':')[1]);

@@ -4,29 +4,17 @@
  */
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer } from '../support/peers';
-import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { realEngine } from '../support/renderer/real-engine';
 import { openSession } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
 
 type User = ReturnType<typeof renderApp>['user'];
 
-let local: LocalBridge;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeEach(() => {
-  // The workspace and view preferences persist; each test starts from a fresh launch.
-  localStorage.clear();
-  // Batches arrive on the engine's timer; act() lets React apply them as one update.
-  local = createLocalBridge({ deliver: (run) => act(run) });
-});
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await local.dispose();
-});
+const engine = realEngine();
+const { cleanups } = engine;
 
 const form = () => within(screen.getByRole('form', { name: 'Open a session' }));
 const composer = () => within(screen.getByRole('region', { name: 'Send' }));
@@ -51,7 +39,7 @@ async function sendFromComposer(user: User, format: 'Text' | 'Hex', value: strin
 
 describe('renderer on the real engine', () => {
   it('listens via the form, lists a real connection, logs its bytes as text and hex, and replies in hex', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     const port = await boundPort();
     expect(port).toBeGreaterThan(0);
@@ -80,7 +68,7 @@ describe('renderer on the real engine', () => {
   });
 
   it('disconnects a connection gracefully from its menu', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     const client = await tcpPeerClient(await boundPort(), cleanups);
     const ended = once(client.socket, 'end');
@@ -95,7 +83,7 @@ describe('renderer on the real engine', () => {
   });
 
   it('shows EADDRINUSE with its hint when a second listener takes the same port', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     const port = await boundPort();
     await openSession(user, 'TCP server', '127.0.0.1', String(port));
@@ -117,7 +105,7 @@ describe('renderer on the real engine', () => {
 
   it('connects as a TCP client to a server the test runs, shows its bytes and sends text with a line ending', async () => {
     const peer = await tcpPeerServer(cleanups);
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP client', '127.0.0.1', String(peer.port));
     await waitFor(() => expect(peer.sockets).toHaveLength(1));
     const table = await screen.findByRole('table', { name: 'Connections' });
@@ -153,7 +141,7 @@ describe('renderer on the real engine', () => {
     await once(peer, 'listening');
     cleanups.push(() => new Promise<void>((resolve) => peer.close(() => resolve())));
 
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'UDP', '127.0.0.1', '0');
     const port = await boundPort();
     peer.send(Buffer.from('ping'), port, '127.0.0.1');
@@ -168,7 +156,7 @@ describe('renderer on the real engine', () => {
   });
 
   it('switches the whole UI to 简体中文', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     await boundPort();
     await user.click(screen.getByRole('combobox', { name: 'Language' }));

@@ -3,29 +3,19 @@
  * localStorage and open again, with one click, as real sockets on loopback.
  */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
 import { createInspectorStore } from '@renderer/store/inspector-store';
 import { App } from '@renderer/App';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { ok } from '@shared/result';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
-import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { realEngine } from '../support/renderer/real-engine';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
 
-let local: LocalBridge;
-const cleanups: (() => Promise<void> | void)[] = [];
-
-beforeEach(() => {
-  localStorage.clear();
-  local = createLocalBridge({ deliver: (run) => act(run) });
-});
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await local.dispose();
-});
+const engine = realEngine();
+const { cleanups } = engine;
 
 const sessionList = () => within(screen.getByRole('list', { name: 'Open sessions' }));
 const savedList = () => within(screen.getByRole('list', { name: 'Saved sessions' }));
@@ -33,7 +23,7 @@ const stored = () => JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY) ?? '
 
 describe('sidebar and saved sessions', () => {
   it('keeps a listener saved from the dialog across a re-mount and opens it again with one click', async () => {
-    const first = renderApp(local.bridge);
+    const first = renderApp(engine.local.bridge);
     const { user } = first;
     await openDialog(user);
     await fillEndpoint(user, 'TCP server', '127.0.0.1', '0');
@@ -44,17 +34,17 @@ describe('sidebar and saved sessions', () => {
     expect(stored().state.savedSessions.map((s) => s.name)).toEqual(['Bench listener']);
     first.unmount();
 
-    const again = renderApp(local.bridge);
+    const again = renderApp(engine.local.bridge);
     expect(savedList().getByText('Bench listener')).toBeInTheDocument();
     await again.user.click(savedList().getByRole('button', { name: 'Open saved session Bench listener' }));
     await waitFor(() => expect(sessionList().getAllByText(/^127\.0\.0\.1:[1-9]\d*$/)).toHaveLength(2));
-    const listed = await local.bridge.list({});
+    const listed = await engine.local.bridge.list({});
     expect(listed.ok && listed.value.filter((s) => s.kind === 'tcp-server' && s.state === 'open')).toHaveLength(2);
   });
 
   it('saves a client from its menu, and after a re-mount one click connects to the real server again', async () => {
     const peer = await tcpPeerServer(cleanups);
-    const first = renderApp(local.bridge);
+    const first = renderApp(engine.local.bridge);
     await openSession(first.user, 'TCP client', '127.0.0.1', String(peer.port));
     await waitFor(() => expect(peer.sockets).toHaveLength(1));
     await first.user.click(await screen.findByRole('button', { name: `More actions for TCP client 127.0.0.1:${peer.port}` }));
@@ -62,7 +52,7 @@ describe('sidebar and saved sessions', () => {
     expect(savedList().getByText(`TCP client 127.0.0.1:${peer.port}`)).toBeInTheDocument();
     first.unmount();
 
-    const again = renderApp(local.bridge);
+    const again = renderApp(engine.local.bridge);
     await again.user.click(savedList().getByRole('button', { name: `Open saved session TCP client 127.0.0.1:${peer.port}` }));
     await waitFor(() => expect(peer.sockets).toHaveLength(2));
   });

@@ -4,33 +4,25 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { act, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { formatByteSize } from '@renderer/format';
 import { readTranscript } from '@shared/transcript/transcript-reader';
 import { tcpPeerClient } from '../support/peers';
-import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
+import { realEngine } from '../support/renderer/real-engine';
 import { dialog, fillEndpoint, openDialog } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
 import { tempDir } from '../support/temp-dir';
 
 let folder: string;
 let recorder: Recorder;
-let local: LocalBridge;
-const cleanups: (() => unknown)[] = [];
-
-beforeEach(async () => {
-  localStorage.clear();
+const engine = realEngine(async () => {
   folder = await tempDir('si-renderer-recording-');
   recorder = new Recorder({ folder, app: { name: 'Socket Inspector', version: 'test' } });
-  local = createLocalBridge({ deliver: (run) => act(run), recorder });
+  return { recorder };
 });
-
-afterEach(async () => {
-  for (const clean of cleanups.splice(0).reverse()) await clean();
-  await local.dispose();
-});
+const { cleanups } = engine;
 
 type User = ReturnType<typeof renderApp>['user'];
 
@@ -57,7 +49,7 @@ const activeFile = (sessionId = 's1') => recorder.status(sessionId)!.fileName;
 
 describe('recording a session', () => {
   it('shows the file being written and its size, stops with an end record, and starts a new file', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openDialog(user);
     expect(dialog().getByRole('checkbox', { name: 'Record to disk' })).toBeChecked();
     expect(dialog().getByText('As in the recording settings: new sessions record.')).toBeInTheDocument();
@@ -95,7 +87,7 @@ describe('recording a session', () => {
   });
 
   it('opens without recording when "Record to disk" is cleared, and offers nothing to save', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await openDialog(user);
     await user.click(dialog().getByRole('checkbox', { name: 'Record to disk' }));
     expect(dialog().getByText('Chosen for this session; the recording settings no longer decide.')).toBeInTheDocument();
@@ -103,7 +95,7 @@ describe('recording a session', () => {
     await listen(user, { untickRecord: true });
 
     await waitFor(() => expect(status()).toHaveTextContent('Not recording'));
-    const open = local.calls.find((call) => call.method === 'open')!.args as { config: { record?: boolean } };
+    const open = engine.local.calls.find((call) => call.method === 'open')!.args as { config: { record?: boolean } };
     expect(open.config.record).toBe(false);
     expect(await readdir(folder)).toEqual([]);
     expect(recordingSection().getByRole('button', { name: 'Save transcript…' })).toBeDisabled();
@@ -112,7 +104,7 @@ describe('recording a session', () => {
   });
 
   it('a session left to the default follows the setting: off, it records nothing', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     await user.click(screen.getByRole('button', { name: 'Recording settings' }));
     const settings = within(screen.getByRole('dialog', { name: 'Recording settings' }));
     expect(settings.getByTestId('recordings-folder')).toHaveTextContent(folder);
@@ -127,12 +119,12 @@ describe('recording a session', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     await waitFor(() => expect(status()).toHaveTextContent('Not recording'));
     // Left untouched, the box adds nothing to the config: the recorder's default decided.
-    const open = local.calls.find((call) => call.method === 'open')!.args as { config: Record<string, unknown> };
+    const open = engine.local.calls.find((call) => call.method === 'open')!.args as { config: Record<string, unknown> };
     expect(Object.hasOwn(open.config, 'record')).toBe(false);
   });
 
   it('says once that the file vanished, keeps the session running, and records again into a new file', async () => {
-    const { user } = renderApp(local.bridge);
+    const { user } = renderApp(engine.local.bridge);
     const port = await listen(user);
     await waitFor(() => expect(status()).toHaveTextContent('Recording'));
     const first = activeFile();

@@ -209,9 +209,6 @@ export class ShellWindow extends EventEmitter {
   }
 
   close(): void {
-    const event = preventableEvent();
-    this.emit('close', event);
-    if (event.defaultPrevented) return;
     this.webContents.destroy();
     this.world.windows.splice(this.world.windows.indexOf(this), 1);
     this.emit('closed');
@@ -324,10 +321,6 @@ class ShellApp extends EventEmitter {
     return this.readied.promise;
   }
 
-  isReady(): boolean {
-    return this.world.ready;
-  }
-
   getPath(name: string): string {
     if (!(APP_FOLDERS as readonly string[]).includes(name)) throw new Error(`Failed to get '${name}' path`);
     return path.join(this.world.root, name);
@@ -409,9 +402,6 @@ function mainElectron(world: World, app: ShellApp) {
       handle(channel: string, handler: IpcHandler): void {
         if (registrations.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
         registrations.ipcHandlers.set(channel, handler);
-      },
-      removeHandler(channel: string): void {
-        registrations.ipcHandlers.delete(channel);
       },
     },
     session: {

@@ -226,7 +226,8 @@ export class ShellWindow extends EventEmitter {
 
 /** The IpcMainInvokeEvent Electron gives main for a call from a window's top frame. */
 function invokeEvent(window: ShellWindow): IpcMainInvokeEvent {
-  const frameUrl = window.url ?? '';
+  // loadURL set it before the preload, the only caller, could run.
+  const frameUrl = window.url as string;
   const senderFrame = { url: frameUrl, origin: originOf(frameUrl), parent: null, processId: 1, routingId: 1 };
   return { type: 'frame', sender: window.webContents, senderFrame, processId: 1, frameId: 1 } as unknown as IpcMainInvokeEvent;
 }

@@ -36,6 +36,8 @@ const forbidden: Record<string, Probe> = {
   'engine → recorder, at depth 2': { file: 'src/engine/deep/probe-recorder.ts', line: "import '../../recorder/recorder';" },
   'recorder → engine': { file: 'src/recorder/probe-engine.ts', line: "import '@engine/session-manager';" },
   "engine → 'ws' (a package it does not use)": { file: 'src/engine/probe-ws.ts', line: "import 'ws';" },
+  'host → main': { file: 'src/host/deep/probe-main.ts', line: "import '@main/window';" },
+  'host → server': { file: 'src/host/probe-server.ts', line: "import '../server/access';" },
   'server → @main/window': { file: 'src/server/probe-main.ts', line: "import '@main/window';" },
   "server → 'electron'": { file: 'src/server/probe-electron.ts', line: "import 'electron';" },
   'cli → main by relative path': { file: 'src/cli/probe-main.ts', line: "import '../main/window';" },

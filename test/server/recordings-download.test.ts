@@ -11,8 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
 import { argSchemas } from '@shared/contract';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
+import { readTranscript } from '../support/collect';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let dir: string;

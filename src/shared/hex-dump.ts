@@ -1,4 +1,3 @@
-
 const HALF_ROW = 8;
 
 const DIGITS = Uint8Array.from('0123456789abcdef', (char) => char.charCodeAt(0));

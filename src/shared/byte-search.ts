@@ -52,13 +52,3 @@ export function indexOfBytes(haystack: Uint8Array, query: ByteQuery, from = 0): 
 export function containsBytes(haystack: Uint8Array, query: ByteQuery): boolean {
   return indexOfBytes(haystack, query) !== -1;
 }
-
-/** Every match as [start, end), not overlapping, left to right. */
-export function findAllBytes(haystack: Uint8Array, query: ByteQuery): [number, number][] {
-  const matches: [number, number][] = [];
-  if (query.needle.length === 0) return matches;
-  for (let at = indexOfBytes(haystack, query); at !== -1; at = indexOfBytes(haystack, query, at + query.needle.length)) {
-    matches.push([at, at + query.needle.length]);
-  }
-  return matches;
-}

@@ -5,10 +5,6 @@
 import { hexDigitValue } from './hex';
 import type { TextProblem } from './text-encoding';
 
-export type Segment = { text: string } | { bytes: Uint8Array };
-
-export type EscapeParse = { ok: true; segments: Segment[] } | ({ ok: false } & TextProblem);
-
 export interface EscapeSink {
   /**
    * Characters starting at `at` in the input: a run typed as it is, or the value of one
@@ -116,34 +112,4 @@ export function scanEscapes(text: string, sink: EscapeSink): TextProblem | undef
     literalStart = next;
   }
   return literalStart < text.length ? sink.text(text.slice(literalStart), literalStart) : undefined;
-}
-
-/** Escaped text as segments of text and raw bytes; adjacent text, and adjacent bytes, merge. */
-export function parseEscapes(text: string): EscapeParse {
-  const segments: Segment[] = [];
-  let pendingText = '';
-  let pendingBytes: number[] = [];
-  const flushText = (): void => {
-    if (pendingText.length > 0) segments.push({ text: pendingText });
-    pendingText = '';
-  };
-  const flushBytes = (): void => {
-    if (pendingBytes.length > 0) segments.push({ bytes: new Uint8Array(pendingBytes) });
-    pendingBytes = [];
-  };
-  const problem = scanEscapes(text, {
-    text(part) {
-      flushBytes();
-      pendingText += part;
-      return undefined;
-    },
-    byte(value) {
-      flushText();
-      pendingBytes.push(value);
-    },
-  });
-  if (problem) return { ok: false, ...problem };
-  flushText();
-  flushBytes();
-  return { ok: true, segments };
 }

@@ -282,18 +282,3 @@ export function createFramer(config: FramingConfig): Framer {
       return gapFramer(Number.isFinite(config.gapMs) ? Math.max(0, config.gapMs) : 0);
   }
 }
-
-export interface Chunk {
-  bytes: Uint8Array;
-  at: number;
-}
-
-/** One pass over a whole stream: every complete frame, then the partial one if any. */
-export function frameAll(config: FramingConfig, chunks: Iterable<Chunk>): Frame[] {
-  const framer = createFramer(config);
-  const frames: Frame[] = [];
-  for (const chunk of chunks) for (const frame of framer.push(chunk.bytes, chunk.at).frames) frames.push(frame);
-  const partial = framer.partial();
-  if (partial) frames.push(partial);
-  return frames;
-}

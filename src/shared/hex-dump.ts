@@ -1,45 +1,4 @@
-
-export interface HexDumpRow {
-  offset: number;
-  /** Two digits a byte, an extra space after every eighth, padded to a full row. */
-  hex: string;
-  /** Printable ASCII as itself, every other byte as '.'. */
-  ascii: string;
-}
-
 const HALF_ROW = 8;
-
-// Per-byte strings looked up rather than formatted: text dumps of whole recordings run through here.
-const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-const ASCII = Array.from({ length: 256 }, (_, byte) => (byte >= 0x20 && byte <= 0x7e ? String.fromCharCode(byte) : '.'));
-
-function hexColumns(bytes: Uint8Array, from: number, bytesPerRow: number): string {
-  let out = '';
-  for (let i = 0; i < bytesPerRow; i++) {
-    if (i > 0) out += i % HALF_ROW === 0 ? '  ' : ' ';
-    // Missing bytes on a short last row stay as blanks so the ASCII column lines up.
-    out += from + i < bytes.length ? HEX[bytes[from + i]!]! : '  ';
-  }
-  return out;
-}
-
-function asciiColumn(bytes: Uint8Array, from: number, to: number): string {
-  let out = '';
-  for (let i = from; i < to; i++) out += ASCII[bytes[i]!]!;
-  return out;
-}
-
-/** The classic `hexdump -C` layout, one row per `bytesPerRow` bytes. */
-export function hexDumpRows(bytes: Uint8Array, bytesPerRow = 16): HexDumpRow[] {
-  if (!Number.isInteger(bytesPerRow) || bytesPerRow < 1) {
-    throw new RangeError(`bytesPerRow must be a positive whole number, not ${bytesPerRow}`);
-  }
-  const rows: HexDumpRow[] = [];
-  for (let offset = 0; offset < bytes.length; offset += bytesPerRow) {
-    rows.push({ offset, hex: hexColumns(bytes, offset, bytesPerRow), ascii: asciiColumn(bytes, offset, Math.min(offset + bytesPerRow, bytes.length)) });
-  }
-  return rows;
-}
 
 const DIGITS = Uint8Array.from('0123456789abcdef', (char) => char.charCodeAt(0));
 const SPACE = 0x20;

@@ -10,8 +10,8 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runStdio, stdioRecorder } from '@cli/stdio';
 import type { Recorder } from '@recorder/recorder';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
+import { readTranscript } from '../support/collect';
 
 type Line = Record<string, unknown> & { kind: string };
 

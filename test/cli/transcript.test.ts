@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { HOSTILE, TCP, UDP, encodeAll, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 const CLI = path.resolve('out/server/cli.mjs');
 

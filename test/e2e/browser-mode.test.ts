@@ -7,19 +7,14 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer, udpPeer } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from '../support/chromium';
+import { boundPort, listenerWithClients, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from '../support/chromium';
 
 const h = e2eHarness();
 
 describe('browser mode, end to end', () => {
   it('listens, shows a real client\'s bytes as text and hex, and replies byte-exact from the composer', async () => {
     const page = await h.app();
-    await openSession(page, 'TCP server', '127.0.0.1', 0);
-    const port = await boundPort(page);
-
-    const peers = [await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups)];
-    const table = page.getByRole('table', { name: 'Connections' });
-    for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
+    const peers = await listenerWithClients(page, 3, h.cleanups);
 
     peers[0]!.socket.write(Buffer.from('GET / HTTP/1.0\r\n\r\n', 'latin1'));
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['GET / HTTP/1.0\\r\\n\\r\\n']);

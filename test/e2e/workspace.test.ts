@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, logPayloads, openSession, screenshot, sendFromComposer, e2eHarness } from '../support/chromium';
+import { boundPort, listenerWithClients, logPayloads, openSession, screenshot, sendFromComposer, e2eHarness } from '../support/chromium';
 
 const h = e2eHarness();
 
@@ -19,11 +19,7 @@ async function choose(page: Page, scope: ReturnType<Page['getByRole']>, label: s
 describe('the workspace, end to end', () => {
   it('sends to one chosen client of three and to no other', async () => {
     const page = await h.app();
-    await openSession(page, 'TCP server', '127.0.0.1', 0);
-    const port = await boundPort(page);
-    const peers = [await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups), await tcpPeerClient(port, h.cleanups)];
-    const table = page.getByRole('table', { name: 'Connections' });
-    for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
+    const peers = await listenerWithClients(page, 3, h.cleanups);
 
     const composer = page.getByRole('region', { name: 'Send' });
     await choose(page, composer, 'Send to', new RegExp(`\\(127\\.0\\.0\\.1:${peers[1]!.socket.localPort}\\)$`));

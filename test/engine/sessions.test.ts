@@ -1,12 +1,8 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode } from '@shared/errors';
-import { disposeAll, startEngine, textPayload, type Engine } from '../support/engine';
+import { disposeAll, startEngine, textPayload } from '../support/engine';
 
 afterEach(disposeAll);
-
-function states(engine: Engine, sessionId: string): string[] {
-  return engine.ofType('session', (e) => e.session.id === sessionId).map((e) => e.session.state);
-}
 
 describe('many sessions at once', () => {
   it('20 listeners and 20 clients open together, exchange data, close, and are removed', async () => {
@@ -60,7 +56,7 @@ describe('many sessions at once', () => {
     const client = await engine.openOk({ kind: 'tcp-client', host: '127.0.0.1', port: listener.local!.port });
     expect((await engine.manager.remove({ sessionId: listener.id })).ok).toBe(true);
     await engine.waitFor(() => engine.ofType('session-removed')[0]);
-    expect(states(engine, listener.id)).toEqual(['opening', 'open', 'closing', 'closed']);
+    expect(engine.states(listener.id)).toEqual(['opening', 'open', 'closing', 'closed']);
     // The client saw the listener's side go away (session close destroys: FIN).
     await engine.waitFor(() => engine.ofType('half-closed', (e) => e.sessionId === client.id && e.by === 'peer')[0]);
     const missing = await engine.manager.close({ sessionId: listener.id });
@@ -73,8 +69,8 @@ describe('session state machine', () => {
     const engine = startEngine();
     const listener = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     await engine.manager.close({ sessionId: listener.id });
-    await engine.waitFor(() => states(engine, listener.id).at(-1) === 'closed');
-    expect(states(engine, listener.id)).toEqual(['opening', 'open', 'closing', 'closed']);
+    await engine.waitFor(() => engine.states(listener.id).at(-1) === 'closed');
+    expect(engine.states(listener.id)).toEqual(['opening', 'open', 'closing', 'closed']);
     const open = engine.ofType('session', (e) => e.session.state === 'open')[0]!;
     expect(open.session).toMatchObject({ id: listener.id, kind: 'tcp-server', local: { address: '127.0.0.1', port: listener.local!.port, family: 'IPv4' } });
     expect(open.session.config).toMatchObject({ host: '127.0.0.1', port: 0, ipv6Only: false, noDelay: true });
@@ -86,7 +82,7 @@ describe('session state machine', () => {
     const clash = await engine.open({ kind: 'tcp-server', host: '127.0.0.1', port: first.local!.port });
     expect(clash.ok).toBe(false);
     const id = (await engine.waitFor(() => engine.ofType('session', (e) => e.session.state === 'error')[0])).session.id;
-    expect(states(engine, id)).toEqual(['opening', 'error']);
+    expect(engine.states(id)).toEqual(['opening', 'error']);
     const errorEvent = engine.ofType('session', (e) => e.session.id === id && e.session.state === 'error')[0]!;
     expect(errorEvent.session.error?.code).toBe('EADDRINUSE');
     // Still in conflict: error again, with the error.
@@ -96,8 +92,8 @@ describe('session state machine', () => {
     const ok = await engine.manager.reopen({ sessionId: id });
     expect(ok.ok && ok.value.state).toBe('open');
     expect(ok.ok && ok.value.error).toBeUndefined();
-    await engine.waitFor(() => states(engine, id).length === 6);
-    expect(states(engine, id)).toEqual(['opening', 'error', 'opening', 'error', 'opening', 'open']);
+    await engine.waitFor(() => engine.states(id).length === 6);
+    expect(engine.states(id)).toEqual(['opening', 'error', 'opening', 'error', 'opening', 'open']);
     // The opening event after an error no longer carries it.
     const reopening = engine.ofType('session', (e) => e.session.id === id && e.session.state === 'opening')[2]!;
     expect(reopening.session.error).toBeUndefined();

@@ -8,23 +8,11 @@ import {
   startEngine,
   tcpHandles,
   textPayload,
-  type Engine,
 } from '../support/engine';
 
 afterEach(disposeAll);
 
 const client = (port: number, extra: Record<string, unknown> = {}) => ({ kind: 'tcp-client' as const, host: '127.0.0.1', port, ...extra });
-
-/** The one session of a test whose open() failed, so its id came back only in events. */
-async function onlySessionId(engine: Engine): Promise<string> {
-  const list = await engine.manager.list({});
-  if (!list.ok || list.value.length !== 1) throw new Error('expected exactly one session');
-  return list.value[0]!.id;
-}
-
-function states(engine: Engine, sessionId: string): string[] {
-  return engine.ofType('session', (e) => e.session.id === sessionId).map((e) => e.session.state);
-}
 
 describe('TCP client: connecting', () => {
   it('connects to a Node server; both endpoints are known and data flows both ways', async () => {
@@ -84,13 +72,13 @@ describe('TCP client: connecting', () => {
     expect(result.error.message).toContain(`127.0.0.1:${port}`);
     expect(result.error.message).toContain('ECONNREFUSED');
     expect(result.error.hint).toBe(hintFor('ECONNREFUSED'));
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     const info = await engine.info(id);
     expect(info.state).toBe('error');
     expect(info.error).toEqual(result.error);
     expect(info.connections).toEqual([]);
-    await engine.waitFor(() => states(engine, id).length >= 2);
-    expect(states(engine, id)).toEqual(['opening', 'error']);
+    await engine.waitFor(() => engine.states(id).length >= 2);
+    expect(engine.states(id)).toEqual(['opening', 'error']);
   });
 
   it('a local address Node refuses up front (a name, not an IP) is an error state, not a stuck open', async () => {
@@ -98,7 +86,7 @@ describe('TCP client: connecting', () => {
     const server = await listenPeer();
     const result = await engine.open(client(server.port, { localAddress: 'localhost' }));
     expect(result.ok).toBe(false);
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     const info = await engine.info(id);
     expect(info.state).toBe('error');
     expect(info.error?.message).toContain('localhost');
@@ -123,7 +111,7 @@ describe('TCP client: connecting', () => {
     expect(result.error.hint).toBe(hintFor('ETIMEDOUT'));
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(2000);
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     expect((await engine.info(id)).state).toBe('error');
     // The connecting socket is gone, not left retrying SYNs.
     await engine.waitFor(() => tcpHandles() === handlesBefore, 2000, 'the socket handle to close');
@@ -146,7 +134,7 @@ describe('TCP client: connecting', () => {
     }
     expect((await engine.info(id)).state).toBe('closed');
     await engine.waitFor(() => tcpHandles() === handlesBefore, 2000, 'the socket handle to close');
-    expect(states(engine, id)).toEqual(['opening', 'closed']);
+    expect(engine.states(id)).toEqual(['opening', 'closed']);
   });
 });
 
@@ -196,8 +184,8 @@ describe('TCP client: ending the connection', () => {
     first.socket.end('bye');
     const closed = await engine.waitFor(() => engine.ofType('connection-closed', (e) => e.connId === connId)[0]);
     expect(closed.reason).toBe('peer-closed');
-    await engine.waitFor(() => states(engine, info.id).at(-1) === 'closed');
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'closed']);
+    await engine.waitFor(() => engine.states(info.id).at(-1) === 'closed');
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'closed']);
     expect(engine.dataBytes(info.id, connId, 'rx').toString()).toBe('bye');
     expect(engine.ofType('half-closed', (e) => e.connId === connId).map((e) => e.by)).toEqual(['peer', 'local']);
     const again = await engine.manager.reopen({ sessionId: info.id });
@@ -221,8 +209,8 @@ describe('TCP client: ending the connection', () => {
     expect((await engine.manager.disconnect({ sessionId: info.id, mode: 'half-close' })).ok).toBe(true);
     const closed = await engine.waitFor(() => engine.ofType('connection-closed', (e) => e.connId === connId)[0]);
     expect(closed.reason).toBe('peer-closed');
-    await engine.waitFor(() => states(engine, info.id).at(-1) === 'closed');
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'closed']);
+    await engine.waitFor(() => engine.states(info.id).at(-1) === 'closed');
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'closed']);
 
     const again = await engine.manager.reopen({ sessionId: info.id });
     expect(again.ok).toBe(true);
@@ -233,7 +221,7 @@ describe('TCP client: ending the connection', () => {
     expect(again.value.local?.port).toBe(second.socket.remotePort);
     second.socket.write('hello again');
     await engine.waitFor(() => engine.dataBytes(info.id, newConnId, 'rx').toString() === 'hello again');
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'closed', 'opening', 'open']);
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'closed', 'opening', 'open']);
   });
 
   it('the server resets: error state carrying ECONNRESET, and reopen clears it', async () => {
@@ -264,7 +252,7 @@ describe('TCP client: ending the connection', () => {
     expect(result.ok && result.value.connections).toEqual([]);
     expect((await twice).ok && ((await twice) as { ok: true; value: { state: string } }).value.state).toBe('closed');
     engine.manager.flush();
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'closing', 'closed']);
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'closing', 'closed']);
     expect(engine.ofType('connection-closed')[0]!.reason).toBe('session-closed');
     await engine.waitFor(() => peer.ended || peer.closed);
     const refused = await engine.send(info.id, textPayload('x'));

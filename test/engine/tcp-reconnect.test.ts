@@ -84,14 +84,6 @@ async function listenOn(port: number): Promise<{ peers: Peer[] }> {
   return { peers };
 }
 
-async function onlySessionId(engine: Engine): Promise<string> {
-  const list = await engine.manager.list({});
-  if (!list.ok || list.value.length !== 1) throw new Error('expected exactly one session');
-  return list.value[0]!.id;
-}
-
-const sessionEvents = (engine: Engine, id: string) => engine.ofType('session', (e) => e.session.id === id).map((e) => e.session);
-const states = (engine: Engine, id: string) => sessionEvents(engine, id).map((s) => s.state);
 const errorMessages = (engine: Engine, id: string) => engine.ofType('error', (e) => e.sessionId === id).map((e) => e.error.message);
 
 function expectWithin(actual: number | undefined, nominal: number, max = Infinity): void {
@@ -133,9 +125,9 @@ describe('TCP client: auto-reconnect', () => {
     const first = await engine.open(client(port, {}));
     // open() answers its own attempt; the retries go on behind it.
     expect(!first.ok && first.error.code).toBe('ECONNREFUSED');
-    const id = await onlySessionId(engine);
-    await engine.waitFor(() => sessionEvents(engine, id).length >= 2);
-    const waiting = sessionEvents(engine, id)[1]!;
+    const id = await engine.onlySessionId();
+    await engine.waitFor(() => engine.sessionEvents(id).length >= 2);
+    const waiting = engine.sessionEvents(id)[1]!;
     expect(waiting.state).toBe('opening');
     expect(waiting.error?.code).toBe('ECONNREFUSED');
     expect(waiting.error?.message).toContain(`127.0.0.1:${port}`);
@@ -165,7 +157,7 @@ describe('TCP client: auto-reconnect', () => {
     }
     for (const e of engine.ofType('error', (e) => e.sessionId === id)) expect(e.error.code).toBe('ECONNREFUSED');
     // While it retries the session says so: opening, which attempt, when, and why.
-    const during = sessionEvents(engine, id).slice(1);
+    const during = engine.sessionEvents(id).slice(1);
     expect(during.every((s) => s.state === 'opening' && s.reconnect !== undefined && s.error?.code === 'ECONNREFUSED')).toBe(true);
     expect(during.some((s) => s.reconnect?.attempt === 3 && s.reconnect.nextAt === undefined)).toBe(true);
 
@@ -182,7 +174,7 @@ describe('TCP client: auto-reconnect', () => {
     await engine.waitFor(() => server.peers[0]!.received().toString() === 'back');
     server.peers[0]!.socket.write('welcome');
     await engine.waitFor(() => engine.dataBytes(id, connId, 'rx').toString() === 'welcome');
-    expect(new Set(states(engine, id))).toEqual(new Set(['opening', 'open']));
+    expect(new Set(engine.states(id))).toEqual(new Set(['opening', 'open']));
   });
 
   it('reconnects after the server closes or resets the connection; data flows on each new connection', async () => {
@@ -205,7 +197,7 @@ describe('TCP client: auto-reconnect', () => {
     secondPeer.socket.write('hello 2');
     await engine.waitFor(() => engine.dataBytes(info.id, secondConn, 'rx').toString() === 'hello 2');
     // A peer's close is no failure: waiting, attempt 1, no error to show.
-    const afterClose = sessionEvents(engine, info.id)[2]!;
+    const afterClose = engine.sessionEvents(info.id)[2]!;
     expect(afterClose).toMatchObject({ state: 'opening', reconnect: { attempt: 1 } });
     expect(afterClose.error).toBeUndefined();
     expect(typeof afterClose.reconnect?.nextAt).toBe('number');
@@ -215,7 +207,7 @@ describe('TCP client: auto-reconnect', () => {
     const thirdPeer = await server.next();
     const third = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id && e.conn.connId !== firstConn && e.conn.connId !== secondConn)[0]);
     expect(engine.ofType('connection-closed', (e) => e.connId === secondConn)[0]?.reason).toBe('peer-reset');
-    const afterReset = sessionEvents(engine, info.id).find((s, i, all) => i > 2 && s.state === 'opening' && all[i - 1]!.state === 'open');
+    const afterReset = engine.sessionEvents(info.id).find((s, i, all) => i > 2 && s.state === 'opening' && all[i - 1]!.state === 'open');
     expect(afterReset).toMatchObject({ reconnect: { attempt: 2 }, error: { code: 'ECONNRESET' } });
     thirdPeer.socket.write('hello 3');
     await engine.waitFor(() => engine.dataBytes(info.id, third.conn.connId, 'rx').toString() === 'hello 3');
@@ -223,7 +215,7 @@ describe('TCP client: auto-reconnect', () => {
     expect(waits).toHaveLength(2);
     expectWithin(waits[0], 1000);
     expectWithin(waits[1], 2000);
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'opening', 'opening', 'open', 'opening', 'opening', 'open']);
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'opening', 'opening', 'open', 'opening', 'opening', 'open']);
     expect((await engine.info(info.id)).error).toBeUndefined();
   });
 
@@ -265,8 +257,8 @@ describe('TCP client: auto-reconnect', () => {
     const port = await freePort();
     const first = await engine.open(client(port, { maxAttempts: 3 }));
     expect(first.ok).toBe(false);
-    const id = await onlySessionId(engine);
-    const ended = await engine.waitFor(() => sessionEvents(engine, id).find((s) => s.state === 'error'), 5000, 'the session to give up');
+    const id = await engine.onlySessionId();
+    const ended = await engine.waitFor(() => engine.sessionEvents(id).find((s) => s.state === 'error'), 5000, 'the session to give up');
     expect(ended.error?.code).toBe('ECONNREFUSED');
     expect(ended.error?.message).toBe(first.ok ? '' : first.error.message);
     expect(ended.reconnect).toBeUndefined();
@@ -297,12 +289,12 @@ describe('TCP client: auto-reconnect', () => {
     const engine = startEngine({ clock });
     const port = await freePort();
     await engine.open(client(port, { maxAttempts: 1 }));
-    const id = await onlySessionId(engine);
-    await engine.waitFor(() => sessionEvents(engine, id).some((s) => s.state === 'error'));
+    const id = await engine.onlySessionId();
+    await engine.waitFor(() => engine.sessionEvents(id).some((s) => s.state === 'error'));
     const again = await engine.manager.reopen({ sessionId: id });
     expect(!again.ok && again.error.code).toBe('ECONNREFUSED');
     await engine.waitFor(() => errorMessages(engine, id).length === 4);
-    const afterReopen = sessionEvents(engine, id).slice(sessionEvents(engine, id).findIndex((s) => s.state === 'error') + 1);
+    const afterReopen = engine.sessionEvents(id).slice(engine.sessionEvents(id).findIndex((s) => s.state === 'error') + 1);
     expect(afterReopen.map((s) => s.reconnect?.attempt)).toEqual([undefined, 1, 1, undefined]);
     expect(afterReopen.map((s) => s.state)).toEqual(['opening', 'opening', 'opening', 'error']);
     const messages = errorMessages(engine, id);
@@ -317,7 +309,7 @@ describe('TCP client: auto-reconnect', () => {
     const port = await freePort();
     // A long first wait, so the close surely lands in it.
     await engine.open(client(port, { initialDelayMs: 20_000, maxDelayMs: 20_000 }));
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     const waiting = await engine.info(id);
     expect(waiting.state).toBe('opening');
     expect(waiting.reconnect?.nextAt).toBeGreaterThan(clock.now());
@@ -332,7 +324,7 @@ describe('TCP client: auto-reconnect', () => {
     expect(server.peers).toHaveLength(0);
     expect(reconnectWaits(requested)).toHaveLength(1);
     expect(errorMessages(engine, id)).toHaveLength(1);
-    expect(states(engine, id).at(-1)).toBe('closed');
+    expect(engine.states(id).at(-1)).toBe('closed');
     expect((await engine.info(id)).state).toBe('closed');
   });
 
@@ -344,7 +336,7 @@ describe('TCP client: auto-reconnect', () => {
     // The connect timeout (scaled to 500 ms) fails the first connect; attempt 1 then hangs.
     const first = await engine.open(client(port, { initialDelayMs: 1000 }, { connectTimeoutMs: 10_000 }));
     expect(!first.ok && first.error.code).toBe('ETIMEDOUT');
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     const trying = await engine.waitFor(async () => {
       const info = await engine.info(id);
       return info.reconnect?.nextAt === undefined && info.reconnect;
@@ -366,7 +358,7 @@ describe('TCP client: auto-reconnect', () => {
     const engine = startEngine({ clock });
     const port = await freePort();
     await engine.open(client(port, {}));
-    const id = await onlySessionId(engine);
+    const id = await engine.onlySessionId();
     expect((await engine.manager.remove({ sessionId: id })).ok).toBe(true);
     const server = await listenOn(port);
     await sleep(400);
@@ -400,7 +392,7 @@ describe('TCP client: auto-reconnect', () => {
     const port = await freePort();
     const failed = await engine.open(client(port, { enabled: false }));
     expect(!failed.ok && failed.error.code).toBe('ECONNREFUSED');
-    const failedId = await onlySessionId(engine);
+    const failedId = await engine.onlySessionId();
     expect(await engine.info(failedId)).toMatchObject({ state: 'error', error: { code: 'ECONNREFUSED' } });
     const late = await listenOn(port);
 
@@ -413,8 +405,8 @@ describe('TCP client: auto-reconnect', () => {
     expect(late.peers).toHaveLength(0);
     expect(server.peers).toHaveLength(1);
     expect(reconnectWaits(requested)).toEqual([]);
-    expect(states(engine, failedId)).toEqual(['opening', 'error']);
-    expect(states(engine, info.id)).toEqual(['opening', 'open', 'closed']);
+    expect(engine.states(failedId)).toEqual(['opening', 'error']);
+    expect(engine.states(info.id)).toEqual(['opening', 'open', 'closed']);
     expect(engine.ofType('error')).toEqual([]);
     expect((await engine.info(failedId)).reconnect).toBeUndefined();
   });

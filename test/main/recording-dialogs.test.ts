@@ -9,11 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionManager } from '@engine/session-manager';
 import { Recorder } from '@recorder/recorder';
 import { argSchemas, type SessionInfo } from '@shared/contract';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
 import { dialogHost, type DialogHost } from '../support/dialogs';
 import { forgedEvent } from '../support/ipc';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 let dir: string;
 let host: DialogHost;

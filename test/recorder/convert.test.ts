@@ -6,9 +6,9 @@ import { convertTranscript, convertTranscriptFile, writeFileAtomically } from '@
 import { TranscriptFileError, readTranscriptFile } from '@recorder/transcript-file';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { formatTextRecord } from '@shared/transcript/text-dump';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { encodeAll, pseudoRandomBytes, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 /** A writable that takes its time over each write and notes how much was ever waiting in it. */
 function slowSink(highWaterMark = 64 * 1024) {

@@ -12,7 +12,7 @@ import type { Endpoint } from '@shared/address';
 import type { SessionKind } from '@shared/contract';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
-import { header } from '../support/transcript-fixtures';
+import { header, pseudoRandomBytes } from '../support/transcript-fixtures';
 import { tempDirForAll } from '../support/temp-dir';
 
 const TSHARK = '/usr/bin/tshark';
@@ -50,18 +50,6 @@ const text = (e: Endpoint): string => (e.family === 'IPv6' ? `[${e.address}]:${e
 function headerOf(kind: SessionKind, local: Endpoint, connections: ConnectionSnapshot[] = []): HeaderRecord {
   const at = { at: T0, started: new Date(T0).toISOString(), session: SESSION, app: { name: 'Socket Inspector', version: '0.1.0' } };
   return header(kind, { ...at, config: { kind, port: local.port }, local: local, connections });
-}
-
-function filled(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return bytes;
 }
 
 class Transcript {
@@ -133,7 +121,7 @@ function tcpTranscript(address: string): { transcript: Transcript; streams: { lo
     transcript.add({ type: 'data', conn: `c${conn + 1}`, dir, local, remote: remotes[conn], bytes });
     sent[conn]![dir].push(bytes);
   };
-  data(0, 'rx', filled(10, 1));
+  data(0, 'rx', pseudoRandomBytes(10, 1));
   transcript.add({ type: 'open', conn: 'c2', local, remote: remotes[1] });
   let rx = 0;
   let tx = 0;
@@ -141,16 +129,16 @@ function tcpTranscript(address: string): { transcript: Transcript; streams: { lo
     const size = CHUNK_SIZES[i % CHUNK_SIZES.length]!;
     const dir = (i * 7) % 3 === 0 ? 'rx' : 'tx';
     if (dir === 'rx' ? rx >= TWO_MB : tx >= TWO_MB) continue;
-    data(1, dir, filled(size, i + 2));
+    data(1, dir, pseudoRandomBytes(size, i + 2));
     if (dir === 'rx') rx += size;
     else tx += size;
   }
   transcript.add({ type: 'open', conn: 'c3', local, remote: remotes[2] });
-  data(2, 'tx', filled(5000, 99));
-  data(0, 'tx', filled(70_000, 100));
+  data(2, 'tx', pseudoRandomBytes(5000, 99));
+  data(0, 'tx', pseudoRandomBytes(70_000, 100));
   transcript.add({ type: 'close', conn: 'c3', reason: 'peer-reset', counters: { rxBytes: 0, txBytes: 5000, rxMessages: 0, txMessages: 1 } });
   transcript.add({ type: 'half-close', conn: 'c2', by: 'peer' });
-  data(1, 'tx', filled(100_000, 101));
+  data(1, 'tx', pseudoRandomBytes(100_000, 101));
   transcript.add({ type: 'close', conn: 'c2', reason: 'local-closed', counters: { rxBytes: rx, txBytes: tx, rxMessages: 0, txMessages: 0 } });
   transcript.add({ type: 'close', conn: 'c1', reason: 'session-closed', counters: { rxBytes: 10, txBytes: 70_000, rxMessages: 1, txMessages: 1 } });
   return {
@@ -240,7 +228,7 @@ describe.each([
   const peers = [endpoint(address, 7001), endpoint(address, 7002)];
   const transcript = new Transcript(headerOf('udp', local));
   const sizes = [5, 0, largest, 1, 1400, largest - 1, 0, 300];
-  sizes.forEach((size, i) => transcript.add({ type: 'data', dir: i % 3 === 0 ? 'tx' : 'rx', local, remote: peers[i % 2], bytes: filled(size, i + 7) }));
+  sizes.forEach((size, i) => transcript.add({ type: 'data', dir: i % 3 === 0 ? 'tx' : 'rx', local, remote: peers[i % 2], bytes: pseudoRandomBytes(size, i + 7) }));
 
   it('shows one datagram per record, empty and largest included, between the real ends with their payloads', async () => {
     const saved = await transcript.save(`udp-${family}.pcapng`);

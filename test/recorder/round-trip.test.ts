@@ -14,12 +14,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_UDP_PAYLOAD_IPV4 } from '@shared/limits';
 import { readPcapng } from '@shared/transcript/pcapng-reader';
 import type { BodyRecord } from '@shared/transcript/records';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { convertTranscriptFile } from '@recorder/convert';
 import { AppCode } from '@shared/errors';
 import { connectPeer, disposeAll, pseudoRandomBytes, sha256, writeAll, type Engine } from '../support/engine';
 import { engineWithRecorder } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 const run = promisify(execFile);
 const CLI = path.resolve('out/server/cli.mjs');

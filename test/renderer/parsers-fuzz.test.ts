@@ -6,7 +6,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
-import { frameAll } from '@shared/framing';
 import { usePayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
 import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
 import { parsePortText } from '@renderer/form-validation';
@@ -17,6 +16,7 @@ import { decodeWorkspace, encodeWorkspace, type WorkspaceContents } from '@rende
 import { readStoredWorkspace } from '@renderer/workspace/workspace-store';
 import { anyJson, DEPTH, jsonHostileLiterals, POISON_KEYS, replaceAt } from '../support/hostile-input';
 import { encodeAll, tcpRecords, udpRecords } from '../support/transcript-fixtures';
+import { frameAll } from '../support/collect';
 
 afterEach(() => localStorage.clear());
 

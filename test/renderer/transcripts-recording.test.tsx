@@ -8,12 +8,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { formatByteSize } from '@renderer/format';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { tcpPeerClient } from '../support/peers';
 import { realEngine } from '../support/renderer/real-engine';
 import { dialog, fillEndpoint, openDialog } from '../support/renderer/open-session';
 import { renderApp } from '../support/renderer/render-app';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 let folder: string;
 let recorder: Recorder;

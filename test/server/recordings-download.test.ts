@@ -3,32 +3,22 @@
  * datagram, and its recording downloaded over HTTP in each format.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Recorder } from '@recorder/recorder';
-import { startBrowserServer, type BrowserServer } from '@server/browser-server';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Recorder } from '@recorder/recorder';
+import type { BrowserServer } from '@server/browser-server';
 import { argSchemas } from '@shared/contract';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { until } from '../support/until';
+import { recordingServer, TOKEN } from '../support/browser-server';
+import { readTranscript } from '../support/collect';
 
-const TOKEN = 'test-token-0123456789abcdef';
-let dir: string;
 let server: BrowserServer;
 let recorder: Recorder;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'si-downloads-'));
-  await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Socket Inspector</title>');
-  recorder = new Recorder({ folder: path.join(dir, 'recordings'), app: { name: 'Socket Inspector', version: 'test' } });
-  server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: dir, version: 'test', recorder });
-});
-
-afterEach(async () => {
-  await server.close();
-  await rm(dir, { recursive: true, force: true });
+  ({ server, recorder } = await recordingServer());
 });
 
 interface Reply {

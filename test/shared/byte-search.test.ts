@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileByteQuery, containsBytes, findAllBytes, indexOfBytes, type ByteQuery } from '@shared/byte-search';
+import { compileByteQuery, containsBytes, indexOfBytes, type ByteQuery } from '@shared/byte-search';
+import { findAllBytes } from '../support/collect';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseEscapes, scanEscapes, type Segment } from '@shared/escapes';
+import { scanEscapes } from '@shared/escapes';
+import { parseEscapes, type Segment } from '../support/collect';
 
 const segmentsOf = (text: string): Segment[] => {
   const result = parseEscapes(text);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createFramer, frameAll, type Chunk, type Frame, type FramingConfig, type LengthFieldSize } from '@shared/framing';
+import { createFramer, type Frame, type FramingConfig, type LengthFieldSize } from '@shared/framing';
+import { frameAll, type Chunk } from '../support/collect';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const text = (bytes: Uint8Array): string => String.fromCharCode(...bytes);

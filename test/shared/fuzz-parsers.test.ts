@@ -12,8 +12,8 @@ import { formatEndpoint, hostProblem, ipFamily, isIPv4, isIPv6, isMulticast } fr
 import { decodeBase64 } from '@shared/base64';
 import { argSchemas, hostArgSchemas, hostSchema, LINE_ENDINGS, METHOD_NAMES, payloadSchema, TEXT_ENCODINGS, type EngineApi } from '@shared/contract';
 import { dispatch, dispatchWith } from '@shared/dispatch';
-import { parseEscapes, scanEscapes } from '@shared/escapes';
-import { createFramer, frameAll, type FramingConfig, type LengthFieldSize } from '@shared/framing';
+import { scanEscapes } from '@shared/escapes';
+import { createFramer, type FramingConfig, type LengthFieldSize } from '@shared/framing';
 import { gbCodeOf, gbDecoder, gbSequenceAt, NO_GB_CODE } from '@shared/gb18030';
 import { parseHex } from '@shared/hex';
 import { encodePayload, payloadProblem } from '@shared/payload';
@@ -36,6 +36,7 @@ import { SessionManager } from '@engine/session-manager';
 import { anyValue, DEPTH, POISON_KEYS } from '../support/hostile-input';
 import { encodeAll, tcpRecords, udpRecords } from '../support/transcript-fixtures';
 import { tempDir } from '../support/temp-dir';
+import { frameAll, parseEscapes } from '../support/collect';
 
 /** Any UTF-16 string: lone surrogates, controls, astral characters, and the characters parsers look for. */
 const SPECIALS = ['\\', 'x', 'u', '{', '}', '0', 'f', ' ', ',', ':', '-', '=', '"', '\u0000', '\u001b', '\u202e', '\ud800', '\udc00', '\ud83d\ude00'];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
-import { parseEscapes } from '@shared/escapes';
 import { encodePayload } from '@shared/payload';
 import { describeCharAt, isVisibleCodePoint, toEscapedText } from '@shared/visible-text';
+import { parseEscapes } from '../support/collect';
 
 const b = (...values: number[]): Uint8Array => Uint8Array.from(values);
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Recorder } from '@recorder/recorder';
 import { newToken } from '@server/access';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
+import { tcpPeerClient, type Cleanups } from './peers';
 
 export const STATIC_ROOT = path.resolve('out/renderer');
 export const ARTIFACTS = path.resolve('artifacts/screenshots');
@@ -94,6 +95,17 @@ export async function sendFromComposer(page: Page, format: 'Text' | 'Hex', value
   await composer.getByRole('group', { name: 'Payload format' }).getByRole('button', { name: format }).click();
   await composer.getByRole('textbox', { name: 'Payload' }).fill(value);
   await composer.getByRole('button', { name: 'Send' }).click();
+}
+
+/** A TCP listener opened in the page with `count` Node clients, each waited for in its Connections table. */
+export async function listenerWithClients(page: Page, count: number, cleanups: Cleanups): Promise<Awaited<ReturnType<typeof tcpPeerClient>>[]> {
+  await openSession(page, 'TCP server', '127.0.0.1', 0);
+  const port = await boundPort(page);
+  const clients: Awaited<ReturnType<typeof tcpPeerClient>>[] = [];
+  for (let i = 0; i < count; i++) clients.push(await tcpPeerClient(port, cleanups));
+  const table = page.getByRole('table', { name: 'Connections' });
+  for (const client of clients) await table.getByText(`127.0.0.1:${client.socket.localPort}`).waitFor();
+  return clients;
 }
 
 export const logPayloads = (page: Page) => page.getByTestId('log-payload');

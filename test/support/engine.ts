@@ -40,6 +40,12 @@ export interface Engine {
   /** send() with a parsed payload. */
   send(sessionId: string, payload: MethodArgs<'send'>['payload'], to?: MethodArgs<'send'>['to']): ReturnType<SessionManager['send']>;
   info(sessionId: string): Promise<SessionInfo>;
+  /** The id of the test's one session, for an open() that failed and so answered no id. */
+  onlySessionId(): Promise<string>;
+  /** The session as each of its session events told it, in order. */
+  sessionEvents(sessionId: string): SessionInfo[];
+  /** The states those events went through. */
+  states(sessionId: string): string[];
   dispose(): Promise<void>;
 }
 
@@ -137,6 +143,17 @@ export function startEngine(options: Partial<Omit<ManagerOptions, 'onBatch'>> & 
       const found = list.value.find((s) => s.id === sessionId);
       if (!found) throw new Error(`no session ${sessionId}`);
       return found;
+    },
+    async onlySessionId() {
+      const list = await manager.list({});
+      if (!list.ok || list.value.length !== 1) throw new Error('expected exactly one session');
+      return list.value[0]!.id;
+    },
+    sessionEvents(sessionId) {
+      return engine.ofType('session', (e) => e.session.id === sessionId).map((e) => e.session);
+    },
+    states(sessionId) {
+      return engine.sessionEvents(sessionId).map((s) => s.state);
     },
     dispose() {
       disposed ??= manager.dispose();

@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import type { InspectorEvent, RecordingInfo } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
-import { readTranscript, type ReadOutcome } from '@shared/transcript/transcript-reader';
+import type { ReadOutcome } from '@shared/transcript/transcript-reader';
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
 import type { Clock } from '@ports/clock';
 import { Recorder, type RecorderOptions } from '@recorder/recorder';
 import { startEngine, type Engine } from './engine';
+import { readTranscript } from './collect';
 
 export const APP = { name: 'Socket Inspector', version: '9.8.7-test' };
 

@@ -7,7 +7,6 @@ import { decodeRecordLine, type LineCodec } from './record-line';
 import {
   READABLE_TRANSCRIPT_VERSIONS,
   TRANSCRIPT_FORMAT_NAME,
-  type BodyRecord,
   type HeaderRecord,
   type TranscriptRecord,
 } from './records';
@@ -296,13 +295,4 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 function lineProblem(line: Uint8Array, problem: string): string {
   if (line[line.length - 1] !== CARRIAGE_RETURN) return problem;
   return `${problem}; convert the line ends back to LF (for example with dos2unix) and read it again`;
-}
-
-/** A whole transcript held in memory, such as an uploaded file. */
-export function readTranscript(bytes: Uint8Array, codec?: Pick<LineCodec, 'crc32'>): { header?: HeaderRecord; records: BodyRecord[]; outcome: ReadOutcome } {
-  const reader = new TranscriptReader(codec);
-  const records: BodyRecord[] = [];
-  for (const record of reader.push(bytes)) if (record.type !== 'header') records.push(record);
-  const outcome = reader.finish();
-  return outcome.header ? { header: outcome.header, records, outcome } : { records, outcome };
 }

@@ -7,7 +7,7 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, addressFromText, maxPayload, parseI
 import { isPcapng, readPcapng, type PcapngRead } from '@shared/transcript/pcapng-reader';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
-import { header } from '../../support/transcript-fixtures';
+import { header, pseudoRandomBytes } from '../../support/transcript-fixtures';
 
 const T0 = 1_700_000_000_000;
 const SESSION = 's1';
@@ -23,19 +23,6 @@ function pcapng(header: HeaderRecord, records: BodyRecord[]): Uint8Array {
   const writer = new PcapngWriter(header);
   const file = Buffer.concat([writer.start(), ...records.map((r) => writer.write(r))]);
   return new Uint8Array(file.buffer, file.byteOffset, file.length);
-}
-
-/** Bytes bounded for a dependable sequence without generating megabytes through fast-check. */
-function filled(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return bytes;
 }
 
 const digest = (bytes: Uint8Array): string => `${bytes.length}:${createHash('sha1').update(bytes).digest('hex')}`;
@@ -120,7 +107,7 @@ function conversation(kind: 'tcp-server' | 'tcp-client', family: keyof typeof AD
     }
     if (s.op === 'data') {
       if (s.dir === 'rx' ? c.remoteFin : c.localFin) continue;
-      records.push({ ...base(), type: 'data', dir: s.dir, conn: c.id, local: c.local, remote: c.remote, bytes: filled(s.size, s.seed) });
+      records.push({ ...base(), type: 'data', dir: s.dir, conn: c.id, local: c.local, remote: c.remote, bytes: pseudoRandomBytes(s.size, s.seed) });
       c.counters[s.dir === 'rx' ? 'rxBytes' : 'txBytes'] += s.size;
       c.counters[s.dir === 'rx' ? 'rxMessages' : 'txMessages']++;
     } else if (s.op === 'half-close') {
@@ -184,7 +171,7 @@ describe('readPcapng: what the writer wrote', () => {
             dir: d.dir,
             local,
             remote: endpoint(v6 ? `fe80::${d.peer + 1}` : `192.168.1.${d.peer + 1}`, 8000 + d.peer),
-            bytes: filled(d.size, d.seed),
+            bytes: pseudoRandomBytes(d.size, d.seed),
           }));
           const read = ok(readPcapng(pcapng(header, records)));
           expect(read.header).toEqual(header);
@@ -199,7 +186,7 @@ describe('readPcapng: what the writer wrote', () => {
     const local = endpoint('127.0.0.1', 9000);
     const remote = endpoint('127.0.0.1', 45000);
     const header = headerOf('tcp-server', local);
-    const bytes = filled(10, 1);
+    const bytes = pseudoRandomBytes(10, 1);
     const read = ok(readPcapng(pcapng(header, [{ seq: 1, at: T0 + 5, session: SESSION, type: 'data', dir: 'rx', conn: 'c4', local, remote, bytes }])));
     expect(read.records).toEqual([
       { seq: 1, at: T0 + 5, session: SESSION, type: 'open', conn: 'c4', local, remote },
@@ -221,7 +208,7 @@ function sample(): Uint8Array {
   const local = endpoint('127.0.0.1', 9000);
   const remote = endpoint('127.0.0.1', 45000);
   const at = (n: number) => ({ seq: n, at: T0 + n, session: SESSION });
-  const send = (n: number, dir: 'rx' | 'tx', length: number): BodyRecord => ({ ...at(n), type: 'data', dir, conn: 'c1', local, remote, bytes: filled(length, n) });
+  const send = (n: number, dir: 'rx' | 'tx', length: number): BodyRecord => ({ ...at(n), type: 'data', dir, conn: 'c1', local, remote, bytes: pseudoRandomBytes(length, n) });
   return pcapng(headerOf('tcp-server', local), [
     { ...at(1), type: 'open', conn: 'c1', local, remote },
     send(2, 'rx', 100_000),
@@ -262,7 +249,7 @@ describe('readPcapng: a cut file', () => {
   it('never throws, on random bytes or on a damaged good file', () => {
     const good = sample().subarray(0, 2000);
     const small = pcapng(headerOf('udp', endpoint('::1', 1)), [
-      { seq: 1, at: T0, session: SESSION, type: 'data', dir: 'rx', local: endpoint('::1', 1), remote: endpoint('::1', 2), bytes: filled(20, 2) },
+      { seq: 1, at: T0, session: SESSION, type: 'data', dir: 'rx', local: endpoint('::1', 1), remote: endpoint('::1', 2), bytes: pseudoRandomBytes(20, 2) },
     ]);
     const damaged = (file: Uint8Array) =>
       fc.tuple(fc.array(fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(file.length)).map(([changes, length]) => {

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeRecordLine } from '@shared/transcript/record-line';
 import type { TranscriptRecord } from '@shared/transcript/records';
-import { TranscriptReader, readTranscript, type ReadOutcome } from '@shared/transcript/transcript-reader';
+import { TranscriptReader, type ReadOutcome } from '@shared/transcript/transcript-reader';
 import { encodeAll, header, pseudoRandomBytes, tcpRecords, transcript, udpRecords, v4, v6 } from '../../support/transcript-fixtures';
+import { readTranscript } from '../../support/collect';
 
 /** Every record type and every optional member, both present and absent. */
 const EVERY_TYPE = transcript(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TranscriptRecord } from '@shared/transcript/records';
-import { readTranscript } from '@shared/transcript/transcript-reader';
 import { TranscriptSummarizer, formatSummary } from '@shared/transcript/transcript-summary';
 import { START, encodeAll, tcpRecords, udpRecords } from '../../support/transcript-fixtures';
+import { readTranscript } from '../../support/collect';
 
 function summarize(records: readonly TranscriptRecord[]) {
   const summarizer = new TranscriptSummarizer();

@@ -159,9 +159,15 @@ function send(driver: Driver, method: string, argsText: string, nextLine: number
   return line;
 }
 
+/** A refusal of line `line`: a result line under its id when the line has one, else an error line naming it. */
 function expectErrorLine(answer: Answer, line: number, label: string, mentions?: string | RegExp): void {
-  expect(answer.kind, `${label} should be refused`).toBe('error');
-  expect(answer.line, label).toBe(line);
+  if (answer.kind === 'result') {
+    expect(answer.id, label).toBe(line);
+    expect(answer.ok, `${label} should be refused`).toBe(false);
+  } else {
+    expect(answer.kind, `${label} should be refused`).toBe('error');
+    expect(answer.line, label).toBe(line);
+  }
   expect(Object.keys(answer.error ?? {}).sort(), label).toEqual(['code', 'hint', 'message']);
   expect(answer.error!.code, label).toBe('INVALID_ARGUMENT');
   expect(answer.error!.hint.length, label).toBeGreaterThan(10);
@@ -195,7 +201,7 @@ describe('hostile lines in process', () => {
     expect(new Set(cases.map((c) => c.method))).toEqual(new Set(METHOD_NAMES));
     const sent = cases.map((c) => ({ c, line: send(driver, c.method, c.argsText, ++counter.line) }));
     for (const { c, line } of sent) {
-      const mentions = c.where === undefined ? `Line ${line} is not JSON` : `Invalid arguments for ${c.method}${c.where ? `: ${c.where}` : ''}`;
+      const mentions = c.where === undefined ? 'is not JSON' : `Invalid arguments for ${c.method}${c.where ? `: ${c.where}` : ''}`;
       expectErrorLine(await driver.answer(line), line, c.name, mentions);
     }
     await expectUntouched(driver, counter);
@@ -231,7 +237,8 @@ describe('hostile lines in process', () => {
       ['{"id":1,"method":"close","args":{"sessionId":"s1","sessionId":5}}', /Invalid arguments for close: sessionId/],
     ];
     for (const [text, mentions] of bad) {
-      const line = driver.writeLine(text);
+      // A command is answered under its id: give each the number of its line.
+      const line = driver.writeLine(text.replace(/^\{"id":1,/, `{"id":${counter.line + 1},`));
       counter.line = line;
       expectErrorLine(await driver.answer(line), line, text.slice(0, 80), mentions);
     }

@@ -56,6 +56,8 @@ export function createWebSocketBridge(url: string, createSocket: (url: string) =
       attempt = 0;
       setState('open');
     } else if (message.kind === 'result') {
+      // The page numbers every call, so an answer without a number of its own is no one's.
+      if (typeof message.id !== 'number') return;
       const call = pending.get(message.id);
       pending.delete(message.id);
       call?.resolve(message.result);

@@ -6,6 +6,7 @@
  */
 import type { RecorderPort } from '@ports/recorder';
 import { SessionManager } from '@engine/session-manager';
+import { batchListeners, buildApi } from '@shared/api-object';
 import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
 
@@ -27,7 +28,7 @@ export interface LocalBridgeOptions {
 }
 
 export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge {
-  const listeners = new Set<(batch: EventBatch) => void>();
+  const events = batchListeners();
   const batches: EventBatch[] = [];
   const calls: { method: MethodName; args: unknown }[] = [];
   const deliver = options.deliver ?? ((run) => run());
@@ -38,31 +39,19 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
     onBatch: (batch) => {
       if (disposed) return;
       batches.push(batch);
-      deliver(() => {
-        for (const listener of [...listeners]) listener(structuredClone(batch));
-      });
+      // One copy for every listener, as Electron deserializes one message for all of them.
+      deliver(() => events.deliver(structuredClone(batch)));
     },
   });
 
-  const methods = Object.fromEntries(
-    METHOD_NAMES.map((method) => [
-      method,
-      async (args: unknown) => {
-        calls.push({ method, args });
-        return structuredClone(await dispatch(manager, method, structuredClone(args)));
-      },
-    ]),
-  );
-
-  const bridge = {
-    ...methods,
-    onEvents(listener: (batch: EventBatch) => void) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+  const bridge = buildApi<InspectorBridge>(
+    METHOD_NAMES,
+    async (method, args) => {
+      calls.push({ method, args });
+      return structuredClone(await dispatch(manager, method, structuredClone(args)));
     },
-  } as InspectorBridge;
+    events.onEvents,
+  );
 
   return {
     bridge,
@@ -72,7 +61,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
     async dispose() {
       await manager.dispose();
       disposed = true;
-      listeners.clear();
+      events.clear();
     },
   };
 }

@@ -13,7 +13,8 @@ import { answerCall, CALL_SHAPE, readCallText, refusal, type CallRead } from '@s
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
 import { encodeWire, type ServerMessage } from '@shared/wire';
-import { SessionManager } from '@engine/session-manager';
+import type { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
 import type { Recorder } from '@recorder/recorder';
 import { savedFileName } from '@recorder/recording-names';
@@ -66,12 +67,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const frame = encodeWire(message);
     for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
   };
-  const manager = new SessionManager({
+  const host = createHost({
     onBatch: (batch) => broadcast({ kind: 'events', batch }),
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
+  const manager = host.engine;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });
   const root = path.resolve(options.staticRoot);
   let port = options.port;
@@ -212,7 +214,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     manager,
     async close() {
       for (const client of clients) client.close(1001, 'Server shutting down');
-      await manager.dispose();
+      await host.dispose();
       sockets.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -5,7 +5,8 @@
  * object with the engine.
  */
 import type { RecorderPort } from '@ports/recorder';
-import { SessionManager } from '@engine/session-manager';
+import type { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
 import { batchListeners, buildApi } from '@shared/api-object';
 import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
@@ -34,7 +35,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
   const deliver = options.deliver ?? ((run) => run());
   let disposed = false;
 
-  const manager = new SessionManager({
+  const host = createHost({
     ...(options.recorder ? { recorder: options.recorder } : {}),
     onBatch: (batch) => {
       if (disposed) return;
@@ -44,6 +45,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
     },
   });
 
+  const manager = host.engine;
   const bridge = buildApi<InspectorBridge>(
     METHOD_NAMES,
     async (method, args) => {
@@ -59,7 +61,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
     batches,
     calls,
     async dispose() {
-      await manager.dispose();
+      await host.dispose();
       disposed = true;
       events.clear();
     },

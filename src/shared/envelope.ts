@@ -11,7 +11,7 @@ import { clip, namedKeys } from './validate';
 
 /** What ties an answer to its call: a whole number, or a string of at most 64 characters. */
 export type CallId = number | string;
-export const MAX_CALL_ID_LENGTH = 64;
+const MAX_CALL_ID_LENGTH = 64;
 
 export interface Call {
   /** Left out, the call is still run; its answer then carries no id. */

@@ -9,7 +9,16 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['test/shared/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/main/**/*.test.ts', 'test/recorder/**/*.test.ts', 'test/server/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/tooling/**/*.test.ts'],
+          include: [
+            'test/shared/**/*.test.ts',
+            'test/engine/**/*.test.ts',
+            'test/recorder/**/*.test.ts',
+            'test/main/**/*.test.ts',
+            'test/server/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/conformance/**/*.test.ts',
+            'test/tooling/**/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

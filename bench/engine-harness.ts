@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
-import { SessionManager } from '@engine/session-manager';
+import type { SessionManager } from '@engine/session-manager';
+import { createHost, type Host } from '@host/create-host';
 import { Recorder } from '@recorder/recorder';
 import type { EventBatch, MethodArgs, SessionInfo } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
@@ -43,6 +44,7 @@ function electronLikeSender(): (value: unknown) => void {
 }
 
 export class BenchEngine {
+  private readonly host: Host<Recorder | undefined>;
   readonly manager: SessionManager;
   readonly recorder: Recorder | undefined;
   batches = 0;
@@ -61,7 +63,7 @@ export class BenchEngine {
   ) {
     this.recorder = record ? new Recorder({ folder, recordByDefault: false, app: { name: 'Socket Inspector bench', version: 'bench' } }) : undefined;
     const send = electronLikeSender();
-    this.manager = new SessionManager({
+    this.host = createHost({
       onBatch: (batch: EventBatch) => {
         this.batches += 1;
         if (keepTimes) this.batchTimes.push(performance.now());
@@ -72,8 +74,9 @@ export class BenchEngine {
           if (event.type === 'data') this.shownBytes += event.bytes.byteLength;
         }
       },
-      ...(this.recorder ? { recorder: this.recorder } : {}),
+      recorder: this.recorder,
     });
+    this.manager = this.host.engine;
   }
 
   static async start(options: { record?: boolean; keepBatchTimes?: boolean } = {}): Promise<BenchEngine> {
@@ -107,7 +110,7 @@ export class BenchEngine {
   }
 
   async dispose(): Promise<void> {
-    await this.manager.dispose();
+    await this.host.dispose();
     await rm(this.folder, { recursive: true, force: true });
   }
 }

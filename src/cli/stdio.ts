@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { METHOD_NAMES } from '@shared/contract';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
-import { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
 import { Recorder } from '@recorder/recorder';
 import { commandLineFolder } from '@recorder/recordings-folder';
 import type { Result } from '@shared/result';
@@ -32,7 +32,7 @@ export async function stdioRecorder(folder: string, version: string): Promise<Re
  */
 export async function runStdio({ input, output, bytes, version, recorder }: StdioOptions): Promise<void> {
   const write = (line: string) => output.write(`${line}\n`);
-  const manager = new SessionManager({
+  const host = createHost({
     ...(recorder ? { recorder } : {}),
     // A reader that does not keep up gets fewer events (counted as not shown), not our memory.
     sinkBehind: () => output.writableLength > SINK_BEHIND_BYTES,
@@ -45,7 +45,7 @@ export async function runStdio({ input, output, bytes, version, recorder }: Stdi
   let lineNumber = 0;
   for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
     lineNumber += 1;
-    const answering = 'text' in line ? runCommandLine(manager, line.text, lineNumber) : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
+    const answering = 'text' in line ? runCommandLine(host.engine, line.text, lineNumber) : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
     const job = answering.then((answer) => {
       if (answer !== undefined) write(answer);
     });
@@ -53,6 +53,6 @@ export async function runStdio({ input, output, bytes, version, recorder }: Stdi
     void job.finally(() => inFlight.delete(job));
   }
   await Promise.all(inFlight);
-  await manager.dispose();
+  await host.dispose();
   write(JSON.stringify({ kind: 'end', lines: lineNumber }));
 }

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { answerBundleRequest, APP_ORIGIN, APP_SCHEME } from './app-protocol';
-import { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
 import { Recorder } from '@recorder/recorder';
 import { forwardEvents } from './ipc/forward-events';
 import { registerApi, registerHost } from './ipc/register-api';
@@ -16,15 +16,13 @@ protocol.registerSchemesAsPrivileged([
 
 let mainWindow: BrowserWindow | undefined;
 
-const recorder = new Recorder({
-  folder: path.join(app.getPath('documents'), 'Socket Inspector', 'Recordings'),
-  settingsFile: path.join(app.getPath('userData'), 'recorder.json'),
-  app: { name: app.getName(), version: app.getVersion() },
-});
-
-const engine = new SessionManager({
+const host = createHost({
   onBatch: forwardEvents(() => mainWindow?.webContents),
-  recorder,
+  recorder: new Recorder({
+    folder: path.join(app.getPath('documents'), 'Socket Inspector', 'Recordings'),
+    settingsFile: path.join(app.getPath('userData'), 'recorder.json'),
+    app: { name: app.getName(), version: app.getVersion() },
+  }),
 });
 
 function serveBundle(): void {
@@ -44,13 +42,13 @@ app.whenReady().then(() => {
   denyPermissions(session.defaultSession);
   serveBundle();
   const trusted = appSenderCheck({ windowContentsId: () => mainWindow?.webContents.id, allowedOrigins: allowedOrigins() });
-  registerApi(ipcMain, engine, trusted);
+  registerApi(ipcMain, host.engine, trusted);
   // Dialogs are modal to the window, so the user sees which window asked.
   const dialogs: Dialogs = {
     showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
     showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
   };
-  registerHost(ipcMain, fileDialogs(dialogs, { recorder, openPath: (folder) => shell.openPath(folder) }), trusted);
+  registerHost(ipcMain, fileDialogs(dialogs, { recorder: host.recorder, openPath: (folder) => shell.openPath(folder) }), trusted);
   mainWindow = createMainWindow();
   mainWindow.on('closed', () => {
     mainWindow = undefined;
@@ -69,7 +67,7 @@ app.on('before-quit', (event) => {
   if (disposed) return;
   // Close every socket before the process goes, so peers see a clean close, not a vanished host.
   event.preventDefault();
-  void engine.dispose().finally(() => {
+  void host.dispose().finally(() => {
     disposed = true;
     app.quit();
   });

@@ -9,12 +9,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { formatEndpoint } from '@shared/address';
 import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
-import { AppCode, hintFor } from '@shared/errors';
+import { answerCall, CALL_SHAPE, readCallText, refusal, type CallRead } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
-import { fail } from '@shared/result';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
-import { encodeWire, readCallFrame, type ServerMessage } from '@shared/wire';
-import { SessionManager } from '@engine/session-manager';
+import { encodeWire, type ServerMessage } from '@shared/wire';
+import type { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
 import type { Recorder } from '@recorder/recorder';
 import { savedFileName } from '@recorder/recording-names';
@@ -67,12 +67,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const frame = encodeWire(message);
     for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
   };
-  const manager = new SessionManager({
+  const host = createHost({
     onBatch: (batch) => broadcast({ kind: 'events', batch }),
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
   });
+  const manager = host.engine;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });
   const root = path.resolve(options.staticRoot);
   let port = options.port;
@@ -191,14 +192,9 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   });
 
   async function answer(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
-    const read = readCallFrame(text, isBinary);
-    if (!read.ok) {
-      const result = fail(AppCode.InvalidArgument, read.message, hintFor(AppCode.InvalidArgument));
-      ws.send(encodeWire({ kind: 'result', id: read.id ?? -1, result }));
-      return;
-    }
-    const result = await dispatch(manager, read.call.method, read.call.args);
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', id: read.call.id, result }));
+    const read: CallRead = isBinary ? { ok: false, answer: refusal(`A binary frame is not a call: ${CALL_SHAPE}.`) } : readCallText(text);
+    const { id, result } = await answerCall(read, (method, args) => dispatch(manager, method, args));
+    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', ...(id === undefined ? {} : { id }), result }));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -218,7 +214,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     manager,
     async close() {
       for (const client of clients) client.close(1001, 'Server shutting down');
-      await manager.dispose();
+      await host.dispose();
       sockets.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

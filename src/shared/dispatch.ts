@@ -17,7 +17,7 @@ function exoticKind(value: unknown): string | undefined {
 }
 
 /** What was thrown, as text; some values (an object without a prototype) refuse String(). */
-function describeThrown(err: unknown): string {
+export function describeThrown(err: unknown): string {
   if (err instanceof Error) return err.message;
   try {
     return String(err);

@@ -4,11 +4,12 @@
  */
 import { base64MaxBytes, decodeBase64, decodeBase64Into, encodeBase64 } from './base64';
 import type { EventBatch, MethodName } from './contract';
+import type { CallId } from './envelope';
 import type { Result } from './result';
-import { clip, namedKeys } from './validate';
 
+/** A call as the page sends it; the server reads it with readCallText (./envelope). */
 export interface CallMessage {
-  id: number;
+  id: CallId;
   method: MethodName;
   args: unknown;
 }
@@ -16,7 +17,8 @@ export interface CallMessage {
 export type ServerMessage =
   /** First frame on every connection: a new instance means the server restarted and its sessions are new. */
   | { kind: 'hello'; instance: string; version: string }
-  | { kind: 'result'; id: number; result: Result<unknown> }
+  /** `id` is left out when the call had none, or none that could be read. */
+  | { kind: 'result'; id?: CallId; result: Result<unknown> }
   | { kind: 'events'; batch: EventBatch };
 
 const BYTES_TAG = '$b64';
@@ -73,29 +75,4 @@ export function decodeWire(text: string): unknown {
     if (err instanceof RangeError) throw new SyntaxError(`The frame is nested too deeply to read: ${err.message}`);
     throw err;
   }
-}
-
-const CALL_FIELDS: ReadonlySet<string> = new Set(['id', 'method', 'args']);
-const CALL_SHAPE = 'a call is a JSON text frame {"id": whole number, "method": string, "args": object}';
-
-export type CallRead =
-  | { ok: true; call: { id: number; method: unknown; args: unknown } }
-  /** `id` when the frame had a usable one, so the answer reaches the caller. */
-  | { ok: false; id?: number; message: string };
-
-/** A page's frame as a call, or what is wrong with it; never throws. The method and args are checked later, by dispatch. */
-export function readCallFrame(text: string, binary = false): CallRead {
-  if (binary) return { ok: false, message: `A binary frame is not a call: ${CALL_SHAPE}.` };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, message: `The frame is not JSON (${clip(err instanceof Error ? err.message : String(err))}): ${CALL_SHAPE}.` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: `The frame must be an object: ${CALL_SHAPE}.` };
-  const { id, method, args } = value as { id?: unknown; method?: unknown; args?: unknown };
-  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { ok: false, message: `The call's "id" must be a whole number: ${CALL_SHAPE}.` };
-  const extra = Object.keys(value).filter((key) => !CALL_FIELDS.has(key));
-  if (extra.length > 0) return { ok: false, id, message: `The call has an unknown field ${namedKeys(extra)}: ${CALL_SHAPE}.` };
-  return { ok: true, call: { id, method, args } };
 }

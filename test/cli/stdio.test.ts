@@ -100,7 +100,7 @@ describe('npm run cli -- --stdio', () => {
     expect(await cli.exited).toBe(0);
   });
 
-  it('answers bad lines with an error naming the line, and keeps going', async () => {
+  it('answers a bad line with an error naming the line, a bad command with a result under its id, and keeps going', async () => {
     const cli = startCli();
     await cli.next((l) => l.kind === 'ready', 'ready');
     cli.send('this is not json');
@@ -110,12 +110,12 @@ describe('npm run cli -- --stdio', () => {
     cli.send({ id: 9, method: 'list', args: {}, extra: true });
     cli.send('');
     cli.send({ id: 10, method: 'list', args: {} });
-    expect(await cli.next((l) => l.kind === 'error' && l.line === 1, 'line 1')).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('Line 1 is not JSON') } });
+    expect(await cli.next((l) => l.kind === 'error' && l.line === 1, 'line 1')).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not JSON') } });
     expect(await cli.next((l) => l.kind === 'error' && l.line === 2, 'line 2')).toMatchObject({ error: { message: expect.stringContaining('must be an object') } });
-    expect(await cli.next((l) => l.kind === 'error' && l.id === 7, 'line 3')).toMatchObject({ line: 3, error: { message: 'Unknown method "explode".' } });
-    const bad = await cli.next((l) => l.kind === 'error' && l.id === 8, 'line 4');
+    expect(await cli.next((l) => l.id === 7, 'line 3')).toEqual({ kind: 'result', id: 7, ok: false, error: expect.objectContaining({ message: 'Unknown method "explode".' }) });
+    const bad = await cli.next((l) => l.kind === 'result' && l.id === 8, 'line 4');
     expect(String((bad.error as { message: string }).message)).toMatch(/config\.host: Host is empty.*config\.port: Port 70000 is out of range/);
-    expect(await cli.next((l) => l.kind === 'error' && l.id === 9, 'line 5')).toMatchObject({ error: { message: expect.stringContaining('unknown field "extra"') } });
+    expect(await cli.next((l) => l.kind === 'result' && l.id === 9, 'line 5')).toMatchObject({ ok: false, error: { message: expect.stringContaining('unknown field "extra"') } });
     expect(await cli.next((l) => l.kind === 'result' && l.id === 10, 'line 7')).toMatchObject({ ok: true, value: [] });
     cli.child.stdin.end();
     expect(await cli.next((l) => l.kind === 'end', 'end')).toEqual({ kind: 'end', lines: 7 });

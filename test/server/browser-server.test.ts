@@ -177,7 +177,7 @@ describe('WebSocket access and calls', () => {
     expect(bad).toMatchObject({ result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
 
     socket.send('not json');
-    const garbage = await nextMessage(socket, (m) => m.kind === 'result' && m.id === -1);
+    const garbage = await nextMessage(socket, (m) => m.kind === 'result' && m.id === undefined);
     expect(garbage).toMatchObject({ result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
     socket.close();
   });

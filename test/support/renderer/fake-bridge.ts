@@ -10,7 +10,6 @@ import {
   tcpServerConfigSchema,
   udpConfigSchema,
   type ConnectionInfo,
-  type EventBatch,
   type InspectorBridge,
   type InspectorEvent,
   type MethodName,
@@ -19,6 +18,7 @@ import {
   type SessionKind,
   type SessionState,
 } from '@shared/contract';
+import { batchListeners, buildApi } from '@shared/api-object';
 import { ok, type Result } from '@shared/result';
 
 export interface FakeBridge {
@@ -43,28 +43,18 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
 };
 
 export function createFakeBridge(): FakeBridge {
-  const listeners = new Set<(batch: EventBatch) => void>();
+  const events = batchListeners();
   const answers = new Map<MethodName, Result<unknown>>(Object.entries(DEFAULT_ANSWERS) as [MethodName, Result<unknown>][]);
   const spies = Object.fromEntries(
     METHOD_NAMES.map((method) => [method, vi.fn(async (_args: unknown) => answers.get(method)!)]),
   ) as FakeBridge['spies'];
-  const bridge = {
-    ...spies,
-    onEvents(listener: (batch: EventBatch) => void) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-  } as unknown as InspectorBridge;
+  const bridge = buildApi<InspectorBridge>(METHOD_NAMES, (method, args) => spies[method](args), events.onEvents);
   return {
     bridge,
     spies,
     answer: (method, result) => answers.set(method, result),
-    emit: (...events) => {
-      act(() => {
-        for (const listener of listeners) listener({ events, coalesced: 0 });
-      });
+    emit: (...emitted) => {
+      act(() => events.deliver({ events: emitted, coalesced: 0 }));
     },
   };
 }

@@ -5,7 +5,9 @@
  * object with the engine.
  */
 import type { RecorderPort } from '@ports/recorder';
-import { SessionManager } from '@engine/session-manager';
+import type { SessionManager } from '@engine/session-manager';
+import { createHost } from '@host/create-host';
+import { batchListeners, buildApi } from '@shared/api-object';
 import { METHOD_NAMES, type EventBatch, type InspectorBridge, type MethodName } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
 
@@ -27,42 +29,31 @@ export interface LocalBridgeOptions {
 }
 
 export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge {
-  const listeners = new Set<(batch: EventBatch) => void>();
+  const events = batchListeners();
   const batches: EventBatch[] = [];
   const calls: { method: MethodName; args: unknown }[] = [];
   const deliver = options.deliver ?? ((run) => run());
   let disposed = false;
 
-  const manager = new SessionManager({
+  const host = createHost({
     ...(options.recorder ? { recorder: options.recorder } : {}),
     onBatch: (batch) => {
       if (disposed) return;
       batches.push(batch);
-      deliver(() => {
-        for (const listener of [...listeners]) listener(structuredClone(batch));
-      });
+      // One copy for every listener, as Electron deserializes one message for all of them.
+      deliver(() => events.deliver(structuredClone(batch)));
     },
   });
 
-  const methods = Object.fromEntries(
-    METHOD_NAMES.map((method) => [
-      method,
-      async (args: unknown) => {
-        calls.push({ method, args });
-        return structuredClone(await dispatch(manager, method, structuredClone(args)));
-      },
-    ]),
-  );
-
-  const bridge = {
-    ...methods,
-    onEvents(listener: (batch: EventBatch) => void) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+  const manager = host.engine;
+  const bridge = buildApi<InspectorBridge>(
+    METHOD_NAMES,
+    async (method, args) => {
+      calls.push({ method, args });
+      return structuredClone(await dispatch(manager, method, structuredClone(args)));
     },
-  } as InspectorBridge;
+    events.onEvents,
+  );
 
   return {
     bridge,
@@ -70,9 +61,9 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
     batches,
     calls,
     async dispose() {
-      await manager.dispose();
+      await host.dispose();
       disposed = true;
-      listeners.clear();
+      events.clear();
     },
   };
 }

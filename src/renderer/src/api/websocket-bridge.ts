@@ -1,4 +1,5 @@
-import { METHOD_NAMES, type EventBatch, type InspectorApi, type InspectorBridge, type MethodName } from '@shared/contract';
+import { batchListeners, buildApi } from '@shared/api-object';
+import { METHOD_NAMES, type InspectorBridge, type MethodName } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { fail, type Result } from '@shared/result';
 import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
@@ -28,7 +29,7 @@ const disconnected = (method: string): Result<never> =>
  */
 export function createWebSocketBridge(url: string, createSocket: (url: string) => WebSocket = (u) => new WebSocket(u)): WebSocketBridge {
   const pending = new Map<number, { method: MethodName; resolve: (result: Result<unknown>) => void }>();
-  const eventListeners = new Set<(batch: EventBatch) => void>();
+  const events = batchListeners();
   const linkListeners = new Set<() => void>();
   let state: LinkState = 'connecting';
   let instance: string | undefined;
@@ -56,11 +57,13 @@ export function createWebSocketBridge(url: string, createSocket: (url: string) =
       attempt = 0;
       setState('open');
     } else if (message.kind === 'result') {
+      // The page numbers every call, so an answer without a number of its own is no one's.
+      if (typeof message.id !== 'number') return;
       const call = pending.get(message.id);
       pending.delete(message.id);
       call?.resolve(message.result);
     } else {
-      for (const listener of eventListeners) listener(message.batch);
+      events.deliver(message.batch);
     }
   };
 
@@ -102,16 +105,7 @@ export function createWebSocketBridge(url: string, createSocket: (url: string) =
     });
   };
 
-  const methods = Object.fromEntries(METHOD_NAMES.map((method) => [method, (args: unknown) => call(method, args)])) as unknown as InspectorApi;
-  const bridge: InspectorBridge = {
-    ...methods,
-    onEvents(listener) {
-      eventListeners.add(listener);
-      return () => {
-        eventListeners.delete(listener);
-      };
-    },
-  };
+  const bridge = buildApi<InspectorBridge>(METHOD_NAMES, call, events.onEvents);
   const link: Link = {
     state: () => state,
     instance: () => instance,

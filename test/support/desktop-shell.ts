@@ -265,16 +265,23 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => {
   return proto === null || Object.getPrototypeOf(proto) === null;
 };
 
+/** Electron's contextBridge refuses values nested deeper than this (kMaxRecursion in context_bridge.cc). */
+const CONTEXT_BRIDGE_MAX_DEPTH = 1000;
+
 /**
  * What contextBridge does to a value passing between the preload's world and the page's:
  * functions and promises are proxied, plain objects and arrays copied member by member, and
- * everything else structured-cloned.
+ * everything else structured-cloned. A value nested too deeply throws in the caller's world, as
+ * it does in Electron, so it never reaches the preload or main.
  */
-function acrossWorlds(value: unknown): unknown {
-  if (typeof value === 'function') return (...args: unknown[]) => acrossWorlds(Reflect.apply(value, undefined, args.map(acrossWorlds)));
-  if (Object.prototype.toString.call(value) === '[object Promise]') return Promise.resolve(value).then(acrossWorlds);
-  if (Array.isArray(value)) return value.map(acrossWorlds);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, acrossWorlds(member)]));
+function acrossWorlds(value: unknown, depth = 0): unknown {
+  if (depth > CONTEXT_BRIDGE_MAX_DEPTH) {
+    throw new Error(`Electron contextBridge recursion depth exceeded.  Nested objects deeper than ${CONTEXT_BRIDGE_MAX_DEPTH} are not supported.`);
+  }
+  if (typeof value === 'function') return (...args: unknown[]) => acrossWorlds(Reflect.apply(value, undefined, args.map((arg) => acrossWorlds(arg))));
+  if (Object.prototype.toString.call(value) === '[object Promise]') return Promise.resolve(value).then((settled) => acrossWorlds(settled));
+  if (Array.isArray(value)) return value.map((member) => acrossWorlds(member, depth + 1));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, acrossWorlds(member, depth + 1)]));
   return structuredClone(value);
 }
 

@@ -1,7 +1,7 @@
 /**
  * One client interface over the three transports of the API, so the conformance suite runs the
- * same test body on each: Electron IPC (the real registerApi and preload bridge over stand-ins
- * for ipcMain and ipcRenderer), the browser mode's WebSocket (the real server, a `ws` client) and
+ * same test body on each: Electron IPC (the built main and preload bundles on a stand-in
+ * Electron), the browser mode's WebSocket (the real server, a `ws` client) and
  * stdio (the built CLI as a child process).
  */
 import { spawn } from 'node:child_process';
@@ -10,19 +10,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
-import type { IpcRendererEvent } from 'electron';
-import { createHost } from '@host/create-host';
-import { forwardEvents } from '@main/ipc/forward-events';
-import { registerApi } from '@main/ipc/register-api';
-import { appSenderCheck } from '@main/ipc/sender-check';
-import { createIpcBridge, type RendererIpc } from '@preload/ipc-bridge';
 import { startBrowserServer, WS_PATH } from '@server/browser-server';
 import { decodeBase64 } from '@shared/base64';
-import type { EventBatch, InspectorBridge, InspectorEvent } from '@shared/contract';
+import type { InspectorBridge, InspectorEvent } from '@shared/contract';
 import type { Answer, CallId } from '@shared/envelope';
 import type { Result } from '@shared/result';
 import { decodeWire, type ServerMessage } from '@shared/wire';
-import { FakeIpcMain, forgedEvent, WINDOW_ID } from './ipc';
+import { startDesktopShell } from './desktop-shell';
 
 export interface TransportClient {
   /** A call as a page or script makes it; resolves with its answer. */
@@ -76,16 +70,16 @@ function eventLog() {
 
 /**
  * A client over an API object (`window.inspector`). The desktop-shell harness hands one over from
- * the built preload; here the IPC leg builds it from the same source over stand-ins.
+ * the built preload.
  */
-export function bridgeClient(inspector: InspectorBridge, close: () => Promise<void>, deliver: (value: unknown) => unknown = (value) => value): TransportClient {
+export function bridgeClient(inspector: InspectorBridge, close: () => Promise<void>): TransportClient {
   const log = eventLog();
   inspector.onEvents((batch) => log.push(batch.events));
   const answers: Answer[] = [];
   let count = 0;
   const call = async (method: string, args: unknown) => {
     const id = ++count;
-    const result = await (inspector as unknown as Record<string, (a: unknown) => Promise<Result<unknown>>>)[method]!(deliver(args));
+    const result = await (inspector as unknown as Record<string, (a: unknown) => Promise<Result<unknown>>>)[method]!(args);
     answers.push({ id, result });
     return result;
   };
@@ -100,42 +94,15 @@ export function bridgeClient(inspector: InspectorBridge, close: () => Promise<vo
   };
 }
 
-/** What Electron does to a value between the renderer and main: a structured clone, when it can be made. */
-function structuredCloneOrSame(value: unknown): unknown {
-  try {
-    return structuredClone(value);
-  } catch {
-    return value;
-  }
-}
-
-/** Electron IPC: registerApi on a stand-in ipcMain, the preload's bridge over a stand-in ipcRenderer. */
+/**
+ * Electron IPC as it ships: the built main and preload bundles on a stand-in Electron
+ * (test/support/desktop-shell.ts), called through the `window.inspector` the preload exposed.
+ */
 export const ipcLeg: Leg = {
   name: 'Electron IPC',
   async open() {
-    const ipcMain = new FakeIpcMain();
-    const listeners = new Map<string, Set<(event: IpcRendererEvent, batch: EventBatch) => void>>();
-    const window = {
-      isDestroyed: () => false,
-      send(channel: string, batch: EventBatch) {
-        const copy = structuredClone(batch);
-        for (const listener of listeners.get(channel) ?? []) listener({} as IpcRendererEvent, copy);
-      },
-    };
-    const host = createHost({ onBatch: forwardEvents(() => window) });
-    registerApi(ipcMain, host.engine, appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }));
-    const renderer = {
-      invoke: async (channel: string, ...args: unknown[]) => structuredClone(await ipcMain.invoke(channel, forgedEvent(), ...args)),
-      on(channel: string, listener: (event: IpcRendererEvent, batch: EventBatch) => void) {
-        listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener));
-        return renderer;
-      },
-      removeListener(channel: string, listener: (event: IpcRendererEvent, batch: EventBatch) => void) {
-        listeners.get(channel)?.delete(listener);
-        return renderer;
-      },
-    };
-    return bridgeClient(createIpcBridge(renderer as unknown as RendererIpc), () => host.dispose(), structuredCloneOrSame);
+    const shell = await startDesktopShell();
+    return bridgeClient(shell.inspector, () => shell.quit());
   },
 };
 

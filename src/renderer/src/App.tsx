@@ -1,14 +1,14 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import type { InspectorBridge } from '@shared/contract';
-import { ApiProvider } from './api/ApiProvider';
+import { filesFor, type FileAccess } from './api/files';
+import { HostContext, type Host } from './api/host-context';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';
-import { LinkContext } from './api/link-context';
 import { alwaysOpen, type Link } from './api/link';
 import { I18nProvider } from './i18n/I18nProvider';
 import { useT } from './i18n/i18n-context';
@@ -72,29 +72,30 @@ export interface AppProps {
   bridge: InspectorBridge | undefined;
   /** Whether the bridge can reach the engine; Electron's always can. */
   link?: Link;
+  /** How files are saved and opened; by default, what suits the bridge. */
+  files?: FileAccess;
   /** Tests pin the language and bring their own stores; the app detects and creates them. */
   language?: Language;
   store?: InspectorStore;
   workspace?: WorkspaceStore;
 }
 
-export function App({ bridge, link = alwaysOpen, language, store, workspace: given }: AppProps) {
+export function App({ bridge, link = alwaysOpen, files, language, store, workspace: given }: AppProps) {
   // Loads itself from localStorage as it is created, so the saved language is known before the first render.
   const [workspace] = useState(() => given ?? createWorkspaceStore());
+  const host = useMemo<Host | undefined>(() => bridge && { api: bridge, link, files: files ?? filesFor(bridge) }, [bridge, link, files]);
   return (
     <WorkspaceContext.Provider value={workspace}>
       <I18nProvider initial={language ?? workspace.getState().language}>
         <ThemeModeProvider>
-          {bridge ? (
-            <ApiProvider bridge={bridge}>
-              <LinkContext.Provider value={link}>
-                <InspectorStoreProvider store={store}>
-                  <RecordingSettingsProvider>
-                    <Workbench />
-                  </RecordingSettingsProvider>
-                </InspectorStoreProvider>
-              </LinkContext.Provider>
-            </ApiProvider>
+          {host ? (
+            <HostContext.Provider value={host}>
+              <InspectorStoreProvider store={store}>
+                <RecordingSettingsProvider>
+                  <Workbench />
+                </RecordingSettingsProvider>
+              </InspectorStoreProvider>
+            </HostContext.Provider>
           ) : (
             <MissingBridge />
           )}

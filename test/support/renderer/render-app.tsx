@@ -1,7 +1,7 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
-import { FilesContext, type FileAccess } from '@renderer/api/files';
+import type { FileAccess } from '@renderer/api/files';
 import { App } from '@renderer/App';
 import type { Language } from '@renderer/i18n/languages';
 import type { InspectorBridge } from '@shared/contract';
@@ -22,9 +22,9 @@ export function renderAppWith(bridge: InspectorBridge | undefined, options: Rend
   const language = options.language === 'os' ? undefined : (options.language ?? 'en');
   const app = (
     <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
-      <App bridge={bridge} language={language} />
+      <App bridge={bridge} language={language} files={options.files} />
     </VirtuosoMockContext.Provider>
   );
-  const view = render(options.files ? <FilesContext.Provider value={options.files}>{app}</FilesContext.Provider> : app);
+  const view = render(app);
   return { user, ...view };
 }

@@ -7,7 +7,7 @@ import Typography from '@mui/material/Typography';
 import type { LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
 import type { AppError } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import { MONO_FONT } from '../theme';

@@ -1,6 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useApi } from '../api/api-context';
-import { useLink } from '../api/link-context';
+import { useApi, useLink } from '../api/host-context';
 import { createInspectorStore, DEFAULT_LIMITS, type InspectorStore } from './inspector-store';
 import { StoreContext } from './store-context';
 

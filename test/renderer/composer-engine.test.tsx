@@ -9,8 +9,6 @@ import { connect } from 'node:net';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
-import { usePayloadLibrary } from '@renderer/composer/payload-library';
-import { useSendHistory } from '@renderer/composer/send-history';
 import { createLocalBridge, type LocalBridge } from '../support/renderer/local-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -21,8 +19,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 
 beforeEach(() => {
   localStorage.clear();
-  useSendHistory.setState({ entries: [] });
-  usePayloadLibrary.setState({ items: [] });
   local = createLocalBridge({ deliver: (run) => act(run) });
 });
 

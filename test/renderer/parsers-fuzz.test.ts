@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
 import { frameAll } from '@shared/framing';
-import { usePayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
-import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
+import { createPayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
+import { createSendHistory, SEND_HISTORY_STORAGE_KEY, type SendHistoryState } from '@renderer/composer/send-history';
 import { parsePortText } from '@renderer/form-validation';
 import { framingConfigOf } from '@renderer/log/framing-config';
 import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, readLogPrefs } from '@renderer/store/log-prefs';
@@ -111,10 +111,11 @@ describe('localStorage readers', () => {
       },
       { requiredKeys: [] },
     );
+    const library = createPayloadLibrary(() => localStorage);
     fc.assert(
       fc.property(fc.oneof(fc.array(fc.oneof(item, anyJson()), { maxLength: 20 }), anyJson()), (raw) => {
-        const count = usePayloadLibrary.getState().importItems(raw);
-        const items = usePayloadLibrary.getState().items;
+        const count = library.getState().importItems(raw);
+        const items = library.getState().items;
         expect(items).toHaveLength(count);
         expect(count).toBeLessThanOrEqual(MAX_SAVED_PAYLOADS);
         for (const saved of items) {
@@ -126,16 +127,17 @@ describe('localStorage readers', () => {
     );
   });
 
-  it('the send history reads back only well-formed entries from whatever storage holds', async () => {
+  it('the send history reads back only well-formed entries from whatever storage holds', () => {
+    let entries: SendHistoryState['entries'] = [];
     for (const text of ['{', 'null', '[]', '{"state":{"entries":{"__proto__":[]}},"version":1}', '{"state":{"entries":[{"format":"text","value":1},{"format":"hex","value":"00","encoding":"utf-8","lineEnding":"lf"}]},"version":1}']) {
       localStorage.setItem(SEND_HISTORY_STORAGE_KEY, text);
-      await useSendHistory.persist.rehydrate();
-      for (const entry of useSendHistory.getState().entries) {
+      entries = createSendHistory(() => localStorage).getState().entries;
+      for (const entry of entries) {
         expect(['text', 'hex']).toContain(entry.format);
         expect(typeof entry.value).toBe('string');
       }
     }
-    expect(useSendHistory.getState().entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', lineEnding: 'lf' }]);
+    expect(entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', lineEnding: 'lf' }]);
   });
 });
 

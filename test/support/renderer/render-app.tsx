@@ -2,7 +2,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
 import type { FileAccess } from '@renderer/api/files';
-import { App } from '@renderer/App';
+import { App, createSavedStores } from '@renderer/App';
 import type { Language } from '@renderer/i18n/languages';
 import type { InspectorBridge } from '@shared/contract';
 
@@ -20,11 +20,12 @@ export function renderApp(bridge: InspectorBridge | undefined, language: Languag
 export function renderAppWith(bridge: InspectorBridge | undefined, options: RenderOptions = {}) {
   const user = userEvent.setup({ delay: null });
   const language = options.language === 'os' ? undefined : (options.language ?? 'en');
-  const app = (
+  // Made here, not by the app, so that a test can look into the stores of the app it rendered.
+  const stores = createSavedStores();
+  const view = render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
-      <App bridge={bridge} language={language} files={options.files} />
-    </VirtuosoMockContext.Provider>
+      <App bridge={bridge} language={language} files={options.files} saved={stores} />
+    </VirtuosoMockContext.Provider>,
   );
-  const view = render(app);
-  return { user, ...view };
+  return { user, stores, ...view };
 }

@@ -4,8 +4,8 @@
  * `importItems`; the log feature saves an entry's bytes through `saveBytesAsPayload`. Those
  * three and `SavedPayload` are a stable API: change them only together with those features.
  */
-import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '@shared/contract';
 import { formatHex } from '@shared/hex';
 import { isOneOf } from '@shared/validate';
@@ -42,6 +42,8 @@ export interface PayloadLibraryState {
    */
   importItems(items: unknown): number;
 }
+
+export type PayloadLibraryStore = StoreApi<PayloadLibraryState>;
 
 /** Most payloads the library keeps; saving beyond it lets the oldest go. */
 export const MAX_SAVED_PAYLOADS = 500;
@@ -90,54 +92,57 @@ function readList(raw: unknown): SavedPayload[] {
   return items;
 }
 
-export const usePayloadLibrary = create<PayloadLibraryState>()(
-  persist(
-    (set, get) => ({
-      items: [],
-      save: (name, payload) => {
-        const id = newId();
-        const item: SavedPayload = {
-          id,
-          name: cleanName(name),
-          format: payload.format,
-          value: payload.value,
-          encoding: payload.encoding,
-          lineEnding: payload.lineEnding,
-          savedAt: Date.now(),
-        };
-        set((state) => ({ items: [item, ...state.items].slice(0, MAX_SAVED_PAYLOADS) }));
-        return id;
-      },
-      remove: (id) => set((state) => ({ items: state.items.filter((item) => item.id !== id) })),
-      rename: (id, name) =>
-        set((state) => ({
-          items: state.items.map((item) => (item.id === id ? { ...item, name: cleanName(name), savedAt: Date.now() } : item)),
-        })),
-      exportItems: () => get().items.map((item) => ({ ...item })),
-      importItems: (raw) => {
-        const items = readList(raw);
-        set({ items });
-        return items.length;
-      },
-    }),
-    {
-      name: PAYLOAD_LIBRARY_STORAGE_KEY,
-      version: 1,
-      storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ items: state.items }),
-      // localStorage is anyone's to edit: take only what reads back as saved payloads.
-      merge: (persisted, current) => ({
-        ...current,
-        items: readList(typeof persisted === 'object' && persisted !== null ? (persisted as { items?: unknown }).items : undefined),
+/** One library per app; it loads itself from `storage` as it is created. */
+export function createPayloadLibrary(storage: () => StateStorage): PayloadLibraryStore {
+  return createStore<PayloadLibraryState>()(
+    persist(
+      (set, get) => ({
+        items: [],
+        save: (name, payload) => {
+          const id = newId();
+          const item: SavedPayload = {
+            id,
+            name: cleanName(name),
+            format: payload.format,
+            value: payload.value,
+            encoding: payload.encoding,
+            lineEnding: payload.lineEnding,
+            savedAt: Date.now(),
+          };
+          set((state) => ({ items: [item, ...state.items].slice(0, MAX_SAVED_PAYLOADS) }));
+          return id;
+        },
+        remove: (id) => set((state) => ({ items: state.items.filter((item) => item.id !== id) })),
+        rename: (id, name) =>
+          set((state) => ({
+            items: state.items.map((item) => (item.id === id ? { ...item, name: cleanName(name), savedAt: Date.now() } : item)),
+          })),
+        exportItems: () => get().items.map((item) => ({ ...item })),
+        importItems: (raw) => {
+          const items = readList(raw);
+          set({ items });
+          return items.length;
+        },
       }),
-    },
-  ),
-);
+      {
+        name: PAYLOAD_LIBRARY_STORAGE_KEY,
+        version: 1,
+        storage: createJSONStorage(storage),
+        partialize: (state) => ({ items: state.items }),
+        // localStorage is anyone's to edit: take only what reads back as saved payloads.
+        merge: (persisted, current) => ({
+          ...current,
+          items: readList(typeof persisted === 'object' && persisted !== null ? (persisted as { items?: unknown }).items : undefined),
+        }),
+      },
+    ),
+  );
+}
 
 /**
  * Saves raw bytes (e.g. a log entry) as a hex payload under `name`, with no line ending so it
  * sends back exactly those bytes; answers the new payload's id.
  */
-export function saveBytesAsPayload(name: string, bytes: Uint8Array): string {
-  return usePayloadLibrary.getState().save(name, { format: 'hex', value: formatHex(bytes), encoding: 'utf-8', lineEnding: 'none' });
+export function saveBytesAsPayload(library: PayloadLibraryStore, name: string, bytes: Uint8Array): string {
+  return library.getState().save(name, { format: 'hex', value: formatHex(bytes), encoding: 'utf-8', lineEnding: 'none' });
 }

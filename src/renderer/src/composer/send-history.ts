@@ -2,8 +2,8 @@
  * Payloads sent from the composer, oldest first, kept across launches so ↑ recalls yesterday's
  * commands too; one list for every session, as a shell's history is.
  */
-import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
 import type { SavedPayloadContent } from './payload-library';
 import { isOneOf } from '@shared/validate';
@@ -16,6 +16,8 @@ export interface SendHistoryState {
   /** Appends a sent payload; the same one sent again in a row is kept once. */
   add(entry: SavedPayloadContent): void;
 }
+
+export type SendHistoryStore = StoreApi<SendHistoryState>;
 
 const sameContent = (a: SavedPayloadContent, b: SavedPayloadContent): boolean =>
   a.format === b.format && a.value === b.value && a.encoding === b.encoding && a.lineEnding === b.lineEnding;
@@ -34,27 +36,30 @@ function readEntries(raw: unknown): SavedPayloadContent[] {
   return entries;
 }
 
-export const useSendHistory = create<SendHistoryState>()(
-  persist(
-    (set) => ({
-      entries: [],
-      add: (entry) =>
-        set((state) => {
-          const last = state.entries.at(-1);
-          if (last && sameContent(last, entry)) return {};
-          const copy: SavedPayloadContent = { format: entry.format, value: entry.value, encoding: entry.encoding, lineEnding: entry.lineEnding };
-          return { entries: [...state.entries, copy].slice(-MAX_HISTORY) };
-        }),
-    }),
-    {
-      name: SEND_HISTORY_STORAGE_KEY,
-      version: 1,
-      storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ entries: state.entries }),
-      merge: (persisted, current) => ({
-        ...current,
-        entries: readEntries(typeof persisted === 'object' && persisted !== null ? (persisted as { entries?: unknown }).entries : undefined),
+/** One history per app; it loads itself from `storage` as it is created. */
+export function createSendHistory(storage: () => StateStorage): SendHistoryStore {
+  return createStore<SendHistoryState>()(
+    persist(
+      (set) => ({
+        entries: [],
+        add: (entry) =>
+          set((state) => {
+            const last = state.entries.at(-1);
+            if (last && sameContent(last, entry)) return {};
+            const copy: SavedPayloadContent = { format: entry.format, value: entry.value, encoding: entry.encoding, lineEnding: entry.lineEnding };
+            return { entries: [...state.entries, copy].slice(-MAX_HISTORY) };
+          }),
       }),
-    },
-  ),
-);
+      {
+        name: SEND_HISTORY_STORAGE_KEY,
+        version: 1,
+        storage: createJSONStorage(storage),
+        partialize: (state) => ({ entries: state.entries }),
+        merge: (persisted, current) => ({
+          ...current,
+          entries: readEntries(typeof persisted === 'object' && persisted !== null ? (persisted as { entries?: unknown }).entries : undefined),
+        }),
+      },
+    ),
+  );
+}

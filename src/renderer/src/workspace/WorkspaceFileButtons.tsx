@@ -9,7 +9,7 @@ import type { AppError } from '@shared/result';
 import type { FileFilter } from '../api/files';
 import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { usePayloadLibrary } from '../composer/payload-library';
+import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { useLanguage, useT } from '../i18n/i18n-context';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
@@ -26,6 +26,7 @@ export function WorkspaceFileButtons() {
   const t = useT();
   const files = useFiles();
   const workspace = useWorkspaceStore();
+  const library = usePayloadLibraryStore();
   const [, setLanguage] = useLanguage();
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -41,7 +42,7 @@ export function WorkspaceFileButtons() {
         recentEndpoints: state.recentEndpoints,
         theme: state.theme,
         language: state.language,
-        payloads: usePayloadLibrary.getState().exportItems(),
+        payloads: library.getState().exportItems(),
       },
       new Date(),
     );
@@ -69,7 +70,7 @@ export function WorkspaceFileButtons() {
     }
     const { contents } = reading;
     workspace.getState().replace(contents);
-    usePayloadLibrary.getState().importItems(contents.payloads);
+    library.getState().importItems(contents.payloads);
     if (contents.language) setLanguage(contents.language);
     setOutcome({ type: 'opened', file: name, sessions: contents.savedSessions.length, payloads: contents.payloads.length });
   };

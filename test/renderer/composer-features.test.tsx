@@ -280,7 +280,7 @@ describe('Composer history', () => {
     expect(stored.state.entries[99]!.value).toBe('last');
 
     // A relaunch: a new history, read from localStorage.
-    expect(createSendHistory(() => localStorage).getState().entries).toHaveLength(100);
+    expect(createSendHistory(localStorage).getState().entries).toHaveLength(100);
   });
 });
 
@@ -338,7 +338,7 @@ describe('Composer saved payloads', () => {
   });
 
   it('exports and imports the library, skipping malformed entries', () => {
-    const library = createPayloadLibrary(() => localStorage);
+    const library = createPayloadLibrary(localStorage);
     library.getState().save('one', { format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' });
     const exported = library.getState().exportItems();
     expect(exported).toEqual([expect.objectContaining({ name: 'one', format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' })]);

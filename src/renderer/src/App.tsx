@@ -4,7 +4,6 @@ import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
-import type { StateStorage } from 'zustand/middleware';
 import type { InspectorBridge } from '@shared/contract';
 import { filesFor, type FileAccess } from './api/files';
 import { HostContext, type Host } from './api/host-context';
@@ -21,6 +20,7 @@ import { LanguageSelect } from './settings/LanguageSelect';
 import { ThemeModeProvider } from './settings/ThemeModeProvider';
 import { ThemeSwitch } from './settings/ThemeSwitch';
 import { InspectorStoreProvider } from './store/InspectorStoreProvider';
+import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
 import { SessionWorkspace } from './SessionWorkspace';
 import { SessionSidebar } from './sessions/SessionSidebar';
@@ -77,7 +77,7 @@ export interface SavedStores extends ComposerStores {
 }
 
 /** Each store loads itself from `storage` as it is created. */
-export function createSavedStores(storage: () => StateStorage = () => localStorage): SavedStores {
+export function createSavedStores(storage: KeyValueStorage | undefined): SavedStores {
   return { workspace: createWorkspaceStore(storage), payloads: createPayloadLibrary(storage), sendHistory: createSendHistory(storage) };
 }
 
@@ -96,7 +96,7 @@ export interface AppProps {
 
 export function App({ bridge, link = alwaysOpen, files, language, store, saved: given }: AppProps) {
   // They load themselves from localStorage as they are created, so the saved language is known before the first render.
-  const [saved] = useState(() => given ?? createSavedStores());
+  const [saved] = useState(() => given ?? createSavedStores(browserStorage()));
   const host = useMemo<Host | undefined>(() => bridge && { api: bridge, link, files: files ?? filesFor(bridge) }, [bridge, link, files]);
   return (
     <WorkspaceContext.Provider value={saved.workspace}>

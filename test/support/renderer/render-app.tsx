@@ -21,7 +21,7 @@ export function renderAppWith(bridge: InspectorBridge | undefined, options: Rend
   const user = userEvent.setup({ delay: null });
   const language = options.language === 'os' ? undefined : (options.language ?? 'en');
   // Made here, not by the app, so that a test can look into the stores of the app it rendered.
-  const stores = createSavedStores();
+  const stores = createSavedStores(localStorage);
   const view = render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
       <App bridge={bridge} language={language} files={options.files} saved={stores} />

@@ -7,10 +7,8 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tcpPeerServer } from '../support/peers';
-import { usePayloadLibrary } from '@renderer/composer/payload-library';
-import { useSendHistory } from '@renderer/composer/send-history';
 import { realEngine } from '../support/renderer/real-engine';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -18,11 +16,6 @@ const engine = realEngine();
 const { cleanups } = engine;
 // Renders of the whole app in jsdom are slow when test files run side by side.
 const SLOW = { timeout: 15_000 };
-
-beforeEach(() => {
-  useSendHistory.setState({ entries: [] });
-  usePayloadLibrary.setState({ items: [] });
-});
 
 const composer = () => within(screen.getByRole('region', { name: 'Send' }));
 

@@ -4,17 +4,13 @@
  */
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload, usePayloadLibrary } from '@renderer/composer/payload-library';
-import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
+import { createPayloadLibrary, PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload } from '@renderer/composer/payload-library';
+import { createSendHistory, SEND_HISTORY_STORAGE_KEY } from '@renderer/composer/send-history';
 import { fail, ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
-beforeEach(() => {
-  localStorage.clear();
-  useSendHistory.setState({ entries: [] });
-  usePayloadLibrary.setState({ items: [] });
-});
+beforeEach(() => localStorage.clear());
 
 function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-client', connections = kind === 'tcp-server' ? [connectionInfo('c1', 50001), connectionInfo('c2', 50002)] : []) {
   const fake = createFakeBridge();
@@ -35,19 +31,6 @@ function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-client', connect
   };
   const marked = () => screen.getByTestId('payload-problem-at').textContent;
   return { fake, ...app, composer, payload, sendButton, chooseFormat, choose, marked };
-}
-
-/**
- * What a new launch sees: the in-memory store emptied (which persist writes through at once,
- * so the stored copy is put back) and then read again from localStorage.
- */
-async function relaunch(key: string, forget: () => void, rehydrate: () => Promise<void> | void) {
-  const stored = localStorage.getItem(key);
-  forget();
-  if (stored !== null) localStorage.setItem(key, stored);
-  await act(async () => {
-    await rehydrate();
-  });
 }
 
 /** A closing dialog hides the rest of the page from the accessibility tree until it is gone. */
@@ -287,8 +270,8 @@ describe('Composer history', () => {
   });
 
   it('keeps the last 100 across launches', async () => {
-    const { user, payload, sendButton } = setup();
-    for (let n = 0; n < 103; n++) useSendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', lineEnding: 'none' });
+    const { user, payload, sendButton, stores } = setup();
+    for (let n = 0; n < 103; n++) stores.sendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', lineEnding: 'none' });
     await user.type(payload(), 'last');
     await user.click(sendButton);
     const stored = JSON.parse(localStorage.getItem(SEND_HISTORY_STORAGE_KEY)!) as { state: { entries: { value: string }[] } };
@@ -296,8 +279,8 @@ describe('Composer history', () => {
     expect(stored.state.entries[0]!.value).toBe('p4');
     expect(stored.state.entries[99]!.value).toBe('last');
 
-    await relaunch(SEND_HISTORY_STORAGE_KEY, () => useSendHistory.setState({ entries: [] }), useSendHistory.persist.rehydrate);
-    expect(useSendHistory.getState().entries).toHaveLength(100);
+    // A relaunch: a new history, read from localStorage.
+    expect(createSendHistory(localStorage).getState().entries).toHaveLength(100);
   });
 });
 
@@ -318,8 +301,7 @@ describe('Composer saved payloads', () => {
     expect(localStorage.getItem(PAYLOAD_LIBRARY_STORAGE_KEY)).toContain('Firmware version');
     first.unmount();
 
-    // A relaunch: the in-memory library is gone and comes back from localStorage.
-    await relaunch(PAYLOAD_LIBRARY_STORAGE_KEY, () => usePayloadLibrary.setState({ items: [] }), usePayloadLibrary.persist.rehydrate);
+    // A relaunch: a new app, whose library comes back from localStorage.
     const second = setup();
     expect(second.payload()).toHaveValue('');
     await second.user.click(second.composer.getByRole('button', { name: 'Saved payloads (1)' }));
@@ -333,9 +315,11 @@ describe('Composer saved payloads', () => {
   });
 
   it('renames and deletes saved payloads', async () => {
-    usePayloadLibrary.getState().save('alpha', { format: 'text', value: 'a', encoding: 'utf-8', lineEnding: 'none' });
-    saveBytesAsPayload('from log', Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
-    const { user, composer, payload } = setup();
+    const { user, composer, payload, stores } = setup();
+    act(() => {
+      stores.payloads.getState().save('alpha', { format: 'text', value: 'a', encoding: 'utf-8', lineEnding: 'none' });
+      saveBytesAsPayload(stores.payloads, 'from log', Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
+    });
     await user.click(composer.getByRole('button', { name: 'Saved payloads (2)' }));
     const library = within(screen.getByRole('dialog', { name: 'Saved payloads' }));
     expect(library.getByRole('button', { name: 'Load from log' })).toHaveTextContent('Hex · UTF-8 · None');
@@ -346,7 +330,7 @@ describe('Composer saved payloads', () => {
     expect(library.getByRole('button', { name: 'Load beta' })).toBeInTheDocument();
     await user.click(library.getByRole('button', { name: 'Delete beta' }));
     expect(library.queryByRole('button', { name: 'Load beta' })).not.toBeInTheDocument();
-    expect(usePayloadLibrary.getState().items.map((item) => item.name)).toEqual(['from log']);
+    expect(stores.payloads.getState().items.map((item) => item.name)).toEqual(['from log']);
     await user.click(library.getByRole('button', { name: 'Load from log' }));
     await dialogsClosed();
     expect(payload()).toHaveValue('de ad be ef');
@@ -354,11 +338,11 @@ describe('Composer saved payloads', () => {
   });
 
   it('exports and imports the library, skipping malformed entries', () => {
-    const library = usePayloadLibrary.getState();
-    library.save('one', { format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' });
-    const exported = usePayloadLibrary.getState().exportItems();
+    const library = createPayloadLibrary(localStorage);
+    library.getState().save('one', { format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' });
+    const exported = library.getState().exportItems();
     expect(exported).toEqual([expect.objectContaining({ name: 'one', format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' })]);
-    const taken = usePayloadLibrary.getState().importItems([
+    const taken = library.getState().importItems([
       ...exported,
       { id: 'x', name: 'bad encoding', format: 'text', value: '', encoding: 'ebcdic', lineEnding: 'none' },
       { id: 'y', name: 'no value', format: 'text', encoding: 'utf-8', lineEnding: 'none' },
@@ -366,9 +350,9 @@ describe('Composer saved payloads', () => {
       { ...exported[0], __proto__: { polluted: true } },
     ]);
     expect(taken).toBe(1);
-    expect(usePayloadLibrary.getState().items).toEqual(exported);
-    expect(usePayloadLibrary.getState().importItems('not a list')).toBe(0);
-    expect(usePayloadLibrary.getState().items).toEqual([]);
+    expect(library.getState().items).toEqual(exported);
+    expect(library.getState().importItems('not a list')).toBe(0);
+    expect(library.getState().items).toEqual([]);
   });
 });
 

@@ -4,7 +4,6 @@ import { VirtuosoMockContext } from 'react-virtuoso';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { InspectorEvent } from '@shared/contract';
 import { App } from '@renderer/App';
-import { usePayloadLibrary } from '@renderer/composer/payload-library';
 import { formatClock } from '@renderer/format';
 import { MAX_ROW_PREVIEW_BYTES } from '@renderer/limits';
 import { createInspectorStore, DEFAULT_LIMITS, type InspectorStore } from '@renderer/store/inspector-store';
@@ -51,10 +50,7 @@ async function choose(user: ReturnType<typeof userEvent.setup>, label: string, o
   await user.click(within(screen.getByRole('listbox')).getByRole('option', { name: option }));
 }
 
-beforeEach(() => {
-  localStorage.clear();
-  usePayloadLibrary.setState({ items: [] });
-});
+beforeEach(() => localStorage.clear());
 
 afterEach(() => {
   vi.useRealTimers();
@@ -405,7 +401,7 @@ describe('Log entry actions', () => {
   });
 
   it('saves an entry as a named payload', async () => {
-    const { user, log } = setup(dataEvent('s1', 'rx', bytes(0x01, 0x02, 0xff)));
+    const { user, log, stores } = setup(dataEvent('s1', 'rx', bytes(0x01, 0x02, 0xff)));
     await user.click(within(entries()[0]!).getByRole('button', { name: 'Entry actions' }));
     await user.click(screen.getByRole('menuitem', { name: 'Save as payload…' }));
     const dialog = screen.getByRole('dialog', { name: 'Save as payload' });
@@ -414,7 +410,7 @@ describe('Log entry actions', () => {
     await user.clear(name);
     await user.type(name, 'status reply');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    expect(usePayloadLibrary.getState().items).toEqual([expect.objectContaining({ name: 'status reply', format: 'hex', value: '01 02 ff', lineEnding: 'none' })]);
+    expect(stores.payloads.getState().items).toEqual([expect.objectContaining({ name: 'status reply', format: 'hex', value: '01 02 ff', lineEnding: 'none' })]);
     expect(log.getByRole('status')).toHaveTextContent('Saved as payload "status reply".');
   });
 });

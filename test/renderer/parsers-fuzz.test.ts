@@ -6,14 +6,14 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LINE_ENDINGS, TEXT_ENCODINGS } from '@shared/contract';
-import { usePayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
-import { SEND_HISTORY_STORAGE_KEY, useSendHistory } from '@renderer/composer/send-history';
+import { createPayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/payload-library';
+import { createSendHistory, SEND_HISTORY_STORAGE_KEY, type SendHistoryState } from '@renderer/composer/send-history';
 import { parsePortText } from '@renderer/form-validation';
 import { framingConfigOf } from '@renderer/log/framing-config';
-import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, readLogPrefs } from '@renderer/store/log-prefs';
+import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, persistedLogPrefs } from '@renderer/store/log-prefs';
 import { loadTranscript } from '@renderer/transcripts/load-transcript';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceContents } from '@renderer/workspace/workspace-file';
-import { readStoredWorkspace } from '@renderer/workspace/workspace-store';
+import { createWorkspaceStore } from '@renderer/workspace/workspace-store';
 import { anyJson, DEPTH, jsonHostileLiterals, POISON_KEYS, replaceAt } from '../support/hostile-input';
 import { encodeAll, tcpRecords, udpRecords } from '../support/transcript-fixtures';
 import { frameAll } from '../support/collect';
@@ -29,7 +29,7 @@ const anyJsonText = fc.oneof(
 );
 
 describe('localStorage readers', () => {
-  it('readLogPrefs gives well-formed preferences, and framing that ends, for anything stored', () => {
+  it('the log preferences read back give well-formed preferences, and framing that ends, for anything stored', () => {
     const stored = fc.oneof(
       anyJsonText,
       fc
@@ -56,7 +56,7 @@ describe('localStorage readers', () => {
     const defaults = { logLimit: 100_000, logView: 'text' as const, logEncoding: 'utf-8' as const, framing: DEFAULT_FRAMING };
     fc.assert(
       fc.property(stored, fc.uint8Array({ maxLength: 64 }), (text, bytes) => {
-        const prefs = readLogPrefs({ getItem: () => text, setItem: () => undefined }, defaults);
+        const prefs = persistedLogPrefs({ getItem: () => text, setItem: () => undefined }, defaults).load();
         expect(prefs.logLimit).toBeGreaterThanOrEqual(MIN_LOG_LIMIT);
         expect(prefs.logLimit).toBeLessThanOrEqual(MAX_LOG_LIMIT);
         expect(LOG_VIEWS).toContain(prefs.logView);
@@ -66,11 +66,11 @@ describe('localStorage readers', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(readLogPrefs({ getItem: () => { throw new Error('storage off'); }, setItem: () => undefined }, defaults)).toBe(defaults);
+    expect(persistedLogPrefs({ getItem: () => { throw new Error('storage off'); }, setItem: () => undefined }, defaults).load()).toBe(defaults);
     expect(LOG_PREFS_STORAGE_KEY).toMatch(/socket-inspector/);
   });
 
-  it('readStoredWorkspace keeps only well-formed sessions and endpoints, whatever is stored', () => {
+  it('the stored workspace keeps only well-formed sessions and endpoints, whatever is stored', () => {
     const session = fc.record(
       { id: fc.oneof(fc.string(), fc.integer()), name: fc.oneof(fc.string(), fc.constant(null)), config: fc.oneof(anyJson(), fc.constant({ kind: 'tcp-server', host: '127.0.0.1', port: 80 })) },
       { requiredKeys: [] },
@@ -89,7 +89,8 @@ describe('localStorage readers', () => {
     );
     fc.assert(
       fc.property(stored, (raw) => {
-        const data = readStoredWorkspace(raw);
+        const text = JSON.stringify({ state: raw, version: 1 });
+        const data = createWorkspaceStore({ getItem: () => text, setItem: () => undefined }).getState();
         for (const saved of data.savedSessions) expect(['tcp-server', 'tcp-client', 'udp']).toContain(saved.config.kind);
         for (const recent of data.recentEndpoints) expect(Number.isInteger(recent.port)).toBe(true);
         expect(['system', 'light', 'dark']).toContain(data.theme);
@@ -111,10 +112,11 @@ describe('localStorage readers', () => {
       },
       { requiredKeys: [] },
     );
+    const library = createPayloadLibrary(localStorage);
     fc.assert(
       fc.property(fc.oneof(fc.array(fc.oneof(item, anyJson()), { maxLength: 20 }), anyJson()), (raw) => {
-        const count = usePayloadLibrary.getState().importItems(raw);
-        const items = usePayloadLibrary.getState().items;
+        const count = library.getState().importItems(raw);
+        const items = library.getState().items;
         expect(items).toHaveLength(count);
         expect(count).toBeLessThanOrEqual(MAX_SAVED_PAYLOADS);
         for (const saved of items) {
@@ -126,16 +128,17 @@ describe('localStorage readers', () => {
     );
   });
 
-  it('the send history reads back only well-formed entries from whatever storage holds', async () => {
+  it('the send history reads back only well-formed entries from whatever storage holds', () => {
+    let entries: SendHistoryState['entries'] = [];
     for (const text of ['{', 'null', '[]', '{"state":{"entries":{"__proto__":[]}},"version":1}', '{"state":{"entries":[{"format":"text","value":1},{"format":"hex","value":"00","encoding":"utf-8","lineEnding":"lf"}]},"version":1}']) {
       localStorage.setItem(SEND_HISTORY_STORAGE_KEY, text);
-      await useSendHistory.persist.rehydrate();
-      for (const entry of useSendHistory.getState().entries) {
+      entries = createSendHistory(localStorage).getState().entries;
+      for (const entry of entries) {
         expect(['text', 'hex']).toContain(entry.format);
         expect(typeof entry.value).toBe('string');
       }
     }
-    expect(useSendHistory.getState().entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', lineEnding: 'lf' }]);
+    expect(entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', lineEnding: 'lf' }]);
   });
 });
 

@@ -1,8 +1,7 @@
 /** Saving the workspace to a file and opening one; the file dialog itself is stubbed. */
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
-import { usePayloadLibrary } from '@renderer/composer/payload-library';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
@@ -10,10 +9,7 @@ import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from '../support/renderer/open-session';
 import { renderAppWith } from '../support/renderer/render-app';
 
-beforeEach(() => {
-  localStorage.clear();
-  usePayloadLibrary.getState().importItems([]);
-});
+beforeEach(() => localStorage.clear());
 
 function stubFiles(opened?: OpenedFile) {
   const saved: { name: string; bytes: Uint8Array }[] = [];
@@ -48,7 +44,7 @@ describe('workspace files', () => {
     const fake = createFakeBridge();
     fake.answer('open', ok(sessionInfo({ id: 's1', port: 4242 })));
     const { files, saved } = stubFiles();
-    const { user } = renderAppWith(fake.bridge, { files });
+    const { user, stores } = renderAppWith(fake.bridge, { files });
     await openDialog(user);
     await fillEndpoint(user, 'TCP server', '127.0.0.1', '4242');
     await user.click(dialog().getByRole('checkbox', { name: 'Save in workspace' }));
@@ -56,14 +52,14 @@ describe('workspace files', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await user.click(within(screen.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'Dark' }));
-    usePayloadLibrary.getState().save('hello', { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', lineEnding: 'none' });
+    act(() => void stores.payloads.getState().save('hello', { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', lineEnding: 'none' }));
 
     await user.click(screen.getByRole('button', { name: 'Save workspace' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]!.name).toBe('socket-inspector-workspace.json');
     expect(vi.mocked(files.save).mock.calls[0]![2]).toEqual([{ name: 'Socket Inspector workspace', extensions: ['json'] }]);
     const json = JSON.parse(new TextDecoder().decode(saved[0]!.bytes)) as Record<string, unknown>;
-    const payload = usePayloadLibrary.getState().items[0]!;
+    const payload = stores.payloads.getState().items[0]!;
     expect(json).toEqual({
       format: 'socket-inspector-workspace',
       version: 1,
@@ -83,7 +79,7 @@ describe('workspace files', () => {
 
   it('opens a file: saved sessions, recent endpoints, payloads, theme and language all restored', async () => {
     const { files } = stubFiles({ name: 'plant.json', bytes: encode(validFile) });
-    const { user } = renderAppWith(createFakeBridge().bridge, { files });
+    const { user, stores } = renderAppWith(createFakeBridge().bridge, { files });
     await user.click(screen.getByRole('button', { name: 'Open workspace' }));
 
     // The file asked for Chinese, so everything now speaks it.
@@ -92,7 +88,7 @@ describe('workspace files', () => {
     expect(saved.getByText('PLC')).toBeInTheDocument();
     expect(saved.getByText('Beacons')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: '主题' })).getByRole('button', { name: '深色' })).toHaveAttribute('aria-pressed', 'true');
-    expect(usePayloadLibrary.getState().items.map((p) => p.name)).toEqual(['Modbus read']);
+    expect(stores.payloads.getState().items.map((p) => p.name)).toEqual(['Modbus read']);
     const stored = JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY)!) as { state: Record<string, unknown> };
     expect(stored.state).toMatchObject({
       theme: 'dark',
@@ -120,10 +116,10 @@ describe('workspace files', () => {
     const fake = createFakeBridge();
     fake.answer('list', ok([sessionInfo({ id: 's1', port: 4000 })]));
     const { files } = stubFiles({ name: 'bad.json', bytes: encode(content) });
-    const { user } = renderAppWith(fake.bridge, { files });
+    const { user, stores } = renderAppWith(fake.bridge, { files });
     await user.click(await screen.findByRole('button', { name: 'More actions for TCP server 127.0.0.1:4000' }));
     await user.click(screen.getByRole('menuitem', { name: 'Save to workspace' }));
-    usePayloadLibrary.getState().save('keep me', { format: 'hex', value: 'ff', encoding: 'utf-8', lineEnding: 'none' });
+    act(() => void stores.payloads.getState().save('keep me', { format: 'hex', value: 'ff', encoding: 'utf-8', lineEnding: 'none' }));
     const storedBefore = localStorage.getItem(WORKSPACE_STORAGE_KEY);
 
     await user.click(screen.getByRole('button', { name: 'Open workspace' }));
@@ -132,7 +128,7 @@ describe('workspace files', () => {
     expect(alert).toHaveTextContent(message);
     expect(localStorage.getItem(WORKSPACE_STORAGE_KEY)).toBe(storedBefore);
     expect(within(screen.getByRole('list', { name: 'Saved sessions' })).getAllByRole('listitem')).toHaveLength(1);
-    expect(usePayloadLibrary.getState().items.map((p) => p.name)).toEqual(['keep me']);
+    expect(stores.payloads.getState().items.map((p) => p.name)).toEqual(['keep me']);
     expect(within(screen.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'System' })).toHaveAttribute('aria-pressed', 'true');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });

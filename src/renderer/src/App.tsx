@@ -1,14 +1,17 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import type { InspectorBridge } from '@shared/contract';
-import { ApiProvider } from './api/ApiProvider';
+import { filesFor, type FileAccess } from './api/files';
+import { HostContext, type Host } from './api/host-context';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';
-import { LinkContext } from './api/link-context';
+import { ComposerStoresContext, type ComposerStores } from './composer/composer-stores';
+import { createPayloadLibrary } from './composer/payload-library';
+import { createSendHistory } from './composer/send-history';
 import { alwaysOpen, type Link } from './api/link';
 import { I18nProvider } from './i18n/I18nProvider';
 import { useT } from './i18n/i18n-context';
@@ -17,6 +20,7 @@ import { LanguageSelect } from './settings/LanguageSelect';
 import { ThemeModeProvider } from './settings/ThemeModeProvider';
 import { ThemeSwitch } from './settings/ThemeSwitch';
 import { InspectorStoreProvider } from './store/InspectorStoreProvider';
+import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
 import { SessionWorkspace } from './SessionWorkspace';
 import { SessionSidebar } from './sessions/SessionSidebar';
@@ -67,34 +71,47 @@ function MissingBridge() {
   return <FullPageMessage title={t('app.bridgeMissing.title')} body={t('app.bridgeMissing.body')} />;
 }
 
+/** What the user keeps across launches: one set per app, so that two apps share nothing. */
+export interface SavedStores extends ComposerStores {
+  workspace: WorkspaceStore;
+}
+
+/** Each store loads itself from `storage` as it is created. */
+export function createSavedStores(storage: KeyValueStorage | undefined): SavedStores {
+  return { workspace: createWorkspaceStore(storage), payloads: createPayloadLibrary(storage), sendHistory: createSendHistory(storage) };
+}
+
 export interface AppProps {
   /** The API; undefined when the page was opened without one. */
   bridge: InspectorBridge | undefined;
   /** Whether the bridge can reach the engine; Electron's always can. */
   link?: Link;
+  /** How files are saved and opened; by default, what suits the bridge. */
+  files?: FileAccess;
   /** Tests pin the language and bring their own stores; the app detects and creates them. */
   language?: Language;
   store?: InspectorStore;
-  workspace?: WorkspaceStore;
+  saved?: SavedStores;
 }
 
-export function App({ bridge, link = alwaysOpen, language, store, workspace: given }: AppProps) {
-  // Loads itself from localStorage as it is created, so the saved language is known before the first render.
-  const [workspace] = useState(() => given ?? createWorkspaceStore());
+export function App({ bridge, link = alwaysOpen, files, language, store, saved: given }: AppProps) {
+  // They load themselves from localStorage as they are created, so the saved language is known before the first render.
+  const [saved] = useState(() => given ?? createSavedStores(browserStorage()));
+  const host = useMemo<Host | undefined>(() => bridge && { api: bridge, link, files: files ?? filesFor(bridge) }, [bridge, link, files]);
   return (
-    <WorkspaceContext.Provider value={workspace}>
-      <I18nProvider initial={language ?? workspace.getState().language}>
+    <WorkspaceContext.Provider value={saved.workspace}>
+      <I18nProvider initial={language ?? saved.workspace.getState().language}>
         <ThemeModeProvider>
-          {bridge ? (
-            <ApiProvider bridge={bridge}>
-              <LinkContext.Provider value={link}>
-                <InspectorStoreProvider store={store}>
+          {host ? (
+            <HostContext.Provider value={host}>
+              <InspectorStoreProvider store={store}>
+                <ComposerStoresContext.Provider value={saved}>
                   <RecordingSettingsProvider>
                     <Workbench />
                   </RecordingSettingsProvider>
-                </InspectorStoreProvider>
-              </LinkContext.Provider>
-            </ApiProvider>
+                </ComposerStoresContext.Provider>
+              </InspectorStoreProvider>
+            </HostContext.Provider>
           ) : (
             <MissingBridge />
           )}

@@ -3,7 +3,6 @@ import { CacheProvider } from '@emotion/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { findBridge } from './api/bridge';
-import { FilesContext, filesFor } from './api/files';
 import { createWebSocketBridge } from './api/websocket-bridge';
 import { App, type AppProps } from './App';
 import { createStyleCache } from './style-cache';
@@ -26,9 +25,7 @@ if (container) {
   createRoot(container).render(
     <StrictMode>
       <CacheProvider value={createStyleCache(document)}>
-        <FilesContext.Provider value={filesFor(chosen.bridge)}>
-          <App {...chosen} />
-        </FilesContext.Provider>
+        <App {...chosen} />
       </CacheProvider>
     </StrictMode>,
   );

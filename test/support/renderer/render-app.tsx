@@ -1,8 +1,8 @@
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
-import { FilesContext, type FileAccess } from '@renderer/api/files';
-import { App } from '@renderer/App';
+import type { FileAccess } from '@renderer/api/files';
+import { App, createSavedStores } from '@renderer/App';
 import type { Language } from '@renderer/i18n/languages';
 import type { InspectorBridge } from '@shared/contract';
 
@@ -20,11 +20,12 @@ export function renderApp(bridge: InspectorBridge | undefined, language: Languag
 export function renderAppWith(bridge: InspectorBridge | undefined, options: RenderOptions = {}) {
   const user = userEvent.setup({ delay: null });
   const language = options.language === 'os' ? undefined : (options.language ?? 'en');
-  const app = (
+  // Made here, not by the app, so that a test can look into the stores of the app it rendered.
+  const stores = createSavedStores(localStorage);
+  const view = render(
     <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
-      <App bridge={bridge} language={language} />
-    </VirtuosoMockContext.Provider>
+      <App bridge={bridge} language={language} files={options.files} saved={stores} />
+    </VirtuosoMockContext.Provider>,
   );
-  const view = render(options.files ? <FilesContext.Provider value={options.files}>{app}</FilesContext.Provider> : app);
-  return { user, ...view };
+  return { user, stores, ...view };
 }

@@ -1,4 +1,3 @@
-import { createContext, useContext } from 'react';
 import { AppCode } from '@shared/errors';
 import { HOST_METHOD_NAMES, type ElectronBridge, type InspectorBridge, type RecorderSettings, type TranscriptFormat } from '@shared/contract';
 import { fail, ok, type Result } from '@shared/result';
@@ -131,10 +130,4 @@ function hasDialogs(bridge: InspectorBridge): bridge is ElectronBridge {
 /** Native dialogs where the bridge has them (Electron), downloads and uploads otherwise. */
 export function filesFor(bridge: InspectorBridge | undefined): FileAccess {
   return bridge && hasDialogs(bridge) ? nativeFiles(bridge) : browserFiles;
-}
-
-export const FilesContext = createContext<FileAccess>(browserFiles);
-
-export function useFiles(): FileAccess {
-  return useContext(FilesContext);
 }

@@ -1,5 +1,5 @@
 import Alert from '@mui/material/Alert';
-import { useLinkState } from '../api/link-context';
+import { useLinkState } from '../api/host-context';
 import { useT } from '../i18n/i18n-context';
 
 /** Says plainly when the page cannot reach the engine, so nobody mistakes silence for no traffic. */

@@ -12,7 +12,8 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
-import { usePayloadLibrary, type SavedPayload, type SavedPayloadContent } from './payload-library';
+import { usePayloadLibrary } from './composer-stores';
+import type { SavedPayload, SavedPayloadContent } from './payload-library';
 
 /** A dialog that asks for a name; used to save and to rename. */
 export function NameDialog({

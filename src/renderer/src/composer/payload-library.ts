@@ -4,11 +4,11 @@
  * `importItems`; the log feature saves an entry's bytes through `saveBytesAsPayload`. Those
  * three and `SavedPayload` are a stable API: change them only together with those features.
  */
-import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
+import { z } from 'zod';
+import { createStore, type StoreApi } from 'zustand/vanilla';
 import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '@shared/contract';
 import { formatHex } from '@shared/hex';
-import { isOneOf } from '@shared/validate';
+import { listOf, nameSchema, persisted, uniqueIds, type KeyValueStorage } from '../store/persisted';
 
 /** What a saved payload holds: enough to put it back in the composer exactly as it was. */
 export interface SavedPayloadContent {
@@ -43,6 +43,8 @@ export interface PayloadLibraryState {
   importItems(items: unknown): number;
 }
 
+export type PayloadLibraryStore = StoreApi<PayloadLibraryState>;
+
 /** Most payloads the library keeps; saving beyond it lets the oldest go. */
 export const MAX_SAVED_PAYLOADS = 500;
 /** Longest name kept; longer ones are cut. */
@@ -57,87 +59,62 @@ function newId(): string {
   return `p-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-/** A fresh, field-by-field copy of a stored or imported object, or undefined when malformed. */
-function readSaved(raw: unknown): SavedPayload | undefined {
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const r = raw as Record<string, unknown>;
-  if (typeof r.id !== 'string' || r.id === '' || typeof r.name !== 'string' || typeof r.value !== 'string') return undefined;
-  if (r.format !== 'text' && r.format !== 'hex') return undefined;
-  if (!isOneOf(TEXT_ENCODINGS, r.encoding) || !isOneOf(LINE_ENDINGS, r.lineEnding)) return undefined;
-  const savedAt = typeof r.savedAt === 'number' && Number.isFinite(r.savedAt) ? r.savedAt : 0;
-  return {
-    id: r.id,
-    name: cleanName(r.name),
-    format: r.format,
-    value: r.value,
-    encoding: r.encoding,
-    lineEnding: r.lineEnding,
-    savedAt,
-  };
-}
+/** One schema per shape, for localStorage and workspace files alike. */
+export const payloadContentSchema = z.strictObject({
+  format: z.enum(['text', 'hex'], { error: 'Format must be text or hex.' }),
+  value: z.string({ error: 'Value must be text.' }),
+  encoding: z.enum(TEXT_ENCODINGS, { error: `Encoding must be one of ${TEXT_ENCODINGS.join(', ')}.` }),
+  lineEnding: z.enum(LINE_ENDINGS, { error: `Line ending must be one of ${LINE_ENDINGS.join(', ')}.` }),
+});
 
-function readList(raw: unknown): SavedPayload[] {
-  if (!Array.isArray(raw)) return [];
-  const seen = new Set<string>();
-  const items: SavedPayload[] = [];
-  for (const entry of raw) {
-    const item = readSaved(entry);
-    if (!item || seen.has(item.id)) continue;
-    seen.add(item.id);
-    items.push(item);
-    if (items.length === MAX_SAVED_PAYLOADS) break;
-  }
-  return items;
-}
+export const savedPayloadSchema = payloadContentSchema.extend({
+  id: z.string({ error: 'Id must be text.' }).min(1, 'Id is empty.').max(100, 'Id is longer than 100 characters.'),
+  name: nameSchema(MAX_PAYLOAD_NAME_LENGTH),
+  savedAt: z.number({ error: 'savedAt must be a number (epoch ms).' }).finite(),
+});
 
-export const usePayloadLibrary = create<PayloadLibraryState>()(
-  persist(
-    (set, get) => ({
-      items: [],
-      save: (name, payload) => {
-        const id = newId();
-        const item: SavedPayload = {
-          id,
-          name: cleanName(name),
-          format: payload.format,
-          value: payload.value,
-          encoding: payload.encoding,
-          lineEnding: payload.lineEnding,
-          savedAt: Date.now(),
-        };
-        set((state) => ({ items: [item, ...state.items].slice(0, MAX_SAVED_PAYLOADS) }));
-        return id;
-      },
-      remove: (id) => set((state) => ({ items: state.items.filter((item) => item.id !== id) })),
-      rename: (id, name) =>
-        set((state) => ({
-          items: state.items.map((item) => (item.id === id ? { ...item, name: cleanName(name), savedAt: Date.now() } : item)),
-        })),
-      exportItems: () => get().items.map((item) => ({ ...item })),
-      importItems: (raw) => {
-        const items = readList(raw);
-        set({ items });
-        return items.length;
-      },
-    }),
-    {
-      name: PAYLOAD_LIBRARY_STORAGE_KEY,
-      version: 1,
-      storage: createJSONStorage(() => localStorage),
-      partialize: (state) => ({ items: state.items }),
-      // localStorage is anyone's to edit: take only what reads back as saved payloads.
-      merge: (persisted, current) => ({
-        ...current,
-        items: readList(typeof persisted === 'object' && persisted !== null ? (persisted as { items?: unknown }).items : undefined),
-      }),
+/** What reads back as saved payloads, each id once, at most the limit. */
+const savedListSchema = listOf(savedPayloadSchema).transform((items): readonly SavedPayload[] => uniqueIds(items).slice(0, MAX_SAVED_PAYLOADS));
+
+/** One library per app; it loads itself from `storage` as it is created and saves each change there. */
+export function createPayloadLibrary(storage: KeyValueStorage | undefined): PayloadLibraryStore {
+  const kept = persisted(PAYLOAD_LIBRARY_STORAGE_KEY, z.object({ items: savedListSchema }), { items: [] }, { storage, version: 1 });
+  const store = createStore<PayloadLibraryState>()((set, get) => ({
+    items: kept.load().items,
+    save: (name, payload) => {
+      const id = newId();
+      const item: SavedPayload = {
+        id,
+        name: cleanName(name),
+        format: payload.format,
+        value: payload.value,
+        encoding: payload.encoding,
+        lineEnding: payload.lineEnding,
+        savedAt: Date.now(),
+      };
+      set((state) => ({ items: [item, ...state.items].slice(0, MAX_SAVED_PAYLOADS) }));
+      return id;
     },
-  ),
-);
+    remove: (id) => set((state) => ({ items: state.items.filter((item) => item.id !== id) })),
+    rename: (id, name) =>
+      set((state) => ({
+        items: state.items.map((item) => (item.id === id ? { ...item, name: cleanName(name), savedAt: Date.now() } : item)),
+      })),
+    exportItems: () => get().items.map((item) => ({ ...item })),
+    importItems: (raw) => {
+      const items = savedListSchema.parse(raw);
+      set({ items });
+      return items.length;
+    },
+  }));
+  store.subscribe((state) => kept.save({ items: state.items }));
+  return store;
+}
 
 /**
  * Saves raw bytes (e.g. a log entry) as a hex payload under `name`, with no line ending so it
  * sends back exactly those bytes; answers the new payload's id.
  */
-export function saveBytesAsPayload(name: string, bytes: Uint8Array): string {
-  return usePayloadLibrary.getState().save(name, { format: 'hex', value: formatHex(bytes), encoding: 'utf-8', lineEnding: 'none' });
+export function saveBytesAsPayload(library: PayloadLibraryStore, name: string, bytes: Uint8Array): string {
+  return library.getState().save(name, { format: 'hex', value: formatHex(bytes), encoding: 'utf-8', lineEnding: 'none' });
 }

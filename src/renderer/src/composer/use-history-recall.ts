@@ -1,6 +1,6 @@
 import { useCallback, useRef, type KeyboardEvent } from 'react';
+import { useSendHistory } from './composer-stores';
 import type { SavedPayloadContent } from './payload-library';
-import { useSendHistory } from './send-history';
 
 export type CaretPlace = 'start' | 'end';
 

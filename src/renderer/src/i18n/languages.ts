@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { en, type MessageKey, type Messages } from './en';
 import { zhCN } from './zh-CN';
 
@@ -11,6 +12,8 @@ export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
 };
 
 const CATALOGS: Readonly<Record<Language, Messages>> = { en, 'zh-CN': zhCN };
+
+export const languageSchema = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}.` });
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);

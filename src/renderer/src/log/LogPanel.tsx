@@ -11,6 +11,7 @@ import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '@shared/byte-search';
 import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
@@ -145,6 +146,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const bytesLimit = useInspector((state) => state.logBytesLimit);
   const formatNumber = useFormatNumber();
   const clearLog = useInspector((state) => state.clearLog);
+  const library = usePayloadLibraryStore();
 
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
   const [overrides, setOverrides] = useState<Overrides>({ framing, views: new Map() });
@@ -278,7 +280,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
           defaultName={defaultPayloadName(saving)}
           onClose={() => setSaving(undefined)}
           onSave={(name) => {
-            saveBytesAsPayload(name, saving.bytes);
+            saveBytesAsPayload(library, name, saving.bytes);
             setSaving(undefined);
             setMessage(t('log.saved', { name }));
           }}

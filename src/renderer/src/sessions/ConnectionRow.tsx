@@ -7,7 +7,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { DISCONNECT_MODES, type DisconnectMode } from '@shared/contract';
 import type { AppError } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { endpointText, formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';

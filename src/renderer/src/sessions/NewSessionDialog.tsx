@@ -20,7 +20,7 @@ import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
 import type { SessionKind } from '@shared/contract';
 import type { AppError } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';

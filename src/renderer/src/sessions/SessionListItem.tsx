@@ -9,7 +9,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
 import type { AppError, Result } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { StateChip } from '../components/StateChip';

@@ -1,17 +1,8 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { useApi } from '../api/api-context';
-import { useLink } from '../api/link-context';
+import { useApi, useLink } from '../api/host-context';
 import { createInspectorStore, DEFAULT_LIMITS, type InspectorStore } from './inspector-store';
+import { browserStorage } from './persisted';
 import { StoreContext } from './store-context';
-
-/** localStorage, when the page may use it (a sandboxed or file:// page may throw on access). */
-function savedPrefsStorage(): Storage | undefined {
-  try {
-    return typeof localStorage === 'undefined' ? undefined : localStorage;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Feeds a store from the bridge: every event batch, plus the list of sessions each time the
@@ -21,7 +12,7 @@ function savedPrefsStorage(): Storage | undefined {
 export function InspectorStoreProvider({ store: given, children }: { store?: InspectorStore; children: ReactNode }) {
   const bridge = useApi();
   const link = useLink();
-  const [store] = useState(() => given ?? createInspectorStore(DEFAULT_LIMITS, { storage: savedPrefsStorage() }));
+  const [store] = useState(() => given ?? createInspectorStore(DEFAULT_LIMITS, { storage: browserStorage() }));
 
   useEffect(() => {
     let live = true;

@@ -8,13 +8,12 @@ import {
   clampLogLimit,
   DEFAULT_FRAMING,
   DEFAULT_LOG_LIMIT,
-  readLogPrefs,
-  writeLogPrefs,
+  persistedLogPrefs,
   type FramingSettings,
   type LogPrefs,
   type LogView,
-  type PrefsStorage,
 } from './log-prefs';
+import type { KeyValueStorage } from './persisted';
 
 export type { LogView } from './log-prefs';
 
@@ -69,22 +68,27 @@ function settleSelection(selectedId: string | undefined, data: InspectorData): s
 
 export interface StoreOptions {
   /** Where log preferences are kept across launches; none in tests that want a clean slate. */
-  storage?: PrefsStorage;
+  storage?: KeyValueStorage;
 }
 
 /** One store per bridge: tests create their own, the app creates one at start. */
 export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options: StoreOptions = {}): InspectorStore {
-  const prefs = readLogPrefs(options.storage, { logLimit: base.maxLogEntries, logView: 'text', logEncoding: 'utf-8', framing: DEFAULT_FRAMING });
+  const kept = persistedLogPrefs(options.storage, { logLimit: base.maxLogEntries, logView: 'text', logEncoding: 'utf-8', framing: DEFAULT_FRAMING });
+  const prefs = kept.load();
   // The entry bound is the user's setting; the byte and error bounds stay fixed.
   const limitsOf = (state: LogPrefs): StoreLimits => ({ ...base, maxLogEntries: state.logLimit });
   return createStore<InspectorState>()((set, get) => {
     const setPrefs = (change: Partial<InspectorState>) => {
       set(change);
-      writeLogPrefs(options.storage, get());
+      const { logLimit, logView, logEncoding, framing } = get();
+      kept.save({ logLimit, logView, logEncoding, framing });
     };
     return {
       ...emptyData(),
-      ...prefs,
+      logLimit: prefs.logLimit,
+      logView: prefs.logView,
+      logEncoding: prefs.logEncoding,
+      framing: prefs.framing,
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,

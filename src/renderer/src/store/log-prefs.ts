@@ -2,8 +2,10 @@
  * How the user likes the log: kept across launches in localStorage. What is read back is
  * checked field by field, since anything may have been written there.
  */
+import { z } from 'zod';
 import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
 import type { FramingMode, LengthFieldSize } from '@shared/framing';
+import { persisted, type KeyValueStorage, type Persisted } from './persisted';
 
 export const LOG_VIEWS = ['text', 'hex', 'both'] as const;
 export type LogView = (typeof LOG_VIEWS)[number];
@@ -50,8 +52,6 @@ export interface LogPrefs {
   framing: FramingSettings;
 }
 
-export type PrefsStorage = Pick<Storage, 'getItem' | 'setItem'>;
-
 export const LOG_PREFS_STORAGE_KEY = 'socket-inspector.log-prefs';
 
 export function clampLogLimit(value: number): number {
@@ -59,54 +59,29 @@ export function clampLogLimit(value: number): number {
   return Math.min(MAX_LOG_LIMIT, Math.max(MIN_LOG_LIMIT, Math.round(value)));
 }
 
-const isOneOf = <T extends string | number>(list: readonly T[], value: unknown): value is T => (list as readonly unknown[]).includes(value);
-const intIn = (value: unknown, min: number, max: number, fallback: number): number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fallback;
-const boolOr = (value: unknown, fallback: boolean): boolean => (typeof value === 'boolean' ? value : fallback);
+const intIn = (min: number, max: number) => z.number().int().min(min).max(max);
 
-function readFraming(raw: unknown): FramingSettings {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_FRAMING;
-  const r = raw as Record<string, unknown>;
-  const d = DEFAULT_FRAMING;
-  return {
-    mode: isOneOf(FRAMING_MODES, r.mode) ? r.mode : d.mode,
-    delimiter: typeof r.delimiter === 'string' && r.delimiter.length <= 200 ? r.delimiter : d.delimiter,
-    keepDelimiter: boolOr(r.keepDelimiter, d.keepDelimiter),
-    lengthSize: isOneOf([1, 2, 4] as const, r.lengthSize) ? r.lengthSize : d.lengthSize,
-    littleEndian: boolOr(r.littleEndian, d.littleEndian),
-    lengthOffset: intIn(r.lengthOffset, 0, 1 << 20, d.lengthOffset),
-    includesHeader: boolOr(r.includesHeader, d.includesHeader),
-    adjustment: intIn(r.adjustment, -(1 << 20), 1 << 20, d.adjustment),
-    fixedSize: intIn(r.fixedSize, 1, 1 << 24, d.fixedSize),
-    gapMs: intIn(r.gapMs, 0, 3_600_000, d.gapMs),
-  };
-}
+/** Each field falls back on its own, so one garbled setting costs only that setting. */
+const framingSchema = z.object({
+  mode: z.enum(FRAMING_MODES).catch(DEFAULT_FRAMING.mode),
+  delimiter: z.string().max(200).catch(DEFAULT_FRAMING.delimiter),
+  keepDelimiter: z.boolean().catch(DEFAULT_FRAMING.keepDelimiter),
+  lengthSize: z.union([z.literal(1), z.literal(2), z.literal(4)]).catch(DEFAULT_FRAMING.lengthSize),
+  littleEndian: z.boolean().catch(DEFAULT_FRAMING.littleEndian),
+  lengthOffset: intIn(0, 1 << 20).catch(DEFAULT_FRAMING.lengthOffset),
+  includesHeader: z.boolean().catch(DEFAULT_FRAMING.includesHeader),
+  adjustment: intIn(-(1 << 20), 1 << 20).catch(DEFAULT_FRAMING.adjustment),
+  fixedSize: intIn(1, 1 << 24).catch(DEFAULT_FRAMING.fixedSize),
+  gapMs: intIn(0, 3_600_000).catch(DEFAULT_FRAMING.gapMs),
+});
 
 /** The saved preferences over `defaults`; storage that is missing, full or garbled gives the defaults. */
-export function readLogPrefs(storage: PrefsStorage | undefined, defaults: LogPrefs): LogPrefs {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(storage?.getItem(LOG_PREFS_STORAGE_KEY) ?? 'null');
-  } catch {
-    return defaults;
-  }
-  if (typeof raw !== 'object' || raw === null) return defaults;
-  const r = raw as Record<string, unknown>;
-  return {
-    logLimit: typeof r.logLimit === 'number' ? clampLogLimit(r.logLimit) : defaults.logLimit,
-    logView: isOneOf(LOG_VIEWS, r.logView) ? r.logView : defaults.logView,
-    logEncoding: isOneOf(TEXT_ENCODINGS, r.logEncoding) ? r.logEncoding : defaults.logEncoding,
-    framing: 'framing' in r ? readFraming(r.framing) : defaults.framing,
-  };
-}
-
-export function writeLogPrefs(storage: PrefsStorage | undefined, prefs: LogPrefs): void {
-  try {
-    storage?.setItem(
-      LOG_PREFS_STORAGE_KEY,
-      JSON.stringify({ logLimit: prefs.logLimit, logView: prefs.logView, logEncoding: prefs.logEncoding, framing: prefs.framing }),
-    );
-  } catch {
-    // Storage full or turned off: the preference still holds until the window closes.
-  }
+export function persistedLogPrefs(storage: KeyValueStorage | undefined, defaults: LogPrefs): Persisted<LogPrefs> {
+  const schema = z.object({
+    logLimit: z.number().transform(clampLogLimit).catch(defaults.logLimit),
+    logView: z.enum(LOG_VIEWS).catch(defaults.logView),
+    logEncoding: z.enum(TEXT_ENCODINGS).catch(defaults.logEncoding),
+    framing: framingSchema.catch(defaults.framing),
+  });
+  return persisted(LOG_PREFS_STORAGE_KEY, schema, defaults, { storage });
 }

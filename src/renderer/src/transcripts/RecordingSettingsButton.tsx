@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
 import type { AppError, Result } from '@shared/result';
-import { useFiles } from '../api/files';
+import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import { MONO_FONT } from '../theme';

@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { RecorderSettings } from '@shared/contract';
-import { useApi } from '../api/api-context';
-import { useLink } from '../api/link-context';
+import { useApi, useLink } from '../api/host-context';
 import { RecordingSettingsContext, type RecorderStatus, type RecordingSettingsValue } from './recording-settings-context';
 
 const copySettings = (settings: RecorderSettings): RecorderSettings => ({ folder: settings.folder, recordByDefault: settings.recordByDefault });

@@ -7,7 +7,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Tooltip from '@mui/material/Tooltip';
 import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@shared/contract';
 import type { AppError } from '@shared/result';
-import { useFiles } from '../api/files';
+import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';

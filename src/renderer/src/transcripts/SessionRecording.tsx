@@ -5,7 +5,7 @@ import Stack from '@mui/material/Stack';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
 import type { AppError } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatByteSize } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';

@@ -6,9 +6,10 @@ import Button from '@mui/material/Button';
 import Snackbar from '@mui/material/Snackbar';
 import Typography from '@mui/material/Typography';
 import type { AppError } from '@shared/result';
-import { useFiles, type FileFilter } from '../api/files';
+import type { FileFilter } from '../api/files';
+import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { usePayloadLibrary } from '../composer/payload-library';
+import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { useLanguage, useT } from '../i18n/i18n-context';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
@@ -25,6 +26,7 @@ export function WorkspaceFileButtons() {
   const t = useT();
   const files = useFiles();
   const workspace = useWorkspaceStore();
+  const library = usePayloadLibraryStore();
   const [, setLanguage] = useLanguage();
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -40,7 +42,7 @@ export function WorkspaceFileButtons() {
         recentEndpoints: state.recentEndpoints,
         theme: state.theme,
         language: state.language,
-        payloads: usePayloadLibrary.getState().exportItems(),
+        payloads: library.getState().exportItems(),
       },
       new Date(),
     );
@@ -68,7 +70,7 @@ export function WorkspaceFileButtons() {
     }
     const { contents } = reading;
     workspace.getState().replace(contents);
-    usePayloadLibrary.getState().importItems(contents.payloads);
+    library.getState().importItems(contents.payloads);
     if (contents.language) setLanguage(contents.language);
     setOutcome({ type: 'opened', file: name, sessions: contents.savedSessions.length, payloads: contents.payloads.length });
   };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { SessionConfig } from '@shared/contract';
 import type { AppError } from '@shared/result';
-import { useApi } from '../api/api-context';
+import { useApi } from '../api/host-context';
 import { useInspector } from '../store/store-context';
 import { useWorkspace } from './workspace-context';
 

@@ -4,15 +4,15 @@
  * refused, each named by its path) so a file either opens whole or changes nothing.
  */
 import { z } from 'zod';
-import { LINE_ENDINGS, sessionConfigSchema, TEXT_ENCODINGS, tcpServerConfigSchema } from '@shared/contract';
-import { MAX_PAYLOAD_NAME_LENGTH, MAX_SAVED_PAYLOADS, type SavedPayload } from '../composer/payload-library';
-import { LANGUAGES } from '../i18n/languages';
+import { MAX_SAVED_PAYLOADS, savedPayloadSchema, type SavedPayload } from '../composer/payload-library';
+import { languageSchema } from '../i18n/languages';
 import {
   cleanSessionName,
   MAX_RECENT_ENDPOINTS,
   MAX_SAVED_SESSIONS,
-  MAX_SESSION_NAME_LENGTH,
-  THEME_CHOICES,
+  recentEndpointSchema,
+  savedSessionSchema,
+  themeChoiceSchema,
   type RecentEndpoint,
   type SavedSession,
   type WorkspaceData,
@@ -22,25 +22,6 @@ export const WORKSPACE_FORMAT = 'socket-inspector-workspace';
 export const WORKSPACE_VERSION = 1;
 /** Far above any real workspace; refuses to parse a huge file someone picked by mistake. */
 export const MAX_WORKSPACE_FILE_BYTES = 32 * 1024 * 1024;
-
-const nameSchema = (max: number) =>
-  z.string({ error: 'Name must be text.' }).trim().min(1, 'Name is empty.').max(max, `Name is longer than ${max} characters.`);
-
-const recentSchema = z.strictObject({
-  kind: z.enum(['tcp-server', 'tcp-client', 'udp'], { error: 'Kind must be tcp-server, tcp-client or udp.' }),
-  host: tcpServerConfigSchema.shape.host,
-  port: tcpServerConfigSchema.shape.port,
-});
-
-const payloadSchema = z.strictObject({
-  id: z.string({ error: 'Id must be text.' }).min(1, 'Id is empty.').max(100, 'Id is longer than 100 characters.'),
-  name: nameSchema(MAX_PAYLOAD_NAME_LENGTH),
-  format: z.enum(['text', 'hex'], { error: 'Format must be text or hex.' }),
-  value: z.string({ error: 'Value must be text.' }),
-  encoding: z.enum(TEXT_ENCODINGS, { error: `Encoding must be one of ${TEXT_ENCODINGS.join(', ')}.` }),
-  lineEnding: z.enum(LINE_ENDINGS, { error: `Line ending must be one of ${LINE_ENDINGS.join(', ')}.` }),
-  savedAt: z.number({ error: 'savedAt must be a number (epoch ms).' }).finite(),
-});
 
 /**
  * The version a file states, for the message: a number or short text as written, anything else
@@ -60,14 +41,15 @@ export const workspaceFileSchema = z.strictObject({
   /** When the file was written (ISO 8601); informative only. */
   savedAt: z.string({ error: 'savedAt must be text.' }).max(64).optional(),
   sessions: z
-    .array(z.strictObject({ name: nameSchema(MAX_SESSION_NAME_LENGTH), config: sessionConfigSchema }), { error: 'sessions must be a list.' })
+    // The file leaves out ids: they are the workspace's, made afresh when a file is opened.
+    .array(savedSessionSchema.omit({ id: true }), { error: 'sessions must be a list.' })
     .max(MAX_SAVED_SESSIONS, `At most ${MAX_SAVED_SESSIONS} saved sessions.`),
-  recentEndpoints: z.array(recentSchema, { error: 'recentEndpoints must be a list.' }).max(MAX_RECENT_ENDPOINTS, `At most ${MAX_RECENT_ENDPOINTS} recent endpoints.`),
-  payloads: z.array(payloadSchema, { error: 'payloads must be a list.' }).max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
+  recentEndpoints: z.array(recentEndpointSchema, { error: 'recentEndpoints must be a list.' }).max(MAX_RECENT_ENDPOINTS, `At most ${MAX_RECENT_ENDPOINTS} recent endpoints.`),
+  payloads: z.array(savedPayloadSchema, { error: 'payloads must be a list.' }).max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
   preferences: z.strictObject({
-    theme: z.enum(THEME_CHOICES, { error: `theme must be one of ${THEME_CHOICES.join(', ')}.` }),
+    theme: themeChoiceSchema,
     /** Absent: follow the OS. */
-    language: z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}.` }).optional(),
+    language: languageSchema.optional(),
   }),
 });
 

@@ -3,16 +3,14 @@
  * preferences, in localStorage. Everything read back (from storage or a workspace file) is
  * checked with zod and copied field by field; nothing read is ever spread into state.
  */
+import { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
-import { sessionConfigSchema, type SessionConfig, type SessionKind } from '@shared/contract';
-import { isLanguage, type Language } from '../i18n/languages';
-import { isOneOf } from '@shared/validate';
+import { sessionConfigSchema, tcpServerConfigSchema, type SessionConfig, type SessionKind } from '@shared/contract';
+import { languageSchema, type Language } from '../i18n/languages';
+import { listOf, nameSchema, persisted, uniqueIds, type KeyValueStorage } from '../store/persisted';
 
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 export type ThemeChoice = (typeof THEME_CHOICES)[number];
-
-export const isThemeChoice = (value: unknown): value is ThemeChoice => isOneOf(THEME_CHOICES, value);
 
 export interface SavedSession {
   /** Stable across renames; not written to workspace files. */
@@ -54,6 +52,21 @@ export const MAX_RECENT_ENDPOINTS = 10;
 export const MAX_SAVED_SESSIONS = 200;
 export const MAX_SESSION_NAME_LENGTH = 120;
 
+/** One schema per shape, for localStorage and workspace files alike. */
+export const themeChoiceSchema = z.enum(THEME_CHOICES, { error: `theme must be one of ${THEME_CHOICES.join(', ')}.` });
+
+export const recentEndpointSchema = z.strictObject({
+  kind: z.enum(['tcp-server', 'tcp-client', 'udp'], { error: 'Kind must be tcp-server, tcp-client or udp.' }),
+  host: tcpServerConfigSchema.shape.host,
+  port: tcpServerConfigSchema.shape.port,
+});
+
+export const savedSessionSchema = z.strictObject({
+  id: z.string({ error: 'Id must be text.' }).min(1, 'Id is empty.'),
+  name: nameSchema(MAX_SESSION_NAME_LENGTH),
+  config: sessionConfigSchema,
+});
+
 export const cleanSessionName = (name: string): string => name.trim().slice(0, MAX_SESSION_NAME_LENGTH);
 
 export function newId(): string {
@@ -79,83 +92,41 @@ export function withRecent(list: readonly RecentEndpoint[], endpoint: RecentEndp
 
 export const DEFAULT_WORKSPACE: WorkspaceData = { savedSessions: [], recentEndpoints: [], theme: 'system', language: undefined };
 
-function readSavedSessions(raw: unknown): SavedSession[] {
-  if (!Array.isArray(raw)) return [];
-  const seen = new Set<string>();
-  const list: SavedSession[] = [];
-  for (const entry of raw.slice(0, MAX_SAVED_SESSIONS)) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const r = entry as Record<string, unknown>;
-    const config = copyConfig(r.config);
-    if (typeof r.id !== 'string' || r.id === '' || seen.has(r.id) || typeof r.name !== 'string' || !config) continue;
-    seen.add(r.id);
-    list.push({ id: r.id, name: cleanSessionName(r.name), config });
-  }
-  return list;
-}
-
-function readRecent(raw: unknown): RecentEndpoint[] {
-  if (!Array.isArray(raw)) return [];
-  let list: RecentEndpoint[] = [];
+/** localStorage is anyone's to edit: each part falls back on its own, each list drops what does not read back. */
+const storedWorkspaceSchema = z.object({
+  savedSessions: listOf(savedSessionSchema).transform((list): readonly SavedSession[] => uniqueIds(list).slice(0, MAX_SAVED_SESSIONS)),
   // Oldest first, so withRecent leaves them in the stored order.
-  for (const entry of raw.slice(0, MAX_RECENT_ENDPOINTS).reverse()) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const r = entry as Record<string, unknown>;
-    const config = copyConfig({ kind: r.kind, host: r.host, port: r.port });
-    if (config) list = withRecent(list, { kind: config.kind, host: config.host, port: config.port });
-  }
-  return list;
-}
+  recentEndpoints: listOf(recentEndpointSchema).transform((list): readonly RecentEndpoint[] => list.slice(0, MAX_RECENT_ENDPOINTS).reverse().reduce<RecentEndpoint[]>(withRecent, [])),
+  theme: themeChoiceSchema.catch('system'),
+  language: languageSchema.optional().catch(undefined),
+});
 
-/** localStorage is anyone's to edit: take only what reads back as the workspace. */
-export function readStoredWorkspace(raw: unknown): WorkspaceData {
-  if (typeof raw !== 'object' || raw === null) return DEFAULT_WORKSPACE;
-  const r = raw as Record<string, unknown>;
-  return {
-    savedSessions: readSavedSessions(r.savedSessions),
-    recentEndpoints: readRecent(r.recentEndpoints),
-    theme: isThemeChoice(r.theme) ? r.theme : 'system',
-    language: isLanguage(r.language) ? r.language : undefined,
-  };
-}
-
-/** One store per app; it loads itself from `storage` (localStorage unless a test brings one). */
-export function createWorkspaceStore(storage: () => StateStorage = () => localStorage): WorkspaceStore {
-  return createStore<WorkspaceState>()(
-    persist(
-      (set) => ({
-        ...DEFAULT_WORKSPACE,
-        rememberEndpoint: (endpoint) => set((state) => ({ recentEndpoints: withRecent(state.recentEndpoints, endpoint) })),
-        saveSession: (name, config) => {
-          const id = newId();
-          set((state) => ({ savedSessions: [{ id, name: cleanSessionName(name), config }, ...state.savedSessions].slice(0, MAX_SAVED_SESSIONS) }));
-          return id;
-        },
-        renameSession: (id, name) =>
-          set((state) => ({
-            savedSessions: state.savedSessions.map((saved) => (saved.id === id ? { id: saved.id, name: cleanSessionName(name), config: saved.config } : saved)),
-          })),
-        deleteSession: (id) => set((state) => ({ savedSessions: state.savedSessions.filter((saved) => saved.id !== id) })),
-        setTheme: (theme) => set({ theme }),
-        setLanguage: (language) => set({ language }),
-        replace: (data) =>
-          set({ savedSessions: data.savedSessions, recentEndpoints: data.recentEndpoints, theme: data.theme, language: data.language }),
-      }),
-      {
-        name: WORKSPACE_STORAGE_KEY,
-        version: 1,
-        storage: createJSONStorage(storage),
-        partialize: (state) => ({
-          savedSessions: state.savedSessions,
-          recentEndpoints: state.recentEndpoints,
-          theme: state.theme,
-          language: state.language,
-        }),
-        merge: (persisted, current) => {
-          const data = readStoredWorkspace(persisted);
-          return { ...current, savedSessions: data.savedSessions, recentEndpoints: data.recentEndpoints, theme: data.theme, language: data.language };
-        },
-      },
-    ),
+/** One store per app; it loads itself from `storage` as it is created and saves each change there. */
+export function createWorkspaceStore(storage: KeyValueStorage | undefined): WorkspaceStore {
+  const kept = persisted(WORKSPACE_STORAGE_KEY, storedWorkspaceSchema, DEFAULT_WORKSPACE, { storage, version: 1 });
+  const stored = kept.load();
+  const store = createStore<WorkspaceState>()((set) => ({
+    savedSessions: stored.savedSessions,
+    recentEndpoints: stored.recentEndpoints,
+    theme: stored.theme,
+    language: stored.language,
+    rememberEndpoint: (endpoint) => set((state) => ({ recentEndpoints: withRecent(state.recentEndpoints, endpoint) })),
+    saveSession: (name, config) => {
+      const id = newId();
+      set((state) => ({ savedSessions: [{ id, name: cleanSessionName(name), config }, ...state.savedSessions].slice(0, MAX_SAVED_SESSIONS) }));
+      return id;
+    },
+    renameSession: (id, name) =>
+      set((state) => ({
+        savedSessions: state.savedSessions.map((saved) => (saved.id === id ? { id: saved.id, name: cleanSessionName(name), config: saved.config } : saved)),
+      })),
+    deleteSession: (id) => set((state) => ({ savedSessions: state.savedSessions.filter((saved) => saved.id !== id) })),
+    setTheme: (theme) => set({ theme }),
+    setLanguage: (language) => set({ language }),
+    replace: (data) => set({ savedSessions: data.savedSessions, recentEndpoints: data.recentEndpoints, theme: data.theme, language: data.language }),
+  }));
+  store.subscribe((state) =>
+    kept.save({ savedSessions: state.savedSessions, recentEndpoints: state.recentEndpoints, theme: state.theme, language: state.language }),
   );
+  return store;
 }

@@ -43,13 +43,6 @@ export const renderer = {
   sessions: ['lib', 'api', 'components', 'i18n', 'store', 'transcripts', 'workspace'],
   app: ['i18n', 'api', 'lib', 'components', 'store', 'composer', 'workspace', 'settings', 'log', 'transcripts', 'sessions'],
 };
-// Imports against the tiers that today's code has, each pinned to the one file it reaches so that
-// it cannot spread; moving that file lower removes the entry.
-const rendererBackEdges = [
-  { from: ['log', 'transcripts'], to: 'sessions', file: 'CountersText.tsx' },
-  { from: ['store'], to: 'transcripts', file: 'transcript-view.ts', typeOnly: true },
-];
-
 const rendererDir = 'src/renderer/src';
 const rendererFiles = (name) => {
   if (name === 'app') return { files: rendererApp.map((f) => `${rendererDir}/${f}`) };
@@ -101,10 +94,8 @@ const layerBlocks = Object.entries(layers).map(([type, spec]) => {
 
 const rendererBlocks = Object.entries(renderer).map(([name, lower]) => {
   const own = [name, ...lower];
-  const backEdges = rendererBackEdges.filter((edge) => edge.from.includes(name));
   const allowed = [
     ...own.map(rendererLabel),
-    ...backEdges.map((edge) => `${edge.typeOnly ? 'types from ' : ''}${rendererDir}/${edge.to}/${edge.file}`),
     'src/shared',
     ...rendererPackages,
   ];
@@ -112,12 +103,6 @@ const rendererBlocks = Object.entries(renderer).map(([name, lower]) => {
     ...rendererFiles(name),
     rules: dependencyRule(`${DOC}: ${rendererLabel(name)} may import only ${listed(allowed)} (not '{{ dependency.source }}').`, [
       ...allowTo([...own.map((n) => `renderer-${n}`), 'shared']),
-      ...backEdges.map((edge) => ({
-        allow: {
-          to: { element: { type: `renderer-${edge.to}`, fileInternalPath: edge.file } },
-          ...(edge.typeOnly ? { dependency: { kind: 'type' } } : {}),
-        },
-      })),
       { allow: { to: { module: { origin: 'external', source: rendererPackages } } } },
     ]),
   };

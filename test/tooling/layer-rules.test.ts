@@ -54,8 +54,9 @@ const forbidden: Record<string, Probe> = {
   'renderer feature upward: store → sessions': { file: 'src/renderer/src/store/probe-sessions.ts', line: "import '@renderer/sessions/SessionHeader';" },
   'renderer feature upward, at depth 2: i18n → store': { file: 'src/renderer/src/i18n/features/probe-store.ts', line: "import '../../store/store-context';" },
   'renderer helper files → the app files': { file: 'src/renderer/src/probe-app.ts', line: "import './App';" },
-  'a pinned back-edge is one file only: log → sessions': { file: 'src/renderer/src/log/probe-sessions.ts', line: "import '../sessions/SessionHeader';" },
-  'a type-only back-edge takes no values: store → transcripts': { file: 'src/renderer/src/store/probe-view.ts', line: "import '../transcripts/transcript-view';" },
+  'renderer feature upward: log → sessions': { file: 'src/renderer/src/log/probe-sessions.ts', line: "import '../sessions/SessionHeader';" },
+  'renderer feature upward: store → transcripts': { file: 'src/renderer/src/store/probe-transcripts.ts', line: "import type { OpenTranscriptButton } from '../transcripts/OpenTranscriptButton';" },
+  'renderer feature upward: transcripts → sessions': { file: 'src/renderer/src/transcripts/probe-sessions.ts', line: "import '@renderer/sessions/SessionCounters';" },
 };
 
 const allowed: Record<string, Probe> = {
@@ -68,8 +69,7 @@ const allowed: Record<string, Probe> = {
   'cli → the root package.json': { file: 'src/cli/probe-manifest.ts', line: "import '../../package.json';" },
   'renderer → @shared/contract, at depth 2': { file: 'src/renderer/src/i18n/features/probe-shared.ts', line: "import '@shared/contract';" },
   'renderer feature downward: sessions → transcripts': { file: 'src/renderer/src/sessions/probe-transcripts.ts', line: "import '../transcripts/RecordingDot';" },
-  'the pinned back-edge: transcripts → sessions/CountersText': { file: 'src/renderer/src/transcripts/probe-counters.ts', line: "import '@renderer/sessions/CountersText';" },
-  'the type-only back-edge: store → transcripts/transcript-view': { file: 'src/renderer/src/store/probe-type.ts', line: "import type { TranscriptView } from '../transcripts/transcript-view';" },
+  'renderer feature downward: log → components/CountersText': { file: 'src/renderer/src/log/probe-counters.ts', line: "import '@renderer/components/CountersText';" },
 };
 
 let scratch: string;

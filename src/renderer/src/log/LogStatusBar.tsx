@@ -5,7 +5,7 @@ import Typography from '@mui/material/Typography';
 import type { Counters, NotShown } from '@shared/contract';
 import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
-import { CountersText } from '../sessions/CountersText';
+import { CountersText } from '../components/CountersText';
 import { useInspector, useInspectorStore } from '../store/store-context';
 import { useSessionCounters } from '../store/stable-views';
 import { ZERO_COUNTERS, type SessionLog } from '../store/views';

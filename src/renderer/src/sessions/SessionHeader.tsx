@@ -13,7 +13,7 @@ import type { SessionShape } from '../store/stable-views';
 import type { SessionErrorEntry } from '../store/views';
 import { MONO_FONT } from '../theme';
 import { SessionRecording } from '../transcripts/SessionRecording';
-import { SessionCounters } from './CountersText';
+import { SessionCounters } from './SessionCounters';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
 

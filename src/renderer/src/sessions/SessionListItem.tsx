@@ -20,7 +20,7 @@ import { MONO_FONT } from '../theme';
 import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
 import { copyConfig } from '../workspace/workspace-store';
-import { SessionCounters } from './CountersText';
+import { SessionCounters } from './SessionCounters';
 import { useNewSession } from './new-session-context';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint, sessionName } from './session-format';

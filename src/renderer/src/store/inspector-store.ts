@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventBatch, SessionInfo, TextEncodingName } from '@shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, trimLog, type InspectorData, type StoreLimits } from './apply-batch';
-import type { OpenTranscript } from '../transcripts/transcript-view';
+import type { OpenTranscript } from './transcript-view';
 import type { SessionLog } from './views';
 import {
   clampLogLimit,

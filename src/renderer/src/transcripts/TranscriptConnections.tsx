@@ -8,7 +8,7 @@ import Typography from '@mui/material/Typography';
 import { endpointText, formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { MONO_FONT } from '../theme';
-import type { TranscriptConnection } from './transcript-view';
+import type { TranscriptConnection } from '../store/transcript-view';
 
 function status(t: ReturnType<typeof useT>, conn: TranscriptConnection): string {
   const flags = [conn.peerEnded ? t('connections.peerEnded') : undefined, conn.localEnded ? t('connections.localEnded') : undefined];

@@ -8,7 +8,7 @@ import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
-import type { OpenTranscript } from './transcript-view';
+import type { OpenTranscript } from '../store/transcript-view';
 
 const TranscriptItem = memo(function TranscriptItem({ transcript, selected }: { transcript: OpenTranscript; selected: boolean }) {
   const t = useT();

@@ -8,11 +8,11 @@ import Typography from '@mui/material/Typography';
 import { formatClock } from '../format';
 import { useT } from '../i18n/i18n-context';
 import { LogPanel } from '../log/LogPanel';
-import { CountersText } from '../sessions/CountersText';
+import { CountersText } from '../components/CountersText';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { TranscriptConnections } from './TranscriptConnections';
-import type { OpenTranscript } from './transcript-view';
+import type { OpenTranscript } from '../store/transcript-view';
 
 /** How the file ends, said once above the log when it did not end cleanly. */
 function EndingBanner({ transcript }: { transcript: OpenTranscript }) {

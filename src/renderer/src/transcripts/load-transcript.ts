@@ -6,7 +6,7 @@ import { isPcapng, readPcapng } from '@shared/transcript/pcapng-reader';
 import { TranscriptReader } from '@shared/transcript/transcript-reader';
 import type { StoreLimits } from '../store/apply-batch';
 import { TranscriptBuilder } from './transcript-builder';
-import type { OpenTranscript } from './transcript-view';
+import type { OpenTranscript } from '../store/transcript-view';
 
 /** Why a file could not be shown: not a transcript at all, or one the reader refused outright. */
 export type TranscriptRefusal = { type: 'neither' } | { type: 'unreadable'; message: string };

@@ -9,7 +9,7 @@ import type { Counters, Endpoint } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
 import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
-import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from './transcript-view';
+import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
 /** Entries are appended to the bounded log in batches of this many: few copies, little held. */
 const APPEND_BATCH = 4096;

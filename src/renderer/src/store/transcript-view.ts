@@ -4,7 +4,7 @@
  */
 import type { CloseReason, Counters, Endpoint, SessionKind } from '@shared/contract';
 import type { AppError } from '@shared/result';
-import type { SessionLog } from '../store/views';
+import type { SessionLog } from './views';
 
 /** A TCP connection as the transcript tells it, from its open record (or the header) to its close. */
 export interface TranscriptConnection {

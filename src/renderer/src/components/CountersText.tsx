@@ -1,9 +1,8 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import type { Counters } from '@shared/contract';
-import { visuallyHidden } from '../components/visually-hidden';
+import { visuallyHidden } from './visually-hidden';
 import { useT } from '../i18n/i18n-context';
-import { useSessionCounters } from '../store/stable-views';
 
 /** Arrows for the eye, full words for screen readers. */
 export function CountersText({ counters }: { counters: Counters }) {
@@ -22,9 +21,4 @@ export function CountersText({ counters }: { counters: Counters }) {
       </Box>
     </Typography>
   );
-}
-
-/** A session's counters, read here so that nothing around them redraws as they change. */
-export function SessionCounters({ sessionId }: { sessionId: string }) {
-  return <CountersText counters={useSessionCounters(sessionId)} />;
 }

@@ -262,7 +262,6 @@ export const payloadSchema = z.strictObject({
   lineEnding: z.enum(LINE_ENDINGS).default('none'),
 });
 export type Payload = z.output<typeof payloadSchema>;
-export type PayloadInput = z.input<typeof payloadSchema>;
 
 export const sendTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),
@@ -398,7 +397,6 @@ export type InspectorEvent =
       notShown?: NotShown;
     };
 
-export type InspectorEventType = InspectorEvent['type'];
 
 /** One flush of the engine's queue: what a transport delivers as one message. */
 export interface EventBatch {

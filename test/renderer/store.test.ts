@@ -197,7 +197,7 @@ describe('inspector store', () => {
 
 describe('LogWindow', () => {
   it('appends in place for the newest snapshot while older snapshots keep what they had', () => {
-    const a = LogWindow.of([1, 2]);
+    const a = LogWindow.empty<number>().append([1, 2]);
     const b = a.append([3]);
     const c = a.append([9]);
     expect(a.toArray()).toEqual([1, 2]);

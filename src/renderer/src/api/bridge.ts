@@ -1,12 +1,5 @@
 import { METHOD_NAMES, type InspectorBridge } from '@shared/contract';
 
-export class BridgeMissingError extends Error {
-  constructor() {
-    super('window.inspector is missing: the page was loaded without the preload or browser-mode shim.');
-    this.name = 'BridgeMissingError';
-  }
-}
-
 function isBridge(value: unknown): value is InspectorBridge {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
@@ -18,10 +11,4 @@ export function findBridge(): InspectorBridge | undefined {
   if (typeof window === 'undefined') return undefined;
   const candidate: unknown = window.inspector;
   return isBridge(candidate) ? candidate : undefined;
-}
-
-export function getBridge(): InspectorBridge {
-  const bridge = findBridge();
-  if (!bridge) throw new BridgeMissingError();
-  return bridge;
 }

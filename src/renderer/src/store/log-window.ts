@@ -19,10 +19,6 @@ export class LogWindow<T> implements Iterable<T> {
     return new LogWindow<T>([], 0, 0);
   }
 
-  static of<T>(items: readonly T[]): LogWindow<T> {
-    return new LogWindow(items.slice(), 0, items.length);
-  }
-
   at(index: number): T | undefined {
     return index >= 0 && index < this.length ? this.backing[this.start + index] : undefined;
   }

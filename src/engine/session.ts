@@ -11,7 +11,7 @@ import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { fail, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
-import { zeroCounters } from './counters';
+import { zeroCounters } from '@shared/counters';
 import { appError } from './socket-errors';
 
 /** What the manager needs of every kind of socket. */

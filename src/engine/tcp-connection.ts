@@ -6,7 +6,7 @@ import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits'
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
-import { count, zeroCounters } from './counters';
+import { count, zeroCounters } from '@shared/counters';
 import { endpoint } from './endpoint';
 import { socketError } from './socket-errors';
 

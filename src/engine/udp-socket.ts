@@ -6,7 +6,7 @@ import { AppCode, hintFor } from '@shared/errors';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
-import { count } from './counters';
+import { count } from '@shared/counters';
 import { endpoint, MAPPED_IPV4, unmapIPv4 } from './endpoint';
 import { SessionBase } from './session';
 import { appError, socketError } from './socket-errors';

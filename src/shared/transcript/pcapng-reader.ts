@@ -9,6 +9,7 @@
 import type { Endpoint } from '../address';
 import type { CloseReason, Counters, Direction, SessionKind } from '../contract';
 import { MAX_ID_LENGTH } from '../limits';
+import { zeroCounters } from '../counters';
 import { decodeRecordLine } from './record-line';
 import {
   READABLE_TRANSCRIPT_VERSIONS,
@@ -293,7 +294,7 @@ class Transcriber {
       localFin: false,
       remoteFin: false,
       closed: false,
-      counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 },
+      counters: zeroCounters(),
       nextSeq: {},
     };
     this.connections.set(pairKey(local, remote), connection);

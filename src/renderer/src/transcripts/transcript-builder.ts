@@ -7,24 +7,13 @@
 import { formatEndpoint } from '@shared/address';
 import type { Counters, Endpoint } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
+import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
 import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
 import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
 /** Entries are appended to the bounded log in batches of this many: few copies, little held. */
 const APPEND_BATCH = 4096;
-
-const zero = (): Counters => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
-
-function count(counters: Counters, dir: 'rx' | 'tx', bytes: number): void {
-  if (dir === 'rx') {
-    counters.rxBytes += bytes;
-    counters.rxMessages += 1;
-  } else {
-    counters.txBytes += bytes;
-    counters.txMessages += 1;
-  }
-}
 
 /**
  * The address the session was known by: where a listener or UDP socket was bound, else where a
@@ -56,7 +45,7 @@ export class TranscriptBuilder {
   private nextId = 1;
   private records = 0;
   private dataRecords = 0;
-  private readonly counters = zero();
+  private readonly counters = zeroCounters();
   private readonly connections = new Map<string, MutableConnection>();
   private errors: TranscriptErrorEntry[] = [];
   private ended = false;
@@ -72,7 +61,7 @@ export class TranscriptBuilder {
         local: copyEndpoint(snapshot.local),
         remote: copyEndpoint(snapshot.remote),
         since: snapshot.since,
-        counters: zero(),
+        counters: zeroCounters(),
         peerEnded: false,
         localEnded: false,
         closed: undefined,
@@ -107,7 +96,7 @@ export class TranscriptBuilder {
           local: copyEndpoint(record.local),
           remote: copyEndpoint(record.remote),
           since: record.at,
-          counters: zero(),
+          counters: zeroCounters(),
           peerEnded: false,
           localEnded: false,
           closed: undefined,

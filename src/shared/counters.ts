@@ -1,4 +1,5 @@
-import type { Counters, Direction } from '@shared/contract';
+/** A session's or connection's counters, as the engine keeps them live and a transcript tells them again. */
+import type { Counters, Direction } from './contract';
 
 export const zeroCounters = (): Counters => ({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 });
 

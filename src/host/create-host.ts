@@ -2,7 +2,8 @@
  * The one place an engine meets its recorder and its event sink. The engine and the recorder may
  * not import each other (they meet at src/ports/recorder.ts); every process that runs them — the
  * desktop app's main, browser mode, stdio, the bench and the renderer's local test bridge — wires
- * them here, so all of them record, flush and shut down the same way.
+ * them here, so all of them record, flush and shut down the same way. docs/architecture.md §
+ * The transport kit.
  */
 import { SessionManager } from '@engine/session-manager';
 import type { RecorderPort } from '@ports/recorder';

@@ -1,3 +1,4 @@
+/** The engine and the recorder may not import each other (docs/architecture.md § Layers): they meet here. */
 import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
 

@@ -1,7 +1,7 @@
 /**
  * The API object the page calls (`window.inspector`), built the same way over every transport
  * from one call function. Types only from the contract: the sandboxed preload bundles this file
- * and must not pull in the schema library.
+ * and must not pull in the schema library. docs/architecture.md § The transport kit.
  */
 import type { EventBatch } from './contract';
 

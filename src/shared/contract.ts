@@ -1,7 +1,8 @@
 /**
  * The one API of Socket Inspector: method names, their argument schemas, their results, and
  * the events. Every transport (Electron IPC, WebSocket, stdio) and the renderer import this.
- * Schemas are strict: unknown keys are rejected.
+ * Schemas are strict: unknown keys are rejected. docs/architecture.md § The contract, and
+ * § How to add an API method.
  */
 import { z } from 'zod';
 import { hostProblem, isMulticast, type Endpoint } from './address';

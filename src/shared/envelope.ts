@@ -3,6 +3,7 @@
  * JSON-lines stdio mode): `{"id"?, "method", "args"?}` in, `{id?, result}` out, where `result` is
  * the contract's Result and its error an AppError. Each transport keeps only its byte framing:
  * IPC turns one invoke into an envelope, the WebSocket and stdio read JSON text into one.
+ * docs/architecture.md § The transport kit.
  */
 import { describeThrown } from './dispatch';
 import { AppCode, hintFor } from './errors';

@@ -3,7 +3,7 @@ import type { InspectorBridge } from '@shared/contract';
 import type { FileAccess } from './files';
 import type { Link, LinkState } from './link';
 
-/** What the page is hosted by: the engine's API, whether it is reachable, and the user's files. */
+/** What the page is hosted by: the engine's API, whether it is reachable, and the user's files (docs/architecture.md § The renderer). */
 export interface Host {
   api: InspectorBridge;
   /** Electron's bridge is always open; the browser's WebSocket comes and goes. */

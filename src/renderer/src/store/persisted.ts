@@ -2,6 +2,7 @@
  * What the renderer keeps across launches, in localStorage. Anyone may edit what is there, so
  * it is read back through a zod schema (which builds fresh objects of the known keys only);
  * storage that is missing, full, turned off or garbled costs the saved value, never the app.
+ * The one way to persist (docs/architecture.md § The renderer).
  */
 import { z } from 'zod';
 

@@ -94,11 +94,7 @@ const layerBlocks = Object.entries(layers).map(([type, spec]) => {
 
 const rendererBlocks = Object.entries(renderer).map(([name, lower]) => {
   const own = [name, ...lower];
-  const allowed = [
-    ...own.map(rendererLabel),
-    'src/shared',
-    ...rendererPackages,
-  ];
+  const allowed = [...own.map(rendererLabel), 'src/shared', ...rendererPackages];
   return {
     ...rendererFiles(name),
     rules: dependencyRule(`${DOC}: ${rendererLabel(name)} may import only ${listed(allowed)} (not '{{ dependency.source }}').`, [
@@ -118,8 +114,14 @@ export default tseslint.config(
       'no-console': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='skip'][callee.object.name=/^(it|test|describe)$/]", message: 'No skipped tests.' },
-        { selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|test|describe)$/]", message: 'No focused tests.' },
+        {
+          selector: "CallExpression[callee.property.name='skip'][callee.object.name=/^(it|test|describe)$/]",
+          message: 'No skipped tests.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='only'][callee.object.name=/^(it|test|describe)$/]",
+          message: 'No focused tests.',
+        },
       ],
     },
   },

@@ -61,7 +61,9 @@ export class BenchEngine {
     record: boolean,
     keepTimes: boolean,
   ) {
-    this.recorder = record ? new Recorder({ folder, recordByDefault: false, app: { name: 'Socket Inspector bench', version: 'bench' } }) : undefined;
+    this.recorder = record
+      ? new Recorder({ folder, recordByDefault: false, app: { name: 'Socket Inspector bench', version: 'bench' } })
+      : undefined;
     const send = electronLikeSender();
     this.host = createHost({
       onBatch: (batch: EventBatch) => {
@@ -116,7 +118,10 @@ export class BenchEngine {
 }
 
 /** Run `body` with a fresh engine, disposed (and its temp folder removed) afterwards. */
-export async function withEngine<T>(options: { record?: boolean; keepBatchTimes?: boolean }, body: (engine: BenchEngine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  options: { record?: boolean; keepBatchTimes?: boolean },
+  body: (engine: BenchEngine) => Promise<T>,
+): Promise<T> {
   const engine = await BenchEngine.start(options);
   try {
     return await body(engine);

@@ -65,7 +65,9 @@ async function main(): Promise<number> {
   const { quick, only, out } = parsed;
   const startedAt = new Date();
   const host = machine();
-  process.stdout.write(`Socket Inspector bench (${quick ? 'quick' : 'full'}): ${host.cpus} × ${host.cpuModel}, Node ${host.node}, load ${host.loadAverageAtStart.join(' ')}\n`);
+  process.stdout.write(
+    `Socket Inspector bench (${quick ? 'quick' : 'full'}): ${host.cpus} × ${host.cpuModel}, Node ${host.node}, load ${host.loadAverageAtStart.join(' ')}\n`,
+  );
   const figures: Figure[] = [];
   const errors: SectionError[] = [];
   for (const section of only) {
@@ -99,7 +101,12 @@ async function main(): Promise<number> {
   };
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
-  const verdict = errors.length > 0 ? 'some sections could not run' : missed.length > 0 ? `${missed.length} of ${targeted} targets missed` : `all ${targeted} targets met`;
+  const verdict =
+    errors.length > 0
+      ? 'some sections could not run'
+      : missed.length > 0
+        ? `${missed.length} of ${targeted} targets missed`
+        : `all ${targeted} targets met`;
   process.stdout.write(`${verdict}. JSON: ${path.relative(process.cwd(), out)}\n`);
   return errors.length > 0 ? 2 : missed.length > 0 ? 1 : 0;
 }

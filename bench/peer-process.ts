@@ -19,7 +19,8 @@ export class PeerProcess {
       else waiter.reject(new Error(`The peer process failed: ${reply.error ?? 'no reason given'}`));
     });
     child.on('exit', (code, signal) => {
-      for (const waiter of this.waiting.values()) waiter.reject(new Error(`The peer process exited (${signal ?? code}) before it answered.`));
+      for (const waiter of this.waiting.values())
+        waiter.reject(new Error(`The peer process exited (${signal ?? code}) before it answered.`));
       this.waiting.clear();
     });
   }
@@ -27,7 +28,9 @@ export class PeerProcess {
   static start(): Promise<PeerProcess> {
     const child = fork(PEER_SCRIPT, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new Promise((resolve, reject) => {
-      child.once('error', (err) => reject(new Error(`The peer process could not start from ${PEER_SCRIPT}: ${err.message}. Build it with "npm run bench".`)));
+      child.once('error', (err) =>
+        reject(new Error(`The peer process could not start from ${PEER_SCRIPT}: ${err.message}. Build it with "npm run bench".`)),
+      );
       child.once('message', () => resolve(new PeerProcess(child)));
     });
   }

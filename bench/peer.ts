@@ -196,7 +196,9 @@ async function handle(request: PeerRequest): Promise<PeerReply> {
 }
 
 process.on('message', (request: PeerRequest) => {
-  handle(request).then(reply, (err: unknown) => reply({ id: request.id, ok: false, ms: 0, error: err instanceof Error ? err.message : String(err) }));
+  handle(request).then(reply, (err: unknown) =>
+    reply({ id: request.id, ok: false, ms: 0, error: err instanceof Error ? err.message : String(err) }),
+  );
 });
 process.on('disconnect', () => {
   closeIdle();

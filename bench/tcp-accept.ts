@@ -57,7 +57,13 @@ async function measure(peer: PeerProcess, port: number, held: () => number | Pro
   const reply = await connecting;
   const after = await settledMemory();
   const accepted = await held();
-  return { seconds, accepted, failedConnects: reply.failed ?? 0, perConnection: (after - before) / accepted, rssPerConnection: (rss() - rssBefore) / accepted };
+  return {
+    seconds,
+    accepted,
+    failedConnects: reply.failed ?? 0,
+    perConnection: (after - before) / accepted,
+    rssPerConnection: (rss() - rssBefore) / accepted,
+  };
 }
 
 /** The baseline: a raw Node server with the engine's backlog that keeps and reads each socket. */
@@ -106,7 +112,10 @@ export async function tcpAccept(): Promise<Figure[]> {
     const all = await alternate({ raw: () => rawServer(peer), engine: () => engineServer(peer) });
     const fast = (run: AcceptRun) => 1 / run.seconds;
     const [raw, engine] = [medianRound(all.raw, fast), medianRound(all.engine, fast)];
-    const rounds = { baselineMs: all.raw.map((r) => Math.round(r.seconds * 1000)), engineMs: all.engine.map((r) => Math.round(r.seconds * 1000)) };
+    const rounds = {
+      baselineMs: all.raw.map((r) => Math.round(r.seconds * 1000)),
+      engineMs: all.engine.map((r) => Math.round(r.seconds * 1000)),
+    };
     const clients = `${CLIENTS.toLocaleString('en-US')} clients opened at once by a peer process; backlog ${TCP_LISTEN_BACKLOG}`;
     return [
       {

@@ -143,7 +143,7 @@ async function rawFileWrite(file: string, size: number): Promise<number> {
   const handle = await open(file, 'wx');
   try {
     const start = performance.now();
-    for (let done = 0; done < size; ) done += (await handle.write(block, 0, Math.min(block.byteLength, size - done))).bytesWritten;
+    for (let done = 0; done < size;) done += (await handle.write(block, 0, Math.min(block.byteLength, size - done))).bytesWritten;
     return (performance.now() - start) / 1000;
   } finally {
     await handle.close();
@@ -166,10 +166,20 @@ export async function tcpIngest(quick: boolean): Promise<Figure[]> {
       recorded: () => engineSink(peer, total, true),
       rawFile: () => rawFileSink(peer, total),
     });
-    const [raw, plain, recorded, rawFile] = [medianRound(all.raw, mbps), medianRound(all.plain, mbps), medianRound(all.recorded, mbps), medianRound(all.rawFile, mbps)];
+    const [raw, plain, recorded, rawFile] = [
+      medianRound(all.raw, mbps),
+      medianRound(all.plain, mbps),
+      medianRound(all.recorded, mbps),
+      medianRound(all.rawFile, mbps),
+    ];
     const fileWrite = medianRound(all.recorded, (r) => fileRate(r) / rawWriteRate(r));
     const rates = (runs: Run[]) => runs.map((r) => Number(mbps(r).toFixed(1)));
-    const rounds = { baselineMBps: rates(all.raw), engineMBps: rates(all.plain), recordingMBps: rates(all.recorded), rawFileMBps: rates(all.rawFile) };
+    const rounds = {
+      baselineMBps: rates(all.raw),
+      engineMBps: rates(all.plain),
+      recordingMBps: rates(all.recorded),
+      rawFileMBps: rates(all.rawFile),
+    };
     const baseline = { value: mbps(raw), unit: 'MB/s', what: `raw Node net server counting bytes (median of ${all.raw.length})` };
     const size = `${total / 1024 / 1024} MiB`;
     return [
@@ -181,7 +191,14 @@ export async function tcpIngest(quick: boolean): Promise<Figure[]> {
         baseline,
         target: { of: 'ratio', op: '>=', limit: 0.8 },
         notes: `${size} from a peer process; until the receiver has read the peer's FIN. Median of ${all.plain.length} rounds alternating with the baseline.`,
-        details: { rounds, bytes: total, seconds: plain.seconds, baselineSeconds: raw.seconds, cpuSeconds: plain.cpuSeconds, baselineCpuSeconds: raw.cpuSeconds },
+        details: {
+          rounds,
+          bytes: total,
+          seconds: plain.seconds,
+          baselineSeconds: raw.seconds,
+          cpuSeconds: plain.cpuSeconds,
+          baselineCpuSeconds: raw.cpuSeconds,
+        },
       },
       {
         key: 'tcp-ingest-recorded',
@@ -191,27 +208,54 @@ export async function tcpIngest(quick: boolean): Promise<Figure[]> {
         baseline,
         target: { of: 'ratio', op: '>=', limit: 0.5 },
         notes: `${size}; until every byte has been received and written to the recording file (checked afterwards: every byte in the file, which ends with its end record). Median of ${all.recorded.length} rounds. The stop's fsync is in details.`,
-        details: { rounds, bytes: total, seconds: recorded.seconds, baselineSeconds: raw.seconds, cpuSeconds: recorded.cpuSeconds, baselineCpuSeconds: raw.cpuSeconds, recordedBytes: recorded.recorded, fileBytes: recorded.fileBytes, stopSecondsWithFsync: recorded.stopSeconds },
+        details: {
+          rounds,
+          bytes: total,
+          seconds: recorded.seconds,
+          baselineSeconds: raw.seconds,
+          cpuSeconds: recorded.cpuSeconds,
+          baselineCpuSeconds: raw.cpuSeconds,
+          recordedBytes: recorded.recorded,
+          fileBytes: recorded.fileBytes,
+          stopSecondsWithFsync: recorded.stopSeconds,
+        },
       },
       {
         key: 'tcp-recording-file-write',
         name: 'TCP recording: its file written, vs raw write',
         value: fileRate(fileWrite),
         unit: 'MB/s',
-        baseline: { value: rawWriteRate(fileWrite), unit: 'MB/s', what: `raw Node fs writes of as many bytes to a new file in the same folder, right after each recording (round of the median ratio)` },
+        baseline: {
+          value: rawWriteRate(fileWrite),
+          unit: 'MB/s',
+          what: `raw Node fs writes of as many bytes to a new file in the same folder, right after each recording (round of the median ratio)`,
+        },
         target: undefined,
         notes: `Context for the recording figure: the file (${((fileWrite.fileBytes ?? 0) / MB).toFixed(0)} MB: base64 and record framing) against what this disk takes from raw Node. A ratio near 1 means the recording is bound by the disk, not by encoding.`,
-        details: { rounds: all.recorded.map((r) => ({ fileMBps: Number(fileRate(r).toFixed(1)), rawWriteMBps: Number(rawWriteRate(r).toFixed(1)) })) },
+        details: {
+          rounds: all.recorded.map((r) => ({ fileMBps: Number(fileRate(r).toFixed(1)), rawWriteMBps: Number(rawWriteRate(r).toFixed(1)) })),
+        },
       },
       {
         key: 'tcp-recording-vs-raw-file',
         name: 'TCP recording vs raw Node piping to a file',
         value: mbps(recorded),
         unit: 'MB/s',
-        baseline: { value: mbps(rawFile), unit: 'MB/s', what: `raw Node net server piping the stream into a file in the temp folder (median of ${all.rawFile.length})` },
+        baseline: {
+          value: mbps(rawFile),
+          unit: 'MB/s',
+          what: `raw Node net server piping the stream into a file in the temp folder (median of ${all.rawFile.length})`,
+        },
         target: undefined,
         notes: `Context for the recording figure, and the baseline docs/performance.md proposes for it: the same ${size} and disk, every byte kept, without the transcript's format.`,
-        details: { rounds, bytes: total, seconds: recorded.seconds, baselineSeconds: rawFile.seconds, cpuSeconds: recorded.cpuSeconds, baselineCpuSeconds: rawFile.cpuSeconds },
+        details: {
+          rounds,
+          bytes: total,
+          seconds: recorded.seconds,
+          baselineSeconds: rawFile.seconds,
+          cpuSeconds: recorded.cpuSeconds,
+          baselineCpuSeconds: rawFile.cpuSeconds,
+        },
       },
     ];
   });

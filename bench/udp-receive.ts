@@ -66,11 +66,11 @@ const rate = (r: Received): number => r.received / r.seconds;
 async function receiveRate(peer: PeerProcess, size: number, ms: number, rounds: number): Promise<Figure> {
   const all = await alternate(
     {
-    raw: async () => {
-      const rawSide = await rawReceiver();
-      return blastInto(peer, rawSide, size, ms).finally(() => rawSide.close());
-    },
-    engine: () => withEngine({}, async (e) => blastInto(peer, await engineReceiver(e, false), size, ms)),
+      raw: async () => {
+        const rawSide = await rawReceiver();
+        return blastInto(peer, rawSide, size, ms).finally(() => rawSide.close());
+      },
+      engine: () => withEngine({}, async (e) => blastInto(peer, await engineReceiver(e, false), size, ms)),
     },
     rounds,
   );
@@ -113,7 +113,16 @@ async function pacedRecorded(peer: PeerProcess, ms: number): Promise<Figure> {
       notes:
         `paced sender for ${ms / 1000} s; data records in the recording ÷ datagrams sent. ` +
         `Same sender into a raw dgram socket: ${raw.received} of ${raw.sent}; into the engine without recording: ${unrecorded.received} of ${unrecorded.sent}.`,
-      details: { loopDelayMs, cpuSeconds: { user: cpu.user / 1e6, system: cpu.system / 1e6 }, sent: run.sent, engineReceived: run.received, recorded: recorded.rxRecords, recordingEnded: recorded.ended, raw, unrecorded },
+      details: {
+        loopDelayMs,
+        cpuSeconds: { user: cpu.user / 1e6, system: cpu.system / 1e6 },
+        sent: run.sent,
+        engineReceived: run.received,
+        recorded: recorded.rxRecords,
+        recordingEnded: recorded.ended,
+        raw,
+        unrecorded,
+      },
     };
   });
 }
@@ -126,6 +135,10 @@ export async function udpReceive(quick: boolean): Promise<Figure[]> {
     await blastInto(peer, warm, 64, 200).finally(() => warm.close());
     // Datagram rates swing more from round to round than byte rates: five rounds in a full run.
     const rounds = quick ? 3 : 5;
-    return [await receiveRate(peer, 64, ms, rounds), await receiveRate(peer, 1400, ms, rounds), await pacedRecorded(peer, quick ? 1000 : 5000)];
+    return [
+      await receiveRate(peer, 64, ms, rounds),
+      await receiveRate(peer, 1400, ms, rounds),
+      await pacedRecorded(peer, quick ? 1000 : 5000),
+    ];
   });
 }

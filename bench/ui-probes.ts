@@ -31,7 +31,8 @@ export function installProbes(): void {
     for (const entry of list.getEntries()) probe.longTasks.push(entry.duration);
   }).observe({ type: 'longtask' });
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if ((entry as PerformanceEntry & { interactionId?: number }).interactionId) probe.eventTimings.push(entry.duration);
+    for (const entry of list.getEntries())
+      if ((entry as PerformanceEntry & { interactionId?: number }).interactionId) probe.eventTimings.push(entry.duration);
   }).observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit);
   document.addEventListener(
     'keydown',

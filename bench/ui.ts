@@ -26,7 +26,10 @@ const KEY_EVERY_MS = 100;
 
 function chromiumPath(): string {
   const found = CHROMIUM_CANDIDATES.find((candidate): candidate is string => !!candidate && existsSync(candidate));
-  if (!found) throw new Error('No Chromium found for the UI figures. Install it (Debian/Ubuntu: apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium or Chrome binary.');
+  if (!found)
+    throw new Error(
+      'No Chromium found for the UI figures. Install it (Debian/Ubuntu: apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium or Chrome binary.',
+    );
   return found;
 }
 
@@ -44,7 +47,9 @@ async function checkBuild(): Promise<string | undefined> {
   if (!existsSync(index)) throw new Error(`The built page is missing at ${STATIC_ROOT}: run "npm run build" before "npm run bench".`);
   const built = statSync(index).mtimeMs;
   const changed = await newestFile(path.resolve('src/renderer'));
-  return changed > built ? 'out/renderer is older than src/renderer: these UI figures measure the last build (run "npm run build" to measure the current code).' : undefined;
+  return changed > built
+    ? 'out/renderer is older than src/renderer: these UI figures measure the last build (run "npm run build" to measure the current code).'
+    : undefined;
 }
 
 /** The page as a user meets it, with a UDP session opened through the New session dialog. */
@@ -56,7 +61,10 @@ async function openUdpSession(page: Page): Promise<number> {
   await dialog.getByRole('combobox', { name: 'Host' }).fill('127.0.0.1');
   await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill('0');
   await dialog.getByRole('button', { name: 'Bind', exact: true }).click();
-  const endpoint = page.getByRole('list', { name: 'Open sessions' }).getByText(/^127\.0\.0\.1:[1-9]\d*$/).first();
+  const endpoint = page
+    .getByRole('list', { name: 'Open sessions' })
+    .getByText(/^127\.0\.0\.1:[1-9]\d*$/)
+    .first();
   await endpoint.waitFor();
   return Number((await endpoint.textContent())!.split(':')[1]);
 }
@@ -182,7 +190,12 @@ async function timeViewSwitches(page: Page, times: number): Promise<number[]> {
 }
 
 /** Send `rate` datagrams a second until the log keeps `target` entries or keeps no more. */
-async function fillLog(page: Page, peer: PeerProcess, port: number, target: number): Promise<{ kept: number; dropped: number; seconds: number }> {
+async function fillLog(
+  page: Page,
+  peer: PeerProcess,
+  port: number,
+  target: number,
+): Promise<{ kept: number; dropped: number; seconds: number }> {
   const start = performance.now();
   const sending = peer.request({ cmd: 'udp-paced', port, size: ENTRY_SIZE, rate: FILL_RATE, ms: 30 * 60_000 });
   let last = await counts(page);
@@ -197,10 +210,14 @@ async function fillLog(page: Page, peer: PeerProcess, port: number, target: numb
   }
   await peer.request({ cmd: 'stop' });
   await sending;
-  await settled(async () => {
-    const now = await counts(page);
-    return now.kept + now.dropped;
-  }, 1000, 60_000);
+  await settled(
+    async () => {
+      const now = await counts(page);
+      return now.kept + now.dropped;
+    },
+    1000,
+    60_000,
+  );
   return { ...(await counts(page)), seconds: (performance.now() - start) / 1000 };
 }
 
@@ -284,7 +301,26 @@ export async function uiFigures(quick: boolean): Promise<Figure[]> {
       const views = await timeViewSwitches(page, 2);
       const actionTasks = responsiveness(await page.evaluate(takeReadings));
 
-      return figures({ quick, floodMs, sent, shown, reached, keys, idle, flood, fill, fillTarget, emptyMemory, fullMemory, small, smallJumps, smallViews, jumps, views, actionTasks });
+      return figures({
+        quick,
+        floodMs,
+        sent,
+        shown,
+        reached,
+        keys,
+        idle,
+        flood,
+        fill,
+        fillTarget,
+        emptyMemory,
+        fullMemory,
+        small,
+        smallJumps,
+        smallViews,
+        jumps,
+        views,
+        actionTasks,
+      });
     });
   } finally {
     await browser?.close();
@@ -332,7 +368,9 @@ function figures(run: UiRun): Figure[] {
   const heap = atFullLog(run, (m) => m.jsHeap);
   const rss = atFullLog(run, (m) => m.renderer?.private);
   const projection = (p: { projected: boolean } | undefined) =>
-    p?.projected ? ` Projected to ${MAX_LOG_LIMIT.toLocaleString('en-US')} from ${entries} kept entries (growth over the empty log scaled).` : '';
+    p?.projected
+      ? ` Projected to ${MAX_LOG_LIMIT.toLocaleString('en-US')} from ${entries} kept entries (growth over the empty log scaled).`
+      : '';
   const out: Figure[] = [
     {
       key: 'ui-flood-long-task',
@@ -344,7 +382,15 @@ function figures(run: UiRun): Figure[] {
       notes:
         `${flood}; 0 means no task over 50 ms. Of ${run.sent.toLocaleString('en-US')} datagrams sent the engine received ` +
         `${run.reached.engine.toLocaleString('en-US')}, the log shows ${run.shown.toLocaleString('en-US')} (${run.reached.notShown.toLocaleString('en-US')} counted as not shown).`,
-      details: { flood: run.flood, idle: run.idle, sent: run.sent, engineReceived: run.reached.engine, notShown: run.reached.notShown, shown: run.shown, keys: run.keys },
+      details: {
+        flood: run.flood,
+        idle: run.idle,
+        sent: run.sent,
+        engineReceived: run.reached.engine,
+        notShown: run.reached.notShown,
+        shown: run.shown,
+        keys: run.keys,
+      },
     },
     {
       key: 'ui-flood-input',

@@ -14,7 +14,10 @@ function lineText(bytes: Buffer): string {
  * longer than `maxBytes` is not kept: its bytes are let go of as they arrive and the line is
  * reported by its length, so one endless line cannot use up the memory.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, maxBytes: number): AsyncGenerator<InputLine> {
+export async function* boundedLines(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  maxBytes: number,
+): AsyncGenerator<InputLine> {
   let parts: Buffer[] = [];
   let length = 0;
   /** Bytes of the line being let go of, while there is one. */

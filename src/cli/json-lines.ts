@@ -33,7 +33,12 @@ function answerLine({ id, result }: Answer, lineNumber: number): string {
 
 /** The answer to a line too long to read: it was let go of unread, and the next line runs as usual. */
 export function tooLongLine(lineNumber: number, bytes: number, maxBytes: number): string {
-  return answerLine(refusal(`Line ${lineNumber} is ${bytes} bytes long, more than the ${maxBytes} a command may take; it was not read. Send large payloads in parts.`), lineNumber);
+  return answerLine(
+    refusal(
+      `Line ${lineNumber} is ${bytes} bytes long, more than the ${maxBytes} a command may take; it was not read. Send large payloads in parts.`,
+    ),
+    lineNumber,
+  );
 }
 
 /** Run one input line, a call envelope as JSON text; blank lines are skipped. */

@@ -43,7 +43,13 @@ async function main(): Promise<number> {
     process.stderr.write(`--record-dir: ${recorder.error.message}\n${recorder.error.hint}\n`);
     return 2;
   }
-  await runStdio({ input: process.stdin, output: process.stdout, bytes: values.bytes, version, ...(recorder ? { recorder: recorder.value } : {}) });
+  await runStdio({
+    input: process.stdin,
+    output: process.stdout,
+    bytes: values.bytes,
+    version,
+    ...(recorder ? { recorder: recorder.value } : {}),
+  });
   return 0;
 }
 

@@ -45,7 +45,10 @@ export async function runStdio({ input, output, bytes, version, recorder }: Stdi
   let lineNumber = 0;
   for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
     lineNumber += 1;
-    const answering = 'text' in line ? runCommandLine(host.engine, line.text, lineNumber) : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
+    const answering =
+      'text' in line
+        ? runCommandLine(host.engine, line.text, lineNumber)
+        : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
     const job = answering.then((answer) => {
       if (answer !== undefined) write(answer);
     });

@@ -91,13 +91,17 @@ function outcomeNote(outcome: ReadOutcome): string | undefined {
     if (!outcome.header) return `Nothing was written: ${outcome.problem.message}.`;
     return `Only the whole records were used: ${outcome.problem.message}.`;
   }
-  if (!outcome.ended) return 'The transcript has no end record: the recording was interrupted (the app crashed or was killed) or is still running; everything in it was used.';
+  if (!outcome.ended)
+    return 'The transcript has no end record: the recording was interrupted (the app crashed or was killed) or is still running; everything in it was used.';
   return undefined;
 }
 
 function refuseTerminal(out: string | undefined, what: string): void {
   if (out === undefined && process.stdout.isTTY) {
-    throw new CommandExit(EXIT_USAGE, `${what} is binary and would garble the terminal: add --out PATH to write a file, or redirect the output (> file, | xxd).`);
+    throw new CommandExit(
+      EXIT_USAGE,
+      `${what} is binary and would garble the terminal: add --out PATH to write a file, or redirect the output (> file, | xxd).`,
+    );
   }
 }
 
@@ -128,7 +132,10 @@ function outputError(target: string | undefined, err: unknown): CommandExit {
     case 'EDQUOT':
       return new CommandExit(EXIT_USAGE, `--out ${where}: the disk is full; free some space or write somewhere else. Nothing was written.`);
     default:
-      return new CommandExit(EXIT_USAGE, `--out ${where} could not be written: ${error.message}. Check the folder and the disk; nothing was written.`);
+      return new CommandExit(
+        EXIT_USAGE,
+        `--out ${where} could not be written: ${error.message}. Check the folder and the disk; nothing was written.`,
+      );
   }
 }
 
@@ -155,7 +162,8 @@ async function withOutput(
 function peerKey(text: string): string {
   const match = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text) ?? /^([^:[\]]+):(\d{1,5})$/.exec(text);
   const port = Number(match?.[2]);
-  if (!match || port > 65535) throw usageError(`--peer "${printable(text)}" is not HOST:PORT: write for example 192.0.2.7:5000, or [2001:db8::7]:5000 for IPv6.`);
+  if (!match || port > 65535)
+    throw usageError(`--peer "${printable(text)}" is not HOST:PORT: write for example 192.0.2.7:5000, or [2001:db8::7]:5000 for IPv6.`);
   let host = match[1]!;
   if (host.includes(':')) {
     try {
@@ -179,12 +187,18 @@ function peerList(summary: TranscriptSummary): string {
 }
 
 /** Why the export names nothing in the file, or undefined when it names a connection or peers that are there. */
-function missingTarget(file: string, summary: TranscriptSummary, conn: string | undefined, peer: string | undefined): CommandExit | undefined {
+function missingTarget(
+  file: string,
+  summary: TranscriptSummary,
+  conn: string | undefined,
+  peer: string | undefined,
+): CommandExit | undefined {
   const header = summary.header;
   if (!header) return undefined;
   if (header.kind !== 'udp') {
     if (conn === undefined) return usageError(`This is a TCP transcript: name the connection with --conn ID; ${connectionList(summary)}.`);
-    if (!summary.connections.some((c) => c.conn === conn)) return new CommandExit(EXIT_USAGE, `There is no connection "${printable(conn)}" in ${printable(file)}; ${connectionList(summary)}.`);
+    if (!summary.connections.some((c) => c.conn === conn))
+      return new CommandExit(EXIT_USAGE, `There is no connection "${printable(conn)}" in ${printable(file)}; ${connectionList(summary)}.`);
   } else if (peer !== undefined && !summary.peers.some((p) => formatEndpoint(p.peer.address, p.peer.port) === peer)) {
     return new CommandExit(EXIT_USAGE, `No datagram from or to ${printable(peer)} is in ${printable(file)}; ${peerList(summary)}.`);
   }
@@ -193,9 +207,14 @@ function missingTarget(file: string, summary: TranscriptSummary, conn: string | 
 
 async function exportBytes(file: string, options: Options): Promise<number> {
   if (options.dir !== 'rx' && options.dir !== 'tx') {
-    throw usageError(options.dir === undefined ? 'export needs --dir rx (received bytes) or --dir tx (sent bytes).' : `--dir "${printable(options.dir)}" is not rx or tx.`);
+    throw usageError(
+      options.dir === undefined
+        ? 'export needs --dir rx (received bytes) or --dir tx (sent bytes).'
+        : `--dir "${printable(options.dir)}" is not rx or tx.`,
+    );
   }
-  if (options.conn !== undefined && options.peer !== undefined) throw usageError('Give --conn (a TCP connection) or --peer (a UDP peer), not both.');
+  if (options.conn !== undefined && options.peer !== undefined)
+    throw usageError('Give --conn (a TCP connection) or --peer (a UDP peer), not both.');
   refuseTerminal(options.out, 'The exported data');
   const dir: Direction = options.dir;
   const wantedPeer = options.peer === undefined ? undefined : peerKey(options.peer);
@@ -209,7 +228,9 @@ async function exportBytes(file: string, options: Options): Promise<number> {
         summarizer.add(record);
         if (record.type === 'header') {
           if (record.kind === 'udp' && options.conn !== undefined) {
-            throw usageError('--conn names a TCP connection, but this is a UDP transcript: leave --conn out (and use --peer HOST:PORT for one peer).');
+            throw usageError(
+              '--conn names a TCP connection, but this is a UDP transcript: leave --conn out (and use --peer HOST:PORT for one peer).',
+            );
           }
           if (record.kind !== 'udp' && options.peer !== undefined) {
             throw usageError('--peer names a UDP peer, but this is a TCP transcript: use --conn ID (verify lists the connections).');
@@ -236,11 +257,16 @@ async function exportBytes(file: string, options: Options): Promise<number> {
 async function convert(file: string, options: Options): Promise<number> {
   const to = options.to;
   if (to === undefined) throw usageError('convert needs --to pcapng, --to text or --to jsonl.');
-  if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(to)) throw usageError(`--to "${printable(to)}" is not one of ${TRANSCRIPT_FORMATS.join(', ')}.`);
+  if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(to))
+    throw usageError(`--to "${printable(to)}" is not one of ${TRANSCRIPT_FORMATS.join(', ')}.`);
   const format = to as TranscriptFormat;
   if (format === 'pcapng') refuseTerminal(options.out, 'pcapng');
   const app = { name: 'Socket Inspector', version };
-  const outcome = await withOutput(options.out, (out) => convertTranscript(file, format, out, { app }), (result) => result.header !== undefined);
+  const outcome = await withOutput(
+    options.out,
+    (out) => convertTranscript(file, format, out, { app }),
+    (result) => result.header !== undefined,
+  );
   return finishWith(outcome);
 }
 

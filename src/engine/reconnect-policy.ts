@@ -13,7 +13,11 @@ export const RECONNECT_JITTER = 0.1;
  * each attempt, never more than maxDelayMs, then ±10 % jitter (still never above maxDelayMs, so
  * the limit a user sets is a promise). `random` is in [0, 1), as Math.random.
  */
-export function reconnectDelay(attempt: number, policy: Pick<ReconnectPolicy, 'initialDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function reconnectDelay(
+  attempt: number,
+  policy: Pick<ReconnectPolicy, 'initialDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   // 2 ** 40 already passes any allowed delay; the bound keeps the product finite.
   const doublings = Math.min(Math.max(attempt - 1, 0), 40);
   const nominal = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** doublings);

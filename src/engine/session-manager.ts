@@ -213,7 +213,11 @@ export class SessionManager implements EngineApi {
   }
 
   private noRecorder(): Result<never> {
-    return fail(AppCode.BadState, 'Recording is not available here: this process was started without a recorder.', 'Use the desktop app, "npm run serve", or the CLI with --record-dir.');
+    return fail(
+      AppCode.BadState,
+      'Recording is not available here: this process was started without a recorder.',
+      'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
+    );
   }
 
   private missing(sessionId: string): Result<never> {

@@ -1,12 +1,4 @@
-import type {
-  Counters,
-  DisconnectMode,
-  SendReceipt,
-  SendTarget,
-  SessionConfig,
-  SessionInfo,
-  SessionState,
-} from '@shared/contract';
+import type { Counters, DisconnectMode, SendReceipt, SendTarget, SessionConfig, SessionInfo, SessionState } from '@shared/contract';
 import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { fail, type AppError, type Result } from '@shared/result';

@@ -124,7 +124,10 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       };
       const timer = this.ctx.clock.setTimer(() => {
         socket.destroy();
-        const error = appError('ETIMEDOUT', `Connecting to ${formatEndpoint(host, port)} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT).`);
+        const error = appError(
+          'ETIMEDOUT',
+          `Connecting to ${formatEndpoint(host, port)} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT).`,
+        );
         this.connectFailed(error);
         settle({ ok: false, error });
       }, connectTimeoutMs);
@@ -205,7 +208,13 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     if (pending) {
       pending.socket.destroy();
       this.setState('closed');
-      pending.settle(fail(AppCode.Cancelled, `Connecting to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`, 'Reopen the session to try again.'));
+      pending.settle(
+        fail(
+          AppCode.Cancelled,
+          `Connecting to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
+          'Reopen the session to try again.',
+        ),
+      );
       return Promise.resolve(ok(this.info()));
     }
     const conn = this.connection;
@@ -221,7 +230,9 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open' || !this.connection) return Promise.resolve(this.notOpen());
     if (to && to.type !== 'all' && !(to.type === 'connections' && to.connIds.every((id) => id === this.connection?.connId))) {
-      return Promise.resolve(fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'));
+      return Promise.resolve(
+        fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'),
+      );
     }
     return Promise.resolve(sendToConnections(this, [this.connection], bytes));
   }
@@ -230,7 +241,11 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const conn = this.connection;
     if (!conn || this.currentState !== 'open') return this.notOpen();
     if (connId !== undefined && connId !== conn.connId) {
-      return fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}; its connection is ${conn.connId}.`, 'Refresh the session.');
+      return fail(
+        AppCode.NotFound,
+        `Session ${this.id} has no connection ${connId}; its connection is ${conn.connId}.`,
+        'Refresh the session.',
+      );
     }
     this.userEnded = true;
     conn.disconnect(mode);
@@ -256,7 +271,12 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       this.scheduleRetry(attemptsSoFar + 1, reason === 'peer-closed' ? undefined : error);
       this.announce();
     } else if (lost) {
-      const last = error ?? appError(AppCode.Dropped, `Connecting to ${formatEndpoint(this.config.host, this.config.port)} works, but the server closes each connection at once.`);
+      const last =
+        error ??
+        appError(
+          AppCode.Dropped,
+          `Connecting to ${formatEndpoint(this.config.host, this.config.port)} works, but the server closes each connection at once.`,
+        );
       this.emitError(annotate(last, `attempt ${attemptsSoFar} of ${policy.maxAttempts}, giving up`));
       this.setState('error', last);
     } else if (error && reason !== 'session-closed') {

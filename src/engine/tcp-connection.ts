@@ -80,7 +80,11 @@ export class TcpConnection {
       return fail(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`, 'Reconnect to send again.');
     }
     if (this.localEnded) {
-      return fail('EPIPE', `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`, 'Reconnect to send again.');
+      return fail(
+        'EPIPE',
+        `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`,
+        'Reconnect to send again.',
+      );
     }
     const queued = this.socket.writableLength;
     if (queued + bytes.byteLength > MAX_SEND_QUEUE_BYTES) {

@@ -97,7 +97,13 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       this.server = undefined;
       server.close();
       this.setState('closed');
-      this.pendingOpen?.(fail(AppCode.Cancelled, `Listening on ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`, hintFor(AppCode.Cancelled)));
+      this.pendingOpen?.(
+        fail(
+          AppCode.Cancelled,
+          `Listening on ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
+          hintFor(AppCode.Cancelled),
+        ),
+      );
       return Promise.resolve(ok(this.info()));
     }
     if (this.closeInProgress) return this.closeInProgress;
@@ -138,16 +144,26 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       // A connection named twice still gets the bytes once.
       for (const connId of new Set(target.connIds)) {
         const conn = this.connections.get(connId);
-        if (!conn) return Promise.resolve(fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed; refresh the connection list.'));
+        if (!conn)
+          return Promise.resolve(
+            fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed; refresh the connection list.'),
+          );
         chosen.push(conn);
       }
       return Promise.resolve(sendToConnections(this, chosen, bytes));
     }
-    return Promise.resolve(fail(AppCode.NoTarget, `A TCP listener sends to its connections, not to ${target.type === 'address' ? 'an address' : 'the last sender'}.`, 'Send to all connections or name them.'));
+    return Promise.resolve(
+      fail(
+        AppCode.NoTarget,
+        `A TCP listener sends to its connections, not to ${target.type === 'address' ? 'an address' : 'the last sender'}.`,
+        'Send to all connections or name them.',
+      ),
+    );
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
-    if (connId === undefined) return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
+    if (connId === undefined)
+      return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
     const conn = this.connections.get(connId);
     if (!conn) return fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed already.');
     conn.disconnect(mode);
@@ -200,7 +216,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
         hint: hintFor(shortage),
       });
     } else if (shortage === undefined) {
-      this.emitError({ code: was!, message: `Accepting again on ${where}: file descriptors are free again (${held} open).`, hint: hintFor(was!) });
+      this.emitError({
+        code: was!,
+        message: `Accepting again on ${where}: file descriptors are free again (${held} open).`,
+        hint: hintFor(was!),
+      });
     }
   }
 
@@ -212,7 +232,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (this.refusedAtLimit === undefined) {
       this.refusedAtLimit = 0;
       const limit = this.config.maxConnections.toLocaleString('en-US');
-      this.emitError({ code: AppCode.ConnectionLimit, message: `Refused ${from}: the listener holds ${limit} connections, its limit. Further clients are reset until one closes.`, hint: hintFor(AppCode.ConnectionLimit) });
+      this.emitError({
+        code: AppCode.ConnectionLimit,
+        message: `Refused ${from}: the listener holds ${limit} connections, its limit. Further clients are reset until one closes.`,
+        hint: hintFor(AppCode.ConnectionLimit),
+      });
     }
     this.refusedAtLimit += 1;
   }

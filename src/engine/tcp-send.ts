@@ -9,7 +9,11 @@ import type { TcpConnection } from './tcp-connection';
  */
 export function sendToConnections(owner: { id: string }, conns: TcpConnection[], bytes: Uint8Array): Result<SendReceipt> {
   if (conns.length === 0) {
-    return fail(AppCode.NoTarget, `Session ${owner.id} has no open connection to send to.`, 'Wait for a client to connect, or connect first.');
+    return fail(
+      AppCode.NoTarget,
+      `Session ${owner.id} has no open connection to send to.`,
+      'Wait for a client to connect, or connect first.',
+    );
   }
   let sent = 0;
   const failures: string[] = [];
@@ -29,4 +33,3 @@ export function sendToConnections(owner: { id: string }, conns: TcpConnection[],
   }
   return ok({ bytes: bytes.byteLength, targets: sent });
 }
-

@@ -90,7 +90,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
       this.socket = undefined;
       this.setState('closed');
       pending.settle(
-        fail(AppCode.Cancelled, `Binding UDP to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`, hintFor(AppCode.Cancelled)),
+        fail(
+          AppCode.Cancelled,
+          `Binding UDP to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
+          hintFor(AppCode.Cancelled),
+        ),
       );
       return Promise.resolve(ok(this.info()));
     }
@@ -174,7 +178,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const key = `${group.toLowerCase()}|${chosen ?? ''}`;
     const joined = this.memberships.has(key);
     if (action === 'join') {
-      if (joined) return fail(AppCode.BadState, `Session ${this.id} has already joined ${where}.`, 'Leave the group first, or join another one.');
+      if (joined)
+        return fail(AppCode.BadState, `Session ${this.id} has already joined ${where}.`, 'Leave the group first, or join another one.');
       try {
         socket.addMembership(group, chosen);
       } catch (err) {
@@ -185,7 +190,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
       if (!joined) {
         const current = [...this.memberships.values()].map((m) => (m.iface === undefined ? m.group : `${m.group} on interface ${m.iface}`));
         const list = current.length > 0 ? `It has joined: ${current.join(', ')}.` : 'It has joined no groups.';
-        return fail(AppCode.BadState, `Session ${this.id} has not joined ${where}, so it cannot leave it. ${list}`, 'Leave a group the session has joined, with the same interface.');
+        return fail(
+          AppCode.BadState,
+          `Session ${this.id} has not joined ${where}, so it cannot leave it. ${list}`,
+          'Leave a group the session has joined, with the same interface.',
+        );
       }
       try {
         socket.dropMembership(group, chosen);
@@ -261,8 +270,10 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (recvBufferSize !== undefined) steps.push(['recvBufferSize', recvBufferSize, () => socket.setRecvBufferSize(recvBufferSize)]);
     if (sendBufferSize !== undefined) steps.push(['sendBufferSize', sendBufferSize, () => socket.setSendBufferSize(sendBufferSize)]);
     if (multicastTtl !== undefined) steps.push(['multicastTtl', multicastTtl, () => socket.setMulticastTTL(multicastTtl)]);
-    if (multicastLoopback !== undefined) steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
-    if (multicastInterface !== undefined) steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(multicastInterface)]);
+    if (multicastLoopback !== undefined)
+      steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
+    if (multicastInterface !== undefined)
+      steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(multicastInterface)]);
     if (recvBufferSize === undefined) {
       try {
         socket.setRecvBufferSize(UDP_DEFAULT_RECV_BUFFER_BYTES);
@@ -361,7 +372,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
         return ok({ host: to.host, port: to.port });
       case 'last-sender':
         if (!this.lastSender) {
-          return fail(AppCode.NoTarget, 'No datagram received yet, so there is no last sender to reply to.', 'Wait for a datagram, or name a host and port.');
+          return fail(
+            AppCode.NoTarget,
+            'No datagram received yet, so there is no last sender to reply to.',
+            'Wait for a datagram, or name a host and port.',
+          );
         }
         return ok({ host: this.lastSender.address, port: this.lastSender.port });
       case 'all':
@@ -403,8 +418,16 @@ export class UdpSession extends SessionBase<UdpConfig> {
       const all = await lookup(host, { all: true });
       const usable = all.filter((a) => (a.family === 6 && !MAPPED_IPV4.test(a.address) ? this.carriesIPv6 : this.carriesIPv4));
       const found = usable[0] ?? all[0];
-      if (!found) return { ok: false, error: appError('ENOTFOUND', `Sending to ${formatEndpoint(host, port)} failed: the host name has no address.`) };
-      return ok({ address: unmapIPv4(found.address), family: found.family === 6 && !MAPPED_IPV4.test(found.address) ? 'IPv6' : 'IPv4', port });
+      if (!found)
+        return {
+          ok: false,
+          error: appError('ENOTFOUND', `Sending to ${formatEndpoint(host, port)} failed: the host name has no address.`),
+        };
+      return ok({
+        address: unmapIPv4(found.address),
+        family: found.family === 6 && !MAPPED_IPV4.test(found.address) ? 'IPv6' : 'IPv4',
+        port,
+      });
     } catch (err) {
       return { ok: false, error: socketError(err, 'send', { address: host, port }) };
     }
@@ -432,11 +455,17 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private familyProblem(family: AddressFamily, what: string): AppError | undefined {
     const bound = this.local ? formatEndpoint(this.local.address, this.local.port) : this.config.host;
     if (family === 'IPv6' && !this.carriesIPv6) {
-      return appError(AppCode.InvalidArgument, `This socket is IPv4 (bound to ${bound}), so it cannot ${what}. Bind to :: or an IPv6 address for IPv6.`);
+      return appError(
+        AppCode.InvalidArgument,
+        `This socket is IPv4 (bound to ${bound}), so it cannot ${what}. Bind to :: or an IPv6 address for IPv6.`,
+      );
     }
     if (family === 'IPv4' && this.socketType === 'udp6' && !this.carriesIPv4) {
       const why = this.config.ipv6Only ? 'IPv6-only (ipv6Only is on)' : `IPv6 and bound to ${bound}, which carries no IPv4`;
-      return appError(AppCode.InvalidArgument, `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`);
+      return appError(
+        AppCode.InvalidArgument,
+        `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`,
+      );
     }
     return undefined;
   }

@@ -65,7 +65,11 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
 export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings): HostHandlers {
   return {
     async saveFile({ suggestedName, filters, data }) {
-      const choice = await dialogs.showSaveDialog({ defaultPath: suggestedName, filters, properties: ['createDirectory', 'showOverwriteConfirmation'] });
+      const choice = await dialogs.showSaveDialog({
+        defaultPath: suggestedName,
+        filters,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
       if (choice.canceled || !choice.filePath) return ok({ saved: false });
       try {
         await writeFileAtomic(choice.filePath, data);
@@ -81,7 +85,11 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       try {
         const info = await stat(file);
         if (info.size > MAX_FILE_BYTES) {
-          return fail(AppCode.PayloadTooLarge, `${path.basename(file)} is ${info.size} bytes; files up to ${MAX_FILE_BYTES} bytes can be opened.`, 'Pick a smaller file.');
+          return fail(
+            AppCode.PayloadTooLarge,
+            `${path.basename(file)} is ${info.size} bytes; files up to ${MAX_FILE_BYTES} bytes can be opened.`,
+            'Pick a smaller file.',
+          );
         }
         const data = await readFile(file);
         return ok({ name: path.basename(file), data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
@@ -92,7 +100,11 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
     async saveRecording({ sessionId, format }) {
       const source = recorder.recordingFile(sessionId);
       if (!source) {
-        return fail(AppCode.NotFound, `Session ${sessionId} has no recording to save.`, 'Start recording the session; what happens from then on can be saved.');
+        return fail(
+          AppCode.NotFound,
+          `Session ${sessionId} has no recording to save.`,
+          'Start recording the session; what happens from then on can be saved.',
+        );
       }
       const choice = await dialogs.showSaveDialog({
         defaultPath: savedFileName(source, format),
@@ -102,7 +114,11 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       if (choice.canceled || !choice.filePath) return ok({ saved: false });
       const target = choice.filePath;
       if (path.resolve(target) === path.resolve(source)) {
-        return fail(AppCode.InvalidArgument, `${path.basename(target)} is the recording itself; it cannot be saved over itself.`, 'Choose another name or folder.');
+        return fail(
+          AppCode.InvalidArgument,
+          `${path.basename(target)} is the recording itself; it cannot be saved over itself.`,
+          'Choose another name or folder.',
+        );
       }
       let outcome;
       try {
@@ -112,12 +128,20 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       }
       if (!outcome.header) {
         const why = outcome.problem ? `: ${outcome.problem.message}` : '';
-        return fail(AppCode.NotFound, `The recording ${source} cannot be read as a transcript${why}.`, 'Start recording again; the new file can be saved.');
+        return fail(
+          AppCode.NotFound,
+          `The recording ${source} cannot be read as a transcript${why}.`,
+          'Start recording again; the new file can be saved.',
+        );
       }
       return ok({ saved: true, name: path.basename(target) });
     },
     async chooseRecordingFolder() {
-      const choice = await dialogs.showOpenDialog({ title: 'Recordings folder', defaultPath: recorder.folder, properties: ['openDirectory', 'createDirectory'] });
+      const choice = await dialogs.showOpenDialog({
+        title: 'Recordings folder',
+        defaultPath: recorder.folder,
+        properties: ['openDirectory', 'createDirectory'],
+      });
       const folder = choice.filePaths[0];
       if (choice.canceled || !folder) return ok(null);
       return recorder.setFolder(folder);
@@ -131,7 +155,12 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
         return fileFailure(err, 'Creating the recordings folder', folder);
       }
       const problem = await openPath(folder);
-      if (problem) return fail(AppCode.NotFound, `The recordings folder ${folder} could not be shown: ${problem}`, 'Open it in your file manager yourself.');
+      if (problem)
+        return fail(
+          AppCode.NotFound,
+          `The recordings folder ${folder} could not be shown: ${problem}`,
+          'Open it in your file manager yourself.',
+        );
       return ok(null);
     },
   };

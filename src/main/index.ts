@@ -10,9 +10,7 @@ import { appSenderCheck, urlOrigin } from './ipc/sender-check';
 import { denyPermissions, hardenWebContents } from './security';
 import { createMainWindow, devServerUrl } from './window';
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let mainWindow: BrowserWindow | undefined;
 

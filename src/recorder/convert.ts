@@ -84,7 +84,8 @@ const utf8 = new TextEncoder();
 /** The text dump's last line when the file does not end with an end record. */
 function textEnding(outcome: ReadOutcome): string {
   if (outcome.problem) return `The transcript stops here: ${outcome.problem.message}.\n`;
-  if (!outcome.ended) return 'The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.\n';
+  if (!outcome.ended)
+    return 'The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.\n';
   return '';
 }
 
@@ -93,7 +94,12 @@ function textEnding(outcome: ReadOutcome): string {
  * `out` when it is full. JSON Lines copies the file's bytes up to the end of its last whole
  * record. Nothing is written when the file is not a transcript; `out` is not ended.
  */
-export async function convertTranscript(source: string, format: TranscriptFormat, out: NodeJS.WritableStream, options: ConvertOptions = {}): Promise<ReadOutcome> {
+export async function convertTranscript(
+  source: string,
+  format: TranscriptFormat,
+  out: NodeJS.WritableStream,
+  options: ConvertOptions = {},
+): Promise<ReadOutcome> {
   const sink = new OutputSink(out);
   let outcome: ReadOutcome;
   if (format === 'jsonl') {
@@ -139,7 +145,11 @@ export async function convertTranscript(source: string, format: TranscriptFormat
  * so a crash or a full disk leaves the old file or the new one, never part of one. The
  * temporary file is removed instead when `produce` throws or `keep` says no.
  */
-export async function writeFileAtomically<T>(target: string, produce: (out: NodeJS.WritableStream) => Promise<T>, keep: (result: T) => boolean = () => true): Promise<T> {
+export async function writeFileAtomically<T>(
+  target: string,
+  produce: (out: NodeJS.WritableStream) => Promise<T>,
+  keep: (result: T) => boolean = () => true,
+): Promise<T> {
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   // flush: the data reaches the disk before the rename can make it the file.
   const stream = createWriteStream(temporary, { flags: 'wx', flush: true });
@@ -165,6 +175,15 @@ export async function writeFileAtomically<T>(target: string, produce: (out: Node
 }
 
 /** convertTranscript into a file, written atomically; the target is left alone when the source is not a transcript. */
-export function convertTranscriptFile(source: string, format: TranscriptFormat, target: string, options: ConvertOptions = {}): Promise<ReadOutcome> {
-  return writeFileAtomically(target, (out) => convertTranscript(source, format, out, options), (outcome) => outcome.header !== undefined);
+export function convertTranscriptFile(
+  source: string,
+  format: TranscriptFormat,
+  target: string,
+  options: ConvertOptions = {},
+): Promise<ReadOutcome> {
+  return writeFileAtomically(
+    target,
+    (out) => convertTranscript(source, format, out, options),
+    (outcome) => outcome.header !== undefined,
+  );
 }

@@ -211,7 +211,12 @@ export class RecordFile {
     let size = first.byteLength;
     for (; count < this.queue.length; count++) {
       const line = this.queue[count]!;
-      if (line.buffer !== first.buffer || line.byteOffset !== first.byteOffset + size || size + line.byteLength > this.options.writeMaxBytes) break;
+      if (
+        line.buffer !== first.buffer ||
+        line.byteOffset !== first.byteOffset + size ||
+        size + line.byteLength > this.options.writeMaxBytes
+      )
+        break;
       size += line.byteLength;
     }
     this.queue.splice(0, count);
@@ -272,7 +277,7 @@ export class RecordFile {
   private async writeOut(fd: number, bytes: Uint8Array, records: number): Promise<void> {
     const { files } = this.options;
     try {
-      for (let done = 0; done < bytes.byteLength; ) done += await files.write(fd, bytes.subarray(done));
+      for (let done = 0; done < bytes.byteLength;) done += await files.write(fd, bytes.subarray(done));
       // Writes to a deleted file succeed and vanish; only the link count tells.
       const { nlink } = await files.fstat(fd);
       if (nlink === 0) return this.fail({ kind: 'deleted' });

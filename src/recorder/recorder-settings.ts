@@ -6,7 +6,11 @@ import { z } from 'zod';
 import type { RecorderSettings } from '@shared/contract';
 
 const savedSchema = z.object({
-  folder: z.string().min(1).max(4096).refine((folder) => path.isAbsolute(folder)),
+  folder: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((folder) => path.isAbsolute(folder)),
   recordByDefault: z.boolean(),
 });
 
@@ -36,7 +40,9 @@ export async function saveRecorderSettings(file: string, settings: RecorderSetti
   await mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temporary, `${JSON.stringify({ folder: settings.folder, recordByDefault: settings.recordByDefault }, null, 2)}\n`, { flag: 'wx' });
+    await writeFile(temporary, `${JSON.stringify({ folder: settings.folder, recordByDefault: settings.recordByDefault }, null, 2)}\n`, {
+      flag: 'wx',
+    });
     await rename(temporary, file);
   } catch (err) {
     await rm(temporary, { force: true });

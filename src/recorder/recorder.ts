@@ -83,7 +83,11 @@ export class Recorder implements RecorderPort {
     this.clock = options.clock ?? systemClock;
     this.intervalMs = options.flushIntervalMs ?? RECORDING_FLUSH_INTERVAL_MS;
     this.fileLayer = options.files ?? nodeFiles;
-    this.marks = options.backlog ?? { high: RECORDING_BACKLOG_HIGH_BYTES, low: RECORDING_BACKLOG_LOW_BYTES, max: RECORDING_BACKLOG_MAX_BYTES };
+    this.marks = options.backlog ?? {
+      high: RECORDING_BACKLOG_HIGH_BYTES,
+      low: RECORDING_BACKLOG_LOW_BYTES,
+      max: RECORDING_BACKLOG_MAX_BYTES,
+    };
   }
 
   get recordByDefault(): boolean {
@@ -247,7 +251,11 @@ export class Recorder implements RecorderPort {
         await saveRecorderSettings(file, next);
       } catch (err) {
         const { code, problem } = fileProblem(err);
-        return fail(code, `The recording settings could not be saved to ${file}: ${problem} (${code}).`, 'Check that the app\'s settings folder is writable, then try again.');
+        return fail(
+          code,
+          `The recording settings could not be saved to ${file}: ${problem} (${code}).`,
+          "Check that the app's settings folder is writable, then try again.",
+        );
       }
     }
     this.current = next;

@@ -16,7 +16,10 @@ const PROBLEMS: Readonly<Record<string, { problem: string; hint: string }>> = {
   ENOENT: { problem: 'the folder no longer exists', hint: 'Choose the recordings folder again or create it.' },
   ENOTDIR: { problem: 'part of the path is a file, not a folder', hint: 'Choose another recordings folder.' },
   EEXIST: { problem: 'a file of that name is in the way of the folder', hint: 'Choose another recordings folder.' },
-  EIO: { problem: 'the disk reported an input/output error', hint: 'Check the disk or network share, or choose another recordings folder.' },
+  EIO: {
+    problem: 'the disk reported an input/output error',
+    hint: 'Check the disk or network share, or choose another recordings folder.',
+  },
   EMFILE: { problem: 'the app has too many files open', hint: 'Close some sessions or stop some recordings.' },
   ENFILE: { problem: 'the system has too many files open', hint: 'Close some programs or sessions.' },
 };

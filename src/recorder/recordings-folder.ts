@@ -23,7 +23,11 @@ export function defaultRecordingsFolder(home: string = os.homedir()): string {
  */
 export async function checkRecordingsFolder(folder: string): Promise<Result<string>> {
   if (!path.isAbsolute(folder)) {
-    return fail(AppCode.InvalidArgument, `The recordings folder must be a full path; "${folder}" is relative.`, 'Choose the folder with its full path, e.g. from a folder dialog.');
+    return fail(
+      AppCode.InvalidArgument,
+      `The recordings folder must be a full path; "${folder}" is relative.`,
+      'Choose the folder with its full path, e.g. from a folder dialog.',
+    );
   }
   const resolved = path.resolve(folder);
   const probe = path.join(resolved, `.socket-inspector-probe-${randomBytes(6).toString('hex')}`);

@@ -98,9 +98,28 @@ export class SessionRecords {
     if (connId !== undefined) {
       const conn = this.connections.get(connId);
       const local = conn?.local ?? this.local ?? UNKNOWN;
-      return { type: 'data', seq, at: event.at, session: this.sessionId, dir: event.dir, conn: connId, local, remote: conn?.remote ?? UNKNOWN, bytes: event.bytes };
+      return {
+        type: 'data',
+        seq,
+        at: event.at,
+        session: this.sessionId,
+        dir: event.dir,
+        conn: connId,
+        local,
+        remote: conn?.remote ?? UNKNOWN,
+        bytes: event.bytes,
+      };
     }
-    return { type: 'data', seq, at: event.at, session: this.sessionId, dir: event.dir, local: this.local ?? UNKNOWN, remote: event.peer ?? UNKNOWN, bytes: event.bytes };
+    return {
+      type: 'data',
+      seq,
+      at: event.at,
+      session: this.sessionId,
+      dir: event.dir,
+      local: this.local ?? UNKNOWN,
+      remote: event.peer ?? UNKNOWN,
+      bytes: event.bytes,
+    };
   }
 
   private stateRecord(session: SessionInfo, at: number): TranscriptRecord {

@@ -26,7 +26,10 @@ function fileError(file: string, err: unknown): TranscriptFileError {
       return new TranscriptFileError(code, `${name} does not exist: part of its path is a file, not a folder. Check the path.`);
     case 'EACCES':
     case 'EPERM':
-      return new TranscriptFileError(code, `${name} may not be read (permission denied): read it as its owner, or copy it somewhere you may read.`);
+      return new TranscriptFileError(
+        code,
+        `${name} may not be read (permission denied): read it as its owner, or copy it somewhere you may read.`,
+      );
     case 'EISDIR':
       return new TranscriptFileError(code, `${name} is a folder: name a transcript file (.jsonl) inside it.`);
     default:

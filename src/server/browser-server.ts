@@ -151,7 +151,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     const source = options.recorder?.recordingFile(sessionId);
     const found = source && (await stat(source).catch(() => undefined))?.isFile();
     if (!source || !found) {
-      return reply(response, 404, `Session ${sessionId.slice(0, 64)} has no recording to download: start recording it, then download again.`);
+      return reply(
+        response,
+        404,
+        `Session ${sessionId.slice(0, 64)} has no recording to download: start recording it, then download again.`,
+      );
     }
     response.writeHead(200, {
       'Content-Type': DOWNLOAD_TYPES[format],

@@ -53,8 +53,12 @@ export function parseServeOptions(argv: string[]): { ok: true; options: ServeOpt
   if (values.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(values.token)) {
     return { ok: false, message: '--token: use 16–128 letters, digits, "-" or "_".' };
   }
-  if (values.record && values['no-record']) return { ok: false, message: '--record and --no-record contradict each other: give one of them.' };
+  if (values.record && values['no-record'])
+    return { ok: false, message: '--record and --no-record contradict each other: give one of them.' };
   if (values['record-dir'] === '') return { ok: false, message: '--record-dir: name a folder.' };
   const record = values.record ? true : values['no-record'] ? false : undefined;
-  return { ok: true, options: { host: values.host, port: port.data, open: values.open, token: values.token, recordDir: values['record-dir'], record } };
+  return {
+    ok: true,
+    options: { host: values.host, port: port.data, open: values.open, token: values.token, recordDir: values['record-dir'], record },
+  };
 }

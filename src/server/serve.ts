@@ -56,14 +56,24 @@ async function main(): Promise<number> {
   }
   let server;
   try {
-    server = await startBrowserServer({ host, port, staticRoot, version, token: token ?? (await savedToken(configDir())), recorder: recorder.value });
+    server = await startBrowserServer({
+      host,
+      port,
+      staticRoot,
+      version,
+      token: token ?? (await savedToken(configDir())),
+      recorder: recorder.value,
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? `port ${port} is in use; pass --port with another port, or --port 0 for a free one` : (err as Error).message;
+    const why =
+      code === 'EADDRINUSE' ? `port ${port} is in use; pass --port with another port, or --port 0 for a free one` : (err as Error).message;
     process.stderr.write(`Could not start the server on ${host}:${port}: ${why}.\n`);
     return 1;
   }
-  const recording = recorder.value.recordByDefault ? `Sessions are recorded into ${recorder.value.folder}` : `Sessions record only when asked to, into ${recorder.value.folder}`;
+  const recording = recorder.value.recordByDefault
+    ? `Sessions are recorded into ${recorder.value.folder}`
+    : `Sessions record only when asked to, into ${recorder.value.folder}`;
   process.stdout.write(`Socket Inspector is running. Open:\n\n  ${server.url}\n\n${recording}.\nPress Ctrl+C to stop.\n`);
   if (open) {
     const { default: openUrl } = await import('open');

@@ -14,8 +14,7 @@ for (let value = 0; value < 64; value++) VALUES[ALPHABET.charCodeAt(value)] = va
 VALUES[0x2d] = 62;
 VALUES[0x5f] = 63;
 
-const isWhitespace = (charCode: number): boolean =>
-  charCode === 0x20 || charCode === 0x09 || charCode === 0x0d || charCode === 0x0a;
+const isWhitespace = (charCode: number): boolean => charCode === 0x20 || charCode === 0x09 || charCode === 0x0d || charCode === 0x0a;
 
 /** Standard base64 with `=` padding. */
 export function encodeBase64(bytes: Uint8Array): string {

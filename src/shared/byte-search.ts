@@ -8,8 +8,7 @@ import { parseHex } from './hex';
 import { encodeText } from './text-encoding';
 
 export type ByteQueryInput =
-  | { kind: 'text'; value: string; encoding: TextEncodingName; ignoreCase: boolean }
-  | { kind: 'hex'; value: string };
+  { kind: 'text'; value: string; encoding: TextEncodingName; ignoreCase: boolean } | { kind: 'hex'; value: string };
 
 export interface ByteQuery {
   needle: Uint8Array;

@@ -30,22 +30,18 @@ export type { Endpoint } from './address';
 
 // ── Building blocks ────────────────────────────────────────────────────────────────────────
 
-export const hostSchema = z
-  .string({ error: 'Host must be text, such as 127.0.0.1, ::1 or localhost.' })
-  .superRefine((value, ctx) => {
-    const problem = hostProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const hostSchema = z.string({ error: 'Host must be text, such as 127.0.0.1, ::1 or localhost.' }).superRefine((value, ctx) => {
+  const problem = hostProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
-export const portSchema = z
-  .number({ error: 'Port must be a number from 0 to 65535.' })
-  .superRefine((value, ctx) => {
-    if (!Number.isInteger(value)) {
-      ctx.addIssue({ code: 'custom', message: `Port ${value} is not a whole number: use 0–65535.` });
-    } else if (value < 0 || value > 65535) {
-      ctx.addIssue({ code: 'custom', message: `Port ${value} is out of range: use 0–65535 (0 picks a free port).` });
-    }
-  });
+export const portSchema = z.number({ error: 'Port must be a number from 0 to 65535.' }).superRefine((value, ctx) => {
+  if (!Number.isInteger(value)) {
+    ctx.addIssue({ code: 'custom', message: `Port ${value} is not a whole number: use 0–65535.` });
+  } else if (value < 0 || value > 65535) {
+    ctx.addIssue({ code: 'custom', message: `Port ${value} is out of range: use 0–65535 (0 picks a free port).` });
+  }
+});
 
 /** A port to send or connect to: 0 means "any" only when binding. */
 export const remotePortSchema = portSchema.refine((p) => p !== 0, {
@@ -144,11 +140,7 @@ export const udpConfigSchema = z.strictObject({
   ...recordField,
 });
 
-export const sessionConfigSchema = z.discriminatedUnion('kind', [
-  tcpServerConfigSchema,
-  tcpClientConfigSchema,
-  udpConfigSchema,
-]);
+export const sessionConfigSchema = z.discriminatedUnion('kind', [tcpServerConfigSchema, tcpClientConfigSchema, udpConfigSchema]);
 
 export type SessionConfig = z.output<typeof sessionConfigSchema>;
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
@@ -397,7 +389,6 @@ export type InspectorEvent =
       connections: { connId: string; counters: Counters; notShown?: NotShown }[];
       notShown?: NotShown;
     };
-
 
 /** One flush of the engine's queue: what a transport delivers as one message. */
 export interface EventBatch {

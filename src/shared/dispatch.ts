@@ -43,7 +43,11 @@ export async function dispatchWith<N extends string>(
   const name = method as N;
   const exotic = exoticKind(raw);
   if (exotic !== undefined) {
-    return fail(AppCode.InvalidArgument, `Invalid arguments for ${name}: expected a plain object, received ${exotic}.`, hintFor(AppCode.InvalidArgument));
+    return fail(
+      AppCode.InvalidArgument,
+      `Invalid arguments for ${name}: expected a plain object, received ${exotic}.`,
+      hintFor(AppCode.InvalidArgument),
+    );
   }
   const parsed = schemas[name].safeParse(raw);
   if (!parsed.success) return fail(AppCode.InvalidArgument, describeIssues(name, parsed.error), hintFor(AppCode.InvalidArgument));

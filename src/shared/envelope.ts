@@ -34,7 +34,8 @@ export type CallRead = { ok: true; call: Call } | { ok: false; answer: Answer };
 /** Runs a read call: validates the method and arguments, calls the API, never throws. */
 export type CallRunner = (method: unknown, args: unknown) => Promise<Result<unknown>>;
 
-export const CALL_SHAPE = 'a call is {"id": a whole number or a string of at most 64 characters (optional), "method": string, "args": object ({} when left out)}';
+export const CALL_SHAPE =
+  'a call is {"id": a whole number or a string of at most 64 characters (optional), "method": string, "args": object ({} when left out)}';
 
 const CALL_FIELDS: ReadonlySet<string> = new Set(['id', 'method', 'args']);
 
@@ -49,13 +50,19 @@ export function refusal(message: string, id?: CallId): Answer {
 
 /** An envelope as a call, or the answer refusing it (carrying the id when that could be read). */
 export function readCall(value: unknown): CallRead {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, answer: refusal(`A call must be an object: ${CALL_SHAPE}.`) };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, answer: refusal(`A call must be an object: ${CALL_SHAPE}.`) };
   const { id, method, args } = value as { id?: unknown; method?: unknown; args?: unknown };
   const hasId = Object.hasOwn(value, 'id');
-  if (hasId && !isCallId(id)) return { ok: false, answer: refusal(`The call's "id" must be a whole number or a string of at most ${MAX_CALL_ID_LENGTH} characters: ${CALL_SHAPE}.`) };
+  if (hasId && !isCallId(id))
+    return {
+      ok: false,
+      answer: refusal(`The call's "id" must be a whole number or a string of at most ${MAX_CALL_ID_LENGTH} characters: ${CALL_SHAPE}.`),
+    };
   const known = hasId ? { id: id as CallId } : {};
   const extra = Object.keys(value).filter((key) => !CALL_FIELDS.has(key));
-  if (extra.length > 0) return { ok: false, answer: refusal(`The call has an unknown field ${namedKeys(extra)}: ${CALL_SHAPE}.`, known.id) };
+  if (extra.length > 0)
+    return { ok: false, answer: refusal(`The call has an unknown field ${namedKeys(extra)}: ${CALL_SHAPE}.`, known.id) };
   // Left out, args means {} (list takes nothing); given, it is the argument, so null is refused.
   return { ok: true, call: { ...known, method, args: Object.hasOwn(value, 'args') ? args : {} } };
 }
@@ -66,7 +73,10 @@ export function readCallText(text: string): CallRead {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, answer: refusal(`The call is not JSON (${clip(err instanceof Error ? err.message : String(err))}): ${CALL_SHAPE}.`) };
+    return {
+      ok: false,
+      answer: refusal(`The call is not JSON (${clip(err instanceof Error ? err.message : String(err))}): ${CALL_SHAPE}.`),
+    };
   }
   return readCall(value);
 }

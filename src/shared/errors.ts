@@ -21,8 +21,10 @@ export type AppCode = (typeof AppCode)[keyof typeof AppCode];
 
 const HINTS: Readonly<Record<string, string>> = {
   EADDRINUSE: 'Another program (or another session) holds this port. Pick another port, use 0 for a free one, or stop the other program.',
-  EACCES: 'The OS refused: ports below 1024 need administrator rights on many systems, and broadcast needs the broadcast option. Use a port above 1023 or enable broadcast.',
-  EADDRNOTAVAIL: 'This address does not belong to any interface of this machine. Bind to 0.0.0.0, ::, 127.0.0.1 or one of your own addresses.',
+  EACCES:
+    'The OS refused: ports below 1024 need administrator rights on many systems, and broadcast needs the broadcast option. Use a port above 1023 or enable broadcast.',
+  EADDRNOTAVAIL:
+    'This address does not belong to any interface of this machine. Bind to 0.0.0.0, ::, 127.0.0.1 or one of your own addresses.',
   ECONNREFUSED: 'Nothing is listening there. Check the host and port, and that the server is running.',
   ETIMEDOUT: 'No answer in time. Check the host is reachable and not behind a firewall, or raise the connect timeout.',
   ECONNRESET: 'The peer reset the connection (RST): it closed abruptly, crashed, or refused the data.',
@@ -33,8 +35,9 @@ const HINTS: Readonly<Record<string, string>> = {
   EHOSTUNREACH: 'No route to that host. Check the address, the network and any firewall.',
   ENETUNREACH: 'No route to that network. Check the address and the network connection.',
   EMFILE:
-    'The app is out of file descriptors: each connection, socket and open file takes one. Raise the limit (ulimit -n on Linux and macOS, then restart the app), set listeners\' connection limit below it so extra clients are refused with a notice, or close some sessions.',
-  ENFILE: 'The whole system is out of file descriptors. Close some programs or sessions, or raise the system\'s limit (fs.file-max on Linux).',
+    "The app is out of file descriptors: each connection, socket and open file takes one. Raise the limit (ulimit -n on Linux and macOS, then restart the app), set listeners' connection limit below it so extra clients are refused with a notice, or close some sessions.",
+  ENFILE:
+    "The whole system is out of file descriptors. Close some programs or sessions, or raise the system's limit (fs.file-max on Linux).",
   EINVAL: 'The OS rejected the request as invalid for this socket. Check the address family and the options.',
   ENODEV: 'No such network interface. Check the interface name or address.',
   EPERM: 'The OS did not permit this operation. A firewall or missing rights may block it.',
@@ -45,11 +48,14 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.BadState]: 'Wait for the session to open, or reopen it.',
   [AppCode.NoTarget]: 'Choose where to send: a host and port, the last sender, or a connection.',
   [AppCode.PayloadTooLarge]: 'Split the payload into smaller parts.',
-  [AppCode.QueueFull]: 'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
+  [AppCode.QueueFull]:
+    'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
   [AppCode.Forbidden]: 'Only the app window may call the inspector.',
-  [AppCode.Dropped]: 'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
-  [AppCode.ConnectionLimit]: 'Raise the connection limit in the session\'s settings (up to 100,000), or disconnect idle clients.',
-  [AppCode.Disconnected]: 'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
+  [AppCode.Dropped]:
+    'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
+  [AppCode.ConnectionLimit]: "Raise the connection limit in the session's settings (up to 100,000), or disconnect idle clients.",
+  [AppCode.Disconnected]:
+    'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
   [AppCode.RecordingBehind]: 'The recordings disk is slower than the traffic. Record to a faster, local disk, or slow the sender down.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',

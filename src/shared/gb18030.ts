@@ -166,7 +166,8 @@ export function gbSequenceAt(bytes: Uint8Array, start: number, gbk: boolean): { 
     const pointer = (lead - LEAD_MIN) * 12_600 + (second - 0x30) * 1_260 + (bytes[start + 2] - 0x81) * 10 + (bytes[start + 3] - 0x30);
     let codePoint: number;
     if (pointer < FOUR_BYTE_BMP_CODES) codePoint = fourByteTable().units[pointer];
-    else if (pointer >= FOUR_BYTE_SUPPLEMENTARY_START && pointer <= FOUR_BYTE_MAX) codePoint = 0x10000 + pointer - FOUR_BYTE_SUPPLEMENTARY_START;
+    else if (pointer >= FOUR_BYTE_SUPPLEMENTARY_START && pointer <= FOUR_BYTE_MAX)
+      codePoint = 0x10000 + pointer - FOUR_BYTE_SUPPLEMENTARY_START;
     else return undefined;
     return gbCodeOf(codePoint, false) === FOUR_BYTE_TAG + pointer ? { codePoint, length: 4 } : undefined;
   }

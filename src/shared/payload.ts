@@ -45,9 +45,7 @@ function bodyBytes(payload: Payload): Body {
     case 'base64':
       return decodeBase64(payload.value);
     case 'text':
-      return payload.escapes
-        ? escapedTextBytes(payload.value, payload.encoding)
-        : encodeText(payload.value, payload.encoding);
+      return payload.escapes ? escapedTextBytes(payload.value, payload.encoding) : encodeText(payload.value, payload.encoding);
   }
 }
 

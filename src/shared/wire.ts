@@ -24,9 +24,7 @@ export type ServerMessage =
 const BYTES_TAG = '$b64';
 
 export function encodeWire(message: ServerMessage | CallMessage): string {
-  return JSON.stringify(message, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { [BYTES_TAG]: encodeBase64(value) } : value,
-  );
+  return JSON.stringify(message, (_key, value: unknown) => (value instanceof Uint8Array ? { [BYTES_TAG]: encodeBase64(value) } : value));
 }
 
 function isBytesTag(value: unknown): value is { $b64: string } {

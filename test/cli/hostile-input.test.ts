@@ -103,7 +103,11 @@ function makeDriver(write: (bytes: string | Buffer) => void, lines: Lines, finis
       return count;
     },
     async answer(line, timeoutMs = 10_000) {
-      return (await lines.find((l) => (l.kind === 'error' && l.line === line) || (l.kind === 'result' && l.id === line), `the answer to line ${line}`, timeoutMs)) as Answer;
+      return (await lines.find(
+        (l) => (l.kind === 'error' && l.line === line) || (l.kind === 'result' && l.id === line),
+        `the answer to line ${line}`,
+        timeoutMs,
+      )) as Answer;
     },
     async end() {
       await finish();
@@ -199,24 +203,42 @@ describe('hostile lines in process', () => {
     const bad: [string, RegExp][] = [
       ['not json', /is not JSON/],
       ['{"id":1,"method":"list","args":{}', /is not JSON/],
-      ...MALFORMED_LITERALS.map((literal): [string, RegExp] => [`{"id":1,"method":"list","args":{"recordByDefault":${literal}}}`, /is not JSON/]),
+      ...MALFORMED_LITERALS.map((literal): [string, RegExp] => [
+        `{"id":1,"method":"list","args":{"recordByDefault":${literal}}}`,
+        /is not JSON/,
+      ]),
       ['[]', /must be an object/],
       ['null', /must be an object/],
       ['"list"', /must be an object/],
       ['1e400', /must be an object/],
       [`${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, /must be an object/],
-      ...['1.5', '1e400', '9007199254740993', 'null', '[]', '{}', 'true', `"${'i'.repeat(65)}"`].map((id): [string, RegExp] => [`{"id":${id},"method":"list","args":{}}`, /"id" must be/]),
+      ...['1.5', '1e400', '9007199254740993', 'null', '[]', '{}', 'true', `"${'i'.repeat(65)}"`].map((id): [string, RegExp] => [
+        `{"id":${id},"method":"list","args":{}}`,
+        /"id" must be/,
+      ]),
       ['{"id":1,"method":"list","args":{},"extra":true}', /unknown field "extra"/],
       ['{"id":1,"method":"list","args":{},"__proto__":{"polluted":true}}', /unknown field "__proto__"/],
       ['{"id":1,"method":"list","args":{},"constructor":{"prototype":{"polluted":true}}}', /unknown field "constructor"/],
-      [`{"id":1,"method":"list","args":{},${Array.from({ length: 10_000 }, (_, i) => `"k${i}":0`).join(',')}}`, /unknown field "k0", "k1", "k2", "k3", "k4" \(and 9995 more\)/],
+      [
+        `{"id":1,"method":"list","args":{},${Array.from({ length: 10_000 }, (_, i) => `"k${i}":0`).join(',')}}`,
+        /unknown field "k0", "k1", "k2", "k3", "k4" \(and 9995 more\)/,
+      ],
       ['{"id":1,"method":"list","args":null}', /Invalid arguments for list: Invalid input: expected object, received null/],
       ['{"id":1,"method":"list","args":[]}', /Invalid arguments for list/],
       ['{"id":1,"method":"list","args":"{}"}', /Invalid arguments for list/],
-      ...['"__proto__"', '"constructor"', '"toString"', '"hasOwnProperty"', '"saveFile"', '"list\\u0000"', '""', '1', 'null', '["list"]', '{}'].map((method): [string, RegExp] => [
-        `{"id":1,"method":${method},"args":{}}`,
-        /Unknown method/,
-      ]),
+      ...[
+        '"__proto__"',
+        '"constructor"',
+        '"toString"',
+        '"hasOwnProperty"',
+        '"saveFile"',
+        '"list\\u0000"',
+        '""',
+        '1',
+        'null',
+        '["list"]',
+        '{}',
+      ].map((method): [string, RegExp] => [`{"id":1,"method":${method},"args":{}}`, /Unknown method/]),
       ['{"id":1,"args":{}}', /Unknown method/],
       ['{"id":1,"method":"list","method":"open","args":{}}', /Invalid arguments for open: config/],
       ['{"id":1,"method":"close","args":{"sessionId":"s1","sessionId":5}}', /Invalid arguments for close: sessionId/],
@@ -243,7 +265,12 @@ describe('hostile lines in process', () => {
     // Written in parts without a newline, as an endless line would arrive.
     for (let i = 0; i < chunks - 1; i++) driver.write(chunk);
     counter.line = driver.writeLine(chunk);
-    expectErrorLine(await driver.answer(counter.line, 30_000), counter.line, 'the long line', `Line 1 is ${chunks * chunk.length} bytes long, more than the ${MAX_COMMAND_BYTES} a command may take`);
+    expectErrorLine(
+      await driver.answer(counter.line, 30_000),
+      counter.line,
+      'the long line',
+      `Line 1 is ${chunks * chunk.length} bytes long, more than the ${MAX_COMMAND_BYTES} a command may take`,
+    );
     await expectUntouched(driver, counter);
     expect(await driver.end()).toEqual({ kind: 'end', lines: counter.line });
   });
@@ -290,11 +317,24 @@ describe('hostile lines to the built CLI', () => {
       [command(4, 'close', JSON.stringify({ sessionId: huge })), 'Invalid arguments for close: sessionId: Id is longer than 64 characters'],
       [command(5, 'list', JSON.stringify({ [huge]: 1 })), /Unrecognized key: "h{100}/],
       [`{"id":6,"method":"list","args":{},"${huge}":1}`, /unknown field "h{64}…"/],
-      [command(7, 'open', '{"config":{"kind":"tcp-server","host":"127.0.0.1\\u0000","port":0}}'), 'Invalid arguments for open: config.host'],
-      [Buffer.concat([Buffer.from('{"id":8,"method":"close","args":{"sessionId":"'), Buffer.from([0xff, 0xfe, 0xc0, 0x80]), Buffer.from('"}}')]), 'NOT_FOUND'],
+      [
+        command(7, 'open', '{"config":{"kind":"tcp-server","host":"127.0.0.1\\u0000","port":0}}'),
+        'Invalid arguments for open: config.host',
+      ],
+      [
+        Buffer.concat([
+          Buffer.from('{"id":8,"method":"close","args":{"sessionId":"'),
+          Buffer.from([0xff, 0xfe, 0xc0, 0x80]),
+          Buffer.from('"}}'),
+        ]),
+        'NOT_FOUND',
+      ],
       [Buffer.from([0x7b, 0xff, 0x00, 0x7d]), /is not JSON/],
       [command(10, 'open', '{"config":{"kind":"tcp-server","host":"127.0.0.1","port":1e400}}'), 'config.port: Port must be a number'],
-      [command(11, 'open', '{"config":{"kind":"tcp-server","host":"127.0.0.1","port":0,"__proto__":{"port":1}}}'), 'Unrecognized key: "__proto__"'],
+      [
+        command(11, 'open', '{"config":{"kind":"tcp-server","host":"127.0.0.1","port":0,"__proto__":{"port":1}}}'),
+        'Unrecognized key: "__proto__"',
+      ],
     ];
     for (const [text, mentions] of cases) {
       const line = driver.writeLine(text);

@@ -61,7 +61,9 @@ describe('--record-dir', () => {
     expect(recorder.ok).toBe(true);
     if (!recorder.ok) return;
     const cli = stdio(recorder.value);
-    const opened = (await cli.call('open', { config: { kind: 'udp', host: '127.0.0.1', port: 0 } })) as Line & { value: { id: string; local: { port: number }; recording: { path: string } } };
+    const opened = (await cli.call('open', { config: { kind: 'udp', host: '127.0.0.1', port: 0 } })) as Line & {
+      value: { id: string; local: { port: number }; recording: { path: string } };
+    };
     expect(opened).toMatchObject({ ok: true, value: { recording: { active: true } } });
     const peer = createSocket('udp4');
     await new Promise<void>((resolve) => peer.send('scripted', opened.value.local.port, '127.0.0.1', () => resolve()));
@@ -80,7 +82,10 @@ describe('--record-dir', () => {
   it('refuses a folder that cannot be written before anything runs', async () => {
     await writeFile(path.join(dir, 'a-file'), '');
     const recorder = await stdioRecorder(path.join(dir, 'a-file', 'sub'), 'test');
-    expect(recorder).toMatchObject({ ok: false, error: { code: 'ENOTDIR', message: expect.stringContaining(path.join(dir, 'a-file', 'sub')) } });
+    expect(recorder).toMatchObject({
+      ok: false,
+      error: { code: 'ENOTDIR', message: expect.stringContaining(path.join(dir, 'a-file', 'sub')) },
+    });
   });
 
   it('without it, nothing is recorded and record says why', async () => {

@@ -89,7 +89,11 @@ describe('npm run cli -- --stdio', () => {
     expect(data).toMatchObject({ sessionId: session.id, connId, bytes: b64('hello from ncat\n') });
 
     cli.send({ id: 'reply', method: 'send', args: { sessionId: session.id, payload: { format: 'text', value: 'ok\\x00\\r\\n' } } });
-    expect(await cli.next((l) => l.id === 'reply', 'send result')).toMatchObject({ kind: 'result', ok: true, value: { bytes: 5, targets: 1 } });
+    expect(await cli.next((l) => l.id === 'reply', 'send result')).toMatchObject({
+      kind: 'result',
+      ok: true,
+      value: { bytes: 5, targets: 1 },
+    });
     await until(() => client.output().equals(Buffer.from('ok\x00\r\n', 'latin1')), 'ncat to print the reply');
     expect(await cli.next((l) => l.type === 'data' && l.dir === 'tx', 'tx data')).toMatchObject({ bytes: b64('ok\x00\r\n') });
 
@@ -110,12 +114,26 @@ describe('npm run cli -- --stdio', () => {
     cli.send({ id: 9, method: 'list', args: {}, extra: true });
     cli.send('');
     cli.send({ id: 10, method: 'list', args: {} });
-    expect(await cli.next((l) => l.kind === 'error' && l.line === 1, 'line 1')).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not JSON') } });
-    expect(await cli.next((l) => l.kind === 'error' && l.line === 2, 'line 2')).toMatchObject({ error: { message: expect.stringContaining('must be an object') } });
-    expect(await cli.next((l) => l.id === 7, 'line 3')).toEqual({ kind: 'result', id: 7, ok: false, error: expect.objectContaining({ message: 'Unknown method "explode".' }) });
+    expect(await cli.next((l) => l.kind === 'error' && l.line === 1, 'line 1')).toMatchObject({
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not JSON') },
+    });
+    expect(await cli.next((l) => l.kind === 'error' && l.line === 2, 'line 2')).toMatchObject({
+      error: { message: expect.stringContaining('must be an object') },
+    });
+    expect(await cli.next((l) => l.id === 7, 'line 3')).toEqual({
+      kind: 'result',
+      id: 7,
+      ok: false,
+      error: expect.objectContaining({ message: 'Unknown method "explode".' }),
+    });
     const bad = await cli.next((l) => l.kind === 'result' && l.id === 8, 'line 4');
-    expect(String((bad.error as { message: string }).message)).toMatch(/config\.host: Host is empty.*config\.port: Port 70000 is out of range/);
-    expect(await cli.next((l) => l.kind === 'result' && l.id === 9, 'line 5')).toMatchObject({ ok: false, error: { message: expect.stringContaining('unknown field "extra"') } });
+    expect(String((bad.error as { message: string }).message)).toMatch(
+      /config\.host: Host is empty.*config\.port: Port 70000 is out of range/,
+    );
+    expect(await cli.next((l) => l.kind === 'result' && l.id === 9, 'line 5')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('unknown field "extra"') },
+    });
     expect(await cli.next((l) => l.kind === 'result' && l.id === 10, 'line 7')).toMatchObject({ ok: true, value: [] });
     cli.child.stdin.end();
     expect(await cli.next((l) => l.kind === 'end', 'end')).toEqual({ kind: 'end', lines: 7 });

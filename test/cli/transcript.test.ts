@@ -62,13 +62,19 @@ describe('transcript verify', () => {
     const text = run.stdout.toString('utf8');
     expect(text).toContain('Session s1 (tcp-server), local [::]:4000');
     expect(text).toContain('Records: 16 (header 1, data 6, open 2, half-close 1, close 2, state 2, error 1, end 1)');
-    expect(text).toContain('  c1  local 127.0.0.1:4000  remote 127.0.0.1:50001\n      rx 48 bytes in 2 messages   tx 24 bytes in 1 message\n      closed: peer-closed');
-    expect(text).toContain('  c2  local [::1]:4000  remote [::1]:50002\n      rx 100,003 bytes in 2 messages   tx 70,001 bytes in 1 message');
+    expect(text).toContain(
+      '  c1  local 127.0.0.1:4000  remote 127.0.0.1:50001\n      rx 48 bytes in 2 messages   tx 24 bytes in 1 message\n      closed: peer-closed',
+    );
+    expect(text).toContain(
+      '  c2  local [::1]:4000  remote [::1]:50002\n      rx 100,003 bytes in 2 messages   tx 70,001 bytes in 1 message',
+    );
     expect(text).toContain(`WHOLE: 16 records, ${tcpBytes.length.toLocaleString('en-US')} bytes, ending with an end record.`);
 
     const udpRun = await cli(['verify', udp]);
     expect(udpRun.code).toBe(0);
-    expect(udpRun.stdout.toString('utf8')).toContain('127.0.0.1:6000  rx 2 datagrams, 65,507 bytes (1 empty)   tx 1 datagram, 65,507 bytes');
+    expect(udpRun.stdout.toString('utf8')).toContain(
+      '127.0.0.1:6000  rx 2 datagrams, 65,507 bytes (1 empty)   tx 1 datagram, 65,507 bytes',
+    );
   });
 
   it('exits 3 for a whole file without an end record and says why that may be', async () => {
@@ -84,7 +90,9 @@ describe('transcript verify', () => {
     const run = await cli(['verify', torn]);
     expect(run.code).toBe(1);
     const lastLineStart = tcpBytes.lastIndexOf(0x0a, tcpBytes.length - 2) + 1;
-    expect(run.stdout.toString('utf8')).toContain(`TORN: the file ends mid-record at byte ${lastLineStart.toLocaleString('en-US')} (line 16): the 15 records before it are whole`);
+    expect(run.stdout.toString('utf8')).toContain(
+      `TORN: the file ends mid-record at byte ${lastLineStart.toLocaleString('en-US')} (line 16): the 15 records before it are whole`,
+    );
 
     const damaged = Buffer.from(tcpBytes);
     damaged[lastLineStart - 40] ^= 0x01;
@@ -125,7 +133,16 @@ describe('transcript verify', () => {
     // Root reads anything, so the CLI runs as nobody; mkdtemp made the folder private.
     await chmod(dir, 0o755);
     await chmod(tcp, 0o600);
-    const run = await spawnRun('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, CLI, 'transcript', 'verify', tcp]);
+    const run = await spawnRun('setpriv', [
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      process.execPath,
+      CLI,
+      'transcript',
+      'verify',
+      tcp,
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('tcp.jsonl may not be read (permission denied): read it as its owner');
   });
@@ -254,7 +271,14 @@ describe('transcript convert', () => {
     expect(intoFolder.code).toBe(2);
     expect(intoFolder.stderr).toContain('is a folder: name a file inside it');
     const target = path.join(dir, 'x.pcapng');
-    const notOne = await cli(['convert', await writeTranscript(dir, 'notes.txt', new TextEncoder().encode('hi\n')), '--to', 'pcapng', '--out', target]);
+    const notOne = await cli([
+      'convert',
+      await writeTranscript(dir, 'notes.txt', new TextEncoder().encode('hi\n')),
+      '--to',
+      'pcapng',
+      '--out',
+      target,
+    ]);
     expect(notOne.code).toBe(1);
     expect(notOne.stderr).toContain('Nothing was written: the file is not a Socket Inspector transcript');
     expect(existsSync(target)).toBe(false);
@@ -281,7 +305,7 @@ describe('transcript convert', () => {
   it('prints its help with exit code 0', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('datagrams\' payloads one after another (their boundaries are lost)');
+    expect(run.stderr).toContain("datagrams' payloads one after another (their boundaries are lost)");
     expect(run.stderr).toContain('3  the file is whole but has no end record');
   });
 });

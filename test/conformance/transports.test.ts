@@ -77,7 +77,10 @@ describe.each(LEGS)('$name', (leg) => {
     const peer = await tcpPeerServer(cleanups, (socket) => socket.write('hello'));
     const session = opened(await client.call('open', { config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } }));
     await client.nextEvent(isData(session.id, 'rx', 'hello'), 'the greeting');
-    expect(await client.call('send', { sessionId: session.id, payload: { format: 'hex', value: 'de ad be ef' } })).toMatchObject({ ok: true, value: { bytes: 4 } });
+    expect(await client.call('send', { sessionId: session.id, payload: { format: 'hex', value: 'de ad be ef' } })).toMatchObject({
+      ok: true,
+      value: { bytes: 4 },
+    });
     await until(() => peer.received().equals(Buffer.from([0xde, 0xad, 0xbe, 0xef])), 'the server to get the bytes');
   });
 
@@ -88,7 +91,10 @@ describe.each(LEGS)('$name', (leg) => {
     peer.on('message', (message: Buffer) => got.push(message));
     peer.send(Buffer.from('dgram'), session.local!.port, '127.0.0.1');
     await client.nextEvent(isData(session.id, 'rx', 'dgram'), 'the datagram');
-    expect(await client.call('send', { sessionId: session.id, payload: text('back'), to: { type: 'last-sender' } })).toMatchObject({ ok: true, value: { bytes: 4, targets: 1 } });
+    expect(await client.call('send', { sessionId: session.id, payload: text('back'), to: { type: 'last-sender' } })).toMatchObject({
+      ok: true,
+      value: { bytes: 4, targets: 1 },
+    });
     await until(() => got.some((m) => m.toString() === 'back'), 'the sender to get the answer');
   });
 
@@ -101,8 +107,16 @@ describe.each(LEGS)('$name', (leg) => {
       expectRefused(await client.call('explode', {}), 'explode', 'Unknown method "explode".');
       expectRefused(await client.call('__proto__', {}), '__proto__', 'Unknown method');
     }
-    expectRefused(await client.call('open', { config: { kind: 'tcp-server', host: '', port: 70000 } }), 'bad open', /config\.host: Host is empty.*config\.port: Port 70000 is out of range/);
-    expectRefused(await client.call('send', { sessionId: 's1', payload: { format: 'morse', value: 'x' } }), 'bad format', 'Invalid arguments for send: payload.format');
+    expectRefused(
+      await client.call('open', { config: { kind: 'tcp-server', host: '', port: 70000 } }),
+      'bad open',
+      /config\.host: Host is empty.*config\.port: Port 70000 is out of range/,
+    );
+    expectRefused(
+      await client.call('send', { sessionId: 's1', payload: { format: 'morse', value: 'x' } }),
+      'bad format',
+      'Invalid arguments for send: payload.format',
+    );
     expectRefused(await client.call('list', null), 'list(null)', 'Invalid arguments for list');
     expectRefused(await client.call('close', { sessionId: 'nope' }), 'unknown session', 'nope', 'NOT_FOUND');
   });
@@ -110,7 +124,11 @@ describe.each(LEGS)('$name', (leg) => {
   it('refuses sending on a closed session, a port in use and a refused connect', async () => {
     const session = opened(await client.call('open', { config: { kind: 'udp', host: '127.0.0.1', port: 0 } }));
     await client.call('close', { sessionId: session.id });
-    const closed = await client.call('send', { sessionId: session.id, payload: text('x'), to: { type: 'address', host: '127.0.0.1', port: 9 } });
+    const closed = await client.call('send', {
+      sessionId: session.id,
+      payload: text('x'),
+      to: { type: 'address', host: '127.0.0.1', port: 9 },
+    });
     expect(closed).toMatchObject({ ok: false, error: { code: 'BAD_STATE' } });
 
     const holder = createServer();
@@ -164,7 +182,13 @@ describe.each(LEGS)('$name', (leg) => {
     const before = client.answers.length;
     const calls: [string, unknown][] = [];
     for (let i = 0; i < 60; i++) {
-      calls.push(['list', {}], ['explode', {}], ['close', { sessionId: `s${1000 + i}` }], ['open', { config: { kind: 'udp', host: '127.0.0.1', port: 70000 } }], ['list', { extra: i }]);
+      calls.push(
+        ['list', {}],
+        ['explode', {}],
+        ['close', { sessionId: `s${1000 + i}` }],
+        ['open', { config: { kind: 'udp', host: '127.0.0.1', port: 70000 } }],
+        ['list', { extra: i }],
+      );
     }
     // Over IPC the page cannot name a method the API lacks.
     const made = client.surface ? calls.filter(([method]) => client.surface!.includes(method)) : calls;
@@ -204,7 +228,10 @@ describe.each(LEGS)('$name', (leg) => {
       ['[]', /must be an object/],
       ['null', /must be an object/],
       [`${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, /must be an object/],
-      ...['1.5', '1e400', '9007199254740993', 'null', '[]', '{}', 'true', `"${'i'.repeat(65)}"`].map((id): [string, RegExp] => [`{"id":${id},"method":"list","args":{}}`, /"id" must be a whole number or a string of at most 64 characters/]),
+      ...['1.5', '1e400', '9007199254740993', 'null', '[]', '{}', 'true', `"${'i'.repeat(65)}"`].map((id): [string, RegExp] => [
+        `{"id":${id},"method":"list","args":{}}`,
+        /"id" must be a whole number or a string of at most 64 characters/,
+      ]),
     ] as const) {
       const answer = await raw(frame);
       expect(answer.id, frame.slice(0, 40)).toBeUndefined();

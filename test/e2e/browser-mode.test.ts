@@ -7,12 +7,21 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer, udpPeer } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, listenerWithClients, logPayloads, openSession, screenshot, sendFromComposer, startServer, e2eHarness } from '../support/chromium';
+import {
+  boundPort,
+  listenerWithClients,
+  logPayloads,
+  openSession,
+  screenshot,
+  sendFromComposer,
+  startServer,
+  e2eHarness,
+} from '../support/chromium';
 
 const h = e2eHarness();
 
 describe('browser mode, end to end', () => {
-  it('listens, shows a real client\'s bytes as text and hex, and replies byte-exact from the composer', async () => {
+  it("listens, shows a real client's bytes as text and hex, and replies byte-exact from the composer", async () => {
     const page = await h.app();
     const peers = await listenerWithClients(page, 3, h.cleanups);
 
@@ -23,7 +32,11 @@ describe('browser mode, end to end', () => {
     expect(await page.locator('main b').count()).toBe(0);
     await screenshot(page, 'listener-three-connections');
 
-    await page.getByRole('region', { name: 'Log' }).getByRole('group', { name: 'Payload view' }).getByRole('button', { name: 'Hex', exact: true }).click();
+    await page
+      .getByRole('region', { name: 'Log' })
+      .getByRole('group', { name: 'Payload view' })
+      .getByRole('button', { name: 'Hex', exact: true })
+      .click();
     await expect
       .poll(() => logPayloads(page).allTextContents())
       .toEqual([
@@ -98,7 +111,14 @@ describe('browser mode, end to end', () => {
     h.server = await startServer({ port, token });
     await banner.waitFor({ state: 'detached', timeout: 15_000 });
     // A restarted server has none of the old sessions; the page says so rather than showing ghosts.
-    await expect.poll(() => page.getByRole('list', { name: 'Open sessions' }).getByText(/^127\.0\.0\.1:/).count()).toBe(0);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('list', { name: 'Open sessions' })
+          .getByText(/^127\.0\.0\.1:/)
+          .count(),
+      )
+      .toBe(0);
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     expect(await boundPort(page)).toBeGreaterThan(0);
   });

@@ -85,9 +85,13 @@ describe('the CSP in the browser', () => {
     await openSession(page, 'TCP server', '127.0.0.1', 0);
     await boundPort(page);
 
-    const background = await page.getByRole('button', { name: 'New session', exact: true }).evaluate((button) => getComputedStyle(button).backgroundColor);
+    const background = await page
+      .getByRole('button', { name: 'New session', exact: true })
+      .evaluate((button) => getComputedStyle(button).backgroundColor);
     expect(background).not.toBe('rgba(0, 0, 0, 0)');
-    const styles = await page.evaluate(() => [...document.querySelectorAll('style')].map((style) => ({ nonce: style.nonce, rules: style.sheet?.cssRules.length ?? 0 })));
+    const styles = await page.evaluate(() =>
+      [...document.querySelectorAll('style')].map((style) => ({ nonce: style.nonce, rules: style.sheet?.cssRules.length ?? 0 })),
+    );
     expect(styles.length).toBeGreaterThan(0);
     expect(styles.every((style) => style.nonce === nonce)).toBe(true);
     expect(styles.reduce((sum, style) => sum + style.rules, 0)).toBeGreaterThan(50);

@@ -14,7 +14,7 @@ const h = e2eHarness();
 /** `count` datagrams at about `perSecond`, each saying its number, from one socket. */
 async function flood(peer: Socket, port: number, count: number, perSecond: number): Promise<void> {
   const perTick = Math.ceil(perSecond / 100);
-  for (let sent = 0; sent < count; ) {
+  for (let sent = 0; sent < count;) {
     for (let i = 0; i < perTick && sent < count; i++, sent++) peer.send(`#${sent}`.padEnd(64, '.'), port, '127.0.0.1');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -59,12 +59,18 @@ describe('event batching through the manager, over a real socket', () => {
     const total = 8 * 1024 * 1024;
     await writeAll(peer.socket, Buffer.alloc(total, 7));
     // No flush() while it arrives: the batcher's own timer paces the display.
-    await engine.until(() => engine.batches.at(-1)?.events.some((e) => e.type === 'counters' && e.counters.rxBytes === total), 10_000, 'the last counters');
+    await engine.until(
+      () => engine.batches.at(-1)?.events.some((e) => e.type === 'counters' && e.counters.rxBytes === total),
+      10_000,
+      'the last counters',
+    );
     const shown = engine.dataBytes(listener.id, opened.conn.connId, 'rx').length;
     const counters = engine.ofType('counters', (e) => e.sessionId === listener.id).at(-1)!;
     expect(counters.notShown!.bytes).toBeGreaterThan(0);
     expect(shown + counters.notShown!.bytes).toBe(total);
-    expect(counters.connections).toEqual([{ connId: opened.conn.connId, counters: expect.objectContaining({ rxBytes: total }), notShown: counters.notShown }]);
+    expect(counters.connections).toEqual([
+      { connId: opened.conn.connId, counters: expect.objectContaining({ rxBytes: total }), notShown: counters.notShown },
+    ]);
     // Each flush carried at most the budget (and the first chunk, which always goes).
     for (const batch of engine.batches) {
       const bytes = batch.events.reduce((n, e) => n + (e.type === 'data' ? e.bytes.byteLength : 0), 0);

@@ -6,7 +6,19 @@ import { connectPeer, disposeAll, listenPeer, startEngine, textPayload, type Eng
 afterEach(disposeAll);
 
 const FALLBACK = hintFor('NOT_A_REAL_CODE');
-const CODES = ['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EMSGSIZE', 'EHOSTUNREACH', 'EMFILE'];
+const CODES = [
+  'EADDRINUSE',
+  'EACCES',
+  'EADDRNOTAVAIL',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EMSGSIZE',
+  'EHOSTUNREACH',
+  'EMFILE',
+];
 
 function osError(code: string): NodeJS.ErrnoException {
   const err: NodeJS.ErrnoException = new Error(`raw node text for ${code}`);
@@ -66,7 +78,9 @@ describe('real socket errors on loopback', () => {
     const failed = await onlyFailedSession(engine, [first.id]);
     expect(failed.state).toBe('error');
     expect(failed.error).toEqual(second.error);
-    const errorStates = await engine.waitFor(() => engine.ofType('session', (e) => e.session.id === failed.id && e.session.state === 'error')[0]);
+    const errorStates = await engine.waitFor(
+      () => engine.ofType('session', (e) => e.session.id === failed.id && e.session.state === 'error')[0],
+    );
     expect(errorStates.session.error?.code).toBe('EADDRINUSE');
 
     // The first listener is unharmed.

@@ -34,10 +34,26 @@ function fakeClock() {
     }
     now = until;
   };
-  return { clock, advance, timers, pending: () => timers.size, requested, get now() { return now; } };
+  return {
+    clock,
+    advance,
+    timers,
+    pending: () => timers.size,
+    requested,
+    get now() {
+      return now;
+    },
+  };
 }
 
-function harness(options: { maxBytes?: number; maxDataEvents?: number; intervalMs?: number; summarize?: (ids: ReadonlySet<string>) => InspectorEvent[] } = {}) {
+function harness(
+  options: {
+    maxBytes?: number;
+    maxDataEvents?: number;
+    intervalMs?: number;
+    summarize?: (ids: ReadonlySet<string>) => InspectorEvent[];
+  } = {},
+) {
   const time = fakeClock();
   const batches: { at: number; batch: EventBatch }[] = [];
   const batcher = new EventBatcher({
@@ -166,14 +182,21 @@ describe('EventBatcher with a fake clock', () => {
     time.advance(16);
     expect(batches[1]!.batch.events.map(dataOf).map((bytes) => bytes.length)).toEqual([999]);
     // A closed connection's tally lives on in its session's only.
-    batcher.push({ type: 'connection-closed', at: 0, sessionId: 's1', connId: 'c2', reason: 'peer-closed', counters: { rxBytes: 401, txBytes: 0, rxMessages: 2, txMessages: 0 } });
+    batcher.push({
+      type: 'connection-closed',
+      at: 0,
+      sessionId: 's1',
+      connId: 'c2',
+      reason: 'peer-closed',
+      counters: { rxBytes: 401, txBytes: 0, rxMessages: 2, txMessages: 0 },
+    });
     expect(batcher.notShown.connection('s1', 'c2')).toBeUndefined();
     expect(batcher.notShown.session('s1')).toEqual({ bytes: 8, messages: 2 });
     batcher.forget('s1');
     expect(batcher.notShown.session('s1')).toBeUndefined();
   });
 
-  it('lets each session\'s first data event of a flush through whatever its size, so one flood does not blank the others', () => {
+  it("lets each session's first data event of a flush through whatever its size, so one flood does not blank the others", () => {
     const { time, batches, batcher } = harness({ maxBytes: 100 });
     batcher.push(tcpData(new Uint8Array(5000), 'c1', 'rx', 's1'));
     batcher.push(tcpData(new Uint8Array(5000), 'c1', 'rx', 's1'));
@@ -207,7 +230,14 @@ describe('EventBatcher with a fake clock', () => {
       clock: time.clock,
       sink: (batch) => batches.push(batch),
       behind: () => behind,
-      summarize: (ids) => [...ids].map((sessionId) => ({ type: 'counters', at: 0, sessionId, counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 }, connections: [] })),
+      summarize: (ids) =>
+        [...ids].map((sessionId) => ({
+          type: 'counters',
+          at: 0,
+          sessionId,
+          counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 },
+          connections: [],
+        })),
     });
     batcher.push(tcpData([1], 'c1'));
     time.advance(0);
@@ -301,7 +331,14 @@ describe('EventBatcher with a fake clock', () => {
     batcher.push(tcpData([2], 'c1'));
     batcher.push(halfClosed('c1'));
     batcher.push(tcpData([3], 'c1'));
-    batcher.push({ type: 'connection-closed', at: 0, sessionId: 's1', connId: 'c1', reason: 'peer-closed', counters: { rxBytes: 3, txBytes: 0, rxMessages: 3, txMessages: 0 } });
+    batcher.push({
+      type: 'connection-closed',
+      at: 0,
+      sessionId: 's1',
+      connId: 'c1',
+      reason: 'peer-closed',
+      counters: { rxBytes: 3, txBytes: 0, rxMessages: 3, txMessages: 0 },
+    });
     time.advance(0);
     const events = batches[0]!.batch.events;
     expect(events.map((e) => e.type)).toEqual(['data', 'half-closed', 'data', 'connection-closed']);
@@ -315,7 +352,13 @@ describe('EventBatcher with a fake clock', () => {
     const { time, batches, batcher } = harness({
       summarize: (ids) => {
         seen.push([...ids].sort());
-        return [...ids].map((sessionId) => ({ type: 'counters', at: 0, sessionId, counters: { rxBytes: 1, txBytes: 0, rxMessages: 1, txMessages: 0 }, connections: [] }));
+        return [...ids].map((sessionId) => ({
+          type: 'counters',
+          at: 0,
+          sessionId,
+          counters: { rxBytes: 1, txBytes: 0, rxMessages: 1, txMessages: 0 },
+          connections: [],
+        }));
       },
     });
     batcher.push(tcpData([1], 'c1', 'rx', 's1'));
@@ -334,7 +377,7 @@ describe('EventBatcher with a fake clock', () => {
     expect(batches[1]!.batch.events.map((e) => e.type)).toEqual(['half-closed']);
   });
 
-  it('packs a flush\'s data into one buffer of exactly its bytes, so IPC never clones a larger buffer', () => {
+  it("packs a flush's data into one buffer of exactly its bytes, so IPC never clones a larger buffer", () => {
     const { time, batches, batcher } = harness();
     const big = new Uint8Array(65_536).map((_, i) => i & 0xff);
     batcher.push(tcpData(big.subarray(100, 110), 'c1'));

@@ -151,7 +151,11 @@ describe('flow control on the display path', () => {
     const listener = await openListener(manager);
     session.id = listener.id;
 
-    const { value: sentHash, rss, arrayBuffers } = await peakGrowth(async () => {
+    const {
+      value: sentHash,
+      rss,
+      arrayBuffers,
+    } = await peakGrowth(async () => {
       const hash = await flood(listener.local!.port, TOTAL);
       await until(() => seen.rxBytes === TOTAL, 'the counters of the whole flood to reach the UI', 60_000);
       return hash;
@@ -220,7 +224,11 @@ describe('flow control on the display path', () => {
     reading = false;
     await flood(opened.value.local.port, TOTAL);
     resume();
-    const counters = () => lines.filter((l) => l.kind === 'event' && l.type === 'counters' && l.sessionId === opened.value.id) as { counters: { rxBytes: number }; notShown?: NotShown }[];
+    const counters = () =>
+      lines.filter((l) => l.kind === 'event' && l.type === 'counters' && l.sessionId === opened.value.id) as {
+        counters: { rxBytes: number };
+        notShown?: NotShown;
+      }[];
     await until(() => counters().at(-1)?.counters.rxBytes === TOTAL, 'the counters of the whole flood', 30_000);
 
     // Held lines never passed the threshold by more than one flush's worth (base64 makes 4 of 3 bytes).
@@ -233,10 +241,16 @@ describe('flow control on the display path', () => {
     expect(shown + notShown.bytes).toBe(TOTAL);
   });
 
-  it('the WebSocket transport: a page that stops reading holds back the display, not the server\'s memory', async () => {
+  it("the WebSocket transport: a page that stops reading holds back the display, not the server's memory", async () => {
     const TOTAL = 256 * MiB;
     const TOKEN = 'flow-control-token-0123456789';
-    const server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: await tempDir('si-flow-'), version: 'test' });
+    const server = await startBrowserServer({
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      staticRoot: await tempDir('si-flow-'),
+      version: 'test',
+    });
     cleanups.push(() => server.close());
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { cookie: `si_token=${TOKEN}` } });
     cleanups.push(() => ws.terminate());
@@ -258,7 +272,10 @@ describe('flow control on the display path', () => {
     await untilAsync(async () => (await rxBytesOf(server.manager, id)) === TOTAL, 'the engine to read the whole flood');
     transport.resume();
     const events = () => messages.flatMap((m) => (m.kind === 'events' ? m.batch.events : []));
-    const lastCounters = () => events().filter((e): e is Extract<InspectorEvent, { type: 'counters' }> => e.type === 'counters' && e.sessionId === id).at(-1);
+    const lastCounters = () =>
+      events()
+        .filter((e): e is Extract<InspectorEvent, { type: 'counters' }> => e.type === 'counters' && e.sessionId === id)
+        .at(-1);
     await until(() => lastCounters()?.counters.rxBytes === TOTAL, 'the counters of the whole flood', 30_000);
 
     const shown = events().reduce((n, e) => n + (e.type === 'data' && e.sessionId === id ? e.bytes.byteLength : 0), 0);

@@ -13,7 +13,17 @@ import { dataRecords, engineWithRecorder, readRecording, recordedBytes, type Rec
 import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 import { startLimitedCli, type Line } from '../support/limited-cli';
-import { connectPeer, disposeAll, listenPeer, onCleanup, pseudoRandomBytes, sha256, track, type Engine, type Peer } from '../support/engine';
+import {
+  connectPeer,
+  disposeAll,
+  listenPeer,
+  onCleanup,
+  pseudoRandomBytes,
+  sha256,
+  track,
+  type Engine,
+  type Peer,
+} from '../support/engine';
 import { bindPeer, type Peer as UdpPeer } from '../support/udp';
 
 afterEach(disposeAll);
@@ -48,7 +58,11 @@ const errorsOf = (engine: Engine, sessionId: string) => engine.ofType('error', (
 async function healthySession(engine: Engine): Promise<{ roundTrip(label: string): Promise<void> }> {
   const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
   const peer = await connectPeer(info.local!.port);
-  const { conn } = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id)[0], 5000, 'the healthy client');
+  const { conn } = await engine.waitFor(
+    () => engine.ofType('connection-opened', (e) => e.sessionId === info.id)[0],
+    5000,
+    'the healthy client',
+  );
   let rounds = 0;
   return {
     async roundTrip(label) {
@@ -58,7 +72,11 @@ async function healthySession(engine: Engine): Promise<{ roundTrip(label: string
       const rxBefore = engine.dataBytes(info.id, conn.connId, 'rx').length;
       const txBefore = peer.received().length;
       peer.socket.write(up);
-      await engine.waitFor(() => engine.dataBytes(info.id, conn.connId, 'rx').subarray(rxBefore).toString() === up, 5000, `the healthy session to receive "${up}"`);
+      await engine.waitFor(
+        () => engine.dataBytes(info.id, conn.connId, 'rx').subarray(rxBefore).toString() === up,
+        5000,
+        `the healthy session to receive "${up}"`,
+      );
       value(await engine.send(info.id, b64(Buffer.from(down))));
       await until(() => peer.received().subarray(txBefore).toString() === down, `the healthy client to receive "${down}"`);
       expect(errorsOf(engine, info.id)).toEqual([]);
@@ -97,15 +115,27 @@ describe('a peer that resets mid-stream', () => {
 
     // The listener is unharmed: the next client is accepted and heard.
     const next = await connectPeer(server.local!.port);
-    const second = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[1], 5000, 'the next client');
+    const second = await engine.waitFor(
+      () => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[1],
+      5000,
+      'the next client',
+    );
     next.socket.write('next');
-    await engine.waitFor(() => engine.dataBytes(server.id, second.conn.connId, 'rx').toString() === 'next', 5000, 'the next client\'s bytes');
+    await engine.waitFor(
+      () => engine.dataBytes(server.id, second.conn.connId, 'rx').toString() === 'next',
+      5000,
+      "the next client's bytes",
+    );
     expect((await engine.info(server.id)).state).toBe('open');
 
     const file = await recordingOf(engine, server.id);
     expect(sha256(recordedBytes(file, (r) => r.conn === conn.connId && r.dir === 'rx'))).toBe(sha256(part));
-    expect(file.records.filter((r) => r.type === 'close' && r.conn === conn.connId)).toEqual([expect.objectContaining({ reason: 'peer-reset' })]);
-    expect(file.records.filter((r) => r.type === 'error')).toEqual([expect.objectContaining({ conn: conn.connId, error: expect.objectContaining({ code: 'ECONNRESET' }) })]);
+    expect(file.records.filter((r) => r.type === 'close' && r.conn === conn.connId)).toEqual([
+      expect.objectContaining({ reason: 'peer-reset' }),
+    ]);
+    expect(file.records.filter((r) => r.type === 'error')).toEqual([
+      expect.objectContaining({ conn: conn.connId, error: expect.objectContaining({ code: 'ECONNRESET' }) }),
+    ]);
   });
 
   it('right after writing: the recording holds exactly the bytes counted as received, a prefix of what was sent', async () => {
@@ -148,7 +178,9 @@ describe('a peer that resets mid-stream', () => {
     peer.socket.resetAndDestroy();
     await engine.waitFor(async () => (await engine.info(client.id)).state === 'error', 5000, 'the client in error');
     expectOneResetError(engine, client.id, remote.port);
-    expect(engine.ofType('connection-closed', (e) => e.sessionId === client.id)).toEqual([expect.objectContaining({ reason: 'peer-reset' })]);
+    expect(engine.ofType('connection-closed', (e) => e.sessionId === client.id)).toEqual([
+      expect.objectContaining({ reason: 'peer-reset' }),
+    ]);
     const info = await engine.info(client.id);
     expect(info.error).toMatchObject({ code: 'ECONNRESET' });
     await healthy.roundTrip('after the client was reset');
@@ -156,8 +188,16 @@ describe('a peer that resets mid-stream', () => {
     value(await engine.manager.reopen({ sessionId: client.id }));
     const again = await remote.next();
     again.socket.write('second life');
-    const reopened = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === client.id)[1], 5000, 'reconnected');
-    await engine.waitFor(() => engine.dataBytes(client.id, reopened.conn.connId, 'rx').toString() === 'second life', 5000, 'bytes after reconnecting');
+    const reopened = await engine.waitFor(
+      () => engine.ofType('connection-opened', (e) => e.sessionId === client.id)[1],
+      5000,
+      'reconnected',
+    );
+    await engine.waitFor(
+      () => engine.dataBytes(client.id, reopened.conn.connId, 'rx').toString() === 'second life',
+      5000,
+      'bytes after reconnecting',
+    );
 
     const file = await recordingOf(engine, client.id);
     expect(recordedBytes(file, (r) => r.conn === conn.connId && r.dir === 'rx')).toEqual(part);
@@ -188,7 +228,11 @@ describe('a peer that resets mid-stream', () => {
     const errors = errorsOf(engine, server.id);
     expect(errors).toHaveLength(1);
     // Which side of the socket saw the RST first decides the wording; both name the peer.
-    expect(errors[0]!.error.message).toMatch(new RegExp(`^(Sending to|The connection with) 127\\.0\\.0\\.1:${peerPort} failed: the peer reset the connection \\(ECONNRESET\\)\\.$`));
+    expect(errors[0]!.error.message).toMatch(
+      new RegExp(
+        `^(Sending to|The connection with) 127\\.0\\.0\\.1:${peerPort} failed: the peer reset the connection \\(ECONNRESET\\)\\.$`,
+      ),
+    );
     expect((await engine.info(server.id)).connections).toEqual([]);
     await healthy.roundTrip('after the reset during a send');
 
@@ -230,11 +274,11 @@ describe('a peer that half-closes and keeps reading', () => {
     const file = await recordingOf(engine, server.id);
     expect(recordedBytes(file, (r) => r.conn === conn.connId && r.dir === 'rx')).toEqual(request);
     expect(sha256(recordedBytes(file, (r) => r.conn === conn.connId && r.dir === 'tx'))).toBe(sha256(answer));
-    expect(file.records.filter((r) => r.type === 'half-close' || r.type === 'close').map((r) => r.type === 'half-close' ? `half-close:${r.by}` : r.type === 'close' && `close:${r.reason}`)).toEqual([
-      'half-close:peer',
-      'half-close:local',
-      'close:peer-closed',
-    ]);
+    expect(
+      file.records
+        .filter((r) => r.type === 'half-close' || r.type === 'close')
+        .map((r) => (r.type === 'half-close' ? `half-close:${r.by}` : r.type === 'close' && `close:${r.reason}`)),
+    ).toEqual(['half-close:peer', 'half-close:local', 'close:peer-closed']);
   });
 
   it('a client that is not half-open answers the FIN with its own: shown once, closed cleanly, nothing lost', async () => {
@@ -301,9 +345,17 @@ describe('a peer that never reads', () => {
     const stuck = await connectPeer(server.local!.port);
     stuck.socket.pause();
     const stuckPort = stuck.socket.localPort!;
-    const { conn } = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[0], 5000, 'the stuck peer');
+    const { conn } = await engine.waitFor(
+      () => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[0],
+      5000,
+      'the stuck peer',
+    );
     const reader = await connectPeer(server.local!.port);
-    const other = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[1], 5000, 'the reading peer');
+    const other = await engine.waitFor(
+      () => engine.ofType('connection-opened', (e) => e.sessionId === server.id)[1],
+      5000,
+      'the reading peer',
+    );
 
     const chunk = pseudoRandomBytes(MAX_SEND_BYTES, 5);
     const payload = b64(chunk);
@@ -318,7 +370,11 @@ describe('a peer that never reads', () => {
     const grown = process.memoryUsage().arrayBuffers - baseline;
     expect(refusal && !refusal.ok && refusal.error).toMatchObject({
       code: AppCode.QueueFull,
-      message: expect.stringMatching(new RegExp(`^Connection ${conn.connId}: \\d+ bytes are still waiting for 127\\.0\\.0\\.1:${stuckPort} to read; sending ${MAX_SEND_BYTES} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit\\.$`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `^Connection ${conn.connId}: \\d+ bytes are still waiting for 127\\.0\\.0\\.1:${stuckPort} to read; sending ${MAX_SEND_BYTES} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit\\.$`,
+        ),
+      ),
       hint: expect.stringMatching(/not reading.*Wait until it catches up.*or disconnect it/),
     });
     // The cap, give or take what the kernel's socket buffers took off the queue.
@@ -334,7 +390,10 @@ describe('a peer that never reads', () => {
 
     // One slow peer does not silence the rest: a send to all still reaches the reader, and names the stuck one.
     const toAll = await engine.send(server.id, b64(Buffer.from('to everyone')));
-    expect(toAll.ok || toAll.error).toMatchObject({ code: AppCode.QueueFull, message: expect.stringMatching(new RegExp(`^Sent to 1 of 2 connections\\. Connection ${conn.connId}: `)) });
+    expect(toAll.ok || toAll.error).toMatchObject({
+      code: AppCode.QueueFull,
+      message: expect.stringMatching(new RegExp(`^Sent to 1 of 2 connections\\. Connection ${conn.connId}: `)),
+    });
     await until(() => reader.received().toString() === 'to everyone', 'the reading peer to get its bytes');
     expect(engine.ofType('connection-opened', (e) => e.conn.connId === other.conn.connId)).toHaveLength(1);
     await healthy.roundTrip('while a peer is blocked');
@@ -447,7 +506,8 @@ describe('a peer that opens connections until file descriptors run out', () => {
     expect(opened).toMatchObject({ ok: true, value: { state: 'open', recording: { active: true } } });
     const session = opened.value as { id: string; local: { port: number }; recording: { path: string } };
     const port = session.local.port;
-    const events = (type: string, lines: Line[] = cli.lines) => lines.filter((l) => l.kind === 'event' && l.type === type && l.sessionId === session.id);
+    const events = (type: string, lines: Line[] = cli.lines) =>
+      lines.filter((l) => l.kind === 'event' && l.type === type && l.sessionId === session.id);
     const accepted = () => events('connection-opened').length;
 
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openClient(port)));
@@ -471,18 +531,34 @@ describe('a peer that opens connections until file descriptors run out', () => {
     expect(listed).toMatchObject({ ok: true, value: [{ id: session.id, state: 'open' }] });
     expect((listed.value as { connections: unknown[] }[])[0]!.connections).toHaveLength(held.length);
     held[0]!.socket.write('still held');
-    await cli.until(() => events('data').some((e) => e.bytes === Buffer.from('still held').toString('base64')), 'bytes from a held connection');
+    await cli.until(
+      () => events('data').some((e) => e.bytes === Buffer.from('still held').toString('base64')),
+      'bytes from a held connection',
+    );
     // Nothing new can open meanwhile, and the answer says why and what to do.
     const another = await cli.call('open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, record: false } });
-    expect(another).toMatchObject({ ok: false, error: { code: 'EMFILE', message: expect.stringContaining('too many open files (EMFILE)'), hint: expect.stringContaining('ulimit -n') } });
+    expect(another).toMatchObject({
+      ok: false,
+      error: {
+        code: 'EMFILE',
+        message: expect.stringContaining('too many open files (EMFILE)'),
+        hint: expect.stringContaining('ulimit -n'),
+      },
+    });
 
     // Some clients leave: the listener says it accepts again, once, and does.
     for (const client of held.slice(1, 11)) client.socket.destroy();
     await cli.until(() => events('error').length === 2, 'the all-clear');
-    expect(events('error')[1]!.error).toMatchObject({ code: 'EMFILE', message: `Accepting again on 127.0.0.1:${port}: file descriptors are free again (${held.length - 1} connections open).` });
+    expect(events('error')[1]!.error).toMatchObject({
+      code: 'EMFILE',
+      message: `Accepting again on 127.0.0.1:${port}: file descriptors are free again (${held.length - 1} connections open).`,
+    });
     const late = await openClient(port);
     late.socket.write('after the storm');
-    await cli.until(() => events('data').some((e) => e.bytes === Buffer.from('after the storm').toString('base64')), 'bytes from a new client');
+    await cli.until(
+      () => events('data').some((e) => e.bytes === Buffer.from('after the storm').toString('base64')),
+      'bytes from a new client',
+    );
     expect(late.dropped).toBe(false);
     expect(events('error')).toHaveLength(2);
 
@@ -513,12 +589,19 @@ describe('UDP peers at every size boundary and from many source ports', () => {
       const sent = sizes.map((size, i) => pseudoRandomBytes(size, 100 + i));
       for (const [i, datagram] of sent.entries()) {
         await peer.send(datagram, udp.local!.port, host);
-        await engine.waitFor(() => engine.ofType('data', (e) => e.sessionId === udp.id && e.dir === 'rx').length === i + 1, 5000, `datagram ${i} (${datagram.length} bytes) over ${type}`);
+        await engine.waitFor(
+          () => engine.ofType('data', (e) => e.sessionId === udp.id && e.dir === 'rx').length === i + 1,
+          5000,
+          `datagram ${i} (${datagram.length} bytes) over ${type}`,
+        );
       }
       // The largest datagram goes back too; one byte more is refused before it reaches the socket.
       value(await engine.send(udp.id, b64(sent[3]!), { type: 'last-sender' }));
       const tooBig = await engine.send(udp.id, b64(pseudoRandomBytes(max + 1)), { type: 'last-sender' });
-      expect(tooBig.ok || tooBig.error).toMatchObject({ code: 'EMSGSIZE', message: expect.stringContaining(`carries at most ${max.toLocaleString('en-US')}`) });
+      expect(tooBig.ok || tooBig.error).toMatchObject({
+        code: 'EMSGSIZE',
+        message: expect.stringContaining(`carries at most ${max.toLocaleString('en-US')}`),
+      });
       await until(() => peer.received.length === 1, 'the largest datagram back');
       expect(peer.received[0]!.bytes.length).toBe(max);
       expect(errorsOf(engine, udp.id)).toEqual([]);
@@ -551,7 +634,11 @@ describe('UDP peers at every size boundary and from many source ports', () => {
           return peer.send(datagram, udp.local!.port, '127.0.0.1');
         }),
       );
-      await engine.waitFor(() => engine.ofType('data', (e) => e.sessionId === udp.id && e.dir === 'rx').length === (burst + 1) * perBurst, 5000, `burst ${burst}`);
+      await engine.waitFor(
+        () => engine.ofType('data', (e) => e.sessionId === udp.id && e.dir === 'rx').length === (burst + 1) * perBurst,
+        5000,
+        `burst ${burst}`,
+      );
       if (burst === bursts / 2) await healthy.roundTrip('between bursts');
     }
     expect(sent.size).toBe(bursts * perBurst);

@@ -8,7 +8,9 @@ describe('many sessions at once', () => {
   it('20 listeners and 20 clients open together, exchange data, close, and are removed', async () => {
     const engine = startEngine();
     const PAIRS = 20;
-    const listeners = await Promise.all(Array.from({ length: PAIRS }, () => engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 })));
+    const listeners = await Promise.all(
+      Array.from({ length: PAIRS }, () => engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 })),
+    );
     const ports = new Set(listeners.map((l) => l.local!.port));
     expect(ports.size).toBe(PAIRS);
     const clients = await Promise.all(listeners.map((l) => engine.openOk({ kind: 'tcp-client', host: '127.0.0.1', port: l.local!.port })));
@@ -22,7 +24,10 @@ describe('many sessions at once', () => {
       listeners.every((l, i) => {
         const lc = engine.ofType('connection-opened', (e) => e.sessionId === l.id)[0]!.conn.connId;
         const cc = clients[i]!.connections[0]!.connId;
-        return engine.dataBytes(l.id, lc, 'rx').toString() === `ping ${i}` && engine.dataBytes(clients[i]!.id, cc, 'rx').toString() === `pong ${i}`;
+        return (
+          engine.dataBytes(l.id, lc, 'rx').toString() === `ping ${i}` &&
+          engine.dataBytes(clients[i]!.id, cc, 'rx').toString() === `pong ${i}`
+        );
       }),
     );
     const listed = await engine.manager.list({});
@@ -72,7 +77,11 @@ describe('session state machine', () => {
     await engine.waitFor(() => engine.states(listener.id).at(-1) === 'closed');
     expect(engine.states(listener.id)).toEqual(['opening', 'open', 'closing', 'closed']);
     const open = engine.ofType('session', (e) => e.session.state === 'open')[0]!;
-    expect(open.session).toMatchObject({ id: listener.id, kind: 'tcp-server', local: { address: '127.0.0.1', port: listener.local!.port, family: 'IPv4' } });
+    expect(open.session).toMatchObject({
+      id: listener.id,
+      kind: 'tcp-server',
+      local: { address: '127.0.0.1', port: listener.local!.port, family: 'IPv4' },
+    });
     expect(open.session.config).toMatchObject({ host: '127.0.0.1', port: 0, ipv6Only: false, noDelay: true });
   });
 

@@ -23,7 +23,10 @@ async function listenerWithPeer(engine: Engine, options: { allowHalfOpen?: boole
   return { id: info.id, connId: opened.conn.connId, peer };
 }
 
-const base64Chunk = (bytes: Uint8Array) => ({ format: 'base64' as const, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') });
+const base64Chunk = (bytes: Uint8Array) => ({
+  format: 'base64' as const,
+  value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+});
 
 function unblockedCount(engine: Engine, connId: string): number {
   return engine.ofType('backpressure', (e) => e.connId === connId && !e.blocked).length;
@@ -140,4 +143,3 @@ describe('TCP backpressure', () => {
     await engine.waitFor(() => peer.received().length === accepted + 4);
   });
 });
-

@@ -1,14 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode, hintFor } from '@shared/errors';
-import {
-  disposeAll,
-  freePort,
-  hangingPort,
-  listenPeer,
-  startEngine,
-  tcpHandles,
-  textPayload,
-} from '../support/engine';
+import { disposeAll, freePort, hangingPort, listenPeer, startEngine, tcpHandles, textPayload } from '../support/engine';
 
 afterEach(disposeAll);
 

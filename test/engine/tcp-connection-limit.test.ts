@@ -50,7 +50,8 @@ describe('TCP listener: connection limit', () => {
     for (const maxConnections of [0, 100_001, 2.5]) {
       const result = await dispatch(engine.manager, 'open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, maxConnections } });
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error).toMatchObject({ code: AppCode.InvalidArgument, message: expect.stringContaining('maxConnections') });
+      if (!result.ok)
+        expect(result.error).toMatchObject({ code: AppCode.InvalidArgument, message: expect.stringContaining('maxConnections') });
     }
     expect((await engine.manager.list({})).ok && engine.ofType('session')).toEqual([]);
   });

@@ -3,15 +3,7 @@ import { AppCode } from '@shared/errors';
 import { GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
 import { systemClock, type Clock } from '@ports/clock';
 import type { ConnectionInfo } from '@shared/contract';
-import {
-  connectPeer,
-  disposeAll,
-  startEngine,
-  textPayload,
-  tryConnect,
-  type Engine,
-  type Peer,
-} from '../support/engine';
+import { connectPeer, disposeAll, startEngine, textPayload, tryConnect, type Engine, type Peer } from '../support/engine';
 
 afterEach(disposeAll);
 
@@ -25,7 +17,11 @@ async function listen(engine: Engine, host = '127.0.0.1', extra: { ipv6Only?: bo
 /** The connection the listener accepted from this peer, found by the peer's local port. */
 async function connFor(engine: Engine, sessionId: string, peer: Peer): Promise<ConnectionInfo> {
   const port = peer.socket.localPort;
-  return engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === sessionId && e.conn.remote.port === port)[0]?.conn, 5000, `connection from port ${port}`);
+  return engine.waitFor(
+    () => engine.ofType('connection-opened', (e) => e.sessionId === sessionId && e.conn.remote.port === port)[0]?.conn,
+    5000,
+    `connection from port ${port}`,
+  );
 }
 
 describe('TCP listener: addresses', () => {
@@ -63,7 +59,9 @@ describe('TCP listener: addresses', () => {
     expect(c6.remote.address).toBe('::1');
     v4.socket.write('four');
     v6.socket.write('six');
-    await engine.waitFor(() => engine.dataBytes(id, c4.connId, 'rx').toString() === 'four' && engine.dataBytes(id, c6.connId, 'rx').toString() === 'six');
+    await engine.waitFor(
+      () => engine.dataBytes(id, c4.connId, 'rx').toString() === 'four' && engine.dataBytes(id, c6.connId, 'rx').toString() === 'six',
+    );
   });
 
   it('on :: with ipv6Only refuses the IPv4 client and still accepts IPv6', async () => {
@@ -85,10 +83,14 @@ describe('TCP listener: many connections', () => {
     const before = Date.now();
     const peers = await Promise.all(Array.from({ length: COUNT }, () => connectPeer(port)));
 
-    const listed = await engine.waitFor(async () => {
-      const connections = (await engine.info(id)).connections;
-      return connections.length === COUNT && connections;
-    }, 10_000, `${COUNT} connections`);
+    const listed = await engine.waitFor(
+      async () => {
+        const connections = (await engine.info(id)).connections;
+        return connections.length === COUNT && connections;
+      },
+      10_000,
+      `${COUNT} connections`,
+    );
     const byPort = new Map(listed.map((c) => [c.remote.port, c]));
     expect(byPort.size).toBe(COUNT);
     for (const peer of peers) {
@@ -103,7 +105,11 @@ describe('TCP listener: many connections', () => {
 
     // Each client says something only it says; each connection's rx holds exactly that.
     peers.forEach((peer, i) => peer.socket.write(`hello from client ${i}\n`));
-    await engine.waitFor(() => peers.every((_, i) => engine.dataBytes(id, connOf(i), 'rx').toString() === `hello from client ${i}\n`), 10_000, 'every message');
+    await engine.waitFor(
+      () => peers.every((_, i) => engine.dataBytes(id, connOf(i), 'rx').toString() === `hello from client ${i}\n`),
+      10_000,
+      'every message',
+    );
     const counted = (await engine.info(id)).connections;
     for (const conn of counted) {
       const i = peers.findIndex((p) => p.socket.localPort === conn.remote.port);
@@ -114,9 +120,15 @@ describe('TCP listener: many connections', () => {
     // shows exactly which sends reached it.
     const one = 7;
     const subset = [10, 11, 12, 13, 14, 15, 150, 199];
-    expect(await engine.send(id, textPayload('[one]'), { type: 'connections', connIds: [connOf(one)] })).toEqual({ ok: true, value: { bytes: 5, targets: 1 } });
+    expect(await engine.send(id, textPayload('[one]'), { type: 'connections', connIds: [connOf(one)] })).toEqual({
+      ok: true,
+      value: { bytes: 5, targets: 1 },
+    });
     await engine.waitFor(() => peers[one]!.received().toString() === '[one]');
-    expect(await engine.send(id, textPayload('[some]'), { type: 'connections', connIds: subset.map(connOf) })).toEqual({ ok: true, value: { bytes: 6, targets: subset.length } });
+    expect(await engine.send(id, textPayload('[some]'), { type: 'connections', connIds: subset.map(connOf) })).toEqual({
+      ok: true,
+      value: { bytes: 6, targets: subset.length },
+    });
     expect(await engine.send(id, textPayload('[all]'))).toEqual({ ok: true, value: { bytes: 5, targets: COUNT } });
     const expected = (i: number) => `${i === one ? '[one]' : ''}${subset.includes(i) ? '[some]' : ''}[all]`;
     await engine.waitFor(() => peers.every((peer, i) => peer.received().length >= expected(i).length), 10_000, 'every client to receive');
@@ -138,7 +150,10 @@ describe('TCP listener: many connections', () => {
     const { id, port } = await listen(engine);
     const peer = await connectPeer(port);
     const conn = await connFor(engine, id, peer);
-    expect(await engine.send(id, textPayload('once'), { type: 'connections', connIds: [conn.connId, conn.connId] })).toEqual({ ok: true, value: { bytes: 4, targets: 1 } });
+    expect(await engine.send(id, textPayload('once'), { type: 'connections', connIds: [conn.connId, conn.connId] })).toEqual({
+      ok: true,
+      value: { bytes: 4, targets: 1 },
+    });
     expect(await engine.send(id, textPayload('|end'))).toEqual({ ok: true, value: { bytes: 4, targets: 1 } });
     await engine.waitFor(() => peer.received().toString().endsWith('|end'));
     expect(peer.received().toString()).toBe('once|end');
@@ -249,7 +264,7 @@ describe('TCP listener: ending one connection', () => {
 });
 
 describe('TCP listener: the peer ends', () => {
-  it('by default answers the peer\'s FIN with ours, after the bytes still queued', async () => {
+  it("by default answers the peer's FIN with ours, after the bytes still queued", async () => {
     const engine = startEngine();
     const { id, port } = await listen(engine);
     const peer = await connectPeer(port, '127.0.0.1', { allowHalfOpen: true });
@@ -345,7 +360,9 @@ describe('TCP listener: closing the session', () => {
     const reasons = conns.map((c) => engine.ofType('connection-closed', (e) => e.connId === c.connId)[0]?.reason);
     expect(reasons).toEqual(['session-closed', 'session-closed', 'session-closed']);
     // The closed session event comes after every connection-closed event.
-    const lastClosed = Math.max(...conns.map((c) => engine.events.findIndex((e) => e.type === 'connection-closed' && e.connId === c.connId)));
+    const lastClosed = Math.max(
+      ...conns.map((c) => engine.events.findIndex((e) => e.type === 'connection-closed' && e.connId === c.connId)),
+    );
     const closedAt = engine.events.findIndex((e) => e.type === 'session' && e.session.id === id && e.session.state === 'closed');
     expect(closedAt).toBeGreaterThan(lastClosed);
     await engine.waitFor(() => peers.every((p) => p.closed));

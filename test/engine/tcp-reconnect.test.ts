@@ -96,7 +96,9 @@ describe('reconnect policy', () => {
 
   it('doubles from the first delay up to the longest, ±10 % jitter that never passes the longest', () => {
     const middle = () => 0.5;
-    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => reconnectDelay(n, policy, middle))).toEqual([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => reconnectDelay(n, policy, middle))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000,
+    ]);
     expect(reconnectDelay(3, policy, () => 0)).toBe(1800);
     expect(reconnectDelay(3, policy, () => 0.999_999)).toBe(2200);
     expect(reconnectDelay(7, policy, () => 0)).toBe(27_000);
@@ -187,7 +189,9 @@ describe('TCP client: auto-reconnect', () => {
 
     firstPeer.socket.end('bye');
     const secondPeer = await server.next();
-    const second = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id && e.conn.connId !== firstConn)[0]);
+    const second = await engine.waitFor(
+      () => engine.ofType('connection-opened', (e) => e.sessionId === info.id && e.conn.connId !== firstConn)[0],
+    );
     const secondConn = second.conn.connId;
     expect(engine.ofType('connection-closed', (e) => e.connId === firstConn)[0]?.reason).toBe('peer-closed');
     expect(engine.dataBytes(info.id, firstConn, 'rx').toString()).toBe('bye');
@@ -205,7 +209,13 @@ describe('TCP client: auto-reconnect', () => {
     // This connection dropped at once, so the backoff goes on: attempt 2, twice the first wait.
     secondPeer.socket.resetAndDestroy();
     const thirdPeer = await server.next();
-    const third = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id && e.conn.connId !== firstConn && e.conn.connId !== secondConn)[0]);
+    const third = await engine.waitFor(
+      () =>
+        engine.ofType(
+          'connection-opened',
+          (e) => e.sessionId === info.id && e.conn.connId !== firstConn && e.conn.connId !== secondConn,
+        )[0],
+    );
     expect(engine.ofType('connection-closed', (e) => e.connId === secondConn)[0]?.reason).toBe('peer-reset');
     const afterReset = engine.sessionEvents(info.id).find((s, i, all) => i > 2 && s.state === 'opening' && all[i - 1]!.state === 'open');
     expect(afterReset).toMatchObject({ reconnect: { attempt: 2 }, error: { code: 'ECONNRESET' } });
@@ -376,7 +386,9 @@ describe('TCP client: auto-reconnect', () => {
     expect((await engine.manager.disconnect({ sessionId: reset.id, mode: 'reset' })).ok).toBe(true);
     expect((await engine.manager.disconnect({ sessionId: graceful.id, mode: 'graceful' })).ok).toBe(true);
     expect((await engine.manager.close({ sessionId: closing.id })).ok).toBe(true);
-    await engine.waitFor(async () => (await engine.info(reset.id)).state === 'closed' && (await engine.info(graceful.id)).state === 'closed');
+    await engine.waitFor(
+      async () => (await engine.info(reset.id)).state === 'closed' && (await engine.info(graceful.id)).state === 'closed',
+    );
     await sleep(400);
     expect(server.peers).toHaveLength(3);
     for (const id of [reset.id, graceful.id, closing.id]) {

@@ -39,7 +39,9 @@ describe('UDP receive buffer', () => {
       const session = await r.bound({ host: '127.0.0.1', port: 0 });
       // The control: a plain socket with the OS default buffer, receiving the same burst.
       const plain = await r.peer('udp4', '127.0.0.1');
-      const sender = spawn(process.execPath, ['-e', SENDER, String(session.local.port), String(plain.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const sender = spawn(process.execPath, ['-e', SENDER, String(session.local.port), String(plain.port)], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       await once(sender.stdout, 'data');
       sender.stdin.write('go\n');
       // Busy for 1 s, as during a long garbage collection: nothing is read meanwhile.
@@ -49,9 +51,16 @@ describe('UDP receive buffer', () => {
         return list.ok ? (list.value.find((s) => s.id === session.id)?.counters.rxMessages ?? 0) : 0;
       };
       let received = 0;
-      await waitFor(() => received === BURST, `all ${BURST} datagrams in the session`, () => void rxMessages().then((n) => (received = n)));
+      await waitFor(
+        () => received === BURST,
+        `all ${BURST} datagrams in the session`,
+        () => void rxMessages().then((n) => (received = n)),
+      );
       expect(received).toBe(BURST);
-      expect(plain.received.length, 'the OS default buffer kept the whole burst: it no longer shows what the larger one is for').toBeLessThan(BURST);
+      expect(
+        plain.received.length,
+        'the OS default buffer kept the whole burst: it no longer shows what the larger one is for',
+      ).toBeLessThan(BURST);
       expect(UDP_DEFAULT_RECV_BUFFER_BYTES).toBeGreaterThanOrEqual(2 * 1024 * 1024);
       sender.kill();
     },

@@ -169,7 +169,9 @@ describe('UDP session: binding', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('EINVAL');
-    expect(result.error.message).toMatch(/^Setting an option on 127\.0\.0\.1:\d+ failed: .*\(EINVAL\)\. The option was multicastInterface = "lo"\.$/);
+    expect(result.error.message).toMatch(
+      /^Setting an option on 127\.0\.0\.1:\d+ failed: .*\(EINVAL\)\. The option was multicastInterface = "lo"\.$/,
+    );
     const [info] = await r.sessions();
     expect(info!.state).toBe('error');
   });
@@ -444,7 +446,10 @@ describe('UDP session: multicast membership', () => {
     expect(r.ofType('session', s.id).at(-1)!.session.memberships).toEqual(['239.255.0.1']);
 
     const twice = await multicast(s.id, 'join', '239.255.0.1', '127.0.0.1');
-    expect(twice.ok || twice.error).toMatchObject({ code: 'BAD_STATE', message: `Session ${s.id} has already joined 239.255.0.1 on interface 127.0.0.1.` });
+    expect(twice.ok || twice.error).toMatchObject({
+      code: 'BAD_STATE',
+      message: `Session ${s.id} has already joined 239.255.0.1 on interface 127.0.0.1.`,
+    });
 
     const left = await multicast(s.id, 'leave', '239.255.0.1', '127.0.0.1');
     expect(left.ok && left.value.memberships).toEqual([]);
@@ -453,7 +458,9 @@ describe('UDP session: multicast membership', () => {
 
     const stray = await multicast(s.id, 'leave', '239.255.0.1', '127.0.0.1');
     expect(stray.ok || stray.error).toMatchObject({ code: 'BAD_STATE' });
-    expect(stray.ok || stray.error.message).toBe(`Session ${s.id} has not joined 239.255.0.1 on interface 127.0.0.1, so it cannot leave it. It has joined no groups.`);
+    expect(stray.ok || stray.error.message).toBe(
+      `Session ${s.id} has not joined 239.255.0.1 on interface 127.0.0.1, so it cannot leave it. It has joined no groups.`,
+    );
     expect((await r.info(s.id)).state).toBe('open');
   });
 
@@ -465,7 +472,9 @@ describe('UDP session: multicast membership', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('EINVAL');
-    expect(result.error.message).toBe('Joining multicast group 239.255.0.1 on interface ::1 failed: the OS called the request invalid (EINVAL).');
+    expect(result.error.message).toBe(
+      'Joining multicast group 239.255.0.1 on interface ::1 failed: the OS called the request invalid (EINVAL).',
+    );
     const info = await r.info(s.id);
     expect(info.memberships).toEqual([]);
     expect(info.state).toBe('open');
@@ -482,7 +491,9 @@ describe('UDP session: multicast membership', () => {
 
     const fourOnSix = await multicast(v6.id, 'join', '239.255.0.1', '127.0.0.1');
     expect(fourOnSix.ok || fourOnSix.error.code).toBe('INVALID_ARGUMENT');
-    expect(fourOnSix.ok || fourOnSix.error.message).toMatch(/IPv6 and bound to \[::1\]:\d+, which carries no IPv4, so it cannot join the IPv4 group 239\.255\.0\.1/);
+    expect(fourOnSix.ok || fourOnSix.error.message).toMatch(
+      /IPv6 and bound to \[::1\]:\d+, which carries no IPv4, so it cannot join the IPv4 group 239\.255\.0\.1/,
+    );
   });
 
   it('lets a dual-stack socket join an IPv4 group', async () => {
@@ -539,7 +550,11 @@ describe('UDP session: closing', () => {
     const s = await r.bound({ host: '127.0.0.1', port: 0 });
     const peer = await r.peer('udp4', '127.0.0.1');
     expect(
-      (await r.manager.multicast(argSchemas.multicast.parse({ sessionId: s.id, action: 'join', group: '239.255.0.1', interface: '127.0.0.1' }))).ok,
+      (
+        await r.manager.multicast(
+          argSchemas.multicast.parse({ sessionId: s.id, action: 'join', group: '239.255.0.1', interface: '127.0.0.1' }),
+        )
+      ).ok,
     ).toBe(true);
     await peer.send(text('before'), s.local.port, '127.0.0.1');
     await r.until(() => r.data(s.id, 'rx').length === 1, 'the first datagram');
@@ -550,7 +565,12 @@ describe('UDP session: closing', () => {
     expect(closed.value.state).toBe('closed');
     expect(closed.value.memberships).toEqual([]);
     r.manager.flush();
-    expect(r.ofType('session', s.id).slice(-2).map((e) => e.session.state)).toEqual(['closing', 'closed']);
+    expect(
+      r
+        .ofType('session', s.id)
+        .slice(-2)
+        .map((e) => e.session.state),
+    ).toEqual(['closing', 'closed']);
 
     const sendClosed = await r.send(s.id, text('x'), { type: 'last-sender' });
     expect(sendClosed.ok || sendClosed.error.code).toBe('BAD_STATE');

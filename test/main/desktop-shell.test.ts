@@ -54,7 +54,13 @@ describe('the desktop shell as built', () => {
     // Main names it as path.join(__dirname, '../preload/index.js'), __dirname being out/main.
     expect(prefs.preload).toBe(path.join(BUILD_DIR, 'main', '../preload/index.js'));
     expect(existsSync(prefs.preload ?? '')).toBe(true);
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+    });
     expect(window.url).toBe(ENTRY);
     expect(window.shown).toBe(true);
   });
@@ -84,7 +90,9 @@ describe('the desktop shell as built', () => {
     expect([...registrations.ipcHandlers.keys()].sort()).toEqual(invoked);
     // Each call got past main's sender check to its method: a result, never a refusal.
     for (const answer of answers) expect(answer.ok ? 'ok' : answer.error.code).not.toBe(AppCode.Forbidden);
-    expect(registrations.dialogs).toMatchObject([{ kind: 'open', parent: window, options: { properties: ['openDirectory', 'createDirectory'] } }]);
+    expect(registrations.dialogs).toMatchObject([
+      { kind: 'open', parent: window, options: { properties: ['openDirectory', 'createDirectory'] } },
+    ]);
     expect(registrations.openedPaths).toEqual([path.join(started().appPath('documents'), 'Socket Inspector', 'Recordings')]);
   });
 
@@ -126,10 +134,16 @@ describe('the desktop shell as built', () => {
     const opened = await inspector.open({ config: { kind: 'tcp-client', host: '127.0.0.1', port: peer.port } });
     if (!opened.ok) throw new Error(`open failed: ${opened.error.message}`);
     const sessionId = opened.value.id;
-    await until(() => events.some((e) => e.type === 'session' && e.session.id === sessionId && e.session.state === 'open'), 'the session to open');
+    await until(
+      () => events.some((e) => e.type === 'session' && e.session.id === sessionId && e.session.state === 'open'),
+      'the session to open',
+    );
 
     const text = 'ping through the shell\n';
-    expect(await inspector.send({ sessionId, payload: { format: 'text', value: text, escapes: false } })).toMatchObject({ ok: true, value: { bytes: text.length, targets: 1 } });
+    expect(await inspector.send({ sessionId, payload: { format: 'text', value: text, escapes: false } })).toMatchObject({
+      ok: true,
+      value: { bytes: text.length, targets: 1 },
+    });
     const received = () => events.flatMap((e) => (e.type === 'data' && e.sessionId === sessionId && e.dir === 'rx' ? [e.bytes] : []));
     await until(() => Buffer.concat(received()).toString() === text, 'the echo to come back as rx data');
     // Electron's structured clone turns the engine's Buffers into plain Uint8Arrays.

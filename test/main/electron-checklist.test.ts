@@ -27,7 +27,9 @@ interface Finding {
   description: string;
   manualReview: boolean;
 }
-type Electronegativity = (options: Record<string, unknown>) => Promise<{ issues: Finding[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
+type Electronegativity = (
+  options: Record<string, unknown>,
+) => Promise<{ issues: Finding[]; errors: { file: string; message: string; tolerable: boolean }[] }>;
 
 /**
  * Findings looked at and accepted, each for a reason. Everything else above informational fails.
@@ -64,7 +66,12 @@ function electronegativity(): Electronegativity {
  * translations (it times out and goes on); the three scans run at once so they wait only once.
  */
 function scanFolder(input: string): ReturnType<Electronegativity> {
-  return electronegativity()({ input, electronVersionOverride: electronVersion, isRelative: true, excludeFromScan: ['AvailableSecurityFixesGlobalCheck'] });
+  return electronegativity()({
+    input,
+    electronVersionOverride: electronVersion,
+    isRelative: true,
+    excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+  });
 }
 
 const scans = new Map<'src' | 'out' | 'fixture', ReturnType<Electronegativity>>();
@@ -84,25 +91,33 @@ beforeAll(() => {
 
 async function scan(folder: 'src' | 'out'): Promise<Finding[]> {
   const result = await scans.get(folder)!;
-  expect(result.errors.filter((e) => !e.tolerable), `files Electronegativity could not parse in ${folder}/`).toEqual([]);
+  expect(
+    result.errors.filter((e) => !e.tolerable),
+    `files Electronegativity could not parse in ${folder}/`,
+  ).toEqual([]);
   return result.issues;
 }
 
-const describeFinding = (f: Finding) => `${f.id} ${f.severity.name}/${f.confidence.name} at ${f.file}:${f.location.line}:${f.location.column}: ${f.description}`;
+const describeFinding = (f: Finding) =>
+  `${f.id} ${f.severity.name}/${f.confidence.name} at ${f.file}:${f.location.line}:${f.location.column}: ${f.description}`;
 
 describe('Electronegativity', () => {
-  it.each(['src', 'out'] as const)('finds nothing above informational in %s/ but the reviewed items', async (folder) => {
-    const findings = await scan(folder);
-    const unreviewed = findings.filter(
-      (f) => f.severity.name !== 'INFORMATIONAL' && !REVIEWED.some((r) => r.id === f.id && r.scan === folder && r.file === f.file),
-    );
-    expect(unreviewed.map(describeFinding)).toEqual([]);
-    // A reviewed item no longer found is stale. PRELOAD_JS_CHECK in window.ts also proves the scan
-    // saw the window's options: in out/ the bundler writes `new electron.BrowserWindow`, which
-    // Electronegativity's window checks do not recognise, so they only work on src/.
-    const stale = REVIEWED.filter((r) => r.scan === folder && !findings.some((f) => f.id === r.id && f.file === r.file));
-    expect(stale.map((r) => `${r.id} at ${r.file}`)).toEqual([]);
-  }, 60_000);
+  it.each(['src', 'out'] as const)(
+    'finds nothing above informational in %s/ but the reviewed items',
+    async (folder) => {
+      const findings = await scan(folder);
+      const unreviewed = findings.filter(
+        (f) => f.severity.name !== 'INFORMATIONAL' && !REVIEWED.some((r) => r.id === f.id && r.scan === folder && r.file === f.file),
+      );
+      expect(unreviewed.map(describeFinding)).toEqual([]);
+      // A reviewed item no longer found is stale. PRELOAD_JS_CHECK in window.ts also proves the scan
+      // saw the window's options: in out/ the bundler writes `new electron.BrowserWindow`, which
+      // Electronegativity's window checks do not recognise, so they only work on src/.
+      const stale = REVIEWED.filter((r) => r.scan === folder && !findings.some((f) => f.id === r.id && f.file === r.file));
+      expect(stale.map((r) => `${r.id} at ${r.file}`)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('still finds what it is meant to find: a window without isolation and a page without a policy', async () => {
     // Guards the gate above against a scan that silently checks nothing.
@@ -147,13 +162,15 @@ describe('the preload hands the page exactly the API', () => {
     for (const [name, value] of Object.entries(api)) expect(typeof value, name).toBe('function');
   });
 
-  it('passes exactly one argument to each method\'s own channel, and drops the rest', async () => {
+  it("passes exactly one argument to each method's own channel, and drops the rest", async () => {
     const api = exposed[0]!.api as Record<string, (...args: unknown[]) => Promise<Result<unknown>>>;
     for (const method of [...METHOD_NAMES, ...HOST_METHOD_NAMES]) {
       const answer = await api[method]!({ probe: method }, 'extra', { more: true });
       expect(answer).toEqual({ ok: true, value: ipcChannel(method) });
     }
-    expect(invoked).toEqual([...METHOD_NAMES, ...HOST_METHOD_NAMES].map((method) => ({ channel: ipcChannel(method), args: [{ probe: method }] })));
+    expect(invoked).toEqual(
+      [...METHOD_NAMES, ...HOST_METHOD_NAMES].map((method) => ({ channel: ipcChannel(method), args: [{ probe: method }] })),
+    );
   });
 
   it('gives event listeners the batch only, never the IPC event, and unsubscribes', () => {
@@ -195,7 +212,7 @@ describe('the sender is checked on every channel', () => {
   });
 });
 
-describe('the packaged binary\'s fuses', () => {
+describe("the packaged binary's fuses", () => {
   it('are set in electron-builder.yml: no Node mode, no NODE_OPTIONS, no inspector flags, ASAR only and integrity-checked', () => {
     const yaml = require('js-yaml') as { load: (text: string) => unknown };
     const config = yaml.load(readFileSync(path.resolve('electron-builder.yml'), 'utf8')) as { electronFuses?: Record<string, boolean> };

@@ -25,7 +25,10 @@ describe('saving through the native dialog', () => {
     const target = path.join(dir, 'bench.json');
     host.answer.save = target;
     const data = new TextEncoder().encode('{"format":"socket-inspector-workspace"}');
-    expect(await call('saveFile', { suggestedName: 'bench.json', filters: json, data })).toEqual({ ok: true, value: { saved: true, name: 'bench.json' } });
+    expect(await call('saveFile', { suggestedName: 'bench.json', filters: json, data })).toEqual({
+      ok: true,
+      value: { saved: true, name: 'bench.json' },
+    });
     expect(await readFile(target, 'utf8')).toBe('{"format":"socket-inspector-workspace"}');
     expect(host.asked.save[0]).toMatchObject({ defaultPath: 'bench.json', filters: json });
   });
@@ -40,7 +43,10 @@ describe('saving through the native dialog', () => {
   });
 
   it('reports a cancelled dialog as not saved', async () => {
-    expect(await call('saveFile', { suggestedName: 'x.json', filters: json, data: new Uint8Array() })).toEqual({ ok: true, value: { saved: false } });
+    expect(await call('saveFile', { suggestedName: 'x.json', filters: json, data: new Uint8Array() })).toEqual({
+      ok: true,
+      value: { saved: false },
+    });
   });
 
   it('reports a folder that vanished with its code and a hint, and writes nothing', async () => {
@@ -54,7 +60,11 @@ describe('saving through the native dialog', () => {
     ['a path', { suggestedName: '../../etc/passwd', filters: [], data: new Uint8Array() }, /plain file name/],
     ['a Windows path', { suggestedName: 'C:\\Windows\\x.dll', filters: [], data: new Uint8Array() }, /plain file name/],
     ['text instead of bytes', { suggestedName: 'a.json', filters: [], data: 'hello' }, /must be bytes/],
-    ['an extension with a dot', { suggestedName: 'a.json', filters: [{ name: 'x', extensions: ['.json'] }], data: new Uint8Array() }, /without a dot/],
+    [
+      'an extension with a dot',
+      { suggestedName: 'a.json', filters: [{ name: 'x', extensions: ['.json'] }], data: new Uint8Array() },
+      /without a dot/,
+    ],
     ['an unknown key', { suggestedName: 'a.json', filters: [], data: new Uint8Array(), path: '/tmp/a' }, /Unrecognized key/],
   ])('refuses %s before any dialog opens', async (_name, arg, message) => {
     const result = await call('saveFile', arg);
@@ -63,14 +73,18 @@ describe('saving through the native dialog', () => {
   });
 
   it('refuses a caller that is not the app window', async () => {
-    const result = await call('saveFile', { suggestedName: 'a.json', filters: [], data: new Uint8Array() }, forgedEvent({ url: 'https://evil.example/' }));
+    const result = await call(
+      'saveFile',
+      { suggestedName: 'a.json', filters: [], data: new Uint8Array() },
+      forgedEvent({ url: 'https://evil.example/' }),
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(host.asked.save).toHaveLength(0);
   });
 });
 
 describe('opening through the native dialog', () => {
-  it('returns the chosen file\'s name and bytes, not its path', async () => {
+  it("returns the chosen file's name and bytes, not its path", async () => {
     const source = path.join(dir, 'capture.jsonl');
     await writeFile(source, Buffer.from([0, 255, 10]));
     host.answer.open = source;

@@ -60,7 +60,11 @@ beforeEach(async () => {
   dialogsShown = 0;
   foldersOpened = 0;
   ipc = new FakeIpcMain();
-  recorder = new Recorder({ folder: path.join(dir, 'recordings'), app: { name: 'Socket Inspector', version: 'test' }, recordByDefault: true });
+  recorder = new Recorder({
+    folder: path.join(dir, 'recordings'),
+    app: { name: 'Socket Inspector', version: 'test' },
+    recordByDefault: true,
+  });
   manager = new SessionManager({ recorder, onBatch: () => undefined });
   const trusted = appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] });
   registerApi(ipc, manager, trusted);
@@ -198,9 +202,21 @@ describe('hostile arguments over IPC', () => {
   it('refuses a __proto__ key from JSON.parse at every level, and Object.prototype stays clean', async () => {
     const smuggled = [
       { method: 'list', args: protoBomb(), where: '' },
-      { method: 'open', args: JSON.parse('{"config":{"kind":"tcp-server","host":"127.0.0.1","port":0,"__proto__":{"polluted":true}}}'), where: 'config' },
-      { method: 'open', args: JSON.parse('{"config":{"kind":"tcp-client","host":"127.0.0.1","port":9,"reconnect":{"__proto__":{"enabled":true}}}}'), where: 'config.reconnect' },
-      { method: 'send', args: JSON.parse('{"sessionId":"s1","payload":{"format":"hex","value":"00","__proto__":{"format":"text"}}}'), where: 'payload' },
+      {
+        method: 'open',
+        args: JSON.parse('{"config":{"kind":"tcp-server","host":"127.0.0.1","port":0,"__proto__":{"polluted":true}}}'),
+        where: 'config',
+      },
+      {
+        method: 'open',
+        args: JSON.parse('{"config":{"kind":"tcp-client","host":"127.0.0.1","port":9,"reconnect":{"__proto__":{"enabled":true}}}}'),
+        where: 'config.reconnect',
+      },
+      {
+        method: 'send',
+        args: JSON.parse('{"sessionId":"s1","payload":{"format":"hex","value":"00","__proto__":{"format":"text"}}}'),
+        where: 'payload',
+      },
       { method: 'recordingSettings', args: JSON.parse('{"constructor":{"prototype":{"polluted":true}}}'), where: '' },
     ];
     for (const c of smuggled) {
@@ -242,7 +258,9 @@ describe('hostile arguments over IPC', () => {
 
   it('still opens, serves and closes a real listener after all of that', async () => {
     await runCases(engineCases(cloneableHostileValues()).slice(0, 200), true);
-    const opened = (await call('open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, record: false } })) as Result<SessionInfo>;
+    const opened = (await call('open', {
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, record: false },
+    })) as Result<SessionInfo>;
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
     const client = net.connect(opened.value.local!.port, '127.0.0.1');

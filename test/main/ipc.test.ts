@@ -36,8 +36,7 @@ afterEach(async () => {
   await manager.dispose();
 });
 
-const call = (method: MethodName, ...args: unknown[]) =>
-  ipc.invoke(ipcChannel(method), forgedEvent(), ...args) as Promise<Result<unknown>>;
+const call = (method: MethodName, ...args: unknown[]) => ipc.invoke(ipcChannel(method), forgedEvent(), ...args) as Promise<Result<unknown>>;
 
 async function expectInvalid(method: MethodName, arg: unknown, mentions: RegExp) {
   const result = await call(method, arg);
@@ -95,7 +94,10 @@ describe('arguments are validated in main before anything runs', () => {
 
   it('refuses more than one positional argument', async () => {
     const result = await call('list', {}, { extra: true });
-    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: 'list takes exactly one object argument; it got 2.' } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: 'list takes exactly one object argument; it got 2.' },
+    });
   });
 
   it('refuses missing fields, naming them', async () => {
@@ -130,7 +132,11 @@ describe('arguments are validated in main before anything runs', () => {
     await expectInvalid('open', { config: { ...goodServer, port: 80.5 } }, /Port 80.5 is not a whole number/);
     await expectInvalid('open', { config: { ...goodServer, port: Number.NaN } }, /config\.port/);
     await expectInvalid('open', { config: { kind: 'tcp-client', host: '127.0.0.1', port: 0 } }, /Port 0 cannot be connected or sent to/);
-    await expectInvalid('send', { sessionId: 's1', payload: { format: 'text', value: 'a' }, to: { type: 'address', host: '127.0.0.1', port: 65536 } }, /to\.port: Port 65536/);
+    await expectInvalid(
+      'send',
+      { sessionId: 's1', payload: { format: 'text', value: 'a' }, to: { type: 'address', host: '127.0.0.1', port: 65536 } },
+      /to\.port: Port 65536/,
+    );
   });
 
   it('refuses bad hosts with a message that says how to fix them', async () => {

@@ -54,10 +54,13 @@ async function recordedSession(): Promise<{ session: SessionInfo; file: string }
 }
 
 describe('saving a recording', () => {
-  it('writes the JSON Lines where the user chose, suggesting the recording\'s own name', async () => {
+  it("writes the JSON Lines where the user chose, suggesting the recording's own name", async () => {
     const { session, file } = await recordedSession();
     host.answer.save = path.join(dir, 'evidence.jsonl');
-    expect(await call('saveRecording', { sessionId: session.id, format: 'jsonl' })).toEqual({ ok: true, value: { saved: true, name: 'evidence.jsonl' } });
+    expect(await call('saveRecording', { sessionId: session.id, format: 'jsonl' })).toEqual({
+      ok: true,
+      value: { saved: true, name: 'evidence.jsonl' },
+    });
     expect(host.asked.save[0]).toMatchObject({ defaultPath: path.basename(file), filters: [{ extensions: ['jsonl'] }] });
     const saved = await readFile(host.answer.save);
     expect(saved.equals(await readFile(file))).toBe(true);
@@ -74,7 +77,10 @@ describe('saving a recording', () => {
     const out = await mkdtemp(path.join(dir, 'out-'));
     host.answer.save = path.join(out, `capture${ext}`);
     await writeFile(host.answer.save, Buffer.alloc(100_000, 0x41));
-    expect(await call('saveRecording', { sessionId: session.id, format })).toEqual({ ok: true, value: { saved: true, name: `capture${ext}` } });
+    expect(await call('saveRecording', { sessionId: session.id, format })).toEqual({
+      ok: true,
+      value: { saved: true, name: `capture${ext}` },
+    });
     expect(host.asked.save[0]!.defaultPath).toBe(path.basename(file).replace(/\.jsonl$/, ext));
     const saved = await readFile(host.answer.save);
     expect(saved.includes(Buffer.alloc(100, 0x41))).toBe(false);
@@ -92,7 +98,10 @@ describe('saving a recording', () => {
     const { session, file } = await recordedSession();
     const before = await readFile(file);
     host.answer.save = file;
-    expect(await call('saveRecording', { sessionId: session.id, format: 'jsonl' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('is the recording itself') } });
+    expect(await call('saveRecording', { sessionId: session.id, format: 'jsonl' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('is the recording itself') },
+    });
     expect((await readFile(file)).equals(before)).toBe(true);
   });
 
@@ -127,7 +136,10 @@ describe('the recordings folder', () => {
   it('is chosen in a folder dialog and used for the next recording', async () => {
     host.answer.open = path.join(dir, 'chosen');
     expect(await call('chooseRecordingFolder', {})).toEqual({ ok: true, value: { folder: host.answer.open, recordByDefault: true } });
-    expect(host.asked.open[0]).toMatchObject({ defaultPath: path.join(dir, 'recordings'), properties: expect.arrayContaining(['openDirectory', 'createDirectory']) });
+    expect(host.asked.open[0]).toMatchObject({
+      defaultPath: path.join(dir, 'recordings'),
+      properties: expect.arrayContaining(['openDirectory', 'createDirectory']),
+    });
     const { file } = await recordedSession();
     expect(path.dirname(file)).toBe(host.answer.open);
   });
@@ -146,6 +158,9 @@ describe('the recordings folder', () => {
     expect(shown).toEqual([path.join(dir, 'recordings')]);
     expect(await readdir(path.join(dir, 'recordings'))).toEqual([]);
     showProblem = 'Failed to open path';
-    expect(await call('openRecordingFolder', {})).toMatchObject({ ok: false, error: { message: expect.stringContaining('Failed to open path') } });
+    expect(await call('openRecordingFolder', {})).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Failed to open path') },
+    });
   });
 });

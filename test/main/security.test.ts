@@ -86,14 +86,16 @@ describe('the window is locked down', () => {
         // Any spelling: shell.openExternal(…), shell['openExternal'](…), const { openExternal } = shell.
         const named =
           (ts.isPropertyAccessExpression(node) && node.name.text === 'openExternal') ||
-          (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === 'openExternal') ||
+          (ts.isElementAccessExpression(node) &&
+            ts.isStringLiteralLike(node.argumentExpression) &&
+            node.argumentExpression.text === 'openExternal') ||
           (ts.isBindingElement(node) && (node.propertyName ?? node.name).getText() === 'openExternal');
         if (named) calls.push(`${path.relative('.', file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
         ts.forEachChild(node, visit);
       };
       visit(source);
     }
-    expect(calls, 'shell.openExternal on anything a peer could shape would run it on the user\'s machine').toEqual([]);
+    expect(calls, "shell.openExternal on anything a peer could shape would run it on the user's machine").toEqual([]);
   });
 
   it('uses no other shell call than openPath, handed to the recordings-folder handler', () => {
@@ -101,7 +103,11 @@ describe('the window is locked down', () => {
     for (const file of electronSources()) {
       const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
       const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.getText() === 'shell') {
+        if (
+          ts.isCallExpression(node) &&
+          ts.isPropertyAccessExpression(node.expression) &&
+          node.expression.expression.getText() === 'shell'
+        ) {
           calls.push(`${path.relative('.', file)}: ${node.getText()}`);
         }
         ts.forEachChild(node, visit);
@@ -114,7 +120,10 @@ describe('the window is locked down', () => {
   });
 
   it('denies navigation, redirects, webviews and new windows', () => {
-    const contents = new EventEmitter() as EventEmitter & { setWindowOpenHandler: (h: () => { action: string }) => void; openHandler?: () => { action: string } };
+    const contents = new EventEmitter() as EventEmitter & {
+      setWindowOpenHandler: (h: () => { action: string }) => void;
+      openHandler?: () => { action: string };
+    };
     contents.setWindowOpenHandler = (handler) => {
       contents.openHandler = handler;
     };
@@ -143,13 +152,14 @@ describe('the window is locked down', () => {
       setPermissionCheckHandler: (h: never) => (check = h),
     } as never);
     const answers: boolean[] = [];
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read']) request!(undefined, permission, (g) => answers.push(g));
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      request!(undefined, permission, (g) => answers.push(g));
     expect(answers).toEqual([false, false, false, false]);
     expect(check!()).toBe(false);
   });
 });
 
-describe('the CSP allows nothing inline but the page\'s own styles', () => {
+describe("the CSP allows nothing inline but the page's own styles", () => {
   const directives = (policy: string) =>
     new Map(
       policy.split(';').map((d) => {
@@ -167,16 +177,19 @@ describe('the CSP allows nothing inline but the page\'s own styles', () => {
       ["'nonce-AAAAAAAAAAAAAAAAAAAAAA=='", "'strict-dynamic'"],
       ["'self'", "'nonce-AAAAAAAAAAAAAAAAAAAAAA=='"],
     ],
-  ])('for %s: scripts only from the app (on the page: its nonced entry and what that loads), styles from the app or with the nonce, no unsafe-*', (_name, policy, scripts, styles) => {
-    const map = directives(policy);
-    expect(map.get('default-src')).toEqual(["'none'"]);
-    expect(map.get('script-src')).toEqual(scripts);
-    expect(map.get('style-src')).toEqual(styles);
-    expect(map.get('object-src')).toEqual(["'none'"]);
-    expect(map.get('base-uri')).toEqual(["'none'"]);
-    expect(map.get('frame-ancestors')).toEqual(["'none'"]);
-    expect(policy).not.toMatch(/unsafe-|data:[^;]*script|\*/);
-  });
+  ])(
+    'for %s: scripts only from the app (on the page: its nonced entry and what that loads), styles from the app or with the nonce, no unsafe-*',
+    (_name, policy, scripts, styles) => {
+      const map = directives(policy);
+      expect(map.get('default-src')).toEqual(["'none'"]);
+      expect(map.get('script-src')).toEqual(scripts);
+      expect(map.get('style-src')).toEqual(styles);
+      expect(map.get('object-src')).toEqual(["'none'"]);
+      expect(map.get('base-uri')).toEqual(["'none'"]);
+      expect(map.get('frame-ancestors')).toEqual(["'none'"]);
+      expect(policy).not.toMatch(/unsafe-|data:[^;]*script|\*/);
+    },
+  );
 
   it('gives the page a well-formed nonce, in its text and its policy, replacing every placeholder', () => {
     const template = `<meta http-equiv="Content-Security-Policy" content="style-src 'nonce-${NONCE_PLACEHOLDER}'"><meta property="csp-nonce" nonce="${NONCE_PLACEHOLDER}"><script nonce="${NONCE_PLACEHOLDER}"></script>`;
@@ -256,7 +269,10 @@ describe('the CSP allows nothing inline but the page\'s own styles', () => {
     if (!existsSync(built)) throw new Error(`The built page is missing at ${built}: run "npm run build" first.`);
     const html = readFileSync(built, 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1]?.replaceAll('&#39;', "'");
-    const withoutFrameAncestors = contentSecurityPolicy(NONCE_PLACEHOLDER).split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ');
+    const withoutFrameAncestors = contentSecurityPolicy(NONCE_PLACEHOLDER)
+      .split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
     expect(meta).toBe(withoutFrameAncestors);
     expect(html).toContain(`<meta property="csp-nonce" nonce="${NONCE_PLACEHOLDER}">`);
     // Every script and stylesheet tag carries it; no inline style to need one.

@@ -103,13 +103,17 @@ describe('convertTranscript', () => {
     const text = sink.bytes().toString('utf8');
     expect(text.startsWith('Socket Inspector transcript, format version 1')).toBe(true);
     expect(text).toContain('← rx  conn c2, local [::1]:4000, remote [::1]:50002, 100,000 bytes');
-    expect(text.trimEnd().split('\n').pop()).toBe('The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.');
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      'The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.',
+    );
 
     const bytes = encodeAll(tcpRecords());
     const torn = await writeTranscript(dir, 'torn.jsonl', bytes.subarray(0, bytes.length - 3));
     const tornSink = slowSink();
     await convertTranscript(torn, 'text', tornSink.stream);
-    expect(tornSink.bytes().toString('utf8').trimEnd().split('\n').pop()).toMatch(/^The transcript stops here: the file ends mid-record at byte [\d,]+ \(line 16\)/);
+    expect(tornSink.bytes().toString('utf8').trimEnd().split('\n').pop()).toMatch(
+      /^The transcript stops here: the file ends mid-record at byte [\d,]+ \(line 16\)/,
+    );
 
     const ended = slowSink();
     await convertTranscript(await writeTranscript(dir, 'ended.jsonl', tcpRecords()), 'text', ended.stream);
@@ -120,7 +124,9 @@ describe('convertTranscript', () => {
     const dir = await tempDir();
     for (const records of [tcpRecords(), udpRecords()]) {
       const sink = slowSink();
-      await convertTranscript(await writeTranscript(dir, 'x.jsonl', records), 'pcapng', sink.stream, { app: { name: 'Test', version: '1' } });
+      await convertTranscript(await writeTranscript(dir, 'x.jsonl', records), 'pcapng', sink.stream, {
+        app: { name: 'Test', version: '1' },
+      });
       expect([...sink.bytes().subarray(0, 4)]).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
       expect(sink.bytes().includes(Buffer.from('Test 1'))).toBe(true);
     }

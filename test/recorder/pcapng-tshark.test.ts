@@ -32,7 +32,9 @@ beforeAll(async () => {
   try {
     await access(TSHARK, constants.X_OK);
   } catch {
-    throw new Error(`tshark is missing (${TSHARK}): install it with \`apt-get install tshark\` (.ci/run does); these tests check the pcapng export with it.`);
+    throw new Error(
+      `tshark is missing (${TSHARK}): install it with \`apt-get install tshark\` (.ci/run does); these tests check the pcapng export with it.`,
+    );
   }
   folder = home();
   // tshark keeps a profile under $HOME; a fresh one keeps it out of the real home and ignores its settings.
@@ -112,7 +114,10 @@ const TWO_MB = 2 * 1024 * 1024;
  * A listener with three connections: one open before recording began (header snapshot), one
  * carrying 2 MB each way in odd chunks that ends with a half-close then a close, one reset.
  */
-function tcpTranscript(address: string): { transcript: Transcript; streams: { local: Endpoint; remote: Endpoint; rx: Buffer; tx: Buffer }[] } {
+function tcpTranscript(address: string): {
+  transcript: Transcript;
+  streams: { local: Endpoint; remote: Endpoint; rx: Buffer; tx: Buffer }[];
+} {
   const local = endpoint(address, 9000);
   const remotes = [41_001, 41_002, 41_003].map((port) => endpoint(address, port));
   const transcript = new Transcript(headerOf('tcp-server', local, [{ conn: 'c1', local, remote: remotes[0]!, since: T0 - 60_000 }]));
@@ -136,11 +141,26 @@ function tcpTranscript(address: string): { transcript: Transcript; streams: { lo
   transcript.add({ type: 'open', conn: 'c3', local, remote: remotes[2] });
   data(2, 'tx', pseudoRandomBytes(5000, 99));
   data(0, 'tx', pseudoRandomBytes(70_000, 100));
-  transcript.add({ type: 'close', conn: 'c3', reason: 'peer-reset', counters: { rxBytes: 0, txBytes: 5000, rxMessages: 0, txMessages: 1 } });
+  transcript.add({
+    type: 'close',
+    conn: 'c3',
+    reason: 'peer-reset',
+    counters: { rxBytes: 0, txBytes: 5000, rxMessages: 0, txMessages: 1 },
+  });
   transcript.add({ type: 'half-close', conn: 'c2', by: 'peer' });
   data(1, 'tx', pseudoRandomBytes(100_000, 101));
-  transcript.add({ type: 'close', conn: 'c2', reason: 'local-closed', counters: { rxBytes: rx, txBytes: tx, rxMessages: 0, txMessages: 0 } });
-  transcript.add({ type: 'close', conn: 'c1', reason: 'session-closed', counters: { rxBytes: 10, txBytes: 70_000, rxMessages: 1, txMessages: 1 } });
+  transcript.add({
+    type: 'close',
+    conn: 'c2',
+    reason: 'local-closed',
+    counters: { rxBytes: rx, txBytes: tx, rxMessages: 0, txMessages: 0 },
+  });
+  transcript.add({
+    type: 'close',
+    conn: 'c1',
+    reason: 'session-closed',
+    counters: { rxBytes: 10, txBytes: 70_000, rxMessages: 1, txMessages: 1 },
+  });
   return {
     transcript,
     streams: remotes.map((remote, i) => ({ local, remote, rx: Buffer.concat(sent[i]!.rx), tx: Buffer.concat(sent[i]!.tx) })),
@@ -200,7 +220,9 @@ describe.each([
     expect(rows).toHaveLength(saved.packets);
     expectHealthy(rows, v6, 'tcp');
     streams.forEach((stream, i) => {
-      const ends = new Set(rows.filter((row) => row['tcp.stream'] === String(i)).flatMap((row) => [source(row, v6, 'tcp'), destination(row, v6, 'tcp')]));
+      const ends = new Set(
+        rows.filter((row) => row['tcp.stream'] === String(i)).flatMap((row) => [source(row, v6, 'tcp'), destination(row, v6, 'tcp')]),
+      );
       expect([...ends].sort()).toEqual([text(stream.local), text(stream.remote)].sort());
     });
   });
@@ -228,7 +250,9 @@ describe.each([
   const peers = [endpoint(address, 7001), endpoint(address, 7002)];
   const transcript = new Transcript(headerOf('udp', local));
   const sizes = [5, 0, largest, 1, 1400, largest - 1, 0, 300];
-  sizes.forEach((size, i) => transcript.add({ type: 'data', dir: i % 3 === 0 ? 'tx' : 'rx', local, remote: peers[i % 2], bytes: pseudoRandomBytes(size, i + 7) }));
+  sizes.forEach((size, i) =>
+    transcript.add({ type: 'data', dir: i % 3 === 0 ? 'tx' : 'rx', local, remote: peers[i % 2], bytes: pseudoRandomBytes(size, i + 7) }),
+  );
 
   it('shows one datagram per record, empty and largest included, between the real ends with their payloads', async () => {
     const saved = await transcript.save(`udp-${family}.pcapng`);

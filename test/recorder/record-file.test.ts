@@ -63,7 +63,11 @@ function fillLine(into: Uint8Array, index: number): Uint8Array {
 describe('RecordFile', () => {
   it('writes every line whole and in order while reusing its memory under writes still in flight', async () => {
     const line = fc.record({
-      size: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 90_000 }), fc.integer({ min: WRITE_MAX, max: WRITE_MAX + 70_000 })),
+      size: fc.oneof(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 90_000 }),
+        fc.integer({ min: WRITE_MAX, max: WRITE_MAX + 70_000 }),
+      ),
       inPlace: fc.boolean(),
       pauseAfter: fc.nat({ max: 3 }),
     });

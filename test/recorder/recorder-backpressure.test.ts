@@ -82,7 +82,11 @@ describe('recorder backpressure', () => {
     const sent = pseudoRandomBytes(TOTAL, 77);
     await writeAll(peer.socket, sent);
     peer.socket.end();
-    await engine.waitFor(() => engine.ofType('half-closed', (e) => e.sessionId === server.id && e.by === 'peer')[0], 30_000, 'the whole flood');
+    await engine.waitFor(
+      () => engine.ofType('half-closed', (e) => e.sessionId === server.id && e.by === 'peer')[0],
+      30_000,
+      'the whole flood',
+    );
 
     // Paused and resumed, more than once, always in turn, and reading again at the end.
     expect(seen.backlogged.length).toBeGreaterThanOrEqual(4);
@@ -134,7 +138,12 @@ describe('recorder backpressure', () => {
     const COUNT = 1000;
     const SIZE = 1000;
     const gate = gatedFiles();
-    const recorder = new Recorder({ app: APP, folder: await tempDir(), files: gate.files, backlog: { high: 64 * KiB, low: 16 * KiB, max: 256 * KiB } });
+    const recorder = new Recorder({
+      app: APP,
+      folder: await tempDir(),
+      files: gate.files,
+      backlog: { high: 64 * KiB, low: 16 * KiB, max: 256 * KiB },
+    });
     const seen = watchLink(recorder);
     const engine = startEngine({ recorder });
     const session = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, recvBufferSize: 4 * MiB });
@@ -151,7 +160,11 @@ describe('recorder backpressure', () => {
     expect(engine.ofType('error')).toEqual([]);
 
     gate.open();
-    const behind = await engine.waitFor(() => engine.ofType('error', (e) => e.error.code === AppCode.RecordingBehind)[0], 10_000, 'the notice');
+    const behind = await engine.waitFor(
+      () => engine.ofType('error', (e) => e.error.code === AppCode.RecordingBehind)[0],
+      10_000,
+      'the notice',
+    );
     const file = recorder.recordingFile(session.id)!;
     expect((await engine.manager.record({ sessionId: session.id, action: 'stop' })).ok).toBe(true);
     engine.manager.flush();
@@ -178,4 +191,3 @@ describe('recorder backpressure', () => {
     expect((await engine.info(session.id)).counters.rxMessages).toBe(COUNT);
   });
 });
-

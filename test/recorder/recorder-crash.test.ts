@@ -20,7 +20,11 @@ const CLI = path.join(BUILD, 'cli.mjs');
 
 beforeAll(async () => {
   await mkdir(BUILD, { recursive: true });
-  const built = spawnSync('npx', ['vite', 'build', '-c', 'vite.server.config.mts', '--logLevel', 'warn', '--outDir', BUILD, '--emptyOutDir'], { encoding: 'utf8' });
+  const built = spawnSync(
+    'npx',
+    ['vite', 'build', '-c', 'vite.server.config.mts', '--logLevel', 'warn', '--outDir', BUILD, '--emptyOutDir'],
+    { encoding: 'utf8' },
+  );
   if (built.status !== 0) throw new Error(`Building the CLI failed:\n${built.stdout}\n${built.stderr}`);
 });
 
@@ -37,7 +41,9 @@ describe('kill -9 while recording', () => {
     const lines: Line[] = [];
     createInterface({ input: child.stdout }).on('line', (text) => lines.push(JSON.parse(text) as Line));
     try {
-      child.stdin.write(`${JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } })}\n`);
+      child.stdin.write(
+        `${JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } })}\n`,
+      );
       await until(() => lines.some((l) => l.kind === 'result' && l.id === 1), 'the open result');
       const opened = lines.find((l) => l.kind === 'result' && l.id === 1) as Line & { ok: boolean; value: { local: { port: number } } };
       expect(opened.ok).toBe(true);

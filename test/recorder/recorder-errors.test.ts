@@ -63,7 +63,11 @@ describe('a write that fails at the file layer', () => {
     const file = server.recording!.path;
     await say('before the disk filled');
     await until(() => (lastStatus(engine, server.id)?.bytes ?? 0) > 0 && io.writes > 0, 'the first flush');
-    await engine.waitFor(async () => recordedBytes(await readRecording(file), () => true).toString() === 'before the disk filled', 5000, 'data on disk');
+    await engine.waitFor(
+      async () => recordedBytes(await readRecording(file), () => true).toString() === 'before the disk filled',
+      5000,
+      'data on disk',
+    );
 
     io.failWith(code, { partialFirst: partial });
     await say('lost one');
@@ -124,7 +128,10 @@ describe('a folder that cannot be written', () => {
     expect(started.ok || started.error.hint).toMatch(/another recordings folder/);
 
     expect(await recorder.setFolder(path.join(blocker, 'other'))).toMatchObject({ ok: false, error: { code: 'ENOTDIR' } });
-    expect(await recorder.setFolder('relative/folder')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('relative') } });
+    expect(await recorder.setFolder('relative/folder')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('relative') },
+    });
     expect(recorder.folder).toBe(folder);
 
     const good = path.join(dir, 'good');
@@ -142,7 +149,10 @@ describe('a folder that cannot be written', () => {
     await mkdir(folder, { mode: 0o500 });
     const { engine, recorder } = engineWithRecorder({ folder });
     const session = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
-    expect(session.recording).toMatchObject({ active: false, error: { code: 'EACCES', message: expect.stringContaining('permission denied') } });
+    expect(session.recording).toMatchObject({
+      active: false,
+      error: { code: 'EACCES', message: expect.stringContaining('permission denied') },
+    });
     expect(await recorder.setFolder(folder)).toMatchObject({ ok: false, error: { code: 'EACCES' } });
     await chmod(folder, 0o700);
   });

@@ -32,7 +32,11 @@ describe('flushing', () => {
     expect((await stat(file)).size).toBe(0);
 
     clock.advance(1);
-    await engine.waitFor(async () => recordedBytes(await readRecording(file), () => true).toString() === 'on disk soon', 5000, 'the datagram on disk');
+    await engine.waitFor(
+      async () => recordedBytes(await readRecording(file), () => true).toString() === 'on disk soon',
+      5000,
+      'the datagram on disk',
+    );
     const onDisk = await readRecording(file);
     expect(onDisk.outcome.problem).toBeUndefined();
     expect(onDisk.outcome.ended).toBe(false);
@@ -81,15 +85,23 @@ describe('flushing', () => {
     await writeAll(client.socket, last);
     await engine.waitFor(async () => (await rxBytes()) === sent.length + last.length, 5000, 'the last chunk received');
     clock.advance(RECORDING_FLUSH_INTERVAL_MS);
-    await engine.waitFor(async () => recordedBytes(await readRecording(file), () => true).length === sent.length + last.length, 5000, 'the last chunk on disk');
+    await engine.waitFor(
+      async () => recordedBytes(await readRecording(file), () => true).length === sent.length + last.length,
+      5000,
+      'the last chunk on disk',
+    );
     await settle();
     clock.advance(RECORDING_FLUSH_INTERVAL_MS);
     const onDisk = await readRecording(file);
     const size = (await stat(file)).size;
-    await engine.waitFor(() => {
-      const latest = progress().at(-1);
-      return latest?.records === onDisk.all.length && latest.bytes === size;
-    }, 5000, 'the final count');
+    await engine.waitFor(
+      () => {
+        const latest = progress().at(-1);
+        return latest?.records === onDisk.all.length && latest.bytes === size;
+      },
+      5000,
+      'the final count',
+    );
     // Three intervals passed: at most one report in each.
     expect(progress().length).toBeLessThanOrEqual(3);
   });

@@ -13,8 +13,14 @@ describe('recorder settings', () => {
     const settingsFile = path.join(dir, 'config', 'recorder.json');
     const first = new Recorder({ app: APP, folder: path.join(dir, 'default'), settingsFile });
     expect(await first.settings({})).toEqual({ ok: true, value: { folder: path.join(dir, 'default'), recordByDefault: true } });
-    expect(await first.settings({ recordByDefault: false })).toEqual({ ok: true, value: { folder: path.join(dir, 'default'), recordByDefault: false } });
-    expect(await first.setFolder(path.join(dir, 'chosen'))).toEqual({ ok: true, value: { folder: path.join(dir, 'chosen'), recordByDefault: false } });
+    expect(await first.settings({ recordByDefault: false })).toEqual({
+      ok: true,
+      value: { folder: path.join(dir, 'default'), recordByDefault: false },
+    });
+    expect(await first.setFolder(path.join(dir, 'chosen'))).toEqual({
+      ok: true,
+      value: { folder: path.join(dir, 'chosen'), recordByDefault: false },
+    });
     await first.dispose();
 
     const second = new Recorder({ app: APP, folder: path.join(dir, 'default'), settingsFile });
@@ -42,7 +48,10 @@ describe('recorder settings', () => {
     await writeFile(blocker, '');
     const recorder = new Recorder({ app: APP, folder: dir, settingsFile: path.join(blocker, 'recorder.json') });
     const result = await recorder.settings({ recordByDefault: false });
-    expect(result).toMatchObject({ ok: false, error: { code: 'EEXIST', message: expect.stringMatching(/a-file\/recorder.json: a file of that name is in the way/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'EEXIST', message: expect.stringMatching(/a-file\/recorder.json: a file of that name is in the way/) },
+    });
     expect(recorder.recordByDefault).toBe(true);
   });
 

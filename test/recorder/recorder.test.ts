@@ -32,7 +32,10 @@ describe('a TCP server with two real clients', () => {
     const a = await connectPeer(listenPort, '127.0.0.1', { allowHalfOpen: true });
     const connA = (await engine.waitFor(() => engine.ofType('connection-opened')[0], 5000, 'A accepted')).conn.connId;
     const b = await connectPeer(listenPort);
-    const clientPorts = new Map([[a, a.socket.localPort], [b, b.socket.localPort]]);
+    const clientPorts = new Map([
+      [a, a.socket.localPort],
+      [b, b.socket.localPort],
+    ]);
     const connB = (await engine.waitFor(() => engine.ofType('connection-opened')[1], 5000, 'B accepted')).conn.connId;
 
     const fromA = pseudoRandomBytes(300_000, 11);
@@ -44,7 +47,13 @@ describe('a TCP server with two real clients', () => {
     value(await engine.send(server.id, b64(toA), { type: 'connections', connIds: [connA] }));
     value(await engine.send(server.id, b64(toB), { type: 'connections', connIds: [connB] }));
     await until(() => a.received().length === toA.length && b.received().length === toB.length, 'the replies');
-    await engine.waitFor(() => engine.dataBytes(server.id, connA, 'rx').length === fromA.length && engine.dataBytes(server.id, connB, 'rx').length === fromB.length, 5000, 'both uploads');
+    await engine.waitFor(
+      () =>
+        engine.dataBytes(server.id, connA, 'rx').length === fromA.length &&
+        engine.dataBytes(server.id, connB, 'rx').length === fromB.length,
+      5000,
+      'both uploads',
+    );
 
     a.socket.end();
     await engine.waitFor(() => engine.ofType('half-closed', (e) => e.connId === connA && e.by === 'peer')[0], 5000, 'A FIN');
@@ -78,7 +87,11 @@ describe('a TCP server with two real clients', () => {
       ['open', listenPort],
     ]);
     expect(file.records.filter((r) => r.type === 'open')).toEqual([
-      expect.objectContaining({ conn: connA, local: expect.objectContaining({ port: listenPort }), remote: { address: '127.0.0.1', port: clientPorts.get(a), family: 'IPv4' } }),
+      expect.objectContaining({
+        conn: connA,
+        local: expect.objectContaining({ port: listenPort }),
+        remote: { address: '127.0.0.1', port: clientPorts.get(a), family: 'IPv4' },
+      }),
       expect.objectContaining({ conn: connB, remote: expect.objectContaining({ port: clientPorts.get(b) }) }),
     ]);
 
@@ -124,10 +137,15 @@ describe('a UDP session', () => {
     const incoming = [Buffer.from('ping'), Buffer.alloc(0), pseudoRandomBytes(1400, 5)];
     for (const datagram of incoming) {
       await peer.send(datagram, bound.port, '127.0.0.1');
-      await engine.waitFor(() => engine.ofType('data', (e) => e.dir === 'rx').length === incoming.indexOf(datagram) + 1, 5000, 'a datagram');
+      await engine.waitFor(
+        () => engine.ofType('data', (e) => e.dir === 'rx').length === incoming.indexOf(datagram) + 1,
+        5000,
+        'a datagram',
+      );
     }
     const outgoing = [Buffer.from('pong'), Buffer.alloc(0)];
-    for (const datagram of outgoing) value(await engine.send(session.id, b64(datagram), { type: 'address', host: '127.0.0.1', port: peer.port }));
+    for (const datagram of outgoing)
+      value(await engine.send(session.id, b64(datagram), { type: 'address', host: '127.0.0.1', port: peer.port }));
     await until(() => peer.received.length === outgoing.length, 'the replies');
     await peer.close();
 

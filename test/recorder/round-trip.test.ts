@@ -32,7 +32,8 @@ beforeAll(() => {
 afterEach(disposeAll);
 
 type Data = Extract<BodyRecord, { type: 'data' }>;
-const dataOf = (records: BodyRecord[], where: (r: Data) => boolean): Data[] => records.filter((r): r is Data => r.type === 'data' && where(r));
+const dataOf = (records: BodyRecord[], where: (r: Data) => boolean): Data[] =>
+  records.filter((r): r is Data => r.type === 'data' && where(r));
 const hashOf = (chunks: Uint8Array[]): string => {
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
@@ -61,7 +62,11 @@ async function sendAll(engine: Engine, sessionId: string, connId: string, data: 
       const result = await engine.send(sessionId, { format: 'base64', value }, { type: 'connections', connIds: [connId] });
       if (result.ok) break;
       expect(result.error.code).toBe(AppCode.QueueFull);
-      await engine.waitFor(() => engine.ofType('backpressure', (e) => e.connId === connId && !e.blocked).length > unblocked, 15_000, 'the queue to drain');
+      await engine.waitFor(
+        () => engine.ofType('backpressure', (e) => e.connId === connId && !e.blocked).length > unblocked,
+        15_000,
+        'the queue to drain',
+      );
     }
   }
 }
@@ -101,7 +106,10 @@ describe('transcript round trip, byte-exact', () => {
     const pcap = readPcapng(new Uint8Array(await readFile(saved.pcapng)));
     expect(pcap.problem).toBeUndefined();
     expect(pcap.header.kind).toBe('tcp-server');
-    for (const [dir, hash] of [['rx', rxHash], ['tx', txHash]] as const) {
+    for (const [dir, hash] of [
+      ['rx', rxHash],
+      ['tx', txHash],
+    ] as const) {
       expect(hashOf(dataOf(jsonl.records, (r) => r.dir === dir).map((r) => r.bytes))).toBe(hash);
       const fromPcap = dataOf(pcap.records, (r) => r.dir === dir && r.conn === connId);
       expect(fromPcap.every((r) => r.remote.port === peer.socket.localPort && r.local.port === info.local!.port)).toBe(true);
@@ -123,7 +131,9 @@ describe('transcript round trip, byte-exact', () => {
     const received: Buffer[] = [];
     peer.on('message', (message) => received.push(message));
 
-    const sizes = Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 0 ? 0 : i % 1000 === 1 ? MAX_UDP_PAYLOAD_IPV4 : (i * 7919) % 1400));
+    const sizes = Array.from({ length: 10_000 }, (_, i) =>
+      i % 1000 === 0 ? 0 : i % 1000 === 1 ? MAX_UDP_PAYLOAD_IPV4 : (i * 7919) % 1400,
+    );
     const inbound = sizes.map((size, i) => pseudoRandomBytes(size, i + 1));
     // In bursts the receive buffer holds, waiting for each burst to arrive: loopback drops nothing then.
     for (let at = 0; at < inbound.length; at += 200) {
@@ -133,7 +143,11 @@ describe('transcript round trip, byte-exact', () => {
     }
     const outbound = [0, 1, 1400, MAX_UDP_PAYLOAD_IPV4, 0].map((size, i) => pseudoRandomBytes(size, 100 + i));
     for (const datagram of outbound) {
-      const sent = await engine.send(info.id, { format: 'base64', value: datagram.toString('base64') }, { type: 'address', host: '127.0.0.1', port: peerPort });
+      const sent = await engine.send(
+        info.id,
+        { format: 'base64', value: datagram.toString('base64') },
+        { type: 'address', host: '127.0.0.1', port: peerPort },
+      );
       expect(sent.ok).toBe(true);
     }
     await engine.waitFor(() => received.length === outbound.length, 5_000, 'the app’s datagrams');

@@ -37,7 +37,13 @@ describe('Two app instances', () => {
     await user.click(second.payload());
     await user.keyboard('{ArrowUp}');
     expect(second.payload()).toHaveValue('');
-    expect(within(second.app.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'System' })).toHaveAttribute('aria-pressed', 'true');
-    expect(within(second.app.getByRole('group', { name: 'Payload view' })).getByRole('button', { name: 'Text' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(second.app.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'System' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    expect(within(second.app.getByRole('group', { name: 'Payload view' })).getByRole('button', { name: 'Text' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 });

@@ -44,7 +44,15 @@ describe('view preferences', () => {
   it('ignores a stored workspace someone edited into nonsense', () => {
     localStorage.setItem(
       WORKSPACE_STORAGE_KEY,
-      JSON.stringify({ state: { theme: 'purple', language: 'xx', savedSessions: [{ id: 'a', name: 'ok', config: { kind: 'udp', host: '1.2.3.256', port: 1 } }], recentEndpoints: 'no' }, version: 1 }),
+      JSON.stringify({
+        state: {
+          theme: 'purple',
+          language: 'xx',
+          savedSessions: [{ id: 'a', name: 'ok', config: { kind: 'udp', host: '1.2.3.256', port: 1 } }],
+          recentEndpoints: 'no',
+        },
+        version: 1,
+      }),
     );
     renderAppWith(createFakeBridge().bridge, { language: 'os' });
     expect(themeButton('System')).toHaveAttribute('aria-pressed', 'true');

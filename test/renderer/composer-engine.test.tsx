@@ -114,7 +114,8 @@ describe('composer on the real engine', () => {
         return { socket, received: () => Buffer.concat(chunks).toString() };
       }),
     );
-    const option = (index: number) => screen.getByRole('option', { name: new RegExp(`\\(127\\.0\\.0\\.1:${clients[index]!.socket.localPort}\\)$`) });
+    const option = (index: number) =>
+      screen.getByRole('option', { name: new RegExp(`\\(127\\.0\\.0\\.1:${clients[index]!.socket.localPort}\\)$`) });
     await user.click(composer().getByRole('combobox', { name: 'Send to' }));
     await waitFor(() => expect(screen.getAllByRole('option')).toHaveLength(4));
     await user.click(option(0));

@@ -12,7 +12,10 @@ import { renderApp } from '../support/renderer/render-app';
 
 beforeEach(() => localStorage.clear());
 
-function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-client', connections = kind === 'tcp-server' ? [connectionInfo('c1', 50001), connectionInfo('c2', 50002)] : []) {
+function setup(
+  kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-client',
+  connections = kind === 'tcp-server' ? [connectionInfo('c1', 50001), connectionInfo('c2', 50002)] : [],
+) {
   const fake = createFakeBridge();
   const app = renderApp(fake.bridge);
   fake.emit(sessionEvent(sessionInfo({ id: 's1', kind, connections })));
@@ -122,7 +125,11 @@ describe('Composer encodings and line endings', () => {
 
 describe('Composer targets', () => {
   it('sends a listener payload to exactly the chosen connections, or to all again', async () => {
-    const { user, fake, composer, payload, sendButton } = setup('tcp-server', [connectionInfo('c1', 50001), connectionInfo('c2', 50002), connectionInfo('c3', 50003)]);
+    const { user, fake, composer, payload, sendButton } = setup('tcp-server', [
+      connectionInfo('c1', 50001),
+      connectionInfo('c2', 50002),
+      connectionInfo('c3', 50003),
+    ]);
     await user.click(composer.getByRole('combobox', { name: 'Send to' }));
     await user.click(screen.getByRole('option', { name: 'c1 (127.0.0.1:50001)' }));
     await user.click(screen.getByRole('option', { name: 'c3 (127.0.0.1:50003)' }));
@@ -147,7 +154,14 @@ describe('Composer targets', () => {
     await user.click(screen.getByRole('option', { name: 'c1 (127.0.0.1:50001)' }));
     await user.click(screen.getByRole('option', { name: 'c2 (127.0.0.1:50002)' }));
     await user.keyboard('{Escape}');
-    fake.emit({ type: 'connection-closed', at: 1, sessionId: 's1', connId: 'c1', reason: 'peer-closed', counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 } });
+    fake.emit({
+      type: 'connection-closed',
+      at: 1,
+      sessionId: 's1',
+      connId: 'c1',
+      reason: 'peer-closed',
+      counters: { rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 },
+    });
     await user.type(payload(), 'x');
     await user.click(sendButton);
     expect(fake.spies.send).toHaveBeenLastCalledWith(expect.objectContaining({ to: { type: 'connections', connIds: ['c2'] } }));
@@ -271,7 +285,8 @@ describe('Composer history', () => {
 
   it('keeps the last 100 across launches', async () => {
     const { user, payload, sendButton, stores } = setup();
-    for (let n = 0; n < 103; n++) stores.sendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', lineEnding: 'none' });
+    for (let n = 0; n < 103; n++)
+      stores.sendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', lineEnding: 'none' });
     await user.type(payload(), 'last');
     await user.click(sendButton);
     const stored = JSON.parse(localStorage.getItem(SEND_HISTORY_STORAGE_KEY)!) as { state: { entries: { value: string }[] } };
@@ -334,7 +349,10 @@ describe('Composer saved payloads', () => {
     await user.click(library.getByRole('button', { name: 'Load from log' }));
     await dialogsClosed();
     expect(payload()).toHaveValue('de ad be ef');
-    expect(within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: 'Hex' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: 'Hex' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 
   it('exports and imports the library, skipping malformed entries', () => {
@@ -342,13 +360,15 @@ describe('Composer saved payloads', () => {
     library.getState().save('one', { format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' });
     const exported = library.getState().exportItems();
     expect(exported).toEqual([expect.objectContaining({ name: 'one', format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' })]);
-    const taken = library.getState().importItems([
-      ...exported,
-      { id: 'x', name: 'bad encoding', format: 'text', value: '', encoding: 'ebcdic', lineEnding: 'none' },
-      { id: 'y', name: 'no value', format: 'text', encoding: 'utf-8', lineEnding: 'none' },
-      'nonsense',
-      { ...exported[0], __proto__: { polluted: true } },
-    ]);
+    const taken = library
+      .getState()
+      .importItems([
+        ...exported,
+        { id: 'x', name: 'bad encoding', format: 'text', value: '', encoding: 'ebcdic', lineEnding: 'none' },
+        { id: 'y', name: 'no value', format: 'text', encoding: 'utf-8', lineEnding: 'none' },
+        'nonsense',
+        { ...exported[0], __proto__: { polluted: true } },
+      ]);
     expect(taken).toBe(1);
     expect(library.getState().items).toEqual(exported);
     expect(library.getState().importItems('not a list')).toBe(0);

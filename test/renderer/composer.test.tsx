@@ -12,7 +12,8 @@ function setup(kind: 'tcp-server' | 'tcp-client' | 'udp' = 'tcp-server') {
   const composer = within(screen.getByRole('region', { name: 'Send' }));
   const payload = composer.getByRole('textbox', { name: 'Payload' });
   const sendButton = composer.getByRole('button', { name: 'Send' });
-  const chooseHex = () => app.user.click(within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: 'Hex' }));
+  const chooseHex = () =>
+    app.user.click(within(composer.getByRole('group', { name: 'Payload format' })).getByRole('button', { name: 'Hex' }));
   return { fake, ...app, composer, payload, sendButton, chooseHex };
 }
 

@@ -37,13 +37,29 @@ const HTML = [
 
 /** What the peer sends, part by part, and escapes the text view must show for each (UTF-8). */
 const PARTS: [string, Buffer, string[]][] = [
-  ['every byte value', Buffer.from(Array.from({ length: 256 }, (_, n) => n)), ['\\0\\x01', '\\t\\n\\x0b\\x0c\\r', '\\x1b', ' !"#$%&', '\\x7f\\x80', '\\xff']],
-  ['invalid UTF-8', Buffer.from([0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf8, 0x88, 0x80, 0x80, 0x80, 0x80, 0xe2, 0x82, 0xff, 0xfe]), ['\\xc0\\x80\\xed\\xa0\\x80\\xf8\\x88\\x80\\x80\\x80\\x80\\xe2\\x82\\xff\\xfe']],
+  [
+    'every byte value',
+    Buffer.from(Array.from({ length: 256 }, (_, n) => n)),
+    ['\\0\\x01', '\\t\\n\\x0b\\x0c\\r', '\\x1b', ' !"#$%&', '\\x7f\\x80', '\\xff'],
+  ],
+  [
+    'invalid UTF-8',
+    Buffer.from([0xc0, 0x80, 0xed, 0xa0, 0x80, 0xf8, 0x88, 0x80, 0x80, 0x80, 0x80, 0xe2, 0x82, 0xff, 0xfe]),
+    ['\\xc0\\x80\\xed\\xa0\\x80\\xf8\\x88\\x80\\x80\\x80\\x80\\xe2\\x82\\xff\\xfe'],
+  ],
   ['ANSI colours and a screen clear', utf8('\x1b[31mRED\x1b[0m\x1b[2J\x1b[H'), ['\\x1b[31mRED\\x1b[0m\\x1b[2J\\x1b[H']],
   ['cursor moves', utf8('\x1b[10;10H\x1b[2A\x1b[5D\x1b7\x1b8\r'), ['\\x1b[10;10H\\x1b[2A\\x1b[5D\\x1b7\\x1b8\\r']],
-  ['an OSC 8 hyperlink', utf8('\x1b]8;;https://evil.example/\x07click me\x1b]8;;\x07'), ['\\x1b]8;;https://evil.example/\\x07click me\\x1b]8;;\\x07']],
+  [
+    'an OSC 8 hyperlink',
+    utf8('\x1b]8;;https://evil.example/\x07click me\x1b]8;;\x07'),
+    ['\\x1b]8;;https://evil.example/\\x07click me\\x1b]8;;\\x07'],
+  ],
   ['window titles', utf8('\x1b]0;pwned title\x07\x1b]2;also pwned\x1b\\'), ['\\x1b]0;pwned title\\x07\\x1b]2;also pwned\\x1b\\\\']],
-  ['bidi controls', utf8('\u202egnp.exe\u202c \u2066isolated\u2069 \u2067rtl\u2069 \u2068first\u2069 \u200f\u200e'), ['\\u202egnp.exe\\u202c', '\\u2066isolated\\u2069', '\\u2067rtl', '\\u2068first', '\\u200f\\u200e']],
+  [
+    'bidi controls',
+    utf8('\u202egnp.exe\u202c \u2066isolated\u2069 \u2067rtl\u2069 \u2068first\u2069 \u200f\u200e'),
+    ['\\u202egnp.exe\\u202c', '\\u2066isolated\\u2069', '\\u2067rtl', '\\u2068first', '\\u200f\\u200e'],
+  ],
   ['zero-width characters', utf8('a\u200bb\u200cc\u200dd\u2060e\ufefff\u00adg'), ['a\\u200bb\\u200cc\\u200dd\\u2060e\\ufefff\\u00adg']],
   ['HTML and script text', utf8(HTML.join('\n')), [HTML.join('\\n')]],
 ];
@@ -54,9 +70,11 @@ const TOTAL = PARTS.reduce((n, [, bytes]) => n + bytes.length, 0);
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 
 const logRegion = () => within(screen.getByRole('region', { name: 'Log' }));
-const payloadsOf = (view: 'text' | 'hex') => screen.queryAllByTestId('log-payload').filter((node) => node.getAttribute('data-view') === view);
+const payloadsOf = (view: 'text' | 'hex') =>
+  screen.queryAllByTestId('log-payload').filter((node) => node.getAttribute('data-view') === view);
 const rxEntries = () => screen.queryAllByTestId('log-entry').filter((node) => node.getAttribute('data-dir') === 'rx');
-const viewButton = (name: 'Text' | 'Hex' | 'Text + hex') => within(logRegion().getByRole('group', { name: 'Payload view' })).getByRole('button', { name });
+const viewButton = (name: 'Text' | 'Hex' | 'Text + hex') =>
+  within(logRegion().getByRole('group', { name: 'Payload view' })).getByRole('button', { name });
 
 /** The bytes the log says each received entry holds, added up. */
 const loggedBytes = () =>
@@ -64,7 +82,10 @@ const loggedBytes = () =>
     .map((entry) => within(entry).getByText(/^[\d,]+ B$/).textContent!)
     .reduce((sum, text) => sum + Number(text.replace(/[^\d]/g, '')), 0);
 
-const dangerous = () => document.querySelectorAll('main img, main script, main a, main iframe, main svg[onload], main object, main embed, [onerror], [onload], [href^="javascript:"], [src^="javascript:"]');
+const dangerous = () =>
+  document.querySelectorAll(
+    'main img, main script, main a, main iframe, main svg[onload], main object, main embed, [onerror], [onload], [href^="javascript:"], [src^="javascript:"]',
+  );
 
 function expectNoMarkupFromPeer(before: { elements: number; title: string }): void {
   expect(dangerous().length, 'elements made from peer bytes').toBe(before.elements);
@@ -83,7 +104,11 @@ describe('hostile peer bytes on the real engine', () => {
     const peer = await tcpPeerClient(port, cleanups);
 
     // One part at a time, each shown before the next is sent, so each is its own entry.
-    const textOf = (entries: HTMLElement[]) => entries.flatMap((entry) => within(entry).queryAllByTestId('log-payload')).map((node) => node.textContent ?? '').join('');
+    const textOf = (entries: HTMLElement[]) =>
+      entries
+        .flatMap((entry) => within(entry).queryAllByTestId('log-payload'))
+        .map((node) => node.textContent ?? '')
+        .join('');
     let sent = 0;
     for (const [name, bytes, escapes] of PARTS) {
       const shown = rxEntries().length;

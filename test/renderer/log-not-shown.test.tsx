@@ -31,7 +31,9 @@ describe('data not shown', () => {
       'Not shown: 4,000,000 bytes in 123 chunks came faster than the display follows. Record the session to keep every byte.',
     );
     fake.emit(recordingEvent('s1', recordingInfo()));
-    expect(status().getByTestId('log-not-shown')).toHaveTextContent('Not shown: 4,000,000 bytes in 123 chunks came faster than the display follows — the recording has them.');
+    expect(status().getByTestId('log-not-shown')).toHaveTextContent(
+      'Not shown: 4,000,000 bytes in 123 chunks came faster than the display follows — the recording has them.',
+    );
     // A later counters event without the tally (an engine that dropped nothing since) keeps what was said.
     fake.emit(counters(5_000_100));
     expect(status().getByTestId('log-not-shown')).toHaveTextContent('4,000,000 bytes');

@@ -35,14 +35,18 @@ function setupWithStore(store: InspectorStore, viewportHeight = 4000) {
 
 function panel() {
   const log = within(screen.getByRole('region', { name: 'Log' }));
-  const viewButton = (name: 'Text' | 'Hex' | 'Text + hex') => within(log.getByRole('group', { name: 'Payload view' })).getByRole('button', { name });
+  const viewButton = (name: 'Text' | 'Hex' | 'Text + hex') =>
+    within(log.getByRole('group', { name: 'Payload view' })).getByRole('button', { name });
   return { log, viewButton };
 }
 
 const at = (ms: number, event: InspectorEvent): InspectorEvent => ({ ...event, at: ms }) as InspectorEvent;
 const entries = () => within(screen.getByRole('list', { name: 'Traffic log' })).getAllByRole('listitem');
 const payloads = () => screen.getAllByTestId('log-payload').map((node) => node.textContent);
-const rowPayloads = (row: HTMLElement) => within(row).getAllByTestId('log-payload').map((node) => [node.dataset.view, node.textContent]);
+const rowPayloads = (row: HTMLElement) =>
+  within(row)
+    .getAllByTestId('log-payload')
+    .map((node) => [node.dataset.view, node.textContent]);
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
 async function choose(user: ReturnType<typeof userEvent.setup>, label: string, option: string) {
@@ -192,7 +196,9 @@ describe('Log framing', () => {
   it('rebuilds length-prefixed frames across chunks and marks the trailing one partial', async () => {
     const { user, log } = setup(...stream());
     await choose(user, 'Framing', 'Length-prefixed');
-    expect(log.getByTestId('log-framing')).toHaveTextContent('Framing: 2-byte big-endian length at offset 0, header not counted, adjustment 0');
+    expect(log.getByTestId('log-framing')).toHaveTextContent(
+      'Framing: 2-byte big-endian length at offset 0, header not counted, adjustment 0',
+    );
     expect(rowSummary()).toEqual([
       ['\\0\\x03abc', false],
       ['\\0\\x02de', false],
@@ -256,7 +262,12 @@ describe('Log framing', () => {
   });
 
   it('starts a new frame after a gap of silence', async () => {
-    const { user } = setup(at(T0, dataEvent('s1', 'rx', 'a')), at(T0 + 10, dataEvent('s1', 'rx', 'b')), at(T0 + 100, dataEvent('s1', 'rx', 'c')), at(T0 + 110, dataEvent('s1', 'rx', 'd')));
+    const { user } = setup(
+      at(T0, dataEvent('s1', 'rx', 'a')),
+      at(T0 + 10, dataEvent('s1', 'rx', 'b')),
+      at(T0 + 100, dataEvent('s1', 'rx', 'c')),
+      at(T0 + 110, dataEvent('s1', 'rx', 'd')),
+    );
     await choose(user, 'Framing', 'Gap of silence');
     fireEvent.change(screen.getByRole('textbox', { name: 'Silence (ms)' }), { target: { value: '50' } });
     expect(rowSummary()).toEqual([
@@ -266,9 +277,16 @@ describe('Log framing', () => {
   });
 
   it('frames each connection and direction on its own', async () => {
-    const { user } = setup(dataEvent('s1', 'rx', 'a1\na', 'c1'), dataEvent('s1', 'rx', 'b1\nb', 'c2'), dataEvent('s1', 'tx', 'x', 'c1'), dataEvent('s1', 'rx', '2\n', 'c1'));
+    const { user } = setup(
+      dataEvent('s1', 'rx', 'a1\na', 'c1'),
+      dataEvent('s1', 'rx', 'b1\nb', 'c2'),
+      dataEvent('s1', 'tx', 'x', 'c1'),
+      dataEvent('s1', 'rx', '2\n', 'c1'),
+    );
     await choose(user, 'Framing', 'Delimiter');
-    expect(entries().map((row) => [row.textContent?.includes('sent') ? 'tx' : 'rx', within(row).getByTestId('log-payload').textContent])).toEqual([
+    expect(
+      entries().map((row) => [row.textContent?.includes('sent') ? 'tx' : 'rx', within(row).getByTestId('log-payload').textContent]),
+    ).toEqual([
       ['rx', 'a1\\n'],
       ['rx', 'b1\\n'],
       ['rx', 'a2\\n'],
@@ -410,7 +428,9 @@ describe('Log entry actions', () => {
     await user.clear(name);
     await user.type(name, 'status reply');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    expect(stores.payloads.getState().items).toEqual([expect.objectContaining({ name: 'status reply', format: 'hex', value: '01 02 ff', lineEnding: 'none' })]);
+    expect(stores.payloads.getState().items).toEqual([
+      expect.objectContaining({ name: 'status reply', format: 'hex', value: '01 02 ff', lineEnding: 'none' }),
+    ]);
     expect(log.getByRole('status')).toHaveTextContent('Saved as payload "status reply".');
   });
 });
@@ -421,7 +441,9 @@ describe('Log limits and status', () => {
     const { fake, user, log } = setupWithStore(store);
     fake.emit(...['a', 'b', 'c', 'd', 'e'].map((text) => dataEvent('s1', 'rx', text)));
     expect(entries()).toHaveLength(3);
-    expect(log.getByTestId('log-dropped')).toHaveTextContent('2 older entries were dropped from this view (limit: 3). Raise the limit in the log settings.');
+    expect(log.getByTestId('log-dropped')).toHaveTextContent(
+      '2 older entries were dropped from this view (limit: 3). Raise the limit in the log settings.',
+    );
     expect(log.getByText('Kept: 3 · dropped: 2')).toBeInTheDocument();
 
     await user.click(log.getByRole('button', { name: 'Log settings' }));
@@ -442,7 +464,9 @@ describe('Log limits and status', () => {
     const { fake, log } = setupWithStore(store);
     fake.emit(...Array.from({ length: 5 }, (_, i) => dataEvent('s1', 'rx', String(i).repeat(1000))));
     expect(entries()).toHaveLength(2);
-    expect(log.getByTestId('log-dropped')).toHaveTextContent('3 older entries were dropped from this view: a log keeps at most 2 KiB of data. A recording of the session keeps everything.');
+    expect(log.getByTestId('log-dropped')).toHaveTextContent(
+      '3 older entries were dropped from this view: a log keeps at most 2 KiB of data. A recording of the session keeps everything.',
+    );
     expect(log.getByTestId('log-dropped')).not.toHaveTextContent('limit');
 
     // Past the entry limit as well, the note follows whichever bound let entries go last.
@@ -475,7 +499,14 @@ describe('Log limits and status', () => {
     const store = createInspectorStore({ ...DEFAULT_LIMITS, maxLogEntries: 1_000_000 });
     store.getState().applyBatch({ events: [sessionEvent(sessionInfo({ id: 's1' }))], coalesced: 0 });
     const payload = bytes(0x6f, 0x6b);
-    const events: InspectorEvent[] = Array.from({ length: 1_000_000 }, (_, i) => ({ type: 'data', at: T0 + i, sessionId: 's1', dir: i % 2 ? 'tx' : 'rx', connId: 'c1', bytes: payload }));
+    const events: InspectorEvent[] = Array.from({ length: 1_000_000 }, (_, i) => ({
+      type: 'data',
+      at: T0 + i,
+      sessionId: 's1',
+      dir: i % 2 ? 'tx' : 'rx',
+      connId: 'c1',
+      bytes: payload,
+    }));
     store.getState().applyBatch({ events, coalesced: 0 });
     expect(store.getState().logs.get('s1')!.entries.length).toBe(1_000_000);
     const { fake, log } = setupWithStore(store, 800);
@@ -493,7 +524,14 @@ describe('Log limits and status', () => {
     const store = createInspectorStore({ ...DEFAULT_LIMITS, maxLogEntries: 1_000_000 });
     store.getState().applyBatch({ events: [sessionEvent(sessionInfo({ id: 's1' }))], coalesced: 0 });
     const payload = bytes(0x6f, 0x6b);
-    const events: InspectorEvent[] = Array.from({ length: 1_000_000 }, (_, i) => ({ type: 'data', at: T0 + i, sessionId: 's1', dir: 'rx', connId: 'c1', bytes: payload }));
+    const events: InspectorEvent[] = Array.from({ length: 1_000_000 }, (_, i) => ({
+      type: 'data',
+      at: T0 + i,
+      sessionId: 's1',
+      dir: 'rx',
+      connId: 'c1',
+      bytes: payload,
+    }));
     store.getState().applyBatch({ events, coalesced: 0 });
     const { user, log } = setupWithStore(store, 800);
     const places = () => entries().map((row) => Number(row.closest('[role="listitem"]')!.getAttribute('aria-posinset')));

@@ -71,7 +71,9 @@ describe('new-session dialog validation', () => {
     await retype(user, d.getByRole('textbox', { name: 'Local address' }), '1.2.3.256');
     await user.click(d.getByRole('button', { name: 'Connect' }));
     expect(d.getByRole('textbox', { name: 'First delay' })).toHaveAccessibleDescription('Reconnect delay must be at least 10.');
-    expect(d.getByRole('textbox', { name: 'Attempts (0 = no limit)' })).toHaveAccessibleDescription('Reconnect attempts must be a whole number.');
+    expect(d.getByRole('textbox', { name: 'Attempts (0 = no limit)' })).toHaveAccessibleDescription(
+      'Reconnect attempts must be a whole number.',
+    );
     expect(d.getByRole('textbox', { name: 'Connect timeout' })).toHaveAccessibleDescription('Connect timeout must be at least 1.');
     expect(d.getByRole('textbox', { name: 'Local address' })).toHaveAccessibleDescription(/"1.2.3.256" is not a valid IPv4 address/);
     expect(d.getByRole('textbox', { name: 'Longest delay' })).not.toHaveAttribute('aria-invalid', 'true');
@@ -107,7 +109,17 @@ describe('new-session dialog validation', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open).toHaveBeenCalledTimes(1);
     expect(fake.spies.open).toHaveBeenCalledWith({
-      config: { kind: 'tcp-server', host: '::1', port: 4242, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
+      config: {
+        kind: 'tcp-server',
+        host: '::1',
+        port: 4242,
+        maxConnections: DEFAULT_MAX_CONNECTIONS,
+        ipv6Only: false,
+        noDelay: true,
+        halfOpen: false,
+        keepAlive: false,
+        keepAliveInitialDelayMs: 0,
+      },
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });

@@ -28,7 +28,21 @@ describe('new-session dialog options', () => {
     await retype(user, await d.findByRole('textbox', { name: 'Keep-alive initial delay' }), '1500');
     await user.click(d.getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open.mock.calls).toEqual([
-      [{ config: { kind: 'tcp-server', host: '::', port: 9000, maxConnections: 250, ipv6Only: true, noDelay: false, halfOpen: true, keepAlive: true, keepAliveInitialDelayMs: 1500 } }],
+      [
+        {
+          config: {
+            kind: 'tcp-server',
+            host: '::',
+            port: 9000,
+            maxConnections: 250,
+            ipv6Only: true,
+            noDelay: false,
+            halfOpen: true,
+            keepAlive: true,
+            keepAliveInitialDelayMs: 1500,
+          },
+        },
+      ],
     ]);
     await closed();
   });
@@ -128,7 +142,10 @@ describe('new-session dialog options', () => {
   it('says when the session opened but the group could not be joined, and offers no second open', async () => {
     const fake = createFakeBridge();
     fake.answer('open', ok(sessionInfo({ id: 'u1', kind: 'udp' })));
-    fake.answer('multicast', fail('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'));
+    fake.answer(
+      'multicast',
+      fail('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'),
+    );
     const { user } = renderApp(fake.bridge);
     await openDialog(user);
     await fillEndpoint(user, 'UDP', '127.0.0.1', '0');

@@ -10,7 +10,14 @@ import { createPayloadLibrary, MAX_SAVED_PAYLOADS } from '@renderer/composer/pay
 import { createSendHistory, SEND_HISTORY_STORAGE_KEY, type SendHistoryState } from '@renderer/composer/send-history';
 import { parsePortText } from '@renderer/form-validation';
 import { framingConfigOf } from '@renderer/log/framing-config';
-import { DEFAULT_FRAMING, LOG_PREFS_STORAGE_KEY, LOG_VIEWS, MAX_LOG_LIMIT, MIN_LOG_LIMIT, persistedLogPrefs } from '@renderer/store/log-prefs';
+import {
+  DEFAULT_FRAMING,
+  LOG_PREFS_STORAGE_KEY,
+  LOG_VIEWS,
+  MAX_LOG_LIMIT,
+  MIN_LOG_LIMIT,
+  persistedLogPrefs,
+} from '@renderer/store/log-prefs';
 import { loadTranscript } from '@renderer/transcripts/load-transcript';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceContents } from '@renderer/workspace/workspace-file';
 import { createWorkspaceStore } from '@renderer/workspace/workspace-store';
@@ -33,24 +40,27 @@ describe('localStorage readers', () => {
     const stored = fc.oneof(
       anyJsonText,
       fc
-        .record({
-          logLimit: fc.oneof(fc.double(), fc.integer()),
-          logView: fc.oneof(fc.constantFrom(...LOG_VIEWS), fc.string()),
-          logEncoding: fc.oneof(fc.constantFrom(...TEXT_ENCODINGS), fc.string()),
-          framing: fc.record(
-            {
-              mode: fc.constantFrom('raw', 'delimiter', 'length', 'fixed', 'gap', '__proto__'),
-              delimiter: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('0a', '', '0d 0a', 'zz')),
-              lengthSize: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4), fc.double()),
-              lengthOffset: fc.oneof(fc.integer(), fc.double()),
-              adjustment: fc.oneof(fc.integer(), fc.double()),
-              fixedSize: fc.oneof(fc.integer(), fc.double()),
-              gapMs: fc.oneof(fc.integer(), fc.double()),
-              includesHeader: fc.oneof(fc.boolean(), fc.string()),
-            },
-            { requiredKeys: [] },
-          ),
-        }, { requiredKeys: [] })
+        .record(
+          {
+            logLimit: fc.oneof(fc.double(), fc.integer()),
+            logView: fc.oneof(fc.constantFrom(...LOG_VIEWS), fc.string()),
+            logEncoding: fc.oneof(fc.constantFrom(...TEXT_ENCODINGS), fc.string()),
+            framing: fc.record(
+              {
+                mode: fc.constantFrom('raw', 'delimiter', 'length', 'fixed', 'gap', '__proto__'),
+                delimiter: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('0a', '', '0d 0a', 'zz')),
+                lengthSize: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4), fc.double()),
+                lengthOffset: fc.oneof(fc.integer(), fc.double()),
+                adjustment: fc.oneof(fc.integer(), fc.double()),
+                fixedSize: fc.oneof(fc.integer(), fc.double()),
+                gapMs: fc.oneof(fc.integer(), fc.double()),
+                includesHeader: fc.oneof(fc.boolean(), fc.string()),
+              },
+              { requiredKeys: [] },
+            ),
+          },
+          { requiredKeys: [] },
+        )
         .map((value) => JSON.stringify(value)),
     );
     const defaults = { logLimit: 100_000, logView: 'text' as const, logEncoding: 'utf-8' as const, framing: DEFAULT_FRAMING };
@@ -66,13 +76,27 @@ describe('localStorage readers', () => {
       }),
       { numRuns: 1000 },
     );
-    expect(persistedLogPrefs({ getItem: () => { throw new Error('storage off'); }, setItem: () => undefined }, defaults).load()).toBe(defaults);
+    expect(
+      persistedLogPrefs(
+        {
+          getItem: () => {
+            throw new Error('storage off');
+          },
+          setItem: () => undefined,
+        },
+        defaults,
+      ).load(),
+    ).toBe(defaults);
     expect(LOG_PREFS_STORAGE_KEY).toMatch(/socket-inspector/);
   });
 
   it('the stored workspace keeps only well-formed sessions and endpoints, whatever is stored', () => {
     const session = fc.record(
-      { id: fc.oneof(fc.string(), fc.integer()), name: fc.oneof(fc.string(), fc.constant(null)), config: fc.oneof(anyJson(), fc.constant({ kind: 'tcp-server', host: '127.0.0.1', port: 80 })) },
+      {
+        id: fc.oneof(fc.string(), fc.integer()),
+        name: fc.oneof(fc.string(), fc.constant(null)),
+        config: fc.oneof(anyJson(), fc.constant({ kind: 'tcp-server', host: '127.0.0.1', port: 80 })),
+      },
       { requiredKeys: [] },
     );
     const stored = fc.oneof(
@@ -80,7 +104,20 @@ describe('localStorage readers', () => {
       fc.record(
         {
           savedSessions: fc.oneof(fc.array(fc.oneof(session, anyJson()), { maxLength: 5 }), anyJson()),
-          recentEndpoints: fc.oneof(fc.array(fc.oneof(fc.record({ kind: fc.constantFrom('udp', 'tcp-client', 'x'), host: fc.oneof(fc.string(), fc.constant('::1')), port: fc.oneof(fc.integer(), fc.double()) }), anyJson()), { maxLength: 5 }), anyJson()),
+          recentEndpoints: fc.oneof(
+            fc.array(
+              fc.oneof(
+                fc.record({
+                  kind: fc.constantFrom('udp', 'tcp-client', 'x'),
+                  host: fc.oneof(fc.string(), fc.constant('::1')),
+                  port: fc.oneof(fc.integer(), fc.double()),
+                }),
+                anyJson(),
+              ),
+              { maxLength: 5 },
+            ),
+            anyJson(),
+          ),
           theme: fc.oneof(fc.constantFrom('system', 'dark', '__proto__'), anyJson()),
           language: fc.oneof(fc.constantFrom('en', 'zh-CN', 'constructor'), anyJson()),
         },
@@ -130,7 +167,13 @@ describe('localStorage readers', () => {
 
   it('the send history reads back only well-formed entries from whatever storage holds', () => {
     let entries: SendHistoryState['entries'] = [];
-    for (const text of ['{', 'null', '[]', '{"state":{"entries":{"__proto__":[]}},"version":1}', '{"state":{"entries":[{"format":"text","value":1},{"format":"hex","value":"00","encoding":"utf-8","lineEnding":"lf"}]},"version":1}']) {
+    for (const text of [
+      '{',
+      'null',
+      '[]',
+      '{"state":{"entries":{"__proto__":[]}},"version":1}',
+      '{"state":{"entries":[{"format":"text","value":1},{"format":"hex","value":"00","encoding":"utf-8","lineEnding":"lf"}]},"version":1}',
+    ]) {
       localStorage.setItem(SEND_HISTORY_STORAGE_KEY, text);
       entries = createSendHistory(localStorage).getState().entries;
       for (const entry of entries) {
@@ -144,7 +187,24 @@ describe('localStorage readers', () => {
 
 describe('files the user opens', () => {
   const contents: WorkspaceContents = {
-    savedSessions: [{ id: 'a', name: 'bench', config: { kind: 'tcp-client', host: '127.0.0.1', port: 9, localPort: 0, connectTimeoutMs: 1000, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0, reconnect: { enabled: false, initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 0 } } }],
+    savedSessions: [
+      {
+        id: 'a',
+        name: 'bench',
+        config: {
+          kind: 'tcp-client',
+          host: '127.0.0.1',
+          port: 9,
+          localPort: 0,
+          connectTimeoutMs: 1000,
+          noDelay: true,
+          halfOpen: false,
+          keepAlive: false,
+          keepAliveInitialDelayMs: 0,
+          reconnect: { enabled: false, initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 0 },
+        },
+      },
+    ],
     recentEndpoints: [{ kind: 'udp', host: '::1', port: 5000 }],
     payloads: [{ id: 'p1', name: 'ping', format: 'text', value: 'ping\\n', encoding: 'utf-8', lineEnding: 'none', savedAt: 1 }],
     theme: 'dark',
@@ -152,33 +212,43 @@ describe('files the user opens', () => {
   };
   const good = JSON.parse(new TextDecoder().decode(encodeWorkspace(contents, new Date(0)))) as Record<string, unknown>;
   const paths = (value: unknown, path: (string | number)[] = []): (string | number)[][] =>
-    typeof value === 'object' && value !== null ? [path, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...path, Array.isArray(value) ? Number(k) : k]))] : [path];
+    typeof value === 'object' && value !== null
+      ? [path, ...Object.entries(value).flatMap(([k, v]) => paths(v, [...path, Array.isArray(value) ? Number(k) : k]))]
+      : [path];
 
   it('decodeWorkspace opens a file whole or names its problems, whatever it holds', () => {
     const mutated = fc.oneof(
       fc.tuple(fc.constantFrom(...paths(good)), anyJson()).map(([path, value]) => JSON.stringify(replaceAt(good, path, value))),
-      fc.tuple(fc.constantFrom(...paths(good)), fc.constantFrom(...jsonHostileLiterals().map(([, text]) => text))).map(([path, literal]) =>
-        JSON.stringify(replaceAt(good, path, '@@HOSTILE@@')).replace('"@@HOSTILE@@"', literal),
-      ),
-      fc.tuple(fc.constantFrom(...POISON_KEYS), anyJson()).map(([key, value]) => `{${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'},${JSON.stringify(good).slice(1)}`),
+      fc
+        .tuple(fc.constantFrom(...paths(good)), fc.constantFrom(...jsonHostileLiterals().map(([, text]) => text)))
+        .map(([path, literal]) => JSON.stringify(replaceAt(good, path, '@@HOSTILE@@')).replace('"@@HOSTILE@@"', literal)),
+      fc
+        .tuple(fc.constantFrom(...POISON_KEYS), anyJson())
+        .map(([key, value]) => `{${JSON.stringify(key)}:${JSON.stringify(value) ?? 'null'},${JSON.stringify(good).slice(1)}`),
       anyJsonText,
     );
     let id = 0;
     fc.assert(
-      fc.property(fc.oneof(mutated.map((text) => new TextEncoder().encode(text)), fc.uint8Array({ maxLength: 200 })), (bytes) => {
-        const reading = decodeWorkspace(bytes, () => `id${++id}`);
-        if (reading.ok) {
-          for (const saved of reading.contents.savedSessions) expect(['tcp-server', 'tcp-client', 'udp']).toContain(saved.config.kind);
-          return;
-        }
-        expect(reading.problems.length).toBeGreaterThan(0);
-        expect(reading.problems.length).toBeLessThanOrEqual(20);
-        for (const problem of reading.problems) {
-          expect(typeof problem.path).toBe('string');
-          expect(problem.message.length).toBeGreaterThan(0);
-          expect(problem.message.length).toBeLessThan(2000);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          mutated.map((text) => new TextEncoder().encode(text)),
+          fc.uint8Array({ maxLength: 200 }),
+        ),
+        (bytes) => {
+          const reading = decodeWorkspace(bytes, () => `id${++id}`);
+          if (reading.ok) {
+            for (const saved of reading.contents.savedSessions) expect(['tcp-server', 'tcp-client', 'udp']).toContain(saved.config.kind);
+            return;
+          }
+          expect(reading.problems.length).toBeGreaterThan(0);
+          expect(reading.problems.length).toBeLessThanOrEqual(20);
+          for (const problem of reading.problems) {
+            expect(typeof problem.path).toBe('string');
+            expect(problem.message.length).toBeGreaterThan(0);
+            expect(problem.message.length).toBeLessThan(2000);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -213,9 +283,12 @@ describe('files the user opens', () => {
 
   it('parsePortText reads a number or NaN from any text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('1e999', '-0', '+80', '0x50', '8_0', '٨٠', ' 80 ', '80.')), (text) => {
-        expect(typeof parsePortText(text)).toBe('number');
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('1e999', '-0', '+80', '0x50', '8_0', '٨٠', ' 80 ', '80.')),
+        (text) => {
+          expect(typeof parsePortText(text)).toBe('number');
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -24,7 +24,7 @@ function holding(text: string | null): KeyValueStorage & { written: Map<string, 
 }
 
 describe('persisted', () => {
-  it('loads what was saved, plain or in zustand\'s envelope', () => {
+  it("loads what was saved, plain or in zustand's envelope", () => {
     const storage = holding(null);
     persisted('k', pointSchema, fallback, { storage }).save({ x: 1 });
     persisted('e', pointSchema, fallback, { storage, version: 1 }).save({ x: 2 });
@@ -63,7 +63,8 @@ describe('what an earlier version saved', () => {
   // Exactly as the stores wrote them before they shared one helper.
   const before = {
     [WORKSPACE_STORAGE_KEY]: `{"state":{"savedSessions":[{"id":"w-1","name":"PLC","config":${JSON.stringify(config)}}],"recentEndpoints":[{"kind":"udp","host":"10.0.0.5","port":5000},{"kind":"tcp-client","host":"::1","port":80}],"theme":"dark","language":"zh-CN"},"version":1}`,
-    [PAYLOAD_LIBRARY_STORAGE_KEY]: '{"state":{"items":[{"id":"p-1","name":"Modbus read","format":"hex","value":"01 03","encoding":"utf-8","lineEnding":"none","savedAt":1700000000000}]},"version":1}',
+    [PAYLOAD_LIBRARY_STORAGE_KEY]:
+      '{"state":{"items":[{"id":"p-1","name":"Modbus read","format":"hex","value":"01 03","encoding":"utf-8","lineEnding":"none","savedAt":1700000000000}]},"version":1}',
     [SEND_HISTORY_STORAGE_KEY]: '{"state":{"entries":[{"format":"text","value":"AT","encoding":"gbk","lineEnding":"crlf"}]},"version":1}',
     [LOG_PREFS_STORAGE_KEY]: `{"logLimit":5000,"logView":"both","logEncoding":"gb18030","framing":${JSON.stringify({ ...DEFAULT_FRAMING, mode: 'delimiter', delimiter: '0d 0a' })}}`,
   };
@@ -86,7 +87,12 @@ describe('what an earlier version saved', () => {
       { id: 'p-1', name: 'Modbus read', format: 'hex', value: '01 03', encoding: 'utf-8', lineEnding: 'none', savedAt: 1700000000000 },
     ]);
     expect(saved.sendHistory.getState().entries).toEqual([{ format: 'text', value: 'AT', encoding: 'gbk', lineEnding: 'crlf' }]);
-    expect(inspector.getState()).toMatchObject({ logLimit: 5000, logView: 'both', logEncoding: 'gb18030', framing: { ...DEFAULT_FRAMING, mode: 'delimiter', delimiter: '0d 0a' } });
+    expect(inspector.getState()).toMatchObject({
+      logLimit: 5000,
+      logView: 'both',
+      logEncoding: 'gb18030',
+      framing: { ...DEFAULT_FRAMING, mode: 'delimiter', delimiter: '0d 0a' },
+    });
 
     // A change to each rewrites its key; with the change undone, each reads as it did before.
     saved.workspace.getState().setTheme('light');

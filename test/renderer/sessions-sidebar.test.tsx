@@ -19,7 +19,8 @@ const { cleanups } = engine;
 
 const sessionList = () => within(screen.getByRole('list', { name: 'Open sessions' }));
 const savedList = () => within(screen.getByRole('list', { name: 'Saved sessions' }));
-const stored = () => JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY) ?? 'null') as { state: { savedSessions: { name: string; config: unknown }[] } };
+const stored = () =>
+  JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY) ?? 'null') as { state: { savedSessions: { name: string; config: unknown }[] } };
 
 describe('sidebar and saved sessions', () => {
   it('keeps a listener saved from the dialog across a re-mount and opens it again with one click', async () => {
@@ -96,7 +97,7 @@ describe('sidebar and saved sessions', () => {
     expect(within(items[1]!).getByRole('button', { name: 'Close UDP 127.0.0.1:4002' })).toBeDisabled();
   });
 
-  it('shows a client\'s reconnect attempt and next try when the session carries them, and nothing otherwise', async () => {
+  it("shows a client's reconnect attempt and next try when the session carries them, and nothing otherwise", async () => {
     const fake = createFakeBridge();
     const store = createInspectorStore();
     const info = sessionInfo({ id: 'c1', kind: 'tcp-client', port: 7000, state: 'opening' });

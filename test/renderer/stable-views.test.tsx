@@ -19,7 +19,14 @@ const countersEvent = (sessionId: string, rxBytes: number, connIds: string[] = [
   counters: counters(rxBytes),
   connections: connIds.map((connId) => ({ connId, counters: counters(rxBytes) })),
 });
-const datagram = (sessionId: string, peer: Endpoint): InspectorEvent => ({ type: 'data', at: 0, sessionId, dir: 'rx', peer, bytes: Uint8Array.of(1) });
+const datagram = (sessionId: string, peer: Endpoint): InspectorEvent => ({
+  type: 'data',
+  at: 0,
+  sessionId,
+  dir: 'rx',
+  peer,
+  bytes: Uint8Array.of(1),
+});
 
 function setup(...events: InspectorEvent[]) {
   const store = createInspectorStore();

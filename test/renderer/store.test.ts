@@ -22,7 +22,9 @@ describe('inspector store', () => {
 
   it('drops the oldest entries past the byte bound but always keeps the newest', () => {
     const store = createInspectorStore({ ...limits, maxLogEntries: 100, maxLogBytes: 10 });
-    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), dataEvent('s1', 'rx', '123456'), dataEvent('s1', 'rx', '7890')));
+    store
+      .getState()
+      .applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), dataEvent('s1', 'rx', '123456'), dataEvent('s1', 'rx', '7890')));
     expect(store.getState().logs.get('s1')!.entries.length).toBe(2);
     store.getState().applyBatch(batch(dataEvent('s1', 'rx', 'x'.repeat(50))));
     const log = store.getState().logs.get('s1')!;
@@ -65,7 +67,8 @@ describe('inspector store', () => {
   });
 
   it('reads saved log preferences field by field, ignoring garbage and hostile keys', () => {
-    const saved = '{"__proto__":{"polluted":true},"logLimit":"lots","logView":"<b>","logEncoding":"gbk","framing":{"mode":"length","lengthSize":3,"gapMs":-1,"delimiter":7}}';
+    const saved =
+      '{"__proto__":{"polluted":true},"logLimit":"lots","logView":"<b>","logEncoding":"gbk","framing":{"mode":"length","lengthSize":3,"gapMs":-1,"delimiter":7}}';
     const store = createInspectorStore(limits, { storage: { getItem: () => saved, setItem: () => undefined } });
     const state = store.getState();
     expect(state.logLimit).toBe(limits.maxLogEntries);
@@ -73,7 +76,14 @@ describe('inspector store', () => {
     expect(state.logEncoding).toBe('gbk');
     expect(state.framing).toEqual({ ...DEFAULT_FRAMING, mode: 'length' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const broken = createInspectorStore(limits, { storage: { getItem: () => '{not json', setItem: () => { throw new Error('full'); } } });
+    const broken = createInspectorStore(limits, {
+      storage: {
+        getItem: () => '{not json',
+        setItem: () => {
+          throw new Error('full');
+        },
+      },
+    });
     expect(broken.getState().logView).toBe('text');
     expect(() => broken.getState().setLogView('hex')).not.toThrow();
     expect(broken.getState().logView).toBe('hex');
@@ -83,7 +93,9 @@ describe('inspector store', () => {
     const store = createInspectorStore(limits);
     let updates = 0;
     store.subscribe(() => (updates += 1));
-    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), ...['a', 'b', 'c', 'd'].map((t) => dataEvent('s1', 'rx', t))));
+    store
+      .getState()
+      .applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), ...['a', 'b', 'c', 'd'].map((t) => dataEvent('s1', 'rx', t))));
     expect(updates).toBe(1);
   });
 
@@ -102,15 +114,17 @@ describe('inspector store', () => {
     const counters = { rxBytes: 5, txBytes: 7, rxMessages: 1, txMessages: 2 };
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1', connections: [connectionInfo('c1', 1001)] }))));
     expect([...store.getState().connections.get('s1')!.keys()]).toEqual(['c1']);
-    store.getState().applyBatch(
-      batch(
-        { type: 'connection-opened', at: 1, sessionId: 's1', conn: connectionInfo('c2', 1002) },
-        { type: 'half-closed', at: 2, sessionId: 's1', connId: 'c2', by: 'peer' },
-        { type: 'backpressure', at: 2, sessionId: 's1', connId: 'c2', blocked: true, queuedBytes: 10 },
-        { type: 'counters', at: 3, sessionId: 's1', counters, connections: [{ connId: 'c2', counters }] },
-        { type: 'connection-closed', at: 4, sessionId: 's1', connId: 'c1', reason: 'peer-closed', counters },
-      ),
-    );
+    store
+      .getState()
+      .applyBatch(
+        batch(
+          { type: 'connection-opened', at: 1, sessionId: 's1', conn: connectionInfo('c2', 1002) },
+          { type: 'half-closed', at: 2, sessionId: 's1', connId: 'c2', by: 'peer' },
+          { type: 'backpressure', at: 2, sessionId: 's1', connId: 'c2', blocked: true, queuedBytes: 10 },
+          { type: 'counters', at: 3, sessionId: 's1', counters, connections: [{ connId: 'c2', counters }] },
+          { type: 'connection-closed', at: 4, sessionId: 's1', connId: 'c1', reason: 'peer-closed', counters },
+        ),
+      );
     const conns = store.getState().connections.get('s1')!;
     expect([...conns.keys()]).toEqual(['c2']);
     expect(conns.get('c2')).toMatchObject({ peerEnded: true, localEnded: false, blocked: true, counters });
@@ -119,9 +133,20 @@ describe('inspector store', () => {
 
   it('keeps the latest errors per session with their hints', () => {
     const store = createInspectorStore(limits);
-    const error = (n: number): InspectorEvent => ({ type: 'error', at: n, sessionId: 's1', connId: 'c1', error: { code: 'E', message: `m${n}`, hint: `h${n}` } });
+    const error = (n: number): InspectorEvent => ({
+      type: 'error',
+      at: n,
+      sessionId: 's1',
+      connId: 'c1',
+      error: { code: 'E', message: `m${n}`, hint: `h${n}` },
+    });
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), error(1), error(2), error(3)));
-    expect(store.getState().errors.get('s1')!.map((e) => [e.error.message, e.error.hint])).toEqual([
+    expect(
+      store
+        .getState()
+        .errors.get('s1')!
+        .map((e) => [e.error.message, e.error.hint]),
+    ).toEqual([
       ['m2', 'h2'],
       ['m3', 'h3'],
     ]);
@@ -131,7 +156,9 @@ describe('inspector store', () => {
 
   it('forgets everything about a removed session and ignores its late events', () => {
     const store = createInspectorStore(limits);
-    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), sessionEvent(sessionInfo({ id: 's2' })), dataEvent('s1', 'rx', 'x')));
+    store
+      .getState()
+      .applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), sessionEvent(sessionInfo({ id: 's2' })), dataEvent('s1', 'rx', 'x')));
     store.getState().select('s1');
     store.getState().applyBatch(batch({ type: 'session-removed', at: 1, sessionId: 's1' }, dataEvent('s1', 'rx', 'late')));
     const state = store.getState();
@@ -156,7 +183,14 @@ describe('inspector store', () => {
     const store = createInspectorStore(limits);
     const peer = { address: '127.0.0.1', port: 5555, family: 'IPv4' as const };
     store.getState().applyBatch(
-      batch(sessionEvent(sessionInfo({ id: 'u1', kind: 'udp' })), { type: 'data', at: 1, sessionId: 'u1', dir: 'rx', peer, bytes: new Uint8Array([1]) }),
+      batch(sessionEvent(sessionInfo({ id: 'u1', kind: 'udp' })), {
+        type: 'data',
+        at: 1,
+        sessionId: 'u1',
+        dir: 'rx',
+        peer,
+        bytes: new Uint8Array([1]),
+      }),
     );
     expect(store.getState().sessions.get('u1')!.lastSender).toEqual(peer);
   });
@@ -172,7 +206,10 @@ describe('inspector store', () => {
   it('copies fields by name, so __proto__ and unknown keys from the bridge go nowhere', () => {
     const store = createInspectorStore(limits);
     const hostile = JSON.parse(
-      JSON.stringify(sessionInfo({ id: 's1', connections: [connectionInfo('c1', 1)] })).replace('{', '{"__proto__":{"polluted":true},"extra":1,'),
+      JSON.stringify(sessionInfo({ id: 's1', connections: [connectionInfo('c1', 1)] })).replace(
+        '{',
+        '{"__proto__":{"polluted":true},"extra":1,',
+      ),
     ) as SessionInfo;
     expect(Object.hasOwn(hostile, '__proto__')).toBe(true);
     store.getState().applyBatch(batch(sessionEvent(hostile)));

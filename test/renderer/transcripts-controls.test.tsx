@@ -68,7 +68,11 @@ describe('recording settings', () => {
     const fake = createFakeBridge();
     fake.answer(
       'recordingSettings',
-      fail(AppCode.BadState, 'Recording is not available here: this process was started without a recorder.', 'Use the desktop app, "npm run serve", or the CLI with --record-dir.'),
+      fail(
+        AppCode.BadState,
+        'Recording is not available here: this process was started without a recorder.',
+        'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
+      ),
     );
     fake.answer('list', ok([sessionInfo({ id: 's1', port: 4242 })]));
     const { user } = renderApp(fake.bridge);
@@ -93,12 +97,16 @@ describe('the recording of a session', () => {
 
     await user.click(screen.getByRole('button', { name: 'Start recording' }));
     expect(fake.spies.record).toHaveBeenCalledWith({ sessionId: 's1', action: 'start' });
-    fake.emit(recordingEvent('s1', recordingInfo({ bytes: 3 * 1024 * 1024 / 2 })));
+    fake.emit(recordingEvent('s1', recordingInfo({ bytes: (3 * 1024 * 1024) / 2 })));
     expect(status).toHaveTextContent('Recording');
     expect(status).toHaveTextContent('s1-tcp-server-20250101-120000.jsonl');
     expect(status).toHaveTextContent('1.5 MiB');
 
-    const error = { code: 'ENOSPC', message: 'Recording of session s1 stopped: writing the file failed: the disk is full (ENOSPC).', hint: 'Free some space.' };
+    const error = {
+      code: 'ENOSPC',
+      message: 'Recording of session s1 stopped: writing the file failed: the disk is full (ENOSPC).',
+      hint: 'Free some space.',
+    };
     fake.emit(recordingEvent('s1', recordingInfo({ active: false, error })), { type: 'error', at: Date.now(), sessionId: 's1', error });
     expect(await screen.findByText('Recording to s1-tcp-server-20250101-120000.jsonl stopped')).toBeInTheDocument();
     expect(screen.getAllByText(error.message)).toHaveLength(1);
@@ -128,7 +136,9 @@ describe('the recording of a session', () => {
 
   it('says why a save failed', async () => {
     const fake = createFakeBridge();
-    const files = stubFiles({ saveRecording: fail('EACCES', 'Cannot write /root/out.pcapng: permission denied (EACCES).', 'Choose a folder you can write to.') });
+    const files = stubFiles({
+      saveRecording: fail('EACCES', 'Cannot write /root/out.pcapng: permission denied (EACCES).', 'Choose a folder you can write to.'),
+    });
     const { user } = renderAppWith(fake.bridge, { files });
     fake.emit(sessionEvent(sessionInfo({ id: 's1', port: 4242, recording: recordingInfo({ active: false }) })));
     await user.click(await screen.findByRole('button', { name: 'Save transcript…' }));

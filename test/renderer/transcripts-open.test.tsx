@@ -84,7 +84,9 @@ describe('opening a transcript', () => {
     await openTranscript({ name: 'capture.pcapng', bytes: pcapngFile() });
     await waitFor(() => expect(payloads()).toEqual(['hello\\n', 'world\\n']));
     expect(main().getByText(/· pcapng$/)).toBeInTheDocument();
-    expect(within(main().getByRole('table', { name: 'Connections' })).getByRole('row', { name: /c1/ })).toHaveTextContent('127.0.0.1:51234');
+    expect(within(main().getByRole('table', { name: 'Connections' })).getByRole('row', { name: /c1/ })).toHaveTextContent(
+      '127.0.0.1:51234',
+    );
     // An export has no end record by design: no note that it did not end cleanly.
     expect(screen.queryByTestId('transcript-ending')).not.toBeInTheDocument();
   });
@@ -97,7 +99,9 @@ describe('opening a transcript', () => {
     const torn = joinBytes([...whole, lines[3]!.subarray(0, 20)]);
     await openTranscript({ name: 'crashed.jsonl', bytes: torn });
     const banner = await screen.findByTestId('transcript-ending');
-    expect(banner).toHaveTextContent(`The file ends mid-record at byte ${wholeBytes.toLocaleString('en')}; showing the 3 whole records before it.`);
+    expect(banner).toHaveTextContent(
+      `The file ends mid-record at byte ${wholeBytes.toLocaleString('en')}; showing the 3 whole records before it.`,
+    );
     await waitFor(() => expect(payloads()).toEqual(['hello\\n']));
   });
 
@@ -113,7 +117,9 @@ describe('opening a transcript', () => {
     altered[30] = altered[30] === 0x41 ? 0x42 : 0x41;
     await openTranscript({ name: 'altered.jsonl', bytes: joinBytes([lines[0]!, lines[1]!, altered, ...lines.slice(3)]) });
     const banner = await screen.findByTestId('transcript-ending');
-    expect(banner).toHaveTextContent(`The file is damaged at byte ${joinBytes(lines.slice(0, 2)).byteLength.toLocaleString('en')}; showing the 2 whole records before it.`);
+    expect(banner).toHaveTextContent(
+      `The file is damaged at byte ${joinBytes(lines.slice(0, 2)).byteLength.toLocaleString('en')}; showing the 2 whole records before it.`,
+    );
     expect(banner).toHaveTextContent('checksum mismatch');
     expect(main().getByText('The transcript holds no data.')).toBeInTheDocument();
   });
@@ -130,7 +136,9 @@ describe('opening a transcript', () => {
   it('keeps only the log limit of a large file and says how many records are not shown', async () => {
     localStorage.setItem(LOG_PREFS_STORAGE_KEY, JSON.stringify({ logLimit: 1000 }));
     await openTranscript({ name: 'big.jsonl', bytes: transcriptFile(conversation({ extraData: 1498 })) });
-    expect(await screen.findByTestId('log-dropped')).toHaveTextContent('The oldest 500 data records of this file are not shown: the log keeps 1,000 entries.');
+    expect(await screen.findByTestId('log-dropped')).toHaveTextContent(
+      'The oldest 500 data records of this file are not shown: the log keeps 1,000 entries.',
+    );
     expect(main().getByText('Entries: 1,000')).toBeInTheDocument();
   });
 
@@ -145,7 +153,9 @@ describe('opening a transcript', () => {
     await user.click(within(screen.getByRole('list', { name: 'Open transcripts' })).getByText('capture.jsonl'));
     expect(screen.getByRole('main', { name: 'Selected transcript' })).toBeInTheDocument();
 
-    await user.click(within(screen.getByRole('list', { name: 'Open transcripts' })).getByRole('button', { name: 'Close transcript capture.jsonl' }));
+    await user.click(
+      within(screen.getByRole('list', { name: 'Open transcripts' })).getByRole('button', { name: 'Close transcript capture.jsonl' }),
+    );
     expect(screen.queryByRole('list', { name: 'Open transcripts' })).not.toBeInTheDocument();
     expect(screen.getByRole('main', { name: 'Selected session' })).toBeInTheDocument();
   });

@@ -135,7 +135,14 @@ describe('recording a session', () => {
     client.socket.write('one');
     const alert = await screen.findByText(`Recording to ${first} stopped`);
     client.socket.write('two');
-    await waitFor(() => expect(screen.getAllByTestId('log-payload').map((node) => node.textContent).join('')).toBe('onetwo'));
+    await waitFor(() =>
+      expect(
+        screen
+          .getAllByTestId('log-payload')
+          .map((node) => node.textContent)
+          .join(''),
+      ).toBe('onetwo'),
+    );
     expect(screen.getAllByText(/was deleted/)).toHaveLength(1);
     expect(screen.getAllByText(/What to do: Records after that point were not saved/)).toHaveLength(1);
     expect(screen.queryByText('Recent errors')).not.toBeInTheDocument();

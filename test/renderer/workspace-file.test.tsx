@@ -35,7 +35,17 @@ const validFile = {
     { name: 'Beacons', config: { kind: 'udp', host: '0.0.0.0', port: 5353, reuseAddress: true } },
   ],
   recentEndpoints: [{ kind: 'tcp-client', host: '192.168.1.10', port: 502 }],
-  payloads: [{ id: 'p1', name: 'Modbus read', format: 'hex', value: '00 01 00 00 00 06 01 03 00 00 00 0a', encoding: 'utf-8', lineEnding: 'none', savedAt: 1 }],
+  payloads: [
+    {
+      id: 'p1',
+      name: 'Modbus read',
+      format: 'hex',
+      value: '00 01 00 00 00 06 01 03 00 00 00 0a',
+      encoding: 'utf-8',
+      lineEnding: 'none',
+      savedAt: 1,
+    },
+  ],
   preferences: { theme: 'dark', language: 'zh-CN' },
 };
 
@@ -67,11 +77,31 @@ describe('workspace files', () => {
       sessions: [
         {
           name: 'Echo',
-          config: { kind: 'tcp-server', host: '127.0.0.1', port: 4242, maxConnections: DEFAULT_MAX_CONNECTIONS, ipv6Only: false, noDelay: true, halfOpen: false, keepAlive: false, keepAliveInitialDelayMs: 0 },
+          config: {
+            kind: 'tcp-server',
+            host: '127.0.0.1',
+            port: 4242,
+            maxConnections: DEFAULT_MAX_CONNECTIONS,
+            ipv6Only: false,
+            noDelay: true,
+            halfOpen: false,
+            keepAlive: false,
+            keepAliveInitialDelayMs: 0,
+          },
         },
       ],
       recentEndpoints: [{ kind: 'tcp-server', host: '127.0.0.1', port: 4242 }],
-      payloads: [{ id: payload.id, name: 'hello', format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', lineEnding: 'none', savedAt: payload.savedAt }],
+      payloads: [
+        {
+          id: payload.id,
+          name: 'hello',
+          format: 'text',
+          value: 'hi\\r\\n',
+          encoding: 'utf-8',
+          lineEnding: 'none',
+          savedAt: payload.savedAt,
+        },
+      ],
       preferences: { theme: 'dark' },
     });
     expect(await screen.findByText('Workspace saved.')).toBeInTheDocument();
@@ -87,7 +117,10 @@ describe('workspace files', () => {
     const saved = within(screen.getByRole('list', { name: '已保存的会话' }));
     expect(saved.getByText('PLC')).toBeInTheDocument();
     expect(saved.getByText('Beacons')).toBeInTheDocument();
-    expect(within(screen.getByRole('group', { name: '主题' })).getByRole('button', { name: '深色' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(screen.getByRole('group', { name: '主题' })).getByRole('button', { name: '深色' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     expect(stores.payloads.getState().items.map((p) => p.name)).toEqual(['Modbus read']);
     const stored = JSON.parse(localStorage.getItem(WORKSPACE_STORAGE_KEY)!) as { state: Record<string, unknown> };
     expect(stored.state).toMatchObject({
@@ -102,16 +135,24 @@ describe('workspace files', () => {
   });
 
   it.each([
-    ['a newer version', { ...validFile, version: 2 }, 'version: Version 2 is not supported: this version of Socket Inspector reads version 1.'],
+    [
+      'a newer version',
+      { ...validFile, version: 2 },
+      'version: Version 2 is not supported: this version of Socket Inspector reads version 1.',
+    ],
     [
       'port 70000',
       { ...validFile, sessions: [{ name: 'PLC', config: { kind: 'tcp-client', host: '192.168.1.10', port: 70000 } }] },
       'sessions[0].config.port: Port 70000 is out of range: use 0–65535 (0 picks a free port).',
     ],
     ['a __proto__ key', `{"__proto__":{"polluted":true},${JSON.stringify(validFile).slice(1)}`, 'Unrecognized key: "__proto__"'],
-    ['a payload with an unknown encoding', { ...validFile, payloads: [{ ...validFile.payloads[0], encoding: 'ebcdic' }] }, 'payloads[0].encoding: Encoding must be one of'],
+    [
+      'a payload with an unknown encoding',
+      { ...validFile, payloads: [{ ...validFile.payloads[0], encoding: 'ebcdic' }] },
+      'payloads[0].encoding: Encoding must be one of',
+    ],
     ['text that is not JSON', '{"format": "socket-inspector-workspace",', 'The file is not JSON text'],
-    ['another app\'s JSON', { format: 'postman-collection', version: 1 }, 'format: This is not a Socket Inspector workspace'],
+    ["another app's JSON", { format: 'postman-collection', version: 1 }, 'format: This is not a Socket Inspector workspace'],
   ])('refuses %s, names the problem, and changes nothing', async (_what, content, message) => {
     const fake = createFakeBridge();
     fake.answer('list', ok([sessionInfo({ id: 's1', port: 4000 })]));
@@ -129,7 +170,10 @@ describe('workspace files', () => {
     expect(localStorage.getItem(WORKSPACE_STORAGE_KEY)).toBe(storedBefore);
     expect(within(screen.getByRole('list', { name: 'Saved sessions' })).getAllByRole('listitem')).toHaveLength(1);
     expect(stores.payloads.getState().items.map((p) => p.name)).toEqual(['keep me']);
-    expect(within(screen.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'System' })).toHaveAttribute('aria-pressed', 'true');
+    expect(within(screen.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'System' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 });

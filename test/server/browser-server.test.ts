@@ -41,11 +41,14 @@ interface Reply {
 
 function get(port: number, pathAndQuery: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: pathAndQuery, method, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: pathAndQuery, method, headers: { host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -56,7 +59,11 @@ const cookie = `si_token=${TOKEN}`;
 /** Every message a socket got, kept from its first moment so none slips past a late listener. */
 const inbox = new WeakMap<WebSocket, { messages: ServerMessage[]; wake: () => void }>();
 
-function openSocket(port: number, headers: Record<string, string>, query = ''): Promise<{ ws?: WebSocket; status?: number; body?: string }> {
+function openSocket(
+  port: number,
+  headers: Record<string, string>,
+  query = '',
+): Promise<{ ws?: WebSocket; status?: number; body?: string }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers });
     const box = { messages: [] as ServerMessage[], wake: () => undefined };

@@ -19,15 +19,7 @@ import { argSchemas, METHOD_NAMES } from '@shared/contract';
 import type { Result } from '@shared/result';
 import type { CallId } from '@shared/envelope';
 import { decodeWire, type ServerMessage } from '@shared/wire';
-import {
-  anyJson,
-  BASE_ARGS,
-  DEPTH,
-  MALFORMED_LITERALS,
-  mutatedArgs,
-  polluted,
-  prototypeKeys,
-} from '../support/hostile-input';
+import { anyJson, BASE_ARGS, DEPTH, MALFORMED_LITERALS, mutatedArgs, polluted, prototypeKeys } from '../support/hostile-input';
 
 const TOKEN = 'hostile-token-0123456789abcdef';
 let root: string;
@@ -46,7 +38,11 @@ afterAll(async () => {
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'si-hostile-ws-'));
-  const recorder = new Recorder({ folder: path.join(dir, 'recordings'), app: { name: 'Socket Inspector', version: 'test' }, recordByDefault: true });
+  const recorder = new Recorder({
+    folder: path.join(dir, 'recordings'),
+    app: { name: 'Socket Inspector', version: 'test' },
+    recordByDefault: true,
+  });
   server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: root, version: 'test', recorder });
 });
 
@@ -65,7 +61,9 @@ interface Page {
 }
 
 async function openPage(): Promise<Page> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, { headers: { origin: `http://127.0.0.1:${server.port}`, cookie: `si_token=${TOKEN}` } });
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, {
+    headers: { origin: `http://127.0.0.1:${server.port}`, cookie: `si_token=${TOKEN}` },
+  });
   const results = new Map<CallId | undefined, Result<unknown>[]>();
   let wake = () => undefined as void;
   ws.on('message', (data: Buffer) => {
@@ -74,7 +72,9 @@ async function openPage(): Promise<Page> {
     results.set(message.id, [...(results.get(message.id) ?? []), message.result]);
     wake();
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -98,7 +98,10 @@ async function openPage(): Promise<Page> {
 }
 
 let nextId = 1;
-const frame = (method: string, argsText: string, id = nextId++) => ({ id, text: `{"id":${id},"method":${JSON.stringify(method)},"args":${argsText}}` });
+const frame = (method: string, argsText: string, id = nextId++) => ({
+  id,
+  text: `{"id":${id},"method":${JSON.stringify(method)},"args":${argsText}}`,
+});
 
 function expectTyped(result: Result<unknown>, label: string, mentions?: string | RegExp): void {
   expect(result.ok, `${label} should be refused`).toBe(false);
@@ -152,9 +155,11 @@ describe('hostile frames over the WebSocket', () => {
     const page = await openPage();
     await expectNotACall(page, 'not json', /not JSON/);
     await expectNotACall(page, '', /not JSON/);
-    for (const literal of MALFORMED_LITERALS) await expectNotACall(page, `{"id":1,"method":"list","args":{"recordByDefault":${literal}}}`, /not JSON/);
+    for (const literal of MALFORMED_LITERALS)
+      await expectNotACall(page, `{"id":1,"method":"list","args":{"recordByDefault":${literal}}}`, /not JSON/);
     await expectNotACall(page, Buffer.from(JSON.stringify({ id: 1, method: 'list', args: {} })), /binary/, true);
-    for (const value of ['[]', '[{"id":1,"method":"list","args":{}}]', 'null', '42', '"list"', 'true']) await expectNotACall(page, value, /must be an object/);
+    for (const value of ['[]', '[{"id":1,"method":"list","args":{}}]', 'null', '42', '"list"', 'true'])
+      await expectNotACall(page, value, /must be an object/);
     for (const id of ['1.5', '1e400', '9007199254740993', 'null', '[]', '{}', '-0.5', `"${'i'.repeat(65)}"`]) {
       await expectNotACall(page, `{"id":${id},"method":"list","args":{}}`, /"id" must be a whole number or a string/);
     }
@@ -179,7 +184,20 @@ describe('hostile frames over the WebSocket', () => {
 
   it('refuses unknown and prototype method names without running anything', async () => {
     const page = await openPage();
-    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'saveFile', 'chooseRecordingFolder', 'dispose', 'LIST', 'list\u0000', 'm'.repeat(10_000_000), '']) {
+    for (const method of [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'saveFile',
+      'chooseRecordingFolder',
+      'dispose',
+      'LIST',
+      'list\u0000',
+      'm'.repeat(10_000_000),
+      '',
+    ]) {
       const { id, text } = frame(method, '{}');
       page.send(text);
       expectTyped(await page.result(id), `method ${method.slice(0, 20)}`, 'Unknown method');

@@ -23,7 +23,10 @@ describe('serve options', () => {
   });
 
   it('reads where to record and whether sessions record by default', () => {
-    expect(parseServeOptions(['--record-dir', 'captures', '--no-record'])).toMatchObject({ ok: true, options: { recordDir: 'captures', record: false } });
+    expect(parseServeOptions(['--record-dir', 'captures', '--no-record'])).toMatchObject({
+      ok: true,
+      options: { recordDir: 'captures', record: false },
+    });
     expect(parseServeOptions(['--record'])).toMatchObject({ ok: true, options: { recordDir: undefined, record: true } });
   });
 
@@ -79,7 +82,9 @@ describe('the saved token', () => {
 
   it('lives where each OS keeps app settings', () => {
     expect(configDir({ XDG_CONFIG_HOME: '/x' }, 'linux')).toBe(path.join('/x', 'socket-inspector'));
-    expect(configDir({ APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32')).toBe(path.join('C:\\Users\\me\\AppData\\Roaming', 'Socket Inspector'));
+    expect(configDir({ APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }, 'win32')).toBe(
+      path.join('C:\\Users\\me\\AppData\\Roaming', 'Socket Inspector'),
+    );
     expect(configDir({ SOCKET_INSPECTOR_HOME: '/custom' }, 'linux')).toBe('/custom');
   });
 });

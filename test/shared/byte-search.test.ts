@@ -12,9 +12,13 @@ function compiled(result: ReturnType<typeof compileByteQuery>): ByteQuery {
 
 describe('compileByteQuery', () => {
   it('turns text into bytes in the chosen encoding', () => {
-    expect([...compiled(compileByteQuery({ kind: 'text', value: 'é', encoding: 'utf-8', ignoreCase: false })).needle]).toEqual([0xc3, 0xa9]);
+    expect([...compiled(compileByteQuery({ kind: 'text', value: 'é', encoding: 'utf-8', ignoreCase: false })).needle]).toEqual([
+      0xc3, 0xa9,
+    ]);
     expect([...compiled(compileByteQuery({ kind: 'text', value: 'é', encoding: 'latin1', ignoreCase: false })).needle]).toEqual([0xe9]);
-    expect([...compiled(compileByteQuery({ kind: 'text', value: 'A', encoding: 'utf-16le', ignoreCase: false })).needle]).toEqual([0x41, 0x00]);
+    expect([...compiled(compileByteQuery({ kind: 'text', value: 'A', encoding: 'utf-16le', ignoreCase: false })).needle]).toEqual([
+      0x41, 0x00,
+    ]);
   });
 
   it('reads hex written any common way', () => {

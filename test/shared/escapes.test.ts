@@ -177,7 +177,13 @@ describe('scanEscapes', () => {
 describe('escape properties', () => {
   const noBackslash = fc.string({ unit: 'binary', maxLength: 30 }).map((text) => text.replaceAll('\\', '/'));
   const byteRun = fc.uint8Array({ minLength: 1, maxLength: 4 });
-  const pieces = fc.array(fc.oneof(noBackslash.map((text) => ({ text })), byteRun.map((bytes) => ({ bytes }))), { maxLength: 10 });
+  const pieces = fc.array(
+    fc.oneof(
+      noBackslash.map((text) => ({ text })),
+      byteRun.map((bytes) => ({ bytes })),
+    ),
+    { maxLength: 10 },
+  );
 
   const escape = (piece: Segment): string =>
     'text' in piece ? piece.text : Array.from(piece.bytes, (b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
@@ -188,7 +194,8 @@ describe('escape properties', () => {
       const last = merged.at(-1);
       if ('text' in part && part.text === '') continue;
       if (last && 'text' in last && 'text' in part) merged[merged.length - 1] = { text: last.text + part.text };
-      else if (last && 'bytes' in last && 'bytes' in part) merged[merged.length - 1] = { bytes: Uint8Array.from([...last.bytes, ...part.bytes]) };
+      else if (last && 'bytes' in last && 'bytes' in part)
+        merged[merged.length - 1] = { bytes: Uint8Array.from([...last.bytes, ...part.bytes]) };
       else merged.push(part);
     }
     return merged;
@@ -204,9 +211,12 @@ describe('escape properties', () => {
 
   it('reads a \\uNNNN escape as that character, for every non-surrogate code unit', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 0xffff }).filter((unit) => unit < 0xd800 || unit > 0xdfff), (unit) => {
-        expect(segmentsOf(`\\u${unit.toString(16).padStart(4, '0')}`)).toEqual([{ text: String.fromCharCode(unit) }]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 0xffff }).filter((unit) => unit < 0xd800 || unit > 0xdfff),
+        (unit) => {
+          expect(segmentsOf(`\\u${unit.toString(16).padStart(4, '0')}`)).toEqual([{ text: String.fromCharCode(unit) }]);
+        },
+      ),
     );
   });
 

@@ -9,7 +9,11 @@ const chunks = (...parts: (string | Uint8Array)[]): Chunk[] =>
   parts.map((part, i) => ({ bytes: typeof part === 'string' ? ascii(part) : part, at: 1000 + i * 10 }));
 const shown = (frames: Frame[]) => frames.map((f) => [text(f.bytes), f.partial]);
 
-const lengthConfig = (size: LengthFieldSize, littleEndian: boolean, extra: Partial<Extract<FramingConfig, { mode: 'length' }>> = {}): FramingConfig => ({
+const lengthConfig = (
+  size: LengthFieldSize,
+  littleEndian: boolean,
+  extra: Partial<Extract<FramingConfig, { mode: 'length' }>> = {},
+): FramingConfig => ({
   mode: 'length',
   size,
   littleEndian,
@@ -51,8 +55,16 @@ function split(stream: Uint8Array, cuts: number[]): Chunk[] {
 describe('raw framing', () => {
   it('gives one frame per chunk, as received, never partial', () => {
     const frames = frameAll({ mode: 'raw' }, chunks('ab', '', 'cde'));
-    expect(shown(frames)).toEqual([['ab', false], ['', false], ['cde', false]]);
-    expect(frames.map((f) => [f.start, f.end, f.at])).toEqual([[0, 2, 1000], [2, 2, 1010], [2, 5, 1020]]);
+    expect(shown(frames)).toEqual([
+      ['ab', false],
+      ['', false],
+      ['cde', false],
+    ]);
+    expect(frames.map((f) => [f.start, f.end, f.at])).toEqual([
+      [0, 2, 1000],
+      [2, 2, 1010],
+      [2, 5, 1020],
+    ]);
   });
 });
 
@@ -67,7 +79,10 @@ describe('delimiter framing', () => {
 
   it('strips a \\r\\n split across chunks when asked, and records where each frame lies', () => {
     const frames = frameAll({ mode: 'delimiter', delimiter: ascii('\r\n'), keepDelimiter: false }, chunks('ab\r', '\ncd\r\n'));
-    expect(shown(frames)).toEqual([['ab', false], ['cd', false]]);
+    expect(shown(frames)).toEqual([
+      ['ab', false],
+      ['cd', false],
+    ]);
     expect(frames.map((f) => [f.start, f.end, f.at, f.firstChunk, f.lastChunk])).toEqual([
       [0, 4, 1010, 0, 1],
       [4, 8, 1010, 1, 1],
@@ -80,12 +95,17 @@ describe('delimiter framing', () => {
       { bytes: Uint8Array.from([1, 0xaa]), at: 1 },
       { bytes: Uint8Array.from([0xaa, 0xaa, 0x55, 2, 0xaa, 0x55, 0xaa]), at: 2 },
     ]);
-    expect(frames.map((f) => [...f.bytes])).toEqual([[1, 0xaa, 0xaa, 0xaa, 0x55], [2, 0xaa, 0x55, 0xaa]]);
+    expect(frames.map((f) => [...f.bytes])).toEqual([
+      [1, 0xaa, 0xaa, 0xaa, 0x55],
+      [2, 0xaa, 0x55, 0xaa],
+    ]);
     expect(frames.map((f) => f.partial)).toEqual([false, true]);
   });
 
   it('treats an empty delimiter as never found', () => {
-    expect(shown(frameAll({ mode: 'delimiter', delimiter: new Uint8Array(), keepDelimiter: true }, chunks('a\nb')))).toEqual([['a\nb', true]]);
+    expect(shown(frameAll({ mode: 'delimiter', delimiter: new Uint8Array(), keepDelimiter: true }, chunks('a\nb')))).toEqual([
+      ['a\nb', true],
+    ]);
   });
 });
 
@@ -165,7 +185,10 @@ describe('fixed-size framing', () => {
 describe('gap framing', () => {
   it('starts a new frame after N ms of silence; the last one stays partial', () => {
     const at = [0, 5, 40, 45, 100];
-    const frames = frameAll({ mode: 'gap', gapMs: 30 }, at.map((t, i) => ({ bytes: ascii(String(i)), at: t })));
+    const frames = frameAll(
+      { mode: 'gap', gapMs: 30 },
+      at.map((t, i) => ({ bytes: ascii(String(i)), at: t })),
+    );
     expect(shown(frames)).toEqual([
       ['01', false],
       ['23', false],
@@ -202,7 +225,11 @@ const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
 const streamArb = fc.uint8Array({ maxLength: 200 });
 
 const byteConfigArb: fc.Arbitrary<FramingConfig> = fc.oneof(
-  fc.record({ mode: fc.constant('delimiter' as const), delimiter: fc.uint8Array({ minLength: 1, maxLength: 3 }), keepDelimiter: fc.boolean() }),
+  fc.record({
+    mode: fc.constant('delimiter' as const),
+    delimiter: fc.uint8Array({ minLength: 1, maxLength: 3 }),
+    keepDelimiter: fc.boolean(),
+  }),
   fc.record({ mode: fc.constant('fixed' as const), size: fc.integer({ min: 1, max: 20 }) }),
   fc.record({
     mode: fc.constant('length' as const),
@@ -222,7 +249,8 @@ const anyConfigArb: fc.Arbitrary<FramingConfig> = fc.oneof(
 );
 
 const keepsEverything = (config: FramingConfig) => config.mode !== 'delimiter' || config.keepDelimiter;
-const essence = (frames: Frame[]) => frames.map((f) => ({ start: f.start, end: f.end, bytes: [...f.bytes], partial: f.partial, badLength: f.badLength }));
+const essence = (frames: Frame[]) =>
+  frames.map((f) => ({ start: f.start, end: f.end, bytes: [...f.bytes], partial: f.partial, badLength: f.badLength }));
 
 describe('framing properties', () => {
   it('frames the same bytes the same way however the stream was split (delimiter, length, fixed)', () => {
@@ -260,7 +288,9 @@ describe('framing properties', () => {
         cutsArb,
         (size, littleEndian, includesHeader, offset, bodies, cuts) => {
           const header = offset + size;
-          const frames = bodies.map((body) => concat([new Uint8Array(offset).fill(0x7e), lengthField(body.length + (includesHeader ? header : 0), size, littleEndian), body]));
+          const frames = bodies.map((body) =>
+            concat([new Uint8Array(offset).fill(0x7e), lengthField(body.length + (includesHeader ? header : 0), size, littleEndian), body]),
+          );
           const result = frameAll(lengthConfig(size, littleEndian, { offset, includesHeader }), split(concat(frames), cuts));
           expect(result.map((f) => [...f.bytes])).toEqual(frames.map((f) => [...f]));
           expect(result.every((f) => !f.partial && !f.badLength)).toBe(true);
@@ -285,10 +315,14 @@ describe('framing properties', () => {
       }),
     );
     fc.assert(
-      fc.property(wildConfigArb, fc.array(fc.record({ bytes: fc.uint8Array({ maxLength: 64 }), at: fc.double() }), { maxLength: 10 }), (config, input) => {
-        const frames = frameAll(config, input);
-        expect(frames.reduce((n, f) => n + (f.end - f.start), 0)).toBe(input.reduce((n, c) => n + c.bytes.length, 0));
-      }),
+      fc.property(
+        wildConfigArb,
+        fc.array(fc.record({ bytes: fc.uint8Array({ maxLength: 64 }), at: fc.double() }), { maxLength: 10 }),
+        (config, input) => {
+          const frames = frameAll(config, input);
+          expect(frames.reduce((n, f) => n + (f.end - f.start), 0)).toBe(input.reduce((n, c) => n + c.bytes.length, 0));
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,16 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { formatEndpoint, hostProblem, ipFamily, isIPv4, isIPv6, isMulticast } from '@shared/address';
 import { decodeBase64 } from '@shared/base64';
-import { argSchemas, hostArgSchemas, hostSchema, LINE_ENDINGS, METHOD_NAMES, payloadSchema, TEXT_ENCODINGS, type EngineApi } from '@shared/contract';
+import {
+  argSchemas,
+  hostArgSchemas,
+  hostSchema,
+  LINE_ENDINGS,
+  METHOD_NAMES,
+  payloadSchema,
+  TEXT_ENCODINGS,
+  type EngineApi,
+} from '@shared/contract';
 import { dispatch, dispatchWith } from '@shared/dispatch';
 import { scanEscapes } from '@shared/escapes';
 import { createFramer, type FramingConfig, type LengthFieldSize } from '@shared/framing';
@@ -40,8 +49,29 @@ import { tempDir } from '../support/temp-dir';
 import { frameAll, parseEscapes } from '../support/collect';
 
 /** Any UTF-16 string: lone surrogates, controls, astral characters, and the characters parsers look for. */
-const SPECIALS = ['\\', 'x', 'u', '{', '}', '0', 'f', ' ', ',', ':', '-', '=', '"', '\u0000', '\u001b', '\u202e', '\ud800', '\udc00', '\ud83d\ude00'];
-const anyText = (maxLength = 200) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: fc.constantFrom(...SPECIALS), maxLength }));
+const SPECIALS = [
+  '\\',
+  'x',
+  'u',
+  '{',
+  '}',
+  '0',
+  'f',
+  ' ',
+  ',',
+  ':',
+  '-',
+  '=',
+  '"',
+  '\u0000',
+  '\u001b',
+  '\u202e',
+  '\ud800',
+  '\udc00',
+  '\ud83d\ude00',
+];
+const anyText = (maxLength = 200) =>
+  fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: fc.constantFrom(...SPECIALS), maxLength }));
 /** Text built from the characters a parser cares about, so it gets past the first character more often. */
 const nearlyValid = (alphabet: string[], maxLength = 200) => fc.string({ unit: fc.constantFrom(...alphabet), maxLength });
 const HEX_ALPHABET = [...'0123456789abcdefABCDEFxX \t\n,:-;.g\u00a0\ud800', '0x'];
@@ -73,7 +103,8 @@ describe('payload text parsers never throw', () => {
     fc.assert(
       fc.property(fc.oneof(anyText(), nearlyValid(ESCAPE_ALPHABET)), (text) => {
         const parsed = parseEscapes(text);
-        if (parsed.ok) for (const segment of parsed.segments) expect('text' in segment ? typeof segment.text : segment.bytes).not.toBeUndefined();
+        if (parsed.ok)
+          for (const segment of parsed.segments) expect('text' in segment ? typeof segment.text : segment.bytes).not.toBeUndefined();
         else expectProblem(parsed, text);
         const seen: number[] = [];
         const problem = scanEscapes(text, { text: (_part, at) => void seen.push(at), byte: () => undefined });
@@ -253,25 +284,36 @@ describe('addresses, wire frames and API calls never throw', () => {
       { numRuns: 1000 },
     );
     const deep = readCallText(`${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`);
-    expect(deep.ok === false && (await answerCall(deep, async () => ({ ok: true, value: null }))).result).toMatchObject({ ok: false, error: { message: expect.stringContaining('must be an object') } });
+    expect(deep.ok === false && (await answerCall(deep, async () => ({ ok: true, value: null }))).result).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('must be an object') },
+    });
     fc.assert(
-      fc.property(fc.oneof(fc.integer(), fc.string({ maxLength: 64 })), fc.constantFrom(...METHOD_NAMES), fc.jsonValue(), (id, method, args) => {
-        const read = readCallText(encodeWire({ id, method, args }));
-        expect(read).toEqual({ ok: true, call: { id, method, args: JSON.parse(JSON.stringify(args)) } });
-      }),
+      fc.property(
+        fc.oneof(fc.integer(), fc.string({ maxLength: 64 })),
+        fc.constantFrom(...METHOD_NAMES),
+        fc.jsonValue(),
+        (id, method, args) => {
+          const read = readCallText(encodeWire({ id, method, args }));
+          expect(read).toEqual({ ok: true, call: { id, method, args: JSON.parse(JSON.stringify(args)) } });
+        },
+      ),
     );
   });
 
   it('decodeWire parses or throws a SyntaxError, deep nesting included', () => {
     const deep = [`${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`, `${'{"a":'.repeat(DEPTH)}{"$b64":"AA=="}${'}'.repeat(DEPTH)}`];
     fc.assert(
-      fc.property(fc.oneof(anyText(), fc.json(), fc.constantFrom('{"$b64":"***"}', '{"$b64":"AAEC"}', '{"$b64":1}', '{"__proto__":{"$b64":"AA=="}}')), (text) => {
-        try {
-          decodeWire(text);
-        } catch (err) {
-          expect(err).toBeInstanceOf(SyntaxError);
-        }
-      }),
+      fc.property(
+        fc.oneof(anyText(), fc.json(), fc.constantFrom('{"$b64":"***"}', '{"$b64":"AAEC"}', '{"$b64":1}', '{"__proto__":{"$b64":"AA=="}}')),
+        (text) => {
+          try {
+            decodeWire(text);
+          } catch (err) {
+            expect(err).toBeInstanceOf(SyntaxError);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
     for (const text of deep) expect(() => decodeWire(text)).toThrow(SyntaxError);
@@ -306,7 +348,10 @@ describe('addresses, wire frames and API calls never throw', () => {
           },
         });
         const result = await dispatch(throwing, 'list', {});
-        expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('list failed unexpectedly') } });
+        expect(result).toMatchObject({
+          ok: false,
+          error: { code: 'INTERNAL', message: expect.stringContaining('list failed unexpectedly') },
+        });
       }
     });
 
@@ -359,7 +404,12 @@ describe('transcript records with a valid checksum but anything inside', () => {
     fc.string({ unit: 'binary', maxLength: 64 }),
     fc.constantFrom('', '::ffff:1.2.3.4', 'fe80::1%eth0', '999.1.1.1', '1.2.3', 'not an address', '\u0000\u001b[2J\u202e', 'c1'),
   );
-  const oddNumber = fc.oneof(fc.nat(), fc.integer({ min: 0, max: 65535 }), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), fc.constantFrom(1e308, 2 ** 53 + 1, 8.64e15 + 1));
+  const oddNumber = fc.oneof(
+    fc.nat(),
+    fc.integer({ min: 0, max: 65535 }),
+    fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(1e308, 2 ** 53 + 1, 8.64e15 + 1),
+  );
   /** Something of the same type as `value`, so the schema often lets it through to what comes after. */
   function plausible(value: unknown): fc.Arbitrary<unknown> {
     if (typeof value === 'string') return oddText;
@@ -380,22 +430,39 @@ describe('transcript records with a valid checksum but anything inside', () => {
         plausible(value).map((next) => ({ ...sample, [key]: next })),
         hostileJson.map((next) => ({ ...sample, [key]: next })),
         fc.constant(Object.fromEntries(Object.entries(sample).filter(([k]) => k !== key))),
-        fc.tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...POISON_KEYS)), hostileJson).map(([extra, next]) => Object.fromEntries([...Object.entries(sample), [extra, next]]) as Wire),
+        fc
+          .tuple(fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom(...POISON_KEYS)), hostileJson)
+          .map(([extra, next]) => Object.fromEntries([...Object.entries(sample), [extra, next]]) as Wire),
         ...(nested.length > 0
-          ? [fc.constantFrom(...nested).chain((inner) => plausible((value as Wire)[inner]).map((next) => ({ ...sample, [key]: { ...(value as Wire), [inner]: next } })))]
+          ? [
+              fc
+                .constantFrom(...nested)
+                .chain((inner) =>
+                  plausible((value as Wire)[inner]).map((next) => ({ ...sample, [key]: { ...(value as Wire), [inner]: next } })),
+                ),
+            ]
           : []),
       );
     });
   // Written as text member by member, so that a "__proto__" member is written as one.
-  const lineJson = (wire: Wire): string => `{${Object.entries(wire).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
-  const doctored = fc.constantFrom(...samples).chain(doctor).map(lineJson);
+  const lineJson = (wire: Wire): string =>
+    `{${Object.entries(wire)
+      .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`)
+      .join(',')}}`;
+  const doctored = fc
+    .constantFrom(...samples)
+    .chain(doctor)
+    .map(lineJson);
 
   /** Everything a reader of records does with one: summary, text dump, pcapng. */
   function useAll(records: TranscriptRecord[]): void {
     const summarizer = new TranscriptSummarizer();
     for (const record of records) summarizer.add(record);
     const header = records.find((r): r is HeaderRecord => r.type === 'header');
-    const text = [header ? formatTextHeader(header) : '', ...records.filter((r): r is BodyRecord => r.type !== 'header').map(formatTextRecord)].join('');
+    const text = [
+      header ? formatTextHeader(header) : '',
+      ...records.filter((r): r is BodyRecord => r.type !== 'header').map(formatTextRecord),
+    ].join('');
     // eslint-disable-next-line no-control-regex -- nothing from the file may steer a terminal
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(typeof formatSummary(summarizer.summary(), { records: records.length, validBytes: 0, ended: false })).toBe('string');
@@ -428,7 +495,9 @@ describe('transcript records with a valid checksum but anything inside', () => {
     // An end record ends the reading: at most the last line is one.
     const body = rest.filter((sample) => sample.type !== 'end');
     // One line in five doctored: most get through, so the records after them are read too.
-    const bodyLine = fc.tuple(fc.constantFrom(...body), fc.nat(4)).chain(([sample, dice]) => (dice === 0 ? doctor(sample) : fc.constant(sample)));
+    const bodyLine = fc
+      .tuple(fc.constantFrom(...body), fc.nat(4))
+      .chain(([sample, dice]) => (dice === 0 ? doctor(sample) : fc.constant(sample)));
     fc.assert(
       fc.property(fc.array(bodyLine, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 6 }), (lines, cuts) => {
         // Numbered in order, so that the reader goes on past the first line.
@@ -463,30 +532,56 @@ describe('transcript records with a valid checksum but anything inside', () => {
 
 describe('command lines and automation lines never throw', () => {
   it('boundedLines splits any bytes, cut anywhere, into the lines of the whole, letting go of lines over the limit', async () => {
-    const bytesArb = fc.array(fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x7b, 0xe4, 0xb8, 0xad, 0xff), fc.integer({ min: 0, max: 255 })), { maxLength: 120 }).map((values) => Buffer.from(values));
+    const bytesArb = fc
+      .array(fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x7b, 0xe4, 0xb8, 0xad, 0xff), fc.integer({ min: 0, max: 255 })), { maxLength: 120 })
+      .map((values) => Buffer.from(values));
     await fc.assert(
-      fc.asyncProperty(bytesArb, fc.array(fc.nat(120), { maxLength: 6 }), fc.integer({ min: 1, max: 20 }), async (bytes, cuts, maxBytes) => {
-        const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const chunks = [...points, bytes.length].map((point, index, all) => bytes.subarray(index === 0 ? 0 : all[index - 1], point));
-        const got: InputLine[] = [];
-        for await (const line of boundedLines(chunks, maxBytes)) got.push(line);
-        // What it must be: the whole split at LF, a trailing CR dropped, no empty last line.
-        const raw = bytes.toString('latin1').split('\n');
-        if (raw.at(-1) === '') raw.pop();
-        const expected = raw.map((line): InputLine => {
-          const lineBytes = Buffer.from(line, 'latin1');
-          if (lineBytes.length > maxBytes) return { tooLong: lineBytes.length };
-          const end = lineBytes.at(-1) === 0x0d ? lineBytes.length - 1 : lineBytes.length;
-          return { text: lineBytes.toString('utf8', 0, end) };
-        });
-        expect(got).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        bytesArb,
+        fc.array(fc.nat(120), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 20 }),
+        async (bytes, cuts, maxBytes) => {
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks = [...points, bytes.length].map((point, index, all) => bytes.subarray(index === 0 ? 0 : all[index - 1], point));
+          const got: InputLine[] = [];
+          for await (const line of boundedLines(chunks, maxBytes)) got.push(line);
+          // What it must be: the whole split at LF, a trailing CR dropped, no empty last line.
+          const raw = bytes.toString('latin1').split('\n');
+          if (raw.at(-1) === '') raw.pop();
+          const expected = raw.map((line): InputLine => {
+            const lineBytes = Buffer.from(line, 'latin1');
+            if (lineBytes.length > maxBytes) return { tooLong: lineBytes.length };
+            const end = lineBytes.at(-1) === 0x0d ? lineBytes.length - 1 : lineBytes.length;
+            return { text: lineBytes.toString('utf8', 0, end) };
+          });
+          expect(got).toEqual(expected);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
-  const flag = fc.constantFrom('--host', '--port', '--open', '--token', '--record-dir', '--record', '--no-record', '--help', '-h', '--', '--port=', '--host=::1', '--unknown', '-');
-  const word = fc.oneof(flag, anyText(40), fc.constantFrom('0', '65535', '65536', '-1', '1e3', '0x10', '', '127.0.0.1', '::', 'a'.repeat(16), 'a'.repeat(129)));
+  const flag = fc.constantFrom(
+    '--host',
+    '--port',
+    '--open',
+    '--token',
+    '--record-dir',
+    '--record',
+    '--no-record',
+    '--help',
+    '-h',
+    '--',
+    '--port=',
+    '--host=::1',
+    '--unknown',
+    '-',
+  );
+  const word = fc.oneof(
+    flag,
+    anyText(40),
+    fc.constantFrom('0', '65535', '65536', '-1', '1e3', '0x10', '', '127.0.0.1', '::', 'a'.repeat(16), 'a'.repeat(129)),
+  );
 
   it('parseServeOptions answers options or a message for any argv', () => {
     fc.assert(
@@ -511,7 +606,16 @@ describe('command lines and automation lines never throw', () => {
       const lineArb = fc.oneof(
         anyText(),
         fc.json(),
-        fc.record({ id: fc.oneof(fc.integer(), fc.string(), fc.jsonValue()), method: fc.oneof(fc.constantFrom(...METHOD_NAMES), fc.string()), args: fc.jsonValue() }, { requiredKeys: [] }).map((c) => JSON.stringify(c) ?? ''),
+        fc
+          .record(
+            {
+              id: fc.oneof(fc.integer(), fc.string(), fc.jsonValue()),
+              method: fc.oneof(fc.constantFrom(...METHOD_NAMES), fc.string()),
+              args: fc.jsonValue(),
+            },
+            { requiredKeys: [] },
+          )
+          .map((c) => JSON.stringify(c) ?? ''),
       );
       await fc.assert(
         fc.asyncProperty(lineArb, fc.nat(), async (line, number) => {
@@ -544,18 +648,37 @@ describe('transcript command arguments', () => {
     await writeFile(tcp, tcpBytes);
     await writeFile(udp, encodeAll(udpRecords()));
     await writeFile(torn, tcpBytes.subarray(0, tcpBytes.length - 7));
-    await writeFile(junk, Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff));
+    await writeFile(
+      junk,
+      Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff),
+    );
     const written: unknown[] = [];
     // Capture what the command prints (export without --out writes the bytes to stdout).
     const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => written.push(chunk) > 0);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => written.push(chunk) > 0);
-    const word = (maxLength: number) => fc.string({ unit: 'binary', maxLength }).filter((w) => !w.includes('/') && !w.includes('\\') && !w.startsWith('.'));
-    const file = fc.oneof({ arbitrary: fc.constantFrom(tcp, udp, torn, junk, dir, path.join(dir, 'missing.jsonl')), weight: 9 }, { arbitrary: word(12), weight: 1 });
+    const word = (maxLength: number) =>
+      fc.string({ unit: 'binary', maxLength }).filter((w) => !w.includes('/') && !w.includes('\\') && !w.startsWith('.'));
+    const file = fc.oneof(
+      { arbitrary: fc.constantFrom(tcp, udp, torn, junk, dir, path.join(dir, 'missing.jsonl')), weight: 9 },
+      { arbitrary: word(12), weight: 1 },
+    );
     const option = fc.oneof(
       fc.tuple(fc.constant('--conn'), fc.oneof(fc.constantFrom('c1', 'c2', ''), word(70))),
       fc.tuple(fc.constant('--dir'), fc.oneof(fc.constantFrom('rx', 'tx', 'RX'), word(10))),
-      fc.tuple(fc.constant('--peer'), fc.oneof(fc.constantFrom('127.0.0.1:6000', '[::1]:1', '[::0001]:53', '[fe80::1%eth0]:5', '1.2.3.4:99999', ':', '[]:1', '[::1'), word(30))),
-      fc.tuple(fc.constant('--out'), fc.oneof(fc.constantFrom(outDir, path.join(dir, 'missing', 'x.bin')), word(12).map((name) => path.join(outDir, `f-${name}`)))),
+      fc.tuple(
+        fc.constant('--peer'),
+        fc.oneof(
+          fc.constantFrom('127.0.0.1:6000', '[::1]:1', '[::0001]:53', '[fe80::1%eth0]:5', '1.2.3.4:99999', ':', '[]:1', '[::1'),
+          word(30),
+        ),
+      ),
+      fc.tuple(
+        fc.constant('--out'),
+        fc.oneof(
+          fc.constantFrom(outDir, path.join(dir, 'missing', 'x.bin')),
+          word(12).map((name) => path.join(outDir, `f-${name}`)),
+        ),
+      ),
       fc.tuple(fc.constant('--to'), fc.oneof(fc.constantFrom('pcapng', 'text', 'jsonl', 'PCAPNG'), word(10))),
       fc.constantFrom(['--help'], ['--bogus'], ['-x'], ['--'], ['--out'], ['--to=text'], ['--dir=rx']),
     );
@@ -581,6 +704,10 @@ describe('transcript command arguments', () => {
     }
     // Nothing but the inputs and what --out named, and no temporary file left behind.
     const entries = await readdir(dir, { recursive: true });
-    expect(entries.filter((entry) => !['out', 'tcp.jsonl', 'udp.jsonl', 'torn.jsonl', 'junk.bin'].includes(entry) && !entry.startsWith(`out${path.sep}f-`))).toEqual([]);
+    expect(
+      entries.filter(
+        (entry) => !['out', 'tcp.jsonl', 'udp.jsonl', 'torn.jsonl', 'junk.bin'].includes(entry) && !entry.startsWith(`out${path.sep}f-`),
+      ),
+    ).toEqual([]);
   });
 });

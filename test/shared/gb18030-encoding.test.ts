@@ -64,7 +64,12 @@ function* everyTwoByteCode(): Generator<number> {
 }
 
 const fourBytes = (pointer: number): Uint8Array =>
-  b(0x81 + Math.floor(pointer / 12600), 0x30 + (Math.floor(pointer / 1260) % 10), 0x81 + (Math.floor(pointer / 10) % 126), 0x30 + (pointer % 10));
+  b(
+    0x81 + Math.floor(pointer / 12600),
+    0x30 + (Math.floor(pointer / 1260) % 10),
+    0x81 + (Math.floor(pointer / 10) % 126),
+    0x30 + (pointer % 10),
+  );
 
 describe('GBK and GB18030 against iconv-lite', () => {
   it('decodes every 2-byte code as iconv-lite does, and encodes it back to the same bytes', () => {
@@ -152,7 +157,9 @@ describe('GBK and GB18030 against iconv-lite', () => {
   });
 
   it('round-trips any text GB18030 can write', () => {
-    const written = fc.string({ unit: 'grapheme', maxLength: 32 }).filter((s) => ![...s].some((c) => MOVED_IN_2022.has(c.codePointAt(0) ?? 0) || c === '\ue5e5'));
+    const written = fc
+      .string({ unit: 'grapheme', maxLength: 32 })
+      .filter((s) => ![...s].some((c) => MOVED_IN_2022.has(c.codePointAt(0) ?? 0) || c === '\ue5e5'));
     fc.assert(
       fc.property(written, (text) => {
         const bytes = encoded(text, 'gb18030');
@@ -178,7 +185,8 @@ describe('GBK and GB18030 errors', () => {
   it('refuses half a surrogate pair in GB18030', () => {
     expect(encodeText('x\ud800y', 'gb18030')).toEqual({
       ok: false,
-      message: 'Character U+D800 at position 1 is half of a surrogate pair and cannot be written in GB18030; use \\xNN escapes for raw bytes',
+      message:
+        'Character U+D800 at position 1 is half of a surrogate pair and cannot be written in GB18030; use \\xNN escapes for raw bytes',
       index: 1,
     });
     expect(encodeText('😀\udc00', 'gb18030')).toMatchObject({ ok: false, index: 2 });
@@ -194,7 +202,9 @@ describe('GBK and GB18030 errors', () => {
   });
 
   it('marks the position in the payload as typed, after escapes', () => {
-    expect(payloadProblem({ format: 'text', value: '\\x41你😀', encoding: 'gbk', escapes: true, lineEnding: 'none' })).toMatchObject({ index: 5 });
+    expect(payloadProblem({ format: 'text', value: '\\x41你😀', encoding: 'gbk', escapes: true, lineEnding: 'none' })).toMatchObject({
+      index: 5,
+    });
     expect(payloadProblem({ format: 'text', value: '\\x41你😀', encoding: 'gb18030', escapes: true, lineEnding: 'none' })).toBeUndefined();
   });
 
@@ -239,7 +249,9 @@ describe('toEscapedText, GBK and GB18030', () => {
           const trail = p % 190;
           return b(0x81 + Math.floor(p / 190), trail + (trail < 0x3f ? 0x40 : 0x41));
         }),
-        fc.oneof(fc.integer({ min: 0, max: 39419 }), fc.integer({ min: 39420, max: 188999 }), fc.integer({ min: 189000, max: 1237575 })).map(fourBytes),
+        fc
+          .oneof(fc.integer({ min: 0, max: 39419 }), fc.integer({ min: 39420, max: 188999 }), fc.integer({ min: 189000, max: 1237575 }))
+          .map(fourBytes),
         fc.constantFrom(b(0x80), b(0xa2, 0xe3), b(0xa3, 0xa0), b(0xff), b(0x5c)),
       ),
       { maxLength: 16 },

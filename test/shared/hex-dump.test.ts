@@ -19,7 +19,11 @@ function hexDumpRows(bytes: Uint8Array, bytesPerRow = 16): { offset: number; hex
     const hexAt = line.indexOf('  ') + 2;
     const gutter = line.slice(hexAt + cells, hexAt + cells + 3);
     if (gutter !== '  |' || !line.endsWith('|')) throw new Error(`not a hexdump -C row of ${bytesPerRow}: ${JSON.stringify(line)}`);
-    return { offset: parseInt(line.slice(0, hexAt - 2), 16), hex: line.slice(hexAt, hexAt + cells), ascii: line.slice(hexAt + cells + 3, -1) };
+    return {
+      offset: parseInt(line.slice(0, hexAt - 2), 16),
+      hex: line.slice(hexAt, hexAt + cells),
+      ascii: line.slice(hexAt + cells + 3, -1),
+    };
   });
 }
 
@@ -73,10 +77,9 @@ describe('formatHexDump rows', () => {
 describe('formatHexDump', () => {
   it('writes hexdump -C lines', () => {
     expect(formatHexDump(ascii('Hello, world! Hi\r\n!'))).toBe(
-      [
-        '00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 20 48 69  |Hello, world! Hi|',
-        `00000010  0d 0a 21${' '.repeat(40)}  |..!|`,
-      ].join('\n'),
+      ['00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 20 48 69  |Hello, world! Hi|', `00000010  0d 0a 21${' '.repeat(40)}  |..!|`].join(
+        '\n',
+      ),
     );
     expect(formatHexDump(new Uint8Array())).toBe('');
   });

@@ -192,7 +192,11 @@ describe('parseHex properties', () => {
 
   it('reads back bytes split into groups by random separators', () => {
     const groups = fc.array(
-      fc.tuple(fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.boolean(), fc.string({ unit: fc.constantFrom(...SEPARATORS), minLength: 1, maxLength: 3 })),
+      fc.tuple(
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        fc.string({ unit: fc.constantFrom(...SEPARATORS), minLength: 1, maxLength: 3 }),
+      ),
       { maxLength: 12 },
     );
     fc.assert(
@@ -222,14 +226,21 @@ describe('parseHex properties', () => {
   it('reports an odd group at the position where the group starts', () => {
     const groups = fc.array(fc.uint8Array({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 });
     fc.assert(
-      fc.property(groups, fc.nat(), fc.constantFrom(...HEX_DIGITS), fc.boolean(), fc.constantFrom(' ', ', ', ':', '\n'), (parts, pick, digit, prefixed, separator) => {
-        const odd = pick % parts.length;
-        const texts = parts.map((group, k) => (prefixed ? '0x' : '') + formatHex(group, '') + (k === odd ? digit : ''));
-        const index = texts.slice(0, odd).reduce((sum, text) => sum + text.length + separator.length, 0);
-        const result = parseHex(texts.join(separator));
-        expect(result).toMatchObject({ ok: false, index });
-        if (!result.ok) expect(result.message).toMatch(/^Odd number of hex digits in '.*' at position \d+: each byte needs two digits$/);
-      }),
+      fc.property(
+        groups,
+        fc.nat(),
+        fc.constantFrom(...HEX_DIGITS),
+        fc.boolean(),
+        fc.constantFrom(' ', ', ', ':', '\n'),
+        (parts, pick, digit, prefixed, separator) => {
+          const odd = pick % parts.length;
+          const texts = parts.map((group, k) => (prefixed ? '0x' : '') + formatHex(group, '') + (k === odd ? digit : ''));
+          const index = texts.slice(0, odd).reduce((sum, text) => sum + text.length + separator.length, 0);
+          const result = parseHex(texts.join(separator));
+          expect(result).toMatchObject({ ok: false, index });
+          if (!result.ok) expect(result.message).toMatch(/^Odd number of hex digits in '.*' at position \d+: each byte needs two digits$/);
+        },
+      ),
     );
   });
 });

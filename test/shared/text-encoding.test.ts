@@ -19,8 +19,7 @@ describe('encodeText', () => {
   it('refuses half a surrogate pair in UTF-8 instead of sending U+FFFD', () => {
     expect(encodeText('ab\ud800c', 'utf-8')).toEqual({
       ok: false,
-      message:
-        'Character U+D800 at position 2 is half of a surrogate pair and cannot be written in UTF-8; use \\xNN escapes for raw bytes',
+      message: 'Character U+D800 at position 2 is half of a surrogate pair and cannot be written in UTF-8; use \\xNN escapes for raw bytes',
       index: 2,
     });
     expect(encodeText('😀\udc00', 'utf-8')).toMatchObject({ ok: false, index: 2 });

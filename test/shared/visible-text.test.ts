@@ -162,7 +162,12 @@ describe('toEscapedText properties', () => {
   });
 
   it('shows valid UTF-8 without C0 or C1 controls as characters, not bytes', () => {
-    const text = fc.string({ unit: fc.integer({ min: 0xa0, max: 0x10ffff }).filter((cp) => cp < 0xd800 || cp > 0xdfff).map((cp) => String.fromCodePoint(cp)) });
+    const text = fc.string({
+      unit: fc
+        .integer({ min: 0xa0, max: 0x10ffff })
+        .filter((cp) => cp < 0xd800 || cp > 0xdfff)
+        .map((cp) => String.fromCodePoint(cp)),
+    });
     fc.assert(
       fc.property(text, (s) => {
         const parsed = parseEscapes(toEscapedText(utf8(s), 'utf-8'));
@@ -172,7 +177,12 @@ describe('toEscapedText properties', () => {
   });
 
   it('shows text of visible characters unchanged, with backslashes doubled', () => {
-    const visible = fc.string({ unit: fc.integer({ min: 0x20, max: 0x10ffff }).filter(isVisibleCodePoint).map((cp) => String.fromCodePoint(cp)) });
+    const visible = fc.string({
+      unit: fc
+        .integer({ min: 0x20, max: 0x10ffff })
+        .filter(isVisibleCodePoint)
+        .map((cp) => String.fromCodePoint(cp)),
+    });
     fc.assert(
       fc.property(visible, (s) => {
         const expected = s.replaceAll('\\', '\\\\');

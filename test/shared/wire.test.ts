@@ -8,7 +8,14 @@ const batchOf = (payloads: Uint8Array[]): ServerMessage => ({
   kind: 'events',
   batch: {
     coalesced: 0,
-    events: payloads.map((bytes, i) => ({ type: 'data', at: i, sessionId: 's1', dir: 'rx', peer: { address: '127.0.0.1', port: 9, family: 'IPv4' }, bytes })),
+    events: payloads.map((bytes, i) => ({
+      type: 'data',
+      at: i,
+      sessionId: 's1',
+      dir: 'rx',
+      peer: { address: '127.0.0.1', port: 9, family: 'IPv4' },
+      bytes,
+    })),
   },
 });
 

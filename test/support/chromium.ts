@@ -28,7 +28,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -43,7 +51,10 @@ export async function startServer(options: ServerOptions = {}): Promise<BrowserS
   if (!existsSync(path.join(STATIC_ROOT, 'index.html'))) {
     throw new Error(`The built page is missing at ${STATIC_ROOT}: run "npm run build" before the end-to-end tests.`);
   }
-  const recorder = options.recordDir === undefined ? undefined : new Recorder({ folder: options.recordDir, app: { name: 'Socket Inspector', version: 'e2e' } });
+  const recorder =
+    options.recordDir === undefined
+      ? undefined
+      : new Recorder({ folder: options.recordDir, app: { name: 'Socket Inspector', version: 'e2e' } });
   return startBrowserServer({
     host: '127.0.0.1',
     port: options.port ?? 0,
@@ -54,8 +65,16 @@ export async function startServer(options: ServerOptions = {}): Promise<BrowserS
   });
 }
 
-export async function openApp(browser: Browser, server: BrowserServer, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', locale: 'en-US' });
+export async function openApp(
+  browser: Browser,
+  server: BrowserServer,
+  options: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    locale: 'en-US',
+  });
   const page = await context.newPage();
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
@@ -85,7 +104,10 @@ export async function openSession(page: Page, kind: SessionKind, host: string, p
 
 /** The port the newest session bound, read from the session list as a user would. */
 export async function boundPort(page: Page, index = 0): Promise<number> {
-  const endpoint = page.getByRole('list', { name: 'Open sessions' }).getByText(/^127\.0\.0\.1:[1-9]\d*$/).nth(index);
+  const endpoint = page
+    .getByRole('list', { name: 'Open sessions' })
+    .getByText(/^127\.0\.0\.1:[1-9]\d*$/)
+    .nth(index);
   await endpoint.waitFor();
   return Number((await endpoint.textContent())!.split(':')[1]);
 }
@@ -98,7 +120,11 @@ export async function sendFromComposer(page: Page, format: 'Text' | 'Hex', value
 }
 
 /** A TCP listener opened in the page with `count` Node clients, each waited for in its Connections table. */
-export async function listenerWithClients(page: Page, count: number, cleanups: Cleanups): Promise<Awaited<ReturnType<typeof tcpPeerClient>>[]> {
+export async function listenerWithClients(
+  page: Page,
+  count: number,
+  cleanups: Cleanups,
+): Promise<Awaited<ReturnType<typeof tcpPeerClient>>[]> {
   await openSession(page, 'TCP server', '127.0.0.1', 0);
   const port = await boundPort(page);
   const clients: Awaited<ReturnType<typeof tcpPeerClient>>[] = [];

@@ -60,7 +60,10 @@ export function frameAll(config: FramingConfig, chunks: Iterable<Chunk>): Frame[
 }
 
 /** A whole transcript held in memory. */
-export function readTranscript(bytes: Uint8Array, codec?: Pick<LineCodec, 'crc32'>): { header?: HeaderRecord; records: BodyRecord[]; outcome: ReadOutcome } {
+export function readTranscript(
+  bytes: Uint8Array,
+  codec?: Pick<LineCodec, 'crc32'>,
+): { header?: HeaderRecord; records: BodyRecord[]; outcome: ReadOutcome } {
   const reader = new TranscriptReader(codec);
   const records: BodyRecord[] = [];
   for (const record of reader.push(bytes)) if (record.type !== 'header') records.push(record);

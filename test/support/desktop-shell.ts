@@ -200,7 +200,10 @@ export class ShellWindow extends EventEmitter {
   loadURL(address: string): Promise<void> {
     this.url = address;
     const loaded = this.load(address);
-    loaded.then(() => this.world.firstPage.resolve(this), (err: unknown) => this.world.firstPage.reject(err));
+    loaded.then(
+      () => this.world.firstPage.resolve(this),
+      (err: unknown) => this.world.firstPage.reject(err),
+    );
     return loaded;
   }
 
@@ -276,9 +279,19 @@ const CONTEXT_BRIDGE_MAX_DEPTH = 1000;
  */
 function acrossWorlds(value: unknown, depth = 0): unknown {
   if (depth > CONTEXT_BRIDGE_MAX_DEPTH) {
-    throw new Error(`Electron contextBridge recursion depth exceeded.  Nested objects deeper than ${CONTEXT_BRIDGE_MAX_DEPTH} are not supported.`);
+    throw new Error(
+      `Electron contextBridge recursion depth exceeded.  Nested objects deeper than ${CONTEXT_BRIDGE_MAX_DEPTH} are not supported.`,
+    );
   }
-  if (typeof value === 'function') return (...args: unknown[]) => acrossWorlds(Reflect.apply(value, undefined, args.map((arg) => acrossWorlds(arg))));
+  if (typeof value === 'function')
+    return (...args: unknown[]) =>
+      acrossWorlds(
+        Reflect.apply(
+          value,
+          undefined,
+          args.map((arg) => acrossWorlds(arg)),
+        ),
+      );
   if (Object.prototype.toString.call(value) === '[object Promise]') return Promise.resolve(value).then((settled) => acrossWorlds(settled));
   if (Array.isArray(value)) return value.map((member) => acrossWorlds(member, depth + 1));
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, acrossWorlds(member, depth + 1)]));
@@ -380,12 +393,13 @@ function mainElectron(world: World, app: ShellApp) {
       app.emit('web-contents-created', preventableEvent(), this.webContents);
     }
   };
-  const dialogAnswer = (kind: 'open' | 'save') => async (parentOrOptions: unknown, maybeOptions?: OpenDialogOptions | SaveDialogOptions) => {
-    const parent = parentOrOptions instanceof ShellWindow ? parentOrOptions : undefined;
-    const options = (parent ? maybeOptions : parentOrOptions) as OpenDialogOptions | SaveDialogOptions;
-    registrations.dialogs.push({ kind, parent, options });
-    return kind === 'open' ? { canceled: true, filePaths: [] } : { canceled: true, filePath: '' };
-  };
+  const dialogAnswer =
+    (kind: 'open' | 'save') => async (parentOrOptions: unknown, maybeOptions?: OpenDialogOptions | SaveDialogOptions) => {
+      const parent = parentOrOptions instanceof ShellWindow ? parentOrOptions : undefined;
+      const options = (parent ? maybeOptions : parentOrOptions) as OpenDialogOptions | SaveDialogOptions;
+      registrations.dialogs.push({ kind, parent, options });
+      return kind === 'open' ? { canceled: true, filePaths: [] } : { canceled: true, filePath: '' };
+    };
   return {
     app,
     BrowserWindow,
@@ -439,14 +453,18 @@ function mainElectron(world: World, app: ShellApp) {
 function loadMain(electron: unknown): void {
   const nodeRequire = createRequire(MAIN_BUNDLE);
   const scopedRequire = Object.assign((id: string): unknown => (id === 'electron' ? electron : nodeRequire(id)), nodeRequire);
-  const wrapper = vm.runInThisContext(Module.wrap(readFileSync(MAIN_BUNDLE, 'utf8')), { filename: MAIN_BUNDLE }) as (...args: unknown[]) => void;
+  const wrapper = vm.runInThisContext(Module.wrap(readFileSync(MAIN_BUNDLE, 'utf8')), { filename: MAIN_BUNDLE }) as (
+    ...args: unknown[]
+  ) => void;
   const module = { exports: {} };
   wrapper.call(module.exports, module.exports, scopedRequire, module, MAIN_BUNDLE, path.dirname(MAIN_BUNDLE));
 }
 
 export async function startDesktopShell(): Promise<DesktopShell> {
   if (!existsSync(MAIN_BUNDLE)) {
-    throw new Error(`${path.relative(process.cwd(), MAIN_BUNDLE)} is missing: run \`npm run build\` first (npm test builds before it tests).`);
+    throw new Error(
+      `${path.relative(process.cwd(), MAIN_BUNDLE)} is missing: run \`npm run build\` first (npm test builds before it tests).`,
+    );
   }
   const root = await mkdtemp(path.join(os.tmpdir(), 'socket-inspector-shell-'));
   try {

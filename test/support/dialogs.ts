@@ -32,7 +32,11 @@ export function dialogHost(recordings: Recordings): DialogHost {
     },
   };
   const ipc = new FakeIpcMain();
-  registerHost(ipc, fileDialogs(dialogs, recordings), appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }));
+  registerHost(
+    ipc,
+    fileDialogs(dialogs, recordings),
+    appSenderCheck({ windowContentsId: () => WINDOW_ID, allowedOrigins: ['app://bundle'] }),
+  );
   return {
     answer,
     asked,

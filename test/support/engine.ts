@@ -5,14 +5,7 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import {
-  argSchemas,
-  type Direction,
-  type EventBatch,
-  type InspectorEvent,
-  type MethodArgs,
-  type SessionInfo,
-} from '@shared/contract';
+import { argSchemas, type Direction, type EventBatch, type InspectorEvent, type MethodArgs, type SessionInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
 import { SessionManager, type ManagerOptions } from '@engine/session-manager';
@@ -27,7 +20,11 @@ export interface Engine {
   /** performance.now() when each batch arrived, index for index with `batches`. */
   batchTimes: number[];
   /** Poll until `pred` holds, flushing the manager's queue each time; throws on timeout. */
-  waitFor<T>(pred: () => T | undefined | false | null | Promise<T | undefined | false | null>, timeoutMs?: number, what?: string): Promise<T>;
+  waitFor<T>(
+    pred: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+    timeoutMs?: number,
+    what?: string,
+  ): Promise<T>;
   /** Poll like waitFor but never flush: for tests of the batcher's own timing. */
   until<T>(pred: () => T | undefined | false | null, timeoutMs?: number, what?: string): Promise<T>;
   /** The concatenated bytes of the data events of one connection in one direction. */

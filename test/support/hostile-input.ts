@@ -73,7 +73,10 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
       to: { type: 'connections', connIds: ['c1'] },
     },
   },
-  { method: 'send', args: { sessionId: 's1', payload: { format: 'hex', value: '00' }, to: { type: 'address', host: '127.0.0.1', port: 9 } } },
+  {
+    method: 'send',
+    args: { sessionId: 's1', payload: { format: 'hex', value: '00' }, to: { type: 'address', host: '127.0.0.1', port: 9 } },
+  },
   { method: 'disconnect', args: { sessionId: 's1', connId: 'c1', mode: 'reset' } },
   { method: 'multicast', args: { sessionId: 's1', action: 'join', group: '239.1.2.3', interface: 'lo' } },
   { method: 'list', args: {} },
@@ -82,7 +85,10 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
 ];
 
 export const HOST_BASE_ARGS: readonly { method: HostMethodName; args: Record<string, unknown> }[] = [
-  { method: 'saveFile', args: { suggestedName: 'a.json', filters: [{ name: 'JSON', extensions: ['json'] }], data: new Uint8Array([1, 2]) } },
+  {
+    method: 'saveFile',
+    args: { suggestedName: 'a.json', filters: [{ name: 'JSON', extensions: ['json'] }], data: new Uint8Array([1, 2]) },
+  },
   { method: 'openFile', args: { filters: [{ name: 'JSON', extensions: ['json'] }] } },
   { method: 'saveRecording', args: { sessionId: 's1', format: 'jsonl' } },
   { method: 'chooseRecordingFolder', args: {} },
@@ -182,7 +188,23 @@ export function jsonDeepLiterals(): [string, string][] {
 }
 
 /** Number and value spellings JSON does not allow: the line or frame is not JSON. */
-export const MALFORMED_LITERALS = ['NaN', 'Infinity', '-Infinity', '01', '1.', '.5', '+1', '0x10', '1e', '-', '1_000', "'single'", 'undefined', '10n', '"unterminated'];
+export const MALFORMED_LITERALS = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '01',
+  '1.',
+  '.5',
+  '+1',
+  '0x10',
+  '1e',
+  '-',
+  '1_000',
+  "'single'",
+  'undefined',
+  '10n',
+  '"unterminated',
+];
 
 /** Keys that must never reach a prototype: added as own keys (JSON.parse makes `__proto__` one). */
 export const POISON_KEYS = ['__proto__', 'constructor', 'prototype', 'polluted'];
@@ -265,13 +287,15 @@ export function casesFor(
     for (const path of pathsOf(args)) {
       for (const [valueName, value] of values) {
         const mutated = replaceAt(args, path, clone(value));
-        if (refuses(schema, mutated)) cases.push({ method, name: `${method} ${describe(path) || '(argument)'} = ${valueName}`, args: mutated, where: describe(path) });
+        if (refuses(schema, mutated))
+          cases.push({ method, name: `${method} ${describe(path) || '(argument)'} = ${valueName}`, args: mutated, where: describe(path) });
       }
     }
     for (const path of objectPathsOf(args)) {
       for (const key of POISON_KEYS) {
         const mutated = addKeyAt(args, path, key, { polluted: true });
-        if (refuses(schema, mutated)) cases.push({ method, name: `${method} ${describe(path) || '(argument)'} + key ${key}`, args: mutated, where: describe(path) });
+        if (refuses(schema, mutated))
+          cases.push({ method, name: `${method} ${describe(path) || '(argument)'} + key ${key}`, args: mutated, where: describe(path) });
       }
     }
   }
@@ -313,12 +337,22 @@ export function engineJsonCases(literals: [string, string][], options: { maxPath
   for (const { method, args } of BASE_ARGS) {
     for (const path of pathsOf(args).filter((p) => p.length <= maxPathLength)) {
       for (const [literalName, literal] of literals) {
-        keep(method, `${method} ${describe(path) || '(argument)'} = ${literalName}`, JSON.stringify(replaceAt(args, path, '@@HOSTILE@@')).replace(MARK, literal), describe(path));
+        keep(
+          method,
+          `${method} ${describe(path) || '(argument)'} = ${literalName}`,
+          JSON.stringify(replaceAt(args, path, '@@HOSTILE@@')).replace(MARK, literal),
+          describe(path),
+        );
       }
     }
     for (const path of poisonKeys ? objectPathsOf(args) : []) {
       for (const key of POISON_KEYS) {
-        keep(method, `${method} ${describe(path) || '(argument)'} + key ${key}`, JSON.stringify(addKeyAt(args, path, key, { polluted: true })), describe(path));
+        keep(
+          method,
+          `${method} ${describe(path) || '(argument)'} + key ${key}`,
+          JSON.stringify(addKeyAt(args, path, key, { polluted: true })),
+          describe(path),
+        );
       }
     }
   }
@@ -346,7 +380,9 @@ export const anyValue = (): fc.Arbitrary<unknown> =>
 export const anyJson = (): fc.Arbitrary<unknown> =>
   fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
-    fc.tuple(fc.constantFrom(...POISON_KEYS), fc.jsonValue({ maxDepth: 3 })).map(([key, value]) => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`) as unknown),
+    fc
+      .tuple(fc.constantFrom(...POISON_KEYS), fc.jsonValue({ maxDepth: 3 }))
+      .map(([key, value]) => JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(value)}}`) as unknown),
   );
 
 /**

@@ -47,7 +47,9 @@ export function startLimitedCli(nofile: number, args: string[]): LimitedCli {
       if (found) return found;
       if (Date.now() > deadline || child.exitCode !== null) {
         const tail = lines.slice(-5).map((l) => JSON.stringify(l).slice(0, 300));
-        throw new Error(`No ${what} from the CLI (exit ${child.exitCode}); last lines:\n${tail.join('\n')}\nstderr: ${Buffer.concat(stderr).toString()}`);
+        throw new Error(
+          `No ${what} from the CLI (exit ${child.exitCode}); last lines:\n${tail.join('\n')}\nstderr: ${Buffer.concat(stderr).toString()}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

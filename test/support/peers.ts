@@ -17,7 +17,10 @@ export async function tcpPeerClient(port: number, cleanups: Cleanups): Promise<{
 }
 
 /** A Node TCP server on 127.0.0.1, port 0, that keeps its clients and everything they send. */
-export async function tcpPeerServer(cleanups: Cleanups, onConnection?: (socket: Socket) => void): Promise<{ port: number; sockets: Socket[]; received: () => Buffer }> {
+export async function tcpPeerServer(
+  cleanups: Cleanups,
+  onConnection?: (socket: Socket) => void,
+): Promise<{ port: number; sockets: Socket[]; received: () => Buffer }> {
   const sockets: Socket[] = [];
   const chunks: Buffer[] = [];
   const server = createServer((socket) => {

@@ -43,10 +43,16 @@ export const recordedBytes = (recording: Recording, where: (r: DataRecord) => bo
   Buffer.concat(dataRecords(recording, where).map((r) => r.bytes));
 
 export const recordingEvents = (engine: Engine, sessionId: string): RecordingInfo[] =>
-  engine.events.filter((e): e is Extract<InspectorEvent, { type: 'recording' }> => e.type === 'recording' && e.sessionId === sessionId).map((e) => e.recording);
+  engine.events
+    .filter((e): e is Extract<InspectorEvent, { type: 'recording' }> => e.type === 'recording' && e.sessionId === sessionId)
+    .map((e) => e.recording);
 
 /** Real files, with writes that fail on demand the way a full or broken disk fails them. */
-export function failingFiles(): { files: FileLayer; failWith(code: string | undefined, options?: { partialFirst?: boolean }): void; writes: number } {
+export function failingFiles(): {
+  files: FileLayer;
+  failWith(code: string | undefined, options?: { partialFirst?: boolean }): void;
+  writes: number;
+} {
   let failure: { code: string; partialFirst: boolean } | undefined;
   const state = {
     writes: 0,

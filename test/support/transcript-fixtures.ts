@@ -8,7 +8,13 @@ import type { Endpoint } from '@shared/address';
 import type { SessionKind } from '@shared/contract';
 import { MAX_UDP_PAYLOAD_IPV4 } from '@shared/limits';
 import { encodeRecordLine } from '@shared/transcript/record-line';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord, type TranscriptRecord } from '@shared/transcript/records';
+import {
+  TRANSCRIPT_FORMAT_NAME,
+  TRANSCRIPT_VERSION,
+  type BodyRecord,
+  type HeaderRecord,
+  type TranscriptRecord,
+} from '@shared/transcript/records';
 
 export const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 export const v6 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv6' });
@@ -50,7 +56,10 @@ export function header(kind: SessionKind, extra: Partial<HeaderRecord> = {}): He
 
 /** The header, then the body records numbered 1, 2, … a millisecond apart (unless they say when). */
 export function transcript(head: HeaderRecord, body: BodyInput[]): TranscriptRecord[] {
-  return [head, ...body.map((record, index) => ({ at: START + index + 1, ...record, seq: index + 1, session: head.session }) as BodyRecord)];
+  return [
+    head,
+    ...body.map((record, index) => ({ at: START + index + 1, ...record, seq: index + 1, session: head.session }) as BodyRecord),
+  ];
 }
 
 export function encodeAll(records: readonly TranscriptRecord[]): Uint8Array {

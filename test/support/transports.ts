@@ -151,7 +151,9 @@ export const webSocketLeg: Leg = {
     const root = mkdtempSync(path.join(os.tmpdir(), 'si-conformance-static-'));
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>Socket Inspector</title>');
     const server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: TOKEN, staticRoot: root, version: 'test' });
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, { headers: { origin: `http://127.0.0.1:${server.port}`, cookie: `si_token=${TOKEN}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, {
+      headers: { origin: `http://127.0.0.1:${server.port}`, cookie: `si_token=${TOKEN}` },
+    });
     const log = eventLog();
     const client = jsonClient((text) => ws.send(text));
     ws.on('message', (data: Buffer) => {

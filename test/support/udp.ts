@@ -1,13 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
 import { SessionManager } from '@engine/session-manager';
-import {
-  argSchemas,
-  udpConfigSchema,
-  type InspectorEvent,
-  type ParsedArgs,
-  type SendTarget,
-  type SessionInfo,
-} from '@shared/contract';
+import { argSchemas, udpConfigSchema, type InspectorEvent, type ParsedArgs, type SendTarget, type SessionInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
 
 type DataEvent = Extract<InspectorEvent, { type: 'data' }>;
@@ -27,7 +20,12 @@ export interface Peer {
 }
 
 /** Poll until `check` returns something truthy; `tick` runs first each time (a manager flush). */
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, tick?: () => void, timeoutMs = 5_000): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | undefined | null | false,
+  what: string,
+  tick?: () => void,
+  timeoutMs = 5_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     tick?.();
@@ -54,8 +52,7 @@ export async function bindPeer(type: SocketType, host: string, options: { port?:
     socket,
     port: socket.address().port,
     received,
-    send: (bytes, port, to) =>
-      new Promise((resolve, reject) => socket.send(bytes, port, to, (err) => (err ? reject(err) : resolve()))),
+    send: (bytes, port, to) => new Promise((resolve, reject) => socket.send(bytes, port, to, (err) => (err ? reject(err) : resolve()))),
     close: () =>
       new Promise((resolve) => {
         if (closed) return resolve();
@@ -117,7 +114,8 @@ export class Rig {
 
   ofType<T extends InspectorEvent['type']>(type: T, sessionId: string): Extract<InspectorEvent, { type: T }>[] {
     return this.events.filter(
-      (e): e is Extract<InspectorEvent, { type: T }> => e.type === type && ('sessionId' in e ? e.sessionId : e.type === 'session' ? e.session.id : '') === sessionId,
+      (e): e is Extract<InspectorEvent, { type: T }> =>
+        e.type === type && ('sessionId' in e ? e.sessionId : e.type === 'session' ? e.session.id : '') === sessionId,
     );
   }
 

@@ -5,7 +5,18 @@
  * lint-relevant tree with one probe import per case, so a rule that is removed or widened fails
  * here, and the real tree stays untouched.
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,14 +35,23 @@ interface Probe {
 }
 
 const forbidden: Record<string, Probe> = {
-  'shared → engine by alias, at depth 2 (appended)': { file: 'src/shared/transcript/record-line.ts', line: "import '@engine/session-manager';" },
-  'shared → engine by relative path, at depth 2': { file: 'src/shared/transcript/probe-relative.ts', line: "import '../../engine/session-manager';" },
+  'shared → engine by alias, at depth 2 (appended)': {
+    file: 'src/shared/transcript/record-line.ts',
+    line: "import '@engine/session-manager';",
+  },
+  'shared → engine by relative path, at depth 2': {
+    file: 'src/shared/transcript/probe-relative.ts',
+    line: "import '../../engine/session-manager';",
+  },
   'shared → renderer': { file: 'src/shared/transcript/probe-renderer.ts', line: "import '@renderer/format';" },
   'shared → ports': { file: 'src/shared/probe-ports.ts', line: "import '@ports/clock';" },
   "shared → 'node:path'": { file: 'src/shared/transcript/probe-node-path.ts', line: "import 'node:path';" },
   "shared → 'path' (no node: prefix)": { file: 'src/shared/probe-path.ts', line: "import 'path';" },
   "shared → 'react'": { file: 'src/shared/transcript/probe-react.ts', line: "import 'react';" },
-  "shared → import('node:net') in a type": { file: 'src/shared/probe-import-type.ts', line: "export type Net = typeof import('node:net');" },
+  "shared → import('node:net') in a type": {
+    file: 'src/shared/probe-import-type.ts',
+    line: "export type Net = typeof import('node:net');",
+  },
   'ports → a value from shared': { file: 'src/ports/probe-value.ts', line: "import { errorMessage } from '@shared/errors';" },
   'engine → recorder, at depth 2': { file: 'src/engine/deep/probe-recorder.ts', line: "import '../../recorder/recorder';" },
   'recorder → engine': { file: 'src/recorder/probe-engine.ts', line: "import '@engine/session-manager';" },
@@ -51,12 +71,27 @@ const forbidden: Record<string, Probe> = {
   "renderer → 'electron'": { file: 'src/renderer/src/api/probe-electron.ts', line: "import 'electron';" },
   'renderer → preload': { file: 'src/renderer/src/probe-preload.ts', line: "import '@preload/index';" },
   'renderer feature upward: components → log': { file: 'src/renderer/src/components/probe-log.ts', line: "import '../log/LogPanel';" },
-  'renderer feature upward: store → sessions': { file: 'src/renderer/src/store/probe-sessions.ts', line: "import '@renderer/sessions/SessionHeader';" },
-  'renderer feature upward, at depth 2: i18n → store': { file: 'src/renderer/src/i18n/features/probe-store.ts', line: "import '../../store/store-context';" },
+  'renderer feature upward: store → sessions': {
+    file: 'src/renderer/src/store/probe-sessions.ts',
+    line: "import '@renderer/sessions/SessionHeader';",
+  },
+  'renderer feature upward, at depth 2: i18n → store': {
+    file: 'src/renderer/src/i18n/features/probe-store.ts',
+    line: "import '../../store/store-context';",
+  },
   'renderer helper files → the app files': { file: 'src/renderer/src/probe-app.ts', line: "import './App';" },
-  'renderer feature upward: log → sessions': { file: 'src/renderer/src/log/probe-sessions.ts', line: "import '../sessions/SessionHeader';" },
-  'renderer feature upward: store → transcripts': { file: 'src/renderer/src/store/probe-transcripts.ts', line: "import type { OpenTranscriptButton } from '../transcripts/OpenTranscriptButton';" },
-  'renderer feature upward: transcripts → sessions': { file: 'src/renderer/src/transcripts/probe-sessions.ts', line: "import '@renderer/sessions/SessionCounters';" },
+  'renderer feature upward: log → sessions': {
+    file: 'src/renderer/src/log/probe-sessions.ts',
+    line: "import '../sessions/SessionHeader';",
+  },
+  'renderer feature upward: store → transcripts': {
+    file: 'src/renderer/src/store/probe-transcripts.ts',
+    line: "import type { OpenTranscriptButton } from '../transcripts/OpenTranscriptButton';",
+  },
+  'renderer feature upward: transcripts → sessions': {
+    file: 'src/renderer/src/transcripts/probe-sessions.ts',
+    line: "import '@renderer/sessions/SessionCounters';",
+  },
 };
 
 const allowed: Record<string, Probe> = {
@@ -68,8 +103,14 @@ const allowed: Record<string, Probe> = {
   'main → @host and electron': { file: 'src/main/probe-host.ts', line: "import '@host/probe-wiring';\nimport 'electron';" },
   'cli → the root package.json': { file: 'src/cli/probe-manifest.ts', line: "import '../../package.json';" },
   'renderer → @shared/contract, at depth 2': { file: 'src/renderer/src/i18n/features/probe-shared.ts', line: "import '@shared/contract';" },
-  'renderer feature downward: sessions → transcripts': { file: 'src/renderer/src/sessions/probe-transcripts.ts', line: "import '../transcripts/RecordingDot';" },
-  'renderer feature downward: log → components/CountersText': { file: 'src/renderer/src/log/probe-counters.ts', line: "import '@renderer/components/CountersText';" },
+  'renderer feature downward: sessions → transcripts': {
+    file: 'src/renderer/src/sessions/probe-transcripts.ts',
+    line: "import '../transcripts/RecordingDot';",
+  },
+  'renderer feature downward: log → components/CountersText': {
+    file: 'src/renderer/src/log/probe-counters.ts',
+    line: "import '@renderer/components/CountersText';",
+  },
 };
 
 let scratch: string;
@@ -98,7 +139,9 @@ function layerMessagesAt(key: string): string[] {
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(os.tmpdir(), 'layer-rules-'));
   cpSync(path.join(repo, 'src'), path.join(scratch, 'src'), { recursive: true });
-  const rootFiles = readdirSync(repo).filter((name) => name === 'eslint.config.mjs' || name === 'package.json' || /^tsconfig.*\.json$/.test(name));
+  const rootFiles = readdirSync(repo).filter(
+    (name) => name === 'eslint.config.mjs' || name === 'package.json' || /^tsconfig.*\.json$/.test(name),
+  );
   for (const name of rootFiles) cpSync(path.join(repo, name), path.join(scratch, name));
   symlinkSync(path.join(repo, 'node_modules'), path.join(scratch, 'node_modules'), 'dir');
   // src/host is a declared layer that may have no code and no alias yet: the scratch copy gets both.

@@ -1,5 +1,14 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { HOST_METHOD_NAMES, hostArgSchemas, ipcChannel, METHOD_NAMES, type EngineApi, type HostHandlers, type HostMethodName, type MethodName } from '@shared/contract';
+import {
+  HOST_METHOD_NAMES,
+  hostArgSchemas,
+  ipcChannel,
+  METHOD_NAMES,
+  type EngineApi,
+  type HostHandlers,
+  type HostMethodName,
+  type MethodName,
+} from '@shared/contract';
 import { dispatch, dispatchWith } from '@shared/dispatch';
 import { answerCall, readCall, type CallRunner } from '@shared/envelope';
 import { AppCode, hintFor } from '@shared/errors';
@@ -22,10 +31,18 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 function guardedHandler(method: MethodName | HostMethodName, isTrusted: SenderCheck, run: CallRunner) {
   return async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
     if (!isTrusted(event)) {
-      return fail(AppCode.Forbidden, `Refused ${method}: the call did not come from the Socket Inspector window.`, hintFor(AppCode.Forbidden));
+      return fail(
+        AppCode.Forbidden,
+        `Refused ${method}: the call did not come from the Socket Inspector window.`,
+        hintFor(AppCode.Forbidden),
+      );
     }
     if (args.length !== 1) {
-      return fail(AppCode.InvalidArgument, `${method} takes exactly one object argument; it got ${args.length}.`, hintFor(AppCode.InvalidArgument));
+      return fail(
+        AppCode.InvalidArgument,
+        `${method} takes exactly one object argument; it got ${args.length}.`,
+        hintFor(AppCode.InvalidArgument),
+      );
     }
     return (await answerCall(readCall({ method, args: args[0] }), run)).result;
   };
@@ -33,7 +50,11 @@ function guardedHandler(method: MethodName | HostMethodName, isTrusted: SenderCh
 
 /** Bind every method of the contract to its channel; returns a function that unbinds them. */
 export function registerApi(ipc: HandlerRegistry, api: EngineApi, isTrusted: SenderCheck): () => void {
-  for (const method of METHOD_NAMES) ipc.handle(ipcChannel(method), guardedHandler(method, isTrusted, (name, raw) => dispatch(api, name, raw)));
+  for (const method of METHOD_NAMES)
+    ipc.handle(
+      ipcChannel(method),
+      guardedHandler(method, isTrusted, (name, raw) => dispatch(api, name, raw)),
+    );
   return () => {
     for (const method of METHOD_NAMES) ipc.removeHandler(ipcChannel(method));
   };
@@ -42,7 +63,10 @@ export function registerApi(ipc: HandlerRegistry, api: EngineApi, isTrusted: Sen
 /** The desktop app's file dialogs, behind the same guard. */
 export function registerHost(ipc: HandlerRegistry, host: HostHandlers, isTrusted: SenderCheck): () => void {
   for (const method of HOST_METHOD_NAMES) {
-    ipc.handle(ipcChannel(method), guardedHandler(method, isTrusted, (name, raw) => dispatchWith(hostArgSchemas, host, name, raw)));
+    ipc.handle(
+      ipcChannel(method),
+      guardedHandler(method, isTrusted, (name, raw) => dispatchWith(hostArgSchemas, host, name, raw)),
+    );
   }
   return () => {
     for (const method of HOST_METHOD_NAMES) ipc.removeHandler(ipcChannel(method));

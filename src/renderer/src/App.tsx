@@ -57,7 +57,11 @@ function Workbench() {
       <TopBar />
       <LinkBanner />
       <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
-        <Box component="aside" aria-label={t('app.sidebar')} sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}>
+        <Box
+          component="aside"
+          aria-label={t('app.sidebar')}
+          sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}
+        >
           <SessionSidebar />
         </Box>
         <SessionWorkspace />

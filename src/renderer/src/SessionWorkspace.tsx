@@ -12,7 +12,9 @@ import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
 /** The selected session (header, connections, log and composer), or the selected transcript, read-only. */
 export function SessionWorkspace() {
   const t = useT();
-  const transcript = useInspector((state) => (state.selectedTranscriptId === undefined ? undefined : state.transcripts.get(state.selectedTranscriptId)));
+  const transcript = useInspector((state) =>
+    state.selectedTranscriptId === undefined ? undefined : state.transcripts.get(state.selectedTranscriptId),
+  );
   const session = useSessionShape(useInspector((state) => state.selectedId));
 
   return (

@@ -13,22 +13,25 @@ const MUI_LOCALES = { en: enUS, 'zh-CN': zhCN } as const satisfies Record<Langua
 
 /** Dense by default: an inspector shows many small things at once. */
 export function createAppTheme(mode: ColorMode, language: Language): Theme {
-  return createTheme({
-    palette: { mode },
-    typography: { fontSize: 13 },
-    spacing: 6,
-    components: {
-      MuiButton: { defaultProps: { size: 'small' } },
-      MuiIconButton: { defaultProps: { size: 'small' } },
-      MuiTextField: { defaultProps: { size: 'small' } },
-      MuiFormControl: { defaultProps: { size: 'small' } },
-      MuiSelect: { defaultProps: { size: 'small' } },
-      MuiToggleButtonGroup: { defaultProps: { size: 'small' } },
-      MuiToolbar: { defaultProps: { variant: 'dense' } },
-      MuiList: { defaultProps: { dense: true } },
-      MuiTable: { defaultProps: { size: 'small' } },
-      MuiMenuItem: { defaultProps: { dense: true } },
-      MuiAlert: { styleOverrides: { root: { alignItems: 'flex-start' } } },
+  return createTheme(
+    {
+      palette: { mode },
+      typography: { fontSize: 13 },
+      spacing: 6,
+      components: {
+        MuiButton: { defaultProps: { size: 'small' } },
+        MuiIconButton: { defaultProps: { size: 'small' } },
+        MuiTextField: { defaultProps: { size: 'small' } },
+        MuiFormControl: { defaultProps: { size: 'small' } },
+        MuiSelect: { defaultProps: { size: 'small' } },
+        MuiToggleButtonGroup: { defaultProps: { size: 'small' } },
+        MuiToolbar: { defaultProps: { variant: 'dense' } },
+        MuiList: { defaultProps: { dense: true } },
+        MuiTable: { defaultProps: { size: 'small' } },
+        MuiMenuItem: { defaultProps: { dense: true } },
+        MuiAlert: { styleOverrides: { root: { alignItems: 'flex-start' } } },
+      },
     },
-  }, MUI_LOCALES[language]);
+    MUI_LOCALES[language],
+  );
 }

@@ -98,7 +98,7 @@ export function addressToText(bytes: Uint8Array): string {
   for (let i = 0; i < 16; i += 2) words.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
   let bestBase = -1;
   let bestLength = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
@@ -281,8 +281,7 @@ export interface ParsedUdp extends ParsedEnds {
 }
 
 export type ParsedPacket =
-  | { ok: true; version: 4 | 6; src: Uint8Array; dst: Uint8Array; transport: ParsedTcp | ParsedUdp }
-  | { ok: false; problem: string };
+  { ok: true; version: 4 | 6; src: Uint8Array; dst: Uint8Array; transport: ParsedTcp | ParsedUdp } | { ok: false; problem: string };
 
 const unusable = (problem: string): ParsedPacket => ({ ok: false, problem });
 
@@ -301,7 +300,8 @@ export function parseIpPacket(bytes: Uint8Array): ParsedPacket {
     const headerLength = (bytes[0]! & 0x0f) * 4;
     if (headerLength < IPV4_HEADER || bytes.length < headerLength) return unusable('the IPv4 header is cut short or malformed');
     const total = view.getUint16(2);
-    if (total < headerLength || total > bytes.length) return unusable('the IPv4 packet is shorter than its header says (captured cut short)');
+    if (total < headerLength || total > bytes.length)
+      return unusable('the IPv4 packet is shorter than its header says (captured cut short)');
     if ((view.getUint16(6) & 0x3fff) !== 0) return unusable('the IPv4 packet is a fragment; fragments are not reassembled');
     protocol = bytes[9]!;
     src = bytes.slice(12, 16);

@@ -248,7 +248,14 @@ class Transcriber {
     });
   }
 
-  private addData(connection: Connection | undefined, dir: Direction, local: Endpoint, remote: Endpoint, payload: Uint8Array, at: number): void {
+  private addData(
+    connection: Connection | undefined,
+    dir: Direction,
+    local: Endpoint,
+    remote: Endpoint,
+    payload: Uint8Array,
+    at: number,
+  ): void {
     const pending = this.pending;
     if (pending && (pending.connection !== connection || pending.dir !== dir || connection === undefined)) this.flush();
     if (!this.pending) this.pending = { connection, dir, at, local, remote, chunks: [], length: 0 };
@@ -392,11 +399,16 @@ function headerFromComment(options: Option[]): { header?: HeaderRecord; problem?
   const comment = comments(options).find((c) => c.startsWith(SHB_COMMENT_PREFIX));
   if (comment === undefined) return {};
   const decoded = decodeRecordLine(utf8.encode(comment.slice(SHB_COMMENT_PREFIX.length)));
-  if (!decoded.ok) return { problem: `the transcript header in the file's comment is damaged (${decoded.problem}); the packets are read without it` };
-  if (decoded.record.type !== 'header') return { problem: 'the file\'s comment holds no transcript header; the packets are read without it' };
+  if (!decoded.ok)
+    return { problem: `the transcript header in the file's comment is damaged (${decoded.problem}); the packets are read without it` };
+  if (decoded.record.type !== 'header')
+    return { problem: "the file's comment holds no transcript header; the packets are read without it" };
   const header = decoded.record;
   if (!READABLE_TRANSCRIPT_VERSIONS.includes(header.version)) {
-    return { header, problem: `the file was written as transcript version ${header.version}, newer than this app reads; update Socket Inspector` };
+    return {
+      header,
+      problem: `the file was written as transcript version ${header.version}, newer than this app reads; update Socket Inspector`,
+    };
   }
   return { header };
 }
@@ -494,7 +506,8 @@ class BlockReader {
     if (this.view.getUint32(offset) === BLOCK_SECTION_HEADER) {
       // A section states its own byte order; the block type reads the same either way.
       const magic = this.view.getUint32(offset + 8, true);
-      if (magic !== BYTE_ORDER_MAGIC && this.view.getUint32(offset + 8, false) !== BYTE_ORDER_MAGIC) return damaged('a section header with a wrong byte-order magic');
+      if (magic !== BYTE_ORDER_MAGIC && this.view.getUint32(offset + 8, false) !== BYTE_ORDER_MAGIC)
+        return damaged('a section header with a wrong byte-order magic');
       this.littleEndian = magic === BYTE_ORDER_MAGIC;
     }
     const total = this.view.getUint32(offset + 4, this.littleEndian);
@@ -535,7 +548,8 @@ class BlockReader {
     const link = this.interfaces[view.getUint32(0, this.littleEndian)];
     const captured = view.getUint32(12, this.littleEndian);
     if (!link) return this.note(offset, `the packet at byte ${offset} names an interface the file never described; it was skipped`);
-    if (captured > body.length - 20) return this.note(offset, `the packet block at byte ${offset} says it holds more bytes than it does; it was skipped`);
+    if (captured > body.length - 20)
+      return this.note(offset, `the packet block at byte ${offset} says it holds more bytes than it does; it was skipped`);
     if (!SUPPORTED_LINKS.includes(link.linkType)) return;
     const ip = ipPayload(body.subarray(20, 20 + captured), link.linkType, this.littleEndian);
     if (!ip) return;
@@ -547,7 +561,9 @@ class BlockReader {
     }
     const options = readOptions(body, 20 + ((captured + 3) & ~3), this.littleEndian);
     const flagsOption = options.find((o) => o.code === OPTION_EPB_FLAGS && o.value.length === 4);
-    const direction = flagsOption ? new DataView(flagsOption.value.buffer, flagsOption.value.byteOffset, 4).getUint32(0, this.littleEndian) & 3 : 0;
+    const direction = flagsOption
+      ? new DataView(flagsOption.value.buffer, flagsOption.value.byteOffset, 4).getUint32(0, this.littleEndian) & 3
+      : 0;
     const units = view.getUint32(4, this.littleEndian) * 0x1_0000_0000 + view.getUint32(8, this.littleEndian);
     const at = (units / link.unitsPerSecond) * 1000;
     const family = parsed.version === 4 ? 'IPv4' : 'IPv6';
@@ -566,6 +582,7 @@ class BlockReader {
 
 /** A pcapng file back to a header and records; see the top of this file for what comes back whole. */
 export function readPcapng(bytes: Uint8Array): PcapngRead {
-  if (!isPcapng(bytes)) return { header: foreignHeader('tcp-client', 0, undefined), records: [], problem: { offset: 0, message: notPcapng(bytes) } };
+  if (!isPcapng(bytes))
+    return { header: foreignHeader('tcp-client', 0, undefined), records: [], problem: { offset: 0, message: notPcapng(bytes) } };
   return new BlockReader(bytes).read();
 }

@@ -85,14 +85,19 @@ const text = (code: number, value: string): Option => ({ code, value: utf8.encod
 function sectionHeader(header: HeaderRecord, app: { name: string; version: string }): Uint8Array {
   const line = encodeRecordLine(header);
   const comment = `${SHB_COMMENT_PREFIX}${new TextDecoder().decode(line.subarray(0, line.length - 1))}`;
-  return block(BLOCK_SECTION_HEADER, 16, [text(OPTION_SHB_USERAPPL, `${app.name} ${app.version}`), text(OPTION_COMMENT, comment)], (view) => {
-    view.setUint32(0, BYTE_ORDER_MAGIC, true);
-    view.setUint16(4, 1, true);
-    view.setUint16(6, 0, true);
-    // Section length -1: not stated, so the file can be written as a stream.
-    view.setUint32(8, 0xffffffff, true);
-    view.setUint32(12, 0xffffffff, true);
-  });
+  return block(
+    BLOCK_SECTION_HEADER,
+    16,
+    [text(OPTION_SHB_USERAPPL, `${app.name} ${app.version}`), text(OPTION_COMMENT, comment)],
+    (view) => {
+      view.setUint32(0, BYTE_ORDER_MAGIC, true);
+      view.setUint16(4, 1, true);
+      view.setUint16(6, 0, true);
+      // Section length -1: not stated, so the file can be written as a stream.
+      view.setUint32(8, 0xffffffff, true);
+      view.setUint32(12, 0xffffffff, true);
+    },
+  );
 }
 
 function interfaceDescription(): Uint8Array {

@@ -123,7 +123,8 @@ function hasCrcSuffix(line: Uint8Array): boolean {
 
 /** A line without its newline back to a record, checked: CRC, JSON, schema, length of the bytes. */
 export function decodeRecordLine(line: Uint8Array, codec: Pick<LineCodec, 'crc32'> = sharedCodec): LineDecode {
-  if (line.length > 0 && line[line.length - 1] === 0x0d) return bad('the line ends in a carriage return (the file was converted to CRLF line ends)');
+  if (line.length > 0 && line[line.length - 1] === 0x0d)
+    return bad('the line ends in a carriage return (the file was converted to CRLF line ends)');
   if (!hasCrcSuffix(line)) return bad('the line does not end with its checksum (,"crc":"…"})');
   const crcAt = line.length - 10;
   const stated = String.fromCharCode(...line.subarray(crcAt, crcAt + 8));

@@ -63,7 +63,8 @@ function countersText(counters: Counters): string {
 
 function dataHeading(record: Extract<BodyRecord, { type: 'data' }>): string {
   const arrow = record.dir === 'rx' ? '← rx' : '→ tx';
-  const length = record.bytes.length === 0 ? (record.conn === undefined ? '0 bytes (empty datagram)' : '0 bytes') : plural(record.bytes.length, 'byte');
+  const length =
+    record.bytes.length === 0 ? (record.conn === undefined ? '0 bytes (empty datagram)' : '0 bytes') : plural(record.bytes.length, 'byte');
   const ends = `local ${endpointText(record.local)}, remote ${endpointText(record.remote)}`;
   if (record.conn !== undefined) return `${arrow}  conn ${printable(record.conn)}, ${ends}, ${length}`;
   const peer = `datagram ${record.dir === 'rx' ? 'from' : 'to'} ${endpointText(record.remote)}`;

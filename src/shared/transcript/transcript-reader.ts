@@ -4,12 +4,7 @@
  * last record that is whole and in order, and no further.
  */
 import { decodeRecordLine, type LineCodec } from './record-line';
-import {
-  READABLE_TRANSCRIPT_VERSIONS,
-  TRANSCRIPT_FORMAT_NAME,
-  type HeaderRecord,
-  type TranscriptRecord,
-} from './records';
+import { READABLE_TRANSCRIPT_VERSIONS, TRANSCRIPT_FORMAT_NAME, type HeaderRecord, type TranscriptRecord } from './records';
 import { formatCount as count, plural, printable } from './text-dump';
 
 export type ReadProblemKind = 'torn' | 'corrupt' | 'not-a-transcript' | 'unsupported-version' | 'gap';
@@ -47,7 +42,6 @@ const MAX_LINE_BYTES = 256 * 1024 * 1024;
 const HEADER_START = new TextEncoder().encode(`{"type":"header",`);
 /** A damaged header is still looked into for its version, up to this size. */
 const MAX_SNIFFED_HEADER_BYTES = 1024 * 1024;
-
 
 function wholeBefore(records: number): string {
   if (records === 0) return 'no record before it is whole';
@@ -135,7 +129,10 @@ export class TranscriptReader {
   finish(): ReadOutcome {
     if (!this.problem) {
       if (this.suspect) {
-        this.fail('torn', `the last line (line ${count(this.line)}, at byte ${count(this.valid)}) is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}`);
+        this.fail(
+          'torn',
+          `the last line (line ${count(this.line)}, at byte ${count(this.valid)}) is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}`,
+        );
       } else if (this.pendingLength > 0) {
         this.fail(
           'torn',
@@ -164,7 +161,10 @@ export class TranscriptReader {
     if (!this.header && !this.startsLikeHeader()) {
       this.notATranscript();
     } else if (this.pendingLength > MAX_LINE_BYTES) {
-      this.fail('corrupt', `line ${count(this.line)} at byte ${count(this.valid)} runs past ${plural(MAX_LINE_BYTES, 'byte')} without a line end, longer than any record; ${wholeBefore(this.records)}`);
+      this.fail(
+        'corrupt',
+        `line ${count(this.line)} at byte ${count(this.valid)} runs past ${plural(MAX_LINE_BYTES, 'byte')} without a line end, longer than any record; ${wholeBefore(this.records)}`,
+      );
     }
   }
 
@@ -199,18 +199,27 @@ export class TranscriptReader {
     const record = decoded.record;
     const where = `line ${count(this.line)} at byte ${count(this.valid)}`;
     if (this.ended) {
-      this.fail('corrupt', `${where} follows the end record, after which nothing is written (were two files joined?); ${wholeBefore(this.records)}`);
+      this.fail(
+        'corrupt',
+        `${where} follows the end record, after which nothing is written (were two files joined?); ${wholeBefore(this.records)}`,
+      );
     } else if (record.type === 'header') {
       this.fail('corrupt', `${where} is a second header (were two files joined?); ${wholeBefore(this.records)}`);
     } else if (record.session !== this.header.session) {
-      this.fail('corrupt', `${where} belongs to session "${printable(record.session)}", not to this file's session "${printable(this.header.session)}" (were two files joined?); ${wholeBefore(this.records)}`);
+      this.fail(
+        'corrupt',
+        `${where} belongs to session "${printable(record.session)}", not to this file's session "${printable(this.header.session)}" (were two files joined?); ${wholeBefore(this.records)}`,
+      );
     } else if (record.seq !== this.lastSeq + 1) {
       const expected = this.lastSeq + 1;
       const why =
         record.seq > expected
           ? `${plural(record.seq - expected, 'record is', 'records are')} missing before it`
           : 'it repeats or goes back in the sequence';
-      this.fail('gap', `${where} is record ${count(record.seq)} where record ${count(expected)} comes next: ${why}; ${wholeBefore(this.records)}`);
+      this.fail(
+        'gap',
+        `${where} is record ${count(record.seq)} where record ${count(expected)} comes next: ${why}; ${wholeBefore(this.records)}`,
+      );
     } else {
       this.lastSeq = record.seq;
       if (record.type === 'end') this.ended = true;
@@ -231,8 +240,7 @@ export class TranscriptReader {
       if (claimed && claimed.format !== TRANSCRIPT_FORMAT_NAME) this.notATranscript();
       else if (claimed && typeof claimed.version === 'number' && !READABLE_TRANSCRIPT_VERSIONS.includes(claimed.version)) {
         this.fail('unsupported-version', unsupportedVersion(claimed.version));
-      }
-      else this.suspect = { message: lineProblem(line, decoded.problem) };
+      } else this.suspect = { message: lineProblem(line, decoded.problem) };
       return undefined;
     }
     const header = decoded.record;

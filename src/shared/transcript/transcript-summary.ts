@@ -147,20 +147,36 @@ function datagramText(totals: DatagramTotals): string {
 }
 
 function connectionLines(connection: ConnectionSummary): string[] {
-  const ends = [connection.local && `local ${endpointText(connection.local)}`, connection.remote && `remote ${endpointText(connection.remote)}`].filter(Boolean).join('  ');
+  const ends = [
+    connection.local && `local ${endpointText(connection.local)}`,
+    connection.remote && `remote ${endpointText(connection.remote)}`,
+  ]
+    .filter(Boolean)
+    .join('  ');
   const halfClosed = connection.halfClosedBy.map((by) => (by === 'peer' ? 'the peer' : 'this side')).join(', then ');
   const fate = connection.closed
     ? `closed: ${connection.closed.reason} at ${isoTime(connection.closed.at)}`
     : `still open at the end of the file${halfClosed ? ` (half-closed by ${halfClosed})` : ''}`;
-  return [`  ${printable(connection.conn)}  ${ends}`, `      rx ${streamText(connection.rx)}   tx ${streamText(connection.tx)}`, `      ${fate}`];
+  return [
+    `  ${printable(connection.conn)}  ${ends}`,
+    `      rx ${streamText(connection.rx)}   tx ${streamText(connection.tx)}`,
+    `      ${fate}`,
+  ];
 }
 
 function verdict(outcome: ReadOutcome): string {
   if (outcome.problem) {
-    const label = { torn: 'TORN', corrupt: 'CORRUPT', gap: 'RECORDS MISSING', 'not-a-transcript': 'NOT A TRANSCRIPT', 'unsupported-version': 'UNSUPPORTED VERSION' }[outcome.problem.kind];
+    const label = {
+      torn: 'TORN',
+      corrupt: 'CORRUPT',
+      gap: 'RECORDS MISSING',
+      'not-a-transcript': 'NOT A TRANSCRIPT',
+      'unsupported-version': 'UNSUPPORTED VERSION',
+    }[outcome.problem.kind];
     return `${label}: ${outcome.problem.message}.`;
   }
-  if (outcome.ended) return `WHOLE: ${plural(outcome.records, 'record')}, ${plural(outcome.validBytes, 'byte')}, ending with an end record.`;
+  if (outcome.ended)
+    return `WHOLE: ${plural(outcome.records, 'record')}, ${plural(outcome.validBytes, 'byte')}, ending with an end record.`;
   return (
     `WHOLE BUT UNFINISHED: ${plural(outcome.records, 'record')}, ${plural(outcome.validBytes, 'byte')}, and no end record: ` +
     'the recording was interrupted (the app crashed or was killed) or is still running.'
@@ -172,7 +188,9 @@ export function formatSummary(summary: TranscriptSummary, outcome: ReadOutcome):
   const lines: string[] = [];
   const header = summary.header;
   if (header) {
-    lines.push(`Socket Inspector transcript, format version ${header.version}, written by ${printable(header.app.name)} ${printable(header.app.version)}`);
+    lines.push(
+      `Socket Inspector transcript, format version ${header.version}, written by ${printable(header.app.name)} ${printable(header.app.version)}`,
+    );
     lines.push(`Session ${printable(header.session)} (${header.kind})${header.local ? `, local ${endpointText(header.local)}` : ''}`);
   }
   if (summary.first !== undefined && summary.last !== undefined) {

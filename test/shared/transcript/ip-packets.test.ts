@@ -86,7 +86,13 @@ describe('address text and bytes', () => {
 describe('checksums', () => {
   it('gives the IPv4 header checksum of a known header (b861)', () => {
     // The worked example of RFC 1071's use in IPv4: 4500 0073 0000 4000 4011 b861 c0a8 0001 c0a8 00c7.
-    const packet = udpPacket({ src: v4('192.168.0.1'), dst: v4('192.168.0.199'), srcPort: 1, dstPort: 2, payload: new Uint8Array(0x73 - 28) });
+    const packet = udpPacket({
+      src: v4('192.168.0.1'),
+      dst: v4('192.168.0.199'),
+      srcPort: 1,
+      dstPort: 2,
+      payload: new Uint8Array(0x73 - 28),
+    });
     expect(hex(packet.subarray(0, 20))).toBe('45000073000040004011b861c0a80001c0a800c7');
   });
 
@@ -107,12 +113,32 @@ describe('checksums', () => {
   it('gives the TCP checksum worked out by hand', () => {
     // Pseudo-header 0a00+0001+0a00+0002+0006+0014; header 0050+1f90+0000+0001+0000+0000+5002+ffff:
     // 0x183ff → folded 0x8400 → complement 0x7bff.
-    const packet = tcpPacket({ src: v4('10.0.0.1'), dst: v4('10.0.0.2'), srcPort: 80, dstPort: 8080, seq: 1, ack: 0, flags: TCP_SYN, window: 0xffff, payload: new Uint8Array(0) });
+    const packet = tcpPacket({
+      src: v4('10.0.0.1'),
+      dst: v4('10.0.0.2'),
+      srcPort: 80,
+      dstPort: 8080,
+      seq: 1,
+      ack: 0,
+      flags: TCP_SYN,
+      window: 0xffff,
+      payload: new Uint8Array(0),
+    });
     expect(hex(packet.subarray(20))).toBe('00501f90' + '00000001' + '00000000' + '5002ffff' + '7bff0000');
   });
 
   it('sums to zero over a packet that carries its own checksum', () => {
-    const packet = tcpPacket({ src: v6('::1'), dst: v6('::1'), srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: TCP_ACK, window: 5, payload: ascii('odd') });
+    const packet = tcpPacket({
+      src: v6('::1'),
+      dst: v6('::1'),
+      srcPort: 1,
+      dstPort: 2,
+      seq: 3,
+      ack: 4,
+      flags: TCP_ACK,
+      window: 5,
+      payload: ascii('odd'),
+    });
     expect(parsed(packet).transport.checksumOk).toBe(true);
     packet[packet.length - 1] ^= 1;
     expect(parsed(packet).transport.checksumOk).toBe(false);
@@ -121,10 +147,7 @@ describe('checksums', () => {
 });
 
 describe('building and parsing packets', () => {
-  const address = fc.oneof(
-    fc.uint8Array({ minLength: 4, maxLength: 4 }),
-    fc.uint8Array({ minLength: 16, maxLength: 16 }),
-  );
+  const address = fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }));
 
   it('reads back every field of a TCP segment and a UDP datagram, IPv4 and IPv6', () => {
     fc.assert(
@@ -155,15 +178,33 @@ describe('building and parsing packets', () => {
   });
 
   it('writes TTL and hop limit 64, DF and the given identification', () => {
-    const four = tcpPacket({ src: v4('1.2.3.4'), dst: v4('5.6.7.8'), srcPort: 1, dstPort: 2, seq: 0, ack: 0, flags: TCP_PSH, window: 0, payload: ascii('x'), identification: 0x1234 });
+    const four = tcpPacket({
+      src: v4('1.2.3.4'),
+      dst: v4('5.6.7.8'),
+      srcPort: 1,
+      dstPort: 2,
+      seq: 0,
+      ack: 0,
+      flags: TCP_PSH,
+      window: 0,
+      payload: ascii('x'),
+      identification: 0x1234,
+    });
     expect(hex(four.subarray(0, 10))).toBe('450000291234' + '4000' + '4006');
     const six = udpPacket({ src: v6('::1'), dst: v6('::2'), srcPort: 1, dstPort: 2, payload: ascii('x') });
     expect(hex(six.subarray(0, 8))).toBe('60000000' + '0009' + '1140');
   });
 
   it('carries the largest payloads that fit one packet', () => {
-    expect([maxPayload('tcp', 4), maxPayload('tcp', 16), maxPayload('udp', 4), maxPayload('udp', 16)]).toEqual([65_495, 65_515, 65_507, 65_527]);
-    for (const [src, protocol] of [[v4('127.0.0.1'), 'udp'], [v6('::1'), 'udp'], [v4('127.0.0.1'), 'tcp'], [v6('::1'), 'tcp']] as const) {
+    expect([maxPayload('tcp', 4), maxPayload('tcp', 16), maxPayload('udp', 4), maxPayload('udp', 16)]).toEqual([
+      65_495, 65_515, 65_507, 65_527,
+    ]);
+    for (const [src, protocol] of [
+      [v4('127.0.0.1'), 'udp'],
+      [v6('::1'), 'udp'],
+      [v4('127.0.0.1'), 'tcp'],
+      [v6('::1'), 'tcp'],
+    ] as const) {
       const payload = new Uint8Array(maxPayload(protocol, src.length)).fill(0xa5);
       const ends = { src, dst: src, srcPort: 9, dstPort: 9, payload };
       const packet = protocol === 'udp' ? udpPacket(ends) : tcpPacket({ ...ends, seq: 0, ack: 0, flags: TCP_ACK, window: 1 });

@@ -3,7 +3,17 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Endpoint } from '@shared/address';
 import type { CloseReason, Counters, SessionKind } from '@shared/contract';
-import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, addressFromText, maxPayload, parseIpPacket, tcpPacket, udpPacket } from '@shared/transcript/ip-packets';
+import {
+  TCP_ACK,
+  TCP_FIN,
+  TCP_PSH,
+  TCP_SYN,
+  addressFromText,
+  maxPayload,
+  parseIpPacket,
+  tcpPacket,
+  udpPacket,
+} from '@shared/transcript/ip-packets';
 import { isPcapng, readPcapng, type PcapngRead } from '@shared/transcript/pcapng-reader';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from '@shared/transcript/records';
@@ -47,10 +57,29 @@ type Step =
   | { conn: number; op: 'half-close'; by: 'peer' | 'local' }
   | { conn: number; op: 'close'; reason: CloseReason };
 
-const size = fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 1, max: 300 }) }, { weight: 1, arbitrary: fc.integer({ min: 65_000, max: 140_000 }) });
+const size = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 1, max: 300 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 65_000, max: 140_000 }) },
+);
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ conn: fc.nat(3), op: fc.constant('data' as const), dir: fc.constantFrom('rx' as const, 'tx' as const), size, seed: fc.integer() }) },
-  { weight: 2, arbitrary: fc.record({ conn: fc.nat(3), op: fc.constant('half-close' as const), by: fc.constantFrom('peer' as const, 'local' as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      conn: fc.nat(3),
+      op: fc.constant('data' as const),
+      dir: fc.constantFrom('rx' as const, 'tx' as const),
+      size,
+      seed: fc.integer(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      conn: fc.nat(3),
+      op: fc.constant('half-close' as const),
+      by: fc.constantFrom('peer' as const, 'local' as const),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -77,7 +106,13 @@ const ADDRESSES = {
   mapped: { local: '::ffff:127.0.0.1', remote: (i: number) => `::ffff:10.0.0.${i}` },
 };
 
-function conversation(kind: 'tcp-server' | 'tcp-client', family: keyof typeof ADDRESSES, snapshots: number, steps: Step[], fraction: number): Conversation {
+function conversation(
+  kind: 'tcp-server' | 'tcp-client',
+  family: keyof typeof ADDRESSES,
+  snapshots: number,
+  steps: Step[],
+  fraction: number,
+): Conversation {
   const addresses = ADDRESSES[family];
   const local = endpoint(addresses.local, 9000);
   const conns = [0, 1, 2, 3].map((i) => ({
@@ -107,7 +142,15 @@ function conversation(kind: 'tcp-server' | 'tcp-client', family: keyof typeof AD
     }
     if (s.op === 'data') {
       if (s.dir === 'rx' ? c.remoteFin : c.localFin) continue;
-      records.push({ ...base(), type: 'data', dir: s.dir, conn: c.id, local: c.local, remote: c.remote, bytes: pseudoRandomBytes(s.size, s.seed) });
+      records.push({
+        ...base(),
+        type: 'data',
+        dir: s.dir,
+        conn: c.id,
+        local: c.local,
+        remote: c.remote,
+        bytes: pseudoRandomBytes(s.size, s.seed),
+      });
       c.counters[s.dir === 'rx' ? 'rxBytes' : 'txBytes'] += s.size;
       c.counters[s.dir === 'rx' ? 'rxMessages' : 'txMessages']++;
     } else if (s.op === 'half-close') {
@@ -118,7 +161,14 @@ function conversation(kind: 'tcp-server' | 'tcp-client', family: keyof typeof AD
       c.firstFin ||= s.by;
       if (c.localFin && c.remoteFin) {
         // A close after both FINs makes no packet of its own, so it reads back at the second FIN.
-        records.push({ ...base(), at: records[records.length - 1]!.at, type: 'close', conn: c.id, reason: c.firstFin === 'peer' ? 'peer-closed' : 'local-closed', counters: { ...c.counters } });
+        records.push({
+          ...base(),
+          at: records[records.length - 1]!.at,
+          type: 'close',
+          conn: c.id,
+          reason: c.firstFin === 'peer' ? 'peer-closed' : 'local-closed',
+          counters: { ...c.counters },
+        });
         c.closed = true;
       }
     } else {
@@ -139,7 +189,13 @@ describe('readPcapng: what the writer wrote', () => {
         fc.array(step, { maxLength: 30 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         (kind, family, snapshots, steps, fraction) => {
-          const { header, records } = conversation(kind, family, kind === 'tcp-server' ? snapshots : Math.min(snapshots, 1), steps, fraction);
+          const { header, records } = conversation(
+            kind,
+            family,
+            kind === 'tcp-server' ? snapshots : Math.min(snapshots, 1),
+            steps,
+            fraction,
+          );
           const read = ok(readPcapng(pcapng(header, records)));
           expect(read.header).toEqual(header);
           expect(comparable(read.records)).toEqual(comparable(records));
@@ -187,7 +243,9 @@ describe('readPcapng: what the writer wrote', () => {
     const remote = endpoint('127.0.0.1', 45000);
     const header = headerOf('tcp-server', local);
     const bytes = pseudoRandomBytes(10, 1);
-    const read = ok(readPcapng(pcapng(header, [{ seq: 1, at: T0 + 5, session: SESSION, type: 'data', dir: 'rx', conn: 'c4', local, remote, bytes }])));
+    const read = ok(
+      readPcapng(pcapng(header, [{ seq: 1, at: T0 + 5, session: SESSION, type: 'data', dir: 'rx', conn: 'c4', local, remote, bytes }])),
+    );
     expect(read.records).toEqual([
       { seq: 1, at: T0 + 5, session: SESSION, type: 'open', conn: 'c4', local, remote },
       { seq: 2, at: T0 + 5, session: SESSION, type: 'data', dir: 'rx', conn: 'c4', local, remote, bytes },
@@ -208,14 +266,28 @@ function sample(): Uint8Array {
   const local = endpoint('127.0.0.1', 9000);
   const remote = endpoint('127.0.0.1', 45000);
   const at = (n: number) => ({ seq: n, at: T0 + n, session: SESSION });
-  const send = (n: number, dir: 'rx' | 'tx', length: number): BodyRecord => ({ ...at(n), type: 'data', dir, conn: 'c1', local, remote, bytes: pseudoRandomBytes(length, n) });
+  const send = (n: number, dir: 'rx' | 'tx', length: number): BodyRecord => ({
+    ...at(n),
+    type: 'data',
+    dir,
+    conn: 'c1',
+    local,
+    remote,
+    bytes: pseudoRandomBytes(length, n),
+  });
   return pcapng(headerOf('tcp-server', local), [
     { ...at(1), type: 'open', conn: 'c1', local, remote },
     send(2, 'rx', 100_000),
     send(3, 'tx', 5),
     { ...at(4), type: 'half-close', conn: 'c1', by: 'peer' },
     send(5, 'tx', 3),
-    { ...at(6), type: 'close', conn: 'c1', reason: 'local-closed', counters: { rxBytes: 100_000, txBytes: 8, rxMessages: 1, txMessages: 2 } },
+    {
+      ...at(6),
+      type: 'close',
+      conn: 'c1',
+      reason: 'local-closed',
+      counters: { rxBytes: 100_000, txBytes: 8, rxMessages: 1, txMessages: 2 },
+    },
   ]);
 }
 
@@ -249,14 +321,25 @@ describe('readPcapng: a cut file', () => {
   it('never throws, on random bytes or on a damaged good file', () => {
     const good = sample().subarray(0, 2000);
     const small = pcapng(headerOf('udp', endpoint('::1', 1)), [
-      { seq: 1, at: T0, session: SESSION, type: 'data', dir: 'rx', local: endpoint('::1', 1), remote: endpoint('::1', 2), bytes: pseudoRandomBytes(20, 2) },
+      {
+        seq: 1,
+        at: T0,
+        session: SESSION,
+        type: 'data',
+        dir: 'rx',
+        local: endpoint('::1', 1),
+        remote: endpoint('::1', 2),
+        bytes: pseudoRandomBytes(20, 2),
+      },
     ]);
     const damaged = (file: Uint8Array) =>
-      fc.tuple(fc.array(fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(file.length)).map(([changes, length]) => {
-        const copy = file.slice(0, length);
-        for (const [at, value] of changes) if (at < copy.length) copy[at] = value;
-        return copy;
-      });
+      fc
+        .tuple(fc.array(fc.tuple(fc.nat(file.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(file.length))
+        .map(([changes, length]) => {
+          const copy = file.slice(0, length);
+          for (const [at, value] of changes) if (at < copy.length) copy[at] = value;
+          return copy;
+        });
     const afterMagic = fc.uint8Array({ maxLength: 300 }).map((rest) => Uint8Array.from([0x0a, 0x0d, 0x0d, 0x0a, ...rest]));
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), afterMagic, damaged(good), damaged(small)), (bytes) => {
@@ -335,7 +418,14 @@ const idb = (le: boolean, linkType: number, options?: [number, Uint8Array][]): B
 });
 const epb = (le: boolean, units: number, frame: Uint8Array): BlockSpec => ({
   type: 6,
-  fixed: [...u32(0, le), ...u32(Math.floor(units / 2 ** 32), le), ...u32(units >>> 0, le), ...u32(frame.length, le), ...u32(frame.length, le), ...padTo4(frame)],
+  fixed: [
+    ...u32(0, le),
+    ...u32(Math.floor(units / 2 ** 32), le),
+    ...u32(units >>> 0, le),
+    ...u32(frame.length, le),
+    ...u32(frame.length, le),
+    ...padTo4(frame),
+  ],
 });
 
 const ip = (text: string) => addressFromText(text) as Uint8Array;
@@ -356,8 +446,16 @@ describe('readPcapng: other captures, best effort', () => {
     ]);
     expect(isPcapng(file)).toBe(true);
     const read = ok(readPcapng(file));
-    expect(read.header).toMatchObject({ session: 'pcapng', kind: 'udp', at: 1000, app: { name: 'some capture tool', version: '' }, connections: [] });
-    expect(read.records.map((r) => r.type === 'data' && [r.at, r.dir, r.local.port, r.remote.address, Buffer.from(r.bytes).toString()])).toEqual([
+    expect(read.header).toMatchObject({
+      session: 'pcapng',
+      kind: 'udp',
+      at: 1000,
+      app: { name: 'some capture tool', version: '' },
+      connections: [],
+    });
+    expect(
+      read.records.map((r) => r.type === 'data' && [r.at, r.dir, r.local.port, r.remote.address, Buffer.from(r.bytes).toString()]),
+    ).toEqual([
       [1000, 'tx', 5353, '10.1.1.2', 'ping'],
       [2500, 'rx', 5353, '10.1.1.2', 'pong'],
     ]);
@@ -369,7 +467,25 @@ describe('readPcapng: other captures, best effort', () => {
     const server = { address: ip('fd00::2'), port: 80 };
     let n = 0;
     const seg = (from: typeof client, to: typeof client, seq: number, ack: number, flags: number, payload = '') =>
-      epb(le, 1_000_000_000 * ++n, ethernet(tcpPacket({ src: from.address, dst: to.address, srcPort: from.port, dstPort: to.port, seq, ack, flags, window: 500, payload: ascii(payload) }), undefined, n % 2 === 0));
+      epb(
+        le,
+        1_000_000_000 * ++n,
+        ethernet(
+          tcpPacket({
+            src: from.address,
+            dst: to.address,
+            srcPort: from.port,
+            dstPort: to.port,
+            seq,
+            ack,
+            flags,
+            window: 500,
+            payload: ascii(payload),
+          }),
+          undefined,
+          n % 2 === 0,
+        ),
+      );
     const file = capture(le, [
       shb(le),
       idb(le, 1, [[9, Uint8Array.of(9)]]),
@@ -388,20 +504,33 @@ describe('readPcapng: other captures, best effort', () => {
     expect(read.header.kind).toBe('tcp-client');
     const local = endpoint('fd00::1', 5000);
     const remote = endpoint('fd00::2', 80);
-    expect(read.records.map((r) => ({ ...r, session: undefined, bytes: r.type === 'data' ? Buffer.from(r.bytes).toString() : undefined }))).toEqual([
+    expect(
+      read.records.map((r) => ({ ...r, session: undefined, bytes: r.type === 'data' ? Buffer.from(r.bytes).toString() : undefined })),
+    ).toEqual([
       { seq: 1, at: 1000, type: 'open', conn: 'c1', local, remote },
       { seq: 2, at: 4000, type: 'data', dir: 'tx', conn: 'c1', local, remote, bytes: 'GET / HTTP' },
       { seq: 3, at: 6000, type: 'data', dir: 'rx', conn: 'c1', local, remote, bytes: 'OK' },
       { seq: 4, at: 7000, type: 'half-close', conn: 'c1', by: 'local' },
       { seq: 5, at: 8000, type: 'half-close', conn: 'c1', by: 'peer' },
-      { seq: 6, at: 8000, type: 'close', conn: 'c1', reason: 'local-closed', counters: { rxBytes: 2, txBytes: 10, rxMessages: 1, txMessages: 1 } },
+      {
+        seq: 6,
+        at: 8000,
+        type: 'close',
+        conn: 'c1',
+        reason: 'local-closed',
+        counters: { rxBytes: 2, txBytes: 10, rxMessages: 1, txMessages: 1 },
+      },
     ]);
     expect(parseIpPacket(new Uint8Array(0)).ok).toBe(false);
   });
 
   it.each([
     ['an empty file', new Uint8Array(0), /empty/],
-    ['a classic pcap file', Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0), /classic pcap file, not pcapng: open it in Wireshark and save it as pcapng/],
+    [
+      'a classic pcap file',
+      Uint8Array.of(0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0),
+      /classic pcap file, not pcapng: open it in Wireshark and save it as pcapng/,
+    ],
     ['a text file', ascii('{"type":"header"}\n'), /not a pcapng file/],
   ])('explains %s is no pcapng', (_what, bytes, message) => {
     expect(isPcapng(bytes)).toBe(false);

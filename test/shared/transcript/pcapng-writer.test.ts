@@ -28,7 +28,7 @@ interface Block {
 function blocksOf(bytes: Uint8Array): Block[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const blocks: Block[] = [];
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const total = view.getUint32(offset + 4, true);
     expect(total % 4).toBe(0);
     expect(view.getUint32(offset + total - 4, true)).toBe(total);
@@ -41,7 +41,7 @@ function blocksOf(bytes: Uint8Array): Block[] {
 function optionsOf(body: Uint8Array, start: number): Map<number, Uint8Array[]> {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const options = new Map<number, Uint8Array[]>();
-  for (let offset = start; ; ) {
+  for (let offset = start; ;) {
     const code = view.getUint16(offset, true);
     const length = view.getUint16(offset + 2, true);
     if (code === 0) {
@@ -67,27 +67,29 @@ interface Packet {
 
 /** The Enhanced Packet Blocks, parsed; every checksum must hold. */
 function packetsOf(bytes: Uint8Array): Packet[] {
-  return blocksOf(bytes).filter((block) => block.type === 6).map((block) => {
-    const view = new DataView(block.body.buffer, block.body.byteOffset, block.body.byteLength);
-    expect(view.getUint32(0, true)).toBe(0);
-    const captured = view.getUint32(12, true);
-    expect(view.getUint32(16, true)).toBe(captured);
-    const options = optionsOf(block.body, 20 + ((captured + 3) & ~3));
-    const flags = options.get(2)?.[0] as Uint8Array;
-    const parsed = parseIpPacket(block.body.subarray(20, 20 + captured));
-    if (!parsed.ok) throw new Error(parsed.problem);
-    expect(parsed.transport.checksumOk).toBe(true);
-    const address = (bytes: Uint8Array): string => (bytes.length === 4 ? bytes.join('.') : Buffer.from(bytes).toString('hex'));
-    return {
-      micros: (BigInt(view.getUint32(4, true)) << 32n) | BigInt(view.getUint32(8, true)),
-      outbound: new DataView(flags.buffer).getUint32(0, true) === 2,
-      comment: text(options.get(1)?.[0]),
-      src: `${address(parsed.src)}:${parsed.transport.srcPort}`,
-      dst: `${address(parsed.dst)}:${parsed.transport.dstPort}`,
-      tcp: parsed.transport as ParsedTcp,
-      udp: parsed.transport as ParsedUdp,
-    };
-  });
+  return blocksOf(bytes)
+    .filter((block) => block.type === 6)
+    .map((block) => {
+      const view = new DataView(block.body.buffer, block.body.byteOffset, block.body.byteLength);
+      expect(view.getUint32(0, true)).toBe(0);
+      const captured = view.getUint32(12, true);
+      expect(view.getUint32(16, true)).toBe(captured);
+      const options = optionsOf(block.body, 20 + ((captured + 3) & ~3));
+      const flags = options.get(2)?.[0] as Uint8Array;
+      const parsed = parseIpPacket(block.body.subarray(20, 20 + captured));
+      if (!parsed.ok) throw new Error(parsed.problem);
+      expect(parsed.transport.checksumOk).toBe(true);
+      const address = (bytes: Uint8Array): string => (bytes.length === 4 ? bytes.join('.') : Buffer.from(bytes).toString('hex'));
+      return {
+        micros: (BigInt(view.getUint32(4, true)) << 32n) | BigInt(view.getUint32(8, true)),
+        outbound: new DataView(flags.buffer).getUint32(0, true) === 2,
+        comment: text(options.get(1)?.[0]),
+        src: `${address(parsed.src)}:${parsed.transport.srcPort}`,
+        dst: `${address(parsed.dst)}:${parsed.transport.dstPort}`,
+        tcp: parsed.transport as ParsedTcp,
+        udp: parsed.transport as ParsedUdp,
+      };
+    });
 }
 
 const FLAG_NAMES: [number, string][] = [
@@ -97,11 +99,16 @@ const FLAG_NAMES: [number, string][] = [
   [TCP_PSH, 'P'],
   [TCP_ACK, '.'],
 ];
-const flagText = (flags: number): string => FLAG_NAMES.filter(([bit]) => flags & bit).map(([, name]) => name).join('');
+const flagText = (flags: number): string =>
+  FLAG_NAMES.filter(([bit]) => flags & bit)
+    .map(([, name]) => name)
+    .join('');
 
 /** Each packet as "who flags length": the shape of a conversation at a glance. */
 const shape = (packets: Packet[]): string[] =>
-  packets.map((p) => `${p.outbound ? 'local' : 'remote'} ${flagText(p.tcp.flags)}${p.tcp.payload.length ? ` ${p.tcp.payload.length}` : ''}`);
+  packets.map(
+    (p) => `${p.outbound ? 'local' : 'remote'} ${flagText(p.tcp.flags)}${p.tcp.payload.length ? ` ${p.tcp.payload.length}` : ''}`,
+  );
 
 // ── Records ────────────────────────────────────────────────────────────────────────────────
 
@@ -110,8 +117,23 @@ const REMOTE = endpoint('127.0.0.1', 41000);
 let seq = 0;
 const base = (at = T0 + 1) => ({ seq: ++seq, at, session: SESSION });
 const open = (conn = 'c1', local = LOCAL, remote = REMOTE): BodyRecord => ({ ...base(), type: 'open', conn, local, remote });
-const data = (dir: 'rx' | 'tx', bytes: Uint8Array, conn = 'c1', local = LOCAL, remote = REMOTE): BodyRecord => ({ ...base(), type: 'data', dir, conn, local, remote, bytes });
-const datagram = (dir: 'rx' | 'tx', bytes: Uint8Array, local = LOCAL, remote = REMOTE): BodyRecord => ({ ...base(), type: 'data', dir, local, remote, bytes });
+const data = (dir: 'rx' | 'tx', bytes: Uint8Array, conn = 'c1', local = LOCAL, remote = REMOTE): BodyRecord => ({
+  ...base(),
+  type: 'data',
+  dir,
+  conn,
+  local,
+  remote,
+  bytes,
+});
+const datagram = (dir: 'rx' | 'tx', bytes: Uint8Array, local = LOCAL, remote = REMOTE): BodyRecord => ({
+  ...base(),
+  type: 'data',
+  dir,
+  local,
+  remote,
+  bytes,
+});
 const halfClose = (by: 'peer' | 'local', conn = 'c1'): BodyRecord => ({ ...base(), type: 'half-close', conn, by });
 const close = (reason: CloseReason, conn = 'c1'): BodyRecord => ({
   ...base(),
@@ -185,22 +207,42 @@ describe('PcapngWriter.write: TCP', () => {
   it.each([
     ['IPv4', '127.0.0.1', 65_495],
     ['IPv6', '::1', 65_515],
-  ])('splits a large %s record into full segments, PSH on the last, the peer acknowledging before its window fills', (_family, address, most) => {
-    const local = endpoint(address, 9000);
-    const remote = endpoint(address, 41000);
-    const bytes = filled(150_000);
-    const { packets } = writeAll(headerOf('tcp-server'), [open('c1', local, remote), data('rx', Uint8Array.of(1, 2, 3), 'c1', local, remote), data('tx', bytes, 'c1', local, remote)]);
-    const segments = packets.slice(3);
-    expect(shape(segments)).toEqual(['remote P. 3', `local . ${most}`, 'remote .', `local . ${most}`, 'remote .', `local P. ${150_000 - 2 * most}`]);
-    const sent = segments.filter((p) => p.outbound);
-    expect(Buffer.concat(sent.map((p) => p.tcp.payload)).equals(bytes)).toBe(true);
-    sent.forEach((p, i) => i > 0 && expect(p.tcp.seq).toBe((sent[i - 1]!.tcp.seq + most) >>> 0));
-    expect(sent.every((p) => p.tcp.ack === ((segments[0]!.tcp.seq + 3) >>> 0) && p.tcp.window === 65_535)).toBe(true);
-    expect(segments[2]!.tcp.ack).toBe((sent[0]!.tcp.seq + most) >>> 0);
-  });
+  ])(
+    'splits a large %s record into full segments, PSH on the last, the peer acknowledging before its window fills',
+    (_family, address, most) => {
+      const local = endpoint(address, 9000);
+      const remote = endpoint(address, 41000);
+      const bytes = filled(150_000);
+      const { packets } = writeAll(headerOf('tcp-server'), [
+        open('c1', local, remote),
+        data('rx', Uint8Array.of(1, 2, 3), 'c1', local, remote),
+        data('tx', bytes, 'c1', local, remote),
+      ]);
+      const segments = packets.slice(3);
+      expect(shape(segments)).toEqual([
+        'remote P. 3',
+        `local . ${most}`,
+        'remote .',
+        `local . ${most}`,
+        'remote .',
+        `local P. ${150_000 - 2 * most}`,
+      ]);
+      const sent = segments.filter((p) => p.outbound);
+      expect(Buffer.concat(sent.map((p) => p.tcp.payload)).equals(bytes)).toBe(true);
+      sent.forEach((p, i) => i > 0 && expect(p.tcp.seq).toBe((sent[i - 1]!.tcp.seq + most) >>> 0));
+      expect(sent.every((p) => p.tcp.ack === (segments[0]!.tcp.seq + 3) >>> 0 && p.tcp.window === 65_535)).toBe(true);
+      expect(segments[2]!.tcp.ack).toBe((sent[0]!.tcp.seq + most) >>> 0);
+    },
+  );
 
   it('closes one direction with FIN and its ACK', () => {
-    const { packets } = writeAll(headerOf('tcp-server'), [open(), halfClose('peer'), data('tx', filled(10)), halfClose('local'), close('peer-closed')]);
+    const { packets } = writeAll(headerOf('tcp-server'), [
+      open(),
+      halfClose('peer'),
+      data('tx', filled(10)),
+      halfClose('local'),
+      close('peer-closed'),
+    ]);
     expect(shape(packets.slice(3))).toEqual(['remote F.', 'local .', 'local P. 10', 'local F.', 'remote .']);
     const [fin, finAck] = packets.slice(3);
     expect(finAck!.tcp.ack).toBe((fin!.tcp.seq + 1) >>> 0);
@@ -226,12 +268,9 @@ describe('PcapngWriter.write: TCP', () => {
       'remote F.',
       'local .',
     ]);
-    expect(shape(writeAll(headerOf('tcp-client'), [open(), halfClose('local'), halfClose('peer'), close('peer-closed')]).packets.slice(3))).toEqual([
-      'local F.',
-      'remote .',
-      'remote F.',
-      'local .',
-    ]);
+    expect(
+      shape(writeAll(headerOf('tcp-client'), [open(), halfClose('local'), halfClose('peer'), close('peer-closed')]).packets.slice(3)),
+    ).toEqual(['local F.', 'remote .', 'remote F.', 'local .']);
   });
 
   it('opens a connection it never saw open at its first data, from the record’s ends', () => {
@@ -262,17 +301,26 @@ describe('PcapngWriter.write: TCP', () => {
   it('never throws, whatever the records', () => {
     const ends = fc.constantFrom(LOCAL, REMOTE, endpoint('::1', 1), endpoint('not an address', 2), endpoint('fe80::1%lo', 3));
     const conn = fc.constantFrom('c1', 'c2', 'x');
-    const record: fc.Arbitrary<BodyRecord> = fc.oneof(
-      fc.record({ type: fc.constant('open' as const), conn, local: ends, remote: ends }),
-      fc.record({ type: fc.constant('data' as const), dir: fc.constantFrom('rx' as const, 'tx' as const), conn: fc.option(conn, { nil: undefined }), local: ends, remote: ends, bytes: fc.uint8Array({ maxLength: 70 }) }),
-      fc.record({ type: fc.constant('half-close' as const), conn, by: fc.constantFrom('peer' as const, 'local' as const) }),
-      fc.record({
-        type: fc.constant('close' as const),
-        conn,
-        reason: fc.constantFrom<CloseReason>('peer-closed', 'peer-reset', 'local-closed', 'local-reset', 'error', 'session-closed'),
-        counters: fc.constant({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 }),
-      }),
-    ).map((r) => ({ ...r, ...base(T0 + 2) }) as BodyRecord);
+    const record: fc.Arbitrary<BodyRecord> = fc
+      .oneof(
+        fc.record({ type: fc.constant('open' as const), conn, local: ends, remote: ends }),
+        fc.record({
+          type: fc.constant('data' as const),
+          dir: fc.constantFrom('rx' as const, 'tx' as const),
+          conn: fc.option(conn, { nil: undefined }),
+          local: ends,
+          remote: ends,
+          bytes: fc.uint8Array({ maxLength: 70 }),
+        }),
+        fc.record({ type: fc.constant('half-close' as const), conn, by: fc.constantFrom('peer' as const, 'local' as const) }),
+        fc.record({
+          type: fc.constant('close' as const),
+          conn,
+          reason: fc.constantFrom<CloseReason>('peer-closed', 'peer-reset', 'local-closed', 'local-reset', 'error', 'session-closed'),
+          counters: fc.constant({ rxBytes: 0, txBytes: 0, rxMessages: 0, txMessages: 0 }),
+        }),
+      )
+      .map((r) => ({ ...r, ...base(T0 + 2) }) as BodyRecord);
     fc.assert(
       fc.property(fc.constantFrom<SessionKind>('tcp-server', 'tcp-client', 'udp'), fc.array(record, { maxLength: 30 }), (kind, records) => {
         const { packets } = writeAll(headerOf(kind), records);

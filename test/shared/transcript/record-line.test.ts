@@ -30,7 +30,11 @@ const endpointArb: fc.Arbitrary<Endpoint> = fc.record({
 
 // Ids and addresses with quotes, backslashes, control characters and non-ASCII text: the parts
 // that need JSON escaping sit in the head the fast path still stringifies.
-const idArb = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u2028', '\u0000'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 64 });
+const idArb = fc.string({
+  unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u2028', '\u0000'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })),
+  minLength: 1,
+  maxLength: 64,
+});
 
 const dataRecordArb: fc.Arbitrary<DataRecord> = fc.record(
   {

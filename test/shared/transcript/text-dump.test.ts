@@ -27,7 +27,15 @@ describe('text dump', () => {
     expect(text).toContain('← rx  conn c2, local [::1]:4000, remote [::1]:50002, 100,000 bytes');
     expect(text).toContain('Local:    [::]:4000');
     expect(text).toContain('open   conn c2, local [::1]:4000, remote [::1]:50002');
-    const unknownEnds = formatTextRecord({ type: 'open', seq: 1, at: START, session: 's1', conn: 'c5', local: v4('', 0), remote: v6('fe80::1%eth0', 80) });
+    const unknownEnds = formatTextRecord({
+      type: 'open',
+      seq: 1,
+      at: START,
+      session: 's1',
+      conn: 'c5',
+      local: v4('', 0),
+      remote: v6('fe80::1%eth0', 80),
+    });
     expect(unknownEnds).toContain('open   conn c5, local unknown, remote [fe80::1%eth0]:80');
   });
 
@@ -47,7 +55,10 @@ describe('text dump', () => {
     expect(at(/half-close/)).toMatch(/Z {2}half-close conn c1: the peer will send nothing more$/);
     expect(at(/close {2}conn c1/)).toMatch(/peer-closed; received 40 bytes in 2 messages, sent 24 bytes in 1 message$/);
     const error = lines.findIndex((line) => /Z {2}error on conn c2$/.test(line));
-    expect(lines.slice(error + 1, error + 3)).toEqual(['    ECONNRESET: read ECONNRESET', '    hint: The peer reset the connection (RST).']);
+    expect(lines.slice(error + 1, error + 3)).toEqual([
+      '    ECONNRESET: read ECONNRESET',
+      '    hint: The peer reset the connection (RST).',
+    ]);
     expect(at(/state closed/)).toMatch(/Z {2}state closed$/);
     expect(lines.filter((line) => line.includes('end of the recording (stopped)'))).toHaveLength(1);
   });
@@ -80,7 +91,9 @@ describe('text dump', () => {
       conn: 'c1\u202e',
       error: { code: 'X\r', message: 'line one\nline two\u2028\u001b[2J', hint: '\u2066hidden\u2069' },
     };
-    const hostileText = formatTextRecord(doctored) + formatTextHeader({ ...header('udp'), session: '\u001b[5m', app: { name: 'a\u001bb', version: '\u200f' } });
+    const hostileText =
+      formatTextRecord(doctored) +
+      formatTextHeader({ ...header('udp'), session: '\u001b[5m', app: { name: 'a\u001bb', version: '\u200f' } });
     expect(hostileText).not.toMatch(RAW_CONTROL);
     expect(hostileText).toContain('error on conn c1\\u{202e}');
     expect(hostileText).toContain('line one\\u{a}line two\\u{2028}\\u{1b}[2J');

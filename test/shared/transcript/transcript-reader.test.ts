@@ -15,9 +15,20 @@ const EVERY_TYPE = transcript(
   [
     { type: 'state', state: 'opening' },
     { type: 'state', state: 'open', local: v4('10.0.0.2', 51000) },
-    { type: 'state', state: 'error', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:80', hint: 'Nothing is listening there.' } },
+    {
+      type: 'state',
+      state: 'error',
+      error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:80', hint: 'Nothing is listening there.' },
+    },
     { type: 'open', conn: 'c8', local: v4('10.0.0.2', 51001), remote: v4('10.0.0.1', 80) },
-    { type: 'data', dir: 'rx', conn: 'c8', local: v4('10.0.0.2', 51001), remote: v4('10.0.0.1', 80), bytes: Uint8Array.from({ length: 256 }, (_, n) => n) },
+    {
+      type: 'data',
+      dir: 'rx',
+      conn: 'c8',
+      local: v4('10.0.0.2', 51001),
+      remote: v4('10.0.0.1', 80),
+      bytes: Uint8Array.from({ length: 256 }, (_, n) => n),
+    },
     { type: 'data', dir: 'tx', conn: 'c8', local: v4('10.0.0.2', 51001), remote: v4('10.0.0.1', 80), bytes: new Uint8Array(0) },
     { type: 'data', dir: 'rx', local: v6('::', 5000), remote: v6('2001:db8::7', 53), bytes: pseudoRandomBytes(1000) },
     { type: 'half-close', conn: 'c8', by: 'local' },
@@ -151,7 +162,11 @@ describe('TranscriptReader', () => {
       return line;
     });
     expect(readInChunks(bytes, [ends[2]!]).outcome.problem).toMatchObject({ kind: 'corrupt', line: 3, offset: ends[1] });
-    expect(readInChunks(bytes.subarray(0, ends[2]), [ends[1]!, ends[2]!]).outcome.problem).toMatchObject({ kind: 'torn', line: 3, offset: ends[1] });
+    expect(readInChunks(bytes.subarray(0, ends[2]), [ends[1]!, ends[2]!]).outcome.problem).toMatchObject({
+      kind: 'torn',
+      line: 3,
+      offset: ends[1],
+    });
   });
 
   it('reports a missing record as a gap, and one out of order', () => {
@@ -178,7 +193,13 @@ describe('TranscriptReader', () => {
   });
 
   it('says a file of something else is not a transcript', () => {
-    for (const text of ['hello world\n', '{"type":"data"}\n', '\n', 'PK\u0003\u0004 binary without newline', '\n\r\r\n\x4d\x3c\x2b\x1a pcapng']) {
+    for (const text of [
+      'hello world\n',
+      '{"type":"data"}\n',
+      '\n',
+      'PK\u0003\u0004 binary without newline',
+      '\n\r\r\n\x4d\x3c\x2b\x1a pcapng',
+    ]) {
       const { outcome } = readTranscript(new TextEncoder().encode(text));
       expect(outcome.problem, text).toMatchObject({ kind: 'not-a-transcript', offset: 0, line: 1 });
       expect(outcome.problem!.message).toContain('not a Socket Inspector transcript');

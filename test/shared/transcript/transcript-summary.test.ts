@@ -61,7 +61,17 @@ describe('TranscriptSummarizer', () => {
 
   it('counts connections the header lists as already open', () => {
     const records = tcpRecords();
-    const head = { ...records[0]!, connections: [{ conn: 'c0', local: { address: '127.0.0.1', port: 4000, family: 'IPv4' as const }, remote: { address: '127.0.0.1', port: 40000, family: 'IPv4' as const }, since: START - 5 }] };
+    const head = {
+      ...records[0]!,
+      connections: [
+        {
+          conn: 'c0',
+          local: { address: '127.0.0.1', port: 4000, family: 'IPv4' as const },
+          remote: { address: '127.0.0.1', port: 40000, family: 'IPv4' as const },
+          since: START - 5,
+        },
+      ],
+    };
     const summary = summarize([head]);
     expect(summary.connections).toEqual([expect.objectContaining({ conn: 'c0', opened: START - 5, rx: { bytes: 0, messages: 0 } })]);
   });
@@ -76,15 +86,21 @@ describe('formatSummary', () => {
     expect(text).toContain('From 2025-01-02T03:04:05.678Z to 2025-01-02T03:04:05.693Z (0.015 s)\n');
     expect(text).toContain('Records: 16 (header 1, data 6, open 2, half-close 1, close 2, state 2, error 1, end 1)\n');
     expect(text).toContain('TCP connections: 2\n');
-    expect(text).toContain('  c2  local [::1]:4000  remote [::1]:50002\n      rx 100,003 bytes in 2 messages   tx 70,001 bytes in 1 message\n      closed: peer-reset at 2025-01-02T03:04:05.691Z\n');
-    expect(text.trimEnd().split('\n').pop()).toBe(`WHOLE: 16 records, ${bytes.length.toLocaleString('en-US')} bytes, ending with an end record.`);
+    expect(text).toContain(
+      '  c2  local [::1]:4000  remote [::1]:50002\n      rx 100,003 bytes in 2 messages   tx 70,001 bytes in 1 message\n      closed: peer-reset at 2025-01-02T03:04:05.691Z\n',
+    );
+    expect(text.trimEnd().split('\n').pop()).toBe(
+      `WHOLE: 16 records, ${bytes.length.toLocaleString('en-US')} bytes, ending with an end record.`,
+    );
   });
 
   it('says when the end record is missing, and when the file is torn', () => {
     const unfinished = tcpRecords({ end: false });
     const whole = readTranscript(encodeAll(unfinished));
     expect(formatSummary(summarize(unfinished), whole.outcome)).toContain('WHOLE BUT UNFINISHED: 15 records');
-    expect(formatSummary(summarize(unfinished), whole.outcome)).toContain('interrupted (the app crashed or was killed) or is still running');
+    expect(formatSummary(summarize(unfinished), whole.outcome)).toContain(
+      'interrupted (the app crashed or was killed) or is still running',
+    );
 
     const bytes = encodeAll(udpRecords());
     const torn = readTranscript(bytes.subarray(0, bytes.length - 7));

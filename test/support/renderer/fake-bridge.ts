@@ -75,7 +75,12 @@ export function recordingInfo(options: Partial<RecordingInfo> = {}): RecordingIn
   };
 }
 
-export const recordingEvent = (sessionId: string, recording: RecordingInfo): InspectorEvent => ({ type: 'recording', at: Date.now(), sessionId, recording });
+export const recordingEvent = (sessionId: string, recording: RecordingInfo): InspectorEvent => ({
+  type: 'recording',
+  at: Date.now(),
+  sessionId,
+  recording,
+});
 
 export function sessionInfo(options: {
   id: string;

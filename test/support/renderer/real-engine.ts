@@ -15,7 +15,9 @@ export interface RealEngine {
  * test its cleanups run, then the engine closes its sessions. `setup` runs before each test and
  * may hand over a recorder.
  */
-export function realEngine(setup: () => Omit<LocalBridgeOptions, 'deliver'> | Promise<Omit<LocalBridgeOptions, 'deliver'>> = () => ({})): RealEngine {
+export function realEngine(
+  setup: () => Omit<LocalBridgeOptions, 'deliver'> | Promise<Omit<LocalBridgeOptions, 'deliver'>> = () => ({}),
+): RealEngine {
   let local: LocalBridge | undefined;
   const cleanups: Cleanups = [];
   beforeEach(async () => {

@@ -39,7 +39,17 @@ export function conversation(options: { end?: boolean; extraData?: number } = {}
     { ...base, type: 'data', seq: 3, at: STARTED + 30, dir: 'tx', conn: 'c1', local: SERVER, remote: CLIENT, bytes: text('world\n') },
   ];
   for (let i = 0; i < (options.extraData ?? 0); i++) {
-    records.push({ ...base, type: 'data', seq: records.length + 1, at: STARTED + 40 + i, dir: 'rx', conn: 'c1', local: SERVER, remote: CLIENT, bytes: text(`n${i}`) });
+    records.push({
+      ...base,
+      type: 'data',
+      seq: records.length + 1,
+      at: STARTED + 40 + i,
+      dir: 'rx',
+      conn: 'c1',
+      local: SERVER,
+      remote: CLIENT,
+      bytes: text(`n${i}`),
+    });
   }
   records.push({
     ...base,

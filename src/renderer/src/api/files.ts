@@ -1,5 +1,11 @@
 import { AppCode } from '@shared/errors';
-import { HOST_METHOD_NAMES, type ElectronBridge, type InspectorBridge, type RecorderSettings, type TranscriptFormat } from '@shared/contract';
+import {
+  HOST_METHOD_NAMES,
+  type ElectronBridge,
+  type InspectorBridge,
+  type RecorderSettings,
+  type TranscriptFormat,
+} from '@shared/contract';
 import { fail, ok, type Result } from '@shared/result';
 
 export interface FileFilter {
@@ -86,11 +92,20 @@ export const browserFiles: FileAccess = {
         const file = input.files?.[0];
         if (!file) return resolve(ok(null));
         if (file.size > MAX_OPEN_BYTES) {
-          return resolve(fail(AppCode.PayloadTooLarge, `${file.name} is ${file.size} bytes; files up to ${MAX_OPEN_BYTES} bytes can be opened.`, 'Pick a smaller file.'));
+          return resolve(
+            fail(
+              AppCode.PayloadTooLarge,
+              `${file.name} is ${file.size} bytes; files up to ${MAX_OPEN_BYTES} bytes can be opened.`,
+              'Pick a smaller file.',
+            ),
+          );
         }
         void file.arrayBuffer().then(
           (buffer) => resolve(ok({ name: file.name, bytes: new Uint8Array(buffer) })),
-          (err: unknown) => resolve(fail(AppCode.Internal, `${file.name} could not be read: ${String(err)}`, 'Check that the file is readable and try again.')),
+          (err: unknown) =>
+            resolve(
+              fail(AppCode.Internal, `${file.name} could not be read: ${String(err)}`, 'Check that the file is readable and try again.'),
+            ),
         );
       });
       input.click();

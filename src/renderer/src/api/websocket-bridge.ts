@@ -21,7 +21,11 @@ function isServerMessage(value: unknown): value is ServerMessage {
 }
 
 const disconnected = (method: string): Result<never> =>
-  fail(AppCode.Disconnected, `${method} did not reach the Socket Inspector server: the page is not connected to it.`, hintFor(AppCode.Disconnected));
+  fail(
+    AppCode.Disconnected,
+    `${method} did not reach the Socket Inspector server: the page is not connected to it.`,
+    hintFor(AppCode.Disconnected),
+  );
 
 /**
  * The API over the browser mode's WebSocket. Calls made while disconnected, or cut off by a

@@ -88,7 +88,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const typedFormat: TypedFormat = format === 'hex' ? 'hex' : 'text';
   const payload = useMemo(() => composerPayload(typedFormat, value, lineEnding, encoding), [typedFormat, value, lineEnding, encoding]);
   const problem = useMemo(() => (format === 'file' ? undefined : payloadProblem(payload)), [format, payload]);
-  const content = useMemo<SavedPayloadContent>(() => ({ format: typedFormat, value, encoding, lineEnding }), [typedFormat, value, encoding, lineEnding]);
+  const content = useMemo<SavedPayloadContent>(
+    () => ({ format: typedFormat, value, encoding, lineEnding }),
+    [typedFormat, value, encoding, lineEnding],
+  );
 
   const interval = wholeNumber(intervalText, MIN_REPEAT_INTERVAL_MS, MAX_REPEAT_INTERVAL_MS);
   const count = countText.trim() === '' ? undefined : wholeNumber(countText, 1, MAX_REPEAT_COUNT);
@@ -195,14 +198,18 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         file: chosen,
         chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
-        send: (base64) => api.send(sendArgs({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)),
+        send: (base64) =>
+          api.send(sendArgs({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)),
         waitForRoom,
         onProgress: (sent) => setFileProgress({ sent, total: chosen.size }),
       });
     } catch (error) {
       // A Blob read fails when the file was moved or changed after it was picked.
       setFileProgress(undefined);
-      setFailure({ title: t('composer.file.readFailed'), error: { code: 'READ_FAILED', message: error instanceof Error ? error.message : String(error), hint: '' } });
+      setFailure({
+        title: t('composer.file.readFailed'),
+        error: { code: 'READ_FAILED', message: error instanceof Error ? error.message : String(error), hint: '' },
+      });
       return;
     }
     setFileProgress(undefined);

@@ -80,7 +80,13 @@ function OptionSelect<T extends string>({
   );
 }
 
-export const EncodingSelect = memo(function EncodingSelect({ value, onChange }: { value: TextEncodingName; onChange: (encoding: TextEncodingName) => void }) {
+export const EncodingSelect = memo(function EncodingSelect({
+  value,
+  onChange,
+}: {
+  value: TextEncodingName;
+  onChange: (encoding: TextEncodingName) => void;
+}) {
   const t = useT();
   return (
     <OptionSelect
@@ -93,7 +99,13 @@ export const EncodingSelect = memo(function EncodingSelect({ value, onChange }: 
   );
 });
 
-export const LineEndingSelect = memo(function LineEndingSelect({ value, onChange }: { value: LineEnding; onChange: (ending: LineEnding) => void }) {
+export const LineEndingSelect = memo(function LineEndingSelect({
+  value,
+  onChange,
+}: {
+  value: LineEnding;
+  onChange: (ending: LineEnding) => void;
+}) {
   const t = useT();
   return (
     <OptionSelect

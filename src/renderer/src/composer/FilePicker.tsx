@@ -49,7 +49,12 @@ export function FilePicker({
             }}
           />
         </Button>
-        <Typography variant="body2" noWrap data-testid="composer-file" sx={{ fontFamily: file ? MONO_FONT : undefined, color: file ? 'text.primary' : 'text.secondary' }}>
+        <Typography
+          variant="body2"
+          noWrap
+          data-testid="composer-file"
+          sx={{ fontFamily: file ? MONO_FONT : undefined, color: file ? 'text.primary' : 'text.secondary' }}
+        >
           {file ? t('composer.file.chosen', { name: file.name, size: file.size }) : t('composer.file.none')}
         </Typography>
       </Stack>

@@ -20,14 +20,28 @@ export function ProblemMarker({ value, index }: { value: string; index: number }
     <Box
       aria-hidden
       data-testid="payload-problem-marker"
-      sx={{ fontFamily: MONO_FONT, fontSize: '0.8rem', whiteSpace: 'pre', overflow: 'hidden', textOverflow: 'ellipsis', color: 'text.secondary', mx: 1.75 }}
+      sx={{
+        fontFamily: MONO_FONT,
+        fontSize: '0.8rem',
+        whiteSpace: 'pre',
+        overflow: 'hidden',
+        textOverflow: 'ellipsis',
+        color: 'text.secondary',
+        mx: 1.75,
+      }}
     >
       {from > lineStart ? '…' : ''}
       {value.slice(from, index)}
       <Box
         component="mark"
         data-testid="payload-problem-at"
-        sx={{ color: 'error.main', bgcolor: 'transparent', fontWeight: 700, textDecoration: 'underline wavy', textDecorationColor: 'currentColor' }}
+        sx={{
+          color: 'error.main',
+          bgcolor: 'transparent',
+          fontWeight: 700,
+          textDecoration: 'underline wavy',
+          textDecorationColor: 'currentColor',
+        }}
       >
         {/* At the end of a line there is no character: a caret marks where one is missing. */}
         {marked === '' ? '‸' : marked}

@@ -72,7 +72,13 @@ export function NameDialog({
 }
 
 /** "Save payload": names the composer's current payload and keeps it in the library. */
-export const SavePayloadButton = memo(function SavePayloadButton({ content, disabled }: { content: SavedPayloadContent; disabled: boolean }) {
+export const SavePayloadButton = memo(function SavePayloadButton({
+  content,
+  disabled,
+}: {
+  content: SavedPayloadContent;
+  disabled: boolean;
+}) {
   const t = useT();
   const save = usePayloadLibrary((state) => state.save);
   const [open, setOpen] = useState(false);
@@ -83,7 +89,15 @@ export const SavePayloadButton = memo(function SavePayloadButton({ content, disa
       <Button size="small" disabled={disabled} onClick={() => setOpen(true)}>
         {t('composer.save')}
       </Button>
-      {open ? <NameDialog open title={t('composer.save')} initial={suggestion} onSubmit={(name) => save(name, content)} onClose={() => setOpen(false)} /> : null}
+      {open ? (
+        <NameDialog
+          open
+          title={t('composer.save')}
+          initial={suggestion}
+          onSubmit={(name) => save(name, content)}
+          onClose={() => setOpen(false)}
+        />
+      ) : null}
     </>
   );
 });
@@ -127,7 +141,12 @@ export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }:
                       <Button size="small" aria-label={t('composer.saved.rename', { name: item.name })} onClick={() => setRenaming(item)}>
                         {t('composer.saved.renameShort')}
                       </Button>
-                      <Button size="small" color="error" aria-label={t('composer.saved.delete', { name: item.name })} onClick={() => remove(item.id)}>
+                      <Button
+                        size="small"
+                        color="error"
+                        aria-label={t('composer.saved.delete', { name: item.name })}
+                        onClick={() => remove(item.id)}
+                      >
                         {t('composer.saved.deleteShort')}
                       </Button>
                     </Stack>

@@ -50,7 +50,11 @@ export const TargetSelect = memo(function TargetSelect({
         select: {
           multiple: true,
           renderValue: () =>
-            subset.length === 0 ? t('composer.target.all') : subset.length === 1 ? subset[0] : t('composer.target.some', { count: subset.length }),
+            subset.length === 0
+              ? t('composer.target.all')
+              : subset.length === 1
+                ? subset[0]
+                : t('composer.target.some', { count: subset.length }),
         },
       }}
       sx={{ minWidth: 180 }}

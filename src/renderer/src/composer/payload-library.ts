@@ -74,7 +74,9 @@ export const savedPayloadSchema = payloadContentSchema.extend({
 });
 
 /** What reads back as saved payloads, each id once, at most the limit. */
-const savedListSchema = listOf(savedPayloadSchema).transform((items): readonly SavedPayload[] => uniqueIds(items).slice(0, MAX_SAVED_PAYLOADS));
+const savedListSchema = listOf(savedPayloadSchema).transform((items): readonly SavedPayload[] =>
+  uniqueIds(items).slice(0, MAX_SAVED_PAYLOADS),
+);
 
 /** One library per app; it loads itself from `storage` as it is created and saves each change there. */
 export function createPayloadLibrary(storage: KeyValueStorage | undefined): PayloadLibraryStore {

@@ -21,7 +21,9 @@ export type SendHistoryStore = StoreApi<SendHistoryState>;
 const sameContent = (a: SavedPayloadContent, b: SavedPayloadContent): boolean =>
   a.format === b.format && a.value === b.value && a.encoding === b.encoding && a.lineEnding === b.lineEnding;
 
-const storedHistorySchema = z.object({ entries: listOf(payloadContentSchema).transform((entries): readonly SavedPayloadContent[] => entries.slice(-MAX_HISTORY)) });
+const storedHistorySchema = z.object({
+  entries: listOf(payloadContentSchema).transform((entries): readonly SavedPayloadContent[] => entries.slice(-MAX_HISTORY)),
+});
 
 /** One history per app; it loads itself from `storage` as it is created and saves each change there. */
 export function createSendHistory(storage: KeyValueStorage | undefined): SendHistoryStore {
@@ -32,7 +34,12 @@ export function createSendHistory(storage: KeyValueStorage | undefined): SendHis
       set((state) => {
         const last = state.entries.at(-1);
         if (last && sameContent(last, entry)) return {};
-        const copy: SavedPayloadContent = { format: entry.format, value: entry.value, encoding: entry.encoding, lineEnding: entry.lineEnding };
+        const copy: SavedPayloadContent = {
+          format: entry.format,
+          value: entry.value,
+          encoding: entry.encoding,
+          lineEnding: entry.lineEnding,
+        };
         return { entries: [...state.entries, copy].slice(-MAX_HISTORY) };
       }),
   }));

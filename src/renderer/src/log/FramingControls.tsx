@@ -23,7 +23,9 @@ export function describeFraming(settings: FramingSettings, t: Translate): string
     case 'raw':
       return t('log.framing.active.raw');
     case 'delimiter':
-      return t(settings.keepDelimiter ? 'log.framing.active.delimiterKept' : 'log.framing.active.delimiterStripped', { delimiter: settings.delimiter.trim() });
+      return t(settings.keepDelimiter ? 'log.framing.active.delimiterKept' : 'log.framing.active.delimiterStripped', {
+        delimiter: settings.delimiter.trim(),
+      });
     case 'length':
       return t('log.framing.active.length', {
         size: settings.lengthSize,
@@ -49,7 +51,13 @@ export const FramingControls = memo(function FramingControls() {
 
   return (
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
-      <TextField select label={t('log.framing')} value={framing.mode} onChange={(event) => change({ mode: event.target.value as FramingSettings['mode'] })} sx={{ minWidth: 150 }}>
+      <TextField
+        select
+        label={t('log.framing')}
+        value={framing.mode}
+        onChange={(event) => change({ mode: event.target.value as FramingSettings['mode'] })}
+        sx={{ minWidth: 150 }}
+      >
         {FRAMING_MODES.map((mode) => (
           <MenuItem key={mode} value={mode}>
             {t(`log.framing.mode.${mode}`)}
@@ -80,19 +88,45 @@ export const FramingControls = memo(function FramingControls() {
       ) : null}
       {framing.mode === 'length' ? (
         <>
-          <TextField select label={t('log.framing.lengthSize')} value={framing.lengthSize} onChange={(event) => change({ lengthSize: Number(event.target.value) as 1 | 2 | 4 })} sx={{ width: 110 }}>
+          <TextField
+            select
+            label={t('log.framing.lengthSize')}
+            value={framing.lengthSize}
+            onChange={(event) => change({ lengthSize: Number(event.target.value) as 1 | 2 | 4 })}
+            sx={{ width: 110 }}
+          >
             {[1, 2, 4].map((size) => (
               <MenuItem key={size} value={size}>
                 {t('log.framing.lengthBytes', { count: size })}
               </MenuItem>
             ))}
           </TextField>
-          <TextField select label={t('log.framing.byteOrder')} value={framing.littleEndian ? 'le' : 'be'} onChange={(event) => change({ littleEndian: event.target.value === 'le' })} sx={{ width: 140 }}>
+          <TextField
+            select
+            label={t('log.framing.byteOrder')}
+            value={framing.littleEndian ? 'le' : 'be'}
+            onChange={(event) => change({ littleEndian: event.target.value === 'le' })}
+            sx={{ width: 140 }}
+          >
             <MenuItem value="be">{t('log.framing.bigEndian')}</MenuItem>
             <MenuItem value="le">{t('log.framing.littleEndian')}</MenuItem>
           </TextField>
-          <NumberField label={t('log.framing.offset')} value={framing.lengthOffset} min={0} max={1 << 20} onCommit={(lengthOffset) => change({ lengthOffset })} width={110} />
-          <NumberField label={t('log.framing.adjustment')} value={framing.adjustment} min={-(1 << 20)} max={1 << 20} onCommit={(adjustment) => change({ adjustment })} width={110} />
+          <NumberField
+            label={t('log.framing.offset')}
+            value={framing.lengthOffset}
+            min={0}
+            max={1 << 20}
+            onCommit={(lengthOffset) => change({ lengthOffset })}
+            width={110}
+          />
+          <NumberField
+            label={t('log.framing.adjustment')}
+            value={framing.adjustment}
+            min={-(1 << 20)}
+            max={1 << 20}
+            onCommit={(adjustment) => change({ adjustment })}
+            width={110}
+          />
           <FormControlLabel
             control={<Checkbox checked={framing.includesHeader} onChange={(event) => change({ includesHeader: event.target.checked })} />}
             label={t('log.framing.includesHeader')}
@@ -100,9 +134,17 @@ export const FramingControls = memo(function FramingControls() {
         </>
       ) : null}
       {framing.mode === 'fixed' ? (
-        <NumberField label={t('log.framing.fixedSize')} value={framing.fixedSize} min={1} max={1 << 24} onCommit={(fixedSize) => change({ fixedSize })} />
+        <NumberField
+          label={t('log.framing.fixedSize')}
+          value={framing.fixedSize}
+          min={1}
+          max={1 << 24}
+          onCommit={(fixedSize) => change({ fixedSize })}
+        />
       ) : null}
-      {framing.mode === 'gap' ? <NumberField label={t('log.framing.gapMs')} value={framing.gapMs} min={0} max={3_600_000} onCommit={(gapMs) => change({ gapMs })} /> : null}
+      {framing.mode === 'gap' ? (
+        <NumberField label={t('log.framing.gapMs')} value={framing.gapMs} min={0} max={3_600_000} onCommit={(gapMs) => change({ gapMs })} />
+      ) : null}
     </Stack>
   );
 });

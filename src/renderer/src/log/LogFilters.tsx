@@ -19,7 +19,14 @@ export interface LogFilterState {
   source: string;
 }
 
-export const NO_FILTERS: LogFilterState = { query: '', queryKind: 'text', ignoreCase: true, matchMode: 'highlight', direction: 'both', source: '' };
+export const NO_FILTERS: LogFilterState = {
+  query: '',
+  queryKind: 'text',
+  ignoreCase: true,
+  matchMode: 'highlight',
+  direction: 'both',
+  source: '',
+};
 
 export const LogFilters = memo(function LogFilters({
   filters,
@@ -61,7 +68,10 @@ export const LogFilters = memo(function LogFilters({
         <ToggleButton value="hex">{t('log.hex')}</ToggleButton>
       </ToggleButtonGroup>
       {filters.queryKind === 'text' ? (
-        <FormControlLabel control={<Checkbox checked={filters.ignoreCase} onChange={(event) => change({ ignoreCase: event.target.checked })} />} label={t('log.search.ignoreCase')} />
+        <FormControlLabel
+          control={<Checkbox checked={filters.ignoreCase} onChange={(event) => change({ ignoreCase: event.target.checked })} />}
+          label={t('log.search.ignoreCase')}
+        />
       ) : null}
       <ToggleButtonGroup
         exclusive
@@ -74,12 +84,24 @@ export const LogFilters = memo(function LogFilters({
         <ToggleButton value="highlight">{t('log.search.highlight')}</ToggleButton>
         <ToggleButton value="filter">{t('log.search.filter')}</ToggleButton>
       </ToggleButtonGroup>
-      <TextField select label={t('log.direction')} value={filters.direction} onChange={(event) => change({ direction: event.target.value as LogFilterState['direction'] })} sx={{ width: 130 }}>
+      <TextField
+        select
+        label={t('log.direction')}
+        value={filters.direction}
+        onChange={(event) => change({ direction: event.target.value as LogFilterState['direction'] })}
+        sx={{ width: 130 }}
+      >
         <MenuItem value="both">{t('log.direction.both')}</MenuItem>
         <MenuItem value="rx">{t('log.direction.rx')}</MenuItem>
         <MenuItem value="tx">{t('log.direction.tx')}</MenuItem>
       </TextField>
-      <TextField select label={t('log.connection')} value={filters.source} onChange={(event) => change({ source: event.target.value })} sx={{ minWidth: 150 }}>
+      <TextField
+        select
+        label={t('log.connection')}
+        value={filters.source}
+        onChange={(event) => change({ source: event.target.value })}
+        sx={{ minWidth: 150 }}
+      >
         <MenuItem value="">{t('log.connection.all')}</MenuItem>
         {choices.map((source) => (
           <MenuItem key={source} value={source}>

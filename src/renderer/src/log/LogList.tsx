@@ -26,12 +26,31 @@ interface ListContext {
 }
 
 // Virtuoso draws plain divs; list semantics let screen readers (and tests) count the entries.
-function ListElement({ context, ref, ...rest }: { context?: ListContext; ref?: Ref<HTMLDivElement>; children?: ReactNode; style?: CSSProperties }) {
+function ListElement({
+  context,
+  ref,
+  ...rest
+}: {
+  context?: ListContext;
+  ref?: Ref<HTMLDivElement>;
+  children?: ReactNode;
+  style?: CSSProperties;
+}) {
   return <div {...rest} ref={ref} role="list" aria-label={context?.label} />;
 }
 
 // Rows carry their place in the whole log, not in the window the list holds.
-function ItemElement({ item: _item, context, ...rest }: { item?: unknown; context?: ListContext; children?: ReactNode; style?: CSSProperties; 'data-index'?: number }) {
+function ItemElement({
+  item: _item,
+  context,
+  ...rest
+}: {
+  item?: unknown;
+  context?: ListContext;
+  children?: ReactNode;
+  style?: CSSProperties;
+  'data-index'?: number;
+}) {
   const index = rest['data-index'];
   const place = context && index !== undefined ? { 'aria-posinset': context.start + index + 1, 'aria-setsize': context.total } : {};
   return <div {...rest} {...place} role="listitem" />;
@@ -51,8 +70,10 @@ function WindowEdge({ count, label, onClick }: { count: number; label: string; o
 const COMPONENTS = {
   List: ListElement,
   Item: ItemElement,
-  Header: ({ context }: { context?: ListContext }) => (context ? <WindowEdge count={context.before} label={context.olderLabel} onClick={context.showOlder} /> : null),
-  Footer: ({ context }: { context?: ListContext }) => (context ? <WindowEdge count={context.after} label={context.newerLabel} onClick={context.showNewer} /> : null),
+  Header: ({ context }: { context?: ListContext }) =>
+    context ? <WindowEdge count={context.before} label={context.olderLabel} onClick={context.showOlder} /> : null,
+  Footer: ({ context }: { context?: ListContext }) =>
+    context ? <WindowEdge count={context.after} label={context.newerLabel} onClick={context.showNewer} /> : null,
 };
 
 /** Past this many rows in the window while following, it moves up to the newest. */
@@ -74,7 +95,17 @@ export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
  * or jump to the end. Of a list longer than LOG_LIST_WINDOW_ROWS it holds a window, moved by
  * buttons at its ends.
  */
-export function LogList({ items, label, row, viewOf }: { items: ItemList; label: string; row: RowOptions; viewOf: (item: LogItem) => LogView }) {
+export function LogList({
+  items,
+  label,
+  row,
+  viewOf,
+}: {
+  items: ItemList;
+  label: string;
+  row: RowOptions;
+  viewOf: (item: LogItem) => LogView;
+}) {
   const t = useT();
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);

@@ -79,7 +79,13 @@ const ViewControls = memo(function ViewControls() {
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
-      <TextField select label={t('log.encoding')} value={encoding} onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)} sx={{ width: 120 }}>
+      <TextField
+        select
+        label={t('log.encoding')}
+        value={encoding}
+        onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)}
+        sx={{ width: 120 }}
+      >
         {TEXT_ENCODINGS.map((name) => (
           <MenuItem key={name} value={name}>
             {t(`log.encoding.${name}`)}
@@ -137,8 +143,12 @@ const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onVi
 
 function SourceLogPanel({ source: from }: { source: LogSource }) {
   const t = useT();
-  const log = useInspector((state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG);
-  const transcriptCounters = useInspector((state) => (from.type === 'transcript' ? state.transcripts.get(from.transcriptId)?.counters : undefined));
+  const log = useInspector(
+    (state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG,
+  );
+  const transcriptCounters = useInspector((state) =>
+    from.type === 'transcript' ? state.transcripts.get(from.transcriptId)?.counters : undefined,
+  );
   const view = useInspector((state) => state.logView);
   const encoding = useInspector((state) => state.logEncoding);
   const framing = useInspector((state) => state.framing);
@@ -165,7 +175,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const compiled = useMemo(
     () =>
       compileByteQuery(
-        filters.queryKind === 'hex' ? { kind: 'hex', value: filters.query } : { kind: 'text', value: filters.query, encoding, ignoreCase: filters.ignoreCase },
+        filters.queryKind === 'hex'
+          ? { kind: 'hex', value: filters.query }
+          : { kind: 'text', value: filters.query, encoding, ignoreCase: filters.ignoreCase },
       ),
     [filters.query, filters.queryKind, filters.ignoreCase, encoding],
   );
@@ -220,13 +232,20 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
 
   return (
     <Box component="section" aria-label={t('log.title')} sx={{ flex: 1, minHeight: 160, display: 'flex', flexDirection: 'column' }}>
-      <Stack spacing={0.75} sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider' }} role="toolbar" aria-label={t('log.toolbar')}>
+      <Stack
+        spacing={0.75}
+        sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider' }}
+        role="toolbar"
+        aria-label={t('log.toolbar')}
+      >
         <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
           <Typography variant="subtitle2" component="h3">
             {t('log.title')}
           </Typography>
           <Typography variant="caption" color="text.secondary">
-            {framed ? t('log.countFrames', { count: source.completed.length + source.partials.length }) : t('log.count', { count: log.entries.length })}
+            {framed
+              ? t('log.countFrames', { count: source.completed.length + source.partials.length })
+              : t('log.count', { count: log.entries.length })}
           </Typography>
           {filtering ? (
             <Typography variant="caption" color="text.secondary">
@@ -241,7 +260,11 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
           <LogSettingsButton />
           {/* A transcript is evidence as read from its file: nothing to clear. */}
           {from.type === 'session' ? (
-            <Button aria-label={t('log.clearLabel')} disabled={log.entries.length === 0 && log.dropped === 0} onClick={() => clearLog(from.sessionId)}>
+            <Button
+              aria-label={t('log.clearLabel')}
+              disabled={log.entries.length === 0 && log.dropped === 0}
+              onClick={() => clearLog(from.sessionId)}
+            >
               {t('log.clear')}
             </Button>
           ) : null}
@@ -252,7 +275,10 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
           {log.droppedFor === 'bytes'
-            ? t(from.type === 'session' ? 'log.droppedNote.bytes' : 'transcripts.notShown.bytes', { count: log.dropped, bytes: formatByteSize(bytesLimit, formatNumber) })
+            ? t(from.type === 'session' ? 'log.droppedNote.bytes' : 'transcripts.notShown.bytes', {
+                count: log.dropped,
+                bytes: formatByteSize(bytesLimit, formatNumber),
+              })
             : t(from.type === 'session' ? 'log.droppedNote' : 'transcripts.notShown', { count: log.dropped, limit })}
         </Typography>
       ) : null}
@@ -274,7 +300,15 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
       ) : (
         <LogStatusBar counters={transcriptCounters ?? ZERO_COUNTERS} log={log} message={message} />
       )}
-      <EntryMenu menu={menu} views={views} encoding={encoding} onClose={closeMenu} onView={setOverride} onCopy={copyFrom} onSave={saveFrom} />
+      <EntryMenu
+        menu={menu}
+        views={views}
+        encoding={encoding}
+        onClose={closeMenu}
+        onView={setOverride}
+        onCopy={copyFrom}
+        onSave={saveFrom}
+      />
       {saving ? (
         <SavePayloadDialog
           defaultName={defaultPayloadName(saving)}

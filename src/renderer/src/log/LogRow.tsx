@@ -111,8 +111,12 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
         </span>
         <span className="si-row-source">{source}</span>
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
-        {item.partial ? <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} /> : null}
-        {item.badLength ? <Chip size="small" color="error" variant="outlined" label={t('log.badLength')} aria-label={t('log.badLengthLabel')} /> : null}
+        {item.partial ? (
+          <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
+        ) : null}
+        {item.badLength ? (
+          <Chip size="small" color="error" variant="outlined" label={t('log.badLength')} aria-label={t('log.badLengthLabel')} />
+        ) : null}
         {matches ? <span className="si-row-hidden">{t('log.match')}</span> : null}
         <span className="si-row-spacer" />
         <button

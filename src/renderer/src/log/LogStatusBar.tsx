@@ -65,7 +65,9 @@ export function LogStatusBar({
   recorded?: boolean;
 }) {
   const t = useT();
-  const values = rates ? { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages } : undefined;
+  const values = rates
+    ? { rxBytes: rates.rxBytes, rxMessages: rates.rxMessages, txBytes: rates.txBytes, txMessages: rates.txMessages }
+    : undefined;
 
   return (
     <Stack

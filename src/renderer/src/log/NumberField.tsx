@@ -6,7 +6,21 @@ import { useT } from '../i18n/i18n-context';
  * A whole number typed freely: the text is the user's while they type, and only a value in
  * range reaches `onCommit`, so a half-typed "-" never reframes the log.
  */
-export function NumberField({ label, value, min, max, onCommit, width = 120 }: { label: string; value: number; min: number; max: number; onCommit: (value: number) => void; width?: number }) {
+export function NumberField({
+  label,
+  value,
+  min,
+  max,
+  onCommit,
+  width = 120,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  onCommit: (value: number) => void;
+  width?: number;
+}) {
   const t = useT();
   const [text, setText] = useState(String(value));
   const parsed = Number(text);

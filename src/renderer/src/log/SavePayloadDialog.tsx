@@ -8,7 +8,15 @@ import TextField from '@mui/material/TextField';
 import { useT } from '../i18n/i18n-context';
 
 /** Asks for a name; the caller mounts it per request, so each starts from its own default. */
-export function SavePayloadDialog({ defaultName, onSave, onClose }: { defaultName: string; onSave: (name: string) => void; onClose: () => void }) {
+export function SavePayloadDialog({
+  defaultName,
+  onSave,
+  onClose,
+}: {
+  defaultName: string;
+  onSave: (name: string) => void;
+  onClose: () => void;
+}) {
   const t = useT();
   const [name, setName] = useState(defaultName);
   const valid = name.trim() !== '';
@@ -22,7 +30,14 @@ export function SavePayloadDialog({ defaultName, onSave, onClose }: { defaultNam
       >
         <DialogTitle id="log-save-title">{t('log.save.title')}</DialogTitle>
         <DialogContent>
-          <TextField autoFocus fullWidth margin="dense" label={t('log.save.name')} value={name} onChange={(event) => setName(event.target.value)} />
+          <TextField
+            autoFocus
+            fullWidth
+            margin="dense"
+            label={t('log.save.name')}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={onClose}>{t('log.save.cancel')}</Button>

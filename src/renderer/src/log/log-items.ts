@@ -121,7 +121,15 @@ export class FramedView {
       if (partial) {
         const { template } = stream;
         // Re-inserted so the stream that moved last shows its open frame last.
-        this.partials.set(key, { id: this.nextId++, at: partial.at, dir: template.dir, connId: template.connId, peer: template.peer, bytes: partial.bytes, partial: true });
+        this.partials.set(key, {
+          id: this.nextId++,
+          at: partial.at,
+          dir: template.dir,
+          connId: template.connId,
+          peer: template.peer,
+          bytes: partial.bytes,
+          partial: true,
+        });
       }
     }
     // Frames completed by entries that left the log leave with them.
@@ -164,7 +172,13 @@ export class FilteredView {
     matched = matched.dropFront(matched.firstIndexWhere((item) => item.id >= oldest));
     this.matched = matched;
     this.appended += added.length;
-    return { origin: source.origin, epoch: this.epoch, completed: matched, partials: source.partials.filter(this.keep), appended: this.appended };
+    return {
+      origin: source.origin,
+      epoch: this.epoch,
+      completed: matched,
+      partials: source.partials.filter(this.keep),
+      appended: this.appended,
+    };
   }
 }
 

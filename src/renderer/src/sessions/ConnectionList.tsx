@@ -31,7 +31,11 @@ export function ConnectionList({ session }: { session: SessionShape }) {
   }
 
   return (
-    <Box component="section" aria-label={t('connections.table')} sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}>
+    <Box
+      component="section"
+      aria-label={t('connections.table')}
+      sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}
+    >
       <Typography variant="subtitle2" component="h3" sx={{ px: 1.5, pt: 0.75 }}>
         {t('connections.title', { count: list.length })}
       </Typography>

@@ -112,7 +112,11 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     onClose();
   };
 
-  const textField = (field: TextFieldName, label: MessageKey, options: { unit?: string; numeric?: boolean; placeholder?: string; help?: string } = {}) => (
+  const textField = (
+    field: TextFieldName,
+    label: MessageKey,
+    options: { unit?: string; numeric?: boolean; placeholder?: string; help?: string } = {},
+  ) => (
     <TextField
       label={t(label)}
       value={form[field]}
@@ -136,7 +140,9 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const bytes = t('sessions.dialog.bytes');
   const optional = t('sessions.option.optional');
   const grid = (children: ReactNode) => (
-    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, columnGap: 1.5, rowGap: 1.25, alignItems: 'start' }}>{children}</Box>
+    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, columnGap: 1.5, rowGap: 1.25, alignItems: 'start' }}>
+      {children}
+    </Box>
   );
   const keepAliveDelay = (
     <Collapse in={form.keepAlive} unmountOnExit>
@@ -176,7 +182,9 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
         </Stack>
         {keepAliveDelay}
         <Collapse in={form.reconnect} unmountOnExit>
-          <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr 1fr' }, columnGap: 1.5, pt: 0.5, alignItems: 'start' }}>
+          <Box
+            sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr 1fr' }, columnGap: 1.5, pt: 0.5, alignItems: 'start' }}
+          >
             {textField('reconnectInitial', 'sessions.option.reconnectInitial', { unit: ms })}
             {textField('reconnectMax', 'sessions.option.reconnectMax', { unit: ms })}
             {textField('reconnectAttempts', 'sessions.option.reconnectAttempts')}
@@ -210,7 +218,11 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                 </MenuItem>
               ))}
             </TextField>
-            {textField('remoteHost', 'sessions.option.remoteHost', { numeric: false, placeholder: optional, help: t('sessions.option.remoteHelp') })}
+            {textField('remoteHost', 'sessions.option.remoteHost', {
+              numeric: false,
+              placeholder: optional,
+              help: t('sessions.option.remoteHelp'),
+            })}
             {textField('remotePort', 'sessions.option.remotePort', { placeholder: optional })}
           </>,
         )}
@@ -282,18 +294,14 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                 freeSolo
                 disableClearable
                 options={hostOptions}
-                groupBy={(option) => (recentHosts.includes(option) ? t('sessions.dialog.groupRecent') : t('sessions.dialog.groupSuggested'))}
+                groupBy={(option) =>
+                  recentHosts.includes(option) ? t('sessions.dialog.groupRecent') : t('sessions.dialog.groupSuggested')
+                }
                 inputValue={form.host}
                 onInputChange={(_event, value) => set('host', value)}
                 sx={{ flex: 2 }}
                 renderInput={(params) => (
-                  <TextField
-                    {...params}
-                    autoFocus
-                    label={t('open.host')}
-                    error={Boolean(problems.host)}
-                    helperText={problems.host}
-                  />
+                  <TextField {...params} autoFocus label={t('open.host')} error={Boolean(problems.host)} helperText={problems.host} />
                 )}
               />
               <TextField
@@ -319,7 +327,11 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
                 <FormControlLabel
                   control={
-                    <Checkbox size="small" checked={form.record ?? recorder.settings.recordByDefault} onChange={(event) => set('record', event.target.checked)} />
+                    <Checkbox
+                      size="small"
+                      checked={form.record ?? recorder.settings.recordByDefault}
+                      onChange={(event) => set('record', event.target.checked)}
+                    />
                   }
                   label={t('transcripts.dialog.record')}
                   sx={{ flex: 'none' }}

@@ -9,7 +9,8 @@ export function ReconnectNote({ session }: { session: Pick<SessionShape, 'reconn
   const { reconnect } = session;
   if (!reconnect || session.config.kind !== 'tcp-client') return null;
   const max = session.config.reconnect.maxAttempts;
-  const attempt = max > 0 ? t('sessions.attemptOf', { attempt: reconnect.attempt, max }) : t('sessions.attempt', { attempt: reconnect.attempt });
+  const attempt =
+    max > 0 ? t('sessions.attemptOf', { attempt: reconnect.attempt, max }) : t('sessions.attempt', { attempt: reconnect.attempt });
   return (
     <Typography variant="caption" color="info.main" component="div" role="status" sx={{ fontFamily: MONO_FONT }}>
       {reconnect.nextAt === undefined

@@ -25,14 +25,20 @@ export function SessionHeader({ session }: { session: SessionShape }) {
   // A failed recording reports its error as an event too; the recording's own alert shows it, once.
   const recordingError = session.recording?.error;
   const errors = useMemo(
-    () => (recordingError ? allErrors.filter((entry) => entry.error.code !== recordingError.code || entry.error.message !== recordingError.message) : allErrors),
+    () =>
+      recordingError
+        ? allErrors.filter((entry) => entry.error.code !== recordingError.code || entry.error.message !== recordingError.message)
+        : allErrors,
     [allErrors, recordingError],
   );
   const dismissErrors = useInspector((state) => state.dismissErrors);
   const remote = session.kind === 'tcp-client' ? sessionEndpoint(session) : undefined;
 
   return (
-    <Box component="header" sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '35vh', overflow: 'auto' }}>
+    <Box
+      component="header"
+      sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '35vh', overflow: 'auto' }}
+    >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="h6" component="h2">
           {t(`kind.${session.kind}`)}{' '}

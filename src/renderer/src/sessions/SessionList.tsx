@@ -15,7 +15,13 @@ export function SessionList() {
 
   return (
     <Box component="section" aria-labelledby={headingId}>
-      <Typography id={headingId} variant="overline" component="h2" color="text.secondary" sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}>
+      <Typography
+        id={headingId}
+        variant="overline"
+        component="h2"
+        color="text.secondary"
+        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
+      >
         {t('sessions.heading', { count: list.length })}
       </Typography>
       {list.length === 0 ? (

@@ -79,10 +79,18 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
         <SessionCounters sessionId={session.id} />
       </ListItemButton>
       <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.5, alignItems: 'center' }}>
-        <Button aria-label={t('sessions.closeLabel', { name })} disabled={busy || !canClose} onClick={() => void run(() => api.close({ sessionId: session.id }))}>
+        <Button
+          aria-label={t('sessions.closeLabel', { name })}
+          disabled={busy || !canClose}
+          onClick={() => void run(() => api.close({ sessionId: session.id }))}
+        >
           {t('sessions.close')}
         </Button>
-        <Button aria-label={t('sessions.reopenLabel', { name })} disabled={busy || !canReopen} onClick={() => void run(() => api.reopen({ sessionId: session.id }))}>
+        <Button
+          aria-label={t('sessions.reopenLabel', { name })}
+          disabled={busy || !canReopen}
+          onClick={() => void run(() => api.reopen({ sessionId: session.id }))}
+        >
           {t('sessions.reopen')}
         </Button>
         <Button

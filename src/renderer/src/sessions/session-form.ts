@@ -11,7 +11,12 @@ import {
   type SessionConfigInput,
   type SessionKind,
 } from '@shared/contract';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_RECONNECT_INITIAL_MS, DEFAULT_RECONNECT_MAX_MS } from '@shared/limits';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_RECONNECT_INITIAL_MS,
+  DEFAULT_RECONNECT_MAX_MS,
+} from '@shared/limits';
 import { firstIssue, parsePortText } from '../form-validation';
 
 export type LoopbackChoice = 'default' | 'on' | 'off';

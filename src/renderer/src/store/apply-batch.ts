@@ -206,7 +206,8 @@ class Draft {
         const sender = entry.peer;
         // Unchanged unless the sender is another: a new view per datagram would redraw every
         // part of the page that shows the session, for each batch of a flood.
-        if (event.dir === 'rx' && sender) this.updateSession(event.sessionId, (view) => (view.lastSender === sender ? view : { ...view, lastSender: sender }));
+        if (event.dir === 'rx' && sender)
+          this.updateSession(event.sessionId, (view) => (view.lastSender === sender ? view : { ...view, lastSender: sender }));
         return;
       }
       case 'error': {

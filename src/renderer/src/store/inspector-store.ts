@@ -1,7 +1,16 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { EventBatch, SessionInfo, TextEncodingName } from '@shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
-import { applyBatch, emptyData, EMPTY_LOG, resyncSessions, seedSessions, trimLog, type InspectorData, type StoreLimits } from './apply-batch';
+import {
+  applyBatch,
+  emptyData,
+  EMPTY_LOG,
+  resyncSessions,
+  seedSessions,
+  trimLog,
+  type InspectorData,
+  type StoreLimits,
+} from './apply-batch';
 import type { OpenTranscript } from './transcript-view';
 import type { SessionLog } from './views';
 import {
@@ -73,7 +82,12 @@ export interface StoreOptions {
 
 /** One store per bridge: tests create their own, the app creates one at start. */
 export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options: StoreOptions = {}): InspectorStore {
-  const kept = persistedLogPrefs(options.storage, { logLimit: base.maxLogEntries, logView: 'text', logEncoding: 'utf-8', framing: DEFAULT_FRAMING });
+  const kept = persistedLogPrefs(options.storage, {
+    logLimit: base.maxLogEntries,
+    logView: 'text',
+    logEncoding: 'utf-8',
+    framing: DEFAULT_FRAMING,
+  });
   const prefs = kept.load();
   // The entry bound is the user's setting; the byte and error bounds stay fixed.
   const limitsOf = (state: LogPrefs): StoreLimits => ({ ...base, maxLogEntries: state.logLimit });
@@ -113,13 +127,17 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       select: (sessionId) => set({ selectedId: sessionId, selectedTranscriptId: undefined }),
       openTranscript: (transcript) =>
         set((state) => ({ transcripts: new Map(state.transcripts).set(transcript.id, transcript), selectedTranscriptId: transcript.id })),
-      selectTranscript: (transcriptId) => set((state) => (state.transcripts.has(transcriptId) ? { selectedTranscriptId: transcriptId } : {})),
+      selectTranscript: (transcriptId) =>
+        set((state) => (state.transcripts.has(transcriptId) ? { selectedTranscriptId: transcriptId } : {})),
       closeTranscript: (transcriptId) =>
         set((state) => {
           if (!state.transcripts.has(transcriptId)) return {};
           const transcripts = new Map(state.transcripts);
           transcripts.delete(transcriptId);
-          return { transcripts, selectedTranscriptId: state.selectedTranscriptId === transcriptId ? undefined : state.selectedTranscriptId };
+          return {
+            transcripts,
+            selectedTranscriptId: state.selectedTranscriptId === transcriptId ? undefined : state.selectedTranscriptId,
+          };
         }),
       setLogView: (logView) => setPrefs({ logView }),
       setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),

@@ -33,8 +33,19 @@ export interface PersistedOptions {
   version?: number;
 }
 
-export function persisted<T>(key: string, schema: z.ZodType<T>, fallback: NoInfer<T>, { storage, version }: PersistedOptions): Persisted<T> {
-  const stored: z.ZodType<T> = version === undefined ? schema : z.object({ state: z.unknown() }).transform((envelope) => envelope.state).pipe(schema);
+export function persisted<T>(
+  key: string,
+  schema: z.ZodType<T>,
+  fallback: NoInfer<T>,
+  { storage, version }: PersistedOptions,
+): Persisted<T> {
+  const stored: z.ZodType<T> =
+    version === undefined
+      ? schema
+      : z
+          .object({ state: z.unknown() })
+          .transform((envelope) => envelope.state)
+          .pipe(schema);
   return {
     load() {
       try {

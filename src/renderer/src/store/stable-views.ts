@@ -44,7 +44,10 @@ const sameView = <T extends object>(before: T | undefined, now: T | undefined) =
   before === now || (before !== undefined && now !== undefined && sameExceptCounters(before, now));
 
 export function useSessionShape(sessionId: string | undefined): SessionShape | undefined {
-  return useStableSelect<SessionShape | undefined>((state) => (sessionId === undefined ? undefined : state.sessions.get(sessionId)), sameView);
+  return useStableSelect<SessionShape | undefined>(
+    (state) => (sessionId === undefined ? undefined : state.sessions.get(sessionId)),
+    sameView,
+  );
 }
 
 export function useConnectionShape(sessionId: string, connId: string): ConnectionShape | undefined {

@@ -2,7 +2,18 @@
  * The store's own copies of what the bridge sends. Objects from the bridge are never spread or
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
-import type { ConnectionInfo, Counters, Direction, Endpoint, NotShown, RecordingInfo, SessionConfig, SessionInfo, SessionKind, SessionState } from '@shared/contract';
+import type {
+  ConnectionInfo,
+  Counters,
+  Direction,
+  Endpoint,
+  NotShown,
+  RecordingInfo,
+  SessionConfig,
+  SessionInfo,
+  SessionKind,
+  SessionState,
+} from '@shared/contract';
 import type { AppError } from '@shared/result';
 import type { LogWindow } from './log-window';
 
@@ -100,7 +111,9 @@ export function sessionView(info: SessionInfo): SessionView {
     lastSender: info.lastSender ? copyEndpoint(info.lastSender) : undefined,
     memberships: Array.from(info.memberships ?? [], String),
     error: info.error ? copyError(info.error) : undefined,
-    reconnect: info.reconnect ? { attempt: Number(info.reconnect.attempt), nextAt: typeof info.reconnect.nextAt === 'number' ? info.reconnect.nextAt : undefined } : undefined,
+    reconnect: info.reconnect
+      ? { attempt: Number(info.reconnect.attempt), nextAt: typeof info.reconnect.nextAt === 'number' ? info.reconnect.nextAt : undefined }
+      : undefined,
     recording: info.recording ? copyRecording(info.recording) : undefined,
     notShown: info.notShown ? copyNotShown(info.notShown) : undefined,
   };

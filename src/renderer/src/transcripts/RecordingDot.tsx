@@ -6,7 +6,14 @@ export function RecordingDot({ active }: { active: boolean }) {
     <Box
       component="span"
       aria-hidden="true"
-      sx={{ display: 'inline-block', flex: 'none', width: 10, height: 10, borderRadius: '50%', bgcolor: active ? 'error.main' : 'action.disabled' }}
+      sx={{
+        display: 'inline-block',
+        flex: 'none',
+        width: 10,
+        height: 10,
+        borderRadius: '50%',
+        bgcolor: active ? 'error.main' : 'action.disabled',
+      }}
     />
   );
 }

@@ -44,7 +44,11 @@ function RecordingSettingsPanel() {
     <Stack spacing={1.25}>
       <FormControlLabel
         control={
-          <Switch checked={settings.recordByDefault} disabled={busy} onChange={(event) => void run(() => setRecordByDefault(event.target.checked))} />
+          <Switch
+            checked={settings.recordByDefault}
+            disabled={busy}
+            onChange={(event) => void run(() => setRecordByDefault(event.target.checked))}
+          />
         }
         label={t('transcripts.settings.recordByDefault')}
       />
@@ -55,13 +59,26 @@ function RecordingSettingsPanel() {
         <Typography id={folderHeading} variant="subtitle2" component="h3">
           {t('transcripts.settings.folder')}
         </Typography>
-        <Typography variant="body2" data-testid="recordings-folder" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all', userSelect: 'text' }}>
+        <Typography
+          variant="body2"
+          data-testid="recordings-folder"
+          sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all', userSelect: 'text' }}
+        >
           {settings.folder}
         </Typography>
       </Box>
       {folder ? (
         <Stack direction="row" spacing={1}>
-          <Button variant="outlined" disabled={busy} onClick={() => void run(() => folder.choose(), (chosen) => chosen && replace(chosen))}>
+          <Button
+            variant="outlined"
+            disabled={busy}
+            onClick={() =>
+              void run(
+                () => folder.choose(),
+                (chosen) => chosen && replace(chosen),
+              )
+            }
+          >
             {t('transcripts.settings.changeFolder')}
           </Button>
           <Button disabled={busy} onClick={() => void run(() => folder.open())}>

@@ -3,7 +3,10 @@ import type { RecorderSettings } from '@shared/contract';
 import { useApi, useLink } from '../api/host-context';
 import { RecordingSettingsContext, type RecorderStatus, type RecordingSettingsValue } from './recording-settings-context';
 
-const copySettings = (settings: RecorderSettings): RecorderSettings => ({ folder: settings.folder, recordByDefault: settings.recordByDefault });
+const copySettings = (settings: RecorderSettings): RecorderSettings => ({
+  folder: settings.folder,
+  recordByDefault: settings.recordByDefault,
+});
 
 /**
  * Asks the engine for the recorder's settings each time the link opens: a restarted server may

@@ -12,7 +12,8 @@ import type { TranscriptConnection } from '../store/transcript-view';
 
 function status(t: ReturnType<typeof useT>, conn: TranscriptConnection): string {
   const flags = [conn.peerEnded ? t('connections.peerEnded') : undefined, conn.localEnded ? t('connections.localEnded') : undefined];
-  if (conn.closed) flags.push(t('transcripts.conn.closed', { time: formatClock(conn.closed.at), reason: t(`transcripts.reason.${conn.closed.reason}`) }));
+  if (conn.closed)
+    flags.push(t('transcripts.conn.closed', { time: formatClock(conn.closed.at), reason: t(`transcripts.reason.${conn.closed.reason}`) }));
   return flags.filter((flag) => flag !== undefined).join(' · ');
 }
 
@@ -21,7 +22,11 @@ export function TranscriptConnections({ connections }: { connections: readonly T
   const t = useT();
   const formatNumber = useFormatNumber();
   return (
-    <Box component="section" aria-label={t('connections.table')} sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}>
+    <Box
+      component="section"
+      aria-label={t('connections.table')}
+      sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}
+    >
       <Typography variant="subtitle2" component="h3" sx={{ px: 1.5, pt: 0.75 }}>
         {t('connections.title', { count: connections.length })}
       </Typography>

@@ -46,7 +46,13 @@ export function TranscriptList() {
   if (list.length === 0) return null;
   return (
     <Box component="section" aria-labelledby={headingId} sx={{ borderTop: 1, borderColor: 'divider' }}>
-      <Typography id={headingId} variant="overline" component="h2" color="text.secondary" sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}>
+      <Typography
+        id={headingId}
+        variant="overline"
+        component="h2"
+        color="text.secondary"
+        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
+      >
         {t('transcripts.heading', { count: list.length })}
       </Typography>
       <List aria-label={t('transcripts.list')} disablePadding>

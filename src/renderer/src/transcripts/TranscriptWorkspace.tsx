@@ -48,14 +48,21 @@ function TranscriptHeader({ transcript }: { transcript: OpenTranscript }) {
   const closeTranscript = useInspector((state) => state.closeTranscript);
   const started = new Date(transcript.startedAt);
   return (
-    <Box component="header" sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '40vh', overflow: 'auto' }}>
+    <Box
+      component="header"
+      sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '40vh', overflow: 'auto' }}
+    >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all', minWidth: 0 }}>
           {transcript.fileName}
         </Typography>
         <Chip size="small" variant="outlined" label={t('transcripts.readOnly')} sx={{ flex: 'none' }} />
         <Box sx={{ flex: 1 }} />
-        <Button aria-label={t('transcripts.closeLabel', { file: transcript.fileName })} onClick={() => closeTranscript(transcript.id)} sx={{ flex: 'none' }}>
+        <Button
+          aria-label={t('transcripts.closeLabel', { file: transcript.fileName })}
+          onClick={() => closeTranscript(transcript.id)}
+          sx={{ flex: 'none' }}
+        >
           {t('transcripts.close')}
         </Button>
       </Stack>

@@ -27,7 +27,9 @@ function loadJsonLines(id: string, fileName: string, bytes: Uint8Array, limits: 
   const outcome = reader.finish();
   const { problem } = outcome;
   if (!builder) {
-    return problem?.kind === 'not-a-transcript' || !problem ? { ok: false, refusal: { type: 'neither' } } : { ok: false, refusal: { type: 'unreadable', message: problem.message } };
+    return problem?.kind === 'not-a-transcript' || !problem
+      ? { ok: false, refusal: { type: 'neither' } }
+      : { ok: false, refusal: { type: 'unreadable', message: problem.message } };
   }
   return {
     ok: true,
@@ -52,7 +54,15 @@ function loadPcapng(id: string, fileName: string, bytes: Uint8Array, limits: Sto
   const { problem } = read;
   // The header is a record too, as the JSON Lines reader counts them.
   const whole = read.records.length + 1;
-  return { ok: true, transcript: builder.finish(id, fileName, 'pcapng', problem ? { offset: problem.offset, torn: false, records: whole, message: problem.message } : undefined) };
+  return {
+    ok: true,
+    transcript: builder.finish(
+      id,
+      fileName,
+      'pcapng',
+      problem ? { offset: problem.offset, torn: false, records: whole, message: problem.message } : undefined,
+    ),
+  };
 }
 
 export function loadTranscript(id: string, fileName: string, bytes: Uint8Array, limits: StoreLimits): TranscriptLoad {

@@ -136,7 +136,12 @@ export class TranscriptBuilder {
   }
 
   /** `problem`: where the reader stopped, when it did not read to a clean end. */
-  finish(id: string, fileName: string, source: OpenTranscript['source'], problem: { offset: number; torn: boolean; records: number; message: string } | undefined): OpenTranscript {
+  finish(
+    id: string,
+    fileName: string,
+    source: OpenTranscript['source'],
+    problem: { offset: number; torn: boolean; records: number; message: string } | undefined,
+  ): OpenTranscript {
     this.flush();
     const { header } = this;
     let ending: TranscriptEnding;

@@ -152,7 +152,13 @@ export function SavedSessionList() {
   const saved = useWorkspace((state) => state.savedSessions);
   return (
     <Box component="section" aria-labelledby={headingId} sx={{ borderTop: 1, borderColor: 'divider' }}>
-      <Typography id={headingId} variant="overline" component="h2" color="text.secondary" sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}>
+      <Typography
+        id={headingId}
+        variant="overline"
+        component="h2"
+        color="text.secondary"
+        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
+      >
         {t('workspace.saved', { count: saved.length })}
       </Typography>
       {saved.length === 0 ? (

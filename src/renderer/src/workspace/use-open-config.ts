@@ -6,7 +6,12 @@ import { useInspector } from '../store/store-context';
 import { useWorkspace } from './workspace-context';
 
 /** Opens a session from a known config in one step, remembering the endpoint and selecting it. */
-export function useOpenConfig(): { openConfig: (config: SessionConfig) => Promise<void>; busy: boolean; failure: AppError | undefined; clearFailure: () => void } {
+export function useOpenConfig(): {
+  openConfig: (config: SessionConfig) => Promise<void>;
+  busy: boolean;
+  failure: AppError | undefined;
+  clearFailure: () => void;
+} {
   const api = useApi();
   const select = useInspector((state) => state.select);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);

@@ -36,7 +36,8 @@ function shownVersion(input: unknown): string {
 export const workspaceFileSchema = z.strictObject({
   format: z.literal(WORKSPACE_FORMAT, { error: `This is not a Socket Inspector workspace: "format" must be "${WORKSPACE_FORMAT}".` }),
   version: z.literal(WORKSPACE_VERSION, {
-    error: (issue) => `Version ${shownVersion(issue.input)} is not supported: this version of Socket Inspector reads version ${WORKSPACE_VERSION}.`,
+    error: (issue) =>
+      `Version ${shownVersion(issue.input)} is not supported: this version of Socket Inspector reads version ${WORKSPACE_VERSION}.`,
   }),
   /** When the file was written (ISO 8601); informative only. */
   savedAt: z.string({ error: 'savedAt must be text.' }).max(64).optional(),
@@ -44,8 +45,12 @@ export const workspaceFileSchema = z.strictObject({
     // The file leaves out ids: they are the workspace's, made afresh when a file is opened.
     .array(savedSessionSchema.omit({ id: true }), { error: 'sessions must be a list.' })
     .max(MAX_SAVED_SESSIONS, `At most ${MAX_SAVED_SESSIONS} saved sessions.`),
-  recentEndpoints: z.array(recentEndpointSchema, { error: 'recentEndpoints must be a list.' }).max(MAX_RECENT_ENDPOINTS, `At most ${MAX_RECENT_ENDPOINTS} recent endpoints.`),
-  payloads: z.array(savedPayloadSchema, { error: 'payloads must be a list.' }).max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
+  recentEndpoints: z
+    .array(recentEndpointSchema, { error: 'recentEndpoints must be a list.' })
+    .max(MAX_RECENT_ENDPOINTS, `At most ${MAX_RECENT_ENDPOINTS} recent endpoints.`),
+  payloads: z
+    .array(savedPayloadSchema, { error: 'payloads must be a list.' })
+    .max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
   preferences: z.strictObject({
     theme: themeChoiceSchema,
     /** Absent: follow the OS. */
@@ -108,13 +113,19 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): WorkspaceReading {
   if (bytes.byteLength > MAX_WORKSPACE_FILE_BYTES) {
-    return { ok: false, problems: [{ path: '', message: `The file is ${bytes.byteLength} bytes; a workspace file is at most ${MAX_WORKSPACE_FILE_BYTES}.` }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: `The file is ${bytes.byteLength} bytes; a workspace file is at most ${MAX_WORKSPACE_FILE_BYTES}.` }],
+    };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
-    return { ok: false, problems: [{ path: '', message: `The file is not JSON text: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      problems: [{ path: '', message: `The file is not JSON text: ${err instanceof Error ? err.message : String(err)}` }],
+    };
   }
   const parsed = workspaceFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -124,7 +135,11 @@ export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): Worksp
     };
   }
   const file = parsed.data;
-  const savedSessions: SavedSession[] = file.sessions.map((entry) => ({ id: makeId(), name: cleanSessionName(entry.name), config: entry.config }));
+  const savedSessions: SavedSession[] = file.sessions.map((entry) => ({
+    id: makeId(),
+    name: cleanSessionName(entry.name),
+    config: entry.config,
+  }));
   return {
     ok: true,
     contents: {

@@ -96,7 +96,9 @@ export const DEFAULT_WORKSPACE: WorkspaceData = { savedSessions: [], recentEndpo
 const storedWorkspaceSchema = z.object({
   savedSessions: listOf(savedSessionSchema).transform((list): readonly SavedSession[] => uniqueIds(list).slice(0, MAX_SAVED_SESSIONS)),
   // Oldest first, so withRecent leaves them in the stored order.
-  recentEndpoints: listOf(recentEndpointSchema).transform((list): readonly RecentEndpoint[] => list.slice(0, MAX_RECENT_ENDPOINTS).reverse().reduce<RecentEndpoint[]>(withRecent, [])),
+  recentEndpoints: listOf(recentEndpointSchema).transform((list): readonly RecentEndpoint[] =>
+    list.slice(0, MAX_RECENT_ENDPOINTS).reverse().reduce<RecentEndpoint[]>(withRecent, []),
+  ),
   theme: themeChoiceSchema.catch('system'),
   language: languageSchema.optional().catch(undefined),
 });
@@ -113,17 +115,22 @@ export function createWorkspaceStore(storage: KeyValueStorage | undefined): Work
     rememberEndpoint: (endpoint) => set((state) => ({ recentEndpoints: withRecent(state.recentEndpoints, endpoint) })),
     saveSession: (name, config) => {
       const id = newId();
-      set((state) => ({ savedSessions: [{ id, name: cleanSessionName(name), config }, ...state.savedSessions].slice(0, MAX_SAVED_SESSIONS) }));
+      set((state) => ({
+        savedSessions: [{ id, name: cleanSessionName(name), config }, ...state.savedSessions].slice(0, MAX_SAVED_SESSIONS),
+      }));
       return id;
     },
     renameSession: (id, name) =>
       set((state) => ({
-        savedSessions: state.savedSessions.map((saved) => (saved.id === id ? { id: saved.id, name: cleanSessionName(name), config: saved.config } : saved)),
+        savedSessions: state.savedSessions.map((saved) =>
+          saved.id === id ? { id: saved.id, name: cleanSessionName(name), config: saved.config } : saved,
+        ),
       })),
     deleteSession: (id) => set((state) => ({ savedSessions: state.savedSessions.filter((saved) => saved.id !== id) })),
     setTheme: (theme) => set({ theme }),
     setLanguage: (language) => set({ language }),
-    replace: (data) => set({ savedSessions: data.savedSessions, recentEndpoints: data.recentEndpoints, theme: data.theme, language: data.language }),
+    replace: (data) =>
+      set({ savedSessions: data.savedSessions, recentEndpoints: data.recentEndpoints, theme: data.theme, language: data.language }),
   }));
   store.subscribe((state) =>
     kept.save({ savedSessions: state.savedSessions, recentEndpoints: state.recentEndpoints, theme: state.theme, language: state.language }),

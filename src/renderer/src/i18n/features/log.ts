@@ -38,8 +38,7 @@ export const logEn = {
   'log.framing.active.raw': 'Framing: raw chunks, as received',
   'log.framing.active.delimiterKept': 'Framing: split after {delimiter}, delimiter kept',
   'log.framing.active.delimiterStripped': 'Framing: split on {delimiter}, delimiter stripped',
-  'log.framing.active.length':
-    'Framing: {size}-byte {order} length at offset {offset}, {header}, adjustment {adjustment}',
+  'log.framing.active.length': 'Framing: {size}-byte {order} length at offset {offset}, {header}, adjustment {adjustment}',
   'log.framing.active.bigEndian': 'big-endian',
   'log.framing.active.littleEndian': 'little-endian',
   'log.framing.active.headerCounted': 'header counted',
@@ -70,7 +69,8 @@ export const logEn = {
   'log.shown': '{count} shown',
 
   'log.droppedNote': '{count} older entries were dropped from this view (limit: {limit}). Raise the limit in the log settings.',
-  'log.droppedNote.bytes': '{count} older entries were dropped from this view: a log keeps at most {bytes} of data. A recording of the session keeps everything.',
+  'log.droppedNote.bytes':
+    '{count} older entries were dropped from this view: a log keeps at most {bytes} of data. A recording of the session keeps everything.',
   'log.settings': 'Log settings',
   'log.settings.limit': 'Entries kept per session',
   'log.settings.limitHelp': '{min} to {max}; older entries leave the view.',
@@ -104,8 +104,10 @@ export const logEn = {
   'log.status.ratesLabel':
     'Receiving {rxBytes} bytes and {rxMessages} chunks per second, sending {txBytes} bytes and {txMessages} chunks per second',
   'log.status.retained': 'Kept: {count} · dropped: {dropped}',
-  'log.status.notShown': 'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows. Record the session to keep every byte.',
-  'log.status.notShownRecorded': 'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows — the recording has them.',
+  'log.status.notShown':
+    'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows. Record the session to keep every byte.',
+  'log.status.notShownRecorded':
+    'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows — the recording has them.',
 } as const;
 
 export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {

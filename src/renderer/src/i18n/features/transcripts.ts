@@ -36,7 +36,8 @@ export const transcriptsEn = {
   'transcripts.settings.loading': 'Asking the engine for its recording settings…',
   'transcripts.settings.unavailable': 'Recording is not available',
   'transcripts.settings.recordByDefault': 'Record new sessions',
-  'transcripts.settings.recordByDefaultHelp': 'Applies to sessions opened from now on, unless their own "Record to disk" box says otherwise.',
+  'transcripts.settings.recordByDefaultHelp':
+    'Applies to sessions opened from now on, unless their own "Record to disk" box says otherwise.',
   'transcripts.settings.folder': 'Recordings folder',
   'transcripts.settings.changeFolder': 'Change folder…',
   'transcripts.settings.openFolder': 'Open folder',
@@ -47,7 +48,8 @@ export const transcriptsEn = {
   'transcripts.fileType': 'Socket Inspector transcript',
   'transcripts.openFailed': 'Could not read the file',
   'transcripts.openRefused': '{file} was not opened',
-  'transcripts.neither': 'The file is neither a Socket Inspector transcript (JSON Lines starting with a header record) nor a pcapng capture.',
+  'transcripts.neither':
+    'The file is neither a Socket Inspector transcript (JSON Lines starting with a header record) nor a pcapng capture.',
   'transcripts.neitherHint': 'Open a .jsonl or .pcapng file that Socket Inspector recorded or saved.',
 
   'transcripts.heading': 'Transcripts ({count})',
@@ -138,7 +140,8 @@ export const transcriptsZhCN: Readonly<Record<keyof typeof transcriptsEn, string
   'transcripts.format.jsonl': 'JSON Lines',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': '此记录不含数据。',
-  'transcripts.notShown': '此文件最早的 {count} 条数据记录未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',
+  'transcripts.notShown':
+    '此文件最早的 {count} 条数据记录未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',
   'transcripts.notShown.bytes': '此文件最早的 {count} 条数据记录未显示：日志最多保留 {bytes} 数据。',
   'transcripts.unended': '录制没有正常结束：文件缺少结束记录（应用未关闭文件就停止了，或仍在写入）。文件中的每条记录都是完整的。',
   'transcripts.torn': '文件在第 {offset} 字节处中断于一条记录中间；显示其前的 {records} 条完整记录。',

@@ -5,6 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   // The layer aliases (@shared/…) come from tsconfig.base.json, their one definition.
   resolve: { tsconfigPaths: true },
+  // zod's entry imports each of its locale modules: left external, loading it opens ~50 files at
+  // once, so the CLI could not start under a low descriptor limit (ulimit -n 64). Bundled, it is one.
+  ssr: { noExternal: ['zod'] },
   build: {
     ssr: true,
     target: 'node20',

@@ -17,8 +17,8 @@ export function eventLine(event: InspectorEvent, bytes: BytesEncoding): string {
   });
 }
 
-export function readyLine(version: string, bytes: BytesEncoding, methods: readonly string[]): string {
-  return JSON.stringify({ kind: 'ready', app: 'socket-inspector', version, bytes, methods });
+export function readyLine(version: string, bytes: BytesEncoding, lossless: boolean, methods: readonly string[]): string {
+  return JSON.stringify({ kind: 'ready', app: 'socket-inspector', version, bytes, lossless, methods });
 }
 
 /**

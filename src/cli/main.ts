@@ -3,12 +3,14 @@ import { runStdio, stdioRecorder } from './stdio';
 import { runTranscriptCommand } from './transcript-command';
 import { version } from '../../package.json';
 
-const USAGE = `Usage: npm run -s cli -- --stdio [--bytes base64|hex] [--record-dir DIR]
+const USAGE = `Usage: npm run -s cli -- --stdio [--bytes base64|hex] [--lossless] [--record-dir DIR]
        npm run -s cli -- transcript verify|export|convert FILE …
 
   --stdio      read one JSON command per line on stdin, write one JSON result or event per line on
                stdout; see docs/automation.md
   --bytes      how event bytes are written: base64 (default) or hex
+  --lossless   every byte received over TCP appears in the data events: reading from peers pauses
+               while stdout is behind, instead of data being counted as not shown
   --record-dir record every session into a transcript file in DIR (created if missing)
   transcript   check, export or convert a recorded transcript; see transcript --help`;
 
@@ -22,6 +24,7 @@ async function main(): Promise<number> {
         stdio: { type: 'boolean', default: false },
         bytes: { type: 'string', default: 'base64' },
         'record-dir': { type: 'string' },
+        lossless: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -47,6 +50,7 @@ async function main(): Promise<number> {
     input: process.stdin,
     output: process.stdout,
     bytes: values.bytes,
+    lossless: values.lossless,
     version,
     ...(recorder ? { recorder: recorder.value } : {}),
   });

@@ -15,6 +15,8 @@ export interface StdioOptions {
   version: string;
   /** Records sessions into its folder; without one, `record` answers that recording is off. */
   recorder?: Recorder;
+  /** Every TCP byte appears in the data events: reading pauses while stdout is behind. */
+  lossless?: boolean;
 }
 
 /** The recorder for `--record-dir DIR`: every session records into DIR unless it says otherwise. */
@@ -30,17 +32,19 @@ export async function stdioRecorder(folder: string, version: string): Promise<Re
  * The engine driven by JSON lines: commands in, results and events out. Runs until the input
  * ends, then closes every socket, writes the last events and resolves.
  */
-export async function runStdio({ input, output, bytes, version, recorder }: StdioOptions): Promise<void> {
+export async function runStdio({ input, output, bytes, version, recorder, lossless = false }: StdioOptions): Promise<void> {
   const write = (line: string) => output.write(`${line}\n`);
   const host = createHost({
     ...(recorder ? { recorder } : {}),
-    // A reader that does not keep up gets fewer events (counted as not shown), not our memory.
+    // A reader that does not keep up gets fewer events (counted as not shown), not our memory;
+    // in lossless mode the peers are made to wait instead.
     sinkBehind: () => output.writableLength > SINK_BEHIND_BYTES,
+    lossless,
     onBatch: (batch) => {
       for (const event of batch.events) write(eventLine(event, bytes));
     },
   });
-  write(readyLine(version, bytes, METHOD_NAMES));
+  write(readyLine(version, bytes, lossless, METHOD_NAMES));
   const inFlight = new Set<Promise<void>>();
   let lineNumber = 0;
   for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {

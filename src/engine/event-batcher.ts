@@ -30,6 +30,13 @@ export interface BatcherOptions {
   /** Other events one flush holds from the start, and from the end, of what came. */
   maxEvents?: number;
   tailEvents?: number;
+  /**
+   * Lossless mode, for a sink that must see every byte (stdio --lossless): stream data is never
+   * let go. Once a flush's worth is queued, or the sink is behind, `lossless(true)` asks for TCP
+   * reading to pause; `lossless(false)` follows the next flush. Datagrams, which cannot be
+   * paused, keep the usual budget and are counted as not shown past it.
+   */
+  lossless?: (full: boolean) => void;
 }
 
 const sessionOf = (event: InspectorEvent): string => (event.type === 'session' ? event.session.id : event.sessionId);
@@ -97,6 +104,8 @@ export class EventBatcher {
   private described = new Set<string>();
   /** The sink was behind at the last flush: hold what is queued, take no more data. */
   private holding = false;
+  /** Lossless mode: reading was asked to pause and not yet to resume. */
+  private full = false;
   private timer: TimerHandle | undefined;
   private lastFlush = -Infinity;
   private readonly intervalMs: number;
@@ -149,6 +158,7 @@ export class EventBatcher {
     this.described = new Set();
     this.lastFlush = this.options.clock.now();
     this.options.sink(batch);
+    this.setFull(false);
   }
 
   /** A removed session's tally goes with it. */
@@ -170,12 +180,13 @@ export class EventBatcher {
       last.connId === event.connId &&
       last.sessionId === event.sessionId &&
       last.dir === event.dir;
-    if (!this.admits(event.sessionId, size, merges)) {
+    if (!this.admits(event, size, merges)) {
       this.notShown.add(event.sessionId, event.connId, size);
       return;
     }
     this.dataBytes += size;
     this.withData.add(event.sessionId);
+    if (this.dataBytes > this.maxBytes || this.dataEvents >= this.maxDataEvents) this.setFull(true);
     if (merges) {
       const chunks = this.merged.get(last);
       if (chunks) chunks.push(event.bytes);
@@ -219,11 +230,19 @@ export class EventBatcher {
     this.merged.clear();
   }
 
-  private admits(sessionId: string, size: number, merges: boolean): boolean {
+  private admits(event: DataEvent, size: number, merges: boolean): boolean {
+    // Reading pauses instead; what arrives before the pause takes hold is kept.
+    if (this.options.lossless && event.connId !== undefined) return true;
     // A full flush takes no data either, so data never overtakes the events kept at its end.
     if (this.holding || this.otherEvents >= this.maxEvents) return false;
-    if (!this.withData.has(sessionId)) return true;
+    if (!this.withData.has(event.sessionId)) return true;
     return this.dataBytes + size <= this.maxBytes && (merges || this.dataEvents < this.maxDataEvents);
+  }
+
+  private setFull(full: boolean): void {
+    if (!this.options.lossless || this.full === full) return;
+    this.full = full;
+    this.options.lossless(full);
   }
 
   private pushOther(event: InspectorEvent): void {
@@ -255,6 +274,7 @@ export class EventBatcher {
     if (this.options.behind?.()) {
       // Try again an interval on; until then the queue takes no more data.
       this.holding = true;
+      this.setFull(true);
       this.lastFlush = this.options.clock.now();
       this.schedule();
       return;

@@ -26,6 +26,11 @@ export interface ManagerOptions {
   flushMaxDataEvents?: number;
   /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
   recorder?: RecorderPort;
+  /**
+   * Every byte received over TCP reaches onBatch: instead of counting data as not shown while
+   * the sink is behind, reading from TCP peers pauses until it catches up (stdio --lossless).
+   */
+  lossless?: boolean;
 }
 
 type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
@@ -50,6 +55,9 @@ export class SessionManager implements EngineApi {
   private readonly batcher: EventBatcher;
   private readonly ctx: EngineContext;
   private readonly recorder: RecorderPort | undefined;
+  /** Two reasons to stop reading from a session's peers: its recording is behind the disk, or the sink is behind. */
+  private readonly recordingFull = new Set<string>();
+  private sinkFull = false;
 
   constructor(options: ManagerOptions) {
     const clock = options.clock ?? systemClock;
@@ -62,13 +70,25 @@ export class SessionManager implements EngineApi {
       ...(options.flushIntervalMs !== undefined ? { intervalMs: options.flushIntervalMs } : {}),
       ...(options.flushMaxBytes !== undefined ? { maxBytes: options.flushMaxBytes } : {}),
       ...(options.flushMaxDataEvents !== undefined ? { maxDataEvents: options.flushMaxDataEvents } : {}),
+      ...(options.lossless
+        ? {
+            lossless: (full: boolean) => {
+              this.sinkFull = full;
+              for (const id of this.sessions.keys()) this.applyPause(id);
+            },
+          }
+        : {}),
     });
     const recorder = options.recorder;
     this.recorder = recorder;
     recorder?.attach({
       emit: (event) => this.batcher.push(event),
       // The disk is slower than the network: stop reading until the recording catches up.
-      backlogged: (sessionId, full) => this.sessions.get(sessionId)?.pauseReading(full),
+      backlogged: (sessionId, full) => {
+        if (full) this.recordingFull.add(sessionId);
+        else this.recordingFull.delete(sessionId);
+        this.applyPause(sessionId);
+      },
     });
     // The recorder sees each chunk before the batcher merges chunks for display.
     const emit = recorder
@@ -83,6 +103,7 @@ export class SessionManager implements EngineApi {
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
     this.sessions.set(session.id, session);
+    if (this.sinkFull) session.pauseReading(true);
     // The header goes first, so the file holds the session from its first event; a recording
     // that cannot start reports its error and leaves the session to open regardless.
     if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
@@ -109,6 +130,7 @@ export class SessionManager implements EngineApi {
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
     if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
     this.sessions.delete(sessionId);
+    this.recordingFull.delete(sessionId);
     this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
     this.batcher.forget(sessionId);
     return ok(null);
@@ -163,6 +185,10 @@ export class SessionManager implements EngineApi {
   /** Deliver queued events now rather than at the next tick. */
   flush(): void {
     this.batcher.flush();
+  }
+
+  private applyPause(sessionId: string): void {
+    this.sessions.get(sessionId)?.pauseReading(this.sinkFull || this.recordingFull.has(sessionId));
   }
 
   private summarize(ids: ReadonlySet<string>): InspectorEvent[] {

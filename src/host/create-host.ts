@@ -16,6 +16,8 @@ export interface HostOptions<R extends RecorderPort | undefined> {
   sinkBehind?: () => boolean;
   /** Records sessions; without one, nothing is recorded and `record` answers so. */
   recorder?: R;
+  /** See ManagerOptions.lossless. */
+  lossless?: boolean;
 }
 
 export interface Host<R extends RecorderPort | undefined> {
@@ -31,6 +33,7 @@ export function createHost<R extends RecorderPort | undefined = undefined>(optio
     onBatch: options.onBatch,
     ...(options.sinkBehind ? { sinkBehind: options.sinkBehind } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.lossless ? { lossless: true } : {}),
   });
   return {
     engine,

@@ -1,6 +1,8 @@
 import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findBridge } from '@renderer/api/bridge';
+// The page's declaration of window.inspector.
+import '@renderer/api/window';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 

@@ -10,6 +10,7 @@ import type { Session } from './session';
 import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { UdpSession } from './udp-socket';
+import { systemLookup, type HostLookup } from './resolve';
 
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
@@ -26,6 +27,8 @@ export interface ManagerOptions {
   flushMaxDataEvents?: number;
   /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
   recorder?: RecorderPort;
+  /** Resolves host names; the OS resolver unless a test gives a name the addresses it needs. */
+  lookup?: HostLookup;
 }
 
 type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
@@ -77,7 +80,7 @@ export class SessionManager implements EngineApi {
           this.batcher.push(this.withRecording(event));
         }
       : (event: InspectorEvent) => this.batcher.push(event);
-    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit };
+    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit, lookup: options.lookup ?? systemLookup };
   }
 
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {

@@ -1,5 +1,6 @@
 import type { Clock } from '@ports/clock';
 import type { InspectorEvent } from '@shared/contract';
+import type { HostLookup } from './resolve';
 
 export interface IdSource {
   next(prefix: string): string;
@@ -10,6 +11,8 @@ export interface EngineContext {
   clock: Clock;
   ids: IdSource;
   emit(event: InspectorEvent): void;
+  /** Resolves host names for every session: the OS resolver, or a test's. */
+  lookup: HostLookup;
 }
 
 /** Short, readable, unique within one run: `s1`, `c7`, … */

@@ -10,6 +10,7 @@ import type { Session } from './session';
 import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { UdpSession } from './udp-socket';
+import { systemLookup, type HostLookup } from './resolve';
 
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
@@ -31,6 +32,8 @@ export interface ManagerOptions {
    * the sink is behind, reading from TCP peers pauses until it catches up (stdio --lossless).
    */
   lossless?: boolean;
+  /** Resolves host names; the OS resolver unless a test gives a name the addresses it needs. */
+  lookup?: HostLookup;
 }
 
 type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
@@ -97,7 +100,7 @@ export class SessionManager implements EngineApi {
           this.batcher.push(this.withRecording(event));
         }
       : (event: InspectorEvent) => this.batcher.push(event);
-    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit };
+    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit, lookup: options.lookup ?? systemLookup };
   }
 
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {

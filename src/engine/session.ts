@@ -32,6 +32,8 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
   protected currentState: SessionState = 'closed';
   protected lastError: AppError | undefined;
   protected local: Endpoint | undefined;
+  /** Listener, UDP: every bound address (a host name binds each address it resolves to). */
+  protected locals: Endpoint[] | undefined;
 
   constructor(
     readonly id: string,
@@ -56,6 +58,7 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
       connections: [],
       memberships: [],
       ...(this.local ? { local: { ...this.local } } : {}),
+      ...(this.locals ? { locals: this.locals.map((e) => ({ ...e })) } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
     };
   }

@@ -11,9 +11,25 @@ import { appError, socketError } from './socket-errors';
 import { SessionBase } from './session';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
 import { sendToConnections } from './tcp-send';
+import { literalAddress, resolveHost, type ResolvedAddress } from './resolve';
 
 /** Losing the connection this way is the peer's or the network's doing, so auto-reconnect may answer it. */
 const LOST: ReadonlySet<CloseReason> = new Set<CloseReason>(['peer-closed', 'peer-reset', 'error']);
+
+/** A connect under way: the lookup, then one socket per address tried, under one timeout. */
+interface Pending {
+  socket: Socket | undefined;
+  /** The address being tried now. */
+  current: string | undefined;
+  timer: TimerHandle;
+  settle: (result: Result<SessionInfo>) => void;
+}
+
+/** An address tried and how it failed, for the message that lists them. */
+interface Tried {
+  address: string;
+  what: string;
+}
 
 /**
  * Auto-reconnect in progress: `attempt` is the reconnect attempt (from 1) being waited for
@@ -42,7 +58,7 @@ interface Retry {
  */
 export class TcpClient extends SessionBase<TcpClientConfig> implements ConnectionOwner {
   private connection: TcpConnection | undefined;
-  private pending: { socket: Socket; timer: TimerHandle; settle: (result: Result<SessionInfo>) => void } | undefined;
+  private pending: Pending | undefined;
   private closeWaiters: ((result: Result<SessionInfo>) => void)[] = [];
   private retry: Retry | undefined;
   /** The user ended the current connection (disconnect): its end is not a loss to repair. */
@@ -78,7 +94,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   }
 
   private attempt(): Promise<Result<SessionInfo>> {
-    const { host, port, localAddress, localPort, connectTimeoutMs, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
+    const { host, port, connectTimeoutMs } = this.config;
     this.local = undefined;
     if (this.retry) {
       // Still opening, and the last failure stays visible until this attempt answers.
@@ -87,10 +103,66 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     } else {
       this.setState('opening');
     }
+    return new Promise((resolve) => {
+      const tried: Tried[] = [];
+      let addresses: ResolvedAddress[] | undefined;
+      const pending: Pending = {
+        socket: undefined,
+        timer: this.ctx.clock.setTimer(() => {
+          pending.socket?.destroy();
+          const code = 'ETIMEDOUT';
+          const error =
+            addresses === undefined || (addresses.length === 1 && addresses[0]!.address === host)
+              ? appError(code, `Connecting to ${formatEndpoint(host, port)} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT).`)
+              : appError(
+                  code,
+                  `Connecting to ${host} port ${port} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT); ${triedList([...tried, { address: pending.current ?? host, what: 'no answer yet' }], port)}.`,
+                );
+          this.connectFailed(error);
+          pending.settle({ ok: false, error });
+        }, connectTimeoutMs),
+        current: undefined,
+        settle: (result) => {
+          this.ctx.clock.clearTimer(pending.timer);
+          if (this.pending === pending) this.pending = undefined;
+          pending.settle = () => undefined;
+          resolve(result);
+        },
+      };
+      this.pending = pending;
+      const literal = literalAddress(host);
+      if (literal) {
+        addresses = [literal];
+        this.connectInOrder(pending, addresses, 0, tried);
+        return;
+      }
+      void resolveHost(host, this.ctx.lookup).then(
+        (found) => {
+          addresses = found;
+          if (this.pending === pending) this.connectInOrder(pending, found, 0, tried);
+        },
+        (err: unknown) => {
+          if (this.pending !== pending) return;
+          const error = socketError(err, 'connect', { address: host, port });
+          this.connectFailed(error);
+          pending.settle({ ok: false, error });
+        },
+      );
+    });
+  }
+
+  /**
+   * Try the addresses in the resolver's order, each after the last was refused or failed, all
+   * within the one connect timeout — as Python's create_connection and ncat do — and tell the
+   * user of each failure that leaves another address to try.
+   */
+  private connectInOrder(pending: Pending, addresses: readonly ResolvedAddress[], index: number, tried: Tried[]): void {
+    const { host, port, localAddress, localPort, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
+    const address = addresses[index]!.address;
     let socket: Socket;
     try {
       socket = connect({
-        host,
+        host: address,
         port,
         allowHalfOpen: true,
         noDelay,
@@ -107,47 +179,43 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       this.retry = undefined;
       if (wasRetrying) this.emitError(error);
       this.setState('error', error);
-      return Promise.resolve({ ok: false, error });
+      pending.settle({ ok: false, error });
+      return;
     }
-    return new Promise((resolve) => {
-      const settle = (result: Result<SessionInfo>) => {
-        this.ctx.clock.clearTimer(timer);
-        socket.off('error', failed);
-        this.pending = undefined;
-        resolve(result);
-      };
-      const failed = (err: Error) => {
-        socket.destroy();
-        const error = socketError(err, 'connect', { address: host, port });
-        this.connectFailed(error);
-        settle({ ok: false, error });
-      };
-      const timer = this.ctx.clock.setTimer(() => {
-        socket.destroy();
-        const error = appError(
-          'ETIMEDOUT',
-          `Connecting to ${formatEndpoint(host, port)} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT).`,
-        );
-        this.connectFailed(error);
-        settle({ ok: false, error });
-      }, connectTimeoutMs);
-      this.pending = { socket, timer, settle };
-      socket.once('error', failed);
-      socket.once('connect', () => {
-        const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
-        this.connection = conn;
-        if (this.readingPaused) conn.pauseReading(true);
-        this.userEnded = false;
-        this.local = { ...conn.local };
-        // Whether the next loss starts the count afresh depends on how long this connection holds.
-        this.attemptsBefore = this.retry?.attempt ?? 0;
-        this.connectedAt = this.ctx.clock.now();
-        this.retry = undefined;
-        this.lastError = undefined;
-        this.setState('open');
-        this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
-        settle(ok(this.info()));
-      });
+    pending.socket = socket;
+    pending.current = address;
+    socket.once('error', (err: Error) => {
+      socket.destroy();
+      if (this.pending !== pending) return;
+      const error = socketError(err, 'connect', { address, port });
+      tried.push({ address, what: plainFailure(error) });
+      if (index + 1 < addresses.length) {
+        this.emitError(annotate(error, `trying ${formatEndpoint(addresses[index + 1]!.address, port)} next`));
+        this.connectInOrder(pending, addresses, index + 1, tried);
+        return;
+      }
+      const last =
+        tried.length === 1 && address === host
+          ? error
+          : { ...error, message: `Connecting to ${host} port ${port} failed: ${triedList(tried, port)}.` };
+      this.connectFailed(last);
+      pending.settle({ ok: false, error: last });
+    });
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
+      this.connection = conn;
+      if (this.readingPaused) conn.pauseReading(true);
+      this.userEnded = false;
+      this.local = { ...conn.local };
+      // Whether the next loss starts the count afresh depends on how long this connection holds.
+      this.attemptsBefore = this.retry?.attempt ?? 0;
+      this.connectedAt = this.ctx.clock.now();
+      this.retry = undefined;
+      this.lastError = undefined;
+      this.setState('open');
+      this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
+      pending.settle(ok(this.info()));
     });
   }
 
@@ -206,7 +274,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     }
     const pending = this.pending;
     if (pending) {
-      pending.socket.destroy();
+      this.pending = undefined;
+      pending.socket?.destroy();
       this.setState('closed');
       pending.settle(
         fail(
@@ -294,4 +363,16 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
 function annotate(error: AppError, note: string): AppError {
   const message = error.message.endsWith('.') ? error.message.slice(0, -1) : error.message;
   return { code: error.code, message: `${message} (${note}).`, hint: error.hint };
+}
+
+/** "the connection was refused, ECONNREFUSED": the part of a socket error after "failed: ". */
+function plainFailure(error: AppError): string {
+  const at = error.message.indexOf(' failed: ');
+  const what = (at === -1 ? error.message : error.message.slice(at + ' failed: '.length)).replace(/\.$/, '');
+  return what.replace(/ \(([A-Z0-9_]+)\)$/, ', $1');
+}
+
+/** "tried [::1]:4000 (the connection was refused, ECONNREFUSED), then 127.0.0.1:4000 (…)". */
+function triedList(tried: readonly Tried[], port: number): string {
+  return `tried ${tried.map((t) => `${formatEndpoint(t.address, port)} (${t.what})`).join(', then ')}`;
 }

@@ -1,12 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
-import { formatEndpoint } from '@shared/address';
+import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { TCP_LISTEN_BACKLOG } from '@shared/limits';
-import { fail, ok, type Result } from '@shared/result';
+import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
 import { endpoint } from './endpoint';
+import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
 import { socketError } from './socket-errors';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
@@ -14,7 +15,8 @@ import { sendToConnections } from './tcp-send';
 
 /** A TCP server: listens, accepts any number of connections, sends to one, some or all. */
 export class TcpListener extends SessionBase<TcpServerConfig> implements ConnectionOwner {
-  private server: Server | undefined;
+  /** One server per bound address: a host name may resolve to several. */
+  private servers: Server[] | undefined;
   private readonly connections = new Map<string, TcpConnection>();
   /** Settles the open() in progress, so close() can cancel it. */
   private pendingOpen: ((result: Result<SessionInfo>) => void) | undefined;
@@ -47,55 +49,89 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (this.currentState === 'opening' || this.currentState === 'open' || this.currentState === 'closing') {
       return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
     }
-    const { host, port, ipv6Only, noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
     this.local = undefined;
+    this.locals = undefined;
     this.refusedAtLimit = undefined;
     this.outOfDescriptors = undefined;
     this.setState('opening');
-    const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
-    this.server = server;
-    server.on('connection', (socket) => this.accept(socket));
+    const servers: Server[] = [];
+    this.servers = servers;
     return new Promise((resolve) => {
-      const settle = (result: Result<SessionInfo>) => {
+      this.pendingOpen = (result) => {
         this.pendingOpen = undefined;
         resolve(result);
       };
-      this.pendingOpen = settle;
-      const failed = (err: Error) => {
-        if (this.server !== server) return;
-        const error = socketError(err, 'listen', { address: host, port });
-        this.server = undefined;
-        server.close();
-        this.setState('error', error);
-        settle({ ok: false, error });
-      };
-      server.once('error', failed);
-      server.listen({ host, port, backlog: TCP_LISTEN_BACKLOG, ipv6Only }, () => {
-        server.off('error', failed);
-        // Closed while the address was being looked up: Node listens anyway, so stop here.
-        if (this.server !== server) {
-          server.close();
-          return;
-        }
-        // A listening server only errors on accept failures: report, keep listening. EMFILE
-        // comes once per client turned away, so it is told once, like the descriptor check.
-        server.on('error', (err: NodeJS.ErrnoException) => {
-          if (err.code === 'EMFILE' || err.code === 'ENFILE') this.descriptorsChanged(err.code);
-          else this.emitError(socketError(err, 'listen', { address: host, port }));
-        });
-        const address = server.address();
-        if (address && typeof address === 'object') this.local = endpoint(address.address, address.port, address.family);
-        this.setState('open');
-        settle(ok(this.info()));
-      });
+      void this.listenAll(servers);
     });
   }
 
+  /**
+   * Listen on every address the host resolves to, on one port (port 0: the port the first one
+   * got), or on none: if one cannot be bound, the others are closed and the error names it.
+   */
+  private async listenAll(servers: Server[]): Promise<void> {
+    const { host, port } = this.config;
+    const cancelled = () => this.servers !== servers;
+    const failed = (error: AppError) => {
+      this.servers = undefined;
+      for (const server of servers) server.close();
+      this.setState('error', error);
+      this.pendingOpen?.({ ok: false, error });
+    };
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await resolveHost(host, this.ctx.lookup);
+    } catch (err) {
+      if (!cancelled()) failed(socketError(err, 'listen', { address: host, port }));
+      return;
+    }
+    const locals: Endpoint[] = [];
+    for (const { address } of addresses) {
+      if (cancelled()) return;
+      const bindPort = locals[0]?.port ?? port;
+      const server = this.createServer();
+      servers.push(server);
+      const listened = await listen(server, address, bindPort, this.config.ipv6Only);
+      if (cancelled()) {
+        server.close();
+        return;
+      }
+      if (listened instanceof Error) {
+        const error = socketError(listened, 'listen', { address, port: bindPort });
+        if (addresses.length > 1) {
+          error.message += ` ${describeResolved(host, addresses)} is bound on every address or none, so none is listening.`;
+        }
+        failed(error);
+        return;
+      }
+      locals.push(listened);
+    }
+    for (const server of servers) {
+      // A listening server only errors on accept failures: report, keep listening. EMFILE
+      // comes once per client turned away, so it is told once, like the descriptor check.
+      server.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EMFILE' || err.code === 'ENFILE') this.descriptorsChanged(err.code);
+        else this.emitError(socketError(err, 'listen', { address: host, port }));
+      });
+    }
+    this.local = locals[0];
+    this.locals = locals;
+    this.setState('open');
+    this.pendingOpen?.(ok(this.info()));
+  }
+
+  private createServer(): Server {
+    const { noDelay, keepAlive, keepAliveInitialDelayMs } = this.config;
+    const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
+    server.on('connection', (socket) => this.accept(socket));
+    return server;
+  }
+
   close(): Promise<Result<SessionInfo>> {
-    const server = this.server;
-    if (this.currentState === 'opening' && server) {
-      this.server = undefined;
-      server.close();
+    const servers = this.servers;
+    if (this.currentState === 'opening' && servers) {
+      this.servers = undefined;
+      for (const server of servers) server.close();
       this.setState('closed');
       this.pendingOpen?.(
         fail(
@@ -107,27 +143,29 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       return Promise.resolve(ok(this.info()));
     }
     if (this.closeInProgress) return this.closeInProgress;
-    if (!server || this.currentState !== 'open') {
+    if (!servers || this.currentState !== 'open') {
       return Promise.resolve(ok(this.info()));
     }
     this.setState('closing');
-    // The server's close callback comes before its connections' 'close' events, so wait for
+    // A server's close callback comes before its connections' 'close' events, so wait for
     // both: until then the connections are still closing, and their reason is session-closed.
     this.closeInProgress = new Promise((resolve) => {
-      let serverClosed = false;
+      let serversOpen = servers.length;
       const finish = () => {
-        if (!serverClosed || this.connections.size > 0) return;
+        if (serversOpen > 0 || this.connections.size > 0) return;
         this.connectionsGone = undefined;
         this.closeInProgress = undefined;
-        this.server = undefined;
+        this.servers = undefined;
         this.setState('closed');
         resolve(ok(this.info()));
       };
       this.connectionsGone = finish;
-      server.close(() => {
-        serverClosed = true;
-        finish();
-      });
+      for (const server of servers) {
+        server.close(() => {
+          serversOpen -= 1;
+          finish();
+        });
+      }
       for (const conn of this.connections.values()) conn.destroy();
     });
     return this.closeInProgress;
@@ -250,4 +288,17 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       hint: hintFor(AppCode.ConnectionLimit),
     });
   }
+}
+
+/** Listen on one address: its bound endpoint, or the error the OS gave. */
+function listen(server: Server, host: string, port: number, ipv6Only: boolean): Promise<Endpoint | Error> {
+  return new Promise((resolve) => {
+    const failed = (err: Error) => resolve(err);
+    server.once('error', failed);
+    server.listen({ host, port, backlog: TCP_LISTEN_BACKLOG, ipv6Only }, () => {
+      server.off('error', failed);
+      const address = server.address();
+      resolve(address && typeof address === 'object' ? endpoint(address.address, address.port, address.family) : endpoint(host, port));
+    });
+  });
 }

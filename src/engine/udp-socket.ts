@@ -1,5 +1,4 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
-import { lookup } from 'node:dns/promises';
 import type { SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
 import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
@@ -7,7 +6,8 @@ import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYT
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { count } from '@shared/counters';
-import { endpoint, MAPPED_IPV4, unmapIPv4 } from './endpoint';
+import { endpoint, unmapIPv4 } from './endpoint';
+import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
 import { appError, socketError } from './socket-errors';
 
@@ -20,9 +20,16 @@ interface Destination extends ResolvedHost {
   port: number;
 }
 
+/** One bound socket: a session on a host name has one per address the name resolves to. */
+interface Bound {
+  socket: Socket;
+  type: SocketType;
+  local: Endpoint;
+}
+
 interface PendingOpen {
   settled: boolean;
-  socket: Socket | undefined;
+  sockets: Socket[];
   settle(result: Result<SessionInfo>): void;
 }
 
@@ -37,15 +44,20 @@ const grouped = (n: number): string => n.toLocaleString('en-US');
  * A UDP socket: binds one address and port, receives datagrams from anyone, and sends from that
  * same socket (so devices that answer to the source port answer to us) to an address, the
  * configured remote, or whoever sent last. Multicast groups are joined on the same socket.
+ *
+ * A host name binds every address it resolves to, on one port, a socket each: datagrams are
+ * received on all of them, a reply to the last sender leaves from the socket that received it,
+ * and a send to an address leaves from the first socket that can reach its family.
  */
 export class UdpSession extends SessionBase<UdpConfig> {
-  private socket: Socket | undefined;
-  private socketType: SocketType = 'udp4';
+  private bound: Bound[] = [];
   private pendingOpen: PendingOpen | undefined;
   private closeWaiters: ((result: Result<SessionInfo>) => void)[] = [];
   private lastSender: Endpoint | undefined;
   /** The last sender's address as the socket reported it (before an IPv4-mapped one is unmapped). */
   private lastSenderAddress: string | undefined;
+  /** The socket the last datagram arrived on, which replies to its sender leave from. */
+  private lastSenderSocket: Bound | undefined;
   private readonly memberships = new Map<string, Membership>();
 
   constructor(id: string, config: UdpConfig, ctx: EngineContext) {
@@ -64,13 +76,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
       return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
     }
     this.local = undefined;
+    this.locals = undefined;
     this.lastSender = undefined;
+    this.lastSenderSocket = undefined;
     this.memberships.clear();
     this.setState('opening');
     return new Promise((resolve) => {
       const pending: PendingOpen = {
         settled: false,
-        socket: undefined,
+        sockets: [],
         settle: (result) => {
           if (pending.settled) return;
           pending.settled = true;
@@ -86,8 +100,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   close(): Promise<Result<SessionInfo>> {
     const pending = this.pendingOpen;
     if (pending) {
-      if (pending.socket) this.discard(pending.socket);
-      this.socket = undefined;
+      for (const socket of pending.sockets) this.discard(socket);
+      this.bound = [];
       this.setState('closed');
       pending.settle(
         fail(
@@ -101,37 +115,40 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (this.currentState === 'closing') {
       return new Promise((resolve) => this.closeWaiters.push(resolve));
     }
-    const socket = this.socket;
-    if (!socket || this.currentState !== 'open') return Promise.resolve(ok(this.info()));
+    const bound = [...this.bound];
+    if (bound.length === 0 || this.currentState !== 'open') return Promise.resolve(ok(this.info()));
     this.memberships.clear();
     this.setState('closing');
     return new Promise((resolve) => {
       this.closeWaiters.push(resolve);
-      try {
-        socket.close();
-      } catch {
-        // Already closed underneath us: finish as if its 'close' had fired.
-        this.socketClosed(socket);
+      for (const { socket } of bound) {
+        try {
+          socket.close();
+        } catch {
+          // Already closed underneath us: finish as if its 'close' had fired.
+          this.socketClosed(socket);
+        }
       }
     });
   }
 
   async send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
-    if (this.currentState !== 'open' || !this.socket) return this.notOpen();
+    if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const target = this.pickTarget(to);
     if (!target.ok) return target;
     const resolved = await this.resolveDestination(target.value.host, target.value.port);
     if (!resolved.ok) return resolved;
     // The lookup may have taken a while: the session may have closed meanwhile.
-    const socket = this.socket;
-    if (this.currentState !== 'open' || !socket) return this.notOpen();
+    if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const dest = resolved.value;
     const where = formatEndpoint(dest.address, dest.port);
 
     const familyProblem = this.familyProblem(dest.family, `send to ${where}`);
     if (familyProblem) return { ok: false, error: familyProblem };
+    const from = this.socketFor(dest);
+    const socket = from.socket;
 
-    const limit = this.socketType === 'udp6' && dest.family === 'IPv6' ? MAX_UDP_PAYLOAD_IPV6 : MAX_UDP_PAYLOAD_IPV4;
+    const limit = from.type === 'udp6' && dest.family === 'IPv6' ? MAX_UDP_PAYLOAD_IPV6 : MAX_UDP_PAYLOAD_IPV4;
     if (bytes.byteLength > limit) {
       return fail(
         'EMSGSIZE',
@@ -142,7 +159,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
     // A dual-stack socket cannot send to a plain IPv4 address (the OS says EINVAL): it needs
     // the IPv4-mapped form.
-    const wire = this.socketType === 'udp6' && dest.family === 'IPv4' ? `::ffff:${dest.address}` : dest.address;
+    const wire = from.type === 'udp6' && dest.family === 'IPv4' ? `::ffff:${dest.address}` : dest.address;
     const peer: Endpoint = { address: dest.address, port: dest.port, family: dest.family };
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return new Promise((resolve) => {
@@ -166,12 +183,12 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   override multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo> {
-    const socket = this.socket;
-    if (this.currentState !== 'open' || !socket) return this.notOpen();
+    if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const groupFamily = ipFamily(group);
     if (!groupFamily) return fail(AppCode.InvalidArgument, `${group} is not a multicast group address.`, hintFor(AppCode.InvalidArgument));
     const familyProblem = this.familyProblem(groupFamily, `${action} the ${groupFamily} group ${group}`);
     if (familyProblem) return { ok: false, error: familyProblem };
+    const socket = this.socketFor({ address: group, family: groupFamily, port: 0 }).socket;
 
     const chosen = iface ?? this.config.multicastInterface;
     const where = chosen === undefined ? group : `${group} on interface ${chosen}`;
@@ -209,53 +226,82 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   // ── Opening ──────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * Bind every address the host resolves to, on one port (port 0: the port the first one got),
+   * or none: if one cannot be bound, the others are closed and the error names it.
+   */
   private async bind(pending: PendingOpen): Promise<void> {
-    const { host, port, reuseAddress, ipv6Only } = this.config;
-    const resolved = await this.resolveBindHost(host, port);
-    if (pending.settled) return;
-    if (!resolved.ok) {
-      this.failOpen(pending, resolved.error);
+    const { host, port } = this.config;
+    let addresses: ResolvedAddress[];
+    try {
+      addresses = await resolveHost(host, this.ctx.lookup);
+    } catch (err) {
+      this.failOpen(pending, socketError(err, 'bind', { address: host, port }));
       return;
     }
-    const type: SocketType = resolved.value.family === 'IPv6' ? 'udp6' : 'udp4';
+    const bound: Bound[] = [];
+    for (const { address, family } of addresses) {
+      if (pending.settled) return;
+      const bindPort = bound[0]?.local.port ?? port;
+      const one = await this.bindOne(pending, address, family, bindPort);
+      if (pending.settled) return;
+      if (!('socket' in one)) {
+        if (addresses.length > 1) {
+          one.message += ` ${describeResolved(host, addresses)} is bound on every address or none, so none is bound.`;
+        }
+        for (const socket of pending.sockets) this.discard(socket);
+        this.failOpen(pending, one);
+        return;
+      }
+      bound.push(one);
+    }
+    for (const b of bound) {
+      b.socket.on('message', (msg, rinfo) => this.received(b, msg, rinfo));
+      b.socket.on('error', (err) => this.socketFailed(b, err));
+      b.socket.on('close', () => this.socketClosed(b.socket));
+    }
+    this.bound = bound;
+    this.local = bound[0]!.local;
+    this.locals = bound.map((b) => b.local);
+    this.setState('open');
+    pending.settle(ok(this.info()));
+  }
+
+  /** One socket bound to one address, its options applied; or why not. */
+  private bindOne(pending: PendingOpen, address: string, family: AddressFamily, port: number): Promise<Bound | AppError> {
+    const { reuseAddress, ipv6Only } = this.config;
+    const type: SocketType = family === 'IPv6' ? 'udp6' : 'udp4';
     let socket: Socket;
     try {
       socket = createSocket({ type, reuseAddr: reuseAddress, ipv6Only });
     } catch (err) {
-      this.failOpen(pending, socketError(err, 'bind', { address: host, port }));
-      return;
+      return Promise.resolve(socketError(err, 'bind', { address, port }));
     }
-    pending.socket = socket;
-    this.socket = socket;
-    this.socketType = type;
-
-    const failed = (err: Error) => {
-      this.discard(socket);
-      this.failOpen(pending, socketError(err, 'bind', { address: host, port }));
-    };
-    socket.once('error', failed);
-    socket.once('listening', () => {
-      socket.off('error', failed);
-      if (pending.settled) return;
-      const address = socket.address();
-      this.local = endpoint(address.address, address.port, address.family);
-      const optionError = this.applyOptions(socket);
-      if (optionError) {
+    pending.sockets.push(socket);
+    return new Promise((resolve) => {
+      const failed = (err: Error) => {
         this.discard(socket);
-        this.failOpen(pending, optionError);
-        return;
+        resolve(socketError(err, 'bind', { address, port }));
+      };
+      socket.once('error', failed);
+      socket.once('listening', () => {
+        socket.off('error', failed);
+        const info = socket.address();
+        const local = endpoint(info.address, info.port, info.family);
+        const optionError = this.applyOptions(socket, local);
+        if (optionError) {
+          this.discard(socket);
+          resolve(optionError);
+          return;
+        }
+        resolve({ socket, type, local });
+      });
+      try {
+        socket.bind({ port, address });
+      } catch (err) {
+        failed(err instanceof Error ? err : new Error(String(err)));
       }
-      socket.on('message', (msg, rinfo) => this.received(socket, msg, rinfo));
-      socket.on('error', (err) => this.socketFailed(socket, err));
-      socket.on('close', () => this.socketClosed(socket));
-      this.setState('open');
-      pending.settle(ok(this.info()));
     });
-    try {
-      socket.bind({ port, address: resolved.value.address });
-    } catch (err) {
-      failed(err instanceof Error ? err : new Error(String(err)));
-    }
   }
 
   /**
@@ -263,7 +309,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
    * createSocket: Node applies those inside its own bind callback and throws there when the OS
    * refuses (macOS caps SO_RCVBUF), which no caller could catch.
    */
-  private applyOptions(socket: Socket): AppError | undefined {
+  private applyOptions(socket: Socket, local: Endpoint): AppError | undefined {
     const { broadcast, recvBufferSize, sendBufferSize, multicastTtl, multicastLoopback, multicastInterface } = this.config;
     const steps: [string, unknown, () => void][] = [];
     if (broadcast) steps.push(['broadcast', true, () => socket.setBroadcast(true)]);
@@ -285,7 +331,6 @@ export class UdpSession extends SessionBase<UdpConfig> {
       try {
         apply();
       } catch (err) {
-        const local = this.local ?? { address: this.config.host, port: this.config.port };
         const error = socketError(err, 'option', { address: local.address, port: local.port });
         return { ...error, message: `${error.message} The option was ${name} = ${JSON.stringify(value)}.` };
       }
@@ -295,7 +340,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   private failOpen(pending: PendingOpen, error: AppError): void {
     if (pending.settled) return;
-    this.socket = undefined;
+    this.bound = [];
     this.local = undefined;
     this.setState('error', error);
     pending.settle({ ok: false, error });
@@ -314,8 +359,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
   // ── Events of the open socket ────────────────────────────────────────────────────────────
 
-  private received(socket: Socket, msg: Buffer, rinfo: RemoteInfo): void {
-    if (socket !== this.socket) return;
+  private received(bound: Bound, msg: Buffer, rinfo: RemoteInfo): void {
+    if (!this.bound.includes(bound)) return;
     const last = this.lastSender;
     // A flood comes from one sender: its endpoint is worked out once and shared by its
     // datagrams' events (frozen, as nothing downstream may change it).
@@ -325,6 +370,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const changed = !last || last.address !== peer.address || last.port !== peer.port;
     this.lastSender = peer;
     this.lastSenderAddress = rinfo.address;
+    this.lastSenderSocket = bound;
     this.ctx.emit({
       type: 'data',
       at: this.ctx.clock.now(),
@@ -337,15 +383,17 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   /** After bind, errors come from receiving (or ICMP reports on some systems): the socket still works. */
-  private socketFailed(socket: Socket, err: Error): void {
-    if (socket !== this.socket) return;
-    const local = this.local ?? { address: this.config.host, port: this.config.port };
-    this.emitError(socketError(err, 'receive', { address: local.address, port: local.port }));
+  private socketFailed(bound: Bound, err: Error): void {
+    if (!this.bound.includes(bound)) return;
+    this.emitError(socketError(err, 'receive', { address: bound.local.address, port: bound.local.port }));
   }
 
+  /** The session is closed once its last socket is. */
   private socketClosed(socket: Socket): void {
-    if (socket !== this.socket) return;
-    this.socket = undefined;
+    const remaining = this.bound.filter((b) => b.socket !== socket);
+    if (remaining.length === this.bound.length) return;
+    this.bound = remaining;
+    if (remaining.length > 0) return;
     this.memberships.clear();
     this.setState('closed');
     const waiters = this.closeWaiters;
@@ -389,18 +437,6 @@ export class UdpSession extends SessionBase<UdpConfig> {
     }
   }
 
-  /** The bind host: a literal as it is, a name looked up once (its first address decides the family). */
-  private async resolveBindHost(host: string, port: number): Promise<Result<ResolvedHost>> {
-    const family = ipFamily(host);
-    if (family) return ok({ address: host, family });
-    try {
-      const found = await lookup(host);
-      return ok({ address: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' });
-    } catch (err) {
-      return { ok: false, error: socketError(err, 'bind', { address: host, port }) };
-    }
-  }
-
   /**
    * A destination: literals as they are (IPv4-mapped ones as IPv4), names looked up here rather
    * than by dgram, which asks only for the socket's own family and so cannot reach an
@@ -410,63 +446,64 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const literal = unmapIPv4(host);
     const family = ipFamily(literal);
     if (family) return ok({ address: literal, family, port });
+    let all: ResolvedAddress[];
     try {
-      if (this.socketType === 'udp4') {
-        const found = await lookup(host, { family: 4 });
-        return ok({ address: found.address, family: 'IPv4', port });
-      }
-      const all = await lookup(host, { all: true });
-      const usable = all.filter((a) => (a.family === 6 && !MAPPED_IPV4.test(a.address) ? this.carriesIPv6 : this.carriesIPv4));
-      const found = usable[0] ?? all[0];
-      if (!found)
-        return {
-          ok: false,
-          error: appError('ENOTFOUND', `Sending to ${formatEndpoint(host, port)} failed: the host name has no address.`),
-        };
-      return ok({
-        address: unmapIPv4(found.address),
-        family: found.family === 6 && !MAPPED_IPV4.test(found.address) ? 'IPv6' : 'IPv4',
-        port,
-      });
+      all = await resolveHost(host, this.ctx.lookup);
     } catch (err) {
       return { ok: false, error: socketError(err, 'send', { address: host, port }) };
     }
+    // The first address, in the resolver's order, that one of the sockets can reach; if none can,
+    // the first, which familyProblem then explains.
+    const found = all.find((a) => this.bound.some((b) => carries(b, a.family, this.config.ipv6Only))) ?? all[0]!;
+    return ok({ ...found, port });
   }
 
   /**
-   * A udp6 socket on `::` without ipv6Only also carries IPv4, as `::ffff:a.b.c.d`; one bound to
-   * an IPv4-mapped address carries only IPv4.
+   * The socket a datagram to `dest` leaves from: the one its last datagram arrived on when it is
+   * the last sender, else the first that can reach its family.
    */
-  private get carriesIPv4(): boolean {
-    if (this.socketType !== 'udp6' || this.config.ipv6Only) return false;
-    return this.local?.address === '::' || this.boundMapped;
+  private socketFor(dest: Destination): Bound {
+    const last = this.lastSender;
+    if (
+      this.lastSenderSocket &&
+      last &&
+      last.address === dest.address &&
+      last.port === dest.port &&
+      this.bound.includes(this.lastSenderSocket)
+    ) {
+      return this.lastSenderSocket;
+    }
+    return this.bound.find((b) => carries(b, dest.family, this.config.ipv6Only)) ?? this.bound[0]!;
   }
 
-  private get carriesIPv6(): boolean {
-    return this.socketType === 'udp6' && !this.boundMapped;
-  }
-
-  /** An IPv6 socket bound to `::ffff:a.b.c.d`, whose local endpoint reads as IPv4. */
-  private get boundMapped(): boolean {
-    return this.socketType === 'udp6' && this.local?.family === 'IPv4';
-  }
-
-  /** Why this socket cannot reach an address of `family`, checked before the OS gives a vaguer answer. */
+  /** Why no socket of the session can reach an address of `family`, checked before the OS gives a vaguer answer. */
   private familyProblem(family: AddressFamily, what: string): AppError | undefined {
-    const bound = this.local ? formatEndpoint(this.local.address, this.local.port) : this.config.host;
-    if (family === 'IPv6' && !this.carriesIPv6) {
+    const { ipv6Only } = this.config;
+    if (this.bound.some((b) => carries(b, family, ipv6Only))) return undefined;
+    const bound =
+      this.bound.length > 0 ? this.bound.map((b) => formatEndpoint(b.local.address, b.local.port)).join(', ') : this.config.host;
+    if (family === 'IPv6') {
       return appError(
         AppCode.InvalidArgument,
         `This socket is IPv4 (bound to ${bound}), so it cannot ${what}. Bind to :: or an IPv6 address for IPv6.`,
       );
     }
-    if (family === 'IPv4' && this.socketType === 'udp6' && !this.carriesIPv4) {
-      const why = this.config.ipv6Only ? 'IPv6-only (ipv6Only is on)' : `IPv6 and bound to ${bound}, which carries no IPv4`;
-      return appError(
-        AppCode.InvalidArgument,
-        `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`,
-      );
-    }
-    return undefined;
+    const why = ipv6Only ? 'IPv6-only (ipv6Only is on)' : `IPv6 and bound to ${bound}, which carries no IPv4`;
+    return appError(
+      AppCode.InvalidArgument,
+      `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`,
+    );
   }
+}
+
+/**
+ * Whether a socket can reach an address of `family`. A udp6 socket on `::` without ipv6Only
+ * also carries IPv4, as `::ffff:a.b.c.d`; one bound to an IPv4-mapped address (its local
+ * endpoint reads as IPv4) carries only IPv4.
+ */
+function carries(bound: Bound, family: AddressFamily, ipv6Only: boolean): boolean {
+  if (bound.type === 'udp4') return family === 'IPv4';
+  const mapped = bound.local.family === 'IPv4';
+  if (family === 'IPv6') return !mapped;
+  return !ipv6Only && (bound.local.address === '::' || mapped);
 }

@@ -191,8 +191,10 @@ export interface SessionInfo {
   state: SessionState;
   counters: Counters;
   createdAt: number;
-  /** The bound address (listener, UDP) or the local end (client), once known. */
+  /** The bound address (listener, UDP) or the local end (client), once known; for a listener or UDP session on a name, the first of `locals`. */
   local?: Endpoint;
+  /** Listener, UDP: every bound address, once bound — one for an IP address, one per address a host name resolves to. */
+  locals?: Endpoint[];
   /** TCP connections: a listener's accepted ones, or a client's single one. */
   connections: ConnectionInfo[];
   /** UDP: who sent the last datagram; replies go there. */

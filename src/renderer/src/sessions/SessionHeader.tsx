@@ -49,7 +49,7 @@ export function SessionHeader({ session }: { session: SessionShape }) {
         <StateChip state={session.state} />
         {session.local ? (
           <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
-            {t('header.local', { endpoint: endpointText(session.local) })}
+            {t('header.local', { endpoint: (session.locals ?? [session.local]).map(endpointText).join(', ') })}
           </Typography>
         ) : null}
         {remote ? (

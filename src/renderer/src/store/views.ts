@@ -26,6 +26,8 @@ export interface SessionView {
   counters: Counters;
   createdAt: number;
   local: Endpoint | undefined;
+  /** Listener, UDP: every bound address (a host name binds each address it resolves to). */
+  locals: Endpoint[] | undefined;
   lastSender: Endpoint | undefined;
   memberships: readonly string[];
   error: AppError | undefined;
@@ -108,6 +110,7 @@ export function sessionView(info: SessionInfo): SessionView {
     counters: copyCounters(info.counters),
     createdAt: info.createdAt,
     local: info.local ? copyEndpoint(info.local) : undefined,
+    locals: info.locals ? Array.from(info.locals, copyEndpoint) : undefined,
     lastSender: info.lastSender ? copyEndpoint(info.lastSender) : undefined,
     memberships: Array.from(info.memberships ?? [], String),
     error: info.error ? copyError(info.error) : undefined,

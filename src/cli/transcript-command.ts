@@ -21,6 +21,10 @@ Commands:
   verify FILE
       Check every record of a transcript and print what it holds: records, bytes and messages
       per connection and direction, datagrams per peer, and where a torn tail begins.
+
+FILE is a JSON Lines transcript or a pcapng file (told by its first bytes, not its name): the
+app's own pcapng comes back whole; another capture is read as far as it holds TCP or UDP over
+IP on raw IP, Ethernet, Linux cooked or loopback links, and refused when nothing in it does.
   export FILE --dir rx|tx [--conn ID | --peer HOST:PORT] [--out PATH]
       The raw bytes of one direction: rx (received) or tx (sent).
       TCP: of the connection --conn ID (verify lists the ids).
@@ -37,9 +41,10 @@ Options:
   --help      show this text
 
 Exit codes:
-  0  the file is whole and ends with an end record
+  0  the file is whole and ends with an end record, or is a whole pcapng (which has none)
   3  the file is whole but has no end record: the recording was interrupted or is still running
-  1  the file is torn or damaged (it was read up to its last whole record) or is not a transcript
+  1  the file is torn or damaged (it was read up to its last whole record or block) or is not a
+     transcript
   2  wrong usage, or a file that cannot be read or written`;
 
 const EXIT_OK = 0;
@@ -80,9 +85,13 @@ function userPath(file: string): string {
   return path.resolve(base, file);
 }
 
+/**
+ * A whole pcapng is 0: it has no end record by its nature, and a file the app saved or converted
+ * is written complete or not at all, so "unfinished" (3) would say nothing about it.
+ */
 function exitCodeOf(outcome: ReadOutcome): number {
   if (outcome.problem) return EXIT_DAMAGED;
-  return outcome.ended ? EXIT_OK : EXIT_UNFINISHED;
+  return outcome.ended || outcome.pcapng ? EXIT_OK : EXIT_UNFINISHED;
 }
 
 /** What stderr says after an export or a conversion when the file was not whole and ended. */
@@ -91,6 +100,7 @@ function outcomeNote(outcome: ReadOutcome): string | undefined {
     if (!outcome.header) return `Nothing was written: ${outcome.problem.message}.`;
     return `Only the whole records were used: ${outcome.problem.message}.`;
   }
+  if (outcome.pcapng) return outcome.pcapng.skipped && `Not everything in the pcapng was used: ${outcome.pcapng.skipped}.`;
   if (!outcome.ended)
     return 'The transcript has no end record: the recording was interrupted (the app crashed or was killed) or is still running; everything in it was used.';
   return undefined;

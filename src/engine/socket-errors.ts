@@ -37,6 +37,18 @@ const PLAIN: Readonly<Record<string, string>> = {
   ENOBUFS: 'no buffer space is available',
 };
 
+/** What an OS code means in one action where the plain words would mislead. */
+const PLAIN_FOR_ACTION: Readonly<Partial<Record<SocketAction, Readonly<Record<string, string>>>>> = {
+  join: {
+    EADDRINUSE: 'this socket is already a member of that group on that interface',
+    EINVAL: 'the OS called the request invalid (an interface that does not fit the group, or no such interface)',
+  },
+  leave: {
+    EADDRNOTAVAIL: 'this socket is not a member of that group on that interface',
+    EINVAL: 'the OS called the request invalid (an interface that does not fit the group, or no such interface)',
+  },
+};
+
 function errorCode(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
   return AppCode.Internal;
@@ -50,8 +62,8 @@ function errorCode(err: unknown): string {
 export function socketError(err: unknown, action: SocketAction, target: { address: string; port?: number }): AppError {
   const code = errorCode(err);
   const where = target.port === undefined ? target.address : formatEndpoint(target.address, target.port);
-  const what = PLAIN[code] ?? (err instanceof Error ? err.message : String(err));
-  return { code, message: `${ACTION_WORDS[action]} ${where} failed: ${what} (${code}).`, hint: hintFor(code) };
+  const what = PLAIN_FOR_ACTION[action]?.[code] ?? PLAIN[code] ?? (err instanceof Error ? err.message : String(err));
+  return { code, message: `${ACTION_WORDS[action]} ${where} failed: ${what} (${code}).`, hint: hintFor(code, action) };
 }
 
 export function appError(code: string, message: string): AppError {

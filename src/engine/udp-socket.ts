@@ -1,4 +1,5 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
 import type { SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
 import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
@@ -31,6 +32,36 @@ interface PendingOpen {
   settled: boolean;
   sockets: Socket[];
   settle(result: Result<SessionInfo>): void;
+}
+
+/**
+ * An interface given by name or by address, in the form Node's multicast calls take: an IPv4
+ * group wants one of the interface's IPv4 addresses, an IPv6 group `::%<name>` (`::%<index>` on
+ * Windows, whose scope ids are numbers). An address passes as written; a name the machine does
+ * not have is refused with the names it does have, rather than the OS's bare EINVAL.
+ */
+function multicastInterfaceOf(iface: string, family: AddressFamily): Result<string> {
+  if (ipFamily(iface.split('%')[0]!)) return ok(iface);
+  const interfaces = networkInterfaces();
+  const addresses = Object.hasOwn(interfaces, iface) ? interfaces[iface] : undefined;
+  if (!addresses) {
+    const known = Object.keys(interfaces).join(', ');
+    return fail(
+      AppCode.InvalidArgument,
+      `There is no network interface "${iface}" on this machine; its interfaces are: ${known}.`,
+      'Name one of those interfaces, or give one of its addresses (127.0.0.1, or ::%lo for IPv6).',
+    );
+  }
+  const own = addresses.find((a) => a.family === family);
+  if (!own) {
+    return fail(
+      AppCode.InvalidArgument,
+      `The interface ${iface} has no ${family} address, so it cannot carry ${family} multicast.`,
+      `Choose an interface with an ${family} address, or a group of the other family.`,
+    );
+  }
+  if (family === 'IPv4') return ok(own.address);
+  return ok(process.platform === 'win32' ? `::%${own.scopeid ?? 0}` : `::%${iface}`);
 }
 
 interface Membership {
@@ -190,8 +221,13 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (familyProblem) return { ok: false, error: familyProblem };
     const socket = this.socketFor({ address: group, family: groupFamily, port: 0 }).socket;
 
-    const chosen = iface ?? this.config.multicastInterface;
-    const where = chosen === undefined ? group : `${group} on interface ${chosen}`;
+    const given = iface ?? this.config.multicastInterface;
+    const resolved = given === undefined ? undefined : multicastInterfaceOf(given, groupFamily);
+    if (resolved && !resolved.ok) return resolved;
+    const chosen = resolved?.value;
+    const named = given === chosen ? given : `${given} (${chosen})`;
+    const where = chosen === undefined ? group : `${group} on interface ${named}`;
+    // By the resolved form, so a join by name and a join by that interface's address are one membership.
     const key = `${group.toLowerCase()}|${chosen ?? ''}`;
     const joined = this.memberships.has(key);
     if (action === 'join') {
@@ -202,7 +238,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
       } catch (err) {
         return { ok: false, error: socketError(err, 'join', { address: where }) };
       }
-      this.memberships.set(key, { group, iface: chosen });
+      this.memberships.set(key, { group, iface: named });
     } else {
       if (!joined) {
         const current = [...this.memberships.values()].map((m) => (m.iface === undefined ? m.group : `${m.group} on interface ${m.iface}`));
@@ -318,8 +354,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (multicastTtl !== undefined) steps.push(['multicastTtl', multicastTtl, () => socket.setMulticastTTL(multicastTtl)]);
     if (multicastLoopback !== undefined)
       steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
-    if (multicastInterface !== undefined)
-      steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(multicastInterface)]);
+    if (multicastInterface !== undefined) {
+      const resolved = multicastInterfaceOf(multicastInterface, local.family);
+      if (!resolved.ok) return { ...resolved.error, message: `${resolved.error.message} The option was multicastInterface.` };
+      steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(resolved.value)]);
+    }
     if (recvBufferSize === undefined) {
       try {
         socket.setRecvBufferSize(UDP_DEFAULT_RECV_BUFFER_BYTES);

@@ -10,10 +10,12 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { TranscriptFormat } from '@shared/contract';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
+import { encodeRecordLine } from '@shared/transcript/record-line';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { formatTextHeader, formatTextRecord } from '@shared/transcript/text-dump';
 import type { ReadOutcome } from '@shared/transcript/transcript-reader';
-import { readTranscriptFile } from './transcript-file';
+import { nodeLineCodec } from './node-line-codec';
+import { isPcapngFile, readTranscriptFile } from './transcript-file';
 
 /** Small pieces (text blocks, packets) are gathered into writes of about this size. */
 const WRITE_BATCH_BYTES = 256 * 1024;
@@ -84,6 +86,10 @@ const utf8 = new TextEncoder();
 /** The text dump's last line when the file does not end with an end record. */
 function textEnding(outcome: ReadOutcome): string {
   if (outcome.problem) return `The transcript stops here: ${outcome.problem.message}.\n`;
+  if (outcome.pcapng) {
+    const skipped = outcome.pcapng.skipped ? ` Not everything was read: ${outcome.pcapng.skipped}.` : '';
+    return `The transcript was read from pcapng, which carries no end record.${skipped}\n`;
+  }
   if (!outcome.ended)
     return 'The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.\n';
   return '';
@@ -92,7 +98,8 @@ function textEnding(outcome: ReadOutcome): string {
 /**
  * Convert a transcript file into `out`, streaming (bounded memory for any size), waiting on
  * `out` when it is full. JSON Lines copies the file's bytes up to the end of its last whole
- * record. Nothing is written when the file is not a transcript; `out` is not ended.
+ * record; from pcapng it writes the records read back from the packets. Nothing is written when
+ * the file is not a transcript; `out` is not ended.
  */
 export async function convertTranscript(
   source: string,
@@ -102,7 +109,10 @@ export async function convertTranscript(
 ): Promise<ReadOutcome> {
   const sink = new OutputSink(out);
   let outcome: ReadOutcome;
-  if (format === 'jsonl') {
+  if (format === 'jsonl' && (await isPcapngFile(source))) {
+    // The records rebuilt from the packets, numbered and checksummed as the recorder writes them.
+    outcome = await readTranscriptFile(source, (record) => sink.write(encodeRecordLine(record, nodeLineCodec)));
+  } else if (format === 'jsonl') {
     // Chunks wait here until the reader has vouched for their records.
     const held: Uint8Array[] = [];
     let heldFrom = 0;

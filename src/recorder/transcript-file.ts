@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isPcapng, readPcapng, type PcapngRead } from '@shared/transcript/pcapng-reader';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { TranscriptReader, type ReadOutcome } from '@shared/transcript/transcript-reader';
 import { nodeLineCodec } from './node-line-codec';
@@ -37,6 +39,89 @@ function fileError(file: string, err: unknown): TranscriptFileError {
   }
 }
 
+/**
+ * pcapng is read whole into memory (its reader needs every block of a connection to rebuild the
+ * stream); beyond this a file is refused rather than exhausting the memory.
+ */
+const MAX_PCAPNG_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Whether the file is pcapng, by its first four bytes (a Section Header Block), whatever its name. */
+export async function isPcapngFile(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const start = new Uint8Array(4);
+    const { bytesRead } = await handle.read(start, 0, 4, 0);
+    return isPcapng(start.subarray(0, bytesRead));
+  } catch (err) {
+    throw fileError(file, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** What a pcapng read means as the JSON Lines reader would say it. */
+function pcapngOutcome(read: PcapngRead, size: number): ReadOutcome {
+  const { problem } = read;
+  const records = read.records.length + 1;
+  const outcome: ReadOutcome = { header: read.header, records, validBytes: size, ended: false, pcapng: {} };
+  if (!problem) return outcome;
+  if (problem.kind === 'skipped') {
+    if (read.records.length > 0) return { ...outcome, pcapng: { skipped: problem.message } };
+    // Nothing of the capture fits a transcript: refused, not reported as an empty recording.
+    return {
+      records: 0,
+      validBytes: 0,
+      ended: false,
+      pcapng: {},
+      problem: {
+        offset: problem.offset,
+        kind: 'not-a-transcript',
+        message: `nothing in this pcapng could be read as TCP or UDP traffic: ${problem.message}`,
+        bytesAfter: size - problem.offset,
+      },
+    };
+  }
+  const torn = { offset: problem.offset, kind: problem.kind, message: problem.message, bytesAfter: size - problem.offset };
+  // Cut inside the Section Header Block: no header was read, so there is nothing to use.
+  if (problem.offset === 0) return { records: 0, validBytes: 0, ended: false, pcapng: {}, problem: torn };
+  return {
+    ...outcome,
+    validBytes: problem.offset,
+    problem: torn,
+  };
+}
+
+async function readPcapngFile(file: string, onRecord: (record: TranscriptRecord) => void | Promise<void>): Promise<ReadOutcome> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > MAX_PCAPNG_BYTES) {
+        throw new TranscriptFileError(
+          'EFBIG',
+          `${path.resolve(file)} is a pcapng of ${size} bytes, more than the ${MAX_PCAPNG_BYTES} bytes read into memory: convert the JSON Lines transcript it came from, or split the capture (editcap -c).`,
+        );
+      }
+      bytes = await readFile(handle);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw err instanceof TranscriptFileError ? err : fileError(file, err);
+  }
+  const read = readPcapng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const outcome = pcapngOutcome(read, bytes.length);
+  if (outcome.header) {
+    for (const record of [read.header, ...read.records]) {
+      const pending = onRecord(record);
+      if (pending) await pending;
+    }
+  }
+  return outcome;
+}
+
 /** Large reads: a busy recording is gigabytes, and each read costs a turn of the event loop. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -44,6 +129,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * Stream a transcript file through the reader in bounded memory, handing each whole record to
  * `onRecord` in order (awaited, so a slow consumer slows the reading). `onChunk`, if given,
  * sees every chunk read and the offset the whole records have reached after it.
+ * A pcapng file (told by its first bytes) is read whole instead, its records rebuilt from the
+ * packets, and `onChunk` is not called: its bytes are not JSON Lines.
  * Throws a TranscriptFileError when the file cannot be read; a damaged file is not an error:
  * the outcome says where its whole records end.
  */
@@ -52,6 +139,7 @@ export async function readTranscriptFile(
   onRecord: (record: TranscriptRecord) => void | Promise<void>,
   onChunk?: (chunk: Uint8Array, validBytes: number) => void | Promise<void>,
 ): Promise<ReadOutcome> {
+  if (await isPcapngFile(file)) return readPcapngFile(file, onRecord);
   const reader = new TranscriptReader(nodeLineCodec);
   const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
   let readFailure: unknown;

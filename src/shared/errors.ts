@@ -63,6 +63,35 @@ const HINTS: Readonly<Record<string, string>> = {
 
 const FALLBACK_HINT = 'The OS reported this error; check the address, the port and the options.';
 
-export function hintFor(code: string): string {
+const INTERFACE_FORMS =
+  "Give the interface by name (lo, eth0: the message of an unknown name lists them) or by an address of the group's family: one of its IPv4 addresses for an IPv4 group, ::%<name> for an IPv6 group.";
+
+/**
+ * Hints for an OS code that means something else in a given socket action: EADDRINUSE on a
+ * multicast join is a membership that exists, not a port another program holds.
+ */
+const ACTION_HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  join: {
+    EADDRINUSE:
+      'The socket is already a member of this group on this interface, perhaps joined with the interface given another way (by name, by address, or left out). Leave it first, or join on another interface.',
+    EINVAL: INTERFACE_FORMS,
+    ENODEV: INTERFACE_FORMS,
+    EADDRNOTAVAIL: `The interface address is not one of this machine's. ${INTERFACE_FORMS}`,
+  },
+  leave: {
+    EADDRNOTAVAIL:
+      'The socket is not a member of this group on this interface: leave it on the interface it was joined on (the session lists its memberships).',
+    EINVAL: INTERFACE_FORMS,
+    ENODEV: INTERFACE_FORMS,
+  },
+  send: {
+    EACCES: 'The OS refused to send there: a broadcast address needs the broadcast option; otherwise a firewall blocks it.',
+  },
+};
+
+/** What the user can do about `code`; `action` (join, leave, send, bind, …) picks the hint that fits it. */
+export function hintFor(code: string, action?: string): string {
+  const forAction = action !== undefined && Object.hasOwn(ACTION_HINTS, action) ? ACTION_HINTS[action]! : undefined;
+  if (forAction && Object.hasOwn(forAction, code)) return forAction[code]!;
   return Object.hasOwn(HINTS, code) ? HINTS[code]! : FALLBACK_HINT;
 }

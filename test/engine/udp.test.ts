@@ -165,12 +165,13 @@ describe('UDP session: binding', () => {
 
   it('reports an option the OS refuses as a failed open, naming the option', async () => {
     const r = newRig();
-    const result = await r.open({ host: '127.0.0.1', port: 0, multicastInterface: 'lo' });
+    // An IPv6 address as the interface of an IPv4 socket: the OS refuses it (Linux: ENOPROTOOPT).
+    const result = await r.open({ host: '127.0.0.1', port: 0, multicastInterface: '::1' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.code).toBe('EINVAL');
+    expect(result.error.code).toMatch(/^E[A-Z]+$/);
     expect(result.error.message).toMatch(
-      /^Setting an option on 127\.0\.0\.1:\d+ failed: .*\(EINVAL\)\. The option was multicastInterface = "lo"\.$/,
+      /^Setting an option on 127\.0\.0\.1:\d+ failed: .*\(E[A-Z]+\)\. The option was multicastInterface = "::1"\.$/,
     );
     const [info] = await r.sessions();
     expect(info!.state).toBe('error');
@@ -473,8 +474,9 @@ describe('UDP session: multicast membership', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('EINVAL');
     expect(result.error.message).toBe(
-      'Joining multicast group 239.255.0.1 on interface ::1 failed: the OS called the request invalid (EINVAL).',
+      'Joining multicast group 239.255.0.1 on interface ::1 failed: the OS called the request invalid (an interface that does not fit the group, or no such interface) (EINVAL).',
     );
+    expect(result.error.hint).toMatch(/^Give the interface by name \(lo, eth0/);
     const info = await r.info(s.id);
     expect(info.memberships).toEqual([]);
     expect(info.state).toBe('open');
@@ -501,6 +503,102 @@ describe('UDP session: multicast membership', () => {
     const s = await r.bound({ host: '::', port: 0 });
     const joined = await multicast(s.id, 'join', '239.255.0.1', '127.0.0.1');
     expect(joined.ok && joined.value.memberships).toEqual(['239.255.0.1']);
+  });
+});
+
+describe('UDP session: multicast interface by name or by address', () => {
+  const multicast = (sessionId: string, action: 'join' | 'leave', group: string, iface?: string) =>
+    rig.manager.multicast(argSchemas.multicast.parse({ sessionId, action, group, ...(iface ? { interface: iface } : {}) }));
+
+  /** A datagram to the group, sent out of the loopback interface: it arrives only if the join took. */
+  async function sendToGroup(type: 'udp4' | 'udp6', group: string, port: number, viaLo: string): Promise<void> {
+    const sender = await rig.peer(type, type === 'udp4' ? '127.0.0.1' : '::');
+    sender.socket.setMulticastInterface(viaLo);
+    await sender.send(text(`to ${group}`), port, group);
+  }
+
+  it('joins an IPv4 group on "lo" by name, receives on it, and leaves it by the interface address', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '0.0.0.0', port: 0 });
+    const joined = await multicast(s.id, 'join', '239.255.7.1', 'lo');
+    expect(joined.ok && joined.value.memberships).toEqual(['239.255.7.1']);
+    await sendToGroup('udp4', '239.255.7.1', s.local.port, '127.0.0.1');
+    await r.until(() => r.data(s.id, 'rx').length === 1, 'the group datagram');
+
+    const again = await multicast(s.id, 'join', '239.255.7.1', '127.0.0.1');
+    expect(again.ok || again.error).toMatchObject({
+      code: 'BAD_STATE',
+      message: `Session ${s.id} has already joined 239.255.7.1 on interface 127.0.0.1.`,
+    });
+    const left = await multicast(s.id, 'leave', '239.255.7.1', '127.0.0.1');
+    expect(left.ok && left.value.memberships).toEqual([]);
+  });
+
+  it('joins an IPv6 group on "lo" by name, as ::%lo', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '::', port: 0, ipv6Only: true });
+    const joined = await multicast(s.id, 'join', 'ff15::7:1', 'lo');
+    expect(joined.ok && joined.value.memberships).toEqual(['ff15::7:1']);
+    const byForm = await multicast(s.id, 'join', 'ff15::7:1', '::%lo');
+    expect(byForm.ok || byForm.error.message).toBe(`Session ${s.id} has already joined ff15::7:1 on interface ::%lo.`);
+    expect((await multicast(s.id, 'leave', 'ff15::7:1', 'lo')).ok).toBe(true);
+  });
+
+  it('refuses an unknown interface name, listing the ones the machine has', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '127.0.0.1', port: 0 });
+    const result = await multicast(s.id, 'join', '239.255.7.2', 'nosuch0');
+    expect(result.ok || result.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^There is no network interface "nosuch0" on this machine; its interfaces are: .*\blo\b.*\.$/),
+      hint: 'Name one of those interfaces, or give one of its addresses (127.0.0.1, or ::%lo for IPv6).',
+    });
+    expect((await r.info(s.id)).memberships).toEqual([]);
+  });
+
+  it('says a repeated join is a membership, not a port in use, for IPv4 and IPv6', async () => {
+    const r = newRig();
+    // The same interface spelled two ways the app cannot tell apart: 127.0.0.2 is on lo too, ::%1 is lo's index.
+    for (const [host, group, first, second] of [
+      ['127.0.0.1', '239.255.7.3', '127.0.0.1', '127.0.0.2'],
+      ['::', 'ff15::7:3', 'lo', '::%1'],
+    ] as const) {
+      const s = await r.bound({ host, port: 0, ...(host === '::' ? { ipv6Only: true } : {}) });
+      expect((await multicast(s.id, 'join', group, first)).ok).toBe(true);
+      const twice = await multicast(s.id, 'join', group, second);
+      expect(twice.ok || twice.error).toMatchObject({
+        code: 'EADDRINUSE',
+        message: `Joining multicast group ${group} on interface ${second} failed: this socket is already a member of that group on that interface (EADDRINUSE).`,
+        hint: expect.stringMatching(
+          /^The socket is already a member of this group on this interface, perhaps joined with the interface given another way/,
+        ),
+      });
+      expect(twice.ok || twice.error.hint).not.toMatch(/port/);
+    }
+  });
+
+  it('refuses to leave a group not joined, naming what is joined', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '127.0.0.1', port: 0 });
+    expect((await multicast(s.id, 'join', '239.255.7.4', 'lo')).ok).toBe(true);
+    const stray = await multicast(s.id, 'leave', '239.255.7.5', 'lo');
+    expect(stray.ok || stray.error).toMatchObject({
+      code: 'BAD_STATE',
+      message: `Session ${s.id} has not joined 239.255.7.5 on interface lo (127.0.0.1), so it cannot leave it. It has joined: 239.255.7.4 on interface lo (127.0.0.1).`,
+    });
+  });
+
+  it('takes the session option multicastInterface by name, and refuses an unknown name at open', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '127.0.0.1', port: 0, multicastInterface: 'lo', multicastLoopback: true });
+    expect(s.state).toBe('open');
+    const unknown = await r.open({ host: '127.0.0.1', port: 0, multicastInterface: 'nosuch0' });
+    expect(unknown.ok || unknown.error).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(
+        /^There is no network interface "nosuch0" on this machine; its interfaces are: .*\. The option was multicastInterface\.$/,
+      ),
+    });
   });
 });
 

@@ -41,6 +41,12 @@ import {
 export interface PcapngProblem {
   /** The byte where reading stopped or the trouble begins. */
   offset: number;
+  /**
+   * torn: the file is cut inside a block; corrupt: a block is damaged or the file is no pcapng
+   * (reading stopped at `offset` in both); skipped: a packet or interface was left out and
+   * reading went on.
+   */
+  kind: 'torn' | 'corrupt' | 'skipped';
   message: string;
 }
 
@@ -459,12 +465,12 @@ class BlockReader {
 
   /** Trouble with one packet or interface: noted once, reading goes on. */
   private note(offset: number, message: string): void {
-    this.problem ??= { offset, message };
+    this.problem ??= { offset, kind: 'skipped', message };
   }
 
   /** Trouble with the file itself: reading stops, and this is what the reader must hear. */
-  private stop(offset: number, message: string): void {
-    this.problem = { offset, message };
+  private stop(offset: number, kind: 'torn' | 'corrupt', message: string): void {
+    this.problem = { offset, kind, message };
   }
 
   read(): PcapngRead {
@@ -494,12 +500,13 @@ class BlockReader {
     const cut = (needed: number): undefined => {
       this.stop(
         offset,
+        'torn',
         `the file is cut short at byte ${this.bytes.length}, inside the block that starts at byte ${offset} (it needs ${needed} bytes, ${remaining} remain); everything before byte ${offset} was read`,
       );
       return undefined;
     };
     const damaged = (what: string): undefined => {
-      this.stop(offset, `the block at byte ${offset} is damaged (${what}); everything before it was read`);
+      this.stop(offset, 'corrupt', `the block at byte ${offset} is damaged (${what}); everything before it was read`);
       return undefined;
     };
     if (remaining < 12) return cut(12);
@@ -583,6 +590,10 @@ class BlockReader {
 /** A pcapng file back to a header and records; see the top of this file for what comes back whole. */
 export function readPcapng(bytes: Uint8Array): PcapngRead {
   if (!isPcapng(bytes))
-    return { header: foreignHeader('tcp-client', 0, undefined), records: [], problem: { offset: 0, message: notPcapng(bytes) } };
+    return {
+      header: foreignHeader('tcp-client', 0, undefined),
+      records: [],
+      problem: { offset: 0, kind: 'corrupt', message: notPcapng(bytes) },
+    };
   return new BlockReader(bytes).read();
 }

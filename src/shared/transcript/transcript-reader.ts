@@ -12,8 +12,8 @@ export type ReadProblemKind = 'torn' | 'corrupt' | 'not-a-transcript' | 'unsuppo
 export interface ReadProblem {
   /** Where the first line that was not read starts: the whole records end here. */
   offset: number;
-  /** That line's number, from 1. */
-  line: number;
+  /** That line's number, from 1; absent for pcapng, which has blocks, not lines. */
+  line?: number;
   kind: ReadProblemKind;
   message: string;
   /** Bytes from `offset` to the end of the input, none of them read. */
@@ -29,6 +29,11 @@ export interface ReadOutcome {
   /** An end record was read: the recording was ended on purpose, not cut short. */
   ended: boolean;
   problem?: ReadProblem;
+  /**
+   * Present when the file was pcapng, which has no end record (`ended` is false); `skipped` says
+   * what was left out (a packet of another link type, …) when reading went on past it.
+   */
+  pcapng?: { skipped?: string };
 }
 
 const NEWLINE = 0x0a;

@@ -177,6 +177,13 @@ function verdict(outcome: ReadOutcome): string {
   }
   if (outcome.ended)
     return `WHOLE: ${plural(outcome.records, 'record')}, ${plural(outcome.validBytes, 'byte')}, ending with an end record.`;
+  if (outcome.pcapng) {
+    const skipped = outcome.pcapng.skipped ? ` Not everything was read: ${outcome.pcapng.skipped}.` : '';
+    return (
+      `WHOLE PCAPNG: ${plural(outcome.records, 'record')} read back from ${plural(outcome.validBytes, 'byte')} of pcapng, ` +
+      `which carries no end record, so whether the recording ended on purpose is not known.${skipped}`
+    );
+  }
   return (
     `WHOLE BUT UNFINISHED: ${plural(outcome.records, 'record')}, ${plural(outcome.validBytes, 'byte')}, and no end record: ` +
     'the recording was interrupted (the app crashed or was killed) or is still running.'
@@ -188,9 +195,8 @@ export function formatSummary(summary: TranscriptSummary, outcome: ReadOutcome):
   const lines: string[] = [];
   const header = summary.header;
   if (header) {
-    lines.push(
-      `Socket Inspector transcript, format version ${header.version}, written by ${printable(header.app.name)} ${printable(header.app.version)}`,
-    );
+    const what = outcome.pcapng ? 'pcapng, read back as a transcript' : `Socket Inspector transcript, format version ${header.version}`;
+    lines.push(`${what}, written by ${printable(header.app.name)} ${printable(header.app.version)}`.trimEnd());
     lines.push(`Session ${printable(header.session)} (${header.kind})${header.local ? `, local ${endpointText(header.local)}` : ''}`);
   }
   if (summary.first !== undefined && summary.last !== undefined) {

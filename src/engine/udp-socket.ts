@@ -346,11 +346,12 @@ export class UdpSession extends SessionBase<UdpConfig> {
    * refuses (macOS caps SO_RCVBUF), which no caller could catch.
    */
   private applyOptions(socket: Socket, local: Endpoint): AppError | undefined {
-    const { broadcast, recvBufferSize, sendBufferSize, multicastTtl, multicastLoopback, multicastInterface } = this.config;
+    const { broadcast, recvBufferSize, sendBufferSize, ttl, multicastTtl, multicastLoopback, multicastInterface } = this.config;
     const steps: [string, unknown, () => void][] = [];
     if (broadcast) steps.push(['broadcast', true, () => socket.setBroadcast(true)]);
     if (recvBufferSize !== undefined) steps.push(['recvBufferSize', recvBufferSize, () => socket.setRecvBufferSize(recvBufferSize)]);
     if (sendBufferSize !== undefined) steps.push(['sendBufferSize', sendBufferSize, () => socket.setSendBufferSize(sendBufferSize)]);
+    if (ttl !== undefined) steps.push(['ttl', ttl, () => socket.setTTL(ttl)]);
     if (multicastTtl !== undefined) steps.push(['multicastTtl', multicastTtl, () => socket.setMulticastTTL(multicastTtl)]);
     if (multicastLoopback !== undefined)
       steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);

@@ -132,6 +132,8 @@ export const udpConfigSchema = z.strictObject({
   broadcast: z.boolean().default(false),
   recvBufferSize: bufferSize('Receive buffer size').optional(),
   sendBufferSize: bufferSize('Send buffer size').optional(),
+  /** Hops a unicast or broadcast datagram may take (IPv4 TTL, IPv6 hop limit); the OS default (often 64) if left out. */
+  ttl: boundedInt('TTL', 1, 255).optional(),
   multicastTtl: boundedInt('Multicast TTL', 0, 255).optional(),
   multicastLoopback: z.boolean().optional(),
   multicastInterface: interfaceSchema.optional(),

@@ -107,6 +107,7 @@ describe('new-session dialog options', () => {
     await user.click(d.getByRole('checkbox', { name: 'Broadcast' }));
     await retype(user, d.getByRole('textbox', { name: 'Receive buffer' }), '65536');
     await retype(user, d.getByRole('textbox', { name: 'Send buffer' }), '32768');
+    await retype(user, d.getByRole('textbox', { name: 'TTL (hop limit)' }), '9');
     await retype(user, d.getByRole('textbox', { name: 'Multicast TTL' }), '4');
     await retype(user, d.getByRole('textbox', { name: 'Multicast interface' }), '0.0.0.0');
     await retype(user, d.getByRole('textbox', { name: 'Join multicast group' }), '239.1.2.3');
@@ -127,6 +128,7 @@ describe('new-session dialog options', () => {
             broadcast: true,
             recvBufferSize: 65536,
             sendBufferSize: 32768,
+            ttl: 9,
             multicastTtl: 4,
             multicastLoopback: false,
             multicastInterface: '0.0.0.0',

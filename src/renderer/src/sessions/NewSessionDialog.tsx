@@ -203,6 +203,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
           <>
             {textField('recvBuffer', 'sessions.option.recvBuffer', { unit: bytes, placeholder: optional })}
             {textField('sendBuffer', 'sessions.option.sendBuffer', { unit: bytes, placeholder: optional })}
+            {textField('ttl', 'sessions.option.ttl', { placeholder: optional })}
             {textField('multicastGroup', 'sessions.option.multicastGroup', { numeric: false, placeholder: '239.1.2.3' })}
             {textField('multicastInterface', 'sessions.option.multicastInterface', { numeric: false, placeholder: optional })}
             {textField('multicastTtl', 'sessions.option.multicastTtl', { placeholder: optional })}

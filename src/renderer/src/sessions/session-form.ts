@@ -42,6 +42,7 @@ export interface SessionForm {
   broadcast: boolean;
   recvBuffer: string;
   sendBuffer: string;
+  ttl: string;
   multicastTtl: string;
   multicastLoopback: LoopbackChoice;
   multicastInterface: string;
@@ -80,6 +81,7 @@ export const EMPTY_FORM: SessionForm = {
   broadcast: false,
   recvBuffer: '',
   sendBuffer: '',
+  ttl: '',
   multicastTtl: '',
   multicastLoopback: 'default',
   multicastInterface: '',
@@ -128,6 +130,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         broadcast: config.broadcast,
         recvBuffer: text(config.recvBufferSize),
         sendBuffer: text(config.sendBufferSize),
+        ttl: text(config.ttl),
         multicastTtl: text(config.multicastTtl),
         multicastLoopback: config.multicastLoopback === undefined ? 'default' : config.multicastLoopback ? 'on' : 'off',
         multicastInterface: config.multicastInterface ?? '',
@@ -180,6 +183,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
     case 'udp': {
       const recvBufferSize = optionalNumber(form.recvBuffer);
       const sendBufferSize = optionalNumber(form.sendBuffer);
+      const ttl = optionalNumber(form.ttl);
       const multicastTtl = optionalNumber(form.multicastTtl);
       const multicastInterface = form.multicastInterface.trim();
       const remoteHost = form.remoteHost.trim();
@@ -194,6 +198,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ...record,
         ...(recvBufferSize === undefined ? {} : { recvBufferSize }),
         ...(sendBufferSize === undefined ? {} : { sendBufferSize }),
+        ...(ttl === undefined ? {} : { ttl }),
         ...(multicastTtl === undefined ? {} : { multicastTtl }),
         ...(form.multicastLoopback === 'default' ? {} : { multicastLoopback: form.multicastLoopback === 'on' }),
         ...(multicastInterface === '' ? {} : { multicastInterface }),
@@ -217,6 +222,7 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   'reconnect.maxAttempts': 'reconnectAttempts',
   recvBufferSize: 'recvBuffer',
   sendBufferSize: 'sendBuffer',
+  ttl: 'ttl',
   multicastTtl: 'multicastTtl',
   multicastInterface: 'multicastInterface',
   'remote.host': 'remoteHost',

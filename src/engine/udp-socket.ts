@@ -89,6 +89,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   private lastSenderAddress: string | undefined;
   /** The socket the last datagram arrived on, which replies to its sender leave from. */
   private lastSenderSocket: Bound | undefined;
+  /** With `connect`: the one peer the socket is connected to. */
+  private connectedPeer: Endpoint | undefined;
   private readonly memberships = new Map<string, Membership>();
 
   constructor(id: string, config: UdpConfig, ctx: EngineContext) {
@@ -188,9 +190,14 @@ export class UdpSession extends SessionBase<UdpConfig> {
       );
     }
 
-    // A dual-stack socket cannot send to a plain IPv4 address (the OS says EINVAL): it needs
-    // the IPv4-mapped form.
-    const wire = from.type === 'udp6' && dest.family === 'IPv4' ? `::ffff:${dest.address}` : dest.address;
+    const connected = this.connectedPeer;
+    if (connected && (connected.address !== dest.address || connected.port !== dest.port)) {
+      return fail(
+        AppCode.BadState,
+        `This UDP session is connected to ${formatEndpoint(connected.address, connected.port)} and sends only there; nothing was sent to ${where}.`,
+        'Send without a target (it goes to the connected peer), or open a session without connect to send anywhere.',
+      );
+    }
     const peer: Endpoint = { address: dest.address, port: dest.port, family: dest.family };
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return new Promise((resolve) => {
@@ -206,7 +213,9 @@ export class UdpSession extends SessionBase<UdpConfig> {
         resolve(ok({ bytes: bytes.byteLength, targets: 1 }));
       };
       try {
-        socket.send(buffer, dest.port, wire, done);
+        // A connected socket takes no address (Node throws if given one).
+        if (connected) socket.send(buffer, done);
+        else socket.send(buffer, dest.port, wireAddress(from, dest), done);
       } catch (err) {
         done(err instanceof Error ? err : new Error(String(err)));
       }
@@ -268,6 +277,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
    */
   private async bind(pending: PendingOpen): Promise<void> {
     const { host, port } = this.config;
+    this.connectedPeer = undefined;
     let addresses: ResolvedAddress[];
     try {
       addresses = await resolveHost(host, this.ctx.lookup);
@@ -291,6 +301,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
       }
       bound.push(one);
     }
+    if (this.config.connect) {
+      const connected = await this.connectTo(pending, bound);
+      if (!connected) return;
+      bound.splice(0, bound.length, connected);
+    }
     for (const b of bound) {
       b.socket.on('message', (msg, rinfo) => this.received(b, msg, rinfo));
       b.socket.on('error', (err) => this.socketFailed(b, err));
@@ -301,6 +316,59 @@ export class UdpSession extends SessionBase<UdpConfig> {
     this.locals = bound.map((b) => b.local);
     this.setState('open');
     pending.settle(ok(this.info()));
+  }
+
+  /**
+   * UDP connect: the socket that can reach the remote is connected to it and kept; the others
+   * are closed, since they would still take datagrams from anyone.
+   */
+  private async connectTo(pending: PendingOpen, bound: Bound[]): Promise<Bound | undefined> {
+    const discardAll = () => bound.forEach((b) => this.discard(b.socket));
+    const remote = this.config.remote;
+    if (!remote) {
+      discardAll();
+      this.failOpen(
+        pending,
+        appError(
+          AppCode.InvalidArgument,
+          'connect needs a remote: UDP connect ties the socket to one peer. Set remote to its host and port.',
+        ),
+      );
+      return undefined;
+    }
+    // Resolved and checked against these sockets, as a send would be.
+    this.bound = bound;
+    const resolved = await this.resolveDestination(remote.host, remote.port);
+    const problem = resolved.ok
+      ? this.familyProblem(resolved.value.family, `connect to ${formatEndpoint(remote.host, remote.port)}`)
+      : resolved.error;
+    this.bound = [];
+    if (pending.settled) return undefined;
+    if (!resolved.ok || problem) {
+      discardAll();
+      this.failOpen(pending, problem ?? appError(AppCode.Internal, 'The remote could not be resolved.'));
+      return undefined;
+    }
+    const dest = resolved.value;
+    const chosen = bound.find((b) => carries(b, dest.family, this.config.ipv6Only)) ?? bound[0]!;
+    for (const b of bound) if (b !== chosen) this.discard(b.socket);
+    const failure = await new Promise<AppError | undefined>((resolve) => {
+      try {
+        chosen.socket.connect(dest.port, wireAddress(chosen, dest), (err?: Error) =>
+          resolve(err ? socketError(err, 'connect', { address: dest.address, port: dest.port }) : undefined),
+        );
+      } catch (err) {
+        resolve(socketError(err, 'connect', { address: dest.address, port: dest.port }));
+      }
+    });
+    if (pending.settled) return undefined;
+    if (failure) {
+      this.discard(chosen.socket);
+      this.failOpen(pending, failure);
+      return undefined;
+    }
+    this.connectedPeer = { address: dest.address, port: dest.port, family: dest.family };
+    return chosen;
   }
 
   /** One socket bound to one address, its options applied; or why not. */
@@ -534,6 +602,14 @@ export class UdpSession extends SessionBase<UdpConfig> {
       `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`,
     );
   }
+}
+
+/**
+ * The address to hand the OS: a dual-stack socket cannot send to a plain IPv4 address (the OS
+ * says EINVAL), it needs the IPv4-mapped form.
+ */
+function wireAddress(bound: Bound, dest: Destination): string {
+  return bound.type === 'udp6' && dest.family === 'IPv4' ? `::ffff:${dest.address}` : dest.address;
 }
 
 /**

@@ -139,6 +139,11 @@ export const udpConfigSchema = z.strictObject({
   multicastInterface: interfaceSchema.optional(),
   /** Where sends go when a send names no target. */
   remote: udpTargetSchema.optional(),
+  /**
+   * Connect the socket to `remote` (UDP connect, as socat's UDP-CONNECT): only its datagrams
+   * arrive, sends go to it alone, and the OS's "port unreachable" shows as ECONNREFUSED.
+   */
+  connect: z.boolean().default(false),
   ...recordField,
 });
 

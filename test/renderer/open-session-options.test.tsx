@@ -105,6 +105,7 @@ describe('new-session dialog options', () => {
     const d = dialog();
     await user.click(d.getByRole('checkbox', { name: 'Reuse address' }));
     await user.click(d.getByRole('checkbox', { name: 'Broadcast' }));
+    await user.click(d.getByRole('checkbox', { name: 'Connect to the remote (only its datagrams arrive)' }));
     await retype(user, d.getByRole('textbox', { name: 'Receive buffer' }), '65536');
     await retype(user, d.getByRole('textbox', { name: 'Send buffer' }), '32768');
     await retype(user, d.getByRole('textbox', { name: 'TTL (hop limit)' }), '9');
@@ -126,6 +127,7 @@ describe('new-session dialog options', () => {
             ipv6Only: false,
             reuseAddress: true,
             broadcast: true,
+            connect: true,
             recvBufferSize: 65536,
             sendBufferSize: 32768,
             ttl: 9,

@@ -197,6 +197,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
           {flag('reuseAddress', 'sessions.option.reuseAddress')}
           {flag('broadcast', 'sessions.option.broadcast')}
+          {flag('connect', 'sessions.option.udpConnect')}
           {flag('ipv6Only', 'sessions.option.ipv6Only')}
         </Stack>
         {grid(

@@ -40,6 +40,7 @@ export interface SessionForm {
   reconnectAttempts: string;
   reuseAddress: boolean;
   broadcast: boolean;
+  connect: boolean;
   recvBuffer: string;
   sendBuffer: string;
   ttl: string;
@@ -79,6 +80,7 @@ export const EMPTY_FORM: SessionForm = {
   reconnectAttempts: '0',
   reuseAddress: false,
   broadcast: false,
+  connect: false,
   recvBuffer: '',
   sendBuffer: '',
   ttl: '',
@@ -128,6 +130,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         ipv6Only: config.ipv6Only,
         reuseAddress: config.reuseAddress,
         broadcast: config.broadcast,
+        connect: config.connect,
         recvBuffer: text(config.recvBufferSize),
         sendBuffer: text(config.sendBufferSize),
         ttl: text(config.ttl),
@@ -195,6 +198,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ipv6Only: form.ipv6Only,
         reuseAddress: form.reuseAddress,
         broadcast: form.broadcast,
+        ...(form.connect ? { connect: true } : {}),
         ...record,
         ...(recvBufferSize === undefined ? {} : { recvBufferSize }),
         ...(sendBufferSize === undefined ? {} : { sendBufferSize }),

@@ -10,12 +10,14 @@ import { endpoint } from './endpoint';
 import { SessionBase } from './session';
 import { socketError } from './socket-errors';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
 
 /** A TCP server: listens, accepts any number of connections, sends to one, some or all. */
 export class TcpListener extends SessionBase<TcpServerConfig> implements ConnectionOwner {
   private server: Server | undefined;
   private readonly connections = new Map<string, TcpConnection>();
+  private readonly recentlyClosed = new RecentlyClosed();
   /** Settles the open() in progress, so close() can cancel it. */
   private pendingOpen: ((result: Result<SessionInfo>) => void) | undefined;
   /** The close() in progress, which a second close() waits for too. */
@@ -144,10 +146,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       // A connection named twice still gets the bytes once.
       for (const connId of new Set(target.connIds)) {
         const conn = this.connections.get(connId);
-        if (!conn)
-          return Promise.resolve(
-            fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed; refresh the connection list.'),
-          );
+        if (!conn) return Promise.resolve(this.noConnection(connId));
         chosen.push(conn);
       }
       return Promise.resolve(sendToConnections(this, chosen, bytes));
@@ -165,9 +164,20 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (connId === undefined)
       return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
     const conn = this.connections.get(connId);
-    if (!conn) return fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed already.');
+    if (!conn) return this.noConnection(connId);
     conn.disconnect(mode);
     return ok(null);
+  }
+
+  /** A connection not held: say when and why it closed, if it is one of the recent ones. */
+  private noConnection(connId: string): Result<never> {
+    const closure = this.recentlyClosed.get(connId);
+    if (closure) return fail(AppCode.NotFound, describeClosure(closure), 'Send to an open connection; the list shows which are open.');
+    return fail(
+      AppCode.NotFound,
+      `Session ${this.id} has no connection ${connId}.`,
+      'It may have closed long ago; refresh the connection list.',
+    );
   }
 
   override pauseReading(paused: boolean): void {
@@ -177,6 +187,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
 
   connectionClosed(conn: TcpConnection, _reason: CloseReason): void {
     this.connections.delete(conn.connId);
+    if (conn.closure) this.recentlyClosed.remember(conn.closure);
     this.connectionsGone?.();
     if (this.refusedAtLimit !== undefined && this.connections.size < this.config.maxConnections) this.belowLimit();
     if (this.outOfDescriptors !== undefined && this.currentState === 'open') this.descriptorsChanged(descriptorShortage());

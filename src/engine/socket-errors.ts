@@ -23,7 +23,7 @@ const PLAIN: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'the connection was refused',
   ETIMEDOUT: 'it timed out',
   ECONNRESET: 'the peer reset the connection',
-  EPIPE: 'the peer has closed the connection',
+  EPIPE: 'the peer reset the connection after its FIN',
   ENOTFOUND: 'the host name was not found',
   EAI_AGAIN: 'the host name could not be looked up',
   EMSGSIZE: 'the message is too long',

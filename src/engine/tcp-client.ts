@@ -10,6 +10,7 @@ import { attemptsExhausted, describeDelay, reconnectDelay } from './reconnect-po
 import { appError, socketError } from './socket-errors';
 import { SessionBase } from './session';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
 import { literalAddress, resolveHost, type ResolvedAddress } from './resolve';
 
@@ -58,6 +59,9 @@ interface Retry {
  */
 export class TcpClient extends SessionBase<TcpClientConfig> implements ConnectionOwner {
   private connection: TcpConnection | undefined;
+  private readonly recentlyClosed = new RecentlyClosed();
+  /** How the last connection ended, for a send refused after it. */
+  private lastConnection: string | undefined;
   private pending: Pending | undefined;
   private closeWaiters: ((result: Result<SessionInfo>) => void)[] = [];
   private retry: Retry | undefined;
@@ -310,9 +314,10 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const conn = this.connection;
     if (!conn || this.currentState !== 'open') return this.notOpen();
     if (connId !== undefined && connId !== conn.connId) {
+      const closure = this.recentlyClosed.get(connId);
       return fail(
         AppCode.NotFound,
-        `Session ${this.id} has no connection ${connId}; its connection is ${conn.connId}.`,
+        `${closure ? describeClosure(closure) : `Session ${this.id} has no connection ${connId}.`} Its connection is ${conn.connId}.`,
         'Refresh the session.',
       );
     }
@@ -326,9 +331,20 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     this.connection?.pauseReading(paused);
   }
 
+  /** Not open: and when a connection of this session closed since, how it ended. */
+  protected override notOpen(): Result<never> {
+    const refusal = super.notOpen();
+    const closure = this.lastConnection === undefined ? undefined : this.recentlyClosed.get(this.lastConnection);
+    if (refusal.ok || !closure || this.currentState === 'open') return refusal;
+    const message = `${refusal.error.message.replace(/\.$/, '')}: ${describeClosure(closure)}`;
+    return { ok: false, error: { ...refusal.error, message } };
+  }
+
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void {
     if (conn !== this.connection) return;
     this.connection = undefined;
+    if (conn.closure) this.recentlyClosed.remember(conn.closure);
+    this.lastConnection = conn.connId;
     const policy = this.config.reconnect;
     // A server that accepts and drops at once must not be retried at the first delay forever:
     // only a connection that held for a while starts the backoff and the attempt count afresh.

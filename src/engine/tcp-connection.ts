@@ -9,11 +9,19 @@ import type { EngineContext } from './context';
 import { count, zeroCounters } from '@shared/counters';
 import { endpoint } from './endpoint';
 import { socketError } from './socket-errors';
+import type { Closure } from './recently-closed';
+
+const EMPTY = Buffer.alloc(0);
+
+/** A linger as people say it: 200 ms, 5 s, 1.5 s. */
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
 
 export interface ConnectionOwner {
   readonly id: string;
   readonly counters: Counters;
-  readonly config: { halfOpen: boolean };
+  readonly config: { halfOpen: boolean; halfCloseLingerMs: number };
   /** Closing the session closes its connections; their close reason says so. */
   readonly closing: boolean;
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void;
@@ -22,7 +30,9 @@ export interface ConnectionOwner {
 /**
  * One established TCP connection, accepted by a listener or made by a client. Sockets are
  * created with allowHalfOpen so a peer's FIN is reported on its own (half-closed) and we may
- * still send; an RST arrives as ECONNRESET and is reported as a reset.
+ * still send; an RST arrives as ECONNRESET (or EPIPE once the peer's FIN came) and is reported
+ * as a reset. After the peer's FIN our side stays open for the owner's half-close linger, then
+ * sends its FIN (halfOpen: until the user does).
  */
 export class TcpConnection {
   readonly counters: Counters = zeroCounters();
@@ -37,6 +47,12 @@ export class TcpConnection {
   private firstFin: 'local' | 'peer' | undefined;
   private error: AppError | undefined;
   private graceTimer: TimerHandle | undefined;
+  private lingerTimer: TimerHandle | undefined;
+  /** When the half-close linger sends our FIN, while it runs. */
+  private closesAt: number | undefined;
+  /** Who sent our FIN: the linger's end, the linger of 0 at once, or the user. */
+  private finBy: 'linger' | 'at-once' | 'user' | undefined;
+  private closedAs: Closure | undefined;
 
   constructor(
     readonly connId: string,
@@ -62,6 +78,7 @@ export class TcpConnection {
       since: this.since,
       counters: { ...this.counters },
       peerEnded: this.peerEnded,
+      ...(this.closesAt !== undefined ? { closesAt: this.closesAt } : {}),
       localEnded: this.localEnded,
       blocked: this.blocked,
     };
@@ -69,6 +86,11 @@ export class TcpConnection {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** How and when the connection ended, once it has. */
+  get closure(): Closure | undefined {
+    return this.closedAs;
   }
 
   /**
@@ -115,7 +137,7 @@ export class TcpConnection {
       this.socket.resetAndDestroy();
       return;
     }
-    this.endLocal();
+    this.endLocal('user');
     if (mode === 'graceful') {
       if (this.peerEnded) return;
       // The peer may never answer our FIN; do not hold the socket forever.
@@ -134,12 +156,33 @@ export class TcpConnection {
     else this.socket.resume();
   }
 
-  private endLocal(): void {
+  private endLocal(by: 'linger' | 'at-once' | 'user'): void {
     if (this.localEnded) return;
     this.localEnded = true;
+    this.finBy = by;
     this.firstFin ??= 'local';
+    this.stopLinger();
+    if (!this.peerEnded) {
+      this.sendFin();
+      return;
+    }
+    // After the peer's FIN, Node reads no more, so an RST that followed it (socat's linger=0)
+    // is seen only by writing: an empty write fails with EPIPE after a reset and puts nothing
+    // on the wire otherwise. Without it we would report, and record, a FIN never sent.
+    this.socket.write(EMPTY, (err) => {
+      if (!err) this.sendFin();
+    });
+  }
+
+  private sendFin(): void {
     this.socket.end();
     this.ctx.emit({ type: 'half-closed', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, by: 'local' });
+  }
+
+  private stopLinger(): void {
+    if (this.lingerTimer !== undefined) this.ctx.clock.clearTimer(this.lingerTimer);
+    this.lingerTimer = undefined;
+    this.closesAt = undefined;
   }
 
   private received(chunk: Buffer): void {
@@ -152,9 +195,26 @@ export class TcpConnection {
   private peerFinished(): void {
     this.peerEnded = true;
     this.firstFin ??= 'peer';
-    this.ctx.emit({ type: 'half-closed', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, by: 'peer' });
+    const { halfOpen, halfCloseLingerMs } = this.owner.config;
+    const at = this.ctx.clock.now();
+    if (!this.localEnded && !halfOpen && halfCloseLingerMs > 0) {
+      this.closesAt = at + halfCloseLingerMs;
+      this.lingerTimer = this.ctx.clock.setTimer(() => this.endLocal('linger'), halfCloseLingerMs);
+    }
+    this.ctx.emit({
+      type: 'half-closed',
+      at,
+      sessionId: this.owner.id,
+      connId: this.connId,
+      by: 'peer',
+      ...(this.closesAt !== undefined ? { closesAt: this.closesAt } : {}),
+    });
+    if (this.localEnded) return;
     // Once both sides have sent FIN, Node closes the socket itself after our last bytes go out.
-    if (!this.localEnded && !this.owner.config.halfOpen) this.endLocal();
+    if (!halfOpen && halfCloseLingerMs === 0) this.endLocal('at-once');
+    // A peer that closes with SO_LINGER 0 sends FIN and RST together: an empty write (nothing
+    // on the wire) finds the reset now, with EPIPE, rather than when the linger ends.
+    else this.socket.write(EMPTY);
   }
 
   private drained(): void {
@@ -166,7 +226,8 @@ export class TcpConnection {
   private failed(err: Error): void {
     // The target is the peer, so "Receiving on <peer>" would read as our own address.
     const action = this.socket.writableLength > 0 ? 'send' : 'connection';
-    this.error = socketError(err, action, { address: this.remote.address, port: this.remote.port });
+    const peer = this.remote.address === '' ? { address: this.describeRemote() } : { address: this.remote.address, port: this.remote.port };
+    this.error = socketError(err, action, peer);
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error: this.error });
   }
 
@@ -174,10 +235,13 @@ export class TcpConnection {
     if (this.closed) return;
     this.closed = true;
     if (this.graceTimer !== undefined) this.ctx.clock.clearTimer(this.graceTimer);
+    this.stopLinger();
     const reason = this.closeReason();
+    const at = this.ctx.clock.now();
+    this.closedAs = { connId: this.connId, at, reason, why: this.closeWhy(reason) };
     this.ctx.emit({
       type: 'connection-closed',
-      at: this.ctx.clock.now(),
+      at,
       sessionId: this.owner.id,
       connId: this.connId,
       reason,
@@ -188,12 +252,33 @@ export class TcpConnection {
 
   private closeReason(): CloseReason {
     if (this.localReset) return 'local-reset';
-    if (this.error?.code === 'ECONNRESET') return 'peer-reset';
+    if (this.error?.code === 'ECONNRESET' || this.error?.code === 'EPIPE') return 'peer-reset';
     if (this.error) return 'error';
     if (this.owner.closing) return 'session-closed';
     // Whoever sent the first FIN closed the connection, whichever way we answered it.
     if (this.firstFin === 'peer') return 'peer-closed';
     return 'local-closed';
+  }
+
+  private closeWhy(reason: CloseReason): string {
+    switch (reason) {
+      case 'local-reset':
+        return 'you reset it';
+      case 'peer-reset':
+        if (this.remote.address === '') return 'the peer reset it before it was accepted, so its address could not be read';
+        return this.peerEnded ? 'the peer sent FIN, then reset it' : 'the peer reset it';
+      case 'error':
+        return `it failed: ${this.error?.message.replace(/\.$/, '') ?? 'unknown error'}`;
+      case 'session-closed':
+        return 'the session was closed';
+      case 'peer-closed':
+        if (this.finBy === 'linger')
+          return `the peer sent FIN and the ${duration(this.owner.config.halfCloseLingerMs)} half-close linger ended`;
+        if (this.finBy === 'at-once') return 'the peer sent FIN and, with a half-close linger of 0, we answered at once';
+        return this.finBy === 'user' ? 'the peer sent FIN, then you sent yours' : 'the peer sent FIN';
+      case 'local-closed':
+        return this.peerEnded ? 'you sent FIN and the peer answered with its own' : 'you sent FIN and the peer did not answer in time';
+    }
   }
 
   private emitBackpressure(): void {
@@ -208,6 +293,7 @@ export class TcpConnection {
   }
 
   private describeRemote(): string {
+    if (this.remote.address === '') return 'an unknown peer (its address could not be read)';
     return formatEndpoint(this.remote.address, this.remote.port);
   }
 }

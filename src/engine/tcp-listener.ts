@@ -11,6 +11,7 @@ import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
 import { socketError } from './socket-errors';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
 
 /** A TCP server: listens, accepts any number of connections, sends to one, some or all. */
@@ -18,6 +19,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   /** One server per bound address: a host name may resolve to several. */
   private servers: Server[] | undefined;
   private readonly connections = new Map<string, TcpConnection>();
+  private readonly recentlyClosed = new RecentlyClosed();
   /** Settles the open() in progress, so close() can cancel it. */
   private pendingOpen: ((result: Result<SessionInfo>) => void) | undefined;
   /** The close() in progress, which a second close() waits for too. */
@@ -182,10 +184,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       // A connection named twice still gets the bytes once.
       for (const connId of new Set(target.connIds)) {
         const conn = this.connections.get(connId);
-        if (!conn)
-          return Promise.resolve(
-            fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed; refresh the connection list.'),
-          );
+        if (!conn) return Promise.resolve(this.noConnection(connId));
         chosen.push(conn);
       }
       return Promise.resolve(sendToConnections(this, chosen, bytes));
@@ -203,9 +202,20 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (connId === undefined)
       return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
     const conn = this.connections.get(connId);
-    if (!conn) return fail(AppCode.NotFound, `Session ${this.id} has no connection ${connId}.`, 'It may have closed already.');
+    if (!conn) return this.noConnection(connId);
     conn.disconnect(mode);
     return ok(null);
+  }
+
+  /** A connection not held: say when and why it closed, if it is one of the recent ones. */
+  private noConnection(connId: string): Result<never> {
+    const closure = this.recentlyClosed.get(connId);
+    if (closure) return fail(AppCode.NotFound, describeClosure(closure), 'Send to an open connection; the list shows which are open.');
+    return fail(
+      AppCode.NotFound,
+      `Session ${this.id} has no connection ${connId}.`,
+      'It may have closed long ago; refresh the connection list.',
+    );
   }
 
   override pauseReading(paused: boolean): void {
@@ -215,6 +225,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
 
   connectionClosed(conn: TcpConnection, _reason: CloseReason): void {
     this.connections.delete(conn.connId);
+    if (conn.closure) this.recentlyClosed.remember(conn.closure);
     this.connectionsGone?.();
     if (this.refusedAtLimit !== undefined && this.connections.size < this.config.maxConnections) this.belowLimit();
     if (this.outOfDescriptors !== undefined && this.currentState === 'open') this.descriptorsChanged(descriptorShortage());

@@ -10,6 +10,8 @@ import type { AppError, Result } from './result';
 import type { HostMethodName, MethodName } from './channels';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HALF_CLOSE_LINGER_MS,
+  MAX_HALF_CLOSE_LINGER_MS,
   DEFAULT_MAX_CONNECTIONS,
   MAX_CONNECTIONS_LIMIT,
   DEFAULT_RECONNECT_INITIAL_MS,
@@ -76,9 +78,11 @@ const recordField = { record: z.boolean().optional() };
 const tcpFields = {
   noDelay: z.boolean().default(true),
   /**
-   * Keep our side open after the peer's FIN, to go on sending (half-open). Off: answer the
-   * peer's FIN with ours, so the connection closes as most tools do.
+   * After the peer's FIN, keep our side open this long to reply, then send our FIN (socat's
+   * `-t`). 0: answer the FIN at once. halfOpen: true stays open without a limit instead.
    */
+  halfCloseLingerMs: boundedInt('Half-close linger', 0, MAX_HALF_CLOSE_LINGER_MS).default(DEFAULT_HALF_CLOSE_LINGER_MS),
+  /** Keep our side open after the peer's FIN for as long as we like (overrides halfCloseLingerMs). */
   halfOpen: z.boolean().default(false),
   keepAlive: z.boolean().default(false),
   keepAliveInitialDelayMs: boundedInt('Keep-alive delay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
@@ -185,6 +189,8 @@ export interface ConnectionInfo {
   counters: Counters;
   /** The peer sent FIN: it will send nothing more. */
   peerEnded: boolean;
+  /** Epoch ms when the half-close linger ends and we send our FIN; absent when none is pending. */
+  closesAt?: number;
   /** We sent FIN: we can send nothing more. */
   localEnded: boolean;
   /** Sends are waiting for the peer to read. */
@@ -368,7 +374,8 @@ export type InspectorEvent =
   | { type: 'session-removed'; at: number; sessionId: string }
   | { type: 'connection-opened'; at: number; sessionId: string; conn: ConnectionInfo }
   /** FIN seen (by: 'peer') or sent (by: 'local'); the other direction may still carry data. */
-  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local' }
+  /** closesAt: when the half-close linger will send our FIN, if one runs. */
+  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local'; closesAt?: number }
   | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters }
   | {
       type: 'data';

@@ -28,7 +28,8 @@ const HINTS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'Nothing is listening there. Check the host and port, and that the server is running.',
   ETIMEDOUT: 'No answer in time. Check the host is reachable and not behind a firewall, or raise the connect timeout.',
   ECONNRESET: 'The peer reset the connection (RST): it closed abruptly, crashed, or refused the data.',
-  EPIPE: 'The peer has closed its side; nothing more can be sent on this connection. Reconnect to send again.',
+  EPIPE:
+    'The peer closed the connection and then reset it (RST), or the connection is already gone: nothing more can be sent on it. Reconnect to send again.',
   ENOTFOUND: 'The host name did not resolve. Check its spelling, or use an IP address.',
   EAI_AGAIN: 'The name lookup failed for now. Check the DNS settings or use an IP address.',
   EMSGSIZE: 'The datagram is larger than UDP allows (65,507 bytes over IPv4, 65,527 over IPv6). Send less per datagram.',

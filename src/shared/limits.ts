@@ -69,6 +69,16 @@ export const MAX_RECONNECT_DELAY_MS = 60 * 60_000;
 export const STABLE_CONNECTION_MS = 5_000;
 /** After a graceful close we wait this long for the peer's FIN before resetting. */
 export const GRACEFUL_CLOSE_TIMEOUT_MS = 5_000;
+/**
+ * After the peer's FIN we keep our side open this long, so a request/response client that
+ * half-closes (nc -N, socat, ncat with stdin at EOF) still gets the reply, then send our FIN.
+ * socat waits 0.5 s; a script answers in milliseconds, but a person replying by hand from the
+ * send box needs seconds, so the default is 5 s. 0 answers the FIN at once; halfOpen: no limit.
+ */
+export const DEFAULT_HALF_CLOSE_LINGER_MS = 5_000;
+export const MAX_HALF_CLOSE_LINGER_MS = 60 * 60_000;
+/** Closed connections a session remembers, so a send to one says why and when it closed. */
+export const RECENTLY_CLOSED_CONNECTIONS = 64;
 export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;
 
 /** Socket buffer sizes a user may ask for (the OS may clamp them further). */

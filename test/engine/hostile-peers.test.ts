@@ -281,10 +281,10 @@ describe('a peer that half-closes and keeps reading', () => {
     ).toEqual(['half-close:peer', 'half-close:local', 'close:peer-closed']);
   });
 
-  it('a client that is not half-open answers the FIN with its own: shown once, closed cleanly, nothing lost', async () => {
+  it('a client with a half-close linger of 0 answers the FIN with its own: shown once, closed cleanly, nothing lost', async () => {
     const engine = await recordingEngine();
     const remote = await listenPeer('127.0.0.1', { allowHalfOpen: true });
-    const client = await engine.openOk({ kind: 'tcp-client', host: '127.0.0.1', port: remote.port });
+    const client = await engine.openOk({ kind: 'tcp-client', host: '127.0.0.1', port: remote.port, halfCloseLingerMs: 0 });
     const peer = await remote.next();
     const { conn } = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === client.id)[0], 5000, 'connected');
 

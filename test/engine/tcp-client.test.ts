@@ -167,10 +167,10 @@ describe('TCP client: ending the connection', () => {
     expect(after.error).toBeUndefined();
   });
 
-  it('the server closes: by default we answer its FIN, the session is closed, and reopen connects anew', async () => {
+  it('the server closes: with a linger of 0 we answer its FIN at once, the session is closed, and reopen connects anew', async () => {
     const engine = startEngine();
     const server = await listenPeer();
-    const info = await engine.openOk(client(server.port));
+    const info = await engine.openOk(client(server.port, { halfCloseLingerMs: 0 }));
     const first = await server.next();
     const connId = info.connections[0]!.connId;
     first.socket.end('bye');

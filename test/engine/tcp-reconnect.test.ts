@@ -64,6 +64,8 @@ const client = (port: number, reconnect: Record<string, unknown>, extra: Record<
   host: '127.0.0.1',
   port,
   connectTimeoutMs: CONNECT_TIMEOUT_MS,
+  // The server's FIN closes at once, so the only timers these tests count are the backoff's.
+  halfCloseLingerMs: 0,
   reconnect: { enabled: true, initialDelayMs: 1000, maxDelayMs: 4000, ...reconnect },
   ...extra,
 });

@@ -117,6 +117,7 @@ describe('new-session dialog validation', () => {
         ipv6Only: false,
         noDelay: true,
         halfOpen: false,
+        halfCloseLingerMs: 5000,
         keepAlive: false,
         keepAliveInitialDelayMs: 0,
       },

@@ -199,6 +199,7 @@ describe('files the user opens', () => {
           connectTimeoutMs: 1000,
           noDelay: true,
           halfOpen: false,
+          halfCloseLingerMs: 5000,
           keepAlive: false,
           keepAliveInitialDelayMs: 0,
           reconnect: { enabled: false, initialDelayMs: 500, maxDelayMs: 1000, maxAttempts: 0 },

@@ -85,6 +85,7 @@ describe('workspace files', () => {
             ipv6Only: false,
             noDelay: true,
             halfOpen: false,
+            halfCloseLingerMs: 5000,
             keepAlive: false,
             keepAliveInitialDelayMs: 0,
           },

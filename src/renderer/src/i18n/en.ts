@@ -79,6 +79,7 @@ const core = {
   'connections.status': 'Status',
   'connections.actions': 'Actions',
   'connections.peerEnded': 'peer sent FIN',
+  'connections.closesIn': 'our FIN in {seconds} s',
   'connections.localEnded': 'FIN sent',
   'connections.blocked': 'blocked: peer not reading',
   'connections.disconnect': 'Disconnect',

@@ -85,6 +85,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'connections.status': '状态',
   'connections.actions': '操作',
   'connections.peerEnded': '对端已发送 FIN',
+  'connections.closesIn': '{seconds} 秒后我方发送 FIN',
   'connections.localEnded': '已发送 FIN',
   'connections.blocked': '阻塞：对端未读取',
   'connections.disconnect': '断开',

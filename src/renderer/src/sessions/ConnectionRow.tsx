@@ -1,4 +1,4 @@
-import { memo, useId, useState } from 'react';
+import { memo, useEffect, useId, useState } from 'react';
 import Button from '@mui/material/Button';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
@@ -31,6 +31,18 @@ export const ConnectionRow = memo(function ConnectionRow({ sessionId, connId }: 
   return conn ? <ConnectionRowOf sessionId={sessionId} conn={conn} /> : null;
 });
 
+/** Whole seconds left until `at` (epoch ms), counting down while it is ahead; undefined without one. */
+function useSecondsUntil(at: number | undefined): number | undefined {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (at === undefined) return undefined;
+    const timer = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(timer);
+  }, [at]);
+  if (at === undefined) return undefined;
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
 function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: ConnectionShape }) {
   const t = useT();
   const api = useApi();
@@ -38,8 +50,10 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
   const remote = endpointText(conn.remote);
+  const closingIn = useSecondsUntil(conn.peerEnded && !conn.localEnded ? conn.closesAt : undefined);
   const flags = [
     conn.peerEnded ? t('connections.peerEnded') : undefined,
+    closingIn === undefined ? undefined : t('connections.closesIn', { seconds: closingIn }),
     conn.localEnded ? t('connections.localEnded') : undefined,
     conn.blocked ? t('connections.blocked') : undefined,
   ].filter((flag) => flag !== undefined);

@@ -155,7 +155,12 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const options: Record<SessionKind, ReactNode> = {
     'tcp-server': (
       <Stack spacing={1.25}>
-        {grid(textField('maxConnections', 'sessions.option.maxConnections'))}
+        {grid(
+          <>
+            {textField('maxConnections', 'sessions.option.maxConnections')}
+            {textField('halfCloseLinger', 'sessions.option.halfCloseLinger', { unit: ms })}
+          </>,
+        )}
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
           {flag('ipv6Only', 'sessions.option.ipv6Only')}
           {flag('noDelay', 'sessions.option.noDelay')}
@@ -172,6 +177,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
             {textField('localAddress', 'sessions.option.localAddress', { numeric: false, placeholder: optional })}
             {textField('localPort', 'sessions.option.localPort', { placeholder: optional })}
             {textField('connectTimeout', 'sessions.option.connectTimeout', { unit: ms })}
+            {textField('halfCloseLinger', 'sessions.option.halfCloseLinger', { unit: ms })}
           </>,
         )}
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>

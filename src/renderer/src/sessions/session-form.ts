@@ -13,6 +13,7 @@ import {
 } from '@shared/contract';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HALF_CLOSE_LINGER_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
@@ -29,6 +30,7 @@ export interface SessionForm {
   keepAlive: boolean;
   keepAliveDelay: string;
   halfOpen: boolean;
+  halfCloseLinger: string;
   ipv6Only: boolean;
   localAddress: string;
   localPort: string;
@@ -69,6 +71,7 @@ export const EMPTY_FORM: SessionForm = {
   keepAlive: false,
   keepAliveDelay: '0',
   halfOpen: false,
+  halfCloseLinger: String(DEFAULT_HALF_CLOSE_LINGER_MS),
   ipv6Only: false,
   localAddress: '',
   localPort: '',
@@ -106,6 +109,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         maxConnections: String(config.maxConnections),
         noDelay: config.noDelay,
         halfOpen: config.halfOpen,
+        halfCloseLinger: String(config.halfCloseLingerMs),
         keepAlive: config.keepAlive,
         keepAliveDelay: String(config.keepAliveInitialDelayMs),
       };
@@ -117,6 +121,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         connectTimeout: String(config.connectTimeoutMs),
         noDelay: config.noDelay,
         halfOpen: config.halfOpen,
+        halfCloseLinger: String(config.halfCloseLingerMs),
         keepAlive: config.keepAlive,
         keepAliveDelay: String(config.keepAliveInitialDelayMs),
         reconnect: config.reconnect.enabled,
@@ -155,6 +160,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
     ...record,
     noDelay: form.noDelay,
     halfOpen: form.halfOpen,
+    halfCloseLingerMs: parsePortText(form.halfCloseLinger),
     keepAlive: form.keepAlive,
     // The delay means nothing without keep-alive; a stale value must not block the form.
     keepAliveInitialDelayMs: form.keepAlive ? parsePortText(form.keepAliveDelay) : 0,
@@ -220,6 +226,7 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   localAddress: 'localAddress',
   localPort: 'localPort',
   connectTimeoutMs: 'connectTimeout',
+  halfCloseLingerMs: 'halfCloseLinger',
   maxConnections: 'maxConnections',
   'reconnect.initialDelayMs': 'reconnectInitial',
   'reconnect.maxDelayMs': 'reconnectMax',

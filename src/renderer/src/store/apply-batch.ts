@@ -170,7 +170,9 @@ class Draft {
         return;
       case 'half-closed':
         this.updateConnection(event.sessionId, event.connId, (view) =>
-          event.by === 'peer' ? { ...view, peerEnded: true } : { ...view, localEnded: true },
+          event.by === 'peer'
+            ? { ...view, peerEnded: true, ...(event.closesAt === undefined ? {} : { closesAt: event.closesAt }) }
+            : { ...view, localEnded: true },
         );
         return;
       case 'backpressure':

@@ -132,5 +132,6 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     peerEnded: info.peerEnded,
     localEnded: info.localEnded,
     blocked: info.blocked,
+    ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
   };
 }

@@ -8,7 +8,7 @@ import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { count, zeroCounters } from '@shared/counters';
 import { endpoint } from './endpoint';
-import { socketError } from './socket-errors';
+import { appError, socketError } from './socket-errors';
 import type { Closure } from './recently-closed';
 
 const EMPTY = Buffer.alloc(0);
@@ -21,7 +21,7 @@ function duration(ms: number): string {
 export interface ConnectionOwner {
   readonly id: string;
   readonly counters: Counters;
-  readonly config: { halfOpen: boolean; halfCloseLingerMs: number };
+  readonly config: { halfOpen: boolean; halfCloseLingerMs: number; idleTimeoutMs?: number | undefined };
   /** Closing the session closes its connections; their close reason says so. */
   readonly closing: boolean;
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void;
@@ -53,6 +53,8 @@ export class TcpConnection {
   /** Who sent our FIN: the linger's end, the linger of 0 at once, or the user. */
   private finBy: 'linger' | 'at-once' | 'user' | undefined;
   private closedAs: Closure | undefined;
+  /** Our FIN was the idle timeout's. */
+  private idleClosed = false;
 
   constructor(
     readonly connId: string,
@@ -68,6 +70,11 @@ export class TcpConnection {
     socket.on('drain', () => this.drained());
     socket.on('error', (err) => this.failed(err));
     socket.on('close', () => this.socketClosed());
+    const idle = owner.config.idleTimeoutMs;
+    if (idle !== undefined) {
+      socket.setTimeout(idle);
+      socket.on('timeout', () => this.idled(idle));
+    }
   }
 
   info(): ConnectionInfo {
@@ -217,6 +224,18 @@ export class TcpConnection {
     else this.socket.write(EMPTY);
   }
 
+  /** Nothing went either way for the idle timeout: say so, then close as a graceful disconnect does. */
+  private idled(idleMs: number): void {
+    if (this.closed || this.localEnded) return;
+    this.idleClosed = true;
+    const error = appError(
+      AppCode.IdleTimeout,
+      `Connection ${this.connId} to ${this.describeRemote()} sent and received nothing for ${duration(idleMs)} (the idle timeout), so it is being closed with FIN.`,
+    );
+    this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
+    this.disconnect('graceful');
+  }
+
   private drained(): void {
     if (!this.blocked) return;
     this.blocked = false;
@@ -277,6 +296,7 @@ export class TcpConnection {
         if (this.finBy === 'at-once') return 'the peer sent FIN and, with a half-close linger of 0, we answered at once';
         return this.finBy === 'user' ? 'the peer sent FIN, then you sent yours' : 'the peer sent FIN';
       case 'local-closed':
+        if (this.idleClosed) return `nothing was sent or received for ${duration(this.owner.config.idleTimeoutMs ?? 0)} (the idle timeout)`;
         return this.peerEnded ? 'you sent FIN and the peer answered with its own' : 'you sent FIN and the peer did not answer in time';
     }
   }

@@ -21,6 +21,7 @@ import {
   MAX_ID_LENGTH,
   MAX_INTERFACE_LENGTH,
   MAX_KEEPALIVE_DELAY_MS,
+  MAX_IDLE_TIMEOUT_MS,
   MAX_PAYLOAD_TEXT_LENGTH,
   MAX_FILE_BYTES,
   MAX_SEND_TARGETS,
@@ -86,6 +87,8 @@ const tcpFields = {
   halfOpen: z.boolean().default(false),
   keepAlive: z.boolean().default(false),
   keepAliveInitialDelayMs: boundedInt('Keep-alive delay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
+  /** Close a connection (FIN) that sent and received nothing this long, as socat's -T; left out, never. */
+  idleTimeoutMs: boundedInt('Idle timeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────

@@ -15,6 +15,7 @@ export const AppCode = {
   Dropped: 'CONNECTION_DROPPED',
   ConnectionLimit: 'CONNECTION_LIMIT',
   RecordingBehind: 'RECORDING_BEHIND',
+  IdleTimeout: 'IDLE_TIMEOUT',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -59,6 +60,7 @@ const HINTS: Readonly<Record<string, string>> = {
     'The page lost its connection to the Socket Inspector server; it reconnects by itself. Check that "npm run serve" is still running.',
   [AppCode.RecordingBehind]: 'The recordings disk is slower than the traffic. Record to a faster, local disk, or slow the sender down.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
+  [AppCode.IdleTimeout]: "Raise the session's idle timeout, or leave it out to keep quiet connections open.",
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
 };
 

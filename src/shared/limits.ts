@@ -80,6 +80,8 @@ export const MAX_HALF_CLOSE_LINGER_MS = 60 * 60_000;
 /** Closed connections a session remembers, so a send to one says why and when it closed. */
 export const RECENTLY_CLOSED_CONNECTIONS = 64;
 export const MAX_KEEPALIVE_DELAY_MS = 24 * 60 * 60_000;
+/** The longest idle timeout a TCP session takes (socat's -T): a day. */
+export const MAX_IDLE_TIMEOUT_MS = 24 * 60 * 60_000;
 
 /** Socket buffer sizes a user may ask for (the OS may clamp them further). */
 export const MIN_SOCKET_BUFFER_BYTES = 1024;

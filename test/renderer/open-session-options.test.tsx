@@ -21,6 +21,8 @@ describe('new-session dialog options', () => {
     const d = dialog();
     expect(d.getByRole('textbox', { name: 'Connection limit' })).toHaveValue(String(DEFAULT_MAX_CONNECTIONS));
     await retype(user, d.getByRole('textbox', { name: 'Connection limit' }), '250');
+    await retype(user, d.getByRole('textbox', { name: 'Reply window after the peer’s FIN' }), '750');
+    await retype(user, d.getByRole('textbox', { name: 'Close when idle for' }), '30000');
     await user.click(d.getByRole('checkbox', { name: 'IPv6 only (on ::, refuse IPv4)' }));
     await user.click(d.getByRole('checkbox', { name: 'No delay (disable Nagle)' }));
     await user.click(d.getByRole('checkbox', { name: 'Stay half-open after the peer’s FIN' }));
@@ -38,7 +40,8 @@ describe('new-session dialog options', () => {
             ipv6Only: true,
             noDelay: false,
             halfOpen: true,
-            halfCloseLingerMs: 5000,
+            halfCloseLingerMs: 750,
+            idleTimeoutMs: 30000,
             keepAlive: true,
             keepAliveInitialDelayMs: 1500,
           },

@@ -159,6 +159,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
           <>
             {textField('maxConnections', 'sessions.option.maxConnections')}
             {textField('halfCloseLinger', 'sessions.option.halfCloseLinger', { unit: ms })}
+            {textField('idleTimeout', 'sessions.option.idleTimeout', { unit: ms, placeholder: optional })}
           </>,
         )}
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
@@ -178,6 +179,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
             {textField('localPort', 'sessions.option.localPort', { placeholder: optional })}
             {textField('connectTimeout', 'sessions.option.connectTimeout', { unit: ms })}
             {textField('halfCloseLinger', 'sessions.option.halfCloseLinger', { unit: ms })}
+            {textField('idleTimeout', 'sessions.option.idleTimeout', { unit: ms, placeholder: optional })}
           </>,
         )}
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>

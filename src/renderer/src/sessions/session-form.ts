@@ -31,6 +31,7 @@ export interface SessionForm {
   keepAliveDelay: string;
   halfOpen: boolean;
   halfCloseLinger: string;
+  idleTimeout: string;
   ipv6Only: boolean;
   localAddress: string;
   localPort: string;
@@ -72,6 +73,7 @@ export const EMPTY_FORM: SessionForm = {
   keepAliveDelay: '0',
   halfOpen: false,
   halfCloseLinger: String(DEFAULT_HALF_CLOSE_LINGER_MS),
+  idleTimeout: '',
   ipv6Only: false,
   localAddress: '',
   localPort: '',
@@ -110,6 +112,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         noDelay: config.noDelay,
         halfOpen: config.halfOpen,
         halfCloseLinger: String(config.halfCloseLingerMs),
+        idleTimeout: text(config.idleTimeoutMs),
         keepAlive: config.keepAlive,
         keepAliveDelay: String(config.keepAliveInitialDelayMs),
       };
@@ -122,6 +125,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         noDelay: config.noDelay,
         halfOpen: config.halfOpen,
         halfCloseLinger: String(config.halfCloseLingerMs),
+        idleTimeout: text(config.idleTimeoutMs),
         keepAlive: config.keepAlive,
         keepAliveDelay: String(config.keepAliveInitialDelayMs),
         reconnect: config.reconnect.enabled,
@@ -156,11 +160,13 @@ export function configInput(form: SessionForm): SessionConfigInput {
   const host = form.host.trim();
   const port = parsePortText(form.port);
   const record = form.record === undefined ? {} : { record: form.record };
+  const idleTimeoutMs = optionalNumber(form.idleTimeout);
   const tcp = {
     ...record,
     noDelay: form.noDelay,
     halfOpen: form.halfOpen,
     halfCloseLingerMs: parsePortText(form.halfCloseLinger),
+    ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     keepAlive: form.keepAlive,
     // The delay means nothing without keep-alive; a stale value must not block the form.
     keepAliveInitialDelayMs: form.keepAlive ? parsePortText(form.keepAliveDelay) : 0,
@@ -227,6 +233,7 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   localPort: 'localPort',
   connectTimeoutMs: 'connectTimeout',
   halfCloseLingerMs: 'halfCloseLinger',
+  idleTimeoutMs: 'idleTimeout',
   maxConnections: 'maxConnections',
   'reconnect.initialDelayMs': 'reconnectInitial',
   'reconnect.maxDelayMs': 'reconnectMax',

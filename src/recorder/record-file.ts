@@ -1,4 +1,4 @@
-import { close, fstat, fsync, mkdir, open, write } from 'node:fs';
+import { close, constants, fstat, fsync, mkdir, open, write } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -10,6 +10,8 @@ export interface FileLayer {
   mkdir(folder: string): Promise<void>;
   /** Create a new file for writing; EEXIST when the name is taken. */
   openNew(file: string): Promise<number>;
+  /** Open an existing file to append to it; ENOENT when it is gone (it is never created again). */
+  openExisting(file: string): Promise<number>;
   /** Write some of the bytes; resolves with how many went out. */
   write(fd: number, bytes: Uint8Array): Promise<number>;
   fstat(fd: number): Promise<{ nlink: number }>;
@@ -25,6 +27,7 @@ const settle =
 export const nodeFiles: FileLayer = {
   mkdir: (folder) => new Promise((resolve, reject) => mkdir(folder, { recursive: true }, (err) => (err ? reject(err) : resolve()))),
   openNew: (file) => new Promise((resolve, reject) => open(file, 'wx', 0o644, settle(resolve, reject))),
+  openExisting: (file) => new Promise((resolve, reject) => open(file, constants.O_WRONLY | constants.O_APPEND, settle(resolve, reject))),
   write: (fd, bytes) => new Promise((resolve, reject) => write(fd, bytes, 0, bytes.byteLength, null, settle(resolve, reject))),
   fstat: (fd) => new Promise((resolve, reject) => fstat(fd, settle(resolve, reject))),
   fsync: (fd) => new Promise((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve()))),
@@ -82,6 +85,13 @@ function numbered(fileName: string, attempt: number): string {
  */
 export class RecordFile {
   private fd: number | undefined;
+  private file: string | undefined;
+  /** Closed while its session is, to give the descriptor back: reopened for the next line. */
+  private parked = false;
+  private parking: Promise<void> | undefined;
+  private reopening: Promise<void> | undefined;
+  /** Settles once create() has opened the file or failed to. */
+  private creating: Promise<void> | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private writingBytes = 0;
@@ -105,13 +115,23 @@ export class RecordFile {
    * Create the folder and a file in it that did not exist before, never replacing one: a taken
    * name gets `-2`, `-3`, …. Resolves with the file's full path; throws the OS error.
    */
-  async create(folder: string, fileName: string): Promise<string> {
+  create(folder: string, fileName: string): Promise<string> {
+    const created = this.createIn(folder, fileName);
+    this.creating = created.then(
+      () => undefined,
+      () => undefined,
+    );
+    return created;
+  }
+
+  private async createIn(folder: string, fileName: string): Promise<string> {
     const { files } = this.options;
     await files.mkdir(folder);
     for (let attempt = 1; ; attempt++) {
       const file = path.join(folder, numbered(fileName, attempt));
       try {
         this.fd = await files.openNew(file);
+        this.file = file;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt < MAX_NAME_ATTEMPTS) continue;
         throw err;
@@ -149,14 +169,44 @@ export class RecordFile {
     this.segmentUsed += line.byteLength;
     this.queue.push(line);
     this.queuedBytes += line.byteLength;
+    if (this.parked) this.reopen();
     if (this.queuedBytes >= this.options.maxBytes) this.due = true;
     else this.timer ??= this.options.setTimer(() => this.timerFired(), this.options.intervalMs);
     this.pump();
     this.checkBacklog();
   }
 
+  /**
+   * Write what waits, make it durable and close the descriptor, keeping the file: a closed
+   * session holds no descriptor, and the next line appended reopens the file at its end. A
+   * failure is reported as a write failure would be.
+   */
+  park(): Promise<void> {
+    this.parking ??= (async () => {
+      await this.creating;
+      await this.drain();
+      const fd = this.fd;
+      if (fd === undefined || this.failed) return;
+      this.fd = undefined;
+      this.parked = true;
+      try {
+        await this.options.files.fsync(fd);
+        await this.options.files.close(fd);
+      } catch (err) {
+        await this.options.files.close(fd).catch(() => undefined);
+        this.fail({ kind: 'os', error: err as NodeJS.ErrnoException });
+      }
+    })().finally(() => {
+      this.parking = undefined;
+      // Lines that came while it was closing go out now.
+      if (this.parked && this.queue.length > 0) this.reopen();
+    });
+    return this.parking;
+  }
+
   /** Write everything waiting, make it durable and close the file. Throws if that fails. */
   async close(): Promise<void> {
+    await this.parking;
     await this.drain();
     const fd = this.fd;
     if (fd === undefined || this.failed) return;
@@ -174,6 +224,8 @@ export class RecordFile {
   async abandon(): Promise<void> {
     this.failed = true;
     this.dropQueue();
+    await this.parking;
+    await this.reopening;
     await this.inFlight;
     const fd = this.fd;
     this.fd = undefined;
@@ -186,10 +238,35 @@ export class RecordFile {
         await this.inFlight;
         continue;
       }
+      if (this.reopening) {
+        await this.reopening;
+        continue;
+      }
       if (this.failed || this.fd === undefined || this.queue.length === 0) return;
       this.due = true;
       this.pump();
     }
+  }
+
+  private reopen(): void {
+    if (this.parking || this.reopening || this.failed || this.file === undefined) return;
+    const file = this.file;
+    this.reopening = this.options.files.openExisting(file).then(
+      (fd) => {
+        this.reopening = undefined;
+        if (this.failed) {
+          void this.options.files.close(fd).catch(() => undefined);
+          return;
+        }
+        this.fd = fd;
+        this.parked = false;
+        this.pump();
+      },
+      (err: NodeJS.ErrnoException) => {
+        this.reopening = undefined;
+        this.fail(err.code === 'ENOENT' ? { kind: 'deleted' } : { kind: 'os', error: err });
+      },
+    );
   }
 
   private timerFired(): void {

@@ -121,6 +121,9 @@ export class Recorder implements RecorderPort {
     }
     const record = recording.records.fromEvent(event);
     if (record) this.write(recording, record);
+    // A closed session keeps its recording (reopen goes on in the same file) but not a
+    // descriptor for it: the file is reopened with the next record.
+    if (event.type === 'session' && (event.session.state === 'closed' || event.session.state === 'error')) void recording.file.park();
   }
 
   /**

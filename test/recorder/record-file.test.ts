@@ -17,6 +17,7 @@ function slowFile(plan: { partial: boolean[]; delays: number[] }) {
   const files: FileLayer = {
     mkdir: async () => undefined,
     openNew: async () => 3,
+    openExisting: async () => 3,
     write: async (_fd, bytes) => {
       const n = call++;
       writes.push({ bytes: bytes.byteLength, buffer: bytes.buffer });

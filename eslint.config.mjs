@@ -18,7 +18,8 @@ export const layers = {
   host: { path: 'src/host', layers: ['shared', 'ports', 'engine', 'recorder'], node: true },
   // The version string both entry points print comes from the root package.json.
   server: { path: 'src/server', layers: [...nodeSide, 'manifest'], node: true, packages: ['ws', 'open'] },
-  cli: { path: 'src/cli', layers: [...nodeSide, 'manifest'], node: true },
+  // zod for the arguments of sendFile, the one method only stdio has.
+  cli: { path: 'src/cli', layers: [...nodeSide, 'manifest'], node: true, packages: ['zod'] },
   main: { path: 'src/main', layers: nodeSide, node: true, packages: ['electron'] },
   preload: { path: 'src/preload', layers: ['shared'], packages: ['electron'] },
 };

@@ -1,7 +1,6 @@
 import { encodeBase64 } from '@shared/base64';
-import type { EngineApi, InspectorEvent } from '@shared/contract';
-import { dispatch } from '@shared/dispatch';
-import { answerCall, readCallText, refusal, type Answer } from '@shared/envelope';
+import type { InspectorEvent } from '@shared/contract';
+import { answerCall, readCallText, refusal, type Answer, type CallRunner } from '@shared/envelope';
 import { formatHex } from '@shared/hex';
 
 export type BytesEncoding = 'base64' | 'hex';
@@ -42,7 +41,7 @@ export function tooLongLine(lineNumber: number, bytes: number, maxBytes: number)
 }
 
 /** Run one input line, a call envelope as JSON text; blank lines are skipped. */
-export async function runCommandLine(api: EngineApi, line: string, lineNumber: number): Promise<string | undefined> {
+export async function runCommandLine(run: CallRunner, line: string, lineNumber: number): Promise<string | undefined> {
   if (line.trim() === '') return undefined;
-  return answerLine(await answerCall(readCallText(line), (method, args) => dispatch(api, method, args)), lineNumber);
+  return answerLine(await answerCall(readCallText(line), run), lineNumber);
 }

@@ -1,5 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
-import { METHOD_NAMES } from '@shared/contract';
+import { METHOD_NAMES, type EngineApi } from '@shared/contract';
+import { dispatch, dispatchWith } from '@shared/dispatch';
+import type { CallRunner } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { createHost } from '@host/create-host';
 import { Recorder } from '@recorder/recorder';
@@ -7,6 +9,16 @@ import { commandLineFolder } from '@recorder/recordings-folder';
 import type { Result } from '@shared/result';
 import { boundedLines } from './bounded-lines';
 import { eventLine, readyLine, runCommandLine, tooLongLine, type BytesEncoding } from './json-lines';
+import { RoomSignals, sendFile, sendFileSchema } from './send-file';
+
+/** The methods of stdio: the contract's, and sendFile, which only a script may call (it names a path). */
+export const STDIO_METHODS = [...METHOD_NAMES, 'sendFile'] as const;
+
+export function stdioCalls(engine: EngineApi, rooms: RoomSignals): CallRunner {
+  const local = { sendFile: sendFile(engine, rooms) };
+  const schemas = { sendFile: sendFileSchema };
+  return (method, args) => (method === 'sendFile' ? dispatchWith(schemas, local, method, args) : dispatch(engine, method, args));
+}
 
 export interface StdioOptions {
   input: Readable;
@@ -34,6 +46,7 @@ export async function stdioRecorder(folder: string, version: string): Promise<Re
  */
 export async function runStdio({ input, output, bytes, version, recorder, lossless = false }: StdioOptions): Promise<void> {
   const write = (line: string) => output.write(`${line}\n`);
+  const rooms = new RoomSignals();
   const host = createHost({
     ...(recorder ? { recorder } : {}),
     // A reader that does not keep up gets fewer events (counted as not shown), not our memory;
@@ -41,17 +54,21 @@ export async function runStdio({ input, output, bytes, version, recorder, lossle
     sinkBehind: () => output.writableLength > SINK_BEHIND_BYTES,
     lossless,
     onBatch: (batch) => {
-      for (const event of batch.events) write(eventLine(event, bytes));
+      for (const event of batch.events) {
+        write(eventLine(event, bytes));
+        if ((event.type === 'backpressure' && !event.blocked) || event.type === 'connection-closed') rooms.unblocked(event.sessionId);
+      }
     },
   });
-  write(readyLine(version, bytes, lossless, METHOD_NAMES));
+  write(readyLine(version, bytes, lossless, STDIO_METHODS));
+  const run = stdioCalls(host.engine, rooms);
   const inFlight = new Set<Promise<void>>();
   let lineNumber = 0;
   for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
     lineNumber += 1;
     const answering =
       'text' in line
-        ? runCommandLine(host.engine, line.text, lineNumber)
+        ? runCommandLine(run, line.text, lineNumber)
         : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
     const job = answering.then((answer) => {
       if (answer !== undefined) write(answer);

@@ -124,3 +124,13 @@ export const RECORDING_BACKLOG_LOW_BYTES = 2 * 1024 * 1024;
  * how many. (TCP needs no cap: reading stops at the high-water mark, and sends wait on the peer.)
  */
 export const RECORDING_BACKLOG_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Bytes read and sent per call when sending a file: large enough to keep a fast link busy, small enough to show progress. */
+export const FILE_CHUNK_BYTES = 256 * 1024;
+/**
+ * Over UDP each send of a file is one datagram: 1 KiB stays below any common path MTU, so
+ * datagrams are not fragmented and a lost one costs little.
+ */
+export const UDP_FILE_CHUNK_BYTES = 1024;
+/** How long a file send waits for "unblocked" before asking again anyway, in case the event was missed. */
+export const QUEUE_RETRY_MS = 250;

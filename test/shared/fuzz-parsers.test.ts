@@ -41,6 +41,8 @@ import { formatSummary, TranscriptSummarizer } from '@shared/transcript/transcri
 import { parseServeOptions } from '@server/serve-options';
 import { boundedLines, type InputLine } from '@cli/bounded-lines';
 import { runCommandLine } from '@cli/json-lines';
+import { RoomSignals } from '@cli/send-file';
+import { stdioCalls } from '@cli/stdio';
 import { runTranscriptCommand } from '@cli/transcript-command';
 import { SessionManager } from '@engine/session-manager';
 import { anyValue, DEPTH, POISON_KEYS } from '../support/hostile-input';
@@ -620,7 +622,7 @@ describe('command lines and automation lines never throw', () => {
       await fc.assert(
         fc.asyncProperty(lineArb, fc.nat(), async (line, number) => {
           fc.pre(!/[\n\r]/.test(line));
-          const answer = await runCommandLine(manager, line, number);
+          const answer = await runCommandLine(stdioCalls(manager, new RoomSignals()), line, number);
           if (answer === undefined) {
             expect(line.trim()).toBe('');
             return;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { SendTargetConnection } from './use-send-targets';
-import { QUEUE_RETRY_MS } from './file-send';
+import { QUEUE_RETRY_MS } from '@shared/limits';
 
 /**
  * A wait for the engine's "unblocked" backpressure, seen through the store: it ends when a

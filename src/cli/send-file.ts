@@ -1,0 +1,108 @@
+/**
+ * `sendFile`, a method of the stdio mode alone: a script names a file by its path and the CLI
+ * streams it to a session, chunk by chunk, waiting whenever the peers' send queue is full. The
+ * desktop app and browser mode never take a path from their page, so the contract has no such
+ * method; their page sends a file it read itself.
+ */
+import { open } from 'node:fs/promises';
+import { z } from 'zod';
+import { encodeBase64 } from '@shared/base64';
+import { sendInChunks } from '@shared/chunked-send';
+import { argSchemas, type EngineApi, type SendReceipt } from '@shared/contract';
+import { AppCode, hintFor } from '@shared/errors';
+import { FILE_CHUNK_BYTES, QUEUE_RETRY_MS, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
+import { fail, ok, type Result } from '@shared/result';
+
+/** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
+const MAX_PATH_LENGTH = 4096;
+
+export const sendFileSchema = argSchemas.send.omit({ payload: true }).extend({
+  path: z
+    .string({ error: 'path must be text: the file to send.' })
+    .min(1, 'path is empty: name the file to send.')
+    .max(MAX_PATH_LENGTH, `path is longer than ${MAX_PATH_LENGTH} characters.`),
+});
+export type SendFileArgs = z.output<typeof sendFileSchema>;
+
+/** Wakes file sends waiting for room when a connection of their session is unblocked. */
+export class RoomSignals {
+  private readonly waiting = new Map<string, Set<() => void>>();
+
+  unblocked(sessionId: string): void {
+    const wakers = this.waiting.get(sessionId);
+    this.waiting.delete(sessionId);
+    for (const wake of wakers ?? []) wake();
+  }
+
+  /** Resolves at the next unblocking of the session, or after QUEUE_RETRY_MS in case it was missed. */
+  wait(sessionId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const wakers = this.waiting.get(sessionId) ?? new Set();
+      this.waiting.set(sessionId, wakers);
+      const wake = () => {
+        clearTimeout(timer);
+        wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, QUEUE_RETRY_MS);
+      wakers.add(wake);
+    });
+  }
+}
+
+export function sendFile(engine: EngineApi, rooms: RoomSignals) {
+  return async ({ sessionId, path, to }: SendFileArgs): Promise<Result<SendReceipt>> => {
+    const sessions = await engine.list({});
+    const session = sessions.ok ? sessions.value.find((s) => s.id === sessionId) : undefined;
+    if (!session) return fail(AppCode.NotFound, `Session ${sessionId} does not exist.`, hintFor(AppCode.NotFound));
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      const error = err as NodeJS.ErrnoException;
+      return fail(
+        error.code ?? AppCode.InvalidArgument,
+        `The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`,
+        'Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.',
+      );
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return fail(AppCode.InvalidArgument, `${path} is not a file; nothing was sent.`, 'Name a regular file.');
+      let targets = 0;
+      const outcome = await sendInChunks({
+        size: info.size,
+        read: async (start, end) => {
+          const buffer = new Uint8Array(end - start);
+          const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, start);
+          return buffer.subarray(0, bytesRead);
+        },
+        send: async (chunk) => {
+          const result = await engine.send({
+            sessionId,
+            payload: { format: 'base64', value: encodeBase64(chunk), encoding: 'utf-8', escapes: false, lineEnding: 'none' },
+            ...(to ? { to } : {}),
+          });
+          if (result.ok) targets = result.value.targets;
+          return result;
+        },
+        waitForRoom: () => rooms.wait(sessionId),
+        onProgress: () => undefined,
+        signal: { aborted: false },
+        chunkBytes: session.kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
+      });
+      if (outcome.done) return ok({ bytes: outcome.sent, targets });
+      const error = outcome.error!;
+      return fail(error.code, `${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`, error.hint);
+    } catch (err) {
+      const error = err as NodeJS.ErrnoException;
+      return fail(
+        error.code ?? AppCode.Internal,
+        `Reading ${path} failed (${error.message}); the send stopped.`,
+        'Check the file and the disk.',
+      );
+    } finally {
+      await handle.close();
+    }
+  };
+}

@@ -94,6 +94,12 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.id, ...(connId ? { connId } : {}), error });
   }
 
+  /** The refusal of an open() while the session is opening, open or closing; undefined when it may open. */
+  protected alreadyActive(): Promise<Result<never>> | undefined {
+    if (this.currentState !== 'opening' && this.currentState !== 'open' && this.currentState !== 'closing') return undefined;
+    return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
+  }
+
   protected notOpen(): Result<never> {
     const error = appError(AppCode.BadState, `Session ${this.id} is ${this.currentState}, not open.`);
     return { ok: false, error };

@@ -90,9 +90,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
 
   /** Connect now; the promise answers this first attempt, any reconnects go on in the background. */
   open(): Promise<Result<SessionInfo>> {
-    if (this.currentState === 'opening' || this.currentState === 'open' || this.currentState === 'closing') {
-      return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
-    }
+    const refused = this.alreadyActive();
+    if (refused) return refused;
     this.cancelRetry();
     return this.attempt();
   }

@@ -48,9 +48,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   }
 
   open(): Promise<Result<SessionInfo>> {
-    if (this.currentState === 'opening' || this.currentState === 'open' || this.currentState === 'closing') {
-      return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
-    }
+    const refused = this.alreadyActive();
+    if (refused) return refused;
     this.local = undefined;
     this.locals = undefined;
     this.refusedAtLimit = undefined;

@@ -105,9 +105,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   open(): Promise<Result<SessionInfo>> {
-    if (this.currentState === 'opening' || this.currentState === 'open' || this.currentState === 'closing') {
-      return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
-    }
+    const refused = this.alreadyActive();
+    if (refused) return refused;
     this.local = undefined;
     this.locals = undefined;
     this.lastSender = undefined;

@@ -17,7 +17,8 @@ function ending(socket: Socket): Promise<string> {
 describe('TCP listener: connection limit', () => {
   it('resets clients beyond the limit with one notice, keeps the others, and accepts again below it', async () => {
     const engine = startEngine();
-    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, maxConnections: 2 });
+    // Linger 0: a client that leaves frees its slot at once, not after the half-close reply window.
+    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, maxConnections: 2, halfCloseLingerMs: 0 });
     const port = info.local!.port;
     const first = await connectPeer(port);
     const second = await connectPeer(port);

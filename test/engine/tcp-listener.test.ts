@@ -7,7 +7,11 @@ import { connectPeer, disposeAll, startEngine, textPayload, tryConnect, type Eng
 
 afterEach(disposeAll);
 
-async function listen(engine: Engine, host = '127.0.0.1', extra: { ipv6Only?: boolean; halfOpen?: boolean } = {}) {
+async function listen(
+  engine: Engine,
+  host = '127.0.0.1',
+  extra: { ipv6Only?: boolean; halfOpen?: boolean; halfCloseLingerMs?: number } = {},
+) {
   const info = await engine.openOk({ kind: 'tcp-server', host, port: 0, ...extra });
   expect(info.state).toBe('open');
   expect(info.local?.port).toBeGreaterThan(0);
@@ -264,9 +268,9 @@ describe('TCP listener: ending one connection', () => {
 });
 
 describe('TCP listener: the peer ends', () => {
-  it("by default answers the peer's FIN with ours, after the bytes still queued", async () => {
+  it("with a half-close linger of 0 answers the peer's FIN with ours at once, after the bytes still queued", async () => {
     const engine = startEngine();
-    const { id, port } = await listen(engine);
+    const { id, port } = await listen(engine, '127.0.0.1', { halfCloseLingerMs: 0 });
     const peer = await connectPeer(port, '127.0.0.1', { allowHalfOpen: true });
     const conn = await connFor(engine, id, peer);
     expect(await engine.send(id, textPayload('queued before your FIN'))).toMatchObject({ ok: true });

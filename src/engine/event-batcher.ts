@@ -186,7 +186,7 @@ export class EventBatcher {
     }
     this.dataBytes += size;
     this.withData.add(event.sessionId);
-    if (this.dataBytes > this.maxBytes || this.dataEvents >= this.maxDataEvents) this.setFull(true);
+    if (this.options.lossless && (this.dataBytes > this.maxBytes || this.dataEvents >= this.maxDataEvents)) this.setFull(true);
     if (merges) {
       const chunks = this.merged.get(last);
       if (chunks) chunks.push(event.bytes);

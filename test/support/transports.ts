@@ -106,6 +106,23 @@ export const ipcLeg: Leg = {
   },
 };
 
+/** A JSON transport's client: calls go as JSON text, so what a page or script sends is what is tested. */
+function jsonTransport(
+  client: ReturnType<typeof jsonClient>,
+  log: ReturnType<typeof eventLog>,
+  close: () => Promise<void>,
+): TransportClient {
+  return {
+    call: (method, args) => client.callText(method, JSON.stringify(args)),
+    callText: client.callText,
+    raw: client.raw,
+    answers: client.answers,
+    events: log.events,
+    nextEvent: log.next,
+    close,
+  };
+}
+
 /** The client half of the JSON transports: ids, pending calls and every answer. */
 function jsonClient(send: (text: string) => void) {
   const answers: Answer[] = [];
@@ -165,19 +182,11 @@ export const webSocketLeg: Leg = {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    return {
-      call: (method, args) => client.callText(method, JSON.stringify(args)),
-      callText: client.callText,
-      raw: client.raw,
-      answers: client.answers,
-      events: log.events,
-      nextEvent: log.next,
-      async close() {
-        ws.close();
-        await server.close();
-        rmSync(root, { recursive: true, force: true });
-      },
-    };
+    return jsonTransport(client, log, async () => {
+      ws.close();
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    });
   },
 };
 
@@ -213,18 +222,10 @@ export const stdioLeg: Leg = {
       });
     });
     await ready;
-    return {
-      call: (method, args) => client.callText(method, JSON.stringify(args)),
-      callText: client.callText,
-      raw: client.raw,
-      answers: client.answers,
-      events: log.events,
-      nextEvent: log.next,
-      async close() {
-        child.stdin.end();
-        if ((await exited) !== 0) throw new Error('The CLI did not exit with status 0 when its input ended.');
-      },
-    };
+    return jsonTransport(client, log, async () => {
+      child.stdin.end();
+      if ((await exited) !== 0) throw new Error('The CLI did not exit with status 0 when its input ended.');
+    });
   },
 };
 

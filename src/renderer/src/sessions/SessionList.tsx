@@ -6,6 +6,7 @@ import { useT } from '../i18n/i18n-context';
 import { useSessionIds } from '../store/stable-views';
 import { useInspector } from '../store/store-context';
 import { SessionListItem } from './SessionListItem';
+import { SidebarHeading } from '../components/SidebarHeading';
 
 export function SessionList() {
   const t = useT();
@@ -15,15 +16,7 @@ export function SessionList() {
 
   return (
     <Box component="section" aria-labelledby={headingId}>
-      <Typography
-        id={headingId}
-        variant="overline"
-        component="h2"
-        color="text.secondary"
-        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
-      >
-        {t('sessions.heading', { count: list.length })}
-      </Typography>
+      <SidebarHeading id={headingId}>{t('sessions.heading', { count: list.length })}</SidebarHeading>
       {list.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 1 }}>
           {t('sessions.none')}

@@ -9,6 +9,7 @@ import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import type { OpenTranscript } from '../store/transcript-view';
+import { SidebarHeading } from '../components/SidebarHeading';
 
 const TranscriptItem = memo(function TranscriptItem({ transcript, selected }: { transcript: OpenTranscript; selected: boolean }) {
   const t = useT();
@@ -46,15 +47,7 @@ export function TranscriptList() {
   if (list.length === 0) return null;
   return (
     <Box component="section" aria-labelledby={headingId} sx={{ borderTop: 1, borderColor: 'divider' }}>
-      <Typography
-        id={headingId}
-        variant="overline"
-        component="h2"
-        color="text.secondary"
-        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
-      >
-        {t('transcripts.heading', { count: list.length })}
-      </Typography>
+      <SidebarHeading id={headingId}>{t('transcripts.heading', { count: list.length })}</SidebarHeading>
       <List aria-label={t('transcripts.list')} disablePadding>
         {list.map((transcript) => (
           <TranscriptItem key={transcript.id} transcript={transcript} selected={transcript.id === selectedId} />

@@ -21,6 +21,7 @@ import { MONO_FONT } from '../theme';
 import { useOpenConfig } from './use-open-config';
 import { useWorkspace } from './workspace-context';
 import type { SavedSession } from './workspace-store';
+import { SidebarHeading } from '../components/SidebarHeading';
 
 function RenameDialog({ saved, onClose }: { saved: SavedSession; onClose: () => void }) {
   const t = useT();
@@ -152,15 +153,7 @@ export function SavedSessionList() {
   const saved = useWorkspace((state) => state.savedSessions);
   return (
     <Box component="section" aria-labelledby={headingId} sx={{ borderTop: 1, borderColor: 'divider' }}>
-      <Typography
-        id={headingId}
-        variant="overline"
-        component="h2"
-        color="text.secondary"
-        sx={{ px: 1.5, display: 'block', lineHeight: 2.5 }}
-      >
-        {t('workspace.saved', { count: saved.length })}
-      </Typography>
+      <SidebarHeading id={headingId}>{t('workspace.saved', { count: saved.length })}</SidebarHeading>
       {saved.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 1 }}>
           {t('workspace.savedNone')}

@@ -24,11 +24,14 @@ afterEach(disposeAll);
 function cli() {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
   const child = spawn(process.execPath, [CLI, '--stdio'], { stdio: 'pipe' });
+  const lines: Line[] = [];
+  const reader = createInterface({ input: child.stdout });
+  reader.on('line', (text) => lines.push(JSON.parse(text) as Line));
   onCleanup(() => {
+    // Killed mid-line, the CLI would leave a torn last line for the reader to choke on.
+    reader.close();
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  const lines: Line[] = [];
-  createInterface({ input: child.stdout }).on('line', (text) => lines.push(JSON.parse(text) as Line));
   let nextId = 1;
   const call = async (method: string, args: unknown, timeoutMs = 60_000): Promise<Line> => {
     const id = nextId++;

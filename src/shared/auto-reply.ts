@@ -39,5 +39,5 @@ export function tryRule(rule: Pick<AutoReplyRule, 'match' | 'reply'>, message: U
   if (!compiled.ok) return { kind: 'invalid', problem: compiled.problem };
   const match = compiled.rule.matcher.match(new MessageText(message));
   if (!match) return { kind: 'no-match' };
-  return { kind: 'match', match, reply: renderTemplate(compiled.rule.template, match) };
+  return { kind: 'match', match, reply: renderTemplate(compiled.rule.template, { match }) };
 }

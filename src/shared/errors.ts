@@ -20,6 +20,8 @@ export const AppCode = {
   RuleFailed: 'RULE_FAILED',
   RuleRateLimited: 'RULE_RATE_LIMITED',
   PeerSilent: 'PEER_SILENT',
+  SequenceFailed: 'SEQUENCE_FAILED',
+  SequenceStopped: 'SEQUENCE_STOPPED',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -73,6 +75,9 @@ const HINTS: Readonly<Record<string, string>> = {
     'Two auto-responders may be answering each other. Make the rule match only requests, or raise its rate limit if this many replies are wanted.',
   [AppCode.PeerSilent]:
     "The peer sent nothing for the session's liveness limit. Check the device, or raise the limit; a heartbeat from this side keeps a peer that answers it talking.",
+  [AppCode.SequenceFailed]:
+    'The step named failed: check what the device answered in the log, the expect pattern and its timeout, and the checksum settings.',
+  [AppCode.SequenceStopped]: 'The run was stopped before its end; start it again to run it through.',
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
 };
 

@@ -36,13 +36,14 @@ export const renderer = {
   lib: ['i18n'],
   components: ['api', 'i18n'],
   store: ['api', 'lib'],
-  composer: ['lib', 'api', 'components', 'i18n', 'store'],
+  protocol: ['lib', 'api', 'components', 'i18n', 'store'],
+  composer: ['lib', 'api', 'components', 'i18n', 'protocol', 'store'],
   workspace: ['lib', 'api', 'components', 'composer', 'i18n', 'store'],
   settings: ['lib', 'i18n', 'workspace'],
-  log: ['lib', 'components', 'composer', 'i18n', 'store'],
+  log: ['lib', 'components', 'composer', 'i18n', 'protocol', 'store'],
   transcripts: ['lib', 'api', 'components', 'i18n', 'log', 'store', 'workspace'],
   sessions: ['lib', 'api', 'components', 'i18n', 'store', 'transcripts', 'workspace'],
-  app: ['i18n', 'api', 'lib', 'components', 'store', 'composer', 'workspace', 'settings', 'log', 'transcripts', 'sessions'],
+  app: ['i18n', 'api', 'lib', 'components', 'store', 'protocol', 'composer', 'workspace', 'settings', 'log', 'transcripts', 'sessions'],
 };
 const rendererDir = 'src/renderer/src';
 const rendererFiles = (name) => {

@@ -3,6 +3,7 @@ import Typography from '@mui/material/Typography';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
+import { SequencePanel } from './protocol/SequencePanel';
 import { ConnectionList } from './sessions/ConnectionList';
 import { SessionHeader } from './sessions/SessionHeader';
 import { useSessionShape } from './store/stable-views';
@@ -38,6 +39,7 @@ export function SessionWorkspace() {
             open={session.state === 'open'}
             udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
           />
+          <SequencePanel key={`seq-${session.id}`} sessionId={session.id} open={session.state === 'open'} />
         </>
       ) : (
         <Typography color="text.secondary" sx={{ p: 3 }}>

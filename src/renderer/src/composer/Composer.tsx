@@ -4,12 +4,14 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
 import type { AppError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
+import { ChecksumField } from '../protocol/ChecksumField';
+import { PayloadPreview } from '../protocol/PayloadPreview';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat, type TypedFormat } from './composer-payload';
 import { useSendHistory } from './composer-stores';
@@ -67,6 +69,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const [value, setValue] = useState('');
   const [encoding, setEncoding] = useState<TextEncodingName>('utf-8');
   const [lineEnding, setLineEnding] = useState<LineEnding>('none');
+  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
   const udp = useUdpTarget(udpRemote);
 
@@ -87,7 +90,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const pendingCaret = useRef<CaretPlace | undefined>(undefined);
 
   const typedFormat: TypedFormat = format === 'hex' ? 'hex' : 'text';
-  const payload = useMemo(() => composerPayload(typedFormat, value, lineEnding, encoding), [typedFormat, value, lineEnding, encoding]);
+  const payload = useMemo<Payload>(
+    () => ({ ...composerPayload(typedFormat, value, lineEnding, encoding), ...(checksum ? { checksum } : {}) }),
+    [typedFormat, value, lineEnding, encoding, checksum],
+  );
   const problem = useMemo(() => (format === 'file' ? undefined : payloadProblem(payload)), [format, payload]);
   const content = useMemo<SavedPayloadContent>(
     () => ({ format: typedFormat, value, encoding, lineEnding }),
@@ -305,6 +311,15 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
           ) : null}
         </Stack>
       </Stack>
+      {format !== 'file' ? (
+        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
+          <ChecksumField value={checksum} onChange={setChecksum} disabled={active} />
+          {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
+          {isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+            <PayloadPreview sessionId={sessionId} payload={payload} />
+          ) : null}
+        </Stack>
+      ) : null}
       {format !== 'file' ? (
         <RepeatControls
           repeat={repeat}

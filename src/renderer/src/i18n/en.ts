@@ -1,5 +1,6 @@
 import { composerEn } from './features/composer';
 import { logEn } from './features/log';
+import { protocolEn } from './features/protocol';
 import { sessionsEn } from './features/sessions';
 import { transcriptsEn } from './features/transcripts';
 import { workspaceEn } from './features/workspace';
@@ -134,7 +135,7 @@ const core = {
  * The English strings: the core ones above plus each feature's own module, so features can
  * grow their strings without touching one shared file.
  */
-export const en = { ...core, ...composerEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
+export const en = { ...core, ...composerEn, ...logEn, ...protocolEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>>;

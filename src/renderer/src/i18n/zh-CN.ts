@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { composerZhCN } from './features/composer';
 import { logZhCN } from './features/log';
+import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
 import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
@@ -12,6 +13,7 @@ import { workspaceZhCN } from './features/workspace';
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...composerZhCN,
   ...logZhCN,
+  ...protocolZhCN,
   ...sessionsZhCN,
   ...transcriptsZhCN,
   ...workspaceZhCN,

@@ -4,34 +4,15 @@
  * bit-by-bit CRC, and answers with a valid CRC or, for one register, a corrupted one. A sequence
  * that passes, one that fails at a named step on the corrupted reply, one that times out, and Stop.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { argSchemas, type MethodArgs, type SequenceInput, type SequenceStepInput } from '@shared/contract';
 import { disposeAll, onCleanup, startEngine, type Engine } from '../support/engine';
+import { modbusCrcHex, startModbusDevice } from '../support/modbus-device';
 
 afterEach(disposeAll);
 
-const DEVICE = fileURLToPath(new URL('../support/fixtures/modbus_device.py', import.meta.url));
-
-/** The device's lines ("rx 0103… crc ok"), as they come. */
-async function startDevice(): Promise<{ port: number; lines: string[] }> {
-  const child = spawn('python3', [DEVICE]);
-  onCleanup(() => {
-    child.kill();
-  });
-  const lines: string[] = [];
-  const reader = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    reader.on('line', (line) => {
-      if (line.startsWith('port ')) resolve(Number(line.slice(5)));
-      else lines.push(line);
-    });
-  });
-  return { port, lines };
-}
+const startDevice = () => startModbusDevice(onCleanup);
+const crcHex = modbusCrcHex;
 
 async function connected(engine: Engine, port: number): Promise<string> {
   const session = await engine.openOk({ kind: 'tcp-client', host: '127.0.0.1', port });
@@ -219,14 +200,3 @@ describe('macros at send time', () => {
     );
   });
 });
-
-/** CRC-16/MODBUS of hex text, as it travels (low byte first), by the bitwise definition. */
-function crcHex(hexText: string): string {
-  const bytes = Buffer.from(hexText.replace(/ /g, ''), 'hex');
-  let crc = 0xffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
-  return Buffer.from([crc & 0xff, crc >>> 8]).toString('hex');
-}

@@ -312,26 +312,26 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         </Stack>
       </Stack>
       {format !== 'file' ? (
-        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
-          <ChecksumField value={checksum} onChange={setChecksum} disabled={active} />
-          {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-          {isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
-            <PayloadPreview sessionId={sessionId} payload={payload} />
-          ) : null}
+        <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
+          <RepeatControls
+            repeat={repeat}
+            disabled={active}
+            intervalText={intervalText}
+            countText={countText}
+            intervalProblem={intervalProblem}
+            countProblem={countProblem}
+            onRepeat={setRepeat}
+            onInterval={setIntervalText}
+            onCount={setCountText}
+          />
+          <Box sx={{ mt: 1 }}>
+            <ChecksumField value={checksum} onChange={setChecksum} disabled={active} />
+          </Box>
         </Stack>
       ) : null}
-      {format !== 'file' ? (
-        <RepeatControls
-          repeat={repeat}
-          disabled={active}
-          intervalText={intervalText}
-          countText={countText}
-          intervalProblem={intervalProblem}
-          countProblem={countProblem}
-          onRepeat={setRepeat}
-          onInterval={setIntervalText}
-          onCount={setCountText}
-        />
+      {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
+      {format !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+        <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {!isOpen ? (
         <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>

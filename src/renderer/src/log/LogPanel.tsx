@@ -1,7 +1,9 @@
 import { memo, useCallback, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
 import Divider from '@mui/material/Divider';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -10,10 +12,12 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '@shared/byte-search';
-import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import { TEXT_ENCODINGS, type ChecksumOption, type TextEncodingName } from '@shared/contract';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
+import { ChecksumField } from '../protocol/ChecksumField';
+import { checksumGood } from '../protocol/checksum-mark';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { EMPTY_LOG } from '../store/apply-batch';
 import { ZERO_COUNTERS } from '../store/views';
@@ -159,6 +163,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const library = usePayloadLibraryStore();
 
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
+  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
+  const [badOnly, setBadOnly] = useState(false);
+  const badChecksumsOnly = badOnly ? checksum : undefined;
   const [overrides, setOverrides] = useState<Overrides>({ framing, views: new Map() });
   const [menu, setMenu] = useState<{ item: LogItem; anchor: HTMLElement } | undefined>();
   const [saving, setSaving] = useState<LogItem | undefined>();
@@ -185,14 +192,15 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
   const { direction, source: onlySource } = filters;
   const filteredView = useMemo(() => {
-    if (direction === 'both' && onlySource === '' && filterQuery === undefined) return undefined;
+    if (direction === 'both' && onlySource === '' && filterQuery === undefined && badChecksumsOnly === undefined) return undefined;
     return new FilteredView(
       (item) =>
         (direction === 'both' || item.dir === direction) &&
         (onlySource === '' || sourceOf(item) === onlySource) &&
-        (filterQuery === undefined || containsBytes(item.bytes, filterQuery)),
+        (filterQuery === undefined || containsBytes(item.bytes, filterQuery)) &&
+        (badChecksumsOnly === undefined || (item.dir === 'rx' && !item.partial && !checksumGood(badChecksumsOnly, item.bytes))),
     );
-  }, [direction, onlySource, filterQuery]);
+  }, [direction, onlySource, filterQuery, badChecksumsOnly]);
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
@@ -200,8 +208,8 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const viewOf = useCallback((item: LogItem) => views?.get(item.id) ?? view, [views, view]);
   const onActions = useCallback((item: LogItem, anchor: HTMLElement) => setMenu({ item, anchor }), []);
   const row = useMemo(
-    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, onActions }),
-    [encoding, filters.matchMode, query, onActions],
+    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, checksum, onActions }),
+    [encoding, filters.matchMode, query, checksum, onActions],
   );
 
   const closeMenu = useCallback(() => setMenu(undefined), []);
@@ -269,7 +277,16 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
             </Button>
           ) : null}
         </Stack>
-        <FramingControls />
+        <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+          <FramingControls />
+          <ChecksumField value={checksum} onChange={setChecksum} />
+          {checksum ? (
+            <FormControlLabel
+              control={<Checkbox size="small" checked={badOnly} onChange={(event) => setBadOnly(event.target.checked)} />}
+              label={t('protocol.verify.badOnly')}
+            />
+          ) : null}
+        </Stack>
         <LogFilters filters={filters} onChange={setFilters} sources={sources} problemAt={compiled.ok ? undefined : compiled.index + 1} />
       </Stack>
       {log.dropped > 0 ? (

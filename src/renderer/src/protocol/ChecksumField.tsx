@@ -34,7 +34,7 @@ function BoundField({ label, value, onChange }: { label: string; value: number; 
         if (next !== undefined) onChange(next);
       }}
       slotProps={{ htmlInput: { inputMode: 'numeric', 'aria-description': t('protocol.checksum.rangeTip') } }}
-      sx={{ width: '7.5rem' }}
+      sx={{ width: '6rem' }}
     />
   );
 }
@@ -67,7 +67,7 @@ export const ChecksumField = memo(function ChecksumField({
           if (!isOneOf(CHECKSUM_ALGORITHMS, next)) onChange(undefined);
           else onChange({ algorithm: next, from: value?.from ?? 0, ...(value?.to !== undefined ? { to: value.to } : {}) });
         }}
-        sx={{ minWidth: '11rem' }}
+        sx={{ minWidth: '10rem' }}
       >
         <MenuItem value="none">{t('protocol.checksum.none')}</MenuItem>
         {CHECKSUM_ALGORITHMS.map((algorithm: ChecksumAlgorithm) => (
@@ -90,7 +90,7 @@ export const ChecksumField = memo(function ChecksumField({
               const next = event.target.value;
               if (next === 'big' || next === 'little') onChange({ ...value, order: next });
             }}
-            sx={{ minWidth: '9rem' }}
+            sx={{ minWidth: '8rem' }}
           >
             <MenuItem value="big">{t('protocol.checksum.order.big')}</MenuItem>
             <MenuItem value="little">{t('protocol.checksum.order.little')}</MenuItem>

@@ -38,7 +38,7 @@ export const renderer = {
   store: ['api', 'lib'],
   protocol: ['lib', 'api', 'components', 'i18n', 'store'],
   composer: ['lib', 'api', 'components', 'i18n', 'protocol', 'store'],
-  workspace: ['lib', 'api', 'components', 'composer', 'i18n', 'store'],
+  workspace: ['lib', 'api', 'components', 'composer', 'i18n', 'protocol', 'store'],
   settings: ['lib', 'i18n', 'workspace'],
   log: ['lib', 'components', 'composer', 'i18n', 'protocol', 'store'],
   transcripts: ['lib', 'api', 'components', 'i18n', 'log', 'store', 'workspace'],

@@ -22,6 +22,8 @@ export interface SequenceLibraryState {
   /** Adds or, with `id`, replaces; answers the id. */
   put(sequence: Sequence, id?: string): string;
   remove(id: string): void;
+  /** The sequences of an opened workspace file, in its order, in place of these. */
+  replaceAll(sequences: readonly Sequence[]): void;
 }
 
 export type SequenceLibraryStore = StoreApi<SequenceLibraryState>;
@@ -52,6 +54,7 @@ export function createSequenceLibrary(storage: KeyValueStorage | undefined): Seq
       return key;
     },
     remove: (id) => set((state) => ({ items: state.items.filter((item) => item.id !== id) })),
+    replaceAll: (sequences) => set({ items: sequences.slice(0, MAX_SAVED_SEQUENCES).map((sequence) => ({ id: newId(), sequence })) }),
   }));
   store.subscribe((state) => kept.save({ items: state.items }));
   return store;

@@ -82,7 +82,8 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
 
   'composer.repeat': '重复发送',
   'composer.repeat.interval': '间隔（毫秒）',
-  'composer.repeat.intervalTip': '按此间隔发送，由引擎计时而非页面计时：1 毫秒也可以，页面在后台时同样准确，某次发送晚了也不会推迟后面的发送。',
+  'composer.repeat.intervalTip':
+    '按此间隔发送，由引擎计时而非页面计时：1 毫秒也可以，页面在后台时同样准确，某次发送晚了也不会推迟后面的发送。',
   'composer.repeat.intervalInvalid': '请输入 1 到 3,600,000 的整数。',
   'composer.repeat.count': '次数',
   'composer.repeat.countTip': '发送多少次；留空则一直发送直到停止。',

@@ -37,12 +37,6 @@ export function AutomationBadge({ session }: { session: SessionShape }) {
 export function StaleChip({ since }: { since: number }) {
   const t = useT();
   return (
-    <Chip
-      size="small"
-      color="warning"
-      label={t('automation.stale')}
-      title={t('automation.staleSince', { time: formatClock(since) })}
-      aria-label={t('automation.staleSince', { time: formatClock(since) })}
-    />
+    <Chip size="small" color="warning" label={t('automation.stale')} title={t('automation.staleSince', { time: formatClock(since) })} />
   );
 }

@@ -130,7 +130,10 @@ export function AutomationPanel({ session }: { session: SessionShape }) {
           onClick={() => setExpanded(!expanded)}
           sx={{ textTransform: 'none' }}
         >
-          {expanded ? '▾' : '▸'} {t('automation.panel')}
+          <Box component="span" aria-hidden="true" sx={{ mr: 0.5 }}>
+            {expanded ? '▾' : '▸'}
+          </Box>
+          {t('automation.panel')}
         </Button>
         <Typography variant="body2" color="text.secondary" noWrap sx={{ minWidth: 0 }}>
           {summary.length > 0 ? summary.join(' · ') : t('automation.summaryOff')}

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { automationOf, draftOf, newRule } from '@renderer/automation/automation-draft';
 import { createInspectorStore } from '@renderer/store/inspector-store';
-import { automationSchema, type InspectorEvent } from '@shared/contract';
+import { decodeWorkspace, encodeWorkspace } from '@renderer/workspace/workspace-file';
+import { DEFAULT_WORKSPACE } from '@renderer/workspace/workspace-store';
+import { automationSchema, sessionConfigSchema, type InspectorEvent } from '@shared/contract';
 import { connectionInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 
 const batch = (...events: InspectorEvent[]) => ({ events, coalesced: 0 });
@@ -84,5 +86,25 @@ describe('the panel working copy', () => {
     const second = newRule([first, { ...first, id: 'r2' }]);
     expect(first).toMatchObject({ id: 'r1', enabled: false });
     expect(second.id).toBe('r3');
+  });
+});
+
+describe('the workspace', () => {
+  it('keeps a saved session’s rules, heartbeat and liveness in its file', () => {
+    const config = sessionConfigSchema.parse({
+      kind: 'tcp-client',
+      host: '127.0.0.1',
+      port: 502,
+      automation: {
+        rules: [
+          { id: 'r1', name: 'echo', match: { on: 'text', kind: 'regex', pattern: '^(.*)$' }, reply: { format: 'text', value: '{{$1}}' } },
+        ],
+        liveness: { silenceMs: 3000, action: 'reconnect' },
+      },
+    });
+    const bytes = encodeWorkspace({ ...DEFAULT_WORKSPACE, payloads: [], savedSessions: [{ id: 'x', name: 'PLC', config }] }, new Date(0));
+    const read = decodeWorkspace(bytes, () => 'y');
+    expect(read.ok).toBe(true);
+    if (read.ok) expect(read.contents.savedSessions[0]!.config).toEqual(config);
   });
 });

@@ -266,6 +266,35 @@ describe('heartbeat and liveness', () => {
     expect(engine.ofType('data', (e) => e.sessionId === session.id && e.dir === 'tx').length).toBe(count);
   });
 
+  it('a UDP session beats to its remote; without one and before any sender, it says once why it cannot', async () => {
+    const engine = startEngine();
+    const peer = createSocket('udp4');
+    onCleanup(() => {
+      peer.close();
+    });
+    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+    const got: Buffer[] = [];
+    peer.on('message', (msg) => got.push(msg));
+    const heartbeat = { intervalMs: 30, payload: { format: 'text' as const, value: 'hb' } };
+    await engine.openOk({
+      kind: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      remote: { host: '127.0.0.1', port: peer.address().port },
+      automation: { heartbeat },
+    });
+    await engine.waitFor(() => got.length >= 3, 5_000, 'three heartbeats');
+    expect(got.every((m) => m.toString() === 'hb')).toBe(true);
+
+    const lonely = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, automation: { heartbeat } });
+    await sleep(200);
+    engine.manager.flush();
+    const told = engine.ofType('error', (e) => e.sessionId === lonely.id);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.error.message).toMatch(/^Heartbeat not sent: No datagram received yet/);
+    expect((await engine.info(lonely.id)).automation!.heartbeatError?.code).toBe('NO_TARGET');
+  });
+
   it('a python3 device that goes silent is marked stale, then reconnected, and talks again', async () => {
     // Connection 1: talks, then says nothing. Connection 2: talks — the device is back.
     const device = python(`

@@ -236,7 +236,7 @@ export class SessionAutomation {
 
   /** Start a repeat run, ending the one before; the first send goes at once, and each send fills in its macros afresh. */
   startRepeat(payload: ReplyTemplate, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
-    this.stopRepeat('stopped');
+    this.stopRepeat();
     const status: RepeatStatus = {
       state: 'running',
       sent: 0,
@@ -282,12 +282,12 @@ export class SessionAutomation {
   }
 
   /** Stop the repeat run at once; answers its status, or undefined when none ran. */
-  stopRepeat(state: 'stopped' = 'stopped'): RepeatStatus | undefined {
+  stopRepeat(): RepeatStatus | undefined {
     const run = this.repeatRun;
     if (!run) return undefined;
     run.task?.cancel();
     if (run.status.state === 'running') {
-      run.status.state = state;
+      run.status.state = 'stopped';
       run.status.skipped = run.task?.skipped ?? 0;
       this.report(true);
     }
@@ -307,7 +307,7 @@ export class SessionAutomation {
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
     this.pendingReplies = 0;
-    if (this.repeatRun?.status.state === 'running') this.stopRepeat('stopped');
+    if (this.repeatRun?.status.state === 'running') this.stopRepeat();
     this.sequenceRun?.stop('the session closed', 'failed');
   }
 

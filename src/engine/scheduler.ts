@@ -1,11 +1,11 @@
 import type { Clock, TimerHandle } from '@ports/clock';
-import { SCHEDULER_MAX_CATCH_UP } from '@shared/limits';
+import { SCHEDULER_BURST, SCHEDULER_CATCH_UP_MS } from '@shared/limits';
 
 /** One timed job; cancelling it takes effect at once, even between two fires of one wake-up. */
 export interface ScheduledTask {
   cancel(): void;
   readonly active: boolean;
-  /** Deadlines dropped because the timer fell too far behind (see SCHEDULER_MAX_CATCH_UP). */
+  /** Deadlines dropped because the timer fell too far behind (see SCHEDULER_CATCH_UP_MS). */
   readonly skipped: number;
 }
 
@@ -23,9 +23,9 @@ export type Fire = (fire: { index: number; due: number; late: number }) => void;
  * The engine's timers for repeat sends, heartbeats and rule delays. A periodic task computes
  * each deadline from its start (start + k × interval), never from the previous fire, so timer
  * lateness does not accumulate: a 1 ms task fires 10,000 times in 10 s however late each single
- * wake-up is. A wake-up fires every deadline already due (up to SCHEDULER_MAX_CATCH_UP; beyond
- * that the missed ones are skipped and counted, so a stalled event loop is not followed by a
- * burst of thousands of sends).
+ * wake-up is. A wake-up fires the deadlines already due, SCHEDULER_BURST at most before it lets
+ * the event loop go on; deadlines more than SCHEDULER_CATCH_UP_MS behind are skipped and counted,
+ * so a machine waking from sleep does not send an hour of 1 ms deadlines at once.
  */
 export class Scheduler {
   private readonly tasks = new Set<ScheduledTask & { stop(): void }>();
@@ -53,22 +53,21 @@ export class Scheduler {
     const wake = () => {
       timer = undefined;
       const now = clock.now();
+      const oldest = now - SCHEDULER_CATCH_UP_MS;
+      if (start + k * intervalMs < oldest) {
+        const behind = Math.ceil((oldest - (start + k * intervalMs)) / intervalMs);
+        const dropped = Math.min(behind, limit - fired);
+        skipped += dropped;
+        fired += dropped;
+        k += behind;
+      }
       let burst = 0;
-      while (active && start + k * intervalMs <= now) {
-        if (burst === SCHEDULER_MAX_CATCH_UP) {
-          const behind = Math.floor((now - (start + k * intervalMs)) / intervalMs) + 1;
-          const dropped = Math.min(behind, limit - fired);
-          skipped += dropped;
-          fired += dropped;
-          k += behind;
-          break;
-        }
+      while (active && fired < limit && burst < SCHEDULER_BURST && start + k * intervalMs <= now) {
         const due = start + k * intervalMs;
         k += 1;
         fired += 1;
         burst += 1;
         fire({ index: fired, due, late: now - due });
-        if (fired >= limit) stop();
       }
       if (active && fired >= limit) stop();
       if (active) arm();

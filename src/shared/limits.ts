@@ -166,11 +166,13 @@ export const MAX_REPEAT_COUNT = 1_000_000;
 /** Rule hits, heartbeats and repeat progress reach the page at most this often (state changes go at once). */
 export const AUTOMATION_STATUS_INTERVAL_MS = 200;
 /**
- * A timer that falls behind (a busy event loop) fires the deadlines it missed at once, up to this
- * many per wake-up; beyond that it skips them and counts them, rather than bursting thousands of
- * sends after a pause.
+ * A timer that falls behind (a busy event loop, a machine under load) sends every deadline it
+ * missed by less than SCHEDULER_CATCH_UP_MS, at most SCHEDULER_BURST of them per wake-up so
+ * sockets get their turn in between; deadlines missed by more (the machine slept, the loop was
+ * blocked for seconds) are skipped and counted, rather than burst out all at once.
  */
-export const SCHEDULER_MAX_CATCH_UP = 50;
+export const SCHEDULER_CATCH_UP_MS = 1000;
+export const SCHEDULER_BURST = 100;
 
 /** Payload macros (src/shared/macros.ts): a counter's start and step stay well inside exact doubles. */
 export const MAX_MACRO_COUNTER = 2 ** 48;

@@ -84,6 +84,60 @@ print("ok" if got == want else "bad %r" % got, flush=True)
     expect(info.config.automation?.rules).toHaveLength(1);
   });
 
+  it('frames length-prefixed binary requests of a python3 device and echoes their wildcard bytes', async () => {
+    const engine = startEngine();
+    const session = await engine.openOk({
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      automation: {
+        framing: { mode: 'length', size: 2, includesHeader: false },
+        rules: [
+          {
+            id: 'read',
+            match: { on: 'hex', kind: 'exact', pattern: '00 03 01 ?? ??' },
+            reply: { format: 'hex', value: '00 03 81 {{$1}}' },
+          },
+        ],
+      },
+    });
+    const peer = python(`
+import socket, time
+s = socket.create_connection(("127.0.0.1", ${session.local!.port}))
+stream = bytes([0, 3, 1, 0xde, 0xad, 0, 3, 2, 0, 0, 0, 3, 1, 0xbe, 0xef])
+start = 0
+for end in [1, 4, 9, 15]:
+    s.sendall(stream[start:end])
+    start = end
+    time.sleep(0.03)
+want = bytes([0, 3, 0x81, 0xde, 0xad, 0, 3, 0x81, 0xbe, 0xef])
+got = b""
+s.settimeout(10)
+while len(got) < len(want):
+    got += s.recv(100)
+print("ok" if got == want else "bad " + got.hex(), flush=True)
+`);
+    expect((await peer.lines.next()).value).toBe('ok');
+  });
+
+  it('gap framing answers a request once the sender pauses', async () => {
+    const engine = startEngine();
+    const session = await engine.openOk({
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      automation: {
+        framing: { mode: 'gap', gapMs: 80 },
+        rules: [{ id: 'whole', match: { on: 'text', kind: 'exact', pattern: 'ABCD' }, reply: { format: 'text', value: 'OK' } }],
+      },
+    });
+    const peer = await connectPeer(session.local!.port);
+    peer.socket.write('AB');
+    await sleep(10);
+    peer.socket.write('CD');
+    await engine.waitFor(() => peer.received().toString() === 'OK', 5_000, 'the reply after the pause');
+  });
+
   it('first match only by default, every match when asked; a broken rule says why and the others still answer', async () => {
     const engine = startEngine();
     const session = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
@@ -212,6 +266,35 @@ describe('heartbeat and liveness', () => {
     expect(engine.ofType('data', (e) => e.sessionId === session.id && e.dir === 'tx').length).toBe(count);
   });
 
+  it('a UDP session beats to its remote; without one and before any sender, it says once why it cannot', async () => {
+    const engine = startEngine();
+    const peer = createSocket('udp4');
+    onCleanup(() => {
+      peer.close();
+    });
+    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+    const got: Buffer[] = [];
+    peer.on('message', (msg) => got.push(msg));
+    const heartbeat = { intervalMs: 30, payload: { format: 'text' as const, value: 'hb' } };
+    await engine.openOk({
+      kind: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      remote: { host: '127.0.0.1', port: peer.address().port },
+      automation: { heartbeat },
+    });
+    await engine.waitFor(() => got.length >= 3, 5_000, 'three heartbeats');
+    expect(got.every((m) => m.toString() === 'hb')).toBe(true);
+
+    const lonely = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, automation: { heartbeat } });
+    await sleep(200);
+    engine.manager.flush();
+    const told = engine.ofType('error', (e) => e.sessionId === lonely.id);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.error.message).toMatch(/^Heartbeat not sent: No datagram received yet/);
+    expect((await engine.info(lonely.id)).automation!.heartbeatError?.code).toBe('NO_TARGET');
+  });
+
   it('a python3 device that goes silent is marked stale, then reconnected, and talks again', async () => {
     // Connection 1: talks, then says nothing. Connection 2: talks — the device is back.
     const device = python(`
@@ -287,6 +370,22 @@ time.sleep(5)
     const refused = await engine.send(session.id, textPayload('late'), { type: 'connections', connIds: [connId] });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toMatch(/nothing was received for 200 ms \(the liveness limit\)/);
+  });
+
+  it('a silent UDP peer: close ends the session, saying why', async () => {
+    const engine = startEngine();
+    const session = await engine.openOk({
+      kind: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      automation: { liveness: { silenceMs: 200, action: 'close' } },
+    });
+    await engine.waitFor(async () => (await engine.info(session.id)).state === 'closed', 5_000, 'the session closed');
+    const stale = engine.ofType('liveness', (e) => e.sessionId === session.id)[0];
+    expect(stale).toMatchObject({ stale: true, silentMs: 200, action: 'close' });
+    expect(stale!.connId).toBeUndefined();
+    const notice = engine.ofType('error', (e) => e.error.code === 'PEER_SILENT')[0];
+    expect(notice!.error.message).toMatch(/Session s\d+ received nothing for 200 ms \(the liveness limit\), so it is being closed/);
   });
 
   it('refuses reconnect for a listener, naming the fix', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '@engine/scheduler';
-import { SCHEDULER_MAX_CATCH_UP } from '@shared/limits';
+import { SCHEDULER_BURST, SCHEDULER_CATCH_UP_MS } from '@shared/limits';
 import { manualClock } from '../support/manual-clock';
 
 describe('Scheduler.every', () => {
@@ -33,16 +33,32 @@ describe('Scheduler.every', () => {
     expect(clock.pending()).toBe(0);
   });
 
-  it('after a stall, catches up at most SCHEDULER_MAX_CATCH_UP deadlines and counts the rest as skipped', () => {
+  it('after a stall shorter than SCHEDULER_CATCH_UP_MS, sends every missed deadline, SCHEDULER_BURST per wake-up', () => {
     const clock = manualClock();
     let fires = 0;
-    clock.lateBy((i) => (i === 1 ? 1000 : 0));
+    const stall = SCHEDULER_CATCH_UP_MS / 2;
+    clock.lateBy((i) => (i === 1 ? stall : 0));
     const task = new Scheduler(clock).every(1, () => (fires += 1));
-    clock.advance(1001);
-    expect(fires).toBe(SCHEDULER_MAX_CATCH_UP);
-    expect(task.skipped).toBe(1001 - SCHEDULER_MAX_CATCH_UP);
-    clock.advance(10);
-    expect(fires).toBe(SCHEDULER_MAX_CATCH_UP + 10);
+    clock.advance(stall + 1);
+    // The first wake-up sends one burst; the rest follow wake-up by wake-up, none skipped.
+    expect(fires).toBeGreaterThanOrEqual(SCHEDULER_BURST);
+    clock.advance(stall);
+    expect(fires).toBe(2 * stall + 1);
+    expect(task.skipped).toBe(0);
+  });
+
+  it('after a longer stall, skips the deadlines more than SCHEDULER_CATCH_UP_MS behind and counts them', () => {
+    const clock = manualClock();
+    let fires = 0;
+    clock.lateBy((i) => (i === 1 ? 5000 : 0));
+    const task = new Scheduler(clock).every(1, () => (fires += 1), { count: 10_000 });
+    clock.advance(5001);
+    // Woken at 5,001 ms: deadlines 1 … 4,000 are more than 1 s behind; 4,001 is just within.
+    expect(task.skipped).toBe(5000 - SCHEDULER_CATCH_UP_MS);
+    clock.advance(10_000);
+    // A counted run ends when its deadlines are all sent or skipped.
+    expect(fires + task.skipped).toBe(10_000);
+    expect(task.active).toBe(false);
   });
 
   it('a cancel inside a burst stops the very next fire', () => {

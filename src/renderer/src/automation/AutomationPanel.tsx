@@ -1,8 +1,7 @@
-import { useId, useMemo, useState } from 'react';
+import { memo, useId, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
-import Collapse from '@mui/material/Collapse';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -43,7 +42,7 @@ const NO_FIELDS: ReadonlySet<DraftField> = new Set();
  * reports of the rules it runs. Applied settings are part of the session's config, so saving the
  * session to the workspace keeps them.
  */
-export function AutomationPanel({ session }: { session: SessionShape }) {
+export const AutomationPanel = memo(function AutomationPanel({ session }: { session: SessionShape }) {
   const t = useT();
   const api = useApi();
   const regionId = useId();
@@ -145,7 +144,7 @@ export function AutomationPanel({ session }: { session: SessionShape }) {
           </Typography>
         ) : null}
       </Stack>
-      <Collapse in={expanded} unmountOnExit>
+      {expanded ? (
         <Box id={regionId} sx={{ px: 1.5, pb: 1.5, maxHeight: '45vh', overflow: 'auto' }}>
           <Typography variant="subtitle2" component="h3" sx={{ mt: 0.5 }}>
             {t('automation.rules')}
@@ -411,7 +410,7 @@ export function AutomationPanel({ session }: { session: SessionShape }) {
             </Box>
           ) : null}
         </Box>
-      </Collapse>
+      ) : null}
     </Box>
   );
-}
+});

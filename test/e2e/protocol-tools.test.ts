@@ -42,12 +42,15 @@ describe('protocol tools, end to end', () => {
     const marks = page.getByTestId('log-checksum');
     await expect.poll(() => marks.allTextContents()).toEqual([expect.stringMatching(/^✓ CRC-16\/MODBUS [0-9A-F]{4}$/)]);
 
-    const sequences = page.getByRole('region', { name: 'Sequences' });
+    await composer.getByRole('button', { name: 'Sequences' }).click();
+    const sequences = page.getByRole('dialog', { name: 'Sequences' });
+    // While the dialog is open the page behind it is aria-hidden: the run's state is found by its test id.
+    const runState = page.getByTestId('sequence-state');
     await sequences.getByRole('button', { name: 'New' }).click();
     const editor = page.getByRole('dialog', { name: 'Edit sequence' });
     await editor.getByRole('button', { name: 'Save' }).click();
     await sequences.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => sequences.getByRole('status').textContent(), { timeout: 10_000 }).toBe('Passed: "Read registers", 2 steps.');
+    await expect.poll(() => runState.textContent(), { timeout: 10_000 }).toBe('Passed: "Read registers", 2 steps.');
 
     // The same sequence on register 0x63, whose reply the device corrupts.
     await sequences.getByRole('button', { name: 'Edit' }).click();
@@ -64,6 +67,8 @@ describe('protocol tools, end to end', () => {
         /Sequence failed.*Sequence "Read registers" failed at step 2 "faulty reply": a message matched, but its CRC-16\/MODBUS is wrong: expected [0-9A-F]{4}, received [0-9A-F]{4}\./,
       );
     await screenshot(page, 'sequence-failed');
+    await sequences.getByRole('button', { name: 'Done' }).click();
+    await expect.poll(() => runState.textContent()).toMatch(/^Sequence failed: Sequence "Read registers" failed at step 2 "faulty reply"/);
 
     // The log is virtualized, and the last rows are the second run's request and its corrupted reply.
     await expect

@@ -4,7 +4,6 @@ import { AutomationPanel } from './automation/AutomationPanel';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
-import { SequencePanel } from './protocol/SequencePanel';
 import { ConnectionList } from './sessions/ConnectionList';
 import { SessionHeader } from './sessions/SessionHeader';
 import { useSessionShape } from './store/stable-views';
@@ -41,7 +40,6 @@ export function SessionWorkspace() {
             open={session.state === 'open'}
             udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
           />
-          <SequencePanel key={`seq-${session.id}`} sessionId={session.id} open={session.state === 'open'} />
         </>
       ) : (
         <Typography color="text.secondary" sx={{ p: 3 }}>

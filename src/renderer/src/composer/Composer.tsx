@@ -12,6 +12,7 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { PayloadPreview } from '../protocol/PayloadPreview';
+import { SequencePanel } from '../protocol/SequencePanel';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat, type TypedFormat } from './composer-payload';
 import { useSendHistory } from './composer-stores';
@@ -269,6 +270,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
         <Box sx={{ flex: 1 }} />
+        <SequencePanel sessionId={sessionId} open={isOpen} />
         <SavedPayloadsButton onLoad={load} />
         <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
       </Stack>

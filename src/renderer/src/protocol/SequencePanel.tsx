@@ -1,6 +1,5 @@
-import { useContext, useEffect, useMemo, useState } from 'react';
+import { useContext, useEffect, useId, useMemo, useState } from 'react';
 import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -93,6 +92,8 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
   const [editing, setEditing] = useState<{ id: string | undefined; text: string } | undefined>(undefined);
   const [status, setStatus] = useState<SequenceStatus | undefined>(undefined);
   const [failure, setFailure] = useState<{ title: string; error: AppError } | undefined>(undefined);
+  const [expanded, setExpanded] = useState(false);
+  const regionId = useId();
 
   useEffect(
     () =>
@@ -152,85 +153,117 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
 
   const ended = status && status.state !== 'running' ? status : undefined;
 
+  const statusText = running
+    ? t('protocol.sequence.running', { name: status.name, step: stepText(t, status.step), done: status.stepsDone })
+    : ended?.state === 'passed'
+      ? t('protocol.sequence.passed', { name: ended.name, done: ended.stepsDone })
+      : ended?.error
+        ? `${t(ended.state === 'failed' ? 'protocol.sequence.failed' : 'protocol.sequence.stopped')}: ${ended.error.message}`
+        : '';
+
+  // A button in the composer's row and a dialog, so the log keeps its height; the run's state stays in sight beside the button.
   return (
-    <Box
-      component="section"
-      aria-label={t('protocol.sequences')}
-      sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 1, flex: 'none' }}
-    >
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-        <Typography variant="subtitle2" component="h2">
-          {t('protocol.sequences')}
-        </Typography>
-        {items.length > 0 ? (
-          <TextField
-            select
-            size="small"
-            label={t('protocol.sequence')}
-            value={chosen?.id ?? ''}
-            onChange={(event) => setChosenId(event.target.value)}
-            sx={{ minWidth: '12rem' }}
-          >
-            {items.map((item) => (
-              <MenuItem key={item.id} value={item.id}>
-                {item.sequence.name}
-              </MenuItem>
-            ))}
-          </TextField>
-        ) : (
-          <Typography variant="body2" color="text.secondary">
-            {t('protocol.sequence.none')}
-          </Typography>
-        )}
-        {running ? (
-          <Button variant="outlined" color="warning" size="small" onClick={() => void stop()}>
-            {t('protocol.sequence.stop')}
-          </Button>
-        ) : (
-          <Button variant="contained" size="small" disabled={!chosen || !isOpen} onClick={() => void run()}>
-            {t('protocol.sequence.run')}
-          </Button>
-        )}
-        <Button size="small" onClick={() => setEditing({ id: undefined, text: sequenceText(EXAMPLE_SEQUENCE) })}>
-          {t('protocol.sequence.new')}
+    <>
+      <Button size="small" aria-haspopup="dialog" onClick={() => setExpanded(true)}>
+        {t('protocol.sequences')}
+      </Button>
+      {running ? (
+        <Button variant="outlined" color="warning" size="small" onClick={() => void stop()}>
+          {t('protocol.sequence.stop')}
         </Button>
-        <Button
-          size="small"
-          disabled={!chosen}
-          onClick={() => chosen && setEditing({ id: chosen.id, text: sequenceText(chosen.sequence) })}
-        >
-          {t('protocol.sequence.edit')}
-        </Button>
-        <Button size="small" disabled={!chosen || running} onClick={() => chosen && library?.getState().remove(chosen.id)}>
-          {t('protocol.sequence.delete')}
-        </Button>
-        <Button size="small" disabled={!chosen} onClick={() => void exportChosen()}>
-          {t('protocol.sequence.export')}
-        </Button>
-        <Button size="small" onClick={() => void importFile()}>
-          {t('protocol.sequence.import')}
-        </Button>
-      </Stack>
-      {!isOpen && chosen ? (
-        <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-          {t('protocol.sequence.notOpen')}
-        </Typography>
       ) : null}
-      <Typography variant="caption" color="text.secondary" role="status" sx={{ display: 'block', minHeight: '1.5em' }}>
-        {running
-          ? t('protocol.sequence.running', { name: status.name, step: stepText(t, status.step), done: status.stepsDone })
-          : ended?.state === 'passed'
-            ? t('protocol.sequence.passed', { name: ended.name, done: ended.stepsDone })
-            : ''}
+      <Typography
+        variant="body2"
+        color={ended?.error ? 'error' : 'text.secondary'}
+        // Polite live text rather than a second status role in the composer, whose own status line is the send's.
+        aria-live="polite"
+        data-testid="sequence-state"
+        noWrap
+        title={statusText}
+        sx={{ minWidth: 0, maxWidth: '22rem' }}
+      >
+        {statusText}
       </Typography>
-      {ended && ended.state !== 'passed' && ended.error ? (
-        <ErrorAlert
-          title={t(ended.state === 'failed' ? 'protocol.sequence.failed' : 'protocol.sequence.stopped')}
-          error={ended.error}
-          onClose={() => setStatus(undefined)}
-        />
-      ) : null}
-      {failure ? <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} sx={{ mt: 1 }} /> : null}
+      <Dialog open={expanded} onClose={() => setExpanded(false)} fullWidth maxWidth="md" aria-labelledby={regionId}>
+        <DialogTitle id={regionId}>{t('protocol.sequences')}</DialogTitle>
+        <DialogContent>
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+            {items.length > 0 ? (
+              <TextField
+                select
+                size="small"
+                label={t('protocol.sequence')}
+                value={chosen?.id ?? ''}
+                onChange={(event) => setChosenId(event.target.value)}
+                sx={{ minWidth: '12rem' }}
+              >
+                {items.map((item) => (
+                  <MenuItem key={item.id} value={item.id}>
+                    {item.sequence.name}
+                  </MenuItem>
+                ))}
+              </TextField>
+            ) : (
+              <Typography variant="body2" color="text.secondary">
+                {t('protocol.sequence.none')}
+              </Typography>
+            )}
+            <Button variant="contained" size="small" disabled={!chosen || !isOpen || running} onClick={() => void run()}>
+              {t('protocol.sequence.run')}
+            </Button>
+            <Button size="small" onClick={() => setEditing({ id: undefined, text: sequenceText(EXAMPLE_SEQUENCE) })}>
+              {t('protocol.sequence.new')}
+            </Button>
+            <Button
+              size="small"
+              disabled={!chosen}
+              onClick={() => chosen && setEditing({ id: chosen.id, text: sequenceText(chosen.sequence) })}
+            >
+              {t('protocol.sequence.edit')}
+            </Button>
+            <Button size="small" disabled={!chosen || running} onClick={() => chosen && library?.getState().remove(chosen.id)}>
+              {t('protocol.sequence.delete')}
+            </Button>
+            <Button size="small" disabled={!chosen} onClick={() => void exportChosen()}>
+              {t('protocol.sequence.export')}
+            </Button>
+            <Button size="small" onClick={() => void importFile()}>
+              {t('protocol.sequence.import')}
+            </Button>
+          </Stack>
+          {!isOpen && chosen ? (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
+              {t('protocol.sequence.notOpen')}
+            </Typography>
+          ) : null}
+          {ended && ended.state !== 'passed' && ended.error ? (
+            <ErrorAlert
+              title={t(ended.state === 'failed' ? 'protocol.sequence.failed' : 'protocol.sequence.stopped')}
+              error={ended.error}
+              onClose={() => setStatus(undefined)}
+              sx={{ mt: 1 }}
+            />
+          ) : null}
+          {failure ? <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} sx={{ mt: 1 }} /> : null}
+          {running ? (
+            <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+              {statusText}
+            </Typography>
+          ) : ended?.state === 'passed' ? (
+            <Alert severity="success" sx={{ mt: 1 }}>
+              {statusText}
+            </Alert>
+          ) : null}
+        </DialogContent>
+        <DialogActions>
+          {running ? (
+            <Button color="warning" onClick={() => void stop()}>
+              {t('protocol.sequence.stop')}
+            </Button>
+          ) : null}
+          <Button onClick={() => setExpanded(false)}>{t('protocol.sequence.close')}</Button>
+        </DialogActions>
+      </Dialog>
       {editing ? (
         <SequenceEditor
           initial={editing.text}
@@ -241,6 +274,6 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
           }}
         />
       ) : null}
-    </Box>
+    </>
   );
 }

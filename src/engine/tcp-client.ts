@@ -306,7 +306,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
         fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'),
       );
     }
-    return Promise.resolve(sendToConnections(this, [this.connection], bytes));
+    return Promise.resolve(sendToConnections(this, [this.connection], bytes, this.ctx.sendBudget));
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {

@@ -94,6 +94,11 @@ const ACTION_HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   send: {
     EACCES: 'The OS refused to send there: a broadcast address needs the broadcast option; otherwise a firewall blocks it.',
   },
+  'send-multicast': {
+    ENETUNREACH:
+      "Set the session's multicast interface (multicastInterface) to one that carries multicast, such as eth0, by name or address. Linux's loopback lo carries no IPv6 multicast until it is given the flag and a route (ip link set lo multicast on; ip -6 route add multicast ff00::/8 dev lo table local).",
+    EINVAL: INTERFACE_FORMS,
+  },
 };
 
 /** What the user can do about `code`; `action` (join, leave, send, bind, …) picks the hint that fits it. */

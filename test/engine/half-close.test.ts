@@ -44,6 +44,8 @@ if mode == 'after-fin':
     c.sendall(b'req'); c.shutdown(socket.SHUT_WR); time.sleep(0.2)
 if mode == 'during-send':
     time.sleep(0.3)
+if mode == 'after-our-fin':
+    while c.recv(65536): pass
 c.close()
 `;
 
@@ -289,6 +291,37 @@ describe('resets are reported as resets', () => {
       .map((line) => line.split('\t'))
       .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
     expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['peer AF', 'peer AR']);
+  });
+
+  it('an RST answering our FIN (during our shutdown) is a reset, and the pcapng holds our FIN, then its RST', async () => {
+    const folder = await tempDir('si-shutdown-rst-');
+    const { engine } = engineWithRecorder({ folder });
+    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true });
+    const port = info.local!.port;
+    const client = program('python3', ['-c', PY_RESET, String(port), 'after-our-fin']);
+    const conn = await opened(engine, info.id);
+    expect((await engine.manager.disconnect({ sessionId: info.id, connId: conn.connId, mode: 'graceful' })).ok).toBe(true);
+    const closed = await closedEvent(engine, conn.connId);
+    expect(closed.reason).toBe('peer-reset');
+    expect(finsOf(engine, conn.connId).map((e) => e.by)).toEqual(['local']);
+    expect(engine.ofType('error', (e) => e.connId === conn.connId)[0]!.error.code).toBe('ECONNRESET');
+    const late = await engine.send(info.id, textPayload('x'), { type: 'connections', connIds: [conn.connId] });
+    expect(!late.ok && late.error.message).toMatch(/closed at .*\(the peer reset it\)/);
+    await until(client.exited, 'python to exit');
+
+    const stopped = await engine.manager.record({ sessionId: info.id, action: 'stop' });
+    if (!stopped.ok) throw new Error(stopped.error.message);
+    const pcapng = join(folder, 'out.pcapng');
+    await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
+    const { stdout } = await run('tshark', ['-r', pcapng, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.str'], {
+      env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder },
+    });
+    const packets = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
+    expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['us AF', 'peer AR']);
   });
 
   it('an RST while we send is a reset, not an error', async () => {

@@ -140,6 +140,29 @@ describe('npm run cli -- --stdio', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('answers a refusal the engine makes at run time as the result for its id, once, and never as an error line', async () => {
+    const cli = startCli();
+    await cli.next((l) => l.kind === 'ready', 'ready');
+    cli.send({ id: 'v6', method: 'open', args: { config: { kind: 'udp', host: '::1', port: 0, ipv6Only: true } } });
+    expect(await cli.next((l) => l.id === 'v6', 'open')).toMatchObject({ ok: true });
+    // Valid by the schema, refused by the engine: an IPv4 target on an IPv6-only socket.
+    const to = { type: 'address', host: '127.0.0.1', port: 9 };
+    cli.send({ id: 'to-v4', method: 'send', args: { sessionId: 's1', payload: { format: 'text', value: 'x' }, to } });
+    const refused = await cli.next((l) => l.id === 'to-v4', 'the send');
+    expect(refused).toMatchObject({
+      kind: 'result',
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('127.0.0.1') },
+    });
+    cli.send({ id: 'after', method: 'list', args: {} });
+    await cli.next((l) => l.id === 'after', 'the list after it');
+    cli.child.stdin.end();
+    await cli.next((l) => l.kind === 'end', 'end');
+    const all = cli.raw.map((text) => JSON.parse(text) as Line);
+    expect(all.filter((l) => l.id === 'to-v4')).toHaveLength(1);
+    expect(all.filter((l) => l.kind === 'error')).toEqual([]);
+  });
+
   it('binds UDP, gets a datagram from socat in hex, replies to the sender, and closes every socket on EOF', async () => {
     const socat = requireTool('socat');
     const cli = startCli(['--bytes', 'hex']);

@@ -7,6 +7,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { readTranscript } from '../support/collect';
+import { tryConnect } from '../support/engine';
+import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 
 const CLI = path.resolve('out/server/cli.mjs');
@@ -161,6 +165,26 @@ describe('npm run cli -- --stdio', () => {
     const all = cli.raw.map((text) => JSON.parse(text) as Line);
     expect(all.filter((l) => l.id === 'to-v4')).toHaveLength(1);
     expect(all.filter((l) => l.kind === 'error')).toEqual([]);
+  });
+
+  it('stops quietly when its reader goes away (as in `cli | head -1`), closing its sockets and ending its recordings', async () => {
+    const folder = await tempDir('si-stdio-epipe-');
+    const cli = startCli(['--record-dir', folder]);
+    const stderr: Buffer[] = [];
+    cli.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    await cli.next((l) => l.kind === 'ready', 'ready');
+    cli.send({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } });
+    const opened = await cli.next((l) => l.id === 1, 'open');
+    const { local, recording } = opened.value as { local: { port: number }; recording: { path: string } };
+    // The reader closes its end of the pipe; every answer after that meets EPIPE.
+    cli.child.stdout.destroy();
+    for (let i = 0; i < 5; i++) cli.send({ id: 10 + i, method: 'list', args: {} });
+    expect(await cli.exited).toBe(0);
+    expect(Buffer.concat(stderr).toString()).toBe('');
+    expect((await tryConnect(local.port, '127.0.0.1')).ok).toBe(false);
+    const { records, outcome } = readTranscript(new Uint8Array(await readFile(recording.path)));
+    expect(outcome).toMatchObject({ ended: true });
+    expect(records.at(-1)).toMatchObject({ type: 'end', reason: 'quit' });
   });
 
   it('binds UDP, gets a datagram from socat in hex, replies to the sender, and closes every socket on EOF', async () => {

@@ -125,4 +125,4 @@ it('refuses past a connection cap and past the budget over every session, and ho
   expect(await python.read(5, 3 * MAX_SEND_BYTES)).toEqual({ bytes: 3 * MAX_SEND_BYTES, sha256: digest });
   await cli.until((lines) => lines.some((l) => l.type === 'backpressure' && l.connId === c6 && l.blocked === false), 'c6 drained', 20_000);
   value(await send(listener.id, [c5]));
-}, 120_000);
+}, 240_000);

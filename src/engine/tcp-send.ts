@@ -1,4 +1,4 @@
-import type { SendReceipt } from '@shared/contract';
+import type { SendOrigin, SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { SendBudget } from './send-budget';
@@ -31,6 +31,7 @@ export function sendToConnections(
   conns: TcpConnection[],
   bytes: Uint8Array,
   budget: SendBudget,
+  origin?: SendOrigin,
 ): Result<SendReceipt> {
   if (conns.length === 0) {
     return fail(
@@ -55,7 +56,7 @@ export function sendToConnections(
       bytes.byteLength,
       ready.map((conn) => conn.label),
     );
-    ready.forEach((conn, i) => conn.queue(bytes, releases[i]!));
+    ready.forEach((conn, i) => conn.queue(bytes, releases[i]!, origin));
   }
   const first = refusals[0];
   if (!first) return ok({ bytes: bytes.byteLength, targets: ready.length });

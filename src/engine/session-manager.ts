@@ -1,6 +1,7 @@
 import type { EngineApi, EventBatch, InspectorEvent, MethodResults, ParsedArgs, SessionConfig, SessionInfo } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { encodePayload } from '@shared/payload';
+import { phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
@@ -122,7 +123,8 @@ export class SessionManager implements EngineApi {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') {
-      return fail(AppCode.BadState, `Session ${sessionId} is ${session.state}; only a closed session can be reopened.`, 'Close it first.');
+      const state = phrase(`state.${session.state}`);
+      return fail(AppCode.BadState, phrase('session.onlyClosedReopen', { sessionId, state }), phrase('hint.closeFirst'));
     }
     return this.answer(await session.open());
   }
@@ -167,7 +169,7 @@ export class SessionManager implements EngineApi {
     if (!this.recorder) return this.noRecorder();
     const current = this.recorder.status(sessionId);
     if (action === 'stop') {
-      if (!current?.active) return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      if (!current?.active) return fail(AppCode.BadState, phrase('session.notRecorded', { sessionId }), phrase('hint.startRecordingFirst'));
       return this.recorder.stop(sessionId, 'stopped');
     }
     if (current?.active) return ok(current);
@@ -244,12 +246,12 @@ export class SessionManager implements EngineApi {
   private noRecorder(): Result<never> {
     return fail(
       AppCode.BadState,
-      'Recording is not available here: this process was started without a recorder.',
-      'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
+      phrase('session.noRecorder'),
+      phrase('hint.noRecorder'),
     );
   }
 
   private missing(sessionId: string): Result<never> {
-    return fail(AppCode.NotFound, `No session ${sessionId}.`, 'It may have been removed; refresh the session list.');
+    return fail(AppCode.NotFound, phrase('session.missing', { sessionId }), phrase('hint.sessionGone'));
   }
 }

@@ -3,19 +3,20 @@ import type { CloseReason, ConnectionInfo, Counters, DisconnectMode } from '@sha
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
+import { phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { count, zeroCounters } from '@shared/counters';
 import { endpoint } from './endpoint';
-import { appError, socketError } from './socket-errors';
+import { appError, socketError, withoutStop } from './socket-errors';
 import type { Closure } from './recently-closed';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A linger as people say it: 200 ms, 5 s, 1.5 s. */
-function duration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+function duration(ms: number): Phrase {
+  return ms < 1000 ? phrase('duration.ms', { ms: String(ms) }) : phrase('duration.s', { s: String(ms / 1000) });
 }
 
 export interface ConnectionOwner {
@@ -106,20 +107,26 @@ export class TcpConnection {
    */
   send(bytes: Uint8Array): Result<number> {
     if (this.closed || this.socket.destroyed) {
-      return fail(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`, 'Reconnect to send again.');
+      return fail(
+        AppCode.BadState,
+        phrase('tcp.connClosed', { connId: this.connId, remote: this.describeRemote() }),
+        phrase('hint.reconnectToSend'),
+      );
     }
     if (this.localEnded) {
-      return fail(
-        'EPIPE',
-        `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`,
-        'Reconnect to send again.',
-      );
+      return fail('EPIPE', phrase('tcp.finSent', { connId: this.connId, remote: this.describeRemote() }), phrase('hint.reconnectToSend'));
     }
     const queued = this.socket.writableLength;
     if (queued + bytes.byteLength > MAX_SEND_QUEUE_BYTES) {
       return fail(
         AppCode.QueueFull,
-        `Connection ${this.connId}: ${queued} bytes are still waiting for ${this.describeRemote()} to read; sending ${bytes.byteLength} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit.`,
+        phrase('tcp.queueFull', {
+          connId: this.connId,
+          queued: String(queued),
+          remote: this.describeRemote(),
+          size: String(bytes.byteLength),
+          limit: String(MAX_SEND_QUEUE_BYTES),
+        }),
         hintFor(AppCode.QueueFull),
       );
     }
@@ -230,7 +237,7 @@ export class TcpConnection {
     this.idleClosed = true;
     const error = appError(
       AppCode.IdleTimeout,
-      `Connection ${this.connId} to ${this.describeRemote()} sent and received nothing for ${duration(idleMs)} (the idle timeout), so it is being closed with FIN.`,
+      phrase('tcp.idleTimeout', { connId: this.connId, remote: this.describeRemote(), duration: duration(idleMs) }),
     );
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
     this.disconnect('graceful');
@@ -279,25 +286,24 @@ export class TcpConnection {
     return 'local-closed';
   }
 
-  private closeWhy(reason: CloseReason): string {
+  private closeWhy(reason: CloseReason): Phrase {
     switch (reason) {
       case 'local-reset':
-        return 'you reset it';
+        return phrase('why.localReset');
       case 'peer-reset':
-        if (this.remote.address === '') return 'the peer reset it before it was accepted, so its address could not be read';
-        return this.peerEnded ? 'the peer sent FIN, then reset it' : 'the peer reset it';
+        if (this.remote.address === '') return phrase('why.peerResetUnaccepted');
+        return phrase(this.peerEnded ? 'why.peerFinThenReset' : 'why.peerReset');
       case 'error':
-        return `it failed: ${this.error?.message.replace(/\.$/, '') ?? 'unknown error'}`;
+        return phrase('why.failed', { error: this.error ? withoutStop(this.error.i18n.message) : phrase('why.unknownError') });
       case 'session-closed':
-        return 'the session was closed';
+        return phrase('why.sessionClosed');
       case 'peer-closed':
-        if (this.finBy === 'linger')
-          return `the peer sent FIN and the ${duration(this.owner.config.halfCloseLingerMs)} half-close linger ended`;
-        if (this.finBy === 'at-once') return 'the peer sent FIN and, with a half-close linger of 0, we answered at once';
-        return this.finBy === 'user' ? 'the peer sent FIN, then you sent yours' : 'the peer sent FIN';
+        if (this.finBy === 'linger') return phrase('why.lingerEnded', { duration: duration(this.owner.config.halfCloseLingerMs) });
+        if (this.finBy === 'at-once') return phrase('why.finAtOnce');
+        return phrase(this.finBy === 'user' ? 'why.finThenYours' : 'why.peerFin');
       case 'local-closed':
-        if (this.idleClosed) return `nothing was sent or received for ${duration(this.owner.config.idleTimeoutMs ?? 0)} (the idle timeout)`;
-        return this.peerEnded ? 'you sent FIN and the peer answered with its own' : 'you sent FIN and the peer did not answer in time';
+        if (this.idleClosed) return phrase('why.idle', { duration: duration(this.owner.config.idleTimeoutMs ?? 0) });
+        return phrase(this.peerEnded ? 'why.finAnswered' : 'why.finUnanswered');
     }
   }
 
@@ -312,8 +318,8 @@ export class TcpConnection {
     });
   }
 
-  private describeRemote(): string {
-    if (this.remote.address === '') return 'an unknown peer (its address could not be read)';
+  private describeRemote(): string | Phrase {
+    if (this.remote.address === '') return phrase('tcp.unknownPeer');
     return formatEndpoint(this.remote.address, this.remote.port);
   }
 }

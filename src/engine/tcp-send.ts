@@ -1,5 +1,6 @@
 import type { SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
+import { phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import type { TcpConnection } from './tcp-connection';
 
@@ -9,14 +10,10 @@ import type { TcpConnection } from './tcp-connection';
  */
 export function sendToConnections(owner: { id: string }, conns: TcpConnection[], bytes: Uint8Array): Result<SendReceipt> {
   if (conns.length === 0) {
-    return fail(
-      AppCode.NoTarget,
-      `Session ${owner.id} has no open connection to send to.`,
-      'Wait for a client to connect, or connect first.',
-    );
+    return fail(AppCode.NoTarget, phrase('tcp.noOpenConnection', { sessionId: owner.id }), phrase('hint.waitForClient'));
   }
   let sent = 0;
-  const failures: string[] = [];
+  const failures: Phrase[] = [];
   let firstCode: string | undefined;
   for (const conn of conns) {
     const result = conn.send(bytes);
@@ -24,12 +21,13 @@ export function sendToConnections(owner: { id: string }, conns: TcpConnection[],
       sent += 1;
     } else {
       firstCode ??= result.error.code;
-      failures.push(result.error.message);
+      failures.push(result.error.i18n.message);
     }
   }
   if (failures.length > 0 && sent === 0 && conns.length === 1) return fail(firstCode!, failures[0]!, hintFor(firstCode!));
   if (failures.length > 0) {
-    return fail(firstCode!, `Sent to ${sent} of ${conns.length} connections. ${failures.slice(0, 3).join(' ')}`, hintFor(firstCode!));
+    const counted = phrase('tcp.sentToSome', { sent: String(sent), total: String(conns.length) });
+    return fail(firstCode!, phrase('sentences', { list: [counted, ...failures.slice(0, 3)] }), hintFor(firstCode!));
   }
   return ok({ bytes: bytes.byteLength, targets: sent });
 }

@@ -11,6 +11,7 @@ import {
   RECORDING_FLUSH_INTERVAL_MS,
   RECORDING_WRITE_MAX_BYTES,
 } from '@shared/limits';
+import { phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import { encodeRecordLine, type LineCodec } from '@shared/transcript/record-line';
 import type { EndReason, TranscriptRecord } from '@shared/transcript/records';
@@ -194,7 +195,7 @@ export class Recorder implements RecorderPort {
   async stop(sessionId: string, reason: EndReason): Promise<Result<RecordingInfo>> {
     const recording = this.recordings.get(sessionId);
     if (!recording?.info.active) {
-      return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      return fail(AppCode.BadState, phrase('session.notRecorded', { sessionId }), phrase('hint.startRecordingFirst'));
     }
     this.reportUnrecorded(recording);
     this.write(recording, recording.records.end(reason, this.clock.now()));
@@ -256,8 +257,8 @@ export class Recorder implements RecorderPort {
         const { code, problem } = fileProblem(err);
         return fail(
           code,
-          `The recording settings could not be saved to ${file}: ${problem} (${code}).`,
-          "Check that the app's settings folder is writable, then try again.",
+          phrase('record.settingsUnsaved', { file, problem, code }),
+          phrase('hint.settingsFolder'),
         );
       }
     }

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { hostProblem, isMulticast, type Endpoint } from './address';
 import type { AppError, Result } from './result';
+import type { PhraseKey } from './phrase';
+import { says } from './validate';
 import type { HostMethodName, MethodName } from './channels';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -33,42 +35,47 @@ export type { Endpoint } from './address';
 
 // ── Building blocks ────────────────────────────────────────────────────────────────────────
 
-export const hostSchema = z.string({ error: 'Host must be text, such as 127.0.0.1, ::1 or localhost.' }).superRefine((value, ctx) => {
+// Messages are phrases (`says`): the page shows them in the user's language, scripts in English.
+export const hostSchema = z.string({ error: says('host.type') }).superRefine((value, ctx) => {
   const problem = hostProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', message: says(problem.key as PhraseKey, problem.params) });
 });
 
-export const portSchema = z.number({ error: 'Port must be a number from 0 to 65535.' }).superRefine((value, ctx) => {
+export const portSchema = z.number({ error: says('port.type') }).superRefine((value, ctx) => {
+  // As the user wrote it: a port is never grouped into "65,536".
   if (!Number.isInteger(value)) {
-    ctx.addIssue({ code: 'custom', message: `Port ${value} is not a whole number: use 0–65535.` });
+    ctx.addIssue({ code: 'custom', message: says('port.notWhole', { value: String(value) }) });
   } else if (value < 0 || value > 65535) {
-    ctx.addIssue({ code: 'custom', message: `Port ${value} is out of range: use 0–65535 (0 picks a free port).` });
+    ctx.addIssue({ code: 'custom', message: says('port.range', { value: String(value) }) });
   }
 });
 
 /** A port to send or connect to: 0 means "any" only when binding. */
-export const remotePortSchema = portSchema.refine((p) => p !== 0, {
-  error: 'Port 0 cannot be connected or sent to: use 1–65535.',
-});
+export const remotePortSchema = portSchema.refine((p) => p !== 0, { error: says('port.zero') });
 
 const idSchema = z
-  .string({ error: 'Id must be text.' })
-  .min(1, 'Id is empty.')
-  .max(MAX_ID_LENGTH, `Id is longer than ${MAX_ID_LENGTH} characters.`);
+  .string({ error: says('id.type') })
+  .min(1, says('id.empty'))
+  .max(MAX_ID_LENGTH, says('id.tooLong', { max: MAX_ID_LENGTH }));
 
-const boundedInt = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number.` })
-    .int(`${what} must be a whole number.`)
-    .min(min, `${what} must be at least ${min}.`)
-    .max(max, `${what} must be at most ${max}.`);
+type FieldKey = Extract<PhraseKey, `field.${string}`>;
 
-const bufferSize = (what: string) => boundedInt(what, MIN_SOCKET_BUFFER_BYTES, MAX_SOCKET_BUFFER_BYTES);
+const boundedInt = (field: FieldKey, min: number, max: number) => {
+  const what = { key: field };
+  // Limits as plain numbers, as they were written: "at most 65535", not "65,535".
+  return z
+    .number({ error: says('int.type', { what }) })
+    .int(says('int.whole', { what }))
+    .min(min, says('int.min', { what, min: String(min) }))
+    .max(max, says('int.max', { what, max: String(max) }));
+};
+
+const bufferSize = (field: FieldKey) => boundedInt(field, MIN_SOCKET_BUFFER_BYTES, MAX_SOCKET_BUFFER_BYTES);
 
 const interfaceSchema = z
-  .string({ error: 'Interface must be text.' })
-  .min(1, 'Interface is empty.')
-  .max(MAX_INTERFACE_LENGTH, `Interface is longer than ${MAX_INTERFACE_LENGTH} characters.`);
+  .string({ error: says('interface.type') })
+  .min(1, says('interface.empty'))
+  .max(MAX_INTERFACE_LENGTH, says('interface.tooLong', { max: MAX_INTERFACE_LENGTH }));
 
 /**
  * Every kind: record this session to disk while it runs. Left out, the recorder's global
@@ -82,13 +89,13 @@ const tcpFields = {
    * After the peer's FIN, keep our side open this long to reply, then send our FIN (socat's
    * `-t`). 0: answer the FIN at once. halfOpen: true stays open without a limit instead.
    */
-  halfCloseLingerMs: boundedInt('Half-close linger', 0, MAX_HALF_CLOSE_LINGER_MS).default(DEFAULT_HALF_CLOSE_LINGER_MS),
+  halfCloseLingerMs: boundedInt('field.halfCloseLinger', 0, MAX_HALF_CLOSE_LINGER_MS).default(DEFAULT_HALF_CLOSE_LINGER_MS),
   /** Keep our side open after the peer's FIN for as long as we like (overrides halfCloseLingerMs). */
   halfOpen: z.boolean().default(false),
   keepAlive: z.boolean().default(false),
-  keepAliveInitialDelayMs: boundedInt('Keep-alive delay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
+  keepAliveInitialDelayMs: boundedInt('field.keepAliveDelay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
   /** Close a connection (FIN) that sent and received nothing this long, as socat's -T; left out, never. */
-  idleTimeoutMs: boundedInt('Idle timeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
+  idleTimeoutMs: boundedInt('field.idleTimeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
@@ -100,7 +107,7 @@ export const tcpServerConfigSchema = z.strictObject({
   /** On `::`, refuse IPv4 clients instead of accepting both (dual-stack). */
   ipv6Only: z.boolean().default(false),
   /** Connections held at once; more are reset, with one notice each time the limit is reached. */
-  maxConnections: boundedInt('Connection limit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
+  maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
   ...tcpFields,
   ...recordField,
 });
@@ -111,7 +118,7 @@ export const tcpClientConfigSchema = z.strictObject({
   port: remotePortSchema,
   localAddress: hostSchema.optional(),
   localPort: portSchema.optional(),
-  connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
   ...tcpFields,
   ...recordField,
   /**
@@ -121,9 +128,9 @@ export const tcpClientConfigSchema = z.strictObject({
   reconnect: z
     .strictObject({
       enabled: z.boolean().default(false),
-      initialDelayMs: boundedInt('Reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_INITIAL_MS),
-      maxDelayMs: boundedInt('Longest reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_MAX_MS),
-      maxAttempts: boundedInt('Reconnect attempts', 0, 1_000_000).default(0),
+      initialDelayMs: boundedInt('field.reconnectDelay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_INITIAL_MS),
+      maxDelayMs: boundedInt('field.longestReconnectDelay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_MAX_MS),
+      maxAttempts: boundedInt('field.reconnectAttempts', 0, 1_000_000).default(0),
     })
     .default({ enabled: false, initialDelayMs: DEFAULT_RECONNECT_INITIAL_MS, maxDelayMs: DEFAULT_RECONNECT_MAX_MS, maxAttempts: 0 }),
 });
@@ -137,11 +144,11 @@ export const udpConfigSchema = z.strictObject({
   ipv6Only: z.boolean().default(false),
   reuseAddress: z.boolean().default(false),
   broadcast: z.boolean().default(false),
-  recvBufferSize: bufferSize('Receive buffer size').optional(),
-  sendBufferSize: bufferSize('Send buffer size').optional(),
+  recvBufferSize: bufferSize('field.recvBuffer').optional(),
+  sendBufferSize: bufferSize('field.sendBuffer').optional(),
   /** Hops a unicast or broadcast datagram may take (IPv4 TTL, IPv6 hop limit); the OS default (often 64) if left out. */
-  ttl: boundedInt('TTL', 1, 255).optional(),
-  multicastTtl: boundedInt('Multicast TTL', 0, 255).optional(),
+  ttl: boundedInt('field.ttl', 1, 255).optional(),
+  multicastTtl: boundedInt('field.multicastTtl', 0, 255).optional(),
   multicastLoopback: z.boolean().optional(),
   multicastInterface: interfaceSchema.optional(),
   /** Where sends go when a send names no target. */
@@ -262,10 +269,10 @@ export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
 export type LineEnding = (typeof LINE_ENDINGS)[number];
 
 export const payloadSchema = z.strictObject({
-  format: z.enum(['text', 'hex', 'base64'], { error: 'Payload format must be text, hex or base64.' }),
+  format: z.enum(['text', 'hex', 'base64'], { error: says('payload.format') }),
   value: z
-    .string({ error: 'Payload value must be text.' })
-    .max(MAX_PAYLOAD_TEXT_LENGTH, `Payload is longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters; split it or send a file.`),
+    .string({ error: says('payload.valueType') })
+    .max(MAX_PAYLOAD_TEXT_LENGTH, says('payload.valueTooLong', { max: MAX_PAYLOAD_TEXT_LENGTH })),
   /** Text only: how characters become bytes. */
   encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
   /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
@@ -278,7 +285,7 @@ export const sendTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),
   z.strictObject({
     type: z.literal('connections'),
-    connIds: z.array(idSchema).min(1, 'Name at least one connection.').max(MAX_SEND_TARGETS),
+    connIds: z.array(idSchema).min(1, says('target.connections')).max(MAX_SEND_TARGETS),
   }),
   z.strictObject({ type: z.literal('address'), host: hostSchema, port: remotePortSchema }),
   z.strictObject({ type: z.literal('last-sender') }),
@@ -310,13 +317,13 @@ export const argSchemas = {
   disconnect: z.strictObject({
     ...sessionRef,
     connId: idSchema.optional(),
-    mode: z.enum(DISCONNECT_MODES, { error: 'Mode must be graceful, half-close or reset.' }),
+    mode: z.enum(DISCONNECT_MODES, { error: says('disconnect.mode') }),
   }),
   /** Join or leave a multicast group on a UDP session. */
   multicast: z.strictObject({
     ...sessionRef,
-    action: z.enum(['join', 'leave'], { error: 'Action must be join or leave.' }),
-    group: hostSchema.refine(isMulticast, { error: 'Not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8.' }),
+    action: z.enum(['join', 'leave'], { error: says('multicast.action') }),
+    group: hostSchema.refine(isMulticast, { error: says('multicast.group') }),
     interface: interfaceSchema.optional(),
   }),
   /** Every session with its connections. */
@@ -324,7 +331,7 @@ export const argSchemas = {
   /** Start recording a session to a new file, or stop (the file is closed with an end record). */
   record: z.strictObject({
     ...sessionRef,
-    action: z.enum(['start', 'stop'], { error: 'Action must be start or stop.' }),
+    action: z.enum(['start', 'stop'], { error: says('record.action') }),
   }),
   /** Read the recorder's settings, changing those given. The folder is set by the host (a dialog, or a command-line option). */
   recordingSettings: z.strictObject({ recordByDefault: z.boolean().optional() }),
@@ -429,11 +436,11 @@ export interface InspectorBridge extends InspectorApi {
 // ── Desktop host methods: files chosen in native dialogs ───────────────────────────────────
 
 const fileFilterSchema = z.strictObject({
-  name: z.string().min(1, 'Filter name is empty.').max(64, 'Filter name is longer than 64 characters.'),
+  name: z.string().min(1, says('filter.nameEmpty')).max(64, says('filter.nameTooLong')),
   extensions: z
-    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'An extension is 1–16 letters or digits, without a dot.'))
-    .min(1, 'Name at least one extension.')
-    .max(10, 'At most 10 extensions.'),
+    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, says('filter.extension')))
+    .min(1, says('filter.noExtension'))
+    .max(10, says('filter.tooManyExtensions')),
 });
 
 const RESERVED_IN_NAMES = new Set(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
@@ -447,16 +454,14 @@ function isPlainFileName(name: string): boolean {
 
 /** A name to suggest in the save dialog: a file name only, never a path. */
 const suggestedNameSchema = z
-  .string({ error: 'The suggested name must be text.' })
-  .min(1, 'The suggested name is empty.')
-  .max(255, 'The suggested name is longer than 255 characters.')
-  .refine(isPlainFileName, {
-    error: 'The suggested name must be a plain file name, without folders or characters like / \\ : * ? " < > |.',
-  });
+  .string({ error: says('suggestedName.type') })
+  .min(1, says('suggestedName.empty'))
+  .max(255, says('suggestedName.tooLong'))
+  .refine(isPlainFileName, { error: says('suggestedName.plain') });
 
 const bytesSchema = z
-  .custom<Uint8Array>((value) => value instanceof Uint8Array, { error: 'File contents must be bytes (a Uint8Array).' })
-  .refine((bytes) => bytes.byteLength <= MAX_FILE_BYTES, { error: `A file may hold at most ${MAX_FILE_BYTES} bytes.` });
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, { error: says('file.bytes') })
+  .refine((bytes) => bytes.byteLength <= MAX_FILE_BYTES, { error: says('file.tooLarge', { max: String(MAX_FILE_BYTES) }) });
 
 export const hostArgSchemas = {
   /** Ask where to save (main shows the dialog and picks the path) and write the bytes there. */
@@ -466,7 +471,7 @@ export const hostArgSchemas = {
   /** Ask where to save a session's recording and write it there converted to the format (temp file, then rename). */
   saveRecording: z.strictObject({
     sessionId: idSchema,
-    format: z.enum(TRANSCRIPT_FORMATS, { error: 'Format must be jsonl, text or pcapng.' }),
+    format: z.enum(TRANSCRIPT_FORMATS, { error: says('transcript.format') }),
   }),
   /** Ask for a new recordings folder (a native folder dialog) and use it for files started from now on. */
   chooseRecordingFolder: z.strictObject({}),

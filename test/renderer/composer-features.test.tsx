@@ -3,10 +3,11 @@
  * bridge; composer-engine.test.tsx checks the bytes on real sockets.
  */
 import { act, screen, waitFor, within } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPayloadLibrary, PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload } from '@renderer/composer/payload-library';
 import { createSendHistory, SEND_HISTORY_STORAGE_KEY } from '@renderer/composer/send-history';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -204,7 +205,7 @@ describe('Composer repeat', () => {
 
   it('stops at the first error and shows it', async () => {
     const s = setup();
-    s.fake.answer('send', fail('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
+    s.fake.answer('send', failWith('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
     await startRepeat(s, '5', '');
     const alert = await s.composer.findByRole('alert');
     expect(alert).toHaveTextContent('Repeat stopped after 0 send(s)');
@@ -390,7 +391,7 @@ describe('Composer file mode', () => {
 
   it('waits for room when the send queue is full, then sends the chunk again', async () => {
     const { user, fake, composer, chooseFormat, sendButton } = setup();
-    fake.answer('send', fail('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
+    fake.answer('send', failWith('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
     await chooseFormat('File');
     await user.upload(composer.getByLabelText('File to send'), new File([Uint8Array.of(1, 2, 3)], 'three.bin'));
     await user.click(sendButton);
@@ -415,7 +416,7 @@ describe('Composer file mode', () => {
 
   it('cancels between chunks', async () => {
     const { user, fake, composer, chooseFormat, sendButton } = setup();
-    fake.answer('send', fail('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
+    fake.answer('send', failWith('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
     await chooseFormat('File');
     await user.upload(composer.getByLabelText('File to send'), new File([new Uint8Array(600 * 1024)], 'big.bin'));
     await user.click(sendButton);

@@ -1,5 +1,6 @@
 /** repeatSend on its own: the timing rules the composer's Repeat relies on. */
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../support/errors';
 import { repeatSend } from '@renderer/composer/repeat';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,7 +63,7 @@ describe('repeatSend', () => {
     await sleep(30);
     expect(sends).toBe(3);
 
-    const error = { code: 'EPIPE', message: 'gone', hint: '' };
+    const error = errorOf('EPIPE', 'gone', '');
     let calls = 0;
     const failed = await repeatSend({
       intervalMs: 1,

@@ -1,7 +1,8 @@
 /** The new-session dialog checks every field with the contract's schemas before anything is sent. */
 import { screen, waitFor } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from '../support/renderer/open-session';
@@ -140,7 +141,7 @@ describe('new-session dialog validation', () => {
 
   it('keeps the dialog open on an API error and shows its message and hint there', async () => {
     const fake = createFakeBridge();
-    fake.answer('open', fail('EACCES', 'Listening on 127.0.0.1:80 failed: permission denied (EACCES).', 'Use a port above 1023.'));
+    fake.answer('open', failWith('EACCES', 'Listening on 127.0.0.1:80 failed: permission denied (EACCES).', 'Use a port above 1023.'));
     const { user } = renderApp(fake.bridge);
     await submitServer(user, '127.0.0.1', '80');
     const alert = await dialog().findByRole('alert');

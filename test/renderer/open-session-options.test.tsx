@@ -1,7 +1,8 @@
 /** Each kind's options reach api.open exactly as the contract spells them. */
 import { screen, waitFor, within } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
@@ -153,7 +154,7 @@ describe('new-session dialog options', () => {
     fake.answer('open', ok(sessionInfo({ id: 'u1', kind: 'udp' })));
     fake.answer(
       'multicast',
-      fail('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'),
+      failWith('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'),
     );
     const { user } = renderApp(fake.bridge);
     await openDialog(user);

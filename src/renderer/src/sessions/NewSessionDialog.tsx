@@ -22,7 +22,7 @@ import type { SessionKind } from '@shared/contract';
 import type { AppError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
@@ -51,6 +51,7 @@ export interface NewSessionDialogProps {
 /** Creating a session: kind, endpoint and every option of the contract, checked before sending. */
 export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogProps) {
   const t = useT();
+  const say = useSay();
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
@@ -75,7 +76,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const update = (next: SessionForm) => {
     setForm(next);
     if (checked) {
-      const result = checkForm(next);
+      const result = checkForm(next, say);
       setProblems(result.ok ? {} : result.problems);
     }
   };
@@ -84,7 +85,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const result = checkForm(form);
+    const result = checkForm(form, say);
     setChecked(true);
     setProblems(result.ok ? {} : result.problems);
     if (!result.ok) return;

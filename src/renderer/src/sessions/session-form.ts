@@ -18,7 +18,8 @@ import {
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
 } from '@shared/limits';
-import { firstIssue, parsePortText } from '../form-validation';
+import { firstIssue, issuesText, parsePortText } from '../form-validation';
+import type { Say } from '../i18n/languages';
 
 export type LoopbackChoice = 'default' | 'on' | 'off';
 
@@ -252,18 +253,20 @@ const SCHEMAS = { 'tcp-server': tcpServerConfigSchema, 'tcp-client': tcpClientCo
 export type FormCheck = { ok: true; config: SessionConfig; group: string | undefined } | { ok: false; problems: FieldProblems };
 
 /** The config the schema accepts (defaults applied), or each field's problem. */
-export function checkForm(form: SessionForm): FormCheck {
+export function checkForm(form: SessionForm, say: Say): FormCheck {
   const problems: FieldProblems = {};
   const parsed = SCHEMAS[form.kind].safeParse(configInput(form));
   if (!parsed.success) {
+    const byField = new Map<FormField, (typeof parsed.error.issues)[number][]>();
     for (const issue of parsed.error.issues) {
       const field = FIELD_OF_PATH[issue.path.map(String).join('.')] ?? 'host';
-      problems[field] = problems[field] ? `${problems[field]} ${issue.message}` : issue.message;
+      byField.set(field, [...(byField.get(field) ?? []), issue]);
     }
+    for (const [field, issues] of byField) problems[field] = issuesText(issues, say);
   }
   const groupText = form.kind === 'udp' ? form.multicastGroup.trim() : '';
   if (groupText !== '') {
-    const groupProblem = firstIssue(argSchemas.multicast.shape.group.safeParse(groupText));
+    const groupProblem = firstIssue(argSchemas.multicast.shape.group.safeParse(groupText), say);
     if (groupProblem) problems.multicastGroup = groupProblem;
   }
   if (!parsed.success || Object.keys(problems).length > 0) return { ok: false, problems };

@@ -12,6 +12,7 @@ import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { UdpSession } from './udp-socket';
 import { systemLookup, type HostLookup } from './resolve';
+import { localAddresses } from './local-addresses';
 
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
@@ -104,14 +105,23 @@ export class SessionManager implements EngineApi {
     this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit, lookup: options.lookup ?? systemLookup };
   }
 
-  async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
+  async open({ config, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
     this.sessions.set(session.id, session);
     if (this.sinkFull) session.pauseReading(true);
     // The header goes first, so the file holds the session from its first event; a recording
     // that cannot start reports its error and leaves the session to open regardless.
     if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
-    return this.answer(await session.open());
+    const opened = await session.open();
+    if (opened.ok || keepIfFailed !== false) return this.answer(opened);
+    // Auto-reconnect took the failure over: the session is real, and goes on trying.
+    if (session.state === 'opening') return ok(this.decorate(session.info()));
+    await this.recorder?.discard(session.id);
+    this.sessions.delete(session.id);
+    this.recordingFull.delete(session.id);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId: session.id });
+    this.batcher.forget(session.id);
+    return opened;
   }
 
   async close({ sessionId }: ParsedArgs<'close'>): Answer<'close'> {
@@ -157,6 +167,10 @@ export class SessionManager implements EngineApi {
   async multicast({ sessionId, action, group, interface: iface }: ParsedArgs<'multicast'>): Answer<'multicast'> {
     const session = this.sessions.get(sessionId);
     return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);
+  }
+
+  async addresses(_args: ParsedArgs<'addresses'>): Answer<'addresses'> {
+    return ok(localAddresses());
   }
 
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
@@ -244,11 +258,7 @@ export class SessionManager implements EngineApi {
   }
 
   private noRecorder(): Result<never> {
-    return fail(
-      AppCode.BadState,
-      phrase('session.noRecorder'),
-      phrase('hint.noRecorder'),
-    );
+    return fail(AppCode.BadState, phrase('session.noRecorder'), phrase('hint.noRecorder'));
   }
 
   private missing(sessionId: string): Result<never> {

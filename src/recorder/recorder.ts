@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import type { RecorderLink, RecorderPort } from '@ports/recorder';
@@ -214,6 +215,16 @@ export class Recorder implements RecorderPort {
     return ok(snapshot(recording.info));
   }
 
+  async discard(sessionId: string): Promise<void> {
+    const recording = this.recordings.get(sessionId);
+    if (!recording) return;
+    recording.info.active = false;
+    if (await recording.created) await recording.file.close().catch(() => undefined);
+    // Best effort: a file that cannot be removed is one the user can still see and delete.
+    await unlink(recording.info.path).catch(() => undefined);
+    this.forget(recording);
+  }
+
   status(sessionId: string): RecordingInfo | undefined {
     const recording = this.recordings.get(sessionId);
     return recording && snapshot(recording.info);
@@ -255,11 +266,7 @@ export class Recorder implements RecorderPort {
         await saveRecorderSettings(file, next);
       } catch (err) {
         const { code, problem } = fileProblem(err);
-        return fail(
-          code,
-          phrase('record.settingsUnsaved', { file, problem, code }),
-          phrase('hint.settingsFolder'),
-        );
+        return fail(code, phrase('record.settingsUnsaved', { file, problem, code }), phrase('hint.settingsFolder'));
       }
     }
     this.current = next;

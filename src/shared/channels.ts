@@ -13,6 +13,7 @@ export const METHOD_NAMES = [
   'list',
   'record',
   'recordingSettings',
+  'addresses',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

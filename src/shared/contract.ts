@@ -5,7 +5,7 @@
  * § How to add an API method.
  */
 import { z } from 'zod';
-import { hostProblem, isMulticast, type Endpoint } from './address';
+import { hostProblem, isMulticast, type AddressFamily, type Endpoint } from './address';
 import type { AppError, Result } from './result';
 import type { PhraseKey } from './phrase';
 import { says } from './validate';
@@ -272,7 +272,7 @@ export const payloadSchema = z.strictObject({
   format: z.enum(['text', 'hex', 'base64'], { error: says('payload.format') }),
   value: z
     .string({ error: says('payload.valueType') })
-    .max(MAX_PAYLOAD_TEXT_LENGTH, says('payload.valueTooLong', { max: MAX_PAYLOAD_TEXT_LENGTH })),
+    .max(MAX_PAYLOAD_TEXT_LENGTH, says('payload.valueTooLong', { max: String(MAX_PAYLOAD_TEXT_LENGTH) })),
   /** Text only: how characters become bytes. */
   encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
   /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
@@ -300,8 +300,12 @@ export const DISCONNECT_MODES = ['graceful', 'half-close', 'reset'] as const;
 export type DisconnectMode = (typeof DISCONNECT_MODES)[number];
 
 export const argSchemas = {
-  /** Open a listener, a client connection or a UDP socket. */
-  open: z.strictObject({ config: sessionConfigSchema }),
+  /**
+   * Open a listener, a client connection or a UDP socket. keepIfFailed: false leaves nothing
+   * behind an open that fails — no session, no recording file — unless a client goes on
+   * retrying (auto-reconnect): then the answer is ok, the session opening with its error.
+   */
+  open: z.strictObject({ config: sessionConfigSchema, keepIfFailed: z.boolean().optional() }),
   /** Stop listening / disconnect / unbind; cancels a connect in progress. */
   close: z.strictObject(sessionRef),
   /** Open a closed session again with the same settings (a client reconnects). */
@@ -335,6 +339,8 @@ export const argSchemas = {
   }),
   /** Read the recorder's settings, changing those given. The folder is set by the host (a dialog, or a command-line option). */
   recordingSettings: z.strictObject({ recordByDefault: z.boolean().optional() }),
+  /** This machine's own addresses, by interface, to bind a listener or a UDP socket to. */
+  addresses: z.strictObject({}),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -344,6 +350,16 @@ export interface SendReceipt {
   bytes: number;
   /** How many connections or datagram targets the bytes went to. */
   targets: number;
+}
+
+/** One address of one of this machine's network interfaces. */
+export interface LocalAddress {
+  /** The interface's name: lo, eth0, en0, Wi-Fi, … */
+  interface: string;
+  address: string;
+  family: AddressFamily;
+  /** Loopback: reachable from this machine only. */
+  internal: boolean;
 }
 
 export interface MethodResults {
@@ -357,6 +373,7 @@ export interface MethodResults {
   list: SessionInfo[];
   record: RecordingInfo;
   recordingSettings: RecorderSettings;
+  addresses: LocalAddress[];
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;

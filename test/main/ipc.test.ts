@@ -82,6 +82,7 @@ describe('arguments are validated in main before anything runs', () => {
       list: {},
       record: { sessionId: 's1', action: 'start' },
       recordingSettings: {},
+      addresses: {},
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

@@ -185,7 +185,7 @@ describe('Composer repeat', () => {
   it('sends M times and says so', async () => {
     const s = setup();
     await startRepeat(s, '5', '3');
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent('Sent 3 time(s).'));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent('Sent 3 times.'));
     expect(s.fake.spies.send).toHaveBeenCalledTimes(3);
   });
 
@@ -196,7 +196,7 @@ describe('Composer repeat', () => {
     expect(s.sendButton).toBeDisabled();
     await s.user.click(s.composer.getByRole('button', { name: 'Stop' }));
     // The loop notices the abort at its next await, so the words follow a moment later.
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after \d+ send\(s\)\.$/));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after \d+ sends?\.$/));
     const calls = s.fake.spies.send.mock.calls.length;
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(s.fake.spies.send).toHaveBeenCalledTimes(calls);
@@ -208,7 +208,7 @@ describe('Composer repeat', () => {
     s.fake.answer('send', failWith('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
     await startRepeat(s, '5', '');
     const alert = await s.composer.findByRole('alert');
-    expect(alert).toHaveTextContent('Repeat stopped after 0 send(s)');
+    expect(alert).toHaveTextContent('Repeat stopped after 0 sends');
     expect(alert).toHaveTextContent('the peer has closed the connection');
     expect(s.fake.spies.send).toHaveBeenCalledTimes(1);
   });

@@ -60,7 +60,7 @@ describe('Composer', () => {
       payload: { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
       to: { type: 'all' },
     });
-    expect(await composer.findByRole('status')).toHaveTextContent('Sent 4 B to 2 target(s).');
+    expect(await composer.findByRole('status')).toHaveTextContent('Sent 4 B to 2 targets.');
   });
 
   it('sends with Cmd+Enter too, and Enter alone only adds a line', async () => {

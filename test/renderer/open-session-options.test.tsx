@@ -33,6 +33,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'tcp-server',
             host: '::',
@@ -82,6 +83,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'tcp-client',
             host: '127.0.0.1',
@@ -126,6 +128,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'udp',
             host: '0.0.0.0',
@@ -193,7 +196,8 @@ describe('new-session dialog options', () => {
     await user.clear(d.getByRole('combobox', { name: 'Host' }));
     await user.click(d.getByRole('combobox', { name: 'Host' }));
     const options = await screen.findAllByRole('option');
-    expect(options.map((o) => o.textContent)).toEqual(['localhost', '127.0.0.1', '0.0.0.0', '::1', '::']);
+    // A client connects somewhere, so the every-address wildcards are not offered to it.
+    expect(options.map((o) => o.firstChild?.textContent)).toEqual(['localhost', '127.0.0.1', '::1', '192.168.1.20']);
   });
 
   it('duplicates a session: the dialog starts from its settings', async () => {
@@ -209,7 +213,7 @@ describe('new-session dialog options', () => {
     expect(d.getByRole('textbox', { name: 'Port' })).toHaveValue('5020');
     fake.answer('open', ok(sessionInfo({ id: 'c10', kind: 'tcp-client', host: '::1', port: 5020 })));
     await user.click(d.getByRole('button', { name: 'Connect' }));
-    expect(fake.spies.open).toHaveBeenCalledWith({ config: source.config });
+    expect(fake.spies.open).toHaveBeenCalledWith({ keepIfFailed: false, config: source.config });
     fake.emit(sessionEvent(sessionInfo({ id: 'c10', kind: 'tcp-client', host: '::1', port: 5020 })));
     await closed();
   });

@@ -1,21 +1,31 @@
 import { useCallback, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import type { SessionConfig } from '@shared/contract';
+import type { SessionConfig, SessionKind } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
 import { TranscriptList } from '../transcripts/TranscriptList';
 import { SavedSessionList } from '../workspace/SavedSessionList';
 import { NewSessionContext } from './new-session-context';
 import { NewSessionDialog } from './NewSessionDialog';
-import { EMPTY_FORM, formFromConfig, type SessionForm } from './session-form';
+import { formFromConfig, type SessionForm } from './session-form';
 import { SessionList } from './SessionList';
 
 /** Open sessions, saved ones, and the way to create a new one. */
 export function SessionSidebar() {
   const t = useT();
-  const [dialog, setDialog] = useState<{ open: boolean; initial: SessionForm; key: number }>({ open: false, initial: EMPTY_FORM, key: 0 });
+  const [dialog, setDialog] = useState<{ open: boolean; initial: SessionForm | SessionKind; key: number }>({
+    open: false,
+    initial: 'tcp-server',
+    key: 0,
+  });
   const openDialog = useCallback(
-    (from?: SessionConfig) => setDialog((prev) => ({ open: true, initial: from ? formFromConfig(from) : EMPTY_FORM, key: prev.key + 1 })),
+    (from?: SessionConfig | { kind: SessionKind }) =>
+      setDialog((prev) => ({
+        open: true,
+        // A config has a host; a kind alone asks for a new session of that kind.
+        initial: from === undefined ? 'tcp-server' : 'host' in from ? formFromConfig(from) : from.kind,
+        key: prev.key + 1,
+      })),
     [],
   );
 

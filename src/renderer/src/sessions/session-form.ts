@@ -99,6 +99,41 @@ export const EMPTY_FORM: SessionForm = {
   record: undefined,
 };
 
+/** A port a listener or a UDP socket suggests before the user has one of their own. */
+export const SUGGESTED_PORT = '9000';
+
+/**
+ * Where a new session of `kind` starts: the last endpoint of that kind the user opened, else
+ * loopback and a port that fits — a listener or a UDP socket suggests one, a client has none,
+ * since only the user knows the server's.
+ */
+export function endpointFor(
+  kind: SessionKind,
+  recent: readonly { kind: SessionKind; host: string; port: number }[],
+): Pick<SessionForm, 'host' | 'port'> {
+  const last = recent.find((entry) => entry.kind === kind);
+  if (last) return { host: last.host, port: String(last.port) };
+  return { host: '127.0.0.1', port: kind === 'tcp-client' ? '' : SUGGESTED_PORT };
+}
+
+/** A new session's form: its kind's endpoint, every option at its default. */
+export function newForm(kind: SessionKind, recent: Parameters<typeof endpointFor>[1]): SessionForm {
+  return { ...EMPTY_FORM, kind, ...endpointFor(kind, recent) };
+}
+
+/** The same form for another kind: its endpoint follows unless the user changed it. */
+export function switchKind(form: SessionForm, kind: SessionKind, recent: Parameters<typeof endpointFor>[1]): SessionForm {
+  const before = endpointFor(form.kind, recent);
+  const untouched = form.host === before.host && form.port === before.port;
+  return { ...form, kind, ...(untouched ? endpointFor(kind, recent) : {}) };
+}
+
+/** How many advanced options differ from their defaults, to say so on the folded section. */
+export function changedOptions(form: SessionForm): number {
+  const fields = Object.keys(EMPTY_FORM) as FormField[];
+  return fields.filter((field) => !['kind', 'host', 'port', 'record'].includes(field) && form[field] !== EMPTY_FORM[field]).length;
+}
+
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
 /** A form showing an existing config, e.g. to duplicate a session with changes. */

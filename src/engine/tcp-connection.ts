@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, Counters, DisconnectMode } from '@shared/contract';
+import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
-import { phrase, type Phrase } from '@shared/phrase';
+import { english, phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
@@ -54,8 +54,8 @@ export class TcpConnection {
   /** Who sent our FIN: the linger's end, the linger of 0 at once, or the user. */
   private finBy: 'linger' | 'at-once' | 'user' | undefined;
   private closedAs: Closure | undefined;
-  /** Our FIN was the idle timeout's. */
-  private idleClosed = false;
+  /** Why we closed a quiet connection (the idle timeout, or liveness): the close reason's words. */
+  private quietClose: Phrase | undefined;
 
   constructor(
     readonly connId: string,
@@ -105,7 +105,7 @@ export class TcpConnection {
    * Queue bytes for the peer. Node's socket buffer is the queue; we bound it so a peer that
    * never reads cannot make us hold unlimited memory, and report when writes start waiting.
    */
-  send(bytes: Uint8Array): Result<number> {
+  send(bytes: Uint8Array, origin?: SendOrigin): Result<number> {
     if (this.closed || this.socket.destroyed) {
       return fail(
         AppCode.BadState,
@@ -135,7 +135,15 @@ export class TcpConnection {
       if (err) return;
       count(this.counters, 'tx', bytes.byteLength);
       count(this.owner.counters, 'tx', bytes.byteLength);
-      this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, dir: 'tx', bytes });
+      this.ctx.emit({
+        type: 'data',
+        at: this.ctx.clock.now(),
+        sessionId: this.owner.id,
+        connId: this.connId,
+        dir: 'tx',
+        bytes,
+        ...(origin ? { origin } : {}),
+      });
     });
     if (!accepted && !this.blocked) {
       this.blocked = true;
@@ -234,13 +242,30 @@ export class TcpConnection {
   /** Nothing went either way for the idle timeout: say so, then close as a graceful disconnect does. */
   private idled(idleMs: number): void {
     if (this.closed || this.localEnded) return;
-    this.idleClosed = true;
     const error = appError(
       AppCode.IdleTimeout,
       phrase('tcp.idleTimeout', { connId: this.connId, remote: this.describeRemote(), duration: duration(idleMs) }),
     );
+    this.closeQuiet(error, phrase('why.idle', { duration: duration(idleMs) }), 'graceful');
+  }
+
+  /**
+   * Close a connection for its silence (the idle timeout, or liveness): the error event says why
+   * as it happens, and the close reason says it again. `graceful` sends FIN and waits for the
+   * peer's as a disconnect does; `at-once` closes without waiting, for a peer taken for dead.
+   */
+  closeQuiet(error: AppError, why: Phrase, how: 'graceful' | 'at-once'): void {
+    if (this.closed) return;
+    this.quietClose = why;
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
-    this.disconnect('graceful');
+    if (how === 'graceful' && !this.localEnded) this.disconnect('graceful');
+    else this.socket.destroy();
+  }
+
+  /** The peer, as messages name it. */
+  get peerName(): string {
+    const remote = this.describeRemote();
+    return typeof remote === 'string' ? remote : english(remote);
   }
 
   private drained(): void {
@@ -302,7 +327,7 @@ export class TcpConnection {
         if (this.finBy === 'at-once') return phrase('why.finAtOnce');
         return phrase(this.finBy === 'user' ? 'why.finThenYours' : 'why.peerFin');
       case 'local-closed':
-        if (this.idleClosed) return phrase('why.idle', { duration: duration(this.owner.config.idleTimeoutMs ?? 0) });
+        if (this.quietClose !== undefined) return this.quietClose;
         return phrase(this.peerEnded ? 'why.finAnswered' : 'why.finUnanswered');
     }
   }

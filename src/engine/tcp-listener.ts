@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
+import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { TCP_LISTEN_BACKLOG } from '@shared/limits';
-import { phrase } from '@shared/phrase';
+import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
@@ -174,11 +174,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return this.closeInProgress;
   }
 
-  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+  send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open') return Promise.resolve(this.notOpen());
     const target = to ?? { type: 'all' };
     if (target.type === 'all') {
-      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes));
+      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes, origin));
     }
     if (target.type === 'connections') {
       const chosen: TcpConnection[] = [];
@@ -188,7 +188,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
         if (!conn) return Promise.resolve(this.noConnection(connId));
         chosen.push(conn);
       }
-      return Promise.resolve(sendToConnections(this, chosen, bytes));
+      return Promise.resolve(sendToConnections(this, chosen, bytes, origin));
     }
     return Promise.resolve(
       fail(
@@ -200,8 +200,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
-    if (connId === undefined)
-      return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
+    if (connId === undefined) return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
     const conn = this.connections.get(connId);
     if (!conn) return this.noConnection(connId);
     conn.disconnect(mode);
@@ -212,11 +211,12 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private noConnection(connId: string): Result<never> {
     const closure = this.recentlyClosed.get(connId);
     if (closure) return fail(AppCode.NotFound, describeClosure(closure), phrase('hint.sendToOpenConnection'));
-    return fail(
-      AppCode.NotFound,
-      phrase('session.noConnection', { sessionId: this.id, connId }),
-      phrase('hint.connectionGone'),
-    );
+    return fail(AppCode.NotFound, phrase('session.noConnection', { sessionId: this.id, connId }), phrase('hint.connectionGone'));
+  }
+
+  override silenced(connId: string | undefined, error: AppError, why: string): void {
+    const conn = connId === undefined ? undefined : this.connections.get(connId);
+    conn?.closeQuiet(error, untranslated(why), 'graceful');
   }
 
   override pauseReading(paused: boolean): void {

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
-import type { SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
+import type { SendOrigin, SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
 import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
@@ -47,11 +47,7 @@ function multicastInterfaceOf(iface: string, family: AddressFamily): Result<stri
   const addresses = Object.hasOwn(interfaces, iface) ? interfaces[iface] : undefined;
   if (!addresses) {
     const known = Object.keys(interfaces).join(', ');
-    return fail(
-      AppCode.InvalidArgument,
-      phrase('udp.noInterface', { name: iface, known }),
-      phrase('hint.nameInterface'),
-    );
+    return fail(AppCode.InvalidArgument, phrase('udp.noInterface', { name: iface, known }), phrase('hint.nameInterface'));
   }
   const own = addresses.find((a) => a.family === family);
   if (!own) {
@@ -69,7 +65,6 @@ interface Membership {
   group: string;
   iface: string | undefined;
 }
-
 
 /**
  * A UDP socket: binds one address and port, receives datagrams from anyone, and sends from that
@@ -164,7 +159,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     });
   }
 
-  async send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+  async send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const target = this.pickTarget(to);
     if (!target.ok) return target;
@@ -182,11 +177,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
 
     const limit = from.type === 'udp6' && dest.family === 'IPv6' ? MAX_UDP_PAYLOAD_IPV6 : MAX_UDP_PAYLOAD_IPV4;
     if (bytes.byteLength > limit) {
-      return fail(
-        'EMSGSIZE',
-        phrase('udp.tooLarge', { size: bytes.byteLength, family: dest.family, limit, where }),
-        hintFor('EMSGSIZE'),
-      );
+      return fail('EMSGSIZE', phrase('udp.tooLarge', { size: bytes.byteLength, family: dest.family, limit, where }), hintFor('EMSGSIZE'));
     }
 
     const connected = this.connectedPeer;
@@ -208,7 +199,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
           return;
         }
         count(this.counters, 'tx', bytes.byteLength);
-        this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.id, dir: 'tx', peer, bytes });
+        this.ctx.emit({
+          type: 'data',
+          at: this.ctx.clock.now(),
+          sessionId: this.id,
+          dir: 'tx',
+          peer,
+          bytes,
+          ...(origin ? { origin } : {}),
+        });
         resolve(ok({ bytes: bytes.byteLength, targets: 1 }));
       };
       try {
@@ -225,7 +224,10 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const groupFamily = ipFamily(group);
     if (!groupFamily) return fail(AppCode.InvalidArgument, phrase('udp.notMulticast', { group }), hintFor(AppCode.InvalidArgument));
-    const familyProblem = this.familyProblem(groupFamily, phrase(action === 'join' ? 'udp.whatJoin' : 'udp.whatLeave', { family: groupFamily, group }));
+    const familyProblem = this.familyProblem(
+      groupFamily,
+      phrase(action === 'join' ? 'udp.whatJoin' : 'udp.whatLeave', { family: groupFamily, group }),
+    );
     if (familyProblem) return { ok: false, error: familyProblem };
     const socket = this.socketFor({ address: group, family: groupFamily, port: 0 }).socket;
 
@@ -239,8 +241,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const key = `${group.toLowerCase()}|${chosen ?? ''}`;
     const joined = this.memberships.has(key);
     if (action === 'join') {
-      if (joined)
-        return fail(AppCode.BadState, phrase('udp.alreadyJoined', { sessionId: this.id, where }), phrase('hint.leaveFirst'));
+      if (joined) return fail(AppCode.BadState, phrase('udp.alreadyJoined', { sessionId: this.id, where }), phrase('hint.leaveFirst'));
       try {
         socket.addMembership(group, chosen);
       } catch (err) {
@@ -253,11 +254,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
           m.iface === undefined ? phrase('verbatim', { text: m.group }) : phrase('udp.groupOn', { group: m.group, iface: m.iface }),
         );
         const list = current.length > 0 ? phrase('udp.joinedList', { list: listed(current) }) : phrase('udp.joinedNone');
-        return fail(
-          AppCode.BadState,
-          phrase('udp.notJoined', { sessionId: this.id, where, joined: list }),
-          phrase('hint.leaveJoined'),
-        );
+        return fail(AppCode.BadState, phrase('udp.notJoined', { sessionId: this.id, where, joined: list }), phrase('hint.leaveJoined'));
       }
       try {
         socket.dropMembership(group, chosen);
@@ -328,13 +325,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const remote = this.config.remote;
     if (!remote) {
       discardAll();
-      this.failOpen(
-        pending,
-        appError(
-          AppCode.InvalidArgument,
-          phrase('udp.connectNeedsRemote'),
-        ),
-      );
+      this.failOpen(pending, appError(AppCode.InvalidArgument, phrase('udp.connectNeedsRemote')));
       return undefined;
     }
     // Resolved and checked against these sockets, as a send would be.
@@ -426,7 +417,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
       steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
     if (multicastInterface !== undefined) {
       const resolved = multicastInterfaceOf(multicastInterface, local.family);
-      if (!resolved.ok) return withMessage(resolved.error, phrase('udp.optionWas', { error: resolved.error.i18n.message, name: 'multicastInterface' }));
+      if (!resolved.ok)
+        return withMessage(resolved.error, phrase('udp.optionWas', { error: resolved.error.i18n.message, name: 'multicastInterface' }));
       steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(resolved.value)]);
     }
     if (recvBufferSize === undefined) {
@@ -516,11 +508,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (to === undefined) {
       const remote = this.config.remote;
       if (!remote) {
-        return fail(
-          AppCode.NoTarget,
-          phrase('udp.noRemote', { sessionId: this.id }),
-          phrase('hint.udpTarget'),
-        );
+        return fail(AppCode.NoTarget, phrase('udp.noRemote', { sessionId: this.id }), phrase('hint.udpTarget'));
       }
       return ok({ host: remote.host, port: remote.port });
     }
@@ -529,11 +517,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
         return ok({ host: to.host, port: to.port });
       case 'last-sender':
         if (!this.lastSender) {
-          return fail(
-            AppCode.NoTarget,
-            phrase('udp.noLastSender'),
-            phrase('hint.waitForDatagram'),
-          );
+          return fail(AppCode.NoTarget, phrase('udp.noLastSender'), phrase('hint.waitForDatagram'));
         }
         return ok({ host: this.lastSender.address, port: this.lastSender.port });
       case 'all':

@@ -19,6 +19,10 @@ export const AppCode = {
   ConnectionLimit: 'CONNECTION_LIMIT',
   RecordingBehind: 'RECORDING_BEHIND',
   IdleTimeout: 'IDLE_TIMEOUT',
+  RuleInvalid: 'RULE_INVALID',
+  RuleFailed: 'RULE_FAILED',
+  RuleRateLimited: 'RULE_RATE_LIMITED',
+  PeerSilent: 'PEER_SILENT',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];

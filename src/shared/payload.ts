@@ -5,7 +5,7 @@ import { AppCode, hintFor } from './errors';
 import { scanEscapes } from './escapes';
 import { parseHex } from './hex';
 import { MAX_SEND_BYTES } from './limits';
-import { phrase } from './phrase';
+import { phrase, untranslated } from './phrase';
 import { fail, ok, type Result } from './result';
 import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
 
@@ -17,7 +17,6 @@ const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
   cr: [0x0d],
   crlf: [0x0d, 0x0a],
 };
-
 
 function escapedTextBytes(value: string, encoding: Payload['encoding']): Body {
   const writer = new ByteWriter();
@@ -58,7 +57,11 @@ export function payloadProblem(payload: Payload): TextProblem | undefined {
 export function encodePayload(payload: Payload): Result<Uint8Array> {
   const body = bodyBytes(payload);
   if (!body.ok) {
-    return fail(AppCode.InvalidArgument, phrase(`payload.${payload.format}`, { problem: body.phrase }), phrase(`hint.payload.${payload.format}`));
+    return fail(
+      AppCode.InvalidArgument,
+      phrase(`payload.${payload.format}`, { problem: body.phrase ?? untranslated(body.message) }),
+      phrase(`hint.payload.${payload.format}`),
+    );
   }
   const ending = lineEndingBytes(payload);
   const size = body.bytes.length + ending.length;

@@ -24,6 +24,14 @@ export function phrase(key: PhraseKey, params?: Readonly<Record<string, PhrasePa
   return params === undefined ? { key } : { key, params };
 }
 
+/**
+ * Words that have no key yet: shown as they are in every language. For text the OS or a file
+ * gave; new product words belong in PHRASES_EN, so a translation can follow.
+ */
+export function untranslated(text: string): Phrase {
+  return { key: 'verbatim', params: { text } };
+}
+
 /** Items as one list phrase: "a, b, c" in English, "a、b、c" in Chinese. */
 export function listed(items: readonly Phrase[]): Phrase {
   if (items.length === 1) return items[0]!;

@@ -66,6 +66,14 @@ export const PHRASES_EN = {
   'hint.RECORDING_BEHIND': 'The recordings disk is slower than the traffic. Record to a faster, local disk, or slow the sender down.',
   'hint.CANCELLED': 'You cancelled it; reopen the session to try again.',
   'hint.IDLE_TIMEOUT': "Raise the session's idle timeout, or leave it out to keep quiet connections open.",
+  'hint.RULE_INVALID':
+    'Fix the marked part of the rule (its match pattern or its reply) in the session automation panel; the other rules keep running.',
+  'hint.RULE_FAILED':
+    "Check the rule's reply (its encoding must hold every captured character) and that the connection it answers is still open.",
+  'hint.RULE_RATE_LIMITED':
+    'Two auto-responders may be answering each other. Make the rule match only requests, or raise its rate limit if this many replies are wanted.',
+  'hint.PEER_SILENT':
+    "The peer sent nothing for the session's liveness limit. Check the device, or raise the limit; a heartbeat from this side keeps a peer that answers it talking.",
   'hint.INTERNAL': 'This is a bug in Socket Inspector; please report it with what you did.',
   'hint.fallback': 'The OS reported this error; check the address, the port and the options.',
   'hint.join.EADDRINUSE':
@@ -380,6 +388,18 @@ export const PHRASES_EN = {
   'field.sendBuffer': 'Send buffer size',
   'field.ttl': 'TTL',
   'field.multicastTtl': 'Multicast TTL',
+  'field.rateReplies': 'Rate limit replies',
+  'field.rateWindow': 'Rate limit window',
+  'field.replyDelay': 'Reply delay',
+  'field.lengthOffset': 'Length field offset',
+  'field.lengthAdjustment': 'Length adjustment',
+  'field.longestFrame': 'Longest frame',
+  'field.frameSize': 'Frame size',
+  'field.gap': 'Gap',
+  'field.heartbeatInterval': 'Heartbeat interval',
+  'field.silence': 'Silence',
+  'field.repeatInterval': 'Repeat interval',
+  'field.repeatCount': 'Repeat count',
   'interface.type': 'Interface must be text.',
   'interface.empty': 'Interface is empty.',
   'interface.tooLong': 'Interface is longer than {max} characters.',

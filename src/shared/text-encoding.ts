@@ -3,11 +3,19 @@ import { gbCodeOf, gbDecoder, NO_GB_CODE, writeGbCode } from './gb18030';
 import { english, phrase, type Phrase, type PhraseKey, type PhraseParam } from './phrase';
 import { describeCharAt } from './visible-text';
 
-/** Why a text cannot be read or written (in English, and as a phrase for the page), and the position in it to mark. */
+/**
+ * Why a text cannot be read or written (in English, and as a phrase for the page when it has
+ * one: the auto-reply rules' checks do not yet), and the position in it to mark.
+ */
 export interface TextProblem {
   message: string;
-  phrase: Phrase;
+  phrase?: Phrase;
   index: number;
+}
+
+/** A problem's words in the reader's language: its phrase, else its English. */
+export function problemWords(problem: TextProblem, say: (said: Phrase) => string): string {
+  return problem.phrase ? say(problem.phrase) : problem.message;
 }
 
 export function textProblem(key: PhraseKey, params: Readonly<Record<string, PhraseParam>>, index: number): TextProblem {

@@ -83,6 +83,8 @@ describe('arguments are validated in main before anything runs', () => {
       record: { sessionId: 's1', action: 'start' },
       recordingSettings: {},
       addresses: {},
+      automate: { sessionId: 's1' },
+      repeat: { sessionId: 's1', action: 'stop' },
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

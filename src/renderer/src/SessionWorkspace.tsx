@@ -1,4 +1,5 @@
 import Box from '@mui/material/Box';
+import { AutomationPanel } from './automation/AutomationPanel';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
@@ -29,6 +30,7 @@ export function SessionWorkspace() {
         <>
           <SessionHeader session={session} />
           <ConnectionList session={session} />
+          <AutomationPanel key={session.id} session={session} />
           <LogPanel source={{ type: 'session', sessionId: session.id }} />
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}
           <Composer

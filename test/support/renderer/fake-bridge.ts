@@ -45,6 +45,8 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
     { interface: 'lo', address: '::1', family: 'IPv6', internal: true },
     { interface: 'eth0', address: '192.168.1.20', family: 'IPv4', internal: false },
   ]),
+  automate: ok(null),
+  repeat: ok({ state: 'stopped', sent: 0, intervalMs: 1000, startedAt: 0, skipped: 0 }),
 };
 
 export function createFakeBridge(): FakeBridge {

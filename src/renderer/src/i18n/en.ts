@@ -1,3 +1,4 @@
+import { automationEn } from './features/automation';
 import { composerEn } from './features/composer';
 import { logEn } from './features/log';
 import { sessionsEn } from './features/sessions';
@@ -135,7 +136,7 @@ const core = {
  * The English strings: the core ones above plus each feature's own module, so features can
  * grow their strings without touching one shared file.
  */
-export const en = { ...core, ...composerEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
+export const en = { ...core, ...automationEn, ...composerEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>>;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
 import { logZhCN } from './features/log';
 import { sessionsZhCN } from './features/sessions';
@@ -10,6 +11,7 @@ import { workspaceZhCN } from './features/workspace';
  * is a compile error.
  */
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...automationZhCN,
   ...composerZhCN,
   ...logZhCN,
   ...sessionsZhCN,

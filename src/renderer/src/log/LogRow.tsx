@@ -111,6 +111,18 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
         </span>
         <span className="si-row-source">{source}</span>
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
+        {item.origin ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            data-testid="log-origin"
+            label={
+              item.origin.kind === 'rule'
+                ? t('automation.origin.rule', { name: item.origin.name === '' ? item.origin.ruleId : item.origin.name })
+                : t(item.origin.kind === 'heartbeat' ? 'automation.origin.heartbeat' : 'automation.origin.repeat')
+            }
+          />
+        ) : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

@@ -109,6 +109,7 @@ export class FramedView {
           bytes: frame.bytes,
           badLength: frame.badLength,
           lastEntryId: entry.id,
+          ...(entry.origin ? { origin: entry.origin } : {}),
         });
       }
       touched.add(key);

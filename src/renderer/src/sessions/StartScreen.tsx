@@ -18,6 +18,7 @@ import {
   type SessionKind,
 } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
+import { problemWords } from '@shared/text-encoding';
 import type { AppError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -144,7 +145,7 @@ export function StartScreen() {
                 inputRef={payloadField}
                 onChange={(event) => setPayload(event.target.value)}
                 error={Boolean(problem)}
-                helperText={problem ? say(problem.phrase) : t('start.quick.payloadHelp')}
+                helperText={problem ? problemWords(problem, say) : t('start.quick.payloadHelp')}
                 multiline
                 minRows={2}
                 slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}

@@ -5,6 +5,8 @@
 import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '@shared/contract';
 import {
   connectionView,
+  copyAutomation,
+  copyOrigin,
   copyCounters,
   copyEndpoint,
   copyError,
@@ -201,6 +203,7 @@ class Draft {
           connId: typeof event.connId === 'string' ? event.connId : undefined,
           peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
+          ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
         };
         const list = this.appended.get(event.sessionId);
         if (list) list.push(entry);
@@ -222,6 +225,23 @@ class Draft {
         };
         const kept = (errors.get(event.sessionId) ?? []).concat(entry);
         errors.set(event.sessionId, kept.slice(Math.max(0, kept.length - this.limits.maxErrors)));
+        return;
+      }
+      case 'automation': {
+        const automation = copyAutomation(event.status);
+        this.updateSession(event.sessionId, (view) => ({ ...view, automation }));
+        return;
+      }
+      case 'liveness': {
+        const staleSince = event.stale ? event.at : undefined;
+        if (typeof event.connId === 'string') {
+          this.updateConnection(event.sessionId, event.connId, (view) => {
+            const { staleSince: _was, ...rest } = view;
+            return staleSince === undefined ? rest : { ...rest, staleSince };
+          });
+        } else {
+          this.updateSession(event.sessionId, (view) => ({ ...view, staleSince }));
+        }
         return;
       }
       default:

@@ -3,12 +3,16 @@
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
 import type {
+  AutomationStatus,
   ConnectionInfo,
   Counters,
   Direction,
   Endpoint,
   NotShown,
   RecordingInfo,
+  RepeatStatus,
+  RuleStatus,
+  SendOrigin,
   SessionConfig,
   SessionInfo,
   SessionKind,
@@ -37,6 +41,10 @@ export interface SessionView {
   recording: RecordingView | undefined;
   /** Data that came faster than the display could follow; undefined while everything was shown. */
   notShown: NotShown | undefined;
+  /** Rules' hits, heartbeats and the repeat run, as the engine last reported them. */
+  automation: AutomationStatus | undefined;
+  /** UDP liveness: stale since then (epoch ms); undefined while live. */
+  staleSince: number | undefined;
 }
 
 export type RecordingView = Readonly<RecordingInfo>;
@@ -52,6 +60,8 @@ export interface LogEntry {
   connId: string | undefined;
   peer: Endpoint | undefined;
   bytes: Uint8Array;
+  /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
+  origin?: SendOrigin;
 }
 
 export interface SessionLog {
@@ -87,7 +97,12 @@ export const copyNotShown = (n: NotShown): NotShown => ({ bytes: Number(n.bytes)
 
 export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, port: e.port, family: e.family });
 
-export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint, i18n: { message: e.i18n.message, hint: e.i18n.hint } });
+export const copyError = (e: AppError): AppError => ({
+  code: e.code,
+  message: e.message,
+  hint: e.hint,
+  i18n: { message: e.i18n.message, hint: e.i18n.hint },
+});
 
 export function copyRecording(r: RecordingInfo): RecordingView {
   return {
@@ -98,6 +113,47 @@ export function copyRecording(r: RecordingInfo): RecordingView {
     records: r.records,
     bytes: r.bytes,
     error: r.error ? copyError(r.error) : undefined,
+  };
+}
+
+const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+export function copyOrigin(origin: SendOrigin): SendOrigin {
+  if (origin.kind === 'rule') return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
+  return { kind: origin.kind === 'heartbeat' ? 'heartbeat' : 'repeat' };
+}
+
+function copyRuleStatus(r: RuleStatus): RuleStatus {
+  return {
+    id: String(r.id),
+    hits: Number(r.hits),
+    replies: Number(r.replies),
+    limited: Number(r.limited),
+    failures: Number(r.failures),
+    ...(typeof r.lastHitAt === 'number' ? { lastHitAt: r.lastHitAt } : {}),
+    ...(r.error ? { error: copyError(r.error) } : {}),
+  };
+}
+
+function copyRepeat(r: RepeatStatus): RepeatStatus {
+  const states: readonly RepeatStatus['state'][] = ['running', 'finished', 'stopped', 'failed'];
+  return {
+    state: states.includes(r.state) ? r.state : 'stopped',
+    sent: Number(r.sent),
+    intervalMs: Number(r.intervalMs),
+    startedAt: Number(r.startedAt),
+    skipped: Number(r.skipped),
+    ...(typeof r.count === 'number' ? { count: r.count } : {}),
+    ...(r.error ? { error: copyError(r.error) } : {}),
+  };
+}
+
+export function copyAutomation(a: AutomationStatus): AutomationStatus {
+  return {
+    rules: Array.from(a.rules ?? [], copyRuleStatus),
+    heartbeats: Number(a.heartbeats),
+    ...(a.heartbeatError ? { heartbeatError: copyError(a.heartbeatError) } : {}),
+    ...(a.repeat ? { repeat: copyRepeat(a.repeat) } : {}),
   };
 }
 
@@ -119,6 +175,8 @@ export function sessionView(info: SessionInfo): SessionView {
       : undefined,
     recording: info.recording ? copyRecording(info.recording) : undefined,
     notShown: info.notShown ? copyNotShown(info.notShown) : undefined,
+    automation: info.automation ? copyAutomation(info.automation) : undefined,
+    staleSince: optionalNumber(info.staleSince),
   };
 }
 
@@ -133,5 +191,6 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     localEnded: info.localEnded,
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
+    ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
   };
 }

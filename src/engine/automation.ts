@@ -1,3 +1,4 @@
+import { untranslated } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
@@ -139,7 +140,10 @@ export class SessionAutomation {
       const status: RuleStatus = { id: rule.id, hits: 0, replies: 0, limited: 0, failures: 0 };
       if (!compiled.ok) {
         const where = compiled.problem.field === 'match' ? 'Its match pattern' : 'Its reply';
-        status.error = appError(AppCode.RuleInvalid, `Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`);
+        status.error = appError(
+          AppCode.RuleInvalid,
+          untranslated(`Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`),
+        );
       }
       return {
         id: rule.id,
@@ -330,7 +334,7 @@ export class SessionAutomation {
       }
       if (sameError(this.heartbeatError, result.error)) return;
       this.heartbeatError = result.error;
-      this.emitError(appError(result.error.code, `Heartbeat not sent: ${result.error.message}`), stream.connId);
+      this.emitError(appError(result.error.code, untranslated(`Heartbeat not sent: ${result.error.message}`)), stream.connId);
       this.report(true);
     });
   }
@@ -369,7 +373,10 @@ export class SessionAutomation {
         : effective === 'reconnect'
           ? 'it is being closed and connected again'
           : 'it is being closed';
-    const error = appError(AppCode.PeerSilent, `${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`);
+    const error = appError(
+      AppCode.PeerSilent,
+      untranslated(`${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`),
+    );
     if (effective === 'stale') {
       this.emitError(error, stream.connId);
       return;
@@ -430,7 +437,10 @@ export class SessionAutomation {
         match = rule.compiled.matcher.match(text);
       } catch (err) {
         // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
-        this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`));
+        this.ruleFailed(
+          rule,
+          appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`)),
+        );
         continue;
       }
       if (!match) continue;
@@ -444,7 +454,9 @@ export class SessionAutomation {
           this.emitError(
             appError(
               AppCode.RuleRateLimited,
-              `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
+              untranslated(
+                `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
+              ),
             ),
             source.connId,
           );
@@ -453,7 +465,10 @@ export class SessionAutomation {
         rule.limiting = false;
         const reply = renderTemplate(rule.compiled.template, match);
         if (!reply.ok)
-          this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`));
+          this.ruleFailed(
+            rule,
+            appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`)),
+          );
         else this.reply(rule, reply.bytes, source);
       }
       if (!this.config?.everyMatch) break;
@@ -472,7 +487,7 @@ export class SessionAutomation {
         } else {
           this.ruleFailed(
             rule,
-            appError(result.error.code, `Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`),
+            appError(result.error.code, untranslated(`Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`)),
           );
         }
       });
@@ -486,7 +501,7 @@ export class SessionAutomation {
         rule,
         appError(
           AppCode.RuleFailed,
-          `Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`,
+          untranslated(`Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`),
         ),
       );
       return;
@@ -549,8 +564,8 @@ export function checkAutomation(config: Automation | undefined, kind: SessionKin
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,
-      `Liveness action reconnect is for TCP clients; this session is ${kind}.`,
-      'Choose stale (mark it) or close for a listener or a UDP session.',
+      untranslated(`Liveness action reconnect is for TCP clients; this session is ${kind}.`),
+      untranslated('Choose stale (mark it) or close for a listener or a UDP session.'),
     );
   }
   return ok(null);

@@ -10,6 +10,7 @@ import type {
 } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { encodePayload } from '@shared/payload';
+import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
@@ -22,6 +23,7 @@ import { UdpSession } from './udp-socket';
 import { systemLookup, type HostLookup } from './resolve';
 import { SendBudget } from './send-budget';
 import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
+import { localAddresses } from './local-addresses';
 import { checkAutomation, SessionAutomation } from './automation';
 
 export interface ManagerOptions {
@@ -127,7 +129,7 @@ export class SessionManager implements EngineApi {
     };
   }
 
-  async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
+  async open({ config, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
     const heartbeat = this.automationBytes(config.automation, config.kind);
     if (!heartbeat.ok) return heartbeat;
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
@@ -149,7 +151,16 @@ export class SessionManager implements EngineApi {
     // The header goes first, so the file holds the session from its first event; a recording
     // that cannot start reports its error and leaves the session to open regardless.
     if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
-    return this.answer(await session.open());
+    const opened = await session.open();
+    if (opened.ok || keepIfFailed !== false) return this.answer(opened);
+    // Auto-reconnect took the failure over: the session is real, and goes on trying.
+    if (session.state === 'opening') return ok(this.decorate(session.info()));
+    await this.recorder?.discard(session.id);
+    this.sessions.delete(session.id);
+    this.recordingFull.delete(session.id);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId: session.id });
+    this.batcher.forget(session.id);
+    return opened;
   }
 
   async close({ sessionId }: ParsedArgs<'close'>): Answer<'close'> {
@@ -161,7 +172,8 @@ export class SessionManager implements EngineApi {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') {
-      return fail(AppCode.BadState, `Session ${sessionId} is ${session.state}; only a closed session can be reopened.`, 'Close it first.');
+      const state = phrase(`state.${session.state}`);
+      return fail(AppCode.BadState, phrase('session.onlyClosedReopen', { sessionId, state }), phrase('hint.closeFirst'));
     }
     return this.answer(await session.open());
   }
@@ -198,6 +210,10 @@ export class SessionManager implements EngineApi {
     return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);
   }
 
+  async addresses(_args: ParsedArgs<'addresses'>): Answer<'addresses'> {
+    return ok(localAddresses());
+  }
+
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
     return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
   }
@@ -208,7 +224,7 @@ export class SessionManager implements EngineApi {
     if (!this.recorder) return this.noRecorder();
     const current = this.recorder.status(sessionId);
     if (action === 'stop') {
-      if (!current?.active) return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      if (!current?.active) return fail(AppCode.BadState, phrase('session.notRecorded', { sessionId }), phrase('hint.startRecordingFirst'));
       return this.recorder.stop(sessionId, 'stopped');
     }
     if (current?.active) return ok(current);
@@ -239,13 +255,15 @@ export class SessionManager implements EngineApi {
     if (!session || !runner) return this.missing(args.sessionId);
     if (args.action === 'stop') {
       const status = runner.stopRepeat();
-      return status ? ok(status) : fail(AppCode.BadState, `Session ${args.sessionId} has no repeat run to stop.`, 'Start one first.');
+      return status
+        ? ok(status)
+        : fail(AppCode.BadState, untranslated(`Session ${args.sessionId} has no repeat run to stop.`), untranslated('Start one first.'));
     }
     if (session.state !== 'open') {
       return fail(
         AppCode.BadState,
-        `Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`,
-        'Open it first.',
+        untranslated(`Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`),
+        untranslated('Open it first.'),
       );
     }
     const bytes = encodePayload(args.payload);
@@ -335,7 +353,7 @@ export class SessionManager implements EngineApi {
     if (!suits.ok) return suits;
     if (!automation?.heartbeat) return ok(undefined);
     const bytes = encodePayload(automation.heartbeat.payload);
-    if (!bytes.ok) return fail(bytes.error.code, `Heartbeat: ${bytes.error.message}`, bytes.error.hint);
+    if (!bytes.ok) return fail(bytes.error.code, untranslated(`Heartbeat: ${bytes.error.message}`), bytes.error.i18n.hint);
     return bytes;
   }
 
@@ -348,14 +366,10 @@ export class SessionManager implements EngineApi {
   }
 
   private noRecorder(): Result<never> {
-    return fail(
-      AppCode.BadState,
-      'Recording is not available here: this process was started without a recorder.',
-      'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
-    );
+    return fail(AppCode.BadState, phrase('session.noRecorder'), phrase('hint.noRecorder'));
   }
 
   private missing(sessionId: string): Result<never> {
-    return fail(AppCode.NotFound, `No session ${sessionId}.`, 'It may have been removed; refresh the session list.');
+    return fail(AppCode.NotFound, phrase('session.missing', { sessionId }), phrase('hint.sessionGone'));
   }
 }

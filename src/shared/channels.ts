@@ -15,6 +15,7 @@ export const METHOD_NAMES = [
   'recordingSettings',
   'automate',
   'repeat',
+  'addresses',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

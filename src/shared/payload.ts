@@ -5,6 +5,7 @@ import { AppCode, hintFor } from './errors';
 import { scanEscapes } from './escapes';
 import { parseHex } from './hex';
 import { MAX_SEND_BYTES } from './limits';
+import { phrase, untranslated } from './phrase';
 import { fail, ok, type Result } from './result';
 import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
 
@@ -15,18 +16,6 @@ const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
   lf: [0x0a],
   cr: [0x0d],
   crlf: [0x0d, 0x0a],
-};
-
-const FORMAT_NAMES: Readonly<Record<Payload['format'], string>> = {
-  text: 'Text',
-  hex: 'Hex',
-  base64: 'Base64',
-};
-
-const FORMAT_HINTS: Readonly<Record<Payload['format'], string>> = {
-  text: 'Fix the marked character or escape. With escapes on, write \\\\ for a backslash; or turn escapes off to send the text as typed.',
-  hex: 'Write each byte as two hex digits (0-9, a-f), optionally with 0x, separated or not by spaces, commas, colons or dashes.',
-  base64: 'Use the base64 alphabet A-Z a-z 0-9 + / (or - _), with optional = padding at the end.',
 };
 
 function escapedTextBytes(value: string, encoding: Payload['encoding']): Body {
@@ -62,20 +51,24 @@ function lineEndingBytes(payload: Payload): Uint8Array {
  */
 export function payloadProblem(payload: Payload): TextProblem | undefined {
   const body = bodyBytes(payload);
-  return body.ok ? undefined : { message: body.message, index: body.index };
+  return body.ok ? undefined : { message: body.message, phrase: body.phrase, index: body.index };
 }
 
 export function encodePayload(payload: Payload): Result<Uint8Array> {
   const body = bodyBytes(payload);
   if (!body.ok) {
-    return fail(AppCode.InvalidArgument, `${FORMAT_NAMES[payload.format]} payload: ${body.message}`, FORMAT_HINTS[payload.format]);
+    return fail(
+      AppCode.InvalidArgument,
+      phrase(`payload.${payload.format}`, { problem: body.phrase ?? untranslated(body.message) }),
+      phrase(`hint.payload.${payload.format}`),
+    );
   }
   const ending = lineEndingBytes(payload);
   const size = body.bytes.length + ending.length;
   if (size > MAX_SEND_BYTES) {
     return fail(
       AppCode.PayloadTooLarge,
-      `Payload is ${size} bytes; one send carries at most ${MAX_SEND_BYTES} bytes`,
+      phrase('payload.tooLarge', { size: String(size), limit: String(MAX_SEND_BYTES) }),
       hintFor(AppCode.PayloadTooLarge),
     );
   }

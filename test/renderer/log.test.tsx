@@ -515,7 +515,7 @@ describe('Log limits and status', () => {
     expect(entries().length).toBeLessThan(60);
     fake.emit(dataEvent('s1', 'rx', 'one more'));
     expect(log.getByText('Entries: 1,000,000')).toBeInTheDocument();
-    expect(log.getByTestId('log-dropped')).toHaveTextContent('1 older entries were dropped');
+    expect(log.getByTestId('log-dropped')).toHaveTextContent('1 older entry was dropped');
     expect(document.querySelectorAll('[data-testid="log-entry"]').length).toBeLessThan(60);
   });
 

@@ -23,6 +23,7 @@ import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
 import { SessionWorkspace } from './SessionWorkspace';
+import { NewSessionProvider } from './sessions/NewSessionProvider';
 import { SessionSidebar } from './sessions/SessionSidebar';
 import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
@@ -56,16 +57,18 @@ function Workbench() {
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
       <LinkBanner />
-      <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
-        <Box
-          component="aside"
-          aria-label={t('app.sidebar')}
-          sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}
-        >
-          <SessionSidebar />
-        </Box>
-        <SessionWorkspace />
-      </Stack>
+      <NewSessionProvider>
+        <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
+          <Box
+            component="aside"
+            aria-label={t('app.sidebar')}
+            sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}
+          >
+            <SessionSidebar />
+          </Box>
+          <SessionWorkspace />
+        </Stack>
+      </NewSessionProvider>
     </Box>
   );
 }

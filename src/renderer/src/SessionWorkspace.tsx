@@ -1,11 +1,11 @@
 import Box from '@mui/material/Box';
-import Typography from '@mui/material/Typography';
 import { AutomationPanel } from './automation/AutomationPanel';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
 import { ConnectionList } from './sessions/ConnectionList';
 import { SessionHeader } from './sessions/SessionHeader';
+import { StartScreen } from './sessions/StartScreen';
 import { useSessionShape } from './store/stable-views';
 import { useInspector } from './store/store-context';
 import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
@@ -42,9 +42,7 @@ export function SessionWorkspace() {
           />
         </>
       ) : (
-        <Typography color="text.secondary" sx={{ p: 3 }}>
-          {t('app.empty')}
-        </Typography>
+        <StartScreen />
       )}
     </Box>
   );

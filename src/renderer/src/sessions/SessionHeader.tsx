@@ -7,7 +7,7 @@ import Typography from '@mui/material/Typography';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { StateChip } from '../components/StateChip';
 import { formatClock, endpointText } from '../format';
-import { useT } from '../i18n/i18n-context';
+import { useErrorWords, useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import type { SessionShape } from '../store/stable-views';
 import type { SessionErrorEntry } from '../store/views';
@@ -21,6 +21,7 @@ const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
 export function SessionHeader({ session }: { session: SessionShape }) {
   const t = useT();
+  const words = useErrorWords();
   const allErrors = useInspector((state) => state.errors.get(session.id) ?? NO_ERRORS);
   // A failed recording reports its error as an event too; the recording's own alert shows it, once.
   const recordingError = session.recording?.error;
@@ -74,10 +75,10 @@ export function SessionHeader({ session }: { session: SessionShape }) {
               <li key={entry.id}>
                 <Typography variant="body2">
                   {formatClock(entry.at)} {entry.connId ? `${t('header.onConnection', { connId: entry.connId })} ` : ''}
-                  {entry.error.message}
+                  {words(entry.error).message}
                 </Typography>
                 <Typography variant="body2" color="text.secondary">
-                  {t('error.hint', { hint: entry.error.hint })}
+                  {t('error.hint', { hint: words(entry.error).hint })}
                 </Typography>
               </li>
             ))}

@@ -3,7 +3,7 @@
  * events. Its log has the same shape as a live session's so the log panel shows either.
  */
 import type { CloseReason, Counters, Endpoint, SessionKind } from '@shared/contract';
-import type { AppError } from '@shared/result';
+import type { RecordedError } from '@shared/transcript/records';
 import type { SessionLog } from './views';
 
 /** A TCP connection as the transcript tells it, from its open record (or the header) to its close. */
@@ -23,7 +23,7 @@ export interface TranscriptErrorEntry {
   id: number;
   at: number;
   connId: string | undefined;
-  error: AppError;
+  error: RecordedError;
 }
 
 /** What the reader had to say about how the file ends. */

@@ -97,7 +97,12 @@ export const copyNotShown = (n: NotShown): NotShown => ({ bytes: Number(n.bytes)
 
 export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, port: e.port, family: e.family });
 
-export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint });
+export const copyError = (e: AppError): AppError => ({
+  code: e.code,
+  message: e.message,
+  hint: e.hint,
+  i18n: { message: e.i18n.message, hint: e.i18n.hint },
+});
 
 export function copyRecording(r: RecordingInfo): RecordingView {
   return {

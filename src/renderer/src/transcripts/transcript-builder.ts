@@ -9,7 +9,7 @@ import type { Counters, Endpoint } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
-import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
+import { copyCounters, copyEndpoint, type LogEntry, type SessionLog } from '../store/views';
 import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
 /** Entries are appended to the bounded log in batches of this many: few copies, little held. */
@@ -126,7 +126,7 @@ export class TranscriptBuilder {
   }
 
   private addError(at: number, connId: string | undefined, error: TranscriptErrorEntry['error']): void {
-    this.errors.push({ id: this.nextId++, at, connId, error: copyError(error) });
+    this.errors.push({ id: this.nextId++, at, connId, error: { code: error.code, message: error.message, hint: error.hint } });
     if (this.errors.length > 2 * this.limits.maxErrors) this.errors = this.errors.slice(-this.limits.maxErrors);
   }
 

@@ -5,7 +5,7 @@
 export const logEn = {
   'log.toolbar': 'Log controls',
   'log.both': 'Text + hex',
-  'log.countFrames': '{count} frames',
+  'log.countFrames': '{count, plural, one {# frame} other {# frames}}',
   'log.encoding': 'Text encoding',
   'log.encoding.utf-8': 'UTF-8',
   'log.encoding.gbk': 'GBK',
@@ -68,9 +68,10 @@ export const logEn = {
   'log.noMatches': 'No entries match the filters.',
   'log.shown': '{count} shown',
 
-  'log.droppedNote': '{count} older entries were dropped from this view (limit: {limit}). Raise the limit in the log settings.',
+  'log.droppedNote':
+    '{count, plural, one {# older entry was} other {# older entries were}} dropped from this view (limit: {limit}). Raise the limit in the log settings.',
   'log.droppedNote.bytes':
-    '{count} older entries were dropped from this view: a log keeps at most {bytes} of data. A recording of the session keeps everything.',
+    '{count, plural, one {# older entry was} other {# older entries were}} dropped from this view: a log keeps at most {bytes} of data. A recording of the session keeps everything.',
   'log.settings': 'Log settings',
   'log.settings.limit': 'Entries kept per session',
   'log.settings.limitHelp': '{min} to {max}; older entries leave the view.',
@@ -78,9 +79,10 @@ export const logEn = {
 
   'log.autoscroll.pause': 'Pause autoscroll',
   'log.autoscroll.paused': 'Paused — {count} new',
-  'log.window.older': 'Show {count} older entries',
-  'log.window.newer': 'Show {count} newer entries',
-  'log.autoscroll.jump': 'Autoscroll paused with {count} new entries: jump to the newest and follow again',
+  'log.window.older': 'Show {count, plural, one {# older entry} other {# older entries}}',
+  'log.window.newer': 'Show {count, plural, one {# newer entry} other {# newer entries}}',
+  'log.autoscroll.jump':
+    'Autoscroll paused with {count, plural, one {# new entry} other {# new entries}}: jump to the newest and follow again',
 
   'log.actions': 'Entry actions',
   'log.actions.viewLog': 'Show as the whole log',
@@ -102,12 +104,12 @@ export const logEn = {
   'log.status': 'Log status',
   'log.status.rates': '↓ {rxBytes} B/s, {rxMessages} msg/s · ↑ {txBytes} B/s, {txMessages} msg/s',
   'log.status.ratesLabel':
-    'Receiving {rxBytes} bytes and {rxMessages} chunks per second, sending {txBytes} bytes and {txMessages} chunks per second',
+    'Receiving {rxBytes} bytes and {rxMessages, plural, one {# chunk} other {# chunks}} per second, sending {txBytes} bytes and {txMessages, plural, one {# chunk} other {# chunks}} per second',
   'log.status.retained': 'Kept: {count} · dropped: {dropped}',
   'log.status.notShown':
-    'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows. Record the session to keep every byte.',
+    'Not shown: {bytes} bytes in {messages, plural, one {# chunk} other {# chunks}} came faster than the display follows. Record the session to keep every byte.',
   'log.status.notShownRecorded':
-    'Not shown: {bytes} bytes in {messages} chunks came faster than the display follows — the recording has them.',
+    'Not shown: {bytes} bytes in {messages, plural, one {# chunk} other {# chunks}} came faster than the display follows — the recording has them.',
 } as const;
 
 export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {

@@ -66,16 +66,20 @@ describe('opening a transcript', () => {
     const { user } = await openTranscript({ name: 'capture.jsonl', bytes: transcriptFile(conversation({ extraData: 0 })) });
     await waitFor(() => expect(payloads()).toHaveLength(2));
     const log = within(main().getByRole('region', { name: 'Log' }));
-    await user.click(within(log.getByRole('group', { name: 'Matches' })).getByRole('button', { name: 'Filter' }));
+    // The rarer controls open from the toolbar, beside the log (not inside it).
+    await user.click(log.getByRole('button', { name: 'Filters' }));
+    await user.click(within(screen.getByRole('group', { name: 'Matches' })).getByRole('button', { name: 'Filter' }));
+    await user.click(log.getByRole('button', { name: 'Filters' }));
     await user.type(log.getByRole('searchbox', { name: 'Search' }), 'wor');
     await waitFor(() => expect(payloads()).toEqual(['world\\n']));
     await user.clear(log.getByRole('searchbox', { name: 'Search' }));
     await user.click(within(log.getByRole('group', { name: 'Payload view' })).getByRole('button', { name: 'Hex' }));
     await waitFor(() => expect(payloads()[0]).toBe('00000000  68 65 6c 6c 6f 0a                                 |hello.|'));
-    await user.click(log.getByRole('combobox', { name: 'Framing' }));
+    await user.click(log.getByRole('button', { name: 'Log settings' }));
+    await user.click(screen.getByRole('combobox', { name: 'Framing' }));
     await user.click(within(screen.getByRole('listbox')).getByRole('option', { name: 'Fixed size' }));
-    await user.clear(log.getByRole('textbox', { name: 'Frame size (bytes)' }));
-    await user.type(log.getByRole('textbox', { name: 'Frame size (bytes)' }), '4');
+    await user.clear(screen.getByRole('textbox', { name: 'Frame size (bytes)' }));
+    await user.type(screen.getByRole('textbox', { name: 'Frame size (bytes)' }), '4');
     // Each direction is its own stream: 4 + a partial 2 received, the same sent.
     await waitFor(() => expect(log.getByText('4 frames')).toBeInTheDocument());
   });

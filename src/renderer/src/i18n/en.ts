@@ -1,4 +1,5 @@
 import { composerEn } from './features/composer';
+import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { sessionsEn } from './features/sessions';
 import { transcriptsEn } from './features/transcripts';
@@ -134,7 +135,7 @@ const core = {
  * The English strings: the core ones above plus each feature's own module, so features can
  * grow their strings without touching one shared file.
  */
-export const en = { ...core, ...composerEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
+export const en = { ...core, ...composerEn, ...layoutEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>>;

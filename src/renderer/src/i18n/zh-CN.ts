@@ -1,5 +1,6 @@
 import type { MessageKey } from './en';
 import { composerZhCN } from './features/composer';
+import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { sessionsZhCN } from './features/sessions';
 import { transcriptsZhCN } from './features/transcripts';
@@ -11,6 +12,7 @@ import { workspaceZhCN } from './features/workspace';
  */
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...composerZhCN,
+  ...layoutZhCN,
   ...logZhCN,
   ...sessionsZhCN,
   ...transcriptsZhCN,

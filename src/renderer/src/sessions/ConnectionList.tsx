@@ -17,7 +17,7 @@ export function ConnectionList({ session }: { session: SessionShape }) {
 
   if (session.kind === 'udp') {
     return (
-      <Box sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', flex: 'none' }}>
+      <Box sx={{ px: 1.5, pb: 0.5 }}>
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT }}>
           {session.lastSender ? t('connections.lastSender', { endpoint: endpointText(session.lastSender) }) : t('connections.noSender')}
         </Typography>
@@ -31,20 +31,13 @@ export function ConnectionList({ session }: { session: SessionShape }) {
   }
 
   return (
-    <Box
-      component="section"
-      aria-label={t('connections.table')}
-      sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}
-    >
-      <Typography variant="subtitle2" component="h3" sx={{ px: 1.5, pt: 0.75 }}>
-        {t('connections.title', { count: list.length })}
-      </Typography>
+    <>
       {list.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
           {t('connections.none')}
         </Typography>
       ) : (
-        <Table stickyHeader aria-label={t('connections.table')}>
+        <Table stickyHeader size="small" aria-label={t('connections.table')}>
           <TableHead>
             <TableRow>
               <TableCell>{t('connections.id')}</TableCell>
@@ -63,6 +56,6 @@ export function ConnectionList({ session }: { session: SessionShape }) {
           </TableBody>
         </Table>
       )}
-    </Box>
+    </>
   );
 }

@@ -23,10 +23,11 @@ import {
   type LogView,
 } from './log-prefs';
 import type { KeyValueStorage } from './persisted';
+import { persistedLayoutPrefs, type LayoutPrefs, type PanelLayout } from './layout-prefs';
 
 export type { LogView } from './log-prefs';
 
-export interface InspectorState extends InspectorData, LogPrefs {
+export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   selectedId: string | undefined;
   /** Transcript files opened read-only; apart from the engine's sessions, which events never touch. */
   transcripts: ReadonlyMap<string, OpenTranscript>;
@@ -53,6 +54,9 @@ export interface InspectorState extends InspectorData, LogPrefs {
   setLogLimit(limit: number): void;
   clearLog(sessionId: string): void;
   dismissErrors(sessionId: string): void;
+  /** A group's panel sizes after the user moved a splitter or collapsed a panel. */
+  setPanelLayout(groupId: string, layout: PanelLayout): void;
+  setLogMaximized(maximized: boolean): void;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
@@ -89,6 +93,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
     framing: DEFAULT_FRAMING,
   });
   const prefs = kept.load();
+  const keptLayout = persistedLayoutPrefs(options.storage);
+  const layoutPrefs = keptLayout.load();
   // The entry bound is the user's setting; the byte and error bounds stay fixed.
   const limitsOf = (state: LogPrefs): StoreLimits => ({ ...base, maxLogEntries: state.logLimit });
   return createStore<InspectorState>()((set, get) => {
@@ -97,8 +103,15 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       const { logLimit, logView, logEncoding, framing } = get();
       kept.save({ logLimit, logView, logEncoding, framing });
     };
+    const setLayoutPrefs = (change: Partial<LayoutPrefs>) => {
+      set(change);
+      const { layouts, logMaximized } = get();
+      keptLayout.save({ layouts, logMaximized });
+    };
     return {
       ...emptyData(),
+      layouts: layoutPrefs.layouts,
+      logMaximized: layoutPrefs.logMaximized,
       logLimit: prefs.logLimit,
       logView: prefs.logView,
       logEncoding: prefs.logEncoding,
@@ -167,6 +180,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
           logs.set(sessionId, { ...EMPTY_LOG, epoch: log.epoch + 1 });
           return { logs };
         }),
+      setPanelLayout: (groupId, layout) => setLayoutPrefs({ layouts: { ...get().layouts, [groupId]: { ...layout } } }),
+      setLogMaximized: (logMaximized) => setLayoutPrefs({ logMaximized }),
       dismissErrors: (sessionId) =>
         set((state) => {
           if (!state.errors.has(sessionId)) return {};

@@ -111,7 +111,9 @@ export function TranscriptWorkspace({ transcript }: { transcript: OpenTranscript
     <>
       <TranscriptHeader transcript={transcript} />
       {transcript.kind === 'udp' ? null : <TranscriptConnections connections={transcript.connections} />}
-      <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
+      <Box sx={{ flex: 1, minHeight: 0 }}>
+        <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
+      </Box>
     </>
   );
 }

@@ -45,7 +45,11 @@ describe('opening a transcript', () => {
     expect(main().getByRole('heading', { name: 'capture.jsonl' })).toBeInTheDocument();
     expect(main().getByText('Transcript · read-only')).toBeInTheDocument();
     await waitFor(() => expect(payloads()).toEqual(['hello\\n', 'world\\n']));
-    const rows = within(main().getByRole('list', { name: 'Traffic log' })).getAllByRole('listitem');
+    // The connection's history is in the log too, where it happened: opened, bytes, FINs, closed.
+    const events = main().getAllByTestId('log-event');
+    expect(events[0]).toHaveTextContent('Connected from 127.0.0.1:51234');
+    expect(events.at(-1)).toHaveTextContent('Closed: peer closed');
+    const rows = main().getAllByTestId('log-entry');
     expect(rows[0]).toHaveTextContent('received');
     expect(rows[0]).toHaveTextContent('c1');
     expect(rows[1]).toHaveTextContent('sent');
@@ -125,7 +129,7 @@ describe('opening a transcript', () => {
       `The file is damaged at byte ${joinBytes(lines.slice(0, 2)).byteLength.toLocaleString('en')}; showing the 2 whole records before it.`,
     );
     expect(banner).toHaveTextContent('checksum mismatch');
-    expect(main().getByText('The transcript holds no data.')).toBeInTheDocument();
+    expect(main().queryAllByTestId('log-entry')).toHaveLength(0);
   });
 
   it('refuses a file that is neither, naming the problem, and opens nothing', async () => {
@@ -141,7 +145,8 @@ describe('opening a transcript', () => {
     localStorage.setItem(LOG_PREFS_STORAGE_KEY, JSON.stringify({ logLimit: 1000 }));
     await openTranscript({ name: 'big.jsonl', bytes: transcriptFile(conversation({ extraData: 1498 })) });
     expect(await screen.findByTestId('log-dropped')).toHaveTextContent(
-      'The oldest 500 data records of this file are not shown: the log keeps 1,000 entries.',
+      // 500 data records and the two rows for its connection opening and its peer's FIN.
+      'The oldest 502 entries of this file are not shown: the log keeps 1,000 entries.',
     );
     expect(main().getByText('Entries: 1,000')).toBeInTheDocument();
   });

@@ -5,12 +5,13 @@ import { SectionPanel, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
-import { ConnectionList } from './sessions/ConnectionList';
+import { ClearClosedButton, ConnectionList, RecordedConnectionList } from './sessions/ConnectionList';
 import { DismissErrorsButton, SessionErrors, SessionHeader, useSessionErrors } from './sessions/SessionHeader';
 import { useConnectionIds, useSessionShape, type SessionShape } from './store/stable-views';
 import { useInspector } from './store/store-context';
 import { usePanelLayout } from './store/use-panel-layout';
-import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
+import type { OpenTranscript } from './store/transcript-view';
+import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
@@ -37,6 +38,7 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
               </Typography>
             )
           }
+          actions={<ClearClosedButton sessionId={session.id} />}
           defaultSize={session.kind === 'udp' ? 64 : 104}
           minSize={60}
         >
@@ -81,6 +83,53 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
   );
 }
 
+/**
+ * An opened transcript, read-only: drawn with the live session's pieces — the connections
+ * table, the errors section, the log with its search, framing and lifecycle rows.
+ */
+function TranscriptView({ transcript }: { transcript: OpenTranscript }) {
+  const t = useT();
+  const tcp = transcript.kind !== 'udp';
+  const withErrors = transcript.errors.length > 0;
+  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'transcript:errors' : 'transcript');
+  return (
+    <>
+      <TranscriptHeader transcript={transcript} />
+      <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
+        {tcp ? (
+          <>
+            <SectionPanel
+              id="connections"
+              title={t('layout.connections')}
+              summary={
+                <Typography variant="caption" color="text.secondary">
+                  {t('layout.connectionCount', { count: transcript.connections.length })}
+                </Typography>
+              }
+              defaultSize={120}
+              minSize={60}
+            >
+              <RecordedConnectionList connections={transcript.connections} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+          </>
+        ) : null}
+        {withErrors ? (
+          <>
+            <SectionPanel id="errors" title={t('transcripts.errors')} defaultSize={72} minSize={60}>
+              <SessionErrors errors={transcript.errors} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('transcripts.errors') })} />
+          </>
+        ) : null}
+        <Panel id="log" minSize={LOG_MIN_SIZE}>
+          <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
+        </Panel>
+      </Group>
+    </>
+  );
+}
+
 /** The selected session (header, connections, log and composer), or the selected transcript, read-only. */
 export function SessionWorkspace() {
   const t = useT();
@@ -96,7 +145,7 @@ export function SessionWorkspace() {
       sx={{ height: '100%', minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}
     >
       {transcript ? (
-        <TranscriptWorkspace transcript={transcript} />
+        <TranscriptView key={transcript.id} transcript={transcript} />
       ) : session ? (
         <LiveWorkspace key={session.id} session={session} />
       ) : (

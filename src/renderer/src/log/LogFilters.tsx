@@ -17,6 +17,8 @@ export interface LogFilterState {
   direction: 'both' | 'rx' | 'tx';
   /** A connection id or UDP peer; empty for all. */
   source: string;
+  /** Rows for listening, connects, FINs and closes are shown among the bytes. */
+  events: boolean;
 }
 
 export const NO_FILTERS: LogFilterState = {
@@ -26,6 +28,7 @@ export const NO_FILTERS: LogFilterState = {
   matchMode: 'highlight',
   direction: 'both',
   source: '',
+  events: true,
 };
 
 /** How many of the filters (not the query itself) differ from showing everything. */
@@ -34,7 +37,8 @@ export function activeFilters(filters: LogFilterState): number {
     (filters.queryKind === NO_FILTERS.queryKind ? 0 : 1) +
     (filters.matchMode === NO_FILTERS.matchMode ? 0 : 1) +
     (filters.direction === NO_FILTERS.direction ? 0 : 1) +
-    (filters.source === NO_FILTERS.source ? 0 : 1)
+    (filters.source === NO_FILTERS.source ? 0 : 1) +
+    (filters.events === NO_FILTERS.events ? 0 : 1)
   );
 }
 
@@ -135,6 +139,10 @@ export const LogFilters = memo(function LogFilters({ filters, onChange, sources 
           </MenuItem>
         ))}
       </TextField>
+      <FormControlLabel
+        control={<Checkbox checked={filters.events} onChange={(event) => change({ events: event.target.checked })} />}
+        label={t('log.events')}
+      />
     </Stack>
   );
 });

@@ -189,7 +189,19 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
 
   const choice = useMemo(() => framingConfigOf(framing), [framing]);
   const framedView = useMemo(() => (choice.ok && choice.config.mode !== 'raw' ? new FramedView(choice.config) : undefined), [choice]);
-  const source = useMemo(() => (framedView ? framedView.update(log) : rawSource(log)), [framedView, log]);
+  // Gap framing completes a frame by silence alone: wake when the next one's gap has passed.
+  // Until then, time is what the newest entry says, so the same entries always frame the same.
+  const [wokeAt, setWokeAt] = useState(0);
+  const source = useMemo(
+    () => (framedView ? framedView.update(log, Math.max(wokeAt, log.entries.at(log.entries.length - 1)?.at ?? 0)) : rawSource(log)),
+    [framedView, log, wokeAt],
+  );
+  useEffect(() => {
+    const deadline = framedView?.nextDeadline();
+    if (deadline === undefined) return undefined;
+    const timer = setTimeout(() => setWokeAt(Math.max(deadline, Date.now())), Math.max(0, deadline - Date.now()) + 1);
+    return () => clearTimeout(timer);
+  }, [framedView, source]);
 
   const seenSources = useMemo(() => new SeenSources(), []);
   const sources = useMemo(() => seenSources.update(log), [seenSources, log]);
@@ -205,16 +217,18 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   );
   const query = compiled.ok ? compiled.query : undefined;
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
-  const { direction, source: onlySource } = filters;
+  const { direction, source: onlySource, events } = filters;
   const filteredView = useMemo(() => {
-    if (direction === 'both' && onlySource === '' && filterQuery === undefined) return undefined;
-    return new FilteredView(
-      (item) =>
-        (direction === 'both' || item.dir === direction) &&
-        (onlySource === '' || sourceOf(item) === onlySource) &&
-        (filterQuery === undefined || containsBytes(item.bytes, filterQuery)),
+    if (direction === 'both' && onlySource === '' && filterQuery === undefined && events) return undefined;
+    return new FilteredView((item) =>
+      item.lifecycle
+        ? // Events have no bytes to match or direction to go: shown unless hidden, or a search narrows to bytes.
+          events && filterQuery === undefined && (onlySource === '' || item.connId === onlySource)
+        : (direction === 'both' || item.dir === direction) &&
+          (onlySource === '' || sourceOf(item) === onlySource) &&
+          (filterQuery === undefined || containsBytes(item.bytes, filterQuery)),
     );
-  }, [direction, onlySource, filterQuery]);
+  }, [direction, onlySource, filterQuery, events]);
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
@@ -276,7 +290,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         </Typography>
         <Typography variant="caption" color="text.secondary" noWrap sx={{ flex: 'none' }}>
           {framed
-            ? t('log.countFrames', { count: source.completed.length + source.partials.length })
+            ? t('log.countFrames', { count: source.completed.length + source.partials.length - (source.events ?? 0) })
             : t('log.count', { count: log.entries.length })}
         </Typography>
         {filtering ? (

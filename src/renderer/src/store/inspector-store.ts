@@ -3,6 +3,7 @@ import type { EventBatch, SessionInfo, TextEncodingName } from '@shared/contract
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import {
   applyBatch,
+  clearClosedConnections,
   emptyData,
   EMPTY_LOG,
   resyncSessions,
@@ -54,6 +55,8 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   setLogLimit(limit: number): void;
   clearLog(sessionId: string): void;
   dismissErrors(sessionId: string): void;
+  /** Forgets the closed connections a session still lists. */
+  clearClosed(sessionId: string): void;
   /** A group's panel sizes after the user moved a splitter or collapsed a panel. */
   setPanelLayout(groupId: string, layout: PanelLayout): void;
   setLogMaximized(maximized: boolean): void;
@@ -182,6 +185,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
         }),
       setPanelLayout: (groupId, layout) => setLayoutPrefs({ layouts: { ...get().layouts, [groupId]: { ...layout } } }),
       setLogMaximized: (logMaximized) => setLayoutPrefs({ logMaximized }),
+      clearClosed: (sessionId) => set((state) => clearClosedConnections(state, sessionId, limitsOf(state))),
       dismissErrors: (sessionId) =>
         set((state) => {
           if (!state.errors.has(sessionId)) return {};

@@ -174,6 +174,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const view = useInspector((state) => state.logView);
   const encoding = useInspector((state) => state.logEncoding);
   const framing = useInspector((state) => state.framing);
+  const rowLook = useInspector((state) => state.rowLook);
   const limit = useInspector((state) => state.logLimit);
   const bytesLimit = useInspector((state) => state.logBytesLimit);
   const formatNumber = useFormatNumber();
@@ -345,7 +346,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
             {t('log.noMatches')}
           </Typography>
         ) : (
-          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} />
+          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} />
         )}
       </Box>
       {from.type === 'session' ? (

@@ -23,10 +23,15 @@ function logRowStyles(theme: Theme): CSSObject {
   const { palette } = theme;
   const muted = { color: palette.text.secondary };
   return {
+    '&[data-time="off"] .si-row-time, &[data-delta="off"] .si-row-delta': { display: 'none' },
+    '&[data-wrap="off"] .si-row-payload[data-view="text"]': { whiteSpace: 'pre', overflowX: 'auto', wordBreak: 'normal' },
+    '& .si-row[data-line="true"]': { display: 'flex', gap: theme.spacing(1), alignItems: 'baseline' },
+    '& .si-row[data-line="true"] .si-row-head': { flex: 'none', flexWrap: 'nowrap' },
+    '& .si-row[data-line="true"] .si-row-payload': { flex: 1, minWidth: 0 },
     '& .si-row': {
       padding: theme.spacing(0.25, 1.5),
       borderBottom: `1px solid ${palette.divider}`,
-      fontSize: 12,
+      fontSize: 'var(--si-log-font, 12px)',
       // Palette "main" colours have light and dark variants that both read on their theme's background.
       '&[data-dir="rx"]': { borderLeft: `3px solid ${palette.success.main}` },
       '&[data-dir="tx"]': { borderLeft: `3px solid ${palette.info.main}` },
@@ -143,7 +148,13 @@ function DataRow({ item, previousAt, view, encoding, highlight, onActions }: Log
   const source = sourceOf(item);
 
   return (
-    <div className="si-row" data-testid="log-entry" data-dir={item.dir} data-match={matches ? 'true' : undefined}>
+    <div
+      className="si-row"
+      data-testid="log-entry"
+      data-dir={item.dir}
+      data-line={item.line ? 'true' : undefined}
+      data-match={matches ? 'true' : undefined}
+    >
       <div className="si-row-head">
         <span className="si-row-time" data-testid="log-time">
           {formatClock(item.at)}

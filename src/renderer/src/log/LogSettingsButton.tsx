@@ -6,7 +6,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
-import { MAX_LOG_LIMIT, MIN_LOG_LIMIT } from '../store/log-prefs';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import { MAX_LOG_FONT, MAX_LOG_LIMIT, MIN_LOG_FONT, MIN_LOG_LIMIT, type RowLook } from '../store/log-prefs';
+import { NumberField } from './NumberField';
 import { useInspector } from '../store/store-context';
 import { FramingControls } from './FramingControls';
 import { ToolbarPopover } from './ToolbarPopover';
@@ -49,14 +52,54 @@ function LogLimitForm({ onApplied }: { onApplied: () => void }) {
   );
 }
 
+/** Wrap, the time columns and the text size: how rows are drawn. */
+function RowLookControls() {
+  const t = useT();
+  const look = useInspector((state) => state.rowLook);
+  const setRowLook = useInspector((state) => state.setRowLook);
+  const change = (patch: Partial<RowLook>) => setRowLook({ ...look, ...patch });
+  return (
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+      <FormControlLabel
+        control={<Checkbox checked={look.wrap} onChange={(event) => change({ wrap: event.target.checked })} />}
+        label={t('log.look.wrap')}
+      />
+      <FormControlLabel
+        control={<Checkbox checked={look.showTime} onChange={(event) => change({ showTime: event.target.checked })} />}
+        label={t('log.look.time')}
+      />
+      <FormControlLabel
+        control={<Checkbox checked={look.showDelta} onChange={(event) => change({ showDelta: event.target.checked })} />}
+        label={t('log.look.delta')}
+      />
+      <NumberField
+        label={t('log.look.fontSize')}
+        value={look.fontSize}
+        min={MIN_LOG_FONT}
+        max={MAX_LOG_FONT}
+        onCommit={(fontSize) => change({ fontSize })}
+        width={120}
+      />
+    </Stack>
+  );
+}
+
 /** How the log reads its bytes and how many it keeps: everything the toolbar has no room for. */
 export const LogSettingsButton = memo(function LogSettingsButton() {
   const t = useT();
   const encoding = useInspector((state) => state.logEncoding);
   const setLogEncoding = useInspector((state) => state.setLogEncoding);
   const framing = useInspector((state) => state.framing.mode);
+  const look = useInspector((state) => state.rowLook);
   return (
-    <ToolbarPopover label={t('log.settings')} active={(encoding === 'utf-8' ? 0 : 1) + (framing === 'raw' ? 0 : 1)}>
+    <ToolbarPopover
+      label={t('log.settings')}
+      active={
+        (encoding === 'utf-8' ? 0 : 1) +
+        (framing === 'raw' ? 0 : 1) +
+        (look.wrap && look.showTime && look.showDelta && look.fontSize === 12 ? 0 : 1)
+      }
+    >
       {(close) => (
         <>
           <TextField
@@ -73,6 +116,7 @@ export const LogSettingsButton = memo(function LogSettingsButton() {
               </MenuItem>
             ))}
           </TextField>
+          <RowLookControls />
           <Divider />
           <FramingControls />
           <Divider />

@@ -38,7 +38,11 @@ export function ToolbarPopover({
         </Button>
       </Badge>
       <Popper open={anchor !== null} anchorEl={anchor} placement="bottom-end" sx={{ zIndex: 'modal' }}>
-        <ClickAwayListener onClickAway={(event) => (anchor?.contains(event.target as Node) ? undefined : close())}>
+        <ClickAwayListener
+          mouseEvent="onMouseDown"
+          touchEvent="onTouchStart"
+          onClickAway={(event) => (anchor?.contains(event.target as Node) ? undefined : close())}
+        >
           <Paper elevation={8}>
             <Stack
               role="dialog"

@@ -5,7 +5,9 @@
  * million entries retained as with ten, and the list reads rows by index without copying.
  */
 import type { Endpoint } from '@shared/contract';
-import { createFramer, type FramingConfig, type Framer } from '@shared/framing';
+import { createFramer, type Framer } from '@shared/framing';
+import type { LogFraming } from './framing-config';
+import { createLineFramer } from './line-framer';
 import { endpointText } from '../format';
 import { LogWindow } from '../store/log-window';
 import type { LogEntry, SessionLog } from '../store/views';
@@ -20,6 +22,8 @@ export interface LogItem extends LogEntry {
   lastEntryId?: number;
   /** Frames: the entry their first byte came in, where they sit; they leave the log with it. */
   firstEntryId?: number;
+  /** A line of line mode: drawn on one row with its time, its break not shown. */
+  line?: boolean;
   /** A frame its connection's close completed: no more bytes could come. */
   endedByClose?: boolean;
 }
@@ -104,7 +108,11 @@ export class FramedView {
   /** Lifecycle rows among `frames`. */
   private events = 0;
 
-  constructor(private readonly config: FramingConfig) {}
+  constructor(private readonly config: LogFraming) {}
+
+  private newFramer(): Framer {
+    return this.config.mode === 'lines' ? createLineFramer() : createFramer(this.config);
+  }
 
   /** When the next frame completes by silence alone, in gap mode; undefined when none will. */
   nextDeadline(): number | undefined {
@@ -141,7 +149,7 @@ export class FramedView {
       const key = `${entry.dir}|${sourceOf(entry)}`;
       let stream = this.streams.get(key);
       if (!stream) {
-        stream = { framer: createFramer(this.config), template: entry, openSince: undefined, open: undefined };
+        stream = { framer: this.newFramer(), template: entry, openSince: undefined, open: undefined };
         this.streams.set(key, stream);
       }
       const pushed = stream.framer.push(entry.bytes, entry.at);
@@ -158,6 +166,7 @@ export class FramedView {
             bytes: frame.bytes,
             badLength: frame.badLength,
             lastEntryId: entry.id,
+            ...(this.config.mode === 'lines' ? { line: true } : {}),
           },
         });
       });
@@ -176,6 +185,7 @@ export class FramedView {
           bytes: partial.bytes,
           partial: true,
           lastEntryId: entry.id,
+          ...(this.config.mode === 'lines' ? { line: true } : {}),
         };
       }
     }
@@ -204,7 +214,7 @@ export class FramedView {
     }
     if (mark.endedByClose) this.streams.delete(key);
     else {
-      stream.framer = createFramer(this.config);
+      stream.framer = this.newFramer();
       stream.openSince = undefined;
       stream.open = undefined;
     }

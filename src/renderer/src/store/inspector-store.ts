@@ -18,10 +18,12 @@ import {
   clampLogLimit,
   DEFAULT_FRAMING,
   DEFAULT_LOG_LIMIT,
+  DEFAULT_ROW_LOOK,
   persistedLogPrefs,
   type FramingSettings,
   type LogPrefs,
   type LogView,
+  type RowLook,
 } from './log-prefs';
 import type { KeyValueStorage } from './persisted';
 import { persistedLayoutPrefs, type LayoutPrefs, type PanelLayout } from './layout-prefs';
@@ -51,6 +53,7 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   setLogView(view: LogView): void;
   setLogEncoding(encoding: TextEncodingName): void;
   setFraming(framing: FramingSettings): void;
+  setRowLook(look: RowLook): void;
   /** Clamped to MIN_LOG_LIMIT–MAX_LOG_LIMIT; a lower limit trims every log at once. */
   setLogLimit(limit: number): void;
   clearLog(sessionId: string): void;
@@ -94,6 +97,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
     logView: 'text',
     logEncoding: 'utf-8',
     framing: DEFAULT_FRAMING,
+    rowLook: DEFAULT_ROW_LOOK,
   });
   const prefs = kept.load();
   const keptLayout = persistedLayoutPrefs(options.storage);
@@ -103,8 +107,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
   return createStore<InspectorState>()((set, get) => {
     const setPrefs = (change: Partial<InspectorState>) => {
       set(change);
-      const { logLimit, logView, logEncoding, framing } = get();
-      kept.save({ logLimit, logView, logEncoding, framing });
+      const { logLimit, logView, logEncoding, framing, rowLook } = get();
+      kept.save({ logLimit, logView, logEncoding, framing, rowLook });
     };
     const setLayoutPrefs = (change: Partial<LayoutPrefs>) => {
       set(change);
@@ -119,6 +123,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       logView: prefs.logView,
       logEncoding: prefs.logEncoding,
       framing: prefs.framing,
+      rowLook: prefs.rowLook,
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,
@@ -158,6 +163,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       setLogView: (logView) => setPrefs({ logView }),
       setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),
       setFraming: (framing) => setPrefs({ framing }),
+      setRowLook: (rowLook) => setPrefs({ rowLook }),
       setLogLimit: (limit) => {
         const logLimit = clampLogLimit(limit);
         const state = get();

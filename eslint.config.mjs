@@ -51,8 +51,9 @@ export const renderer = {
   settings: ['lib', 'i18n', 'workspace'],
   log: ['lib', 'components', 'composer', 'i18n', 'store'],
   transcripts: ['lib', 'api', 'components', 'i18n', 'log', 'store', 'workspace'],
-  sessions: ['lib', 'api', 'components', 'i18n', 'store', 'transcripts', 'workspace'],
-  app: ['i18n', 'api', 'lib', 'components', 'store', 'composer', 'workspace', 'settings', 'log', 'transcripts', 'sessions'],
+  automation: ['lib', 'api', 'components', 'i18n', 'store'],
+  sessions: ['lib', 'api', 'automation', 'components', 'i18n', 'store', 'transcripts', 'workspace'],
+  app: ['i18n', 'api', 'lib', 'components', 'store', 'composer', 'workspace', 'settings', 'log', 'transcripts', 'automation', 'sessions'],
 };
 const rendererDir = 'src/renderer/src';
 const rendererFiles = (name) => {

@@ -1,4 +1,13 @@
-import type { EngineApi, EventBatch, InspectorEvent, MethodResults, ParsedArgs, SessionConfig, SessionInfo } from '@shared/contract';
+import type {
+  Automation,
+  EngineApi,
+  EventBatch,
+  InspectorEvent,
+  MethodResults,
+  ParsedArgs,
+  SessionConfig,
+  SessionInfo,
+} from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { encodePayload } from '@shared/payload';
 import { fail, ok, type Result } from '@shared/result';
@@ -11,6 +20,7 @@ import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { UdpSession } from './udp-socket';
 import { systemLookup, type HostLookup } from './resolve';
+import { checkAutomation, SessionAutomation } from './automation';
 
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
@@ -55,6 +65,7 @@ function createSession(id: string, config: SessionConfig, ctx: EngineContext): S
  */
 export class SessionManager implements EngineApi {
   private readonly sessions = new Map<string, Session>();
+  private readonly automations = new Map<string, SessionAutomation>();
   private readonly batcher: EventBatcher;
   private readonly ctx: EngineContext;
   private readonly recorder: RecorderPort | undefined;
@@ -93,19 +104,39 @@ export class SessionManager implements EngineApi {
         this.applyPause(sessionId);
       },
     });
-    // The recorder sees each chunk before the batcher merges chunks for display.
+    // The recorder sees each chunk before the batcher merges chunks for display; automation
+    // sees it last, so a reply it sends at once comes after the message in the log.
     const emit = recorder
       ? (event: InspectorEvent) => {
           recorder.observe(event);
           this.batcher.push(this.withRecording(event));
+          this.toAutomation(event);
         }
-      : (event: InspectorEvent) => this.batcher.push(event);
+      : (event: InspectorEvent) => {
+          this.batcher.push(this.withRecording(event));
+          this.toAutomation(event);
+        };
     this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit, lookup: options.lookup ?? systemLookup };
   }
 
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
+    const heartbeat = this.automationBytes(config.automation, config.kind);
+    if (!heartbeat.ok) return heartbeat;
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
     this.sessions.set(session.id, session);
+    const automation = new SessionAutomation(
+      {
+        id: session.id,
+        kind: config.kind,
+        hasRemote: config.kind === 'udp' && config.remote !== undefined,
+        send: (bytes, to, origin) => session.send(bytes, to, origin),
+        silenced: (connId, error, why, action) => session.silenced(connId, error, why, action),
+      },
+      this.ctx.clock,
+      this.ctx.emit,
+    );
+    this.automations.set(session.id, automation);
+    if (config.automation) automation.configure(config.automation, heartbeat.value);
     if (this.sinkFull) session.pauseReading(true);
     // The header goes first, so the file holds the session from its first event; a recording
     // that cannot start reports its error and leaves the session to open regardless.
@@ -133,6 +164,8 @@ export class SessionManager implements EngineApi {
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
     if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
     this.sessions.delete(sessionId);
+    this.automations.get(sessionId)?.dispose();
+    this.automations.delete(sessionId);
     this.recordingFull.delete(sessionId);
     this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
     this.batcher.forget(sessionId);
@@ -178,8 +211,43 @@ export class SessionManager implements EngineApi {
     return this.recorder ? this.recorder.settings(patch) : this.noRecorder();
   }
 
+  async automate({ sessionId, automation }: ParsedArgs<'automate'>): Answer<'automate'> {
+    const session = this.sessions.get(sessionId);
+    const runner = this.automations.get(sessionId);
+    if (!session || !runner) return this.missing(sessionId);
+    const heartbeat = this.automationBytes(automation, session.config.kind);
+    if (!heartbeat.ok) return heartbeat;
+    if (automation) session.config.automation = automation;
+    else delete session.config.automation;
+    runner.configure(automation, heartbeat.value);
+    const info = this.decorate(session.info());
+    this.ctx.emit({ type: 'session', at: this.ctx.clock.now(), session: info });
+    return ok(info);
+  }
+
+  async repeat(args: ParsedArgs<'repeat'>): Answer<'repeat'> {
+    const session = this.sessions.get(args.sessionId);
+    const runner = this.automations.get(args.sessionId);
+    if (!session || !runner) return this.missing(args.sessionId);
+    if (args.action === 'stop') {
+      const status = runner.stopRepeat();
+      return status ? ok(status) : fail(AppCode.BadState, `Session ${args.sessionId} has no repeat run to stop.`, 'Start one first.');
+    }
+    if (session.state !== 'open') {
+      return fail(
+        AppCode.BadState,
+        `Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`,
+        'Open it first.',
+      );
+    }
+    const bytes = encodePayload(args.payload);
+    if (!bytes.ok) return bytes;
+    return ok(runner.startRepeat(bytes.value, args.to, args.intervalMs, args.count));
+  }
+
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
   async dispose(): Promise<void> {
+    for (const runner of this.automations.values()) runner.dispose();
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     await this.recorder?.dispose();
     this.batcher.dispose();
@@ -229,8 +297,38 @@ export class SessionManager implements EngineApi {
   private decorate(info: SessionInfo): SessionInfo {
     const recording = this.recorder?.status(info.id);
     const notShown = this.batcher.notShown.session(info.id);
-    if (!recording && !notShown) return info;
-    return { ...info, ...(recording ? { recording } : {}), ...(notShown ? { notShown } : {}) };
+    const runner = this.automations.get(info.id);
+    const automation = runner?.status();
+    const staleSince = runner?.staleSince(undefined);
+    if (automation && info.connections.length > 0) {
+      info.connections = info.connections.map((conn) => {
+        const since = runner!.staleSince(conn.connId);
+        return since === undefined ? conn : { ...conn, staleSince: since };
+      });
+    }
+    if (!recording && !notShown && !automation) return info;
+    return {
+      ...info,
+      ...(recording ? { recording } : {}),
+      ...(notShown ? { notShown } : {}),
+      ...(automation ? { automation } : {}),
+      ...(staleSince !== undefined ? { staleSince } : {}),
+    };
+  }
+
+  private toAutomation(event: InspectorEvent): void {
+    const id = event.type === 'session' ? event.session.id : event.sessionId;
+    this.automations.get(id)?.observe(event);
+  }
+
+  /** Checks automation settings against the session's kind and encodes the heartbeat once. */
+  private automationBytes(automation: Automation | undefined, kind: SessionConfig['kind']): Result<Uint8Array | undefined> {
+    const suits = checkAutomation(automation, kind);
+    if (!suits.ok) return suits;
+    if (!automation?.heartbeat) return ok(undefined);
+    const bytes = encodePayload(automation.heartbeat.payload);
+    if (!bytes.ok) return fail(bytes.error.code, `Heartbeat: ${bytes.error.message}`, bytes.error.hint);
+    return bytes;
   }
 
   private answer(result: Result<SessionInfo>): Result<SessionInfo> {

@@ -1,4 +1,13 @@
-import type { Counters, DisconnectMode, SendReceipt, SendTarget, SessionConfig, SessionInfo, SessionState } from '@shared/contract';
+import type {
+  Counters,
+  DisconnectMode,
+  SendOrigin,
+  SendReceipt,
+  SendTarget,
+  SessionConfig,
+  SessionInfo,
+  SessionState,
+} from '@shared/contract';
 import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { fail, type AppError, type Result } from '@shared/result';
@@ -10,12 +19,21 @@ import { appError } from './socket-errors';
 export interface Session {
   readonly id: string;
   readonly state: SessionState;
+  /** The settings it was opened with; `automation` changes as the automate method sets it. */
+  readonly config: SessionConfig;
   info(): SessionInfo;
   /** Resolves once the socket is open or has failed; a closed session may be opened again. */
   open(): Promise<Result<SessionInfo>>;
   /** Resolves once every socket of the session is closed. */
   close(): Promise<Result<SessionInfo>>;
-  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>>;
+  /** `origin`: a rule, a heartbeat or a repeat run sent it, which its tx event says. */
+  send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>>;
+  /**
+   * Liveness found nothing received for too long: close the connection (connId; the session when
+   * it has none), or for a TCP client drop it and connect again. `error` tells the user now, and
+   * `why` becomes the close reason.
+   */
+  silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void;
   disconnect(connId: string | undefined, mode: DisconnectMode): Result<null>;
   multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo>;
   /**
@@ -65,7 +83,14 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
 
   abstract open(): Promise<Result<SessionInfo>>;
   abstract close(): Promise<Result<SessionInfo>>;
-  abstract send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>>;
+  abstract send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>>;
+
+  /** Sessions without connections (UDP) close whole. */
+  silenced(_connId: string | undefined, error: AppError, _why: string, _action: 'close' | 'reconnect'): void {
+    if (this.currentState !== 'open') return;
+    this.emitError(error);
+    void this.close();
+  }
 
   disconnect(_connId: string | undefined, _mode: DisconnectMode): Result<null> {
     return fail(AppCode.BadState, `A ${this.config.kind} session has no TCP connections to disconnect.`, 'Use close to close the session.');

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpClientConfig } from '@shared/contract';
+import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpClientConfig } from '@shared/contract';
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { STABLE_CONNECTION_MS } from '@shared/limits';
@@ -72,6 +72,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   private connectedAt = 0;
   /** The recording is behind: the connection, or the next one, does not read. */
   private readingPaused = false;
+  /** Liveness dropped the current connection to connect again, whatever the reconnect setting. */
+  private silentReconnect = false;
 
   constructor(id: string, config: TcpClientConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -299,14 +301,14 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     });
   }
 
-  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+  send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open' || !this.connection) return Promise.resolve(this.notOpen());
     if (to && to.type !== 'all' && !(to.type === 'connections' && to.connIds.every((id) => id === this.connection?.connId))) {
       return Promise.resolve(
         fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'),
       );
     }
-    return Promise.resolve(sendToConnections(this, [this.connection], bytes));
+    return Promise.resolve(sendToConnections(this, [this.connection], bytes, origin));
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
@@ -330,6 +332,15 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     this.connection?.pauseReading(paused);
   }
 
+  /** A silent server: close at once (it is taken for dead, so no FIN handshake) and, for reconnect, connect again. */
+  override silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void {
+    const conn = this.connection;
+    if (!conn || conn.connId !== connId || this.currentState !== 'open') return;
+    if (action === 'reconnect') this.silentReconnect = true;
+    else this.userEnded = true;
+    conn.closeQuiet(error, why, action === 'reconnect' ? 'at-once' : 'graceful');
+  }
+
   /** Not open: and when a connection of this session closed since, how it ended. */
   protected override notOpen(): Result<never> {
     const refusal = super.notOpen();
@@ -349,8 +360,10 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     // only a connection that held for a while starts the backoff and the attempt count afresh.
     const held = this.ctx.clock.now() - this.connectedAt >= STABLE_CONNECTION_MS;
     const attemptsSoFar = held ? 0 : this.attemptsBefore;
-    const lost = policy.enabled && !this.userEnded && !this.closing && LOST.has(reason);
-    if (lost && !attemptsExhausted(attemptsSoFar, policy)) {
+    const silent = this.silentReconnect;
+    this.silentReconnect = false;
+    const lost = (silent || (policy.enabled && LOST.has(reason))) && !this.userEnded && !this.closing;
+    if (lost && (silent || !attemptsExhausted(attemptsSoFar, policy))) {
       // The connection's own events already said how it ended; this one says what comes next.
       this.scheduleRetry(attemptsSoFar + 1, reason === 'peer-closed' ? undefined : error);
       this.announce();

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, Counters, DisconnectMode } from '@shared/contract';
+import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
@@ -53,8 +53,8 @@ export class TcpConnection {
   /** Who sent our FIN: the linger's end, the linger of 0 at once, or the user. */
   private finBy: 'linger' | 'at-once' | 'user' | undefined;
   private closedAs: Closure | undefined;
-  /** Our FIN was the idle timeout's. */
-  private idleClosed = false;
+  /** Why we closed a quiet connection (the idle timeout, or liveness): the close reason's words. */
+  private quietClose: string | undefined;
 
   constructor(
     readonly connId: string,
@@ -104,7 +104,7 @@ export class TcpConnection {
    * Queue bytes for the peer. Node's socket buffer is the queue; we bound it so a peer that
    * never reads cannot make us hold unlimited memory, and report when writes start waiting.
    */
-  send(bytes: Uint8Array): Result<number> {
+  send(bytes: Uint8Array, origin?: SendOrigin): Result<number> {
     if (this.closed || this.socket.destroyed) {
       return fail(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`, 'Reconnect to send again.');
     }
@@ -128,7 +128,15 @@ export class TcpConnection {
       if (err) return;
       count(this.counters, 'tx', bytes.byteLength);
       count(this.owner.counters, 'tx', bytes.byteLength);
-      this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, dir: 'tx', bytes });
+      this.ctx.emit({
+        type: 'data',
+        at: this.ctx.clock.now(),
+        sessionId: this.owner.id,
+        connId: this.connId,
+        dir: 'tx',
+        bytes,
+        ...(origin ? { origin } : {}),
+      });
     });
     if (!accepted && !this.blocked) {
       this.blocked = true;
@@ -227,13 +235,29 @@ export class TcpConnection {
   /** Nothing went either way for the idle timeout: say so, then close as a graceful disconnect does. */
   private idled(idleMs: number): void {
     if (this.closed || this.localEnded) return;
-    this.idleClosed = true;
     const error = appError(
       AppCode.IdleTimeout,
       `Connection ${this.connId} to ${this.describeRemote()} sent and received nothing for ${duration(idleMs)} (the idle timeout), so it is being closed with FIN.`,
     );
+    this.closeQuiet(error, `nothing was sent or received for ${duration(idleMs)} (the idle timeout)`, 'graceful');
+  }
+
+  /**
+   * Close a connection for its silence (the idle timeout, or liveness): the error event says why
+   * as it happens, and the close reason says it again. `graceful` sends FIN and waits for the
+   * peer's as a disconnect does; `at-once` closes without waiting, for a peer taken for dead.
+   */
+  closeQuiet(error: AppError, why: string, how: 'graceful' | 'at-once'): void {
+    if (this.closed) return;
+    this.quietClose = why;
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
-    this.disconnect('graceful');
+    if (how === 'graceful' && !this.localEnded) this.disconnect('graceful');
+    else this.socket.destroy();
+  }
+
+  /** The peer, as messages name it. */
+  get peerName(): string {
+    return this.describeRemote();
   }
 
   private drained(): void {
@@ -296,7 +320,7 @@ export class TcpConnection {
         if (this.finBy === 'at-once') return 'the peer sent FIN and, with a half-close linger of 0, we answered at once';
         return this.finBy === 'user' ? 'the peer sent FIN, then you sent yours' : 'the peer sent FIN';
       case 'local-closed':
-        if (this.idleClosed) return `nothing was sent or received for ${duration(this.owner.config.idleTimeoutMs ?? 0)} (the idle timeout)`;
+        if (this.quietClose !== undefined) return this.quietClose;
         return this.peerEnded ? 'you sent FIN and the peer answered with its own' : 'you sent FIN and the peer did not answer in time';
     }
   }

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { CloseReason, DisconnectMode, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
+import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { TCP_LISTEN_BACKLOG } from '@shared/limits';
@@ -172,11 +172,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return this.closeInProgress;
   }
 
-  send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+  send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open') return Promise.resolve(this.notOpen());
     const target = to ?? { type: 'all' };
     if (target.type === 'all') {
-      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes));
+      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes, origin));
     }
     if (target.type === 'connections') {
       const chosen: TcpConnection[] = [];
@@ -186,7 +186,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
         if (!conn) return Promise.resolve(this.noConnection(connId));
         chosen.push(conn);
       }
-      return Promise.resolve(sendToConnections(this, chosen, bytes));
+      return Promise.resolve(sendToConnections(this, chosen, bytes, origin));
     }
     return Promise.resolve(
       fail(
@@ -215,6 +215,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       `Session ${this.id} has no connection ${connId}.`,
       'It may have closed long ago; refresh the connection list.',
     );
+  }
+
+  override silenced(connId: string | undefined, error: AppError, why: string): void {
+    const conn = connId === undefined ? undefined : this.connections.get(connId);
+    conn?.closeQuiet(error, why, 'graceful');
   }
 
   override pauseReading(paused: boolean): void {

@@ -1,4 +1,4 @@
-import type { SendReceipt } from '@shared/contract';
+import type { SendOrigin, SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { fail, ok, type Result } from '@shared/result';
 import type { TcpConnection } from './tcp-connection';
@@ -7,7 +7,12 @@ import type { TcpConnection } from './tcp-connection';
  * Send the same bytes to several connections. Each connection that cannot take them is named in
  * the error; the others still get them, since one slow peer should not silence the rest.
  */
-export function sendToConnections(owner: { id: string }, conns: TcpConnection[], bytes: Uint8Array): Result<SendReceipt> {
+export function sendToConnections(
+  owner: { id: string },
+  conns: TcpConnection[],
+  bytes: Uint8Array,
+  origin?: SendOrigin,
+): Result<SendReceipt> {
   if (conns.length === 0) {
     return fail(
       AppCode.NoTarget,
@@ -19,7 +24,7 @@ export function sendToConnections(owner: { id: string }, conns: TcpConnection[],
   const failures: string[] = [];
   let firstCode: string | undefined;
   for (const conn of conns) {
-    const result = conn.send(bytes);
+    const result = conn.send(bytes, origin);
     if (result.ok) {
       sent += 1;
     } else {

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
-import type { SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
+import type { SendOrigin, SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
 import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
@@ -164,7 +164,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     });
   }
 
-  async send(bytes: Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> {
+  async send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>> {
     if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const target = this.pickTarget(to);
     if (!target.ok) return target;
@@ -208,7 +208,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
           return;
         }
         count(this.counters, 'tx', bytes.byteLength);
-        this.ctx.emit({ type: 'data', at: this.ctx.clock.now(), sessionId: this.id, dir: 'tx', peer, bytes });
+        this.ctx.emit({
+          type: 'data',
+          at: this.ctx.clock.now(),
+          sessionId: this.id,
+          dir: 'tx',
+          peer,
+          bytes,
+          ...(origin ? { origin } : {}),
+        });
         resolve(ok({ bytes: bytes.byteLength, targets: 1 }));
       };
       try {

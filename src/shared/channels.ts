@@ -13,6 +13,8 @@ export const METHOD_NAMES = [
   'list',
   'record',
   'recordingSettings',
+  'automate',
+  'repeat',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

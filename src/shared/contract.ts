@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { hostProblem, isMulticast, type Endpoint } from './address';
+import { parseHex } from './hex';
 import type { AppError, Result } from './result';
 import type { HostMethodName, MethodName } from './channels';
 import {
@@ -27,6 +28,20 @@ import {
   MAX_SEND_TARGETS,
   MAX_SOCKET_BUFFER_BYTES,
   MIN_SOCKET_BUFFER_BYTES,
+  DEFAULT_RULE_RATE_REPLIES,
+  DEFAULT_RULE_RATE_WINDOW_MS,
+  MAX_REPEAT_COUNT,
+  MAX_REPLY_DELAY_MS,
+  MAX_REPLY_TEMPLATE_LENGTH,
+  MAX_RULE_NAME_LENGTH,
+  MAX_RULE_PATTERN_LENGTH,
+  MAX_RULE_RATE_REPLIES,
+  MAX_RULE_RATE_WINDOW_MS,
+  MAX_RULES,
+  MAX_SEND_BYTES,
+  MAX_SEND_INTERVAL_MS,
+  MAX_SILENCE_MS,
+  MIN_SEND_INTERVAL_MS,
 } from './limits';
 
 export type { Endpoint } from './address';
@@ -91,6 +106,226 @@ const tcpFields = {
   idleTimeoutMs: boundedInt('Idle timeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
 
+// ── Payloads ───────────────────────────────────────────────────────────────────────────────
+
+export const TEXT_ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'latin1', 'utf-16le'] as const;
+export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
+export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
+export type LineEnding = (typeof LINE_ENDINGS)[number];
+
+export const payloadSchema = z.strictObject({
+  format: z.enum(['text', 'hex', 'base64'], { error: 'Payload format must be text, hex or base64.' }),
+  value: z
+    .string({ error: 'Payload value must be text.' })
+    .max(MAX_PAYLOAD_TEXT_LENGTH, `Payload is longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters; split it or send a file.`),
+  /** Text only: how characters become bytes. */
+  encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
+  /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
+  escapes: z.boolean().default(true),
+  lineEnding: z.enum(LINE_ENDINGS).default('none'),
+});
+export type Payload = z.output<typeof payloadSchema>;
+
+// ── Automation: auto-reply rules, heartbeat, liveness (docs/automation.md § Automation) ─────
+
+export const TEXT_MATCH_KINDS = ['exact', 'contains', 'starts', 'ends', 'regex'] as const;
+export const HEX_MATCH_KINDS = ['exact', 'contains', 'starts', 'ends'] as const;
+export type TextMatchKind = (typeof TEXT_MATCH_KINDS)[number];
+export type HexMatchKind = (typeof HEX_MATCH_KINDS)[number];
+
+const patternSchema = z
+  .string({ error: 'A match pattern must be text.' })
+  .max(MAX_RULE_PATTERN_LENGTH, `A match pattern is at most ${MAX_RULE_PATTERN_LENGTH} characters.`);
+
+/**
+ * What a rule looks for in a message: text (decoded in `encoding`) compared exactly, as a part,
+ * a prefix, a suffix or by a regular expression; or bytes by a hex pattern in which `??` is any
+ * byte. Whether a regex or a hex pattern is well formed is the engine's check (a rule that is
+ * not says why and is skipped), so one bad rule never refuses the others.
+ */
+export const ruleMatchSchema = z.discriminatedUnion(
+  'on',
+  [
+    z.strictObject({
+      on: z.literal('text'),
+      kind: z.enum(TEXT_MATCH_KINDS, { error: 'A text match is exact, contains, starts, ends or regex.' }),
+      pattern: patternSchema,
+      encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
+      ignoreCase: z.boolean().default(false),
+    }),
+    z.strictObject({
+      on: z.literal('hex'),
+      kind: z.enum(HEX_MATCH_KINDS, { error: 'A hex match is exact, contains, starts or ends.' }),
+      pattern: patternSchema,
+    }),
+  ],
+  { error: 'A match says on: "text" or on: "hex".' },
+);
+export type RuleMatch = z.output<typeof ruleMatchSchema>;
+
+/** A reply: a payload whose value is a template ({{$1}}, {{$name}}: the match's captures; src/shared/reply-template.ts). */
+export const replyTemplateSchema = z.strictObject({
+  format: z.enum(['text', 'hex'], { error: 'A reply is text or hex.' }),
+  value: z
+    .string({ error: 'A reply must be text.' })
+    .max(MAX_REPLY_TEMPLATE_LENGTH, `A reply is at most ${MAX_REPLY_TEMPLATE_LENGTH} characters.`),
+  encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
+  escapes: z.boolean().default(true),
+  lineEnding: z.enum(LINE_ENDINGS).default('none'),
+});
+export type ReplyTemplatePayload = z.output<typeof replyTemplateSchema>;
+
+export const REPLY_TARGETS = ['sender', 'all'] as const;
+export type ReplyTarget = (typeof REPLY_TARGETS)[number];
+
+export const ruleRateLimitSchema = z.strictObject({
+  replies: boundedInt('Rate limit replies', 1, MAX_RULE_RATE_REPLIES),
+  perMs: boundedInt('Rate limit window', 1, MAX_RULE_RATE_WINDOW_MS),
+});
+export type RuleRateLimit = z.output<typeof ruleRateLimitSchema>;
+
+export const autoReplyRuleSchema = z.strictObject({
+  /** Chosen by the caller, unique in the session: hits and replies are reported by it. */
+  id: idSchema,
+  name: z
+    .string({ error: 'A rule name must be text.' })
+    .max(MAX_RULE_NAME_LENGTH, `A rule name is at most ${MAX_RULE_NAME_LENGTH} characters.`)
+    .default(''),
+  enabled: z.boolean().default(true),
+  match: ruleMatchSchema,
+  reply: replyTemplateSchema,
+  /** Wait this long before replying (timed by the engine). */
+  delayMs: boundedInt('Reply delay', 0, MAX_REPLY_DELAY_MS).default(0),
+  /** sender: the connection or datagram sender the message came from; all: every connection (UDP: the session's remote). */
+  to: z.enum(REPLY_TARGETS, { error: 'A reply goes to the sender or to all.' }).default('sender'),
+  /** At most `replies` replies in any `perMs` window; matches beyond it are counted, not answered. */
+  rateLimit: ruleRateLimitSchema.default({ replies: DEFAULT_RULE_RATE_REPLIES, perMs: DEFAULT_RULE_RATE_WINDOW_MS }),
+});
+export type AutoReplyRule = z.output<typeof autoReplyRuleSchema>;
+export type AutoReplyRuleInput = z.input<typeof autoReplyRuleSchema>;
+
+const delimiterHexSchema = z.string({ error: 'A delimiter is hex text, such as 0d 0a.' }).superRefine((value, ctx) => {
+  const parsed = parseHex(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `Delimiter: ${parsed.message}.` });
+  else if (parsed.bytes.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'The delimiter is empty: give at least one byte, such as 0a.' });
+  else if (parsed.bytes.length > 64) ctx.addIssue({ code: 'custom', message: 'A delimiter is at most 64 bytes.' });
+});
+
+/** How a TCP stream is cut into the messages rules see (src/shared/framing.ts); datagrams are messages as they are. */
+export const messageFramingSchema = z.discriminatedUnion(
+  'mode',
+  [
+    z.strictObject({ mode: z.literal('raw') }),
+    z.strictObject({ mode: z.literal('delimiter'), delimiter: delimiterHexSchema, keepDelimiter: z.boolean().default(false) }),
+    z.strictObject({
+      mode: z.literal('length'),
+      size: z.union([z.literal(1), z.literal(2), z.literal(4)], { error: 'A length field is 1, 2 or 4 bytes.' }),
+      littleEndian: z.boolean().default(false),
+      offset: boundedInt('Length field offset', 0, 1024).default(0),
+      includesHeader: z.boolean().default(false),
+      adjustment: boundedInt('Length adjustment', -65_536, 65_536).default(0),
+      maxFrame: boundedInt('Longest frame', 1, MAX_SEND_BYTES).default(MAX_SEND_BYTES),
+    }),
+    z.strictObject({ mode: z.literal('fixed'), size: boundedInt('Frame size', 1, MAX_SEND_BYTES) }),
+    z.strictObject({ mode: z.literal('gap'), gapMs: boundedInt('Gap', 1, 60_000) }),
+  ],
+  { error: 'Framing mode is raw, delimiter, length, fixed or gap.' },
+);
+export type MessageFraming = z.output<typeof messageFramingSchema>;
+
+/** Send `payload` every `intervalMs`: per connection on a listener, on the connection of a client, to the remote of a UDP session. */
+export const heartbeatSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  intervalMs: boundedInt('Heartbeat interval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
+  payload: payloadSchema,
+});
+export type Heartbeat = z.output<typeof heartbeatSchema>;
+
+export const LIVENESS_ACTIONS = ['stale', 'reconnect', 'close'] as const;
+export type LivenessAction = (typeof LIVENESS_ACTIONS)[number];
+
+/**
+ * Nothing received for `silenceMs`: mark the connection (UDP: the session) stale until data comes
+ * again, reconnect (TCP clients), or close it with that reason. Unlike the idle timeout, our own
+ * sends (a heartbeat) do not count as life.
+ */
+export const livenessSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  silenceMs: boundedInt('Silence', 1, MAX_SILENCE_MS),
+  action: z.enum(LIVENESS_ACTIONS, { error: 'On silence: stale, reconnect or close.' }).default('stale'),
+});
+export type Liveness = z.output<typeof livenessSchema>;
+
+export const automationSchema = z.strictObject({
+  /** Tried in order on each message. */
+  rules: z
+    .array(autoReplyRuleSchema)
+    .max(MAX_RULES, `A session holds at most ${MAX_RULES} rules.`)
+    .default([])
+    .superRefine((rules, ctx) => {
+      const seen = new Set<string>();
+      rules.forEach((rule, index) => {
+        if (seen.has(rule.id))
+          ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `Rule id ${rule.id} is used twice: give each rule its own id.` });
+        seen.add(rule.id);
+      });
+    }),
+  /** false: the first rule that matches answers; true: every rule that matches does. */
+  everyMatch: z.boolean().default(false),
+  framing: messageFramingSchema.default({ mode: 'raw' }),
+  heartbeat: heartbeatSchema.optional(),
+  liveness: livenessSchema.optional(),
+});
+export type Automation = z.output<typeof automationSchema>;
+export type AutomationInput = z.input<typeof automationSchema>;
+
+/** Every kind: rules, heartbeat and liveness, kept with the session's settings (and so with a saved session). */
+const automationField = { automation: automationSchema.optional() };
+
+/** What a rule has done since its session's automation was last set. */
+export interface RuleStatus {
+  id: string;
+  /** Messages it matched. */
+  hits: number;
+  /** Replies that went out. */
+  replies: number;
+  /** Matches not answered because of the rate limit. */
+  limited: number;
+  /** Replies that could not be made or sent. */
+  failures: number;
+  /** Epoch ms of the last match. */
+  lastHitAt?: number;
+  /** Why the rule cannot run (a bad regex or hex pattern, a template naming a missing capture), or why it last failed. */
+  error?: AppError;
+}
+
+export interface RepeatStatus {
+  state: 'running' | 'finished' | 'stopped' | 'failed';
+  sent: number;
+  /** How many sends; absent: until stopped. */
+  count?: number;
+  intervalMs: number;
+  startedAt: number;
+  /** Deadlines missed by more than the scheduler catches up (a blocked event loop), so not sent. */
+  skipped: number;
+  /** Why a failed run stopped. */
+  error?: AppError;
+}
+
+export interface AutomationStatus {
+  rules: RuleStatus[];
+  /** Heartbeats sent, over all connections. */
+  heartbeats: number;
+  /** The last heartbeat that could not be sent, and why. */
+  heartbeatError?: AppError;
+  /** The latest repeat run, if any. */
+  repeat?: RepeatStatus;
+}
+
+/** Why bytes went out when the user did not send them by hand. */
+export type SendOrigin = { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' };
+
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
 
 export const tcpServerConfigSchema = z.strictObject({
@@ -103,6 +338,7 @@ export const tcpServerConfigSchema = z.strictObject({
   maxConnections: boundedInt('Connection limit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
   ...tcpFields,
   ...recordField,
+  ...automationField,
 });
 
 export const tcpClientConfigSchema = z.strictObject({
@@ -114,6 +350,7 @@ export const tcpClientConfigSchema = z.strictObject({
   connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
   ...tcpFields,
   ...recordField,
+  ...automationField,
   /**
    * Connect again after a failed connect or a lost connection (not after the user closes),
    * waiting initialDelayMs, doubling up to maxDelayMs; maxAttempts 0 means without end.
@@ -152,6 +389,7 @@ export const udpConfigSchema = z.strictObject({
    */
   connect: z.boolean().default(false),
   ...recordField,
+  ...automationField,
 });
 
 export const sessionConfigSchema = z.discriminatedUnion('kind', [tcpServerConfigSchema, tcpClientConfigSchema, udpConfigSchema]);
@@ -198,6 +436,8 @@ export interface ConnectionInfo {
   localEnded: boolean;
   /** Sends are waiting for the peer to read. */
   blocked: boolean;
+  /** Liveness: epoch ms since which the peer is stale (nothing received for the session's silence limit); absent while it is live. */
+  staleSince?: number;
 }
 
 export interface SessionInfo {
@@ -225,6 +465,10 @@ export interface SessionInfo {
   recording?: RecordingInfo;
   /** Data of this session that was not shown; absent while everything was. */
   notShown?: NotShown;
+  /** Rules' hits, heartbeats and the repeat run; absent while the session never automated anything. */
+  automation?: AutomationStatus;
+  /** UDP liveness: epoch ms since which nothing was received for the silence limit; absent while live. */
+  staleSince?: number;
 }
 
 /** A session's transcript on disk, as the recorder reports it. */
@@ -253,26 +497,6 @@ export interface RecorderSettings {
 /** What a recording can be saved or converted as. */
 export const TRANSCRIPT_FORMATS = ['jsonl', 'text', 'pcapng'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
-
-// ── Payloads ───────────────────────────────────────────────────────────────────────────────
-
-export const TEXT_ENCODINGS = ['utf-8', 'gbk', 'gb18030', 'latin1', 'utf-16le'] as const;
-export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
-export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
-export type LineEnding = (typeof LINE_ENDINGS)[number];
-
-export const payloadSchema = z.strictObject({
-  format: z.enum(['text', 'hex', 'base64'], { error: 'Payload format must be text, hex or base64.' }),
-  value: z
-    .string({ error: 'Payload value must be text.' })
-    .max(MAX_PAYLOAD_TEXT_LENGTH, `Payload is longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters; split it or send a file.`),
-  /** Text only: how characters become bytes. */
-  encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
-  /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
-  escapes: z.boolean().default(true),
-  lineEnding: z.enum(LINE_ENDINGS).default('none'),
-});
-export type Payload = z.output<typeof payloadSchema>;
 
 export const sendTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),
@@ -328,6 +552,24 @@ export const argSchemas = {
   }),
   /** Read the recorder's settings, changing those given. The folder is set by the host (a dialog, or a command-line option). */
   recordingSettings: z.strictObject({ recordByDefault: z.boolean().optional() }),
+  /** Replace a session's rules, heartbeat and liveness (config.automation); left out, automation stops. Counts start afresh. */
+  automate: z.strictObject({ ...sessionRef, automation: automationSchema.optional() }),
+  /** Send a payload every intervalMs, timed by the engine, count times or until stopped; one run per session. */
+  repeat: z.discriminatedUnion(
+    'action',
+    [
+      z.strictObject({
+        ...sessionRef,
+        action: z.literal('start'),
+        payload: payloadSchema,
+        to: sendTargetSchema.optional(),
+        intervalMs: boundedInt('Repeat interval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
+        count: boundedInt('Repeat count', 1, MAX_REPEAT_COUNT).optional(),
+      }),
+      z.strictObject({ ...sessionRef, action: z.literal('stop') }),
+    ],
+    { error: 'Action must be start or stop.' },
+  ),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -350,6 +592,8 @@ export interface MethodResults {
   list: SessionInfo[];
   record: RecordingInfo;
   recordingSettings: RecorderSettings;
+  automate: SessionInfo;
+  repeat: RepeatStatus;
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;
@@ -390,10 +634,16 @@ export type InspectorEvent =
       /** UDP: the sender (rx) or destination (tx). */
       peer?: Endpoint;
       bytes: Uint8Array;
+      /** tx only: sent by a rule, a heartbeat or a repeat run rather than by hand. */
+      origin?: SendOrigin;
     }
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */
   | { type: 'backpressure'; at: number; sessionId: string; connId: string; blocked: boolean; queuedBytes: number }
+  /** Rules' hits, heartbeats, repeat progress: at once on a change of state, otherwise at most every 200 ms. */
+  | { type: 'automation'; at: number; sessionId: string; status: AutomationStatus }
+  /** Liveness: a connection (UDP: the session, no connId) went stale after silentMs without data, or is live again. */
+  | { type: 'liveness'; at: number; sessionId: string; connId?: string; stale: boolean; silentMs: number; action: LivenessAction }
   /** A session's recording started, stopped, failed, or grew (at most once per recorder flush). */
   | { type: 'recording'; at: number; sessionId: string; recording: RecordingInfo }
   /**

@@ -16,6 +16,10 @@ export const AppCode = {
   ConnectionLimit: 'CONNECTION_LIMIT',
   RecordingBehind: 'RECORDING_BEHIND',
   IdleTimeout: 'IDLE_TIMEOUT',
+  RuleInvalid: 'RULE_INVALID',
+  RuleFailed: 'RULE_FAILED',
+  RuleRateLimited: 'RULE_RATE_LIMITED',
+  PeerSilent: 'PEER_SILENT',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
@@ -61,6 +65,14 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.RecordingBehind]: 'The recordings disk is slower than the traffic. Record to a faster, local disk, or slow the sender down.',
   [AppCode.Cancelled]: 'You cancelled it; reopen the session to try again.',
   [AppCode.IdleTimeout]: "Raise the session's idle timeout, or leave it out to keep quiet connections open.",
+  [AppCode.RuleInvalid]:
+    'Fix the marked part of the rule (its match pattern or its reply) in the session automation panel; the other rules keep running.',
+  [AppCode.RuleFailed]:
+    "Check the rule's reply (its encoding must hold every captured character) and that the connection it answers is still open.",
+  [AppCode.RuleRateLimited]:
+    'Two auto-responders may be answering each other. Make the rule match only requests, or raise its rate limit if this many replies are wanted.',
+  [AppCode.PeerSilent]:
+    "The peer sent nothing for the session's liveness limit. Check the device, or raise the limit; a heartbeat from this side keeps a peer that answers it talking.",
   [AppCode.Internal]: 'This is a bug in Socket Inspector; please report it with what you did.',
 };
 

@@ -134,3 +134,42 @@ export const FILE_CHUNK_BYTES = 256 * 1024;
 export const UDP_FILE_CHUNK_BYTES = 1024;
 /** How long a file send waits for "unblocked" before asking again anyway, in case the event was missed. */
 export const QUEUE_RETRY_MS = 250;
+
+/**
+ * Automation (auto-reply rules, heartbeat, liveness, repeat): the engine times all of it. The
+ * bounds keep a saved workspace or a script from asking for unbounded work per message.
+ */
+export const MAX_RULES = 200;
+export const MAX_RULE_NAME_LENGTH = 80;
+/** A match pattern (text, regex or hex): long enough for any real request, short enough to check per message. */
+export const MAX_RULE_PATTERN_LENGTH = 4096;
+/** A reply template, in characters. */
+export const MAX_REPLY_TEMPLATE_LENGTH = 64 * 1024;
+/** Rules look at the first this many bytes of a message: a regex over megabytes per chunk would stall the engine. */
+export const MAX_RULE_MESSAGE_BYTES = 64 * 1024;
+/** Captures one template may use. */
+export const MAX_TEMPLATE_REFERENCES = 64;
+export const MAX_REPLY_DELAY_MS = 60 * 60_000;
+/** Delayed replies a session holds at once; more are refused (and counted) rather than queued without end. */
+export const MAX_PENDING_REPLIES = 10_000;
+/** The default rate limit of a rule: enough for any request/response protocol, small enough to end a reply storm. */
+export const DEFAULT_RULE_RATE_REPLIES = 100;
+export const DEFAULT_RULE_RATE_WINDOW_MS = 1000;
+export const MAX_RULE_RATE_REPLIES = 10_000;
+export const MAX_RULE_RATE_WINDOW_MS = 60 * 60_000;
+/** Heartbeat and repeat: every 1 ms up to once a day. */
+export const MIN_SEND_INTERVAL_MS = 1;
+export const MAX_SEND_INTERVAL_MS = 24 * 60 * 60_000;
+/** "No data for M": from 1 ms to a day. */
+export const MAX_SILENCE_MS = 24 * 60 * 60_000;
+export const MAX_REPEAT_COUNT = 1_000_000;
+/** Rule hits, heartbeats and repeat progress reach the page at most this often (state changes go at once). */
+export const AUTOMATION_STATUS_INTERVAL_MS = 200;
+/**
+ * A timer that falls behind (a busy event loop, a machine under load) sends every deadline it
+ * missed by less than SCHEDULER_CATCH_UP_MS, at most SCHEDULER_BURST of them per wake-up so
+ * sockets get their turn in between; deadlines missed by more (the machine slept, the loop was
+ * blocked for seconds) are skipped and counted, rather than burst out all at once.
+ */
+export const SCHEDULER_CATCH_UP_MS = 1000;
+export const SCHEDULER_BURST = 100;

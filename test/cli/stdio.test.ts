@@ -163,4 +163,40 @@ describe('npm run cli -- --stdio', () => {
     await cli.next((l) => l.kind === 'end', 'end');
     expect(await cli.exited).toBe(0);
   });
+  it('runs the worked example of docs/automation.md: a listener that answers PING n with PONG n, checked by python3', async () => {
+    const cli = startCli();
+    const ready = await cli.next((l) => l.kind === 'ready', 'ready');
+    expect(ready.methods).toEqual(expect.arrayContaining(['automate', 'repeat']));
+    cli.send(
+      String.raw`{"id":1,"method":"open","args":{"config":{"kind":"tcp-server","host":"127.0.0.1","port":0,"automation":{"framing":{"mode":"delimiter","delimiter":"0a"},"rules":[{"id":"ping","name":"PING","match":{"on":"text","kind":"regex","pattern":"^PING (?<n>\\d+)$"},"reply":{"format":"text","value":"PONG {{$n}}\\n"}}]}}}}`,
+    );
+    const opened = await cli.next((l) => l.kind === 'result' && l.id === 1, 'open result');
+    expect(opened.ok).toBe(true);
+    const session = opened.value as { id: string; local: { port: number } };
+    const client = peer('python3', [
+      '-c',
+      `import socket\ns = socket.create_connection(("127.0.0.1", ${session.local.port}))\ns.sendall(b"PING 1\\nPING 42\\n")\ngot = b""\nwhile len(got) < 15:\n    got += s.recv(100)\nprint("ok" if got == b"PONG 1\\nPONG 42\\n" else repr(got), flush=True)`,
+    ]);
+    await until(() => client.output().toString() === 'ok\n', 'python3 to check both replies');
+    const reply = await cli.next((l) => l.type === 'data' && l.dir === 'tx', 'the reply event');
+    expect(reply).toMatchObject({ origin: { kind: 'rule', ruleId: 'ping', name: 'PING' } });
+    const status = await cli.next(
+      (l) => l.type === 'automation' && (l.status as { rules: { replies: number }[] }).rules[0]!.replies === 2,
+      'the rule status',
+    );
+    expect(status).toMatchObject({ sessionId: session.id, status: { rules: [{ id: 'ping', hits: 2, replies: 2 }] } });
+
+    cli.send({
+      id: 2,
+      method: 'automate',
+      args: { sessionId: session.id, automation: { liveness: { silenceMs: 100, action: 'reconnect' } } },
+    });
+    expect(await cli.next((l) => l.id === 2, 'refused liveness')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    cli.send({ id: 3, method: 'automate', args: { sessionId: session.id } });
+    expect(await cli.next((l) => l.id === 3, 'automation off')).toMatchObject({ ok: true, value: { id: session.id } });
+    cli.send({ id: 4, method: 'repeat', args: { sessionId: session.id, action: 'stop' } });
+    expect(await cli.next((l) => l.id === 4, 'nothing to stop')).toMatchObject({ ok: false, error: { code: 'BAD_STATE' } });
+    cli.child.stdin.end();
+    expect(await cli.exited).toBe(0);
+  });
 });

@@ -65,7 +65,8 @@ describe('UDP connect', () => {
         return false;
       }, 'socat’s echo');
       const echo = rig.data(session.id, 'rx')[0]!;
-      expect(Buffer.from(echo.bytes).toString()).toBe('ping');
+      // cat reads socat's pipe, not datagrams: pings that reach it together come back as one.
+      expect(Buffer.from(echo.bytes).toString()).toMatch(/^(ping)+$/);
       expect(echo.peer).toMatchObject({ address: '127.0.0.1', port });
     } finally {
       socat.kill();

@@ -82,6 +82,8 @@ describe('arguments are validated in main before anything runs', () => {
       list: {},
       record: { sessionId: 's1', action: 'start' },
       recordingSettings: {},
+      automate: { sessionId: 's1' },
+      repeat: { sessionId: 's1', action: 'stop' },
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

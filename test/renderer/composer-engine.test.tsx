@@ -89,6 +89,8 @@ describe('composer on the real engine', () => {
     await typeAndSend(user, 'tock');
     await waitFor(() => expect(peer.received().toString().split('tock\n').length - 1).toBeGreaterThanOrEqual(3), SLOW);
     await user.click(composer().getByRole('button', { name: 'Stop' }));
+    // The engine times the run and reports its end as an event.
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent(/Stopped after \d+ send/), SLOW);
     const status = composer().getByRole('status').textContent ?? '';
     const sent = Number(/Stopped after (\d+) send/.exec(status)?.[1]);
     await waitFor(() => expect(peer.received().toString().split('tock\n').length - 1).toBe(sent), SLOW);

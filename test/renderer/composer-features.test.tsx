@@ -6,6 +6,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPayloadLibrary, PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload } from '@renderer/composer/payload-library';
 import { createSendHistory, SEND_HISTORY_STORAGE_KEY } from '@renderer/composer/send-history';
+import type { RepeatStatus } from '@shared/contract';
 import { fail, ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
@@ -181,47 +182,64 @@ describe('Composer repeat', () => {
     await s.user.click(s.sendButton);
   }
 
-  it('sends M times and says so', async () => {
+  const run = (state: RepeatStatus['state'], sent: number, extra: Partial<RepeatStatus> = {}): RepeatStatus => ({
+    state,
+    sent,
+    intervalMs: 5,
+    startedAt: 1000,
+    skipped: 0,
+    ...extra,
+  });
+  const report = (s: ReturnType<typeof setup>, repeat: RepeatStatus) =>
+    s.fake.emit({ type: 'automation', at: 1, sessionId: 's1', status: { rules: [], heartbeats: 0, repeat } });
+
+  it('asks the engine for the run, and says when it finished', async () => {
     const s = setup();
+    s.fake.answer('repeat', ok(run('running', 0, { count: 3 })));
     await startRepeat(s, '5', '3');
+    expect(s.fake.spies.repeat).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        sessionId: 's1',
+        action: 'start',
+        intervalMs: 5,
+        count: 3,
+        payload: expect.objectContaining({ value: 'tick' }),
+      }),
+    );
+    expect(s.fake.spies.send).not.toHaveBeenCalled();
+    report(s, run('finished', 3, { count: 3 }));
     await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent('Sent 3 time(s).'));
-    expect(s.fake.spies.send).toHaveBeenCalledTimes(3);
   });
 
-  it('shows "Sent k of M" while running, and Stop ends it', async () => {
+  it('shows "Sent k of M" from the engine while running, and Stop asks the engine to stop', async () => {
     const s = setup();
+    s.fake.answer('repeat', ok(run('running', 0, { count: 1000 })));
     await startRepeat(s, '20', '1000');
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Sent [1-9]\d* of 1,000$/));
+    report(s, run('running', 7, { count: 1000 }));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Sent 7 of 1,000$/));
     expect(s.sendButton).toBeDisabled();
     await s.user.click(s.composer.getByRole('button', { name: 'Stop' }));
-    // The loop notices the abort at its next await, so the words follow a moment later.
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after \d+ send\(s\)\.$/));
-    const calls = s.fake.spies.send.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(s.fake.spies.send).toHaveBeenCalledTimes(calls);
+    expect(s.fake.spies.repeat).toHaveBeenLastCalledWith({ sessionId: 's1', action: 'stop' });
+    report(s, run('stopped', 9, { count: 1000 }));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after 9 send\(s\)\.$/));
     expect(s.composer.queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
   });
 
-  it('stops at the first error and shows it', async () => {
+  it('shows the error a run failed with, and a refused start', async () => {
     const s = setup();
-    s.fake.answer('send', fail('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
+    s.fake.answer('repeat', ok(run('running', 0)));
     await startRepeat(s, '5', '');
+    report(
+      s,
+      run('failed', 2, { error: { code: 'EPIPE', message: 'Connection c1: the peer has closed the connection.', hint: 'Reconnect.' } }),
+    );
     const alert = await s.composer.findByRole('alert');
-    expect(alert).toHaveTextContent('Repeat stopped after 0 send(s)');
+    expect(alert).toHaveTextContent('Repeat stopped after 2 send(s)');
     expect(alert).toHaveTextContent('the peer has closed the connection');
-    expect(s.fake.spies.send).toHaveBeenCalledTimes(1);
-  });
 
-  it('stops when the session closes', async () => {
-    const s = setup();
-    s.fake.answer('send', ok({ bytes: 4, targets: 1 }));
-    await startRepeat(s, '10', '');
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Sent [1-9]\d*$/));
-    s.fake.emit(sessionEvent(sessionInfo({ id: 's1', kind: 'tcp-client', state: 'closed' })));
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after/));
-    const calls = s.fake.spies.send.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(s.fake.spies.send).toHaveBeenCalledTimes(calls);
+    s.fake.answer('repeat', fail('BAD_STATE', 'Session s1 is closed, not open: a repeat run needs an open session.', 'Open it first.'));
+    await s.user.click(s.sendButton);
+    await waitFor(() => expect(s.composer.getByRole('alert')).toHaveTextContent('a repeat run needs an open session'));
   });
 
   it('refuses an interval outside 1–3,600,000 ms and explains the timer limit', async () => {
@@ -240,7 +258,7 @@ describe('Composer repeat', () => {
     await s.user.type(every, '1');
     expect(s.sendButton).toBeEnabled();
     await s.user.hover(every);
-    expect(await screen.findByRole('tooltip')).toHaveTextContent(/under about 4 ms are limited by the browser’s timer/);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(/timed by the engine, not the page/);
   });
 });
 

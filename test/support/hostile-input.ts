@@ -82,6 +82,47 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'list', args: {} },
   { method: 'record', args: { sessionId: 's1', action: 'start' } },
   { method: 'recordingSettings', args: { recordByDefault: true } },
+  {
+    method: 'automate',
+    args: {
+      sessionId: 's1',
+      automation: {
+        rules: [
+          {
+            id: 'r1',
+            name: 'ping',
+            enabled: true,
+            match: { on: 'text', kind: 'regex', pattern: '^PING (\\d+)', encoding: 'utf-8', ignoreCase: false },
+            reply: { format: 'text', value: 'PONG {{$1}}', encoding: 'utf-8', escapes: true, lineEnding: 'lf' },
+            delayMs: 0,
+            to: 'sender',
+            rateLimit: { replies: 10, perMs: 1000 },
+          },
+          { id: 'r2', match: { on: 'hex', kind: 'starts', pattern: '01 03 ??' }, reply: { format: 'hex', value: '01 83' } },
+        ],
+        everyMatch: false,
+        framing: { mode: 'delimiter', delimiter: '0a', keepDelimiter: false },
+        heartbeat: { enabled: true, intervalMs: 1000, payload: { format: 'text', value: 'hb' } },
+        liveness: { enabled: true, silenceMs: 5000, action: 'stale' },
+      },
+    },
+  },
+  {
+    method: 'automate',
+    args: {
+      sessionId: 's1',
+      automation: {
+        framing: { mode: 'length', size: 2, littleEndian: false, offset: 0, includesHeader: false, adjustment: 0, maxFrame: 1000 },
+      },
+    },
+  },
+  { method: 'automate', args: { sessionId: 's1', automation: { framing: { mode: 'fixed', size: 4 } } } },
+  { method: 'automate', args: { sessionId: 's1', automation: { framing: { mode: 'gap', gapMs: 20 } } } },
+  {
+    method: 'repeat',
+    args: { sessionId: 's1', action: 'start', payload: { format: 'text', value: 'x' }, to: { type: 'all' }, intervalMs: 10, count: 5 },
+  },
+  { method: 'repeat', args: { sessionId: 's1', action: 'stop' } },
 ];
 
 export const HOST_BASE_ARGS: readonly { method: HostMethodName; args: Record<string, unknown> }[] = [

@@ -1,6 +1,7 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Group, Panel } from 'react-resizable-panels';
+import { AutomationPanel } from './automation/AutomationPanel';
 import { SectionPanel, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
@@ -27,6 +28,8 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
   return (
     <>
       <SessionHeader session={session} />
+      {/* Folded to a strip of its own until opened. */}
+      <AutomationPanel key={session.id} session={session} />
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         <SectionPanel
           id="connections"

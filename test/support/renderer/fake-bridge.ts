@@ -40,6 +40,8 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   list: ok([]),
   record: ok(recordingInfo()),
   recordingSettings: ok({ folder: '/home/tester/Socket Inspector/recordings', recordByDefault: true }),
+  automate: ok(null),
+  repeat: ok({ state: 'stopped', sent: 0, intervalMs: 1000, startedAt: 0, skipped: 0 }),
 };
 
 export function createFakeBridge(): FakeBridge {

@@ -19,7 +19,7 @@ import { sendFile, type FileSendOutcome } from './file-send';
 import { FilePicker, type FileProgress } from './FilePicker';
 import type { SavedPayloadContent } from './payload-library';
 import { ProblemMarker } from './ProblemMarker';
-import { MAX_REPEAT_COUNT, MAX_REPEAT_INTERVAL_MS, MIN_REPEAT_INTERVAL_MS, repeatSend } from './repeat';
+import { MAX_REPEAT_COUNT, MAX_REPEAT_INTERVAL_MS, MIN_REPEAT_INTERVAL_MS, useEngineRepeat } from './repeat';
 import { SavedPayloadsButton, SavePayloadButton } from './SavedPayloads';
 import { listenerTarget, TargetSelect } from './TargetSelect';
 import { UdpTargetFields, useUdpTarget, type UdpRemote } from './UdpTargetFields';
@@ -37,11 +37,6 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
 interface Failure {
   title: string;
   error: AppError;
-}
-
-interface RepeatRun {
-  sent: number;
-  count: number | undefined;
 }
 
 export interface ComposerProps {
@@ -77,7 +72,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const [repeat, setRepeat] = useState(false);
   const [intervalText, setIntervalText] = useState('1000');
   const [countText, setCountText] = useState('');
-  const [repeatRun, setRepeatRun] = useState<RepeatRun | undefined>(undefined);
+  const engineRepeat = useEngineRepeat(sessionId);
+  const repeatRun = engineRepeat.run?.state === 'running' ? engineRepeat.run : undefined;
+  /** The run this composer started, whose end it reports. */
+  const [ownRun, setOwnRun] = useState<number | undefined>(undefined);
 
   const [file, setFile] = useState<File | undefined>(undefined);
   const [fileProgress, setFileProgress] = useState<FileProgress | undefined>(undefined);
@@ -170,24 +168,25 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
 
   const sendRepeated = async (intervalMs: number) => {
     addHistory(content);
-    const args = sendArgs(payload, target());
-    const controller = startRun();
-    setRepeatRun({ sent: 0, count });
-    const outcome = await repeatSend({
-      intervalMs,
-      count,
-      signal: controller.signal,
-      sendOnce: async () => {
-        const result = await api.send(args);
-        return result.ok ? undefined : result.error;
-      },
-      onSent: (sent) => setRepeatRun({ sent, count }),
-    });
-    setRepeatRun(undefined);
-    if (outcome.error) setFailure({ title: t('composer.repeat.failed', { sent: outcome.sent }), error: outcome.error });
-    else if (controller.signal.aborted) setStatus(t('composer.repeat.stopped', { sent: outcome.sent }));
-    else setStatus(t('composer.repeat.finished', { sent: outcome.sent }));
+    clearOutcome();
+    setBusy(true);
+    const result = await engineRepeat.start({ payload, to: target(), intervalMs, count });
+    setBusy(false);
+    if (result.ok) setOwnRun(result.value.startedAt);
+    else setFailure({ title: t('composer.repeat.failed', { sent: 0 }), error: result.error });
   };
+
+  // The engine times the run; its end arrives as the session's automation status.
+  const finished = engineRepeat.run;
+  useEffect(() => {
+    if (ownRun === undefined || !finished || finished.startedAt !== ownRun || finished.state === 'running') return;
+    setOwnRun(undefined);
+    if (finished.state === 'failed' && finished.error) {
+      setFailure({ title: t('composer.repeat.failed', { sent: finished.sent }), error: finished.error });
+    } else {
+      setStatus(t(finished.state === 'stopped' ? 'composer.repeat.stopped' : 'composer.repeat.finished', { sent: finished.sent }));
+    }
+  }, [finished, ownRun, t]);
 
   const sendChosenFile = async (chosen: File) => {
     const to = target();
@@ -299,7 +298,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             {t('composer.send')}
           </Button>
           {repeatRun ? (
-            <Button variant="outlined" color="warning" size="small" onClick={() => running.current?.abort()}>
+            <Button variant="outlined" color="warning" size="small" onClick={() => void engineRepeat.stop()}>
               {t('composer.repeat.stop')}
             </Button>
           ) : null}

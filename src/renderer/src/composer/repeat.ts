@@ -1,58 +1,47 @@
-import type { AppError } from '@shared/result';
-
-export const MIN_REPEAT_INTERVAL_MS = 1;
-export const MAX_REPEAT_INTERVAL_MS = 3_600_000;
-export const MAX_REPEAT_COUNT = 1_000_000;
-
-export interface RepeatOptions {
-  intervalMs: number;
-  /** How many sends; undefined repeats until stopped. */
-  count: number | undefined;
-  /** One send; answers its error, or undefined when it went out. */
-  sendOnce(): Promise<AppError | undefined>;
-  onSent(sent: number): void;
-  signal: AbortSignal;
-}
-
-export interface RepeatOutcome {
-  sent: number;
-  error: AppError | undefined;
-}
-
 /**
- * Sends, waits `intervalMs` after each send has been answered, and sends again: a slow peer
- * or engine stretches the period rather than piling sends up. The first error ends the run.
+ * Repeat sending, timed by the engine (the `repeat` method): the page asks for a run and shows
+ * its progress from the session's automation status, so a background tab, the browser's ~4 ms
+ * timer clamp or a busy page cannot stretch it, and a run goes on when the composer is gone.
  */
-export function repeatSend({ intervalMs, count, sendOnce, onSent, signal }: RepeatOptions): Promise<RepeatOutcome> {
-  return new Promise((resolve) => {
-    let sent = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const finish = (error: AppError | undefined) => {
-      signal.removeEventListener('abort', onAbort);
-      if (timer !== undefined) clearTimeout(timer);
-      resolve({ sent, error });
-    };
-    const onAbort = () => finish(undefined);
-    const step = async () => {
-      timer = undefined;
-      const error = await sendOnce();
-      if (signal.aborted) return;
-      if (error) {
-        finish(error);
-        return;
-      }
-      sent += 1;
-      onSent(sent);
-      // onSent may have stopped the run (a Stop rendered from the new count).
-      if (signal.aborted) return;
-      if (count !== undefined && sent >= count) finish(undefined);
-      else timer = setTimeout(() => void step(), intervalMs);
-    };
-    if (signal.aborted) {
-      resolve({ sent, error: undefined });
-      return;
-    }
-    signal.addEventListener('abort', onAbort);
-    void step();
-  });
+import { useCallback } from 'react';
+import type { Payload, RepeatStatus, SendTarget } from '@shared/contract';
+import type { Result } from '@shared/result';
+import { useApi } from '../api/host-context';
+import { useSessionAutomation } from '../store/stable-views';
+
+export { MAX_REPEAT_COUNT, MIN_SEND_INTERVAL_MS as MIN_REPEAT_INTERVAL_MS } from '@shared/limits';
+/** The composer offers up to an hour; the engine takes up to a day (for a script). */
+export const MAX_REPEAT_INTERVAL_MS = 3_600_000;
+
+export interface RepeatRequest {
+  payload: Payload;
+  to: SendTarget | undefined;
+  intervalMs: number;
+  count: number | undefined;
+}
+
+export interface EngineRepeat {
+  /** The session's latest run, as the engine last reported it. */
+  run: RepeatStatus | undefined;
+  start(request: RepeatRequest): Promise<Result<RepeatStatus>>;
+  stop(): Promise<Result<RepeatStatus>>;
+}
+
+export function useEngineRepeat(sessionId: string): EngineRepeat {
+  const api = useApi();
+  const run = useSessionAutomation(sessionId)?.repeat;
+  const start = useCallback(
+    ({ payload, to, intervalMs, count }: RepeatRequest) =>
+      api.repeat({
+        sessionId,
+        action: 'start',
+        payload,
+        intervalMs,
+        ...(to ? { to } : {}),
+        ...(count !== undefined ? { count } : {}),
+      }),
+    [api, sessionId],
+  );
+  const stop = useCallback(() => api.repeat({ sessionId, action: 'stop' }), [api, sessionId]);
+  return { run, start, stop };
 }

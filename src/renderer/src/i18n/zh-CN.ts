@@ -1,4 +1,5 @@
 import type { MessageKey } from './en';
+import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
 import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
@@ -11,6 +12,7 @@ import { workspaceZhCN } from './features/workspace';
  * is a compile error.
  */
 export const zhCN: Readonly<Record<MessageKey, string>> = {
+  ...automationZhCN,
   ...composerZhCN,
   ...layoutZhCN,
   ...logZhCN,

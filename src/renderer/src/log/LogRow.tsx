@@ -168,6 +168,18 @@ function DataRow({ item, previousAt, view, encoding, highlight, onActions }: Log
         </span>
         <span className="si-row-source">{source}</span>
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
+        {item.origin ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            data-testid="log-origin"
+            label={
+              item.origin.kind === 'rule'
+                ? t('automation.origin.rule', { name: item.origin.name === '' ? item.origin.ruleId : item.origin.name })
+                : t(item.origin.kind === 'heartbeat' ? 'automation.origin.heartbeat' : 'automation.origin.repeat')
+            }
+          />
+        ) : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

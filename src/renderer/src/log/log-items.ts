@@ -167,6 +167,7 @@ export class FramedView {
             badLength: frame.badLength,
             lastEntryId: entry.id,
             ...(this.config.mode === 'lines' ? { line: true } : {}),
+            ...(entry.origin ? { origin: entry.origin } : {}),
           },
         });
       });
@@ -186,6 +187,7 @@ export class FramedView {
           partial: true,
           lastEntryId: entry.id,
           ...(this.config.mode === 'lines' ? { line: true } : {}),
+          ...(entry.origin ? { origin: entry.origin } : {}),
         };
       }
     }

@@ -56,6 +56,7 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
     closingIn === undefined ? undefined : t('connections.closesIn', { seconds: closingIn }),
     conn.localEnded ? t('connections.localEnded') : undefined,
     conn.blocked ? t('connections.blocked') : undefined,
+    conn.staleSince !== undefined ? t('automation.staleSince', { time: formatClock(conn.staleSince) }) : undefined,
   ].filter((flag) => flag !== undefined);
 
   const disconnect = async (mode: DisconnectMode) => {

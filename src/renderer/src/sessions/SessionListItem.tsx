@@ -10,6 +10,7 @@ import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
 import type { AppError, Result } from '@shared/result';
 import { useApi } from '../api/host-context';
+import { AutomationBadge } from '../automation/AutomationBadge';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { StateChip } from '../components/StateChip';
@@ -76,6 +77,7 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
           {sessionEndpoint(session)}
         </Typography>
         <ReconnectNote session={session} />
+        <AutomationBadge session={session} />
         <SessionCounters sessionId={session.id} />
       </ListItemButton>
       <Stack direction="row" spacing={0.5} sx={{ px: 1, pb: 0.5, alignItems: 'center' }}>

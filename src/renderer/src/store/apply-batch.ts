@@ -8,6 +8,8 @@ import { MAX_CLOSED_CONNECTIONS_PER_SESSION } from '../limits';
 import { lifecycleEntry, sessionLifecycle, type Lifecycle } from './lifecycle';
 import {
   connectionView,
+  copyAutomation,
+  copyOrigin,
   copyCounters,
   copyEndpoint,
   copyError,
@@ -249,6 +251,7 @@ class Draft {
           connId: typeof event.connId === 'string' ? event.connId : undefined,
           peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
+          ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
         };
         this.append(event.sessionId, entry);
         const sender = entry.peer;
@@ -272,6 +275,23 @@ class Draft {
         };
         const kept = (errors.get(event.sessionId) ?? []).concat(entry);
         errors.set(event.sessionId, kept.slice(Math.max(0, kept.length - this.limits.maxErrors)));
+        return;
+      }
+      case 'automation': {
+        const automation = copyAutomation(event.status);
+        this.updateSession(event.sessionId, (view) => ({ ...view, automation }));
+        return;
+      }
+      case 'liveness': {
+        const staleSince = event.stale ? event.at : undefined;
+        if (typeof event.connId === 'string') {
+          this.updateConnection(event.sessionId, event.connId, (view) => {
+            const { staleSince: _was, ...rest } = view;
+            return staleSince === undefined ? rest : { ...rest, staleSince };
+          });
+        } else {
+          this.updateSession(event.sessionId, (view) => ({ ...view, staleSince }));
+        }
         return;
       }
       default:

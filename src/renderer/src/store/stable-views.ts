@@ -11,13 +11,13 @@ import { ZERO_COUNTERS, type ConnectionView, type SessionView } from './views';
  * and the counters, which change all the time, to the few small parts that show them.
  */
 
-/** A session as the parts that do not show its counters see it. */
-export type SessionShape = Omit<SessionView, 'counters' | 'notShown'>;
+/** A session as the parts that do not show its counters (nor its automation's, which move as often) see it. */
+export type SessionShape = Omit<SessionView, 'counters' | 'notShown' | 'automation'>;
 /** A connection as the parts that do not show its counters see it. */
 export type ConnectionShape = Omit<ConnectionView, 'counters'>;
 
 const NO_IDS: readonly string[] = [];
-const COUNTER_KEYS: ReadonlySet<string> = new Set(['counters', 'notShown']);
+const COUNTER_KEYS: ReadonlySet<string> = new Set(['counters', 'notShown', 'automation']);
 
 /** The store's views are updated by copy, so a key whose value is the same object is unchanged. */
 function sameExceptCounters(a: object, b: object): boolean {
@@ -65,6 +65,11 @@ export function useConnectionIds(sessionId: string): readonly string[] {
     const connections = state.connections.get(sessionId);
     return connections === undefined || connections.size === 0 ? NO_IDS : [...connections.keys()];
   }, sameIds);
+}
+
+/** Rules' hits, heartbeats and the repeat run of a session: for the few parts that show them. */
+export function useSessionAutomation(sessionId: string): SessionView['automation'] {
+  return useInspector((state) => state.sessions.get(sessionId)?.automation);
 }
 
 export function useSessionCounters(sessionId: string): Counters {

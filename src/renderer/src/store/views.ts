@@ -4,12 +4,16 @@
  */
 import type {
   CloseReason,
+  AutomationStatus,
   ConnectionInfo,
   Counters,
   Direction,
   Endpoint,
   NotShown,
   RecordingInfo,
+  RepeatStatus,
+  RuleStatus,
+  SendOrigin,
   SessionConfig,
   SessionInfo,
   SessionKind,
@@ -39,6 +43,10 @@ export interface SessionView {
   recording: RecordingView | undefined;
   /** Data that came faster than the display could follow; undefined while everything was shown. */
   notShown: NotShown | undefined;
+  /** Rules' hits, heartbeats and the repeat run, as the engine last reported them. */
+  automation: AutomationStatus | undefined;
+  /** UDP liveness: stale since then (epoch ms); undefined while live. */
+  staleSince: number | undefined;
 }
 
 export type RecordingView = Readonly<RecordingInfo>;
@@ -79,6 +87,8 @@ export interface LogEntry {
   bytes: Uint8Array;
   /** A row for what happened to the session or connection, not bytes (`bytes` is empty). */
   lifecycle?: Lifecycle;
+  /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
+  origin?: SendOrigin;
 }
 
 export interface SessionLog {
@@ -128,6 +138,47 @@ export function copyRecording(r: RecordingInfo): RecordingView {
   };
 }
 
+const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+export function copyOrigin(origin: SendOrigin): SendOrigin {
+  if (origin.kind === 'rule') return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
+  return { kind: origin.kind === 'heartbeat' ? 'heartbeat' : 'repeat' };
+}
+
+function copyRuleStatus(r: RuleStatus): RuleStatus {
+  return {
+    id: String(r.id),
+    hits: Number(r.hits),
+    replies: Number(r.replies),
+    limited: Number(r.limited),
+    failures: Number(r.failures),
+    ...(typeof r.lastHitAt === 'number' ? { lastHitAt: r.lastHitAt } : {}),
+    ...(r.error ? { error: copyError(r.error) } : {}),
+  };
+}
+
+function copyRepeat(r: RepeatStatus): RepeatStatus {
+  const states: readonly RepeatStatus['state'][] = ['running', 'finished', 'stopped', 'failed'];
+  return {
+    state: states.includes(r.state) ? r.state : 'stopped',
+    sent: Number(r.sent),
+    intervalMs: Number(r.intervalMs),
+    startedAt: Number(r.startedAt),
+    skipped: Number(r.skipped),
+    ...(typeof r.count === 'number' ? { count: r.count } : {}),
+    ...(r.error ? { error: copyError(r.error) } : {}),
+  };
+}
+
+export function copyAutomation(a: AutomationStatus): AutomationStatus {
+  return {
+    rules: Array.from(a.rules ?? [], copyRuleStatus),
+    heartbeats: Number(a.heartbeats),
+    ...(a.heartbeatError ? { heartbeatError: copyError(a.heartbeatError) } : {}),
+    ...(a.repeat ? { repeat: copyRepeat(a.repeat) } : {}),
+  };
+}
+
 export function sessionView(info: SessionInfo): SessionView {
   return {
     id: info.id,
@@ -146,6 +197,8 @@ export function sessionView(info: SessionInfo): SessionView {
       : undefined,
     recording: info.recording ? copyRecording(info.recording) : undefined,
     notShown: info.notShown ? copyNotShown(info.notShown) : undefined,
+    automation: info.automation ? copyAutomation(info.automation) : undefined,
+    staleSince: optionalNumber(info.staleSince),
   };
 }
 
@@ -160,5 +213,6 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     localEnded: info.localEnded,
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
+    ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
   };
 }

@@ -27,7 +27,7 @@ export const composerEn = {
   'composer.repeat': 'Repeat',
   'composer.repeat.interval': 'Every (ms)',
   'composer.repeat.intervalTip':
-    'Waits this long after each send is answered, then sends again. Intervals under about 4 ms are limited by the browser’s timer, so sends may come less often than asked.',
+    'Sends at this interval, timed by the engine, not the page: 1 ms works, in a background tab too, and late sends do not push the later ones back.',
   'composer.repeat.intervalInvalid': 'Use a whole number from 1 to 3,600,000.',
   'composer.repeat.count': 'Times',
   'composer.repeat.countTip': 'How many sends; leave empty to repeat until stopped.',
@@ -82,7 +82,8 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
 
   'composer.repeat': '重复发送',
   'composer.repeat.interval': '间隔（毫秒）',
-  'composer.repeat.intervalTip': '每次发送得到应答后等待这么久再发送。低于约 4 毫秒的间隔受浏览器计时器限制，实际发送可能比设定的更稀。',
+  'composer.repeat.intervalTip':
+    '按此间隔发送，由引擎计时而非页面计时：1 毫秒也可以，页面在后台时同样准确，某次发送晚了也不会推迟后面的发送。',
   'composer.repeat.intervalInvalid': '请输入 1 到 3,600,000 的整数。',
   'composer.repeat.count': '次数',
   'composer.repeat.countTip': '发送多少次；留空则一直发送直到停止。',

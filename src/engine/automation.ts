@@ -1,0 +1,557 @@
+import type {
+  Automation,
+  AutomationStatus,
+  Endpoint,
+  InspectorEvent,
+  LivenessAction,
+  MessageFraming,
+  RepeatStatus,
+  RuleStatus,
+  SendOrigin,
+  SendReceipt,
+  SendTarget,
+  SessionKind,
+} from '@shared/contract';
+import { compileRule, type CompiledRule } from '@shared/auto-reply';
+import { AppCode } from '@shared/errors';
+import { createFramer, DEFAULT_MAX_FRAME, type Framer, type FramingConfig } from '@shared/framing';
+import { parseHex } from '@shared/hex';
+import { AUTOMATION_STATUS_INTERVAL_MS, MAX_PENDING_REPLIES } from '@shared/limits';
+import { SlidingWindowLimit } from '@shared/rate-limit';
+import { renderTemplate } from '@shared/reply-template';
+import { MessageText } from '@shared/rule-match';
+import { fail, ok, type AppError, type Result } from '@shared/result';
+import type { Clock } from '@ports/clock';
+import { Scheduler, type ScheduledTask } from './scheduler';
+import { appError } from './socket-errors';
+
+/** What automation needs of its session. */
+export interface AutomatedSession {
+  readonly id: string;
+  readonly kind: SessionKind;
+  /** UDP: a remote is configured, so a send without target has somewhere to go. */
+  readonly hasRemote: boolean;
+  send(bytes: Uint8Array, to: SendTarget | undefined, origin: SendOrigin): Promise<Result<SendReceipt>>;
+  silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void;
+}
+
+interface Rule {
+  id: string;
+  name: string;
+  enabled: boolean;
+  compiled: CompiledRule | undefined;
+  delayMs: number;
+  to: 'sender' | 'all';
+  limit: SlidingWindowLimit;
+  status: RuleStatus;
+  /** Matches are being held back by the rate limit (told once per streak). */
+  limiting: boolean;
+}
+
+/** What one connection (or, for UDP, the session itself) has of automation: its framer, heartbeat and watchdog. */
+interface Stream {
+  connId: string | undefined;
+  framer: Framer | undefined;
+  gapTask: ScheduledTask | undefined;
+  heartbeat: ScheduledTask | undefined;
+  watchdog: ScheduledTask | undefined;
+  lastRx: number;
+  staleSince: number | undefined;
+}
+
+/** A message seen by rules, and where it came from. */
+interface Source {
+  connId: string | undefined;
+  peer: Endpoint | undefined;
+}
+
+/** "250 ms", "2 s", "1.5 min": what a user reads in a liveness message. */
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${ms / 1000} s`;
+  return `${Math.round(ms / 6000) / 10} min`;
+}
+
+function framingOf(framing: MessageFraming): FramingConfig {
+  switch (framing.mode) {
+    case 'delimiter': {
+      const parsed = parseHex(framing.delimiter);
+      // The schema has checked the delimiter; a parse failure cannot get here.
+      return { mode: 'delimiter', delimiter: parsed.ok ? parsed.bytes : Uint8Array.of(0x0a), keepDelimiter: framing.keepDelimiter };
+    }
+    case 'length':
+      return { ...framing, maxFrame: Math.min(framing.maxFrame, DEFAULT_MAX_FRAME) };
+    default:
+      return framing;
+  }
+}
+
+const sameError = (a: AppError | undefined, b: AppError | undefined): boolean => a?.code === b?.code && a?.message === b?.message;
+
+/**
+ * A session's automation, timed in the engine: auto-reply rules on each received message (each
+ * framed message with framing, else each chunk or datagram), a heartbeat and a liveness watchdog
+ * per connection (per session for UDP), and the repeat run. It follows the session through its
+ * events: connections opening and closing start and stop their timers, and a session that stops
+ * being open stops every timer it had, at once.
+ */
+export class SessionAutomation {
+  private config: Automation | undefined;
+  private rules: Rule[] = [];
+  private readonly streams = new Map<string, Stream>();
+  private readonly scheduler: Scheduler;
+  private heartbeats = 0;
+  private heartbeatError: AppError | undefined;
+  private repeatRun: { status: RepeatStatus; task: ScheduledTask | undefined } | undefined;
+  private pendingReplies = 0;
+  private readonly delayed = new Set<ScheduledTask>();
+  private statusTimer: ScheduledTask | undefined;
+  private open = false;
+  private heartbeatBytes: Uint8Array | undefined;
+
+  constructor(
+    private readonly session: AutomatedSession,
+    private readonly clock: Clock,
+    private readonly emit: (event: InspectorEvent) => void,
+  ) {
+    this.scheduler = new Scheduler(clock);
+  }
+
+  /** Whether there is anything to report: automation set, or a repeat run made. */
+  get used(): boolean {
+    return this.config !== undefined || this.repeatRun !== undefined;
+  }
+
+  /**
+   * Replace the rules, heartbeat and liveness; hits count afresh, and the timers of open
+   * connections restart with the new settings. `heartbeat`: the heartbeat payload's bytes.
+   */
+  configure(config: Automation | undefined, heartbeat: Uint8Array | undefined): void {
+    this.config = config;
+    this.heartbeatBytes = heartbeat;
+    for (const task of this.delayed) task.cancel();
+    this.delayed.clear();
+    this.pendingReplies = 0;
+    this.heartbeats = 0;
+    this.heartbeatError = undefined;
+    this.rules = (config?.rules ?? []).map((rule) => {
+      const compiled = compileRule(rule);
+      const status: RuleStatus = { id: rule.id, hits: 0, replies: 0, limited: 0, failures: 0 };
+      if (!compiled.ok) {
+        const where = compiled.problem.field === 'match' ? 'Its match pattern' : 'Its reply';
+        status.error = appError(AppCode.RuleInvalid, `Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`);
+      }
+      return {
+        id: rule.id,
+        name: rule.name,
+        enabled: rule.enabled,
+        compiled: compiled.ok ? compiled.rule : undefined,
+        delayMs: rule.delayMs,
+        to: rule.to,
+        limit: new SlidingWindowLimit(rule.rateLimit.replies, rule.rateLimit.perMs),
+        status,
+        limiting: false,
+      };
+    });
+    for (const rule of this.rules) if (rule.status.error && rule.enabled) this.emitError(rule.status.error);
+    for (const stream of this.streams.values()) {
+      this.stopStream(stream);
+      this.startStream(stream);
+    }
+    this.report(true);
+  }
+
+  status(): AutomationStatus | undefined {
+    if (!this.used) return undefined;
+    return {
+      rules: this.rules.map((r) => ({ ...r.status })),
+      heartbeats: this.heartbeats,
+      ...(this.heartbeatError ? { heartbeatError: this.heartbeatError } : {}),
+      ...(this.repeatRun ? { repeat: { ...this.repeatRun.status } } : {}),
+    };
+  }
+
+  /** Epoch ms since which a connection (UDP: the session, connId undefined) is stale. */
+  staleSince(connId: string | undefined): number | undefined {
+    return this.streams.get(connId ?? '')?.staleSince;
+  }
+
+  /** Every event of the session, after the log and the recording have it. */
+  observe(event: InspectorEvent): void {
+    switch (event.type) {
+      case 'session': {
+        const open = event.session.state === 'open';
+        if (open === this.open) return;
+        this.open = open;
+        if (open && this.session.kind === 'udp') this.addStream(undefined);
+        if (!open) this.stopAll();
+        return;
+      }
+      case 'connection-opened':
+        this.addStream(event.conn.connId);
+        return;
+      case 'connection-closed': {
+        const stream = this.streams.get(event.connId);
+        if (stream) this.stopStream(stream);
+        this.streams.delete(event.connId);
+        return;
+      }
+      case 'data':
+        if (event.dir === 'rx') this.received(event.connId, event.peer, event.bytes, event.at);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Start a repeat run, ending the one before; the first send goes at once. */
+  startRepeat(bytes: Uint8Array, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
+    this.stopRepeat();
+    const status: RepeatStatus = {
+      state: 'running',
+      sent: 0,
+      intervalMs,
+      startedAt: this.clock.now(),
+      skipped: 0,
+      ...(count !== undefined ? { count } : {}),
+    };
+    const run: { status: RepeatStatus; task: ScheduledTask | undefined } = { status, task: undefined };
+    this.repeatRun = run;
+    let answered = 0;
+    const finishIfDone = () => {
+      if (run.status.state === 'running' && count !== undefined && answered + (run.task?.skipped ?? 0) >= count) {
+        run.status.skipped = run.task?.skipped ?? 0;
+        run.status.state = 'finished';
+        this.report(true);
+      }
+    };
+    run.task = this.scheduler.every(
+      intervalMs,
+      () => {
+        void this.session.send(bytes, to, { kind: 'repeat' }).then((result) => {
+          answered += 1;
+          if (this.repeatRun !== run || run.status.state !== 'running') return;
+          if (!result.ok) {
+            run.task?.cancel();
+            run.status.state = 'failed';
+            run.status.error = result.error;
+            this.report(true);
+            return;
+          }
+          run.status.sent += 1;
+          finishIfDone();
+          this.report(false);
+        });
+      },
+      { now: true, ...(count !== undefined ? { count } : {}) },
+    );
+    this.report(true);
+    return { ...status };
+  }
+
+  /** Stop the repeat run at once; answers its status, or undefined when none ran. */
+  stopRepeat(): RepeatStatus | undefined {
+    const run = this.repeatRun;
+    if (!run) return undefined;
+    run.task?.cancel();
+    if (run.status.state === 'running') {
+      run.status.state = 'stopped';
+      run.status.skipped = run.task?.skipped ?? 0;
+      this.report(true);
+    }
+    return { ...run.status };
+  }
+
+  /** The session is gone: no timer may outlive it. */
+  dispose(): void {
+    this.stopAll();
+    this.statusTimer?.cancel();
+    this.scheduler.cancelAll();
+  }
+
+  private stopAll(): void {
+    for (const stream of this.streams.values()) this.stopStream(stream);
+    this.streams.clear();
+    for (const task of this.delayed) task.cancel();
+    this.delayed.clear();
+    this.pendingReplies = 0;
+    if (this.repeatRun?.status.state === 'running') this.stopRepeat();
+  }
+
+  private addStream(connId: string | undefined): void {
+    const stream: Stream = {
+      connId,
+      framer: undefined,
+      gapTask: undefined,
+      heartbeat: undefined,
+      watchdog: undefined,
+      lastRx: this.clock.now(),
+      staleSince: undefined,
+    };
+    this.streams.set(connId ?? '', stream);
+    this.startStream(stream);
+  }
+
+  private startStream(stream: Stream): void {
+    const config = this.config;
+    stream.framer =
+      config && config.framing.mode !== 'raw' && stream.connId !== undefined ? createFramer(framingOf(config.framing)) : undefined;
+    const heartbeat = config?.heartbeat;
+    const bytes = this.heartbeatBytes;
+    if (heartbeat?.enabled && bytes) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, bytes));
+    stream.lastRx = this.clock.now();
+    this.armWatchdog(stream);
+  }
+
+  private stopStream(stream: Stream): void {
+    stream.heartbeat?.cancel();
+    stream.watchdog?.cancel();
+    stream.gapTask?.cancel();
+    stream.heartbeat = stream.watchdog = stream.gapTask = undefined;
+    stream.framer = undefined;
+    if (stream.staleSince !== undefined) stream.staleSince = undefined;
+  }
+
+  private beat(stream: Stream, bytes: Uint8Array): void {
+    const to: SendTarget | undefined =
+      stream.connId !== undefined
+        ? { type: 'connections', connIds: [stream.connId] }
+        : this.session.hasRemote
+          ? undefined
+          : { type: 'last-sender' };
+    void this.session.send(bytes, to, { kind: 'heartbeat' }).then((result) => {
+      if (result.ok) {
+        this.heartbeats += 1;
+        if (this.heartbeatError) {
+          this.heartbeatError = undefined;
+          this.report(true);
+        } else this.report(false);
+        return;
+      }
+      if (sameError(this.heartbeatError, result.error)) return;
+      this.heartbeatError = result.error;
+      this.emitError(appError(result.error.code, `Heartbeat not sent: ${result.error.message}`), stream.connId);
+      this.report(true);
+    });
+  }
+
+  private armWatchdog(stream: Stream): void {
+    const liveness = this.config?.liveness;
+    if (!liveness?.enabled) return;
+    stream.watchdog?.cancel();
+    const wait = Math.max(0, stream.lastRx + liveness.silenceMs - this.clock.now());
+    stream.watchdog = this.scheduler.after(wait, () => {
+      stream.watchdog = undefined;
+      const silent = this.clock.now() - stream.lastRx;
+      // Data came meanwhile (noted without touching the timer, which would cost a timer per chunk).
+      if (silent < liveness.silenceMs) this.armWatchdog(stream);
+      else this.wentSilent(stream, liveness.silenceMs, liveness.action);
+    });
+  }
+
+  private wentSilent(stream: Stream, silenceMs: number, action: LivenessAction): void {
+    const at = this.clock.now();
+    stream.staleSince = at;
+    const effective: LivenessAction = action === 'reconnect' && this.session.kind !== 'tcp-client' ? 'close' : action;
+    this.emit({
+      type: 'liveness',
+      at,
+      sessionId: this.session.id,
+      ...(stream.connId !== undefined ? { connId: stream.connId } : {}),
+      stale: true,
+      silentMs: silenceMs,
+      action: effective,
+    });
+    const what = stream.connId !== undefined ? `Connection ${stream.connId}` : `Session ${this.session.id}`;
+    const next =
+      effective === 'stale'
+        ? 'it is marked stale until data comes again'
+        : effective === 'reconnect'
+          ? 'it is being closed and connected again'
+          : 'it is being closed';
+    const error = appError(AppCode.PeerSilent, `${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`);
+    if (effective === 'stale') {
+      this.emitError(error, stream.connId);
+      return;
+    }
+    this.session.silenced(stream.connId, error, `nothing was received for ${duration(silenceMs)} (the liveness limit)`, effective);
+  }
+
+  private received(connId: string | undefined, peer: Endpoint | undefined, bytes: Uint8Array, at: number): void {
+    const stream = this.streams.get(connId ?? '');
+    if (stream) {
+      stream.lastRx = at;
+      if (stream.staleSince !== undefined) {
+        const silentMs = at - stream.staleSince;
+        stream.staleSince = undefined;
+        const liveness = this.config?.liveness;
+        this.emit({
+          type: 'liveness',
+          at,
+          sessionId: this.session.id,
+          ...(connId !== undefined ? { connId } : {}),
+          stale: false,
+          silentMs: Math.round(silentMs + (liveness?.silenceMs ?? 0)),
+          action: liveness?.action ?? 'stale',
+        });
+        this.armWatchdog(stream);
+      }
+    }
+    if (this.rules.length === 0) return;
+    const source: Source = { connId, peer };
+    const framer = stream?.framer;
+    if (!framer) {
+      this.runRules(bytes, source, at);
+      return;
+    }
+    const pushed = framer.push(bytes, at);
+    for (const frame of pushed.frames) this.runRules(frame.bytes, source, at);
+    if (this.config?.framing.mode === 'gap' && stream) this.armGap(stream, this.config.framing.gapMs, source);
+  }
+
+  /** Gap framing ends a message on silence, which only a timer can see. */
+  private armGap(stream: Stream, gapMs: number, source: Source): void {
+    stream.gapTask?.cancel();
+    if (!stream.framer?.partial()) return;
+    stream.gapTask = this.scheduler.after(gapMs, () => {
+      stream.gapTask = undefined;
+      const now = this.clock.now();
+      for (const frame of stream.framer?.push(new Uint8Array(0), now).frames ?? []) this.runRules(frame.bytes, source, now);
+    });
+  }
+
+  private runRules(message: Uint8Array, source: Source, at: number): void {
+    const text = new MessageText(message);
+    let changed = false;
+    for (const rule of this.rules) {
+      if (!rule.enabled || !rule.compiled) continue;
+      let match;
+      try {
+        match = rule.compiled.matcher.match(text);
+      } catch (err) {
+        // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
+        this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`));
+        continue;
+      }
+      if (!match) continue;
+      changed = true;
+      rule.status.hits += 1;
+      rule.status.lastHitAt = at;
+      if (!rule.limit.take(this.clock.now())) {
+        rule.status.limited += 1;
+        if (!rule.limiting) {
+          rule.limiting = true;
+          this.emitError(
+            appError(
+              AppCode.RuleRateLimited,
+              `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
+            ),
+            source.connId,
+          );
+        }
+      } else {
+        rule.limiting = false;
+        const reply = renderTemplate(rule.compiled.template, match);
+        if (!reply.ok)
+          this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`));
+        else this.reply(rule, reply.bytes, source);
+      }
+      if (!this.config?.everyMatch) break;
+    }
+    if (changed) this.report(false);
+  }
+
+  private reply(rule: Rule, bytes: Uint8Array, source: Source): void {
+    const to = this.replyTarget(rule, source);
+    const send = () => {
+      void this.session.send(bytes, to, { kind: 'rule', ruleId: rule.id, name: rule.name }).then((result) => {
+        if (!this.rules.includes(rule)) return;
+        if (result.ok) {
+          rule.status.replies += 1;
+          this.report(false);
+        } else {
+          this.ruleFailed(
+            rule,
+            appError(result.error.code, `Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`),
+          );
+        }
+      });
+    };
+    if (rule.delayMs === 0) {
+      send();
+      return;
+    }
+    if (this.pendingReplies >= MAX_PENDING_REPLIES) {
+      this.ruleFailed(
+        rule,
+        appError(
+          AppCode.RuleFailed,
+          `Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`,
+        ),
+      );
+      return;
+    }
+    this.pendingReplies += 1;
+    const task = this.scheduler.after(rule.delayMs, () => {
+      this.delayed.delete(task);
+      this.pendingReplies -= 1;
+      send();
+    });
+    this.delayed.add(task);
+  }
+
+  private replyTarget(rule: Rule, source: Source): SendTarget | undefined {
+    if (rule.to === 'all') return this.session.kind === 'udp' ? undefined : { type: 'all' };
+    if (source.connId !== undefined) return { type: 'connections', connIds: [source.connId] };
+    if (source.peer) return { type: 'address', host: source.peer.address, port: source.peer.port };
+    return undefined;
+  }
+
+  private ruleFailed(rule: Rule, error: AppError): void {
+    rule.status.failures += 1;
+    const repeated = sameError(rule.status.error, error);
+    rule.status.error = error;
+    // A rule failing on every message of a flood says so once, not once per message.
+    if (!repeated) this.emitError(error);
+    this.report(!repeated);
+  }
+
+  private ruleName(rule: { id: string; name: string }): string {
+    return rule.name === '' ? rule.id : `"${rule.name}"`;
+  }
+
+  private emitError(error: AppError, connId?: string): void {
+    this.emit({ type: 'error', at: this.clock.now(), sessionId: this.session.id, ...(connId !== undefined ? { connId } : {}), error });
+  }
+
+  /** Tell the page: at once for a change of state, else at most every AUTOMATION_STATUS_INTERVAL_MS. */
+  private report(urgent: boolean): void {
+    if (urgent) {
+      this.statusTimer?.cancel();
+      this.statusTimer = undefined;
+      this.sendStatus();
+      return;
+    }
+    this.statusTimer ??= this.scheduler.after(AUTOMATION_STATUS_INTERVAL_MS, () => {
+      this.statusTimer = undefined;
+      this.sendStatus();
+    });
+  }
+
+  private sendStatus(): void {
+    const status = this.status();
+    if (status) this.emit({ type: 'automation', at: this.clock.now(), sessionId: this.session.id, status });
+  }
+}
+
+/** What the schema cannot see: whether the settings suit the session's kind. */
+export function checkAutomation(config: Automation | undefined, kind: SessionKind): Result<null> {
+  if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
+    return fail(
+      AppCode.InvalidArgument,
+      `Liveness action reconnect is for TCP clients; this session is ${kind}.`,
+      'Choose stale (mark it) or close for a listener or a UDP session.',
+    );
+  }
+  return ok(null);
+}

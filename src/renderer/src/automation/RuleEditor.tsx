@@ -1,0 +1,427 @@
+import { useMemo, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { compileRule, tryRule } from '@shared/auto-reply';
+import {
+  HEX_MATCH_KINDS,
+  LINE_ENDINGS,
+  REPLY_TARGETS,
+  TEXT_ENCODINGS,
+  TEXT_MATCH_KINDS,
+  type AutoReplyRule,
+  type LineEnding,
+  type TextEncodingName,
+} from '@shared/contract';
+import { formatHex, parseHex } from '@shared/hex';
+import { MAX_REPLY_DELAY_MS, MAX_RULE_RATE_REPLIES, MAX_RULE_RATE_WINDOW_MS } from '@shared/limits';
+import type { Capture } from '@shared/rule-match';
+import { encodeText } from '@shared/text-encoding';
+import { toEscapedText } from '@shared/visible-text';
+import { isOneOf } from '@shared/validate';
+import { useT } from '../i18n/i18n-context';
+import { useInspector } from '../store/store-context';
+import { MONO_FONT } from '../theme';
+import { wholeNumber } from './automation-draft';
+
+const ENCODING_LABELS: Readonly<Record<TextEncodingName, string>> = {
+  'utf-8': 'UTF-8',
+  gbk: 'GBK',
+  gb18030: 'GB18030',
+  latin1: 'Latin-1',
+  'utf-16le': 'UTF-16LE',
+};
+const LINE_ENDING_LABELS: Readonly<Record<LineEnding, string>> = { none: '—', lf: 'LF (\\n)', cr: 'CR (\\r)', crlf: 'CRLF (\\r\\n)' };
+
+interface NumberText {
+  delay: string;
+  replies: string;
+  perMs: string;
+}
+
+function captureText(capture: Capture): string {
+  return 'bytes' in capture ? formatHex(capture.bytes) : capture.text;
+}
+
+/** The last message the session received, for testing a rule on real traffic. */
+function useLastReceived(sessionId: string): Uint8Array | undefined {
+  return useInspector((state) => {
+    const entries = state.logs.get(sessionId)?.entries;
+    if (!entries) return undefined;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries.at(i);
+      if (entry?.dir === 'rx') return entry.bytes;
+    }
+    return undefined;
+  });
+}
+
+export interface RuleEditorProps {
+  sessionId: string;
+  rule: AutoReplyRule;
+  onSave: (rule: AutoReplyRule) => void;
+  onCancel: () => void;
+}
+
+/** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
+export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleEditorProps) {
+  const t = useT();
+  const [rule, setRule] = useState<AutoReplyRule>(initial);
+  const [numbers, setNumbers] = useState<NumberText>({
+    delay: String(initial.delayMs),
+    replies: String(initial.rateLimit.replies),
+    perMs: String(initial.rateLimit.perMs),
+  });
+  const [message, setMessage] = useState('');
+  const [messageIsHex, setMessageIsHex] = useState(initial.match.on === 'hex');
+  const [tested, setTested] = useState(false);
+  const lastReceived = useLastReceived(sessionId);
+
+  const delay = wholeNumber(numbers.delay, 0, MAX_REPLY_DELAY_MS);
+  const replies = wholeNumber(numbers.replies, 1, MAX_RULE_RATE_REPLIES);
+  const perMs = wholeNumber(numbers.perMs, 1, MAX_RULE_RATE_WINDOW_MS);
+  const compiled = useMemo(() => compileRule(rule), [rule]);
+  const problem = compiled.ok ? undefined : compiled.problem;
+  const valid = compiled.ok && delay !== undefined && replies !== undefined && perMs !== undefined;
+
+  const setMatch = (match: AutoReplyRule['match']) => {
+    setRule({ ...rule, match });
+    setTested(false);
+  };
+  const setReply = (reply: Partial<AutoReplyRule['reply']>) => {
+    setRule({ ...rule, reply: { ...rule.reply, ...reply } });
+    setTested(false);
+  };
+
+  const encoding = rule.match.on === 'text' ? rule.match.encoding : 'utf-8';
+  const messageBytes = useMemo(() => {
+    if (messageIsHex) return parseHex(message);
+    const encoded = encodeText(message, encoding);
+    return encoded.ok ? ({ ok: true, bytes: encoded.bytes } as const) : ({ ok: false, message: encoded.message } as const);
+  }, [message, messageIsHex, encoding]);
+
+  const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes) : undefined;
+  const kinds = rule.match.on === 'text' ? TEXT_MATCH_KINDS : HEX_MATCH_KINDS;
+  const patternHelp =
+    rule.match.on === 'hex'
+      ? t('automation.editor.patternHelpHex')
+      : rule.match.kind === 'regex'
+        ? t('automation.editor.patternHelpRegex')
+        : t('automation.editor.patternHelpText');
+  const numberHelp = (value: number | undefined, min: number, max: number) =>
+    value === undefined ? t('automation.editor.wholeNumber', { min, max }) : undefined;
+
+  return (
+    <Box
+      component="section"
+      aria-label={t('automation.editor.title')}
+      sx={{ border: 1, borderColor: 'divider', borderRadius: 1, p: 1.5, my: 1 }}
+    >
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'flex-start' }}>
+        <TextField
+          size="small"
+          label={t('automation.editor.name')}
+          value={rule.name}
+          onChange={(e) => setRule({ ...rule, name: e.target.value })}
+          slotProps={{ htmlInput: { maxLength: 80 } }}
+        />
+        <TextField
+          select
+          size="small"
+          label={t('automation.editor.matchOn')}
+          value={rule.match.on}
+          onChange={(e) =>
+            setMatch(
+              e.target.value === 'hex'
+                ? { on: 'hex', kind: rule.match.kind === 'regex' ? 'exact' : rule.match.kind, pattern: rule.match.pattern }
+                : { on: 'text', kind: rule.match.kind, pattern: rule.match.pattern, encoding: 'utf-8', ignoreCase: false },
+            )
+          }
+          sx={{ minWidth: 130 }}
+        >
+          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
+          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
+        </TextField>
+        <TextField
+          select
+          size="small"
+          label={t('automation.editor.kind')}
+          value={rule.match.kind}
+          onChange={(e) => {
+            const kind = e.target.value;
+            if (rule.match.on === 'text' && isOneOf(TEXT_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
+            if (rule.match.on === 'hex' && isOneOf(HEX_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
+          }}
+          sx={{ minWidth: 170 }}
+        >
+          {kinds.map((kind) => (
+            <MenuItem key={kind} value={kind}>
+              {t(`automation.editor.kind.${kind}`)}
+            </MenuItem>
+          ))}
+        </TextField>
+        {rule.match.on === 'text' ? (
+          <>
+            <TextField
+              select
+              size="small"
+              label={t('automation.editor.encoding')}
+              value={rule.match.encoding}
+              onChange={(e) => {
+                if (rule.match.on === 'text' && isOneOf(TEXT_ENCODINGS, e.target.value))
+                  setMatch({ ...rule.match, encoding: e.target.value });
+              }}
+              sx={{ minWidth: 120 }}
+            >
+              {TEXT_ENCODINGS.map((name) => (
+                <MenuItem key={name} value={name}>
+                  {ENCODING_LABELS[name]}
+                </MenuItem>
+              ))}
+            </TextField>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  size="small"
+                  checked={rule.match.ignoreCase}
+                  onChange={(e) => rule.match.on === 'text' && setMatch({ ...rule.match, ignoreCase: e.target.checked })}
+                />
+              }
+              label={t('automation.editor.ignoreCase')}
+            />
+          </>
+        ) : null}
+      </Stack>
+      <TextField
+        fullWidth
+        size="small"
+        sx={{ mt: 1.5 }}
+        label={t('automation.editor.pattern')}
+        value={rule.match.pattern}
+        onChange={(e) => setMatch({ ...rule.match, pattern: e.target.value })}
+        error={problem?.field === 'match'}
+        helperText={problem?.field === 'match' ? t('automation.editor.problemMatch', { message: problem.message }) : patternHelp}
+        slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
+      />
+      <Typography variant="subtitle2" component="h4" sx={{ mt: 1.5 }}>
+        {t('automation.editor.reply')}
+      </Typography>
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'center', mt: 1 }}>
+        <TextField
+          select
+          size="small"
+          label={t('automation.editor.replyFormat')}
+          value={rule.reply.format}
+          onChange={(e) => setReply({ format: e.target.value === 'hex' ? 'hex' : 'text' })}
+          sx={{ minWidth: 120 }}
+        >
+          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
+          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
+        </TextField>
+        {rule.reply.format === 'text' ? (
+          <>
+            <TextField
+              select
+              size="small"
+              label={t('automation.editor.encoding')}
+              value={rule.reply.encoding}
+              onChange={(e) => isOneOf(TEXT_ENCODINGS, e.target.value) && setReply({ encoding: e.target.value })}
+              sx={{ minWidth: 120 }}
+            >
+              {TEXT_ENCODINGS.map((name) => (
+                <MenuItem key={name} value={name}>
+                  {ENCODING_LABELS[name]}
+                </MenuItem>
+              ))}
+            </TextField>
+            <FormControlLabel
+              control={<Checkbox size="small" checked={rule.reply.escapes} onChange={(e) => setReply({ escapes: e.target.checked })} />}
+              label={t('automation.editor.escapes')}
+            />
+          </>
+        ) : null}
+        <TextField
+          select
+          size="small"
+          label={t('automation.editor.lineEnding')}
+          value={rule.reply.lineEnding}
+          onChange={(e) => isOneOf(LINE_ENDINGS, e.target.value) && setReply({ lineEnding: e.target.value })}
+          sx={{ minWidth: 120 }}
+        >
+          {LINE_ENDINGS.map((ending) => (
+            <MenuItem key={ending} value={ending}>
+              {LINE_ENDING_LABELS[ending]}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+      <TextField
+        fullWidth
+        multiline
+        minRows={1}
+        maxRows={6}
+        size="small"
+        sx={{ mt: 1.5 }}
+        label={t('automation.editor.reply')}
+        value={rule.reply.value}
+        onChange={(e) => setReply({ value: e.target.value })}
+        error={problem?.field === 'reply'}
+        helperText={
+          problem?.field === 'reply' ? t('automation.editor.problemReply', { message: problem.message }) : t('automation.editor.replyHelp')
+        }
+        slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
+      />
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'flex-start', mt: 1.5 }}>
+        <TextField
+          size="small"
+          label={t('automation.editor.delay')}
+          value={numbers.delay}
+          onChange={(e) => setNumbers({ ...numbers, delay: e.target.value })}
+          error={delay === undefined}
+          helperText={numberHelp(delay, 0, MAX_REPLY_DELAY_MS)}
+          sx={{ width: 130 }}
+        />
+        <TextField
+          select
+          size="small"
+          label={t('automation.editor.to')}
+          value={rule.to}
+          onChange={(e) => isOneOf(REPLY_TARGETS, e.target.value) && setRule({ ...rule, to: e.target.value })}
+          sx={{ minWidth: 130 }}
+        >
+          <MenuItem value="sender">{t('automation.rule.toSender')}</MenuItem>
+          <MenuItem value="all">{t('automation.rule.toAll')}</MenuItem>
+        </TextField>
+        <TextField
+          size="small"
+          label={t('automation.editor.rateReplies')}
+          value={numbers.replies}
+          onChange={(e) => setNumbers({ ...numbers, replies: e.target.value })}
+          error={replies === undefined}
+          helperText={numberHelp(replies, 1, MAX_RULE_RATE_REPLIES) ?? t('automation.editor.rateHelp')}
+          sx={{ width: 170 }}
+        />
+        <TextField
+          size="small"
+          label={t('automation.editor.ratePer')}
+          value={numbers.perMs}
+          onChange={(e) => setNumbers({ ...numbers, perMs: e.target.value })}
+          error={perMs === undefined}
+          helperText={numberHelp(perMs, 1, MAX_RULE_RATE_WINDOW_MS)}
+          sx={{ width: 130 }}
+        />
+      </Stack>
+
+      <Box component="section" aria-label={t('automation.test.title')} sx={{ mt: 1.5, p: 1, bgcolor: 'action.hover', borderRadius: 1 }}>
+        <Typography variant="subtitle2" component="h4">
+          {t('automation.test.title')}
+        </Typography>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }}>
+          <TextField
+            size="small"
+            label={t('automation.test.message')}
+            value={message}
+            onChange={(e) => {
+              setMessage(e.target.value);
+              setTested(false);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                setTested(true);
+              }
+            }}
+            sx={{ flex: 1, minWidth: 200 }}
+            slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
+          />
+          <FormControlLabel
+            control={
+              <Checkbox
+                size="small"
+                checked={messageIsHex}
+                onChange={(e) => {
+                  setMessageIsHex(e.target.checked);
+                  setTested(false);
+                }}
+              />
+            }
+            label={t('automation.test.asHex')}
+          />
+          <Button
+            size="small"
+            disabled={!lastReceived}
+            title={lastReceived ? undefined : t('automation.test.noneReceived')}
+            onClick={() => {
+              if (!lastReceived) return;
+              setMessageIsHex(rule.match.on === 'hex');
+              setMessage(rule.match.on === 'hex' ? formatHex(lastReceived) : toEscapedText(lastReceived, encoding));
+              setTested(false);
+            }}
+          >
+            {t('automation.test.lastReceived')}
+          </Button>
+          <Button size="small" variant="outlined" onClick={() => setTested(true)}>
+            {t('automation.test.run')}
+          </Button>
+        </Stack>
+        <Box role="status" sx={{ mt: 1, minHeight: '1.5em' }}>
+          {tested && !messageBytes.ok ? (
+            <Typography variant="body2" color="error">
+              {t('automation.test.badMessage', { message: messageBytes.message })}
+            </Typography>
+          ) : null}
+          {trial?.kind === 'invalid' ? (
+            <Typography variant="body2" color="error">
+              {t('automation.test.invalid', { message: trial.problem.message })}
+            </Typography>
+          ) : null}
+          {trial?.kind === 'no-match' ? <Typography variant="body2">{t('automation.test.noMatch')}</Typography> : null}
+          {trial?.kind === 'match' ? (
+            trial.reply.ok ? (
+              <>
+                <Typography variant="body2">{t('automation.test.match', { bytes: trial.reply.bytes.length })}</Typography>
+                <Typography variant="body2" data-testid="rule-test-reply" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
+                  {rule.reply.format === 'hex' ? formatHex(trial.reply.bytes) : toEscapedText(trial.reply.bytes, rule.reply.encoding)}
+                </Typography>
+                <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT, wordBreak: 'break-all' }}>
+                  {t('automation.test.captures', {
+                    captures: [
+                      ...trial.match.numbered.map((c, i) => `$${i}=${captureText(c)}`),
+                      ...[...trial.match.named].map(([name, c]) => `$${name}=${captureText(c)}`),
+                    ].join('  '),
+                  })}
+                </Typography>
+              </>
+            ) : (
+              <Typography variant="body2" color="error">
+                {t('automation.test.replyFailed', { message: trial.reply.message })}
+              </Typography>
+            )
+          ) : null}
+        </Box>
+      </Box>
+
+      <Stack direction="row" spacing={1} sx={{ mt: 1.5 }}>
+        <Button
+          variant="contained"
+          size="small"
+          disabled={!valid}
+          onClick={() => {
+            if (delay === undefined || replies === undefined || perMs === undefined) return;
+            onSave({ ...rule, delayMs: delay, rateLimit: { replies, perMs } });
+          }}
+        >
+          {t('automation.editor.save')}
+        </Button>
+        <Button size="small" onClick={onCancel}>
+          {t('automation.editor.cancel')}
+        </Button>
+      </Stack>
+    </Box>
+  );
+}

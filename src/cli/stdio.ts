@@ -45,7 +45,17 @@ export async function stdioRecorder(folder: string, version: string): Promise<Re
  * ends, then closes every socket, writes the last events and resolves.
  */
 export async function runStdio({ input, output, bytes, version, recorder, lossless = false }: StdioOptions): Promise<void> {
-  const write = (line: string) => output.write(`${line}\n`);
+  // A reader that goes away (`cli | head`) makes every later write fail with EPIPE: as ncat and
+  // socat do, stop then, but close the sockets and end the recordings as at the input's end,
+  // rather than crash on the unhandled error with a stack trace.
+  let outputGone = false;
+  output.on('error', () => {
+    outputGone = true;
+    input.destroy();
+  });
+  const write = (line: string) => {
+    if (!outputGone) output.write(`${line}\n`);
+  };
   const rooms = new RoomSignals();
   const host = createHost({
     ...(recorder ? { recorder } : {}),
@@ -64,17 +74,22 @@ export async function runStdio({ input, output, bytes, version, recorder, lossle
   const run = stdioCalls(host.engine, rooms);
   const inFlight = new Set<Promise<void>>();
   let lineNumber = 0;
-  for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
-    lineNumber += 1;
-    const answering =
-      'text' in line
-        ? runCommandLine(run, line.text, lineNumber)
-        : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
-    const job = answering.then((answer) => {
-      if (answer !== undefined) write(answer);
-    });
-    inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
+  try {
+    for await (const line of boundedLines(input, MAX_COMMAND_BYTES)) {
+      lineNumber += 1;
+      const answering =
+        'text' in line
+          ? runCommandLine(run, line.text, lineNumber)
+          : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
+      const job = answering.then((answer) => {
+        if (answer !== undefined) write(answer);
+      });
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+    }
+  } catch (err) {
+    // The input was cut short because the output went away; anything else is a real failure.
+    if (!outputGone) throw err;
   }
   await Promise.all(inFlight);
   await host.dispose();

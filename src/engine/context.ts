@@ -1,6 +1,7 @@
 import type { Clock } from '@ports/clock';
 import type { InspectorEvent } from '@shared/contract';
 import type { HostLookup } from './resolve';
+import type { SendBudget } from './send-budget';
 
 export interface IdSource {
   next(prefix: string): string;
@@ -13,6 +14,8 @@ export interface EngineContext {
   emit(event: InspectorEvent): void;
   /** Resolves host names for every session: the OS resolver, or a test's. */
   lookup: HostLookup;
+  /** The bytes waiting for peers, across every connection of every session. */
+  sendBudget: SendBudget;
 }
 
 /** Short, readable, unique within one run: `s1`, `c7`, … */

@@ -20,6 +20,8 @@ import { TcpClient } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { UdpSession } from './udp-socket';
 import { systemLookup, type HostLookup } from './resolve';
+import { SendBudget } from './send-budget';
+import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
 import { checkAutomation, SessionAutomation } from './automation';
 
 export interface ManagerOptions {
@@ -116,7 +118,13 @@ export class SessionManager implements EngineApi {
           this.batcher.push(this.withRecording(event));
           this.toAutomation(event);
         };
-    this.ctx = { clock, ids: options.ids ?? sequentialIds(), emit, lookup: options.lookup ?? systemLookup };
+    this.ctx = {
+      clock,
+      ids: options.ids ?? sequentialIds(),
+      emit,
+      lookup: options.lookup ?? systemLookup,
+      sendBudget: new SendBudget(MAX_SEND_BUDGET_BYTES),
+    };
   }
 
   async open({ config }: ParsedArgs<'open'>): Answer<'open'> {

@@ -2,13 +2,15 @@ import { formatEndpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import type { AppError } from '@shared/result';
 
-export type SocketAction = 'listen' | 'bind' | 'connect' | 'send' | 'receive' | 'connection' | 'join' | 'leave' | 'option';
+export type SocketAction =
+  'listen' | 'bind' | 'connect' | 'send' | 'send-multicast' | 'receive' | 'connection' | 'join' | 'leave' | 'option';
 
 const ACTION_WORDS: Record<SocketAction, string> = {
   listen: 'Listening on',
   bind: 'Binding to',
   connect: 'Connecting to',
   send: 'Sending to',
+  'send-multicast': 'Sending to multicast group',
   receive: 'Receiving on',
   connection: 'The connection with',
   join: 'Joining multicast group',
@@ -42,6 +44,9 @@ const PLAIN_FOR_ACTION: Readonly<Partial<Record<SocketAction, Readonly<Record<st
   join: {
     EADDRINUSE: 'this socket is already a member of that group on that interface',
     EINVAL: 'the OS called the request invalid (an interface that does not fit the group, or no such interface)',
+  },
+  'send-multicast': {
+    ENETUNREACH: 'the OS has no multicast route for the group on the interface the session sends on',
   },
   leave: {
     EADDRNOTAVAIL: 'this socket is not a member of that group on that interface',

@@ -308,7 +308,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
         fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'),
       );
     }
-    return Promise.resolve(sendToConnections(this, [this.connection], bytes, origin));
+    return Promise.resolve(sendToConnections(this, [this.connection], bytes, this.ctx.sendBudget, origin));
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {

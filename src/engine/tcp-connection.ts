@@ -1,9 +1,9 @@
 import type { Socket } from 'node:net';
 import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
-import { AppCode, hintFor } from '@shared/errors';
+import { AppCode } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
-import { fail, ok, type AppError, type Result } from '@shared/result';
+import type { AppError } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { count, zeroCounters } from '@shared/counters';
@@ -55,6 +55,8 @@ export class TcpConnection {
   private closedAs: Closure | undefined;
   /** Why we closed a quiet connection (the idle timeout, or liveness): the close reason's words. */
   private quietClose: string | undefined;
+  /** The send budget's releases of the writes not yet taken by the kernel. */
+  private readonly holds = new Set<() => void>();
 
   constructor(
     readonly connId: string,
@@ -100,31 +102,47 @@ export class TcpConnection {
     return this.closedAs;
   }
 
+  /** Who the connection is in a budget refusal: `s1 c3`. */
+  get label(): string {
+    return `${this.owner.id} ${this.connId}`;
+  }
+
   /**
-   * Queue bytes for the peer. Node's socket buffer is the queue; we bound it so a peer that
-   * never reads cannot make us hold unlimited memory, and report when writes start waiting.
+   * Why `size` more bytes cannot be queued for the peer, or undefined when they can. Node's
+   * socket buffer is the queue; we bound it so a peer that never reads cannot make us hold
+   * unlimited memory.
    */
-  send(bytes: Uint8Array, origin?: SendOrigin): Result<number> {
+  refusal(size: number): AppError | undefined {
     if (this.closed || this.socket.destroyed) {
-      return fail(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`, 'Reconnect to send again.');
+      return appError(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`);
     }
     if (this.localEnded) {
-      return fail(
+      return appError(
         'EPIPE',
         `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`,
-        'Reconnect to send again.',
       );
     }
     const queued = this.socket.writableLength;
-    if (queued + bytes.byteLength > MAX_SEND_QUEUE_BYTES) {
-      return fail(
+    if (queued + size > MAX_SEND_QUEUE_BYTES) {
+      return appError(
         AppCode.QueueFull,
-        `Connection ${this.connId}: ${queued} bytes are still waiting for ${this.describeRemote()} to read; sending ${bytes.byteLength} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit.`,
-        hintFor(AppCode.QueueFull),
+        `Connection ${this.connId}: ${queued} bytes are still waiting for ${this.describeRemote()} to read; sending ${size} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit.`,
       );
     }
+    return undefined;
+  }
+
+  /**
+   * Queue bytes that `refusal` allowed, and report when writes start waiting. The socket
+   * writes this very buffer (a view, not a copy); `release` gives its share of the send budget
+   * back once the kernel has taken all of it, or the connection has closed.
+   */
+  queue(bytes: Uint8Array, release: () => void, origin?: SendOrigin): void {
+    this.holds.add(release);
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const accepted = this.socket.write(buffer, (err) => {
+      this.holds.delete(release);
+      release();
       if (err) return;
       count(this.counters, 'tx', bytes.byteLength);
       count(this.owner.counters, 'tx', bytes.byteLength);
@@ -142,7 +160,6 @@ export class TcpConnection {
       this.blocked = true;
       this.emitBackpressure();
     }
-    return ok(bytes.byteLength);
   }
 
   disconnect(mode: DisconnectMode): void {
@@ -277,6 +294,9 @@ export class TcpConnection {
   private socketClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    // What never reached the peer is let go of with the socket, whether or not Node calls back.
+    for (const release of this.holds) release();
+    this.holds.clear();
     if (this.graceTimer !== undefined) this.ctx.clock.clearTimer(this.graceTimer);
     this.stopLinger();
     const reason = this.closeReason();

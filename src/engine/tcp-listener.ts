@@ -176,7 +176,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (this.currentState !== 'open') return Promise.resolve(this.notOpen());
     const target = to ?? { type: 'all' };
     if (target.type === 'all') {
-      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes, origin));
+      return Promise.resolve(sendToConnections(this, [...this.connections.values()], bytes, this.ctx.sendBudget, origin));
     }
     if (target.type === 'connections') {
       const chosen: TcpConnection[] = [];
@@ -186,7 +186,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
         if (!conn) return Promise.resolve(this.noConnection(connId));
         chosen.push(conn);
       }
-      return Promise.resolve(sendToConnections(this, chosen, bytes, origin));
+      return Promise.resolve(sendToConnections(this, chosen, bytes, this.ctx.sendBudget, origin));
     }
     return Promise.resolve(
       fail(

@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket, type SocketType } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import type { SendOrigin, SendReceipt, SendTarget, SessionInfo, UdpConfig } from '@shared/contract';
-import { formatEndpoint, ipFamily, type AddressFamily, type Endpoint } from '@shared/address';
+import { formatEndpoint, ipFamily, isMulticast, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
 import { fail, ok, type AppError, type Result } from '@shared/result';
@@ -202,7 +202,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     return new Promise((resolve) => {
       const done = (err: Error | null) => {
         if (err) {
-          const error = socketError(err, 'send', { address: dest.address, port: dest.port });
+          const error = socketError(err, isMulticast(dest.address) ? 'send-multicast' : 'send', { address: dest.address, port: dest.port });
           this.emitError(error);
           resolve({ ok: false, error });
           return;

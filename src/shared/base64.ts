@@ -47,10 +47,23 @@ export const base64MaxBytes = (text: string): number => Math.floor((text.length 
  * Stray bits in the last character are ignored, as Node and browsers do.
  */
 export function decodeBase64(text: string): Base64Parse {
-  const out = new Uint8Array(base64MaxBytes(text));
+  const out = new Uint8Array(paddedBase64Bytes(text));
   const read = decodeBase64Into(text, out, 0);
   if (!read.ok) return read;
   return { ok: true, bytes: read.length === out.length ? out : out.slice(0, read.length) };
+}
+
+/**
+ * What `text` decodes to when it holds no whitespace: its length less the padding at its end.
+ * Sized so, the buffer is the result and no second copy is made; base64MaxBytes would be one or
+ * two bytes too long for padded text, and the copy that trims it doubles a large send's memory
+ * for a moment and leaves a hole the allocator may never give back. Whitespace makes the result
+ * shorter, never longer, so this is always room enough.
+ */
+function paddedBase64Bytes(text: string): number {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === PAD) end -= 1;
+  return Math.floor((end * 3) / 4);
 }
 
 export type Base64Into = { ok: true; length: number } | Base64Error;

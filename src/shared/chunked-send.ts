@@ -1,7 +1,8 @@
 /**
  * Sending a file in chunks, whatever reads it (a Blob in the page, a file handle in the CLI) and
  * whatever carries the send: each chunk is sent after the previous one was accepted, and a full
- * send queue waits for room and sends the chunk again. Only one chunk is in memory at a time.
+ * send queue (a connection's, or the budget over all of them) waits for room and sends the chunk
+ * again. Only one chunk is in memory at a time.
  */
 import { AppCode } from './errors';
 import type { SendReceipt } from './contract';
@@ -45,7 +46,8 @@ export async function sendInChunks({
       if (signal.aborted) return { done: false, sent, error: undefined };
       const result = await send(chunk);
       if (result.ok) break;
-      if (result.error.code !== AppCode.QueueFull) return { done: false, sent, error: result.error };
+      if (result.error.code !== AppCode.QueueFull && result.error.code !== AppCode.BudgetFull)
+        return { done: false, sent, error: result.error };
       await waitForRoom(signal);
     }
     sent = end;

@@ -1,3 +1,5 @@
+import { MAX_SEND_BUDGET_BYTES } from './limits';
+
 /**
  * Error codes of the app's own, beside the OS codes (ECONNREFUSED, …) that pass through as they
  * are, and the hint for each code: what the user can do about it.
@@ -9,6 +11,7 @@ export const AppCode = {
   NoTarget: 'NO_TARGET',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   QueueFull: 'SEND_QUEUE_FULL',
+  BudgetFull: 'SEND_BUDGET_FULL',
   Forbidden: 'FORBIDDEN',
   Cancelled: 'CANCELLED',
   Disconnected: 'DISCONNECTED',
@@ -56,6 +59,7 @@ const HINTS: Readonly<Record<string, string>> = {
   [AppCode.PayloadTooLarge]: 'Split the payload into smaller parts.',
   [AppCode.QueueFull]:
     'The peer is not reading. Wait until it catches up (the session shows when it is no longer blocked), or disconnect it.',
+  [AppCode.BudgetFull]: `Peers are not reading what was sent to them, and together they hold all the memory the app keeps for them (${MAX_SEND_BUDGET_BYTES / (1024 * 1024)} MiB over every session). Wait until they catch up, disconnect or reset the blocked connections (the message names the fullest), or send to fewer connections at once.`,
   [AppCode.Forbidden]: 'Only the app window may call the inspector.',
   [AppCode.Dropped]:
     'The server accepts connections and closes them at once. Check what it expects first: a handshake, TLS, or a client allow-list.',
@@ -101,6 +105,11 @@ const ACTION_HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   },
   send: {
     EACCES: 'The OS refused to send there: a broadcast address needs the broadcast option; otherwise a firewall blocks it.',
+  },
+  'send-multicast': {
+    ENETUNREACH:
+      "Set the session's multicast interface (multicastInterface) to one that carries multicast, such as eth0, by name or address. Linux's loopback lo carries no IPv6 multicast until it is given the flag and a route (ip link set lo multicast on; ip -6 route add multicast ff00::/8 dev lo table local).",
+    EINVAL: INTERFACE_FORMS,
   },
 };
 

@@ -23,6 +23,13 @@ export const MAX_COMMAND_BYTES = 2 * MAX_PAYLOAD_TEXT_LENGTH + 64 * 1024;
 
 /** Bytes a TCP connection may hold waiting for a slow peer before further sends are refused. */
 export const MAX_SEND_QUEUE_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes all TCP connections of all sessions together may hold waiting for their peers (a
+ * payload sent to several connections is held, and counted, once): four connections' worth of
+ * full queues. Past it, sends are refused however much room one connection has, so peers that
+ * never read cannot add up to more memory than this, whatever their number.
+ */
+export const MAX_SEND_BUDGET_BYTES = 256 * 1024 * 1024;
 
 /**
  * The display path: events reach a transport at most once per interval (~60 a second) however

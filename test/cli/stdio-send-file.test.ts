@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_SEND_QUEUE_BYTES, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { disposeAll, onCleanup } from '../support/engine';
 import { tempDir } from '../support/temp-dir';
+import { until } from '../support/until';
 
 const CLI = path.resolve('out/server/cli.mjs');
 type Line = Record<string, unknown> & { kind: string };
@@ -68,9 +69,13 @@ describe('stdio sendFile', () => {
     const chunks: Buffer[] = [];
     peer.on('data', (chunk: Buffer) => chunks.push(chunk));
     const sending = call('sendFile', { sessionId: session.id, path: file });
-    // Not reading: the queue fills and the send waits for room instead of failing.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(lines.some((line) => line.kind === 'event' && line.type === 'backpressure' && line.blocked === true)).toBe(true);
+    // Not reading: the queue fills and the send waits for room instead of failing. How soon the
+    // kernel's buffers fill depends on the machine's load, so wait for it rather than a fixed time.
+    await until(
+      () => lines.some((line) => line.kind === 'event' && line.type === 'backpressure' && line.blocked === true),
+      'the send queue to fill',
+      60_000,
+    );
     peer.resume();
     const sent = await sending;
     expect(sent).toMatchObject({ ok: true, value: { bytes: content.length, targets: 1 } });

@@ -7,6 +7,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { readTranscript } from '../support/collect';
+import { tryConnect } from '../support/engine';
+import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 
 const CLI = path.resolve('out/server/cli.mjs');
@@ -138,6 +142,49 @@ describe('npm run cli -- --stdio', () => {
     cli.child.stdin.end();
     expect(await cli.next((l) => l.kind === 'end', 'end')).toEqual({ kind: 'end', lines: 7 });
     expect(await cli.exited).toBe(0);
+  });
+
+  it('answers a refusal the engine makes at run time as the result for its id, once, and never as an error line', async () => {
+    const cli = startCli();
+    await cli.next((l) => l.kind === 'ready', 'ready');
+    cli.send({ id: 'v6', method: 'open', args: { config: { kind: 'udp', host: '::1', port: 0, ipv6Only: true } } });
+    expect(await cli.next((l) => l.id === 'v6', 'open')).toMatchObject({ ok: true });
+    // Valid by the schema, refused by the engine: an IPv4 target on an IPv6-only socket.
+    const to = { type: 'address', host: '127.0.0.1', port: 9 };
+    cli.send({ id: 'to-v4', method: 'send', args: { sessionId: 's1', payload: { format: 'text', value: 'x' }, to } });
+    const refused = await cli.next((l) => l.id === 'to-v4', 'the send');
+    expect(refused).toMatchObject({
+      kind: 'result',
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('127.0.0.1') },
+    });
+    cli.send({ id: 'after', method: 'list', args: {} });
+    await cli.next((l) => l.id === 'after', 'the list after it');
+    cli.child.stdin.end();
+    await cli.next((l) => l.kind === 'end', 'end');
+    const all = cli.raw.map((text) => JSON.parse(text) as Line);
+    expect(all.filter((l) => l.id === 'to-v4')).toHaveLength(1);
+    expect(all.filter((l) => l.kind === 'error')).toEqual([]);
+  });
+
+  it('stops quietly when its reader goes away (as in `cli | head -1`), closing its sockets and ending its recordings', async () => {
+    const folder = await tempDir('si-stdio-epipe-');
+    const cli = startCli(['--record-dir', folder]);
+    const stderr: Buffer[] = [];
+    cli.child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    await cli.next((l) => l.kind === 'ready', 'ready');
+    cli.send({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } });
+    const opened = await cli.next((l) => l.id === 1, 'open');
+    const { local, recording } = opened.value as { local: { port: number }; recording: { path: string } };
+    // The reader closes its end of the pipe; every answer after that meets EPIPE.
+    cli.child.stdout.destroy();
+    for (let i = 0; i < 5; i++) cli.send({ id: 10 + i, method: 'list', args: {} });
+    expect(await cli.exited).toBe(0);
+    expect(Buffer.concat(stderr).toString()).toBe('');
+    expect((await tryConnect(local.port, '127.0.0.1')).ok).toBe(false);
+    const { records, outcome } = readTranscript(new Uint8Array(await readFile(recording.path)));
+    expect(outcome).toMatchObject({ ended: true });
+    expect(records.at(-1)).toMatchObject({ type: 'end', reason: 'quit' });
   });
 
   it('binds UDP, gets a datagram from socat in hex, replies to the sender, and closes every socket on EOF', async () => {

@@ -5,6 +5,7 @@
  * loopback, real programs; the recorder's pcapng is read back with tshark.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,6 +44,8 @@ if mode == 'after-fin':
     c.sendall(b'req'); c.shutdown(socket.SHUT_WR); time.sleep(0.2)
 if mode == 'during-send':
     time.sleep(0.3)
+if mode == 'after-our-fin':
+    while c.recv(65536): pass
 c.close()
 `;
 
@@ -202,6 +205,66 @@ describe('resets are reported as resets', () => {
     expect(!late.ok && late.error.message).toContain('the peer reset it before it was accepted');
   });
 
+  it('an RST before the accept completed, in the pcapng: the unspecified address stands in for the peer and says so, and reads back as unknown', async () => {
+    const folder = await tempDir('si-early-rst-');
+    const { engine } = engineWithRecorder({ folder });
+    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true });
+    expect(spawnSync('python3', ['-c', PY_RESET, String(info.local!.port), 'now']).status).toBe(0);
+    const conn = await opened(engine, info.id);
+    expect(conn.remote.address).toBe('');
+    expect((await closedEvent(engine, conn.connId)).reason).toBe('peer-reset');
+    const stopped = await engine.manager.record({ sessionId: info.id, action: 'stop' });
+    if (!stopped.ok) throw new Error(stopped.error.message);
+
+    const pcapng = join(folder, 'early.pcapng');
+    await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
+    const { stdout } = await run(
+      'tshark',
+      [
+        '-r',
+        pcapng,
+        '-T',
+        'fields',
+        '-E',
+        'separator=/t',
+        '-e',
+        'ip.src',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.flags.str',
+        '-e',
+        'frame.comment',
+      ],
+      { env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder } },
+    );
+    const packets = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map(([address, port, flags, comment]) => ({ from: `${address}:${port}`, flags: flags!.replace(/·/g, '').trim(), comment }));
+    const peer = '0.0.0.0:0';
+    const us = `127.0.0.1:${info.local!.port}`;
+    expect(packets.map((p) => `${p.from === peer ? 'peer' : p.from === us ? 'us' : p.from} ${p.flags}`)).toEqual([
+      'peer S',
+      'us AS',
+      'peer A',
+      'peer AR',
+    ]);
+    expect(packets[0]!.comment).toContain(`conn=${conn.connId}`);
+    expect(packets[0]!.comment).toContain(
+      'remote=unknown: the peer reset the connection before the app accepted it, so its address and port could not be read',
+    );
+    expect(packets[3]!.comment).toBe('close=peer-reset');
+
+    // Read back, the peer is unknown again, not 0.0.0.0:0; the text dump says so in words.
+    const text = join(folder, 'early.txt');
+    await convertTranscriptFile(pcapng, 'text', text);
+    const dump = await readFile(text, 'utf8');
+    expect(dump).toMatch(new RegExp(`open +conn ${conn.connId}, local 127\\.0\\.0\\.1:${info.local!.port}, remote unknown\\n`));
+    expect(dump).not.toContain('0.0.0.0');
+  });
+
   it('FIN then RST (socat linger=0 style), recorded without a FIN from us, as tshark reads the pcapng', async () => {
     const folder = await tempDir('si-halfclose-');
     const { engine } = engineWithRecorder({ folder });
@@ -228,6 +291,37 @@ describe('resets are reported as resets', () => {
       .map((line) => line.split('\t'))
       .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
     expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['peer AF', 'peer AR']);
+  });
+
+  it('an RST answering our FIN (during our shutdown) is a reset, and the pcapng holds our FIN, then its RST', async () => {
+    const folder = await tempDir('si-shutdown-rst-');
+    const { engine } = engineWithRecorder({ folder });
+    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true });
+    const port = info.local!.port;
+    const client = program('python3', ['-c', PY_RESET, String(port), 'after-our-fin']);
+    const conn = await opened(engine, info.id);
+    expect((await engine.manager.disconnect({ sessionId: info.id, connId: conn.connId, mode: 'graceful' })).ok).toBe(true);
+    const closed = await closedEvent(engine, conn.connId);
+    expect(closed.reason).toBe('peer-reset');
+    expect(finsOf(engine, conn.connId).map((e) => e.by)).toEqual(['local']);
+    expect(engine.ofType('error', (e) => e.connId === conn.connId)[0]!.error.code).toBe('ECONNRESET');
+    const late = await engine.send(info.id, textPayload('x'), { type: 'connections', connIds: [conn.connId] });
+    expect(!late.ok && late.error.message).toMatch(/closed at .*\(the peer reset it\)/);
+    await until(client.exited, 'python to exit');
+
+    const stopped = await engine.manager.record({ sessionId: info.id, action: 'stop' });
+    if (!stopped.ok) throw new Error(stopped.error.message);
+    const pcapng = join(folder, 'out.pcapng');
+    await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
+    const { stdout } = await run('tshark', ['-r', pcapng, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.str'], {
+      env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder },
+    });
+    const packets = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
+    expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['us AF', 'peer AR']);
   });
 
   it('an RST while we send is a reset, not an error', async () => {

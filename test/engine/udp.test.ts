@@ -544,6 +544,28 @@ describe('UDP session: multicast interface by name or by address', () => {
     expect((await multicast(s.id, 'leave', 'ff15::7:1', 'lo')).ok).toBe(true);
   });
 
+  it('sends to an IPv6 group on "lo": delivered where lo carries IPv6 multicast, otherwise refused in the multicast’s words', async () => {
+    const r = newRig();
+    const s = await r.bound({ host: '::', port: 0, ipv6Only: true, multicastInterface: 'lo' });
+    expect((await multicast(s.id, 'join', 'ff15::7:2', 'lo')).ok).toBe(true);
+    const sent = await r.send(s.id, text('to the group'), { type: 'address', host: 'ff15::7:2', port: s.local.port });
+    if (sent.ok) {
+      // A loopback with the multicast flag and an ff00::/8 route (not Linux's default): the
+      // session hears its own datagram, multicast loopback being on by default.
+      const [rx] = await r.until(() => r.data(s.id, 'rx').length === 1 && r.data(s.id, 'rx'), 'the group datagram');
+      expect(Buffer.from(rx!.bytes).toString()).toBe('to the group');
+      return;
+    }
+    // Linux's default lo: no MULTICAST flag, and the only ff00::/8 route is on another interface.
+    expect(sent.error).toEqual({
+      code: 'ENETUNREACH',
+      message: `Sending to multicast group [ff15::7:2]:${s.local.port} failed: the OS has no multicast route for the group on the interface the session sends on (ENETUNREACH).`,
+      hint: expect.stringMatching(
+        /^Set the session's multicast interface \(multicastInterface\) to one that carries multicast.*ip link set lo multicast on/,
+      ),
+    });
+  });
+
   it('refuses an unknown interface name, listing the ones the machine has', async () => {
     const r = newRig();
     const s = await r.bound({ host: '127.0.0.1', port: 0 });

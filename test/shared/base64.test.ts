@@ -104,6 +104,18 @@ describe('decodeBase64', () => {
     expect(decodeBase64('Zm9vY \n')).toMatchObject({ ok: false, index: 4 });
   });
 
+  it('decodes into one buffer of the exact size, padded or not, so a large send is not held twice', () => {
+    for (const text of ['Zg==', 'Zm8=', 'Zm9v', Buffer.alloc(16 * 1024 * 1024 + 1, 7).toString('base64')]) {
+      const result = decodeBase64(text);
+      if (!result.ok) throw new Error(result.message);
+      expect(result.bytes.byteLength).toBe(Buffer.from(text, 'base64').byteLength);
+      expect(result.bytes.buffer.byteLength).toBe(result.bytes.byteLength);
+    }
+    // Whitespace makes the text longer than its bytes need: trimmed, still exact.
+    const spaced = decodeBase64('Zm9v\nYmFy\n');
+    expect(spaced.ok && spaced.bytes.buffer.byteLength).toBe(6);
+  });
+
   it('round-trips all 256 byte values', () => {
     const all = Uint8Array.from({ length: 256 }, (_, n) => n);
     const text = encodeBase64(all);

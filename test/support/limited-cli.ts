@@ -1,7 +1,8 @@
 /**
- * The built stdio CLI (out/server/cli.mjs) in a child process under a low file-descriptor limit
- * (prlimit), driven by JSON lines: the real engine, starved of descriptors, and its control
- * channel, which must keep answering.
+ * The built stdio CLI (out/server/cli.mjs) in a child process, driven by JSON lines: under a low
+ * file-descriptor limit (prlimit), the real engine starved of descriptors and its control
+ * channel, which must keep answering; or with a memory probe, the real engine's memory as the
+ * process holds it, measured after a full garbage collection.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,9 +28,50 @@ export interface LimitedCli {
 }
 
 export function startLimitedCli(nofile: number, args: string[]): LimitedCli {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
   if (!existsSync(PRLIMIT)) throw new Error(`${PRLIMIT} is missing: apt-get install -y util-linux`);
-  const child = spawn(PRLIMIT, [`--nofile=${nofile}:${nofile}`, process.execPath, CLI, '--stdio', ...args], { stdio: 'pipe' });
+  return startCli(PRLIMIT, [`--nofile=${nofile}:${nofile}`, process.execPath, CLI, '--stdio', ...args]);
+}
+
+/** What the probe reads: process.memoryUsage() right after a full collection. */
+export type Memory = NodeJS.MemoryUsage;
+
+/**
+ * Loaded into the CLI before its own code: on SIGUSR2 it collects all garbage and writes the
+ * process's memory as one line to stderr, so the test sees what the engine holds, not what
+ * waits to be collected. Nothing else of the CLI changes.
+ */
+const MEMORY_PROBE =
+  'data:text/javascript,process.on("SIGUSR2",()=>{globalThis.gc();globalThis.gc();process.stderr.write("memory "+JSON.stringify(process.memoryUsage())+"\\n")})';
+
+export interface MeasuredCli extends LimitedCli {
+  memory(): Promise<Memory>;
+}
+
+/** The CLI with the memory probe (Linux: SIGUSR2). */
+export function startMeasuredCli(args: string[]): MeasuredCli {
+  const cli = startCli(process.execPath, ['--expose-gc', '--import', MEMORY_PROBE, CLI, '--stdio', ...args]);
+  const readings: Memory[] = [];
+  createInterface({ input: cli.child.stderr }).on('line', (text) => {
+    if (text.startsWith('memory ')) readings.push(JSON.parse(text.slice('memory '.length)) as Memory);
+  });
+  return {
+    ...cli,
+    async memory() {
+      const seen = readings.length;
+      cli.child.kill('SIGUSR2');
+      const deadline = Date.now() + 10_000;
+      while (readings.length === seen) {
+        if (Date.now() > deadline || cli.child.exitCode !== null) throw new Error('The CLI did not report its memory.');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return readings[seen]!;
+    },
+  };
+}
+
+function startCli(command: string, commandArgs: string[]): LimitedCli {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first.`);
+  const child = spawn(command, commandArgs, { stdio: 'pipe' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   onCleanup(() => {
     if (child.exitCode === null) child.kill('SIGKILL');

@@ -27,6 +27,7 @@ import {
   BYTE_ORDER_MAGIC,
   CLOSE_COMMENT_PREFIX,
   CONN_COMMENT_PREFIX,
+  REMOTE_UNKNOWN_COMMENT,
   EPB_INBOUND,
   EPB_OUTBOUND,
   LINKTYPE_RAW,
@@ -55,6 +56,9 @@ export interface PcapngRead {
   records: BodyRecord[];
   problem?: PcapngProblem;
 }
+
+/** The writer's word for a peer whose address was never learnt (its comment says the rest). */
+const REMOTE_UNKNOWN_PREFIX = REMOTE_UNKNOWN_COMMENT.slice(0, REMOTE_UNKNOWN_COMMENT.indexOf(':'));
 
 /** The session id of a capture this app did not write. */
 const FOREIGN_SESSION = 'pcapng';
@@ -159,7 +163,10 @@ interface Packet {
 interface Connection {
   id: string;
   local: Endpoint;
+  /** As the packets spell it, to match them. */
   remote: Endpoint;
+  /** As the records say it: unknown (empty) where the writer stood the unspecified address in. */
+  recordedRemote: Endpoint;
   localFin: boolean;
   remoteFin: boolean;
   firstFin?: 'local' | 'remote';
@@ -292,7 +299,7 @@ class Transcriber {
     return id;
   }
 
-  private openConnection(packet: Packet, flags: number, wanted: string | undefined): Connection {
+  private openConnection(packet: Packet, flags: number, wanted: string | undefined, remoteUnknown = false): Connection {
     this.flush();
     const senderLocal = this.senderIsLocal(packet, (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
     const local = senderLocal ? packet.src : packet.dst;
@@ -300,10 +307,12 @@ class Transcriber {
     const snapshot = this.findSnapshot(wanted, local, remote);
     const id = this.freshId(snapshot?.conn ?? wanted, snapshot !== undefined);
     if (snapshot) this.snapshotIds.delete(snapshot.conn);
+    const recordedRemote: Endpoint = remoteUnknown ? { address: '', port: 0, family: 'IPv4' } : remote;
     const connection: Connection = {
       id,
       local,
       remote,
+      recordedRemote,
       localFin: false,
       remoteFin: false,
       closed: false,
@@ -311,7 +320,7 @@ class Transcriber {
       nextSeq: {},
     };
     this.connections.set(pairKey(local, remote), connection);
-    if (!snapshot) this.push({ type: 'open', at: packet.at, conn: id, local, remote });
+    if (!snapshot) this.push({ type: 'open', at: packet.at, conn: id, local, remote: recordedRemote });
     return connection;
   }
 
@@ -335,7 +344,8 @@ class Transcriber {
     if (opening && (!connection || connection.closed)) {
       const named = packet.comments.find((c) => c.startsWith(CONN_COMMENT_PREFIX))?.slice(CONN_COMMENT_PREFIX.length);
       const wanted = named !== undefined && named.length >= 1 && named.length <= MAX_ID_LENGTH ? named : undefined;
-      connection = this.openConnection(packet, flags, wanted);
+      const remoteUnknown = packet.comments.some((c) => c.startsWith(REMOTE_UNKNOWN_PREFIX));
+      connection = this.openConnection(packet, flags, wanted, remoteUnknown);
     } else if (!connection) {
       // Recording (or the capture) began mid-connection.
       connection = this.openConnection(packet, flags, undefined);
@@ -345,7 +355,7 @@ class Transcriber {
     const side = fromLocal ? 'local' : 'remote';
     const payload = this.unseen(connection, side, segment);
     if (payload.length > 0) {
-      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.remote, payload, packet.at);
+      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.recordedRemote, payload, packet.at);
       if (flags & TCP_PSH) this.flush();
     }
     if ((flags & (TCP_FIN | TCP_RST)) === 0) return;

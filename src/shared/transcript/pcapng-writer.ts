@@ -7,7 +7,9 @@
  * What the packets cannot say travels in comments, so pcapng-reader.ts rebuilds the transcript:
  * the Section Header Block's comment is SHB_COMMENT_PREFIX + the header record's JSON line (CRC
  * included), a SYN's comment names the connection (`conn=c3`), and the first packet a `close`
- * record makes names its reason (`close=session-closed`). Every packet's epb_flags says whether
+ * record makes names its reason (`close=session-closed`). A peer whose address the app never
+ * learnt (it reset the connection before the accept completed) is drawn as the unspecified
+ * address, port 0, and its SYN says so in a second comment (REMOTE_UNKNOWN_COMMENT). Every packet's epb_flags says whether
  * our end sent it (outbound) or received it (inbound); the last segment of a data record carries
  * PSH, the ones before it only ACK, so a reader can put a record split into segments back together.
  */
@@ -20,6 +22,13 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressPair, maxPayload, t
 export const SHB_COMMENT_PREFIX = 'socket-inspector ';
 export const CONN_COMMENT_PREFIX = 'conn=';
 export const CLOSE_COMMENT_PREFIX = 'close=';
+/**
+ * The handshake and the reset went on the wire with the peer's real address, but the app could
+ * not read it: the packets stand the unspecified address in for it, and say so, rather than
+ * leave out a connection the log shows or pass 0.0.0.0 off as a peer.
+ */
+export const REMOTE_UNKNOWN_COMMENT =
+  'remote=unknown: the peer reset the connection before the app accepted it, so its address and port could not be read; the unspecified address and port 0 stand in for them';
 
 export const BLOCK_SECTION_HEADER = 0x0a0d0d0a;
 export const BLOCK_INTERFACE_DESCRIPTION = 0x00000001;
@@ -107,11 +116,11 @@ function interfaceDescription(): Uint8Array {
   });
 }
 
-function enhancedPacket(packet: Uint8Array, at: number, outbound: boolean, comment: string | undefined): Uint8Array {
+function enhancedPacket(packet: Uint8Array, at: number, outbound: boolean, comments: readonly string[]): Uint8Array {
   const flags = new Uint8Array(4);
   new DataView(flags.buffer).setUint32(0, outbound ? EPB_OUTBOUND : EPB_INBOUND, true);
   const options: Option[] = [{ code: OPTION_EPB_FLAGS, value: flags }];
-  if (comment !== undefined) options.push(text(OPTION_COMMENT, comment));
+  for (const comment of comments) options.push(text(OPTION_COMMENT, comment));
   const micros = Number.isFinite(at) && at > 0 ? Math.round(at * 1000) : 0;
   return block(BLOCK_ENHANCED_PACKET, 20 + packet.length, options, (view, bytes) => {
     view.setUint32(4, Math.floor(micros / 0x1_0000_0000), true);
@@ -227,12 +236,20 @@ export class PcapngWriter {
     const stream: Stream = { local: side(localAddress, local.port, true), remote: side(remoteAddress, remote.port, false) };
     this.streams.set(conn, stream);
     const [client, server] = this.header.kind === 'tcp-server' ? [stream.remote, stream.local] : [stream.local, stream.remote];
-    this.segment(client, server, TCP_SYN, at, `${CONN_COMMENT_PREFIX}${conn}`);
+    const named = `${CONN_COMMENT_PREFIX}${conn}`;
+    this.segment(client, server, TCP_SYN, at, remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named]);
     this.segment(server, client, TCP_SYN | TCP_ACK, at);
     this.segment(client, server, TCP_ACK, at);
   }
 
-  private segment(from: Side, to: Side, flags: number, at: number, comment?: string, payload: Uint8Array = new Uint8Array(0)): void {
+  private segment(
+    from: Side,
+    to: Side,
+    flags: number,
+    at: number,
+    comments: readonly string[] = [],
+    payload: Uint8Array = new Uint8Array(0),
+  ): void {
     const acking = (flags & TCP_ACK) !== 0;
     const packet = tcpPacket({
       src: from.address,
@@ -248,7 +265,7 @@ export class PcapngWriter {
     });
     if (acking) from.acked = to.next;
     from.next = (from.next + payload.length + (flags & TCP_SYN ? 1 : 0) + (flags & TCP_FIN ? 1 : 0)) >>> 0;
-    this.blocks.push(enhancedPacket(packet, at, from.local, comment));
+    this.blocks.push(enhancedPacket(packet, at, from.local, comments));
   }
 
   private data(record: DataRecord): void {
@@ -264,12 +281,12 @@ export class PcapngWriter {
       const inFlight = (from.next - to.acked) >>> 0;
       if (inFlight > 0 && inFlight + chunk.length >= WINDOW) this.segment(to, from, TCP_ACK, record.at);
       const last = offset + most >= record.bytes.length;
-      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, undefined, chunk);
+      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, [], chunk);
     }
   }
 
-  private fin(from: Side, to: Side, at: number, comment?: string): void {
-    this.segment(from, to, TCP_FIN | TCP_ACK, at, comment);
+  private fin(from: Side, to: Side, at: number, comments: readonly string[] = []): void {
+    this.segment(from, to, TCP_FIN | TCP_ACK, at, comments);
     from.finSent = true;
   }
 
@@ -281,22 +298,22 @@ export class PcapngWriter {
   }
 
   private close(stream: Stream, reason: CloseReason, at: number): void {
-    const comment = `${CLOSE_COMMENT_PREFIX}${reason}`;
+    const comments = [`${CLOSE_COMMENT_PREFIX}${reason}`];
     if (reason === 'peer-reset' || reason === 'local-reset') {
       const [from, to] = reason === 'peer-reset' ? [stream.remote, stream.local] : [stream.local, stream.remote];
-      this.segment(from, to, TCP_RST | TCP_ACK, at, comment);
+      this.segment(from, to, TCP_RST | TCP_ACK, at, comments);
       return;
     }
     const [first, second] = reason === 'peer-closed' ? [stream.remote, stream.local] : [stream.local, stream.remote];
     if (first.finSent && second.finSent) return;
     if (!first.finSent && !second.finSent) {
-      this.fin(first, second, at, comment);
+      this.fin(first, second, at, comments);
       this.fin(second, first, at);
       this.segment(first, second, TCP_ACK, at);
       return;
     }
     const [closed, closing] = first.finSent ? [first, second] : [second, first];
-    this.fin(closing, closed, at, comment);
+    this.fin(closing, closed, at, comments);
     this.segment(closed, closing, TCP_ACK, at);
   }
 
@@ -315,7 +332,7 @@ export class PcapngWriter {
       payload: fits ? record.bytes : record.bytes.subarray(0, most),
       identification: this.nextIdentification(),
     });
-    const comment = fits ? undefined : `truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`;
-    this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comment));
+    const comments = fits ? [] : [`truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
+    this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comments));
   }
 }

@@ -72,7 +72,8 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
     }
     try {
       const info = await handle.stat();
-      if (!info.isFile()) return fail(AppCode.InvalidArgument, script(`${path} is not a file; nothing was sent.`), script('Name a regular file.'));
+      if (!info.isFile())
+        return fail(AppCode.InvalidArgument, script(`${path} is not a file; nothing was sent.`), script('Name a regular file.'));
       let targets = 0;
       const outcome = await sendInChunks({
         size: info.size,

@@ -24,11 +24,7 @@ export function defaultRecordingsFolder(home: string = os.homedir()): string {
  */
 export async function checkRecordingsFolder(folder: string): Promise<Result<string>> {
   if (!path.isAbsolute(folder)) {
-    return fail(
-      AppCode.InvalidArgument,
-      phrase('record.folderRelative', { folder }),
-      phrase('hint.folderFullPath'),
-    );
+    return fail(AppCode.InvalidArgument, phrase('record.folderRelative', { folder }), phrase('hint.folderFullPath'));
   }
   const resolved = path.resolve(folder);
   const probe = path.join(resolved, `.socket-inspector-probe-${randomBytes(6).toString('hex')}`);

@@ -1,7 +1,13 @@
 import type { Endpoint } from '@shared/address';
 import type { AppError } from '@shared/result';
 import type { InspectorEvent, SessionInfo, SessionState } from '@shared/contract';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type EndReason, type RecordedError, type TranscriptRecord } from '@shared/transcript/records';
+import {
+  TRANSCRIPT_FORMAT_NAME,
+  TRANSCRIPT_VERSION,
+  type EndReason,
+  type RecordedError,
+  type TranscriptRecord,
+} from '@shared/transcript/records';
 
 /** A peer or bound address that was never reported: the record still names its connection. */
 const UNKNOWN: Endpoint = { address: '', port: 0, family: 'IPv4' };

@@ -165,7 +165,9 @@ describe('scanEscapes', () => {
     const problem = scanEscapes('a\\nb\\q', {
       text(text, at) {
         seen.push(text);
-        return text === '\n' ? { message: 'no newlines', phrase: { key: 'verbatim', params: { text: 'no newlines' } }, index: at } : undefined;
+        return text === '\n'
+          ? { message: 'no newlines', phrase: { key: 'verbatim', params: { text: 'no newlines' } }, index: at }
+          : undefined;
       },
       byte() {},
     });

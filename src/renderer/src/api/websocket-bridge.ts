@@ -22,11 +22,7 @@ function isServerMessage(value: unknown): value is ServerMessage {
 }
 
 const disconnected = (method: string): Result<never> =>
-  fail(
-    AppCode.Disconnected,
-    phrase('page.disconnected', { method }),
-    hintFor(AppCode.Disconnected),
-  );
+  fail(AppCode.Disconnected, phrase('page.disconnected', { method }), hintFor(AppCode.Disconnected));
 
 /**
  * The API over the browser mode's WebSocket. Calls made while disconnected, or cut off by a

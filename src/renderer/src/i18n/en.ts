@@ -1,5 +1,6 @@
 import { automationEn } from './features/automation';
 import { composerEn } from './features/composer';
+import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { sessionsEn } from './features/sessions';
 import { transcriptsEn } from './features/transcripts';
@@ -136,7 +137,16 @@ const core = {
  * The English strings: the core ones above plus each feature's own module, so features can
  * grow their strings without touching one shared file.
  */
-export const en = { ...core, ...automationEn, ...composerEn, ...logEn, ...sessionsEn, ...transcriptsEn, ...workspaceEn } as const;
+export const en = {
+  ...core,
+  ...automationEn,
+  ...composerEn,
+  ...layoutEn,
+  ...logEn,
+  ...sessionsEn,
+  ...transcriptsEn,
+  ...workspaceEn,
+} as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Readonly<Record<MessageKey, string>>;

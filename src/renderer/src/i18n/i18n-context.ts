@@ -33,7 +33,8 @@ export function useSay(): Say {
 /** An error's message and hint in the current language: rendered from its phrases when it has them. */
 export function useErrorWords(): (error: ShownError) => { message: string; hint: string } {
   const say = useSay();
-  return (error) => (error.i18n ? { message: say(error.i18n.message), hint: say(error.i18n.hint) } : { message: error.message, hint: error.hint });
+  return (error) =>
+    error.i18n ? { message: say(error.i18n.message), hint: say(error.i18n.hint) } : { message: error.message, hint: error.hint };
 }
 
 export function useLanguage(): [Language, (language: Language) => void] {

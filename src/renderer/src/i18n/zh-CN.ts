@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
+import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { sessionsZhCN } from './features/sessions';
 import { transcriptsZhCN } from './features/transcripts';
@@ -13,6 +14,7 @@ import { workspaceZhCN } from './features/workspace';
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...automationZhCN,
   ...composerZhCN,
+  ...layoutZhCN,
   ...logZhCN,
   ...sessionsZhCN,
   ...transcriptsZhCN,

@@ -27,9 +27,19 @@ export const layers = {
 // The renderer imports only src/shared, its packages and itself. Inside it, the folders of
 // src/renderer/src are tiers, lowest first, and each may import only the lower tiers it names, so the
 // graph has no cycle: `lib` is the top-level helper files (format, limits, theme, ...), `app` the
-// top-level files that compose everything (main.tsx, App.tsx, SessionWorkspace.tsx).
-const rendererPackages = ['react', 'react-dom', '@mui/material', '@emotion/react', '@emotion/cache', 'zustand', 'react-virtuoso', 'zod'];
-const rendererApp = ['App.tsx', 'SessionWorkspace.tsx', 'main.tsx'];
+// top-level files that compose everything (main.tsx, App.tsx, SessionWorkspace.tsx, WorkbenchLayout.tsx).
+const rendererPackages = [
+  'react',
+  'react-dom',
+  '@mui/material',
+  '@emotion/react',
+  '@emotion/cache',
+  'zustand',
+  'react-virtuoso',
+  'react-resizable-panels',
+  'zod',
+];
+const rendererApp = ['App.tsx', 'SessionWorkspace.tsx', 'WorkbenchLayout.tsx', 'main.tsx'];
 export const renderer = {
   i18n: [],
   api: [],

@@ -12,6 +12,10 @@ import { argSchemas, type EngineApi, type SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { FILE_CHUNK_BYTES, QUEUE_RETRY_MS, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { fail, ok, type Result } from '@shared/result';
+import { phrase, type Phrase } from '@shared/phrase';
+
+/** Only a script calls sendFile (it names a path), so its own words stay English. */
+const script = (text: string): Phrase => phrase('verbatim', { text });
 
 /** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
 const MAX_PATH_LENGTH = 4096;
@@ -54,7 +58,7 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
   return async ({ sessionId, path, to }: SendFileArgs): Promise<Result<SendReceipt>> => {
     const sessions = await engine.list({});
     const session = sessions.ok ? sessions.value.find((s) => s.id === sessionId) : undefined;
-    if (!session) return fail(AppCode.NotFound, `Session ${sessionId} does not exist.`, hintFor(AppCode.NotFound));
+    if (!session) return fail(AppCode.NotFound, phrase('session.missing', { sessionId }), hintFor(AppCode.NotFound));
     let handle;
     try {
       handle = await open(path, 'r');
@@ -62,13 +66,14 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
       const error = err as NodeJS.ErrnoException;
       return fail(
         error.code ?? AppCode.InvalidArgument,
-        `The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`,
-        'Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.',
+        script(`The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`),
+        script('Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.'),
       );
     }
     try {
       const info = await handle.stat();
-      if (!info.isFile()) return fail(AppCode.InvalidArgument, `${path} is not a file; nothing was sent.`, 'Name a regular file.');
+      if (!info.isFile())
+        return fail(AppCode.InvalidArgument, script(`${path} is not a file; nothing was sent.`), script('Name a regular file.'));
       let targets = 0;
       const outcome = await sendInChunks({
         size: info.size,
@@ -93,13 +98,13 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
       });
       if (outcome.done) return ok({ bytes: outcome.sent, targets });
       const error = outcome.error!;
-      return fail(error.code, `${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`, error.hint);
+      return fail(error.code, script(`${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`), error.i18n.hint);
     } catch (err) {
       const error = err as NodeJS.ErrnoException;
       return fail(
         error.code ?? AppCode.Internal,
-        `Reading ${path} failed (${error.message}); the send stopped.`,
-        'Check the file and the disk.',
+        script(`Reading ${path} failed (${error.message}); the send stopped.`),
+        script('Check the file and the disk.'),
       );
     } finally {
       await handle.close();

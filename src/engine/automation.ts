@@ -1,3 +1,4 @@
+import { phrase, untranslated } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
@@ -113,7 +114,7 @@ export class SessionAutomation {
 
   /** Run a sequence, ending the one before (stopped); `done` settles when it ends. */
   startSequence(sequence: Sequence, to: SendTarget | undefined): SequenceRun {
-    this.sequenceRun?.stop('another sequence was started on the session');
+    this.sequenceRun?.stop(phrase('sequence.why.replaced'));
     const run = new SequenceRun(
       sequence,
       to,
@@ -134,7 +135,7 @@ export class SessionAutomation {
   stopSequence(): SequenceStatus | undefined {
     const run = this.sequenceRun;
     if (!run?.running) return undefined;
-    run.stop('you stopped it');
+    run.stop(phrase('sequence.why.userStopped'));
     return run.status();
   }
 
@@ -166,7 +167,10 @@ export class SessionAutomation {
       const status: RuleStatus = { id: rule.id, hits: 0, replies: 0, limited: 0, failures: 0 };
       if (!compiled.ok) {
         const where = compiled.problem.field === 'match' ? 'Its match pattern' : 'Its reply';
-        status.error = appError(AppCode.RuleInvalid, `Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`);
+        status.error = appError(
+          AppCode.RuleInvalid,
+          untranslated(`Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`),
+        );
       }
       return {
         id: rule.id,
@@ -308,7 +312,7 @@ export class SessionAutomation {
     this.delayed.clear();
     this.pendingReplies = 0;
     if (this.repeatRun?.status.state === 'running') this.stopRepeat();
-    this.sequenceRun?.stop('the session closed', 'failed');
+    this.sequenceRun?.stop(phrase('sequence.why.sessionClosed'), 'failed');
   }
 
   private addStream(connId: string | undefined): void {
@@ -365,7 +369,7 @@ export class SessionAutomation {
       }
       if (sameError(this.heartbeatError, result.error)) return;
       this.heartbeatError = result.error;
-      this.emitError(appError(result.error.code, `Heartbeat not sent: ${result.error.message}`), stream.connId);
+      this.emitError(appError(result.error.code, untranslated(`Heartbeat not sent: ${result.error.message}`)), stream.connId);
       this.report(true);
     });
   }
@@ -404,7 +408,10 @@ export class SessionAutomation {
         : effective === 'reconnect'
           ? 'it is being closed and connected again'
           : 'it is being closed';
-    const error = appError(AppCode.PeerSilent, `${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`);
+    const error = appError(
+      AppCode.PeerSilent,
+      untranslated(`${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`),
+    );
     if (effective === 'stale') {
       this.emitError(error, stream.connId);
       return;
@@ -465,7 +472,10 @@ export class SessionAutomation {
         match = rule.compiled.matcher.match(text);
       } catch (err) {
         // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
-        this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`));
+        this.ruleFailed(
+          rule,
+          appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`)),
+        );
         continue;
       }
       if (!match) continue;
@@ -479,7 +489,9 @@ export class SessionAutomation {
           this.emitError(
             appError(
               AppCode.RuleRateLimited,
-              `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
+              untranslated(
+                `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
+              ),
             ),
             source.connId,
           );
@@ -488,7 +500,10 @@ export class SessionAutomation {
         rule.limiting = false;
         const reply = renderTemplate(rule.compiled.template, { match, macros: this.macros() });
         if (!reply.ok)
-          this.ruleFailed(rule, appError(AppCode.RuleFailed, `Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`));
+          this.ruleFailed(
+            rule,
+            appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`)),
+          );
         else this.reply(rule, reply.bytes, source);
       }
       if (!this.config?.everyMatch) break;
@@ -507,7 +522,7 @@ export class SessionAutomation {
         } else {
           this.ruleFailed(
             rule,
-            appError(result.error.code, `Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`),
+            appError(result.error.code, untranslated(`Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`)),
           );
         }
       });
@@ -521,7 +536,7 @@ export class SessionAutomation {
         rule,
         appError(
           AppCode.RuleFailed,
-          `Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`,
+          untranslated(`Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`),
         ),
       );
       return;
@@ -584,8 +599,8 @@ export function checkAutomation(config: Automation | undefined, kind: SessionKin
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,
-      `Liveness action reconnect is for TCP clients; this session is ${kind}.`,
-      'Choose stale (mark it) or close for a listener or a UDP session.',
+      untranslated(`Liveness action reconnect is for TCP clients; this session is ${kind}.`),
+      untranslated('Choose stale (mark it) or close for a listener or a UDP session.'),
     );
   }
   return ok(null);

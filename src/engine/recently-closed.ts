@@ -1,12 +1,13 @@
 import type { CloseReason } from '@shared/contract';
 import { RECENTLY_CLOSED_CONNECTIONS } from '@shared/limits';
+import { phrase, type Phrase } from '@shared/phrase';
 
 /** How a connection ended, in words: "the peer sent FIN and the 5 s half-close linger ended". */
 export interface Closure {
   connId: string;
   at: number;
   reason: CloseReason;
-  why: string;
+  why: Phrase;
 }
 
 /** A clock time as people read it in a log: 12:00:01.123, local time. */
@@ -16,8 +17,8 @@ export function clockTime(at: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
-export function describeClosure(closure: Closure): string {
-  return `Connection ${closure.connId} closed at ${clockTime(closure.at)} (${closure.why}).`;
+export function describeClosure(closure: Closure): Phrase {
+  return phrase('tcp.closed', { connId: closure.connId, time: clockTime(closure.at), why: closure.why });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { TcpClientConfig } from '@shared/contract';
+import { english, phrase, type Phrase } from '@shared/phrase';
 
 export type ReconnectPolicy = TcpClientConfig['reconnect'];
 
@@ -31,6 +32,8 @@ export function attemptsExhausted(failedAttempt: number, policy: Pick<ReconnectP
 }
 
 /** "500 ms", "2.0 s": what a user reads in "next try in …". */
-export function describeDelay(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+export function delayPhrase(ms: number): Phrase {
+  return ms < 1000 ? phrase('duration.ms', { ms: String(Math.round(ms)) }) : phrase('duration.s', { s: (ms / 1000).toFixed(1) });
 }
+
+export const describeDelay = (ms: number): string => english(delayPhrase(ms));

@@ -16,6 +16,7 @@ import { MAX_SEQUENCE_PENDING_MESSAGES } from '@shared/limits';
 import type { MacroContext } from '@shared/macros';
 import { compilePayload, renderPayload } from '@shared/payload';
 import { compileMatch, MessageText } from '@shared/rule-match';
+import { phrase, untranslated, type Phrase } from '@shared/phrase';
 import type { AppError, Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
 import type { Scheduler, ScheduledTask } from './scheduler';
@@ -43,17 +44,23 @@ export const CHECKSUM_NAMES: Readonly<Record<ChecksumAlgorithm, string>> = {
 
 /** A step failed: why, in words that name it. */
 class StepFailure {
-  constructor(readonly why: string) {}
+  constructor(readonly why: Phrase) {}
 }
 
 /** Why a checked message is not good, or undefined when its check value is right. */
-export function checksumFault(checksum: ChecksumOption, message: Uint8Array): string | undefined {
+export function checksumFault(checksum: ChecksumOption, message: Uint8Array): Phrase | undefined {
   const spec = { ...checksum, order: checksum.order ?? defaultByteOrder(checksum.algorithm) };
   const verdict = verifyChecksum(spec, message);
   const name = CHECKSUM_NAMES[checksum.algorithm];
   if (verdict.verdict === 'ok') return undefined;
-  if (verdict.verdict === 'short') return `it is ${verdict.length} bytes, too short for its ${name} (at least ${verdict.needed})`;
-  return `its ${name} is wrong: expected ${formatChecksum(checksum.algorithm, verdict.expected)}, received ${formatChecksum(checksum.algorithm, verdict.received)}`;
+  if (verdict.verdict === 'short') {
+    return phrase('sequence.why.checksumShort', { length: String(verdict.length), name, needed: String(verdict.needed) });
+  }
+  return phrase('sequence.why.checksumWrong', {
+    name,
+    expected: formatChecksum(checksum.algorithm, verdict.expected),
+    received: formatChecksum(checksum.algorithm, verdict.received),
+  });
 }
 
 const STATUS_INTERVAL_MS = 200;
@@ -72,7 +79,7 @@ export class SequenceRun {
   private waiter: (() => void) | undefined;
   private timer: ScheduledTask | undefined;
   private statusTimer: ScheduledTask | undefined;
-  private stopReason: string | undefined;
+  private stopReason: Phrase | undefined;
   readonly done: Promise<SequenceStatus>;
 
   constructor(
@@ -95,7 +102,7 @@ export class SequenceRun {
   }
 
   /** Stop at once: `why` is said in the status (the user stopped it, or the session closed). */
-  stop(why: string, state: 'stopped' | 'failed' = 'stopped'): void {
+  stop(why: Phrase, state: 'stopped' | 'failed' = 'stopped'): void {
     if (!this.running || this.stopReason !== undefined) return;
     this.stopReason = why;
     this.stopState = state;
@@ -151,8 +158,14 @@ export class SequenceRun {
       const state = this.stopReason !== undefined ? this.stopState : 'failed';
       const error =
         state === 'stopped'
-          ? appError(AppCode.SequenceStopped, `Sequence "${this.sequence.name}" stopped at ${describeStep(step)}: ${err.why}.`)
-          : appError(AppCode.SequenceFailed, `Sequence "${this.sequence.name}" failed at ${describeStep(step)}: ${err.why}.`);
+          ? appError(
+              AppCode.SequenceStopped,
+              phrase('sequence.stoppedAt', { name: this.sequence.name, step: describeStep(step), why: err.why }),
+            )
+          : appError(
+              AppCode.SequenceFailed,
+              phrase('sequence.failedAt', { name: this.sequence.name, step: describeStep(step), why: err.why }),
+            );
       this.finish(state, error);
     } finally {
       for (const task of this.gapTasks.values()) task.cancel();
@@ -193,10 +206,10 @@ export class SequenceRun {
       case 'send': {
         const template = compilePayload(step.payload);
         const bytes = template.ok ? renderPayload(template.value, this.host.macros()) : template;
-        if (!bytes.ok) throw new StepFailure(`its payload cannot be made: ${bytes.error.message}`);
+        if (!bytes.ok) throw new StepFailure(phrase('sequence.why.payload', { problem: bytes.error.i18n.message }));
         const sent = await this.host.send(bytes.value, this.to, { kind: 'sequence', name: this.sequence.name });
         this.checkStopped();
-        if (!sent.ok) throw new StepFailure(`the send failed: ${sent.error.message}`);
+        if (!sent.ok) throw new StepFailure(phrase('sequence.why.send', { problem: sent.error.i18n.message }));
         return;
       }
       case 'wait':
@@ -220,7 +233,7 @@ export class SequenceRun {
 
   private async expect(step: Extract<SequenceStep, { kind: 'expect' }>): Promise<void> {
     const matcher = compileMatch(step.match);
-    if (!matcher.ok) throw new StepFailure(`its pattern is not valid: ${matcher.message}`);
+    if (!matcher.ok) throw new StepFailure(phrase('sequence.why.pattern', { problem: matcher.phrase ?? untranslated(matcher.message) }));
     const deadline = this.clock.now() + step.timeoutMs;
     for (;;) {
       while (this.queue.length > 0) {
@@ -229,15 +242,15 @@ export class SequenceRun {
         try {
           found = matcher.matcher.match(new MessageText(message));
         } catch (err) {
-          throw new StepFailure(`its pattern failed on a message: ${String(err)}`);
+          throw new StepFailure(phrase('sequence.why.patternFailed', { problem: untranslated(String(err)) }));
         }
         if (!found) continue;
         const fault = step.checksum ? checksumFault(step.checksum, message) : undefined;
-        if (fault) throw new StepFailure(`a message matched, but ${fault}`);
+        if (fault) throw new StepFailure(phrase('sequence.why.matchedBut', { fault }));
         return;
       }
       const left = deadline - this.clock.now();
-      if (left <= 0) throw new StepFailure(`no message matched ${describeMatch(step)} within ${step.timeoutMs} ms`);
+      if (left <= 0) throw new StepFailure(phrase('sequence.why.timeout', { match: describeMatch(step), ms: String(step.timeoutMs) }));
       await this.sleep(left);
       this.checkStopped();
     }
@@ -261,16 +274,19 @@ export class SequenceRun {
   }
 }
 
-function describeMatch(step: Extract<SequenceStep, { kind: 'expect' }>): string {
+function describeMatch(step: Extract<SequenceStep, { kind: 'expect' }>): Phrase {
   const match = step.match;
-  return match.on === 'hex' ? `the hex pattern ${match.pattern}` : `${match.kind} "${match.pattern}"`;
+  return match.on === 'hex'
+    ? phrase('sequence.match.hex', { pattern: match.pattern })
+    : phrase(`sequence.match.${match.kind}`, { pattern: match.pattern });
 }
 
 /** "step 2.1 "read" (round 3)": the path counts from 1, as a user reads it. */
-export function describeStep(step: SequencePosition | undefined): string {
-  if (!step) return 'its start';
+export function describeStep(step: SequencePosition | undefined): Phrase {
+  if (!step) return phrase('sequence.step.start');
   const number = step.path.map((i) => i + 1).join('.');
-  const name = step.name === '' ? step.kind : `"${step.name}"`;
-  const rounds = step.rounds.length === 0 ? '' : ` (round ${step.rounds.join('.')})`;
-  return `step ${number} ${name}${rounds}`;
+  const name = step.name === '' ? phrase(`sequence.kind.${step.kind}`) : phrase('sequence.step.named', { name: step.name });
+  return step.rounds.length === 0
+    ? phrase('sequence.step', { number, name })
+    : phrase('sequence.step.inRound', { number, name, rounds: step.rounds.join('.') });
 }

@@ -12,6 +12,7 @@ import type {
 import { AppCode } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
+import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
@@ -24,6 +25,7 @@ import { UdpSession } from './udp-socket';
 import { systemLookup, type HostLookup } from './resolve';
 import { SendBudget } from './send-budget';
 import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
+import { localAddresses } from './local-addresses';
 import { checkAutomation, SessionAutomation } from './automation';
 
 export interface ManagerOptions {
@@ -70,8 +72,14 @@ function firstBadPayload(steps: readonly SequenceStep[], path: number[] = []): R
     if (step.kind === 'send') {
       const template = compilePayload(step.payload);
       if (!template.ok) {
-        const name = step.name === '' ? '' : ` "${step.name}"`;
-        return fail(template.error.code, `Step ${at.map((i) => i + 1).join('.')}${name}: ${template.error.message}`, template.error.hint);
+        const number = at.map((i) => i + 1).join('.');
+        return fail(
+          template.error.code,
+          step.name === ''
+            ? phrase('sequence.badStep', { number, problem: template.error.i18n.message })
+            : phrase('sequence.badNamedStep', { number, name: step.name, problem: template.error.i18n.message }),
+          template.error.i18n.hint,
+        );
       }
     } else if (step.kind === 'repeat') {
       const inner = firstBadPayload(step.steps, at);
@@ -147,7 +155,7 @@ export class SessionManager implements EngineApi {
     };
   }
 
-  async open({ config }: ParsedArgs<'open'>): Answer<'open'> {
+  async open({ config, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
     const heartbeat = this.automationBytes(config.automation, config.kind);
     if (!heartbeat.ok) return heartbeat;
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
@@ -169,7 +177,16 @@ export class SessionManager implements EngineApi {
     // The header goes first, so the file holds the session from its first event; a recording
     // that cannot start reports its error and leaves the session to open regardless.
     if (this.recorder && (config.record ?? this.recorder.recordByDefault)) await this.recorder.start(session.info());
-    return this.answer(await session.open());
+    const opened = await session.open();
+    if (opened.ok || keepIfFailed !== false) return this.answer(opened);
+    // Auto-reconnect took the failure over: the session is real, and goes on trying.
+    if (session.state === 'opening') return ok(this.decorate(session.info()));
+    await this.recorder?.discard(session.id);
+    this.sessions.delete(session.id);
+    this.recordingFull.delete(session.id);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId: session.id });
+    this.batcher.forget(session.id);
+    return opened;
   }
 
   async close({ sessionId }: ParsedArgs<'close'>): Answer<'close'> {
@@ -181,7 +198,8 @@ export class SessionManager implements EngineApi {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') {
-      return fail(AppCode.BadState, `Session ${sessionId} is ${session.state}; only a closed session can be reopened.`, 'Close it first.');
+      const state = phrase(`state.${session.state}`);
+      return fail(AppCode.BadState, phrase('session.onlyClosedReopen', { sessionId, state }), phrase('hint.closeFirst'));
     }
     return this.answer(await session.open());
   }
@@ -220,6 +238,10 @@ export class SessionManager implements EngineApi {
     return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);
   }
 
+  async addresses(_args: ParsedArgs<'addresses'>): Answer<'addresses'> {
+    return ok(localAddresses());
+  }
+
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
     return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
   }
@@ -230,7 +252,7 @@ export class SessionManager implements EngineApi {
     if (!this.recorder) return this.noRecorder();
     const current = this.recorder.status(sessionId);
     if (action === 'stop') {
-      if (!current?.active) return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      if (!current?.active) return fail(AppCode.BadState, phrase('session.notRecorded', { sessionId }), phrase('hint.startRecordingFirst'));
       return this.recorder.stop(sessionId, 'stopped');
     }
     if (current?.active) return ok(current);
@@ -261,13 +283,15 @@ export class SessionManager implements EngineApi {
     if (!session || !runner) return this.missing(args.sessionId);
     if (args.action === 'stop') {
       const status = runner.stopRepeat();
-      return status ? ok(status) : fail(AppCode.BadState, `Session ${args.sessionId} has no repeat run to stop.`, 'Start one first.');
+      return status
+        ? ok(status)
+        : fail(AppCode.BadState, untranslated(`Session ${args.sessionId} has no repeat run to stop.`), untranslated('Start one first.'));
     }
     if (session.state !== 'open') {
       return fail(
         AppCode.BadState,
-        `Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`,
-        'Open it first.',
+        untranslated(`Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`),
+        untranslated('Open it first.'),
       );
     }
     const template = compilePayload(args.payload);
@@ -293,13 +317,13 @@ export class SessionManager implements EngineApi {
       const status = runner.stopSequence();
       return status
         ? ok(status)
-        : fail(AppCode.BadState, `Session ${args.sessionId} has no sequence running.`, 'Start one first; a finished run needs no stop.');
+        : fail(AppCode.BadState, phrase('sequence.noneRunning', { id: args.sessionId }), phrase('hint.sequenceNoneRunning'));
     }
     if (session.state !== 'open') {
       return fail(
         AppCode.BadState,
-        `Session ${args.sessionId} is ${session.state}, not open: a sequence needs an open session.`,
-        'Open it first.',
+        phrase('sequence.notOpen', { id: args.sessionId, state: phrase(`state.${session.state}`) }),
+        phrase('hint.openFirst'),
       );
     }
     // Every payload is checked before anything is sent: a typo in step 9 must not leave the device half-driven.
@@ -308,7 +332,7 @@ export class SessionManager implements EngineApi {
     const run = runner.startSequence(args.sequence, args.to);
     if (args.action === 'start') return ok(run.status());
     const status = await run.done;
-    return status.state === 'passed' ? ok(status) : fail(status.error!.code, status.error!.message, status.error!.hint);
+    return status.state === 'passed' ? ok(status) : fail(status.error!.code, status.error!.i18n.message, status.error!.i18n.hint);
   }
 
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
@@ -393,7 +417,8 @@ export class SessionManager implements EngineApi {
     if (!suits.ok) return suits;
     if (!automation?.heartbeat) return ok(undefined);
     const template = compilePayload(automation.heartbeat.payload);
-    if (!template.ok) return fail(template.error.code, `Heartbeat: ${template.error.message}`, template.error.hint);
+    if (!template.ok)
+      return fail(template.error.code, phrase('heartbeat.payload', { problem: template.error.i18n.message }), template.error.i18n.hint);
     return template;
   }
 
@@ -406,14 +431,10 @@ export class SessionManager implements EngineApi {
   }
 
   private noRecorder(): Result<never> {
-    return fail(
-      AppCode.BadState,
-      'Recording is not available here: this process was started without a recorder.',
-      'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
-    );
+    return fail(AppCode.BadState, phrase('session.noRecorder'), phrase('hint.noRecorder'));
   }
 
   private missing(sessionId: string): Result<never> {
-    return fail(AppCode.NotFound, `No session ${sessionId}.`, 'It may have been removed; refresh the session list.');
+    return fail(AppCode.NotFound, phrase('session.missing', { sessionId }), phrase('hint.sessionGone'));
   }
 }

@@ -10,6 +10,7 @@ import type {
 } from '@shared/contract';
 import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
+import { phrase } from '@shared/phrase';
 import { fail, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { zeroCounters } from '@shared/counters';
@@ -93,11 +94,19 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
   }
 
   disconnect(_connId: string | undefined, _mode: DisconnectMode): Result<null> {
-    return fail(AppCode.BadState, `A ${this.config.kind} session has no TCP connections to disconnect.`, 'Use close to close the session.');
+    return fail(
+      AppCode.BadState,
+      phrase('session.noTcpConnections', { kind: phrase(`kind.${this.config.kind}`) }),
+      phrase('hint.useClose'),
+    );
   }
 
   multicast(_action: 'join' | 'leave', _group: string, _iface: string | undefined): Result<SessionInfo> {
-    return fail(AppCode.BadState, `Multicast needs a UDP session; this one is ${this.config.kind}.`, 'Open a UDP session to join groups.');
+    return fail(
+      AppCode.BadState,
+      phrase('session.multicastNeedsUdp', { kind: phrase(`kind.${this.config.kind}`) }),
+      phrase('hint.openUdpForGroups'),
+    );
   }
 
   /** UDP cannot make a sender wait: there the recorder caps what it holds and counts the rest. */
@@ -122,11 +131,17 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
   /** The refusal of an open() while the session is opening, open or closing; undefined when it may open. */
   protected alreadyActive(): Promise<Result<never>> | undefined {
     if (this.currentState !== 'opening' && this.currentState !== 'open' && this.currentState !== 'closing') return undefined;
-    return Promise.resolve(fail(AppCode.BadState, `Session ${this.id} is already ${this.currentState}.`, 'Close it first.'));
+    const state = phrase(`state.${this.currentState}`);
+    return Promise.resolve(
+      fail(AppCode.BadState, phrase('session.alreadyActive', { sessionId: this.id, state }), phrase('hint.closeFirst')),
+    );
   }
 
   protected notOpen(): Result<never> {
-    const error = appError(AppCode.BadState, `Session ${this.id} is ${this.currentState}, not open.`);
+    const error = appError(
+      AppCode.BadState,
+      phrase('session.notOpen', { sessionId: this.id, state: phrase(`state.${this.currentState}`) }),
+    );
     return { ok: false, error };
   }
 }

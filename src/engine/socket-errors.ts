@@ -1,58 +1,13 @@
 import { formatEndpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
-import type { AppError } from '@shared/result';
+import { phrase, type Phrase, type PhraseKey } from '@shared/phrase';
+import { PHRASES_EN } from '@shared/phrases-en';
+import { appError as makeError, type AppError } from '@shared/result';
 
 export type SocketAction =
   'listen' | 'bind' | 'connect' | 'send' | 'send-multicast' | 'receive' | 'connection' | 'join' | 'leave' | 'option';
 
-const ACTION_WORDS: Record<SocketAction, string> = {
-  listen: 'Listening on',
-  bind: 'Binding to',
-  connect: 'Connecting to',
-  send: 'Sending to',
-  'send-multicast': 'Sending to multicast group',
-  receive: 'Receiving on',
-  connection: 'The connection with',
-  join: 'Joining multicast group',
-  leave: 'Leaving multicast group',
-  option: 'Setting an option on',
-};
-
-const PLAIN: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'the address is already in use',
-  EACCES: 'permission denied',
-  EADDRNOTAVAIL: 'the address is not available on this machine',
-  ECONNREFUSED: 'the connection was refused',
-  ETIMEDOUT: 'it timed out',
-  ECONNRESET: 'the peer reset the connection',
-  EPIPE: 'the peer reset the connection after its FIN',
-  ENOTFOUND: 'the host name was not found',
-  EAI_AGAIN: 'the host name could not be looked up',
-  EMSGSIZE: 'the message is too long',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  EINVAL: 'the OS called the request invalid',
-  ENODEV: 'no such interface',
-  EPERM: 'the operation is not permitted',
-  ENOBUFS: 'no buffer space is available',
-};
-
-/** What an OS code means in one action where the plain words would mislead. */
-const PLAIN_FOR_ACTION: Readonly<Partial<Record<SocketAction, Readonly<Record<string, string>>>>> = {
-  join: {
-    EADDRINUSE: 'this socket is already a member of that group on that interface',
-    EINVAL: 'the OS called the request invalid (an interface that does not fit the group, or no such interface)',
-  },
-  'send-multicast': {
-    ENETUNREACH: 'the OS has no multicast route for the group on the interface the session sends on',
-  },
-  leave: {
-    EADDRNOTAVAIL: 'this socket is not a member of that group on that interface',
-    EINVAL: 'the OS called the request invalid (an interface that does not fit the group, or no such interface)',
-  },
-};
+const known = (key: string): key is PhraseKey => Object.hasOwn(PHRASES_EN, key);
 
 function errorCode(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
@@ -60,17 +15,52 @@ function errorCode(err: unknown): string {
 }
 
 /**
+ * What an OS code means in plain words: in one action where the plain words would mislead
+ * (EADDRINUSE on a join is a membership that exists), the words for that action.
+ */
+function plainWords(code: string, action: SocketAction, err: unknown): Phrase {
+  const forAction = `os.${action}.${code}`;
+  if (known(forAction)) return phrase(forAction);
+  const plain = `os.${code}`;
+  if (known(plain)) return phrase(plain);
+  return phrase('verbatim', { text: err instanceof Error ? err.message : String(err) });
+}
+
+/**
  * Turn whatever Node threw or emitted into an AppError whose message names the action, the
  * address and port, and the OS code, so the user sees "Listening on 127.0.0.1:80 failed:
  * permission denied (EACCES)" rather than a stack trace.
  */
-export function socketError(err: unknown, action: SocketAction, target: { address: string; port?: number }): AppError {
+export function socketError(err: unknown, action: SocketAction, target: { address: string | Phrase; port?: number }): AppError {
   const code = errorCode(err);
-  const where = target.port === undefined ? target.address : formatEndpoint(target.address, target.port);
-  const what = PLAIN_FOR_ACTION[action]?.[code] ?? PLAIN[code] ?? (err instanceof Error ? err.message : String(err));
-  return { code, message: `${ACTION_WORDS[action]} ${where} failed: ${what} (${code}).`, hint: hintFor(code, action) };
+  const where =
+    target.port === undefined || typeof target.address !== 'string' ? target.address : formatEndpoint(target.address, target.port);
+  const failed = phrase('socket.failed', { action: phrase(`action.${action}`), where, what: plainWords(code, action, err), code });
+  return makeError(code, phrase('sentence', { text: failed }), hintFor(code, action));
 }
 
-export function appError(code: string, message: string): AppError {
-  return { code, message, hint: hintFor(code) };
+/** An error of the engine's own, with the hint of its code. */
+export function appError(code: string, message: Phrase): AppError {
+  return makeError(code, message, hintFor(code));
+}
+
+/** The socket error's words without the full stop, so a note can follow: "… (ECONNREFUSED) (attempt 3, …)". */
+export function withoutStop(message: Phrase): Phrase {
+  return message.key === 'sentence' && message.params && typeof message.params.text === 'object' && !Array.isArray(message.params.text)
+    ? (message.params.text as Phrase)
+    : message;
+}
+
+/** The same error with a note added before its full stop. */
+export function annotate(error: AppError, note: Phrase): AppError {
+  return makeError(
+    error.code,
+    phrase('sentence', { text: phrase('error.noted', { error: withoutStop(error.i18n.message), note }) }),
+    error.i18n.hint,
+  );
+}
+
+/** The error with more sentences after its own. */
+export function followedBy(error: AppError, ...more: Phrase[]): AppError {
+  return makeError(error.code, phrase('sentences', { list: [error.i18n.message, ...more] }), error.i18n.hint);
 }

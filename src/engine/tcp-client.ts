@@ -3,11 +3,12 @@ import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, 
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { STABLE_CONNECTION_MS } from '@shared/limits';
-import { fail, ok, type AppError, type Result } from '@shared/result';
+import { phrase, untranslated, type Phrase } from '@shared/phrase';
+import { appError as makeError, fail, ok, type AppError, type Result } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
-import { attemptsExhausted, describeDelay, reconnectDelay } from './reconnect-policy';
-import { appError, socketError } from './socket-errors';
+import { attemptsExhausted, delayPhrase, reconnectDelay } from './reconnect-policy';
+import { annotate, appError, socketError, withoutStop } from './socket-errors';
 import { SessionBase } from './session';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
 import { describeClosure, RecentlyClosed } from './recently-closed';
@@ -29,7 +30,7 @@ interface Pending {
 /** An address tried and how it failed, for the message that lists them. */
 interface Tried {
   address: string;
-  what: string;
+  what: Phrase;
 }
 
 /**
@@ -118,10 +119,15 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
           const code = 'ETIMEDOUT';
           const error =
             addresses === undefined || (addresses.length === 1 && addresses[0]!.address === host)
-              ? appError(code, `Connecting to ${formatEndpoint(host, port)} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT).`)
+              ? appError(code, sentence('client.timeout', { where: formatEndpoint(host, port), ms: String(connectTimeoutMs) }))
               : appError(
                   code,
-                  `Connecting to ${host} port ${port} failed: no answer within ${connectTimeoutMs} ms (ETIMEDOUT); ${triedList([...tried, { address: pending.current ?? host, what: 'no answer yet' }], port)}.`,
+                  sentence('client.timeoutTried', {
+                    host,
+                    port: String(port),
+                    ms: String(connectTimeoutMs),
+                    tried: triedList([...tried, { address: pending.current ?? host, what: phrase('client.noAnswerYet') }], port),
+                  }),
                 );
           this.connectFailed(error);
           pending.settle({ ok: false, error });
@@ -195,14 +201,18 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       const error = socketError(err, 'connect', { address, port });
       tried.push({ address, what: plainFailure(error) });
       if (index + 1 < addresses.length) {
-        this.emitError(annotate(error, `trying ${formatEndpoint(addresses[index + 1]!.address, port)} next`));
+        this.emitError(annotate(error, phrase('client.tryingNext', { where: formatEndpoint(addresses[index + 1]!.address, port) })));
         this.connectInOrder(pending, addresses, index + 1, tried);
         return;
       }
       const last =
         tried.length === 1 && address === host
           ? error
-          : { ...error, message: `Connecting to ${host} port ${port} failed: ${triedList(tried, port)}.` };
+          : makeError(
+              error.code,
+              sentence('client.failedTried', { host, port: String(port), tried: triedList(tried, port) }),
+              error.i18n.hint,
+            );
       this.connectFailed(last);
       pending.settle({ ok: false, error: last });
     });
@@ -235,13 +245,17 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const failedAttempt = this.retry?.attempt ?? 0;
     if (attemptsExhausted(failedAttempt, policy)) {
       this.retry = undefined;
-      this.emitError(annotate(error, `attempt ${failedAttempt} of ${policy.maxAttempts}, giving up`));
+      this.emitError(annotate(error, phrase('client.givingUp', { attempt: String(failedAttempt), max: String(policy.maxAttempts) })));
       this.setState('error', error);
       return;
     }
     const delay = this.scheduleRetry(failedAttempt + 1, error);
-    const label = failedAttempt === 0 ? 'reconnecting' : `attempt ${failedAttempt}`;
-    this.emitError(annotate(error, `${label}, next try in ${describeDelay(delay)}`));
+    const next = delayPhrase(delay);
+    const note =
+      failedAttempt === 0
+        ? phrase('client.reconnecting', { delay: next })
+        : phrase('client.nextTry', { attempt: String(failedAttempt), delay: next });
+    this.emitError(annotate(error, note));
     this.announce();
   }
 
@@ -285,8 +299,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       pending.settle(
         fail(
           AppCode.Cancelled,
-          `Connecting to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
-          'Reopen the session to try again.',
+          phrase('client.cancelled', { where: formatEndpoint(this.config.host, this.config.port) }),
+          phrase('hint.reopenToRetry'),
         ),
       );
       return Promise.resolve(ok(this.info()));
@@ -305,7 +319,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     if (this.currentState !== 'open' || !this.connection) return Promise.resolve(this.notOpen());
     if (to && to.type !== 'all' && !(to.type === 'connections' && to.connIds.every((id) => id === this.connection?.connId))) {
       return Promise.resolve(
-        fail(AppCode.NoTarget, `A TCP client sends only on its own connection ${this.connection.connId}.`, 'Send without a target.'),
+        fail(AppCode.NoTarget, phrase('client.ownConnectionOnly', { connId: this.connection.connId }), phrase('hint.sendWithoutTarget')),
       );
     }
     return Promise.resolve(sendToConnections(this, [this.connection], bytes, this.ctx.sendBudget, origin));
@@ -318,8 +332,11 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       const closure = this.recentlyClosed.get(connId);
       return fail(
         AppCode.NotFound,
-        `${closure ? describeClosure(closure) : `Session ${this.id} has no connection ${connId}.`} Its connection is ${conn.connId}.`,
-        'Refresh the session.',
+        phrase('client.otherConnection', {
+          what: closure ? describeClosure(closure) : phrase('session.noConnection', { sessionId: this.id, connId }),
+          connId: conn.connId,
+        }),
+        phrase('hint.refreshSession'),
       );
     }
     this.userEnded = true;
@@ -338,7 +355,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     if (!conn || conn.connId !== connId || this.currentState !== 'open') return;
     if (action === 'reconnect') this.silentReconnect = true;
     else this.userEnded = true;
-    conn.closeQuiet(error, why, action === 'reconnect' ? 'at-once' : 'graceful');
+    conn.closeQuiet(error, untranslated(why), action === 'reconnect' ? 'at-once' : 'graceful');
   }
 
   /** Not open: and when a connection of this session closed since, how it ended. */
@@ -346,8 +363,9 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const refusal = super.notOpen();
     const closure = this.lastConnection === undefined ? undefined : this.recentlyClosed.get(this.lastConnection);
     if (refusal.ok || !closure || this.currentState === 'open') return refusal;
-    const message = `${refusal.error.message.replace(/\.$/, '')}: ${describeClosure(closure)}`;
-    return { ok: false, error: { ...refusal.error, message } };
+    const state = phrase(`state.${this.currentState}`);
+    const message = phrase('session.notOpenSince', { sessionId: this.id, state, closure: describeClosure(closure) });
+    return { ok: false, error: makeError(refusal.error.code, message, refusal.error.i18n.hint) };
   }
 
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void {
@@ -369,12 +387,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
       this.announce();
     } else if (lost) {
       const last =
-        error ??
-        appError(
-          AppCode.Dropped,
-          `Connecting to ${formatEndpoint(this.config.host, this.config.port)} works, but the server closes each connection at once.`,
-        );
-      this.emitError(annotate(last, `attempt ${attemptsSoFar} of ${policy.maxAttempts}, giving up`));
+        error ?? appError(AppCode.Dropped, sentence('client.dropped', { where: formatEndpoint(this.config.host, this.config.port) }));
+      this.emitError(annotate(last, phrase('client.givingUp', { attempt: String(attemptsSoFar), max: String(policy.maxAttempts) })));
       this.setState('error', last);
     } else if (error && reason !== 'session-closed') {
       this.setState('error', error);
@@ -387,20 +401,25 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   }
 }
 
-/** The same error with a note on what auto-reconnect does next: "… (ECONNREFUSED) (attempt 3, next try in 2.0 s)." */
-function annotate(error: AppError, note: string): AppError {
-  const message = error.message.endsWith('.') ? error.message.slice(0, -1) : error.message;
-  return { code: error.code, message: `${message} (${note}).`, hint: error.hint };
+/** A message that ends in a full stop a note may come before. */
+function sentence(
+  key: 'client.timeout' | 'client.timeoutTried' | 'client.failedTried' | 'client.dropped',
+  params: Record<string, Phrase | string | number>,
+): Phrase {
+  return phrase('sentence', { text: phrase(key, params) });
 }
 
 /** "the connection was refused, ECONNREFUSED": the part of a socket error after "failed: ". */
-function plainFailure(error: AppError): string {
-  const at = error.message.indexOf(' failed: ');
-  const what = (at === -1 ? error.message : error.message.slice(at + ' failed: '.length)).replace(/\.$/, '');
-  return what.replace(/ \(([A-Z0-9_]+)\)$/, ', $1');
+function plainFailure(error: AppError): Phrase {
+  const words = withoutStop(error.i18n.message);
+  if (words.key !== 'socket.failed' || !words.params) return words;
+  return phrase('socket.plainFailure', { what: words.params.what!, code: error.code });
 }
 
 /** "tried [::1]:4000 (the connection was refused, ECONNREFUSED), then 127.0.0.1:4000 (…)". */
-function triedList(tried: readonly Tried[], port: number): string {
-  return `tried ${tried.map((t) => `${formatEndpoint(t.address, port)} (${t.what})`).join(', then ')}`;
+function triedList(tried: readonly Tried[], port: number): Phrase {
+  const items = tried.map((t) => phrase('client.triedOne', { where: formatEndpoint(t.address, port), what: t.what }));
+  const chain = (rest: readonly Phrase[]): Phrase =>
+    rest.length === 1 ? rest[0]! : phrase('client.triedThen', { first: rest[0]!, rest: chain(rest.slice(1)) });
+  return phrase('client.tried', { list: chain(items) });
 }

@@ -1,21 +1,22 @@
 import type { Socket } from 'node:net';
 import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
-import { AppCode } from '@shared/errors';
+import { AppCode, hintFor } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
-import type { AppError } from '@shared/result';
+import { english, phrase, type Phrase } from '@shared/phrase';
+import { appError as makeError, type AppError } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { count, zeroCounters } from '@shared/counters';
 import { endpoint } from './endpoint';
-import { appError, socketError } from './socket-errors';
+import { appError, socketError, withoutStop } from './socket-errors';
 import type { Closure } from './recently-closed';
 
 const EMPTY = Buffer.alloc(0);
 
 /** A linger as people say it: 200 ms, 5 s, 1.5 s. */
-function duration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+function duration(ms: number): Phrase {
+  return ms < 1000 ? phrase('duration.ms', { ms: String(ms) }) : phrase('duration.s', { s: String(ms / 1000) });
 }
 
 export interface ConnectionOwner {
@@ -54,7 +55,7 @@ export class TcpConnection {
   private finBy: 'linger' | 'at-once' | 'user' | undefined;
   private closedAs: Closure | undefined;
   /** Why we closed a quiet connection (the idle timeout, or liveness): the close reason's words. */
-  private quietClose: string | undefined;
+  private quietClose: Phrase | undefined;
   /** The send budget's releases of the writes not yet taken by the kernel. */
   private readonly holds = new Set<() => void>();
 
@@ -114,19 +115,31 @@ export class TcpConnection {
    */
   refusal(size: number): AppError | undefined {
     if (this.closed || this.socket.destroyed) {
-      return appError(AppCode.BadState, `Connection ${this.connId} to ${this.describeRemote()} is closed.`);
+      return makeError(
+        AppCode.BadState,
+        phrase('tcp.connClosed', { connId: this.connId, remote: this.describeRemote() }),
+        phrase('hint.reconnectToSend'),
+      );
     }
     if (this.localEnded) {
-      return appError(
+      return makeError(
         'EPIPE',
-        `Connection ${this.connId}: you already sent FIN (half-close) to ${this.describeRemote()}; nothing more can be sent.`,
+        phrase('tcp.finSent', { connId: this.connId, remote: this.describeRemote() }),
+        phrase('hint.reconnectToSend'),
       );
     }
     const queued = this.socket.writableLength;
     if (queued + size > MAX_SEND_QUEUE_BYTES) {
-      return appError(
+      return makeError(
         AppCode.QueueFull,
-        `Connection ${this.connId}: ${queued} bytes are still waiting for ${this.describeRemote()} to read; sending ${size} more would pass the ${MAX_SEND_QUEUE_BYTES}-byte limit.`,
+        phrase('tcp.queueFull', {
+          connId: this.connId,
+          queued: String(queued),
+          remote: this.describeRemote(),
+          size: String(size),
+          limit: String(MAX_SEND_QUEUE_BYTES),
+        }),
+        hintFor(AppCode.QueueFull),
       );
     }
     return undefined;
@@ -254,9 +267,9 @@ export class TcpConnection {
     if (this.closed || this.localEnded) return;
     const error = appError(
       AppCode.IdleTimeout,
-      `Connection ${this.connId} to ${this.describeRemote()} sent and received nothing for ${duration(idleMs)} (the idle timeout), so it is being closed with FIN.`,
+      phrase('tcp.idleTimeout', { connId: this.connId, remote: this.describeRemote(), duration: duration(idleMs) }),
     );
-    this.closeQuiet(error, `nothing was sent or received for ${duration(idleMs)} (the idle timeout)`, 'graceful');
+    this.closeQuiet(error, phrase('why.idle', { duration: duration(idleMs) }), 'graceful');
   }
 
   /**
@@ -264,7 +277,7 @@ export class TcpConnection {
    * as it happens, and the close reason says it again. `graceful` sends FIN and waits for the
    * peer's as a disconnect does; `at-once` closes without waiting, for a peer taken for dead.
    */
-  closeQuiet(error: AppError, why: string, how: 'graceful' | 'at-once'): void {
+  closeQuiet(error: AppError, why: Phrase, how: 'graceful' | 'at-once'): void {
     if (this.closed) return;
     this.quietClose = why;
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
@@ -274,7 +287,8 @@ export class TcpConnection {
 
   /** The peer, as messages name it. */
   get peerName(): string {
-    return this.describeRemote();
+    const remote = this.describeRemote();
+    return typeof remote === 'string' ? remote : english(remote);
   }
 
   private drained(): void {
@@ -323,25 +337,24 @@ export class TcpConnection {
     return 'local-closed';
   }
 
-  private closeWhy(reason: CloseReason): string {
+  private closeWhy(reason: CloseReason): Phrase {
     switch (reason) {
       case 'local-reset':
-        return 'you reset it';
+        return phrase('why.localReset');
       case 'peer-reset':
-        if (this.remote.address === '') return 'the peer reset it before it was accepted, so its address could not be read';
-        return this.peerEnded ? 'the peer sent FIN, then reset it' : 'the peer reset it';
+        if (this.remote.address === '') return phrase('why.peerResetUnaccepted');
+        return phrase(this.peerEnded ? 'why.peerFinThenReset' : 'why.peerReset');
       case 'error':
-        return `it failed: ${this.error?.message.replace(/\.$/, '') ?? 'unknown error'}`;
+        return phrase('why.failed', { error: this.error ? withoutStop(this.error.i18n.message) : phrase('why.unknownError') });
       case 'session-closed':
-        return 'the session was closed';
+        return phrase('why.sessionClosed');
       case 'peer-closed':
-        if (this.finBy === 'linger')
-          return `the peer sent FIN and the ${duration(this.owner.config.halfCloseLingerMs)} half-close linger ended`;
-        if (this.finBy === 'at-once') return 'the peer sent FIN and, with a half-close linger of 0, we answered at once';
-        return this.finBy === 'user' ? 'the peer sent FIN, then you sent yours' : 'the peer sent FIN';
+        if (this.finBy === 'linger') return phrase('why.lingerEnded', { duration: duration(this.owner.config.halfCloseLingerMs) });
+        if (this.finBy === 'at-once') return phrase('why.finAtOnce');
+        return phrase(this.finBy === 'user' ? 'why.finThenYours' : 'why.peerFin');
       case 'local-closed':
         if (this.quietClose !== undefined) return this.quietClose;
-        return this.peerEnded ? 'you sent FIN and the peer answered with its own' : 'you sent FIN and the peer did not answer in time';
+        return phrase(this.peerEnded ? 'why.finAnswered' : 'why.finUnanswered');
     }
   }
 
@@ -356,8 +369,8 @@ export class TcpConnection {
     });
   }
 
-  private describeRemote(): string {
-    if (this.remote.address === '') return 'an unknown peer (its address could not be read)';
+  private describeRemote(): string | Phrase {
+    if (this.remote.address === '') return phrase('tcp.unknownPeer');
     return formatEndpoint(this.remote.address, this.remote.port);
   }
 }

@@ -3,13 +3,14 @@ import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, 
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { TCP_LISTEN_BACKLOG } from '@shared/limits';
+import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
 import { endpoint } from './endpoint';
 import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
-import { socketError } from './socket-errors';
+import { appError, followedBy, socketError } from './socket-errors';
 import { TcpConnection, type ConnectionOwner } from './tcp-connection';
 import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
@@ -100,7 +101,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       if (listened instanceof Error) {
         const error = socketError(listened, 'listen', { address, port: bindPort });
         if (addresses.length > 1) {
-          error.message += ` ${describeResolved(host, addresses)} is bound on every address or none, so none is listening.`;
+          failed(followedBy(error, phrase('resolved.allOrNone.listen', { host: describeResolved(host, addresses) })));
+          return;
         }
         failed(error);
         return;
@@ -137,7 +139,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       this.pendingOpen?.(
         fail(
           AppCode.Cancelled,
-          `Listening on ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
+          phrase('listener.cancelled', { where: formatEndpoint(this.config.host, this.config.port) }),
           hintFor(AppCode.Cancelled),
         ),
       );
@@ -191,15 +193,14 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return Promise.resolve(
       fail(
         AppCode.NoTarget,
-        `A TCP listener sends to its connections, not to ${target.type === 'address' ? 'an address' : 'the last sender'}.`,
-        'Send to all connections or name them.',
+        phrase(target.type === 'address' ? 'listener.notToAddress' : 'listener.notToLastSender'),
+        phrase('hint.sendToAllOrNamed'),
       ),
     );
   }
 
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
-    if (connId === undefined)
-      return fail(AppCode.InvalidArgument, 'Name the connection to disconnect (connId).', 'Pick a connection from the list.');
+    if (connId === undefined) return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
     const conn = this.connections.get(connId);
     if (!conn) return this.noConnection(connId);
     conn.disconnect(mode);
@@ -209,17 +210,13 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   /** A connection not held: say when and why it closed, if it is one of the recent ones. */
   private noConnection(connId: string): Result<never> {
     const closure = this.recentlyClosed.get(connId);
-    if (closure) return fail(AppCode.NotFound, describeClosure(closure), 'Send to an open connection; the list shows which are open.');
-    return fail(
-      AppCode.NotFound,
-      `Session ${this.id} has no connection ${connId}.`,
-      'It may have closed long ago; refresh the connection list.',
-    );
+    if (closure) return fail(AppCode.NotFound, describeClosure(closure), phrase('hint.sendToOpenConnection'));
+    return fail(AppCode.NotFound, phrase('session.noConnection', { sessionId: this.id, connId }), phrase('hint.connectionGone'));
   }
 
   override silenced(connId: string | undefined, error: AppError, why: string): void {
     const conn = connId === undefined ? undefined : this.connections.get(connId);
-    conn?.closeQuiet(error, why, 'graceful');
+    conn?.closeQuiet(error, untranslated(why), 'graceful');
   }
 
   override pauseReading(paused: boolean): void {
@@ -261,19 +258,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     const was = this.outOfDescriptors;
     this.outOfDescriptors = shortage;
     const where = formatEndpoint(this.local?.address ?? this.config.host, this.local?.port ?? this.config.port);
-    const held = `${this.connections.size.toLocaleString('en-US')} connection${this.connections.size === 1 ? '' : 's'}`;
+    const held = this.connections.size;
     if (shortage !== undefined && was === undefined) {
-      this.emitError({
-        code: shortage,
-        message: `Out of file descriptors (${shortage}) with ${held} open on ${where}: further clients are closed as soon as they connect, before the listener sees them.`,
-        hint: hintFor(shortage),
-      });
+      this.emitError(appError(shortage, phrase('listener.outOfDescriptors', { code: shortage, held, where })));
     } else if (shortage === undefined) {
-      this.emitError({
-        code: was!,
-        message: `Accepting again on ${where}: file descriptors are free again (${held} open).`,
-        hint: hintFor(was!),
-      });
+      this.emitError(appError(was!, phrase('listener.descriptorsBack', { held, where })));
     }
   }
 
@@ -284,12 +273,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     // One notice when the limit is reached, not one per refused client of a flood.
     if (this.refusedAtLimit === undefined) {
       this.refusedAtLimit = 0;
-      const limit = this.config.maxConnections.toLocaleString('en-US');
-      this.emitError({
-        code: AppCode.ConnectionLimit,
-        message: `Refused ${from}: the listener holds ${limit} connections, its limit. Further clients are reset until one closes.`,
-        hint: hintFor(AppCode.ConnectionLimit),
-      });
+      this.emitError(appError(AppCode.ConnectionLimit, phrase('listener.atLimit', { from, limit: this.config.maxConnections })));
     }
     this.refusedAtLimit += 1;
   }
@@ -297,11 +281,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private belowLimit(): void {
     const refused = this.refusedAtLimit ?? 0;
     this.refusedAtLimit = undefined;
-    this.emitError({
-      code: AppCode.ConnectionLimit,
-      message: `Accepting again: ${refused.toLocaleString('en-US')} connection${refused === 1 ? ' was' : 's were'} reset while the listener was at its limit.`,
-      hint: hintFor(AppCode.ConnectionLimit),
-    });
+    this.emitError(appError(AppCode.ConnectionLimit, phrase('listener.belowLimit', { refused })));
   }
 }
 

@@ -1,23 +1,31 @@
 import type { SendOrigin, SendReceipt } from '@shared/contract';
-import { AppCode, hintFor } from '@shared/errors';
-import { fail, ok, type AppError, type Result } from '@shared/result';
+import { AppCode } from '@shared/errors';
+import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
+import { phrase, type Phrase } from '@shared/phrase';
+import { appError, fail, ok, type AppError, type Result } from '@shared/result';
 import type { SendBudget } from './send-budget';
 import type { TcpConnection } from './tcp-connection';
 
 /** Several connections, named as a person reads them: c1, c2 and c3. */
-function connectionList(conns: readonly TcpConnection[]): string {
+function connectionList(conns: readonly TcpConnection[]): Phrase {
   const ids = conns.map((c) => c.connId);
-  return ids.length === 1 ? `Connection ${ids[0]}` : `Connections ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`;
+  return ids.length === 1
+    ? phrase('tcp.connectionOne', { id: ids[0]! })
+    : phrase('tcp.connectionMany', { ids: ids.slice(0, -1).join(', '), last: ids.at(-1)! });
 }
 
 function budgetRefusal(conns: readonly TcpConnection[], size: number, budget: SendBudget): AppError {
   const largest = budget.largest();
-  const most = largest ? ` The most, ${largest.bytes} bytes, waits on ${largest.label}.` : '';
-  return {
-    code: AppCode.BudgetFull,
-    message: `${connectionList(conns)}: ${budget.heldBytes} bytes already wait for peers to read them, over all sessions; sending ${size} more would pass the ${budget.limit}-byte budget for all connections.${most}`,
-    hint: hintFor(AppCode.BudgetFull),
-  };
+  const refusal = phrase('tcp.budgetFull', {
+    connections: connectionList(conns),
+    held: String(budget.heldBytes),
+    size: String(size),
+    limit: String(budget.limit),
+  });
+  const message = largest
+    ? phrase('sentences', { list: [refusal, phrase('tcp.budgetFullest', { bytes: String(largest.bytes), label: largest.label })] })
+    : refusal;
+  return appError(AppCode.BudgetFull, message, phrase('hint.SEND_BUDGET_FULL', { mib: String(MAX_SEND_BUDGET_BYTES / (1024 * 1024)) }));
 }
 
 /**
@@ -34,11 +42,7 @@ export function sendToConnections(
   origin?: SendOrigin,
 ): Result<SendReceipt> {
   if (conns.length === 0) {
-    return fail(
-      AppCode.NoTarget,
-      `Session ${owner.id} has no open connection to send to.`,
-      'Wait for a client to connect, or connect first.',
-    );
+    return fail(AppCode.NoTarget, phrase('tcp.noOpenConnection', { sessionId: owner.id }), phrase('hint.waitForClient'));
   }
   const refusals: AppError[] = [];
   const ready: TcpConnection[] = [];
@@ -60,7 +64,8 @@ export function sendToConnections(
   }
   const first = refusals[0];
   if (!first) return ok({ bytes: bytes.byteLength, targets: ready.length });
-  if (conns.length === 1) return fail(first.code, first.message, hintFor(first.code));
-  const messages = refusals.slice(0, 3).map((r) => r.message);
-  return fail(first.code, `Sent to ${ready.length} of ${conns.length} connections. ${messages.join(' ')}`, hintFor(first.code));
+  if (conns.length === 1) return { ok: false, error: first };
+  const counted = phrase('tcp.sentToSome', { sent: String(ready.length), total: String(conns.length) });
+  const messages = refusals.slice(0, 3).map((r) => r.i18n.message);
+  return fail(first.code, phrase('sentences', { list: [counted, ...messages] }), first.i18n.hint);
 }

@@ -4,13 +4,14 @@ import type { SendOrigin, SendReceipt, SendTarget, SessionInfo, UdpConfig } from
 import { formatEndpoint, ipFamily, isMulticast, type AddressFamily, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_UDP_PAYLOAD_IPV4, MAX_UDP_PAYLOAD_IPV6, UDP_DEFAULT_RECV_BUFFER_BYTES } from '@shared/limits';
-import { fail, ok, type AppError, type Result } from '@shared/result';
+import { listed, phrase, type Phrase } from '@shared/phrase';
+import { fail, ok, withMessage, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { count } from '@shared/counters';
 import { endpoint, unmapIPv4 } from './endpoint';
 import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
-import { appError, socketError } from './socket-errors';
+import { appError, followedBy, socketError } from './socket-errors';
 
 interface ResolvedHost {
   address: string;
@@ -46,18 +47,14 @@ function multicastInterfaceOf(iface: string, family: AddressFamily): Result<stri
   const addresses = Object.hasOwn(interfaces, iface) ? interfaces[iface] : undefined;
   if (!addresses) {
     const known = Object.keys(interfaces).join(', ');
-    return fail(
-      AppCode.InvalidArgument,
-      `There is no network interface "${iface}" on this machine; its interfaces are: ${known}.`,
-      'Name one of those interfaces, or give one of its addresses (127.0.0.1, or ::%lo for IPv6).',
-    );
+    return fail(AppCode.InvalidArgument, phrase('udp.noInterface', { name: iface, known }), phrase('hint.nameInterface'));
   }
   const own = addresses.find((a) => a.family === family);
   if (!own) {
     return fail(
       AppCode.InvalidArgument,
-      `The interface ${iface} has no ${family} address, so it cannot carry ${family} multicast.`,
-      `Choose an interface with an ${family} address, or a group of the other family.`,
+      phrase('udp.interfaceFamily', { name: iface, family }),
+      phrase('hint.interfaceFamily', { family }),
     );
   }
   if (family === 'IPv4') return ok(own.address);
@@ -68,8 +65,6 @@ interface Membership {
   group: string;
   iface: string | undefined;
 }
-
-const grouped = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * A UDP socket: binds one address and port, receives datagrams from anyone, and sends from that
@@ -138,7 +133,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
       pending.settle(
         fail(
           AppCode.Cancelled,
-          `Binding UDP to ${formatEndpoint(this.config.host, this.config.port)} was cancelled.`,
+          phrase('udp.cancelled', { where: formatEndpoint(this.config.host, this.config.port) }),
           hintFor(AppCode.Cancelled),
         ),
       );
@@ -175,26 +170,22 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const dest = resolved.value;
     const where = formatEndpoint(dest.address, dest.port);
 
-    const familyProblem = this.familyProblem(dest.family, `send to ${where}`);
+    const familyProblem = this.familyProblem(dest.family, phrase('udp.whatSend', { where }));
     if (familyProblem) return { ok: false, error: familyProblem };
     const from = this.socketFor(dest);
     const socket = from.socket;
 
     const limit = from.type === 'udp6' && dest.family === 'IPv6' ? MAX_UDP_PAYLOAD_IPV6 : MAX_UDP_PAYLOAD_IPV4;
     if (bytes.byteLength > limit) {
-      return fail(
-        'EMSGSIZE',
-        `The datagram is ${grouped(bytes.byteLength)} bytes, but UDP over ${dest.family} carries at most ${grouped(limit)}; nothing was sent to ${where}.`,
-        hintFor('EMSGSIZE'),
-      );
+      return fail('EMSGSIZE', phrase('udp.tooLarge', { size: bytes.byteLength, family: dest.family, limit, where }), hintFor('EMSGSIZE'));
     }
 
     const connected = this.connectedPeer;
     if (connected && (connected.address !== dest.address || connected.port !== dest.port)) {
       return fail(
         AppCode.BadState,
-        `This UDP session is connected to ${formatEndpoint(connected.address, connected.port)} and sends only there; nothing was sent to ${where}.`,
-        'Send without a target (it goes to the connected peer), or open a session without connect to send anywhere.',
+        phrase('udp.connectedElsewhere', { peer: formatEndpoint(connected.address, connected.port), where }),
+        phrase('hint.connectedUdp'),
       );
     }
     const peer: Endpoint = { address: dest.address, port: dest.port, family: dest.family };
@@ -232,8 +223,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
   override multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo> {
     if (this.currentState !== 'open' || this.bound.length === 0) return this.notOpen();
     const groupFamily = ipFamily(group);
-    if (!groupFamily) return fail(AppCode.InvalidArgument, `${group} is not a multicast group address.`, hintFor(AppCode.InvalidArgument));
-    const familyProblem = this.familyProblem(groupFamily, `${action} the ${groupFamily} group ${group}`);
+    if (!groupFamily) return fail(AppCode.InvalidArgument, phrase('udp.notMulticast', { group }), hintFor(AppCode.InvalidArgument));
+    const familyProblem = this.familyProblem(
+      groupFamily,
+      phrase(action === 'join' ? 'udp.whatJoin' : 'udp.whatLeave', { family: groupFamily, group }),
+    );
     if (familyProblem) return { ok: false, error: familyProblem };
     const socket = this.socketFor({ address: group, family: groupFamily, port: 0 }).socket;
 
@@ -242,13 +236,12 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (resolved && !resolved.ok) return resolved;
     const chosen = resolved?.value;
     const named = given === chosen ? given : `${given} (${chosen})`;
-    const where = chosen === undefined ? group : `${group} on interface ${named}`;
+    const where = chosen === undefined ? group : phrase('udp.groupOn', { group, iface: named ?? '' });
     // By the resolved form, so a join by name and a join by that interface's address are one membership.
     const key = `${group.toLowerCase()}|${chosen ?? ''}`;
     const joined = this.memberships.has(key);
     if (action === 'join') {
-      if (joined)
-        return fail(AppCode.BadState, `Session ${this.id} has already joined ${where}.`, 'Leave the group first, or join another one.');
+      if (joined) return fail(AppCode.BadState, phrase('udp.alreadyJoined', { sessionId: this.id, where }), phrase('hint.leaveFirst'));
       try {
         socket.addMembership(group, chosen);
       } catch (err) {
@@ -257,13 +250,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
       this.memberships.set(key, { group, iface: named });
     } else {
       if (!joined) {
-        const current = [...this.memberships.values()].map((m) => (m.iface === undefined ? m.group : `${m.group} on interface ${m.iface}`));
-        const list = current.length > 0 ? `It has joined: ${current.join(', ')}.` : 'It has joined no groups.';
-        return fail(
-          AppCode.BadState,
-          `Session ${this.id} has not joined ${where}, so it cannot leave it. ${list}`,
-          'Leave a group the session has joined, with the same interface.',
+        const current = [...this.memberships.values()].map((m) =>
+          m.iface === undefined ? phrase('verbatim', { text: m.group }) : phrase('udp.groupOn', { group: m.group, iface: m.iface }),
         );
+        const list = current.length > 0 ? phrase('udp.joinedList', { list: listed(current) }) : phrase('udp.joinedNone');
+        return fail(AppCode.BadState, phrase('udp.notJoined', { sessionId: this.id, where, joined: list }), phrase('hint.leaveJoined'));
       }
       try {
         socket.dropMembership(group, chosen);
@@ -296,11 +287,11 @@ export class UdpSession extends SessionBase<UdpConfig> {
     for (const { address, family } of addresses) {
       if (pending.settled) return;
       const bindPort = bound[0]?.local.port ?? port;
-      const one = await this.bindOne(pending, address, family, bindPort);
+      let one = await this.bindOne(pending, address, family, bindPort);
       if (pending.settled) return;
       if (!('socket' in one)) {
         if (addresses.length > 1) {
-          one.message += ` ${describeResolved(host, addresses)} is bound on every address or none, so none is bound.`;
+          one = followedBy(one, phrase('resolved.allOrNone.bind', { host: describeResolved(host, addresses) }));
         }
         for (const socket of pending.sockets) this.discard(socket);
         this.failOpen(pending, one);
@@ -334,26 +325,20 @@ export class UdpSession extends SessionBase<UdpConfig> {
     const remote = this.config.remote;
     if (!remote) {
       discardAll();
-      this.failOpen(
-        pending,
-        appError(
-          AppCode.InvalidArgument,
-          'connect needs a remote: UDP connect ties the socket to one peer. Set remote to its host and port.',
-        ),
-      );
+      this.failOpen(pending, appError(AppCode.InvalidArgument, phrase('udp.connectNeedsRemote')));
       return undefined;
     }
     // Resolved and checked against these sockets, as a send would be.
     this.bound = bound;
     const resolved = await this.resolveDestination(remote.host, remote.port);
     const problem = resolved.ok
-      ? this.familyProblem(resolved.value.family, `connect to ${formatEndpoint(remote.host, remote.port)}`)
+      ? this.familyProblem(resolved.value.family, phrase('udp.whatConnect', { where: formatEndpoint(remote.host, remote.port) }))
       : resolved.error;
     this.bound = [];
     if (pending.settled) return undefined;
     if (!resolved.ok || problem) {
       discardAll();
-      this.failOpen(pending, problem ?? appError(AppCode.Internal, 'The remote could not be resolved.'));
+      this.failOpen(pending, problem ?? appError(AppCode.Internal, phrase('udp.remoteUnresolved')));
       return undefined;
     }
     const dest = resolved.value;
@@ -432,7 +417,8 @@ export class UdpSession extends SessionBase<UdpConfig> {
       steps.push(['multicastLoopback', multicastLoopback, () => socket.setMulticastLoopback(multicastLoopback)]);
     if (multicastInterface !== undefined) {
       const resolved = multicastInterfaceOf(multicastInterface, local.family);
-      if (!resolved.ok) return { ...resolved.error, message: `${resolved.error.message} The option was multicastInterface.` };
+      if (!resolved.ok)
+        return withMessage(resolved.error, phrase('udp.optionWas', { error: resolved.error.i18n.message, name: 'multicastInterface' }));
       steps.push(['multicastInterface', multicastInterface, () => socket.setMulticastInterface(resolved.value)]);
     }
     if (recvBufferSize === undefined) {
@@ -447,7 +433,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
         apply();
       } catch (err) {
         const error = socketError(err, 'option', { address: local.address, port: local.port });
-        return { ...error, message: `${error.message} The option was ${name} = ${JSON.stringify(value)}.` };
+        return withMessage(error, phrase('udp.optionValueWas', { error: error.i18n.message, name, value: JSON.stringify(value) }));
       }
     }
     return undefined;
@@ -522,11 +508,7 @@ export class UdpSession extends SessionBase<UdpConfig> {
     if (to === undefined) {
       const remote = this.config.remote;
       if (!remote) {
-        return fail(
-          AppCode.NoTarget,
-          `Session ${this.id} has no remote configured, so a send without a target has nowhere to go.`,
-          'Name a host and port, reply to the last sender, or set a remote for the session.',
-        );
+        return fail(AppCode.NoTarget, phrase('udp.noRemote', { sessionId: this.id }), phrase('hint.udpTarget'));
       }
       return ok({ host: remote.host, port: remote.port });
     }
@@ -535,19 +517,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
         return ok({ host: to.host, port: to.port });
       case 'last-sender':
         if (!this.lastSender) {
-          return fail(
-            AppCode.NoTarget,
-            'No datagram received yet, so there is no last sender to reply to.',
-            'Wait for a datagram, or name a host and port.',
-          );
+          return fail(AppCode.NoTarget, phrase('udp.noLastSender'), phrase('hint.waitForDatagram'));
         }
         return ok({ host: this.lastSender.address, port: this.lastSender.port });
       case 'all':
       case 'connections':
         return fail(
           AppCode.NoTarget,
-          `A UDP session has no connections to send to (${to.type === 'all' ? 'all connections' : 'named connections'}).`,
-          'Name a host and port, reply to the last sender, or set a remote for the session.',
+          phrase('udp.noConnections', { which: phrase(to.type === 'all' ? 'udp.allConnections' : 'udp.namedConnections') }),
+          phrase('hint.udpTarget'),
         );
     }
   }
@@ -592,22 +570,15 @@ export class UdpSession extends SessionBase<UdpConfig> {
   }
 
   /** Why no socket of the session can reach an address of `family`, checked before the OS gives a vaguer answer. */
-  private familyProblem(family: AddressFamily, what: string): AppError | undefined {
+  private familyProblem(family: AddressFamily, what: Phrase): AppError | undefined {
     const { ipv6Only } = this.config;
     if (this.bound.some((b) => carries(b, family, ipv6Only))) return undefined;
     const bound =
       this.bound.length > 0 ? this.bound.map((b) => formatEndpoint(b.local.address, b.local.port)).join(', ') : this.config.host;
     if (family === 'IPv6') {
-      return appError(
-        AppCode.InvalidArgument,
-        `This socket is IPv4 (bound to ${bound}), so it cannot ${what}. Bind to :: or an IPv6 address for IPv6.`,
-      );
+      return appError(AppCode.InvalidArgument, phrase('udp.familyV4', { bound, what }));
     }
-    const why = ipv6Only ? 'IPv6-only (ipv6Only is on)' : `IPv6 and bound to ${bound}, which carries no IPv4`;
-    return appError(
-      AppCode.InvalidArgument,
-      `This socket is ${why}, so it cannot ${what}. Bind to :: with ipv6Only off for both families, or to an IPv4 address.`,
-    );
+    return appError(AppCode.InvalidArgument, phrase(ipv6Only ? 'udp.familyV6Only' : 'udp.familyV6', { bound, what }));
   }
 }
 

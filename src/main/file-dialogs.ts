@@ -5,6 +5,7 @@ import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOp
 import type { HostHandlers, TranscriptFormat } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { MAX_FILE_BYTES } from '@shared/limits';
+import { phrase, type PhraseKey } from '@shared/phrase';
 import { fail, ok } from '@shared/result';
 import { convertTranscriptFile } from '@recorder/convert';
 import type { Recorder } from '@recorder/recorder';
@@ -29,18 +30,12 @@ const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
   pcapng: { name: 'pcapng (Wireshark, tshark)', extensions: ['pcapng'] },
 };
 
-const FILE_HINTS: Readonly<Record<string, string>> = {
-  ENOSPC: 'The disk is full. Free some space or save somewhere else.',
-  EACCES: 'You may not write there. Choose a folder of your own.',
-  EPERM: 'You may not write there. Choose a folder of your own.',
-  EROFS: 'That disk is read-only. Choose another place.',
-  ENOENT: 'The folder or file no longer exists. Choose again.',
-};
+const FILE_HINTS: ReadonlySet<string> = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'ENOENT']);
 
-function fileFailure(err: unknown, doing: string, file: string) {
+function fileFailure(err: unknown, doing: 'dialog.opening' | 'dialog.saving' | 'dialog.creatingFolder', file: string) {
   const code = (err as NodeJS.ErrnoException).code ?? AppCode.Internal;
-  const hint = FILE_HINTS[code] ?? 'Check the file and the folder, then try again.';
-  return fail(code, `${doing} ${path.basename(file)} failed: ${(err as Error).message}`, hint);
+  const hint = FILE_HINTS.has(code) ? phrase(`hint.dialog.${code}` as PhraseKey) : phrase('hint.dialog.other');
+  return fail(code, phrase(doing, { name: path.basename(file), problem: (err as Error).message }), hint);
 }
 
 /**
@@ -74,7 +69,7 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       try {
         await writeFileAtomic(choice.filePath, data);
       } catch (err) {
-        return fileFailure(err, 'Saving', choice.filePath);
+        return fileFailure(err, 'dialog.saving', choice.filePath);
       }
       return ok({ saved: true, name: path.basename(choice.filePath) });
     },
@@ -87,24 +82,20 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
         if (info.size > MAX_FILE_BYTES) {
           return fail(
             AppCode.PayloadTooLarge,
-            `${path.basename(file)} is ${info.size} bytes; files up to ${MAX_FILE_BYTES} bytes can be opened.`,
-            'Pick a smaller file.',
+            phrase('dialog.tooBig', { name: path.basename(file), size: String(info.size), limit: String(MAX_FILE_BYTES) }),
+            phrase('hint.smallerFile'),
           );
         }
         const data = await readFile(file);
         return ok({ name: path.basename(file), data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
       } catch (err) {
-        return fileFailure(err, 'Opening', file);
+        return fileFailure(err, 'dialog.opening', file);
       }
     },
     async saveRecording({ sessionId, format }) {
       const source = recorder.recordingFile(sessionId);
       if (!source) {
-        return fail(
-          AppCode.NotFound,
-          `Session ${sessionId} has no recording to save.`,
-          'Start recording the session; what happens from then on can be saved.',
-        );
+        return fail(AppCode.NotFound, phrase('dialog.noRecording', { sessionId }), phrase('hint.startRecordingToSave'));
       }
       const choice = await dialogs.showSaveDialog({
         defaultPath: savedFileName(source, format),
@@ -114,25 +105,19 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       if (choice.canceled || !choice.filePath) return ok({ saved: false });
       const target = choice.filePath;
       if (path.resolve(target) === path.resolve(source)) {
-        return fail(
-          AppCode.InvalidArgument,
-          `${path.basename(target)} is the recording itself; it cannot be saved over itself.`,
-          'Choose another name or folder.',
-        );
+        return fail(AppCode.InvalidArgument, phrase('dialog.overItself', { name: path.basename(target) }), phrase('hint.otherName'));
       }
       let outcome;
       try {
         outcome = await convertTranscriptFile(source, format, target);
       } catch (err) {
-        return fileFailure(err, 'Saving', target);
+        return fileFailure(err, 'dialog.saving', target);
       }
       if (!outcome.header) {
-        const why = outcome.problem ? `: ${outcome.problem.message}` : '';
-        return fail(
-          AppCode.NotFound,
-          `The recording ${source} cannot be read as a transcript${why}.`,
-          'Start recording again; the new file can be saved.',
-        );
+        const message = outcome.problem
+          ? phrase('dialog.unreadableWhy', { file: source, problem: outcome.problem.message })
+          : phrase('dialog.unreadable', { file: source });
+        return fail(AppCode.NotFound, message, phrase('hint.recordAnew'));
       }
       return ok({ saved: true, name: path.basename(target) });
     },
@@ -152,15 +137,10 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
         // Nothing may have been recorded yet; an empty folder is still worth showing.
         await mkdir(folder, { recursive: true });
       } catch (err) {
-        return fileFailure(err, 'Creating the recordings folder', folder);
+        return fileFailure(err, 'dialog.creatingFolder', folder);
       }
       const problem = await openPath(folder);
-      if (problem)
-        return fail(
-          AppCode.NotFound,
-          `The recordings folder ${folder} could not be shown: ${problem}`,
-          'Open it in your file manager yourself.',
-        );
+      if (problem) return fail(AppCode.NotFound, phrase('dialog.folderNotShown', { folder, problem }), phrase('hint.openFolderYourself'));
       return ok(null);
     },
   };

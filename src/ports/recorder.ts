@@ -28,6 +28,8 @@ export interface RecorderPort {
   start(session: SessionInfo): Promise<Result<RecordingInfo>>;
   /** Write the end record and close the file. */
   stop(sessionId: string, reason: 'stopped' | 'removed' | 'quit'): Promise<Result<RecordingInfo>>;
+  /** Stop a recording that should never have been, and delete its file (an open that failed). */
+  discard(sessionId: string): Promise<void>;
   status(sessionId: string): RecordingInfo | undefined;
   settings(patch: { recordByDefault?: boolean }): Promise<Result<RecorderSettings>>;
   /** End every recording and write what is pending. */

@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import type { RecorderLink, RecorderPort } from '@ports/recorder';
@@ -11,6 +12,7 @@ import {
   RECORDING_FLUSH_INTERVAL_MS,
   RECORDING_WRITE_MAX_BYTES,
 } from '@shared/limits';
+import { phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import { encodeRecordLine, type LineCodec } from '@shared/transcript/record-line';
 import type { EndReason, TranscriptRecord } from '@shared/transcript/records';
@@ -194,7 +196,7 @@ export class Recorder implements RecorderPort {
   async stop(sessionId: string, reason: EndReason): Promise<Result<RecordingInfo>> {
     const recording = this.recordings.get(sessionId);
     if (!recording?.info.active) {
-      return fail(AppCode.BadState, `Session ${sessionId} is not being recorded.`, 'Start recording first.');
+      return fail(AppCode.BadState, phrase('session.notRecorded', { sessionId }), phrase('hint.startRecordingFirst'));
     }
     this.reportUnrecorded(recording);
     this.write(recording, recording.records.end(reason, this.clock.now()));
@@ -211,6 +213,16 @@ export class Recorder implements RecorderPort {
     this.clearReport(recording);
     this.announce(recording);
     return ok(snapshot(recording.info));
+  }
+
+  async discard(sessionId: string): Promise<void> {
+    const recording = this.recordings.get(sessionId);
+    if (!recording) return;
+    recording.info.active = false;
+    if (await recording.created) await recording.file.close().catch(() => undefined);
+    // Best effort: a file that cannot be removed is one the user can still see and delete.
+    await unlink(recording.info.path).catch(() => undefined);
+    this.forget(recording);
   }
 
   status(sessionId: string): RecordingInfo | undefined {
@@ -254,11 +266,7 @@ export class Recorder implements RecorderPort {
         await saveRecorderSettings(file, next);
       } catch (err) {
         const { code, problem } = fileProblem(err);
-        return fail(
-          code,
-          `The recording settings could not be saved to ${file}: ${problem} (${code}).`,
-          "Check that the app's settings folder is writable, then try again.",
-        );
+        return fail(code, phrase('record.settingsUnsaved', { file, problem, code }), phrase('hint.settingsFolder'));
       }
     }
     this.current = next;

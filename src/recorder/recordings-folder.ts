@@ -4,6 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AppCode } from '@shared/errors';
+import { phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { fileProblem } from './recording-errors';
 
@@ -23,11 +24,7 @@ export function defaultRecordingsFolder(home: string = os.homedir()): string {
  */
 export async function checkRecordingsFolder(folder: string): Promise<Result<string>> {
   if (!path.isAbsolute(folder)) {
-    return fail(
-      AppCode.InvalidArgument,
-      `The recordings folder must be a full path; "${folder}" is relative.`,
-      'Choose the folder with its full path, e.g. from a folder dialog.',
-    );
+    return fail(AppCode.InvalidArgument, phrase('record.folderRelative', { folder }), phrase('hint.folderFullPath'));
   }
   const resolved = path.resolve(folder);
   const probe = path.join(resolved, `.socket-inspector-probe-${randomBytes(6).toString('hex')}`);
@@ -36,7 +33,7 @@ export async function checkRecordingsFolder(folder: string): Promise<Result<stri
     await writeFile(probe, '', { flag: 'wx' });
   } catch (err) {
     const { code, problem, hint } = fileProblem(err);
-    return fail(code, `Recordings cannot be written into ${resolved}: ${problem} (${code}).`, hint);
+    return fail(code, phrase('record.folderUnwritable', { folder: resolved, problem, code }), hint);
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }

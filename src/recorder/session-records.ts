@@ -1,13 +1,19 @@
 import type { Endpoint } from '@shared/address';
 import type { AppError } from '@shared/result';
 import type { InspectorEvent, SessionInfo, SessionState } from '@shared/contract';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type EndReason, type TranscriptRecord } from '@shared/transcript/records';
+import {
+  TRANSCRIPT_FORMAT_NAME,
+  TRANSCRIPT_VERSION,
+  type EndReason,
+  type RecordedError,
+  type TranscriptRecord,
+} from '@shared/transcript/records';
 
 /** A peer or bound address that was never reported: the record still names its connection. */
 const UNKNOWN: Endpoint = { address: '', port: 0, family: 'IPv4' };
 
 /** Exactly the members a record holds, whatever else the object carries. */
-const plainError = (error: AppError): AppError => ({ code: error.code, message: error.message, hint: error.hint });
+const plainError = (error: AppError): RecordedError => ({ code: error.code, message: error.message, hint: error.hint });
 
 const copy = (endpoint: Endpoint): Endpoint => ({ address: endpoint.address, port: endpoint.port, family: endpoint.family });
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { hostProblem } from '@shared/address';
+import { english } from '@shared/phrase';
 import { portSchema } from '@shared/contract';
 
 export const DEFAULT_SERVE_PORT = 7357;
@@ -47,7 +48,7 @@ export function parseServeOptions(argv: string[]): { ok: true; options: ServeOpt
   }
   if (values.help) return { ok: false, message: SERVE_USAGE };
   const hostIssue = hostProblem(values.host);
-  if (hostIssue) return { ok: false, message: `--host: ${hostIssue}` };
+  if (hostIssue) return { ok: false, message: `--host: ${english(hostIssue)}` };
   const port = portSchema.safeParse(/^\d+$/.test(values.port) ? Number(values.port) : Number.NaN);
   if (!port.success) return { ok: false, message: `--port: "${values.port}" is not a port; use a whole number 0–65535.` };
   if (values.token !== undefined && !/^[A-Za-z0-9_-]{16,128}$/.test(values.token)) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_HOST_LENGTH } from './limits';
+import { phrase, type Phrase } from './phrase';
 
 export type AddressFamily = 'IPv4' | 'IPv6';
 
@@ -37,18 +38,14 @@ export function ipFamily(value: string): AddressFamily | undefined {
  * IPv6 address (no brackets) or a DNS name; dotted numbers that are not a valid IPv4 address
  * (`1.2.3.256`) are refused rather than looked up as a name.
  */
-export function hostProblem(value: string): string | undefined {
-  if (value.length === 0) return 'Host is empty: enter an address such as 127.0.0.1, ::1 or localhost.';
-  if (value.length > MAX_HOST_LENGTH) return `Host is ${value.length} characters long; names are at most ${MAX_HOST_LENGTH}.`;
-  if (value.startsWith('[') && value.endsWith(']')) {
-    return `Write the IPv6 address without brackets: ${value.slice(1, -1)}.`;
-  }
+export function hostProblem(value: string): Phrase | undefined {
+  if (value.length === 0) return phrase('host.empty');
+  if (value.length > MAX_HOST_LENGTH) return phrase('host.tooLong', { length: String(value.length), max: String(MAX_HOST_LENGTH) });
+  if (value.startsWith('[') && value.endsWith(']')) return phrase('host.brackets', { inner: value.slice(1, -1) });
   if (ipFamily(value)) return undefined;
-  if (NUMERIC_LABELS.test(value)) return `"${value}" is not a valid IPv4 address: four numbers 0–255 separated by dots.`;
-  if (value.includes(':')) return `"${value}" is not a valid IPv6 address.`;
-  if (!hostname.safeParse(value).success) {
-    return `"${value}" is not a valid host name: use letters, digits, hyphens and dots, or an IP address.`;
-  }
+  if (NUMERIC_LABELS.test(value)) return phrase('host.badIPv4', { value });
+  if (value.includes(':')) return phrase('host.badIPv6', { value });
+  if (!hostname.safeParse(value).success) return phrase('host.badName', { value });
   return undefined;
 }
 

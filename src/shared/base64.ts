@@ -1,7 +1,7 @@
-import { decodeText } from './text-encoding';
+import { decodeText, textProblem, type TextProblem } from './text-encoding';
 import { describeCharAt } from './visible-text';
 
-type Base64Error = { ok: false; message: string; index: number };
+type Base64Error = { ok: false } & TextProblem;
 export type Base64Parse = { ok: true; bytes: Uint8Array } | Base64Error;
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -79,11 +79,7 @@ export function decodeBase64Into(text: string, out: Uint8Array, offset: number):
   let lastDataAt = -1;
   let padAt = -1;
   let pads = 0;
-  const incomplete = (): Base64Error => ({
-    ok: false,
-    message: `Incomplete base64 at position ${lastDataAt}: a last group of one character cannot hold a byte`,
-    index: lastDataAt,
-  });
+  const incomplete = (): Base64Error => ({ ok: false, ...textProblem('base64.incomplete', { at: lastDataAt }, lastDataAt) });
   for (let i = 0; i < text.length; i++) {
     const charCode = text.charCodeAt(i);
     if (isWhitespace(charCode)) continue;
@@ -93,22 +89,16 @@ export function decodeBase64Into(text: string, out: Uint8Array, offset: number):
       pads += 1;
       // A group of two characters carries one byte and pads with ==, of three two bytes and =.
       if (inQuad === 0 || pads > 4 - inQuad) {
-        return {
-          ok: false,
-          message: `Unexpected padding '=' at position ${i}: padding only fills the last group up to four characters`,
-          index: i,
-        };
+        return { ok: false, ...textProblem('base64.padding', { at: i }, i) };
       }
       continue;
     }
     const value = charCode < 128 ? VALUES[charCode] : -1;
     if (value === -1 || padAt !== -1) {
-      const where = padAt === -1 ? '' : ` after the padding at position ${padAt}`;
-      return {
-        ok: false,
-        message: `Unexpected character ${describeCharAt(text, i)} at position ${i}${where}: base64 uses A-Z, a-z, 0-9, + and / (or - and _), with = padding only at the end`,
-        index: i,
-      };
+      const char = describeCharAt(text, i);
+      const problem =
+        padAt === -1 ? textProblem('base64.unexpected', { char, at: i }, i) : textProblem('base64.afterPadding', { char, at: i, padAt }, i);
+      return { ok: false, ...problem };
     }
     lastDataAt = i;
     quad = (quad << 6) | value;

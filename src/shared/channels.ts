@@ -17,6 +17,7 @@ export const METHOD_NAMES = [
   'repeat',
   'preview',
   'sequence',
+  'addresses',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

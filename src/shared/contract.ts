@@ -5,10 +5,12 @@
  * § How to add an API method.
  */
 import { z } from 'zod';
-import { hostProblem, isMulticast, type Endpoint } from './address';
+import { hostProblem, isMulticast, type AddressFamily, type Endpoint } from './address';
 import { CHECKSUM_ALGORITHMS } from './checksums';
 import { parseHex } from './hex';
 import type { AppError, Result } from './result';
+import type { PhraseKey } from './phrase';
+import { says } from './validate';
 import type { HostMethodName, MethodName } from './channels';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -54,42 +56,47 @@ export type { Endpoint } from './address';
 
 // ── Building blocks ────────────────────────────────────────────────────────────────────────
 
-export const hostSchema = z.string({ error: 'Host must be text, such as 127.0.0.1, ::1 or localhost.' }).superRefine((value, ctx) => {
+// Messages are phrases (`says`): the page shows them in the user's language, scripts in English.
+export const hostSchema = z.string({ error: says('host.type') }).superRefine((value, ctx) => {
   const problem = hostProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  if (problem) ctx.addIssue({ code: 'custom', message: says(problem.key as PhraseKey, problem.params) });
 });
 
-export const portSchema = z.number({ error: 'Port must be a number from 0 to 65535.' }).superRefine((value, ctx) => {
+export const portSchema = z.number({ error: says('port.type') }).superRefine((value, ctx) => {
+  // As the user wrote it: a port is never grouped into "65,536".
   if (!Number.isInteger(value)) {
-    ctx.addIssue({ code: 'custom', message: `Port ${value} is not a whole number: use 0–65535.` });
+    ctx.addIssue({ code: 'custom', message: says('port.notWhole', { value: String(value) }) });
   } else if (value < 0 || value > 65535) {
-    ctx.addIssue({ code: 'custom', message: `Port ${value} is out of range: use 0–65535 (0 picks a free port).` });
+    ctx.addIssue({ code: 'custom', message: says('port.range', { value: String(value) }) });
   }
 });
 
 /** A port to send or connect to: 0 means "any" only when binding. */
-export const remotePortSchema = portSchema.refine((p) => p !== 0, {
-  error: 'Port 0 cannot be connected or sent to: use 1–65535.',
-});
+export const remotePortSchema = portSchema.refine((p) => p !== 0, { error: says('port.zero') });
 
 const idSchema = z
-  .string({ error: 'Id must be text.' })
-  .min(1, 'Id is empty.')
-  .max(MAX_ID_LENGTH, `Id is longer than ${MAX_ID_LENGTH} characters.`);
+  .string({ error: says('id.type') })
+  .min(1, says('id.empty'))
+  .max(MAX_ID_LENGTH, says('id.tooLong', { max: MAX_ID_LENGTH }));
 
-const boundedInt = (what: string, min: number, max: number) =>
-  z
-    .number({ error: `${what} must be a number.` })
-    .int(`${what} must be a whole number.`)
-    .min(min, `${what} must be at least ${min}.`)
-    .max(max, `${what} must be at most ${max}.`);
+type FieldKey = Extract<PhraseKey, `field.${string}`>;
 
-const bufferSize = (what: string) => boundedInt(what, MIN_SOCKET_BUFFER_BYTES, MAX_SOCKET_BUFFER_BYTES);
+const boundedInt = (field: FieldKey, min: number, max: number) => {
+  const what = { key: field };
+  // Limits as plain numbers, as they were written: "at most 65535", not "65,535".
+  return z
+    .number({ error: says('int.type', { what }) })
+    .int(says('int.whole', { what }))
+    .min(min, says('int.min', { what, min: String(min) }))
+    .max(max, says('int.max', { what, max: String(max) }));
+};
+
+const bufferSize = (field: FieldKey) => boundedInt(field, MIN_SOCKET_BUFFER_BYTES, MAX_SOCKET_BUFFER_BYTES);
 
 const interfaceSchema = z
-  .string({ error: 'Interface must be text.' })
-  .min(1, 'Interface is empty.')
-  .max(MAX_INTERFACE_LENGTH, `Interface is longer than ${MAX_INTERFACE_LENGTH} characters.`);
+  .string({ error: says('interface.type') })
+  .min(1, says('interface.empty'))
+  .max(MAX_INTERFACE_LENGTH, says('interface.tooLong', { max: MAX_INTERFACE_LENGTH }));
 
 /**
  * Every kind: record this session to disk while it runs. Left out, the recorder's global
@@ -103,13 +110,13 @@ const tcpFields = {
    * After the peer's FIN, keep our side open this long to reply, then send our FIN (socat's
    * `-t`). 0: answer the FIN at once. halfOpen: true stays open without a limit instead.
    */
-  halfCloseLingerMs: boundedInt('Half-close linger', 0, MAX_HALF_CLOSE_LINGER_MS).default(DEFAULT_HALF_CLOSE_LINGER_MS),
+  halfCloseLingerMs: boundedInt('field.halfCloseLinger', 0, MAX_HALF_CLOSE_LINGER_MS).default(DEFAULT_HALF_CLOSE_LINGER_MS),
   /** Keep our side open after the peer's FIN for as long as we like (overrides halfCloseLingerMs). */
   halfOpen: z.boolean().default(false),
   keepAlive: z.boolean().default(false),
-  keepAliveInitialDelayMs: boundedInt('Keep-alive delay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
+  keepAliveInitialDelayMs: boundedInt('field.keepAliveDelay', 0, MAX_KEEPALIVE_DELAY_MS).default(0),
   /** Close a connection (FIN) that sent and received nothing this long, as socat's -T; left out, never. */
-  idleTimeoutMs: boundedInt('Idle timeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
+  idleTimeoutMs: boundedInt('field.idleTimeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
 
 // ── Payloads ───────────────────────────────────────────────────────────────────────────────
@@ -126,19 +133,19 @@ export type LineEnding = (typeof LINE_ENDINGS)[number];
  * the algorithm's usual one, little-endian for CRC-16/MODBUS, big-endian otherwise).
  */
 export const checksumSchema = z.strictObject({
-  algorithm: z.enum(CHECKSUM_ALGORITHMS, { error: `Checksum algorithm is one of ${CHECKSUM_ALGORITHMS.join(', ')}.` }),
-  order: z.enum(['big', 'little'], { error: 'Checksum byte order is big or little.' }).optional(),
-  from: boundedInt('Checksum range start', -MAX_SEND_BYTES, MAX_SEND_BYTES).default(0),
-  to: boundedInt('Checksum range end', -MAX_SEND_BYTES, MAX_SEND_BYTES).optional(),
+  algorithm: z.enum(CHECKSUM_ALGORITHMS, { error: says('checksum.algorithm', { algorithms: CHECKSUM_ALGORITHMS.join(', ') }) }),
+  order: z.enum(['big', 'little'], { error: says('checksum.order') }).optional(),
+  from: boundedInt('field.checksumFrom', -MAX_SEND_BYTES, MAX_SEND_BYTES).default(0),
+  to: boundedInt('field.checksumTo', -MAX_SEND_BYTES, MAX_SEND_BYTES).optional(),
 });
 export type ChecksumOption = z.output<typeof checksumSchema>;
 export type ChecksumOptionInput = z.input<typeof checksumSchema>;
 
 export const payloadSchema = z.strictObject({
-  format: z.enum(['text', 'hex', 'base64'], { error: 'Payload format must be text, hex or base64.' }),
+  format: z.enum(['text', 'hex', 'base64'], { error: says('payload.format') }),
   value: z
-    .string({ error: 'Payload value must be text.' })
-    .max(MAX_PAYLOAD_TEXT_LENGTH, `Payload is longer than ${MAX_PAYLOAD_TEXT_LENGTH} characters; split it or send a file.`),
+    .string({ error: says('payload.valueType') })
+    .max(MAX_PAYLOAD_TEXT_LENGTH, says('payload.valueTooLong', { max: String(MAX_PAYLOAD_TEXT_LENGTH) })),
   /** Text only: how characters become bytes. */
   encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
   /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
@@ -203,8 +210,8 @@ export const REPLY_TARGETS = ['sender', 'all'] as const;
 export type ReplyTarget = (typeof REPLY_TARGETS)[number];
 
 export const ruleRateLimitSchema = z.strictObject({
-  replies: boundedInt('Rate limit replies', 1, MAX_RULE_RATE_REPLIES),
-  perMs: boundedInt('Rate limit window', 1, MAX_RULE_RATE_WINDOW_MS),
+  replies: boundedInt('field.rateReplies', 1, MAX_RULE_RATE_REPLIES),
+  perMs: boundedInt('field.rateWindow', 1, MAX_RULE_RATE_WINDOW_MS),
 });
 export type RuleRateLimit = z.output<typeof ruleRateLimitSchema>;
 
@@ -219,7 +226,7 @@ export const autoReplyRuleSchema = z.strictObject({
   match: ruleMatchSchema,
   reply: replyTemplateSchema,
   /** Wait this long before replying (timed by the engine). */
-  delayMs: boundedInt('Reply delay', 0, MAX_REPLY_DELAY_MS).default(0),
+  delayMs: boundedInt('field.replyDelay', 0, MAX_REPLY_DELAY_MS).default(0),
   /** sender: the connection or datagram sender the message came from; all: every connection (UDP: the session's remote). */
   to: z.enum(REPLY_TARGETS, { error: 'A reply goes to the sender or to all.' }).default('sender'),
   /** At most `replies` replies in any `perMs` window; matches beyond it are counted, not answered. */
@@ -246,13 +253,13 @@ export const messageFramingSchema = z.discriminatedUnion(
       mode: z.literal('length'),
       size: z.union([z.literal(1), z.literal(2), z.literal(4)], { error: 'A length field is 1, 2 or 4 bytes.' }),
       littleEndian: z.boolean().default(false),
-      offset: boundedInt('Length field offset', 0, 1024).default(0),
+      offset: boundedInt('field.lengthOffset', 0, 1024).default(0),
       includesHeader: z.boolean().default(false),
-      adjustment: boundedInt('Length adjustment', -65_536, 65_536).default(0),
-      maxFrame: boundedInt('Longest frame', 1, MAX_SEND_BYTES).default(MAX_SEND_BYTES),
+      adjustment: boundedInt('field.lengthAdjustment', -65_536, 65_536).default(0),
+      maxFrame: boundedInt('field.longestFrame', 1, MAX_SEND_BYTES).default(MAX_SEND_BYTES),
     }),
-    z.strictObject({ mode: z.literal('fixed'), size: boundedInt('Frame size', 1, MAX_SEND_BYTES) }),
-    z.strictObject({ mode: z.literal('gap'), gapMs: boundedInt('Gap', 1, 60_000) }),
+    z.strictObject({ mode: z.literal('fixed'), size: boundedInt('field.frameSize', 1, MAX_SEND_BYTES) }),
+    z.strictObject({ mode: z.literal('gap'), gapMs: boundedInt('field.gap', 1, 60_000) }),
   ],
   { error: 'Framing mode is raw, delimiter, length, fixed or gap.' },
 );
@@ -261,7 +268,7 @@ export type MessageFraming = z.output<typeof messageFramingSchema>;
 /** Send `payload` every `intervalMs`: per connection on a listener, on the connection of a client, to the remote of a UDP session. */
 export const heartbeatSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  intervalMs: boundedInt('Heartbeat interval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
+  intervalMs: boundedInt('field.heartbeatInterval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
   payload: payloadSchema,
 });
 export type Heartbeat = z.output<typeof heartbeatSchema>;
@@ -276,7 +283,7 @@ export type LivenessAction = (typeof LIVENESS_ACTIONS)[number];
  */
 export const livenessSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  silenceMs: boundedInt('Silence', 1, MAX_SILENCE_MS),
+  silenceMs: boundedInt('field.silence', 1, MAX_SILENCE_MS),
   action: z.enum(LIVENESS_ACTIONS, { error: 'On silence: stale, reconnect or close.' }).default('stale'),
 });
 export type Liveness = z.output<typeof livenessSchema>;
@@ -360,7 +367,7 @@ export const tcpServerConfigSchema = z.strictObject({
   /** On `::`, refuse IPv4 clients instead of accepting both (dual-stack). */
   ipv6Only: z.boolean().default(false),
   /** Connections held at once; more are reset, with one notice each time the limit is reached. */
-  maxConnections: boundedInt('Connection limit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
+  maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -372,7 +379,7 @@ export const tcpClientConfigSchema = z.strictObject({
   port: remotePortSchema,
   localAddress: hostSchema.optional(),
   localPort: portSchema.optional(),
-  connectTimeoutMs: boundedInt('Connect timeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -383,9 +390,9 @@ export const tcpClientConfigSchema = z.strictObject({
   reconnect: z
     .strictObject({
       enabled: z.boolean().default(false),
-      initialDelayMs: boundedInt('Reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_INITIAL_MS),
-      maxDelayMs: boundedInt('Longest reconnect delay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_MAX_MS),
-      maxAttempts: boundedInt('Reconnect attempts', 0, 1_000_000).default(0),
+      initialDelayMs: boundedInt('field.reconnectDelay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_INITIAL_MS),
+      maxDelayMs: boundedInt('field.longestReconnectDelay', 10, MAX_RECONNECT_DELAY_MS).default(DEFAULT_RECONNECT_MAX_MS),
+      maxAttempts: boundedInt('field.reconnectAttempts', 0, 1_000_000).default(0),
     })
     .default({ enabled: false, initialDelayMs: DEFAULT_RECONNECT_INITIAL_MS, maxDelayMs: DEFAULT_RECONNECT_MAX_MS, maxAttempts: 0 }),
 });
@@ -399,11 +406,11 @@ export const udpConfigSchema = z.strictObject({
   ipv6Only: z.boolean().default(false),
   reuseAddress: z.boolean().default(false),
   broadcast: z.boolean().default(false),
-  recvBufferSize: bufferSize('Receive buffer size').optional(),
-  sendBufferSize: bufferSize('Send buffer size').optional(),
+  recvBufferSize: bufferSize('field.recvBuffer').optional(),
+  sendBufferSize: bufferSize('field.sendBuffer').optional(),
   /** Hops a unicast or broadcast datagram may take (IPv4 TTL, IPv6 hop limit); the OS default (often 64) if left out. */
-  ttl: boundedInt('TTL', 1, 255).optional(),
-  multicastTtl: boundedInt('Multicast TTL', 0, 255).optional(),
+  ttl: boundedInt('field.ttl', 1, 255).optional(),
+  multicastTtl: boundedInt('field.multicastTtl', 0, 255).optional(),
   multicastLoopback: z.boolean().optional(),
   multicastInterface: interfaceSchema.optional(),
   /** Where sends go when a send names no target. */
@@ -527,7 +534,7 @@ export const sendTargetSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),
   z.strictObject({
     type: z.literal('connections'),
-    connIds: z.array(idSchema).min(1, 'Name at least one connection.').max(MAX_SEND_TARGETS),
+    connIds: z.array(idSchema).min(1, says('target.connections')).max(MAX_SEND_TARGETS),
   }),
   z.strictObject({ type: z.literal('address'), host: hostSchema, port: remotePortSchema }),
   z.strictObject({ type: z.literal('last-sender') }),
@@ -537,8 +544,8 @@ export type SendTarget = z.output<typeof sendTargetSchema>;
 // ── Sequences (docs/automation.md § Sequences) ────────────────────────────────────────────
 
 const stepNameSchema = z
-  .string({ error: 'A step name must be text.' })
-  .max(MAX_SEQUENCE_NAME_LENGTH, `A step name is at most ${MAX_SEQUENCE_NAME_LENGTH} characters.`)
+  .string({ error: says('sequence.stepNameType') })
+  .max(MAX_SEQUENCE_NAME_LENGTH, says('sequence.stepNameTooLong', { max: String(MAX_SEQUENCE_NAME_LENGTH) }))
   .default('');
 
 /**
@@ -562,22 +569,22 @@ export const sequenceStepSchema: z.ZodType<SequenceStep, SequenceStepInput> = z.
     'kind',
     [
       z.strictObject({ kind: z.literal('send'), name: stepNameSchema, payload: payloadSchema }),
-      z.strictObject({ kind: z.literal('wait'), name: stepNameSchema, ms: boundedInt('Wait', 0, MAX_SEQUENCE_WAIT_MS) }),
+      z.strictObject({ kind: z.literal('wait'), name: stepNameSchema, ms: boundedInt('field.wait', 0, MAX_SEQUENCE_WAIT_MS) }),
       z.strictObject({
         kind: z.literal('expect'),
         name: stepNameSchema,
         match: ruleMatchSchema,
-        timeoutMs: boundedInt('Expect timeout', 1, MAX_SEQUENCE_WAIT_MS),
+        timeoutMs: boundedInt('field.expectTimeout', 1, MAX_SEQUENCE_WAIT_MS),
         checksum: checksumSchema.optional(),
       }),
       z.strictObject({
         kind: z.literal('repeat'),
         name: stepNameSchema,
-        times: boundedInt('Repeat times', 1, MAX_SEQUENCE_REPEAT),
-        steps: z.array(sequenceStepSchema).min(1, 'A repeat block holds at least one step.'),
+        times: boundedInt('field.repeatTimes', 1, MAX_SEQUENCE_REPEAT),
+        steps: z.array(sequenceStepSchema).min(1, says('sequence.repeatEmpty')),
       }),
     ],
-    { error: 'A step is send, wait, expect or repeat.' },
+    { error: says('sequence.stepKind') },
   ),
 );
 
@@ -598,12 +605,12 @@ function countSteps(steps: readonly SequenceStep[], depth: number): { steps: num
 export const sequenceSchema = z
   .strictObject({
     name: z
-      .string({ error: 'A sequence name must be text.' })
-      .min(1, 'Give the sequence a name.')
-      .max(MAX_SEQUENCE_NAME_LENGTH, `A sequence name is at most ${MAX_SEQUENCE_NAME_LENGTH} characters.`),
+      .string({ error: says('sequence.nameType') })
+      .min(1, says('sequence.nameEmpty'))
+      .max(MAX_SEQUENCE_NAME_LENGTH, says('sequence.nameTooLong', { max: String(MAX_SEQUENCE_NAME_LENGTH) })),
     /** How expect steps split what arrives into messages, as for auto-reply. */
     framing: messageFramingSchema.default({ mode: 'raw' }),
-    steps: z.array(sequenceStepSchema).min(1, 'A sequence holds at least one step.'),
+    steps: z.array(sequenceStepSchema).min(1, says('sequence.empty')),
   })
   .superRefine((sequence, ctx) => {
     const { steps, depth } = countSteps(sequence.steps, 1);
@@ -611,10 +618,10 @@ export const sequenceSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['steps'],
-        message: `A sequence holds at most ${MAX_SEQUENCE_STEPS} steps; this one has ${steps}.`,
+        message: says('sequence.tooManySteps', { max: String(MAX_SEQUENCE_STEPS), steps: String(steps) }),
       });
     if (depth > MAX_SEQUENCE_DEPTH)
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: `Repeat blocks nest at most ${MAX_SEQUENCE_DEPTH} deep.` });
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: says('sequence.tooDeep', { max: String(MAX_SEQUENCE_DEPTH) }) });
   });
 export type Sequence = z.output<typeof sequenceSchema>;
 export type SequenceInput = z.input<typeof sequenceSchema>;
@@ -653,8 +660,12 @@ export const DISCONNECT_MODES = ['graceful', 'half-close', 'reset'] as const;
 export type DisconnectMode = (typeof DISCONNECT_MODES)[number];
 
 export const argSchemas = {
-  /** Open a listener, a client connection or a UDP socket. */
-  open: z.strictObject({ config: sessionConfigSchema }),
+  /**
+   * Open a listener, a client connection or a UDP socket. keepIfFailed: false leaves nothing
+   * behind an open that fails — no session, no recording file — unless a client goes on
+   * retrying (auto-reconnect): then the answer is ok, the session opening with its error.
+   */
+  open: z.strictObject({ config: sessionConfigSchema, keepIfFailed: z.boolean().optional() }),
   /** Stop listening / disconnect / unbind; cancels a connect in progress. */
   close: z.strictObject(sessionRef),
   /** Open a closed session again with the same settings (a client reconnects). */
@@ -670,13 +681,13 @@ export const argSchemas = {
   disconnect: z.strictObject({
     ...sessionRef,
     connId: idSchema.optional(),
-    mode: z.enum(DISCONNECT_MODES, { error: 'Mode must be graceful, half-close or reset.' }),
+    mode: z.enum(DISCONNECT_MODES, { error: says('disconnect.mode') }),
   }),
   /** Join or leave a multicast group on a UDP session. */
   multicast: z.strictObject({
     ...sessionRef,
-    action: z.enum(['join', 'leave'], { error: 'Action must be join or leave.' }),
-    group: hostSchema.refine(isMulticast, { error: 'Not a multicast group: use 224.0.0.0–239.255.255.255 or ff00::/8.' }),
+    action: z.enum(['join', 'leave'], { error: says('multicast.action') }),
+    group: hostSchema.refine(isMulticast, { error: says('multicast.group') }),
     interface: interfaceSchema.optional(),
   }),
   /** Every session with its connections. */
@@ -684,10 +695,12 @@ export const argSchemas = {
   /** Start recording a session to a new file, or stop (the file is closed with an end record). */
   record: z.strictObject({
     ...sessionRef,
-    action: z.enum(['start', 'stop'], { error: 'Action must be start or stop.' }),
+    action: z.enum(['start', 'stop'], { error: says('record.action') }),
   }),
   /** Read the recorder's settings, changing those given. The folder is set by the host (a dialog, or a command-line option). */
   recordingSettings: z.strictObject({ recordByDefault: z.boolean().optional() }),
+  /** This machine's own addresses, by interface, to bind a listener or a UDP socket to. */
+  addresses: z.strictObject({}),
   /** Replace a session's rules, heartbeat and liveness (config.automation); left out, automation stops. Counts start afresh. */
   automate: z.strictObject({ ...sessionRef, automation: automationSchema.optional() }),
   /** Send a payload every intervalMs, timed by the engine, count times or until stopped; one run per session. */
@@ -699,12 +712,12 @@ export const argSchemas = {
         action: z.literal('start'),
         payload: payloadSchema,
         to: sendTargetSchema.optional(),
-        intervalMs: boundedInt('Repeat interval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
-        count: boundedInt('Repeat count', 1, MAX_REPEAT_COUNT).optional(),
+        intervalMs: boundedInt('field.repeatInterval', MIN_SEND_INTERVAL_MS, MAX_SEND_INTERVAL_MS),
+        count: boundedInt('field.repeatCount', 1, MAX_REPEAT_COUNT).optional(),
       }),
       z.strictObject({ ...sessionRef, action: z.literal('stop') }),
     ],
-    { error: 'Action must be start or stop.' },
+    { error: says('record.action') },
   ),
   /** The bytes the next send of this payload on the session would be, macros filled in; nothing advances. */
   preview: z.strictObject({ ...sessionRef, payload: payloadSchema }),
@@ -716,7 +729,7 @@ export const argSchemas = {
       z.strictObject({ ...sessionRef, action: z.literal('run'), sequence: sequenceSchema, to: sendTargetSchema.optional() }),
       z.strictObject({ ...sessionRef, action: z.literal('stop') }),
     ],
-    { error: 'Action must be start, run or stop.' },
+    { error: says('sequence.action') },
   ),
 } as const satisfies Record<MethodName, z.ZodType>;
 
@@ -727,6 +740,16 @@ export interface SendReceipt {
   bytes: number;
   /** How many connections or datagram targets the bytes went to. */
   targets: number;
+}
+
+/** One address of one of this machine's network interfaces. */
+export interface LocalAddress {
+  /** The interface's name: lo, eth0, en0, Wi-Fi, … */
+  interface: string;
+  address: string;
+  family: AddressFamily;
+  /** Loopback: reachable from this machine only. */
+  internal: boolean;
 }
 
 export interface MethodResults {
@@ -740,6 +763,7 @@ export interface MethodResults {
   list: SessionInfo[];
   record: RecordingInfo;
   recordingSettings: RecorderSettings;
+  addresses: LocalAddress[];
   automate: SessionInfo;
   repeat: RepeatStatus;
   preview: PayloadPreview;
@@ -831,11 +855,11 @@ export interface InspectorBridge extends InspectorApi {
 // ── Desktop host methods: files chosen in native dialogs ───────────────────────────────────
 
 const fileFilterSchema = z.strictObject({
-  name: z.string().min(1, 'Filter name is empty.').max(64, 'Filter name is longer than 64 characters.'),
+  name: z.string().min(1, says('filter.nameEmpty')).max(64, says('filter.nameTooLong')),
   extensions: z
-    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, 'An extension is 1–16 letters or digits, without a dot.'))
-    .min(1, 'Name at least one extension.')
-    .max(10, 'At most 10 extensions.'),
+    .array(z.string().regex(/^[A-Za-z0-9]{1,16}$/, says('filter.extension')))
+    .min(1, says('filter.noExtension'))
+    .max(10, says('filter.tooManyExtensions')),
 });
 
 const RESERVED_IN_NAMES = new Set(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
@@ -849,16 +873,14 @@ function isPlainFileName(name: string): boolean {
 
 /** A name to suggest in the save dialog: a file name only, never a path. */
 const suggestedNameSchema = z
-  .string({ error: 'The suggested name must be text.' })
-  .min(1, 'The suggested name is empty.')
-  .max(255, 'The suggested name is longer than 255 characters.')
-  .refine(isPlainFileName, {
-    error: 'The suggested name must be a plain file name, without folders or characters like / \\ : * ? " < > |.',
-  });
+  .string({ error: says('suggestedName.type') })
+  .min(1, says('suggestedName.empty'))
+  .max(255, says('suggestedName.tooLong'))
+  .refine(isPlainFileName, { error: says('suggestedName.plain') });
 
 const bytesSchema = z
-  .custom<Uint8Array>((value) => value instanceof Uint8Array, { error: 'File contents must be bytes (a Uint8Array).' })
-  .refine((bytes) => bytes.byteLength <= MAX_FILE_BYTES, { error: `A file may hold at most ${MAX_FILE_BYTES} bytes.` });
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, { error: says('file.bytes') })
+  .refine((bytes) => bytes.byteLength <= MAX_FILE_BYTES, { error: says('file.tooLarge', { max: String(MAX_FILE_BYTES) }) });
 
 export const hostArgSchemas = {
   /** Ask where to save (main shows the dialog and picks the path) and write the bytes there. */
@@ -868,7 +890,7 @@ export const hostArgSchemas = {
   /** Ask where to save a session's recording and write it there converted to the format (temp file, then rename). */
   saveRecording: z.strictObject({
     sessionId: idSchema,
-    format: z.enum(TRANSCRIPT_FORMATS, { error: 'Format must be jsonl, text or pcapng.' }),
+    format: z.enum(TRANSCRIPT_FORMATS, { error: says('transcript.format') }),
   }),
   /** Ask for a new recordings folder (a native folder dialog) and use it for files started from now on. */
   chooseRecordingFolder: z.strictObject({}),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { argSchemas, type EngineApi, type MethodName, type MethodResults } from './contract';
 import { AppCode, hintFor } from './errors';
+import { phrase } from './phrase';
 import { fail, type Result } from './result';
 import { describeIssues } from './validate';
 
@@ -38,16 +39,12 @@ export async function dispatchWith<N extends string>(
 ): Promise<Result<unknown>> {
   if (typeof method !== 'string' || !Object.hasOwn(schemas, method)) {
     const shown = typeof method === 'string' ? `"${method.slice(0, 64)}"` : typeof method;
-    return fail(AppCode.InvalidArgument, `Unknown method ${shown}.`, hintFor(AppCode.InvalidArgument));
+    return fail(AppCode.InvalidArgument, phrase('call.unknownMethod', { method: shown }), hintFor(AppCode.InvalidArgument));
   }
   const name = method as N;
   const exotic = exoticKind(raw);
   if (exotic !== undefined) {
-    return fail(
-      AppCode.InvalidArgument,
-      `Invalid arguments for ${name}: expected a plain object, received ${exotic}.`,
-      hintFor(AppCode.InvalidArgument),
-    );
+    return fail(AppCode.InvalidArgument, phrase('call.notPlain', { method: name, kind: exotic }), hintFor(AppCode.InvalidArgument));
   }
   const parsed = schemas[name].safeParse(raw);
   if (!parsed.success) return fail(AppCode.InvalidArgument, describeIssues(name, parsed.error), hintFor(AppCode.InvalidArgument));
@@ -55,7 +52,7 @@ export async function dispatchWith<N extends string>(
     // The schema for `method` produced the argument, so the pairing is sound.
     return await (handlers[name] as (a: unknown) => Promise<Result<unknown>>)(parsed.data);
   } catch (err) {
-    return fail(AppCode.Internal, `${name} failed unexpectedly: ${describeThrown(err)}`, hintFor(AppCode.Internal));
+    return fail(AppCode.Internal, phrase('call.failed', { method: name, error: describeThrown(err) }), hintFor(AppCode.Internal));
   }
 }
 

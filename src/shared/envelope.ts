@@ -7,6 +7,7 @@
  */
 import { describeThrown } from './dispatch';
 import { AppCode, hintFor } from './errors';
+import { phrase } from './phrase';
 import { fail, type Result } from './result';
 import { clip, namedKeys } from './validate';
 
@@ -43,9 +44,10 @@ export function isCallId(value: unknown): value is CallId {
   return (typeof value === 'string' && value.length <= MAX_CALL_ID_LENGTH) || Number.isSafeInteger(value);
 }
 
-/** A refusal of the whole call, as its answer. */
+/** A refusal of the whole call, as its answer: words for whoever wrote the script, so English alone. */
 export function refusal(message: string, id?: CallId): Answer {
-  return { ...(id === undefined ? {} : { id }), result: fail(AppCode.InvalidArgument, message, hintFor(AppCode.InvalidArgument)) };
+  const result = fail(AppCode.InvalidArgument, phrase('verbatim', { text: message }), hintFor(AppCode.InvalidArgument));
+  return { ...(id === undefined ? {} : { id }), result };
 }
 
 /** An envelope as a call, or the answer refusing it (carrying the id when that could be read). */
@@ -90,7 +92,7 @@ export async function answerCall(read: CallRead, run: CallRunner): Promise<Answe
     result = await run(read.call.method, read.call.args);
   } catch (err) {
     // Dispatch catches what handlers throw; this keeps the one-answer promise for any runner.
-    result = fail(AppCode.Internal, `The call failed unexpectedly: ${clip(describeThrown(err))}`, hintFor(AppCode.Internal));
+    result = fail(AppCode.Internal, phrase('call.threw', { error: clip(describeThrown(err)) }), hintFor(AppCode.Internal));
   }
   return { ...(id === undefined ? {} : { id }), result };
 }

@@ -3,7 +3,8 @@
  * any byte can be sent whatever the encoding; everything else is a character, encoded later.
  */
 import { hexDigitValue } from './hex';
-import type { TextProblem } from './text-encoding';
+import { phrase, type Phrase } from './phrase';
+import { textProblem, type TextProblem } from './text-encoding';
 
 export interface EscapeSink {
   /**
@@ -14,10 +15,8 @@ export interface EscapeSink {
   byte(value: number): void;
 }
 
-const ESCAPE_LIST = '\\r \\n \\t \\0 \\\\ \\xNN or \\uNNNN';
-
-function invalid(name: string, at: number, advice = `use ${ESCAPE_LIST}`): TextProblem {
-  return { message: `Invalid escape ${name} at position ${at}: ${advice}`, index: at };
+function invalid(name: string, at: number, advice?: Phrase): TextProblem {
+  return advice ? textProblem('escape.invalidWhy', { name, at, advice }, at) : textProblem('escape.invalid', { name, at }, at);
 }
 
 /** The value of `count` hex digits at `start`, or -1 unless all of them are hex digits. */
@@ -34,8 +33,8 @@ function hexAt(text: string, start: number, count: number): number {
 const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
 const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
 
-function loneSurrogate(text: string, at: number, advice: string): TextProblem {
-  return { message: `Lone surrogate ${text.slice(at, at + 6)} at position ${at}: ${advice}`, index: at };
+function loneSurrogate(text: string, at: number, advice: Phrase): TextProblem {
+  return textProblem('escape.lone', { unit: text.slice(at, at + 6), at, advice }, at);
 }
 
 const MAX_BRACED_DIGITS = 6;
@@ -46,12 +45,12 @@ function bracedEscape(text: string, at: number, sink: EscapeSink): number | Text
   const digits = close - (at + 3);
   const tooLong = close === -1 || digits > MAX_BRACED_DIGITS;
   const name = text.slice(at, tooLong ? at + 3 + MAX_BRACED_DIGITS : close + 1);
-  const advice = 'write \\u{N} with 1 to 6 hex digits, at most 10FFFF';
+  const advice = phrase('escape.braced', { form: '\\u{N}' });
   if (tooLong || digits < 1) return invalid(name, at, advice);
   const codePoint = hexAt(text, at + 3, digits);
   if (codePoint === -1 || codePoint > 0x10ffff) return invalid(name, at, advice);
   if (isHighSurrogate(codePoint) || isLowSurrogate(codePoint)) {
-    return invalid(name, at, 'surrogates are halves of a character; write the whole code point');
+    return invalid(name, at, phrase('escape.wholeCodePoint'));
   }
   return sink.text(String.fromCodePoint(codePoint), at) ?? close + 1;
 }
@@ -60,10 +59,10 @@ function unicodeEscape(text: string, at: number, sink: EscapeSink): number | Tex
   if (text.charCodeAt(at + 2) === 0x7b) return bracedEscape(text, at, sink);
   const unit = hexAt(text, at + 2, 4);
   if (unit === -1) return invalid(text.slice(at, at + 6), at);
-  if (isLowSurrogate(unit)) return loneSurrogate(text, at, 'it must follow a \\uD800–\\uDBFF escape');
+  if (isLowSurrogate(unit)) return loneSurrogate(text, at, phrase('escape.needsHigh'));
   if (!isHighSurrogate(unit)) return sink.text(String.fromCharCode(unit), at) ?? at + 6;
   const low = text.startsWith('\\u', at + 6) ? hexAt(text, at + 8, 4) : -1;
-  if (!isLowSurrogate(low)) return loneSurrogate(text, at, 'follow it with a \\uDC00–\\uDFFF escape');
+  if (!isLowSurrogate(low)) return loneSurrogate(text, at, phrase('escape.needsLow'));
   return sink.text(String.fromCharCode(unit, low), at) ?? at + 12;
 }
 
@@ -90,7 +89,7 @@ function escapeAt(text: string, at: number, sink: EscapeSink): number | TextProb
     case 'u':
       return unicodeEscape(text, at, sink);
     case undefined:
-      return invalid('\\', at, 'the text ends in a lone backslash; write \\\\ for a backslash itself');
+      return invalid('\\', at, phrase('escape.loneBackslash'));
     default:
       return invalid(`\\${String.fromCodePoint(text.codePointAt(at + 1) ?? 0)}`, at);
   }

@@ -1,6 +1,7 @@
 import { describeCharAt } from './visible-text';
+import { textProblem, type TextProblem } from './text-encoding';
 
-export type HexParse = { ok: true; bytes: Uint8Array } | { ok: false; message: string; index: number };
+export type HexParse = { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem);
 
 /** 0–15 for a hex digit's char code in either case, -1 for anything else. */
 export function hexDigitValue(charCode: number): number {
@@ -45,8 +46,7 @@ export function parseHex(text: string): HexParse {
   let prefixAt = -1;
   const emptyPrefix = (): HexParse => ({
     ok: false,
-    message: `Expected hex digits after '${text.slice(prefixAt, prefixAt + 2)}' at position ${prefixAt}`,
-    index: prefixAt,
+    ...textProblem('hex.emptyPrefix', { prefix: text.slice(prefixAt, prefixAt + 2), at: prefixAt }, prefixAt),
   });
   for (let i = 0; i <= text.length; i++) {
     // A virtual separator at the end closes the last group.
@@ -56,11 +56,7 @@ export function parseHex(text: string): HexParse {
       if (prefixAt !== -1) return emptyPrefix();
       if (digits % 2 === 1) {
         const group = quoteGroup(text.slice(groupStart, i));
-        return {
-          ok: false,
-          message: `Odd number of hex digits in '${group}' at position ${groupStart}: each byte needs two digits`,
-          index: groupStart,
-        };
+        return { ok: false, ...textProblem('hex.odd', { group, at: groupStart }, groupStart) };
       }
       groupStart = -1;
       continue;
@@ -77,11 +73,7 @@ export function parseHex(text: string): HexParse {
     }
     const value = hexDigitValue(charCode);
     if (value === -1) {
-      return {
-        ok: false,
-        message: `Unexpected character ${describeCharAt(text, i)} at position ${i}: hex uses 0-9 and a-f`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('hex.unexpected', { char: describeCharAt(text, i), at: i }, i) };
     }
     prefixAt = -1;
     if (digits % 2 === 0) high = value;

@@ -10,6 +10,7 @@ import { AppCode, hintFor } from './errors';
 import { MAX_SEND_BYTES } from './limits';
 import type { MacroContext } from './macros';
 import { compileTemplate, renderTemplate, type ReplyTemplate } from './reply-template';
+import { phrase, untranslated } from './phrase';
 import { fail, ok, type Result } from './result';
 import type { TextProblem } from './text-encoding';
 
@@ -18,18 +19,6 @@ const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
   lf: [0x0a],
   cr: [0x0d],
   crlf: [0x0d, 0x0a],
-};
-
-const FORMAT_NAMES: Readonly<Record<Payload['format'], string>> = {
-  text: 'Text',
-  hex: 'Hex',
-  base64: 'Base64',
-};
-
-const FORMAT_HINTS: Readonly<Record<Payload['format'], string>> = {
-  text: 'Fix the marked character or escape. With escapes on, write \\\\ for a backslash; or turn escapes off to send the text as typed.',
-  hex: 'Write each byte as two hex digits (0-9, a-f), optionally with 0x, separated or not by spaces, commas, colons or dashes.',
-  base64: 'Use the base64 alphabet A-Z a-z 0-9 + / (or - _), with optional = padding at the end.',
 };
 
 /** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
@@ -64,13 +53,17 @@ function compile(payload: Payload): { ok: true; template: ReplyTemplate } | ({ o
  */
 export function payloadProblem(payload: Payload): TextProblem | undefined {
   const compiled = compile(payload);
-  return compiled.ok ? undefined : { message: compiled.message, index: compiled.index };
+  return compiled.ok ? undefined : { message: compiled.message, phrase: compiled.phrase, index: compiled.index };
 }
 
 export function compilePayload(payload: Payload): Result<ReplyTemplate> {
   const compiled = compile(payload);
   if (!compiled.ok) {
-    return fail(AppCode.InvalidArgument, `${FORMAT_NAMES[payload.format]} payload: ${compiled.message}`, FORMAT_HINTS[payload.format]);
+    return fail(
+      AppCode.InvalidArgument,
+      phrase(`payload.${payload.format}`, { problem: compiled.phrase ?? untranslated(compiled.message) }),
+      phrase(`hint.payload.${payload.format}`),
+    );
   }
   return ok(compiled.template);
 }
@@ -85,11 +78,11 @@ export function renderPayload(template: ReplyTemplate, macros: MacroContext | un
   if (made.size !== undefined) {
     return fail(
       AppCode.PayloadTooLarge,
-      `Payload is ${made.size} bytes; one send carries at most ${MAX_SEND_BYTES} bytes`,
+      phrase('payload.tooLarge', { size: String(made.size), limit: String(MAX_SEND_BYTES) }),
       hintFor(AppCode.PayloadTooLarge),
     );
   }
-  return fail(AppCode.InvalidArgument, `Payload: ${made.message}.`, 'Change the payload or its checksum range.');
+  return fail(AppCode.InvalidArgument, phrase('payload.unmade', { problem: untranslated(made.message) }), phrase('hint.payload.unmade'));
 }
 
 export function encodePayload(payload: Payload, macros?: MacroContext, advance = true): Result<Uint8Array> {

@@ -1,11 +1,30 @@
 import type { TextEncodingName } from './contract';
 import { gbCodeOf, gbDecoder, NO_GB_CODE, writeGbCode } from './gb18030';
+import { english, phrase, type Phrase, type PhraseKey, type PhraseParam } from './phrase';
 import { describeCharAt } from './visible-text';
 
-/** Why a text cannot be read or written, and the position in it to mark. */
+/**
+ * Why a text cannot be read or written (in English, and as a phrase for the page when it has
+ * one: the auto-reply rules' checks do not yet), and the position in it to mark.
+ */
 export interface TextProblem {
   message: string;
+  phrase?: Phrase;
   index: number;
+}
+
+/** A problem's words in the reader's language: its phrase, else its English. */
+export function problemWords(problem: TextProblem, say: (said: Phrase) => string): string {
+  return problem.phrase ? say(problem.phrase) : problem.message;
+}
+
+export function textProblem(key: PhraseKey, params: Readonly<Record<string, PhraseParam>>, index: number): TextProblem {
+  // Positions as an editor counts them: "position 1234", never grouped.
+  const plain = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, typeof value === 'number' ? String(value) : value]),
+  );
+  const said = phrase(key, plain);
+  return { message: english(said), phrase: said, index };
 }
 
 export type TextEncodeResult = { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem);
@@ -51,13 +70,9 @@ function gbProblem(text: string, index: number, at: number, gbk: boolean): TextP
   const what = describeCharAt(text, index);
   const lone = isLowSurrogate(unit) || (isHighSurrogate(unit) && !isLowSurrogate(text.charCodeAt(index + 1)));
   if (lone) {
-    return {
-      message: `Character ${what} at position ${at} is half of a surrogate pair and cannot be written in ${gbk ? 'GBK' : 'GB18030'}; use \\xNN escapes for raw bytes`,
-      index: at,
-    };
+    return textProblem('encode.lone', { char: what, at, encoding: gbk ? 'GBK' : 'GB18030' }, at);
   }
-  const advice = gbk ? 'use GB18030 or UTF-8, or \\xNN escapes' : 'use UTF-8, or \\xNN escapes';
-  return { message: `Character ${what} at position ${at} cannot be written in ${gbk ? 'GBK' : 'GB18030'}; ${advice}`, index: at };
+  return textProblem(gbk ? 'encode.gbk' : 'encode.gb18030', { char: what, at }, at);
 }
 
 /**
@@ -111,10 +126,7 @@ export class ByteWriter {
     const lone = loneSurrogateAt(text);
     if (lone !== -1) {
       const at = offset + lone;
-      return {
-        message: `Character ${describeCharAt(text, lone)} at position ${at} is half of a surrogate pair and cannot be written in UTF-8; use \\xNN escapes for raw bytes`,
-        index: at,
-      };
+      return textProblem('encode.lone', { char: describeCharAt(text, lone), at, encoding: 'UTF-8' }, at);
     }
     this.reserve(utf8Length(text));
     const buffer = this.buffer;
@@ -149,10 +161,7 @@ export class ByteWriter {
     const lack = latin1LackAt(text);
     if (lack !== -1) {
       const at = offset + lack;
-      return {
-        message: `Character ${describeCharAt(text, lack)} at position ${at} cannot be written in Latin-1; use UTF-8 or a \\xNN escape`,
-        index: at,
-      };
+      return textProblem('encode.latin1', { char: describeCharAt(text, lack), at }, at);
     }
     this.reserve(text.length);
     for (let i = 0; i < text.length; i++) this.buffer[this.length++] = text.charCodeAt(i);

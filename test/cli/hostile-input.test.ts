@@ -171,7 +171,7 @@ function expectErrorLine(answer: Answer, line: number, label: string, mentions?:
     expect(answer.kind, `${label} should be refused`).toBe('error');
     expect(answer.line, label).toBe(line);
   }
-  expect(Object.keys(answer.error ?? {}).sort(), label).toEqual(['code', 'hint', 'message']);
+  expect(Object.keys(answer.error ?? {}).sort(), label).toEqual(['code', 'hint', 'i18n', 'message']);
   expect(answer.error!.code, label).toBe('INVALID_ARGUMENT');
   expect(answer.error!.hint.length, label).toBeGreaterThan(10);
   expect(answer.error!.message.length, `${label}: the message stays readable`).toBeLessThan(2000);

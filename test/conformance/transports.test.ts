@@ -19,7 +19,7 @@ function expectRefused(result: Result<unknown>, label: string, mentions?: string
   expect(result.ok, `${label} should be refused`).toBe(false);
   if (result.ok) return;
   expect(Object.keys(result).sort(), label).toEqual(['error', 'ok']);
-  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'message']);
+  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'i18n', 'message']);
   expect(result.error.code, label).toBe(code);
   expect(result.error.hint.length, label).toBeGreaterThan(10);
   expect(result.error.message.length, `${label}: the message stays readable`).toBeLessThan(2000);

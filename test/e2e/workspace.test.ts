@@ -42,7 +42,9 @@ describe('the workspace, end to end', () => {
       await expect.poll(() => logPayloads(page).count()).toBe(index + 1);
     }
     const log = page.getByRole('region', { name: 'Log' });
-    await choose(page, log, 'Framing', 'Length-prefixed');
+    await log.getByRole('button', { name: 'Log settings' }).click();
+    await choose(page, page.getByRole('dialog', { name: 'Log settings' }), 'Framing', 'Length-prefixed');
+    await page.keyboard.press('Escape');
     await expect.poll(() => log.getByTestId('log-framing').textContent()).toContain('2-byte big-endian length at offset 0');
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['\\0\\x03abc', '\\0\\x02de', '\\0\\x05xy']);
     await log.getByText('partial').waitFor();

@@ -1,11 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode, hintFor } from '@shared/errors';
+import { english } from '@shared/phrase';
 import { socketError } from '@engine/socket-errors';
 import { connectPeer, disposeAll, listenPeer, startEngine, textPayload, type Engine } from '../support/engine';
 
 afterEach(disposeAll);
 
-const FALLBACK = hintFor('NOT_A_REAL_CODE');
+const FALLBACK = english(hintFor('NOT_A_REAL_CODE'));
 const CODES = [
   'EADDRINUSE',
   'EACCES',
@@ -43,7 +44,7 @@ describe('socketError', () => {
     expect(v4.message).not.toContain('raw node text');
     expect(v4.hint.length).toBeGreaterThan(20);
     expect(v4.hint).not.toBe(FALLBACK);
-    expect(v4.hint).toBe(hintFor(code));
+    expect(v4.hint).toBe(english(hintFor(code)));
 
     const v6 = socketError(osError(code), 'listen', { address: '::1', port: 9 });
     expect(v6.message).toContain('[::1]:9');
@@ -74,7 +75,7 @@ describe('real socket errors on loopback', () => {
     expect(second.error.code).toBe('EADDRINUSE');
     expect(second.error.message).toContain(`127.0.0.1:${port}`);
     expect(second.error.message).toContain('already in use');
-    expect(second.error.hint).toBe(hintFor('EADDRINUSE'));
+    expect(second.error.hint).toBe(english(hintFor('EADDRINUSE')));
     const failed = await onlyFailedSession(engine, [first.id]);
     expect(failed.state).toBe('error');
     expect(failed.error).toEqual(second.error);
@@ -104,7 +105,7 @@ describe('real socket errors on loopback', () => {
     expect(!result.ok && result.error.code).toBe('EADDRNOTAVAIL');
     if (result.ok) return;
     expect(result.error.message).toContain('198.51.100.1:0');
-    expect(result.error.hint).toBe(hintFor('EADDRNOTAVAIL'));
+    expect(result.error.hint).toBe(english(hintFor('EADDRNOTAVAIL')));
     expect((await onlyFailedSession(engine)).state).toBe('error');
   });
 
@@ -124,7 +125,7 @@ describe('real socket errors on loopback', () => {
     if (result.ok) return;
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(result.error.code);
     expect(result.error.message).toContain('nonexistent.invalid:80');
-    expect(result.error.hint).toBe(hintFor(result.error.code));
+    expect(result.error.hint).toBe(english(hintFor(result.error.code)));
     expect(result.error.hint).not.toBe(FALLBACK);
     const session = await onlyFailedSession(engine);
     expect(session.state).toBe('error');

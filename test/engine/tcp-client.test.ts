@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { AppCode, hintFor } from '@shared/errors';
+import { english } from '@shared/phrase';
 import { disposeAll, freePort, hangingPort, listenPeer, startEngine, tcpHandles, textPayload } from '../support/engine';
 
 afterEach(disposeAll);
@@ -63,7 +64,7 @@ describe('TCP client: connecting', () => {
     expect(result.error.code).toBe('ECONNREFUSED');
     expect(result.error.message).toContain(`127.0.0.1:${port}`);
     expect(result.error.message).toContain('ECONNREFUSED');
-    expect(result.error.hint).toBe(hintFor('ECONNREFUSED'));
+    expect(result.error.hint).toBe(english(hintFor('ECONNREFUSED')));
     const id = await engine.onlySessionId();
     const info = await engine.info(id);
     expect(info.state).toBe('error');
@@ -100,7 +101,7 @@ describe('TCP client: connecting', () => {
     expect(result.error.code).toBe('ETIMEDOUT');
     expect(result.error.message).toContain(`127.0.0.1:${port}`);
     expect(result.error.message).toContain('200 ms');
-    expect(result.error.hint).toBe(hintFor('ETIMEDOUT'));
+    expect(result.error.hint).toBe(english(hintFor('ETIMEDOUT')));
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(2000);
     const id = await engine.onlySessionId();

@@ -103,7 +103,7 @@ function expectRefused(result: Result<unknown>, c: { method: string; name?: stri
   expect(result.ok, `${label} should be refused`).toBe(false);
   if (result.ok) return;
   expect(Object.keys(result).sort(), label).toEqual(['error', 'ok']);
-  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'message']);
+  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'i18n', 'message']);
   expect(result.error.code, label).toBe('INVALID_ARGUMENT');
   expect(result.error.message, label).toContain(`Invalid arguments for ${c.method}`);
   if (c.where !== '') expect(result.error.message, label).toContain(`${c.where}`);

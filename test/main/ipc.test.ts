@@ -82,6 +82,7 @@ describe('arguments are validated in main before anything runs', () => {
       list: {},
       record: { sessionId: 's1', action: 'start' },
       recordingSettings: {},
+      addresses: {},
       automate: { sessionId: 's1' },
       repeat: { sessionId: 's1', action: 'stop' },
       preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },

@@ -82,7 +82,7 @@ describe('composer on the real engine', () => {
     await user.type(composer().getByRole('textbox', { name: 'Times' }), '5');
     await choose(user, 'Line ending', 'LF (\\n)');
     await typeAndSend(user, 'tick');
-    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 5 time(s).'), SLOW);
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 5 times.'), SLOW);
     await waitFor(() => expect(peer.received().toString()).toBe('tick\n'.repeat(5)), SLOW);
 
     await user.clear(composer().getByRole('textbox', { name: 'Times' }));
@@ -126,7 +126,7 @@ describe('composer on the real engine', () => {
     await typeAndSend(user, 'only you two');
     await waitFor(() => expect(clients[0]!.received()).toBe('only you two'));
     await waitFor(() => expect(clients[2]!.received()).toBe('only you two'));
-    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 12 B to 2 target(s).'), SLOW);
+    await waitFor(() => expect(composer().getByRole('status')).toHaveTextContent('Sent 12 B to 2 targets.'), SLOW);
     expect(clients[1]!.received()).toBe('');
   });
 });

@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPayloadLibrary, PAYLOAD_LIBRARY_STORAGE_KEY, saveBytesAsPayload } from '@renderer/composer/payload-library';
 import { createSendHistory, SEND_HISTORY_STORAGE_KEY } from '@renderer/composer/send-history';
 import type { RepeatStatus } from '@shared/contract';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
+import { errorOf, failWith } from '../support/errors';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -208,7 +209,7 @@ describe('Composer repeat', () => {
     );
     expect(s.fake.spies.send).not.toHaveBeenCalled();
     report(s, run('finished', 3, { count: 3 }));
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent('Sent 3 time(s).'));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent('Sent 3 times.'));
   });
 
   it('shows "Sent k of M" from the engine while running, and Stop asks the engine to stop', async () => {
@@ -221,7 +222,7 @@ describe('Composer repeat', () => {
     await s.user.click(s.composer.getByRole('button', { name: 'Stop' }));
     expect(s.fake.spies.repeat).toHaveBeenLastCalledWith({ sessionId: 's1', action: 'stop' });
     report(s, run('stopped', 9, { count: 1000 }));
-    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after 9 send\(s\)\.$/));
+    await waitFor(() => expect(s.composer.getByRole('status')).toHaveTextContent(/^Stopped after 9 sends\.$/));
     expect(s.composer.queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
   });
 
@@ -229,15 +230,12 @@ describe('Composer repeat', () => {
     const s = setup();
     s.fake.answer('repeat', ok(run('running', 0)));
     await startRepeat(s, '5', '');
-    report(
-      s,
-      run('failed', 2, { error: { code: 'EPIPE', message: 'Connection c1: the peer has closed the connection.', hint: 'Reconnect.' } }),
-    );
+    report(s, run('failed', 2, { error: errorOf('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect.') }));
     const alert = await s.composer.findByRole('alert');
-    expect(alert).toHaveTextContent('Repeat stopped after 2 send(s)');
+    expect(alert).toHaveTextContent('Repeat stopped after 2 sends');
     expect(alert).toHaveTextContent('the peer has closed the connection');
 
-    s.fake.answer('repeat', fail('BAD_STATE', 'Session s1 is closed, not open: a repeat run needs an open session.', 'Open it first.'));
+    s.fake.answer('repeat', failWith('BAD_STATE', 'Session s1 is closed, not open: a repeat run needs an open session.', 'Open it first.'));
     await s.user.click(s.sendButton);
     await waitFor(() => expect(s.composer.getByRole('alert')).toHaveTextContent('a repeat run needs an open session'));
   });
@@ -408,7 +406,7 @@ describe('Composer file mode', () => {
 
   it('waits for room when the send queue is full, then sends the chunk again', async () => {
     const { user, fake, composer, chooseFormat, sendButton } = setup();
-    fake.answer('send', fail('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
+    fake.answer('send', failWith('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
     await chooseFormat('File');
     await user.upload(composer.getByLabelText('File to send'), new File([Uint8Array.of(1, 2, 3)], 'three.bin'));
     await user.click(sendButton);
@@ -433,7 +431,7 @@ describe('Composer file mode', () => {
 
   it('cancels between chunks', async () => {
     const { user, fake, composer, chooseFormat, sendButton } = setup();
-    fake.answer('send', fail('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
+    fake.answer('send', failWith('SEND_QUEUE_FULL', 'Queue full', 'Wait.'));
     await chooseFormat('File');
     await user.upload(composer.getByLabelText('File to send'), new File([new Uint8Array(600 * 1024)], 'big.bin'));
     await user.click(sendButton);

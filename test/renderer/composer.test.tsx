@@ -1,6 +1,7 @@
 import { screen, within } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { describe, expect, it } from 'vitest';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { connectionInfo, createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
@@ -59,7 +60,7 @@ describe('Composer', () => {
       payload: { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
       to: { type: 'all' },
     });
-    expect(await composer.findByRole('status')).toHaveTextContent('Sent 4 B to 2 target(s).');
+    expect(await composer.findByRole('status')).toHaveTextContent('Sent 4 B to 2 targets.');
   });
 
   it('sends with Cmd+Enter too, and Enter alone only adds a line', async () => {
@@ -98,7 +99,7 @@ describe('Composer', () => {
 
   it('shows a send failure with its hint', async () => {
     const { user, fake, payload, sendButton } = setup();
-    fake.answer('send', fail('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
+    fake.answer('send', failWith('EPIPE', 'Connection c1: the peer has closed the connection.', 'Reconnect to send again.'));
     await user.type(payload, 'x');
     await user.click(sendButton);
     const alert = await screen.findByRole('alert');

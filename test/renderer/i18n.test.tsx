@@ -1,5 +1,6 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { placeholders } from '@shared/phrase';
 import { en } from '@renderer/i18n/en';
 import { detectLanguage, translator } from '@renderer/i18n/languages';
 import { zhCN } from '@renderer/i18n/zh-CN';
@@ -13,8 +14,7 @@ describe('translations', () => {
   });
 
   it('keeps every placeholder of the English text', () => {
-    const names = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    for (const key of Object.keys(en) as (keyof typeof en)[]) expect(names(zhCN[key]), key).toEqual(names(en[key]));
+    for (const key of Object.keys(en) as (keyof typeof en)[]) expect(placeholders(zhCN[key]), key).toEqual(placeholders(en[key]));
   });
 
   it('picks the language from the browser', () => {
@@ -29,6 +29,16 @@ describe('translations', () => {
     const t = translator('en');
     expect(t('log.count', { count: 12345 })).toBe('Entries: 12,345');
     expect(t('log.count')).toBe('Entries: {count}');
+  });
+
+  it('says plurals as each language does', () => {
+    const en = translator('en');
+    expect(en('composer.sent', { bytes: 4, targets: 1 })).toBe('Sent 4 B to 1 target.');
+    expect(en('composer.sent', { bytes: 4, targets: 2 })).toBe('Sent 4 B to 2 targets.');
+    expect(en('counters.label', { rxBytes: 1, rxMessages: 1, txBytes: 2000, txMessages: 2 })).toBe(
+      'Received 1 bytes in 1 chunk, sent 2,000 bytes in 2 chunks',
+    );
+    expect(translator('zh-CN')('composer.repeat.finished', { sent: 1 })).not.toMatch(/[A-Za-z]/);
   });
 
   it('starts in Chinese when asked to', () => {

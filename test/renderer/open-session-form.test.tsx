@@ -1,7 +1,8 @@
 /** The new-session dialog checks every field with the contract's schemas before anything is sent. */
 import { screen, waitFor } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
 import { dialog, fillEndpoint, openDialog, retype } from '../support/renderer/open-session';
@@ -109,6 +110,7 @@ describe('new-session dialog validation', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     expect(fake.spies.open).toHaveBeenCalledTimes(1);
     expect(fake.spies.open).toHaveBeenCalledWith({
+      keepIfFailed: false,
       config: {
         kind: 'tcp-server',
         host: '::1',
@@ -125,22 +127,30 @@ describe('new-session dialog validation', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
-  it('offers the usual addresses as suggestions', async () => {
+  it("offers every address of the machine and this machine's own, each explained", async () => {
     const fake = createFakeBridge();
     const { user } = renderApp(fake.bridge);
     await openDialog(user);
     const hostInput = dialog().getByRole('combobox', { name: 'Host' });
+    await waitFor(() => expect(fake.spies.addresses).toHaveBeenCalled());
     await user.clear(hostInput);
     await user.click(hostInput);
     const options = await screen.findAllByRole('option');
-    expect(options.map((o) => o.textContent)).toEqual(['127.0.0.1', '0.0.0.0', '::1', '::', 'localhost']);
-    await user.click(screen.getByRole('option', { name: '::' }));
+    expect(options.map((o) => o.textContent)).toEqual([
+      '0.0.0.0Every IPv4 address of this machine: reachable from other machines on the network',
+      '::Every IPv6 address, and IPv4 too unless IPv6 only is on: reachable from the network',
+      '127.0.0.1Loopback (lo): only this machine can reach it',
+      '::1Loopback (lo): only this machine can reach it',
+      '192.168.1.20Interface eth0: reachable on its network',
+      'localhostThis machine by name: its loopback addresses',
+    ]);
+    await user.click(screen.getByRole('option', { name: /^::\s*Every IPv6/ }));
     expect(hostInput).toHaveValue('::');
   });
 
   it('keeps the dialog open on an API error and shows its message and hint there', async () => {
     const fake = createFakeBridge();
-    fake.answer('open', fail('EACCES', 'Listening on 127.0.0.1:80 failed: permission denied (EACCES).', 'Use a port above 1023.'));
+    fake.answer('open', failWith('EACCES', 'Listening on 127.0.0.1:80 failed: permission denied (EACCES).', 'Use a port above 1023.'));
     const { user } = renderApp(fake.bridge);
     await submitServer(user, '127.0.0.1', '80');
     const alert = await dialog().findByRole('alert');

@@ -1,7 +1,8 @@
 /** Each kind's options reach api.open exactly as the contract spells them. */
 import { screen, waitFor, within } from '@testing-library/react';
+import { failWith } from '../support/errors';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fail, ok } from '@shared/result';
+import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
@@ -32,6 +33,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'tcp-server',
             host: '::',
@@ -81,6 +83,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'tcp-client',
             host: '127.0.0.1',
@@ -125,6 +128,7 @@ describe('new-session dialog options', () => {
     expect(fake.spies.open.mock.calls).toEqual([
       [
         {
+          keepIfFailed: false,
           config: {
             kind: 'udp',
             host: '0.0.0.0',
@@ -153,7 +157,7 @@ describe('new-session dialog options', () => {
     fake.answer('open', ok(sessionInfo({ id: 'u1', kind: 'udp' })));
     fake.answer(
       'multicast',
-      fail('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'),
+      failWith('EADDRNOTAVAIL', 'Joining 239.9.9.9 failed (EADDRNOTAVAIL).', 'Name the interface that has a multicast route.'),
     );
     const { user } = renderApp(fake.bridge);
     await openDialog(user);
@@ -192,7 +196,8 @@ describe('new-session dialog options', () => {
     await user.clear(d.getByRole('combobox', { name: 'Host' }));
     await user.click(d.getByRole('combobox', { name: 'Host' }));
     const options = await screen.findAllByRole('option');
-    expect(options.map((o) => o.textContent)).toEqual(['localhost', '127.0.0.1', '0.0.0.0', '::1', '::']);
+    // A client connects somewhere, so the every-address wildcards are not offered to it.
+    expect(options.map((o) => o.firstChild?.textContent)).toEqual(['localhost', '127.0.0.1', '::1', '192.168.1.20']);
   });
 
   it('duplicates a session: the dialog starts from its settings', async () => {
@@ -208,7 +213,7 @@ describe('new-session dialog options', () => {
     expect(d.getByRole('textbox', { name: 'Port' })).toHaveValue('5020');
     fake.answer('open', ok(sessionInfo({ id: 'c10', kind: 'tcp-client', host: '::1', port: 5020 })));
     await user.click(d.getByRole('button', { name: 'Connect' }));
-    expect(fake.spies.open).toHaveBeenCalledWith({ config: source.config });
+    expect(fake.spies.open).toHaveBeenCalledWith({ keepIfFailed: false, config: source.config });
     fake.emit(sessionEvent(sessionInfo({ id: 'c10', kind: 'tcp-client', host: '::1', port: 5020 })));
     await closed();
   });

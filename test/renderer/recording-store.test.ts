@@ -1,5 +1,6 @@
 /** The store's side of recording: a session's recording from snapshots and from recording events. */
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../support/errors';
 import { createInspectorStore } from '@renderer/store/inspector-store';
 import type { InspectorEvent } from '@shared/contract';
 import { recordingEvent, recordingInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
@@ -15,7 +16,7 @@ describe('recording in the store', () => {
     store.getState().applyBatch(batch(recordingEvent('s1', recordingInfo({ bytes: 900, records: 4 }))));
     expect(store.getState().sessions.get('s1')!.recording).toMatchObject({ active: true, bytes: 900, records: 4 });
 
-    const error = { code: 'ENOSPC', message: 'disk full', hint: 'free space' };
+    const error = errorOf('ENOSPC', 'disk full', 'free space');
     store.getState().applyBatch(batch(recordingEvent('s1', recordingInfo({ active: false, error }))));
     expect(store.getState().sessions.get('s1')!.recording).toMatchObject({ active: false, error });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorOf } from '../support/errors';
 import { createInspectorStore } from '@renderer/store/inspector-store';
 import { LogWindow } from '@renderer/store/log-window';
 import { DEFAULT_FRAMING, DEFAULT_LOG_LIMIT, LOG_PREFS_STORAGE_KEY, MAX_LOG_LIMIT, MIN_LOG_LIMIT } from '@renderer/store/log-prefs';
@@ -138,7 +139,7 @@ describe('inspector store', () => {
       at: n,
       sessionId: 's1',
       connId: 'c1',
-      error: { code: 'E', message: `m${n}`, hint: `h${n}` },
+      error: errorOf('E', `m${n}`, `h${n}`),
     });
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1' })), error(1), error(2), error(3)));
     expect(

@@ -4,11 +4,12 @@
  * browser mode starts.
  */
 import { screen, waitFor, within } from '@testing-library/react';
+import { errorOf, failWith } from '../support/errors';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filesFor, type FileAccess, type RecordingSave } from '@renderer/api/files';
 import type { ElectronBridge, RecorderSettings } from '@shared/contract';
 import { AppCode } from '@shared/errors';
-import { fail, ok, type Result } from '@shared/result';
+import { ok, type Result } from '@shared/result';
 import { createFakeBridge, recordingEvent, recordingInfo, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { openDialog } from '../support/renderer/open-session';
 import { renderApp, renderAppWith } from '../support/renderer/render-app';
@@ -68,7 +69,7 @@ describe('recording settings', () => {
     const fake = createFakeBridge();
     fake.answer(
       'recordingSettings',
-      fail(
+      failWith(
         AppCode.BadState,
         'Recording is not available here: this process was started without a recorder.',
         'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
@@ -102,11 +103,11 @@ describe('the recording of a session', () => {
     expect(status).toHaveTextContent('s1-tcp-server-20250101-120000.jsonl');
     expect(status).toHaveTextContent('1.5 MiB');
 
-    const error = {
-      code: 'ENOSPC',
-      message: 'Recording of session s1 stopped: writing the file failed: the disk is full (ENOSPC).',
-      hint: 'Free some space.',
-    };
+    const error = errorOf(
+      'ENOSPC',
+      'Recording of session s1 stopped: writing the file failed: the disk is full (ENOSPC).',
+      'Free some space.',
+    );
     fake.emit(recordingEvent('s1', recordingInfo({ active: false, error })), { type: 'error', at: Date.now(), sessionId: 's1', error });
     expect(await screen.findByText('Recording to s1-tcp-server-20250101-120000.jsonl stopped')).toBeInTheDocument();
     expect(screen.getAllByText(error.message)).toHaveLength(1);
@@ -137,7 +138,7 @@ describe('the recording of a session', () => {
   it('says why a save failed', async () => {
     const fake = createFakeBridge();
     const files = stubFiles({
-      saveRecording: fail('EACCES', 'Cannot write /root/out.pcapng: permission denied (EACCES).', 'Choose a folder you can write to.'),
+      saveRecording: failWith('EACCES', 'Cannot write /root/out.pcapng: permission denied (EACCES).', 'Choose a folder you can write to.'),
     });
     const { user } = renderAppWith(fake.bridge, { files });
     fake.emit(sessionEvent(sessionInfo({ id: 's1', port: 4242, recording: recordingInfo({ active: false }) })));

@@ -45,7 +45,11 @@ describe('opening a transcript', () => {
     expect(main().getByRole('heading', { name: 'capture.jsonl' })).toBeInTheDocument();
     expect(main().getByText('Transcript · read-only')).toBeInTheDocument();
     await waitFor(() => expect(payloads()).toEqual(['hello\\n', 'world\\n']));
-    const rows = within(main().getByRole('list', { name: 'Traffic log' })).getAllByRole('listitem');
+    // The connection's history is in the log too, where it happened: opened, bytes, FINs, closed.
+    const events = main().getAllByTestId('log-event');
+    expect(events[0]).toHaveTextContent('Connected from 127.0.0.1:51234');
+    expect(events.at(-1)).toHaveTextContent('Closed: peer closed');
+    const rows = main().getAllByTestId('log-entry');
     expect(rows[0]).toHaveTextContent('received');
     expect(rows[0]).toHaveTextContent('c1');
     expect(rows[1]).toHaveTextContent('sent');
@@ -66,16 +70,20 @@ describe('opening a transcript', () => {
     const { user } = await openTranscript({ name: 'capture.jsonl', bytes: transcriptFile(conversation({ extraData: 0 })) });
     await waitFor(() => expect(payloads()).toHaveLength(2));
     const log = within(main().getByRole('region', { name: 'Log' }));
-    await user.click(within(log.getByRole('group', { name: 'Matches' })).getByRole('button', { name: 'Filter' }));
+    // The rarer controls open from the toolbar, beside the log (not inside it).
+    await user.click(log.getByRole('button', { name: 'Filters' }));
+    await user.click(within(screen.getByRole('group', { name: 'Matches' })).getByRole('button', { name: 'Filter' }));
+    await user.click(log.getByRole('button', { name: 'Filters' }));
     await user.type(log.getByRole('searchbox', { name: 'Search' }), 'wor');
     await waitFor(() => expect(payloads()).toEqual(['world\\n']));
     await user.clear(log.getByRole('searchbox', { name: 'Search' }));
     await user.click(within(log.getByRole('group', { name: 'Payload view' })).getByRole('button', { name: 'Hex' }));
     await waitFor(() => expect(payloads()[0]).toBe('00000000  68 65 6c 6c 6f 0a                                 |hello.|'));
-    await user.click(log.getByRole('combobox', { name: 'Framing' }));
+    await user.click(log.getByRole('button', { name: 'Log settings' }));
+    await user.click(screen.getByRole('combobox', { name: 'Framing' }));
     await user.click(within(screen.getByRole('listbox')).getByRole('option', { name: 'Fixed size' }));
-    await user.clear(log.getByRole('textbox', { name: 'Frame size (bytes)' }));
-    await user.type(log.getByRole('textbox', { name: 'Frame size (bytes)' }), '4');
+    await user.clear(screen.getByRole('textbox', { name: 'Frame size (bytes)' }));
+    await user.type(screen.getByRole('textbox', { name: 'Frame size (bytes)' }), '4');
     // Each direction is its own stream: 4 + a partial 2 received, the same sent.
     await waitFor(() => expect(log.getByText('4 frames')).toBeInTheDocument());
   });
@@ -121,7 +129,7 @@ describe('opening a transcript', () => {
       `The file is damaged at byte ${joinBytes(lines.slice(0, 2)).byteLength.toLocaleString('en')}; showing the 2 whole records before it.`,
     );
     expect(banner).toHaveTextContent('checksum mismatch');
-    expect(main().getByText('The transcript holds no data.')).toBeInTheDocument();
+    expect(main().queryAllByTestId('log-entry')).toHaveLength(0);
   });
 
   it('refuses a file that is neither, naming the problem, and opens nothing', async () => {
@@ -137,7 +145,8 @@ describe('opening a transcript', () => {
     localStorage.setItem(LOG_PREFS_STORAGE_KEY, JSON.stringify({ logLimit: 1000 }));
     await openTranscript({ name: 'big.jsonl', bytes: transcriptFile(conversation({ extraData: 1498 })) });
     expect(await screen.findByTestId('log-dropped')).toHaveTextContent(
-      'The oldest 500 data records of this file are not shown: the log keeps 1,000 entries.',
+      // 500 data records and the two rows for its connection opening and its peer's FIN.
+      'The oldest 502 entries of this file are not shown: the log keeps 1,000 entries.',
     );
     expect(main().getByText('Entries: 1,000')).toBeInTheDocument();
   });

@@ -106,7 +106,7 @@ const frame = (method: string, argsText: string, id = nextId++) => ({
 function expectTyped(result: Result<unknown>, label: string, mentions?: string | RegExp): void {
   expect(result.ok, `${label} should be refused`).toBe(false);
   if (result.ok) return;
-  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'message']);
+  expect(Object.keys(result.error).sort(), label).toEqual(['code', 'hint', 'i18n', 'message']);
   expect(result.error.code, label).toBe('INVALID_ARGUMENT');
   expect(result.error.hint.length, label).toBeGreaterThan(10);
   expect(result.error.message.length, `${label}: the message stays readable`).toBeLessThan(2000);

@@ -5,6 +5,7 @@
  * round trips and exact positions; this file holds the "whatever comes in" properties they lack.
  */
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { english } from '@shared/phrase';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -262,7 +263,7 @@ describe('addresses, wire frames and API calls never throw', () => {
       fc.property(hostArb, (host) => {
         const problem = hostProblem(host);
         expect(problem === undefined).toBe(hostSchema.safeParse(host).success);
-        if (problem !== undefined) expect(problem.length).toBeLessThan(400);
+        if (problem !== undefined) expect(english(problem).length).toBeLessThan(400);
         expect(ipFamily(host) === undefined || isIPv4(host) || isIPv6(host)).toBe(true);
         expect(typeof isMulticast(host)).toBe('boolean');
         expect(typeof formatEndpoint(host, 1)).toBe('string');
@@ -332,7 +333,7 @@ describe('addresses, wire frames and API calls never throw', () => {
           const result = await dispatch(manager, method, args);
           expect(typeof result.ok).toBe('boolean');
           if (!result.ok) {
-            expect(Object.keys(result.error).sort()).toEqual(['code', 'hint', 'message']);
+            expect(Object.keys(result.error).sort()).toEqual(['code', 'hint', 'i18n', 'message']);
             expect(result.error.message.length).toBeLessThan(2000);
           }
         }),
@@ -362,7 +363,7 @@ describe('addresses, wire frames and API calls never throw', () => {
       fc.assert(
         fc.property(fc.constantFrom(...schemas), anyValue(), (schema, value) => {
           const parsed = schema.safeParse(value);
-          if (!parsed.success) expect(describeIssues('method', parsed.error).length).toBeLessThan(5 * 2 * 260 + 100);
+          if (!parsed.success) expect(english(describeIssues('method', parsed.error)).length).toBeLessThan(5 * 2 * 260 + 100);
         }),
         { numRuns: 1000 },
       );

@@ -76,7 +76,7 @@ describe('parseHex', () => {
   });
 
   it('reports an unexpected character with its position', () => {
-    expect(parseHex('dead g')).toEqual({
+    expect(parseHex('dead g')).toMatchObject({
       ok: false,
       message: "Unexpected character 'g' at position 5: hex uses 0-9 and a-f",
       index: 5,
@@ -99,7 +99,7 @@ describe('parseHex', () => {
     ['00x1', 2, "'x'"],
     ['x01', 0, "'x'"],
   ])('refuses %j at position %i', (text, index, shown) => {
-    expect(parseHex(text)).toEqual({
+    expect(parseHex(text)).toMatchObject({
       ok: false,
       message: `Unexpected character ${shown} at position ${index}: hex uses 0-9 and a-f`,
       index,
@@ -107,14 +107,14 @@ describe('parseHex', () => {
   });
 
   it('reports an odd digit count with the position of its group', () => {
-    expect(parseHex('123')).toEqual({
+    expect(parseHex('123')).toMatchObject({
       ok: false,
       message: "Odd number of hex digits in '123' at position 0: each byte needs two digits",
       index: 0,
     });
     expect(parseHex('01, 123')).toMatchObject({ ok: false, index: 4 });
     expect(parseHex('01 02 3')).toMatchObject({ ok: false, index: 6 });
-    expect(parseHex('0x123 45')).toEqual({
+    expect(parseHex('0x123 45')).toMatchObject({
       ok: false,
       message: "Odd number of hex digits in '0x123' at position 0: each byte needs two digits",
       index: 0,
@@ -124,7 +124,7 @@ describe('parseHex', () => {
 
   it('shortens a long odd group in the message', () => {
     const result = parseHex(`${'ab'.repeat(20)}c`);
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: false,
       message: "Odd number of hex digits in 'abababababababa…' at position 0: each byte needs two digits",
       index: 0,
@@ -132,8 +132,8 @@ describe('parseHex', () => {
   });
 
   it('reports a 0x with no digits after it', () => {
-    expect(parseHex('0x')).toEqual({ ok: false, message: "Expected hex digits after '0x' at position 0", index: 0 });
-    expect(parseHex('01 0X 02')).toEqual({ ok: false, message: "Expected hex digits after '0X' at position 3", index: 3 });
+    expect(parseHex('0x')).toMatchObject({ ok: false, message: "Expected hex digits after '0x' at position 0", index: 0 });
+    expect(parseHex('01 0X 02')).toMatchObject({ ok: false, message: "Expected hex digits after '0X' at position 3", index: 3 });
     expect(parseHex('010x')).toMatchObject({ ok: false, index: 2 });
     expect(parseHex('0x0x01')).toMatchObject({ ok: false, index: 0 });
   });

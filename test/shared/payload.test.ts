@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LINE_ENDINGS, TEXT_ENCODINGS, type Payload } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
+import { english } from '@shared/phrase';
 import { encodeBase64 } from '@shared/base64';
 import { formatHex } from '@shared/hex';
 import { MAX_SEND_BYTES } from '@shared/limits';
@@ -82,12 +83,12 @@ describe('encodePayload size limit', () => {
 
   it('refuses more than MAX_SEND_BYTES', () => {
     const result = encodePayload(payload({ format: 'base64', value: zerosBase64(MAX_SEND_BYTES + 1) }));
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: false,
       error: {
         code: AppCode.PayloadTooLarge,
         message: `Payload is ${MAX_SEND_BYTES + 1} bytes; one send carries at most ${MAX_SEND_BYTES} bytes`,
-        hint: hintFor(AppCode.PayloadTooLarge),
+        hint: english(hintFor(AppCode.PayloadTooLarge)),
       },
     });
   });
@@ -103,7 +104,7 @@ describe('encodePayload size limit', () => {
 
 describe('encodePayload errors', () => {
   it('names the format and the position', () => {
-    expect(encodePayload(payload({ format: 'hex', value: '01, 123' }))).toEqual({
+    expect(encodePayload(payload({ format: 'hex', value: '01, 123' }))).toMatchObject({
       ok: false,
       error: {
         code: AppCode.InvalidArgument,
@@ -132,7 +133,7 @@ describe('encodePayload errors', () => {
 
   it('points at the character the encoding lacks, in the value as typed', () => {
     // a, \x00 (1–4), \n (5–6), then 中 at 7: escapes before it shift the position.
-    expect(payloadProblem(payload({ value: 'a\\x00\\n中', encoding: 'latin1' }))).toEqual({
+    expect(payloadProblem(payload({ value: 'a\\x00\\n中', encoding: 'latin1' }))).toMatchObject({
       message: "Character '中' at position 7 cannot be written in Latin-1; use UTF-8 or a \\xNN escape",
       index: 7,
     });
@@ -151,7 +152,7 @@ describe('payloadProblem', () => {
   });
 
   it('gives the message and position without the format prefix', () => {
-    expect(payloadProblem(payload({ format: 'hex', value: 'de ad g' }))).toEqual({
+    expect(payloadProblem(payload({ format: 'hex', value: 'de ad g' }))).toMatchObject({
       message: "Unexpected character 'g' at position 6: hex uses 0-9 and a-f",
       index: 6,
     });

@@ -82,6 +82,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'list', args: {} },
   { method: 'record', args: { sessionId: 's1', action: 'start' } },
   { method: 'recordingSettings', args: { recordByDefault: true } },
+  { method: 'addresses', args: {} },
   {
     method: 'automate',
     args: {

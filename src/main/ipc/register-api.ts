@@ -12,6 +12,7 @@ import {
 import { dispatch, dispatchWith } from '@shared/dispatch';
 import { answerCall, readCall, type CallRunner } from '@shared/envelope';
 import { AppCode, hintFor } from '@shared/errors';
+import { phrase } from '@shared/phrase';
 import { fail } from '@shared/result';
 
 /** The part of ipcMain we use, so tests can register on a stand-in. */
@@ -33,14 +34,14 @@ function guardedHandler(method: MethodName | HostMethodName, isTrusted: SenderCh
     if (!isTrusted(event)) {
       return fail(
         AppCode.Forbidden,
-        `Refused ${method}: the call did not come from the Socket Inspector window.`,
+        phrase('verbatim', { text: `Refused ${method}: the call did not come from the Socket Inspector window.` }),
         hintFor(AppCode.Forbidden),
       );
     }
     if (args.length !== 1) {
       return fail(
         AppCode.InvalidArgument,
-        `${method} takes exactly one object argument; it got ${args.length}.`,
+        phrase('verbatim', { text: `${method} takes exactly one object argument; it got ${args.length}.` }),
         hintFor(AppCode.InvalidArgument),
       );
     }

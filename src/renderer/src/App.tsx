@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
-import Stack from '@mui/material/Stack';
 import Toolbar from '@mui/material/Toolbar';
 import Typography from '@mui/material/Typography';
 import type { InspectorBridge } from '@shared/contract';
@@ -24,6 +23,8 @@ import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
 import { createSequenceLibrary, SequenceLibraryContext, type SequenceLibraryStore } from './protocol/sequence-library';
 import { SessionWorkspace } from './SessionWorkspace';
+import { NewSessionProvider } from './sessions/NewSessionProvider';
+import { WorkbenchLayout } from './WorkbenchLayout';
 import { SessionSidebar } from './sessions/SessionSidebar';
 import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
@@ -52,21 +53,15 @@ function TopBar() {
 }
 
 function Workbench() {
-  const t = useT();
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
       <LinkBanner />
-      <Stack direction="row" sx={{ flex: 1, minHeight: 0 }}>
-        <Box
-          component="aside"
-          aria-label={t('app.sidebar')}
-          sx={{ width: 320, flex: 'none', borderRight: 1, borderColor: 'divider', overflow: 'auto' }}
-        >
-          <SessionSidebar />
-        </Box>
-        <SessionWorkspace />
-      </Stack>
+      <NewSessionProvider>
+        <WorkbenchLayout sidebar={<SessionSidebar />}>
+          <SessionWorkspace />
+        </WorkbenchLayout>
+      </NewSessionProvider>
     </Box>
   );
 }

@@ -1,14 +1,138 @@
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
+import { Group, Panel } from 'react-resizable-panels';
 import { AutomationPanel } from './automation/AutomationPanel';
+import { SectionPanel, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
-import { ConnectionList } from './sessions/ConnectionList';
-import { SessionHeader } from './sessions/SessionHeader';
-import { useSessionShape } from './store/stable-views';
+import { ClearClosedButton, ConnectionList, RecordedConnectionList } from './sessions/ConnectionList';
+import { DismissErrorsButton, SessionErrors, SessionHeader, useSessionErrors } from './sessions/SessionHeader';
+import { useConnectionIds, useSessionShape, type SessionShape } from './store/stable-views';
+import { StartScreen } from './sessions/StartScreen';
 import { useInspector } from './store/store-context';
-import { TranscriptWorkspace } from './transcripts/TranscriptWorkspace';
+import { usePanelLayout } from './store/use-panel-layout';
+import type { OpenTranscript } from './store/transcript-view';
+import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
+
+/** The log keeps at least this much of the window's height, whatever else is open. */
+export const LOG_MIN_SIZE = '40vh';
+
+/** Connections, errors, log and composer, each resizable and the three around the log collapsible. */
+function LiveWorkspace({ session }: { session: SessionShape }) {
+  const t = useT();
+  const errors = useSessionErrors(session);
+  const connections = useConnectionIds(session.id).length;
+  const withErrors = errors.length > 0;
+  // The group's sizes are remembered for each set of panels it has shown.
+  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'session:errors' : 'session');
+  return (
+    <>
+      <SessionHeader session={session} />
+      {/* Folded to a strip of its own until opened. */}
+      <AutomationPanel key={session.id} session={session} />
+      <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
+        <SectionPanel
+          id="connections"
+          title={t('layout.connections')}
+          summary={
+            session.kind === 'udp' ? null : (
+              <Typography variant="caption" color="text.secondary">
+                {t('layout.connectionCount', { count: connections })}
+              </Typography>
+            )
+          }
+          actions={<ClearClosedButton sessionId={session.id} />}
+          defaultSize={session.kind === 'udp' ? 64 : 104}
+          minSize={60}
+        >
+          <ConnectionList session={session} />
+        </SectionPanel>
+        <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+        {withErrors ? (
+          <>
+            <SectionPanel
+              id="errors"
+              title={t('header.recentErrors')}
+              summary={
+                <Typography variant="caption" color="warning.main">
+                  {errors.length}
+                </Typography>
+              }
+              actions={<DismissErrorsButton sessionId={session.id} />}
+              defaultSize={60}
+              minSize={60}
+            >
+              <SessionErrors errors={errors} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('header.recentErrors') })} />
+          </>
+        ) : null}
+        <Panel id="log" minSize={LOG_MIN_SIZE}>
+          <LogPanel source={{ type: 'session', sessionId: session.id }} />
+        </Panel>
+        <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
+        <SectionPanel id="composer" title={t('composer.label')} landmark={false} defaultSize={150} minSize={90}>
+          {/* Keyed so a half-typed payload and its target never carry over to another session. */}
+          <Composer
+            key={session.id}
+            sessionId={session.id}
+            kind={session.kind}
+            open={session.state === 'open'}
+            udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
+          />
+        </SectionPanel>
+      </Group>
+    </>
+  );
+}
+
+/**
+ * An opened transcript, read-only: drawn with the live session's pieces — the connections
+ * table, the errors section, the log with its search, framing and lifecycle rows.
+ */
+function TranscriptView({ transcript }: { transcript: OpenTranscript }) {
+  const t = useT();
+  const tcp = transcript.kind !== 'udp';
+  const withErrors = transcript.errors.length > 0;
+  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'transcript:errors' : 'transcript');
+  return (
+    <>
+      <TranscriptHeader transcript={transcript} />
+      <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
+        {tcp ? (
+          <>
+            <SectionPanel
+              id="connections"
+              title={t('layout.connections')}
+              summary={
+                <Typography variant="caption" color="text.secondary">
+                  {t('layout.connectionCount', { count: transcript.connections.length })}
+                </Typography>
+              }
+              defaultSize={120}
+              minSize={60}
+            >
+              <RecordedConnectionList connections={transcript.connections} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+          </>
+        ) : null}
+        {withErrors ? (
+          <>
+            <SectionPanel id="errors" title={t('transcripts.errors')} defaultSize={72} minSize={60}>
+              <SessionErrors errors={transcript.errors} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('transcripts.errors') })} />
+          </>
+        ) : null}
+        <Panel id="log" minSize={LOG_MIN_SIZE}>
+          <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
+        </Panel>
+      </Group>
+    </>
+  );
+}
 
 /** The selected session (header, connections, log and composer), or the selected transcript, read-only. */
 export function SessionWorkspace() {
@@ -22,29 +146,14 @@ export function SessionWorkspace() {
     <Box
       component="main"
       aria-label={t(transcript ? 'transcripts.workspace' : 'app.workspace')}
-      sx={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}
+      sx={{ height: '100%', minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}
     >
       {transcript ? (
-        <TranscriptWorkspace transcript={transcript} />
+        <TranscriptView key={transcript.id} transcript={transcript} />
       ) : session ? (
-        <>
-          <SessionHeader session={session} />
-          <ConnectionList session={session} />
-          <AutomationPanel key={session.id} session={session} />
-          <LogPanel source={{ type: 'session', sessionId: session.id }} />
-          {/* Keyed so a half-typed payload and its target never carry over to another session. */}
-          <Composer
-            key={session.id}
-            sessionId={session.id}
-            kind={session.kind}
-            open={session.state === 'open'}
-            udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
-          />
-        </>
+        <LiveWorkspace key={session.id} session={session} />
       ) : (
-        <Typography color="text.secondary" sx={{ p: 3 }}>
-          {t('app.empty')}
-        </Typography>
+        <StartScreen />
       )}
     </Box>
   );

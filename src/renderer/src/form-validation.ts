@@ -1,4 +1,7 @@
-/** Turning form text into values the contract's schemas can judge. */
+/** Turning form text into values the contract's schemas can judge, and their verdicts into the user's words. */
+import { phrase } from '@shared/phrase';
+import { issuePhrase } from '@shared/validate';
+import type { Say } from './i18n/languages';
 
 /**
  * The number typed in a port field. Empty or non-numeric text becomes NaN so the schema
@@ -10,11 +13,16 @@ export function parsePortText(text: string): number {
   return Number(trimmed);
 }
 
-type Checked = { success: true } | { success: false; error: { issues: readonly { message: string }[] } };
+type Checked = { success: true } | { success: false; error: { issues: readonly IssueText[] } };
+type IssueText = Parameters<typeof issuePhrase>[0];
 
-/** The schema's own words for what is wrong, or undefined when the value passed. */
-export function firstIssue(result: Checked): string | undefined {
+/** The schema's own words for what is wrong, in the user's language, or undefined when the value passed. */
+export function firstIssue(result: Checked, say: Say): string | undefined {
   if (result.success) return undefined;
-  // A failed parse always carries at least one issue.
-  return result.error.issues.map((issue) => issue.message).join(' ');
+  return issuesText(result.error.issues, say);
+}
+
+/** Several issues as one text, each in the user's language. */
+export function issuesText(issues: readonly IssueText[], say: Say): string {
+  return say(phrase('sentences', { list: issues.map(issuePhrase) }));
 }

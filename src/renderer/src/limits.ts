@@ -12,6 +12,8 @@ export const MAX_LOG_BYTES_PER_SESSION = 64 * 1024 * 1024;
 export const MAX_ROW_PREVIEW_BYTES = 4096;
 /** Latest errors kept per session for the header. */
 export const MAX_ERRORS_PER_SESSION = 5;
+/** Closed connections a session keeps listed, greyed, until cleared; the oldest leave first. */
+export const MAX_CLOSED_CONNECTIONS_PER_SESSION = 500;
 /**
  * Rows the log's list holds at once. Browsers cap an element's height (Chrome at 16,777,200
  * px) and a virtual list is one element as tall as all its rows, so a long log's newest rows

@@ -7,6 +7,9 @@ import type { Endpoint } from '../address';
 import type { CloseReason, Counters, Direction, SessionKind, SessionState } from '../contract';
 import type { AppError } from '../result';
 
+/** An error as a transcript keeps it: the English words, which a file read years later still has. */
+export type RecordedError = Pick<AppError, 'code' | 'message' | 'hint'>;
+
 export const TRANSCRIPT_FORMAT_NAME = 'socket-inspector-transcript';
 /** The version this app writes. */
 export const TRANSCRIPT_VERSION = 1;
@@ -60,7 +63,7 @@ export interface StateRecord extends Base {
   type: 'state';
   state: SessionState;
   local?: Endpoint;
-  error?: AppError;
+  error?: RecordedError;
 }
 
 export interface OpenRecord extends Base {
@@ -86,7 +89,7 @@ export interface CloseRecord extends Base {
 export interface ErrorRecord extends Base {
   type: 'error';
   conn?: string;
-  error: AppError;
+  error: RecordedError;
 }
 
 export const END_REASONS = ['stopped', 'removed', 'quit'] as const;

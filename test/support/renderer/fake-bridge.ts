@@ -40,6 +40,11 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   list: ok([]),
   record: ok(recordingInfo()),
   recordingSettings: ok({ folder: '/home/tester/Socket Inspector/recordings', recordByDefault: true }),
+  addresses: ok([
+    { interface: 'lo', address: '127.0.0.1', family: 'IPv4', internal: true },
+    { interface: 'lo', address: '::1', family: 'IPv6', internal: true },
+    { interface: 'eth0', address: '192.168.1.20', family: 'IPv4', internal: false },
+  ]),
   automate: ok(null),
   repeat: ok({ state: 'stopped', sent: 0, intervalMs: 1000, startedAt: 0, skipped: 0 }),
   preview: ok({ bytes: new Uint8Array(0) }),

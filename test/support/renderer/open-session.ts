@@ -24,10 +24,17 @@ export async function retype(user: UserEvent, field: HTMLElement, text: string) 
   fireEvent.change(field, { target: { value: text } });
 }
 
-/** Fill kind, host and port in an open dialog. */
+/** Unfold the dialog's advanced options, folded until asked for. */
+export async function showOptions(user: UserEvent) {
+  const toggle = dialog().getByRole('button', { name: /^Advanced options/ });
+  if (toggle.getAttribute('aria-expanded') !== 'true') await user.click(toggle);
+}
+
+/** Fill kind, host and port in an open dialog, and unfold its options for the test to set. */
 export async function fillEndpoint(user: UserEvent, kind: KindName, host: string, port: string) {
   const d = dialog();
   await user.click(d.getByRole('button', { name: kind }));
+  if (d.queryByRole('button', { name: /^Advanced options/ })) await showOptions(user);
   await retype(user, d.getByRole('combobox', { name: 'Host' }), host);
   await retype(user, d.getByRole('textbox', { name: 'Port' }), port);
 }

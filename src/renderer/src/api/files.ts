@@ -6,6 +6,7 @@ import {
   type RecorderSettings,
   type TranscriptFormat,
 } from '@shared/contract';
+import { phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 
 export interface FileFilter {
@@ -95,8 +96,8 @@ export const browserFiles: FileAccess = {
           return resolve(
             fail(
               AppCode.PayloadTooLarge,
-              `${file.name} is ${file.size} bytes; files up to ${MAX_OPEN_BYTES} bytes can be opened.`,
-              'Pick a smaller file.',
+              phrase('page.fileTooBig', { name: file.name, size: String(file.size), limit: String(MAX_OPEN_BYTES) }),
+              phrase('hint.smallerFile'),
             ),
           );
         }
@@ -104,7 +105,7 @@ export const browserFiles: FileAccess = {
           (buffer) => resolve(ok({ name: file.name, bytes: new Uint8Array(buffer) })),
           (err: unknown) =>
             resolve(
-              fail(AppCode.Internal, `${file.name} could not be read: ${String(err)}`, 'Check that the file is readable and try again.'),
+              fail(AppCode.Internal, phrase('page.fileUnreadable', { name: file.name, why: String(err) }), phrase('hint.fileReadable')),
             ),
         );
       });

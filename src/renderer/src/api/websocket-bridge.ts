@@ -1,6 +1,7 @@
 import { batchListeners, buildApi } from '@shared/api-object';
 import { METHOD_NAMES, type InspectorBridge, type MethodName } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
+import { phrase } from '@shared/phrase';
 import { fail, type Result } from '@shared/result';
 import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
 import type { Link, LinkState } from './link';
@@ -21,11 +22,7 @@ function isServerMessage(value: unknown): value is ServerMessage {
 }
 
 const disconnected = (method: string): Result<never> =>
-  fail(
-    AppCode.Disconnected,
-    `${method} did not reach the Socket Inspector server: the page is not connected to it.`,
-    hintFor(AppCode.Disconnected),
-  );
+  fail(AppCode.Disconnected, phrase('page.disconnected', { method }), hintFor(AppCode.Disconnected));
 
 /**
  * The API over the browser mode's WebSocket. Calls made while disconnected, or cut off by a

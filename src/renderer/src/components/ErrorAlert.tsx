@@ -3,12 +3,12 @@ import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import type { SxProps, Theme } from '@mui/material/styles';
 import Typography from '@mui/material/Typography';
-import type { AppError } from '@shared/result';
-import { useT } from '../i18n/i18n-context';
+import type { ShownError } from '@shared/result';
+import { useErrorWords, useT } from '../i18n/i18n-context';
 
 interface ErrorAlertProps {
   title: string;
-  error: AppError;
+  error: ShownError;
   onClose?: () => void;
   /** Buttons beside the message; they replace the close button. */
   action?: ReactNode;
@@ -20,13 +20,14 @@ interface ErrorAlertProps {
 /** An AppError with what to do about it; the engine's text is shown as text, never as markup. */
 export function ErrorAlert({ title, error, onClose, action, children, sx }: ErrorAlertProps) {
   const t = useT();
+  const { message, hint } = useErrorWords()(error);
   return (
     <Alert severity="error" onClose={onClose} action={action} sx={sx}>
       <AlertTitle>{title}</AlertTitle>
-      <Typography variant="body2">{error.message}</Typography>
-      {error.hint ? (
+      <Typography variant="body2">{message}</Typography>
+      {hint ? (
         <Typography variant="body2" sx={{ mt: 0.5, color: 'text.secondary' }}>
-          {t('error.hint', { hint: error.hint })}
+          {t('error.hint', { hint })}
         </Typography>
       ) : null}
       {children}

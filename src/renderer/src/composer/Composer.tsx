@@ -6,10 +6,11 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
-import type { AppError } from '@shared/result';
+import { problemWords } from '@shared/text-encoding';
+import type { ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { PayloadPreview } from '../protocol/PayloadPreview';
 import { SequencePanel } from '../protocol/SequencePanel';
@@ -39,7 +40,7 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
 
 interface Failure {
   title: string;
-  error: AppError;
+  error: ShownError;
 }
 
 export interface ComposerProps {
@@ -56,6 +57,7 @@ export interface ComposerProps {
  */
 export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, udpRemote }: ComposerProps) {
   const t = useT();
+  const say = useSay();
   const api = useApi();
   const connections = useSendTargets(sessionId);
   const addHistory = useSendHistory((state) => state.add);
@@ -295,7 +297,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
               onKeyDown={onKeyDown}
               placeholder={t(format === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
               error={Boolean(problem)}
-              helperText={problem ? problem.message : t('composer.help')}
+              helperText={problem ? problemWords(problem, say) : t('composer.help')}
               slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
             />
             {problem ? <ProblemMarker value={value} index={problem.index} /> : null}

@@ -3,7 +3,7 @@ import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import TextField from '@mui/material/TextField';
 import { hostSchema, remotePortSchema, type SendTarget, type SessionConfig } from '@shared/contract';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { firstIssue, parsePortText } from '../form-validation';
 
 /** A UDP session's configured default destination. */
@@ -27,16 +27,17 @@ export function useUdpTarget(remote: UdpRemote | undefined): UdpTarget {
   const [host, setHost] = useState(remote?.host ?? '127.0.0.1');
   const [port, setPort] = useState(remote ? String(remote.port) : '');
   const [replyToLast, setReplyToLast] = useState(false);
+  const say = useSay();
   // One object per change of its fields, so the fields (memoized) skip the composer's other renders.
   return useMemo(() => {
     const portNumber = parsePortText(port);
     // An untouched empty port is not an error yet; it just keeps Send disabled.
-    const hostProblem = replyToLast ? undefined : firstIssue(hostSchema.safeParse(host.trim()));
-    const portProblem = replyToLast || port === '' ? undefined : firstIssue(remotePortSchema.safeParse(portNumber));
+    const hostProblem = replyToLast ? undefined : firstIssue(hostSchema.safeParse(host.trim()), say);
+    const portProblem = replyToLast || port === '' ? undefined : firstIssue(remotePortSchema.safeParse(portNumber), say);
     const valid = replyToLast || (!hostProblem && !portProblem && port !== '');
     const target = (): SendTarget => (replyToLast ? { type: 'last-sender' } : { type: 'address', host: host.trim(), port: portNumber });
     return { host, port, replyToLast, hostProblem, portProblem, valid, setHost, setPort, setReplyToLast, target };
-  }, [host, port, replyToLast]);
+  }, [host, port, replyToLast, say]);
 }
 
 export const UdpTargetFields = memo(function UdpTargetFields({ target }: { target: UdpTarget }) {

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { I18nContext, type I18nValue } from './i18n-context';
-import { detectLanguage, translator, type Language } from './languages';
+import { detectLanguage, sayer, translator, type Language } from './languages';
 
 function browserLanguages(): readonly string[] {
   if (typeof navigator === 'undefined') return [];
@@ -11,7 +11,7 @@ export function I18nProvider({ initial, children }: { initial?: Language; childr
   const [language, setLanguage] = useState<Language>(() => initial ?? detectLanguage(browserLanguages()));
   const value = useMemo<I18nValue>(() => {
     const numbers = new Intl.NumberFormat(language);
-    return { language, setLanguage, t: translator(language), formatNumber: (n) => numbers.format(n) };
+    return { language, setLanguage, t: translator(language), say: sayer(language), formatNumber: (n) => numbers.format(n) };
   }, [language]);
 
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { automationEn } from './features/automation';
 import { composerEn } from './features/composer';
+import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { protocolEn } from './features/protocol';
 import { sessionsEn } from './features/sessions';
@@ -61,7 +62,8 @@ const core = {
   'sessions.actionFailed': 'The action failed',
 
   'counters.summary': '↓ {rxBytes} B ({rxMessages}) · ↑ {txBytes} B ({txMessages})',
-  'counters.label': 'Received {rxBytes} bytes in {rxMessages} chunks, sent {txBytes} bytes in {txMessages} chunks',
+  'counters.label':
+    'Received {rxBytes} bytes in {rxMessages, plural, one {# chunk} other {# chunks}}, sent {txBytes} bytes in {txMessages, plural, one {# chunk} other {# chunks}}',
 
   'header.local': 'Local {endpoint}',
   'header.remote': 'Remote {endpoint}',
@@ -101,11 +103,11 @@ const core = {
   'log.list': 'Traffic log',
   'log.empty': 'Nothing received or sent yet.',
   'log.count': 'Entries: {count}',
-  'log.dropped': '{count} older entries dropped',
+  'log.dropped': '{count, plural, one {# older entry} other {# older entries}} dropped',
   'log.rx': 'received',
   'log.tx': 'sent',
   'log.length': '{count} B',
-  'log.more': '… {count} more bytes not shown',
+  'log.more': '… {count, plural, one {# more byte} other {# more bytes}} not shown',
 
   'composer.label': 'Send',
   'composer.format': 'Payload format',
@@ -129,7 +131,7 @@ const core = {
   'composer.shortcut': 'Ctrl+Enter (⌘+Enter) sends',
   'composer.notOpen': 'The session is not open; reopen it to send.',
   'composer.sendFailed': 'Send failed',
-  'composer.sent': 'Sent {bytes} B to {targets} target(s).',
+  'composer.sent': 'Sent {bytes} B to {targets, plural, one {# target} other {# targets}}.',
 } as const;
 
 /**
@@ -140,6 +142,7 @@ export const en = {
   ...core,
   ...automationEn,
   ...composerEn,
+  ...layoutEn,
   ...logEn,
   ...protocolEn,
   ...sessionsEn,

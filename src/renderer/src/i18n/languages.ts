@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { formatTemplate, renderPhrase, type Phrase, type PhraseParam, type PhraseStyle } from '@shared/phrase';
+import { PHRASES_EN } from '@shared/phrases-en';
 import { en, type MessageKey, type Messages } from './en';
+import { phrasesZhCN } from './phrases-zh-CN';
 import { zhCN } from './zh-CN';
 
 export const LANGUAGES = ['en', 'zh-CN'] as const;
@@ -12,6 +15,12 @@ export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
 };
 
 const CATALOGS: Readonly<Record<Language, Messages>> = { en, 'zh-CN': zhCN };
+
+/** The words that come from the engine, the hosts and the schemas (src/shared/phrases-en.ts). */
+const PHRASES: Readonly<Record<Language, Readonly<Record<string, string>>>> = { en: PHRASES_EN, 'zh-CN': phrasesZhCN };
+
+/** Chinese runs sentences together; English puts a space between them. */
+const SENTENCE_GAPS: Readonly<Record<Language, string>> = { en: ' ', 'zh-CN': '' };
 
 export const languageSchema = z.enum(LANGUAGES, { error: `language must be one of ${LANGUAGES.join(', ')}.` });
 
@@ -29,21 +38,32 @@ export function detectLanguage(preferred: readonly string[]): Language {
   return 'en';
 }
 
-export type MessageParams = Readonly<Record<string, string | number>>;
+export type MessageParams = Readonly<Record<string, PhraseParam>>;
 export type Translate = (key: MessageKey, params?: MessageParams) => string;
+/** A phrase from the engine (or the page's own, keyed in its catalog) in the current language. */
+export type Say = (said: Phrase) => string;
 
-const PLACEHOLDER = /\{(\w+)\}/g;
+/**
+ * How a language fills templates in: numbers grouped its way, plurals by its Intl.PluralRules,
+ * and a phrase inside found in the engine's words or the page's own.
+ */
+export function phraseStyle(language: Language): PhraseStyle {
+  const phrases = PHRASES[language];
+  const catalog = CATALOGS[language] as Readonly<Record<string, string>>;
+  return {
+    locale: language,
+    sentenceGap: SENTENCE_GAPS[language],
+    lookup: (key) => (Object.hasOwn(phrases, key) ? phrases[key] : Object.hasOwn(catalog, key) ? catalog[key] : undefined),
+  };
+}
 
 export function translator(language: Language): Translate {
   const catalog = CATALOGS[language];
-  const numbers = new Intl.NumberFormat(language);
-  return (key, params) => {
-    const template = catalog[key];
-    if (!params) return template;
-    return template.replace(PLACEHOLDER, (whole, name: string) => {
-      if (!Object.hasOwn(params, name)) return whole;
-      const value = params[name];
-      return typeof value === 'number' ? numbers.format(value) : String(value);
-    });
-  };
+  const style = phraseStyle(language);
+  return (key, params) => formatTemplate(catalog[key], params, style);
+}
+
+export function sayer(language: Language): Say {
+  const style = phraseStyle(language);
+  return (said) => renderPhrase(said, style);
 }

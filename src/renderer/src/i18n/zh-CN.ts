@@ -1,6 +1,7 @@
 import type { MessageKey } from './en';
 import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
+import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
@@ -14,6 +15,7 @@ import { workspaceZhCN } from './features/workspace';
 export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...automationZhCN,
   ...composerZhCN,
+  ...layoutZhCN,
   ...logZhCN,
   ...protocolZhCN,
   ...sessionsZhCN,

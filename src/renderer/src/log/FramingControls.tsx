@@ -22,6 +22,8 @@ export function describeFraming(settings: FramingSettings, t: Translate): string
   switch (settings.mode) {
     case 'raw':
       return t('log.framing.active.raw');
+    case 'lines':
+      return t('log.framing.active.lines');
     case 'delimiter':
       return t(settings.keepDelimiter ? 'log.framing.active.delimiterKept' : 'log.framing.active.delimiterStripped', {
         delimiter: settings.delimiter.trim(),

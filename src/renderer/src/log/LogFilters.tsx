@@ -17,6 +17,8 @@ export interface LogFilterState {
   direction: 'both' | 'rx' | 'tx';
   /** A connection id or UDP peer; empty for all. */
   source: string;
+  /** Rows for listening, connects, FINs and closes are shown among the bytes. */
+  events: boolean;
 }
 
 export const NO_FILTERS: LogFilterState = {
@@ -26,38 +28,63 @@ export const NO_FILTERS: LogFilterState = {
   matchMode: 'highlight',
   direction: 'both',
   source: '',
+  events: true,
 };
 
-export const LogFilters = memo(function LogFilters({
-  filters,
-  onChange,
-  sources,
-  problemAt,
-}: {
+/** How many of the filters (not the query itself) differ from showing everything. */
+export function activeFilters(filters: LogFilterState): number {
+  return (
+    (filters.queryKind === NO_FILTERS.queryKind ? 0 : 1) +
+    (filters.matchMode === NO_FILTERS.matchMode ? 0 : 1) +
+    (filters.direction === NO_FILTERS.direction ? 0 : 1) +
+    (filters.source === NO_FILTERS.source ? 0 : 1) +
+    (filters.events === NO_FILTERS.events ? 0 : 1)
+  );
+}
+
+interface FilterProps {
   filters: LogFilterState;
   onChange: (next: LogFilterState) => void;
-  sources: readonly string[];
-  /** Position (from 1) where the query cannot be read, if it cannot. */
-  problemAt: number | undefined;
+}
+
+/** The search box of the toolbar; a query that cannot be read says where and why below it. */
+export const LogSearchField = memo(function LogSearchField({
+  filters,
+  onChange,
+  problem,
+}: FilterProps & {
+  /** What is wrong with the query, in words, if it cannot be searched for. */
+  problem: string | undefined;
 }) {
+  const t = useT();
+  return (
+    <TextField
+      type="search"
+      size="small"
+      label={t('log.search')}
+      placeholder={filters.queryKind === 'hex' ? t('log.search.hexPlaceholder') : undefined}
+      value={filters.query}
+      onChange={(event) => onChange({ ...filters, query: event.target.value })}
+      error={problem !== undefined}
+      helperText={problem}
+      slotProps={{ formHelperText: { sx: { position: 'absolute', top: '100%', m: 0, whiteSpace: 'nowrap', zIndex: 1 } } }}
+      sx={{ width: 170, flex: 'none' }}
+    />
+  );
+});
+
+/** Everything else that narrows or marks the rows, behind the toolbar's Filters button. */
+export const LogFilters = memo(function LogFilters({ filters, onChange, sources }: FilterProps & { sources: readonly string[] }) {
   const t = useT();
   const change = (patch: Partial<LogFilterState>) => onChange({ ...filters, ...patch });
   // A filtered-on source that has since left the log stays choosable, so the select can show it.
   const choices = filters.source !== '' && !sources.includes(filters.source) ? [...sources, filters.source] : sources;
 
   return (
-    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
-      <TextField
-        type="search"
-        label={t('log.search')}
-        value={filters.query}
-        onChange={(event) => change({ query: event.target.value })}
-        error={problemAt !== undefined}
-        helperText={problemAt === undefined ? undefined : t('log.search.invalid', { index: problemAt })}
-        sx={{ width: 220 }}
-      />
+    <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
       <ToggleButtonGroup
         exclusive
+        size="small"
         aria-label={t('log.search.kind')}
         value={filters.queryKind}
         onChange={(_event, next: unknown) => {
@@ -75,6 +102,7 @@ export const LogFilters = memo(function LogFilters({
       ) : null}
       <ToggleButtonGroup
         exclusive
+        size="small"
         aria-label={t('log.search.mode')}
         value={filters.matchMode}
         onChange={(_event, next: unknown) => {
@@ -86,6 +114,7 @@ export const LogFilters = memo(function LogFilters({
       </ToggleButtonGroup>
       <TextField
         select
+        size="small"
         label={t('log.direction')}
         value={filters.direction}
         onChange={(event) => change({ direction: event.target.value as LogFilterState['direction'] })}
@@ -97,6 +126,7 @@ export const LogFilters = memo(function LogFilters({
       </TextField>
       <TextField
         select
+        size="small"
         label={t('log.connection')}
         value={filters.source}
         onChange={(event) => change({ source: event.target.value })}
@@ -109,6 +139,10 @@ export const LogFilters = memo(function LogFilters({
           </MenuItem>
         ))}
       </TextField>
+      <FormControlLabel
+        control={<Checkbox checked={filters.events} onChange={(event) => change({ events: event.target.checked })} />}
+        label={t('log.events')}
+      />
     </Stack>
   );
 });

@@ -7,7 +7,7 @@ import IconButton from '@mui/material/IconButton';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { useT } from '../i18n/i18n-context';
 import { LOG_LIST_WINDOW_ROWS } from '../limits';
-import type { LogView } from '../store/log-prefs';
+import type { LogView, RowLook } from '../store/log-prefs';
 import type { ItemList, LogItem } from './log-items';
 import { LOG_ROWS_CLASS, LogRow, LogRowStyles, type LogRowProps } from './LogRow';
 
@@ -100,11 +100,13 @@ export function LogList({
   label,
   row,
   viewOf,
+  look,
 }: {
   items: ItemList;
   label: string;
   row: RowOptions;
   viewOf: (item: LogItem) => LogView;
+  look: RowLook;
 }) {
   const t = useT();
   const virtuoso = useRef<VirtuosoHandle>(null);
@@ -208,6 +210,10 @@ export function LogList({
   return (
     <Box
       className={LOG_ROWS_CLASS}
+      data-wrap={look.wrap ? 'on' : 'off'}
+      data-time={look.showTime ? 'on' : 'off'}
+      data-delta={look.showDelta ? 'on' : 'off'}
+      style={{ '--si-log-font': `${look.fontSize}px` } as CSSProperties}
       sx={{ height: '100%', position: 'relative' }}
       onWheelCapture={markReader}
       onTouchStartCapture={markReader}

@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
@@ -7,12 +7,14 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import IconButton from '@mui/material/IconButton';
+import SvgIcon from '@mui/material/SvgIcon';
+import Tooltip from '@mui/material/Tooltip';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '@shared/byte-search';
-import { TEXT_ENCODINGS, type ChecksumOption, type TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, TextEncodingName } from '@shared/contract';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
@@ -24,9 +26,10 @@ import { ZERO_COUNTERS } from '../store/views';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
 import { framingConfigOf } from './framing-config';
-import { describeFraming, FramingControls } from './FramingControls';
+import { describeFraming } from './FramingControls';
 import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, type LogItem } from './log-items';
-import { LogFilters, NO_FILTERS, type LogFilterState } from './LogFilters';
+import { activeFilters, LogFilters, LogSearchField, NO_FILTERS, type LogFilterState } from './LogFilters';
+import { ToolbarPopover } from './ToolbarPopover';
 import { LogList } from './LogList';
 import { LogSettingsButton } from './LogSettingsButton';
 import { LiveLogStatusBar, LogStatusBar } from './LogStatusBar';
@@ -60,43 +63,62 @@ function useClipboard(report: (message: string) => void) {
   );
 }
 
-/** The whole-log view and encoding; memoized so a batch of traffic does not redraw them. */
+/** The whole-log view; memoized so a batch of traffic does not redraw it. */
 const ViewControls = memo(function ViewControls() {
   const t = useT();
   const view = useInspector((state) => state.logView);
-  const encoding = useInspector((state) => state.logEncoding);
   const setLogView = useInspector((state) => state.setLogView);
-  const setLogEncoding = useInspector((state) => state.setLogEncoding);
   return (
-    <>
-      <ToggleButtonGroup
-        exclusive
-        aria-label={t('log.view')}
-        value={view}
-        onChange={(_event, next: unknown) => {
-          if (LOG_VIEWS.includes(next as LogView)) setLogView(next as LogView);
-        }}
-      >
-        {LOG_VIEWS.map((option) => (
-          <ToggleButton key={option} value={option}>
-            {t(VIEW_LABELS[option])}
-          </ToggleButton>
-        ))}
-      </ToggleButtonGroup>
-      <TextField
-        select
-        label={t('log.encoding')}
-        value={encoding}
-        onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)}
-        sx={{ width: 120 }}
-      >
-        {TEXT_ENCODINGS.map((name) => (
-          <MenuItem key={name} value={name}>
-            {t(`log.encoding.${name}`)}
-          </MenuItem>
-        ))}
-      </TextField>
-    </>
+    <ToggleButtonGroup
+      exclusive
+      size="small"
+      aria-label={t('log.view')}
+      value={view}
+      sx={{ flex: 'none' }}
+      onChange={(_event, next: unknown) => {
+        if (LOG_VIEWS.includes(next as LogView)) setLogView(next as LogView);
+      }}
+    >
+      {LOG_VIEWS.map((option) => (
+        <ToggleButton key={option} value={option} sx={{ whiteSpace: 'nowrap', py: 0.25 }}>
+          {t(VIEW_LABELS[option])}
+        </ToggleButton>
+      ))}
+    </ToggleButtonGroup>
+  );
+});
+
+function MaximizeIcon({ maximized }: { maximized: boolean }) {
+  return (
+    <SvgIcon fontSize="small">
+      {maximized ? (
+        <path d="M5 16h3v3h2v-5H5v2zm3-8H5v2h5V5H8v3zm6 11h2v-3h3v-2h-5v5zm2-11V5h-2v5h5V8h-3z" />
+      ) : (
+        <path d="M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z" />
+      )}
+    </SvgIcon>
+  );
+}
+
+/** Fills the window with the log, and back; Esc restores too. */
+const MaximizeButton = memo(function MaximizeButton() {
+  const t = useT();
+  const maximized = useInspector((state) => state.logMaximized);
+  const setLogMaximized = useInspector((state) => state.setLogMaximized);
+  useEffect(() => {
+    if (!maximized) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) setLogMaximized(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [maximized, setLogMaximized]);
+  return (
+    <Tooltip title={t(maximized ? 'layout.restoreLog' : 'layout.maximizeLog')}>
+      <IconButton size="small" aria-pressed={maximized} aria-label={t('layout.maximizeLog')} onClick={() => setLogMaximized(!maximized)}>
+        <MaximizeIcon maximized={maximized} />
+      </IconButton>
+    </Tooltip>
   );
 });
 
@@ -156,6 +178,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const view = useInspector((state) => state.logView);
   const encoding = useInspector((state) => state.logEncoding);
   const framing = useInspector((state) => state.framing);
+  const rowLook = useInspector((state) => state.rowLook);
   const limit = useInspector((state) => state.logLimit);
   const bytesLimit = useInspector((state) => state.logBytesLimit);
   const formatNumber = useFormatNumber();
@@ -174,7 +197,19 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
 
   const choice = useMemo(() => framingConfigOf(framing), [framing]);
   const framedView = useMemo(() => (choice.ok && choice.config.mode !== 'raw' ? new FramedView(choice.config) : undefined), [choice]);
-  const source = useMemo(() => (framedView ? framedView.update(log) : rawSource(log)), [framedView, log]);
+  // Gap framing completes a frame by silence alone: wake when the next one's gap has passed.
+  // Until then, time is what the newest entry says, so the same entries always frame the same.
+  const [wokeAt, setWokeAt] = useState(0);
+  const source = useMemo(
+    () => (framedView ? framedView.update(log, Math.max(wokeAt, log.entries.at(log.entries.length - 1)?.at ?? 0)) : rawSource(log)),
+    [framedView, log, wokeAt],
+  );
+  useEffect(() => {
+    const deadline = framedView?.nextDeadline();
+    if (deadline === undefined) return undefined;
+    const timer = setTimeout(() => setWokeAt(Math.max(deadline, Date.now())), Math.max(0, deadline - Date.now()) + 1);
+    return () => clearTimeout(timer);
+  }, [framedView, source]);
 
   const seenSources = useMemo(() => new SeenSources(), []);
   const sources = useMemo(() => seenSources.update(log), [seenSources, log]);
@@ -190,17 +225,20 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   );
   const query = compiled.ok ? compiled.query : undefined;
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
-  const { direction, source: onlySource } = filters;
+  const { direction, source: onlySource, events } = filters;
   const filteredView = useMemo(() => {
-    if (direction === 'both' && onlySource === '' && filterQuery === undefined && badChecksumsOnly === undefined) return undefined;
-    return new FilteredView(
-      (item) =>
-        (direction === 'both' || item.dir === direction) &&
-        (onlySource === '' || sourceOf(item) === onlySource) &&
-        (filterQuery === undefined || containsBytes(item.bytes, filterQuery)) &&
-        (badChecksumsOnly === undefined || (item.dir === 'rx' && !item.partial && !checksumGood(badChecksumsOnly, item.bytes))),
+    if (direction === 'both' && onlySource === '' && filterQuery === undefined && events && badChecksumsOnly === undefined)
+      return undefined;
+    return new FilteredView((item) =>
+      item.lifecycle
+        ? // Events have no bytes to match or direction to go: shown unless hidden, or a search narrows to bytes.
+          events && filterQuery === undefined && badChecksumsOnly === undefined && (onlySource === '' || item.connId === onlySource)
+        : (direction === 'both' || item.dir === direction) &&
+          (onlySource === '' || sourceOf(item) === onlySource) &&
+          (filterQuery === undefined || containsBytes(item.bytes, filterQuery)) &&
+          (badChecksumsOnly === undefined || (item.dir === 'rx' && !item.partial && !checksumGood(badChecksumsOnly, item.bytes))),
     );
-  }, [direction, onlySource, filterQuery, badChecksumsOnly]);
+  }, [direction, onlySource, filterQuery, events, badChecksumsOnly]);
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
@@ -236,58 +274,72 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   }, []);
 
   const framed = framedView !== undefined;
+  const maximized = useInspector((state) => state.logMaximized);
   const filtering = filteredView !== undefined;
 
   return (
-    <Box component="section" aria-label={t('log.title')} sx={{ flex: 1, minHeight: 160, display: 'flex', flexDirection: 'column' }}>
+    <Box
+      component="section"
+      aria-label={t('log.title')}
+      sx={
+        maximized
+          ? { position: 'fixed', inset: 0, zIndex: 'appBar', bgcolor: 'background.default', display: 'flex', flexDirection: 'column' }
+          : { height: '100%', minHeight: 0, display: 'flex', flexDirection: 'column' }
+      }
+    >
       <Stack
-        spacing={0.75}
-        sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider' }}
+        direction="row"
+        spacing={1}
+        useFlexGap
+        sx={{ px: 1.5, py: 0.5, borderBottom: 1, borderColor: 'divider', alignItems: 'center', flex: 'none', minWidth: 0 }}
         role="toolbar"
         aria-label={t('log.toolbar')}
       >
-        <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-          <Typography variant="subtitle2" component="h3">
-            {t('log.title')}
+        <Typography variant="subtitle2" component="h3" sx={{ flex: 'none' }}>
+          {t('log.title')}
+        </Typography>
+        <Typography variant="caption" color="text.secondary" noWrap sx={{ flex: 'none' }}>
+          {framed
+            ? t('log.countFrames', { count: source.completed.length + source.partials.length - (source.events ?? 0) })
+            : t('log.count', { count: log.entries.length })}
+        </Typography>
+        {filtering ? (
+          <Typography variant="caption" color="text.secondary" noWrap sx={{ flex: 'none' }}>
+            {t('log.shown', { count: items.length })}
           </Typography>
-          <Typography variant="caption" color="text.secondary">
-            {framed
-              ? t('log.countFrames', { count: source.completed.length + source.partials.length })
-              : t('log.count', { count: log.entries.length })}
-          </Typography>
-          {filtering ? (
-            <Typography variant="caption" color="text.secondary">
-              {t('log.shown', { count: items.length })}
-            </Typography>
-          ) : null}
-          <Typography variant="caption" color="primary" data-testid="log-framing">
-            {describeFraming(framing, t)}
-          </Typography>
-          <Box sx={{ flex: 1 }} />
-          <ViewControls />
-          <LogSettingsButton />
-          {/* A transcript is evidence as read from its file: nothing to clear. */}
-          {from.type === 'session' ? (
-            <Button
-              aria-label={t('log.clearLabel')}
-              disabled={log.entries.length === 0 && log.dropped === 0}
-              onClick={() => clearLog(from.sessionId)}
-            >
-              {t('log.clear')}
-            </Button>
-          ) : null}
-        </Stack>
-        <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-          <FramingControls />
-          <ChecksumField value={checksum} onChange={setChecksum} />
+        ) : null}
+        <Typography variant="caption" color="primary" data-testid="log-framing" noWrap sx={{ minWidth: 0, flex: '0 1 auto' }}>
+          {describeFraming(framing, t)}
+        </Typography>
+        <Box sx={{ flex: 1 }} />
+        <LogSearchField
+          filters={filters}
+          onChange={setFilters}
+          problem={compiled.ok ? undefined : t('log.search.invalid', { message: compiled.message })}
+        />
+        <ToolbarPopover label={t('log.filters')} active={activeFilters(filters) + (badChecksumsOnly ? 1 : 0)}>
+          <LogFilters filters={filters} onChange={setFilters} sources={sources} />
           {checksum ? (
             <FormControlLabel
               control={<Checkbox size="small" checked={badOnly} onChange={(event) => setBadOnly(event.target.checked)} />}
               label={t('protocol.verify.badOnly')}
             />
           ) : null}
-        </Stack>
-        <LogFilters filters={filters} onChange={setFilters} sources={sources} problemAt={compiled.ok ? undefined : compiled.index + 1} />
+        </ToolbarPopover>
+        <ViewControls />
+        <LogSettingsButton checksum={<ChecksumField value={checksum} onChange={setChecksum} />} checksumOn={checksum !== undefined} />
+        {/* A transcript is evidence as read from its file: nothing to clear. */}
+        {from.type === 'session' ? (
+          <Button
+            size="small"
+            aria-label={t('log.clearLabel')}
+            disabled={log.entries.length === 0 && log.dropped === 0}
+            onClick={() => clearLog(from.sessionId)}
+          >
+            {t('log.clear')}
+          </Button>
+        ) : null}
+        <MaximizeButton />
       </Stack>
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
@@ -309,7 +361,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
             {t('log.noMatches')}
           </Typography>
         ) : (
-          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} />
+          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} />
         )}
       </Box>
       {from.type === 'session' ? (

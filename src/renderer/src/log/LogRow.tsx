@@ -6,7 +6,9 @@ import type { ChecksumOption, TextEncodingName } from '@shared/contract';
 import { containsBytes, type ByteQuery } from '@shared/byte-search';
 import { visuallyHidden } from '../components/visually-hidden';
 import { formatClock } from '../format';
-import { useT } from '../i18n/i18n-context';
+import { useFormatNumber, useT } from '../i18n/i18n-context';
+import type { Lifecycle } from '../store/lifecycle';
+import { lifecycleText } from './lifecycle-text';
 import type { LogView } from '../store/log-prefs';
 import { checksumMark } from '../protocol/checksum-mark';
 import { MONO_FONT } from '../theme';
@@ -22,15 +24,24 @@ function logRowStyles(theme: Theme): CSSObject {
   const { palette } = theme;
   const muted = { color: palette.text.secondary };
   return {
+    '&[data-time="off"] .si-row-time, &[data-delta="off"] .si-row-delta': { display: 'none' },
+    '&[data-wrap="off"] .si-row-payload[data-view="text"]': { whiteSpace: 'pre', overflowX: 'auto', wordBreak: 'normal' },
+    '& .si-row[data-line="true"]': { display: 'flex', gap: theme.spacing(1), alignItems: 'baseline' },
+    '& .si-row[data-line="true"] .si-row-head': { flex: 'none', flexWrap: 'nowrap' },
+    '& .si-row[data-line="true"] .si-row-payload': { flex: 1, minWidth: 0 },
     '& .si-row': {
       padding: theme.spacing(0.25, 1.5),
       borderBottom: `1px solid ${palette.divider}`,
-      fontSize: 12,
+      fontSize: 'var(--si-log-font, 12px)',
       // Palette "main" colours have light and dark variants that both read on their theme's background.
       '&[data-dir="rx"]': { borderLeft: `3px solid ${palette.success.main}` },
       '&[data-dir="tx"]': { borderLeft: `3px solid ${palette.info.main}` },
       '&[data-match="true"]': { backgroundColor: palette.action.selected },
+      '&[data-dir="event"]': { borderLeft: `3px solid ${palette.text.disabled}`, backgroundColor: palette.action.hover },
+      '&[data-dir="event"][data-tone="warning"]': { borderLeft: `3px solid ${palette.warning.main}` },
     },
+    '& .si-row-event': { fontFamily: MONO_FONT, color: palette.text.primary, minWidth: 0, overflowWrap: 'anywhere' },
+    '& [data-tone="warning"] .si-row-event': { color: palette.warning.main },
     '& .si-row-head': { display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' },
     '& .si-row-time': { fontFamily: MONO_FONT, ...muted },
     '& .si-row-delta': { fontFamily: MONO_FONT, ...muted, minWidth: 88 },
@@ -93,7 +104,47 @@ export interface LogRowProps {
  * it, and nothing here ever sets HTML. Decoding and the hex dump run when a row is drawn, and
  * the list draws only the rows in sight.
  */
-export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, highlight, checksum, onActions }: LogRowProps) {
+export const LogRow = memo(function LogRow(props: LogRowProps) {
+  return props.item.lifecycle ? (
+    <LifecycleRow item={props.item} lifecycle={props.item.lifecycle} previousAt={props.previousAt} />
+  ) : (
+    <DataRow {...props} />
+  );
+});
+
+/** Tones that ask for attention: a failure, a reset, an error. */
+function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
+  if (lifecycle.kind === 'failed') return 'warning';
+  if (lifecycle.kind === 'closed' && (lifecycle.code !== undefined || lifecycle.reason.endsWith('reset') || lifecycle.reason === 'error'))
+    return 'warning';
+  return undefined;
+}
+
+/** What happened to the session or a connection: no bytes, words instead. */
+function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycle: Lifecycle; previousAt: number | undefined }) {
+  const t = useT();
+  const formatNumber = useFormatNumber();
+  return (
+    <div className="si-row" data-testid="log-event" data-dir="event" data-kind={lifecycle.kind} data-tone={toneOf(lifecycle)}>
+      <div className="si-row-head">
+        <span className="si-row-time" data-testid="log-time">
+          {formatClock(item.at)}
+        </span>
+        <span className="si-row-delta" data-testid="log-delta">
+          {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
+        </span>
+        <span className="si-row-dir">
+          <span aria-hidden="true">●</span>
+          <span className="si-row-hidden">{t('log.eventLabel')}</span>
+        </span>
+        <span className="si-row-source">{item.connId ?? ''}</span>
+        <span className="si-row-event">{lifecycleText(t, lifecycle, formatNumber)}</span>
+      </div>
+    </div>
+  );
+}
+
+function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActions }: LogRowProps) {
   const t = useT();
   const preview = useMemo(() => previewOf(item.bytes), [item.bytes]);
   const text = useMemo(() => (view === 'hex' ? undefined : payloadText(preview.bytes, encoding)), [preview, view, encoding]);
@@ -106,7 +157,13 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
   );
 
   return (
-    <div className="si-row" data-testid="log-entry" data-dir={item.dir} data-match={matches ? 'true' : undefined}>
+    <div
+      className="si-row"
+      data-testid="log-entry"
+      data-dir={item.dir}
+      data-line={item.line ? 'true' : undefined}
+      data-match={matches ? 'true' : undefined}
+    >
       <div className="si-row-head">
         <span className="si-row-time" data-testid="log-time">
           {formatClock(item.at)}
@@ -134,6 +191,9 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
         ) : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
+        ) : null}
+        {item.endedByClose ? (
+          <Chip size="small" variant="outlined" label={t('log.endedByClose')} aria-label={t('log.endedByCloseLabel')} />
         ) : null}
         {item.badLength ? (
           <Chip size="small" color="error" variant="outlined" label={t('log.badLength')} aria-label={t('log.badLengthLabel')} />
@@ -168,4 +228,4 @@ export const LogRow = memo(function LogRow({ item, previousAt, view, encoding, h
       {preview.hidden > 0 ? <span className="si-row-more">{t('log.more', { count: preview.hidden })}</span> : null}
     </div>
   );
-});
+}

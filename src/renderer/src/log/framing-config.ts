@@ -2,13 +2,18 @@ import { DEFAULT_MAX_FRAME, type FramingConfig } from '@shared/framing';
 import { parseHex } from '@shared/hex';
 import type { FramingSettings } from '../store/log-prefs';
 
-export type FramingChoice = { ok: true; config: FramingConfig } | { ok: false; index: number };
+/** What the log frames by: a shared framer's rule, or lines. */
+export type LogFraming = FramingConfig | { mode: 'lines' };
+
+export type FramingChoice = { ok: true; config: LogFraming } | { ok: false; index: number };
 
 /** The framer's settings from the user's; a delimiter that is not hex cannot frame anything. */
 export function framingConfigOf(settings: FramingSettings): FramingChoice {
   switch (settings.mode) {
     case 'raw':
       return { ok: true, config: { mode: 'raw' } };
+    case 'lines':
+      return { ok: true, config: { mode: 'lines' } };
     case 'delimiter': {
       const parsed = parseHex(settings.delimiter);
       if (!parsed.ok) return { ok: false, index: parsed.index };

@@ -5,7 +5,9 @@
  * million entries retained as with ten, and the list reads rows by index without copying.
  */
 import type { Endpoint } from '@shared/contract';
-import { createFramer, type FramingConfig, type Framer } from '@shared/framing';
+import { createFramer, type Framer } from '@shared/framing';
+import type { LogFraming } from './framing-config';
+import { createLineFramer } from './line-framer';
 import { endpointText } from '../format';
 import { LogWindow } from '../store/log-window';
 import type { LogEntry, SessionLog } from '../store/views';
@@ -16,11 +18,17 @@ export interface LogItem extends LogEntry {
   partial?: boolean;
   /** A length-prefixed frame whose length field could not be right. */
   badLength?: boolean;
-  /** Frames: the entry that completed them, to let them go when it leaves the log. */
+  /** Frames: the entry that completed them. */
   lastEntryId?: number;
+  /** Frames: the entry their first byte came in, where they sit; they leave the log with it. */
+  firstEntryId?: number;
+  /** A line of line mode: drawn on one row with its time, its break not shown. */
+  line?: boolean;
+  /** A frame its connection's close completed: no more bytes could come. */
+  endedByClose?: boolean;
 }
 
-/** Completed items, oldest first, then the frames still open (one per stream at most). */
+/** Completed items, oldest first, then those still open or held behind an open one, in arrival order. */
 export interface ItemSource {
   /** What made the items (the entries, or one framer set): a new origin means new items. */
   origin: object;
@@ -29,6 +37,8 @@ export interface ItemSource {
   partials: readonly LogItem[];
   /** Completed items ever added since the epoch began, including those let go since. */
   appended: number;
+  /** Of the items held (completed and open), how many are lifecycle rows rather than frames. */
+  events?: number;
 }
 
 export interface ItemList {
@@ -67,79 +77,178 @@ export const rawSource = (log: SessionLog): ItemSource => ({
 /** Index of the first entry newer than `id` (ids grow along the log). */
 const firstAfter = <T extends { id: number }>(window: LogWindow<T>, id: number): number => window.firstIndexWhere((item) => item.id > id);
 
-/** Frames per connection and direction, built from the entries as they come. */
+interface Stream {
+  framer: Framer;
+  template: LogEntry;
+  /** Id of the entry holding the first byte of the frame still open, if one is. */
+  openSince: number | undefined;
+  /** The open frame as last shown. */
+  open: LogItem | undefined;
+}
+
+/** Frames completed after an earlier-begun frame still open: held back, so rows keep arrival order. */
+const MAX_HELD = 4096;
+
+/**
+ * Frames per connection and direction, built from the entries as they come, in the order their
+ * first bytes arrived: a frame still open keeps its place, and frames of other streams completed
+ * meanwhile wait behind it (up to MAX_HELD, past which the oldest open frame gives up its place).
+ * Lifecycle rows pass through in place; a connection's close completes its open frames, marked
+ * "ended by close"; in gap mode, silence completes a frame once the gap has passed (`now`).
+ */
 export class FramedView {
   private epoch = -1;
   private lastEntryId = 0;
   private nextId = 1;
   private appended = 0;
-  private framers = new Map<string, { framer: Framer; template: LogEntry }>();
+  private streams = new Map<string, Stream>();
   private frames = LogWindow.empty<LogItem>();
-  private partials = new Map<string, LogItem>();
+  /** Completed items (by the id of the entry they began in) waiting for an earlier open frame. */
+  private held: { since: number; item: LogItem }[] = [];
+  /** Lifecycle rows among `frames`. */
+  private events = 0;
 
-  constructor(private readonly config: FramingConfig) {}
+  constructor(private readonly config: LogFraming) {}
 
-  update(log: SessionLog): ItemSource {
+  private newFramer(): Framer {
+    return this.config.mode === 'lines' ? createLineFramer() : createFramer(this.config);
+  }
+
+  /** When the next frame completes by silence alone, in gap mode; undefined when none will. */
+  nextDeadline(): number | undefined {
+    if (this.config.mode !== 'gap') return undefined;
+    let next: number | undefined;
+    for (const stream of this.streams.values()) {
+      if (stream.open) next = Math.min(next ?? Infinity, stream.open.at + this.config.gapMs);
+    }
+    return next;
+  }
+
+  update(log: SessionLog, now = Date.now()): ItemSource {
     if (log.epoch !== this.epoch) {
       this.epoch = log.epoch;
       this.lastEntryId = 0;
       this.appended = 0;
-      this.framers.clear();
+      this.streams.clear();
       this.frames = LogWindow.empty();
-      this.partials.clear();
+      this.held = [];
+      this.events = 0;
     }
     const entries = log.entries;
-    const added: LogItem[] = [];
-    const touched = new Set<string>();
+    const done: { since: number; item: LogItem }[] = [];
     for (let i = firstAfter(entries, this.lastEntryId); i < entries.length; i++) {
       const entry = entries.at(i)!;
-      const key = `${entry.dir}|${sourceOf(entry)}`;
-      let stream = this.framers.get(key);
-      if (!stream) {
-        stream = { framer: createFramer(this.config), template: entry };
-        this.framers.set(key, stream);
+      this.lastEntryId = entry.id;
+      if (entry.lifecycle) {
+        if (entry.lifecycle.kind === 'closed' && entry.connId !== undefined) {
+          for (const dir of ['rx', 'tx'] as const) this.finish(`${dir}|${entry.connId}`, done, { endedByClose: true });
+        }
+        done.push({ since: entry.id, item: { ...entry, id: this.nextId++, lastEntryId: entry.id } });
+        continue;
       }
-      for (const frame of stream.framer.push(entry.bytes, entry.at).frames) {
-        added.push({
+      const key = `${entry.dir}|${sourceOf(entry)}`;
+      let stream = this.streams.get(key);
+      if (!stream) {
+        stream = { framer: this.newFramer(), template: entry, openSince: undefined, open: undefined };
+        this.streams.set(key, stream);
+      }
+      const pushed = stream.framer.push(entry.bytes, entry.at);
+      pushed.frames.forEach((frame, index) => {
+        const since = index === 0 && stream.openSince !== undefined ? stream.openSince : entry.id;
+        done.push({
+          since,
+          item: {
+            id: this.nextId++,
+            at: frame.at,
+            dir: entry.dir,
+            connId: entry.connId,
+            peer: entry.peer,
+            bytes: frame.bytes,
+            badLength: frame.badLength,
+            lastEntryId: entry.id,
+            ...(this.config.mode === 'lines' ? { line: true } : {}),
+            ...(entry.origin ? { origin: entry.origin } : {}),
+          },
+        });
+      });
+      const partial = stream.framer.partial();
+      if (!partial) {
+        stream.openSince = undefined;
+        stream.open = undefined;
+      } else {
+        if (pushed.frames.length > 0 || stream.openSince === undefined) stream.openSince = entry.id;
+        stream.open = {
           id: this.nextId++,
-          at: frame.at,
+          at: partial.at,
           dir: entry.dir,
           connId: entry.connId,
           peer: entry.peer,
-          bytes: frame.bytes,
-          badLength: frame.badLength,
-          lastEntryId: entry.id,
-          ...(entry.origin ? { origin: entry.origin } : {}),
-        });
-      }
-      touched.add(key);
-      this.lastEntryId = entry.id;
-    }
-    for (const key of touched) {
-      const stream = this.framers.get(key)!;
-      const partial = stream.framer.partial();
-      this.partials.delete(key);
-      if (partial) {
-        const { template } = stream;
-        // Re-inserted so the stream that moved last shows its open frame last.
-        this.partials.set(key, {
-          id: this.nextId++,
-          at: partial.at,
-          dir: template.dir,
-          connId: template.connId,
-          peer: template.peer,
           bytes: partial.bytes,
           partial: true,
-        });
+          lastEntryId: entry.id,
+          ...(this.config.mode === 'lines' ? { line: true } : {}),
+          ...(entry.origin ? { origin: entry.origin } : {}),
+        };
       }
     }
+    if (this.config.mode === 'gap') {
+      const gap = this.config.gapMs;
+      for (const [key, stream] of this.streams) if (stream.open && now - stream.open.at >= gap) this.finish(key, done, {});
+    }
+    this.place(done);
     // Frames completed by entries that left the log leave with them.
     const oldest = entries.at(0)?.id ?? Infinity;
-    let frames = this.frames.append(added);
-    frames = frames.dropFront(frames.firstIndexWhere((frame) => (frame.lastEntryId ?? 0) >= oldest));
-    this.frames = frames;
-    this.appended += added.length;
-    return { origin: this, epoch: this.epoch, completed: frames, partials: [...this.partials.values()], appended: this.appended };
+    const leaving = this.frames.firstIndexWhere((frame) => (frame.firstEntryId ?? 0) >= oldest);
+    for (let i = 0; i < leaving; i++) if (this.frames.at(i)!.lifecycle) this.events -= 1;
+    this.frames = this.frames.dropFront(leaving);
+    const partials = this.tail();
+    let events = this.events;
+    for (const item of partials) if (item.lifecycle) events += 1;
+    return { origin: this, epoch: this.epoch, completed: this.frames, partials, appended: this.appended, events };
+  }
+
+  /** Completes a stream's open frame, if it has one; the stream starts afresh. */
+  private finish(key: string, done: { since: number; item: LogItem }[], mark: { endedByClose?: boolean }): void {
+    const stream = this.streams.get(key);
+    if (!stream) return;
+    if (stream.open && stream.openSince !== undefined) {
+      done.push({ since: stream.openSince, item: { ...stream.open, id: this.nextId++, partial: false, ...mark } });
+    }
+    if (mark.endedByClose) this.streams.delete(key);
+    else {
+      stream.framer = this.newFramer();
+      stream.openSince = undefined;
+      stream.open = undefined;
+    }
+  }
+
+  /** Commits what no open frame began before; holds the rest in arrival order. */
+  private place(done: { since: number; item: LogItem }[]): void {
+    if (done.length === 0 && this.held.length <= MAX_HELD) return;
+    const held = this.held.concat(done).sort((a, b) => a.since - b.since);
+    let openSince = Infinity;
+    for (const stream of this.streams.values()) if (stream.openSince !== undefined) openSince = Math.min(openSince, stream.openSince);
+    let commit = 0;
+    while (commit < held.length && (held[commit]!.since < openSince || held.length - commit > MAX_HELD)) commit++;
+    // Ids are given as items take their places, so they grow along the list as the views expect.
+    const committed = held.slice(0, commit).map((entry) => ({ ...entry.item, id: this.nextId++, firstEntryId: entry.since }));
+    this.held = held.slice(commit);
+    for (const item of committed) if (item.lifecycle) this.events += 1;
+    this.frames = this.frames.append(committed);
+    this.appended += committed.length;
+  }
+
+  /** The held items and the open frames, in the order their first bytes arrived. */
+  private tail(): readonly LogItem[] {
+    const open: { since: number; item: LogItem }[] = [];
+    for (const stream of this.streams.values()) {
+      if (stream.open && stream.openSince !== undefined) open.push({ since: stream.openSince, item: stream.open });
+    }
+    if (open.length === 0) return this.held.map((entry) => entry.item);
+    return this.held
+      .concat(open)
+      .sort((a, b) => a.since - b.since)
+      .map((entry) => entry.item);
   }
 }
 

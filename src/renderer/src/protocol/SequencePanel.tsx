@@ -10,7 +10,9 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { Sequence, SequencePosition, SequenceStatus } from '@shared/contract';
-import type { AppError } from '@shared/result';
+import { AppCode } from '@shared/errors';
+import { english, phrase, untranslated } from '@shared/phrase';
+import { appError, type AppError } from '@shared/result';
 import { useApi, useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
@@ -138,13 +140,17 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
       bytes.byteLength > MAX_SEQUENCE_FILE_BYTES
         ? {
             ok: false as const,
-            problems: [`The file is ${bytes.byteLength} bytes; a sequence file is at most ${MAX_SEQUENCE_FILE_BYTES}.`],
+            problems: [english(phrase('sequence.fileTooBig', { size: String(bytes.byteLength), limit: String(MAX_SEQUENCE_FILE_BYTES) }))],
           }
         : readSequence(new TextDecoder().decode(bytes));
     if (!reading.ok) {
       setFailure({
         title: t('protocol.sequence.importFailed'),
-        error: { code: 'INVALID_ARGUMENT', message: `${name}: ${reading.problems.join(' · ')}`, hint: '' },
+        error: appError(
+          AppCode.InvalidArgument,
+          phrase('sequence.fileProblems', { name, problems: untranslated(reading.problems.join(' · ')) }),
+          phrase('hint.sequenceFile'),
+        ),
       });
       return;
     }

@@ -9,6 +9,8 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sequenceSchema, type Sequence, type SequenceInput } from '@shared/contract';
 import { MAX_SAVED_SEQUENCES } from '@shared/limits';
+import { english } from '@shared/phrase';
+import { issuePhrase } from '@shared/validate';
 import { listOf, persisted, uniqueIds, type KeyValueStorage } from '../store/persisted';
 
 export interface SavedSequence {
@@ -93,7 +95,8 @@ export function readSequence(text: string): SequenceReading {
     ok: false,
     problems: parsed.error.issues.slice(0, MAX_PROBLEMS_SHOWN).map((issue) => {
       const at = pathText(issue.path);
-      return at === '' ? issue.message : `${at}: ${issue.message}`;
+      const message = english(issuePhrase(issue));
+      return at === '' ? message : `${at}: ${message}`;
     }),
   };
 }

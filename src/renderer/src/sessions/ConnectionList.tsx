@@ -1,23 +1,57 @@
 import Box from '@mui/material/Box';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
+import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
 import { useConnectionIds, type SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
+import { useInspector } from '../store/store-context';
+import type { ConnectionRecord } from '../store/views';
 import { ConnectionRow } from './ConnectionRow';
+import { ConnectionRecordRow, ConnectionTable } from './ConnectionTable';
+
+const NO_RECORDS: readonly ConnectionRecord[] = [];
+
+/** Forgets the closed connections listed: the connections section's action, shown while there are any. */
+export function ClearClosedButton({ sessionId }: { sessionId: string }) {
+  const t = useT();
+  const count = useInspector((state) => state.closedConnections.get(sessionId)?.length ?? 0);
+  const clearClosed = useInspector((state) => state.clearClosed);
+  if (count === 0) return null;
+  return (
+    <Button size="small" onClick={() => clearClosed(sessionId)}>
+      {t('layout.clearClosed', { count })}
+    </Button>
+  );
+}
+
+/** The connections a transcript tells of, with the bytes it holds for each: nothing to act on. */
+export function RecordedConnectionList({ connections }: { connections: readonly ConnectionRecord[] }) {
+  const t = useT();
+  if (connections.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
+        {t('transcripts.conn.none')}
+      </Typography>
+    );
+  }
+  return (
+    <ConnectionTable actions={false}>
+      {connections.map((conn) => (
+        <ConnectionRecordRow key={conn.connId} conn={conn} actions={false} />
+      ))}
+    </ConnectionTable>
+  );
+}
 
 export function ConnectionList({ session }: { session: SessionShape }) {
   const t = useT();
   const list = useConnectionIds(session.id);
+  const closed = useInspector((state) => state.closedConnections.get(session.id) ?? NO_RECORDS);
 
   if (session.kind === 'udp') {
     return (
-      <Box sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', flex: 'none' }}>
+      <Box sx={{ px: 1.5, pb: 0.5 }}>
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT }}>
           {session.lastSender ? t('connections.lastSender', { endpoint: endpointText(session.lastSender) }) : t('connections.noSender')}
         </Typography>
@@ -31,38 +65,22 @@ export function ConnectionList({ session }: { session: SessionShape }) {
   }
 
   return (
-    <Box
-      component="section"
-      aria-label={t('connections.table')}
-      sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}
-    >
-      <Typography variant="subtitle2" component="h3" sx={{ px: 1.5, pt: 0.75 }}>
-        {t('connections.title', { count: list.length })}
-      </Typography>
-      {list.length === 0 ? (
+    <>
+      {list.length === 0 && closed.length === 0 ? (
         <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
           {t('connections.none')}
         </Typography>
       ) : (
-        <Table stickyHeader aria-label={t('connections.table')}>
-          <TableHead>
-            <TableRow>
-              <TableCell>{t('connections.id')}</TableCell>
-              <TableCell>{t('connections.remote')}</TableCell>
-              <TableCell>{t('connections.since')}</TableCell>
-              <TableCell align="right">{t('connections.received')}</TableCell>
-              <TableCell align="right">{t('connections.sent')}</TableCell>
-              <TableCell>{t('connections.status')}</TableCell>
-              <TableCell>{t('connections.actions')}</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {list.map((connId) => (
-              <ConnectionRow key={connId} sessionId={session.id} connId={connId} />
-            ))}
-          </TableBody>
-        </Table>
+        <ConnectionTable actions>
+          {list.map((connId) => (
+            <ConnectionRow key={connId} sessionId={session.id} connId={connId} />
+          ))}
+          {/* Closed ones after the open ones, newest closed first. */}
+          {closed.toReversed().map((conn) => (
+            <ConnectionRecordRow key={`closed:${conn.connId}:${conn.closed?.at ?? 0}`} conn={conn} actions />
+          ))}
+        </ConnectionTable>
       )}
-    </Box>
+    </>
   );
 }

@@ -71,6 +71,7 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
       <TableRow>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{conn.connId}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{remote}</TableCell>
+        <TableCell sx={{ fontFamily: MONO_FONT }}>{endpointText(conn.local)}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{formatClock(conn.since)}</TableCell>
         <CounterCells sessionId={sessionId} connId={conn.connId} />
         <TableCell>
@@ -99,7 +100,7 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
       </TableRow>
       {failure ? (
         <TableRow>
-          <TableCell colSpan={7}>
+          <TableCell colSpan={8}>
             <ErrorAlert title={t('connections.disconnect')} error={failure} onClose={() => setFailure(undefined)} />
           </TableCell>
         </TableRow>

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -12,26 +12,67 @@ import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import InputAdornment from '@mui/material/InputAdornment';
 import MenuItem from '@mui/material/MenuItem';
+import Snackbar from '@mui/material/Snackbar';
+import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
-import type { SessionKind } from '@shared/contract';
+import type { LocalAddress, SessionKind } from '@shared/contract';
 import type { AppError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useT } from '../i18n/i18n-context';
+import { useErrorWords, useSay, useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { useRecordingSettings } from '../transcripts/recording-settings-context';
 import { useWorkspace } from '../workspace/workspace-context';
-import { checkForm, type FieldProblems, type FormField, type LoopbackChoice, type SessionForm } from './session-form';
+import {
+  changedOptions,
+  checkForm,
+  newForm,
+  switchKind,
+  type FieldProblems,
+  type FormField,
+  type LoopbackChoice,
+  type SessionForm,
+} from './session-form';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
-const HOST_SUGGESTIONS = ['127.0.0.1', '0.0.0.0', '::1', '::', 'localhost'];
+/** Every address of the machine at once, for a listener or a UDP socket. */
+const WILDCARDS = ['0.0.0.0', '::'];
+const ADVANCED_FIELDS: readonly FormField[] = [
+  'noDelay',
+  'keepAlive',
+  'keepAliveDelay',
+  'halfOpen',
+  'halfCloseLinger',
+  'idleTimeout',
+  'ipv6Only',
+  'localAddress',
+  'localPort',
+  'connectTimeout',
+  'maxConnections',
+  'reconnect',
+  'reconnectInitial',
+  'reconnectMax',
+  'reconnectAttempts',
+  'reuseAddress',
+  'broadcast',
+  'connect',
+  'recvBuffer',
+  'sendBuffer',
+  'ttl',
+  'multicastTtl',
+  'multicastLoopback',
+  'multicastInterface',
+  'multicastGroup',
+  'remoteHost',
+  'remotePort',
+];
 const LOOPBACK_CHOICES: readonly LoopbackChoice[] = ['default', 'on', 'off'];
 const LOOPBACK_LABELS = {
   default: 'sessions.option.loopbackDefault',
@@ -44,20 +85,26 @@ type FlagName = { [F in FormField]: SessionForm[F] extends boolean ? F : never }
 
 export interface NewSessionDialogProps {
   open: boolean;
-  initial: SessionForm;
+  /** A form to start from (duplicating a session), or the kind of a new one. */
+  initial: SessionForm | SessionKind;
   onClose: () => void;
 }
 
 /** Creating a session: kind, endpoint and every option of the contract, checked before sending. */
 export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogProps) {
   const t = useT();
+  const say = useSay();
+  const words = useErrorWords();
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
   const recent = useWorkspace((state) => state.recentEndpoints);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
   const saveSession = useWorkspace((state) => state.saveSession);
-  const [form, setForm] = useState<SessionForm>(initial);
+  const [form, setForm] = useState<SessionForm>(() => (typeof initial === 'string' ? newForm(initial, recent) : initial));
+  const [advanced, setAdvanced] = useState(false);
+  const [machine, setMachine] = useState<readonly LocalAddress[]>([]);
+  const [retrying, setRetrying] = useState<AppError | undefined>(undefined);
   const [problems, setProblems] = useState<FieldProblems>({});
   // Once the form has been checked, recheck as the user types so marks go away.
   const [checked, setChecked] = useState(false);
@@ -68,14 +115,42 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const [name, setName] = useState('');
   const recorder = useRecordingSettings().status;
 
+  useEffect(() => {
+    if (!open) return;
+    let live = true;
+    void api.addresses({}).then((result) => {
+      if (live && result.ok) setMachine(result.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, open]);
+
   const recentHosts = useMemo(() => [...new Set(recent.map((entry) => entry.host))], [recent]);
-  const hostOptions = useMemo(() => [...recentHosts, ...HOST_SUGGESTIONS.filter((host) => !recentHosts.includes(host))], [recentHosts]);
+  const hostOptions = useMemo(() => {
+    const own = machine.map((entry) => entry.address);
+    const wildcards = form.kind === 'tcp-client' ? [] : WILDCARDS;
+    return [...new Set([...recentHosts, ...wildcards, ...own, 'localhost'])];
+  }, [recentHosts, machine, form.kind]);
+  const aboutHost = (host: string): string | undefined => {
+    if (host === '0.0.0.0') return t('sessions.dialog.anyIPv4');
+    if (host === '::') return t('sessions.dialog.anyIPv6');
+    const own = machine.find((entry) => entry.address === host);
+    if (own) return t(own.internal ? 'sessions.dialog.loopbackOf' : 'sessions.dialog.interfaceOf', { name: own.interface });
+    return host === 'localhost' ? t('sessions.dialog.localhost') : undefined;
+  };
+  const groupOf = (host: string): string => {
+    if (recentHosts.includes(host)) return t('sessions.dialog.groupRecent');
+    if (WILDCARDS.includes(host)) return t('sessions.dialog.groupEvery');
+    return t('sessions.dialog.groupMachine');
+  };
+  const changed = changedOptions(form);
   const defaultName = `${t(`kind.${form.kind}`)} ${formatEndpoint(form.host.trim(), Number(form.port) || 0)}`;
 
   const update = (next: SessionForm) => {
     setForm(next);
     if (checked) {
-      const result = checkForm(next);
+      const result = checkForm(next, say);
       setProblems(result.ok ? {} : result.problems);
     }
   };
@@ -84,18 +159,25 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    const result = checkForm(form);
+    const result = checkForm(form, say);
     setChecked(true);
     setProblems(result.ok ? {} : result.problems);
-    if (!result.ok) return;
+    if (!result.ok) {
+      // A problem in a folded option must not hide behind the fold.
+      if (ADVANCED_FIELDS.some((field) => result.problems[field] !== undefined)) setAdvanced(true);
+      return;
+    }
     setBusy(true);
     setFailure(undefined);
-    const opened = await api.open({ config: result.config });
+    // A failed open leaves nothing behind: no session in the list, no recording on disk.
+    const opened = await api.open({ config: result.config, keepIfFailed: false });
     if (!opened.ok) {
       setBusy(false);
       setFailure(opened.error);
       return;
     }
+    // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
+    if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
@@ -241,155 +323,199 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   };
 
   return (
-    <Dialog open={open} onClose={busy ? undefined : onClose} aria-labelledby={titleId} fullWidth maxWidth="sm" scroll="paper">
-      <DialogTitle id={titleId} sx={{ py: 1.25 }}>
-        {t('sessions.dialog.title')}
-      </DialogTitle>
-      <Box
-        component="form"
-        noValidate
-        aria-label={t('open.form')}
-        onSubmit={(event) => void submit(event)}
-        sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}
-      >
-        <DialogContent dividers sx={{ py: 1.5 }}>
-          <Stack spacing={1.5}>
-            {recent.length > 0 ? (
-              <Box component="section" aria-label={t('sessions.dialog.recent')}>
-                <Typography variant="caption" color="text.secondary" component="h3" sx={{ mb: 0.5 }}>
-                  {t('sessions.dialog.recent')}
-                </Typography>
-                <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 0.5 }}>
-                  {recent.map((entry) => {
-                    const endpoint = formatEndpoint(entry.host, entry.port);
+    <>
+      <Dialog open={open} onClose={busy ? undefined : onClose} aria-labelledby={titleId} fullWidth maxWidth="sm" scroll="paper">
+        <DialogTitle id={titleId} sx={{ py: 1.25 }}>
+          {t('sessions.dialog.title')}
+        </DialogTitle>
+        <Box
+          component="form"
+          noValidate
+          aria-label={t('open.form')}
+          onSubmit={(event) => void submit(event)}
+          sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}
+        >
+          <DialogContent dividers sx={{ py: 1.5 }}>
+            <Stack spacing={1.5}>
+              {recent.length > 0 ? (
+                <Box component="section" aria-label={t('sessions.dialog.recent')}>
+                  <Typography variant="caption" color="text.secondary" component="h3" sx={{ mb: 0.5 }}>
+                    {t('sessions.dialog.recent')}
+                  </Typography>
+                  <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 0.5 }}>
+                    {recent.map((entry) => {
+                      const endpoint = formatEndpoint(entry.host, entry.port);
+                      return (
+                        <Chip
+                          key={`${entry.kind} ${endpoint}`}
+                          size="small"
+                          variant="outlined"
+                          label={
+                            <>
+                              {t(`kind.${entry.kind}`)}{' '}
+                              <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+                                {endpoint}
+                              </Box>
+                            </>
+                          }
+                          aria-label={t('sessions.dialog.recentLabel', { kind: t(`kind.${entry.kind}`), endpoint })}
+                          onClick={() => update({ ...form, kind: entry.kind, host: entry.host, port: String(entry.port) })}
+                        />
+                      );
+                    })}
+                  </Stack>
+                </Box>
+              ) : null}
+              <ToggleButtonGroup
+                exclusive
+                color="primary"
+                aria-label={t('sessions.dialog.kind')}
+                value={form.kind}
+                onChange={(_event, value: SessionKind | null) => {
+                  if (value) update(switchKind(form, value, recent));
+                }}
+                fullWidth
+              >
+                {KINDS.map((kind) => (
+                  <ToggleButton key={kind} value={kind} sx={{ py: 0.5, textTransform: 'none' }}>
+                    {t(`kind.${kind}`)}
+                  </ToggleButton>
+                ))}
+              </ToggleButtonGroup>
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+                <Autocomplete
+                  freeSolo
+                  disableClearable
+                  options={hostOptions}
+                  groupBy={groupOf}
+                  renderOption={(props, option) => {
+                    const { key, ...rest } = props as typeof props & { key: string };
+                    const about = aboutHost(option);
                     return (
-                      <Chip
-                        key={`${entry.kind} ${endpoint}`}
-                        size="small"
-                        variant="outlined"
-                        label={
-                          <>
-                            {t(`kind.${entry.kind}`)}{' '}
-                            <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                              {endpoint}
-                            </Box>
-                          </>
-                        }
-                        aria-label={t('sessions.dialog.recentLabel', { kind: t(`kind.${entry.kind}`), endpoint })}
-                        onClick={() => update({ ...form, kind: entry.kind, host: entry.host, port: String(entry.port) })}
-                      />
+                      <Box
+                        component="li"
+                        key={key}
+                        {...rest}
+                        sx={{ display: 'flex', flexDirection: 'column', alignItems: 'flex-start !important' }}
+                      >
+                        <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+                          {option}
+                        </Box>
+                        {about ? (
+                          <Typography variant="caption" color="text.secondary">
+                            {about}
+                          </Typography>
+                        ) : null}
+                      </Box>
                     );
-                  })}
-                </Stack>
-              </Box>
-            ) : null}
-            <ToggleButtonGroup
-              exclusive
-              color="primary"
-              aria-label={t('sessions.dialog.kind')}
-              value={form.kind}
-              onChange={(_event, value: SessionKind | null) => {
-                if (value) set('kind', value);
-              }}
-              fullWidth
-            >
-              {KINDS.map((kind) => (
-                <ToggleButton key={kind} value={kind} sx={{ py: 0.5, textTransform: 'none' }}>
-                  {t(`kind.${kind}`)}
-                </ToggleButton>
-              ))}
-            </ToggleButtonGroup>
-            <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-              <Autocomplete
-                freeSolo
-                disableClearable
-                options={hostOptions}
-                groupBy={(option) =>
-                  recentHosts.includes(option) ? t('sessions.dialog.groupRecent') : t('sessions.dialog.groupSuggested')
-                }
-                inputValue={form.host}
-                onInputChange={(_event, value) => set('host', value)}
-                sx={{ flex: 2 }}
-                renderInput={(params) => (
-                  <TextField {...params} autoFocus label={t('open.host')} error={Boolean(problems.host)} helperText={problems.host} />
-                )}
-              />
-              <TextField
-                label={t('open.port')}
-                value={form.port}
-                onChange={(event) => set('port', event.target.value)}
-                error={Boolean(problems.port)}
-                helperText={problems.port}
-                slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
-                sx={{ flex: 1 }}
-              />
-            </Stack>
-            <Typography variant="caption" color="text.secondary">
-              {t(`open.about.${form.kind}`)}
-            </Typography>
-            <Box component="fieldset" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pt: 0.5, pb: 1.25, m: 0 }}>
-              <Typography component="legend" variant="caption" color="text.secondary" sx={{ px: 0.5 }}>
-                {t('sessions.dialog.options')}
-              </Typography>
-              {options[form.kind]}
-            </Box>
-            {recorder.type === 'ready' ? (
-              <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
-                <FormControlLabel
-                  control={
-                    <Checkbox
-                      size="small"
-                      checked={form.record ?? recorder.settings.recordByDefault}
-                      onChange={(event) => set('record', event.target.checked)}
+                  }}
+                  inputValue={form.host}
+                  onInputChange={(_event, value) => set('host', value)}
+                  sx={{ flex: 2 }}
+                  renderInput={(params) => (
+                    <TextField
+                      {...params}
+                      autoFocus
+                      label={t('open.host')}
+                      error={Boolean(problems.host)}
+                      helperText={problems.host ?? aboutHost(form.host.trim())}
                     />
-                  }
-                  label={t('transcripts.dialog.record')}
-                  sx={{ flex: 'none' }}
+                  )}
                 />
-                <Typography variant="caption" color="text.secondary">
-                  {form.record === undefined
-                    ? t(recorder.settings.recordByDefault ? 'transcripts.dialog.recordDefaultOn' : 'transcripts.dialog.recordDefaultOff')
-                    : t('transcripts.dialog.recordChosen')}
-                </Typography>
-              </Stack>
-            ) : null}
-            <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-              <FormControlLabel
-                control={<Checkbox size="small" checked={save} onChange={(event) => setSave(event.target.checked)} />}
-                label={t('sessions.dialog.saveInWorkspace')}
-                sx={{ flex: 'none' }}
-              />
-              {save ? (
                 <TextField
-                  label={t('sessions.dialog.name')}
-                  value={name}
-                  placeholder={defaultName}
-                  onChange={(event) => setName(event.target.value)}
+                  label={t('open.port')}
+                  value={form.port}
+                  onChange={(event) => set('port', event.target.value)}
+                  error={Boolean(problems.port)}
+                  helperText={problems.port}
+                  placeholder={form.kind === 'tcp-client' ? t('sessions.dialog.serverPort') : undefined}
+                  slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
                   sx={{ flex: 1 }}
                 />
+              </Stack>
+              <Typography variant="caption" color="text.secondary">
+                {t(`open.about.${form.kind}`)}
+              </Typography>
+              <Box>
+                <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
+                  {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}
+                </Button>
+                <Collapse in={advanced} unmountOnExit>
+                  <Box
+                    component="fieldset"
+                    sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pt: 0.5, pb: 1.25, m: 0, mt: 0.5 }}
+                  >
+                    <Typography component="legend" variant="caption" color="text.secondary" sx={{ px: 0.5 }}>
+                      {t('sessions.dialog.options')}
+                    </Typography>
+                    {options[form.kind]}
+                  </Box>
+                </Collapse>
+              </Box>
+              {recorder.type === 'ready' ? (
+                <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+                  <FormControlLabel
+                    control={
+                      <Checkbox
+                        size="small"
+                        checked={form.record ?? recorder.settings.recordByDefault}
+                        onChange={(event) => set('record', event.target.checked)}
+                      />
+                    }
+                    label={t('transcripts.dialog.record')}
+                    sx={{ flex: 'none' }}
+                  />
+                  <Typography variant="caption" color="text.secondary">
+                    {form.record === undefined
+                      ? t(recorder.settings.recordByDefault ? 'transcripts.dialog.recordDefaultOn' : 'transcripts.dialog.recordDefaultOff')
+                      : t('transcripts.dialog.recordChosen')}
+                  </Typography>
+                </Stack>
               ) : null}
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                <FormControlLabel
+                  control={<Checkbox size="small" checked={save} onChange={(event) => setSave(event.target.checked)} />}
+                  label={t('sessions.dialog.saveInWorkspace')}
+                  sx={{ flex: 'none' }}
+                />
+                {save ? (
+                  <TextField
+                    label={t('sessions.dialog.name')}
+                    value={name}
+                    placeholder={defaultName}
+                    onChange={(event) => setName(event.target.value)}
+                    sx={{ flex: 1 }}
+                  />
+                ) : null}
+              </Stack>
+              {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
+              {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
             </Stack>
-            {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
-            {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
-          </Stack>
-        </DialogContent>
-        <DialogActions sx={{ px: 2, py: 1 }}>
-          {joinFailure ? (
-            <Button variant="contained" onClick={onClose}>
-              {t('sessions.dialog.done')}
-            </Button>
-          ) : (
-            <>
-              <Button onClick={onClose} disabled={busy}>
-                {t('sessions.dialog.cancel')}
+          </DialogContent>
+          <DialogActions sx={{ px: 2, py: 1 }}>
+            {joinFailure ? (
+              <Button variant="contained" onClick={onClose}>
+                {t('sessions.dialog.done')}
               </Button>
-              <Button type="submit" variant="contained" disabled={busy}>
-                {t(`open.submit.${form.kind}`)}
-              </Button>
-            </>
-          )}
-        </DialogActions>
-      </Box>
-    </Dialog>
+            ) : (
+              <>
+                <Button onClick={onClose} disabled={busy}>
+                  {t('sessions.dialog.cancel')}
+                </Button>
+                <Button type="submit" variant="contained" disabled={busy}>
+                  {t(`open.submit.${form.kind}`)}
+                </Button>
+              </>
+            )}
+          </DialogActions>
+        </Box>
+      </Dialog>
+      <Snackbar open={retrying !== undefined} autoHideDuration={10_000} onClose={() => setRetrying(undefined)}>
+        <Alert severity="info" onClose={() => setRetrying(undefined)} sx={{ maxWidth: 560 }}>
+          {t('sessions.dialog.retrying')}
+          {retrying ? ` ${words(retrying).message}` : ''}
+        </Alert>
+      </Snackbar>
+    </>
   );
 }

@@ -1,26 +1,17 @@
-import { useCallback, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import type { SessionConfig } from '@shared/contract';
 import { useT } from '../i18n/i18n-context';
 import { TranscriptList } from '../transcripts/TranscriptList';
 import { SavedSessionList } from '../workspace/SavedSessionList';
-import { NewSessionContext } from './new-session-context';
-import { NewSessionDialog } from './NewSessionDialog';
-import { EMPTY_FORM, formFromConfig, type SessionForm } from './session-form';
+import { useNewSession } from './new-session-context';
 import { SessionList } from './SessionList';
 
 /** Open sessions, saved ones, and the way to create a new one. */
 export function SessionSidebar() {
   const t = useT();
-  const [dialog, setDialog] = useState<{ open: boolean; initial: SessionForm; key: number }>({ open: false, initial: EMPTY_FORM, key: 0 });
-  const openDialog = useCallback(
-    (from?: SessionConfig) => setDialog((prev) => ({ open: true, initial: from ? formFromConfig(from) : EMPTY_FORM, key: prev.key + 1 })),
-    [],
-  );
-
+  const openDialog = useNewSession();
   return (
-    <NewSessionContext.Provider value={openDialog}>
+    <>
       <Box sx={{ p: 1, borderBottom: 1, borderColor: 'divider' }}>
         <Button variant="contained" fullWidth onClick={() => openDialog()}>
           {t('sessions.new')}
@@ -29,12 +20,6 @@ export function SessionSidebar() {
       <SessionList />
       <TranscriptList />
       <SavedSessionList />
-      <NewSessionDialog
-        key={dialog.key}
-        open={dialog.open}
-        initial={dialog.initial}
-        onClose={() => setDialog((prev) => ({ ...prev, open: false }))}
-      />
-    </NewSessionContext.Provider>
+    </>
   );
 }

@@ -1,8 +1,8 @@
 import { createContext, useContext } from 'react';
-import type { SessionConfig } from '@shared/contract';
+import type { SessionConfig, SessionKind } from '@shared/contract';
 
-/** Opens the new-session dialog, empty or filled in from a config (to duplicate a session). */
-export type OpenNewSession = (from?: SessionConfig) => void;
+/** Opens the new-session dialog: new (of a kind), or filled in from a config (to duplicate a session). */
+export type OpenNewSession = (from?: SessionConfig | { kind: SessionKind }) => void;
 
 export const NewSessionContext = createContext<OpenNewSession>(() => undefined);
 

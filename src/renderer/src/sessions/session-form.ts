@@ -18,7 +18,8 @@ import {
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
 } from '@shared/limits';
-import { firstIssue, parsePortText } from '../form-validation';
+import { firstIssue, issuesText, parsePortText } from '../form-validation';
+import type { Say } from '../i18n/languages';
 
 export type LoopbackChoice = 'default' | 'on' | 'off';
 
@@ -97,6 +98,41 @@ export const EMPTY_FORM: SessionForm = {
   remotePort: '',
   record: undefined,
 };
+
+/** A port a listener or a UDP socket suggests before the user has one of their own. */
+export const SUGGESTED_PORT = '9000';
+
+/**
+ * Where a new session of `kind` starts: the last endpoint of that kind the user opened, else
+ * loopback and a port that fits — a listener or a UDP socket suggests one, a client has none,
+ * since only the user knows the server's.
+ */
+export function endpointFor(
+  kind: SessionKind,
+  recent: readonly { kind: SessionKind; host: string; port: number }[],
+): Pick<SessionForm, 'host' | 'port'> {
+  const last = recent.find((entry) => entry.kind === kind);
+  if (last) return { host: last.host, port: String(last.port) };
+  return { host: '127.0.0.1', port: kind === 'tcp-client' ? '' : SUGGESTED_PORT };
+}
+
+/** A new session's form: its kind's endpoint, every option at its default. */
+export function newForm(kind: SessionKind, recent: Parameters<typeof endpointFor>[1]): SessionForm {
+  return { ...EMPTY_FORM, kind, ...endpointFor(kind, recent) };
+}
+
+/** The same form for another kind: its endpoint follows unless the user changed it. */
+export function switchKind(form: SessionForm, kind: SessionKind, recent: Parameters<typeof endpointFor>[1]): SessionForm {
+  const before = endpointFor(form.kind, recent);
+  const untouched = form.host === before.host && form.port === before.port;
+  return { ...form, kind, ...(untouched ? endpointFor(kind, recent) : {}) };
+}
+
+/** How many advanced options differ from their defaults, to say so on the folded section. */
+export function changedOptions(form: SessionForm): number {
+  const fields = Object.keys(EMPTY_FORM) as FormField[];
+  return fields.filter((field) => !['kind', 'host', 'port', 'record'].includes(field) && form[field] !== EMPTY_FORM[field]).length;
+}
 
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
@@ -252,18 +288,20 @@ const SCHEMAS = { 'tcp-server': tcpServerConfigSchema, 'tcp-client': tcpClientCo
 export type FormCheck = { ok: true; config: SessionConfig; group: string | undefined } | { ok: false; problems: FieldProblems };
 
 /** The config the schema accepts (defaults applied), or each field's problem. */
-export function checkForm(form: SessionForm): FormCheck {
+export function checkForm(form: SessionForm, say: Say): FormCheck {
   const problems: FieldProblems = {};
   const parsed = SCHEMAS[form.kind].safeParse(configInput(form));
   if (!parsed.success) {
+    const byField = new Map<FormField, (typeof parsed.error.issues)[number][]>();
     for (const issue of parsed.error.issues) {
       const field = FIELD_OF_PATH[issue.path.map(String).join('.')] ?? 'host';
-      problems[field] = problems[field] ? `${problems[field]} ${issue.message}` : issue.message;
+      byField.set(field, [...(byField.get(field) ?? []), issue]);
     }
+    for (const [field, issues] of byField) problems[field] = issuesText(issues, say);
   }
   const groupText = form.kind === 'udp' ? form.multicastGroup.trim() : '';
   if (groupText !== '') {
-    const groupProblem = firstIssue(argSchemas.multicast.shape.group.safeParse(groupText));
+    const groupProblem = firstIssue(argSchemas.multicast.shape.group.safeParse(groupText), say);
     if (groupProblem) problems.multicastGroup = groupProblem;
   }
   if (!parsed.success || Object.keys(problems).length > 0) return { ok: false, problems };

@@ -2,7 +2,10 @@
  * Folds one event batch into the store's data. Pure: copy-on-write, so every Map or log that
  * changed is a new object and everything else keeps its identity (selectors stay cheap).
  */
+import { formatEndpoint } from '@shared/address';
 import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '@shared/contract';
+import { MAX_CLOSED_CONNECTIONS_PER_SESSION } from '../limits';
+import { lifecycleEntry, sessionLifecycle, type Lifecycle } from './lifecycle';
 import {
   connectionView,
   copyAutomation,
@@ -13,6 +16,7 @@ import {
   copyNotShown,
   copyRecording,
   sessionView,
+  type ConnectionRecord,
   type ConnectionView,
   type LogEntry,
   type SessionErrorEntry,
@@ -30,6 +34,8 @@ export interface StoreLimits {
 export interface InspectorData {
   sessions: ReadonlyMap<string, SessionView>;
   connections: ReadonlyMap<string, ReadonlyMap<string, ConnectionView>>;
+  /** Connections that closed, newest last, kept (bounded) until the user clears them. */
+  closedConnections: ReadonlyMap<string, readonly ConnectionRecord[]>;
   errors: ReadonlyMap<string, readonly SessionErrorEntry[]>;
   logs: ReadonlyMap<string, SessionLog>;
   /** Ids of removed sessions: late events for them are ignored rather than resurrecting a log. */
@@ -41,6 +47,7 @@ export interface InspectorData {
 export const emptyData = (): InspectorData => ({
   sessions: new Map(),
   connections: new Map(),
+  closedConnections: new Map(),
   errors: new Map(),
   logs: new Map(),
   removed: new Set(),
@@ -77,6 +84,7 @@ class Draft {
   private sessions: Map<string, SessionView> | undefined;
   private connections: Map<string, ReadonlyMap<string, ConnectionView>> | undefined;
   private readonly ownConnections = new Set<string>();
+  private closedConnections: Map<string, readonly ConnectionRecord[]> | undefined;
   private errors: Map<string, readonly SessionErrorEntry[]> | undefined;
   private logs: Map<string, SessionLog> | undefined;
   private removed: Set<string> | undefined;
@@ -117,9 +125,21 @@ class Draft {
     return (this.removed ?? this.base.removed).has(sessionId);
   }
 
-  putSession(info: SessionInfo): void {
+  putSession(info: SessionInfo, at?: number): void {
     if (this.isRemoved(info.id)) return;
+    const before = this.currentSessions.get(info.id)?.state;
     this.writableSessions().set(info.id, sessionView(info));
+    // Rows for live changes only: a list read at start or after a reconnect tells no moment, and
+    // a session first heard of already open (the engine always says "opening" first) was not seen opening.
+    if (at !== undefined && (before !== undefined || info.state === 'opening')) {
+      const config = info.config as { host?: unknown; port?: unknown };
+      const row = sessionLifecycle(info.kind, before, info.state, {
+        endpoints: Array.from(info.locals ?? (info.local ? [info.local] : []), copyEndpoint),
+        remote: typeof config.host === 'string' && typeof config.port === 'number' ? formatEndpoint(config.host, config.port) : '',
+        error: info.error ? { code: String(info.error.code), message: String(info.error.message) } : undefined,
+      });
+      if (row) this.addLifecycle(info.id, at, row);
+    }
     // A snapshot lists every live connection, so it replaces what we had.
     const conns = this.writableConnectionsOf(info.id);
     conns.clear();
@@ -157,20 +177,48 @@ class Draft {
     if (event.type !== 'session' && this.isRemoved(event.sessionId)) return;
     switch (event.type) {
       case 'session':
-        this.putSession(event.session);
+        this.putSession(event.session, event.at);
         return;
       case 'session-removed':
         this.removeSession(event.sessionId);
         return;
-      case 'connection-opened':
-        if (this.currentSessions.has(event.sessionId)) {
-          this.writableConnectionsOf(event.sessionId).set(event.conn.connId, connectionView(event.conn));
+      case 'connection-opened': {
+        const session = this.currentSessions.get(event.sessionId);
+        if (!session) return;
+        const view = connectionView(event.conn);
+        this.writableConnectionsOf(event.sessionId).set(view.connId, view);
+        this.addLifecycle(
+          event.sessionId,
+          event.at,
+          { kind: 'opened', accepted: session.kind === 'tcp-server', remote: view.remote, local: view.local },
+          view.connId,
+        );
+        return;
+      }
+      case 'connection-closed': {
+        const view = this.connectionOf(event.sessionId, event.connId);
+        if (!this.currentSessions.has(event.sessionId)) return;
+        const counters = copyCounters(event.counters);
+        const code = view?.errorCode;
+        if (view) {
+          this.writableConnectionsOf(event.sessionId).delete(event.connId);
+          this.keepClosed(event.sessionId, {
+            connId: view.connId,
+            local: view.local,
+            remote: view.remote,
+            since: view.since,
+            counters,
+            peerEnded: view.peerEnded,
+            localEnded: view.localEnded,
+            closed: { at: event.at, reason: event.reason, code },
+          });
         }
+        this.addLifecycle(event.sessionId, event.at, { kind: 'closed', reason: event.reason, code, counters }, String(event.connId));
         return;
-      case 'connection-closed':
-        if (this.connectionOf(event.sessionId, event.connId)) this.writableConnectionsOf(event.sessionId).delete(event.connId);
-        return;
+      }
       case 'half-closed':
+        if (this.connectionOf(event.sessionId, event.connId))
+          this.addLifecycle(event.sessionId, event.at, { kind: 'fin', by: event.by === 'peer' ? 'peer' : 'local' }, String(event.connId));
         this.updateConnection(event.sessionId, event.connId, (view) =>
           event.by === 'peer'
             ? { ...view, peerEnded: true, ...(event.closesAt === undefined ? {} : { closesAt: event.closesAt }) }
@@ -205,9 +253,7 @@ class Draft {
           bytes: event.bytes,
           ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
         };
-        const list = this.appended.get(event.sessionId);
-        if (list) list.push(entry);
-        else this.appended.set(event.sessionId, [entry]);
+        this.append(event.sessionId, entry);
         const sender = entry.peer;
         // Unchanged unless the sender is another: a new view per datagram would redraw every
         // part of the page that shows the session, for each batch of a flood.
@@ -216,6 +262,10 @@ class Draft {
         return;
       }
       case 'error': {
+        if (typeof event.connId === 'string') {
+          const code = String(event.error.code);
+          this.updateConnection(event.sessionId, event.connId, (view) => ({ ...view, errorCode: code }));
+        }
         const errors = (this.errors ??= new Map(this.base.errors));
         const entry: SessionErrorEntry = {
           id: this.nextId++,
@@ -250,6 +300,27 @@ class Draft {
     }
   }
 
+  private append(sessionId: string, entry: LogEntry): void {
+    const list = this.appended.get(sessionId);
+    if (list) list.push(entry);
+    else this.appended.set(sessionId, [entry]);
+  }
+
+  private addLifecycle(sessionId: string, at: number, lifecycle: Lifecycle, connId?: string): void {
+    this.append(sessionId, lifecycleEntry(this.nextId++, at, lifecycle, connId));
+  }
+
+  private keepClosed(sessionId: string, record: ConnectionRecord): void {
+    const closed = (this.closedConnections ??= new Map(this.base.closedConnections));
+    const kept = (closed.get(sessionId) ?? []).concat(record);
+    closed.set(sessionId, kept.length > MAX_CLOSED_CONNECTIONS_PER_SESSION ? kept.slice(-MAX_CLOSED_CONNECTIONS_PER_SESSION) : kept);
+  }
+
+  clearClosed(sessionId: string): void {
+    if (!(this.closedConnections ?? this.base.closedConnections).has(sessionId)) return;
+    (this.closedConnections ??= new Map(this.base.closedConnections)).delete(sessionId);
+  }
+
   /** The peer's copy: the last one seen or the session's last sender when it is the same. */
   private peerOf(sessionId: string, peer: Endpoint): Endpoint {
     const same = (known: Endpoint | undefined): known is Endpoint =>
@@ -265,6 +336,7 @@ class Draft {
     const connections = (this.connections ??= new Map(this.base.connections));
     connections.delete(sessionId);
     this.ownConnections.delete(sessionId);
+    this.clearClosed(sessionId);
     if ((this.errors ?? this.base.errors).has(sessionId)) (this.errors ??= new Map(this.base.errors)).delete(sessionId);
     if ((this.logs ?? this.base.logs).has(sessionId)) (this.logs ??= new Map(this.base.logs)).delete(sessionId);
     this.appended.delete(sessionId);
@@ -280,6 +352,7 @@ class Draft {
     return {
       sessions: this.sessions ?? this.base.sessions,
       connections: this.connections ?? this.base.connections,
+      closedConnections: this.closedConnections ?? this.base.closedConnections,
       errors: this.errors ?? this.base.errors,
       logs: this.logs ?? this.base.logs,
       removed: this.removed ?? this.base.removed,
@@ -303,5 +376,12 @@ export function seedSessions(data: InspectorData, list: readonly SessionInfo[], 
 export function resyncSessions(data: InspectorData, list: readonly SessionInfo[], limits: StoreLimits): InspectorData {
   const draft = new Draft(data, limits);
   draft.resync(list);
+  return draft.finish();
+}
+
+/** Forgets the closed connections a session lists. */
+export function clearClosedConnections(data: InspectorData, sessionId: string, limits: StoreLimits): InspectorData {
+  const draft = new Draft(data, limits);
+  draft.clearClosed(sessionId);
   return draft.finish();
 }

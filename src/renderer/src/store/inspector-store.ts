@@ -3,6 +3,7 @@ import type { EventBatch, SessionInfo, TextEncodingName } from '@shared/contract
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import {
   applyBatch,
+  clearClosedConnections,
   emptyData,
   EMPTY_LOG,
   resyncSessions,
@@ -17,16 +18,19 @@ import {
   clampLogLimit,
   DEFAULT_FRAMING,
   DEFAULT_LOG_LIMIT,
+  DEFAULT_ROW_LOOK,
   persistedLogPrefs,
   type FramingSettings,
   type LogPrefs,
   type LogView,
+  type RowLook,
 } from './log-prefs';
 import type { KeyValueStorage } from './persisted';
+import { persistedLayoutPrefs, type LayoutPrefs, type PanelLayout } from './layout-prefs';
 
 export type { LogView } from './log-prefs';
 
-export interface InspectorState extends InspectorData, LogPrefs {
+export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   selectedId: string | undefined;
   /** Transcript files opened read-only; apart from the engine's sessions, which events never touch. */
   transcripts: ReadonlyMap<string, OpenTranscript>;
@@ -49,10 +53,16 @@ export interface InspectorState extends InspectorData, LogPrefs {
   setLogView(view: LogView): void;
   setLogEncoding(encoding: TextEncodingName): void;
   setFraming(framing: FramingSettings): void;
+  setRowLook(look: RowLook): void;
   /** Clamped to MIN_LOG_LIMIT–MAX_LOG_LIMIT; a lower limit trims every log at once. */
   setLogLimit(limit: number): void;
   clearLog(sessionId: string): void;
   dismissErrors(sessionId: string): void;
+  /** Forgets the closed connections a session still lists. */
+  clearClosed(sessionId: string): void;
+  /** A group's panel sizes after the user moved a splitter or collapsed a panel. */
+  setPanelLayout(groupId: string, layout: PanelLayout): void;
+  setLogMaximized(maximized: boolean): void;
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
@@ -87,22 +97,33 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
     logView: 'text',
     logEncoding: 'utf-8',
     framing: DEFAULT_FRAMING,
+    rowLook: DEFAULT_ROW_LOOK,
   });
   const prefs = kept.load();
+  const keptLayout = persistedLayoutPrefs(options.storage);
+  const layoutPrefs = keptLayout.load();
   // The entry bound is the user's setting; the byte and error bounds stay fixed.
   const limitsOf = (state: LogPrefs): StoreLimits => ({ ...base, maxLogEntries: state.logLimit });
   return createStore<InspectorState>()((set, get) => {
     const setPrefs = (change: Partial<InspectorState>) => {
       set(change);
-      const { logLimit, logView, logEncoding, framing } = get();
-      kept.save({ logLimit, logView, logEncoding, framing });
+      const { logLimit, logView, logEncoding, framing, rowLook } = get();
+      kept.save({ logLimit, logView, logEncoding, framing, rowLook });
+    };
+    const setLayoutPrefs = (change: Partial<LayoutPrefs>) => {
+      set(change);
+      const { layouts, logMaximized } = get();
+      keptLayout.save({ layouts, logMaximized });
     };
     return {
       ...emptyData(),
+      layouts: layoutPrefs.layouts,
+      logMaximized: layoutPrefs.logMaximized,
       logLimit: prefs.logLimit,
       logView: prefs.logView,
       logEncoding: prefs.logEncoding,
       framing: prefs.framing,
+      rowLook: prefs.rowLook,
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,
@@ -142,6 +163,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       setLogView: (logView) => setPrefs({ logView }),
       setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),
       setFraming: (framing) => setPrefs({ framing }),
+      setRowLook: (rowLook) => setPrefs({ rowLook }),
       setLogLimit: (limit) => {
         const logLimit = clampLogLimit(limit);
         const state = get();
@@ -167,6 +189,9 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
           logs.set(sessionId, { ...EMPTY_LOG, epoch: log.epoch + 1 });
           return { logs };
         }),
+      setPanelLayout: (groupId, layout) => setLayoutPrefs({ layouts: { ...get().layouts, [groupId]: { ...layout } } }),
+      setLogMaximized: (logMaximized) => setLayoutPrefs({ logMaximized }),
+      clearClosed: (sessionId) => set((state) => clearClosedConnections(state, sessionId, limitsOf(state))),
       dismissErrors: (sessionId) =>
         set((state) => {
           if (!state.errors.has(sessionId)) return {};

@@ -10,11 +10,13 @@ import { persisted, type KeyValueStorage, type Persisted } from './persisted';
 export const LOG_VIEWS = ['text', 'hex', 'both'] as const;
 export type LogView = (typeof LOG_VIEWS)[number];
 
-export const FRAMING_MODES = ['raw', 'delimiter', 'length', 'fixed', 'gap'] as const satisfies readonly FramingMode[];
+/** The shared framers' modes, and lines (LF, CRLF or CR), which the log splits itself. */
+export const FRAMING_MODES = ['raw', 'lines', 'delimiter', 'length', 'fixed', 'gap'] as const satisfies readonly (FramingMode | 'lines')[];
+export type LogFramingMode = (typeof FRAMING_MODES)[number];
 
 /** Every mode's parameters at once, so switching modes and back keeps what the user typed. */
 export interface FramingSettings {
-  mode: FramingMode;
+  mode: LogFramingMode;
   /** Hex, as typed: `0a`, `0d 0a`, `7e`. */
   delimiter: string;
   keepDelimiter: boolean;
@@ -44,12 +46,26 @@ export const MIN_LOG_LIMIT = 1_000;
 export const MAX_LOG_LIMIT = 1_000_000;
 export const DEFAULT_LOG_LIMIT = 100_000;
 
+/** How rows are drawn: long lines wrapped or scrolled, which columns show, and the text size. */
+export interface RowLook {
+  wrap: boolean;
+  showTime: boolean;
+  showDelta: boolean;
+  /** Pixels, MIN_LOG_FONT–MAX_LOG_FONT. */
+  fontSize: number;
+}
+
+export const MIN_LOG_FONT = 10;
+export const MAX_LOG_FONT = 20;
+export const DEFAULT_ROW_LOOK: RowLook = { wrap: true, showTime: true, showDelta: true, fontSize: 12 };
+
 export interface LogPrefs {
   /** Entries kept per session before the oldest leave the view. */
   logLimit: number;
   logView: LogView;
   logEncoding: TextEncodingName;
   framing: FramingSettings;
+  rowLook: RowLook;
 }
 
 export const LOG_PREFS_STORAGE_KEY = 'socket-inspector.log-prefs';
@@ -82,6 +98,14 @@ export function persistedLogPrefs(storage: KeyValueStorage | undefined, defaults
     logView: z.enum(LOG_VIEWS).catch(defaults.logView),
     logEncoding: z.enum(TEXT_ENCODINGS).catch(defaults.logEncoding),
     framing: framingSchema.catch(defaults.framing),
+    rowLook: z
+      .object({
+        wrap: z.boolean().catch(DEFAULT_ROW_LOOK.wrap),
+        showTime: z.boolean().catch(DEFAULT_ROW_LOOK.showTime),
+        showDelta: z.boolean().catch(DEFAULT_ROW_LOOK.showDelta),
+        fontSize: intIn(MIN_LOG_FONT, MAX_LOG_FONT).catch(DEFAULT_ROW_LOOK.fontSize),
+      })
+      .catch(defaults.rowLook),
   });
   return persisted(LOG_PREFS_STORAGE_KEY, schema, defaults, { storage });
 }

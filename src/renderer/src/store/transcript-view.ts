@@ -2,28 +2,15 @@
  * A transcript file opened in the renderer, as the workspace shows it: read-only, never fed by
  * events. Its log has the same shape as a live session's so the log panel shows either.
  */
-import type { CloseReason, Counters, Endpoint, SessionKind } from '@shared/contract';
-import type { AppError } from '@shared/result';
-import type { SessionLog } from './views';
-
-/** A TCP connection as the transcript tells it, from its open record (or the header) to its close. */
-export interface TranscriptConnection {
-  connId: string;
-  local: Endpoint;
-  remote: Endpoint;
-  /** Epoch ms it opened, when the transcript says. */
-  since: number;
-  counters: Counters;
-  peerEnded: boolean;
-  localEnded: boolean;
-  closed: { at: number; reason: CloseReason } | undefined;
-}
+import type { Counters, SessionKind } from '@shared/contract';
+import type { RecordedError } from '@shared/transcript/records';
+import type { ConnectionRecord, SessionLog } from './views';
 
 export interface TranscriptErrorEntry {
   id: number;
   at: number;
   connId: string | undefined;
-  error: AppError;
+  error: RecordedError;
 }
 
 /** What the reader had to say about how the file ends. */
@@ -57,7 +44,8 @@ export interface OpenTranscript {
   /** Data records read; those beyond the log's limit are counted in `log.dropped`. */
   dataRecords: number;
   counters: Counters;
-  connections: readonly TranscriptConnection[];
+  /** The TCP connections it tells of, from their open records (or the header) to their close. */
+  connections: readonly ConnectionRecord[];
   errors: readonly TranscriptErrorEntry[];
   ending: TranscriptEnding;
   log: SessionLog;

@@ -3,6 +3,7 @@
  * merged (a structured clone keeps keys like `__proto__`); each known field is copied by name.
  */
 import type {
+  CloseReason,
   AutomationStatus,
   ConnectionInfo,
   Counters,
@@ -19,6 +20,7 @@ import type {
   SessionState,
 } from '@shared/contract';
 import type { AppError } from '@shared/result';
+import type { Lifecycle } from './lifecycle';
 import type { LogWindow } from './log-window';
 
 export interface SessionView {
@@ -49,8 +51,31 @@ export interface SessionView {
 
 export type RecordingView = Readonly<RecordingInfo>;
 
-/** A connection exactly as the contract describes it, in the store's own copy. */
-export type ConnectionView = Readonly<ConnectionInfo>;
+/** A connection as the contract describes it, in the store's own copy, with the last error it had. */
+export type ConnectionView = Readonly<ConnectionInfo & { errorCode?: string }>;
+
+/** How a connection ended. `code`: the error that ended it, if one did. */
+export interface ConnectionEnd {
+  at: number;
+  reason: CloseReason;
+  code: string | undefined;
+}
+
+/**
+ * A connection that has closed, or one a transcript tells of: kept, greyed, with its counters
+ * and how it ended, until the user clears it. Live sessions and transcripts list the same shape.
+ */
+export interface ConnectionRecord {
+  connId: string;
+  local: Endpoint;
+  remote: Endpoint;
+  since: number;
+  counters: Counters;
+  peerEnded: boolean;
+  localEnded: boolean;
+  /** Undefined while it is open (a transcript that ends before its close). */
+  closed: ConnectionEnd | undefined;
+}
 
 export interface LogEntry {
   /** Unique within the store, for list keys. */
@@ -60,6 +85,8 @@ export interface LogEntry {
   connId: string | undefined;
   peer: Endpoint | undefined;
   bytes: Uint8Array;
+  /** A row for what happened to the session or connection, not bytes (`bytes` is empty). */
+  lifecycle?: Lifecycle;
   /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
   origin?: SendOrigin;
 }
@@ -97,7 +124,12 @@ export const copyNotShown = (n: NotShown): NotShown => ({ bytes: Number(n.bytes)
 
 export const copyEndpoint = (e: Endpoint): Endpoint => ({ address: e.address, port: e.port, family: e.family });
 
-export const copyError = (e: AppError): AppError => ({ code: e.code, message: e.message, hint: e.hint });
+export const copyError = (e: AppError): AppError => ({
+  code: e.code,
+  message: e.message,
+  hint: e.hint,
+  i18n: { message: e.i18n.message, hint: e.i18n.hint },
+});
 
 export function copyRecording(r: RecordingInfo): RecordingView {
   return {

@@ -75,7 +75,7 @@ export function SessionRecording({ session }: { session: SessionShape }) {
   const error = recording?.error;
 
   return (
-    <Box component="section" aria-label={t('transcripts.section')} sx={{ mt: 0.75 }}>
+    <Box component="section" aria-label={t('transcripts.section')} sx={{ minWidth: 0 }}>
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <RecordingStatus recording={recording} />
         {active ? (

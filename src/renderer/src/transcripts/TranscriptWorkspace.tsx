@@ -7,11 +7,9 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { formatClock } from '../format';
 import { useT } from '../i18n/i18n-context';
-import { LogPanel } from '../log/LogPanel';
 import { CountersText } from '../components/CountersText';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
-import { TranscriptConnections } from './TranscriptConnections';
 import type { OpenTranscript } from '../store/transcript-view';
 
 /** How the file ends, said once above the log when it did not end cleanly. */
@@ -43,14 +41,15 @@ function EndingBanner({ transcript }: { transcript: OpenTranscript }) {
   }
 }
 
-function TranscriptHeader({ transcript }: { transcript: OpenTranscript }) {
+/** What the file is, who wrote it and how it ends; the rest of an opened transcript is drawn as a live session's is. */
+export function TranscriptHeader({ transcript }: { transcript: OpenTranscript }) {
   const t = useT();
   const closeTranscript = useInspector((state) => state.closeTranscript);
   const started = new Date(transcript.startedAt);
   return (
     <Box
       component="header"
-      sx={{ px: 1.5, py: 1, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '40vh', overflow: 'auto' }}
+      sx={{ px: 1.5, py: 0.5, borderBottom: 1, borderColor: 'divider', flex: 'none', maxHeight: '30vh', overflow: 'auto' }}
     >
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
         <Typography variant="h6" component="h2" sx={{ wordBreak: 'break-all', minWidth: 0 }}>
@@ -86,32 +85,6 @@ function TranscriptHeader({ transcript }: { transcript: OpenTranscript }) {
         })}
       </Typography>
       <EndingBanner transcript={transcript} />
-      {transcript.errors.length > 0 ? (
-        <Alert severity="warning" sx={{ mt: 1 }}>
-          <AlertTitle>{t('transcripts.errors')}</AlertTitle>
-          <Box component="ul" sx={{ m: 0, pl: 2 }}>
-            {transcript.errors.map((entry) => (
-              <li key={entry.id}>
-                <Typography variant="body2">
-                  {formatClock(entry.at)} {entry.connId ? `${t('header.onConnection', { connId: entry.connId })} ` : ''}
-                  {entry.error.message}
-                </Typography>
-              </li>
-            ))}
-          </Box>
-        </Alert>
-      ) : null}
     </Box>
-  );
-}
-
-/** An opened transcript: read-only, with the same log view, search and framing as a live session. */
-export function TranscriptWorkspace({ transcript }: { transcript: OpenTranscript }) {
-  return (
-    <>
-      <TranscriptHeader transcript={transcript} />
-      {transcript.kind === 'udp' ? null : <TranscriptConnections connections={transcript.connections} />}
-      <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
-    </>
   );
 }

@@ -5,12 +5,13 @@
  * come, so a huge file costs the bounds in memory, not its size.
  */
 import { formatEndpoint } from '@shared/address';
-import type { Counters, Endpoint } from '@shared/contract';
+import type { Endpoint, SessionState } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
-import { copyCounters, copyEndpoint, copyError, type LogEntry, type SessionLog } from '../store/views';
-import type { OpenTranscript, TranscriptConnection, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
+import { copyCounters, copyEndpoint, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
+import { lifecycleEntry, sessionLifecycle, type Lifecycle } from '../store/lifecycle';
+import type { OpenTranscript, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
 /** Entries are appended to the bounded log in batches of this many: few copies, little held. */
 const APPEND_BATCH = 4096;
@@ -28,16 +29,7 @@ function endpointOf(header: HeaderRecord, firstLocal: Endpoint | undefined): str
   return formatEndpoint(host, port);
 }
 
-interface MutableConnection {
-  connId: string;
-  local: TranscriptConnection['local'];
-  remote: TranscriptConnection['remote'];
-  since: number;
-  counters: Counters;
-  peerEnded: boolean;
-  localEnded: boolean;
-  closed: TranscriptConnection['closed'];
-}
+type MutableConnection = { -readonly [K in keyof ConnectionRecord]: ConnectionRecord[K] } & { errorCode: string | undefined };
 
 export class TranscriptBuilder {
   private log: SessionLog = EMPTY_LOG;
@@ -50,6 +42,8 @@ export class TranscriptBuilder {
   private errors: TranscriptErrorEntry[] = [];
   private ended = false;
   private firstLocal: Endpoint | undefined;
+  /** The session's state as the records last told it: rows are made for its changes. */
+  private state: SessionState | undefined;
 
   constructor(
     private readonly header: HeaderRecord,
@@ -65,8 +59,15 @@ export class TranscriptBuilder {
         peerEnded: false,
         localEnded: false,
         closed: undefined,
+        errorCode: undefined,
       });
     }
+  }
+
+  /** The rows the live log makes from the same happenings (store/lifecycle.ts). */
+  private lifecycle(at: number, lifecycle: Lifecycle, connId?: string): void {
+    this.pending.push(lifecycleEntry(this.nextId++, at, lifecycle, connId));
+    if (this.pending.length >= APPEND_BATCH) this.flush();
   }
 
   add(record: BodyRecord): void {
@@ -90,8 +91,8 @@ export class TranscriptBuilder {
         if (conn) count(conn.counters, record.dir, record.bytes.byteLength);
         return;
       }
-      case 'open':
-        this.connections.set(record.conn, {
+      case 'open': {
+        const conn: MutableConnection = {
           connId: record.conn,
           local: copyEndpoint(record.local),
           remote: copyEndpoint(record.remote),
@@ -100,25 +101,48 @@ export class TranscriptBuilder {
           peerEnded: false,
           localEnded: false,
           closed: undefined,
-        });
+          errorCode: undefined,
+        };
+        this.connections.set(record.conn, conn);
+        this.lifecycle(
+          record.at,
+          { kind: 'opened', accepted: this.header.kind === 'tcp-server', remote: conn.remote, local: conn.local },
+          record.conn,
+        );
         return;
+      }
       case 'half-close': {
         const conn = this.connections.get(record.conn);
         if (conn && record.by === 'peer') conn.peerEnded = true;
         else if (conn) conn.localEnded = true;
+        this.lifecycle(record.at, { kind: 'fin', by: record.by === 'peer' ? 'peer' : 'local' }, record.conn);
         return;
       }
       case 'close': {
         const conn = this.connections.get(record.conn);
-        if (conn) conn.closed = { at: record.at, reason: record.reason };
+        const code = conn?.errorCode;
+        if (conn) conn.closed = { at: record.at, reason: record.reason, code };
+        this.lifecycle(record.at, { kind: 'closed', reason: record.reason, code, counters: copyCounters(record.counters) }, record.conn);
         return;
       }
-      case 'error':
+      case 'error': {
         this.addError(record.at, record.conn, record.error);
+        const conn = record.conn === undefined ? undefined : this.connections.get(record.conn);
+        if (conn) conn.errorCode = record.error.code;
         return;
-      case 'state':
+      }
+      case 'state': {
         if (record.error) this.addError(record.at, undefined, record.error);
+        const local = record.local ?? this.firstLocal;
+        const row = sessionLifecycle(this.header.kind, this.state, record.state, {
+          endpoints: local ? [copyEndpoint(local)] : [],
+          remote: endpointOf(this.header, undefined),
+          error: record.error ? { code: record.error.code, message: record.error.message } : undefined,
+        });
+        this.state = record.state;
+        if (row) this.lifecycle(record.at, row);
         return;
+      }
       case 'end':
         this.ended = true;
         return;
@@ -126,7 +150,7 @@ export class TranscriptBuilder {
   }
 
   private addError(at: number, connId: string | undefined, error: TranscriptErrorEntry['error']): void {
-    this.errors.push({ id: this.nextId++, at, connId, error: copyError(error) });
+    this.errors.push({ id: this.nextId++, at, connId, error: { code: error.code, message: error.message, hint: error.hint } });
     if (this.errors.length > 2 * this.limits.maxErrors) this.errors = this.errors.slice(-this.limits.maxErrors);
   }
 
@@ -165,7 +189,10 @@ export class TranscriptBuilder {
       records: this.records,
       dataRecords: this.dataRecords,
       counters: copyCounters(this.counters),
-      connections: [...this.connections.values()].map((conn) => ({ ...conn, counters: copyCounters(conn.counters) })),
+      connections: [...this.connections.values()].map(({ errorCode: _unused, ...conn }) => ({
+        ...conn,
+        counters: copyCounters(conn.counters),
+      })),
       errors: this.errors.slice(-this.limits.maxErrors),
       ending,
       log: this.log,

@@ -21,7 +21,8 @@ export function useOpenConfig(): {
   const openConfig = async (config: SessionConfig) => {
     setBusy(true);
     setFailure(undefined);
-    const result = await api.open({ config });
+    // A failed open leaves nothing behind: the user tries again from the same place.
+    const result = await api.open({ config, keepIfFailed: false });
     setBusy(false);
     if (!result.ok) {
       setFailure(result.error);

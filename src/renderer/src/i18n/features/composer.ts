@@ -11,7 +11,7 @@ export const composerEn = {
   'composer.encoding.gb18030': 'GB18030',
   'composer.encoding.latin1': 'Latin-1',
   'composer.encoding.utf-16le': 'UTF-16LE',
-  'composer.target.some': '{count} connections',
+  'composer.target.some': '{count, plural, one {# connection} other {# connections}}',
 
   'composer.file.choose': 'Choose file…',
   'composer.file.input': 'File to send',
@@ -35,9 +35,9 @@ export const composerEn = {
   'composer.repeat.progress': 'Sent {sent} of {count}',
   'composer.repeat.progressEndless': 'Sent {sent}',
   'composer.repeat.stop': 'Stop',
-  'composer.repeat.stopped': 'Stopped after {sent} send(s).',
-  'composer.repeat.finished': 'Sent {sent} time(s).',
-  'composer.repeat.failed': 'Repeat stopped after {sent} send(s)',
+  'composer.repeat.stopped': 'Stopped after {sent, plural, one {# send} other {# sends}}.',
+  'composer.repeat.finished': 'Sent {sent, plural, one {# time} other {# times}}.',
+  'composer.repeat.failed': 'Repeat stopped after {sent, plural, one {# send} other {# sends}}',
 
   'composer.save': 'Save payload',
   'composer.saved': 'Saved payloads',

@@ -63,8 +63,8 @@ export const transcriptsEn = {
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': 'The transcript holds no data.',
   'transcripts.notShown':
-    'The oldest {count} data records of this file are not shown: the log keeps {limit} entries. Raise the limit in the log settings and open the file again to see more.',
-  'transcripts.notShown.bytes': 'The oldest {count} data records of this file are not shown: the log keeps at most {bytes} of data.',
+    'The oldest {count} entries of this file are not shown: the log keeps {limit} entries. Raise the limit in the log settings and open the file again to see more.',
+  'transcripts.notShown.bytes': 'The oldest {count} entries of this file are not shown: the log keeps at most {bytes} of data.',
   'transcripts.unended':
     'The recording did not end cleanly: the file has no end record (the app stopped without closing it, or it is still being written). Every record in it is whole.',
   'transcripts.torn': 'The file ends mid-record at byte {offset}; showing the {records} whole records before it.',
@@ -140,9 +140,8 @@ export const transcriptsZhCN: Readonly<Record<keyof typeof transcriptsEn, string
   'transcripts.format.jsonl': 'JSON Lines',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': '此记录不含数据。',
-  'transcripts.notShown':
-    '此文件最早的 {count} 条数据记录未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',
-  'transcripts.notShown.bytes': '此文件最早的 {count} 条数据记录未显示：日志最多保留 {bytes} 数据。',
+  'transcripts.notShown': '此文件最早的 {count} 条条目未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',
+  'transcripts.notShown.bytes': '此文件最早的 {count} 条条目未显示：日志最多保留 {bytes} 数据。',
   'transcripts.unended': '录制没有正常结束：文件缺少结束记录（应用未关闭文件就停止了，或仍在写入）。文件中的每条记录都是完整的。',
   'transcripts.torn': '文件在第 {offset} 字节处中断于一条记录中间；显示其前的 {records} 条完整记录。',
   'transcripts.corrupt': '文件在第 {offset} 字节处损坏；显示其前的 {records} 条完整记录。',

@@ -1,0 +1,103 @@
+import { useState, type ReactNode } from 'react';
+import Box from '@mui/material/Box';
+import IconButton from '@mui/material/IconButton';
+import Stack from '@mui/material/Stack';
+import SvgIcon from '@mui/material/SvgIcon';
+import Typography from '@mui/material/Typography';
+import { useTheme } from '@mui/material/styles';
+import { Panel, Separator, usePanelRef } from 'react-resizable-panels';
+import { useT } from '../i18n/i18n-context';
+
+/** Height of a section's heading row: what a collapsed section keeps, so it can be opened again. */
+export const SECTION_HEAD_PX = 30;
+
+/**
+ * The handle between two panels: thin to the eye, with a wider hit area (the library's
+ * minimum target), keyboard-operable (arrows move it, Enter collapses) and named for what it resizes.
+ */
+export function Splitter({ label, orientation }: { label: string; orientation: 'horizontal' | 'vertical' }) {
+  const theme = useTheme();
+  const across = orientation === 'horizontal';
+  return (
+    <Separator
+      aria-label={label}
+      style={{
+        flexBasis: across ? 4 : 5,
+        background: theme.palette.divider,
+        outlineOffset: -1,
+        cursor: across ? 'col-resize' : 'row-resize',
+      }}
+    />
+  );
+}
+
+function Chevron({ open }: { open: boolean }) {
+  return (
+    <SvgIcon fontSize="small" sx={{ transform: open ? 'none' : 'rotate(-90deg)', transition: 'transform 120ms' }}>
+      <path d="M7 10l5 5 5-5z" />
+    </SvgIcon>
+  );
+}
+
+export interface SectionPanelProps {
+  /** Unique in its group: the key its size is remembered by. */
+  id: string;
+  /** The section's name, for its heading and its landmark. */
+  title: string;
+  /** Beside the title: a count, a note. */
+  summary?: ReactNode;
+  /** At the end of the heading row. */
+  actions?: ReactNode;
+  defaultSize: string | number;
+  minSize: string | number;
+  maxSize?: string | number;
+  /** False when the contents are a named landmark of their own (the composer): one region, not two. */
+  landmark?: boolean;
+  children: ReactNode;
+}
+
+/**
+ * A resizable, collapsible section of a vertical group: a heading row with a toggle, and its
+ * contents scrolling below. Collapsed, only the heading stays; the contents stay mounted (what
+ * was typed or chosen there is kept) but hidden.
+ */
+export function SectionPanel({ id, title, summary, actions, defaultSize, minSize, maxSize, landmark = true, children }: SectionPanelProps) {
+  const t = useT();
+  const panel = usePanelRef();
+  const [collapsed, setCollapsed] = useState(false);
+  return (
+    <Panel
+      id={id}
+      panelRef={panel}
+      collapsible
+      collapsedSize={SECTION_HEAD_PX}
+      defaultSize={defaultSize}
+      minSize={minSize}
+      {...(maxSize === undefined ? {} : { maxSize })}
+      onResize={() => setCollapsed(panel.current?.isCollapsed() ?? false)}
+    >
+      <Box
+        {...(landmark ? { component: 'section', 'aria-label': title } : {})}
+        sx={{ height: '100%', display: 'flex', flexDirection: 'column', minHeight: 0 }}
+      >
+        <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: SECTION_HEAD_PX, flex: 'none', pl: 0.5, pr: 1 }}>
+          <IconButton
+            size="small"
+            aria-expanded={!collapsed}
+            aria-label={t(collapsed ? 'layout.expand' : 'layout.collapse', { name: title })}
+            onClick={() => (collapsed ? panel.current?.expand() : panel.current?.collapse())}
+          >
+            <Chevron open={!collapsed} />
+          </IconButton>
+          <Typography variant="subtitle2" component="h3" noWrap>
+            {title}
+          </Typography>
+          {summary}
+          <Box sx={{ flex: 1 }} />
+          {actions}
+        </Stack>
+        <Box sx={{ flex: 1, minHeight: 0, overflow: 'auto', display: collapsed ? 'none' : 'block' }}>{children}</Box>
+      </Box>
+    </Panel>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * A newcomer's first minute in real Chromium: bytes at a listener from a fresh page in a few
+ * actions (counted), no favicon 404, nothing left behind a failed open, and every word in 简体中文.
+ */
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { tcpPeerServer, udpPeer } from '../support/peers';
+import { until } from '../support/until';
+import { e2eHarness, openSession, screenshot } from '../support/chromium';
+
+const h = e2eHarness();
+
+/** Each user action goes through here, so the test can say how many it took. */
+function actions(page: Page) {
+  let count = 0;
+  const quick = page.getByRole('form', { name: 'Send to a host and port' });
+  return {
+    get count() {
+      return count;
+    },
+    async fill(label: string, value: string) {
+      count += 1;
+      await quick.getByLabel(label, { exact: true }).fill(value);
+    },
+    async click(name: string) {
+      count += 1;
+      await quick.getByRole('button', { name, exact: true }).click();
+    },
+  };
+}
+
+describe('first steps', () => {
+  it('sends TCP bytes to a listener from a fresh page in three actions, with no request failing', async () => {
+    const missing: string[] = [];
+    const page = await h.app();
+    page.on('response', (response) => {
+      if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`);
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    const { port, received } = await tcpPeerServer(h.cleanups);
+
+    const user = actions(page);
+    await user.fill('Text to send', 'hello\\r\\n');
+    await user.fill('Port', String(port));
+    await user.click('Send');
+    await until(() => received().equals(Buffer.from('hello\r\n')), 'the listener to get the bytes');
+    expect(user.count).toBe(3);
+    await screenshot(page, 'first-steps-quick-send');
+
+    expect(missing).toEqual([]);
+  });
+
+  it('sends one UDP datagram from a fresh page in four actions, the kind being one', async () => {
+    const page = await h.app();
+    const peer = await udpPeer(h.cleanups);
+    const datagrams: string[] = [];
+    peer.on('message', (message) => datagrams.push(message.toString()));
+    const user = actions(page);
+    await user.click('UDP datagram');
+    await user.fill('Text to send', 'ping');
+    await user.fill('Port', String(peer.address().port));
+    await user.click('Send');
+    await until(() => datagrams.includes('ping'), 'the datagram');
+    expect(user.count).toBe(4);
+  });
+
+  it('leaves no session behind a listen that fails, and says why in the dialog', async () => {
+    const page = await h.app();
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    h.cleanups.push(() => taken.close());
+    const port = (taken.address() as { port: number }).port;
+    await openSession(page, 'TCP server', '127.0.0.1', port);
+    const dialog = page.getByRole('dialog', { name: 'New session' });
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('the address is already in use (EADDRINUSE)');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Open sessions' }).getByRole('listitem').count()).toBe(0);
+  });
+
+  it('shows the start screen, the dialog and an engine error in 简体中文 with no English sentence', async () => {
+    const page = await h.app();
+    await page.getByRole('combobox', { name: 'Language' }).click();
+    await page.getByRole('option', { name: '简体中文' }).click();
+    await page.getByRole('button', { name: '新建会话', exact: true }).waitFor();
+    const english = async () => {
+      const text = await page.locator('body').innerText();
+      // Two English words in a row make a phrase someone forgot; names and codes are single words.
+      return (text.match(/\b[A-Za-z]{2,}[a-z]* [A-Za-z]{2,}[a-z]*\b/g) ?? []).filter((m) => m !== 'Socket Inspector');
+    };
+    expect(await english()).toEqual([]);
+    await screenshot(page, 'first-steps-zh-start');
+
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    h.cleanups.push(() => taken.close());
+    await page.getByRole('button', { name: '监听 TCP…' }).click();
+    const dialog = page.getByRole('dialog', { name: '新建会话' });
+    await dialog.getByRole('textbox', { name: '端口', exact: true }).fill(String((taken.address() as { port: number }).port));
+    await dialog.getByRole('button', { name: '高级选项' }).click();
+    expect(await english()).toEqual([]);
+    await dialog.getByRole('button', { name: '监听', exact: true }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('地址已被占用（EADDRINUSE）');
+    expect(await english()).toEqual([]);
+    await screenshot(page, 'first-steps-zh-error');
+  });
+});

@@ -5,16 +5,22 @@
  * in the editor that passes, then fails at its named step on the corrupted reply.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { e2eHarness, logPayloads, openSession, screenshot } from '../support/chromium';
 import { modbusCrcHex, startModbusDevice } from '../support/modbus-device';
 import { until } from '../support/until';
 
 const h = e2eHarness();
 
-async function chooseChecksum(page: Page, region: string, algorithm: string): Promise<void> {
-  await page.getByRole('region', { name: region }).getByRole('combobox', { name: 'Checksum' }).click();
+async function chooseChecksum(page: Page, where: Locator, algorithm: string): Promise<void> {
+  await where.getByRole('combobox', { name: 'Checksum' }).click();
   await page.getByRole('option', { name: algorithm, exact: true }).click();
+}
+
+/** Opens one of the log toolbar's popovers (Filters, Log settings). */
+async function logPopover(page: Page, name: string): Promise<Locator> {
+  await page.getByRole('region', { name: 'Log' }).getByRole('button', { name }).click();
+  return page.getByRole('dialog', { name });
 }
 
 describe('protocol tools, end to end', () => {
@@ -27,7 +33,7 @@ describe('protocol tools, end to end', () => {
 
     await composer.getByRole('group', { name: 'Payload format' }).getByRole('button', { name: 'Hex' }).click();
     await composer.getByRole('textbox', { name: 'Payload' }).fill('01 03 00 {{counter start=16 bytes=1}} 00 01');
-    await chooseChecksum(page, 'Send', 'CRC-16/MODBUS');
+    await chooseChecksum(page, composer, 'CRC-16/MODBUS');
     const first = `0103001000 01${modbusCrcHex('010300100001')}`.replace(/ /g, '');
     const spaced = (hex: string) => hex.match(/../g)!.join(' ');
     await expect.poll(() => composer.getByLabel('Next send').textContent()).toBe(`Next send: 8 B: ${spaced(first)}`);
@@ -38,7 +44,9 @@ describe('protocol tools, end to end', () => {
     const second = `010300110001${modbusCrcHex('010300110001')}`;
     await expect.poll(() => composer.getByLabel('Next send').textContent()).toBe(`Next send: 8 B: ${spaced(second)}`);
 
-    await chooseChecksum(page, 'Log', 'CRC-16/MODBUS');
+    // The log's checksum is a setting, behind the toolbar's Log settings.
+    await chooseChecksum(page, await logPopover(page, 'Log settings'), 'CRC-16/MODBUS');
+    await page.keyboard.press('Escape');
     const marks = page.getByTestId('log-checksum');
     await expect.poll(() => marks.allTextContents()).toEqual([expect.stringMatching(/^✓ CRC-16\/MODBUS [0-9A-F]{4}$/)]);
 
@@ -74,7 +82,9 @@ describe('protocol tools, end to end', () => {
     await expect
       .poll(() => marks.filter({ hasText: '✗' }).textContent())
       .toMatch(/^✗ CRC-16\/MODBUS: expected [0-9A-F]{4}, received [0-9A-F]{4}$/);
-    await page.getByRole('region', { name: 'Log' }).getByRole('checkbox', { name: 'Bad checksums only' }).check();
+    // The bad-only filter is one of the log's Filters.
+    await (await logPopover(page, 'Filters')).getByRole('checkbox', { name: 'Bad checksums only' }).check();
+    await page.keyboard.press('Escape');
     await expect
       .poll(() => marks.allTextContents())
       .toEqual([expect.stringMatching(/^✗ CRC-16\/MODBUS: expected [0-9A-F]{4}, received [0-9A-F]{4}$/)]);

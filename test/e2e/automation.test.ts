@@ -68,6 +68,11 @@ describe('the automation panel', () => {
     const sidebar = page.getByRole('list', { name: 'Open sessions' });
     await expect.poll(() => sidebar.getByText('Stale', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
     expect(await sidebar.locator('[title^="Stale: nothing received since"]').count()).toBe(1);
+    // Folded again, as a user does once the rules are set, and the connections section opened
+    // if the open panel had folded it for room.
+    await toggle.click();
+    const expandConnections = page.getByRole('button', { name: 'Expand Connections' });
+    if ((await expandConnections.count()) > 0) await expandConnections.click();
     await expect
       .poll(() =>
         page

@@ -10,7 +10,8 @@ import type { FileFilter } from '../api/files';
 import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
-import { useLanguage, useT } from '../i18n/i18n-context';
+import { useLanguage, useSay, useT } from '../i18n/i18n-context';
+import { issuePhrase } from '@shared/validate';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
 import { newId } from './workspace-store';
@@ -24,6 +25,9 @@ type Outcome =
 /** Save the workspace to a file and open one, with what happened said where the user looks. */
 export function WorkspaceFileButtons() {
   const t = useT();
+  const say = useSay();
+  // A schema's words travel in the issue as a phrase: rendered in the user's language.
+  const said = (problem: WorkspaceProblem) => say(issuePhrase({ message: problem.message }));
   const files = useFiles();
   const workspace = useWorkspaceStore();
   const library = usePayloadLibraryStore();
@@ -107,7 +111,7 @@ export function WorkspaceFileButtons() {
               <Box component="ul" sx={{ m: 0, pl: 2 }}>
                 {outcome.problems.map((problem, index) => (
                   <Typography component="li" variant="body2" key={index}>
-                    {problem.path === '' ? problem.message : t('workspace.problemAt', { path: problem.path, message: problem.message })}
+                    {problem.path === '' ? said(problem) : t('workspace.problemAt', { path: problem.path, message: said(problem) })}
                   </Typography>
                 ))}
               </Box>

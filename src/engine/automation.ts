@@ -104,7 +104,7 @@ export class SessionAutomation {
   private heartbeats = 0;
   private heartbeatError: AppError | undefined;
   private repeatRun: { status: RepeatStatus; task: ScheduledTask | undefined } | undefined;
-  private pendingReplies = 0;
+  /** Delayed replies not yet sent. */
   private readonly delayed = new Set<ScheduledTask>();
   private statusTimer: ScheduledTask | undefined;
   private open = false;
@@ -132,7 +132,6 @@ export class SessionAutomation {
     this.heartbeatBytes = heartbeat;
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     this.heartbeats = 0;
     this.heartbeatError = undefined;
     this.rules = (config?.rules ?? []).map((rule) => {
@@ -278,7 +277,6 @@ export class SessionAutomation {
     this.streams.clear();
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     if (this.repeatRun?.status.state === 'running') this.stopRepeat();
   }
 
@@ -313,7 +311,7 @@ export class SessionAutomation {
     stream.gapTask?.cancel();
     stream.heartbeat = stream.watchdog = stream.gapTask = undefined;
     stream.framer = undefined;
-    if (stream.staleSince !== undefined) stream.staleSince = undefined;
+    stream.staleSince = undefined;
   }
 
   private beat(stream: Stream, bytes: Uint8Array): void {
@@ -496,7 +494,7 @@ export class SessionAutomation {
       send();
       return;
     }
-    if (this.pendingReplies >= MAX_PENDING_REPLIES) {
+    if (this.delayed.size >= MAX_PENDING_REPLIES) {
       this.ruleFailed(
         rule,
         appError(
@@ -506,10 +504,8 @@ export class SessionAutomation {
       );
       return;
     }
-    this.pendingReplies += 1;
     const task = this.scheduler.after(rule.delayMs, () => {
       this.delayed.delete(task);
-      this.pendingReplies -= 1;
       send();
     });
     this.delayed.add(task);

@@ -99,6 +99,8 @@ const sameError = (a: AppError | undefined, b: AppError | undefined): boolean =>
 export class SessionAutomation {
   private config: Automation | undefined;
   private rules: Rule[] = [];
+  /** Some rule is enabled and compiled: only then are messages framed and matched. */
+  private runnable = false;
   private readonly streams = new Map<string, Stream>();
   private readonly scheduler: Scheduler;
   private heartbeats = 0;
@@ -156,6 +158,7 @@ export class SessionAutomation {
         limiting: false,
       };
     });
+    this.runnable = this.rules.some((rule) => rule.enabled && rule.compiled);
     for (const rule of this.rules) if (rule.status.error && rule.enabled) this.emitError(rule.status.error);
     for (const stream of this.streams.values()) {
       this.stopStream(stream);
@@ -297,7 +300,9 @@ export class SessionAutomation {
   private startStream(stream: Stream): void {
     const config = this.config;
     stream.framer =
-      config && config.framing.mode !== 'raw' && stream.connId !== undefined ? createFramer(framingOf(config.framing)) : undefined;
+      this.runnable && config && config.framing.mode !== 'raw' && stream.connId !== undefined
+        ? createFramer(framingOf(config.framing))
+        : undefined;
     const heartbeat = config?.heartbeat;
     const bytes = this.heartbeatBytes;
     if (heartbeat?.enabled && bytes) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, bytes));
@@ -382,14 +387,16 @@ export class SessionAutomation {
     this.session.silenced(stream.connId, error, `nothing was received for ${duration(silenceMs)} (the liveness limit)`, effective);
   }
 
+  /** Every received chunk or datagram comes here: a session with no rules and no liveness returns at once. */
   private received(connId: string | undefined, peer: Endpoint | undefined, bytes: Uint8Array, at: number): void {
+    const liveness = this.config?.liveness;
+    if (!this.runnable && !liveness?.enabled) return;
     const stream = this.streams.get(connId ?? '');
     if (stream) {
       stream.lastRx = at;
       if (stream.staleSince !== undefined) {
         const silentMs = at - stream.staleSince;
         stream.staleSince = undefined;
-        const liveness = this.config?.liveness;
         this.emit({
           type: 'liveness',
           at,
@@ -402,7 +409,7 @@ export class SessionAutomation {
         this.armWatchdog(stream);
       }
     }
-    if (this.rules.length === 0) return;
+    if (!this.runnable) return;
     const source: Source = { connId, peer };
     const framer = stream?.framer;
     if (!framer) {

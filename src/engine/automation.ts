@@ -418,17 +418,26 @@ export class SessionAutomation {
     }
     const pushed = framer.push(bytes, at);
     for (const frame of pushed.frames) this.runRules(frame.bytes, source, at);
-    if (this.config?.framing.mode === 'gap' && stream) this.armGap(stream, this.config.framing.gapMs, source);
+    if (pushed.partial && this.config?.framing.mode === 'gap') this.armGap(stream!, this.config.framing.gapMs, source, pushed.partial.at);
   }
 
-  /** Gap framing ends a message on silence, which only a timer can see. */
-  private armGap(stream: Stream, gapMs: number, source: Source): void {
-    stream.gapTask?.cancel();
-    if (!stream.framer?.partial()) return;
-    stream.gapTask = this.scheduler.after(gapMs, () => {
+  /**
+   * Gap framing ends a message on silence, which only a timer can see. One timer per stream,
+   * armed once rather than again on every chunk: when it fires early (data came meanwhile) it
+   * waits out the rest of the gap from the latest chunk. `lastAt`: when that chunk came.
+   */
+  private armGap(stream: Stream, gapMs: number, source: Source, lastAt: number): void {
+    if (stream.gapTask?.active) return;
+    stream.gapTask = this.scheduler.after(Math.max(0, lastAt + gapMs - this.clock.now()), () => {
       stream.gapTask = undefined;
+      const partial = stream.framer?.partial();
+      if (!partial) return;
       const now = this.clock.now();
-      for (const frame of stream.framer?.push(new Uint8Array(0), now).frames ?? []) this.runRules(frame.bytes, source, now);
+      if (now - partial.at < gapMs) {
+        this.armGap(stream, gapMs, source, partial.at);
+        return;
+      }
+      for (const frame of stream.framer!.push(new Uint8Array(0), now).frames) this.runRules(frame.bytes, source, now);
     });
   }
 

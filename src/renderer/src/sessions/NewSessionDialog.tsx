@@ -40,6 +40,7 @@ import {
   type LoopbackChoice,
   type SessionForm,
 } from './session-form';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
@@ -350,14 +351,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                           key={`${entry.kind} ${endpoint}`}
                           size="small"
                           variant="outlined"
-                          label={
-                            <>
-                              {t(`kind.${entry.kind}`)}{' '}
-                              <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                                {endpoint}
-                              </Box>
-                            </>
-                          }
+                          label={<KindEndpoint kind={entry.kind} endpoint={endpoint} />}
                           aria-label={t('sessions.dialog.recentLabel', { kind: t(`kind.${entry.kind}`), endpoint })}
                           onClick={() => update({ ...form, kind: entry.kind, host: entry.host, port: String(entry.port) })}
                         />

@@ -28,6 +28,7 @@ import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { useOpenConfig } from '../workspace/use-open-config';
 import { useWorkspace } from '../workspace/workspace-context';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 import { useNewSession } from './new-session-context';
 
 type QuickKind = 'tcp' | 'udp';
@@ -210,14 +211,7 @@ export function StartScreen() {
                     key={`${entry.kind} ${endpoint}`}
                     variant="outlined"
                     disabled={opening}
-                    label={
-                      <>
-                        {t(`kind.${entry.kind}`)}{' '}
-                        <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                          {endpoint}
-                        </Box>
-                      </>
-                    }
+                    label={<KindEndpoint kind={entry.kind} endpoint={endpoint} />}
                     aria-label={t('start.openRecent', { kind: t(`kind.${entry.kind}`), endpoint })}
                     onClick={() => {
                       const config = configOf(entry.kind, entry.host, entry.port);

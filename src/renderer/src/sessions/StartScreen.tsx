@@ -42,8 +42,12 @@ function configOf(kind: SessionKind, host: string, port: number): SessionConfig 
 /**
  * What a fresh page shows: one form that sends bytes to a host and port (the session is made
  * for the user), the usual first actions, and the endpoints and sessions used before.
+ *
+ * It stays mounted while a session is shown (`shown` false): an open that fails shows its
+ * session for a moment (the engine announces a session before it knows the open fails, and
+ * the page selects a new one), then comes back here with what was typed and the error.
  */
-export function StartScreen() {
+export function StartScreen({ shown }: { shown: boolean }) {
   const t = useT();
   const say = useSay();
   const api = useApi();
@@ -91,6 +95,8 @@ export function StartScreen() {
     if (!sent.ok) setFailure(sent.error);
     select(opened.value.id);
   };
+
+  if (!shown) return null;
 
   return (
     <Box sx={{ flex: 1, overflow: 'auto', p: { xs: 2, md: 3 } }}>

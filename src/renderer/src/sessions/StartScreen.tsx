@@ -89,10 +89,18 @@ export function StartScreen({ shown }: { shown: boolean }) {
       setFailure(opened.error);
       return;
     }
-    rememberEndpoint({ kind: kind === 'tcp' ? 'tcp-client' : 'udp', host: target.host, port: target.port });
     const sent = await api.send({ sessionId: opened.value.id, payload: typed });
     setBusy(false);
-    if (!sent.ok) setFailure(sent.error);
+    if (!sent.ok) {
+      // Nothing went out (a UDP target that does not resolve, say): like a failed open, the
+      // session goes, and the user is back at the form with what was typed and why.
+      await api.remove({ sessionId: opened.value.id });
+      setFailure(sent.error);
+      return;
+    }
+    // A recent endpoint is one to open again: the client's target. A UDP quick send binds a
+    // free port, which is no endpoint worth offering (its target is not a place to bind).
+    if (config.kind === 'tcp-client') rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     select(opened.value.id);
   };
 

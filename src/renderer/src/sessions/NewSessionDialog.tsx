@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -115,6 +115,13 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const [save, setSave] = useState(false);
   const [name, setName] = useState('');
   const recorder = useRecordingSettings().status;
+  const failures = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // The alerts sit at the foot of a form that scrolls once the options are open: a failure
+    // out of sight would look like a button that did nothing. (jsdom has no scrollIntoView.)
+    if (failure || joinFailure) failures.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [failure, joinFailure]);
 
   useEffect(() => {
     if (!open) return;
@@ -482,8 +489,10 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                   />
                 ) : null}
               </Stack>
-              {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
-              {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
+              <Box ref={failures} sx={{ '&:empty': { display: 'none' } }}>
+                {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
+                {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
+              </Box>
             </Stack>
           </DialogContent>
           <DialogActions sx={{ px: 2, py: 1 }}>

@@ -152,9 +152,8 @@ export function SessionWorkspace() {
         <TranscriptView key={transcript.id} transcript={transcript} />
       ) : session ? (
         <LiveWorkspace key={session.id} session={session} />
-      ) : (
-        <StartScreen />
-      )}
+      ) : null}
+      <StartScreen shown={!transcript && !session} />
     </Box>
   );
 }

@@ -18,7 +18,7 @@ import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
 
-/** Connections, errors, log and composer, each resizable and the three around the log collapsible. */
+/** Automation, connections, errors, log and composer, each resizable and all but the log collapsible. */
 function LiveWorkspace({ session }: { session: SessionShape }) {
   const t = useT();
   const errors = useSessionErrors(session);
@@ -29,9 +29,9 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
   return (
     <>
       <SessionHeader session={session} />
-      {/* Folded to a strip of its own until opened. */}
-      <AutomationPanel key={session.id} session={session} />
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
+        {/* In the group, so opening it takes room the group's way and the log keeps its minimum. */}
+        <AutomationPanel key={session.id} session={session} />
         <SectionPanel
           id="connections"
           title={t('layout.connections')}

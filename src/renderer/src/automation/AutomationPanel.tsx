@@ -1,4 +1,4 @@
-import { memo, useId, useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
@@ -14,6 +14,7 @@ import type { AppError } from '@shared/result';
 import { isOneOf } from '@shared/validate';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SectionPanel, Splitter } from '../components/Panels';
 import { useT } from '../i18n/i18n-context';
 import { useSessionAutomation, type SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
@@ -37,7 +38,8 @@ const FRAMING_MODES: readonly FramingDraft['mode'][] = ['raw', 'delimiter', 'len
 const NO_FIELDS: ReadonlySet<DraftField> = new Set();
 
 /**
- * A session's auto-reply rules, heartbeat and liveness: a one-line summary until opened, then
+ * A session's auto-reply rules, heartbeat and liveness: the first section of the workspace's
+ * resizable group, folded to a one-line summary until opened, then
  * a working copy the user edits and applies (the `automate` method), beside what the engine
  * reports of the rules it runs. Applied settings are part of the session's config, so saving the
  * session to the workspace keeps them.
@@ -45,10 +47,8 @@ const NO_FIELDS: ReadonlySet<DraftField> = new Set();
 export const AutomationPanel = memo(function AutomationPanel({ session }: { session: SessionShape }) {
   const t = useT();
   const api = useApi();
-  const regionId = useId();
   const config = session.config.automation;
   const status = useSessionAutomation(session.id);
-  const [expanded, setExpanded] = useState(false);
   const [draft, setDraft] = useState<AutomationDraft>(() => draftOf(config));
   const [synced, setSynced] = useState(() => JSON.stringify(draftOf(config)));
   const [editing, setEditing] = useState<{ index: number; rule: AutoReplyRule } | undefined>(undefined);
@@ -120,32 +120,28 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
   const setFraming = (change: Partial<FramingDraft>) => update({ framing: { ...framing, ...change } });
 
   return (
-    <Box component="section" aria-label={t('automation.panel')} sx={{ borderBottom: 1, borderColor: 'divider', flex: 'none' }}>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', px: 1.5, py: 0.25 }}>
-        <Button
-          size="small"
-          aria-expanded={expanded}
-          aria-controls={regionId}
-          onClick={() => setExpanded(!expanded)}
-          sx={{ textTransform: 'none' }}
-        >
-          <Box component="span" aria-hidden="true" sx={{ mr: 0.5 }}>
-            {expanded ? '▾' : '▸'}
-          </Box>
-          {t('automation.panel')}
-        </Button>
-        <Typography variant="body2" color="text.secondary" noWrap sx={{ minWidth: 0 }}>
-          {summary.length > 0 ? summary.join(' · ') : t('automation.summaryOff')}
-          {status && status.heartbeats > 0 ? ` · ${t('automation.heartbeat.sent', { count: status.heartbeats })}` : ''}
-        </Typography>
-        {dirty ? (
-          <Typography variant="caption" color="warning.main" sx={{ ml: 'auto' }}>
-            {t('automation.unsaved')}
+    <>
+      <SectionPanel
+        id="automation"
+        title={t('automation.panel')}
+        summary={
+          <Typography variant="body2" color="text.secondary" noWrap sx={{ minWidth: 0 }}>
+            {summary.length > 0 ? summary.join(' · ') : t('automation.summaryOff')}
+            {status && status.heartbeats > 0 ? ` · ${t('automation.heartbeat.sent', { count: status.heartbeats })}` : ''}
           </Typography>
-        ) : null}
-      </Stack>
-      {expanded ? (
-        <Box id={regionId} sx={{ px: 1.5, pb: 1.5, maxHeight: '45vh', overflow: 'auto' }}>
+        }
+        actions={
+          dirty ? (
+            <Typography variant="caption" color="warning.main" noWrap>
+              {t('automation.unsaved')}
+            </Typography>
+          ) : null
+        }
+        defaultSize="45vh"
+        minSize={120}
+        startsCollapsed
+      >
+        <Box sx={{ px: 1.5, pb: 1.5 }}>
           <Typography variant="subtitle2" component="h3" sx={{ mt: 0.5 }}>
             {t('automation.rules')}
           </Typography>
@@ -410,7 +406,8 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
             </Box>
           ) : null}
         </Box>
-      ) : null}
-    </Box>
+      </SectionPanel>
+      <Splitter orientation="vertical" label={t('layout.resize', { name: t('automation.panel') })} />
+    </>
   );
 });

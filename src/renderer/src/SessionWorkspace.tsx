@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Group, Panel } from 'react-resizable-panels';
 import { AutomationPanel } from './automation/AutomationPanel';
-import { SectionPanel, Splitter } from './components/Panels';
+import { SectionAbove, SectionPanel, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
@@ -32,7 +32,7 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         {/* In the group, so opening it takes room the group's way and the log keeps its minimum. */}
         <AutomationPanel key={session.id} session={session} />
-        <SectionPanel
+        <SectionAbove
           id="connections"
           title={t('layout.connections')}
           summary={
@@ -47,11 +47,10 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           minSize={60}
         >
           <ConnectionList session={session} />
-        </SectionPanel>
-        <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+        </SectionAbove>
         {withErrors ? (
           <>
-            <SectionPanel
+            <SectionAbove
               id="errors"
               title={t('header.recentErrors')}
               summary={
@@ -64,8 +63,7 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
               minSize={60}
             >
               <SessionErrors errors={errors} />
-            </SectionPanel>
-            <Splitter orientation="vertical" label={t('layout.resize', { name: t('header.recentErrors') })} />
+            </SectionAbove>
           </>
         ) : null}
         <Panel id="log" minSize={LOG_MIN_SIZE}>
@@ -102,7 +100,7 @@ function TranscriptView({ transcript }: { transcript: OpenTranscript }) {
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         {tcp ? (
           <>
-            <SectionPanel
+            <SectionAbove
               id="connections"
               title={t('layout.connections')}
               summary={
@@ -114,16 +112,14 @@ function TranscriptView({ transcript }: { transcript: OpenTranscript }) {
               minSize={60}
             >
               <RecordedConnectionList connections={transcript.connections} />
-            </SectionPanel>
-            <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+            </SectionAbove>
           </>
         ) : null}
         {withErrors ? (
           <>
-            <SectionPanel id="errors" title={t('transcripts.errors')} defaultSize={72} minSize={60}>
+            <SectionAbove id="errors" title={t('transcripts.errors')} defaultSize={72} minSize={60}>
               <SessionErrors errors={transcript.errors} />
-            </SectionPanel>
-            <Splitter orientation="vertical" label={t('layout.resize', { name: t('transcripts.errors') })} />
+            </SectionAbove>
           </>
         ) : null}
         <Panel id="log" minSize={LOG_MIN_SIZE}>

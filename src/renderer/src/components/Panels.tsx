@@ -149,3 +149,14 @@ export function SectionPanel({
     </Panel>
   );
 }
+
+/** A section above the log: the section, then the handle that resizes it against what comes below. */
+export function SectionAbove(props: SectionPanelProps) {
+  const t = useT();
+  return (
+    <>
+      <SectionPanel {...props} />
+      <Splitter orientation="vertical" label={t('layout.resize', { name: props.title })} />
+    </>
+  );
+}

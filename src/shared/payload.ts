@@ -5,28 +5,14 @@
  */
 import { defaultByteOrder } from './checksums';
 import { decodeBase64 } from './base64';
-import type { LineEnding, Payload } from './contract';
+import type { Payload } from './contract';
 import { AppCode, hintFor } from './errors';
 import { MAX_SEND_BYTES } from './limits';
 import type { MacroContext } from './macros';
-import { compileTemplate, renderTemplate, type ReplyTemplate } from './reply-template';
+import { compileTemplate, lineEndingBytes, renderTemplate, type ReplyTemplate } from './reply-template';
 import { phrase, untranslated } from './phrase';
 import { fail, ok, type Result } from './result';
 import type { TextProblem } from './text-encoding';
-
-const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
-  none: [],
-  lf: [0x0a],
-  cr: [0x0d],
-  crlf: [0x0d, 0x0a],
-};
-
-/** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
-function lineEndingBytes(payload: Payload): Uint8Array {
-  const codes = LINE_ENDING_CODES[payload.lineEnding];
-  const wide = payload.format === 'text' && payload.encoding === 'utf-16le';
-  return Uint8Array.from(wide ? codes.flatMap((code) => [code, 0]) : codes);
-}
 
 /** The payload read once, ready to be sent any number of times. */
 function compile(payload: Payload): { ok: true; template: ReplyTemplate } | ({ ok: false } & TextProblem) {

@@ -111,6 +111,13 @@ export type TemplateCompile = { ok: true; template: ReplyTemplate } | ({ ok: fal
 
 const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = { none: [], lf: [0x0a], cr: [0x0d], crlf: [0x0d, 0x0a] };
 
+/** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
+export function lineEndingBytes(payload: { format: string; encoding: TextEncodingName; lineEnding: LineEnding }): Uint8Array {
+  const codes = LINE_ENDING_CODES[payload.lineEnding];
+  const wide = payload.format === 'text' && payload.encoding === 'utf-16le';
+  return Uint8Array.from(wide ? codes.flatMap((code) => [code, 0]) : codes);
+}
+
 /** A template's payload text between references, with positions counted in the whole template. */
 function segmentBytes(reply: TemplateSource, start: number, end: number): { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem) {
   const segment = reply.value.slice(start, end);
@@ -210,15 +217,13 @@ export function compileTemplate(reply: TemplateSource, names?: CaptureNames): Te
       if (part.kind === 'macro' && part.macro.kind === 'counter') counters.push(part.macro.name);
     }
   }
-  const codes = LINE_ENDING_CODES[reply.lineEnding];
-  const wide = reply.format === 'text' && reply.encoding === 'utf-16le';
   return {
     ok: true,
     template: {
       format: reply.format,
       encoding: reply.encoding,
       parts,
-      ending: Uint8Array.from(wide ? codes.flatMap((c) => [c, 0]) : codes),
+      ending: lineEndingBytes(reply),
       checksum: reply.checksum
         ? { ...reply.checksum, order: reply.checksum.order ?? defaultByteOrder(reply.checksum.algorithm) }
         : undefined,

@@ -133,7 +133,7 @@ describe('browser mode, end to end', () => {
       await expect.poll(() => logPayloads(page).count()).toBe(1);
       await sendFromComposer(page, 'Text', 'ACK\\r\\n');
       await expect.poll(() => logPayloads(page).count()).toBe(2);
-      await page.getByText('Sent 5 B to 1 target(s).').waitFor();
+      await page.getByText('Sent 5 B to 1 target.').waitFor();
       await screenshot(page, `workspace-${scheme}`);
       for (const clean of h.cleanups.splice(0).reverse()) await clean();
       await h.server!.close();

@@ -26,7 +26,7 @@ describe('the workspace, end to end', () => {
     await page.keyboard.press('Escape');
     await sendFromComposer(page, 'Text', 'only you\\n');
     await until(() => peers[1]!.received().toString() === 'only you\n', 'the chosen client to get its message');
-    await composer.getByText('Sent 9 B to 1 target(s).').waitFor();
+    await composer.getByText('Sent 9 B to 1 target.').waitFor();
     expect(peers[0]!.received().length + peers[2]!.received().length).toBe(0);
     await screenshot(page, 'workspace-per-client-send');
   });

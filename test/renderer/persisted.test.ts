@@ -66,7 +66,7 @@ describe('what an earlier version saved', () => {
     [PAYLOAD_LIBRARY_STORAGE_KEY]:
       '{"state":{"items":[{"id":"p-1","name":"Modbus read","format":"hex","value":"01 03","encoding":"utf-8","lineEnding":"none","savedAt":1700000000000}]},"version":1}',
     [SEND_HISTORY_STORAGE_KEY]: '{"state":{"entries":[{"format":"text","value":"AT","encoding":"gbk","lineEnding":"crlf"}]},"version":1}',
-    [LOG_PREFS_STORAGE_KEY]: `{"logLimit":5000,"logView":"both","logEncoding":"gb18030","framing":${JSON.stringify({ ...DEFAULT_FRAMING, mode: 'delimiter', delimiter: '0d 0a' })}}`,
+    [LOG_PREFS_STORAGE_KEY]: `{"logLimit":5000,"logView":"both","logEncoding":"gb18030","rowLook":{"wrap":true,"showTime":true,"showDelta":true,"fontSize":12},"framing":${JSON.stringify({ ...DEFAULT_FRAMING, mode: 'delimiter', delimiter: '0d 0a' })}}`,
   };
 
   it('loads into every store, and is written back in the same layout', () => {

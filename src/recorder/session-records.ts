@@ -114,6 +114,7 @@ export class SessionRecords {
         local,
         remote: conn?.remote ?? UNKNOWN,
         bytes: event.bytes,
+        ...(event.origin ? { origin: event.origin } : {}),
       };
     }
     return {
@@ -125,6 +126,7 @@ export class SessionRecords {
       local: this.local ?? UNKNOWN,
       remote: event.peer ?? UNKNOWN,
       bytes: event.bytes,
+      ...(event.origin ? { origin: event.origin } : {}),
     };
   }
 

@@ -357,9 +357,14 @@ export interface AutomationStatus {
   repeat?: RepeatStatus;
 }
 
-/** Why bytes went out when the user did not send them by hand. */
-export type SendOrigin =
-  { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' } | { kind: 'sequence'; name: string };
+/** Why bytes went out when the user did not send them by hand; transcripts keep it with the bytes. */
+export const sendOriginSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rule'), ruleId: idSchema, name: z.string().max(MAX_RULE_NAME_LENGTH) }),
+  z.strictObject({ kind: z.literal('heartbeat') }),
+  z.strictObject({ kind: z.literal('repeat') }),
+  z.strictObject({ kind: z.literal('sequence'), name: z.string().max(MAX_SEQUENCE_NAME_LENGTH) }),
+]);
+export type SendOrigin = z.output<typeof sendOriginSchema>;
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
 

@@ -12,6 +12,8 @@
  * address, port 0, and its SYN says so in a second comment (REMOTE_UNKNOWN_COMMENT). Every packet's epb_flags says whether
  * our end sent it (outbound) or received it (inbound); the last segment of a data record carries
  * PSH, the ones before it only ACK, so a reader can put a record split into segments back together.
+ * Bytes sent by a rule, heartbeat, repeat run or sequence say so on their first packet
+ * (ORIGIN_COMMENT_PREFIX + the record's `origin` as JSON).
  */
 import { encodeRecordLine } from './record-line';
 import type { BodyRecord, DataRecord, HeaderRecord } from './records';
@@ -22,6 +24,10 @@ import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressPair, maxPayload, t
 export const SHB_COMMENT_PREFIX = 'socket-inspector ';
 export const CONN_COMMENT_PREFIX = 'conn=';
 export const CLOSE_COMMENT_PREFIX = 'close=';
+export const ORIGIN_COMMENT_PREFIX = 'origin=';
+
+const originComments = (record: DataRecord): string[] =>
+  record.origin ? [`${ORIGIN_COMMENT_PREFIX}${JSON.stringify(record.origin)}`] : [];
 /**
  * The handshake and the reset went on the wire with the peer's real address, but the app could
  * not read it: the packets stand the unspecified address in for it, and say so, rather than
@@ -281,7 +287,7 @@ export class PcapngWriter {
       const inFlight = (from.next - to.acked) >>> 0;
       if (inFlight > 0 && inFlight + chunk.length >= WINDOW) this.segment(to, from, TCP_ACK, record.at);
       const last = offset + most >= record.bytes.length;
-      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, [], chunk);
+      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, offset === 0 ? originComments(record) : [], chunk);
     }
   }
 
@@ -332,7 +338,9 @@ export class PcapngWriter {
       payload: fits ? record.bytes : record.bytes.subarray(0, most),
       identification: this.nextIdentification(),
     });
-    const comments = fits ? [] : [`truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
+    const comments = fits
+      ? originComments(record)
+      : [...originComments(record), `truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
     this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comments));
   }
 }

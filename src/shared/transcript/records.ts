@@ -4,7 +4,15 @@
  */
 import { z } from 'zod';
 import type { Endpoint } from '../address';
-import type { CloseReason, Counters, Direction, SessionKind, SessionState } from '../contract';
+import {
+  sendOriginSchema,
+  type CloseReason,
+  type Counters,
+  type Direction,
+  type SendOrigin,
+  type SessionKind,
+  type SessionState,
+} from '../contract';
 import type { AppError } from '../result';
 
 /** An error as a transcript keeps it: the English words, which a file read years later still has. */
@@ -12,9 +20,9 @@ export type RecordedError = Pick<AppError, 'code' | 'message' | 'hint'>;
 
 export const TRANSCRIPT_FORMAT_NAME = 'socket-inspector-transcript';
 /** The version this app writes. */
-export const TRANSCRIPT_VERSION = 1;
-/** Every version the app ever wrote: readers accept each of them. */
-export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1];
+export const TRANSCRIPT_VERSION = 2;
+/** Every version the app ever wrote: readers accept each of them (docs/transcript-format.md, Compatibility). */
+export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1, 2];
 
 /** A connection as the header lists it: those already open when recording started. */
 export interface ConnectionSnapshot {
@@ -57,6 +65,8 @@ export interface DataRecord extends Base {
   local: Endpoint;
   remote: Endpoint;
   bytes: Uint8Array;
+  /** tx sent by a rule, heartbeat, repeat run or sequence rather than by hand (version 2). */
+  origin?: SendOrigin;
 }
 
 export interface StateRecord extends Base {
@@ -152,6 +162,7 @@ export const lineSchema = z.discriminatedUnion('type', [
     conn: id.optional(),
     local: endpointSchema,
     remote: endpointSchema,
+    origin: sendOriginSchema.optional(),
     len: z.number().int().nonnegative(),
     data: z.string(),
   }),

@@ -2,11 +2,12 @@ import { memo, useMemo, type MouseEvent } from 'react';
 import Chip from '@mui/material/Chip';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import type { CSSObject, Theme } from '@mui/material/styles';
-import type { ChecksumOption, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, SendOrigin, TextEncodingName } from '@shared/contract';
 import { containsBytes, type ByteQuery } from '@shared/byte-search';
 import { visuallyHidden } from '../components/visually-hidden';
 import { formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
+import type { Translate } from '../i18n/languages';
 import type { Lifecycle } from '../store/lifecycle';
 import { lifecycleText } from './lifecycle-text';
 import type { LogView } from '../store/log-prefs';
@@ -120,6 +121,20 @@ function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
   return undefined;
 }
 
+/** Who sent bytes the user did not send by hand, in the words of the chip on their row. */
+function originLabel(t: Translate, origin: SendOrigin): string {
+  switch (origin.kind) {
+    case 'rule':
+      return t('automation.origin.rule', { name: origin.name === '' ? origin.ruleId : origin.name });
+    case 'sequence':
+      return t('automation.origin.sequence', { name: origin.name });
+    case 'heartbeat':
+      return t('automation.origin.heartbeat');
+    case 'repeat':
+      return t('automation.origin.repeat');
+  }
+}
+
 /** When a row happened, and how long after the row above it. */
 function RowTimes({ at, previousAt }: { at: number; previousAt: number | undefined }) {
   return (
@@ -181,18 +196,7 @@ function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActi
         </span>
         <span className="si-row-source">{source}</span>
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
-        {item.origin ? (
-          <Chip
-            size="small"
-            variant="outlined"
-            data-testid="log-origin"
-            label={
-              item.origin.kind === 'rule'
-                ? t('automation.origin.rule', { name: item.origin.name === '' ? item.origin.ruleId : item.origin.name })
-                : t(item.origin.kind === 'heartbeat' ? 'automation.origin.heartbeat' : 'automation.origin.repeat')
-            }
-          />
-        ) : null}
+        {item.origin ? <Chip size="small" variant="outlined" data-testid="log-origin" label={originLabel(t, item.origin)} /> : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

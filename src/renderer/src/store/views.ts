@@ -146,8 +146,15 @@ export function copyRecording(r: RecordingInfo): RecordingView {
 const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
 export function copyOrigin(origin: SendOrigin): SendOrigin {
-  if (origin.kind === 'rule') return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
-  return { kind: origin.kind === 'heartbeat' ? 'heartbeat' : 'repeat' };
+  switch (origin.kind) {
+    case 'rule':
+      return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
+    case 'sequence':
+      return { kind: 'sequence', name: String(origin.name) };
+    case 'heartbeat':
+    case 'repeat':
+      return { kind: origin.kind };
+  }
 }
 
 function copyRuleStatus(r: RuleStatus): RuleStatus {

@@ -1,4 +1,4 @@
-import { untranslated } from '@shared/phrase';
+import { phrase, untranslated } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
@@ -73,7 +73,7 @@ function duration(ms: number): string {
   return `${Math.round(ms / 6000) / 10} min`;
 }
 
-function framingOf(framing: MessageFraming): FramingConfig {
+export function framingOf(framing: MessageFraming): FramingConfig {
   switch (framing.mode) {
     case 'delimiter': {
       const parsed = parseHex(framing.delimiter);
@@ -561,6 +561,7 @@ export class SessionAutomation {
 
 /** What the schema cannot see: whether the settings suit the session's kind. */
 export function checkAutomation(config: Automation | undefined, kind: SessionKind): Result<null> {
+  if (config && kind === 'relay') return fail(AppCode.InvalidArgument, phrase('relay.noAutomation'), phrase('hint.noAutomation'));
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,

@@ -16,6 +16,9 @@ export const METHOD_NAMES = [
   'automate',
   'repeat',
   'addresses',
+  'hold',
+  'held',
+  'inject',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -114,7 +114,7 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
   const number = (field: DraftField, value: string, bounds: { min: number; max: number }) =>
     bad.has(field) || (value !== '' && wholeNumber(value, bounds.min, bounds.max) === undefined);
   const boundsHelp = (bounds: { min: number; max: number }) => t('automation.editor.wholeNumber', bounds);
-  const idleMs = session.config.kind !== 'udp' ? session.config.idleTimeoutMs : undefined;
+  const idleMs = session.config.kind === 'tcp-server' || session.config.kind === 'tcp-client' ? session.config.idleTimeoutMs : undefined;
 
   const framing = draft.framing;
   const setFraming = (change: Partial<FramingDraft>) => update({ framing: { ...framing, ...change } });

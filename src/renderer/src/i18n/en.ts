@@ -27,6 +27,7 @@ const core = {
   'kind.tcp-server': 'TCP server',
   'kind.tcp-client': 'TCP client',
   'kind.udp': 'UDP',
+  'kind.relay': 'Relay',
 
   'state.opening': 'Opening',
   'state.open': 'Open',
@@ -44,6 +45,9 @@ const core = {
   'open.submit.tcp-server': 'Listen',
   'open.submit.tcp-client': 'Connect',
   'open.submit.udp': 'Bind',
+  'open.about.relay':
+    'Listens on this address and port (0 picks a free one) and relays each client to the upstream server, showing both directions.',
+  'open.submit.relay': 'Start relay',
   'open.failed': 'Could not open the session',
 
   'error.hint': 'What to do: {hint}',

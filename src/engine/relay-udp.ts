@@ -27,8 +27,8 @@ class UdpMapping implements RelayPair {
   readonly upstreamSocket: Socket;
   private upstreamLocal: Endpoint | undefined;
   private ready = false;
-  /** Datagrams for the server that came before its socket was ready. */
-  private readonly early: [Uint8Array, RelayDataMark | undefined][] = [];
+  /** What came before the upstream socket was ready: handled once it is, so the log and the recording name both legs. */
+  private readonly early: (() => void)[] = [];
   private idleTimer: TimerHandle | undefined;
   closed = false;
 
@@ -54,7 +54,7 @@ class UdpMapping implements RelayPair {
       this.upstreamLocal = endpoint(address.address, address.port, address.family);
       this.ready = true;
       relay.mappingChanged();
-      for (const [bytes, mark] of this.early.splice(0)) this.sendUpstream(bytes, mark);
+      for (const handle of this.early.splice(0)) handle();
     });
     this.touch();
   }
@@ -99,9 +99,15 @@ class UdpMapping implements RelayPair {
       this.relay.sendToClient(this, bytes, mark);
       return undefined;
     }
-    if (!this.ready) this.early.push([bytes, mark]);
+    if (!this.ready) this.early.push(() => this.sendUpstream(bytes, mark));
     else this.sendUpstream(bytes, mark);
     return undefined;
+  }
+
+  /** Run `handle` once the upstream socket is ready (at once if it is). */
+  whenReady(handle: () => void): void {
+    if (this.ready) handle();
+    else this.early.push(handle);
   }
 
   private sendUpstream(bytes: Uint8Array, mark: RelayDataMark | undefined): void {
@@ -255,7 +261,8 @@ export class UdpRelay extends RelayBase {
       this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: mapping.info() });
     }
     mapping.touch();
-    this.holds.arrived(mapping, 'to-server', new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), true);
+    const found = mapping;
+    found.whenReady(() => this.holds.arrived(found, 'to-server', new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), true));
   }
 
   private forget(mapping: UdpMapping, reason: 'local-closed' | 'session-closed'): void {

@@ -121,8 +121,7 @@ export class Recorder implements RecorderPort {
       lost.bytes += event.bytes.byteLength;
       return;
     }
-    const record = recording.records.fromEvent(event);
-    if (record) this.write(recording, record);
+    for (const record of recording.records.fromEvent(event)) this.write(recording, record);
     // A closed session keeps its recording (reopen goes on in the same file) but not a
     // descriptor for it: the file is reopened with the next record.
     if (event.type === 'session' && (event.session.state === 'closed' || event.session.state === 'error')) void recording.file.park();
@@ -307,8 +306,7 @@ export class Recorder implements RecorderPort {
       sessionId: recording.sessionId,
       error: unrecordedError(recording.sessionId, recording.kind, lost),
     };
-    const record = recording.records.fromEvent(event);
-    if (record) this.write(recording, record);
+    for (const record of recording.records.fromEvent(event)) this.write(recording, record);
     this.link.emit(event);
   }
 

@@ -7,6 +7,7 @@ import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
 import { ClearClosedButton, ConnectionList, RecordedConnectionList } from './sessions/ConnectionList';
+import { HeldPanel } from './sessions/HeldPanel';
 import { DismissErrorsButton, SessionErrors, SessionHeader, useSessionErrors } from './sessions/SessionHeader';
 import { useConnectionIds, useSessionShape, type SessionShape } from './store/stable-views';
 import { StartScreen } from './sessions/StartScreen';
@@ -25,12 +26,14 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
   const connections = useConnectionIds(session.id).length;
   const withErrors = errors.length > 0;
   // The group's sizes are remembered for each set of panels it has shown.
-  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'session:errors' : 'session');
+  const { defaultLayout, onLayoutChanged } = usePanelLayout(
+    `${session.kind === 'relay' ? 'relay' : 'session'}${withErrors ? ':errors' : ''}`,
+  );
   return (
     <>
       <SessionHeader session={session} />
       {/* Folded to a strip of its own until opened. */}
-      <AutomationPanel key={session.id} session={session} />
+      {session.kind === 'relay' ? null : <AutomationPanel key={session.id} session={session} />}
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         <SectionPanel
           id="connections"
@@ -49,6 +52,14 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           <ConnectionList session={session} />
         </SectionPanel>
         <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.connections') })} />
+        {session.kind === 'relay' ? (
+          <>
+            <SectionPanel id="held" title={t('layout.held')} defaultSize={120} minSize={60}>
+              <HeldPanel session={session} />
+            </SectionPanel>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('layout.held') })} />
+          </>
+        ) : null}
         {withErrors ? (
           <>
             <SectionPanel

@@ -96,7 +96,7 @@ export class HoldQueue {
     if (this.partialId === id) {
       const partial = this.partialMessage()!;
       this.restartFraming();
-      this.held.push(partial);
+      this.held.push({ ...partial, partial: false });
     }
     const index = this.held.findIndex((m) => m.id === id);
     if (index < 0) return undefined;

@@ -6,7 +6,19 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { disposeAll, freePort, listenPeer, onCleanup, startEngine, connectPeer, type Engine } from '../support/engine';
+import { MAX_RELAY_HELD_BYTES } from '@shared/limits';
+import {
+  connectPeer,
+  disposeAll,
+  freePort,
+  listenPeer,
+  onCleanup,
+  pseudoRandomBytes,
+  sha256,
+  startEngine,
+  writeAll,
+  type Engine,
+} from '../support/engine';
 import { tempDir } from '../support/temp-dir';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -263,6 +275,33 @@ describe('TCP relay', () => {
     const send = await engine.send(session.id, text('x'));
     expect(!send.ok && send.error.message).toBe('A relay sends with inject, naming the direction: to-server or to-client.');
   });
+
+  it('stops reading a held direction at the held limit, says so, and delivers every byte once released', async () => {
+    const engine = startEngine();
+    const upstream = await listenPeer('127.0.0.1');
+    const { session, port } = await openRelay(engine, upstream.port, { holdToServer: true });
+    const client = await connectPeer(port);
+    const server = await upstream.next();
+    const data = pseudoRandomBytes(MAX_RELAY_HELD_BYTES + 4 * 1024 * 1024);
+    void writeAll(client.socket, data);
+    const full = await engine.waitFor(
+      () => engine.ofType('error', (e) => e.sessionId === session.id && e.error.i18n.message.key === 'relay.heldFull')[0],
+      20_000,
+    );
+    expect(full.error.message).toMatch(
+      new RegExp(
+        `^Relay ${session.id} holds \\d+ bytes, its limit: pair c1 stops reading client → server until held messages are released or dropped\\.$`,
+      ),
+    );
+    const heldBytes = (await engine.info(session.id)).connections[0]!.relay!.held['to-server'].bytes;
+    expect(heldBytes).toBeGreaterThanOrEqual(MAX_RELAY_HELD_BYTES);
+    // The leg stopped reading: the rest waits in the kernel and in the client.
+    expect(heldBytes).toBeLessThan(data.length);
+    expect(server.received().length).toBe(0);
+    await engine.manager.hold({ sessionId: session.id, flow: 'to-server', hold: false });
+    await engine.waitFor(() => server.received().length === data.length, 30_000);
+    expect(sha256(server.received())).toBe(sha256(data));
+  }, 60_000);
 
   it('carries curl to python3 http.server and back', async () => {
     const engine = startEngine();

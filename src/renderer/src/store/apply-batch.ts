@@ -218,13 +218,28 @@ class Draft {
             closed: { at: event.at, reason: event.reason, code },
           });
         }
-        this.addLifecycle(event.sessionId, event.at, { kind: 'closed', reason: event.reason, code, counters }, String(event.connId));
+        const leg = event.leg === undefined ? {} : { leg: event.leg === 'server' ? ('server' as const) : ('client' as const) };
+        this.addLifecycle(
+          event.sessionId,
+          event.at,
+          { kind: 'closed', reason: event.reason, code, counters, ...leg },
+          String(event.connId),
+        );
         this.replaceHeld(event.sessionId, (m) => m.connId === event.connId, []);
         return;
       }
       case 'half-closed':
         if (this.connectionOf(event.sessionId, event.connId))
-          this.addLifecycle(event.sessionId, event.at, { kind: 'fin', by: event.by === 'peer' ? 'peer' : 'local' }, String(event.connId));
+          this.addLifecycle(
+            event.sessionId,
+            event.at,
+            {
+              kind: 'fin',
+              by: event.by === 'peer' ? 'peer' : 'local',
+              ...(event.leg ? { leg: event.leg === 'server' ? 'server' : 'client' } : {}),
+            },
+            String(event.connId),
+          );
         this.updateConnection(event.sessionId, event.connId, (view) =>
           event.by === 'peer'
             ? { ...view, peerEnded: true, ...(event.closesAt === undefined ? {} : { closesAt: event.closesAt }) }

@@ -7,7 +7,7 @@ import { count } from '@shared/counters';
 import type { FramingConfig } from '@shared/framing';
 import type { EngineContext } from './context';
 import { HoldQueue } from './hold-queue';
-import { framingOf } from './automation';
+import { framingOf } from './message-framing';
 import { appError } from './socket-errors';
 
 /** What a relayed pair (a TCP client and its upstream connection, or a UDP mapping) gives the holds. */

@@ -154,7 +154,7 @@ export const MAX_RULE_PATTERN_LENGTH = 4096;
 export const MAX_REPLY_TEMPLATE_LENGTH = 64 * 1024;
 /** Rules look at the first this many bytes of a message: a regex over megabytes per chunk would stall the engine. */
 export const MAX_RULE_MESSAGE_BYTES = 64 * 1024;
-/** Captures one template may use. */
+/** Captures and macros one template may use. */
 export const MAX_TEMPLATE_REFERENCES = 64;
 export const MAX_REPLY_DELAY_MS = 60 * 60_000;
 /** Delayed replies a session holds at once; more are refused (and counted) rather than queued without end. */
@@ -195,3 +195,18 @@ export const DEFAULT_RELAY_UDP_IDLE_MS = 60_000;
 export const MAX_RELAY_UDP_IDLE_MS = 24 * 60 * 60_000;
 /** Client mappings a UDP relay holds at once unless its settings say otherwise; datagrams from new clients past it are dropped and counted. */
 export const DEFAULT_RELAY_UDP_MAPPINGS = 1_000;
+/** Payload macros (src/shared/macros.ts): a counter's start and step stay well inside exact doubles. */
+export const MAX_MACRO_COUNTER = 2 ** 48;
+/** Random bytes or digits one macro makes. */
+export const MAX_MACRO_LENGTH = 4096;
+
+/** Sequences (src/engine/sequence.ts): steps in one (counted through repeat blocks), block nesting, and repeats of a block. */
+export const MAX_SEQUENCE_STEPS = 1000;
+export const MAX_SEQUENCE_DEPTH = 8;
+export const MAX_SEQUENCE_REPEAT = 100_000;
+export const MAX_SEQUENCE_WAIT_MS = 60 * 60_000;
+export const MAX_SEQUENCE_NAME_LENGTH = 80;
+/** Messages a run holds for its expect steps; beyond it the oldest go. */
+export const MAX_SEQUENCE_PENDING_MESSAGES = 1000;
+/** Sequences a workspace keeps. */
+export const MAX_SAVED_SEQUENCES = 200;

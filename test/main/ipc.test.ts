@@ -88,6 +88,8 @@ describe('arguments are validated in main before anything runs', () => {
       hold: { sessionId: 's1', flow: 'to-server', hold: true },
       held: { sessionId: 's1', action: 'list' },
       inject: { sessionId: 's1', flow: 'to-client', payload: { format: 'text', value: 'hi' } },
+      preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },
+      sequence: { sessionId: 's1', action: 'stop' },
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

@@ -50,6 +50,8 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   hold: ok(null),
   held: ok([]),
   inject: ok({ bytes: 0, targets: 0 }),
+  preview: ok({ bytes: new Uint8Array(0) }),
+  sequence: ok({ name: 'seq', state: 'stopped', startedAt: 0, stepsDone: 0 }),
 };
 
 export function createFakeBridge(): FakeBridge {

@@ -28,5 +28,16 @@ describe('relay', () => {
     await expect.poll(() => flows.allTextContents()).toEqual(['client → server', 'server → client']);
     await expect.poll(() => page.getByTestId('log-payload').allTextContents()).toEqual(['ping', 'pong:ping']);
     await screenshot(page, 'relay-both-directions');
+
+    // Hold the server's answers: the next one waits in the held panel until released.
+    await page.getByRole('switch', { name: 'Hold server → client' }).check();
+    client.socket.write('again');
+    const held = page.getByRole('listitem', { name: /^Held message h\d+ of c1, server → client$/ });
+    await held.waitFor();
+    expect(await held.textContent()).toContain('pong:again');
+    await screenshot(page, 'relay-held');
+    expect(client.received().toString()).toBe('pong:ping');
+    await page.getByRole('button', { name: 'Release all' }).click();
+    await until(() => client.received().toString() === 'pong:pingpong:again', 'the released answer');
   });
 });

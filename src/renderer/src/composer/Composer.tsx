@@ -312,7 +312,8 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         ) : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
         <Box sx={{ flex: 1 }} />
-        <SequencePanel sessionId={sessionId} open={isOpen} />
+        {/* A sequence sends with send, which a relay answers with "use inject". */}
+        {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
         <SavedPayloadsButton onLoad={load} />
         <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
       </Stack>
@@ -373,7 +374,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         </Stack>
       ) : null}
       {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {format !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+      {format !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
         <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {!isOpen ? (

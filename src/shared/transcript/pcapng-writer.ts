@@ -16,7 +16,7 @@
  * (ORIGIN_COMMENT_PREFIX + the record's `origin` as JSON).
  */
 import { encodeRecordLine } from './record-line';
-import type { BodyRecord, DataRecord, HeaderRecord } from './records';
+import { carriesDatagrams, peerOpened, type BodyRecord, type DataRecord, type HeaderRecord } from './records';
 import type { Endpoint } from '../address';
 import type { CloseReason } from '../contract';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressPair, maxPayload, tcpPacket, udpPacket } from './ip-packets';
@@ -186,7 +186,7 @@ export class PcapngWriter {
   /** The section and interface blocks, then a handshake for each connection open when recording began. */
   start(): Uint8Array {
     this.blocks.push(sectionHeader(this.header, this.app), interfaceDescription());
-    if (this.header.kind !== 'udp') {
+    if (!carriesDatagrams(this.header)) {
       for (const snapshot of this.header.connections) this.open(snapshot.conn, snapshot.local, snapshot.remote, snapshot.since);
     }
     return this.take();
@@ -194,7 +194,7 @@ export class PcapngWriter {
 
   /** The packets one record makes, as blocks to append; empty for records that make none. */
   write(record: BodyRecord): Uint8Array {
-    if (this.header.kind === 'udp') {
+    if (carriesDatagrams(this.header)) {
       if (record.type === 'data') this.datagram(record);
       return this.take();
     }
@@ -241,7 +241,7 @@ export class PcapngWriter {
     };
     const stream: Stream = { local: side(localAddress, local.port, true), remote: side(remoteAddress, remote.port, false) };
     this.streams.set(conn, stream);
-    const [client, server] = this.header.kind === 'tcp-server' ? [stream.remote, stream.local] : [stream.local, stream.remote];
+    const [client, server] = peerOpened(this.header, conn) ? [stream.remote, stream.local] : [stream.local, stream.remote];
     const named = `${CONN_COMMENT_PREFIX}${conn}`;
     this.segment(client, server, TCP_SYN, at, remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named]);
     this.segment(server, client, TCP_SYN | TCP_ACK, at);

@@ -111,6 +111,25 @@ export interface EndRecord extends Base {
   reason: EndReason;
 }
 
+/**
+ * A relay's transcript holds both legs of each pair as connections of their own: the client's
+ * leg under the pair's id (`c1`: the client connected to us) and the upstream leg under the id
+ * with this suffix (`c1/server`: we connected to the server). docs/transcript-format.md § Relay.
+ */
+export const SERVER_LEG_SUFFIX = '/server';
+
+export const serverLegOf = (conn: string): string => `${conn}${SERVER_LEG_SUFFIX}`;
+
+/** Whether the peer opened this connection (a listener's client, a relay's client leg) rather than we. */
+export function peerOpened(header: Pick<HeaderRecord, 'kind'>, conn: string): boolean {
+  return header.kind === 'tcp-server' || (header.kind === 'relay' && !conn.endsWith(SERVER_LEG_SUFFIX));
+}
+
+/** Whether the session's records are datagrams: a UDP socket, or a relay over UDP. */
+export function carriesDatagrams(header: Pick<HeaderRecord, 'kind' | 'config'>): boolean {
+  return header.kind === 'udp' || (header.kind === 'relay' && header.config['transport'] === 'udp');
+}
+
 export type BodyRecord = DataRecord | StateRecord | OpenRecord | HalfCloseRecord | CloseRecord | ErrorRecord | EndRecord;
 export type TranscriptRecord = HeaderRecord | BodyRecord;
 export type RecordType = TranscriptRecord['type'];
@@ -150,7 +169,7 @@ export const lineSchema = z.discriminatedUnion('type', [
     version: z.number().int().positive(),
     app: z.strictObject({ name: z.string().max(256), version: z.string().max(256) }),
     started: z.string().max(64),
-    kind: z.enum(['tcp-server', 'tcp-client', 'udp']),
+    kind: z.enum(['tcp-server', 'tcp-client', 'udp', 'relay']),
     config: z.record(z.string(), z.unknown()),
     local: endpointSchema.optional(),
     connections: z.array(z.strictObject({ conn: id, local: endpointSchema, remote: endpointSchema, since: z.number() })),

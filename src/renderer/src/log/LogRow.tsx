@@ -47,6 +47,9 @@ function logRowStyles(theme: Theme): CSSObject {
     '& .si-row-time': { fontFamily: MONO_FONT, ...muted },
     '& .si-row-delta': { fontFamily: MONO_FONT, ...muted, minWidth: 88 },
     '& .si-row-dir': { fontWeight: 700 },
+    '& .si-row-flow': { fontWeight: 600, whiteSpace: 'nowrap' },
+    '& .si-row-flow[data-flow="to-server"]': { color: palette.success.main },
+    '& .si-row-flow[data-flow="to-client"]': { color: palette.info.main },
     '& [data-dir="rx"] .si-row-dir': { color: palette.success.main },
     '& [data-dir="tx"] .si-row-dir': { color: palette.info.main },
     '& .si-row-source': { fontFamily: MONO_FONT, minWidth: 48 },
@@ -195,6 +198,23 @@ function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActi
           <span className="si-row-hidden">{t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}</span>
         </span>
         <span className="si-row-source">{source}</span>
+        {item.relay ? (
+          <span className="si-row-flow" data-testid="log-flow" data-flow={item.relay.flow}>
+            {t(item.relay.flow === 'to-server' ? 'log.relay.toServer' : 'log.relay.toClient')}
+          </span>
+        ) : null}
+        {item.relay?.held ? (
+          <Chip size="small" color="warning" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.held')} />
+        ) : null}
+        {item.relay?.edited ? (
+          <Chip size="small" color="secondary" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.edited')} />
+        ) : null}
+        {item.relay?.injected ? (
+          <Chip size="small" color="info" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.injected')} />
+        ) : null}
+        {item.relay && item.dir === 'tx' && !item.relay.edited && !item.relay.injected ? (
+          <Chip size="small" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.released')} />
+        ) : null}
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
         {item.origin ? <Chip size="small" variant="outlined" data-testid="log-origin" label={originLabel(t, item.origin)} /> : null}
         {item.partial ? (

@@ -17,9 +17,10 @@ export type Lifecycle =
   | { kind: 'failed'; code: string; message: string }
   /** A connection opened: accepted by a listener, or a client's to its server. */
   | { kind: 'opened'; accepted: boolean; remote: Endpoint; local: Endpoint }
-  | { kind: 'fin'; by: 'peer' | 'local' }
+  /** leg: a relay's, the client's or the server's side of the pair. */
+  | { kind: 'fin'; by: 'peer' | 'local'; leg?: 'client' | 'server' }
   /** `code`: the error that ended it, when one did (a reset, a timeout, a failure). */
-  | { kind: 'closed'; reason: CloseReason; code: string | undefined; counters: Counters };
+  | { kind: 'closed'; reason: CloseReason; code: string | undefined; counters: Counters; leg?: 'client' | 'server' };
 
 export type LifecycleKind = Lifecycle['kind'];
 

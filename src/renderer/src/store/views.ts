@@ -13,6 +13,9 @@ import type {
   RecordingInfo,
   RepeatStatus,
   RuleStatus,
+  HeldCount,
+  RelayDataMark,
+  RelayPairInfo,
   SendOrigin,
   SessionConfig,
   SessionInfo,
@@ -89,6 +92,8 @@ export interface LogEntry {
   lifecycle?: Lifecycle;
   /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
   origin?: SendOrigin;
+  /** Relay: which way the bytes went, and whether they were held, edited or injected. */
+  relay?: RelayDataMark;
 }
 
 export interface SessionLog {
@@ -144,6 +149,15 @@ export function copyRecording(r: RecordingInfo): RecordingView {
 }
 
 const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+
+export function copyRelayMark(mark: RelayDataMark): RelayDataMark {
+  return {
+    flow: mark.flow === 'to-client' ? 'to-client' : 'to-server',
+    ...(mark.held ? { held: true } : {}),
+    ...(mark.edited ? { edited: true } : {}),
+    ...(mark.injected ? { injected: true } : {}),
+  };
+}
 
 export function copyOrigin(origin: SendOrigin): SendOrigin {
   switch (origin.kind) {
@@ -226,5 +240,18 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
     ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
+    ...(info.relay ? { relay: copyRelayPair(info.relay) } : {}),
+  };
+}
+
+function copyRelayPair(pair: RelayPairInfo): RelayPairInfo {
+  const held = (count: HeldCount | undefined): HeldCount => ({ messages: Number(count?.messages ?? 0), bytes: Number(count?.bytes ?? 0) });
+  return {
+    upstream: copyEndpoint(pair.upstream),
+    ...(pair.upstreamLocal ? { upstreamLocal: copyEndpoint(pair.upstreamLocal) } : {}),
+    connected: Boolean(pair.connected),
+    serverEnded: Boolean(pair.serverEnded),
+    serverLegEnded: Boolean(pair.serverLegEnded),
+    held: { 'to-server': held(pair.held['to-server']), 'to-client': held(pair.held['to-client']) },
   };
 }

@@ -118,7 +118,7 @@ export const LogRow = memo(function LogRow(props: LogRowProps) {
 
 /** Tones that ask for attention: a failure, a reset, an error. */
 function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
-  if (lifecycle.kind === 'failed') return 'warning';
+  if (lifecycle.kind === 'failed' || (lifecycle.kind === 'stale' && lifecycle.stale)) return 'warning';
   if (lifecycle.kind === 'closed' && (lifecycle.code !== undefined || lifecycle.reason.endsWith('reset') || lifecycle.reason === 'error'))
     return 'warning';
   return undefined;

@@ -3,7 +3,15 @@
  * changed is a new object and everything else keeps its identity (selectors stay cheap).
  */
 import { formatEndpoint } from '@shared/address';
-import type { Endpoint, EventBatch, HeldMessage, InspectorEvent, SessionInfo } from '@shared/contract';
+import {
+  LIVENESS_ACTIONS,
+  type Endpoint,
+  type EventBatch,
+  type HeldMessage,
+  type InspectorEvent,
+  type SessionInfo,
+} from '@shared/contract';
+import { isOneOf } from '@shared/validate';
 import { MAX_CLOSED_CONNECTIONS_PER_SESSION } from '../limits';
 import { lifecycleEntry, sessionLifecycle, type Lifecycle } from './lifecycle';
 import {
@@ -306,6 +314,13 @@ class Draft {
       }
       case 'liveness': {
         const staleSince = event.stale ? event.at : undefined;
+        const action = isOneOf(LIVENESS_ACTIONS, event.action) ? event.action : 'stale';
+        this.addLifecycle(
+          event.sessionId,
+          event.at,
+          { kind: 'stale', stale: event.stale === true, silentMs: Number(event.silentMs), action },
+          typeof event.connId === 'string' ? event.connId : undefined,
+        );
         if (typeof event.connId === 'string') {
           this.updateConnection(event.sessionId, event.connId, (view) => {
             const { staleSince: _was, ...rest } = view;

@@ -16,6 +16,7 @@ export const METHOD_NAMES = [
   'automate',
   'repeat',
   'addresses',
+  'certificate',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

@@ -85,6 +85,7 @@ describe('arguments are validated in main before anything runs', () => {
       addresses: {},
       automate: { sessionId: 's1' },
       repeat: { sessionId: 's1', action: 'stop' },
+      certificate: {},
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

@@ -3,6 +3,7 @@ import { composerEn } from './features/composer';
 import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { sessionsEn } from './features/sessions';
+import { tlsEn } from './features/tls';
 import { transcriptsEn } from './features/transcripts';
 import { workspaceEn } from './features/workspace';
 
@@ -144,6 +145,7 @@ export const en = {
   ...layoutEn,
   ...logEn,
   ...sessionsEn,
+  ...tlsEn,
   ...transcriptsEn,
   ...workspaceEn,
 } as const;

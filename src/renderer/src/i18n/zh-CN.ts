@@ -4,6 +4,7 @@ import { composerZhCN } from './features/composer';
 import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { sessionsZhCN } from './features/sessions';
+import { tlsZhCN } from './features/tls';
 import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
 
@@ -17,6 +18,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...layoutZhCN,
   ...logZhCN,
   ...sessionsZhCN,
+  ...tlsZhCN,
   ...transcriptsZhCN,
   ...workspaceZhCN,
   'app.title': 'Socket Inspector',

@@ -40,6 +40,7 @@ import {
   type LoopbackChoice,
   type SessionForm,
 } from './session-form';
+import { TlsSection } from './TlsSection';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
@@ -436,6 +437,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>
+              {form.kind === 'udp' ? null : <TlsSection form={form} problems={problems} update={update} />}
               <Box>
                 <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
                   {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}

@@ -16,6 +16,7 @@ import { SessionRecording } from '../transcripts/SessionRecording';
 import { SessionCounters } from './SessionCounters';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
+import { TlsBadge } from './TlsDetailsView';
 
 const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
@@ -83,6 +84,7 @@ export function SessionHeader({ session }: { session: SessionShape }) {
           </Box>
         </Typography>
         <StateChip state={session.state} />
+        <TlsBadge config={session.config} />
         {session.local ? (
           <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
             {t('header.local', { endpoint: (session.locals ?? [session.local]).map(endpointText).join(', ') })}

@@ -99,12 +99,14 @@ const sameError = (a: AppError | undefined, b: AppError | undefined): boolean =>
 export class SessionAutomation {
   private config: Automation | undefined;
   private rules: Rule[] = [];
+  /** Some rule is enabled and compiled: only then are messages framed and matched. */
+  private runnable = false;
   private readonly streams = new Map<string, Stream>();
   private readonly scheduler: Scheduler;
   private heartbeats = 0;
   private heartbeatError: AppError | undefined;
   private repeatRun: { status: RepeatStatus; task: ScheduledTask | undefined } | undefined;
-  private pendingReplies = 0;
+  /** Delayed replies not yet sent. */
   private readonly delayed = new Set<ScheduledTask>();
   private statusTimer: ScheduledTask | undefined;
   private open = false;
@@ -132,7 +134,6 @@ export class SessionAutomation {
     this.heartbeatBytes = heartbeat;
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     this.heartbeats = 0;
     this.heartbeatError = undefined;
     this.rules = (config?.rules ?? []).map((rule) => {
@@ -157,6 +158,7 @@ export class SessionAutomation {
         limiting: false,
       };
     });
+    this.runnable = this.rules.some((rule) => rule.enabled && rule.compiled);
     for (const rule of this.rules) if (rule.status.error && rule.enabled) this.emitError(rule.status.error);
     for (const stream of this.streams.values()) {
       this.stopStream(stream);
@@ -278,7 +280,6 @@ export class SessionAutomation {
     this.streams.clear();
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     if (this.repeatRun?.status.state === 'running') this.stopRepeat();
   }
 
@@ -299,7 +300,9 @@ export class SessionAutomation {
   private startStream(stream: Stream): void {
     const config = this.config;
     stream.framer =
-      config && config.framing.mode !== 'raw' && stream.connId !== undefined ? createFramer(framingOf(config.framing)) : undefined;
+      this.runnable && config && config.framing.mode !== 'raw' && stream.connId !== undefined
+        ? createFramer(framingOf(config.framing))
+        : undefined;
     const heartbeat = config?.heartbeat;
     const bytes = this.heartbeatBytes;
     if (heartbeat?.enabled && bytes) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, bytes));
@@ -313,7 +316,7 @@ export class SessionAutomation {
     stream.gapTask?.cancel();
     stream.heartbeat = stream.watchdog = stream.gapTask = undefined;
     stream.framer = undefined;
-    if (stream.staleSince !== undefined) stream.staleSince = undefined;
+    stream.staleSince = undefined;
   }
 
   private beat(stream: Stream, bytes: Uint8Array): void {
@@ -384,14 +387,16 @@ export class SessionAutomation {
     this.session.silenced(stream.connId, error, `nothing was received for ${duration(silenceMs)} (the liveness limit)`, effective);
   }
 
+  /** Every received chunk or datagram comes here: a session with no rules and no liveness returns at once. */
   private received(connId: string | undefined, peer: Endpoint | undefined, bytes: Uint8Array, at: number): void {
+    const liveness = this.config?.liveness;
+    if (!this.runnable && !liveness?.enabled) return;
     const stream = this.streams.get(connId ?? '');
     if (stream) {
       stream.lastRx = at;
       if (stream.staleSince !== undefined) {
         const silentMs = at - stream.staleSince;
         stream.staleSince = undefined;
-        const liveness = this.config?.liveness;
         this.emit({
           type: 'liveness',
           at,
@@ -404,7 +409,7 @@ export class SessionAutomation {
         this.armWatchdog(stream);
       }
     }
-    if (this.rules.length === 0) return;
+    if (!this.runnable) return;
     const source: Source = { connId, peer };
     const framer = stream?.framer;
     if (!framer) {
@@ -413,17 +418,26 @@ export class SessionAutomation {
     }
     const pushed = framer.push(bytes, at);
     for (const frame of pushed.frames) this.runRules(frame.bytes, source, at);
-    if (this.config?.framing.mode === 'gap' && stream) this.armGap(stream, this.config.framing.gapMs, source);
+    if (pushed.partial && this.config?.framing.mode === 'gap') this.armGap(stream!, this.config.framing.gapMs, source, pushed.partial.at);
   }
 
-  /** Gap framing ends a message on silence, which only a timer can see. */
-  private armGap(stream: Stream, gapMs: number, source: Source): void {
-    stream.gapTask?.cancel();
-    if (!stream.framer?.partial()) return;
-    stream.gapTask = this.scheduler.after(gapMs, () => {
+  /**
+   * Gap framing ends a message on silence, which only a timer can see. One timer per stream,
+   * armed once rather than again on every chunk: when it fires early (data came meanwhile) it
+   * waits out the rest of the gap from the latest chunk. `lastAt`: when that chunk came.
+   */
+  private armGap(stream: Stream, gapMs: number, source: Source, lastAt: number): void {
+    if (stream.gapTask?.active) return;
+    stream.gapTask = this.scheduler.after(Math.max(0, lastAt + gapMs - this.clock.now()), () => {
       stream.gapTask = undefined;
+      const partial = stream.framer?.partial();
+      if (!partial) return;
       const now = this.clock.now();
-      for (const frame of stream.framer?.push(new Uint8Array(0), now).frames ?? []) this.runRules(frame.bytes, source, now);
+      if (now - partial.at < gapMs) {
+        this.armGap(stream, gapMs, source, partial.at);
+        return;
+      }
+      for (const frame of stream.framer!.push(new Uint8Array(0), now).frames) this.runRules(frame.bytes, source, now);
     });
   }
 
@@ -496,7 +510,7 @@ export class SessionAutomation {
       send();
       return;
     }
-    if (this.pendingReplies >= MAX_PENDING_REPLIES) {
+    if (this.delayed.size >= MAX_PENDING_REPLIES) {
       this.ruleFailed(
         rule,
         appError(
@@ -506,10 +520,8 @@ export class SessionAutomation {
       );
       return;
     }
-    this.pendingReplies += 1;
     const task = this.scheduler.after(rule.delayMs, () => {
       this.delayed.delete(task);
-      this.pendingReplies -= 1;
       send();
     });
     this.delayed.add(task);

@@ -111,16 +111,11 @@ export class SessionManager implements EngineApi {
     });
     // The recorder sees each chunk before the batcher merges chunks for display; automation
     // sees it last, so a reply it sends at once comes after the message in the log.
-    const emit = recorder
-      ? (event: InspectorEvent) => {
-          recorder.observe(event);
-          this.batcher.push(this.withRecording(event));
-          this.toAutomation(event);
-        }
-      : (event: InspectorEvent) => {
-          this.batcher.push(this.withRecording(event));
-          this.toAutomation(event);
-        };
+    const emit = (event: InspectorEvent) => {
+      recorder?.observe(event);
+      this.batcher.push(this.decorated(event));
+      this.toAutomation(event);
+    };
     this.ctx = {
       clock,
       ids: options.ids ?? sequentialIds(),
@@ -157,10 +152,7 @@ export class SessionManager implements EngineApi {
     // Auto-reconnect took the failure over: the session is real, and goes on trying.
     if (session.state === 'opening') return ok(this.decorate(session.info()));
     await this.recorder?.discard(session.id);
-    this.sessions.delete(session.id);
-    this.recordingFull.delete(session.id);
-    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId: session.id });
-    this.batcher.forget(session.id);
+    this.forget(session.id);
     return opened;
   }
 
@@ -184,12 +176,7 @@ export class SessionManager implements EngineApi {
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
     if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
-    this.sessions.delete(sessionId);
-    this.automations.get(sessionId)?.dispose();
-    this.automations.delete(sessionId);
-    this.recordingFull.delete(sessionId);
-    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
-    this.batcher.forget(sessionId);
+    this.forget(sessionId);
     return ok(null);
   }
 
@@ -362,11 +349,22 @@ export class SessionManager implements EngineApi {
     return bytes;
   }
 
+  /** The session is gone: everything kept for it goes, and the page is told. */
+  private forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.automations.get(sessionId)?.dispose();
+    this.automations.delete(sessionId);
+    this.recordingFull.delete(sessionId);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
+    this.batcher.forget(sessionId);
+  }
+
   private answer(result: Result<SessionInfo>): Result<SessionInfo> {
     return result.ok ? ok(this.decorate(result.value)) : result;
   }
 
-  private withRecording(event: InspectorEvent): InspectorEvent {
+  /** A session event as the page sees it: with its recording, automation and counts of what was not shown. */
+  private decorated(event: InspectorEvent): InspectorEvent {
     return event.type === 'session' ? { ...event, session: this.decorate(event.session) } : event;
   }
 

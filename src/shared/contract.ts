@@ -313,9 +313,12 @@ export const ruleMatchSchema = z.discriminatedUnion(
 );
 export type RuleMatch = z.output<typeof ruleMatchSchema>;
 
+/** What a match reads and a reply or heartbeat is written as. */
+export const TEMPLATE_FORMATS = ['text', 'hex'] as const;
+
 /** A reply: a payload whose value is a template ({{$1}}, {{$name}}: the match's captures; src/shared/reply-template.ts). */
 export const replyTemplateSchema = z.strictObject({
-  format: z.enum(['text', 'hex'], { error: 'A reply is text or hex.' }),
+  format: z.enum(TEMPLATE_FORMATS, { error: 'A reply is text or hex.' }),
   value: z
     .string({ error: 'A reply must be text.' })
     .max(MAX_REPLY_TEMPLATE_LENGTH, `A reply is at most ${MAX_REPLY_TEMPLATE_LENGTH} characters.`),

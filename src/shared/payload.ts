@@ -38,8 +38,8 @@ function bodyBytes(payload: Payload): Body {
   }
 }
 
-/** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
-function lineEndingBytes(payload: Payload): Uint8Array {
+/** Line endings are characters in a UTF-16LE text, and plain bytes in anything else; a reply template's too. */
+export function lineEndingBytes(payload: Pick<Payload, 'format' | 'encoding' | 'lineEnding'>): Uint8Array {
   const codes = LINE_ENDING_CODES[payload.lineEnding];
   const wide = payload.format === 'text' && payload.encoding === 'utf-16le';
   return Uint8Array.from(wide ? codes.flatMap((code) => [code, 0]) : codes);

@@ -15,10 +15,11 @@
  * A capture goes in as the message had it: a text capture is encoded in the reply's encoding (in
  * a hex reply, as the bytes it was read from), a hex capture goes in as its bytes.
  */
-import type { LineEnding, ReplyTemplatePayload, TextEncodingName } from './contract';
+import type { ReplyTemplatePayload, TextEncodingName } from './contract';
 import { scanEscapes } from './escapes';
 import { parseHex } from './hex';
 import { MAX_SEND_BYTES, MAX_TEMPLATE_REFERENCES } from './limits';
+import { lineEndingBytes } from './payload';
 import type { Capture, CaptureNames, MatchResult } from './rule-match';
 import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
 
@@ -88,8 +89,6 @@ export interface ReplyTemplate {
 }
 
 export type TemplateCompile = { ok: true; template: ReplyTemplate } | ({ ok: false } & TextProblem);
-
-const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = { none: [], lf: [0x0a], cr: [0x0d], crlf: [0x0d, 0x0a] };
 
 /** A template's payload text between references, with positions counted in the whole template. */
 function segmentBytes(
@@ -167,17 +166,7 @@ export function compileTemplate(reply: ReplyTemplatePayload, names: CaptureNames
       parts.push(part);
     }
   }
-  const codes = LINE_ENDING_CODES[reply.lineEnding];
-  const wide = reply.format === 'text' && reply.encoding === 'utf-16le';
-  return {
-    ok: true,
-    template: {
-      format: reply.format,
-      encoding: reply.encoding,
-      parts,
-      ending: Uint8Array.from(wide ? codes.flatMap((c) => [c, 0]) : codes),
-    },
-  };
+  return { ok: true, template: { format: reply.format, encoding: reply.encoding, parts, ending: lineEndingBytes(reply) } };
 }
 
 function captureBytes(

@@ -3,20 +3,17 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { compileRule, tryRule } from '@shared/auto-reply';
 import {
   HEX_MATCH_KINDS,
-  LINE_ENDINGS,
   REPLY_TARGETS,
-  TEXT_ENCODINGS,
+  TEMPLATE_FORMATS,
   TEXT_MATCH_KINDS,
   type AutoReplyRule,
-  type LineEnding,
-  type TextEncodingName,
+  type TextMatchKind,
 } from '@shared/contract';
 import { formatHex, parseHex } from '@shared/hex';
 import { MAX_REPLY_DELAY_MS, MAX_RULE_RATE_REPLIES, MAX_RULE_RATE_WINDOW_MS } from '@shared/limits';
@@ -24,19 +21,11 @@ import type { Capture } from '@shared/rule-match';
 import { encodeText } from '@shared/text-encoding';
 import { toEscapedText } from '@shared/visible-text';
 import { isOneOf } from '@shared/validate';
+import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { wholeNumber } from './automation-draft';
-
-const ENCODING_LABELS: Readonly<Record<TextEncodingName, string>> = {
-  'utf-8': 'UTF-8',
-  gbk: 'GBK',
-  gb18030: 'GB18030',
-  latin1: 'Latin-1',
-  'utf-16le': 'UTF-16LE',
-};
-const LINE_ENDING_LABELS: Readonly<Record<LineEnding, string>> = { none: '—', lf: 'LF (\\n)', cr: 'CR (\\r)', crlf: 'CRLF (\\r\\n)' };
 
 interface NumberText {
   delay: string;
@@ -130,60 +119,38 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
           onChange={(e) => setRule({ ...rule, name: e.target.value })}
           slotProps={{ htmlInput: { maxLength: 80 } }}
         />
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.matchOn')}
           value={rule.match.on}
-          onChange={(e) =>
+          options={TEMPLATE_FORMATS}
+          optionLabel={(on) => t(`automation.editor.on.${on}`)}
+          onChange={(on) =>
             setMatch(
-              e.target.value === 'hex'
+              on === 'hex'
                 ? { on: 'hex', kind: rule.match.kind === 'regex' ? 'exact' : rule.match.kind, pattern: rule.match.pattern }
                 : { on: 'text', kind: rule.match.kind, pattern: rule.match.pattern, encoding: 'utf-8', ignoreCase: false },
             )
           }
-          sx={{ minWidth: 130 }}
-        >
-          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
-          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
-        </TextField>
-        <TextField
-          select
-          size="small"
+          minWidth={130}
+        />
+        <OptionSelect<TextMatchKind>
           label={t('automation.editor.kind')}
           value={rule.match.kind}
-          onChange={(e) => {
-            const kind = e.target.value;
-            if (rule.match.on === 'text' && isOneOf(TEXT_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
+          options={kinds}
+          optionLabel={(kind) => t(`automation.editor.kind.${kind}`)}
+          onChange={(kind) => {
+            if (rule.match.on === 'text') setMatch({ ...rule.match, kind });
             if (rule.match.on === 'hex' && isOneOf(HEX_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
           }}
-          sx={{ minWidth: 170 }}
-        >
-          {kinds.map((kind) => (
-            <MenuItem key={kind} value={kind}>
-              {t(`automation.editor.kind.${kind}`)}
-            </MenuItem>
-          ))}
-        </TextField>
+          minWidth={170}
+        />
         {rule.match.on === 'text' ? (
           <>
-            <TextField
-              select
-              size="small"
+            <EncodingSelect
               label={t('automation.editor.encoding')}
               value={rule.match.encoding}
-              onChange={(e) => {
-                if (rule.match.on === 'text' && isOneOf(TEXT_ENCODINGS, e.target.value))
-                  setMatch({ ...rule.match, encoding: e.target.value });
-              }}
-              sx={{ minWidth: 120 }}
-            >
-              {TEXT_ENCODINGS.map((name) => (
-                <MenuItem key={name} value={name}>
-                  {ENCODING_LABELS[name]}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={(encoding) => rule.match.on === 'text' && setMatch({ ...rule.match, encoding })}
+            />
             <FormControlLabel
               control={
                 <Checkbox
@@ -212,53 +179,31 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
         {t('automation.editor.reply')}
       </Typography>
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'center', mt: 1 }}>
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.replyFormat')}
           value={rule.reply.format}
-          onChange={(e) => setReply({ format: e.target.value === 'hex' ? 'hex' : 'text' })}
-          sx={{ minWidth: 120 }}
-        >
-          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
-          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
-        </TextField>
+          options={TEMPLATE_FORMATS}
+          optionLabel={(format) => t(`automation.editor.on.${format}`)}
+          onChange={(format) => setReply({ format })}
+        />
         {rule.reply.format === 'text' ? (
           <>
-            <TextField
-              select
-              size="small"
+            <EncodingSelect
               label={t('automation.editor.encoding')}
               value={rule.reply.encoding}
-              onChange={(e) => isOneOf(TEXT_ENCODINGS, e.target.value) && setReply({ encoding: e.target.value })}
-              sx={{ minWidth: 120 }}
-            >
-              {TEXT_ENCODINGS.map((name) => (
-                <MenuItem key={name} value={name}>
-                  {ENCODING_LABELS[name]}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={(encoding) => setReply({ encoding })}
+            />
             <FormControlLabel
               control={<Checkbox size="small" checked={rule.reply.escapes} onChange={(e) => setReply({ escapes: e.target.checked })} />}
               label={t('automation.editor.escapes')}
             />
           </>
         ) : null}
-        <TextField
-          select
-          size="small"
+        <LineEndingSelect
           label={t('automation.editor.lineEnding')}
           value={rule.reply.lineEnding}
-          onChange={(e) => isOneOf(LINE_ENDINGS, e.target.value) && setReply({ lineEnding: e.target.value })}
-          sx={{ minWidth: 120 }}
-        >
-          {LINE_ENDINGS.map((ending) => (
-            <MenuItem key={ending} value={ending}>
-              {LINE_ENDING_LABELS[ending]}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={(lineEnding) => setReply({ lineEnding })}
+        />
       </Stack>
       <TextField
         fullWidth
@@ -286,17 +231,14 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
           helperText={numberHelp(delay, 0, MAX_REPLY_DELAY_MS)}
           sx={{ width: 130 }}
         />
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.to')}
           value={rule.to}
-          onChange={(e) => isOneOf(REPLY_TARGETS, e.target.value) && setRule({ ...rule, to: e.target.value })}
-          sx={{ minWidth: 130 }}
-        >
-          <MenuItem value="sender">{t('automation.rule.toSender')}</MenuItem>
-          <MenuItem value="all">{t('automation.rule.toAll')}</MenuItem>
-        </TextField>
+          options={REPLY_TARGETS}
+          optionLabel={(to) => t(to === 'sender' ? 'automation.rule.toSender' : 'automation.rule.toAll')}
+          onChange={(to) => setRule({ ...rule, to })}
+          minWidth={130}
+        />
         <TextField
           size="small"
           label={t('automation.editor.rateReplies')}

@@ -115,6 +115,20 @@ function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
   return undefined;
 }
 
+/** When a row happened, and how long after the row above it. */
+function RowTimes({ at, previousAt }: { at: number; previousAt: number | undefined }) {
+  return (
+    <>
+      <span className="si-row-time" data-testid="log-time">
+        {formatClock(at)}
+      </span>
+      <span className="si-row-delta" data-testid="log-delta">
+        {previousAt === undefined ? '' : formatDelta(at - previousAt)}
+      </span>
+    </>
+  );
+}
+
 /** What happened to the session or a connection: no bytes, words instead. */
 function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycle: Lifecycle; previousAt: number | undefined }) {
   const t = useT();
@@ -122,12 +136,7 @@ function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycl
   return (
     <div className="si-row" data-testid="log-event" data-dir="event" data-kind={lifecycle.kind} data-tone={toneOf(lifecycle)}>
       <div className="si-row-head">
-        <span className="si-row-time" data-testid="log-time">
-          {formatClock(item.at)}
-        </span>
-        <span className="si-row-delta" data-testid="log-delta">
-          {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
-        </span>
+        <RowTimes at={item.at} previousAt={previousAt} />
         <span className="si-row-dir">
           <span aria-hidden="true">●</span>
           <span className="si-row-hidden">{t('log.eventLabel')}</span>
@@ -156,12 +165,7 @@ function DataRow({ item, previousAt, view, encoding, highlight, onActions }: Log
       data-match={matches ? 'true' : undefined}
     >
       <div className="si-row-head">
-        <span className="si-row-time" data-testid="log-time">
-          {formatClock(item.at)}
-        </span>
-        <span className="si-row-delta" data-testid="log-delta">
-          {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
-        </span>
+        <RowTimes at={item.at} previousAt={previousAt} />
         <span className="si-row-dir">
           <span aria-hidden="true">{ARROWS[item.dir]}</span>
           <span className="si-row-hidden">{t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}</span>

@@ -1,10 +1,9 @@
 import { memo, useState } from 'react';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import { EncodingSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
@@ -102,20 +101,7 @@ export const LogSettingsButton = memo(function LogSettingsButton() {
     >
       {(close) => (
         <>
-          <TextField
-            select
-            size="small"
-            label={t('log.encoding')}
-            value={encoding}
-            onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)}
-            sx={{ width: 160 }}
-          >
-            {TEXT_ENCODINGS.map((name) => (
-              <MenuItem key={name} value={name}>
-                {t(`log.encoding.${name}`)}
-              </MenuItem>
-            ))}
-          </TextField>
+          <EncodingSelect label={t('log.encoding')} value={encoding} onChange={setLogEncoding} minWidth={160} />
           <RowLookControls />
           <Divider />
           <FramingControls />

@@ -109,6 +109,11 @@ describe('TLS in the new-session dialog', () => {
     const listener = listed.ok ? listed.value[0]! : undefined;
     expect(JSON.stringify(listener)).not.toContain('PRIVATE KEY');
     const port = listener!.local!.port;
+    // Saved again from the session list: the page puts back the key it gave the engine.
+    await user.click(screen.getAllByRole('button', { name: /^More actions for/ })[0]!);
+    await user.click(await screen.findByRole('menuitem', { name: 'Save to workspace' }));
+    const again = stores.workspace.getState().savedSessions[1]!.config;
+    expect(again.kind === 'tcp-server' && again.tls?.key).toBe(saved.kind === 'tcp-server' ? saved.tls?.key : undefined);
 
     await openDialog(user);
     await user.click(dialog().getByRole('button', { name: 'TCP client' }));

@@ -100,6 +100,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
+  const rememberTlsKey = useInspector((state) => state.rememberTlsKey);
   const recent = useWorkspace((state) => state.recentEndpoints);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
   const saveSession = useWorkspace((state) => state.saveSession);
@@ -188,6 +189,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
     if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
+    if (config.kind !== 'udp' && config.tls?.key !== undefined) rememberTlsKey(opened.value.id, config.tls.key);
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
     select(opened.value.id);

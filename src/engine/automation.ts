@@ -1,12 +1,13 @@
-import { untranslated } from '@shared/phrase';
+import { phrase, untranslated } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
   Endpoint,
   InspectorEvent,
   LivenessAction,
-  MessageFraming,
   RepeatStatus,
+  Sequence,
+  SequenceStatus,
   RuleStatus,
   SendOrigin,
   SendReceipt,
@@ -15,15 +16,19 @@ import type {
 } from '@shared/contract';
 import { compileRule, type CompiledRule } from '@shared/auto-reply';
 import { AppCode } from '@shared/errors';
-import { createFramer, DEFAULT_MAX_FRAME, type Framer, type FramingConfig } from '@shared/framing';
-import { parseHex } from '@shared/hex';
+import { createFramer, type Framer } from '@shared/framing';
 import { AUTOMATION_STATUS_INTERVAL_MS, MAX_PENDING_REPLIES } from '@shared/limits';
 import { SlidingWindowLimit } from '@shared/rate-limit';
-import { renderTemplate } from '@shared/reply-template';
+import { MacroCounters, type MacroContext } from '@shared/macros';
+import { renderPayload } from '@shared/payload';
+import { renderTemplate, type ReplyTemplate } from '@shared/reply-template';
 import { MessageText } from '@shared/rule-match';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
+import { randomBytes } from 'node:crypto';
+import { framingOf } from './message-framing';
 import { Scheduler, type ScheduledTask } from './scheduler';
+import { SequenceRun } from './sequence';
 import { appError } from './socket-errors';
 
 /** What automation needs of its session. */
@@ -73,20 +78,6 @@ function duration(ms: number): string {
   return `${Math.round(ms / 6000) / 10} min`;
 }
 
-function framingOf(framing: MessageFraming): FramingConfig {
-  switch (framing.mode) {
-    case 'delimiter': {
-      const parsed = parseHex(framing.delimiter);
-      // The schema has checked the delimiter; a parse failure cannot get here.
-      return { mode: 'delimiter', delimiter: parsed.ok ? parsed.bytes : Uint8Array.of(0x0a), keepDelimiter: framing.keepDelimiter };
-    }
-    case 'length':
-      return { ...framing, maxFrame: Math.min(framing.maxFrame, DEFAULT_MAX_FRAME) };
-    default:
-      return framing;
-  }
-}
-
 const sameError = (a: AppError | undefined, b: AppError | undefined): boolean => a?.code === b?.code && a?.message === b?.message;
 
 /**
@@ -110,7 +101,10 @@ export class SessionAutomation {
   private readonly delayed = new Set<ScheduledTask>();
   private statusTimer: ScheduledTask | undefined;
   private open = false;
-  private heartbeatBytes: Uint8Array | undefined;
+  private heartbeatTemplate: ReplyTemplate | undefined;
+  /** The session's macro counters: every send of the session (by hand, repeat, heartbeat, rule, sequence) shares them. */
+  readonly counters = new MacroCounters();
+  private sequenceRun: SequenceRun | undefined;
 
   constructor(
     private readonly session: AutomatedSession,
@@ -120,18 +114,51 @@ export class SessionAutomation {
     this.scheduler = new Scheduler(clock);
   }
 
+  /** Run a sequence, ending the one before (stopped); `done` settles when it ends. */
+  startSequence(sequence: Sequence, to: SendTarget | undefined): SequenceRun {
+    this.sequenceRun?.stop(phrase('sequence.why.replaced'));
+    const run = new SequenceRun(
+      sequence,
+      to,
+      {
+        sessionId: this.session.id,
+        send: (bytes, target, origin) => this.session.send(bytes, target, origin),
+        macros: () => this.macros(),
+        emit: this.emit,
+      },
+      this.scheduler,
+      this.clock,
+    );
+    this.sequenceRun = run;
+    return run;
+  }
+
+  /** Stop the sequence running; answers its status, or undefined when none runs. */
+  stopSequence(): SequenceStatus | undefined {
+    const run = this.sequenceRun;
+    if (!run?.running) return undefined;
+    run.stop(phrase('sequence.why.userStopped'));
+    return run.status();
+  }
+
   /** Whether there is anything to report: automation set, or a repeat run made. */
   get used(): boolean {
     return this.config !== undefined || this.repeatRun !== undefined;
   }
 
+  /** What a send made now fills its macros with. */
+  macros(): MacroContext {
+    return { now: this.clock.now(), random: (length) => new Uint8Array(randomBytes(length)), counters: this.counters };
+  }
+
   /**
    * Replace the rules, heartbeat and liveness; hits count afresh, and the timers of open
-   * connections restart with the new settings. `heartbeat`: the heartbeat payload's bytes.
+   * connections restart with the new settings. `heartbeat`: the heartbeat payload, compiled;
+   * its macros are filled in at each beat.
    */
-  configure(config: Automation | undefined, heartbeat: Uint8Array | undefined): void {
+  configure(config: Automation | undefined, heartbeat: ReplyTemplate | undefined): void {
     this.config = config;
-    this.heartbeatBytes = heartbeat;
+    this.heartbeatTemplate = heartbeat;
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
     this.heartbeats = 0;
@@ -203,15 +230,18 @@ export class SessionAutomation {
         return;
       }
       case 'data':
-        if (event.dir === 'rx') this.received(event.connId, event.peer, event.bytes, event.at);
+        if (event.dir === 'rx') {
+          this.sequenceRun?.received(event.connId, event.bytes, event.at);
+          this.received(event.connId, event.peer, event.bytes, event.at);
+        }
         return;
       default:
         return;
     }
   }
 
-  /** Start a repeat run, ending the one before; the first send goes at once. */
-  startRepeat(bytes: Uint8Array, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
+  /** Start a repeat run, ending the one before; the first send goes at once, and each send fills in its macros afresh. */
+  startRepeat(payload: ReplyTemplate, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
     this.stopRepeat();
     const status: RepeatStatus = {
       state: 'running',
@@ -234,7 +264,9 @@ export class SessionAutomation {
     run.task = this.scheduler.every(
       intervalMs,
       () => {
-        void this.session.send(bytes, to, { kind: 'repeat' }).then((result) => {
+        const bytes = renderPayload(payload, this.macros());
+        const sent = bytes.ok ? this.session.send(bytes.value, to, { kind: 'repeat' }) : Promise.resolve(bytes);
+        void sent.then((result) => {
           answered += 1;
           if (this.repeatRun !== run || run.status.state !== 'running') return;
           if (!result.ok) {
@@ -281,6 +313,7 @@ export class SessionAutomation {
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
     if (this.repeatRun?.status.state === 'running') this.stopRepeat();
+    this.sequenceRun?.stop(phrase('sequence.why.sessionClosed'), 'failed');
   }
 
   private addStream(connId: string | undefined): void {
@@ -304,8 +337,8 @@ export class SessionAutomation {
         ? createFramer(framingOf(config.framing))
         : undefined;
     const heartbeat = config?.heartbeat;
-    const bytes = this.heartbeatBytes;
-    if (heartbeat?.enabled && bytes) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, bytes));
+    const template = this.heartbeatTemplate;
+    if (heartbeat?.enabled && template) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, template));
     stream.lastRx = this.clock.now();
     this.armWatchdog(stream);
   }
@@ -319,14 +352,16 @@ export class SessionAutomation {
     stream.staleSince = undefined;
   }
 
-  private beat(stream: Stream, bytes: Uint8Array): void {
+  private beat(stream: Stream, template: ReplyTemplate): void {
     const to: SendTarget | undefined =
       stream.connId !== undefined
         ? { type: 'connections', connIds: [stream.connId] }
         : this.session.hasRemote
           ? undefined
           : { type: 'last-sender' };
-    void this.session.send(bytes, to, { kind: 'heartbeat' }).then((result) => {
+    const bytes = renderPayload(template, this.macros());
+    const sent = bytes.ok ? this.session.send(bytes.value, to, { kind: 'heartbeat' }) : Promise.resolve(bytes);
+    void sent.then((result) => {
       if (result.ok) {
         this.heartbeats += 1;
         if (this.heartbeatError) {
@@ -477,7 +512,7 @@ export class SessionAutomation {
         }
       } else {
         rule.limiting = false;
-        const reply = renderTemplate(rule.compiled.template, match);
+        const reply = renderTemplate(rule.compiled.template, { match, macros: this.macros() });
         if (!reply.ok)
           this.ruleFailed(
             rule,

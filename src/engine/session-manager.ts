@@ -5,11 +5,13 @@ import type {
   InspectorEvent,
   MethodResults,
   ParsedArgs,
+  SequenceStep,
   SessionConfig,
   SessionInfo,
 } from '@shared/contract';
 import { AppCode } from '@shared/errors';
-import { encodePayload } from '@shared/payload';
+import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
+import type { ReplyTemplate } from '@shared/reply-template';
 import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
@@ -62,6 +64,30 @@ function createSession(id: string, config: SessionConfig, ctx: EngineContext): S
     case 'udp':
       return new UdpSession(id, config, ctx);
   }
+}
+
+/** The first send step whose payload cannot be compiled, named by its place. */
+function firstBadPayload(steps: readonly SequenceStep[], path: number[] = []): Result<never> | undefined {
+  for (const [index, step] of steps.entries()) {
+    const at = [...path, index];
+    if (step.kind === 'send') {
+      const template = compilePayload(step.payload);
+      if (!template.ok) {
+        const number = at.map((i) => i + 1).join('.');
+        return fail(
+          template.error.code,
+          step.name === ''
+            ? phrase('sequence.badStep', { number, problem: template.error.i18n.message })
+            : phrase('sequence.badNamedStep', { number, name: step.name, problem: template.error.i18n.message }),
+          template.error.i18n.hint,
+        );
+      }
+    } else if (step.kind === 'repeat') {
+      const inner = firstBadPayload(step.steps, at);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -183,7 +209,9 @@ export class SessionManager implements EngineApi {
   async send({ sessionId, payload, to }: ParsedArgs<'send'>): Answer<'send'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
-    const bytes = encodePayload(payload);
+    const template = compilePayload(payload);
+    if (!template.ok) return template;
+    const bytes = renderPayload(template.value, this.automations.get(sessionId)?.macros());
     if (!bytes.ok) return bytes;
     return session.send(bytes.value, to);
   }
@@ -258,9 +286,45 @@ export class SessionManager implements EngineApi {
         untranslated('Open it first.'),
       );
     }
-    const bytes = encodePayload(args.payload);
-    if (!bytes.ok) return bytes;
-    return ok(runner.startRepeat(bytes.value, args.to, args.intervalMs, args.count));
+    const template = compilePayload(args.payload);
+    if (!template.ok) return template;
+    // The first send is made now: a payload that cannot be made (a checksum range that does not fit) is refused, not a failed run.
+    const first = renderPayload(template.value, runner.macros(), false);
+    if (!first.ok) return first;
+    return ok(runner.startRepeat(template.value, args.to, args.intervalMs, args.count));
+  }
+
+  async preview({ sessionId, payload }: ParsedArgs<'preview'>): Answer<'preview'> {
+    const runner = this.automations.get(sessionId);
+    if (!runner) return this.missing(sessionId);
+    const bytes = encodePayload(payload, runner.macros(), false);
+    return bytes.ok ? ok({ bytes: bytes.value }) : bytes;
+  }
+
+  async sequence(args: ParsedArgs<'sequence'>): Answer<'sequence'> {
+    const session = this.sessions.get(args.sessionId);
+    const runner = this.automations.get(args.sessionId);
+    if (!session || !runner) return this.missing(args.sessionId);
+    if (args.action === 'stop') {
+      const status = runner.stopSequence();
+      return status
+        ? ok(status)
+        : fail(AppCode.BadState, phrase('sequence.noneRunning', { id: args.sessionId }), phrase('hint.sequenceNoneRunning'));
+    }
+    if (session.state !== 'open') {
+      return fail(
+        AppCode.BadState,
+        phrase('sequence.notOpen', { id: args.sessionId, state: phrase(`state.${session.state}`) }),
+        phrase('hint.openFirst'),
+      );
+    }
+    // Every payload is checked before anything is sent: a typo in step 9 must not leave the device half-driven.
+    const bad = firstBadPayload(args.sequence.steps);
+    if (bad) return bad;
+    const run = runner.startSequence(args.sequence, args.to);
+    if (args.action === 'start') return ok(run.status());
+    const status = await run.done;
+    return status.state === 'passed' ? ok(status) : fail(status.error!.code, status.error!.i18n.message, status.error!.i18n.hint);
   }
 
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
@@ -340,13 +404,14 @@ export class SessionManager implements EngineApi {
   }
 
   /** Checks automation settings against the session's kind and encodes the heartbeat once. */
-  private automationBytes(automation: Automation | undefined, kind: SessionConfig['kind']): Result<Uint8Array | undefined> {
+  private automationBytes(automation: Automation | undefined, kind: SessionConfig['kind']): Result<ReplyTemplate | undefined> {
     const suits = checkAutomation(automation, kind);
     if (!suits.ok) return suits;
     if (!automation?.heartbeat) return ok(undefined);
-    const bytes = encodePayload(automation.heartbeat.payload);
-    if (!bytes.ok) return fail(bytes.error.code, untranslated(`Heartbeat: ${bytes.error.message}`), bytes.error.i18n.hint);
-    return bytes;
+    const template = compilePayload(automation.heartbeat.payload);
+    if (!template.ok)
+      return fail(template.error.code, phrase('heartbeat.payload', { problem: template.error.i18n.message }), template.error.i18n.hint);
+    return template;
   }
 
   /** The session is gone: everything kept for it goes, and the page is told. */

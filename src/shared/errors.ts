@@ -23,6 +23,8 @@ export const AppCode = {
   RuleFailed: 'RULE_FAILED',
   RuleRateLimited: 'RULE_RATE_LIMITED',
   PeerSilent: 'PEER_SILENT',
+  SequenceFailed: 'SEQUENCE_FAILED',
+  SequenceStopped: 'SEQUENCE_STOPPED',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];

@@ -21,6 +21,7 @@ import { ThemeSwitch } from './settings/ThemeSwitch';
 import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
+import { createSequenceLibrary, SequenceLibraryContext, type SequenceLibraryStore } from './protocol/sequence-library';
 import { SessionWorkspace } from './SessionWorkspace';
 import { NewSessionProvider } from './sessions/NewSessionProvider';
 import { WorkbenchLayout } from './WorkbenchLayout';
@@ -73,11 +74,18 @@ function MissingBridge() {
 /** What the user keeps across launches: one set per app, so that two apps share nothing. */
 export interface SavedStores extends ComposerStores {
   workspace: WorkspaceStore;
+  /** Absent: the app keeps none across launches (a test's stores). */
+  sequences?: SequenceLibraryStore;
 }
 
 /** Each store loads itself from `storage` as it is created. */
 export function createSavedStores(storage: KeyValueStorage | undefined): SavedStores {
-  return { workspace: createWorkspaceStore(storage), payloads: createPayloadLibrary(storage), sendHistory: createSendHistory(storage) };
+  return {
+    workspace: createWorkspaceStore(storage),
+    payloads: createPayloadLibrary(storage),
+    sendHistory: createSendHistory(storage),
+    sequences: createSequenceLibrary(storage),
+  };
 }
 
 export interface AppProps {
@@ -96,6 +104,7 @@ export interface AppProps {
 export function App({ bridge, link = alwaysOpen, files, language, store, saved: given }: AppProps) {
   // They load themselves from localStorage as they are created, so the saved language is known before the first render.
   const [saved] = useState(() => given ?? createSavedStores(browserStorage()));
+  const [sequences] = useState(() => saved.sequences ?? createSequenceLibrary(undefined));
   const host = useMemo<Host | undefined>(() => bridge && { api: bridge, link, files: files ?? filesFor(bridge) }, [bridge, link, files]);
   return (
     <WorkspaceContext.Provider value={saved.workspace}>
@@ -105,9 +114,11 @@ export function App({ bridge, link = alwaysOpen, files, language, store, saved: 
             <HostContext.Provider value={host}>
               <InspectorStoreProvider store={store}>
                 <ComposerStoresContext.Provider value={saved}>
-                  <RecordingSettingsProvider>
-                    <Workbench />
-                  </RecordingSettingsProvider>
+                  <SequenceLibraryContext.Provider value={sequences}>
+                    <RecordingSettingsProvider>
+                      <Workbench />
+                    </RecordingSettingsProvider>
+                  </SequenceLibraryContext.Provider>
                 </ComposerStoresContext.Provider>
               </InspectorStoreProvider>
             </HostContext.Provider>

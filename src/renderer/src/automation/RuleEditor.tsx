@@ -7,6 +7,7 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { compileRule, tryRule } from '@shared/auto-reply';
+import { MacroCounters, type MacroContext } from '@shared/macros';
 import {
   HEX_MATCH_KINDS,
   REPLY_TARGETS,
@@ -58,6 +59,11 @@ export interface RuleEditorProps {
 }
 
 /** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
+/** A trial shows a reply's macros as a send now would fill them, with counters of its own at their start. */
+function trialMacros(): MacroContext {
+  return { now: Date.now(), random: (length) => crypto.getRandomValues(new Uint8Array(length)), counters: new MacroCounters() };
+}
+
 export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleEditorProps) {
   const t = useT();
   const [rule, setRule] = useState<AutoReplyRule>(initial);
@@ -94,7 +100,7 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
     return encoded.ok ? ({ ok: true, bytes: encoded.bytes } as const) : ({ ok: false, message: encoded.message } as const);
   }, [message, messageIsHex, encoding]);
 
-  const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes) : undefined;
+  const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes, trialMacros()) : undefined;
   const kinds = rule.match.on === 'text' ? TEXT_MATCH_KINDS : HEX_MATCH_KINDS;
   const patternHelp =
     rule.match.on === 'hex'

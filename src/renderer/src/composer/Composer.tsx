@@ -4,13 +4,16 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
 import type { ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useSay, useT } from '../i18n/i18n-context';
+import { ChecksumField } from '../protocol/ChecksumField';
+import { PayloadPreview } from '../protocol/PayloadPreview';
+import { SequencePanel } from '../protocol/SequencePanel';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat, type TypedFormat } from './composer-payload';
 import { useSendHistory } from './composer-stores';
@@ -65,6 +68,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const [value, setValue] = useState('');
   const [encoding, setEncoding] = useState<TextEncodingName>('utf-8');
   const [lineEnding, setLineEnding] = useState<LineEnding>('none');
+  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
   const udp = useUdpTarget(udpRemote);
 
@@ -88,7 +92,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const pendingCaret = useRef<CaretPlace | undefined>(undefined);
 
   const typedFormat: TypedFormat = format === 'hex' ? 'hex' : 'text';
-  const payload = useMemo(() => composerPayload(typedFormat, value, lineEnding, encoding), [typedFormat, value, lineEnding, encoding]);
+  const payload = useMemo<Payload>(
+    () => ({ ...composerPayload(typedFormat, value, lineEnding, encoding), ...(checksum ? { checksum } : {}) }),
+    [typedFormat, value, lineEnding, encoding, checksum],
+  );
   const problem = useMemo(() => (format === 'file' ? undefined : payloadProblem(payload)), [format, payload]);
   const content = useMemo<SavedPayloadContent>(
     () => ({ format: typedFormat, value, encoding, lineEnding }),
@@ -266,6 +273,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
         <Box sx={{ flex: 1 }} />
+        <SequencePanel sessionId={sessionId} open={isOpen} />
         <SavedPayloadsButton onLoad={load} />
         <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
       </Stack>
@@ -308,17 +316,26 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         </Stack>
       </Stack>
       {format !== 'file' ? (
-        <RepeatControls
-          repeat={repeat}
-          disabled={active}
-          intervalText={intervalText}
-          countText={countText}
-          intervalProblem={intervalProblem}
-          countProblem={countProblem}
-          onRepeat={setRepeat}
-          onInterval={setIntervalText}
-          onCount={setCountText}
-        />
+        <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
+          <RepeatControls
+            repeat={repeat}
+            disabled={active}
+            intervalText={intervalText}
+            countText={countText}
+            intervalProblem={intervalProblem}
+            countProblem={countProblem}
+            onRepeat={setRepeat}
+            onInterval={setIntervalText}
+            onCount={setCountText}
+          />
+          <Box sx={{ mt: 1 }}>
+            <ChecksumField value={checksum} onChange={setChecksum} disabled={active} />
+          </Box>
+        </Stack>
+      ) : null}
+      {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
+      {format !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+        <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {!isOpen ? (
         <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>

@@ -3,6 +3,7 @@ import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
 import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
+import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
 import { tlsZhCN } from './features/tls';
 import { transcriptsZhCN } from './features/transcripts';
@@ -17,6 +18,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...composerZhCN,
   ...layoutZhCN,
   ...logZhCN,
+  ...protocolZhCN,
   ...sessionsZhCN,
   ...tlsZhCN,
   ...transcriptsZhCN,

@@ -1,4 +1,4 @@
-import { memo, useState } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
 import Stack from '@mui/material/Stack';
@@ -83,8 +83,12 @@ function RowLookControls() {
   );
 }
 
-/** How the log reads its bytes and how many it keeps: everything the toolbar has no room for. */
-export const LogSettingsButton = memo(function LogSettingsButton() {
+/**
+ * How the log reads its bytes and how many it keeps: everything the toolbar has no room for.
+ * `checksum`: the control for the check value each framed message is verified against, whose
+ * choice the panel holds (its bad-only filter sits under Filters).
+ */
+export const LogSettingsButton = memo(function LogSettingsButton({ checksum, checksumOn }: { checksum: ReactNode; checksumOn: boolean }) {
   const t = useT();
   const encoding = useInspector((state) => state.logEncoding);
   const setLogEncoding = useInspector((state) => state.setLogEncoding);
@@ -96,6 +100,7 @@ export const LogSettingsButton = memo(function LogSettingsButton() {
       active={
         (encoding === 'utf-8' ? 0 : 1) +
         (framing === 'raw' ? 0 : 1) +
+        (checksumOn ? 1 : 0) +
         (look.wrap && look.showTime && look.showDelta && look.fontSize === 12 ? 0 : 1)
       }
     >
@@ -105,6 +110,7 @@ export const LogSettingsButton = memo(function LogSettingsButton() {
           <RowLookControls />
           <Divider />
           <FramingControls />
+          {checksum}
           <Divider />
           <LogLimitForm onApplied={close} />
         </>

@@ -26,6 +26,7 @@ import { systemLookup, type HostLookup } from './resolve';
 import { SendBudget } from './send-budget';
 import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
 import { localAddresses } from './local-addresses';
+import { selfSignedCertificate } from './self-signed';
 import { checkAutomation, SessionAutomation } from './automation';
 import { RelayBase, TcpRelay } from './relay';
 import { UdpRelay } from './relay-udp';
@@ -231,6 +232,10 @@ export class SessionManager implements EngineApi {
 
   async addresses(_args: ParsedArgs<'addresses'>): Answer<'addresses'> {
     return ok(localAddresses());
+  }
+
+  async certificate(args: ParsedArgs<'certificate'>): Answer<'certificate'> {
+    return ok(await selfSignedCertificate(args));
   }
 
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {

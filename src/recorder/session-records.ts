@@ -95,7 +95,14 @@ export class SessionRecords {
       case 'connection-opened': {
         const { conn } = event;
         this.connections.set(conn.connId, { local: copy(conn.local), remote: copy(conn.remote) });
-        return this.next({ type: 'open', at: event.at, conn: conn.connId, local: copy(conn.local), remote: copy(conn.remote) });
+        return this.next({
+          type: 'open',
+          at: event.at,
+          conn: conn.connId,
+          local: copy(conn.local),
+          remote: copy(conn.remote),
+          ...(conn.tls ? { tls: conn.tls } : {}),
+        });
       }
       case 'half-closed':
         return this.next({ type: 'half-close', at: event.at, conn: event.connId, by: event.by });

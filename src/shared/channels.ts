@@ -21,6 +21,7 @@ export const METHOD_NAMES = [
   'hold',
   'held',
   'inject',
+  'certificate',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

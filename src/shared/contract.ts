@@ -54,6 +54,14 @@ import {
   MAX_RELAY_UDP_IDLE_MS,
   DEFAULT_RELAY_UDP_MAPPINGS,
   MAX_RELAY_HELD_MESSAGES,
+  MAX_PEM_LENGTH,
+  MAX_CA_BUNDLE_LENGTH,
+  MAX_ALPN_PROTOCOLS,
+  MAX_ALPN_LENGTH,
+  MAX_CERTIFICATE_DAYS,
+  DEFAULT_CERTIFICATE_DAYS,
+  MAX_CERTIFICATE_NAMES,
+  MAX_HOST_LENGTH,
 } from './limits';
 
 export type { Endpoint } from './address';
@@ -122,6 +130,141 @@ const tcpFields = {
   /** Close a connection (FIN) that sent and received nothing this long, as socat's -T; left out, never. */
   idleTimeoutMs: boundedInt('field.idleTimeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
+
+// ── TLS (docs/automation.md § TLS, docs/security.md § TLS) ────────────────────────────────
+
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+
+/** The labels of the PEM blocks in `text`: CERTIFICATE, PRIVATE KEY, EC PRIVATE KEY, … */
+export function pemLabels(text: string): string[] {
+  return [...text.matchAll(PEM_BEGIN)].map((m) => m[1]!);
+}
+
+/**
+ * PEM text as the user's file holds it: certificates (a chain or a CA bundle) or one private
+ * key. Key material is text in the argument, never a path (docs/security.md § TLS).
+ */
+const pemSchema = (what: 'certificate' | 'ca' | 'key', max: number) =>
+  z
+    .string({ error: says(`tls.${what}.type`) })
+    .max(max, says('tls.pemTooLong', { what: { key: `tls.what.${what}` }, max: String(max) }))
+    .superRefine((value, ctx) => {
+      const labels = pemLabels(value);
+      const isKey = (label: string) => label.endsWith('PRIVATE KEY');
+      if (what === 'key') {
+        if (labels.includes('ENCRYPTED PRIVATE KEY') || value.includes('Proc-Type: 4,ENCRYPTED'))
+          ctx.addIssue({ code: 'custom', message: says('tls.keyEncrypted') });
+        else if (labels.filter(isKey).length !== 1) ctx.addIssue({ code: 'custom', message: says('tls.keyNotPem') });
+      } else if (!labels.includes('CERTIFICATE') || labels.some(isKey)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: says(labels.some(isKey) ? 'tls.keyInCertificate' : 'tls.certificateNotPem', { what: { key: `tls.what.${what}` } }),
+        });
+      }
+    });
+
+/** A name offered in ALPN (RFC 7301): h2, http/1.1, mqtt, … printable ASCII. */
+const alpnSchema = z
+  .array(
+    z
+      .string({ error: says('tls.alpnType') })
+      .min(1, says('tls.alpnEmpty'))
+      .max(MAX_ALPN_LENGTH, says('tls.alpnTooLong', { max: String(MAX_ALPN_LENGTH) }))
+      .regex(/^[\x21-\x7e]+$/, says('tls.alpnChars')),
+  )
+  .max(MAX_ALPN_PROTOCOLS, says('tls.alpnTooMany', { max: String(MAX_ALPN_PROTOCOLS) }));
+
+const tlsVersionSchema = z.enum(TLS_VERSIONS, { error: says('tls.version') });
+
+const tlsCommon = {
+  /** ALPN protocols, most preferred first: the client offers them, the server picks the first it shares. */
+  alpn: alpnSchema.optional(),
+  minVersion: tlsVersionSchema.optional(),
+  maxVersion: tlsVersionSchema.optional(),
+  /** Certificates trusted to sign the peer's: in place of the system's (client) or the ones a client certificate must chain to (server). */
+  ca: pemSchema('ca', MAX_CA_BUNDLE_LENGTH).optional(),
+  /** Our certificate (and its chain), PEM. */
+  cert: pemSchema('certificate', MAX_PEM_LENGTH).optional(),
+  /**
+   * The private key of `cert`, PEM, not encrypted. Held by the engine only: the session's
+   * config as events, `list` and recordings show it has none (docs/security.md § TLS).
+   */
+  key: pemSchema('key', MAX_PEM_LENGTH).optional(),
+};
+
+const versionsInOrder = (tls: { minVersion?: TlsVersion | undefined; maxVersion?: TlsVersion | undefined }) =>
+  tls.minVersion === undefined ||
+  tls.maxVersion === undefined ||
+  TLS_VERSIONS.indexOf(tls.minVersion) <= TLS_VERSIONS.indexOf(tls.maxVersion);
+
+/** A TLS client's settings (node:tls connect options). */
+export const tlsClientSchema = z
+  .strictObject({
+    ...tlsCommon,
+    /** SNI: the name sent to the server and checked against its certificate; left out, the host when it is a name. */
+    servername: z
+      .string({ error: says('tls.servernameType') })
+      .min(1, says('tls.servernameEmpty'))
+      .max(MAX_HOST_LENGTH, says('tls.servernameTooLong', { max: String(MAX_HOST_LENGTH) }))
+      .optional(),
+    /** Check the server's certificate and name (rejectUnauthorized); false connects to anyone, and the session says so. */
+    verify: z.boolean().default(true),
+  })
+  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] })
+  .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), { error: says('tls.certNeedsKey'), path: ['key'] });
+export type TlsClientOptions = z.output<typeof tlsClientSchema>;
+
+/**
+ * A TLS server's settings. `cert` and `key` are needed to open it; a config shown back
+ * (without its key) still reads, so it can be saved and given its key again.
+ */
+export const tlsServerSchema = z
+  .strictObject({
+    ...tlsCommon,
+    /** Ask each client for a certificate. */
+    requestCert: z.boolean().default(false),
+    /** With requestCert: refuse a client without a certificate that chains to `ca` (rejectUnauthorized). */
+    verify: z.boolean().default(true),
+  })
+  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] });
+export type TlsServerOptions = z.output<typeof tlsServerSchema>;
+
+/** One certificate as the app shows it: never the key, only the public facts. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** ISO 8601. */
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 of the DER, as colon-separated hex (as openssl x509 -fingerprint -sha256 prints it). */
+  fingerprint256: string;
+  serialNumber: string;
+  /** DNS:localhost, IP Address:127.0.0.1, … */
+  subjectAltName?: string;
+  /** Issued by itself. */
+  selfSigned: boolean;
+}
+
+/** What a TLS handshake settled, as a connection shows it. */
+export interface TlsDetails {
+  /** TLSv1.3, TLSv1.2. */
+  protocol: string;
+  /** The cipher suite, by its IANA name (TLS_AES_256_GCM_SHA384). */
+  cipher: string;
+  /** The ALPN protocol agreed on; absent when none was. */
+  alpn?: string;
+  /** SNI: the name the client asked for. */
+  servername?: string;
+  /** The peer's certificate was checked and trusted (client: the server's; server: the client's, when asked for). */
+  authorized: boolean;
+  /** Why it was not trusted, as OpenSSL says it (a session with verification off connects anyway). */
+  authorizationError?: string;
+  /** The peer's chain, leaf first; empty when the peer sent none. */
+  peerCertificates: CertificateSummary[];
+}
 
 // ── Payloads ───────────────────────────────────────────────────────────────────────────────
 
@@ -380,6 +523,8 @@ export const tcpServerConfigSchema = z.strictObject({
   ipv6Only: z.boolean().default(false),
   /** Connections held at once; more are reset, with one notice each time the limit is reached. */
   maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
+  /** Speak TLS to each client (node:tls): left out, plain TCP. */
+  tls: tlsServerSchema.optional(),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -392,6 +537,8 @@ export const tcpClientConfigSchema = z.strictObject({
   localAddress: hostSchema.optional(),
   localPort: portSchema.optional(),
   connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  /** Speak TLS to the server (node:tls), the handshake within the connect timeout: left out, plain TCP. */
+  tls: tlsClientSchema.optional(),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -523,6 +670,8 @@ export interface ConnectionInfo {
   blocked: boolean;
   /** Liveness: epoch ms since which the peer is stale (nothing received for the session's silence limit); absent while it is live. */
   staleSince?: number;
+  /** A TLS session's connection: what its handshake settled. */
+  tls?: TlsDetails;
   /** Relay: the upstream leg of the pair (remote and local above are the client's leg). */
   relay?: RelayPairInfo;
 }
@@ -844,6 +993,24 @@ export const argSchemas = {
     ],
     { error: says('sequence.action') },
   ),
+  /**
+   * Make a self-signed certificate and its key for a quick TLS server (ECDSA P-256, SHA-256),
+   * valid from now for `days`, for the names given (DNS names and IP addresses). The answer
+   * carries the private key: the caller asked for it, to keep with its workspace.
+   */
+  certificate: z.strictObject({
+    commonName: z
+      .string({ error: says('tls.servernameType') })
+      .min(1, says('tls.commonNameEmpty'))
+      .max(64, says('tls.commonNameTooLong'))
+      .default('localhost'),
+    names: z
+      .array(hostSchema)
+      .min(1, says('tls.namesEmpty'))
+      .max(MAX_CERTIFICATE_NAMES, says('tls.namesTooMany', { max: String(MAX_CERTIFICATE_NAMES) }))
+      .default(['localhost', '127.0.0.1', '::1']),
+    days: boundedInt('field.certificateDays', 1, MAX_CERTIFICATE_DAYS).default(DEFAULT_CERTIFICATE_DAYS),
+  }),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -885,6 +1052,14 @@ export interface MethodResults {
   inject: SendReceipt;
   preview: PayloadPreview;
   sequence: SequenceStatus;
+  certificate: GeneratedCertificate;
+}
+
+/** A generated certificate and its key, PEM, with what the app shows of it. */
+export interface GeneratedCertificate {
+  cert: string;
+  key: string;
+  summary: CertificateSummary;
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;

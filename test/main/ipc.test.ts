@@ -90,6 +90,7 @@ describe('arguments are validated in main before anything runs', () => {
       inject: { sessionId: 's1', flow: 'to-client', payload: { format: 'text', value: 'hi' } },
       preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },
       sequence: { sessionId: 's1', action: 'stop' },
+      certificate: {},
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

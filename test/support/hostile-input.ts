@@ -41,6 +41,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
         localPort: 0,
         connectTimeoutMs: 1000,
         reconnect: { enabled: false, initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 0 },
+        tls: { servername: 'localhost', alpn: ['h2'], minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', verify: true },
       },
     },
   },
@@ -122,6 +123,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'record', args: { sessionId: 's1', action: 'start' } },
   { method: 'recordingSettings', args: { recordByDefault: true } },
   { method: 'addresses', args: {} },
+  { method: 'certificate', args: { commonName: 'localhost', names: ['localhost', '127.0.0.1'], days: 30 } },
   {
     method: 'automate',
     args: {

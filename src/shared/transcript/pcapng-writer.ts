@@ -18,7 +18,7 @@
 import { encodeRecordLine } from './record-line';
 import { carriesDatagrams, peerOpened, type BodyRecord, type DataRecord, type HeaderRecord } from './records';
 import type { Endpoint } from '../address';
-import type { CloseReason } from '../contract';
+import type { CloseReason, TlsDetails } from '../contract';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressPair, maxPayload, tcpPacket, udpPacket } from './ip-packets';
 
 export const SHB_COMMENT_PREFIX = 'socket-inspector ';
@@ -28,6 +28,11 @@ export const ORIGIN_COMMENT_PREFIX = 'origin=';
 
 const originComments = (record: DataRecord): string[] =>
   record.origin ? [`${ORIGIN_COMMENT_PREFIX}${JSON.stringify(record.origin)}`] : [];
+/**
+ * A TLS connection's SYN also carries what its handshake settled, as JSON after this prefix:
+ * the packets hold the plaintext (docs/transcript-format.md § TLS sessions), not TLS records.
+ */
+export const TLS_COMMENT_PREFIX = 'tls=';
 /**
  * The handshake and the reset went on the wire with the peer's real address, but the app could
  * not read it: the packets stand the unspecified address in for it, and say so, rather than
@@ -200,7 +205,7 @@ export class PcapngWriter {
     }
     switch (record.type) {
       case 'open':
-        if (!this.streams.has(record.conn)) this.open(record.conn, record.local, record.remote, record.at);
+        if (!this.streams.has(record.conn)) this.open(record.conn, record.local, record.remote, record.at, record.tls);
         break;
       case 'data':
         this.data(record);
@@ -233,7 +238,7 @@ export class PcapngWriter {
     return this.identification;
   }
 
-  private open(conn: string, local: Endpoint, remote: Endpoint, at: number): void {
+  private open(conn: string, local: Endpoint, remote: Endpoint, at: number, tls?: TlsDetails): void {
     const [localAddress, remoteAddress] = addressPair(local.address, remote.address);
     const side = (address: Uint8Array, port: number, isLocal: boolean): Side => {
       const start = isn(`${conn}/${isLocal ? 'local' : 'remote'}`);
@@ -243,7 +248,9 @@ export class PcapngWriter {
     this.streams.set(conn, stream);
     const [client, server] = peerOpened(this.header, conn) ? [stream.remote, stream.local] : [stream.local, stream.remote];
     const named = `${CONN_COMMENT_PREFIX}${conn}`;
-    this.segment(client, server, TCP_SYN, at, remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named]);
+    const comments = remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named];
+    if (tls) comments.push(`${TLS_COMMENT_PREFIX}${JSON.stringify(tls)}`);
+    this.segment(client, server, TCP_SYN, at, comments);
     this.segment(server, client, TCP_SYN | TCP_ACK, at);
     this.segment(client, server, TCP_ACK, at);
   }

@@ -12,6 +12,7 @@ import {
   type SendOrigin,
   type SessionKind,
   type SessionState,
+  type TlsDetails,
 } from '../contract';
 import type { AppError } from '../result';
 
@@ -81,6 +82,8 @@ export interface OpenRecord extends Base {
   conn: string;
   local: Endpoint;
   remote: Endpoint;
+  /** A TLS session's connection: what its handshake settled (the data records hold its plaintext). */
+  tls?: TlsDetails;
 }
 
 export interface HalfCloseRecord extends Base {
@@ -153,6 +156,30 @@ const errorSchema = z.strictObject({ code: z.string().max(256), message: z.strin
 
 const id = z.string().min(1).max(64);
 
+const shortText = z.string().max(4096);
+
+const certificateSchema = z.strictObject({
+  subject: shortText,
+  issuer: shortText,
+  validFrom: shortText,
+  validTo: shortText,
+  fingerprint256: shortText,
+  serialNumber: shortText,
+  subjectAltName: z.string().max(65_536).optional(),
+  selfSigned: z.boolean(),
+});
+
+/** TlsDetails as a record holds them. */
+export const tlsRecordSchema = z.strictObject({
+  protocol: shortText,
+  cipher: shortText,
+  alpn: shortText.optional(),
+  servername: shortText.optional(),
+  authorized: z.boolean(),
+  authorizationError: shortText.optional(),
+  peerCertificates: z.array(certificateSchema).max(64),
+});
+
 const base = {
   seq: z.number().int().nonnegative(),
   at: z.number().nonnegative(),
@@ -192,7 +219,14 @@ export const lineSchema = z.discriminatedUnion('type', [
     local: endpointSchema.optional(),
     error: errorSchema.optional(),
   }),
-  z.strictObject({ ...base, type: z.literal('open'), conn: id, local: endpointSchema, remote: endpointSchema }),
+  z.strictObject({
+    ...base,
+    type: z.literal('open'),
+    conn: id,
+    local: endpointSchema,
+    remote: endpointSchema,
+    tls: tlsRecordSchema.optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('half-close'), conn: id, by: z.enum(['peer', 'local']) }),
   z.strictObject({
     ...base,

@@ -4,6 +4,7 @@ import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { protocolEn } from './features/protocol';
 import { sessionsEn } from './features/sessions';
+import { tlsEn } from './features/tls';
 import { transcriptsEn } from './features/transcripts';
 import { workspaceEn } from './features/workspace';
 
@@ -155,6 +156,7 @@ export const en = {
   ...logEn,
   ...protocolEn,
   ...sessionsEn,
+  ...tlsEn,
   ...transcriptsEn,
   ...workspaceEn,
 } as const;

@@ -5,6 +5,7 @@ import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
+import { tlsZhCN } from './features/tls';
 import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
 
@@ -19,6 +20,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...logZhCN,
   ...protocolZhCN,
   ...sessionsZhCN,
+  ...tlsZhCN,
   ...transcriptsZhCN,
   ...workspaceZhCN,
   'app.title': 'Socket Inspector',

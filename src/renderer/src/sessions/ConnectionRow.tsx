@@ -13,6 +13,7 @@ import { endpointText, formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { useConnectionCounters, useConnectionShape, type ConnectionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
+import { TlsDetailsView } from './TlsDetailsView';
 
 /** Bytes each way: the only cells that change with traffic. */
 function CounterCells({ sessionId, connId }: { sessionId: string; connId: string }) {
@@ -90,6 +91,7 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
           <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
             {flags.join(' · ')}
           </Typography>
+          {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} /> : null}
         </TableCell>
         <TableCell>
           <Button

@@ -40,6 +40,7 @@ import {
   type LoopbackChoice,
   type SessionForm,
 } from './session-form';
+import { TlsSection } from './TlsSection';
 import { KindEndpoint } from '../workspace/KindEndpoint';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp', 'relay'];
@@ -102,6 +103,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
+  const rememberTlsKey = useInspector((state) => state.rememberTlsKey);
   const recent = useWorkspace((state) => state.recentEndpoints);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
   const saveSession = useWorkspace((state) => state.saveSession);
@@ -190,6 +192,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
     if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
+    if ('tls' in config && config.tls?.key !== undefined) rememberTlsKey(opened.value.id, config.tls.key);
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
     select(opened.value.id);
@@ -496,6 +499,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>
+              {form.kind === 'udp' ? null : <TlsSection form={form} problems={problems} update={update} />}
               <Box>
                 <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
                   {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}

@@ -11,6 +11,7 @@ import {
   type SessionConfig,
   type SessionConfigInput,
   type SessionKind,
+  type TlsVersion,
 } from '@shared/contract';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -69,6 +70,22 @@ export interface SessionForm {
    * without touching the box thus follows the setting as it is then, not as it was when saved.
    */
   record: boolean | undefined;
+  /** TLS (TCP kinds): on or off, and its settings, kept while it is off so turning it on again finds them. */
+  tls: boolean;
+  tlsServername: string;
+  /** ALPN names as typed: separated by commas or spaces. */
+  tlsAlpn: string;
+  tlsMinVersion: TlsVersion | '';
+  tlsMaxVersion: TlsVersion | '';
+  tlsVerify: boolean;
+  tlsRequestCert: boolean;
+  /** PEM text read from the files the user chose (or generated), and the names to show for them. */
+  tlsCa: string;
+  tlsCaName: string;
+  tlsCert: string;
+  tlsCertName: string;
+  tlsKey: string;
+  tlsKeyName: string;
 }
 
 export type FormField = keyof SessionForm;
@@ -112,7 +129,23 @@ export const EMPTY_FORM: SessionForm = {
   holdToServer: false,
   holdToClient: false,
   record: undefined,
+  tls: false,
+  tlsServername: '',
+  tlsAlpn: '',
+  tlsMinVersion: '',
+  tlsMaxVersion: '',
+  tlsVerify: true,
+  tlsRequestCert: false,
+  tlsCa: '',
+  tlsCaName: '',
+  tlsCert: '',
+  tlsCertName: '',
+  tlsKey: '',
+  tlsKeyName: '',
 };
+
+/** The TLS fields: a section of their own, not among the folded options. */
+export const isTlsField = (field: FormField): boolean => field.startsWith('tls');
 
 /** A port a listener or a UDP socket suggests before the user has one of their own. */
 export const SUGGESTED_PORT = '9000';
@@ -146,14 +179,55 @@ export function switchKind(form: SessionForm, kind: SessionKind, recent: Paramet
 /** How many advanced options differ from their defaults, to say so on the folded section. */
 export function changedOptions(form: SessionForm): number {
   const fields = Object.keys(EMPTY_FORM) as FormField[];
-  return fields.filter((field) => !['kind', 'host', 'port', 'record'].includes(field) && form[field] !== EMPTY_FORM[field]).length;
+  return fields.filter(
+    (field) => !['kind', 'host', 'port', 'record'].includes(field) && !isTlsField(field) && form[field] !== EMPTY_FORM[field],
+  ).length;
 }
 
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
+/**
+ * The TLS fields of a config. A config shown by the engine has no key (the engine keeps it):
+ * the key's name then says so, and opening asks for it again (docs/security.md § TLS).
+ */
+function tlsForm(config: SessionConfig): Partial<SessionForm> {
+  if (!('tls' in config) || !config.tls) return {};
+  const tls = config.tls;
+  return {
+    tls: true,
+    tlsServername: 'servername' in tls ? (tls.servername ?? '') : '',
+    tlsAlpn: (tls.alpn ?? []).join(', '),
+    tlsMinVersion: tls.minVersion ?? '',
+    tlsMaxVersion: tls.maxVersion ?? '',
+    tlsVerify: tls.verify,
+    tlsRequestCert: 'requestCert' in tls ? tls.requestCert : false,
+    tlsCa: tls.ca ?? '',
+    tlsCaName: tls.ca === undefined ? '' : 'ca.pem',
+    tlsCert: tls.cert ?? '',
+    tlsCertName: tls.cert === undefined ? '' : 'cert.pem',
+    tlsKey: tls.key ?? '',
+    tlsKeyName: tls.key === undefined ? '' : 'key.pem',
+  };
+}
+
+/** A session's config as the engine shows it, with the TLS key this page gave it put back. */
+export function withTlsKey(config: SessionConfig, key: string | undefined): SessionConfig {
+  if (key === undefined || !('tls' in config) || config.tls === undefined || config.tls.key !== undefined) return config;
+  // Narrowed one kind at a time: the two kinds' tls objects differ.
+  if (config.kind === 'tcp-server') return { ...config, tls: { ...config.tls, key } };
+  return { ...config, tls: { ...config.tls, key } };
+}
+
 /** A form showing an existing config, e.g. to duplicate a session with changes. */
 export function formFromConfig(config: SessionConfig): SessionForm {
-  const base: SessionForm = { ...EMPTY_FORM, kind: config.kind, host: config.host, port: String(config.port), record: config.record };
+  const base: SessionForm = {
+    ...EMPTY_FORM,
+    kind: config.kind,
+    host: config.host,
+    port: String(config.port),
+    record: config.record,
+    ...tlsForm(config),
+  };
   switch (config.kind) {
     case 'tcp-server':
       return {
@@ -218,6 +292,31 @@ export function formFromConfig(config: SessionConfig): SessionForm {
 /** A number field: empty means "not set" where the option is optional. */
 const optionalNumber = (value: string): number | undefined => (value.trim() === '' ? undefined : parsePortText(value));
 
+const pem = (text: string, key: 'ca' | 'cert' | 'key') => (text === '' ? {} : { [key]: text });
+
+/** The tls object of a TCP config, when TLS is on. */
+function tlsInput(form: SessionForm): { tls?: Record<string, unknown> } {
+  if (!form.tls || form.kind === 'udp') return {};
+  const alpn = form.tlsAlpn
+    .split(/[\s,]+/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const servername = form.tlsServername.trim();
+  return {
+    tls: {
+      ...(alpn.length > 0 ? { alpn } : {}),
+      ...(form.tlsMinVersion === '' ? {} : { minVersion: form.tlsMinVersion }),
+      ...(form.tlsMaxVersion === '' ? {} : { maxVersion: form.tlsMaxVersion }),
+      verify: form.tlsVerify,
+      ...pem(form.tlsCa, 'ca'),
+      ...pem(form.tlsCert, 'cert'),
+      ...pem(form.tlsKey, 'key'),
+      ...(form.kind === 'tcp-client' && servername !== '' ? { servername } : {}),
+      ...(form.kind === 'tcp-server' ? { requestCert: form.tlsRequestCert } : {}),
+    },
+  };
+}
+
 /** The config exactly as it will be sent, before the schema judges it. */
 export function configInput(form: SessionForm): SessionConfigInput {
   const host = form.host.trim();
@@ -233,6 +332,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
     keepAlive: form.keepAlive,
     // The delay means nothing without keep-alive; a stale value must not block the form.
     keepAliveInitialDelayMs: form.keepAlive ? parsePortText(form.keepAliveDelay) : 0,
+    ...tlsInput(form),
   };
   switch (form.kind) {
     case 'tcp-server':
@@ -326,6 +426,19 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   'upstream.port': 'upstreamPort',
   upstream: 'upstreamHost',
   udpIdleMs: 'udpIdle',
+  'tls.servername': 'tlsServername',
+  'tls.alpn': 'tlsAlpn',
+  'tls.minVersion': 'tlsMinVersion',
+  'tls.maxVersion': 'tlsMaxVersion',
+  'tls.ca': 'tlsCa',
+  'tls.cert': 'tlsCert',
+  'tls.key': 'tlsKey',
+};
+
+/** The form field of an issue's path: an ALPN name's issue (tls.alpn.2) goes to the ALPN field. */
+const fieldOfPath = (path: readonly PropertyKey[]): FormField | undefined => {
+  const joined = path.map(String).join('.');
+  return FIELD_OF_PATH[joined] ?? (joined.startsWith('tls.alpn.') ? 'tlsAlpn' : undefined);
 };
 
 const SCHEMAS = {
@@ -344,7 +457,7 @@ export function checkForm(form: SessionForm, say: Say): FormCheck {
   if (!parsed.success) {
     const byField = new Map<FormField, (typeof parsed.error.issues)[number][]>();
     for (const issue of parsed.error.issues) {
-      const field = FIELD_OF_PATH[issue.path.map(String).join('.')] ?? 'host';
+      const field = fieldOfPath(issue.path) ?? 'host';
       byField.set(field, [...(byField.get(field) ?? []), issue]);
     }
     for (const [field, issues] of byField) problems[field] = issuesText(issues, say);

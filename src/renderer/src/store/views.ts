@@ -21,6 +21,8 @@ import type {
   SessionInfo,
   SessionKind,
   SessionState,
+  CertificateSummary,
+  TlsDetails,
 } from '@shared/contract';
 import type { AppError } from '@shared/result';
 import type { Lifecycle } from './lifecycle';
@@ -240,6 +242,7 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
     ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
+    ...(info.tls ? { tls: copyTls(info.tls) } : {}),
     ...(info.relay ? { relay: copyRelayPair(info.relay) } : {}),
   };
 }
@@ -253,5 +256,29 @@ function copyRelayPair(pair: RelayPairInfo): RelayPairInfo {
     serverEnded: Boolean(pair.serverEnded),
     serverLegEnded: Boolean(pair.serverLegEnded),
     held: { 'to-server': held(pair.held['to-server']), 'to-client': held(pair.held['to-client']) },
+  };
+}
+
+const copyCertificate = (c: CertificateSummary): CertificateSummary => ({
+  subject: c.subject,
+  issuer: c.issuer,
+  validFrom: c.validFrom,
+  validTo: c.validTo,
+  fingerprint256: c.fingerprint256,
+  serialNumber: c.serialNumber,
+  ...(c.subjectAltName === undefined ? {} : { subjectAltName: c.subjectAltName }),
+  selfSigned: c.selfSigned,
+});
+
+/** A connection's TLS details, member by member, as everything received is copied. */
+function copyTls(tls: TlsDetails): TlsDetails {
+  return {
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    ...(tls.alpn === undefined ? {} : { alpn: tls.alpn }),
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    authorized: tls.authorized,
+    ...(tls.authorizationError === undefined ? {} : { authorizationError: tls.authorizationError }),
+    peerCertificates: tls.peerCertificates.map(copyCertificate),
   };
 }

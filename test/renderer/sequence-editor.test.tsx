@@ -11,6 +11,7 @@ import { renderApp } from '../support/renderer/render-app';
 beforeEach(() => localStorage.clear());
 
 describe('sequence step editor', () => {
+  // Many MUI fields re-render per edit in jsdom: about 25 s on a busy machine, hence its own timeout.
   it('builds a repeat block with buttons, says each problem where it is, and saves what the schema reads', async () => {
     const fake = createFakeBridge();
     const { user } = renderApp(fake.bridge);
@@ -56,6 +57,5 @@ describe('sequence step editor', () => {
       { kind: 'repeat', times: 3, steps: [{ kind: 'send', payload: { format: 'text', value: 'again' } }] },
       { kind: 'send', name: 'ask', payload: { format: 'hex', value: '01 03 00 00 00 02', checksum: { algorithm: 'crc16-modbus' } } },
     ]);
-    // Many MUI fields re-render per edit in jsdom: about 25 s on a busy machine.
   }, 60_000);
 });

@@ -27,7 +27,10 @@ import {
   moved,
   payloadInput,
   STEP_KINDS,
+  FRAMING_MODES,
+  LENGTH_SIZES,
   type DraftStep,
+  type FramingDraft,
   type SequenceDraft,
 } from './sequence-draft';
 
@@ -240,6 +243,8 @@ export function SequenceStepEditor({
     });
 
   const name = fieldProps(['name']);
+  const framing = draft.framing;
+  const setFraming = (change: Partial<FramingDraft>) => setDraft((current) => ({ ...current, framing: { ...current.framing, ...change } }));
   const rows = stepList(draft.steps, [], ['steps']);
   const rest = [...check.problems].filter(([key]) => !shown.has(key)).flatMap(([, phrases]) => phrases.map(say));
 
@@ -250,15 +255,68 @@ export function SequenceStepEditor({
         <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
           {t('protocol.sequence.editorHelp')}
         </Typography>
-        <TextField
-          label={t('protocol.sequence.name')}
-          size="small"
-          autoFocus
-          value={draft.name}
-          onChange={(event) => setDraft({ ...draft, name: event.target.value })}
-          {...name}
-          sx={{ width: '20rem', mb: 1.5 }}
-        />
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1, mb: 1.5 }}>
+          <TextField
+            label={t('protocol.sequence.name')}
+            size="small"
+            autoFocus
+            value={draft.name}
+            onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+            {...name}
+            sx={{ width: '20rem' }}
+          />
+          <OptionSelect
+            label={t('protocol.sequence.framing')}
+            value={framing.mode}
+            options={FRAMING_MODES}
+            optionLabel={(mode) => t(`automation.framing.${mode}`)}
+            onChange={(mode) => setFraming({ mode })}
+            minWidth={240}
+          />
+          {framing.mode === 'delimiter' ? (
+            <TextField
+              label={t('automation.framing.delimiterHex')}
+              size="small"
+              value={framing.delimiter}
+              onChange={(event) => setFraming({ delimiter: event.target.value })}
+              {...fieldProps(['framing', 'delimiter'])}
+              slotProps={mono}
+              sx={{ width: '10rem' }}
+            />
+          ) : null}
+          {framing.mode === 'length' ? (
+            <OptionSelect
+              label={t('automation.framing.lengthSize')}
+              value={framing.lengthSize}
+              options={LENGTH_SIZES}
+              optionLabel={(size) => size}
+              onChange={(lengthSize) => setFraming({ lengthSize })}
+              minWidth={150}
+            />
+          ) : null}
+          {framing.mode === 'fixed' ? (
+            <TextField
+              label={t('automation.framing.fixedSize')}
+              size="small"
+              value={framing.fixedSize}
+              onChange={(event) => setFraming({ fixedSize: event.target.value })}
+              {...fieldProps(['framing', 'size'])}
+              slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+              sx={{ width: '10rem' }}
+            />
+          ) : null}
+          {framing.mode === 'gap' ? (
+            <TextField
+              label={t('automation.framing.gapMs')}
+              size="small"
+              value={framing.gapMs}
+              onChange={(event) => setFraming({ gapMs: event.target.value })}
+              {...fieldProps(['framing', 'gapMs'])}
+              slotProps={{ htmlInput: { inputMode: 'numeric' } }}
+              sx={{ width: '10rem' }}
+            />
+          ) : null}
+        </Stack>
         <Stack spacing={1} role="group" aria-label={t('protocol.sequence.steps')}>
           {rows}
         </Stack>

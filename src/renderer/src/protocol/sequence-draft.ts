@@ -9,6 +9,7 @@ import {
   sequenceSchema,
   type ChecksumOption,
   type LineEnding,
+  type MessageFraming,
   type Sequence,
   type SequenceStep,
   type TextEncodingName,
@@ -43,11 +44,59 @@ export interface DraftStep {
   steps: DraftStep[];
 }
 
+export const FRAMING_MODES = ['raw', 'delimiter', 'length', 'fixed', 'gap'] as const satisfies readonly MessageFraming['mode'][];
+export const LENGTH_SIZES = ['1', '2', '4'] as const;
+
+/** How expect steps split what arrives: the mode and its main parameter as typed; the rest of a length framing as it was. */
+export interface FramingDraft {
+  mode: MessageFraming['mode'];
+  delimiter: string;
+  lengthSize: (typeof LENGTH_SIZES)[number];
+  fixedSize: string;
+  gapMs: string;
+  /** A length framing's other fields (byte order, offset…), kept as the sequence or its file had them. */
+  lengthRest: Record<string, unknown>;
+}
+
 export interface SequenceDraft {
   name: string;
-  /** Not edited here: kept as the sequence (or its file) had it. */
-  framing: Sequence['framing'];
+  framing: FramingDraft;
   steps: DraftStep[];
+}
+
+function framingDraft(framing: MessageFraming): FramingDraft {
+  const draft: FramingDraft = { mode: framing.mode, delimiter: '0a', lengthSize: '2', fixedSize: '8', gapMs: '30', lengthRest: {} };
+  switch (framing.mode) {
+    case 'delimiter':
+      return { ...draft, delimiter: framing.delimiter, lengthRest: { keepDelimiter: framing.keepDelimiter } };
+    case 'length': {
+      const { mode: _mode, size, ...rest } = framing;
+      return { ...draft, lengthSize: `${size}`, lengthRest: rest };
+    }
+    case 'fixed':
+      return { ...draft, fixedSize: String(framing.size) };
+    case 'gap':
+      return { ...draft, gapMs: String(framing.gapMs) };
+    case 'raw':
+      return draft;
+  }
+}
+
+function framingInput(framing: FramingDraft): unknown {
+  switch (framing.mode) {
+    case 'delimiter':
+      return { mode: 'delimiter', delimiter: framing.delimiter, keepDelimiter: framing.lengthRest.keepDelimiter === true };
+    case 'length': {
+      const { keepDelimiter: _keep, ...rest } = framing.lengthRest;
+      return { ...rest, mode: 'length', size: Number(framing.lengthSize) };
+    }
+    case 'fixed':
+      return { mode: 'fixed', size: number(framing.fixedSize) };
+    case 'gap':
+      return { mode: 'gap', gapMs: number(framing.gapMs) };
+    case 'raw':
+      return { mode: 'raw' };
+  }
 }
 
 let nextKey = 1;
@@ -110,7 +159,7 @@ function draftStep(step: SequenceStep): DraftStep {
 }
 
 export function draftOf(sequence: Sequence): SequenceDraft {
-  return { name: sequence.name, framing: sequence.framing, steps: sequence.steps.map(draftStep) };
+  return { name: sequence.name, framing: framingDraft(sequence.framing), steps: sequence.steps.map(draftStep) };
 }
 
 /** Digits become a number; anything else goes to the schema as typed, which says what a number there must be. */
@@ -157,7 +206,7 @@ function stepInput(step: DraftStep): unknown {
 }
 
 export function draftInput(draft: SequenceDraft): unknown {
-  return { name: draft.name, framing: draft.framing, steps: draft.steps.map(stepInput) };
+  return { name: draft.name, framing: framingInput(draft.framing), steps: draft.steps.map(stepInput) };
 }
 
 /** A field's place in the draft, as the schema's issue paths name it: `steps.0.steps.1.ms`. */

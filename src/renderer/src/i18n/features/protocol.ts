@@ -44,6 +44,7 @@ export const protocolEn = {
   'protocol.sequence.editorHelp':
     'Steps run in order: send a payload (macros such as {{counter}} and a checksum allowed), wait, wait for a message that matches, or repeat a block. Export… and Import… keep sequences as JSON files.',
   'protocol.sequence.name': 'Sequence name',
+  'protocol.sequence.framing': 'Messages for Wait for a message',
   'protocol.sequence.steps': 'Steps',
   'protocol.sequence.stepKind': 'Step {number}',
   'protocol.sequence.kind.send': 'Send',
@@ -114,6 +115,7 @@ export const protocolZhCN: Readonly<Record<keyof typeof protocolEn, string>> = {
   'protocol.sequence.editorHelp':
     '步骤依次执行：发送负载（可用 {{counter}} 等宏和校验）、等待、等待匹配的消息，或重复一组步骤。“导出…”和“导入…”以 JSON 文件保存序列。',
   'protocol.sequence.name': '序列名称',
+  'protocol.sequence.framing': '“等待消息”的消息划分',
   'protocol.sequence.steps': '步骤',
   'protocol.sequence.stepKind': '第 {number} 步',
   'protocol.sequence.kind.send': '发送',

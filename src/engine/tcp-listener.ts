@@ -286,7 +286,7 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
 }
 
 /** Listen on one address: its bound endpoint, or the error the OS gave. */
-function listen(server: Server, host: string, port: number, ipv6Only: boolean): Promise<Endpoint | Error> {
+export function listen(server: Server, host: string, port: number, ipv6Only: boolean): Promise<Endpoint | Error> {
   return new Promise((resolve) => {
     const failed = (err: Error) => resolve(err);
     server.once('error', failed);

@@ -18,6 +18,9 @@ export const METHOD_NAMES = [
   'preview',
   'sequence',
   'addresses',
+  'hold',
+  'held',
+  'inject',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

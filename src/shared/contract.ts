@@ -50,6 +50,10 @@ import {
   MAX_SEND_INTERVAL_MS,
   MAX_SILENCE_MS,
   MIN_SEND_INTERVAL_MS,
+  DEFAULT_RELAY_UDP_IDLE_MS,
+  MAX_RELAY_UDP_IDLE_MS,
+  DEFAULT_RELAY_UDP_MAPPINGS,
+  MAX_RELAY_HELD_MESSAGES,
 } from './limits';
 
 export type { Endpoint } from './address';
@@ -357,9 +361,14 @@ export interface AutomationStatus {
   repeat?: RepeatStatus;
 }
 
-/** Why bytes went out when the user did not send them by hand. */
-export type SendOrigin =
-  { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' } | { kind: 'sequence'; name: string };
+/** Why bytes went out when the user did not send them by hand; transcripts keep it with the bytes. */
+export const sendOriginSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rule'), ruleId: idSchema, name: z.string().max(MAX_RULE_NAME_LENGTH) }),
+  z.strictObject({ kind: z.literal('heartbeat') }),
+  z.strictObject({ kind: z.literal('repeat') }),
+  z.strictObject({ kind: z.literal('sequence'), name: z.string().max(MAX_SEQUENCE_NAME_LENGTH) }),
+]);
+export type SendOrigin = z.output<typeof sendOriginSchema>;
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
 
@@ -427,7 +436,47 @@ export const udpConfigSchema = z.strictObject({
   ...automationField,
 });
 
-export const sessionConfigSchema = z.discriminatedUnion('kind', [tcpServerConfigSchema, tcpClientConfigSchema, udpConfigSchema]);
+// ── Relay: a man in the middle between a client and its server (docs/automation.md § Relay) ──
+
+/** Which way bytes go through a relay: from the client toward the upstream server, or back. */
+export const RELAY_FLOWS = ['to-server', 'to-client'] as const;
+export type RelayFlow = (typeof RELAY_FLOWS)[number];
+/** The two legs of a relayed pair: the client's connection to us, and ours to the upstream server. */
+export type RelayLeg = 'client' | 'server';
+const flowSchema = z.enum(RELAY_FLOWS, { error: says('relay.flow') });
+
+/**
+ * Listen on host:port and relay each client to upstream: over TCP a new upstream connection per
+ * client, over UDP a mapping (an upstream socket of its own) per client address, forgotten after
+ * udpIdleMs without a datagram. Each pair is one connection of the session. `holdToServer` and
+ * `holdToClient` keep a direction's messages (cut by `framing`) until released, dropped or edited.
+ */
+export const relayConfigSchema = z.strictObject({
+  kind: z.literal('relay'),
+  transport: z.enum(['tcp', 'udp'], { error: says('relay.transport') }).default('tcp'),
+  host: hostSchema,
+  port: portSchema,
+  upstream: z.strictObject({ host: hostSchema, port: remotePortSchema }, { error: says('relay.upstream') }),
+  /** TCP: how long the upstream connect of a new client may take before the client is reset. */
+  connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  /** TCP: pairs held at once; more clients are reset. UDP: client mappings; datagrams of more clients are dropped. */
+  maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_RELAY_UDP_MAPPINGS),
+  /** UDP: forget a client's mapping after this long without a datagram either way. */
+  udpIdleMs: boundedInt('field.udpMappingIdle', 1, MAX_RELAY_UDP_IDLE_MS).default(DEFAULT_RELAY_UDP_IDLE_MS),
+  /** How held bytes are cut into messages (datagrams are messages as they are). */
+  framing: messageFramingSchema.default({ mode: 'raw' }),
+  holdToServer: z.boolean().default(false),
+  holdToClient: z.boolean().default(false),
+  ...recordField,
+  ...automationField,
+});
+
+export const sessionConfigSchema = z.discriminatedUnion('kind', [
+  tcpServerConfigSchema,
+  tcpClientConfigSchema,
+  udpConfigSchema,
+  relayConfigSchema,
+]);
 
 export type SessionConfig = z.output<typeof sessionConfigSchema>;
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
@@ -435,6 +484,7 @@ export type SessionKind = SessionConfig['kind'];
 export type TcpServerConfig = z.output<typeof tcpServerConfigSchema>;
 export type TcpClientConfig = z.output<typeof tcpClientConfigSchema>;
 export type UdpConfig = z.output<typeof udpConfigSchema>;
+export type RelayConfig = z.output<typeof relayConfigSchema>;
 
 export const SESSION_STATES = ['opening', 'open', 'closing', 'closed', 'error'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -473,6 +523,43 @@ export interface ConnectionInfo {
   blocked: boolean;
   /** Liveness: epoch ms since which the peer is stale (nothing received for the session's silence limit); absent while it is live. */
   staleSince?: number;
+  /** Relay: the upstream leg of the pair (remote and local above are the client's leg). */
+  relay?: RelayPairInfo;
+}
+
+/** Messages a relay pair holds in one direction. */
+export interface HeldCount {
+  messages: number;
+  bytes: number;
+}
+
+export interface RelayPairInfo {
+  /** The upstream server: the address connected (or being connected) to. */
+  upstream: Endpoint;
+  /** Our end of the upstream leg, once connected (UDP: the mapping's own socket). */
+  upstreamLocal?: Endpoint;
+  /** The upstream leg is connected (UDP: its socket is bound). */
+  connected: boolean;
+  /** The server sent FIN on the upstream leg. */
+  serverEnded: boolean;
+  /** We passed a FIN on to the server. */
+  serverLegEnded: boolean;
+  held: Record<RelayFlow, HeldCount>;
+}
+
+/** One held message: a frame of one direction of one pair, waiting to be released, dropped or edited. */
+export interface HeldMessage {
+  /** Unique in the session: `h1`, `h2`, … */
+  id: string;
+  connId: string;
+  flow: RelayFlow;
+  /** Epoch ms when its last byte arrived. */
+  at: number;
+  bytes: Uint8Array;
+  /** Changed by an edit since it arrived. */
+  edited: boolean;
+  /** The framing still waits for more of it; releasing it sends what has come so far. */
+  partial: boolean;
 }
 
 export interface SessionInfo {
@@ -662,6 +749,14 @@ const sessionRef = { sessionId: idSchema };
 export const DISCONNECT_MODES = ['graceful', 'half-close', 'reset'] as const;
 export type DisconnectMode = (typeof DISCONNECT_MODES)[number];
 
+const heldFilter = {
+  ...sessionRef,
+  /** Only the messages with these ids; left out, every held message of the pair and direction given. */
+  ids: z.array(idSchema).min(1, says('held.ids')).max(MAX_RELAY_HELD_MESSAGES).optional(),
+  connId: idSchema.optional(),
+  flow: flowSchema.optional(),
+};
+
 export const argSchemas = {
   /**
    * Open a listener, a client connection or a UDP socket. keepIfFailed: false leaves nothing
@@ -722,6 +817,21 @@ export const argSchemas = {
     ],
     { error: says('record.action') },
   ),
+  /** Relay: hold one direction's messages from now on, or stop holding it (what is held is released, in order). */
+  hold: z.strictObject({ ...sessionRef, flow: flowSchema, hold: z.boolean({ error: says('relay.holdFlag') }) }),
+  /** Relay: list the held messages, or release (forward), drop or edit some of them. */
+  held: z.discriminatedUnion(
+    'action',
+    [
+      z.strictObject({ ...sessionRef, action: z.literal('list') }),
+      z.strictObject({ ...heldFilter, action: z.literal('release') }),
+      z.strictObject({ ...heldFilter, action: z.literal('drop') }),
+      z.strictObject({ ...sessionRef, action: z.literal('edit'), id: idSchema, payload: payloadSchema }),
+    ],
+    { error: says('held.action') },
+  ),
+  /** Relay: send bytes into one direction of one pair (connId) or of every pair, as if its sender had sent them. */
+  inject: z.strictObject({ ...sessionRef, connId: idSchema.optional(), flow: flowSchema, payload: payloadSchema }),
   /** The bytes the next send of this payload on the session would be, macros filled in; nothing advances. */
   preview: z.strictObject({ ...sessionRef, payload: payloadSchema }),
   /** Run a sequence on an open session (start: answers at once; run: answers when it ends), or stop the one running. */
@@ -769,6 +879,10 @@ export interface MethodResults {
   addresses: LocalAddress[];
   automate: SessionInfo;
   repeat: RepeatStatus;
+  hold: SessionInfo;
+  /** What the session still holds after the action, in arrival order. */
+  held: HeldMessage[];
+  inject: SendReceipt;
   preview: PayloadPreview;
   sequence: SequenceStatus;
 }
@@ -790,6 +904,18 @@ export type EngineApi = {
 
 export type Direction = 'rx' | 'tx';
 
+/**
+ * A relay's data events: rx is what arrived from the flow's sender (the client for to-server)
+ * and was passed on at once, unless `held`; tx is what left toward the flow's receiver later:
+ * a held message released (`edited` if changed) or bytes `injected` from the composer.
+ */
+export interface RelayDataMark {
+  flow: RelayFlow;
+  held?: true;
+  edited?: true;
+  injected?: true;
+}
+
 export type CloseReason = 'peer-closed' | 'peer-reset' | 'local-closed' | 'local-reset' | 'error' | 'session-closed';
 
 export type InspectorEvent =
@@ -799,8 +925,12 @@ export type InspectorEvent =
   | { type: 'connection-opened'; at: number; sessionId: string; conn: ConnectionInfo }
   /** FIN seen (by: 'peer') or sent (by: 'local'); the other direction may still carry data. */
   /** closesAt: when the half-close linger will send our FIN, if one runs. */
-  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local'; closesAt?: number }
-  | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters }
+  /** leg (relay): the client's leg (by peer: the client's FIN) or the server's (by peer: the server's FIN; by local: ours, passed on). */
+  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local'; closesAt?: number; leg?: RelayLeg }
+  /** leg (relay): the leg on which the pair's end began (its reset, its FIN, its failure). */
+  | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters; leg?: RelayLeg }
+  /** Relay: what one pair holds in one direction changed; `messages` is all of it, in order. */
+  | { type: 'held'; at: number; sessionId: string; connId: string; flow: RelayFlow; messages: HeldMessage[] }
   | {
       type: 'data';
       at: number;
@@ -813,6 +943,8 @@ export type InspectorEvent =
       bytes: Uint8Array;
       /** tx only: sent by a rule, a heartbeat or a repeat run rather than by hand. */
       origin?: SendOrigin;
+      /** Relay: which way the bytes go, and what the relay did with them. */
+      relay?: RelayDataMark;
     }
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */

@@ -181,6 +181,20 @@ export const AUTOMATION_STATUS_INTERVAL_MS = 200;
 export const SCHEDULER_CATCH_UP_MS = 1000;
 export const SCHEDULER_BURST = 100;
 
+/**
+ * Relay sessions (a man in the middle between a client and its server): the bytes a session may
+ * hold for the user to release, drop or edit, over all its pairs and both directions. Past it a
+ * TCP leg stops reading (its sender waits in the kernel) and a UDP datagram is dropped and
+ * counted; an edit that would grow past it is refused.
+ */
+export const MAX_RELAY_HELD_BYTES = 16 * 1024 * 1024;
+/** Held messages a relay session keeps at once, whatever their size. */
+export const MAX_RELAY_HELD_MESSAGES = 10_000;
+/** A UDP relay forgets a client's mapping (and closes its upstream socket) after this long without a datagram either way. */
+export const DEFAULT_RELAY_UDP_IDLE_MS = 60_000;
+export const MAX_RELAY_UDP_IDLE_MS = 24 * 60 * 60_000;
+/** Client mappings a UDP relay holds at once unless its settings say otherwise; datagrams from new clients past it are dropped and counted. */
+export const DEFAULT_RELAY_UDP_MAPPINGS = 1_000;
 /** Payload macros (src/shared/macros.ts): a counter's start and step stay well inside exact doubles. */
 export const MAX_MACRO_COUNTER = 2 ** 48;
 /** Random bytes or digits one macro makes. */

@@ -7,7 +7,7 @@
  * Never throws: a cut or damaged file gives the records before the damage and a `problem`.
  */
 import type { Endpoint } from '../address';
-import type { CloseReason, Counters, Direction, SessionKind } from '../contract';
+import { sendOriginSchema, type CloseReason, type Counters, type Direction, type SendOrigin, type SessionKind } from '../contract';
 import { MAX_ID_LENGTH } from '../limits';
 import { zeroCounters } from '../counters';
 import { decodeRecordLine } from './record-line';
@@ -27,6 +27,7 @@ import {
   BYTE_ORDER_MAGIC,
   CLOSE_COMMENT_PREFIX,
   CONN_COMMENT_PREFIX,
+  ORIGIN_COMMENT_PREFIX,
   REMOTE_UNKNOWN_COMMENT,
   EPB_INBOUND,
   EPB_OUTBOUND,
@@ -184,6 +185,19 @@ interface Pending {
   remote: Endpoint;
   chunks: Uint8Array[];
   length: number;
+  origin: SendOrigin | undefined;
+}
+
+/** The origin a packet's comment names, if it names a well-formed one. */
+function originOf(packet: Packet): SendOrigin | undefined {
+  const stated = packet.comments.find((c) => c.startsWith(ORIGIN_COMMENT_PREFIX))?.slice(ORIGIN_COMMENT_PREFIX.length);
+  if (stated === undefined) return undefined;
+  try {
+    const parsed = sendOriginSchema.safeParse(JSON.parse(stated));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A body record before it gets its place in the transcript. */
@@ -258,6 +272,7 @@ class Transcriber {
       local: pending.local,
       remote: pending.remote,
       bytes,
+      ...(pending.origin ? { origin: pending.origin } : {}),
     });
   }
 
@@ -268,10 +283,12 @@ class Transcriber {
     remote: Endpoint,
     payload: Uint8Array,
     at: number,
+    origin: SendOrigin | undefined,
   ): void {
     const pending = this.pending;
-    if (pending && (pending.connection !== connection || pending.dir !== dir || connection === undefined)) this.flush();
-    if (!this.pending) this.pending = { connection, dir, at, local, remote, chunks: [], length: 0 };
+    // A named origin starts a record of its own: its bytes were one send.
+    if (pending && (pending.connection !== connection || pending.dir !== dir || connection === undefined || origin)) this.flush();
+    if (!this.pending) this.pending = { connection, dir, at, local, remote, chunks: [], length: 0, origin };
     this.pending.chunks.push(payload);
     this.pending.length += payload.length;
   }
@@ -355,7 +372,7 @@ class Transcriber {
     const side = fromLocal ? 'local' : 'remote';
     const payload = this.unseen(connection, side, segment);
     if (payload.length > 0) {
-      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.recordedRemote, payload, packet.at);
+      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.recordedRemote, payload, packet.at, originOf(packet));
       if (flags & TCP_PSH) this.flush();
     }
     if ((flags & (TCP_FIN | TCP_RST)) === 0) return;
@@ -404,7 +421,7 @@ class Transcriber {
       fromLocal = sameEndpoint(packet.src, this.udpLocal);
     }
     const [local, remote] = fromLocal ? [packet.src, packet.dst] : [packet.dst, packet.src];
-    this.addData(undefined, fromLocal ? 'tx' : 'rx', local, remote, payload, packet.at);
+    this.addData(undefined, fromLocal ? 'tx' : 'rx', local, remote, payload, packet.at, originOf(packet));
     this.flush();
   }
 }

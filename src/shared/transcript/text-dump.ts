@@ -4,7 +4,7 @@
  * bytes or a doctored file can neither move the layout nor steer a terminal.
  */
 import { formatEndpoint, type Endpoint } from '../address';
-import type { Counters } from '../contract';
+import type { Counters, SendOrigin } from '../contract';
 import { formatHexDump } from '../hex-dump';
 import { isVisibleCodePoint } from '../visible-text';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from './records';
@@ -66,9 +66,23 @@ function dataHeading(record: Extract<BodyRecord, { type: 'data' }>): string {
   const length =
     record.bytes.length === 0 ? (record.conn === undefined ? '0 bytes (empty datagram)' : '0 bytes') : plural(record.bytes.length, 'byte');
   const ends = `local ${endpointText(record.local)}, remote ${endpointText(record.remote)}`;
-  if (record.conn !== undefined) return `${arrow}  conn ${printable(record.conn)}, ${ends}, ${length}`;
+  const by = record.origin ? `, ${originText(record.origin)}` : '';
+  if (record.conn !== undefined) return `${arrow}  conn ${printable(record.conn)}, ${ends}, ${length}${by}`;
   const peer = `datagram ${record.dir === 'rx' ? 'from' : 'to'} ${endpointText(record.remote)}`;
-  return `${arrow}  ${peer}, ${ends}, ${length}`;
+  return `${arrow}  ${peer}, ${ends}, ${length}${by}`;
+}
+
+function originText(origin: SendOrigin): string {
+  switch (origin.kind) {
+    case 'rule':
+      return `sent by rule "${printable(origin.name || origin.ruleId)}"`;
+    case 'sequence':
+      return `sent by sequence "${printable(origin.name)}"`;
+    case 'heartbeat':
+      return 'sent by the heartbeat';
+    case 'repeat':
+      return 'sent by a repeat run';
+  }
 }
 
 function recordLines(record: BodyRecord): string[] {

@@ -1,13 +1,23 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
+import type {
+  ChecksumOption,
+  LineEnding,
+  Payload,
+  RelayFlow,
+  SendReceipt,
+  SendTarget,
+  SessionKind,
+  TextEncodingName,
+} from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
-import type { ShownError } from '@shared/result';
+import type { Result, ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useSay, useT } from '../i18n/i18n-context';
@@ -70,6 +80,9 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const [lineEnding, setLineEnding] = useState<LineEnding>('none');
   const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
+  /** Relay: which way an injected payload goes. */
+  const [flow, setFlow] = useState<RelayFlow>('to-server');
+  const relay = kind === 'relay';
   const udp = useUdpTarget(udpRemote);
 
   const [busy, setBusy] = useState(false);
@@ -145,12 +158,26 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   useEffect(() => () => running.current?.abort(), []);
 
   const target = (): SendTarget | undefined => {
-    if (kind === 'tcp-server') return listenerTarget(chosenConns, connections);
+    if (kind === 'tcp-server' || relay) return listenerTarget(chosenConns, connections);
     if (kind === 'udp') return udp.target();
     return undefined;
   };
 
   const sendArgs = (body: Payload, to: SendTarget | undefined) => ({ sessionId, payload: body, ...(to ? { to } : {}) });
+
+  /** A send, or for a relay an inject into the chosen direction of the chosen pairs (all without a choice). */
+  const deliver = async (body: Payload, to: SendTarget | undefined): Promise<Result<SendReceipt>> => {
+    if (!relay) return api.send(sendArgs(body, to));
+    if (to?.type !== 'connections') return api.inject({ sessionId, flow, payload: body });
+    const receipt: SendReceipt = { bytes: 0, targets: 0 };
+    for (const connId of to.connIds) {
+      const result = await api.inject({ sessionId, connId, flow, payload: body });
+      if (!result.ok) return result;
+      receipt.bytes = result.value.bytes;
+      receipt.targets += result.value.targets;
+    }
+    return { ok: true, value: receipt };
+  };
 
   const clearOutcome = () => {
     setFailure(undefined);
@@ -170,7 +197,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     const args = sendArgs(payload, target());
     clearOutcome();
     setBusy(true);
-    const result = await api.send(args);
+    const result = await deliver(args.payload, args.to);
     setBusy(false);
     if (result.ok) setStatus(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
     else setFailure({ title: t('composer.sendFailed'), error: result.error });
@@ -208,8 +235,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         file: chosen,
         chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
-        send: (base64) =>
-          api.send(sendArgs({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)),
+        send: (base64) => deliver({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to),
         waitForRoom,
         onProgress: (sent) => setFileProgress({ sent, total: chosen.size }),
       });
@@ -270,10 +296,24 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         <FormatToggle format={format} disabled={active} onChange={setFormat} />
         {format === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
         {format !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
-        {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
+        {kind === 'tcp-server' || relay ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
+        {relay ? (
+          <TextField
+            select
+            size="small"
+            label={t('composer.inject')}
+            value={flow}
+            onChange={(event) => setFlow(event.target.value === 'to-client' ? 'to-client' : 'to-server')}
+            sx={{ minWidth: 220 }}
+          >
+            <MenuItem value="to-server">{t('composer.inject.toServer')}</MenuItem>
+            <MenuItem value="to-client">{t('composer.inject.toClient')}</MenuItem>
+          </TextField>
+        ) : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
         <Box sx={{ flex: 1 }} />
-        <SequencePanel sessionId={sessionId} open={isOpen} />
+        {/* A sequence sends with send, which a relay answers with "use inject". */}
+        {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
         <SavedPayloadsButton onLoad={load} />
         <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
       </Stack>
@@ -315,7 +355,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
           ) : null}
         </Stack>
       </Stack>
-      {format !== 'file' ? (
+      {format !== 'file' && !relay ? (
         <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
           <RepeatControls
             repeat={repeat}
@@ -334,7 +374,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         </Stack>
       ) : null}
       {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {format !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+      {format !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
         <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {!isOpen ? (

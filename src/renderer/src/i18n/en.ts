@@ -28,6 +28,7 @@ const core = {
   'kind.tcp-server': 'TCP server',
   'kind.tcp-client': 'TCP client',
   'kind.udp': 'UDP',
+  'kind.relay': 'Relay',
 
   'state.opening': 'Opening',
   'state.open': 'Open',
@@ -45,6 +46,9 @@ const core = {
   'open.submit.tcp-server': 'Listen',
   'open.submit.tcp-client': 'Connect',
   'open.submit.udp': 'Bind',
+  'open.about.relay':
+    'Listens on this address and port (0 picks a free one) and relays each client to the upstream server, showing both directions.',
+  'open.submit.relay': 'Start relay',
   'open.failed': 'Could not open the session',
 
   'error.hint': 'What to do: {hint}',
@@ -86,6 +90,11 @@ const core = {
   'connections.closesIn': 'our FIN in {seconds} s',
   'connections.localEnded': 'FIN sent',
   'connections.blocked': 'blocked: peer not reading',
+  'connections.relayPair': '{client} ⇄ {upstream}',
+  'connections.relayConnecting': 'connecting upstream',
+  'connections.serverEnded': 'server sent FIN',
+  'connections.serverLegEnded': 'FIN passed on to the server',
+  'connections.relayHeld': '{count, plural, one {# message} other {# messages}} held',
   'connections.disconnect': 'Disconnect',
   'connections.disconnectLabel': 'Disconnect {remote}',
   'connections.mode.graceful': 'Graceful: send FIN, then close',

@@ -42,7 +42,7 @@ import {
 } from './session-form';
 import { KindEndpoint } from '../workspace/KindEndpoint';
 
-const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
+const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp', 'relay'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
 const WILDCARDS = ['0.0.0.0', '::'];
 const ADVANCED_FIELDS: readonly FormField[] = [
@@ -73,6 +73,9 @@ const ADVANCED_FIELDS: readonly FormField[] = [
   'multicastGroup',
   'remoteHost',
   'remotePort',
+  'udpIdle',
+  'holdToServer',
+  'holdToClient',
 ];
 const LOOPBACK_CHOICES: readonly LoopbackChoice[] = ['default', 'on', 'off'];
 const LOOPBACK_LABELS = {
@@ -290,6 +293,22 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
         </Collapse>
       </Stack>
     ),
+    relay: (
+      <Stack spacing={1.25}>
+        {grid(
+          <>
+            {textField('maxConnections', 'sessions.option.relayPairs')}
+            {form.relayTransport === 'tcp'
+              ? textField('connectTimeout', 'sessions.option.connectTimeout', { unit: ms })
+              : textField('udpIdle', 'sessions.option.udpIdle', { unit: ms })}
+          </>,
+        )}
+        <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
+          {flag('holdToServer', 'sessions.option.holdToServer')}
+          {flag('holdToClient', 'sessions.option.holdToClient')}
+        </Stack>
+      </Stack>
+    ),
     udp: (
       <Stack spacing={1.25}>
         <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
@@ -434,6 +453,46 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                   sx={{ flex: 1 }}
                 />
               </Stack>
+              {form.kind === 'relay' ? (
+                <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+                  <TextField
+                    label={t('sessions.option.upstreamHost')}
+                    value={form.upstreamHost}
+                    onChange={(event) => set('upstreamHost', event.target.value)}
+                    error={Boolean(problems.upstreamHost)}
+                    helperText={problems.upstreamHost}
+                    slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
+                    sx={{ flex: 2 }}
+                  />
+                  <TextField
+                    label={t('sessions.option.upstreamPort')}
+                    value={form.upstreamPort}
+                    onChange={(event) => set('upstreamPort', event.target.value)}
+                    error={Boolean(problems.upstreamPort)}
+                    helperText={problems.upstreamPort}
+                    placeholder={t('sessions.dialog.serverPort')}
+                    slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
+                    sx={{ flex: 1 }}
+                  />
+                  <ToggleButtonGroup
+                    exclusive
+                    size="small"
+                    aria-label={t('sessions.option.relayTransport')}
+                    value={form.relayTransport}
+                    onChange={(_event, value: 'tcp' | 'udp' | null) => {
+                      if (value) set('relayTransport', value);
+                    }}
+                    sx={{ flex: 'none', mt: 0.5 }}
+                  >
+                    <ToggleButton value="tcp" sx={{ textTransform: 'none' }}>
+                      TCP
+                    </ToggleButton>
+                    <ToggleButton value="udp" sx={{ textTransform: 'none' }}>
+                      UDP
+                    </ToggleButton>
+                  </ToggleButtonGroup>
+                </Stack>
+              ) : null}
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>

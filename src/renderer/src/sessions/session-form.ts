@@ -5,6 +5,7 @@
 import {
   argSchemas,
   tcpClientConfigSchema,
+  relayConfigSchema,
   tcpServerConfigSchema,
   udpConfigSchema,
   type SessionConfig,
@@ -17,6 +18,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
+  DEFAULT_RELAY_UDP_IDLE_MS,
 } from '@shared/limits';
 import { firstIssue, issuesText, parsePortText } from '../form-validation';
 import type { Say } from '../i18n/languages';
@@ -54,6 +56,13 @@ export interface SessionForm {
   multicastGroup: string;
   remoteHost: string;
   remotePort: string;
+  /** Relay: the server each client is relayed to (upstream host and port), over TCP or UDP. */
+  upstreamHost: string;
+  upstreamPort: string;
+  relayTransport: 'tcp' | 'udp';
+  udpIdle: string;
+  holdToServer: boolean;
+  holdToClient: boolean;
   /**
    * Record to disk: undefined until the user ticks or clears the box, and then left out of the
    * config, so the recorder's global default decides when the session opens. A definition saved
@@ -96,6 +105,12 @@ export const EMPTY_FORM: SessionForm = {
   multicastGroup: '',
   remoteHost: '',
   remotePort: '',
+  upstreamHost: '127.0.0.1',
+  upstreamPort: '',
+  relayTransport: 'tcp',
+  udpIdle: String(DEFAULT_RELAY_UDP_IDLE_MS),
+  holdToServer: false,
+  holdToClient: false,
   record: undefined,
 };
 
@@ -185,6 +200,18 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         remoteHost: config.remote?.host ?? '',
         remotePort: config.remote ? String(config.remote.port) : '',
       };
+    case 'relay':
+      return {
+        ...base,
+        upstreamHost: config.upstream.host,
+        upstreamPort: String(config.upstream.port),
+        relayTransport: config.transport,
+        connectTimeout: String(config.connectTimeoutMs),
+        maxConnections: String(config.maxConnections),
+        udpIdle: String(config.udpIdleMs),
+        holdToServer: config.holdToServer,
+        holdToClient: config.holdToClient,
+      };
   }
 }
 
@@ -257,6 +284,20 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ...(remoteHost === '' && remotePort === '' ? {} : { remote: { host: remoteHost, port: parsePortText(remotePort) } }),
       };
     }
+    case 'relay':
+      return {
+        kind: 'relay',
+        transport: form.relayTransport,
+        host,
+        port,
+        upstream: { host: form.upstreamHost.trim(), port: parsePortText(form.upstreamPort) },
+        connectTimeoutMs: parsePortText(form.connectTimeout),
+        maxConnections: parsePortText(form.maxConnections),
+        udpIdleMs: parsePortText(form.udpIdle),
+        holdToServer: form.holdToServer,
+        holdToClient: form.holdToClient,
+        ...record,
+      };
   }
 }
 
@@ -281,9 +322,18 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   multicastInterface: 'multicastInterface',
   'remote.host': 'remoteHost',
   'remote.port': 'remotePort',
+  'upstream.host': 'upstreamHost',
+  'upstream.port': 'upstreamPort',
+  upstream: 'upstreamHost',
+  udpIdleMs: 'udpIdle',
 };
 
-const SCHEMAS = { 'tcp-server': tcpServerConfigSchema, 'tcp-client': tcpClientConfigSchema, udp: udpConfigSchema } as const;
+const SCHEMAS = {
+  'tcp-server': tcpServerConfigSchema,
+  'tcp-client': tcpClientConfigSchema,
+  udp: udpConfigSchema,
+  relay: relayConfigSchema,
+} as const;
 
 export type FormCheck = { ok: true; config: SessionConfig; group: string | undefined } | { ok: false; problems: FieldProblems };
 

@@ -13,6 +13,9 @@ import type {
   RecordingInfo,
   RepeatStatus,
   RuleStatus,
+  HeldCount,
+  RelayDataMark,
+  RelayPairInfo,
   SendOrigin,
   SessionConfig,
   SessionInfo,
@@ -89,6 +92,8 @@ export interface LogEntry {
   lifecycle?: Lifecycle;
   /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
   origin?: SendOrigin;
+  /** Relay: which way the bytes went, and whether they were held, edited or injected. */
+  relay?: RelayDataMark;
 }
 
 export interface SessionLog {
@@ -145,9 +150,25 @@ export function copyRecording(r: RecordingInfo): RecordingView {
 
 const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
+export function copyRelayMark(mark: RelayDataMark): RelayDataMark {
+  return {
+    flow: mark.flow === 'to-client' ? 'to-client' : 'to-server',
+    ...(mark.held ? { held: true } : {}),
+    ...(mark.edited ? { edited: true } : {}),
+    ...(mark.injected ? { injected: true } : {}),
+  };
+}
+
 export function copyOrigin(origin: SendOrigin): SendOrigin {
-  if (origin.kind === 'rule') return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
-  return { kind: origin.kind === 'heartbeat' ? 'heartbeat' : 'repeat' };
+  switch (origin.kind) {
+    case 'rule':
+      return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
+    case 'sequence':
+      return { kind: 'sequence', name: String(origin.name) };
+    case 'heartbeat':
+    case 'repeat':
+      return { kind: origin.kind };
+  }
 }
 
 function copyRuleStatus(r: RuleStatus): RuleStatus {
@@ -219,5 +240,18 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
     ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
+    ...(info.relay ? { relay: copyRelayPair(info.relay) } : {}),
+  };
+}
+
+function copyRelayPair(pair: RelayPairInfo): RelayPairInfo {
+  const held = (count: HeldCount | undefined): HeldCount => ({ messages: Number(count?.messages ?? 0), bytes: Number(count?.bytes ?? 0) });
+  return {
+    upstream: copyEndpoint(pair.upstream),
+    ...(pair.upstreamLocal ? { upstreamLocal: copyEndpoint(pair.upstreamLocal) } : {}),
+    connected: Boolean(pair.connected),
+    serverEnded: Boolean(pair.serverEnded),
+    serverLegEnded: Boolean(pair.serverLegEnded),
+    held: { 'to-server': held(pair.held['to-server']), 'to-client': held(pair.held['to-client']) },
   };
 }

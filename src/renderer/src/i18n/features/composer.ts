@@ -56,6 +56,10 @@ export const composerEn = {
   'composer.dialog.name': 'Name',
   'composer.dialog.nameRequired': 'Enter a name.',
   'composer.dialog.renameTitle': 'Rename saved payload',
+  'composer.inject': 'Inject',
+  'composer.inject.toServer': 'client → server (as the client)',
+  'composer.inject.toClient': 'server → client (as the server)',
+  'composer.inject.pairs': 'Pairs',
 } as const;
 
 export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
@@ -112,4 +116,8 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
   'composer.dialog.name': '名称',
   'composer.dialog.nameRequired': '请输入名称。',
   'composer.dialog.renameTitle': '重命名已保存的负载',
+  'composer.inject': '注入方向',
+  'composer.inject.toServer': '客户端 → 服务器（冒充客户端）',
+  'composer.inject.toClient': '服务器 → 客户端（冒充服务器）',
+  'composer.inject.pairs': '连接对',
 };

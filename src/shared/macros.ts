@@ -14,7 +14,8 @@
  * (so a decimal counter is BCD, and a UUID its 16 bytes), and a time that is not digits is refused.
  * Pure: the clock, the random source and the counters come from the caller (the engine).
  */
-import type { TextProblem } from './text-encoding';
+import { phrase, type Phrase, type PhraseParam } from './phrase';
+import { textProblem, type TextProblem } from './text-encoding';
 import { MAX_MACRO_COUNTER, MAX_MACRO_LENGTH } from './limits';
 
 export type Macro =
@@ -73,18 +74,14 @@ function splitArgs(body: string, at: number): { name: string; args: Args } | Tex
     const found = pattern.exec(body);
     const end = found ? i + found[0].length : i;
     if (!found || (end < body.length && !/\s/.test(body[end]!))) {
-      return {
-        message: `{{${body}}} at position ${at}: cannot read it from "${body.slice(i).trim()}"; write key=value or key="a value"`,
-        index: at,
-      };
+      return textProblem('macro.unreadable', { label: `{{${body}}}`, at, rest: body.slice(i).trim() }, at);
     }
     const [, key, quoted, plain] = found;
     if (name === undefined) {
-      if (quoted !== undefined || plain !== undefined)
-        return { message: `{{${body}}} at position ${at}: it must start with a macro name, such as counter`, index: at };
+      if (quoted !== undefined || plain !== undefined) return textProblem('macro.noName', { label: `{{${body}}}`, at }, at);
       name = key!;
     } else if (quoted !== undefined || plain !== undefined) {
-      if (args.values.has(key!)) return { message: `{{${body}}} at position ${at}: ${key} is given twice`, index: at };
+      if (args.values.has(key!)) return textProblem('macro.twice', { label: `{{${body}}}`, at, key: key! }, at);
       args.values.set(key!, quoted ?? plain!);
     } else args.words.add(key!);
     i = end;
@@ -105,17 +102,17 @@ class ArgReader {
     private readonly args: Args,
   ) {}
 
-  problem(what: string): TextProblem {
-    return { message: `${this.label} at position ${this.at}: ${what}`, index: this.at };
+  problem(key: MacroProblemKey, params: Readonly<Record<string, PhraseParam>> = {}): TextProblem {
+    return textProblem(key, { ...params, label: this.label, at: this.at }, this.at);
   }
 
   int(key: string, fallback: number, min: number, max: number): Read<number> {
     this.used.add(key);
     const raw = this.args.values.get(key);
     if (raw === undefined) return fallback;
-    if (!/^-?(\d+|0x[0-9a-fA-F]+)$/.test(raw)) return this.problem(`${key}=${raw} is not a whole number`);
+    if (!/^-?(\d+|0x[0-9a-fA-F]+)$/.test(raw)) return this.problem('macro.notWhole', { key, raw });
     const value = raw.startsWith('-') ? -Number(raw.slice(1)) : Number(raw);
-    if (value < min || value > max) return this.problem(`${key}=${raw} is outside ${min} to ${max}`);
+    if (value < min || value > max) return this.problem('macro.outside', { key, raw, min: String(min), max: String(max) });
     return value;
   }
 
@@ -124,10 +121,12 @@ class ArgReader {
     return this.args.values.get(key);
   }
 
-  choice<T extends string>(key: string, options: readonly T[], fallback: T): Read<T> {
+  choice<T extends string>(key: string, options: readonly [T, T], fallback: T): Read<T> {
     const raw = this.text(key);
     if (raw === undefined) return fallback;
-    return (options as readonly string[]).includes(raw) ? (raw as T) : this.problem(`${key}=${raw}: use ${options.join(' or ')}`);
+    return (options as readonly string[]).includes(raw)
+      ? (raw as T)
+      : this.problem('macro.choice', { key, raw, first: options[0], second: options[1] });
   }
 
   word(word: string): boolean {
@@ -136,15 +135,23 @@ class ArgReader {
   }
 
   /** Anything given that the macro does not take is a typo the user should hear about. */
-  leftover(allowed: string): TextProblem | undefined {
+  leftover(allowed: Phrase): TextProblem | undefined {
     for (const key of [...this.args.words, ...this.args.values.keys()]) {
-      if (!this.used.has(key)) return this.problem(`it does not take ${key}; it takes ${allowed}`);
+      if (!this.used.has(key)) return this.problem('macro.notTaken', { key, allowed });
     }
     return undefined;
   }
 }
 
-const MACRO_NAMES = 'counter, timestamp, random or uuid';
+type MacroProblemKey =
+  | 'macro.notWhole'
+  | 'macro.outside'
+  | 'macro.choice'
+  | 'macro.notTaken'
+  | 'macro.oneMode'
+  | 'macro.bytesNotNumber'
+  | 'macro.emptyFormat'
+  | 'macro.randomLength';
 
 function readCounter(reader: ArgReader): Read<Macro> {
   const start = reader.int('start', 0, -MAX_MACRO_COUNTER, MAX_MACRO_COUNTER);
@@ -155,7 +162,7 @@ function readCounter(reader: ArgReader): Read<Macro> {
   const order = reader.choice('order', ['big', 'little'] as const, 'big');
   const name = reader.text('name') ?? '';
   for (const value of [start, step, width, base, bytes, order]) if (isProblem(value)) return value;
-  const extra = reader.leftover('start, step, width, base (dec or hex), bytes, order (big or little) and name');
+  const extra = reader.leftover(phrase('macro.takes.counter'));
   if (extra) return extra;
   return {
     kind: 'counter',
@@ -179,13 +186,13 @@ function readTimestamp(reader: ArgReader): Read<Macro> {
   const order = reader.choice('order', ['big', 'little'] as const, 'big');
   if (isProblem(bytes)) return bytes;
   if (isProblem(order)) return order;
-  const extra = reader.leftover('one of iso, unix, unix-ms or format="…", and local, bytes, order');
+  const extra = reader.leftover(phrase('macro.takes.timestamp'));
   if (extra) return extra;
   const modes = [iso, unix, unixMs, format !== undefined].filter(Boolean).length;
-  if (modes > 1) return reader.problem('choose one of iso, unix, unix-ms or format="…"');
+  if (modes > 1) return reader.problem('macro.oneMode');
   const mode = unix ? 'unix' : unixMs ? 'unix-ms' : format !== undefined ? 'format' : 'iso';
-  if (bytes !== 0 && mode !== 'unix' && mode !== 'unix-ms') return reader.problem('bytes=N is for unix or unix-ms, which are numbers');
-  if (format === '') return reader.problem('format="" is empty; write a format such as format="YYYY-MM-DD HH:mm:ss"');
+  if (bytes !== 0 && mode !== 'unix' && mode !== 'unix-ms') return reader.problem('macro.bytesNotNumber');
+  if (format === '') return reader.problem('macro.emptyFormat');
   return { kind: 'timestamp', mode, format: format ?? '', local, bytes, little: order === 'little' };
 }
 
@@ -194,9 +201,9 @@ function readRandom(reader: ArgReader): Read<Macro> {
   const digits = reader.int('digits', 0, 1, MAX_MACRO_LENGTH);
   if (isProblem(bytes)) return bytes;
   if (isProblem(digits)) return digits;
-  const extra = reader.leftover('bytes=N or digits=N');
+  const extra = reader.leftover(phrase('macro.takes.random'));
   if (extra) return extra;
-  if ((bytes === 0) === (digits === 0)) return reader.problem('give its length as bytes=N or as digits=N');
+  if ((bytes === 0) === (digits === 0)) return reader.problem('macro.randomLength');
   return { kind: 'random', bytes, digits };
 }
 
@@ -214,12 +221,9 @@ export function parseMacro(body: string, at: number): Read<Macro> {
     case 'random':
       return readRandom(reader);
     case 'uuid':
-      return reader.leftover('nothing') ?? { kind: 'uuid' };
+      return reader.leftover(phrase('macro.takes.uuid')) ?? { kind: 'uuid' };
     default:
-      return {
-        message: `${label} at position ${at} is not a macro: use ${MACRO_NAMES}, {{$1}} for a capture of an auto-reply match, or \\{{ for the characters {{`,
-        index: at,
-      };
+      return textProblem('macro.unknown', { label, at }, at);
   }
 }
 

@@ -68,7 +68,7 @@ export function renderPayload(template: ReplyTemplate, macros: MacroContext | un
       hintFor(AppCode.PayloadTooLarge),
     );
   }
-  return fail(AppCode.InvalidArgument, phrase('payload.unmade', { problem: untranslated(made.message) }), phrase('hint.payload.unmade'));
+  return fail(AppCode.InvalidArgument, phrase('payload.unmade', { problem: made.phrase }), phrase('hint.payload.unmade'));
 }
 
 export function encodePayload(payload: Payload, macros?: MacroContext, advance = true): Result<Uint8Array> {

@@ -24,7 +24,9 @@ import { parseHex } from './hex';
 import { MAX_SEND_BYTES, MAX_TEMPLATE_REFERENCES } from './limits';
 import { macroFitsHex, macroValue, parseMacro, type Macro, type MacroContext } from './macros';
 import type { Capture, CaptureNames, MatchResult } from './rule-match';
-import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
+import { english, phrase, untranslated, type Phrase } from './phrase';
+import type { PhraseKey } from './phrases-en';
+import { ByteWriter, encodeText, textProblem, type TextProblem } from './text-encoding';
 
 /** One piece of a template as written: payload text, a literal `{{`, or a reference. */
 export type TemplateToken =
@@ -59,19 +61,11 @@ export function scanTemplate(value: string, literalBraces: boolean): TemplateSca
     if (code !== 0x7b || value.charCodeAt(i + 1) !== 0x7b) continue;
     const close = value.indexOf('}}', i + 2);
     if (close === -1) {
-      return {
-        ok: false,
-        message: `'{{' at position ${i} is not closed: write {{counter}} for a macro, {{$1}} for a capture, or \\{{ for the characters {{`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('template.unclosed', { at: i }, i) };
     }
     references += 1;
     if (references > MAX_TEMPLATE_REFERENCES) {
-      return {
-        ok: false,
-        message: `More than ${MAX_TEMPLATE_REFERENCES} references; the one at position ${i} is past the limit`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('template.tooMany', { max: MAX_TEMPLATE_REFERENCES, at: i }, i) };
     }
     closeText(i);
     tokens.push({ kind: 'reference', name: value.slice(i + 2, close).trim(), at: i, end: close + 2 });
@@ -140,9 +134,10 @@ function segmentBytes(reply: TemplateSource, start: number, end: number): { ok: 
 const NUMBERED = /^\$(\d{1,2})$/;
 const NAMED = /^\$([A-Za-z_][A-Za-z0-9_]*)$/;
 
-function describeCaptures(names: CaptureNames): string {
-  const numbered = names.count === 0 ? '{{$0}}' : `{{$0}} to {{$${names.count}}}`;
-  return names.names.size === 0 ? numbered : `${numbered}, ${[...names.names].map((n) => `{{$${n}}}`).join(', ')}`;
+function describeCaptures(names: CaptureNames): Phrase {
+  const numbered = names.count === 0 ? untranslated('{{$0}}') : phrase('template.capturesUpTo', { last: `{{$${names.count}}}` });
+  if (names.names.size === 0) return numbered;
+  return phrase('template.capturesAndNamed', { numbered, named: [...names.names].map((n) => `{{$${n}}}`).join(', ') });
 }
 
 /** The capture or macro a reference names, or why it names nothing. `names`: absent outside auto-reply. */
@@ -154,40 +149,28 @@ function resolveReference(
 ): TemplatePart | TextProblem {
   const label = `{{${name}}}`;
   if (name.startsWith('$') && !names) {
-    return {
-      message: `${label} at position ${at}: captures come from an auto-reply match, and this payload has none; use a macro such as {{counter}}, or \\{{ for the characters {{`,
-      index: at,
-    };
+    return textProblem('template.noCaptures', { label, at }, at);
   }
   const numbered = NUMBERED.exec(name);
   if (numbered && names) {
     const index = Number(numbered[1]);
     if (index > names.count)
-      return { message: `${label} at position ${at}: the match has no capture ${index}; it has ${describeCaptures(names)}`, index: at };
+      return textProblem('template.noCapture', { label, at, index: String(index), captures: describeCaptures(names) }, at);
     return { kind: 'capture', ref: index, label };
   }
   const named = NAMED.exec(name);
   if (named && names) {
     if (!names.names.has(named[1]!))
-      return {
-        message: `${label} at position ${at}: the match has no capture named ${named[1]}; it has ${describeCaptures(names)}`,
-        index: at,
-      };
+      return textProblem('template.noNamedCapture', { label, at, name: named[1]!, captures: describeCaptures(names) }, at);
     return { kind: 'capture', ref: named[1]!, label };
   }
   if (name.startsWith('$')) {
-    return {
-      message: `${label} at position ${at} is not a capture: write {{$1}} for a numbered capture, {{$name}} for a named one, or \\{{ for the characters {{`,
-      index: at,
-    };
+    return textProblem('template.notCapture', { label, at }, at);
   }
   const macro = parseMacro(name, at);
   if ('message' in macro) return macro;
   if (format === 'hex' && !macroFitsHex(macro)) {
-    return {
-      message: `${label} at position ${at} is a time as text, which a hex payload cannot hold: use {{timestamp unix bytes=4}}, {{timestamp unix-ms bytes=8}}, or a text payload`,
-      index: at,
-    };
+    return textProblem('template.timeInHex', { label, at }, at);
   }
   return { kind: 'macro', macro, label };
 }
@@ -208,7 +191,7 @@ export function compileTemplate(reply: TemplateSource, names?: CaptureNames): Te
       parts.push({ kind: 'bytes', bytes: bytes.bytes });
     } else if (token.kind === 'braces') {
       const bytes = encodeText('{{', reply.encoding);
-      if (!bytes.ok) return { ok: false, message: bytes.message, index: token.at };
+      if (!bytes.ok) return { ok: false, message: bytes.message, ...(bytes.phrase ? { phrase: bytes.phrase } : {}), index: token.at };
       parts.push({ kind: 'bytes', bytes: bytes.bytes });
     } else {
       const part = resolveReference(token.name, token.at, names, reply.format);
@@ -232,16 +215,12 @@ export function compileTemplate(reply: TemplateSource, names?: CaptureNames): Te
   };
 }
 
-function captureBytes(
-  template: ReplyTemplate,
-  capture: Capture,
-  label: string,
-): { ok: true; bytes: Uint8Array } | { ok: false; message: string } {
+function captureBytes(template: ReplyTemplate, capture: Capture, label: string): RenderResult {
   if ('bytes' in capture) return { ok: true, bytes: capture.bytes };
   const encoding = template.format === 'text' ? template.encoding : capture.encoding;
   const encoded = encodeText(capture.text, encoding);
   if (encoded.ok) return encoded;
-  return { ok: false, message: `The capture ${label} cannot go into the reply: ${encoded.message.replace(/ at position \d+/, '')}` };
+  return unmade('template.captureUnencodable', { label, problem: encoded.phrase ?? untranslated(encoded.message) });
 }
 
 /** A macro's text in a text template is encoded; in a hex one it is read as hex digits (padded to whole bytes). */
@@ -250,19 +229,23 @@ function macroBytes(template: ReplyTemplate, macro: Macro, label: string, contex
   if ('bytes' in value) return { ok: true, bytes: value.bytes };
   if (template.format === 'text') {
     const encoded = encodeText(value.text, template.encoding);
-    return encoded.ok
-      ? encoded
-      : { ok: false, message: `${label} cannot go into the payload: ${encoded.message.replace(/ at position \d+/, '')}` };
+    return encoded.ok ? encoded : unmade('template.macroUnencodable', { label, problem: encoded.phrase ?? untranslated(encoded.message) });
   }
   const digits = value.text.replace(/-/g, '');
   const parsed = parseHex(digits.length % 2 === 1 ? `0${digits}` : digits);
-  return parsed.ok
-    ? parsed
-    : { ok: false, message: `${label} gave ${value.text}, which is not hex digits; a hex payload needs bytes or hex digits` };
+  return parsed.ok ? parsed : unmade('template.macroNotHex', { label, value: value.text });
 }
 
-/** `size`: the failure is that the bytes would be more than one send carries (MAX_SEND_BYTES), this many. */
-export type RenderResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; size?: number };
+/**
+ * `message`: the failure in English, `phrase` the same words for the reader's language. `size`:
+ * the failure is that the bytes would be more than one send carries (MAX_SEND_BYTES), this many.
+ */
+export type RenderResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; phrase: Phrase; size?: number };
+
+function unmade(key: PhraseKey, params: Parameters<typeof phrase>[1], size?: number): RenderResult {
+  const said = phrase(key, params);
+  return { ok: false, message: english(said), phrase: said, ...(size === undefined ? {} : { size }) };
+}
 
 export interface RenderOptions {
   /** An auto-reply's match; absent for a payload. */
@@ -273,11 +256,7 @@ export interface RenderOptions {
   advance?: boolean;
 }
 
-const tooLarge = (size: number): RenderResult => ({
-  ok: false,
-  message: `The payload would be ${size} bytes; one send carries at most ${MAX_SEND_BYTES} bytes`,
-  size,
-});
+const tooLarge = (size: number): RenderResult => unmade('template.tooLarge', { size: String(size), limit: String(MAX_SEND_BYTES) }, size);
 
 /** The bytes of one send (or reply): every part filled in, then the checksum and the line ending. */
 export function renderTemplate(template: ReplyTemplate, options: RenderOptions = {}): RenderResult {
@@ -293,7 +272,7 @@ export function renderTemplate(template: ReplyTemplate, options: RenderOptions =
       if (!made.ok) return made;
       bytes = made.bytes;
     } else {
-      if (!options.macros) return { ok: false, message: `${part.label}: macros are filled in by the engine when it sends` };
+      if (!options.macros) return unmade('template.needsEngine', { label: part.label });
       const made = macroBytes(template, part.macro, part.label, options.macros);
       if (!made.ok) return made;
       bytes = made.bytes;
@@ -312,10 +291,11 @@ export function renderTemplate(template: ReplyTemplate, options: RenderOptions =
   if (template.checksum) {
     const appended = appendChecksum(template.checksum, body);
     if ('kind' in appended) {
-      return {
-        ok: false,
-        message: `The checksum range from ${appended.from} to ${appended.to || 'the end'} does not fit a body of ${appended.length} bytes; change the range or the payload`,
-      };
+      return unmade('template.checksumRange', {
+        from: String(appended.from),
+        to: appended.to ? String(appended.to) : phrase('template.theEnd'),
+        length: String(appended.length),
+      });
     }
     body = appended.bytes;
   }

@@ -56,27 +56,39 @@ describe('protocol tools, end to end', () => {
     const runState = page.getByTestId('sequence-state');
     await sequences.getByRole('button', { name: 'New' }).click();
     const editor = page.getByRole('dialog', { name: 'Edit sequence' });
+    const step = (number: string) => editor.getByRole('group', { name: `Step ${number}`, exact: true });
+    // The example asks and expects the reply; a wait is added in front of them with the step editor.
+    await editor.getByRole('button', { name: 'Add step' }).click();
+    await step('3').getByRole('combobox', { name: 'Step 3' }).click();
+    await page.getByRole('option', { name: 'Wait', exact: true }).click();
+    const wait = step('3').getByRole('textbox', { name: 'Wait (ms)' });
+    await wait.fill('soon');
+    await expect.poll(() => step('3').getByText('Wait must be a number.').count()).toBe(1);
+    expect(await editor.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await wait.fill('20');
+    await step('3').getByRole('button', { name: 'Move step 3 up' }).click();
+    await step('2').getByRole('button', { name: 'Move step 2 up' }).click();
+    expect(await step('1').getByRole('textbox', { name: 'Wait (ms)' }).inputValue()).toBe('20');
+    await screenshot(page, 'sequence-step-editor');
     await editor.getByRole('button', { name: 'Save' }).click();
     await sequences.getByRole('button', { name: 'Run' }).click();
-    await expect.poll(() => runState.textContent(), { timeout: 10_000 }).toBe('Passed: "Read registers", 2 steps.');
+    await expect.poll(() => runState.textContent(), { timeout: 10_000 }).toBe('Passed: "Read registers", 3 steps.');
 
     // The same sequence on register 0x63, whose reply the device corrupts.
     await sequences.getByRole('button', { name: 'Edit' }).click();
-    const json = editor.getByRole('textbox', { name: 'Sequence (JSON)' });
-    await json.fill(
-      (await json.inputValue()).replace('01 03 00 00 00 02', '01 03 00 63 00 02').replace('"name": "reply"', '"name": "faulty reply"'),
-    );
+    await step('2').getByRole('textbox', { name: 'Payload' }).fill('01 03 00 63 00 02');
+    await step('3').getByRole('textbox', { name: 'Label (optional)' }).fill('faulty reply');
     await editor.getByRole('button', { name: 'Save' }).click();
     await sequences.getByRole('button', { name: 'Run' }).click();
     const alert = sequences.getByRole('alert');
     await expect
       .poll(() => alert.textContent(), { timeout: 10_000 })
       .toMatch(
-        /Sequence failed.*Sequence "Read registers" failed at step 2 "faulty reply": a message matched, but its CRC-16\/MODBUS is wrong: expected [0-9A-F]{4}, received [0-9A-F]{4}\./,
+        /Sequence failed.*Sequence "Read registers" failed at step 3 "faulty reply": a message matched, but its CRC-16\/MODBUS is wrong: expected [0-9A-F]{4}, received [0-9A-F]{4}\./,
       );
     await screenshot(page, 'sequence-failed');
     await sequences.getByRole('button', { name: 'Done' }).click();
-    await expect.poll(() => runState.textContent()).toMatch(/^Sequence failed: Sequence "Read registers" failed at step 2 "faulty reply"/);
+    await expect.poll(() => runState.textContent()).toMatch(/^Sequence failed: Sequence "Read registers" failed at step 3 "faulty reply"/);
 
     // The log is virtualized, and the last rows are the second run's request and its corrupted reply.
     await expect

@@ -1,10 +1,10 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { placeholders } from '@shared/phrase';
 import { en } from '@renderer/i18n/en';
 import { detectLanguage, translator } from '@renderer/i18n/languages';
 import { zhCN } from '@renderer/i18n/zh-CN';
-import { createFakeBridge } from '../support/renderer/fake-bridge';
+import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderApp } from '../support/renderer/render-app';
 
 describe('translations', () => {
@@ -45,5 +45,18 @@ describe('translations', () => {
     renderApp(createFakeBridge().bridge, 'zh-CN');
     expect(screen.getByRole('button', { name: '新建会话' })).toBeInTheDocument();
     expect(document.documentElement.lang).toBe('zh-CN');
+  });
+});
+
+describe('payload problems in Chinese', () => {
+  it('says a macro problem under the payload in Chinese, with its position', async () => {
+    const fake = createFakeBridge();
+    const { user } = renderApp(fake.bridge, 'zh-CN');
+    fake.emit(sessionEvent(sessionInfo({ id: 's1', kind: 'tcp-client' })));
+    const payload = within(screen.getByRole('region', { name: '发送' })).getByRole('textbox', { name: '负载' });
+    await user.click(payload);
+    fireEvent.change(payload, { target: { value: 'ab {{counter width=99}}' } });
+    expect(payload).toHaveAccessibleDescription('位置 3 的 {{counter width=99}}：width=99 超出 0 到 16 的范围');
+    expect(screen.getByTestId('payload-problem-at')).toHaveTextContent('{');
   });
 });

@@ -90,6 +90,27 @@ describe('inspector store', () => {
     expect(broken.getState().logView).toBe('hex');
   });
 
+  it('remembers the log checksum, and still reads what the code before it saved', () => {
+    const storage = new Map<string, string>();
+    const fakeStorage = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) };
+    // Written by the code before the checksum was kept: no such key at all.
+    storage.set(LOG_PREFS_STORAGE_KEY, JSON.stringify({ logLimit: 2000, logView: 'hex', logEncoding: 'utf-8', framing: DEFAULT_FRAMING }));
+    const old = createInspectorStore(limits, { storage: fakeStorage });
+    expect(old.getState().logView).toBe('hex');
+    expect(old.getState().logLimit).toBe(2000);
+    expect(old.getState().logChecksum).toBeUndefined();
+    old.getState().setLogChecksum({ algorithm: 'crc16-modbus', from: 0 });
+    expect(createInspectorStore(limits, { storage: fakeStorage }).getState().logChecksum).toEqual({ algorithm: 'crc16-modbus', from: 0 });
+    expect(createInspectorStore(limits, { storage: fakeStorage }).getState().logView).toBe('hex');
+    old.getState().setLogChecksum(undefined);
+    expect(createInspectorStore(limits, { storage: fakeStorage }).getState().logChecksum).toBeUndefined();
+    // A damaged checksum costs only itself.
+    storage.set(LOG_PREFS_STORAGE_KEY, JSON.stringify({ logView: 'both', logChecksum: { algorithm: 'md5', from: 'x' } }));
+    const damaged = createInspectorStore(limits, { storage: fakeStorage }).getState();
+    expect(damaged.logChecksum).toBeUndefined();
+    expect(damaged.logView).toBe('both');
+  });
+
   it('applies a batch of many events as one store update', () => {
     const store = createInspectorStore(limits);
     let updates = 0;

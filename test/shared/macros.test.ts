@@ -11,6 +11,8 @@ import { tryRule } from '@shared/auto-reply';
 import { MacroCounters, type MacroContext } from '@shared/macros';
 import { encodePayload, payloadProblem } from '@shared/payload';
 import { formatHex } from '@shared/hex';
+import { renderPhrase, type PhraseStyle } from '@shared/phrase';
+import { phrasesZhCN } from '@renderer/i18n/phrases-zh-CN';
 
 type PayloadInput = MethodArgs<'send'>['payload'];
 
@@ -114,7 +116,7 @@ describe('grammar', () => {
 
   it('refuses with the position: an unknown macro, an unknown key, a bad value, an unclosed {{', () => {
     const problem = (input: PayloadInput) => payloadProblem(payloadSchema.parse(input));
-    expect(problem(text('ab {{count}}'))).toEqual({
+    expect(problem(text('ab {{count}}'))).toMatchObject({
       index: 3,
       message: expect.stringMatching(/^\{\{count\}\} at position 3 is not a macro: use counter/),
     });
@@ -152,6 +154,45 @@ describe('grammar', () => {
     const trial = tryRule(rule, new TextEncoder().encode('GET temp'));
     // The page's trial has no engine behind it: it says macros are the engine's, rather than guessing a value.
     expect(trial.kind === 'match' && !trial.reply.ok && trial.reply.message).toContain('macros are filled in by the engine');
+  });
+});
+
+describe("problems in the reader's language", () => {
+  const zh: PhraseStyle = { locale: 'zh-CN', sentenceGap: '', lookup: (key) => (phrasesZhCN as Record<string, string>)[key] };
+  const inChinese = (input: PayloadInput) => {
+    const found = payloadProblem(payloadSchema.parse(input));
+    return { index: found?.index, words: found?.phrase ? renderPhrase(found.phrase, zh) : found?.message };
+  };
+
+  it('says every macro and template problem in Chinese, with the position of what is wrong', () => {
+    expect(inChinese(text('ab {{count}}'))).toEqual({
+      index: 3,
+      words: '位置 3 的 {{count}} 不是宏：请用 counter、timestamp、random 或 uuid，用 {{$1}} 引用自动回复匹配的捕获，或用 \\{{ 写出字符 {{',
+    });
+    expect(inChinese(text('{{counter size=2}}')).words).toBe(
+      '位置 0 的 {{counter size=2}}：它不接受 size；它接受 start、step、width、base（dec 或 hex）、bytes、order（big 或 little）和 name',
+    );
+    expect(inChinese(text('xy{{counter width=99}}'))).toEqual({
+      index: 2,
+      words: '位置 2 的 {{counter width=99}}：width=99 超出 0 到 16 的范围',
+    });
+    expect(inChinese(text('xy{{counter base=oct}}')).words).toBe('位置 2 的 {{counter base=oct}}：base=oct 无效；请用 dec 或 hex');
+    expect(inChinese(text('a {{counter')).words).toBe('位置 2 的“{{”没有闭合：宏写成 {{counter}}，捕获写成 {{$1}}，字符 {{ 写成 \\{{');
+    expect(inChinese(text('{{$1}}')).words).toMatch(/^位置 0 的 \{\{\$1\}\}：捕获来自自动回复的匹配/);
+    expect(inChinese(hex('01 {{timestamp}}'))).toMatchObject({
+      index: 3,
+      words: expect.stringMatching(/^位置 3 的 \{\{timestamp\}\} 是文本形式的时间/),
+    });
+    // Every problem above read in Chinese has no English sentence left in it.
+    for (const input of [
+      text('{{random digits=x}}'),
+      text('{{timestamp unix format="x"}}'),
+      text('{{uuid v=4}}'),
+      text('{{counter a=1 a=2}}'),
+    ]) {
+      expect(inChinese(input).words).toMatch(/^位置 0 的 /);
+      expect(inChinese(input).words).not.toMatch(/\b(is|the|use|it|of)\b/);
+    }
   });
 });
 

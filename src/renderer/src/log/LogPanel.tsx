@@ -14,7 +14,7 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '@shared/byte-search';
-import type { ChecksumOption, TextEncodingName } from '@shared/contract';
+import type { TextEncodingName } from '@shared/contract';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
@@ -186,7 +186,8 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const library = usePayloadLibraryStore();
 
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
-  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
+  const checksum = useInspector((state) => state.logChecksum);
+  const setChecksum = useInspector((state) => state.setLogChecksum);
   const [badOnly, setBadOnly] = useState(false);
   const badChecksumsOnly = badOnly ? checksum : undefined;
   const [overrides, setOverrides] = useState<Overrides>({ framing, views: new Map() });

@@ -1,4 +1,4 @@
-import { useContext, useEffect, useId, useMemo, useState } from 'react';
+import { useContext, useEffect, useId, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -9,7 +9,7 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { Sequence, SequencePosition, SequenceStatus } from '@shared/contract';
+import { sequenceSchema, type Sequence, type SequencePosition, type SequenceStatus } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { english, phrase, untranslated } from '@shared/phrase';
 import { appError, type AppError } from '@shared/result';
@@ -17,7 +17,6 @@ import { useApi, useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import type { Translate } from '../i18n/languages';
-import { MONO_FONT } from '../theme';
 import {
   EXAMPLE_SEQUENCE,
   MAX_SEQUENCE_FILE_BYTES,
@@ -27,56 +26,13 @@ import {
   sequenceText,
   useSequenceLibrary,
 } from './sequence-library';
+import { SequenceStepEditor } from './SequenceStepEditor';
 
 function stepText(t: Translate, step: SequencePosition | undefined): string {
   if (!step) return '';
   const number = step.path.map((i) => i + 1).join('.');
   const round = step.rounds.length === 0 ? '' : t('protocol.sequence.round', { round: step.rounds.join('.') });
   return `${t('protocol.sequence.step', { number, name: step.name === '' ? step.kind : `"${step.name}"` })}${round}`;
-}
-
-/** The editor: the sequence as JSON, checked by the contract's schema as it is typed. */
-function SequenceEditor({ initial, onSave, onClose }: { initial: string; onSave: (sequence: Sequence) => void; onClose: () => void }) {
-  const t = useT();
-  const [text, setText] = useState(initial);
-  const reading = useMemo(() => readSequence(text), [text]);
-  return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="md" aria-labelledby="sequence-editor-title">
-      <DialogTitle id="sequence-editor-title">{t('protocol.sequence.editorTitle')}</DialogTitle>
-      <DialogContent>
-        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-          {t('protocol.sequence.editorHelp')}
-        </Typography>
-        <TextField
-          label={t('protocol.sequence.editor')}
-          multiline
-          minRows={12}
-          maxRows={24}
-          fullWidth
-          autoFocus
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          error={!reading.ok}
-          slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: MONO_FONT, fontSize: 13 } } }}
-        />
-        {!reading.ok ? (
-          <Alert severity="error" sx={{ mt: 1 }} role="alert">
-            {reading.problems.map((problem) => (
-              <Typography key={problem} variant="body2">
-                {problem}
-              </Typography>
-            ))}
-          </Alert>
-        ) : null}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{t('protocol.sequence.cancel')}</Button>
-        <Button variant="contained" disabled={!reading.ok} onClick={() => reading.ok && onSave(reading.sequence)}>
-          {t('protocol.sequence.save')}
-        </Button>
-      </DialogActions>
-    </Dialog>
-  );
 }
 
 /**
@@ -91,7 +47,7 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
   const items = useSequenceLibrary((state) => state.items);
   const [chosenId, setChosenId] = useState<string | undefined>(undefined);
   const chosen = items.find((item) => item.id === chosenId) ?? items[0];
-  const [editing, setEditing] = useState<{ id: string | undefined; text: string } | undefined>(undefined);
+  const [editing, setEditing] = useState<{ id: string | undefined; sequence: Sequence } | undefined>(undefined);
   const [status, setStatus] = useState<SequenceStatus | undefined>(undefined);
   const [failure, setFailure] = useState<{ title: string; error: AppError } | undefined>(undefined);
   const [expanded, setExpanded] = useState(false);
@@ -217,14 +173,10 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
             <Button variant="contained" size="small" disabled={!chosen || !isOpen || running} onClick={() => void run()}>
               {t('protocol.sequence.run')}
             </Button>
-            <Button size="small" onClick={() => setEditing({ id: undefined, text: sequenceText(EXAMPLE_SEQUENCE) })}>
+            <Button size="small" onClick={() => setEditing({ id: undefined, sequence: sequenceSchema.parse(EXAMPLE_SEQUENCE) })}>
               {t('protocol.sequence.new')}
             </Button>
-            <Button
-              size="small"
-              disabled={!chosen}
-              onClick={() => chosen && setEditing({ id: chosen.id, text: sequenceText(chosen.sequence) })}
-            >
+            <Button size="small" disabled={!chosen} onClick={() => chosen && setEditing({ id: chosen.id, sequence: chosen.sequence })}>
               {t('protocol.sequence.edit')}
             </Button>
             <Button size="small" disabled={!chosen || running} onClick={() => chosen && library?.getState().remove(chosen.id)}>
@@ -271,8 +223,8 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
         </DialogActions>
       </Dialog>
       {editing ? (
-        <SequenceEditor
-          initial={editing.text}
+        <SequenceStepEditor
+          initial={editing.sequence}
           onClose={() => setEditing(undefined)}
           onSave={(sequence) => {
             setChosenId(library?.getState().put(sequence, editing.id));

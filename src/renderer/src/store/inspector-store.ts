@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EventBatch, SessionInfo, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, EventBatch, SessionInfo, TextEncodingName } from '@shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import {
   applyBatch,
@@ -59,6 +59,7 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   setLogView(view: LogView): void;
   setLogEncoding(encoding: TextEncodingName): void;
   setFraming(framing: FramingSettings): void;
+  setLogChecksum(checksum: ChecksumOption | undefined): void;
   setRowLook(look: RowLook): void;
   /** Clamped to MIN_LOG_LIMIT–MAX_LOG_LIMIT; a lower limit trims every log at once. */
   setLogLimit(limit: number): void;
@@ -104,6 +105,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
     logEncoding: 'utf-8',
     framing: DEFAULT_FRAMING,
     rowLook: DEFAULT_ROW_LOOK,
+    logChecksum: undefined,
   });
   const prefs = kept.load();
   const keptLayout = persistedLayoutPrefs(options.storage);
@@ -113,8 +115,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
   return createStore<InspectorState>()((set, get) => {
     const setPrefs = (change: Partial<InspectorState>) => {
       set(change);
-      const { logLimit, logView, logEncoding, framing, rowLook } = get();
-      kept.save({ logLimit, logView, logEncoding, framing, rowLook });
+      const { logLimit, logView, logEncoding, framing, rowLook, logChecksum } = get();
+      kept.save({ logLimit, logView, logEncoding, framing, rowLook, logChecksum });
     };
     const setLayoutPrefs = (change: Partial<LayoutPrefs>) => {
       set(change);
@@ -130,6 +132,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       logEncoding: prefs.logEncoding,
       framing: prefs.framing,
       rowLook: prefs.rowLook,
+      logChecksum: prefs.logChecksum,
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,
@@ -172,6 +175,7 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       setLogEncoding: (logEncoding) => setPrefs({ logEncoding }),
       setFraming: (framing) => setPrefs({ framing }),
       setRowLook: (rowLook) => setPrefs({ rowLook }),
+      setLogChecksum: (logChecksum) => setPrefs({ logChecksum }),
       setLogLimit: (limit) => {
         const logLimit = clampLogLimit(limit);
         const state = get();

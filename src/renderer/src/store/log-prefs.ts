@@ -3,7 +3,7 @@
  * checked field by field, since anything may have been written there.
  */
 import { z } from 'zod';
-import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import { checksumSchema, TEXT_ENCODINGS, type ChecksumOption, type TextEncodingName } from '@shared/contract';
 import type { FramingMode, LengthFieldSize } from '@shared/framing';
 import { persisted, type KeyValueStorage, type Persisted } from './persisted';
 
@@ -66,6 +66,8 @@ export interface LogPrefs {
   logEncoding: TextEncodingName;
   framing: FramingSettings;
   rowLook: RowLook;
+  /** The check value each framed message is verified against (✓/✗ per row); absent: none. */
+  logChecksum?: ChecksumOption | undefined;
 }
 
 export const LOG_PREFS_STORAGE_KEY = 'socket-inspector.log-prefs';
@@ -106,6 +108,8 @@ export function persistedLogPrefs(storage: KeyValueStorage | undefined, defaults
         fontSize: intIn(MIN_LOG_FONT, MAX_LOG_FONT).catch(DEFAULT_ROW_LOOK.fontSize),
       })
       .catch(defaults.rowLook),
+    // Older saves have no such key; a garbled one costs only the checksum, not the other settings.
+    logChecksum: checksumSchema.optional().catch(undefined),
   });
   return persisted(LOG_PREFS_STORAGE_KEY, schema, defaults, { storage });
 }

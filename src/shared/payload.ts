@@ -9,7 +9,7 @@ import { phrase, untranslated } from './phrase';
 import { fail, ok, type Result } from './result';
 import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
 
-type Body = { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem);
+export type PayloadBody = { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem);
 
 const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
   none: [],
@@ -18,7 +18,7 @@ const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = {
   crlf: [0x0d, 0x0a],
 };
 
-function escapedTextBytes(value: string, encoding: Payload['encoding']): Body {
+function escapedTextBytes(value: string, encoding: Payload['encoding']): PayloadBody {
   const writer = new ByteWriter();
   const problem = scanEscapes(value, {
     text: (part, at) => writer.writeText(part, encoding, at),
@@ -27,7 +27,8 @@ function escapedTextBytes(value: string, encoding: Payload['encoding']): Body {
   return problem ? { ok: false, ...problem } : { ok: true, bytes: writer.toBytes() };
 }
 
-function bodyBytes(payload: Payload): Body {
+/** The value's bytes, without the line ending. */
+export function payloadBodyBytes(payload: Payload): PayloadBody {
   switch (payload.format) {
     case 'hex':
       return parseHex(payload.value);
@@ -39,7 +40,7 @@ function bodyBytes(payload: Payload): Body {
 }
 
 /** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
-function lineEndingBytes(payload: Payload): Uint8Array {
+export function lineEndingBytes(payload: Payload): Uint8Array {
   const codes = LINE_ENDING_CODES[payload.lineEnding];
   const wide = payload.format === 'text' && payload.encoding === 'utf-16le';
   return Uint8Array.from(wide ? codes.flatMap((code) => [code, 0]) : codes);
@@ -50,12 +51,12 @@ function lineEndingBytes(payload: Payload): Uint8Array {
  * user types; the message lacks the format prefix encodePayload adds.
  */
 export function payloadProblem(payload: Payload): TextProblem | undefined {
-  const body = bodyBytes(payload);
+  const body = payloadBodyBytes(payload);
   return body.ok ? undefined : { message: body.message, phrase: body.phrase, index: body.index };
 }
 
 export function encodePayload(payload: Payload): Result<Uint8Array> {
-  const body = bodyBytes(payload);
+  const body = payloadBodyBytes(payload);
   if (!body.ok) {
     return fail(
       AppCode.InvalidArgument,

@@ -8,6 +8,7 @@ import { filesFor, type FileAccess } from './api/files';
 import { HostContext, type Host } from './api/host-context';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';
+import { createComposerDrafts } from './composer/composer-drafts';
 import { ComposerStoresContext, type ComposerStores } from './composer/composer-stores';
 import { createPayloadLibrary } from './composer/payload-library';
 import { createSendHistory } from './composer/send-history';
@@ -77,7 +78,12 @@ export interface SavedStores extends ComposerStores {
 
 /** Each store loads itself from `storage` as it is created. */
 export function createSavedStores(storage: KeyValueStorage | undefined): SavedStores {
-  return { workspace: createWorkspaceStore(storage), payloads: createPayloadLibrary(storage), sendHistory: createSendHistory(storage) };
+  return {
+    workspace: createWorkspaceStore(storage),
+    payloads: createPayloadLibrary(storage),
+    sendHistory: createSendHistory(storage),
+    drafts: createComposerDrafts(),
+  };
 }
 
 export interface AppProps {

@@ -72,7 +72,8 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           <LogPanel source={{ type: 'session', sessionId: session.id }} />
         </Panel>
         <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
-        <SectionPanel id="composer" title={t('composer.label')} landmark={false} defaultSize={150} minSize={90}>
+        {/* Tall enough for its four rows (options, saved payloads, a two-line field, Send) at 1280×800, the log keeping its 40vh. */}
+        <SectionPanel id="composer" title={t('composer.label')} landmark={false} defaultSize={236} minSize={90}>
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}
           <Composer
             key={session.id}

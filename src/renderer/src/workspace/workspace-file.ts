@@ -71,6 +71,7 @@ const copyPayload = (p: SavedPayload): SavedPayload => ({
   format: p.format,
   value: p.value,
   encoding: p.encoding,
+  escapes: p.escapes,
   lineEnding: p.lineEnding,
   savedAt: p.savedAt,
 });

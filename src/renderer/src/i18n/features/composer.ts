@@ -56,6 +56,48 @@ export const composerEn = {
   'composer.dialog.name': 'Name',
   'composer.dialog.nameRequired': 'Enter a name.',
   'composer.dialog.renameTitle': 'Rename saved payload',
+
+  'composer.escapes': 'Escapes',
+  'composer.escapes.on':
+    'Escapes are on: \\r \\n \\t \\0 \\\\ \\xNN \\uNNNN stand for what they name. Turn them off to send every backslash as typed (a Windows path, a regex).',
+  'composer.escapes.off': 'Escapes are off: the text is sent exactly as typed, backslashes included.',
+  'composer.help.off': 'Escapes off: sent as typed · Ctrl+Enter (⌘+Enter) sends · ↑/↓ on the first/last line recall sent payloads',
+  'composer.convert.failed':
+    'Still {from}: these characters cannot become bytes, so there is nothing to show as {to}. Fix what is marked below the field, then switch again.',
+  'composer.convert.escapesTurnedOn':
+    'Escapes turned on: some of these bytes have no plain-text form (a control byte, a CR, or bytes that are not {encoding}), so they are written as \\xNN or \\r.',
+  'composer.convert.lineEndingFolded':
+    'The line ending is now part of the payload: UTF-16LE text sends it as two bytes a character, hex as one, so it moved into the bytes to keep them the same.',
+
+  'composer.why.label': 'Why Send is off',
+  'composer.why.sending': 'Sending…',
+  'composer.why.repeating': 'A repeat is running: stop it to send something else.',
+  'composer.why.file': 'A file is being sent: cancel it to send something else.',
+  'composer.why.noClients': 'No client is connected to this listener yet: connect one, then send.',
+  'composer.why.udpNoPort': 'Type the target port (and host), or tick “Reply to last sender”.',
+  'composer.why.udpTarget': 'The target host or port is not valid: fix it beside “Reply to last sender”.',
+  'composer.why.noFile': 'Choose a file to send.',
+  'composer.why.emptyFile': '{name} is empty: there are no bytes to send.',
+  'composer.why.badHex': 'Invalid hex at position {at}: fix the marked character below the field.',
+  'composer.why.badText': 'The text cannot be sent as it is: fix what is marked at position {at} below the field.',
+  'composer.why.empty': 'The payload is empty: type something, or choose a line ending to send it alone.',
+  'composer.why.interval': 'The repeat interval is not valid: use 1 to 3,600,000 ms.',
+  'composer.why.count': 'The repeat count is not valid: use 1 to 1,000,000, or leave it empty.',
+
+  'composer.quick': 'Quick send',
+  'composer.quick.send': 'Send {name}',
+  'composer.saved.send': 'Send',
+  'composer.saved.sendLabel': 'Send {name} now',
+  'composer.sentSaved': 'Sent “{name}”: {bytes} B to {targets, plural, one {# target} other {# targets}}.',
+  'composer.history': 'History',
+  'composer.history.button': 'History ({count})',
+  'composer.history.empty': 'Nothing sent yet. What you send from the composer is listed here, newest first.',
+  'composer.history.list': 'Sent payloads, newest first',
+  'composer.history.load': 'Load {preview}',
+  'composer.history.resend': 'Send again',
+  'composer.history.resendLabel': 'Send {preview} again',
+  'composer.preview.empty': '(empty)',
+  'composer.preview.more': '{text}…',
 } as const;
 
 export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
@@ -112,4 +154,45 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
   'composer.dialog.name': '名称',
   'composer.dialog.nameRequired': '请输入名称。',
   'composer.dialog.renameTitle': '重命名已保存的负载',
+
+  'composer.escapes': '转义',
+  'composer.escapes.on':
+    '转义已开启：\\r \\n \\t \\0 \\\\ \\xNN \\uNNNN 表示它们所代表的字符或字节。关闭后，每个反斜杠都按原样发送（如 Windows 路径、正则表达式）。',
+  'composer.escapes.off': '转义已关闭：文本按输入原样发送，包括反斜杠。',
+  'composer.help.off': '转义已关闭：按原样发送 · Ctrl+Enter（⌘+Enter）发送 · 在首行/末行按 ↑/↓ 调出已发送的负载',
+  'composer.convert.failed': '仍为{from}：这些字符无法转换为字节，因此没有可显示为{to}的内容。请修正输入框下方标出的问题，然后再切换。',
+  'composer.convert.escapesTurnedOn':
+    '已开启转义：其中一些字节没有纯文本形式（控制字节、CR，或不是 {encoding} 的字节），因此写作 \\xNN 或 \\r。',
+  'composer.convert.lineEndingFolded':
+    '行尾现已并入负载：UTF-16LE 文本中每个行尾字符占两个字节，十六进制中占一个，因此将其移入字节以保持字节不变。',
+
+  'composer.why.label': '“发送”不可用的原因',
+  'composer.why.sending': '正在发送…',
+  'composer.why.repeating': '正在重复发送：请先停止，再发送其他内容。',
+  'composer.why.file': '正在发送文件：请先取消，再发送其他内容。',
+  'composer.why.noClients': '还没有客户端连接到此监听器：请先连接一个客户端再发送。',
+  'composer.why.udpNoPort': '请输入目标端口（和主机），或勾选“回复最近发送方”。',
+  'composer.why.udpTarget': '目标主机或端口无效：请在“回复最近发送方”旁边修正。',
+  'composer.why.noFile': '请选择要发送的文件。',
+  'composer.why.emptyFile': '{name} 是空文件：没有可发送的字节。',
+  'composer.why.badHex': '位置 {at} 处的十六进制无效：请修正输入框下方标出的字符。',
+  'composer.why.badText': '文本无法按原样发送：请修正输入框下方位置 {at} 处标出的问题。',
+  'composer.why.empty': '负载为空：请输入内容，或选择行尾以单独发送行尾。',
+  'composer.why.interval': '重复间隔无效：请使用 1 到 3,600,000 毫秒。',
+  'composer.why.count': '重复次数无效：请使用 1 到 1,000,000，或留空。',
+
+  'composer.quick': '快速发送',
+  'composer.quick.send': '发送 {name}',
+  'composer.saved.send': '发送',
+  'composer.saved.sendLabel': '立即发送 {name}',
+  'composer.sentSaved': '已发送“{name}”：{bytes} B 到 {targets} 个目标。',
+  'composer.history': '历史',
+  'composer.history.button': '历史（{count}）',
+  'composer.history.empty': '尚未发送任何内容。从发送区发送的内容会列在这里，最新的在前。',
+  'composer.history.list': '已发送的负载，最新的在前',
+  'composer.history.load': '载入 {preview}',
+  'composer.history.resend': '再次发送',
+  'composer.history.resendLabel': '再次发送 {preview}',
+  'composer.preview.empty': '（空）',
+  'composer.preview.more': '{text}…',
 };

@@ -1,4 +1,4 @@
-import { untranslated } from '@shared/phrase';
+import { phrase, untranslated } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
@@ -139,10 +139,14 @@ export class SessionAutomation {
       const compiled = compileRule(rule);
       const status: RuleStatus = { id: rule.id, hits: 0, replies: 0, limited: 0, failures: 0 };
       if (!compiled.ok) {
-        const where = compiled.problem.field === 'match' ? 'Its match pattern' : 'Its reply';
+        const { field, phrase: said, message } = compiled.problem;
         status.error = appError(
           AppCode.RuleInvalid,
-          untranslated(`Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`),
+          phrase('rule.invalid', {
+            name: this.ruleName(rule),
+            where: phrase(field === 'match' ? 'rule.where.match' : 'rule.where.reply'),
+            problem: said ?? untranslated(message),
+          }),
         );
       }
       return {
@@ -334,7 +338,13 @@ export class SessionAutomation {
       }
       if (sameError(this.heartbeatError, result.error)) return;
       this.heartbeatError = result.error;
-      this.emitError(appError(result.error.code, untranslated(`Heartbeat not sent: ${result.error.message}`)), stream.connId);
+      this.emitError(
+        appError(
+          result.error.code,
+          phrase('heartbeat.notSent', { problem: result.error.i18n?.message ?? untranslated(result.error.message) }),
+        ),
+        stream.connId,
+      );
       this.report(true);
     });
   }
@@ -467,7 +477,7 @@ export class SessionAutomation {
         if (!reply.ok)
           this.ruleFailed(
             rule,
-            appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`)),
+            appError(AppCode.RuleFailed, phrase('rule.replyFailed', { name: this.ruleName(rule), problem: untranslated(reply.message) })),
           );
         else this.reply(rule, reply.bytes, source);
       }
@@ -487,7 +497,13 @@ export class SessionAutomation {
         } else {
           this.ruleFailed(
             rule,
-            appError(result.error.code, untranslated(`Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`)),
+            appError(
+              result.error.code,
+              phrase('rule.sendFailed', {
+                name: this.ruleName(rule),
+                problem: result.error.i18n?.message ?? untranslated(result.error.message),
+              }),
+            ),
           );
         }
       });
@@ -499,10 +515,7 @@ export class SessionAutomation {
     if (this.pendingReplies >= MAX_PENDING_REPLIES) {
       this.ruleFailed(
         rule,
-        appError(
-          AppCode.RuleFailed,
-          untranslated(`Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`),
-        ),
+        appError(AppCode.RuleFailed, phrase('rule.dropped', { name: this.ruleName(rule), max: String(MAX_PENDING_REPLIES) })),
       );
       return;
     }
@@ -564,8 +577,8 @@ export function checkAutomation(config: Automation | undefined, kind: SessionKin
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,
-      untranslated(`Liveness action reconnect is for TCP clients; this session is ${kind}.`),
-      untranslated('Choose stale (mark it) or close for a listener or a UDP session.'),
+      phrase('liveness.reconnectNotClient', { kind: phrase(`kind.${kind}`) }),
+      phrase('hint.liveness.reconnectNotClient'),
     );
   }
   return ok(null);

@@ -20,7 +20,7 @@ import { scanEscapes } from './escapes';
 import { parseHex } from './hex';
 import { MAX_SEND_BYTES, MAX_TEMPLATE_REFERENCES } from './limits';
 import type { Capture, CaptureNames, MatchResult } from './rule-match';
-import { ByteWriter, encodeText, type TextProblem } from './text-encoding';
+import { ByteWriter, encodeText, textProblem, type TextProblem } from './text-encoding';
 
 /** One piece of a template as written: payload text, a literal `{{`, or a reference. */
 export type TemplateToken =
@@ -55,19 +55,11 @@ export function scanTemplate(value: string, literalBraces: boolean): TemplateSca
     if (code !== 0x7b || value.charCodeAt(i + 1) !== 0x7b) continue;
     const close = value.indexOf('}}', i + 2);
     if (close === -1) {
-      return {
-        ok: false,
-        message: `'{{' at position ${i} is not closed: write {{$1}} for a capture, or \\{{ for the characters {{`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('rule.template.unclosed', { at: i }, i) };
     }
     references += 1;
     if (references > MAX_TEMPLATE_REFERENCES) {
-      return {
-        ok: false,
-        message: `More than ${MAX_TEMPLATE_REFERENCES} references; the one at position ${i} is past the limit`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('rule.template.tooMany', { max: String(MAX_TEMPLATE_REFERENCES), at: i }, i) };
     }
     closeText(i);
     tokens.push({ kind: 'reference', name: value.slice(i + 2, close).trim(), at: i, end: close + 2 });
@@ -128,23 +120,19 @@ function resolveReference(name: string, at: number, names: CaptureNames): Templa
   const numbered = NUMBERED.exec(name);
   if (numbered) {
     const index = Number(numbered[1]);
-    if (index > names.count)
-      return { message: `${label} at position ${at}: the match has no capture ${index}; it has ${describeCaptures(names)}`, index: at };
+    if (index > names.count) {
+      return textProblem('rule.template.noCapture', { label, at, index: String(index), captures: describeCaptures(names) }, at);
+    }
     return { kind: 'capture', ref: index, label };
   }
   const named = NAMED.exec(name);
   if (named) {
-    if (!names.names.has(named[1]!))
-      return {
-        message: `${label} at position ${at}: the match has no capture named ${named[1]}; it has ${describeCaptures(names)}`,
-        index: at,
-      };
+    if (!names.names.has(named[1]!)) {
+      return textProblem('rule.template.noNamed', { label, at, name: named[1]!, captures: describeCaptures(names) }, at);
+    }
     return { kind: 'capture', ref: named[1]!, label };
   }
-  return {
-    message: `${label} at position ${at} is not a capture: write {{$1}} for a numbered capture, {{$name}} for a named one, or \\{{ for the characters {{`,
-    index: at,
-  };
+  return textProblem('rule.template.notCapture', { label, at }, at);
 }
 
 /** Checks a template against the captures its rule offers, and encodes every literal part once. */
@@ -159,7 +147,7 @@ export function compileTemplate(reply: ReplyTemplatePayload, names: CaptureNames
       parts.push({ kind: 'bytes', bytes: bytes.bytes });
     } else if (token.kind === 'braces') {
       const bytes = encodeText('{{', reply.encoding);
-      if (!bytes.ok) return { ok: false, message: bytes.message, index: token.at };
+      if (!bytes.ok) return { ok: false, message: bytes.message, phrase: bytes.phrase, index: token.at };
       parts.push({ kind: 'bytes', bytes: bytes.bytes });
     } else {
       const part = resolveReference(token.name, token.at, names);

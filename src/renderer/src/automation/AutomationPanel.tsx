@@ -10,11 +10,12 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { LIVENESS_ACTIONS, type AutoReplyRule, type RuleStatus } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
+import { problemWords } from '@shared/text-encoding';
 import type { AppError } from '@shared/result';
 import { isOneOf } from '@shared/validate';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { useSessionAutomation, type SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 import {
@@ -44,6 +45,7 @@ const NO_FIELDS: ReadonlySet<DraftField> = new Set();
  */
 export const AutomationPanel = memo(function AutomationPanel({ session }: { session: SessionShape }) {
   const t = useT();
+  const say = useSay();
   const api = useApi();
   const regionId = useId();
   const config = session.config.automation;
@@ -323,7 +325,7 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
               error={Boolean(heartbeatProblem) || bad.has('heartbeatPayload')}
               helperText={
                 heartbeatProblem
-                  ? t('automation.heartbeat.problem', { message: heartbeatProblem.message })
+                  ? t('automation.heartbeat.problem', { message: problemWords(heartbeatProblem, say) })
                   : t('automation.heartbeat.where')
               }
               sx={{ flex: 1, minWidth: 200 }}

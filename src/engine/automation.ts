@@ -376,16 +376,13 @@ export class SessionAutomation {
       silentMs: silenceMs,
       action: effective,
     });
-    const what = stream.connId !== undefined ? `Connection ${stream.connId}` : `Session ${this.session.id}`;
-    const next =
-      effective === 'stale'
-        ? 'it is marked stale until data comes again'
-        : effective === 'reconnect'
-          ? 'it is being closed and connected again'
-          : 'it is being closed';
+    const what =
+      stream.connId !== undefined
+        ? phrase('liveness.connection', { connId: stream.connId })
+        : phrase('liveness.session', { sessionId: this.session.id });
     const error = appError(
       AppCode.PeerSilent,
-      untranslated(`${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`),
+      phrase('liveness.silent', { what, silence: duration(silenceMs), next: phrase(`liveness.next.${effective}`) }),
     );
     if (effective === 'stale') {
       this.emitError(error, stream.connId);
@@ -449,7 +446,7 @@ export class SessionAutomation {
         // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
         this.ruleFailed(
           rule,
-          appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`)),
+          appError(AppCode.RuleFailed, phrase('rule.threw', { name: this.ruleName(rule), problem: untranslated(String(err)) })),
         );
         continue;
       }
@@ -464,9 +461,7 @@ export class SessionAutomation {
           this.emitError(
             appError(
               AppCode.RuleRateLimited,
-              untranslated(
-                `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
-              ),
+              phrase('rule.rateLimited', { name: this.ruleName(rule), replies: rule.limit.replies, per: duration(rule.limit.perMs) }),
             ),
             source.connId,
           );

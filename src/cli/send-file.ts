@@ -12,10 +12,7 @@ import { argSchemas, type EngineApi, type SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { FILE_CHUNK_BYTES, QUEUE_RETRY_MS, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { fail, ok, type Result } from '@shared/result';
-import { phrase, type Phrase } from '@shared/phrase';
-
-/** Only a script calls sendFile (it names a path), so its own words stay English. */
-const script = (text: string): Phrase => phrase('verbatim', { text });
+import { phrase, untranslated } from '@shared/phrase';
 
 /** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
 const MAX_PATH_LENGTH = 4096;
@@ -54,6 +51,7 @@ export class RoomSignals {
   }
 }
 
+/** Only a script calls sendFile (it names a path), so its own words stay English: untranslated. */
 export function sendFile(engine: EngineApi, rooms: RoomSignals) {
   return async ({ sessionId, path, to }: SendFileArgs): Promise<Result<SendReceipt>> => {
     const sessions = await engine.list({});
@@ -66,14 +64,18 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
       const error = err as NodeJS.ErrnoException;
       return fail(
         error.code ?? AppCode.InvalidArgument,
-        script(`The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`),
-        script('Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.'),
+        untranslated(`The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`),
+        untranslated('Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.'),
       );
     }
     try {
       const info = await handle.stat();
       if (!info.isFile())
-        return fail(AppCode.InvalidArgument, script(`${path} is not a file; nothing was sent.`), script('Name a regular file.'));
+        return fail(
+          AppCode.InvalidArgument,
+          untranslated(`${path} is not a file; nothing was sent.`),
+          untranslated('Name a regular file.'),
+        );
       let targets = 0;
       const outcome = await sendInChunks({
         size: info.size,
@@ -98,13 +100,17 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
       });
       if (outcome.done) return ok({ bytes: outcome.sent, targets });
       const error = outcome.error!;
-      return fail(error.code, script(`${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`), error.i18n.hint);
+      return fail(
+        error.code,
+        untranslated(`${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`),
+        error.i18n.hint,
+      );
     } catch (err) {
       const error = err as NodeJS.ErrnoException;
       return fail(
         error.code ?? AppCode.Internal,
-        script(`Reading ${path} failed (${error.message}); the send stopped.`),
-        script('Check the file and the disk.'),
+        untranslated(`Reading ${path} failed (${error.message}); the send stopped.`),
+        untranslated('Check the file and the disk.'),
       );
     } finally {
       await handle.close();

@@ -5,8 +5,9 @@ import type {
   Endpoint,
   InspectorEvent,
   LivenessAction,
-  MessageFraming,
   RepeatStatus,
+  Sequence,
+  SequenceStatus,
   RuleStatus,
   SendOrigin,
   SendReceipt,
@@ -15,15 +16,19 @@ import type {
 } from '@shared/contract';
 import { compileRule, type CompiledRule } from '@shared/auto-reply';
 import { AppCode } from '@shared/errors';
-import { createFramer, DEFAULT_MAX_FRAME, type Framer, type FramingConfig } from '@shared/framing';
-import { parseHex } from '@shared/hex';
+import { createFramer, type Framer } from '@shared/framing';
 import { AUTOMATION_STATUS_INTERVAL_MS, MAX_PENDING_REPLIES } from '@shared/limits';
 import { SlidingWindowLimit } from '@shared/rate-limit';
-import { renderTemplate } from '@shared/reply-template';
+import { MacroCounters, type MacroContext } from '@shared/macros';
+import { renderPayload } from '@shared/payload';
+import { renderTemplate, type ReplyTemplate } from '@shared/reply-template';
 import { MessageText } from '@shared/rule-match';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
+import { randomBytes } from 'node:crypto';
+import { framingOf } from './message-framing';
 import { Scheduler, type ScheduledTask } from './scheduler';
+import { SequenceRun } from './sequence';
 import { appError } from './socket-errors';
 
 /** What automation needs of its session. */
@@ -73,20 +78,6 @@ function duration(ms: number): string {
   return `${Math.round(ms / 6000) / 10} min`;
 }
 
-function framingOf(framing: MessageFraming): FramingConfig {
-  switch (framing.mode) {
-    case 'delimiter': {
-      const parsed = parseHex(framing.delimiter);
-      // The schema has checked the delimiter; a parse failure cannot get here.
-      return { mode: 'delimiter', delimiter: parsed.ok ? parsed.bytes : Uint8Array.of(0x0a), keepDelimiter: framing.keepDelimiter };
-    }
-    case 'length':
-      return { ...framing, maxFrame: Math.min(framing.maxFrame, DEFAULT_MAX_FRAME) };
-    default:
-      return framing;
-  }
-}
-
 const sameError = (a: AppError | undefined, b: AppError | undefined): boolean => a?.code === b?.code && a?.message === b?.message;
 
 /**
@@ -99,16 +90,21 @@ const sameError = (a: AppError | undefined, b: AppError | undefined): boolean =>
 export class SessionAutomation {
   private config: Automation | undefined;
   private rules: Rule[] = [];
+  /** Some rule is enabled and compiled: only then are messages framed and matched. */
+  private runnable = false;
   private readonly streams = new Map<string, Stream>();
   private readonly scheduler: Scheduler;
   private heartbeats = 0;
   private heartbeatError: AppError | undefined;
   private repeatRun: { status: RepeatStatus; task: ScheduledTask | undefined } | undefined;
-  private pendingReplies = 0;
+  /** Delayed replies not yet sent. */
   private readonly delayed = new Set<ScheduledTask>();
   private statusTimer: ScheduledTask | undefined;
   private open = false;
-  private heartbeatBytes: Uint8Array | undefined;
+  private heartbeatTemplate: ReplyTemplate | undefined;
+  /** The session's macro counters: every send of the session (by hand, repeat, heartbeat, rule, sequence) shares them. */
+  readonly counters = new MacroCounters();
+  private sequenceRun: SequenceRun | undefined;
 
   constructor(
     private readonly session: AutomatedSession,
@@ -118,21 +114,53 @@ export class SessionAutomation {
     this.scheduler = new Scheduler(clock);
   }
 
+  /** Run a sequence, ending the one before (stopped); `done` settles when it ends. */
+  startSequence(sequence: Sequence, to: SendTarget | undefined): SequenceRun {
+    this.sequenceRun?.stop(phrase('sequence.why.replaced'));
+    const run = new SequenceRun(
+      sequence,
+      to,
+      {
+        sessionId: this.session.id,
+        send: (bytes, target, origin) => this.session.send(bytes, target, origin),
+        macros: () => this.macros(),
+        emit: this.emit,
+      },
+      this.scheduler,
+      this.clock,
+    );
+    this.sequenceRun = run;
+    return run;
+  }
+
+  /** Stop the sequence running; answers its status, or undefined when none runs. */
+  stopSequence(): SequenceStatus | undefined {
+    const run = this.sequenceRun;
+    if (!run?.running) return undefined;
+    run.stop(phrase('sequence.why.userStopped'));
+    return run.status();
+  }
+
   /** Whether there is anything to report: automation set, or a repeat run made. */
   get used(): boolean {
     return this.config !== undefined || this.repeatRun !== undefined;
   }
 
+  /** What a send made now fills its macros with. */
+  macros(): MacroContext {
+    return { now: this.clock.now(), random: (length) => new Uint8Array(randomBytes(length)), counters: this.counters };
+  }
+
   /**
    * Replace the rules, heartbeat and liveness; hits count afresh, and the timers of open
-   * connections restart with the new settings. `heartbeat`: the heartbeat payload's bytes.
+   * connections restart with the new settings. `heartbeat`: the heartbeat payload, compiled;
+   * its macros are filled in at each beat.
    */
-  configure(config: Automation | undefined, heartbeat: Uint8Array | undefined): void {
+  configure(config: Automation | undefined, heartbeat: ReplyTemplate | undefined): void {
     this.config = config;
-    this.heartbeatBytes = heartbeat;
+    this.heartbeatTemplate = heartbeat;
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     this.heartbeats = 0;
     this.heartbeatError = undefined;
     this.rules = (config?.rules ?? []).map((rule) => {
@@ -161,6 +189,7 @@ export class SessionAutomation {
         limiting: false,
       };
     });
+    this.runnable = this.rules.some((rule) => rule.enabled && rule.compiled);
     for (const rule of this.rules) if (rule.status.error && rule.enabled) this.emitError(rule.status.error);
     for (const stream of this.streams.values()) {
       this.stopStream(stream);
@@ -205,15 +234,18 @@ export class SessionAutomation {
         return;
       }
       case 'data':
-        if (event.dir === 'rx') this.received(event.connId, event.peer, event.bytes, event.at);
+        if (event.dir === 'rx') {
+          this.sequenceRun?.received(event.connId, event.bytes, event.at);
+          this.received(event.connId, event.peer, event.bytes, event.at);
+        }
         return;
       default:
         return;
     }
   }
 
-  /** Start a repeat run, ending the one before; the first send goes at once. */
-  startRepeat(bytes: Uint8Array, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
+  /** Start a repeat run, ending the one before; the first send goes at once, and each send fills in its macros afresh. */
+  startRepeat(payload: ReplyTemplate, to: SendTarget | undefined, intervalMs: number, count: number | undefined): RepeatStatus {
     this.stopRepeat();
     const status: RepeatStatus = {
       state: 'running',
@@ -236,7 +268,9 @@ export class SessionAutomation {
     run.task = this.scheduler.every(
       intervalMs,
       () => {
-        void this.session.send(bytes, to, { kind: 'repeat' }).then((result) => {
+        const bytes = renderPayload(payload, this.macros());
+        const sent = bytes.ok ? this.session.send(bytes.value, to, { kind: 'repeat' }) : Promise.resolve(bytes);
+        void sent.then((result) => {
           answered += 1;
           if (this.repeatRun !== run || run.status.state !== 'running') return;
           if (!result.ok) {
@@ -282,8 +316,8 @@ export class SessionAutomation {
     this.streams.clear();
     for (const task of this.delayed) task.cancel();
     this.delayed.clear();
-    this.pendingReplies = 0;
     if (this.repeatRun?.status.state === 'running') this.stopRepeat();
+    this.sequenceRun?.stop(phrase('sequence.why.sessionClosed'), 'failed');
   }
 
   private addStream(connId: string | undefined): void {
@@ -303,10 +337,12 @@ export class SessionAutomation {
   private startStream(stream: Stream): void {
     const config = this.config;
     stream.framer =
-      config && config.framing.mode !== 'raw' && stream.connId !== undefined ? createFramer(framingOf(config.framing)) : undefined;
+      this.runnable && config && config.framing.mode !== 'raw' && stream.connId !== undefined
+        ? createFramer(framingOf(config.framing))
+        : undefined;
     const heartbeat = config?.heartbeat;
-    const bytes = this.heartbeatBytes;
-    if (heartbeat?.enabled && bytes) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, bytes));
+    const template = this.heartbeatTemplate;
+    if (heartbeat?.enabled && template) stream.heartbeat = this.scheduler.every(heartbeat.intervalMs, () => this.beat(stream, template));
     stream.lastRx = this.clock.now();
     this.armWatchdog(stream);
   }
@@ -317,17 +353,19 @@ export class SessionAutomation {
     stream.gapTask?.cancel();
     stream.heartbeat = stream.watchdog = stream.gapTask = undefined;
     stream.framer = undefined;
-    if (stream.staleSince !== undefined) stream.staleSince = undefined;
+    stream.staleSince = undefined;
   }
 
-  private beat(stream: Stream, bytes: Uint8Array): void {
+  private beat(stream: Stream, template: ReplyTemplate): void {
     const to: SendTarget | undefined =
       stream.connId !== undefined
         ? { type: 'connections', connIds: [stream.connId] }
         : this.session.hasRemote
           ? undefined
           : { type: 'last-sender' };
-    void this.session.send(bytes, to, { kind: 'heartbeat' }).then((result) => {
+    const bytes = renderPayload(template, this.macros());
+    const sent = bytes.ok ? this.session.send(bytes.value, to, { kind: 'heartbeat' }) : Promise.resolve(bytes);
+    void sent.then((result) => {
       if (result.ok) {
         this.heartbeats += 1;
         if (this.heartbeatError) {
@@ -391,14 +429,16 @@ export class SessionAutomation {
     this.session.silenced(stream.connId, error, `nothing was received for ${duration(silenceMs)} (the liveness limit)`, effective);
   }
 
+  /** Every received chunk or datagram comes here: a session with no rules and no liveness returns at once. */
   private received(connId: string | undefined, peer: Endpoint | undefined, bytes: Uint8Array, at: number): void {
+    const liveness = this.config?.liveness;
+    if (!this.runnable && !liveness?.enabled) return;
     const stream = this.streams.get(connId ?? '');
     if (stream) {
       stream.lastRx = at;
       if (stream.staleSince !== undefined) {
         const silentMs = at - stream.staleSince;
         stream.staleSince = undefined;
-        const liveness = this.config?.liveness;
         this.emit({
           type: 'liveness',
           at,
@@ -411,7 +451,7 @@ export class SessionAutomation {
         this.armWatchdog(stream);
       }
     }
-    if (this.rules.length === 0) return;
+    if (!this.runnable) return;
     const source: Source = { connId, peer };
     const framer = stream?.framer;
     if (!framer) {
@@ -420,17 +460,26 @@ export class SessionAutomation {
     }
     const pushed = framer.push(bytes, at);
     for (const frame of pushed.frames) this.runRules(frame.bytes, source, at);
-    if (this.config?.framing.mode === 'gap' && stream) this.armGap(stream, this.config.framing.gapMs, source);
+    if (pushed.partial && this.config?.framing.mode === 'gap') this.armGap(stream!, this.config.framing.gapMs, source, pushed.partial.at);
   }
 
-  /** Gap framing ends a message on silence, which only a timer can see. */
-  private armGap(stream: Stream, gapMs: number, source: Source): void {
-    stream.gapTask?.cancel();
-    if (!stream.framer?.partial()) return;
-    stream.gapTask = this.scheduler.after(gapMs, () => {
+  /**
+   * Gap framing ends a message on silence, which only a timer can see. One timer per stream,
+   * armed once rather than again on every chunk: when it fires early (data came meanwhile) it
+   * waits out the rest of the gap from the latest chunk. `lastAt`: when that chunk came.
+   */
+  private armGap(stream: Stream, gapMs: number, source: Source, lastAt: number): void {
+    if (stream.gapTask?.active) return;
+    stream.gapTask = this.scheduler.after(Math.max(0, lastAt + gapMs - this.clock.now()), () => {
       stream.gapTask = undefined;
+      const partial = stream.framer?.partial();
+      if (!partial) return;
       const now = this.clock.now();
-      for (const frame of stream.framer?.push(new Uint8Array(0), now).frames ?? []) this.runRules(frame.bytes, source, now);
+      if (now - partial.at < gapMs) {
+        this.armGap(stream, gapMs, source, partial.at);
+        return;
+      }
+      for (const frame of stream.framer!.push(new Uint8Array(0), now).frames) this.runRules(frame.bytes, source, now);
     });
   }
 
@@ -468,7 +517,7 @@ export class SessionAutomation {
         }
       } else {
         rule.limiting = false;
-        const reply = renderTemplate(rule.compiled.template, match);
+        const reply = renderTemplate(rule.compiled.template, { match, macros: this.macros() });
         if (!reply.ok)
           this.ruleFailed(
             rule,
@@ -507,17 +556,15 @@ export class SessionAutomation {
       send();
       return;
     }
-    if (this.pendingReplies >= MAX_PENDING_REPLIES) {
+    if (this.delayed.size >= MAX_PENDING_REPLIES) {
       this.ruleFailed(
         rule,
         appError(AppCode.RuleFailed, phrase('rule.dropped', { name: this.ruleName(rule), max: String(MAX_PENDING_REPLIES) })),
       );
       return;
     }
-    this.pendingReplies += 1;
     const task = this.scheduler.after(rule.delayMs, () => {
       this.delayed.delete(task);
-      this.pendingReplies -= 1;
       send();
     });
     this.delayed.add(task);

@@ -1,5 +1,5 @@
 import type { TcpClientConfig } from '@shared/contract';
-import { english, phrase, type Phrase } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
 
 export type ReconnectPolicy = TcpClientConfig['reconnect'];
 
@@ -35,5 +35,3 @@ export function attemptsExhausted(failedAttempt: number, policy: Pick<ReconnectP
 export function delayPhrase(ms: number): Phrase {
   return ms < 1000 ? phrase('duration.ms', { ms: String(Math.round(ms)) }) : phrase('duration.s', { s: (ms / 1000).toFixed(1) });
 }
-
-export const describeDelay = (ms: number): string => english(delayPhrase(ms));

@@ -5,11 +5,13 @@ import type {
   InspectorEvent,
   MethodResults,
   ParsedArgs,
+  SequenceStep,
   SessionConfig,
   SessionInfo,
 } from '@shared/contract';
 import { AppCode } from '@shared/errors';
-import { encodePayload } from '@shared/payload';
+import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
+import type { ReplyTemplate } from '@shared/reply-template';
 import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
@@ -63,6 +65,30 @@ function createSession(id: string, config: SessionConfig, ctx: EngineContext): S
   }
 }
 
+/** The first send step whose payload cannot be compiled, named by its place. */
+function firstBadPayload(steps: readonly SequenceStep[], path: number[] = []): Result<never> | undefined {
+  for (const [index, step] of steps.entries()) {
+    const at = [...path, index];
+    if (step.kind === 'send') {
+      const template = compilePayload(step.payload);
+      if (!template.ok) {
+        const number = at.map((i) => i + 1).join('.');
+        return fail(
+          template.error.code,
+          step.name === ''
+            ? phrase('sequence.badStep', { number, problem: template.error.i18n.message })
+            : phrase('sequence.badNamedStep', { number, name: step.name, problem: template.error.i18n.message }),
+          template.error.i18n.hint,
+        );
+      }
+    } else if (step.kind === 'repeat') {
+      const inner = firstBadPayload(step.steps, at);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Owns every session and the event batcher, and implements the API that every transport
  * (Electron IPC, WebSocket, stdio) calls after validating arguments.
@@ -110,16 +136,11 @@ export class SessionManager implements EngineApi {
     });
     // The recorder sees each chunk before the batcher merges chunks for display; automation
     // sees it last, so a reply it sends at once comes after the message in the log.
-    const emit = recorder
-      ? (event: InspectorEvent) => {
-          recorder.observe(event);
-          this.batcher.push(this.withRecording(event));
-          this.toAutomation(event);
-        }
-      : (event: InspectorEvent) => {
-          this.batcher.push(this.withRecording(event));
-          this.toAutomation(event);
-        };
+    const emit = (event: InspectorEvent) => {
+      recorder?.observe(event);
+      this.batcher.push(this.decorated(event));
+      this.toAutomation(event);
+    };
     this.ctx = {
       clock,
       ids: options.ids ?? sequentialIds(),
@@ -156,10 +177,7 @@ export class SessionManager implements EngineApi {
     // Auto-reconnect took the failure over: the session is real, and goes on trying.
     if (session.state === 'opening') return ok(this.decorate(session.info()));
     await this.recorder?.discard(session.id);
-    this.sessions.delete(session.id);
-    this.recordingFull.delete(session.id);
-    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId: session.id });
-    this.batcher.forget(session.id);
+    this.forget(session.id);
     return opened;
   }
 
@@ -183,19 +201,16 @@ export class SessionManager implements EngineApi {
     if (!session) return this.missing(sessionId);
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
     if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
-    this.sessions.delete(sessionId);
-    this.automations.get(sessionId)?.dispose();
-    this.automations.delete(sessionId);
-    this.recordingFull.delete(sessionId);
-    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
-    this.batcher.forget(sessionId);
+    this.forget(sessionId);
     return ok(null);
   }
 
   async send({ sessionId, payload, to }: ParsedArgs<'send'>): Answer<'send'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
-    const bytes = encodePayload(payload);
+    const template = compilePayload(payload);
+    if (!template.ok) return template;
+    const bytes = renderPayload(template.value, this.automations.get(sessionId)?.macros());
     if (!bytes.ok) return bytes;
     return session.send(bytes.value, to);
   }
@@ -266,9 +281,45 @@ export class SessionManager implements EngineApi {
         untranslated('Open it first.'),
       );
     }
-    const bytes = encodePayload(args.payload);
-    if (!bytes.ok) return bytes;
-    return ok(runner.startRepeat(bytes.value, args.to, args.intervalMs, args.count));
+    const template = compilePayload(args.payload);
+    if (!template.ok) return template;
+    // The first send is made now: a payload that cannot be made (a checksum range that does not fit) is refused, not a failed run.
+    const first = renderPayload(template.value, runner.macros(), false);
+    if (!first.ok) return first;
+    return ok(runner.startRepeat(template.value, args.to, args.intervalMs, args.count));
+  }
+
+  async preview({ sessionId, payload }: ParsedArgs<'preview'>): Answer<'preview'> {
+    const runner = this.automations.get(sessionId);
+    if (!runner) return this.missing(sessionId);
+    const bytes = encodePayload(payload, runner.macros(), false);
+    return bytes.ok ? ok({ bytes: bytes.value }) : bytes;
+  }
+
+  async sequence(args: ParsedArgs<'sequence'>): Answer<'sequence'> {
+    const session = this.sessions.get(args.sessionId);
+    const runner = this.automations.get(args.sessionId);
+    if (!session || !runner) return this.missing(args.sessionId);
+    if (args.action === 'stop') {
+      const status = runner.stopSequence();
+      return status
+        ? ok(status)
+        : fail(AppCode.BadState, phrase('sequence.noneRunning', { id: args.sessionId }), phrase('hint.sequenceNoneRunning'));
+    }
+    if (session.state !== 'open') {
+      return fail(
+        AppCode.BadState,
+        phrase('sequence.notOpen', { id: args.sessionId, state: phrase(`state.${session.state}`) }),
+        phrase('hint.openFirst'),
+      );
+    }
+    // Every payload is checked before anything is sent: a typo in step 9 must not leave the device half-driven.
+    const bad = firstBadPayload(args.sequence.steps);
+    if (bad) return bad;
+    const run = runner.startSequence(args.sequence, args.to);
+    if (args.action === 'start') return ok(run.status());
+    const status = await run.done;
+    return status.state === 'passed' ? ok(status) : fail(status.error!.code, status.error!.i18n.message, status.error!.i18n.hint);
   }
 
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
@@ -348,20 +399,32 @@ export class SessionManager implements EngineApi {
   }
 
   /** Checks automation settings against the session's kind and encodes the heartbeat once. */
-  private automationBytes(automation: Automation | undefined, kind: SessionConfig['kind']): Result<Uint8Array | undefined> {
+  private automationBytes(automation: Automation | undefined, kind: SessionConfig['kind']): Result<ReplyTemplate | undefined> {
     const suits = checkAutomation(automation, kind);
     if (!suits.ok) return suits;
     if (!automation?.heartbeat) return ok(undefined);
-    const bytes = encodePayload(automation.heartbeat.payload);
-    if (!bytes.ok) return fail(bytes.error.code, untranslated(`Heartbeat: ${bytes.error.message}`), bytes.error.i18n.hint);
-    return bytes;
+    const template = compilePayload(automation.heartbeat.payload);
+    if (!template.ok)
+      return fail(template.error.code, phrase('heartbeat.payload', { problem: template.error.i18n.message }), template.error.i18n.hint);
+    return template;
+  }
+
+  /** The session is gone: everything kept for it goes, and the page is told. */
+  private forget(sessionId: string): void {
+    this.sessions.delete(sessionId);
+    this.automations.get(sessionId)?.dispose();
+    this.automations.delete(sessionId);
+    this.recordingFull.delete(sessionId);
+    this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
+    this.batcher.forget(sessionId);
   }
 
   private answer(result: Result<SessionInfo>): Result<SessionInfo> {
     return result.ok ? ok(this.decorate(result.value)) : result;
   }
 
-  private withRecording(event: InspectorEvent): InspectorEvent {
+  /** A session event as the page sees it: with its recording, automation and counts of what was not shown. */
+  private decorated(event: InspectorEvent): InspectorEvent {
     return event.type === 'session' ? { ...event, session: this.decorate(event.session) } : event;
   }
 

@@ -1,13 +1,10 @@
 import { formatEndpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
-import { phrase, type Phrase, type PhraseKey } from '@shared/phrase';
-import { PHRASES_EN } from '@shared/phrases-en';
+import { isPhraseKey, phrase, type Phrase } from '@shared/phrase';
 import { appError as makeError, type AppError } from '@shared/result';
 
 export type SocketAction =
   'listen' | 'bind' | 'connect' | 'send' | 'send-multicast' | 'receive' | 'connection' | 'join' | 'leave' | 'option';
-
-const known = (key: string): key is PhraseKey => Object.hasOwn(PHRASES_EN, key);
 
 function errorCode(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
@@ -20,9 +17,9 @@ function errorCode(err: unknown): string {
  */
 function plainWords(code: string, action: SocketAction, err: unknown): Phrase {
   const forAction = `os.${action}.${code}`;
-  if (known(forAction)) return phrase(forAction);
+  if (isPhraseKey(forAction)) return phrase(forAction);
   const plain = `os.${code}`;
-  if (known(plain)) return phrase(plain);
+  if (isPhraseKey(plain)) return phrase(plain);
   return phrase('verbatim', { text: err instanceof Error ? err.message : String(err) });
 }
 

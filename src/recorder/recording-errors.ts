@@ -1,20 +1,19 @@
 import type { SessionKind } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
-import { phrase, type Phrase, type PhraseKey } from '@shared/phrase';
-import { PHRASES_EN } from '@shared/phrases-en';
+import { isPhraseKey, phrase, type Phrase } from '@shared/phrase';
 import { appError, type AppError } from '@shared/result';
 import type { RecordFileFailure } from './record-file';
 
-/** What each OS code means for a file we write (`file.<code>`), and what to do about it (`hint.file.<code>`). */
-const known = (key: string): key is PhraseKey => Object.hasOwn(PHRASES_EN, key);
-
-/** An OS error on a file or folder of recordings: its code, what it means, what to do. */
+/**
+ * An OS error on a file or folder of recordings: its code, what it means (`file.<code>`), and
+ * what to do about it (`hint.file.<code>`).
+ */
 export function fileProblem(err: unknown): { code: string; problem: Phrase; hint: Phrase } {
   const error = err as NodeJS.ErrnoException;
   const code = error.code ?? 'EIO';
   const problem = `file.${code}`;
   const hint = `hint.file.${code}`;
-  if (known(problem) && known(hint)) return { code, problem: phrase(problem), hint: phrase(hint) };
+  if (isPhraseKey(problem) && isPhraseKey(hint)) return { code, problem: phrase(problem), hint: phrase(hint) };
   return { code, problem: phrase('verbatim', { text: error.message }), hint: phrase('hint.file.other') };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { AutoReplyRule } from './contract';
 import { compileTemplate, renderTemplate, type RenderResult, type ReplyTemplate } from './reply-template';
+import type { MacroContext } from './macros';
 import { compileMatch, MessageText, type MatchResult, type Matcher } from './rule-match';
 import type { TextProblem } from './text-encoding';
 
@@ -34,11 +35,15 @@ export function compileRule(rule: Pick<AutoReplyRule, 'match' | 'reply'>): RuleC
 export type RuleTrial =
   { kind: 'invalid'; problem: RuleProblem } | { kind: 'no-match' } | { kind: 'match'; match: MatchResult; reply: RenderResult };
 
-/** What the rule would do with this message: nothing, or the reply it would send (or why it could not). */
-export function tryRule(rule: Pick<AutoReplyRule, 'match' | 'reply'>, message: Uint8Array): RuleTrial {
+/**
+ * What the rule would do with this message: nothing, or the reply it would send (or why it could
+ * not). `macros`: what a trial fills macros with (the page's clock and randomness, counters of its
+ * own, which never advance); without it a reply with macros says they are the engine's to fill.
+ */
+export function tryRule(rule: Pick<AutoReplyRule, 'match' | 'reply'>, message: Uint8Array, macros?: MacroContext): RuleTrial {
   const compiled = compileRule(rule);
   if (!compiled.ok) return { kind: 'invalid', problem: compiled.problem };
   const match = compiled.rule.matcher.match(new MessageText(message));
   if (!match) return { kind: 'no-match' };
-  return { kind: 'match', match, reply: renderTemplate(compiled.rule.template, match) };
+  return { kind: 'match', match, reply: renderTemplate(compiled.rule.template, { match, macros, advance: false }) };
 }

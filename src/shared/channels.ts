@@ -15,6 +15,8 @@ export const METHOD_NAMES = [
   'recordingSettings',
   'automate',
   'repeat',
+  'preview',
+  'sequence',
   'addresses',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { hostProblem, isMulticast, type AddressFamily, type Endpoint } from './address';
+import { CHECKSUM_ALGORITHMS } from './checksums';
 import { parseHex } from './hex';
 import type { AppError, Result } from './result';
 import type { PhraseKey } from './phrase';
@@ -41,6 +42,11 @@ import {
   MAX_RULE_RATE_WINDOW_MS,
   MAX_RULES,
   MAX_SEND_BYTES,
+  MAX_SEQUENCE_DEPTH,
+  MAX_SEQUENCE_NAME_LENGTH,
+  MAX_SEQUENCE_REPEAT,
+  MAX_SEQUENCE_STEPS,
+  MAX_SEQUENCE_WAIT_MS,
   MAX_SEND_INTERVAL_MS,
   MAX_SILENCE_MS,
   MIN_SEND_INTERVAL_MS,
@@ -120,6 +126,21 @@ export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];
 export const LINE_ENDINGS = ['none', 'lf', 'cr', 'crlf'] as const;
 export type LineEnding = (typeof LINE_ENDINGS)[number];
 
+/**
+ * A check value appended on send (between the body and the line ending) or verified on receive,
+ * per framed message: the algorithm, the byte range it covers (slice-like: negative counts from
+ * the end of the body, `to` 0 or absent is the end) and the order its bytes travel in (absent:
+ * the algorithm's usual one, little-endian for CRC-16/MODBUS, big-endian otherwise).
+ */
+export const checksumSchema = z.strictObject({
+  algorithm: z.enum(CHECKSUM_ALGORITHMS, { error: says('checksum.algorithm', { algorithms: CHECKSUM_ALGORITHMS.join(', ') }) }),
+  order: z.enum(['big', 'little'], { error: says('checksum.order') }).optional(),
+  from: boundedInt('field.checksumFrom', -MAX_SEND_BYTES, MAX_SEND_BYTES).default(0),
+  to: boundedInt('field.checksumTo', -MAX_SEND_BYTES, MAX_SEND_BYTES).optional(),
+});
+export type ChecksumOption = z.output<typeof checksumSchema>;
+export type ChecksumOptionInput = z.input<typeof checksumSchema>;
+
 export const payloadSchema = z.strictObject({
   format: z.enum(['text', 'hex', 'base64'], { error: says('payload.format') }),
   value: z
@@ -130,6 +151,8 @@ export const payloadSchema = z.strictObject({
   /** Text only: interpret \r \n \t \0 \\ \xNN \uNNNN. */
   escapes: z.boolean().default(true),
   lineEnding: z.enum(LINE_ENDINGS).default('none'),
+  /** Text and hex: a check value computed over the body (macros filled in) and appended to it. */
+  checksum: checksumSchema.optional(),
 });
 export type Payload = z.output<typeof payloadSchema>;
 
@@ -170,15 +193,19 @@ export const ruleMatchSchema = z.discriminatedUnion(
 );
 export type RuleMatch = z.output<typeof ruleMatchSchema>;
 
-/** A reply: a payload whose value is a template ({{$1}}, {{$name}}: the match's captures; src/shared/reply-template.ts). */
+/** What a match reads and a reply or heartbeat is written as. */
+export const TEMPLATE_FORMATS = ['text', 'hex'] as const;
+
+/** A reply: a payload whose value is a template ({{$1}}, {{$name}}: the match's captures; macros; src/shared/reply-template.ts). */
 export const replyTemplateSchema = z.strictObject({
-  format: z.enum(['text', 'hex'], { error: 'A reply is text or hex.' }),
+  format: z.enum(TEMPLATE_FORMATS, { error: 'A reply is text or hex.' }),
   value: z
     .string({ error: 'A reply must be text.' })
     .max(MAX_REPLY_TEMPLATE_LENGTH, `A reply is at most ${MAX_REPLY_TEMPLATE_LENGTH} characters.`),
   encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
   escapes: z.boolean().default(true),
   lineEnding: z.enum(LINE_ENDINGS).default('none'),
+  checksum: checksumSchema.optional(),
 });
 export type ReplyTemplatePayload = z.output<typeof replyTemplateSchema>;
 
@@ -331,7 +358,8 @@ export interface AutomationStatus {
 }
 
 /** Why bytes went out when the user did not send them by hand. */
-export type SendOrigin = { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' };
+export type SendOrigin =
+  { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' } | { kind: 'sequence'; name: string };
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
 
@@ -516,6 +544,117 @@ export const sendTargetSchema = z.discriminatedUnion('type', [
 ]);
 export type SendTarget = z.output<typeof sendTargetSchema>;
 
+// ── Sequences (docs/automation.md § Sequences) ────────────────────────────────────────────
+
+const stepNameSchema = z
+  .string({ error: says('sequence.stepNameType') })
+  .max(MAX_SEQUENCE_NAME_LENGTH, says('sequence.stepNameTooLong', { max: String(MAX_SEQUENCE_NAME_LENGTH) }))
+  .default('');
+
+/**
+ * One step of a sequence: send a payload (its macros filled in as it goes), wait, wait for a
+ * message that matches (failing the run after timeoutMs; with `checksum`, a matching message
+ * whose check value is wrong fails it at once), or run a block of steps `times` times.
+ */
+export type SequenceStep =
+  | { kind: 'send'; name: string; payload: Payload }
+  | { kind: 'wait'; name: string; ms: number }
+  | { kind: 'expect'; name: string; match: RuleMatch; timeoutMs: number; checksum?: ChecksumOption | undefined }
+  | { kind: 'repeat'; name: string; times: number; steps: SequenceStep[] };
+export type SequenceStepInput =
+  | { kind: 'send'; name?: string; payload: z.input<typeof payloadSchema> }
+  | { kind: 'wait'; name?: string; ms: number }
+  | { kind: 'expect'; name?: string; match: z.input<typeof ruleMatchSchema>; timeoutMs: number; checksum?: ChecksumOptionInput | undefined }
+  | { kind: 'repeat'; name?: string; times: number; steps: SequenceStepInput[] };
+
+export const sequenceStepSchema: z.ZodType<SequenceStep, SequenceStepInput> = z.lazy(() =>
+  z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('send'), name: stepNameSchema, payload: payloadSchema }),
+      z.strictObject({ kind: z.literal('wait'), name: stepNameSchema, ms: boundedInt('field.wait', 0, MAX_SEQUENCE_WAIT_MS) }),
+      z.strictObject({
+        kind: z.literal('expect'),
+        name: stepNameSchema,
+        match: ruleMatchSchema,
+        timeoutMs: boundedInt('field.expectTimeout', 1, MAX_SEQUENCE_WAIT_MS),
+        checksum: checksumSchema.optional(),
+      }),
+      z.strictObject({
+        kind: z.literal('repeat'),
+        name: stepNameSchema,
+        times: boundedInt('field.repeatTimes', 1, MAX_SEQUENCE_REPEAT),
+        steps: z.array(sequenceStepSchema).min(1, says('sequence.repeatEmpty')),
+      }),
+    ],
+    { error: says('sequence.stepKind') },
+  ),
+);
+
+function countSteps(steps: readonly SequenceStep[], depth: number): { steps: number; depth: number } {
+  let count = 0;
+  let deepest = depth;
+  for (const step of steps) {
+    count += 1;
+    if (step.kind === 'repeat') {
+      const inner = countSteps(step.steps, depth + 1);
+      count += inner.steps;
+      deepest = Math.max(deepest, inner.depth);
+    }
+  }
+  return { steps: count, depth: deepest };
+}
+
+export const sequenceSchema = z
+  .strictObject({
+    name: z
+      .string({ error: says('sequence.nameType') })
+      .min(1, says('sequence.nameEmpty'))
+      .max(MAX_SEQUENCE_NAME_LENGTH, says('sequence.nameTooLong', { max: String(MAX_SEQUENCE_NAME_LENGTH) })),
+    /** How expect steps split what arrives into messages, as for auto-reply. */
+    framing: messageFramingSchema.default({ mode: 'raw' }),
+    steps: z.array(sequenceStepSchema).min(1, says('sequence.empty')),
+  })
+  .superRefine((sequence, ctx) => {
+    const { steps, depth } = countSteps(sequence.steps, 1);
+    if (steps > MAX_SEQUENCE_STEPS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: says('sequence.tooManySteps', { max: String(MAX_SEQUENCE_STEPS), steps: String(steps) }),
+      });
+    if (depth > MAX_SEQUENCE_DEPTH)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: says('sequence.tooDeep', { max: String(MAX_SEQUENCE_DEPTH) }) });
+  });
+export type Sequence = z.output<typeof sequenceSchema>;
+export type SequenceInput = z.input<typeof sequenceSchema>;
+
+/** Where a run is: a step by its path of indexes (into nested repeat blocks, from 0) and name, and the round of each enclosing block (from 1). */
+export interface SequencePosition {
+  path: number[];
+  name: string;
+  kind: SequenceStep['kind'];
+  rounds: number[];
+}
+
+export interface SequenceStatus {
+  name: string;
+  state: 'running' | 'passed' | 'failed' | 'stopped';
+  startedAt: number;
+  endedAt?: number;
+  /** Steps finished (each round of a block counts its steps again). */
+  stepsDone: number;
+  /** The step running, or the one the run ended at (failed, stopped). */
+  step?: SequencePosition;
+  /** Why it failed or stopped, naming the step. */
+  error?: AppError;
+}
+
+/** What the next send of a payload would be. */
+export interface PayloadPreview {
+  bytes: Uint8Array;
+}
+
 // ── Methods ────────────────────────────────────────────────────────────────────────────────
 
 const sessionRef = { sessionId: idSchema };
@@ -583,6 +722,18 @@ export const argSchemas = {
     ],
     { error: says('record.action') },
   ),
+  /** The bytes the next send of this payload on the session would be, macros filled in; nothing advances. */
+  preview: z.strictObject({ ...sessionRef, payload: payloadSchema }),
+  /** Run a sequence on an open session (start: answers at once; run: answers when it ends), or stop the one running. */
+  sequence: z.discriminatedUnion(
+    'action',
+    [
+      z.strictObject({ ...sessionRef, action: z.literal('start'), sequence: sequenceSchema, to: sendTargetSchema.optional() }),
+      z.strictObject({ ...sessionRef, action: z.literal('run'), sequence: sequenceSchema, to: sendTargetSchema.optional() }),
+      z.strictObject({ ...sessionRef, action: z.literal('stop') }),
+    ],
+    { error: says('sequence.action') },
+  ),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -618,6 +769,8 @@ export interface MethodResults {
   addresses: LocalAddress[];
   automate: SessionInfo;
   repeat: RepeatStatus;
+  preview: PayloadPreview;
+  sequence: SequenceStatus;
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;
@@ -664,6 +817,8 @@ export type InspectorEvent =
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */
   | { type: 'backpressure'; at: number; sessionId: string; connId: string; blocked: boolean; queuedBytes: number }
+  /** A sequence's progress: at once when it ends, otherwise at most every 200 ms. */
+  | { type: 'sequence'; at: number; sessionId: string; status: SequenceStatus }
   /** Rules' hits, heartbeats, repeat progress: at once on a change of state, otherwise at most every 200 ms. */
   | { type: 'automation'; at: number; sessionId: string; status: AutomationStatus }
   /** Liveness: a connection (UDP: the session, no connId) went stale after silentMs without data, or is live again. */

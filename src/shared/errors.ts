@@ -2,8 +2,7 @@
  * Error codes of the app's own, beside the OS codes (ECONNREFUSED, …) that pass through as they
  * are, and the hint for each code: what the user can do about it (words in phrases-en.ts).
  */
-import { phrase, type Phrase, type PhraseKey } from './phrase';
-import { PHRASES_EN } from './phrases-en';
+import { isPhraseKey, phrase, type Phrase } from './phrase';
 
 export const AppCode = {
   InvalidArgument: 'INVALID_ARGUMENT',
@@ -24,16 +23,14 @@ export const AppCode = {
   RuleFailed: 'RULE_FAILED',
   RuleRateLimited: 'RULE_RATE_LIMITED',
   PeerSilent: 'PEER_SILENT',
+  SequenceFailed: 'SEQUENCE_FAILED',
+  SequenceStopped: 'SEQUENCE_STOPPED',
   Internal: 'INTERNAL',
 } as const;
 export type AppCode = (typeof AppCode)[keyof typeof AppCode];
 
 /** Actions whose OS codes mean something else than the plain hint says (see `hint.join.*` and the like). */
 const ACTIONS_WITH_HINTS: ReadonlySet<string> = new Set(['join', 'leave', 'send', 'send-multicast']);
-
-function known(key: string): key is PhraseKey {
-  return Object.hasOwn(PHRASES_EN, key);
-}
 
 /**
  * What the user can do about `code`; `action` (join, leave, send, bind, …) picks the hint that
@@ -42,7 +39,7 @@ function known(key: string): key is PhraseKey {
  */
 export function hintFor(code: string, action?: string): Phrase {
   const forAction = `hint.${action}.${code}`;
-  if (action !== undefined && ACTIONS_WITH_HINTS.has(action) && known(forAction)) return phrase(forAction);
+  if (action !== undefined && ACTIONS_WITH_HINTS.has(action) && isPhraseKey(forAction)) return phrase(forAction);
   const plain = `hint.${code}`;
-  return known(plain) ? phrase(plain) : phrase('hint.fallback');
+  return isPhraseKey(plain) ? phrase(plain) : phrase('hint.fallback');
 }

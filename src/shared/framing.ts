@@ -10,6 +10,9 @@
  */
 
 export type LengthFieldSize = 1 | 2 | 4;
+/** The sizes as a list of choices, by their text. */
+export const LENGTH_FIELD_SIZES = ['1', '2', '4'] as const;
+export const LENGTH_FIELD_SIZE_OF: Readonly<Record<(typeof LENGTH_FIELD_SIZES)[number], LengthFieldSize>> = { '1': 1, '2': 2, '4': 4 };
 
 export type FramingConfig =
   | { mode: 'raw' }

@@ -3,7 +3,7 @@
  * two bytes. Separators and `0x` prefixes are those of parseHex (./hex.ts); `??` stands for one
  * byte, and each run of them is one capture of a match (`{{$1}}` is the first run's bytes).
  */
-import { hexDigitValue } from './hex';
+import { hexDigitValue, isHexSeparator } from './hex';
 import { textProblem, type TextProblem } from './text-encoding';
 import { describeCharAt } from './visible-text';
 
@@ -16,14 +16,13 @@ export interface HexPattern {
 
 export type HexPatternParse = { ok: true; pattern: HexPattern } | ({ ok: false } & TextProblem);
 
-const SEPARATORS = new Set([0x20, 0x09, 0x0d, 0x0a, 0x2c, 0x3a, 0x2d]);
 const QUESTION = 0x3f;
 
 export function parseHexPattern(text: string): HexPatternParse {
   const bytes: number[] = [];
   for (let i = 0; i < text.length;) {
     const code = text.charCodeAt(i);
-    if (SEPARATORS.has(code)) {
+    if (isHexSeparator(code)) {
       i += 1;
       continue;
     }

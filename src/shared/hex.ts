@@ -11,8 +11,8 @@ export function hexDigitValue(charCode: number): number {
   return -1;
 }
 
-// Space, tab, CR, LF, comma, colon and dash: how dumps, MAC addresses and C arrays split bytes.
-function isSeparator(charCode: number): boolean {
+/** Space, tab, CR, LF, comma, colon and dash: how dumps, MAC addresses and C arrays split bytes. */
+export function isHexSeparator(charCode: number): boolean {
   return (
     charCode === 0x20 ||
     charCode === 0x09 ||
@@ -51,7 +51,7 @@ export function parseHex(text: string): HexParse {
   for (let i = 0; i <= text.length; i++) {
     // A virtual separator at the end closes the last group.
     const charCode = i < text.length ? text.charCodeAt(i) : 0x20;
-    if (isSeparator(charCode)) {
+    if (isHexSeparator(charCode)) {
       if (groupStart === -1) continue;
       if (prefixAt !== -1) return emptyPrefix();
       if (digits % 2 === 1) {

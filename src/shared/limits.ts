@@ -154,7 +154,7 @@ export const MAX_RULE_PATTERN_LENGTH = 4096;
 export const MAX_REPLY_TEMPLATE_LENGTH = 64 * 1024;
 /** Rules look at the first this many bytes of a message: a regex over megabytes per chunk would stall the engine. */
 export const MAX_RULE_MESSAGE_BYTES = 64 * 1024;
-/** Captures one template may use. */
+/** Captures and macros one template may use. */
 export const MAX_TEMPLATE_REFERENCES = 64;
 export const MAX_REPLY_DELAY_MS = 60 * 60_000;
 /** Delayed replies a session holds at once; more are refused (and counted) rather than queued without end. */
@@ -180,3 +180,19 @@ export const AUTOMATION_STATUS_INTERVAL_MS = 200;
  */
 export const SCHEDULER_CATCH_UP_MS = 1000;
 export const SCHEDULER_BURST = 100;
+
+/** Payload macros (src/shared/macros.ts): a counter's start and step stay well inside exact doubles. */
+export const MAX_MACRO_COUNTER = 2 ** 48;
+/** Random bytes or digits one macro makes. */
+export const MAX_MACRO_LENGTH = 4096;
+
+/** Sequences (src/engine/sequence.ts): steps in one (counted through repeat blocks), block nesting, and repeats of a block. */
+export const MAX_SEQUENCE_STEPS = 1000;
+export const MAX_SEQUENCE_DEPTH = 8;
+export const MAX_SEQUENCE_REPEAT = 100_000;
+export const MAX_SEQUENCE_WAIT_MS = 60 * 60_000;
+export const MAX_SEQUENCE_NAME_LENGTH = 80;
+/** Messages a run holds for its expect steps; beyond it the oldest go. */
+export const MAX_SEQUENCE_PENDING_MESSAGES = 1000;
+/** Sequences a workspace keeps. */
+export const MAX_SAVED_SEQUENCES = 200;

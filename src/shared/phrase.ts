@@ -162,8 +162,13 @@ export function renderPhrase(said: Phrase, style: PhraseStyle): string {
   return formatTemplate(template, said.params, style);
 }
 
+/** Whether PHRASES_EN has `key`: for words looked up by a code (`os.<code>`, `hint.<code>`), which may have none. */
+export function isPhraseKey(key: string): key is PhraseKey {
+  return Object.hasOwn(PHRASES_EN, key);
+}
+
 function englishTemplate(key: string): string | undefined {
-  return Object.hasOwn(PHRASES_EN, key) ? PHRASES_EN[key as PhraseKey] : undefined;
+  return isPhraseKey(key) ? PHRASES_EN[key] : undefined;
 }
 
 const ENGLISH: PhraseStyle = { locale: 'en', sentenceGap: ' ', lookup: englishTemplate };

@@ -1,24 +1,28 @@
 /**
- * Reply templates: a text or hex payload in which `{{…}}` stands for something filled in when the
- * reply is made. The grammar is small on purpose, so that later kinds of `{{…}}` (macros such as
- * a counter or a timestamp) slot in beside the captures without changing what is written today:
+ * Templates: a text or hex payload in which `{{…}}` stands for something filled in when it is
+ * sent. One grammar serves the composer's payloads (and so repeat runs, heartbeats and sequence
+ * steps) and auto-reply replies:
  *
- *   {{$0}}            the whole match
+ *   {{$0}}            the whole match (auto-reply replies only)
  *   {{$1}} … {{$99}}  a numbered capture: a regex group, or a run of ?? in a hex pattern
  *   {{$name}}         a named regex group, (?<name>…)
- *   \{{               a literal {{ (text replies)
+ *   {{counter …}} {{timestamp …}} {{random …}} {{uuid}}   macros, see ./macros.ts
+ *   \{{               a literal {{ (text payloads)
  *
- * Spaces are allowed inside the braces (`{{ $1 }}`). A name without `$` is refused with its
- * position, since those names are kept for macros. Everything outside the braces is the payload
- * as usual: text with the escapes of ./escapes.ts in the reply's encoding, or hex.
+ * Spaces are allowed inside the braces (`{{ $1 }}`). Everything outside the braces is the payload
+ * as usual: text with the escapes of ./escapes.ts in the payload's encoding, or hex.
  *
  * A capture goes in as the message had it: a text capture is encoded in the reply's encoding (in
- * a hex reply, as the bytes it was read from), a hex capture goes in as its bytes.
+ * a hex reply, as the bytes it was read from), a hex capture goes in as its bytes. A checksum, if
+ * the payload asks for one, is computed over the body once every part is filled in and goes
+ * between the body and the line ending, where a receiver's framer finds it.
  */
-import type { LineEnding, ReplyTemplatePayload, TextEncodingName } from './contract';
+import { appendChecksum, defaultByteOrder, type ChecksumSpec } from './checksums';
+import type { ChecksumOption, LineEnding, TextEncodingName } from './contract';
 import { scanEscapes } from './escapes';
 import { parseHex } from './hex';
 import { MAX_SEND_BYTES, MAX_TEMPLATE_REFERENCES } from './limits';
+import { macroFitsHex, macroValue, parseMacro, type Macro, type MacroContext } from './macros';
 import type { Capture, CaptureNames, MatchResult } from './rule-match';
 import { ByteWriter, encodeText, textProblem, type TextProblem } from './text-encoding';
 
@@ -70,25 +74,44 @@ export function scanTemplate(value: string, literalBraces: boolean): TemplateSca
   return { ok: true, tokens };
 }
 
-export type TemplatePart = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'capture'; ref: number | string; label: string };
+export type TemplatePart =
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'capture'; ref: number | string; label: string }
+  | { kind: 'macro'; macro: Macro; label: string };
+
+/** What a template is written as: a text or hex payload, or an auto-reply's reply. */
+export interface TemplateSource {
+  format: 'text' | 'hex';
+  value: string;
+  encoding: TextEncodingName;
+  escapes: boolean;
+  lineEnding: LineEnding;
+  checksum?: ChecksumOption | undefined;
+}
 
 export interface ReplyTemplate {
-  format: ReplyTemplatePayload['format'];
+  format: TemplateSource['format'];
   encoding: TextEncodingName;
   parts: readonly TemplatePart[];
   ending: Uint8Array;
+  checksum: ChecksumSpec | undefined;
+  /** The counters it advances on each send. */
+  counters: readonly string[];
 }
 
 export type TemplateCompile = { ok: true; template: ReplyTemplate } | ({ ok: false } & TextProblem);
 
 const LINE_ENDING_CODES: Readonly<Record<LineEnding, readonly number[]>> = { none: [], lf: [0x0a], cr: [0x0d], crlf: [0x0d, 0x0a] };
 
+/** Line endings are characters in a UTF-16LE text, and plain bytes in anything else. */
+export function lineEndingBytes(payload: { format: string; encoding: TextEncodingName; lineEnding: LineEnding }): Uint8Array {
+  const codes = LINE_ENDING_CODES[payload.lineEnding];
+  const wide = payload.format === 'text' && payload.encoding === 'utf-16le';
+  return Uint8Array.from(wide ? codes.flatMap((code) => [code, 0]) : codes);
+}
+
 /** A template's payload text between references, with positions counted in the whole template. */
-function segmentBytes(
-  reply: ReplyTemplatePayload,
-  start: number,
-  end: number,
-): { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem) {
+function segmentBytes(reply: TemplateSource, start: number, end: number): { ok: true; bytes: Uint8Array } | ({ ok: false } & TextProblem) {
   const segment = reply.value.slice(start, end);
   // Padding instead of the text before the segment: positions in problems stay the template's.
   if (reply.format === 'hex') return parseHex(' '.repeat(start) + segment);
@@ -114,11 +137,19 @@ function describeCaptures(names: CaptureNames): string {
   return names.names.size === 0 ? numbered : `${numbered}, ${[...names.names].map((n) => `{{$${n}}}`).join(', ')}`;
 }
 
-/** The capture a reference names, or why it names none this match has. */
-function resolveReference(name: string, at: number, names: CaptureNames): TemplatePart | TextProblem {
+/** The capture or macro a reference names, or why it names nothing. `names`: absent outside auto-reply. */
+function resolveReference(
+  name: string,
+  at: number,
+  names: CaptureNames | undefined,
+  format: TemplateSource['format'],
+): TemplatePart | TextProblem {
   const label = `{{${name}}}`;
+  if (name.startsWith('$') && !names) {
+    return textProblem('rule.template.noMatch', { label, at }, at);
+  }
   const numbered = NUMBERED.exec(name);
-  if (numbered) {
+  if (numbered && names) {
     const index = Number(numbered[1]);
     if (index > names.count) {
       return textProblem('rule.template.noCapture', { label, at, index: String(index), captures: describeCaptures(names) }, at);
@@ -126,20 +157,32 @@ function resolveReference(name: string, at: number, names: CaptureNames): Templa
     return { kind: 'capture', ref: index, label };
   }
   const named = NAMED.exec(name);
-  if (named) {
+  if (named && names) {
     if (!names.names.has(named[1]!)) {
       return textProblem('rule.template.noNamed', { label, at, name: named[1]!, captures: describeCaptures(names) }, at);
     }
     return { kind: 'capture', ref: named[1]!, label };
   }
-  return textProblem('rule.template.notCapture', { label, at }, at);
+  if (name.startsWith('$')) {
+    return textProblem('rule.template.notCapture', { label, at }, at);
+  }
+  const macro = parseMacro(name, at);
+  if ('message' in macro) return macro;
+  if (format === 'hex' && !macroFitsHex(macro)) {
+    return textProblem('template.timeInHex', { label, at }, at);
+  }
+  return { kind: 'macro', macro, label };
 }
 
-/** Checks a template against the captures its rule offers, and encodes every literal part once. */
-export function compileTemplate(reply: ReplyTemplatePayload, names: CaptureNames): TemplateCompile {
+/**
+ * Checks a template (against the captures its rule offers, for a reply) and encodes every literal
+ * part once. `names`: the match's captures; absent for a payload, which then may name none.
+ */
+export function compileTemplate(reply: TemplateSource, names?: CaptureNames): TemplateCompile {
   const scan = scanTemplate(reply.value, reply.format === 'text');
   if (!scan.ok) return scan;
   const parts: TemplatePart[] = [];
+  const counters: string[] = [];
   for (const token of scan.tokens) {
     if (token.kind === 'text') {
       const bytes = segmentBytes(reply, token.start, token.end);
@@ -150,20 +193,23 @@ export function compileTemplate(reply: ReplyTemplatePayload, names: CaptureNames
       if (!bytes.ok) return { ok: false, message: bytes.message, phrase: bytes.phrase, index: token.at };
       parts.push({ kind: 'bytes', bytes: bytes.bytes });
     } else {
-      const part = resolveReference(token.name, token.at, names);
+      const part = resolveReference(token.name, token.at, names, reply.format);
       if (!('kind' in part)) return { ok: false, ...part };
       parts.push(part);
+      if (part.kind === 'macro' && part.macro.kind === 'counter') counters.push(part.macro.name);
     }
   }
-  const codes = LINE_ENDING_CODES[reply.lineEnding];
-  const wide = reply.format === 'text' && reply.encoding === 'utf-16le';
   return {
     ok: true,
     template: {
       format: reply.format,
       encoding: reply.encoding,
       parts,
-      ending: Uint8Array.from(wide ? codes.flatMap((c) => [c, 0]) : codes),
+      ending: lineEndingBytes(reply),
+      checksum: reply.checksum
+        ? { ...reply.checksum, order: reply.checksum.order ?? defaultByteOrder(reply.checksum.algorithm) }
+        : undefined,
+      counters,
     },
   };
 }
@@ -180,33 +226,85 @@ function captureBytes(
   return { ok: false, message: `The capture ${label} cannot go into the reply: ${encoded.message.replace(/ at position \d+/, '')}` };
 }
 
-export type RenderResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string };
+/** A macro's text in a text template is encoded; in a hex one it is read as hex digits (padded to whole bytes). */
+function macroBytes(template: ReplyTemplate, macro: Macro, label: string, context: MacroContext): RenderResult {
+  const value = macroValue(macro, context);
+  if ('bytes' in value) return { ok: true, bytes: value.bytes };
+  if (template.format === 'text') {
+    const encoded = encodeText(value.text, template.encoding);
+    return encoded.ok
+      ? encoded
+      : { ok: false, message: `${label} cannot go into the payload: ${encoded.message.replace(/ at position \d+/, '')}` };
+  }
+  const digits = value.text.replace(/-/g, '');
+  const parsed = parseHex(digits.length % 2 === 1 ? `0${digits}` : digits);
+  return parsed.ok
+    ? parsed
+    : { ok: false, message: `${label} gave ${value.text}, which is not hex digits; a hex payload needs bytes or hex digits` };
+}
 
-/** The reply's bytes for one match. */
-export function renderTemplate(template: ReplyTemplate, match: MatchResult): RenderResult {
+/** `size`: the failure is that the bytes would be more than one send carries (MAX_SEND_BYTES), this many. */
+export type RenderResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; size?: number };
+
+export interface RenderOptions {
+  /** An auto-reply's match; absent for a payload. */
+  match?: MatchResult | undefined;
+  /** Now, randomness and the session's counters; without it a template must hold no macro. */
+  macros?: MacroContext | undefined;
+  /** false: a preview, which leaves the counters where they are. */
+  advance?: boolean;
+}
+
+const tooLarge = (size: number): RenderResult => ({
+  ok: false,
+  message: `The payload would be ${size} bytes; one send carries at most ${MAX_SEND_BYTES} bytes`,
+  size,
+});
+
+/** The bytes of one send (or reply): every part filled in, then the checksum and the line ending. */
+export function renderTemplate(template: ReplyTemplate, options: RenderOptions = {}): RenderResult {
   const chunks: Uint8Array[] = [];
-  let size = template.ending.length;
+  let size = 0;
   for (const part of template.parts) {
     let bytes: Uint8Array;
     if (part.kind === 'bytes') {
       bytes = part.bytes;
-    } else {
-      const capture = typeof part.ref === 'number' ? match.numbered[part.ref] : match.named.get(part.ref);
+    } else if (part.kind === 'capture') {
+      const capture = typeof part.ref === 'number' ? options.match?.numbered[part.ref] : options.match?.named.get(part.ref);
       const made = capture ? captureBytes(template, capture, part.label) : { ok: true as const, bytes: new Uint8Array(0) };
+      if (!made.ok) return made;
+      bytes = made.bytes;
+    } else {
+      if (!options.macros) return { ok: false, message: `${part.label}: macros are filled in by the engine when it sends` };
+      const made = macroBytes(template, part.macro, part.label, options.macros);
       if (!made.ok) return made;
       bytes = made.bytes;
     }
     size += bytes.length;
-    if (size > MAX_SEND_BYTES)
-      return { ok: false, message: `The reply would be more than ${MAX_SEND_BYTES} bytes, the most one send carries` };
     chunks.push(bytes);
   }
-  chunks.push(template.ending);
-  const out = new Uint8Array(size);
+  // Every part is bounded (the template's length, MAX_TEMPLATE_REFERENCES of bounded captures and macros), so the whole is counted before it is refused.
+  if (size > MAX_SEND_BYTES) return tooLarge(size + template.ending.length);
+  let body: Uint8Array = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
-    out.set(chunk, at);
+    body.set(chunk, at);
     at += chunk.length;
   }
+  if (template.checksum) {
+    const appended = appendChecksum(template.checksum, body);
+    if ('kind' in appended) {
+      return {
+        ok: false,
+        message: `The checksum range from ${appended.from} to ${appended.to || 'the end'} does not fit a body of ${appended.length} bytes; change the range or the payload`,
+      };
+    }
+    body = appended.bytes;
+  }
+  if (body.length + template.ending.length > MAX_SEND_BYTES) return tooLarge(body.length + template.ending.length);
+  const out = new Uint8Array(body.length + template.ending.length);
+  out.set(body);
+  out.set(template.ending, body.length);
+  if (options.advance !== false && options.macros) options.macros.counters.advance(template.counters);
   return { ok: true, bytes: out };
 }

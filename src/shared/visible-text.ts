@@ -181,7 +181,7 @@ function utf16leVisible(bytes: Uint8Array): string {
  * Bytes as readable text: printable characters as themselves, the rest as escapes (`\r \n \t
  * \0 \\`, `\xNN` for a raw byte, `\uNNNN` for an invisible character).
  */
-export function toEscapedText(bytes: Uint8Array, encoding: TextEncodingName): string {
+function escapedText(bytes: Uint8Array, encoding: TextEncodingName): string {
   switch (encoding) {
     case 'utf-8':
       return utf8Visible(bytes);
@@ -194,4 +194,9 @@ export function toEscapedText(bytes: Uint8Array, encoding: TextEncodingName): st
     case 'gb18030':
       return gbVisible(bytes, false);
   }
+}
+
+export function toEscapedText(bytes: Uint8Array, encoding: TextEncodingName): string {
+  // A text payload is a template (./reply-template.ts): {{ would open a macro, so it is written \{{.
+  return escapedText(bytes, encoding).replaceAll('{{', '\\{{');
 }

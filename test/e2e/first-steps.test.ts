@@ -67,6 +67,25 @@ describe('first steps', () => {
     expect(user.count).toBe(4);
   });
 
+  it('says why a quick send failed on the start screen, keeping what was typed and leaving no session', async () => {
+    const page = await h.app();
+    // A port that was just free: nothing listens there now.
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((done) => closed.close(done));
+    const user = actions(page);
+    await user.fill('Text to send', 'hello');
+    await user.fill('Port', String(port));
+    await user.click('Send');
+    const quick = page.getByRole('form', { name: 'Send to a host and port' });
+    await expect.poll(() => quick.getByRole('alert').textContent()).toContain('the connection was refused (ECONNREFUSED)');
+    expect(await quick.getByLabel('Text to send', { exact: true }).inputValue()).toBe('hello');
+    expect(await quick.getByLabel('Port', { exact: true }).inputValue()).toBe(String(port));
+    expect(await page.getByRole('list', { name: 'Open sessions' }).getByRole('listitem').count()).toBe(0);
+  });
+
   it('leaves no session behind a listen that fails, and says why in the dialog', async () => {
     const page = await h.app();
     const taken = createServer();

@@ -6,12 +6,12 @@
  * and repeat runs timed by the engine that stop at once.
  */
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { argSchemas, type AutomationInput, type MethodArgs } from '@shared/contract';
 import { connectPeer, disposeAll, onCleanup, startEngine, textPayload, track, type Engine } from '../support/engine';
+import { bindPeer } from '../support/udp';
 
 afterEach(disposeAll);
 
@@ -39,6 +39,13 @@ async function parsedAutomate(engine: Engine, sessionId: string, automation: Aut
   return engine.manager.automate(argSchemas.automate.parse({ sessionId, automation } satisfies MethodArgs<'automate'>));
 }
 
+/** A fresh engine with a listener on 127.0.0.1, automated from the start when `automation` is given. */
+async function listener(automation?: AutomationInput) {
+  const engine = startEngine();
+  const session = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, ...(automation ? { automation } : {}) });
+  return { engine, session };
+}
+
 const PING_RULE = {
   id: 'ping',
   name: 'PING',
@@ -48,13 +55,7 @@ const PING_RULE = {
 
 describe('auto-reply rules', () => {
   it('answers each framed request of a python3 client, byte for byte, and says which rule sent it', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: { rules: [PING_RULE], framing: { mode: 'delimiter', delimiter: '0a' } },
-    });
+    const { engine, session } = await listener({ rules: [PING_RULE], framing: { mode: 'delimiter', delimiter: '0a' } });
     // Requests cut badly on purpose: two in one write, one split over three writes, then a stray line.
     const peer = python(`
 import socket, sys, time
@@ -85,21 +86,15 @@ print("ok" if got == want else "bad %r" % got, flush=True)
   });
 
   it('frames length-prefixed binary requests of a python3 device and echoes their wildcard bytes', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: {
-        framing: { mode: 'length', size: 2, includesHeader: false },
-        rules: [
-          {
-            id: 'read',
-            match: { on: 'hex', kind: 'exact', pattern: '00 03 01 ?? ??' },
-            reply: { format: 'hex', value: '00 03 81 {{$1}}' },
-          },
-        ],
-      },
+    const { session } = await listener({
+      framing: { mode: 'length', size: 2, includesHeader: false },
+      rules: [
+        {
+          id: 'read',
+          match: { on: 'hex', kind: 'exact', pattern: '00 03 01 ?? ??' },
+          reply: { format: 'hex', value: '00 03 81 {{$1}}' },
+        },
+      ],
     });
     const peer = python(`
 import socket, time
@@ -121,15 +116,9 @@ print("ok" if got == want else "bad " + got.hex(), flush=True)
   });
 
   it('gap framing answers a request once the sender pauses', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: {
-        framing: { mode: 'gap', gapMs: 80 },
-        rules: [{ id: 'whole', match: { on: 'text', kind: 'exact', pattern: 'ABCD' }, reply: { format: 'text', value: 'OK' } }],
-      },
+    const { engine, session } = await listener({
+      framing: { mode: 'gap', gapMs: 80 },
+      rules: [{ id: 'whole', match: { on: 'text', kind: 'exact', pattern: 'ABCD' }, reply: { format: 'text', value: 'OK' } }],
     });
     const peer = await connectPeer(session.local!.port);
     peer.socket.write('AB');
@@ -139,8 +128,7 @@ print("ok" if got == want else "bad " + got.hex(), flush=True)
   });
 
   it('first match only by default, every match when asked; a broken rule says why and the others still answer', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+    const { engine, session } = await listener();
     const rules = [
       { id: 'bad', match: { on: 'text', kind: 'regex', pattern: '([a-z' }, reply: { format: 'text', value: 'never' } },
       { id: 'a', match: { on: 'text', kind: 'contains', pattern: 'x' }, reply: { format: 'text', value: 'A' } },
@@ -181,19 +169,15 @@ print("ok" if got == want else "bad " + got.hex(), flush=True)
         ],
       },
     });
-    const peer = createSocket('udp4');
-    onCleanup(() => {
-      peer.close();
-    });
-    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-    const got: Buffer[] = [];
-    peer.on('message', (msg) => got.push(msg));
+    const peer = await bindPeer('udp4', '127.0.0.1');
+    onCleanup(peer.close);
+    const got = peer.received;
     const sentAt = Date.now();
-    peer.send(Buffer.from([1, 3, 0xbe, 0xef]), session.local!.port, '127.0.0.1');
-    peer.send(Buffer.from([1, 4, 0, 0]), session.local!.port, '127.0.0.1');
+    await peer.send(Uint8Array.of(1, 3, 0xbe, 0xef), session.local!.port, '127.0.0.1');
+    await peer.send(Uint8Array.of(1, 4, 0, 0), session.local!.port, '127.0.0.1');
     await engine.waitFor(() => got.length === 1, 5_000, 'the reply');
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(140);
-    expect([...got[0]!]).toEqual([1, 0x83, 0xbe, 0xef]);
+    expect([...got[0]!.bytes]).toEqual([1, 0x83, 0xbe, 0xef]);
     await sleep(200);
     expect(got).toHaveLength(1);
   });
@@ -246,13 +230,7 @@ print("ok" if got == want else "bad " + got.hex(), flush=True)
 
 describe('heartbeat and liveness', () => {
   it('a listener beats on each connection from its own start, and stops when the session closes', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: { heartbeat: { intervalMs: 50, payload: { format: 'hex', value: 'aa 55' } } },
-    });
+    const { engine, session } = await listener({ heartbeat: { intervalMs: 50, payload: { format: 'hex', value: 'aa 55' } } });
     const first = await connectPeer(session.local!.port);
     const second = await connectPeer(session.local!.port);
     await engine.waitFor(() => first.received().length >= 6 && second.received().length >= 6, 5_000, 'three beats each');
@@ -268,23 +246,19 @@ describe('heartbeat and liveness', () => {
 
   it('a UDP session beats to its remote; without one and before any sender, it says once why it cannot', async () => {
     const engine = startEngine();
-    const peer = createSocket('udp4');
-    onCleanup(() => {
-      peer.close();
-    });
-    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-    const got: Buffer[] = [];
-    peer.on('message', (msg) => got.push(msg));
+    const peer = await bindPeer('udp4', '127.0.0.1');
+    onCleanup(peer.close);
+    const got = peer.received;
     const heartbeat = { intervalMs: 30, payload: { format: 'text' as const, value: 'hb' } };
     await engine.openOk({
       kind: 'udp',
       host: '127.0.0.1',
       port: 0,
-      remote: { host: '127.0.0.1', port: peer.address().port },
+      remote: { host: '127.0.0.1', port: peer.port },
       automation: { heartbeat },
     });
     await engine.waitFor(() => got.length >= 3, 5_000, 'three heartbeats');
-    expect(got.every((m) => m.toString() === 'hb')).toBe(true);
+    expect(got.every((m) => m.bytes.toString() === 'hb')).toBe(true);
 
     const lonely = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, automation: { heartbeat } });
     await sleep(200);
@@ -336,13 +310,7 @@ time.sleep(5)
   });
 
   it('stale marks a quiet connection until data comes again; the listener shows it in the connection', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: { liveness: { silenceMs: 200, action: 'stale' } },
-    });
+    const { engine, session } = await listener({ liveness: { silenceMs: 200, action: 'stale' } });
     const peer = await connectPeer(session.local!.port);
     await engine.waitFor(() => engine.ofType('liveness', (e) => e.stale).length === 1, 5_000, 'stale');
     const info = await engine.info(session.id);
@@ -355,12 +323,9 @@ time.sleep(5)
   });
 
   it('close ends a silent connection with that reason, and a send to it says why', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({
-      kind: 'tcp-server',
-      host: '127.0.0.1',
-      port: 0,
-      automation: { liveness: { silenceMs: 200, action: 'close' }, heartbeat: { intervalMs: 50, payload: { format: 'text', value: '.' } } },
+    const { engine, session } = await listener({
+      liveness: { silenceMs: 200, action: 'close' },
+      heartbeat: { intervalMs: 50, payload: { format: 'text', value: '.' } },
     });
     const peer = await connectPeer(session.local!.port);
     // Our heartbeats keep the connection busy, but only what the peer sends counts as life.
@@ -389,8 +354,7 @@ time.sleep(5)
   });
 
   it('refuses reconnect for a listener, naming the fix', async () => {
-    const engine = startEngine();
-    const session = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+    const { engine, session } = await listener();
     const result = await parsedAutomate(engine, session.id, { liveness: { silenceMs: 100, action: 'reconnect' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     if (!result.ok) expect(result.error.message).toMatch(/reconnect is for TCP clients/);

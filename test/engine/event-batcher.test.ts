@@ -1,50 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { EventBatch, InspectorEvent } from '@shared/contract';
-import type { Clock, TimerHandle } from '@ports/clock';
 import { EventBatcher } from '@engine/event-batcher';
-
-/** A clock the test moves by hand: timers fire only when `advance` passes their due time. */
-function fakeClock() {
-  let now = 1_000;
-  let nextId = 1;
-  const timers = new Map<number, { due: number; fn: () => void; ms: number }>();
-  const requested: number[] = [];
-  const clock: Clock = {
-    now: () => now,
-    setTimer(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { due: now + ms, fn, ms });
-      requested.push(ms);
-      return id as unknown as TimerHandle;
-    },
-    clearTimer(handle) {
-      timers.delete(handle as unknown as number);
-    },
-  };
-  /** Move time forward, firing every timer that falls due, in due order. */
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      let first: [number, { due: number; fn: () => void }] | undefined;
-      for (const entry of timers) if (entry[1].due <= until && (!first || entry[1].due < first[1].due)) first = entry;
-      if (!first) break;
-      timers.delete(first[0]);
-      now = first[1].due;
-      first[1].fn();
-    }
-    now = until;
-  };
-  return {
-    clock,
-    advance,
-    timers,
-    pending: () => timers.size,
-    requested,
-    get now() {
-      return now;
-    },
-  };
-}
+import { manualClock } from '../support/manual-clock';
 
 function harness(
   options: {
@@ -54,11 +11,11 @@ function harness(
     summarize?: (ids: ReadonlySet<string>) => InspectorEvent[];
   } = {},
 ) {
-  const time = fakeClock();
+  const time = manualClock(1_000);
   const batches: { at: number; batch: EventBatch }[] = [];
   const batcher = new EventBatcher({
-    clock: time.clock,
-    sink: (batch) => batches.push({ at: time.now, batch }),
+    clock: time,
+    sink: (batch) => batches.push({ at: time.now(), batch }),
     ...options,
   });
   return { time, batches, batcher };
@@ -139,9 +96,7 @@ describe('EventBatcher with a fake clock', () => {
     expect(time.requested.at(-1)).toBe(16);
     // Fire the pending timer 3 ms before it is due.
     time.advance(13);
-    const early = [...time.timers.values()][0]!;
-    time.timers.clear();
-    early.fn();
+    time.fireEarly();
     expect(batches).toHaveLength(1);
     expect(time.requested.at(-1)).toBe(3);
     time.advance(3);
@@ -223,11 +178,11 @@ describe('EventBatcher with a fake clock', () => {
   });
 
   it('holds flushes while the sink is behind, counting data as not shown, and delivers the rest once it catches up', () => {
-    const time = fakeClock();
+    const time = manualClock(1_000);
     const batches: EventBatch[] = [];
     let behind = false;
     const batcher = new EventBatcher({
-      clock: time.clock,
+      clock: time,
       sink: (batch) => batches.push(batch),
       behind: () => behind,
       summarize: (ids) =>
@@ -267,11 +222,11 @@ describe('EventBatcher with a fake clock', () => {
   });
 
   it('past maxEvents other events in one flush keeps the first and the last, counts the rest and describes their sessions', () => {
-    const time = fakeClock();
+    const time = manualClock(1_000);
     const batches: EventBatch[] = [];
     const described: string[][] = [];
     const batcher = new EventBatcher({
-      clock: time.clock,
+      clock: time,
       sink: (batch) => batches.push(batch),
       maxEvents: 10,
       tailEvents: 3,

@@ -19,7 +19,8 @@ import { argSchemas, type EventBatch, type InspectorEvent, type NotShown } from 
 import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { decodeWire, type ServerMessage } from '@shared/wire';
 import { until } from '../support/until';
-import { APP, manualClock } from '../support/recorder';
+import { manualClock } from '../support/manual-clock';
+import { APP } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
 
 const MiB = 1024 * 1024;
@@ -125,7 +126,7 @@ describe('flow control on the display path', () => {
     const TOTAL = 200 * MiB;
     const folder = await tempDir('si-flow-');
     // The engine's clock moves one flush interval per frame, in the test's hand.
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     let frames = 0;
     // The UI takes a batch, then is busy for the next two frames: while busy, it is behind.
     let busyFrames = 0;

@@ -73,6 +73,26 @@ const closedEvent = (engine: Engine, connId: string, timeoutMs = 5000) =>
   engine.waitFor(() => engine.ofType('connection-closed', (e) => e.connId === connId)[0], timeoutMs, `${connId} to close`);
 const finsOf = (engine: Engine, connId: string) => engine.ofType('half-closed', (e) => e.connId === connId);
 
+/**
+ * Stop the session's recording, convert it to pcapng and have tshark read it: the packets that
+ * carry FIN or RST, each as who sent it (`us`: the listener on `port`) and its flags, `peer AF`.
+ */
+async function finsAndResets(engine: Engine, sessionId: string, port: number, folder: string): Promise<string[]> {
+  const stopped = await engine.manager.record({ sessionId, action: 'stop' });
+  if (!stopped.ok) throw new Error(stopped.error.message);
+  const pcapng = join(folder, 'out.pcapng');
+  await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
+  const { stdout } = await run('tshark', ['-r', pcapng, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.str'], {
+    env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder },
+  });
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`)
+    .filter((p) => /[FR]/.test(p.split(' ')[1]!));
+}
+
 describe('half-close: request/response clients that send FIN after the request get the reply (default linger)', () => {
   const clients: [string, (port: number) => [string, string[]]][] = [
     ['nc -N', (port) => ['nc', ['-N', '127.0.0.1', String(port)]]],
@@ -278,19 +298,7 @@ describe('resets are reported as resets', () => {
     expect(engine.ofType('error', (e) => e.connId === conn.connId)[0]!.error.code).toBe('EPIPE');
     await until(client.exited, 'python to exit');
 
-    const stopped = await engine.manager.record({ sessionId: info.id, action: 'stop' });
-    expect(stopped.ok).toBe(true);
-    const pcapng = join(folder, 'out.pcapng');
-    await convertTranscriptFile(stopped.ok ? stopped.value.path : '', 'pcapng', pcapng);
-    const { stdout } = await run('tshark', ['-r', pcapng, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.str'], {
-      env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder },
-    });
-    const packets = stdout
-      .trim()
-      .split('\n')
-      .map((line) => line.split('\t'))
-      .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
-    expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['peer AF', 'peer AR']);
+    expect(await finsAndResets(engine, info.id, port, folder)).toEqual(['peer AF', 'peer AR']);
   });
 
   it('an RST answering our FIN (during our shutdown) is a reset, and the pcapng holds our FIN, then its RST', async () => {
@@ -309,19 +317,7 @@ describe('resets are reported as resets', () => {
     expect(!late.ok && late.error.message).toMatch(/closed at .*\(the peer reset it\)/);
     await until(client.exited, 'python to exit');
 
-    const stopped = await engine.manager.record({ sessionId: info.id, action: 'stop' });
-    if (!stopped.ok) throw new Error(stopped.error.message);
-    const pcapng = join(folder, 'out.pcapng');
-    await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
-    const { stdout } = await run('tshark', ['-r', pcapng, '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.str'], {
-      env: { ...process.env, HOME: folder, XDG_CONFIG_HOME: folder },
-    });
-    const packets = stdout
-      .trim()
-      .split('\n')
-      .map((line) => line.split('\t'))
-      .map(([from, flags]) => `${from === String(port) ? 'us' : 'peer'} ${flags!.replace(/·/g, '').trim()}`);
-    expect(packets.filter((p) => /[FR]/.test(p.split(' ')[1]!))).toEqual(['us AF', 'peer AR']);
+    expect(await finsAndResets(engine, info.id, port, folder)).toEqual(['us AF', 'peer AR']);
   });
 
   it('an RST while we send is a reset, not an error', async () => {

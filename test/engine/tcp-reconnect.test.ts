@@ -8,7 +8,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { createServer } from 'node:net';
 import { AppCode } from '@shared/errors';
 import { systemClock, type Clock } from '@ports/clock';
-import { attemptsExhausted, describeDelay, reconnectDelay } from '@engine/reconnect-policy';
+import { english } from '@shared/phrase';
+import { attemptsExhausted, delayPhrase, reconnectDelay } from '@engine/reconnect-policy';
 import {
   disposeAll,
   freePort,
@@ -115,9 +116,9 @@ describe('reconnect policy', () => {
     expect(attemptsExhausted(2, { maxAttempts: 3 })).toBe(false);
     expect(attemptsExhausted(3, { maxAttempts: 3 })).toBe(true);
     expect(attemptsExhausted(1_000_000, { maxAttempts: 0 })).toBe(false);
-    expect(describeDelay(500)).toBe('500 ms');
-    expect(describeDelay(2000)).toBe('2.0 s');
-    expect(describeDelay(29_960)).toBe('30.0 s');
+    expect(english(delayPhrase(500))).toBe('500 ms');
+    expect(english(delayPhrase(2000))).toBe('2.0 s');
+    expect(english(delayPhrase(29_960))).toBe('30.0 s');
   });
 });
 
@@ -154,10 +155,10 @@ describe('TCP client: auto-reconnect', () => {
     const messages = errorMessages(engine, id);
     // Each message names the OS code, the attempt that failed and the wait that follows it.
     expect(messages[0]).toMatch(/ECONNREFUSED\) \(reconnecting, next try in \d/);
-    expect(messages[0]!.endsWith(`(reconnecting, next try in ${describeDelay(waits[0]!)}).`)).toBe(true);
+    expect(messages[0]!.endsWith(`(reconnecting, next try in ${english(delayPhrase(waits[0]!))}).`)).toBe(true);
     for (let n = 1; n <= 4; n++) {
       expect(messages[n]).toContain(`127.0.0.1:${port}`);
-      expect(messages[n]!.endsWith(`(ECONNREFUSED) (attempt ${n}, next try in ${describeDelay(waits[n]!)}).`)).toBe(true);
+      expect(messages[n]!.endsWith(`(ECONNREFUSED) (attempt ${n}, next try in ${english(delayPhrase(waits[n]!))}).`)).toBe(true);
     }
     for (const e of engine.ofType('error', (e) => e.sessionId === id)) expect(e.error.code).toBe('ECONNREFUSED');
     // While it retries the session says so: opening, which attempt, when, and why.

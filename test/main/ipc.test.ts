@@ -85,6 +85,8 @@ describe('arguments are validated in main before anything runs', () => {
       addresses: {},
       automate: { sessionId: 's1' },
       repeat: { sessionId: 's1', action: 'stop' },
+      preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },
+      sequence: { sessionId: 's1', action: 'stop' },
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

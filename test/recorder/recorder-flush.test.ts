@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RECORDING_FLUSH_BYTES, RECORDING_FLUSH_INTERVAL_MS } from '@shared/limits';
 import { connectPeer, disposeAll, pseudoRandomBytes, writeAll } from '../support/engine';
 import { bindPeer } from '../support/udp';
-import { engineWithRecorder, manualClock, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
+import { manualClock } from '../support/manual-clock';
+import { engineWithRecorder, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
 
 afterEach(disposeAll);
@@ -17,7 +18,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('flushing', () => {
   it('writes what was recorded once the flush interval has passed, not before, while the recording goes on', async () => {
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     const { engine } = engineWithRecorder({ folder: await tempDir(), clock });
     const session = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
     const file = session.recording!.path;
@@ -45,7 +46,7 @@ describe('flushing', () => {
   });
 
   it('writes at once, without waiting for the clock, when a megabyte is waiting', async () => {
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     const { engine } = engineWithRecorder({ folder: await tempDir(), clock });
     const server = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const client = await connectPeer(server.local!.port);
@@ -54,7 +55,7 @@ describe('flushing', () => {
   });
 
   it('reports progress at most once per interval however many writes, and the final count after it', async () => {
-    const clock = manualClock();
+    const clock = manualClock(Date.now());
     const { engine } = engineWithRecorder({ folder: await tempDir(), clock });
     const server = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const file = server.recording!.path;

@@ -34,7 +34,7 @@ const broken: [string, Omit<AutoReplyRuleInput, 'id'>, string][] = [
     { match: { on: 'text', kind: 'regex', pattern: '(?<id>a)' }, reply: { format: 'text', value: '{{$name}}' } },
     '没有名为 name 的捕获',
   ],
-  ['no capture at all', { match: { on: 'text', kind: 'exact', pattern: 'a' }, reply: { format: 'text', value: '{{x}}' } }, '不是捕获'],
+  ['no capture at all', { match: { on: 'text', kind: 'exact', pattern: 'a' }, reply: { format: 'text', value: '{{$-}}' } }, '不是捕获'],
 ];
 
 describe('rule problems in Chinese', () => {

@@ -3,6 +3,9 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
+import { decodeWorkspace, encodeWorkspace } from '@renderer/workspace/workspace-file';
+import { readSequence, sequenceText } from '@renderer/protocol/sequence-library';
+import type { SequenceInput } from '@shared/contract';
 import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
@@ -187,5 +190,46 @@ describe('workspace files', () => {
       'true',
     );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('sequences in workspace files', () => {
+  const sequence = {
+    name: 'Poll',
+    framing: { mode: 'gap', gapMs: 30 },
+    steps: [
+      {
+        kind: 'send',
+        name: 'ask',
+        payload: { format: 'hex', value: '01 03 00 {{counter bytes=1}} 00 01', checksum: { algorithm: 'crc16-modbus' } },
+      },
+      { kind: 'repeat', name: 'loop', times: 2, steps: [{ kind: 'wait', name: '', ms: 10 }] },
+    ],
+  };
+
+  it('round-trips sequences, and a file without them leaves the saved ones alone', () => {
+    const contents = decodeWorkspace(encode({ ...validFile, sequences: [sequence] }), () => 'id');
+    expect(contents.ok && contents.contents.sequences?.map((s) => s.name)).toEqual(['Poll']);
+    if (!contents.ok) return;
+    const again = decodeWorkspace(encodeWorkspace(contents.contents, new Date(0)), () => 'id');
+    expect(again.ok && again.contents.sequences).toEqual(contents.contents.sequences);
+    const without = decodeWorkspace(encode(validFile), () => 'id');
+    expect(without.ok && without.contents.sequences).toBeUndefined();
+  });
+
+  it('refuses a malformed sequence, naming where', () => {
+    const bad = { ...sequence, steps: [{ kind: 'expect', match: { on: 'hex', kind: 'starts', pattern: '01' }, timeoutMs: 0 }] };
+    const reading = decodeWorkspace(encode({ ...validFile, sequences: [bad] }), () => 'id');
+    expect(reading.ok).toBe(false);
+    if (!reading.ok) expect(reading.problems[0]).toMatchObject({ path: 'sequences[0].steps[0].timeoutMs' });
+  });
+
+  it('a sequence file reads back strictly, each problem at its path', () => {
+    expect(readSequence(sequenceText(sequence as SequenceInput))).toMatchObject({ ok: true, sequence: { name: 'Poll' } });
+    expect(readSequence('{"name":"x","steps":[{"kind":"jump"}]}')).toEqual({
+      ok: false,
+      problems: ['steps[0].kind: A step is send, wait, expect or repeat.'],
+    });
+    expect(readSequence('{')).toMatchObject({ ok: false, problems: [expect.stringMatching(/^Not JSON text/)] });
   });
 });

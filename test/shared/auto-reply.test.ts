@@ -169,12 +169,12 @@ describe('templates', () => {
     expect(ascii(reply(r, text('x')) as Uint8Array)).toBe('{{$0}} \\x');
   });
 
-  it('a name without $ is kept for macros and refused with its position', () => {
+  it('a name without $ that is no macro is refused with its position, naming the macros and captures', () => {
     const scan = compileRule(
       rule({ match: { on: 'text', kind: 'exact', pattern: 'x' }, reply: { format: 'text', value: 'ab{{COUNTER}}' } }),
     );
     expect(scan).toMatchObject({ ok: false, problem: { field: 'reply', index: 2 } });
-    if (!scan.ok) expect(scan.problem.message).toMatch(/not a capture/);
+    if (!scan.ok) expect(scan.problem.message).toMatch(/not a macro: use counter, timestamp, random or uuid, \{\{\$1\}\} for a capture/);
   });
 
   it('an unclosed {{ is refused', () => {

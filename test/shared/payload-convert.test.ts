@@ -107,6 +107,27 @@ describe('hex to text', () => {
   });
 });
 
+describe('macros', () => {
+  it('keeps a macro as it is and converts the bytes around it', () => {
+    const hex = converted(typed({ value: 'A{{counter}}\\r\\n' }), 'hex').payload;
+    expect(hex.value).toBe('41 {{counter}} 0d 0a');
+    expect(converted(hex, 'text').payload.value).toBe('A{{counter}}\\r\\n');
+  });
+
+  it('keeps literal braces literal both ways', () => {
+    const hex = converted(typed({ value: '\\{{x' }), 'hex').payload;
+    expect(hex.value).toBe('7b 7b 78');
+    expect(converted(hex, 'text').payload.value).toBe('\\{{x');
+    expect(wire(converted(hex, 'text').payload)).toEqual(Uint8Array.of(0x7b, 0x7b, 0x78));
+  });
+
+  it('names a time written as text, which hex cannot hold, where it is', () => {
+    const result = convertPayload(typed({ value: 'at {{ timestamp }}' }), 'hex');
+    expect(result.ok ? undefined : result.problem).toMatchObject({ index: 3 });
+    expect(result.ok ? '' : result.problem.message).toMatch(/^\{\{timestamp\}\} at position 3 is a time as text, which hex cannot hold/);
+  });
+});
+
 const encodings = fc.constantFrom(...TEXT_ENCODINGS);
 const endings = fc.constantFrom(...LINE_ENDINGS);
 

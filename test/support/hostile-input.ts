@@ -124,6 +124,48 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
     args: { sessionId: 's1', action: 'start', payload: { format: 'text', value: 'x' }, to: { type: 'all' }, intervalMs: 10, count: 5 },
   },
   { method: 'repeat', args: { sessionId: 's1', action: 'stop' } },
+  {
+    method: 'preview',
+    args: {
+      sessionId: 's1',
+      payload: {
+        format: 'hex',
+        value: '01 03 {{counter width=4 base=hex}}',
+        checksum: { algorithm: 'crc16-modbus', order: 'little', from: 0, to: 0 },
+      },
+    },
+  },
+  {
+    method: 'sequence',
+    args: {
+      sessionId: 's1',
+      action: 'run',
+      to: { type: 'all' },
+      sequence: {
+        name: 'poll',
+        framing: { mode: 'gap', gapMs: 20 },
+        steps: [
+          { kind: 'send', name: 'ask', payload: { format: 'hex', value: '01 03 00 00 00 01', checksum: { algorithm: 'crc16-modbus' } } },
+          { kind: 'wait', name: 'settle', ms: 10 },
+          {
+            kind: 'repeat',
+            name: 'loop',
+            times: 3,
+            steps: [
+              {
+                kind: 'expect',
+                name: 'answer',
+                match: { on: 'hex', kind: 'starts', pattern: '01 03' },
+                timeoutMs: 500,
+                checksum: { algorithm: 'crc16-modbus' },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  },
+  { method: 'sequence', args: { sessionId: 's1', action: 'stop' } },
 ];
 
 export const HOST_BASE_ARGS: readonly { method: HostMethodName; args: Record<string, unknown> }[] = [

@@ -7,7 +7,6 @@ import type { InspectorEvent, RecordingInfo } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import type { ReadOutcome } from '@shared/transcript/transcript-reader';
 import { nodeFiles, type FileLayer } from '@recorder/record-file';
-import type { Clock } from '@ports/clock';
 import { Recorder, type RecorderOptions } from '@recorder/recorder';
 import { startEngine, type Engine } from './engine';
 import { readTranscript } from './collect';
@@ -74,34 +73,4 @@ export function failingFiles(): {
     } satisfies FileLayer,
   };
   return state;
-}
-
-/** A clock the test moves by hand: timers fire only when `advance` passes their due time. */
-export function manualClock(): Clock & { advance(ms: number): void } {
-  let now = Date.now();
-  let nextId = 1;
-  const timers = new Map<number, { due: number; fn: () => void }>();
-  type Handle = ReturnType<Clock['setTimer']>;
-  return {
-    now: () => now,
-    setTimer(fn, ms) {
-      const id = nextId++;
-      timers.set(id, { due: now + ms, fn });
-      return id as unknown as Handle;
-    },
-    clearTimer(handle) {
-      timers.delete(handle as unknown as number);
-    },
-    advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers].filter(([, t]) => t.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].due;
-        due[1].fn();
-      }
-      now = until;
-    },
-  };
 }

@@ -22,6 +22,7 @@ import { ThemeSwitch } from './settings/ThemeSwitch';
 import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
+import { createSequenceLibrary, SequenceLibraryContext, type SequenceLibraryStore } from './protocol/sequence-library';
 import { SessionWorkspace } from './SessionWorkspace';
 import { NewSessionProvider } from './sessions/NewSessionProvider';
 import { WorkbenchLayout } from './WorkbenchLayout';
@@ -74,6 +75,8 @@ function MissingBridge() {
 /** What the user keeps across launches: one set per app, so that two apps share nothing. */
 export interface SavedStores extends ComposerStores {
   workspace: WorkspaceStore;
+  /** Absent: the app keeps none across launches (a test's stores). */
+  sequences?: SequenceLibraryStore;
 }
 
 /** Each store loads itself from `storage` as it is created. */
@@ -83,6 +86,7 @@ export function createSavedStores(storage: KeyValueStorage | undefined): SavedSt
     payloads: createPayloadLibrary(storage),
     sendHistory: createSendHistory(storage),
     drafts: createComposerDrafts(),
+    sequences: createSequenceLibrary(storage),
   };
 }
 
@@ -102,6 +106,7 @@ export interface AppProps {
 export function App({ bridge, link = alwaysOpen, files, language, store, saved: given }: AppProps) {
   // They load themselves from localStorage as they are created, so the saved language is known before the first render.
   const [saved] = useState(() => given ?? createSavedStores(browserStorage()));
+  const [sequences] = useState(() => saved.sequences ?? createSequenceLibrary(undefined));
   const host = useMemo<Host | undefined>(() => bridge && { api: bridge, link, files: files ?? filesFor(bridge) }, [bridge, link, files]);
   return (
     <WorkspaceContext.Provider value={saved.workspace}>
@@ -111,9 +116,11 @@ export function App({ bridge, link = alwaysOpen, files, language, store, saved: 
             <HostContext.Provider value={host}>
               <InspectorStoreProvider store={store}>
                 <ComposerStoresContext.Provider value={saved}>
-                  <RecordingSettingsProvider>
-                    <Workbench />
-                  </RecordingSettingsProvider>
+                  <SequenceLibraryContext.Provider value={sequences}>
+                    <RecordingSettingsProvider>
+                      <Workbench />
+                    </RecordingSettingsProvider>
+                  </SequenceLibraryContext.Provider>
                 </ComposerStoresContext.Provider>
               </InspectorStoreProvider>
             </HostContext.Provider>

@@ -47,6 +47,8 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   ]),
   automate: ok(null),
   repeat: ok({ state: 'stopped', sent: 0, intervalMs: 1000, startedAt: 0, skipped: 0 }),
+  preview: ok({ bytes: new Uint8Array(0) }),
+  sequence: ok({ name: 'seq', state: 'stopped', startedAt: 0, stepsDone: 0 }),
 };
 
 export function createFakeBridge(): FakeBridge {

@@ -3,20 +3,18 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { compileRule, tryRule } from '@shared/auto-reply';
+import { MacroCounters, type MacroContext } from '@shared/macros';
 import {
   HEX_MATCH_KINDS,
-  LINE_ENDINGS,
   REPLY_TARGETS,
-  TEXT_ENCODINGS,
+  TEMPLATE_FORMATS,
   TEXT_MATCH_KINDS,
   type AutoReplyRule,
-  type LineEnding,
-  type TextEncodingName,
+  type TextMatchKind,
 } from '@shared/contract';
 import { formatHex, parseHex } from '@shared/hex';
 import { MAX_REPLY_DELAY_MS, MAX_RULE_RATE_REPLIES, MAX_RULE_RATE_WINDOW_MS } from '@shared/limits';
@@ -24,19 +22,11 @@ import type { Capture } from '@shared/rule-match';
 import { encodeText, problemWords } from '@shared/text-encoding';
 import { toEscapedText } from '@shared/visible-text';
 import { isOneOf } from '@shared/validate';
+import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
 import { useSay, useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { wholeNumber } from './automation-draft';
-
-const ENCODING_LABELS: Readonly<Record<TextEncodingName, string>> = {
-  'utf-8': 'UTF-8',
-  gbk: 'GBK',
-  gb18030: 'GB18030',
-  latin1: 'Latin-1',
-  'utf-16le': 'UTF-16LE',
-};
-const LINE_ENDING_LABELS: Readonly<Record<LineEnding, string>> = { none: '—', lf: 'LF (\\n)', cr: 'CR (\\r)', crlf: 'CRLF (\\r\\n)' };
 
 interface NumberText {
   delay: string;
@@ -66,6 +56,11 @@ export interface RuleEditorProps {
   rule: AutoReplyRule;
   onSave: (rule: AutoReplyRule) => void;
   onCancel: () => void;
+}
+
+/** A trial shows a reply's macros as a send now would fill them, with counters of its own at their start. */
+function trialMacros(): MacroContext {
+  return { now: Date.now(), random: (length) => crypto.getRandomValues(new Uint8Array(length)), counters: new MacroCounters() };
 }
 
 /** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
@@ -108,7 +103,7 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
       : ({ ok: false, message: encoded.message, phrase: encoded.phrase, index: encoded.index } as const);
   }, [message, messageIsHex, encoding]);
 
-  const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes) : undefined;
+  const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes, trialMacros()) : undefined;
   const kinds = rule.match.on === 'text' ? TEXT_MATCH_KINDS : HEX_MATCH_KINDS;
   const patternHelp =
     rule.match.on === 'hex'
@@ -133,60 +128,38 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
           onChange={(e) => setRule({ ...rule, name: e.target.value })}
           slotProps={{ htmlInput: { maxLength: 80 } }}
         />
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.matchOn')}
           value={rule.match.on}
-          onChange={(e) =>
+          options={TEMPLATE_FORMATS}
+          optionLabel={(on) => t(`automation.editor.on.${on}`)}
+          onChange={(on) =>
             setMatch(
-              e.target.value === 'hex'
+              on === 'hex'
                 ? { on: 'hex', kind: rule.match.kind === 'regex' ? 'exact' : rule.match.kind, pattern: rule.match.pattern }
                 : { on: 'text', kind: rule.match.kind, pattern: rule.match.pattern, encoding: 'utf-8', ignoreCase: false },
             )
           }
-          sx={{ minWidth: 130 }}
-        >
-          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
-          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
-        </TextField>
-        <TextField
-          select
-          size="small"
+          minWidth={130}
+        />
+        <OptionSelect<TextMatchKind>
           label={t('automation.editor.kind')}
           value={rule.match.kind}
-          onChange={(e) => {
-            const kind = e.target.value;
-            if (rule.match.on === 'text' && isOneOf(TEXT_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
+          options={kinds}
+          optionLabel={(kind) => t(`automation.editor.kind.${kind}`)}
+          onChange={(kind) => {
+            if (rule.match.on === 'text') setMatch({ ...rule.match, kind });
             if (rule.match.on === 'hex' && isOneOf(HEX_MATCH_KINDS, kind)) setMatch({ ...rule.match, kind });
           }}
-          sx={{ minWidth: 170 }}
-        >
-          {kinds.map((kind) => (
-            <MenuItem key={kind} value={kind}>
-              {t(`automation.editor.kind.${kind}`)}
-            </MenuItem>
-          ))}
-        </TextField>
+          minWidth={170}
+        />
         {rule.match.on === 'text' ? (
           <>
-            <TextField
-              select
-              size="small"
+            <EncodingSelect
               label={t('automation.editor.encoding')}
               value={rule.match.encoding}
-              onChange={(e) => {
-                if (rule.match.on === 'text' && isOneOf(TEXT_ENCODINGS, e.target.value))
-                  setMatch({ ...rule.match, encoding: e.target.value });
-              }}
-              sx={{ minWidth: 120 }}
-            >
-              {TEXT_ENCODINGS.map((name) => (
-                <MenuItem key={name} value={name}>
-                  {ENCODING_LABELS[name]}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={(encoding) => rule.match.on === 'text' && setMatch({ ...rule.match, encoding })}
+            />
             <FormControlLabel
               control={
                 <Checkbox
@@ -215,53 +188,31 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
         {t('automation.editor.reply')}
       </Typography>
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'center', mt: 1 }}>
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.replyFormat')}
           value={rule.reply.format}
-          onChange={(e) => setReply({ format: e.target.value === 'hex' ? 'hex' : 'text' })}
-          sx={{ minWidth: 120 }}
-        >
-          <MenuItem value="text">{t('automation.editor.on.text')}</MenuItem>
-          <MenuItem value="hex">{t('automation.editor.on.hex')}</MenuItem>
-        </TextField>
+          options={TEMPLATE_FORMATS}
+          optionLabel={(format) => t(`automation.editor.on.${format}`)}
+          onChange={(format) => setReply({ format })}
+        />
         {rule.reply.format === 'text' ? (
           <>
-            <TextField
-              select
-              size="small"
+            <EncodingSelect
               label={t('automation.editor.encoding')}
               value={rule.reply.encoding}
-              onChange={(e) => isOneOf(TEXT_ENCODINGS, e.target.value) && setReply({ encoding: e.target.value })}
-              sx={{ minWidth: 120 }}
-            >
-              {TEXT_ENCODINGS.map((name) => (
-                <MenuItem key={name} value={name}>
-                  {ENCODING_LABELS[name]}
-                </MenuItem>
-              ))}
-            </TextField>
+              onChange={(encoding) => setReply({ encoding })}
+            />
             <FormControlLabel
               control={<Checkbox size="small" checked={rule.reply.escapes} onChange={(e) => setReply({ escapes: e.target.checked })} />}
               label={t('automation.editor.escapes')}
             />
           </>
         ) : null}
-        <TextField
-          select
-          size="small"
+        <LineEndingSelect
           label={t('automation.editor.lineEnding')}
           value={rule.reply.lineEnding}
-          onChange={(e) => isOneOf(LINE_ENDINGS, e.target.value) && setReply({ lineEnding: e.target.value })}
-          sx={{ minWidth: 120 }}
-        >
-          {LINE_ENDINGS.map((ending) => (
-            <MenuItem key={ending} value={ending}>
-              {LINE_ENDING_LABELS[ending]}
-            </MenuItem>
-          ))}
-        </TextField>
+          onChange={(lineEnding) => setReply({ lineEnding })}
+        />
       </Stack>
       <TextField
         fullWidth
@@ -291,17 +242,14 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
           helperText={numberHelp(delay, 0, MAX_REPLY_DELAY_MS)}
           sx={{ width: 130 }}
         />
-        <TextField
-          select
-          size="small"
+        <OptionSelect
           label={t('automation.editor.to')}
           value={rule.to}
-          onChange={(e) => isOneOf(REPLY_TARGETS, e.target.value) && setRule({ ...rule, to: e.target.value })}
-          sx={{ minWidth: 130 }}
-        >
-          <MenuItem value="sender">{t('automation.rule.toSender')}</MenuItem>
-          <MenuItem value="all">{t('automation.rule.toAll')}</MenuItem>
-        </TextField>
+          options={REPLY_TARGETS}
+          optionLabel={(to) => t(to === 'sender' ? 'automation.rule.toSender' : 'automation.rule.toAll')}
+          onChange={(to) => setRule({ ...rule, to })}
+          minWidth={130}
+        />
         <TextField
           size="small"
           label={t('automation.editor.rateReplies')}

@@ -1,11 +1,11 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import SvgIcon from '@mui/material/SvgIcon';
 import Typography from '@mui/material/Typography';
 import { useTheme } from '@mui/material/styles';
-import { Panel, Separator, usePanelRef } from 'react-resizable-panels';
+import { Panel, Separator, useParentGroup, usePanelRef } from 'react-resizable-panels';
 import { useT } from '../i18n/i18n-context';
 
 /** Height of a section's heading row: what a collapsed section keeps, so it can be opened again. */
@@ -53,7 +53,18 @@ export interface SectionPanelProps {
   maxSize?: string | number;
   /** False when the contents are a named landmark of their own (the composer): one region, not two. */
   landmark?: boolean;
+  /**
+   * Starts folded and is opened for a while (the automation panel): opened by its toggle it takes
+   * `defaultSize`, or the size it last had, and folded by its toggle it hands the others back the
+   * sizes they had before it opened, so nothing the library folded to make room stays folded.
+   */
+  startsCollapsed?: boolean;
   children: ReactNode;
+}
+
+/** The layout from before a section opened, for the panels still in the group; one that came since keeps its size. */
+function layoutBefore(before: Readonly<Record<string, number>>, now: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(now).map(([id, size]) => [id, before[id] ?? size]));
 }
 
 /**
@@ -61,17 +72,54 @@ export interface SectionPanelProps {
  * contents scrolling below. Collapsed, only the heading stays; the contents stay mounted (what
  * was typed or chosen there is kept) but hidden.
  */
-export function SectionPanel({ id, title, summary, actions, defaultSize, minSize, maxSize, landmark = true, children }: SectionPanelProps) {
+export function SectionPanel({
+  id,
+  title,
+  summary,
+  actions,
+  defaultSize,
+  minSize,
+  maxSize,
+  landmark = true,
+  startsCollapsed = false,
+  children,
+}: SectionPanelProps) {
   const t = useT();
   const panel = usePanelRef();
-  const [collapsed, setCollapsed] = useState(false);
+  const group = useParentGroup();
+  const [collapsed, setCollapsed] = useState(startsCollapsed);
+  // For a section that starts folded: the group's layout before it opened, and the size it was open at.
+  const before = useRef<Readonly<Record<string, number>> | undefined>(undefined);
+  const [openSize, setOpenSize] = useState(defaultSize);
+  const toggle = () => {
+    if (!startsCollapsed || !group) {
+      if (collapsed) panel.current?.expand();
+      else panel.current?.collapse();
+    } else if (collapsed) {
+      before.current = group.getLayout();
+      panel.current?.resize(openSize);
+    } else {
+      setOpenSize(panel.current?.getSize().inPixels ?? defaultSize);
+      if (before.current) group.setLayout(layoutBefore(before.current, group.getLayout()));
+      else panel.current?.collapse();
+      before.current = undefined;
+    }
+  };
   return (
     <Panel
       id={id}
       panelRef={panel}
       collapsible
       collapsedSize={SECTION_HEAD_PX}
-      defaultSize={defaultSize}
+      // A section that comes or goes makes the library lay the group out afresh from each panel's
+      // default: an open section that started folded stays open then, and is not the first one
+      // folded to make room (the library fits panels in order, and this one comes first).
+      {...(startsCollapsed
+        ? {
+            defaultSize: collapsed ? SECTION_HEAD_PX : openSize,
+            ...(typeof minSize === 'number' ? { collapsedThreshold: minSize - SECTION_HEAD_PX } : {}),
+          }
+        : { defaultSize })}
       minSize={minSize}
       {...(maxSize === undefined ? {} : { maxSize })}
       onResize={() => setCollapsed(panel.current?.isCollapsed() ?? false)}
@@ -85,7 +133,7 @@ export function SectionPanel({ id, title, summary, actions, defaultSize, minSize
             size="small"
             aria-expanded={!collapsed}
             aria-label={t(collapsed ? 'layout.expand' : 'layout.collapse', { name: title })}
-            onClick={() => (collapsed ? panel.current?.expand() : panel.current?.collapse())}
+            onClick={toggle}
           >
             <Chevron open={!collapsed} />
           </IconButton>
@@ -99,5 +147,16 @@ export function SectionPanel({ id, title, summary, actions, defaultSize, minSize
         <Box sx={{ flex: 1, minHeight: 0, overflow: 'auto', display: collapsed ? 'none' : 'block' }}>{children}</Box>
       </Box>
     </Panel>
+  );
+}
+
+/** A section above the log: the section, then the handle that resizes it against what comes below. */
+export function SectionAbove(props: SectionPanelProps) {
+  const t = useT();
+  return (
+    <>
+      <SectionPanel {...props} />
+      <Splitter orientation="vertical" label={t('layout.resize', { name: props.title })} />
+    </>
   );
 }

@@ -4,7 +4,7 @@ import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
 import { convertPayload } from '@shared/payload-convert';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
@@ -12,10 +12,14 @@ import type { ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useSay, useT } from '../i18n/i18n-context';
+import { ChecksumField } from '../protocol/ChecksumField';
+import { PayloadPreview } from '../protocol/PayloadPreview';
+import { SequencePanel } from '../protocol/SequencePanel';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat } from './composer-payload';
 import { useComposerDrafts, useSendHistory } from './composer-stores';
-import { EncodingSelect, EscapesSwitch, FormatToggle, LineEndingSelect, RepeatControls } from './ComposerOptions';
+import { EncodingSelect, LineEndingSelect } from '../components/OptionSelect';
+import { EscapesSwitch, FormatToggle, RepeatControls } from './ComposerOptions';
 import { FILE_CHUNK_BYTES, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { sendFile, type FileSendOutcome } from './file-send';
 import { FilePicker, type FileProgress } from './FilePicker';
@@ -83,6 +87,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const setEncoding = useCallback((next: TextEncodingName) => setContent((was) => ({ ...was, encoding: next })), []);
   const setLineEnding = useCallback((next: LineEnding) => setContent((was) => ({ ...was, lineEnding: next })), []);
   const setEscapes = useCallback((next: boolean) => setContent((was) => ({ ...was, escapes: next })), []);
+  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
   const udp = useUdpTarget(udpRemote);
 
@@ -106,8 +111,9 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const field = useRef<HTMLTextAreaElement | null>(null);
   const pendingCaret = useRef<CaretPlace | undefined>(undefined);
 
-  const payload = useMemo(() => composerPayload(content), [content]);
+  const payload = useMemo<Payload>(() => ({ ...composerPayload(content), ...(checksum ? { checksum } : {}) }), [content, checksum]);
   const problem = useMemo(() => (mode === 'file' ? undefined : payloadProblem(payload)), [mode, payload]);
+  const empty = value === '' && lineEnding === 'none';
   const interval = wholeNumber(intervalText, MIN_REPEAT_INTERVAL_MS, MAX_REPEAT_INTERVAL_MS);
   const count = countText.trim() === '' ? undefined : wholeNumber(countText, 1, MAX_REPEAT_COUNT);
   const intervalProblem = repeat && interval === undefined;
@@ -127,7 +133,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     payloadBlocker({
       mode,
       problem,
-      empty: value === '' && lineEnding === 'none',
+      empty,
       file,
       repeat: { on: repeat, intervalProblem, countProblem },
     });
@@ -350,6 +356,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <QuickSendList onSend={quickSend} disabled={targetBlock !== undefined} describedBy={targetBlock ? reasonId : undefined} />
         </Box>
+        <SequencePanel sessionId={sessionId} open={isOpen} />
         <SendHistoryButton onLoad={load} onSend={resend} sendDisabled={targetBlock !== undefined} />
         <SavedPayloadsButton onLoad={load} onSend={quickSend} sendDisabled={targetBlock !== undefined} />
         <SavePayloadButton content={content} disabled={mode === 'file' || value === ''} />
@@ -394,6 +401,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             onCount={setCountText}
           />
         ) : null}
+        {mode !== 'file' ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
         <Box sx={{ flex: 1, minWidth: 160, textAlign: 'right' }}>
           <Typography variant="caption" role="status" color={warn ? 'warning.main' : 'text.secondary'} sx={{ display: 'block' }}>
             {progressText}
@@ -413,6 +421,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
           </Button>
         ) : null}
       </Stack>
+      {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
+      {mode !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+        <PayloadPreview sessionId={sessionId} payload={payload} />
+      ) : null}
       {failure ? (
         <Box sx={{ mt: 1 }}>
           <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} />

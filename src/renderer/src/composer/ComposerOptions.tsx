@@ -1,17 +1,13 @@
 import { memo } from 'react';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Tooltip from '@mui/material/Tooltip';
-import { LINE_ENDINGS, TEXT_ENCODINGS, type LineEnding, type TextEncodingName } from '@shared/contract';
-import type { MessageKey } from '../i18n/en';
 import { useT } from '../i18n/i18n-context';
 import type { ComposerFormat } from './composer-payload';
-import { isOneOf } from '@shared/validate';
 
 /*
  * The composer's controls around the payload field, each memoized on its own value: typing
@@ -57,78 +53,6 @@ export const EscapesSwitch = memo(function EscapesSwitch({ on, onChange }: { on:
         sx={{ mr: 0 }}
       />
     </Tooltip>
-  );
-});
-
-/** A select of one of a fixed list of values, each with its label. */
-function OptionSelect<T extends string>({
-  label,
-  value,
-  options,
-  optionLabel,
-  onChange,
-}: {
-  label: string;
-  value: T;
-  options: readonly T[];
-  optionLabel: (option: T) => string;
-  onChange: (value: T) => void;
-}) {
-  return (
-    <TextField
-      select
-      size="small"
-      label={label}
-      value={value}
-      onChange={(event) => {
-        if (isOneOf(options, event.target.value)) onChange(event.target.value);
-      }}
-      sx={{ minWidth: 120 }}
-    >
-      {options.map((option) => (
-        <MenuItem key={option} value={option}>
-          {optionLabel(option)}
-        </MenuItem>
-      ))}
-    </TextField>
-  );
-}
-
-export const EncodingSelect = memo(function EncodingSelect({
-  value,
-  onChange,
-}: {
-  value: TextEncodingName;
-  onChange: (encoding: TextEncodingName) => void;
-}) {
-  const t = useT();
-  return (
-    <OptionSelect
-      label={t('composer.encoding')}
-      value={value}
-      options={TEXT_ENCODINGS}
-      optionLabel={(name) => t(`composer.encoding.${name}` satisfies MessageKey)}
-      onChange={onChange}
-    />
-  );
-});
-
-export const LineEndingSelect = memo(function LineEndingSelect({
-  value,
-  onChange,
-}: {
-  value: LineEnding;
-  onChange: (ending: LineEnding) => void;
-}) {
-  const t = useT();
-  return (
-    <OptionSelect
-      label={t('composer.lineEnding')}
-      value={value}
-      options={LINE_ENDINGS}
-      optionLabel={(ending) => t(`composer.lineEnding.${ending}`)}
-      onChange={onChange}
-    />
   );
 });
 

@@ -2,6 +2,7 @@ import { automationEn } from './features/automation';
 import { composerEn } from './features/composer';
 import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
+import { protocolEn } from './features/protocol';
 import { sessionsEn } from './features/sessions';
 import { transcriptsEn } from './features/transcripts';
 import { workspaceEn } from './features/workspace';
@@ -143,6 +144,7 @@ export const en = {
   ...composerEn,
   ...layoutEn,
   ...logEn,
+  ...protocolEn,
   ...sessionsEn,
   ...transcriptsEn,
   ...workspaceEn,

@@ -3,6 +3,7 @@ import { automationZhCN } from './features/automation';
 import { composerZhCN } from './features/composer';
 import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
+import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
 import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
@@ -16,6 +17,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...composerZhCN,
   ...layoutZhCN,
   ...logZhCN,
+  ...protocolZhCN,
   ...sessionsZhCN,
   ...transcriptsZhCN,
   ...workspaceZhCN,

@@ -2,17 +2,19 @@ import { memo } from 'react';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import { LENGTH_FIELD_SIZE_OF, LENGTH_FIELD_SIZES } from '@shared/framing';
 import { useT } from '../i18n/i18n-context';
 import type { Translate } from '../i18n/languages';
 import { FRAMING_MODES, type FramingSettings } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
 import { framingConfigOf } from './framing-config';
 import { NumberField } from './NumberField';
+import { OptionSelect } from '../components/OptionSelect';
 
 const LF = '0a';
+const BYTE_ORDERS = ['be', 'le'] as const;
 const CRLF = '0d 0a';
 
 /** The framing in words, shown above the log so nobody mistakes frames for chunks. */
@@ -53,19 +55,14 @@ export const FramingControls = memo(function FramingControls() {
 
   return (
     <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
-      <TextField
-        select
+      <OptionSelect
         label={t('log.framing')}
         value={framing.mode}
-        onChange={(event) => change({ mode: event.target.value as FramingSettings['mode'] })}
-        sx={{ minWidth: 150 }}
-      >
-        {FRAMING_MODES.map((mode) => (
-          <MenuItem key={mode} value={mode}>
-            {t(`log.framing.mode.${mode}`)}
-          </MenuItem>
-        ))}
-      </TextField>
+        options={FRAMING_MODES}
+        optionLabel={(mode) => t(`log.framing.mode.${mode}`)}
+        onChange={(mode) => change({ mode })}
+        minWidth={150}
+      />
       {framing.mode === 'delimiter' ? (
         <>
           <TextField
@@ -90,29 +87,22 @@ export const FramingControls = memo(function FramingControls() {
       ) : null}
       {framing.mode === 'length' ? (
         <>
-          <TextField
-            select
+          <OptionSelect
             label={t('log.framing.lengthSize')}
-            value={framing.lengthSize}
-            onChange={(event) => change({ lengthSize: Number(event.target.value) as 1 | 2 | 4 })}
-            sx={{ width: 110 }}
-          >
-            {[1, 2, 4].map((size) => (
-              <MenuItem key={size} value={size}>
-                {t('log.framing.lengthBytes', { count: size })}
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField
-            select
+            value={`${framing.lengthSize}` as const}
+            options={LENGTH_FIELD_SIZES}
+            optionLabel={(size) => t('log.framing.lengthBytes', { count: Number(size) })}
+            onChange={(size) => change({ lengthSize: LENGTH_FIELD_SIZE_OF[size] })}
+            minWidth={110}
+          />
+          <OptionSelect
             label={t('log.framing.byteOrder')}
             value={framing.littleEndian ? 'le' : 'be'}
-            onChange={(event) => change({ littleEndian: event.target.value === 'le' })}
-            sx={{ width: 140 }}
-          >
-            <MenuItem value="be">{t('log.framing.bigEndian')}</MenuItem>
-            <MenuItem value="le">{t('log.framing.littleEndian')}</MenuItem>
-          </TextField>
+            options={BYTE_ORDERS}
+            optionLabel={(order) => t(order === 'le' ? 'log.framing.littleEndian' : 'log.framing.bigEndian')}
+            onChange={(order) => change({ littleEndian: order === 'le' })}
+            minWidth={140}
+          />
           <NumberField
             label={t('log.framing.offset')}
             value={framing.lengthOffset}

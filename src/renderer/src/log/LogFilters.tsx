@@ -6,7 +6,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
+import { OptionSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
+
+const LOG_DIRECTIONS = ['both', 'rx', 'tx'] as const;
 
 export interface LogFilterState {
   query: string;
@@ -14,7 +17,7 @@ export interface LogFilterState {
   ignoreCase: boolean;
   /** Matches are marked among all rows, or are the only rows shown. */
   matchMode: 'highlight' | 'filter';
-  direction: 'both' | 'rx' | 'tx';
+  direction: (typeof LOG_DIRECTIONS)[number];
   /** A connection id or UDP peer; empty for all. */
   source: string;
   /** Rows for listening, connects, FINs and closes are shown among the bytes. */
@@ -112,18 +115,14 @@ export const LogFilters = memo(function LogFilters({ filters, onChange, sources 
         <ToggleButton value="highlight">{t('log.search.highlight')}</ToggleButton>
         <ToggleButton value="filter">{t('log.search.filter')}</ToggleButton>
       </ToggleButtonGroup>
-      <TextField
-        select
-        size="small"
+      <OptionSelect
         label={t('log.direction')}
         value={filters.direction}
-        onChange={(event) => change({ direction: event.target.value as LogFilterState['direction'] })}
-        sx={{ width: 130 }}
-      >
-        <MenuItem value="both">{t('log.direction.both')}</MenuItem>
-        <MenuItem value="rx">{t('log.direction.rx')}</MenuItem>
-        <MenuItem value="tx">{t('log.direction.tx')}</MenuItem>
-      </TextField>
+        options={LOG_DIRECTIONS}
+        optionLabel={(direction) => t(`log.direction.${direction}`)}
+        onChange={(direction) => change({ direction })}
+        minWidth={130}
+      />
       <TextField
         select
         size="small"

@@ -1,7 +1,9 @@
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
 import Divider from '@mui/material/Divider';
+import FormControlLabel from '@mui/material/FormControlLabel';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
@@ -12,10 +14,12 @@ import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import Typography from '@mui/material/Typography';
 import { compileByteQuery, containsBytes } from '@shared/byte-search';
-import type { TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, TextEncodingName } from '@shared/contract';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
+import { ChecksumField } from '../protocol/ChecksumField';
+import { checksumGood } from '../protocol/checksum-mark';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { EMPTY_LOG } from '../store/apply-batch';
 import { ZERO_COUNTERS } from '../store/views';
@@ -182,6 +186,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const library = usePayloadLibraryStore();
 
   const [filters, setFilters] = useState<LogFilterState>(NO_FILTERS);
+  const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
+  const [badOnly, setBadOnly] = useState(false);
+  const badChecksumsOnly = badOnly ? checksum : undefined;
   const [overrides, setOverrides] = useState<Overrides>({ framing, views: new Map() });
   const [menu, setMenu] = useState<{ item: LogItem; anchor: HTMLElement } | undefined>();
   const [saving, setSaving] = useState<LogItem | undefined>();
@@ -220,16 +227,18 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
   const { direction, source: onlySource, events } = filters;
   const filteredView = useMemo(() => {
-    if (direction === 'both' && onlySource === '' && filterQuery === undefined && events) return undefined;
+    if (direction === 'both' && onlySource === '' && filterQuery === undefined && events && badChecksumsOnly === undefined)
+      return undefined;
     return new FilteredView((item) =>
       item.lifecycle
         ? // Events have no bytes to match or direction to go: shown unless hidden, or a search narrows to bytes.
-          events && filterQuery === undefined && (onlySource === '' || item.connId === onlySource)
+          events && filterQuery === undefined && badChecksumsOnly === undefined && (onlySource === '' || item.connId === onlySource)
         : (direction === 'both' || item.dir === direction) &&
           (onlySource === '' || sourceOf(item) === onlySource) &&
-          (filterQuery === undefined || containsBytes(item.bytes, filterQuery)),
+          (filterQuery === undefined || containsBytes(item.bytes, filterQuery)) &&
+          (badChecksumsOnly === undefined || (item.dir === 'rx' && !item.partial && !checksumGood(badChecksumsOnly, item.bytes))),
     );
-  }, [direction, onlySource, filterQuery, events]);
+  }, [direction, onlySource, filterQuery, events, badChecksumsOnly]);
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
@@ -237,8 +246,8 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const viewOf = useCallback((item: LogItem) => views?.get(item.id) ?? view, [views, view]);
   const onActions = useCallback((item: LogItem, anchor: HTMLElement) => setMenu({ item, anchor }), []);
   const row = useMemo(
-    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, onActions }),
-    [encoding, filters.matchMode, query, onActions],
+    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, checksum, onActions }),
+    [encoding, filters.matchMode, query, checksum, onActions],
   );
 
   const closeMenu = useCallback(() => setMenu(undefined), []);
@@ -308,11 +317,17 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
           onChange={setFilters}
           problem={compiled.ok ? undefined : t('log.search.invalid', { message: compiled.message })}
         />
-        <ToolbarPopover label={t('log.filters')} active={activeFilters(filters)}>
+        <ToolbarPopover label={t('log.filters')} active={activeFilters(filters) + (badChecksumsOnly ? 1 : 0)}>
           <LogFilters filters={filters} onChange={setFilters} sources={sources} />
+          {checksum ? (
+            <FormControlLabel
+              control={<Checkbox size="small" checked={badOnly} onChange={(event) => setBadOnly(event.target.checked)} />}
+              label={t('protocol.verify.badOnly')}
+            />
+          ) : null}
         </ToolbarPopover>
         <ViewControls />
-        <LogSettingsButton />
+        <LogSettingsButton checksum={<ChecksumField value={checksum} onChange={setChecksum} />} checksumOn={checksum !== undefined} />
         {/* A transcript is evidence as read from its file: nothing to clear. */}
         {from.type === 'session' ? (
           <Button

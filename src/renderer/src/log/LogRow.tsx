@@ -2,7 +2,7 @@ import { memo, useMemo, type MouseEvent } from 'react';
 import Chip from '@mui/material/Chip';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import type { CSSObject, Theme } from '@mui/material/styles';
-import type { TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, TextEncodingName } from '@shared/contract';
 import { containsBytes, type ByteQuery } from '@shared/byte-search';
 import { visuallyHidden } from '../components/visually-hidden';
 import { formatClock } from '../format';
@@ -10,6 +10,7 @@ import { useFormatNumber, useT } from '../i18n/i18n-context';
 import type { Lifecycle } from '../store/lifecycle';
 import { lifecycleText } from './lifecycle-text';
 import type { LogView } from '../store/log-prefs';
+import { checksumMark } from '../protocol/checksum-mark';
 import { MONO_FONT } from '../theme';
 import { sourceOf, type LogItem } from './log-items';
 import { formatDelta, payloadHexDump, payloadText, previewOf } from './payload-view';
@@ -50,6 +51,8 @@ function logRowStyles(theme: Theme): CSSObject {
     '& .si-row-source': { fontFamily: MONO_FONT, minWidth: 48 },
     '& .si-row-length': { ...muted, minWidth: 56, textAlign: 'right' },
     '& .si-row-more': muted,
+    '& .si-row-checksum': { fontFamily: MONO_FONT, color: palette.success.main },
+    '& .si-row-checksum[data-good="false"]': { color: palette.error.main, fontWeight: 700 },
     '& .si-row-spacer': { flex: 1 },
     '& .si-row-hidden': visuallyHidden as CSSObject,
     '& .si-row-actions': {
@@ -91,6 +94,8 @@ export interface LogRowProps {
   encoding: TextEncodingName;
   /** Rows matching it are highlighted; undefined when nothing is searched or matches filter instead. */
   highlight: ByteQuery | undefined;
+  /** Received rows are checked against it: ✓ or ✗ with the expected and the received value. */
+  checksum: ChecksumOption | undefined;
   onActions: (item: LogItem, anchor: HTMLElement) => void;
 }
 
@@ -115,6 +120,20 @@ function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
   return undefined;
 }
 
+/** When a row happened, and how long after the row above it. */
+function RowTimes({ at, previousAt }: { at: number; previousAt: number | undefined }) {
+  return (
+    <>
+      <span className="si-row-time" data-testid="log-time">
+        {formatClock(at)}
+      </span>
+      <span className="si-row-delta" data-testid="log-delta">
+        {previousAt === undefined ? '' : formatDelta(at - previousAt)}
+      </span>
+    </>
+  );
+}
+
 /** What happened to the session or a connection: no bytes, words instead. */
 function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycle: Lifecycle; previousAt: number | undefined }) {
   const t = useT();
@@ -122,12 +141,7 @@ function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycl
   return (
     <div className="si-row" data-testid="log-event" data-dir="event" data-kind={lifecycle.kind} data-tone={toneOf(lifecycle)}>
       <div className="si-row-head">
-        <span className="si-row-time" data-testid="log-time">
-          {formatClock(item.at)}
-        </span>
-        <span className="si-row-delta" data-testid="log-delta">
-          {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
-        </span>
+        <RowTimes at={item.at} previousAt={previousAt} />
         <span className="si-row-dir">
           <span aria-hidden="true">●</span>
           <span className="si-row-hidden">{t('log.eventLabel')}</span>
@@ -139,13 +153,17 @@ function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycl
   );
 }
 
-function DataRow({ item, previousAt, view, encoding, highlight, onActions }: LogRowProps) {
+function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActions }: LogRowProps) {
   const t = useT();
   const preview = useMemo(() => previewOf(item.bytes), [item.bytes]);
   const text = useMemo(() => (view === 'hex' ? undefined : payloadText(preview.bytes, encoding)), [preview, view, encoding]);
   const hex = useMemo(() => (view === 'text' ? undefined : payloadHexDump(preview.bytes)), [preview, view]);
   const matches = useMemo(() => highlight !== undefined && containsBytes(item.bytes, highlight), [item.bytes, highlight]);
   const source = sourceOf(item);
+  const mark = useMemo(
+    () => (checksum && item.dir === 'rx' && !item.partial ? checksumMark(t, checksum, item.bytes) : undefined),
+    [checksum, item, t],
+  );
 
   return (
     <div
@@ -156,12 +174,7 @@ function DataRow({ item, previousAt, view, encoding, highlight, onActions }: Log
       data-match={matches ? 'true' : undefined}
     >
       <div className="si-row-head">
-        <span className="si-row-time" data-testid="log-time">
-          {formatClock(item.at)}
-        </span>
-        <span className="si-row-delta" data-testid="log-delta">
-          {previousAt === undefined ? '' : formatDelta(item.at - previousAt)}
-        </span>
+        <RowTimes at={item.at} previousAt={previousAt} />
         <span className="si-row-dir">
           <span aria-hidden="true">{ARROWS[item.dir]}</span>
           <span className="si-row-hidden">{t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}</span>
@@ -188,6 +201,11 @@ function DataRow({ item, previousAt, view, encoding, highlight, onActions }: Log
         ) : null}
         {item.badLength ? (
           <Chip size="small" color="error" variant="outlined" label={t('log.badLength')} aria-label={t('log.badLengthLabel')} />
+        ) : null}
+        {mark ? (
+          <span className="si-row-checksum" data-testid="log-checksum" data-good={mark.good ? 'true' : 'false'}>
+            {mark.text}
+          </span>
         ) : null}
         {matches ? <span className="si-row-hidden">{t('log.match')}</span> : null}
         <span className="si-row-spacer" />

@@ -1,10 +1,9 @@
-import { memo, useState } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { TEXT_ENCODINGS, type TextEncodingName } from '@shared/contract';
+import { EncodingSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
@@ -84,8 +83,12 @@ function RowLookControls() {
   );
 }
 
-/** How the log reads its bytes and how many it keeps: everything the toolbar has no room for. */
-export const LogSettingsButton = memo(function LogSettingsButton() {
+/**
+ * How the log reads its bytes and how many it keeps: everything the toolbar has no room for.
+ * `checksum`: the control for the check value each framed message is verified against, whose
+ * choice the panel holds (its bad-only filter sits under Filters).
+ */
+export const LogSettingsButton = memo(function LogSettingsButton({ checksum, checksumOn }: { checksum: ReactNode; checksumOn: boolean }) {
   const t = useT();
   const encoding = useInspector((state) => state.logEncoding);
   const setLogEncoding = useInspector((state) => state.setLogEncoding);
@@ -97,28 +100,17 @@ export const LogSettingsButton = memo(function LogSettingsButton() {
       active={
         (encoding === 'utf-8' ? 0 : 1) +
         (framing === 'raw' ? 0 : 1) +
+        (checksumOn ? 1 : 0) +
         (look.wrap && look.showTime && look.showDelta && look.fontSize === 12 ? 0 : 1)
       }
     >
       {(close) => (
         <>
-          <TextField
-            select
-            size="small"
-            label={t('log.encoding')}
-            value={encoding}
-            onChange={(event) => setLogEncoding(event.target.value as TextEncodingName)}
-            sx={{ width: 160 }}
-          >
-            {TEXT_ENCODINGS.map((name) => (
-              <MenuItem key={name} value={name}>
-                {t(`log.encoding.${name}`)}
-              </MenuItem>
-            ))}
-          </TextField>
+          <EncodingSelect label={t('log.encoding')} value={encoding} onChange={setLogEncoding} minWidth={160} />
           <RowLookControls />
           <Divider />
           <FramingControls />
+          {checksum}
           <Divider />
           <LogLimitForm onApplied={close} />
         </>

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -40,6 +40,7 @@ import {
   type LoopbackChoice,
   type SessionForm,
 } from './session-form';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
@@ -114,6 +115,13 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const [save, setSave] = useState(false);
   const [name, setName] = useState('');
   const recorder = useRecordingSettings().status;
+  const failures = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // The alerts sit at the foot of a form that scrolls once the options are open: a failure
+    // out of sight would look like a button that did nothing. (jsdom has no scrollIntoView.)
+    if (failure || joinFailure) failures.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [failure, joinFailure]);
 
   useEffect(() => {
     if (!open) return;
@@ -350,14 +358,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                           key={`${entry.kind} ${endpoint}`}
                           size="small"
                           variant="outlined"
-                          label={
-                            <>
-                              {t(`kind.${entry.kind}`)}{' '}
-                              <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                                {endpoint}
-                              </Box>
-                            </>
-                          }
+                          label={<KindEndpoint kind={entry.kind} endpoint={endpoint} />}
                           aria-label={t('sessions.dialog.recentLabel', { kind: t(`kind.${entry.kind}`), endpoint })}
                           onClick={() => update({ ...form, kind: entry.kind, host: entry.host, port: String(entry.port) })}
                         />
@@ -488,8 +489,10 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                   />
                 ) : null}
               </Stack>
-              {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
-              {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
+              <Box ref={failures} sx={{ '&:empty': { display: 'none' } }}>
+                {failure ? <ErrorAlert title={t('sessions.dialog.failed')} error={failure} onClose={() => setFailure(undefined)} /> : null}
+                {joinFailure ? <ErrorAlert title={t('sessions.dialog.joinFailed')} error={joinFailure} /> : null}
+              </Box>
             </Stack>
           </DialogContent>
           <DialogActions sx={{ px: 2, py: 1 }}>

@@ -14,6 +14,7 @@ import type { TranscriptErrorEntry } from '../store/transcript-view';
 import { MONO_FONT } from '../theme';
 import { SessionRecording } from '../transcripts/SessionRecording';
 import { SessionCounters } from './SessionCounters';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
 
@@ -77,10 +78,7 @@ export function SessionHeader({ session }: { session: SessionShape }) {
     >
       <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0 }}>
         <Typography variant="subtitle1" component="h2" sx={{ fontWeight: 500 }}>
-          {t(`kind.${session.kind}`)}{' '}
-          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-            {sessionEndpoint(session)}
-          </Box>
+          <KindEndpoint kind={session.kind} endpoint={sessionEndpoint(session)} />
         </Typography>
         <StateChip state={session.state} />
         {session.local ? (

@@ -28,6 +28,7 @@ import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { useOpenConfig } from '../workspace/use-open-config';
 import { useWorkspace } from '../workspace/workspace-context';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 import { useNewSession } from './new-session-context';
 
 type QuickKind = 'tcp' | 'udp';
@@ -41,8 +42,12 @@ function configOf(kind: SessionKind, host: string, port: number): SessionConfig 
 /**
  * What a fresh page shows: one form that sends bytes to a host and port (the session is made
  * for the user), the usual first actions, and the endpoints and sessions used before.
+ *
+ * It stays mounted while a session is shown (`shown` false): an open that fails shows its
+ * session for a moment (the engine announces a session before it knows the open fails, and
+ * the page selects a new one), then comes back here with what was typed and the error.
  */
-export function StartScreen() {
+export function StartScreen({ shown }: { shown: boolean }) {
   const t = useT();
   const say = useSay();
   const api = useApi();
@@ -84,12 +89,22 @@ export function StartScreen() {
       setFailure(opened.error);
       return;
     }
-    rememberEndpoint({ kind: kind === 'tcp' ? 'tcp-client' : 'udp', host: target.host, port: target.port });
     const sent = await api.send({ sessionId: opened.value.id, payload: typed });
     setBusy(false);
-    if (!sent.ok) setFailure(sent.error);
+    if (!sent.ok) {
+      // Nothing went out (a UDP target that does not resolve, say): like a failed open, the
+      // session goes, and the user is back at the form with what was typed and why.
+      await api.remove({ sessionId: opened.value.id });
+      setFailure(sent.error);
+      return;
+    }
+    // A recent endpoint is one to open again: the client's target. A UDP quick send binds a
+    // free port, which is no endpoint worth offering (its target is not a place to bind).
+    if (config.kind === 'tcp-client') rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     select(opened.value.id);
   };
+
+  if (!shown) return null;
 
   return (
     <Box sx={{ flex: 1, overflow: 'auto', p: { xs: 2, md: 3 } }}>
@@ -210,14 +225,7 @@ export function StartScreen() {
                     key={`${entry.kind} ${endpoint}`}
                     variant="outlined"
                     disabled={opening}
-                    label={
-                      <>
-                        {t(`kind.${entry.kind}`)}{' '}
-                        <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                          {endpoint}
-                        </Box>
-                      </>
-                    }
+                    label={<KindEndpoint kind={entry.kind} endpoint={endpoint} />}
                     aria-label={t('start.openRecent', { kind: t(`kind.${entry.kind}`), endpoint })}
                     onClick={() => {
                       const config = configOf(entry.kind, entry.host, entry.port);

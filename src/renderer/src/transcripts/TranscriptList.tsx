@@ -7,9 +7,9 @@ import ListItemButton from '@mui/material/ListItemButton';
 import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
-import { MONO_FONT } from '../theme';
 import type { OpenTranscript } from '../store/transcript-view';
 import { SidebarHeading } from '../components/SidebarHeading';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 
 const TranscriptItem = memo(function TranscriptItem({ transcript, selected }: { transcript: OpenTranscript; selected: boolean }) {
   const t = useT();
@@ -22,10 +22,7 @@ const TranscriptItem = memo(function TranscriptItem({ transcript, selected }: { 
           {transcript.fileName}
         </Typography>
         <Typography variant="caption" color="text.secondary" component="div" noWrap>
-          {t(`kind.${transcript.kind}`)}{' '}
-          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-            {transcript.endpoint}
-          </Box>
+          <KindEndpoint kind={transcript.kind} endpoint={transcript.endpoint} />
         </Typography>
       </ListItemButton>
       <Box sx={{ px: 1, pb: 0.5 }}>

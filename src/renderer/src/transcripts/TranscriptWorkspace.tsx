@@ -9,8 +9,8 @@ import { formatClock } from '../format';
 import { useT } from '../i18n/i18n-context';
 import { CountersText } from '../components/CountersText';
 import { useInspector } from '../store/store-context';
-import { MONO_FONT } from '../theme';
 import type { OpenTranscript } from '../store/transcript-view';
+import { KindEndpoint } from '../workspace/KindEndpoint';
 
 /** How the file ends, said once above the log when it did not end cleanly. */
 function EndingBanner({ transcript }: { transcript: OpenTranscript }) {
@@ -67,10 +67,7 @@ export function TranscriptHeader({ transcript }: { transcript: OpenTranscript })
       </Stack>
       <Stack direction="row" spacing={1.5} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="body2">
-          {t(`kind.${transcript.kind}`)}{' '}
-          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-            {transcript.endpoint}
-          </Box>
+          <KindEndpoint kind={transcript.kind} endpoint={transcript.endpoint} />
         </Typography>
         <CountersText counters={transcript.counters} />
       </Stack>

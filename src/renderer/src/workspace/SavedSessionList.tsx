@@ -17,11 +17,11 @@ import { formatEndpoint } from '@shared/address';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { useT } from '../i18n/i18n-context';
-import { MONO_FONT } from '../theme';
 import { useOpenConfig } from './use-open-config';
 import { useWorkspace } from './workspace-context';
 import type { SavedSession } from './workspace-store';
 import { SidebarHeading } from '../components/SidebarHeading';
+import { KindEndpoint } from './KindEndpoint';
 
 function RenameDialog({ saved, onClose }: { saved: SavedSession; onClose: () => void }) {
   const t = useT();
@@ -91,10 +91,7 @@ const SavedSessionItem = memo(function SavedSessionItem({ saved }: { saved: Save
           </Typography>
           {saved.name === defaultName ? null : (
             <Typography variant="caption" color="text.secondary" component="div" noWrap>
-              {t(`kind.${config.kind}`)}{' '}
-              <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                {endpoint}
-              </Box>
+              <KindEndpoint kind={config.kind} endpoint={endpoint} />
             </Typography>
           )}
         </Box>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
@@ -11,6 +11,7 @@ import { useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { useLanguage, useSay, useT } from '../i18n/i18n-context';
+import { SequenceLibraryContext } from '../protocol/sequence-library';
 import { issuePhrase } from '@shared/validate';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
@@ -31,6 +32,7 @@ export function WorkspaceFileButtons() {
   const files = useFiles();
   const workspace = useWorkspaceStore();
   const library = usePayloadLibraryStore();
+  const sequences = useContext(SequenceLibraryContext);
   const [, setLanguage] = useLanguage();
   const [outcome, setOutcome] = useState<Outcome | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -47,6 +49,7 @@ export function WorkspaceFileButtons() {
         theme: state.theme,
         language: state.language,
         payloads: library.getState().exportItems(),
+        sequences: sequences?.getState().items.map((item) => item.sequence),
       },
       new Date(),
     );
@@ -75,6 +78,7 @@ export function WorkspaceFileButtons() {
     const { contents } = reading;
     workspace.getState().replace(contents);
     library.getState().importItems(contents.payloads);
+    if (contents.sequences) sequences?.getState().replaceAll(contents.sequences);
     if (contents.language) setLanguage(contents.language);
     setOutcome({ type: 'opened', file: name, sessions: contents.savedSessions.length, payloads: contents.payloads.length });
   };

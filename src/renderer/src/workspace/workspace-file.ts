@@ -4,6 +4,8 @@
  * refused, each named by its path) so a file either opens whole or changes nothing.
  */
 import { z } from 'zod';
+import { sequenceSchema, type Sequence } from '@shared/contract';
+import { MAX_SAVED_SEQUENCES } from '@shared/limits';
 import { MAX_SAVED_PAYLOADS, savedPayloadSchema, type SavedPayload } from '../composer/payload-library';
 import { languageSchema } from '../i18n/languages';
 import {
@@ -51,6 +53,11 @@ export const workspaceFileSchema = z.strictObject({
   payloads: z
     .array(savedPayloadSchema, { error: 'payloads must be a list.' })
     .max(MAX_SAVED_PAYLOADS, `At most ${MAX_SAVED_PAYLOADS} saved payloads.`),
+  /** Sequences (the contract's, as a sequence file holds one); absent in files from before them. */
+  sequences: z
+    .array(sequenceSchema, { error: 'sequences must be a list.' })
+    .max(MAX_SAVED_SEQUENCES, `At most ${MAX_SAVED_SEQUENCES} sequences.`)
+    .optional(),
   preferences: z.strictObject({
     theme: themeChoiceSchema,
     /** Absent: follow the OS. */
@@ -62,6 +69,8 @@ export type WorkspaceFile = z.output<typeof workspaceFileSchema>;
 
 export interface WorkspaceContents extends WorkspaceData {
   payloads: readonly SavedPayload[];
+  /** Undefined: the file has none, and opening it leaves the sequences as they are. */
+  sequences?: readonly Sequence[] | undefined;
 }
 
 /** Fields copied by name: objects read from a file or a store are never spread into ours. */
@@ -86,6 +95,7 @@ export function workspaceToFile(contents: WorkspaceContents, now: Date): Workspa
     sessions: contents.savedSessions.map((saved) => ({ name: saved.name, config: saved.config })),
     recentEndpoints: contents.recentEndpoints.map(copyEndpoint),
     payloads: contents.payloads.map(copyPayload),
+    ...(contents.sequences && contents.sequences.length > 0 ? { sequences: [...contents.sequences] } : {}),
     preferences: contents.language ? { theme: contents.theme, language: contents.language } : { theme: contents.theme },
   };
   return file;
@@ -147,6 +157,7 @@ export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): Worksp
       savedSessions,
       recentEndpoints: file.recentEndpoints.map(copyEndpoint),
       payloads: file.payloads.map(copyPayload),
+      sequences: file.sequences,
       theme: file.preferences.theme,
       language: file.preferences.language,
     },

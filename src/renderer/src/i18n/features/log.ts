@@ -7,11 +7,6 @@ export const logEn = {
   'log.both': 'Text + hex',
   'log.countFrames': '{count, plural, one {# frame} other {# frames}}',
   'log.encoding': 'Text encoding',
-  'log.encoding.utf-8': 'UTF-8',
-  'log.encoding.gbk': 'GBK',
-  'log.encoding.gb18030': 'GB18030',
-  'log.encoding.latin1': 'Latin-1',
-  'log.encoding.utf-16le': 'UTF-16LE',
 
   'log.framing': 'Framing',
   'log.framing.mode.raw': 'Raw chunks',
@@ -148,11 +143,6 @@ export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
   'log.both': '文本 + 十六进制',
   'log.countFrames': '{count} 帧',
   'log.encoding': '文本编码',
-  'log.encoding.utf-8': 'UTF-8',
-  'log.encoding.gbk': 'GBK',
-  'log.encoding.gb18030': 'GB18030',
-  'log.encoding.latin1': 'Latin-1',
-  'log.encoding.utf-16le': 'UTF-16LE',
 
   'log.framing': '分帧',
   'log.framing.mode.raw': '原始数据块',

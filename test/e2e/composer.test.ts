@@ -89,6 +89,7 @@ describe('the composer', () => {
     await page.getByRole('dialog', { name: 'History' }).waitFor({ state: 'detached' });
 
     // The composer at 1280×800: its rows whole, the log keeping at least 40% of the height.
+    await screenshot(page, 'composer-quick-send');
     const logHeight = await page
       .locator('[data-panel][id="log"], #log')
       .first()
@@ -96,6 +97,5 @@ describe('the composer', () => {
     expect(logHeight).toBeGreaterThanOrEqual(0.4 * 800 - 1);
     const fits = await composer.evaluate((el) => el.scrollHeight <= el.parentElement!.clientHeight + 1);
     expect(fits).toBe(true);
-    await screenshot(page, 'composer-quick-send');
   });
 });

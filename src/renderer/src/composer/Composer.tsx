@@ -342,17 +342,18 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
       component="section"
       aria-label={t('composer.label')}
       onKeyDownCapture={onComposerKey}
-      sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 1, flex: 'none' }}
+      sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 0.75, flex: 'none' }}
     >
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 1 }}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 0.5 }}>
         <FormatToggle format={mode} disabled={active} onChange={switchMode} />
         {mode === 'text' ? <EscapesSwitch on={escapes} onChange={setEscapes} /> : null}
         {mode === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
         {mode !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
+        {mode !== 'file' ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
         {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
       </Stack>
-      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', mb: 1 }}>
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', mb: 0.5 }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <QuickSendList onSend={quickSend} disabled={targetBlock !== undefined} describedBy={targetBlock ? reasonId : undefined} />
         </Box>
@@ -401,7 +402,6 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             onCount={setCountText}
           />
         ) : null}
-        {mode !== 'file' ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
         <Box sx={{ flex: 1, minWidth: 160, textAlign: 'right' }}>
           <Typography variant="caption" role="status" color={warn ? 'warning.main' : 'text.secondary'} sx={{ display: 'block' }}>
             {progressText}

@@ -13,7 +13,8 @@ const nodeSide = ['shared', 'ports', 'engine', 'recorder', 'host'];
 export const layers = {
   shared: { path: 'src/shared', packages: ['zod'] },
   ports: { path: 'src/ports', typeLayers: ['shared'] },
-  engine: { path: 'src/engine', layers: ['shared', 'ports'], node: true },
+  // selfsigned makes the self-signed certificates of quick TLS servers (the certificate method).
+  engine: { path: 'src/engine', layers: ['shared', 'ports'], node: true, packages: ['selfsigned'] },
   recorder: { path: 'src/recorder', layers: ['shared', 'ports'], node: true, packages: ['zod'] },
   host: { path: 'src/host', layers: ['shared', 'ports', 'engine', 'recorder'], node: true },
   // The version string both entry points print comes from the root package.json.

@@ -616,6 +616,7 @@ export class SessionAutomation {
 
 /** What the schema cannot see: whether the settings suit the session's kind. */
 export function checkAutomation(config: Automation | undefined, kind: SessionKind): Result<null> {
+  if (config && kind === 'relay') return fail(AppCode.InvalidArgument, phrase('relay.noAutomation'), phrase('hint.noAutomation'));
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,

@@ -179,7 +179,8 @@ export class EventBatcher {
       event.connId !== undefined &&
       last.connId === event.connId &&
       last.sessionId === event.sessionId &&
-      last.dir === event.dir;
+      last.dir === event.dir &&
+      sameRelayMark(last, event);
     if (!this.admits(event, size, merges)) {
       this.notShown.add(event.sessionId, event.connId, size);
       return;
@@ -281,4 +282,12 @@ export class EventBatcher {
     }
     this.flush();
   }
+}
+
+/** A relay's chunks merge only with chunks that went the same way and were handled alike (held, edited, injected). */
+function sameRelayMark(a: DataEvent, b: DataEvent): boolean {
+  const x = a.relay;
+  const y = b.relay;
+  if (x === undefined || y === undefined) return x === y;
+  return x.flow === y.flow && x.held === y.held && x.edited === y.edited && x.injected === y.injected;
 }

@@ -26,7 +26,10 @@ import { systemLookup, type HostLookup } from './resolve';
 import { SendBudget } from './send-budget';
 import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
 import { localAddresses } from './local-addresses';
+import { selfSignedCertificate } from './self-signed';
 import { checkAutomation, SessionAutomation } from './automation';
+import { RelayBase, TcpRelay } from './relay';
+import { UdpRelay } from './relay-udp';
 
 export interface ManagerOptions {
   /** Receives every flush of the event queue. */
@@ -62,6 +65,8 @@ function createSession(id: string, config: SessionConfig, ctx: EngineContext): S
       return new TcpClient(id, config, ctx);
     case 'udp':
       return new UdpSession(id, config, ctx);
+    case 'relay':
+      return config.transport === 'udp' ? new UdpRelay(id, config, ctx) : new TcpRelay(id, config, ctx);
   }
 }
 
@@ -229,6 +234,10 @@ export class SessionManager implements EngineApi {
     return ok(localAddresses());
   }
 
+  async certificate(args: ParsedArgs<'certificate'>): Answer<'certificate'> {
+    return ok(await selfSignedCertificate(args));
+  }
+
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
     return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
   }
@@ -320,6 +329,35 @@ export class SessionManager implements EngineApi {
     if (args.action === 'start') return ok(run.status());
     const status = await run.done;
     return status.state === 'passed' ? ok(status) : fail(status.error!.code, status.error!.i18n.message, status.error!.i18n.hint);
+  }
+
+  async hold({ sessionId, flow, hold }: ParsedArgs<'hold'>): Answer<'hold'> {
+    const relay = this.relay(sessionId);
+    return relay.ok ? ok(this.decorate(relay.value.hold(flow, hold))) : relay;
+  }
+
+  async held(args: ParsedArgs<'held'>): Answer<'held'> {
+    const relay = this.relay(args.sessionId);
+    if (!relay.ok) return relay;
+    switch (args.action) {
+      case 'list':
+        return ok(relay.value.heldMessages());
+      case 'release':
+        return relay.value.release(args);
+      case 'drop':
+        return relay.value.drop(args);
+      case 'edit': {
+        const bytes = encodePayload(args.payload);
+        return bytes.ok ? relay.value.edit(args.id, bytes.value) : bytes;
+      }
+    }
+  }
+
+  async inject({ sessionId, connId, flow, payload }: ParsedArgs<'inject'>): Answer<'inject'> {
+    const relay = this.relay(sessionId);
+    if (!relay.ok) return relay;
+    const bytes = encodePayload(payload);
+    return bytes.ok ? relay.value.inject(connId, flow, bytes.value) : bytes;
   }
 
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
@@ -426,6 +464,17 @@ export class SessionManager implements EngineApi {
   /** A session event as the page sees it: with its recording, automation and counts of what was not shown. */
   private decorated(event: InspectorEvent): InspectorEvent {
     return event.type === 'session' ? { ...event, session: this.decorate(event.session) } : event;
+  }
+
+  private relay(sessionId: string): Result<RelayBase> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    if (session instanceof RelayBase) return ok(session);
+    return fail(
+      AppCode.BadState,
+      phrase('relay.notRelay', { sessionId, kind: phrase(`kind.${session.config.kind}`) }),
+      phrase('hint.openRelay'),
+    );
   }
 
   private noRecorder(): Result<never> {

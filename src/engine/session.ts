@@ -15,6 +15,7 @@ import { fail, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { zeroCounters } from '@shared/counters';
 import { appError } from './socket-errors';
+import { withoutKey } from './tls-options';
 
 /** What the manager needs of every kind of socket. */
 export interface Session {
@@ -70,7 +71,7 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
     return {
       id: this.id,
       kind: this.config.kind,
-      config: this.config,
+      config: withoutKey(this.config),
       state: this.currentState,
       counters: { ...this.counters },
       createdAt: this.createdAt,

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpClientConfig } from '@shared/contract';
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
@@ -10,7 +11,10 @@ import type { EngineContext } from './context';
 import { attemptsExhausted, delayPhrase, reconnectDelay } from './reconnect-policy';
 import { annotate, appError, socketError, withoutStop } from './socket-errors';
 import { SessionBase } from './session';
-import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { TcpConnection, type ConnectionOwner, type TlsLayer } from './tcp-connection';
+import { clientOptions, clientServername } from './tls-options';
+import { tlsDetails } from './tls-details';
+import { handshakeError } from './tls-errors';
 import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
 import { literalAddress, resolveHost, type ResolvedAddress } from './resolve';
@@ -75,6 +79,8 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   private readingPaused = false;
   /** Liveness dropped the current connection to connect again, whatever the reconnect setting. */
   private silentReconnect = false;
+  /** TLS: the connect options, secure context included, made once at open. */
+  private tlsOptions: Omit<ConnectionOptions, 'socket'> = {};
 
   constructor(id: string, config: TcpClientConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -96,6 +102,15 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const refused = this.alreadyActive();
     if (refused) return refused;
     this.cancelRetry();
+    if (this.config.tls) {
+      // Bad key material is the settings' fault: refused before any connect, never retried.
+      const options = clientOptions(this.config.host, this.config.tls);
+      if (!options.ok) {
+        this.setState('error', options.error);
+        return Promise.resolve(options);
+      }
+      this.tlsOptions = options.value;
+    }
     return this.attempt();
   }
 
@@ -218,20 +233,55 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     });
     socket.once('connect', () => {
       socket.removeAllListeners('error');
-      const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
-      this.connection = conn;
-      if (this.readingPaused) conn.pauseReading(true);
-      this.userEnded = false;
-      this.local = { ...conn.local };
-      // Whether the next loss starts the count afresh depends on how long this connection holds.
-      this.attemptsBefore = this.retry?.attempt ?? 0;
-      this.connectedAt = this.ctx.clock.now();
-      this.retry = undefined;
-      this.lastError = undefined;
-      this.setState('open');
-      this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
-      pending.settle(ok(this.info()));
+      if (this.config.tls) this.handshake(pending, socket, address);
+      else this.established(pending, socket, undefined);
     });
+  }
+
+  /**
+   * TLS over the TCP connection just made, within the same connect timeout. A failed
+   * handshake fails the connect with its reason; the next address is not tried, since the
+   * server answered and its TLS is what is wrong.
+   */
+  private handshake(pending: Pending, raw: Socket, address: string): void {
+    const { host, port } = this.config;
+    const settings = this.config.tls!;
+    const socket = tlsConnect({ ...this.tlsOptions, socket: raw });
+    pending.socket = socket;
+    const name = clientServername(host, settings) ?? host;
+    socket.once('error', (err: Error) => {
+      socket.destroy();
+      raw.destroy();
+      if (this.pending !== pending) return;
+      const error = handshakeError(err, {
+        where: formatEndpoint(address, port),
+        name,
+        minVersion: settings.minVersion,
+        maxVersion: settings.maxVersion,
+      });
+      this.connectFailed(error);
+      pending.settle({ ok: false, error });
+    });
+    socket.once('secureConnect', () => {
+      socket.removeAllListeners('error');
+      this.established(pending, socket, { raw, details: tlsDetails(socket, clientServername(host, settings)) });
+    });
+  }
+
+  private established(pending: Pending, socket: Socket, tls: TlsLayer | undefined): void {
+    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx, tls);
+    this.connection = conn;
+    if (this.readingPaused) conn.pauseReading(true);
+    this.userEnded = false;
+    this.local = { ...conn.local };
+    // Whether the next loss starts the count afresh depends on how long this connection holds.
+    this.attemptsBefore = this.retry?.attempt ?? 0;
+    this.connectedAt = this.ctx.clock.now();
+    this.retry = undefined;
+    this.lastError = undefined;
+    this.setState('open');
+    this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
+    pending.settle(ok(this.info()));
   }
 
   /** A connect (the first or a reconnect) failed: give up, or wait and try again. */

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin } from '@shared/contract';
+import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, SendOrigin, TlsDetails } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_SEND_QUEUE_BYTES, GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
@@ -28,8 +28,16 @@ export interface ConnectionOwner {
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void;
 }
 
+/** A connection that speaks TLS: the TCP socket under it, and what its handshake settled. */
+export interface TlsLayer {
+  /** The TCP socket the TLS socket reads and writes: a reset is sent on it (a TLS socket cannot). */
+  raw: Socket;
+  details: TlsDetails;
+}
+
 /**
- * One established TCP connection, accepted by a listener or made by a client. Sockets are
+ * One established TCP connection, accepted by a listener or made by a client; over TLS the
+ * socket is the TLSSocket (plaintext in, plaintext out) and everything else is the same. Sockets are
  * created with allowHalfOpen so a peer's FIN is reported on its own (half-closed) and we may
  * still send; an RST arrives as ECONNRESET (or EPIPE once the peer's FIN came) and is reported
  * as a reset. After the peer's FIN our side stays open for the owner's half-close linger, then
@@ -64,6 +72,7 @@ export class TcpConnection {
     private readonly socket: Socket,
     private readonly owner: ConnectionOwner,
     private readonly ctx: EngineContext,
+    private readonly tls?: TlsLayer,
   ) {
     this.since = ctx.clock.now();
     this.remote = endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
@@ -91,6 +100,7 @@ export class TcpConnection {
       ...(this.closesAt !== undefined ? { closesAt: this.closesAt } : {}),
       localEnded: this.localEnded,
       blocked: this.blocked,
+      ...(this.tls ? { tls: this.tls.details } : {}),
     };
   }
 
@@ -179,7 +189,7 @@ export class TcpConnection {
     if (this.closed) return;
     if (mode === 'reset') {
       this.localReset = true;
-      this.socket.resetAndDestroy();
+      (this.tls?.raw ?? this.socket).resetAndDestroy();
       return;
     }
     this.endLocal('user');

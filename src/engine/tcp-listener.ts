@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from 'node:tls';
 import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode, hintFor } from '@shared/errors';
@@ -11,7 +12,10 @@ import { endpoint } from './endpoint';
 import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
 import { appError, followedBy, socketError } from './socket-errors';
-import { TcpConnection, type ConnectionOwner } from './tcp-connection';
+import { TcpConnection, type ConnectionOwner, type TlsLayer } from './tcp-connection';
+import { serverOptions } from './tls-options';
+import { tlsDetails } from './tls-details';
+import { clientHandshakeError, untrustedClient } from './tls-errors';
 import { describeClosure, RecentlyClosed } from './recently-closed';
 import { sendToConnections } from './tcp-send';
 
@@ -33,6 +37,16 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private outOfDescriptors: string | undefined;
   /** The recording is behind: connections, new ones too, do not read. */
   private readingPaused = false;
+  /**
+   * TLS: the server that runs each accepted socket's handshake. It never listens itself; the
+   * TCP servers hand it their connections, so limits and resets work the same with or without TLS.
+   */
+  private tlsServer: TlsServer | undefined;
+  /**
+   * Accepted TCP sockets whose TLS handshake is under way, by their two ends: the TLS socket
+   * the server makes of one has the same ends, which is how it finds its TCP socket again.
+   */
+  private readonly handshaking = new Map<string, Socket>();
 
   constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -56,6 +70,14 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     this.refusedAtLimit = undefined;
     this.outOfDescriptors = undefined;
     this.setState('opening');
+    if (this.config.tls) {
+      const options = serverOptions(this.config.tls);
+      if (!options.ok) {
+        this.setState('error', options.error);
+        return Promise.resolve(options);
+      }
+      this.tlsServer = this.createTlsServer(options.value);
+    }
     const servers: Server[] = [];
     this.servers = servers;
     return new Promise((resolve) => {
@@ -130,6 +152,47 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return server;
   }
 
+  private createTlsServer(options: Parameters<typeof createTlsServer>[0]): TlsServer {
+    const server = createTlsServer(options);
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const raw = this.takeRaw(socket);
+      if (!raw) {
+        socket.destroy();
+        return;
+      }
+      const settings = this.config.tls!;
+      if (settings.requestCert && settings.verify && !socket.authorized) {
+        const sent = Object.keys(socket.getPeerCertificate()).length > 0;
+        const reason = socket.authorizationError;
+        this.emitError(untrustedClient(sent ? String(reason ?? 'unknown') : undefined, peerOf(raw)));
+        raw.destroy();
+        return;
+      }
+      const servername = typeof socket.servername === 'string' ? socket.servername : undefined;
+      this.accepted(socket, { raw, details: tlsDetails(socket, servername) });
+    });
+    server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
+      const raw = this.takeRaw(socket);
+      const settings = this.config.tls!;
+      this.emitError(
+        clientHandshakeError(err, {
+          where: raw ? peerOf(raw) : '?',
+          minVersion: settings.minVersion,
+          maxVersion: settings.maxVersion,
+        }),
+      );
+      raw?.destroy();
+    });
+    return server;
+  }
+
+  private takeRaw(socket: TLSSocket): Socket | undefined {
+    const key = socketKey(socket);
+    const raw = this.handshaking.get(key);
+    this.handshaking.delete(key);
+    return raw;
+  }
+
   close(): Promise<Result<SessionInfo>> {
     const servers = this.servers;
     if (this.currentState === 'opening' && servers) {
@@ -170,6 +233,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
         });
       }
       for (const conn of this.connections.values()) conn.destroy();
+      for (const raw of this.handshaking.values()) raw.destroy();
+      this.handshaking.clear();
     });
     return this.closeInProgress;
   }
@@ -241,7 +306,25 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
       this.refuse(socket);
       return;
     }
-    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx);
+    if (this.tlsServer) {
+      // The TLS server wraps the socket and answers with secureConnection or tlsClientError.
+      const key = socketKey(socket);
+      this.handshaking.set(key, socket);
+      socket.once('close', () => {
+        if (this.handshaking.get(key) === socket) this.handshaking.delete(key);
+      });
+      this.tlsServer.emit('connection', socket);
+      return;
+    }
+    this.accepted(socket, undefined);
+  }
+
+  private accepted(socket: Socket, tls: TlsLayer | undefined): void {
+    if (this.currentState !== 'open') {
+      (tls?.raw ?? socket).destroy();
+      return;
+    }
+    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx, tls);
     this.connections.set(conn.connId, conn);
     if (this.readingPaused) conn.pauseReading(true);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
@@ -285,8 +368,19 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   }
 }
 
+/** A connection's two ends, the same for a TCP socket and the TLS socket over it. */
+function socketKey(socket: Socket): string {
+  return `${socket.remoteAddress} ${socket.remotePort} ${socket.localAddress} ${socket.localPort}`;
+}
+
+/** Who a client is, for a message about its handshake. */
+function peerOf(socket: Socket): string {
+  const remote = endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+  return formatEndpoint(remote.address, remote.port);
+}
+
 /** Listen on one address: its bound endpoint, or the error the OS gave. */
-function listen(server: Server, host: string, port: number, ipv6Only: boolean): Promise<Endpoint | Error> {
+export function listen(server: Server, host: string, port: number, ipv6Only: boolean): Promise<Endpoint | Error> {
   return new Promise((resolve) => {
     const failed = (err: Error) => resolve(err);
     server.once('error', failed);

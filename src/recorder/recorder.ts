@@ -44,6 +44,8 @@ export interface RecorderOptions {
 interface Recording {
   readonly sessionId: string;
   readonly kind: SessionKind;
+  /** Its peers cannot be made to wait (UDP, a relay over UDP): past the cap, data is counted instead. */
+  readonly datagrams: boolean;
   readonly info: RecordingInfo;
   readonly records: SessionRecords;
   readonly file: RecordFile;
@@ -113,7 +115,7 @@ export class Recorder implements RecorderPort {
       return;
     }
     if (!recording.info.active) return;
-    if (event.type === 'data' && recording.kind === 'udp' && recording.file.backlog >= this.marks.max) {
+    if (event.type === 'data' && recording.datagrams && recording.file.backlog >= this.marks.max) {
       // TCP stops reading at the high-water mark and its sends wait on the peer; UDP can do
       // neither, so past the cap its datagrams are counted, and the file says so once it catches up.
       const lost = (recording.unrecorded ??= { messages: 0, bytes: 0, since: event.at });
@@ -121,8 +123,7 @@ export class Recorder implements RecorderPort {
       lost.bytes += event.bytes.byteLength;
       return;
     }
-    const record = recording.records.fromEvent(event);
-    if (record) this.write(recording, record);
+    for (const record of recording.records.fromEvent(event)) this.write(recording, record);
     // A closed session keeps its recording (reopen goes on in the same file) but not a
     // descriptor for it: the file is reopened with the next record.
     if (event.type === 'session' && (event.session.state === 'closed' || event.session.state === 'error')) void recording.file.park();
@@ -156,6 +157,7 @@ export class Recorder implements RecorderPort {
     const recording: Recording = {
       sessionId: session.id,
       kind: session.kind,
+      datagrams: session.config.kind === 'udp' || (session.config.kind === 'relay' && session.config.transport === 'udp'),
       info: { active: true, path: path.join(folder, fileName), fileName, startedAt, records: 0, bytes: 0 },
       records,
       file,
@@ -305,10 +307,9 @@ export class Recorder implements RecorderPort {
       type: 'error',
       at: this.clock.now(),
       sessionId: recording.sessionId,
-      error: unrecordedError(recording.sessionId, recording.kind, lost),
+      error: unrecordedError(recording.sessionId, recording.datagrams ? 'udp' : recording.kind, lost),
     };
-    const record = recording.records.fromEvent(event);
-    if (record) this.write(recording, record);
+    for (const record of recording.records.fromEvent(event)) this.write(recording, record);
     this.link.emit(event);
   }
 

@@ -1,7 +1,8 @@
 import type { Endpoint } from '@shared/address';
 import type { AppError } from '@shared/result';
-import type { InspectorEvent, SessionInfo, SessionState } from '@shared/contract';
+import type { CloseReason, ConnectionInfo, InspectorEvent, RelayLeg, SessionInfo, SessionState } from '@shared/contract';
 import {
+  serverLegOf,
   TRANSCRIPT_FORMAT_NAME,
   TRANSCRIPT_VERSION,
   type EndReason,
@@ -30,12 +31,31 @@ export class SessionRecords {
   private local: Endpoint | undefined;
   private readonly connections = new Map<string, { local: Endpoint; remote: Endpoint }>();
   private readonly sessionId: string;
+  /** A relay keeps both legs of each pair as connections: the client's under its id, the upstream's under serverLegOf(id). */
+  private readonly relay: boolean;
 
   constructor(session: SessionInfo) {
     this.sessionId = session.id;
     this.state = session.state;
+    this.relay = session.kind === 'relay';
     this.local = session.local && copy(session.local);
-    for (const conn of session.connections) this.connections.set(conn.connId, { local: copy(conn.local), remote: copy(conn.remote) });
+    for (const conn of session.connections) this.remember(conn);
+  }
+
+  private remember(conn: ConnectionInfo): void {
+    this.connections.set(conn.connId, { local: copy(conn.local), remote: copy(conn.remote) });
+    const up = conn.relay;
+    if (up?.upstreamLocal) this.connections.set(serverLegOf(conn.connId), { local: copy(up.upstreamLocal), remote: copy(up.upstream) });
+  }
+
+  /** The legs of a relay's connections as the header lists them: the upstream one once it is connected. */
+  private snapshots(session: SessionInfo) {
+    return session.connections.flatMap((c) => {
+      const client = { conn: c.connId, local: copy(c.local), remote: copy(c.remote), since: c.since };
+      const up = c.relay;
+      if (!up?.upstreamLocal) return [client];
+      return [client, { conn: serverLegOf(c.connId), local: copy(up.upstreamLocal), remote: copy(up.upstream), since: c.since }];
+    });
   }
 
   /**
@@ -54,27 +74,35 @@ export class SessionRecords {
         kind: session.kind,
         config: { ...session.config },
         ...(this.local ? { local: copy(this.local) } : {}),
-        connections: session.connections.map((c) => ({ conn: c.connId, local: copy(c.local), remote: copy(c.remote), since: c.since })),
+        connections: this.snapshots(session),
       }),
     ];
     if (session.state !== 'closed') records.push(this.stateRecord(session, at));
     return records;
   }
 
-  /** The record for an engine event of this session, if it is one the transcript keeps. */
-  fromEvent(event: InspectorEvent): TranscriptRecord | undefined {
+  /** The records for an engine event of this session: none, one, or (a relay's) one per leg. */
+  fromEvent(event: InspectorEvent): TranscriptRecord[] {
+    if (this.relay) return this.relayRecords(event);
+    const record = this.plainRecord(event);
+    return record ? [record] : [];
+  }
+
+  private plainRecord(event: InspectorEvent): TranscriptRecord | undefined {
     switch (event.type) {
-      case 'session': {
-        const { session } = event;
-        if (session.state === this.state && sameEndpoint(session.local, this.local)) return undefined;
-        this.state = session.state;
-        this.local = session.local && copy(session.local);
-        return this.stateRecord(session, event.at);
-      }
+      case 'session':
+        return this.sessionRecord(event.session, event.at);
       case 'connection-opened': {
         const { conn } = event;
         this.connections.set(conn.connId, { local: copy(conn.local), remote: copy(conn.remote) });
-        return this.next({ type: 'open', at: event.at, conn: conn.connId, local: copy(conn.local), remote: copy(conn.remote) });
+        return this.next({
+          type: 'open',
+          at: event.at,
+          conn: conn.connId,
+          local: copy(conn.local),
+          remote: copy(conn.remote),
+          ...(conn.tls ? { tls: conn.tls } : {}),
+        });
       }
       case 'half-closed':
         return this.next({ type: 'half-close', at: event.at, conn: event.connId, by: event.by });
@@ -84,10 +112,74 @@ export class SessionRecords {
       case 'error':
         return this.next({ type: 'error', at: event.at, ...(event.connId ? { conn: event.connId } : {}), error: plainError(event.error) });
       case 'data':
-        return this.dataRecord(event);
+        return this.dataRecord(event, event.connId, event.dir);
       default:
         return undefined;
     }
+  }
+
+  private sessionRecord(session: SessionInfo, at: number): TranscriptRecord | undefined {
+    if (session.state === this.state && sameEndpoint(session.local, this.local)) return undefined;
+    this.state = session.state;
+    this.local = session.local && copy(session.local);
+    return this.stateRecord(session, at);
+  }
+
+  /**
+   * A relay's events as records of the leg each happened on: bytes passed on at once are
+   * received on one leg and sent on the other, held ones received only, released or injected
+   * ones sent only; a FIN or RST passed on is the other leg's own.
+   */
+  private relayRecords(event: InspectorEvent): TranscriptRecord[] {
+    switch (event.type) {
+      case 'session': {
+        const records: TranscriptRecord[] = [];
+        for (const conn of event.session.connections) {
+          const up = conn.relay;
+          const leg = serverLegOf(conn.connId);
+          if (!up?.upstreamLocal || this.connections.has(leg)) continue;
+          this.connections.set(leg, { local: copy(up.upstreamLocal), remote: copy(up.upstream) });
+          records.push(this.next({ type: 'open', at: event.at, conn: leg, local: copy(up.upstreamLocal), remote: copy(up.upstream) }));
+        }
+        const state = this.sessionRecord(event.session, event.at);
+        return state ? [...records, state] : records;
+      }
+      case 'half-closed':
+        return [this.next({ type: 'half-close', at: event.at, conn: this.legConn(event.connId, event.leg), by: event.by })];
+      case 'connection-closed': {
+        const client = event.connId;
+        const server = serverLegOf(client);
+        const [clientReason, serverReason] = legReasons(event.reason, event.leg ?? 'client');
+        const records = [this.next({ type: 'close', at: event.at, conn: client, reason: clientReason, counters: { ...event.counters } })];
+        if (this.connections.has(server)) {
+          records.push(this.next({ type: 'close', at: event.at, conn: server, reason: serverReason, counters: { ...event.counters } }));
+        }
+        this.connections.delete(client);
+        this.connections.delete(server);
+        return records;
+      }
+      case 'data': {
+        const { connId, relay } = event;
+        if (connId === undefined || !relay) return [];
+        const from: RelayLeg = relay.flow === 'to-server' ? 'client' : 'server';
+        const to: RelayLeg = from === 'client' ? 'server' : 'client';
+        const records: TranscriptRecord[] = [];
+        if (event.dir === 'rx') records.push(this.dataRecord(event, this.legConn(connId, from), 'rx'));
+        if (event.dir === 'tx' || !relay.held) {
+          const conn = this.legConn(connId, to);
+          if (this.connections.has(conn)) records.push(this.dataRecord(event, conn, 'tx'));
+        }
+        return records;
+      }
+      default: {
+        const record = this.plainRecord(event);
+        return record ? [record] : [];
+      }
+    }
+  }
+
+  private legConn(connId: string, leg: RelayLeg | undefined): string {
+    return leg === 'server' ? serverLegOf(connId) : connId;
   }
 
   end(reason: EndReason, at: number): TranscriptRecord {
@@ -98,8 +190,7 @@ export class SessionRecords {
    * Built directly, one per chunk or datagram: the recorder encodes it at once, so it shares
    * the endpoints it names rather than copying them.
    */
-  private dataRecord(event: Extract<InspectorEvent, { type: 'data' }>): TranscriptRecord {
-    const { connId } = event;
+  private dataRecord(event: Extract<InspectorEvent, { type: 'data' }>, connId: string | undefined, dir: 'rx' | 'tx'): TranscriptRecord {
     const seq = this.seq++;
     if (connId !== undefined) {
       const conn = this.connections.get(connId);
@@ -109,11 +200,12 @@ export class SessionRecords {
         seq,
         at: event.at,
         session: this.sessionId,
-        dir: event.dir,
+        dir,
         conn: connId,
         local,
         remote: conn?.remote ?? UNKNOWN,
         bytes: event.bytes,
+        ...(event.origin ? { origin: event.origin } : {}),
       };
     }
     return {
@@ -121,10 +213,11 @@ export class SessionRecords {
       seq,
       at: event.at,
       session: this.sessionId,
-      dir: event.dir,
+      dir,
       local: this.local ?? UNKNOWN,
       remote: event.peer ?? UNKNOWN,
       bytes: event.bytes,
+      ...(event.origin ? { origin: event.origin } : {}),
     };
   }
 
@@ -145,4 +238,14 @@ export class SessionRecords {
 
 function sameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
   return a === b || (a !== undefined && b !== undefined && a.address === b.address && a.port === b.port && a.family === b.family);
+}
+
+/**
+ * A pair's end as each leg saw it: what began on one leg (the client's RST) the relay passed on
+ * to the other as its own (our RST to the server).
+ */
+function legReasons(reason: CloseReason, leg: RelayLeg): [CloseReason, CloseReason] {
+  const passedOn: CloseReason = reason === 'peer-reset' ? 'local-reset' : reason === 'peer-closed' ? 'local-closed' : reason;
+  if (reason === 'error') return leg === 'server' ? ['local-reset', 'error'] : ['error', 'local-reset'];
+  return leg === 'client' ? [reason, passedOn] : [passedOn, reason];
 }

@@ -18,6 +18,10 @@ export const METHOD_NAMES = [
   'preview',
   'sequence',
   'addresses',
+  'hold',
+  'held',
+  'inject',
+  'certificate',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

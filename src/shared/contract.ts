@@ -50,6 +50,18 @@ import {
   MAX_SEND_INTERVAL_MS,
   MAX_SILENCE_MS,
   MIN_SEND_INTERVAL_MS,
+  DEFAULT_RELAY_UDP_IDLE_MS,
+  MAX_RELAY_UDP_IDLE_MS,
+  DEFAULT_RELAY_UDP_MAPPINGS,
+  MAX_RELAY_HELD_MESSAGES,
+  MAX_PEM_LENGTH,
+  MAX_CA_BUNDLE_LENGTH,
+  MAX_ALPN_PROTOCOLS,
+  MAX_ALPN_LENGTH,
+  MAX_CERTIFICATE_DAYS,
+  DEFAULT_CERTIFICATE_DAYS,
+  MAX_CERTIFICATE_NAMES,
+  MAX_HOST_LENGTH,
 } from './limits';
 
 export type { Endpoint } from './address';
@@ -118,6 +130,141 @@ const tcpFields = {
   /** Close a connection (FIN) that sent and received nothing this long, as socat's -T; left out, never. */
   idleTimeoutMs: boundedInt('field.idleTimeout', 1, MAX_IDLE_TIMEOUT_MS).optional(),
 };
+
+// ── TLS (docs/automation.md § TLS, docs/security.md § TLS) ────────────────────────────────
+
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+
+/** The labels of the PEM blocks in `text`: CERTIFICATE, PRIVATE KEY, EC PRIVATE KEY, … */
+export function pemLabels(text: string): string[] {
+  return [...text.matchAll(PEM_BEGIN)].map((m) => m[1]!);
+}
+
+/**
+ * PEM text as the user's file holds it: certificates (a chain or a CA bundle) or one private
+ * key. Key material is text in the argument, never a path (docs/security.md § TLS).
+ */
+const pemSchema = (what: 'certificate' | 'ca' | 'key', max: number) =>
+  z
+    .string({ error: says(`tls.${what}.type`) })
+    .max(max, says('tls.pemTooLong', { what: { key: `tls.what.${what}` }, max: String(max) }))
+    .superRefine((value, ctx) => {
+      const labels = pemLabels(value);
+      const isKey = (label: string) => label.endsWith('PRIVATE KEY');
+      if (what === 'key') {
+        if (labels.includes('ENCRYPTED PRIVATE KEY') || value.includes('Proc-Type: 4,ENCRYPTED'))
+          ctx.addIssue({ code: 'custom', message: says('tls.keyEncrypted') });
+        else if (labels.filter(isKey).length !== 1) ctx.addIssue({ code: 'custom', message: says('tls.keyNotPem') });
+      } else if (!labels.includes('CERTIFICATE') || labels.some(isKey)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: says(labels.some(isKey) ? 'tls.keyInCertificate' : 'tls.certificateNotPem', { what: { key: `tls.what.${what}` } }),
+        });
+      }
+    });
+
+/** A name offered in ALPN (RFC 7301): h2, http/1.1, mqtt, … printable ASCII. */
+const alpnSchema = z
+  .array(
+    z
+      .string({ error: says('tls.alpnType') })
+      .min(1, says('tls.alpnEmpty'))
+      .max(MAX_ALPN_LENGTH, says('tls.alpnTooLong', { max: String(MAX_ALPN_LENGTH) }))
+      .regex(/^[\x21-\x7e]+$/, says('tls.alpnChars')),
+  )
+  .max(MAX_ALPN_PROTOCOLS, says('tls.alpnTooMany', { max: String(MAX_ALPN_PROTOCOLS) }));
+
+const tlsVersionSchema = z.enum(TLS_VERSIONS, { error: says('tls.version') });
+
+const tlsCommon = {
+  /** ALPN protocols, most preferred first: the client offers them, the server picks the first it shares. */
+  alpn: alpnSchema.optional(),
+  minVersion: tlsVersionSchema.optional(),
+  maxVersion: tlsVersionSchema.optional(),
+  /** Certificates trusted to sign the peer's: in place of the system's (client) or the ones a client certificate must chain to (server). */
+  ca: pemSchema('ca', MAX_CA_BUNDLE_LENGTH).optional(),
+  /** Our certificate (and its chain), PEM. */
+  cert: pemSchema('certificate', MAX_PEM_LENGTH).optional(),
+  /**
+   * The private key of `cert`, PEM, not encrypted. Held by the engine only: the session's
+   * config as events, `list` and recordings show it has none (docs/security.md § TLS).
+   */
+  key: pemSchema('key', MAX_PEM_LENGTH).optional(),
+};
+
+const versionsInOrder = (tls: { minVersion?: TlsVersion | undefined; maxVersion?: TlsVersion | undefined }) =>
+  tls.minVersion === undefined ||
+  tls.maxVersion === undefined ||
+  TLS_VERSIONS.indexOf(tls.minVersion) <= TLS_VERSIONS.indexOf(tls.maxVersion);
+
+/** A TLS client's settings (node:tls connect options). */
+export const tlsClientSchema = z
+  .strictObject({
+    ...tlsCommon,
+    /** SNI: the name sent to the server and checked against its certificate; left out, the host when it is a name. */
+    servername: z
+      .string({ error: says('tls.servernameType') })
+      .min(1, says('tls.servernameEmpty'))
+      .max(MAX_HOST_LENGTH, says('tls.servernameTooLong', { max: String(MAX_HOST_LENGTH) }))
+      .optional(),
+    /** Check the server's certificate and name (rejectUnauthorized); false connects to anyone, and the session says so. */
+    verify: z.boolean().default(true),
+  })
+  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] })
+  .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), { error: says('tls.certNeedsKey'), path: ['key'] });
+export type TlsClientOptions = z.output<typeof tlsClientSchema>;
+
+/**
+ * A TLS server's settings. `cert` and `key` are needed to open it; a config shown back
+ * (without its key) still reads, so it can be saved and given its key again.
+ */
+export const tlsServerSchema = z
+  .strictObject({
+    ...tlsCommon,
+    /** Ask each client for a certificate. */
+    requestCert: z.boolean().default(false),
+    /** With requestCert: refuse a client without a certificate that chains to `ca` (rejectUnauthorized). */
+    verify: z.boolean().default(true),
+  })
+  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] });
+export type TlsServerOptions = z.output<typeof tlsServerSchema>;
+
+/** One certificate as the app shows it: never the key, only the public facts. */
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  /** ISO 8601. */
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 of the DER, as colon-separated hex (as openssl x509 -fingerprint -sha256 prints it). */
+  fingerprint256: string;
+  serialNumber: string;
+  /** DNS:localhost, IP Address:127.0.0.1, … */
+  subjectAltName?: string;
+  /** Issued by itself. */
+  selfSigned: boolean;
+}
+
+/** What a TLS handshake settled, as a connection shows it. */
+export interface TlsDetails {
+  /** TLSv1.3, TLSv1.2. */
+  protocol: string;
+  /** The cipher suite, by its IANA name (TLS_AES_256_GCM_SHA384). */
+  cipher: string;
+  /** The ALPN protocol agreed on; absent when none was. */
+  alpn?: string;
+  /** SNI: the name the client asked for. */
+  servername?: string;
+  /** The peer's certificate was checked and trusted (client: the server's; server: the client's, when asked for). */
+  authorized: boolean;
+  /** Why it was not trusted, as OpenSSL says it (a session with verification off connects anyway). */
+  authorizationError?: string;
+  /** The peer's chain, leaf first; empty when the peer sent none. */
+  peerCertificates: CertificateSummary[];
+}
 
 // ── Payloads ───────────────────────────────────────────────────────────────────────────────
 
@@ -357,9 +504,14 @@ export interface AutomationStatus {
   repeat?: RepeatStatus;
 }
 
-/** Why bytes went out when the user did not send them by hand. */
-export type SendOrigin =
-  { kind: 'rule'; ruleId: string; name: string } | { kind: 'heartbeat' } | { kind: 'repeat' } | { kind: 'sequence'; name: string };
+/** Why bytes went out when the user did not send them by hand; transcripts keep it with the bytes. */
+export const sendOriginSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('rule'), ruleId: idSchema, name: z.string().max(MAX_RULE_NAME_LENGTH) }),
+  z.strictObject({ kind: z.literal('heartbeat') }),
+  z.strictObject({ kind: z.literal('repeat') }),
+  z.strictObject({ kind: z.literal('sequence'), name: z.string().max(MAX_SEQUENCE_NAME_LENGTH) }),
+]);
+export type SendOrigin = z.output<typeof sendOriginSchema>;
 
 // ── Sessions ───────────────────────────────────────────────────────────────────────────────
 
@@ -371,6 +523,8 @@ export const tcpServerConfigSchema = z.strictObject({
   ipv6Only: z.boolean().default(false),
   /** Connections held at once; more are reset, with one notice each time the limit is reached. */
   maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_MAX_CONNECTIONS),
+  /** Speak TLS to each client (node:tls): left out, plain TCP. */
+  tls: tlsServerSchema.optional(),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -383,6 +537,8 @@ export const tcpClientConfigSchema = z.strictObject({
   localAddress: hostSchema.optional(),
   localPort: portSchema.optional(),
   connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  /** Speak TLS to the server (node:tls), the handshake within the connect timeout: left out, plain TCP. */
+  tls: tlsClientSchema.optional(),
   ...tcpFields,
   ...recordField,
   ...automationField,
@@ -427,7 +583,47 @@ export const udpConfigSchema = z.strictObject({
   ...automationField,
 });
 
-export const sessionConfigSchema = z.discriminatedUnion('kind', [tcpServerConfigSchema, tcpClientConfigSchema, udpConfigSchema]);
+// ── Relay: a man in the middle between a client and its server (docs/automation.md § Relay) ──
+
+/** Which way bytes go through a relay: from the client toward the upstream server, or back. */
+export const RELAY_FLOWS = ['to-server', 'to-client'] as const;
+export type RelayFlow = (typeof RELAY_FLOWS)[number];
+/** The two legs of a relayed pair: the client's connection to us, and ours to the upstream server. */
+export type RelayLeg = 'client' | 'server';
+const flowSchema = z.enum(RELAY_FLOWS, { error: says('relay.flow') });
+
+/**
+ * Listen on host:port and relay each client to upstream: over TCP a new upstream connection per
+ * client, over UDP a mapping (an upstream socket of its own) per client address, forgotten after
+ * udpIdleMs without a datagram. Each pair is one connection of the session. `holdToServer` and
+ * `holdToClient` keep a direction's messages (cut by `framing`) until released, dropped or edited.
+ */
+export const relayConfigSchema = z.strictObject({
+  kind: z.literal('relay'),
+  transport: z.enum(['tcp', 'udp'], { error: says('relay.transport') }).default('tcp'),
+  host: hostSchema,
+  port: portSchema,
+  upstream: z.strictObject({ host: hostSchema, port: remotePortSchema }, { error: says('relay.upstream') }),
+  /** TCP: how long the upstream connect of a new client may take before the client is reset. */
+  connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+  /** TCP: pairs held at once; more clients are reset. UDP: client mappings; datagrams of more clients are dropped. */
+  maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_RELAY_UDP_MAPPINGS),
+  /** UDP: forget a client's mapping after this long without a datagram either way. */
+  udpIdleMs: boundedInt('field.udpMappingIdle', 1, MAX_RELAY_UDP_IDLE_MS).default(DEFAULT_RELAY_UDP_IDLE_MS),
+  /** How held bytes are cut into messages (datagrams are messages as they are). */
+  framing: messageFramingSchema.default({ mode: 'raw' }),
+  holdToServer: z.boolean().default(false),
+  holdToClient: z.boolean().default(false),
+  ...recordField,
+  ...automationField,
+});
+
+export const sessionConfigSchema = z.discriminatedUnion('kind', [
+  tcpServerConfigSchema,
+  tcpClientConfigSchema,
+  udpConfigSchema,
+  relayConfigSchema,
+]);
 
 export type SessionConfig = z.output<typeof sessionConfigSchema>;
 export type SessionConfigInput = z.input<typeof sessionConfigSchema>;
@@ -435,6 +631,7 @@ export type SessionKind = SessionConfig['kind'];
 export type TcpServerConfig = z.output<typeof tcpServerConfigSchema>;
 export type TcpClientConfig = z.output<typeof tcpClientConfigSchema>;
 export type UdpConfig = z.output<typeof udpConfigSchema>;
+export type RelayConfig = z.output<typeof relayConfigSchema>;
 
 export const SESSION_STATES = ['opening', 'open', 'closing', 'closed', 'error'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
@@ -473,6 +670,45 @@ export interface ConnectionInfo {
   blocked: boolean;
   /** Liveness: epoch ms since which the peer is stale (nothing received for the session's silence limit); absent while it is live. */
   staleSince?: number;
+  /** A TLS session's connection: what its handshake settled. */
+  tls?: TlsDetails;
+  /** Relay: the upstream leg of the pair (remote and local above are the client's leg). */
+  relay?: RelayPairInfo;
+}
+
+/** Messages a relay pair holds in one direction. */
+export interface HeldCount {
+  messages: number;
+  bytes: number;
+}
+
+export interface RelayPairInfo {
+  /** The upstream server: the address connected (or being connected) to. */
+  upstream: Endpoint;
+  /** Our end of the upstream leg, once connected (UDP: the mapping's own socket). */
+  upstreamLocal?: Endpoint;
+  /** The upstream leg is connected (UDP: its socket is bound). */
+  connected: boolean;
+  /** The server sent FIN on the upstream leg. */
+  serverEnded: boolean;
+  /** We passed a FIN on to the server. */
+  serverLegEnded: boolean;
+  held: Record<RelayFlow, HeldCount>;
+}
+
+/** One held message: a frame of one direction of one pair, waiting to be released, dropped or edited. */
+export interface HeldMessage {
+  /** Unique in the session: `h1`, `h2`, … */
+  id: string;
+  connId: string;
+  flow: RelayFlow;
+  /** Epoch ms when its last byte arrived. */
+  at: number;
+  bytes: Uint8Array;
+  /** Changed by an edit since it arrived. */
+  edited: boolean;
+  /** The framing still waits for more of it; releasing it sends what has come so far. */
+  partial: boolean;
 }
 
 export interface SessionInfo {
@@ -662,6 +898,14 @@ const sessionRef = { sessionId: idSchema };
 export const DISCONNECT_MODES = ['graceful', 'half-close', 'reset'] as const;
 export type DisconnectMode = (typeof DISCONNECT_MODES)[number];
 
+const heldFilter = {
+  ...sessionRef,
+  /** Only the messages with these ids; left out, every held message of the pair and direction given. */
+  ids: z.array(idSchema).min(1, says('held.ids')).max(MAX_RELAY_HELD_MESSAGES).optional(),
+  connId: idSchema.optional(),
+  flow: flowSchema.optional(),
+};
+
 export const argSchemas = {
   /**
    * Open a listener, a client connection or a UDP socket. keepIfFailed: false leaves nothing
@@ -722,6 +966,21 @@ export const argSchemas = {
     ],
     { error: says('record.action') },
   ),
+  /** Relay: hold one direction's messages from now on, or stop holding it (what is held is released, in order). */
+  hold: z.strictObject({ ...sessionRef, flow: flowSchema, hold: z.boolean({ error: says('relay.holdFlag') }) }),
+  /** Relay: list the held messages, or release (forward), drop or edit some of them. */
+  held: z.discriminatedUnion(
+    'action',
+    [
+      z.strictObject({ ...sessionRef, action: z.literal('list') }),
+      z.strictObject({ ...heldFilter, action: z.literal('release') }),
+      z.strictObject({ ...heldFilter, action: z.literal('drop') }),
+      z.strictObject({ ...sessionRef, action: z.literal('edit'), id: idSchema, payload: payloadSchema }),
+    ],
+    { error: says('held.action') },
+  ),
+  /** Relay: send bytes into one direction of one pair (connId) or of every pair, as if its sender had sent them. */
+  inject: z.strictObject({ ...sessionRef, connId: idSchema.optional(), flow: flowSchema, payload: payloadSchema }),
   /** The bytes the next send of this payload on the session would be, macros filled in; nothing advances. */
   preview: z.strictObject({ ...sessionRef, payload: payloadSchema }),
   /** Run a sequence on an open session (start: answers at once; run: answers when it ends), or stop the one running. */
@@ -734,6 +993,24 @@ export const argSchemas = {
     ],
     { error: says('sequence.action') },
   ),
+  /**
+   * Make a self-signed certificate and its key for a quick TLS server (ECDSA P-256, SHA-256),
+   * valid from now for `days`, for the names given (DNS names and IP addresses). The answer
+   * carries the private key: the caller asked for it, to keep with its workspace.
+   */
+  certificate: z.strictObject({
+    commonName: z
+      .string({ error: says('tls.servernameType') })
+      .min(1, says('tls.commonNameEmpty'))
+      .max(64, says('tls.commonNameTooLong'))
+      .default('localhost'),
+    names: z
+      .array(hostSchema)
+      .min(1, says('tls.namesEmpty'))
+      .max(MAX_CERTIFICATE_NAMES, says('tls.namesTooMany', { max: String(MAX_CERTIFICATE_NAMES) }))
+      .default(['localhost', '127.0.0.1', '::1']),
+    days: boundedInt('field.certificateDays', 1, MAX_CERTIFICATE_DAYS).default(DEFAULT_CERTIFICATE_DAYS),
+  }),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -769,8 +1046,20 @@ export interface MethodResults {
   addresses: LocalAddress[];
   automate: SessionInfo;
   repeat: RepeatStatus;
+  hold: SessionInfo;
+  /** What the session still holds after the action, in arrival order. */
+  held: HeldMessage[];
+  inject: SendReceipt;
   preview: PayloadPreview;
   sequence: SequenceStatus;
+  certificate: GeneratedCertificate;
+}
+
+/** A generated certificate and its key, PEM, with what the app shows of it. */
+export interface GeneratedCertificate {
+  cert: string;
+  key: string;
+  summary: CertificateSummary;
 }
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof argSchemas)[M]>;
@@ -790,6 +1079,18 @@ export type EngineApi = {
 
 export type Direction = 'rx' | 'tx';
 
+/**
+ * A relay's data events: rx is what arrived from the flow's sender (the client for to-server)
+ * and was passed on at once, unless `held`; tx is what left toward the flow's receiver later:
+ * a held message released (`edited` if changed) or bytes `injected` from the composer.
+ */
+export interface RelayDataMark {
+  flow: RelayFlow;
+  held?: true;
+  edited?: true;
+  injected?: true;
+}
+
 export type CloseReason = 'peer-closed' | 'peer-reset' | 'local-closed' | 'local-reset' | 'error' | 'session-closed';
 
 export type InspectorEvent =
@@ -799,8 +1100,12 @@ export type InspectorEvent =
   | { type: 'connection-opened'; at: number; sessionId: string; conn: ConnectionInfo }
   /** FIN seen (by: 'peer') or sent (by: 'local'); the other direction may still carry data. */
   /** closesAt: when the half-close linger will send our FIN, if one runs. */
-  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local'; closesAt?: number }
-  | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters }
+  /** leg (relay): the client's leg (by peer: the client's FIN) or the server's (by peer: the server's FIN; by local: ours, passed on). */
+  | { type: 'half-closed'; at: number; sessionId: string; connId: string; by: 'peer' | 'local'; closesAt?: number; leg?: RelayLeg }
+  /** leg (relay): the leg on which the pair's end began (its reset, its FIN, its failure). */
+  | { type: 'connection-closed'; at: number; sessionId: string; connId: string; reason: CloseReason; counters: Counters; leg?: RelayLeg }
+  /** Relay: what one pair holds in one direction changed; `messages` is all of it, in order. */
+  | { type: 'held'; at: number; sessionId: string; connId: string; flow: RelayFlow; messages: HeldMessage[] }
   | {
       type: 'data';
       at: number;
@@ -813,6 +1118,8 @@ export type InspectorEvent =
       bytes: Uint8Array;
       /** tx only: sent by a rule, a heartbeat or a repeat run rather than by hand. */
       origin?: SendOrigin;
+      /** Relay: which way the bytes go, and what the relay did with them. */
+      relay?: RelayDataMark;
     }
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */

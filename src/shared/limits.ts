@@ -181,6 +181,20 @@ export const AUTOMATION_STATUS_INTERVAL_MS = 200;
 export const SCHEDULER_CATCH_UP_MS = 1000;
 export const SCHEDULER_BURST = 100;
 
+/**
+ * Relay sessions (a man in the middle between a client and its server): the bytes a session may
+ * hold for the user to release, drop or edit, over all its pairs and both directions. Past it a
+ * TCP leg stops reading (its sender waits in the kernel) and a UDP datagram is dropped and
+ * counted; an edit that would grow past it is refused.
+ */
+export const MAX_RELAY_HELD_BYTES = 16 * 1024 * 1024;
+/** Held messages a relay session keeps at once, whatever their size. */
+export const MAX_RELAY_HELD_MESSAGES = 10_000;
+/** A UDP relay forgets a client's mapping (and closes its upstream socket) after this long without a datagram either way. */
+export const DEFAULT_RELAY_UDP_IDLE_MS = 60_000;
+export const MAX_RELAY_UDP_IDLE_MS = 24 * 60 * 60_000;
+/** Client mappings a UDP relay holds at once unless its settings say otherwise; datagrams from new clients past it are dropped and counted. */
+export const DEFAULT_RELAY_UDP_MAPPINGS = 1_000;
 /** Payload macros (src/shared/macros.ts): a counter's start and step stay well inside exact doubles. */
 export const MAX_MACRO_COUNTER = 2 ** 48;
 /** Random bytes or digits one macro makes. */
@@ -196,3 +210,21 @@ export const MAX_SEQUENCE_NAME_LENGTH = 80;
 export const MAX_SEQUENCE_PENDING_MESSAGES = 1000;
 /** Sequences a workspace keeps. */
 export const MAX_SAVED_SEQUENCES = 200;
+/**
+ * TLS key material travels as PEM text in the `open` argument (docs/security.md § TLS): a
+ * certificate chain or a key is a few kilobytes; a CA bundle may be the whole of a system's
+ * (Mozilla's is about 220 KB).
+ */
+export const MAX_PEM_LENGTH = 64 * 1024;
+export const MAX_CA_BUNDLE_LENGTH = 1024 * 1024;
+/** ALPN names offered or accepted (h2, http/1.1, mqtt, …), and the longest one (RFC 7301: 255 bytes). */
+export const MAX_ALPN_PROTOCOLS = 16;
+export const MAX_ALPN_LENGTH = 255;
+/** A client that connects and never finishes its TLS handshake is dropped after this long, so it cannot hold a socket forever. */
+export const TLS_HANDSHAKE_TIMEOUT_MS = 30_000;
+/** Certificates of the peer's chain shown per connection: real chains have 2–4. */
+export const MAX_SHOWN_CHAIN = 10;
+/** A generated self-signed certificate: valid from now for this many days at most; names it covers at most. */
+export const MAX_CERTIFICATE_DAYS = 3650;
+export const DEFAULT_CERTIFICATE_DAYS = 365;
+export const MAX_CERTIFICATE_NAMES = 32;

@@ -234,7 +234,7 @@ describe('transcript convert', () => {
     const run = await cli(['convert', udp, '--to', 'text']);
     expect(run.code).toBe(0);
     const text = run.stdout.toString('utf8');
-    expect(text.startsWith('Socket Inspector transcript, format version 1')).toBe(true);
+    expect(text.startsWith('Socket Inspector transcript, format version 2')).toBe(true);
     expect(text).toContain('← rx  datagram from 127.0.0.1:6000, local 0.0.0.0:5000, remote 127.0.0.1:6000, 0 bytes (empty datagram)');
   });
 

@@ -81,5 +81,11 @@ describe('the automation panel', () => {
     client.socket.write('PING 9\n');
     await expect.poll(() => sidebar.getByText('Stale', { exact: true }).count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => client.received().toString()).toBe('PONG 7\nPONG 8\nPONG 9\n');
+    // The log tells the same story in its lifecycle rows: stale, then live again.
+    const events = page.locator('[data-testid="log-event"][data-kind="stale"]');
+    await expect
+      .poll(() => events.allTextContents())
+      .toEqual([expect.stringContaining('Stale: nothing received for 300 ms'), expect.stringContaining('Live again: data arrived')]);
+    expect(await events.first().getAttribute('data-tone')).toBe('warning');
   });
 });

@@ -85,8 +85,12 @@ describe('arguments are validated in main before anything runs', () => {
       addresses: {},
       automate: { sessionId: 's1' },
       repeat: { sessionId: 's1', action: 'stop' },
+      hold: { sessionId: 's1', flow: 'to-server', hold: true },
+      held: { sessionId: 's1', action: 'list' },
+      inject: { sessionId: 's1', flow: 'to-client', payload: { format: 'text', value: 'hi' } },
       preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },
       sequence: { sessionId: 's1', action: 'stop' },
+      certificate: {},
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

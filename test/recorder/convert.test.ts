@@ -101,7 +101,7 @@ describe('convertTranscript', () => {
     const sink = slowSink();
     await convertTranscript(unfinished, 'text', sink.stream);
     const text = sink.bytes().toString('utf8');
-    expect(text.startsWith('Socket Inspector transcript, format version 1')).toBe(true);
+    expect(text.startsWith('Socket Inspector transcript, format version 2')).toBe(true);
     expect(text).toContain('← rx  conn c2, local [::1]:4000, remote [::1]:50002, 100,000 bytes');
     expect(text.trimEnd().split('\n').pop()).toBe(
       'The transcript stops here without an end record: the recording was interrupted (the app crashed or was killed) or is still running.',

@@ -89,16 +89,24 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-type SessionKind = 'TCP server' | 'TCP client' | 'UDP';
-const SUBMIT: Record<SessionKind, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' };
+type SessionKind = 'TCP server' | 'TCP client' | 'UDP' | 'Relay';
+const SUBMIT: Record<SessionKind, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind', Relay: 'Start relay' };
 
 /** Open a session as a user would: New session, then kind, host and port in the dialog. */
-export async function openSession(page: Page, kind: SessionKind, host: string, port: number | string): Promise<void> {
+/** `upstreamPort`: a relay's server (on 127.0.0.1). */
+export async function openSession(
+  page: Page,
+  kind: SessionKind,
+  host: string,
+  port: number | string,
+  upstreamPort?: number,
+): Promise<void> {
   await page.getByRole('button', { name: 'New session', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'New session' });
   await dialog.getByRole('button', { name: kind, exact: true }).click();
   await dialog.getByRole('combobox', { name: 'Host' }).fill(host);
   await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill(String(port));
+  if (upstreamPort !== undefined) await dialog.getByRole('textbox', { name: 'Upstream port', exact: true }).fill(String(upstreamPort));
   await dialog.getByRole('button', { name: SUBMIT[kind], exact: true }).click();
 }
 

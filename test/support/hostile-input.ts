@@ -41,6 +41,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
         localPort: 0,
         connectTimeoutMs: 1000,
         reconnect: { enabled: false, initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 0 },
+        tls: { servername: 'localhost', alpn: ['h2'], minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', verify: true },
       },
     },
   },
@@ -60,6 +61,45 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
         multicastInterface: 'lo',
         remote: { host: '127.0.0.1', port: 9 },
       },
+    },
+  },
+  {
+    method: 'open',
+    args: {
+      config: {
+        kind: 'relay',
+        transport: 'tcp',
+        host: '127.0.0.1',
+        port: 0,
+        upstream: { host: '127.0.0.1', port: 9 },
+        connectTimeoutMs: 1000,
+        maxConnections: 10,
+        udpIdleMs: 1000,
+        framing: { mode: 'delimiter', delimiter: '0a', keepDelimiter: false },
+        holdToServer: true,
+        holdToClient: false,
+        record: false,
+      },
+    },
+  },
+  { method: 'hold', args: { sessionId: 's1', flow: 'to-server', hold: true } },
+  { method: 'held', args: { sessionId: 's1', action: 'release', ids: ['h1'], connId: 'c1', flow: 'to-client' } },
+  {
+    method: 'held',
+    args: {
+      sessionId: 's1',
+      action: 'edit',
+      id: 'h1',
+      payload: { format: 'text', value: 'hi', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
+    },
+  },
+  {
+    method: 'inject',
+    args: {
+      sessionId: 's1',
+      connId: 'c1',
+      flow: 'to-server',
+      payload: { format: 'hex', value: '01 02', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
     },
   },
   { method: 'close', args: { sessionId: 's1' } },
@@ -83,6 +123,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'record', args: { sessionId: 's1', action: 'start' } },
   { method: 'recordingSettings', args: { recordByDefault: true } },
   { method: 'addresses', args: {} },
+  { method: 'certificate', args: { commonName: 'localhost', names: ['localhost', '127.0.0.1'], days: 30 } },
   {
     method: 'automate',
     args: {

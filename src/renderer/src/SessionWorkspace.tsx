@@ -7,6 +7,7 @@ import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
 import { ClearClosedButton, ConnectionList, RecordedConnectionList } from './sessions/ConnectionList';
+import { HeldPanel } from './sessions/HeldPanel';
 import { DismissErrorsButton, SessionErrors, SessionHeader, useSessionErrors } from './sessions/SessionHeader';
 import { useConnectionIds, useSessionShape, type SessionShape } from './store/stable-views';
 import { StartScreen } from './sessions/StartScreen';
@@ -28,13 +29,15 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
   const connections = useConnectionIds(session.id).length;
   const withErrors = errors.length > 0;
   // The group's sizes are remembered for each set of panels it has shown.
-  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'session:errors' : 'session');
+  const { defaultLayout, onLayoutChanged } = usePanelLayout(
+    `${session.kind === 'relay' ? 'relay' : 'session'}${withErrors ? ':errors' : ''}`,
+  );
   return (
     <>
       <SessionHeader session={session} />
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         {/* In the group, so opening it takes room the group's way and the log keeps its minimum. */}
-        <AutomationPanel key={session.id} session={session} />
+        {session.kind === 'relay' ? null : <AutomationPanel key={session.id} session={session} />}
         <SectionAbove
           id="connections"
           title={t('layout.connections')}
@@ -51,6 +54,11 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
         >
           <ConnectionList session={session} />
         </SectionAbove>
+        {session.kind === 'relay' ? (
+          <SectionAbove id="held" title={t('layout.held')} defaultSize={120} minSize={60}>
+            <HeldPanel session={session} />
+          </SectionAbove>
+        ) : null}
         {withErrors ? (
           <>
             <SectionAbove

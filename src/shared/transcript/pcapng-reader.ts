@@ -7,7 +7,15 @@
  * Never throws: a cut or damaged file gives the records before the damage and a `problem`.
  */
 import type { Endpoint } from '../address';
-import type { CloseReason, Counters, Direction, SessionKind } from '../contract';
+import {
+  sendOriginSchema,
+  type CloseReason,
+  type Counters,
+  type Direction,
+  type SendOrigin,
+  type SessionKind,
+  type TlsDetails,
+} from '../contract';
 import { MAX_ID_LENGTH } from '../limits';
 import { zeroCounters } from '../counters';
 import { decodeRecordLine } from './record-line';
@@ -18,6 +26,7 @@ import {
   type BodyRecord,
   type ConnectionSnapshot,
   type HeaderRecord,
+  tlsRecordSchema,
 } from './records';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressFromText, addressToText, parseIpPacket, type ParsedTcp } from './ip-packets';
 import {
@@ -27,7 +36,9 @@ import {
   BYTE_ORDER_MAGIC,
   CLOSE_COMMENT_PREFIX,
   CONN_COMMENT_PREFIX,
+  ORIGIN_COMMENT_PREFIX,
   REMOTE_UNKNOWN_COMMENT,
+  TLS_COMMENT_PREFIX,
   EPB_INBOUND,
   EPB_OUTBOUND,
   LINKTYPE_RAW,
@@ -59,6 +70,18 @@ export interface PcapngRead {
 
 /** The writer's word for a peer whose address was never learnt (its comment says the rest). */
 const REMOTE_UNKNOWN_PREFIX = REMOTE_UNKNOWN_COMMENT.slice(0, REMOTE_UNKNOWN_COMMENT.indexOf(':'));
+
+/** The TLS details a SYN's comment carries, checked as a record's are; a damaged one is left out. */
+function tlsOf(comments: readonly string[]): TlsDetails | undefined {
+  const text = comments.find((c) => c.startsWith(TLS_COMMENT_PREFIX));
+  if (text === undefined) return undefined;
+  try {
+    const parsed = tlsRecordSchema.safeParse(JSON.parse(text.slice(TLS_COMMENT_PREFIX.length)));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The session id of a capture this app did not write. */
 const FOREIGN_SESSION = 'pcapng';
@@ -184,6 +207,19 @@ interface Pending {
   remote: Endpoint;
   chunks: Uint8Array[];
   length: number;
+  origin: SendOrigin | undefined;
+}
+
+/** The origin a packet's comment names, if it names a well-formed one. */
+function originOf(packet: Packet): SendOrigin | undefined {
+  const stated = packet.comments.find((c) => c.startsWith(ORIGIN_COMMENT_PREFIX))?.slice(ORIGIN_COMMENT_PREFIX.length);
+  if (stated === undefined) return undefined;
+  try {
+    const parsed = sendOriginSchema.safeParse(JSON.parse(stated));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A body record before it gets its place in the transcript. */
@@ -258,6 +294,7 @@ class Transcriber {
       local: pending.local,
       remote: pending.remote,
       bytes,
+      ...(pending.origin ? { origin: pending.origin } : {}),
     });
   }
 
@@ -268,10 +305,12 @@ class Transcriber {
     remote: Endpoint,
     payload: Uint8Array,
     at: number,
+    origin: SendOrigin | undefined,
   ): void {
     const pending = this.pending;
-    if (pending && (pending.connection !== connection || pending.dir !== dir || connection === undefined)) this.flush();
-    if (!this.pending) this.pending = { connection, dir, at, local, remote, chunks: [], length: 0 };
+    // A named origin starts a record of its own: its bytes were one send.
+    if (pending && (pending.connection !== connection || pending.dir !== dir || connection === undefined || origin)) this.flush();
+    if (!this.pending) this.pending = { connection, dir, at, local, remote, chunks: [], length: 0, origin };
     this.pending.chunks.push(payload);
     this.pending.length += payload.length;
   }
@@ -299,7 +338,7 @@ class Transcriber {
     return id;
   }
 
-  private openConnection(packet: Packet, flags: number, wanted: string | undefined, remoteUnknown = false): Connection {
+  private openConnection(packet: Packet, flags: number, wanted: string | undefined, remoteUnknown = false, tls?: TlsDetails): Connection {
     this.flush();
     const senderLocal = this.senderIsLocal(packet, (flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK));
     const local = senderLocal ? packet.src : packet.dst;
@@ -320,7 +359,7 @@ class Transcriber {
       nextSeq: {},
     };
     this.connections.set(pairKey(local, remote), connection);
-    if (!snapshot) this.push({ type: 'open', at: packet.at, conn: id, local, remote: recordedRemote });
+    if (!snapshot) this.push({ type: 'open', at: packet.at, conn: id, local, remote: recordedRemote, ...(tls ? { tls } : {}) });
     return connection;
   }
 
@@ -345,7 +384,7 @@ class Transcriber {
       const named = packet.comments.find((c) => c.startsWith(CONN_COMMENT_PREFIX))?.slice(CONN_COMMENT_PREFIX.length);
       const wanted = named !== undefined && named.length >= 1 && named.length <= MAX_ID_LENGTH ? named : undefined;
       const remoteUnknown = packet.comments.some((c) => c.startsWith(REMOTE_UNKNOWN_PREFIX));
-      connection = this.openConnection(packet, flags, wanted, remoteUnknown);
+      connection = this.openConnection(packet, flags, wanted, remoteUnknown, tlsOf(packet.comments));
     } else if (!connection) {
       // Recording (or the capture) began mid-connection.
       connection = this.openConnection(packet, flags, undefined);
@@ -355,7 +394,7 @@ class Transcriber {
     const side = fromLocal ? 'local' : 'remote';
     const payload = this.unseen(connection, side, segment);
     if (payload.length > 0) {
-      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.recordedRemote, payload, packet.at);
+      this.addData(connection, fromLocal ? 'tx' : 'rx', connection.local, connection.recordedRemote, payload, packet.at, originOf(packet));
       if (flags & TCP_PSH) this.flush();
     }
     if ((flags & (TCP_FIN | TCP_RST)) === 0) return;
@@ -404,7 +443,7 @@ class Transcriber {
       fromLocal = sameEndpoint(packet.src, this.udpLocal);
     }
     const [local, remote] = fromLocal ? [packet.src, packet.dst] : [packet.dst, packet.src];
-    this.addData(undefined, fromLocal ? 'tx' : 'rx', local, remote, payload, packet.at);
+    this.addData(undefined, fromLocal ? 'tx' : 'rx', local, remote, payload, packet.at, originOf(packet));
     this.flush();
   }
 }

@@ -12,16 +12,27 @@
  * address, port 0, and its SYN says so in a second comment (REMOTE_UNKNOWN_COMMENT). Every packet's epb_flags says whether
  * our end sent it (outbound) or received it (inbound); the last segment of a data record carries
  * PSH, the ones before it only ACK, so a reader can put a record split into segments back together.
+ * Bytes sent by a rule, heartbeat, repeat run or sequence say so on their first packet
+ * (ORIGIN_COMMENT_PREFIX + the record's `origin` as JSON).
  */
 import { encodeRecordLine } from './record-line';
-import type { BodyRecord, DataRecord, HeaderRecord } from './records';
+import { carriesDatagrams, peerOpened, type BodyRecord, type DataRecord, type HeaderRecord } from './records';
 import type { Endpoint } from '../address';
-import type { CloseReason } from '../contract';
+import type { CloseReason, TlsDetails } from '../contract';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressPair, maxPayload, tcpPacket, udpPacket } from './ip-packets';
 
 export const SHB_COMMENT_PREFIX = 'socket-inspector ';
 export const CONN_COMMENT_PREFIX = 'conn=';
 export const CLOSE_COMMENT_PREFIX = 'close=';
+export const ORIGIN_COMMENT_PREFIX = 'origin=';
+
+const originComments = (record: DataRecord): string[] =>
+  record.origin ? [`${ORIGIN_COMMENT_PREFIX}${JSON.stringify(record.origin)}`] : [];
+/**
+ * A TLS connection's SYN also carries what its handshake settled, as JSON after this prefix:
+ * the packets hold the plaintext (docs/transcript-format.md § TLS sessions), not TLS records.
+ */
+export const TLS_COMMENT_PREFIX = 'tls=';
 /**
  * The handshake and the reset went on the wire with the peer's real address, but the app could
  * not read it: the packets stand the unspecified address in for it, and say so, rather than
@@ -180,7 +191,7 @@ export class PcapngWriter {
   /** The section and interface blocks, then a handshake for each connection open when recording began. */
   start(): Uint8Array {
     this.blocks.push(sectionHeader(this.header, this.app), interfaceDescription());
-    if (this.header.kind !== 'udp') {
+    if (!carriesDatagrams(this.header)) {
       for (const snapshot of this.header.connections) this.open(snapshot.conn, snapshot.local, snapshot.remote, snapshot.since);
     }
     return this.take();
@@ -188,13 +199,13 @@ export class PcapngWriter {
 
   /** The packets one record makes, as blocks to append; empty for records that make none. */
   write(record: BodyRecord): Uint8Array {
-    if (this.header.kind === 'udp') {
+    if (carriesDatagrams(this.header)) {
       if (record.type === 'data') this.datagram(record);
       return this.take();
     }
     switch (record.type) {
       case 'open':
-        if (!this.streams.has(record.conn)) this.open(record.conn, record.local, record.remote, record.at);
+        if (!this.streams.has(record.conn)) this.open(record.conn, record.local, record.remote, record.at, record.tls);
         break;
       case 'data':
         this.data(record);
@@ -227,7 +238,7 @@ export class PcapngWriter {
     return this.identification;
   }
 
-  private open(conn: string, local: Endpoint, remote: Endpoint, at: number): void {
+  private open(conn: string, local: Endpoint, remote: Endpoint, at: number, tls?: TlsDetails): void {
     const [localAddress, remoteAddress] = addressPair(local.address, remote.address);
     const side = (address: Uint8Array, port: number, isLocal: boolean): Side => {
       const start = isn(`${conn}/${isLocal ? 'local' : 'remote'}`);
@@ -235,9 +246,11 @@ export class PcapngWriter {
     };
     const stream: Stream = { local: side(localAddress, local.port, true), remote: side(remoteAddress, remote.port, false) };
     this.streams.set(conn, stream);
-    const [client, server] = this.header.kind === 'tcp-server' ? [stream.remote, stream.local] : [stream.local, stream.remote];
+    const [client, server] = peerOpened(this.header, conn) ? [stream.remote, stream.local] : [stream.local, stream.remote];
     const named = `${CONN_COMMENT_PREFIX}${conn}`;
-    this.segment(client, server, TCP_SYN, at, remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named]);
+    const comments = remote.address === '' ? [named, REMOTE_UNKNOWN_COMMENT] : [named];
+    if (tls) comments.push(`${TLS_COMMENT_PREFIX}${JSON.stringify(tls)}`);
+    this.segment(client, server, TCP_SYN, at, comments);
     this.segment(server, client, TCP_SYN | TCP_ACK, at);
     this.segment(client, server, TCP_ACK, at);
   }
@@ -281,7 +294,7 @@ export class PcapngWriter {
       const inFlight = (from.next - to.acked) >>> 0;
       if (inFlight > 0 && inFlight + chunk.length >= WINDOW) this.segment(to, from, TCP_ACK, record.at);
       const last = offset + most >= record.bytes.length;
-      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, [], chunk);
+      this.segment(from, to, last ? TCP_PSH | TCP_ACK : TCP_ACK, record.at, offset === 0 ? originComments(record) : [], chunk);
     }
   }
 
@@ -332,7 +345,9 @@ export class PcapngWriter {
       payload: fits ? record.bytes : record.bytes.subarray(0, most),
       identification: this.nextIdentification(),
     });
-    const comments = fits ? [] : [`truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
+    const comments = fits
+      ? originComments(record)
+      : [...originComments(record), `truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
     this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comments));
   }
 }

@@ -79,17 +79,17 @@ const endpointJson = (e: Endpoint): string => `{"address":${str(e.address)},"por
 
 /**
  * A data line written out member by member around its base64 text, in the order the format
- * gives: type, seq, at, session, dir, conn, local, remote, len, data. A recording writes one
+ * gives: type, seq, at, session, dir, conn, local, remote, origin, len, data. A recording writes one
  * per chunk or datagram, so this is its hot path: stringifying the whole record (base64 text
  * included) and re-encoding it cost more than the rest of recording a 64 KiB chunk, and the
  * object work around it more than the rest of recording a small datagram.
  */
 function encodeDataLine(record: Extract<TranscriptRecord, { type: 'data' }>, codec: LineCodec): Uint8Array {
-  const { seq, at, session, dir, conn, local, remote, bytes } = record;
+  const { seq, at, session, dir, conn, local, remote, origin, bytes } = record;
   const head =
     `{"type":"data","seq":${num(seq)},"at":${num(at)},"session":${str(session)},"dir":${str(dir)},` +
     `${conn === undefined ? '' : `"conn":${str(conn)},`}"local":${endpointJson(local)},"remote":${endpointJson(remote)},` +
-    `"len":${bytes.byteLength},"data":"`;
+    `${origin === undefined ? '' : `"origin":${JSON.stringify(origin)},`}"len":${bytes.byteLength},"data":"`;
   const headLength = utf8Length(head);
   const data = codec.base64(bytes);
   const body = headLength + data.length + 1;

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 import type { Endpoint } from '../address';
-import type { CloseReason, Counters, Direction, SessionKind, SessionState } from '../contract';
+import {
+  sendOriginSchema,
+  type CloseReason,
+  type Counters,
+  type Direction,
+  type SendOrigin,
+  type SessionKind,
+  type SessionState,
+  type TlsDetails,
+} from '../contract';
 import type { AppError } from '../result';
 
 /** An error as a transcript keeps it: the English words, which a file read years later still has. */
@@ -12,9 +21,9 @@ export type RecordedError = Pick<AppError, 'code' | 'message' | 'hint'>;
 
 export const TRANSCRIPT_FORMAT_NAME = 'socket-inspector-transcript';
 /** The version this app writes. */
-export const TRANSCRIPT_VERSION = 1;
-/** Every version the app ever wrote: readers accept each of them. */
-export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1];
+export const TRANSCRIPT_VERSION = 2;
+/** Every version the app ever wrote: readers accept each of them (docs/transcript-format.md, Compatibility). */
+export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1, 2];
 
 /** A connection as the header lists it: those already open when recording started. */
 export interface ConnectionSnapshot {
@@ -57,6 +66,8 @@ export interface DataRecord extends Base {
   local: Endpoint;
   remote: Endpoint;
   bytes: Uint8Array;
+  /** tx sent by a rule, heartbeat, repeat run or sequence rather than by hand (version 2). */
+  origin?: SendOrigin;
 }
 
 export interface StateRecord extends Base {
@@ -71,6 +82,8 @@ export interface OpenRecord extends Base {
   conn: string;
   local: Endpoint;
   remote: Endpoint;
+  /** A TLS session's connection: what its handshake settled (the data records hold its plaintext). */
+  tls?: TlsDetails;
 }
 
 export interface HalfCloseRecord extends Base {
@@ -101,6 +114,25 @@ export interface EndRecord extends Base {
   reason: EndReason;
 }
 
+/**
+ * A relay's transcript holds both legs of each pair as connections of their own: the client's
+ * leg under the pair's id (`c1`: the client connected to us) and the upstream leg under the id
+ * with this suffix (`c1/server`: we connected to the server). docs/transcript-format.md § Relay.
+ */
+export const SERVER_LEG_SUFFIX = '/server';
+
+export const serverLegOf = (conn: string): string => `${conn}${SERVER_LEG_SUFFIX}`;
+
+/** Whether the peer opened this connection (a listener's client, a relay's client leg) rather than we. */
+export function peerOpened(header: Pick<HeaderRecord, 'kind'>, conn: string): boolean {
+  return header.kind === 'tcp-server' || (header.kind === 'relay' && !conn.endsWith(SERVER_LEG_SUFFIX));
+}
+
+/** Whether the session's records are datagrams: a UDP socket, or a relay over UDP. */
+export function carriesDatagrams(header: Pick<HeaderRecord, 'kind' | 'config'>): boolean {
+  return header.kind === 'udp' || (header.kind === 'relay' && header.config['transport'] === 'udp');
+}
+
 export type BodyRecord = DataRecord | StateRecord | OpenRecord | HalfCloseRecord | CloseRecord | ErrorRecord | EndRecord;
 export type TranscriptRecord = HeaderRecord | BodyRecord;
 export type RecordType = TranscriptRecord['type'];
@@ -124,6 +156,30 @@ const errorSchema = z.strictObject({ code: z.string().max(256), message: z.strin
 
 const id = z.string().min(1).max(64);
 
+const shortText = z.string().max(4096);
+
+const certificateSchema = z.strictObject({
+  subject: shortText,
+  issuer: shortText,
+  validFrom: shortText,
+  validTo: shortText,
+  fingerprint256: shortText,
+  serialNumber: shortText,
+  subjectAltName: z.string().max(65_536).optional(),
+  selfSigned: z.boolean(),
+});
+
+/** TlsDetails as a record holds them. */
+export const tlsRecordSchema = z.strictObject({
+  protocol: shortText,
+  cipher: shortText,
+  alpn: shortText.optional(),
+  servername: shortText.optional(),
+  authorized: z.boolean(),
+  authorizationError: shortText.optional(),
+  peerCertificates: z.array(certificateSchema).max(64),
+});
+
 const base = {
   seq: z.number().int().nonnegative(),
   at: z.number().nonnegative(),
@@ -140,7 +196,7 @@ export const lineSchema = z.discriminatedUnion('type', [
     version: z.number().int().positive(),
     app: z.strictObject({ name: z.string().max(256), version: z.string().max(256) }),
     started: z.string().max(64),
-    kind: z.enum(['tcp-server', 'tcp-client', 'udp']),
+    kind: z.enum(['tcp-server', 'tcp-client', 'udp', 'relay']),
     config: z.record(z.string(), z.unknown()),
     local: endpointSchema.optional(),
     connections: z.array(z.strictObject({ conn: id, local: endpointSchema, remote: endpointSchema, since: z.number() })),
@@ -152,6 +208,7 @@ export const lineSchema = z.discriminatedUnion('type', [
     conn: id.optional(),
     local: endpointSchema,
     remote: endpointSchema,
+    origin: sendOriginSchema.optional(),
     len: z.number().int().nonnegative(),
     data: z.string(),
   }),
@@ -162,7 +219,14 @@ export const lineSchema = z.discriminatedUnion('type', [
     local: endpointSchema.optional(),
     error: errorSchema.optional(),
   }),
-  z.strictObject({ ...base, type: z.literal('open'), conn: id, local: endpointSchema, remote: endpointSchema }),
+  z.strictObject({
+    ...base,
+    type: z.literal('open'),
+    conn: id,
+    local: endpointSchema,
+    remote: endpointSchema,
+    tls: tlsRecordSchema.optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('half-close'), conn: id, by: z.enum(['peer', 'local']) }),
   z.strictObject({
     ...base,

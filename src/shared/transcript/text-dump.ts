@@ -4,7 +4,7 @@
  * bytes or a doctored file can neither move the layout nor steer a terminal.
  */
 import { formatEndpoint, type Endpoint } from '../address';
-import type { Counters } from '../contract';
+import type { Counters, SendOrigin, TlsDetails } from '../contract';
 import { formatHexDump } from '../hex-dump';
 import { isVisibleCodePoint } from '../visible-text';
 import type { BodyRecord, ConnectionSnapshot, HeaderRecord } from './records';
@@ -66,9 +66,23 @@ function dataHeading(record: Extract<BodyRecord, { type: 'data' }>): string {
   const length =
     record.bytes.length === 0 ? (record.conn === undefined ? '0 bytes (empty datagram)' : '0 bytes') : plural(record.bytes.length, 'byte');
   const ends = `local ${endpointText(record.local)}, remote ${endpointText(record.remote)}`;
-  if (record.conn !== undefined) return `${arrow}  conn ${printable(record.conn)}, ${ends}, ${length}`;
+  const by = record.origin ? `, ${originText(record.origin)}` : '';
+  if (record.conn !== undefined) return `${arrow}  conn ${printable(record.conn)}, ${ends}, ${length}${by}`;
   const peer = `datagram ${record.dir === 'rx' ? 'from' : 'to'} ${endpointText(record.remote)}`;
-  return `${arrow}  ${peer}, ${ends}, ${length}`;
+  return `${arrow}  ${peer}, ${ends}, ${length}${by}`;
+}
+
+function originText(origin: SendOrigin): string {
+  switch (origin.kind) {
+    case 'rule':
+      return `sent by rule "${printable(origin.name || origin.ruleId)}"`;
+    case 'sequence':
+      return `sent by sequence "${printable(origin.name)}"`;
+    case 'heartbeat':
+      return 'sent by the heartbeat';
+    case 'repeat':
+      return 'sent by a repeat run';
+  }
 }
 
 function recordLines(record: BodyRecord): string[] {
@@ -83,8 +97,11 @@ function recordLines(record: BodyRecord): string[] {
       if (record.error) lines.push(...errorLines(record.error));
       return lines;
     }
-    case 'open':
-      return [`open   conn ${printable(record.conn)}, local ${endpointText(record.local)}, remote ${endpointText(record.remote)}`];
+    case 'open': {
+      const lines = [`open   conn ${printable(record.conn)}, local ${endpointText(record.local)}, remote ${endpointText(record.remote)}`];
+      if (record.tls) lines.push(...tlsLines(record.tls));
+      return lines;
+    }
     case 'half-close':
       return [`half-close conn ${printable(record.conn)}: ${record.by === 'peer' ? 'the peer' : 'this side'} will send nothing more`];
     case 'close':
@@ -94,6 +111,23 @@ function recordLines(record: BodyRecord): string[] {
     case 'end':
       return [`end of the recording (${record.reason})`];
   }
+}
+
+/** The handshake of a TLS connection: version, cipher, ALPN, and each certificate of the peer's chain. */
+function tlsLines(tls: TlsDetails): string[] {
+  const alpn = tls.alpn === undefined ? '' : `, ALPN ${printable(tls.alpn)}`;
+  const sni = tls.servername === undefined ? '' : `, SNI ${printable(tls.servername)}`;
+  const trust = tls.authorized
+    ? 'peer verified'
+    : `peer not verified${tls.authorizationError ? ` (${printable(tls.authorizationError)})` : ''}`;
+  const lines = [`${INDENT}tls ${printable(tls.protocol)} ${printable(tls.cipher)}${alpn}${sni}; ${trust}`];
+  for (const cert of tls.peerCertificates) {
+    lines.push(
+      `${INDENT}  certificate ${printable(cert.subject)}, issued by ${printable(cert.issuer)}, ${printable(cert.validFrom)} to ${printable(cert.validTo)}`,
+      `${INDENT}    SHA-256 ${printable(cert.fingerprint256)}`,
+    );
+  }
+  return lines;
 }
 
 function errorLines(error: { code: string; message: string; hint: string }): string[] {

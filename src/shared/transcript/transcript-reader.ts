@@ -77,11 +77,14 @@ function sniffHeader(line: Uint8Array): { format?: unknown; version?: unknown } 
   }
 }
 
-const readableVersions = (): string => READABLE_TRANSCRIPT_VERSIONS.join(', ');
+const readableVersions = (): string =>
+  READABLE_TRANSCRIPT_VERSIONS.length === 1
+    ? `version ${READABLE_TRANSCRIPT_VERSIONS[0]}`
+    : `versions ${READABLE_TRANSCRIPT_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_TRANSCRIPT_VERSIONS.at(-1)}`;
 
 function unsupportedVersion(version: number): string {
   return (
-    `the file is a Socket Inspector transcript of format version ${version}, and this app reads version ${readableVersions()}: ` +
+    `the file is a Socket Inspector transcript of format version ${version}, and this app reads ${readableVersions()}: ` +
     'open it with a newer Socket Inspector'
   );
 }

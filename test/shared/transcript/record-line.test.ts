@@ -46,6 +46,12 @@ const dataRecordArb: fc.Arbitrary<DataRecord> = fc.record(
     conn: idArb,
     local: endpointArb,
     remote: endpointArb,
+    origin: fc.oneof(
+      fc.record({ kind: fc.constant('rule' as const), ruleId: idArb, name: idArb }),
+      fc.record({ kind: fc.constant('sequence' as const), name: idArb }),
+      fc.constant({ kind: 'heartbeat' as const }),
+      fc.constant({ kind: 'repeat' as const }),
+    ),
     bytes: fc.uint8Array({ maxLength: 3000 }),
   },
   { requiredKeys: ['type', 'seq', 'at', 'session', 'dir', 'local', 'remote', 'bytes'] },

@@ -68,7 +68,7 @@ describe('text dump', () => {
       connections: [{ conn: 'c3', local: v4('10.0.0.2', 50000), remote: v6('2001:db8::1', 443), since: START - 1000 }],
     });
     const text = formatTextHeader(head);
-    expect(text).toContain('Socket Inspector transcript, format version 1, written by Socket Inspector 0.1.0-test\n');
+    expect(text).toContain('Socket Inspector transcript, format version 2, written by Socket Inspector 0.1.0-test\n');
     expect(text).toContain('Session:  s1 (tcp-client)\n');
     expect(text).toContain('Started:  2025-01-02T03:04:05.678Z\n');
     expect(text).toContain('Settings: {"kind":"tcp-client","host":"::","port":4000}\n');

@@ -47,8 +47,24 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   ]),
   automate: ok(null),
   repeat: ok({ state: 'stopped', sent: 0, intervalMs: 1000, startedAt: 0, skipped: 0 }),
+  hold: ok(null),
+  held: ok([]),
+  inject: ok({ bytes: 0, targets: 0 }),
   preview: ok({ bytes: new Uint8Array(0) }),
   sequence: ok({ name: 'seq', state: 'stopped', startedAt: 0, stepsDone: 0 }),
+  certificate: ok({
+    cert: '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n',
+    key: '-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n',
+    summary: {
+      subject: 'CN=localhost',
+      issuer: 'CN=localhost',
+      validFrom: '2026-01-01T00:00:00.000Z',
+      validTo: '2027-01-01T00:00:00.000Z',
+      fingerprint256: 'AA:BB',
+      serialNumber: '01',
+      selfSigned: true,
+    },
+  }),
 };
 
 export function createFakeBridge(): FakeBridge {

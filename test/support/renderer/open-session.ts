@@ -1,8 +1,8 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
 
-export type KindName = 'TCP server' | 'TCP client' | 'UDP';
-export const SUBMIT: Record<KindName, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind' };
+export type KindName = 'TCP server' | 'TCP client' | 'UDP' | 'Relay';
+export const SUBMIT: Record<KindName, string> = { 'TCP server': 'Listen', 'TCP client': 'Connect', UDP: 'Bind', Relay: 'Start relay' };
 
 /** The open new-session dialog, to look inside. */
 export function dialog() {

@@ -157,7 +157,7 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
     config?.liveness?.enabled ? t('automation.summaryLiveness', { ms: config.liveness.silenceMs }) : undefined,
   ].filter((part): part is string => part !== undefined);
 
-  const idleMs = session.config.kind !== 'udp' ? session.config.idleTimeoutMs : undefined;
+  const idleMs = session.config.kind === 'tcp-server' || session.config.kind === 'tcp-client' ? session.config.idleTimeoutMs : undefined;
 
   const framing = draft.framing;
   const setFraming = (change: Partial<FramingDraft>) => update({ framing: { ...framing, ...change } });

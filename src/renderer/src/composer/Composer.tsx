@@ -1,14 +1,24 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
+import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { ChecksumOption, LineEnding, Payload, SendTarget, SessionKind, TextEncodingName } from '@shared/contract';
+import type {
+  ChecksumOption,
+  LineEnding,
+  Payload,
+  RelayFlow,
+  SendReceipt,
+  SendTarget,
+  SessionKind,
+  TextEncodingName,
+} from '@shared/contract';
 import { convertPayload } from '@shared/payload-convert';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
-import type { ShownError } from '@shared/result';
+import type { Result, ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useSay, useT } from '../i18n/i18n-context';
@@ -89,6 +99,9 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const setEscapes = useCallback((next: boolean) => setContent((was) => ({ ...was, escapes: next })), []);
   const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
+  /** Relay: which way an injected payload goes. */
+  const [flow, setFlow] = useState<RelayFlow>('to-server');
+  const relay = kind === 'relay';
   const udp = useUdpTarget(udpRemote);
 
   const [busy, setBusy] = useState(false);
@@ -167,12 +180,26 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   useEffect(() => () => running.current?.abort(), []);
 
   const target = (): SendTarget | undefined => {
-    if (kind === 'tcp-server') return listenerTarget(chosenConns, connections);
+    if (kind === 'tcp-server' || relay) return listenerTarget(chosenConns, connections);
     if (kind === 'udp') return udp.target();
     return undefined;
   };
 
   const sendArgs = (body: Payload, to: SendTarget | undefined) => ({ sessionId, payload: body, ...(to ? { to } : {}) });
+
+  /** A send, or for a relay an inject into the chosen direction of the chosen pairs (all without a choice). */
+  const deliver = async (body: Payload, to: SendTarget | undefined): Promise<Result<SendReceipt>> => {
+    if (!relay) return api.send(sendArgs(body, to));
+    if (to?.type !== 'connections') return api.inject({ sessionId, flow, payload: body });
+    const receipt: SendReceipt = { bytes: 0, targets: 0 };
+    for (const connId of to.connIds) {
+      const result = await api.inject({ sessionId, connId, flow, payload: body });
+      if (!result.ok) return result;
+      receipt.bytes = result.value.bytes;
+      receipt.targets += result.value.targets;
+    }
+    return { ok: true, value: receipt };
+  };
 
   const clearOutcome = () => {
     setFailure(undefined);
@@ -192,7 +219,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     const args = sendArgs(payload, target());
     clearOutcome();
     setBusy(true);
-    const result = await api.send(args);
+    const result = await deliver(args.payload, args.to);
     setBusy(false);
     if (result.ok) tell(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
     else setFailure({ title: t('composer.sendFailed'), error: result.error });
@@ -204,7 +231,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     addHistory(item);
     clearOutcome();
     setBusy(true);
-    const result = await api.send(sendArgs(composerPayload(item), target()));
+    const result = await deliver(composerPayload(item), target());
     setBusy(false);
     if (!result.ok) setFailure({ title: t('composer.sendFailed'), error: result.error });
     else if (name === undefined) tell(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
@@ -246,8 +273,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         file: chosen,
         chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
-        send: (base64) =>
-          api.send(sendArgs({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)),
+        send: (base64) => deliver({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to),
         waitForRoom,
         onProgress: (sent) => setFileProgress({ sent, total: chosen.size }),
       });
@@ -349,15 +375,29 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         {mode === 'text' ? <EscapesSwitch on={escapes} onChange={setEscapes} /> : null}
         {mode === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
         {mode !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
-        {mode !== 'file' ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
-        {kind === 'tcp-server' ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
+        {mode !== 'file' && !relay ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
+        {kind === 'tcp-server' || relay ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
+        {relay ? (
+          <TextField
+            select
+            size="small"
+            label={t('composer.inject')}
+            value={flow}
+            onChange={(event) => setFlow(event.target.value === 'to-client' ? 'to-client' : 'to-server')}
+            sx={{ minWidth: 220 }}
+          >
+            <MenuItem value="to-server">{t('composer.inject.toServer')}</MenuItem>
+            <MenuItem value="to-client">{t('composer.inject.toClient')}</MenuItem>
+          </TextField>
+        ) : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
       </Stack>
       <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', mb: 0.5 }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <QuickSendList onSend={quickSend} disabled={targetBlock !== undefined} describedBy={targetBlock ? reasonId : undefined} />
         </Box>
-        <SequencePanel sessionId={sessionId} open={isOpen} />
+        {/* A sequence sends with send, which a relay answers with "use inject". */}
+        {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
         <SendHistoryButton onLoad={load} onSend={resend} sendDisabled={targetBlock !== undefined} />
         <SavedPayloadsButton onLoad={load} onSend={quickSend} sendDisabled={targetBlock !== undefined} />
         <SavePayloadButton content={content} disabled={mode === 'file' || value === ''} />
@@ -389,7 +429,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         </Box>
       )}
       <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5, mt: 0.5 }}>
-        {mode !== 'file' ? (
+        {mode !== 'file' && !relay ? (
           <RepeatControls
             repeat={repeat}
             disabled={active}
@@ -422,7 +462,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         ) : null}
       </Stack>
       {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {mode !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+      {mode !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
         <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {failure ? (

@@ -4,6 +4,7 @@ import { layoutEn } from './features/layout';
 import { logEn } from './features/log';
 import { protocolEn } from './features/protocol';
 import { sessionsEn } from './features/sessions';
+import { tlsEn } from './features/tls';
 import { transcriptsEn } from './features/transcripts';
 import { workspaceEn } from './features/workspace';
 
@@ -28,6 +29,7 @@ const core = {
   'kind.tcp-server': 'TCP server',
   'kind.tcp-client': 'TCP client',
   'kind.udp': 'UDP',
+  'kind.relay': 'Relay',
 
   'state.opening': 'Opening',
   'state.open': 'Open',
@@ -45,6 +47,9 @@ const core = {
   'open.submit.tcp-server': 'Listen',
   'open.submit.tcp-client': 'Connect',
   'open.submit.udp': 'Bind',
+  'open.about.relay':
+    'Listens on this address and port (0 picks a free one) and relays each client to the upstream server, showing both directions.',
+  'open.submit.relay': 'Start relay',
   'open.failed': 'Could not open the session',
 
   'error.hint': 'What to do: {hint}',
@@ -86,6 +91,11 @@ const core = {
   'connections.closesIn': 'our FIN in {seconds} s',
   'connections.localEnded': 'FIN sent',
   'connections.blocked': 'blocked: peer not reading',
+  'connections.relayPair': '{client} ⇄ {upstream}',
+  'connections.relayConnecting': 'connecting upstream',
+  'connections.serverEnded': 'server sent FIN',
+  'connections.serverLegEnded': 'FIN passed on to the server',
+  'connections.relayHeld': '{count, plural, one {# message} other {# messages}} held',
   'connections.disconnect': 'Disconnect',
   'connections.disconnectLabel': 'Disconnect {remote}',
   'connections.mode.graceful': 'Graceful: send FIN, then close',
@@ -146,6 +156,7 @@ export const en = {
   ...logEn,
   ...protocolEn,
   ...sessionsEn,
+  ...tlsEn,
   ...transcriptsEn,
   ...workspaceEn,
 } as const;

@@ -5,6 +5,7 @@ import { layoutZhCN } from './features/layout';
 import { logZhCN } from './features/log';
 import { protocolZhCN } from './features/protocol';
 import { sessionsZhCN } from './features/sessions';
+import { tlsZhCN } from './features/tls';
 import { transcriptsZhCN } from './features/transcripts';
 import { workspaceZhCN } from './features/workspace';
 
@@ -19,6 +20,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   ...logZhCN,
   ...protocolZhCN,
   ...sessionsZhCN,
+  ...tlsZhCN,
   ...transcriptsZhCN,
   ...workspaceZhCN,
   'app.title': 'Socket Inspector',
@@ -37,6 +39,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'kind.tcp-server': 'TCP 服务器',
   'kind.tcp-client': 'TCP 客户端',
   'kind.udp': 'UDP',
+  'kind.relay': '中继',
 
   'state.opening': '正在打开',
   'state.open': '已打开',
@@ -54,6 +57,8 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'open.submit.tcp-server': '监听',
   'open.submit.tcp-client': '连接',
   'open.submit.udp': '绑定',
+  'open.about.relay': '在此地址和端口上监听（端口 0 表示自动选择空闲端口），把每个客户端中继到上游服务器，并显示两个方向的数据。',
+  'open.submit.relay': '启动中继',
   'open.failed': '无法打开会话',
 
   'error.hint': '建议：{hint}',
@@ -94,6 +99,11 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'connections.closesIn': '{seconds} 秒后我方发送 FIN',
   'connections.localEnded': '已发送 FIN',
   'connections.blocked': '阻塞：对端未读取',
+  'connections.relayPair': '{client} ⇄ {upstream}',
+  'connections.relayConnecting': '正在连接上游',
+  'connections.serverEnded': '服务器已发送 FIN',
+  'connections.serverLegEnded': '已向服务器转发 FIN',
+  'connections.relayHeld': '已扣留 {count} 条消息',
   'connections.disconnect': '断开',
   'connections.disconnectLabel': '断开 {remote}',
   'connections.mode.graceful': '正常断开：发送 FIN 后关闭',

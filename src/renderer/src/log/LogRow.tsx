@@ -2,11 +2,12 @@ import { memo, useMemo, type MouseEvent } from 'react';
 import Chip from '@mui/material/Chip';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import type { CSSObject, Theme } from '@mui/material/styles';
-import type { ChecksumOption, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, SendOrigin, TextEncodingName } from '@shared/contract';
 import { containsBytes, type ByteQuery } from '@shared/byte-search';
 import { visuallyHidden } from '../components/visually-hidden';
 import { formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
+import type { Translate } from '../i18n/languages';
 import type { Lifecycle } from '../store/lifecycle';
 import { lifecycleText } from './lifecycle-text';
 import type { LogView } from '../store/log-prefs';
@@ -46,6 +47,9 @@ function logRowStyles(theme: Theme): CSSObject {
     '& .si-row-time': { fontFamily: MONO_FONT, ...muted },
     '& .si-row-delta': { fontFamily: MONO_FONT, ...muted, minWidth: 88 },
     '& .si-row-dir': { fontWeight: 700 },
+    '& .si-row-flow': { fontWeight: 600, whiteSpace: 'nowrap' },
+    '& .si-row-flow[data-flow="to-server"]': { color: palette.success.main },
+    '& .si-row-flow[data-flow="to-client"]': { color: palette.info.main },
     '& [data-dir="rx"] .si-row-dir': { color: palette.success.main },
     '& [data-dir="tx"] .si-row-dir': { color: palette.info.main },
     '& .si-row-source': { fontFamily: MONO_FONT, minWidth: 48 },
@@ -114,10 +118,24 @@ export const LogRow = memo(function LogRow(props: LogRowProps) {
 
 /** Tones that ask for attention: a failure, a reset, an error. */
 function toneOf(lifecycle: Lifecycle): 'warning' | undefined {
-  if (lifecycle.kind === 'failed') return 'warning';
+  if (lifecycle.kind === 'failed' || (lifecycle.kind === 'stale' && lifecycle.stale)) return 'warning';
   if (lifecycle.kind === 'closed' && (lifecycle.code !== undefined || lifecycle.reason.endsWith('reset') || lifecycle.reason === 'error'))
     return 'warning';
   return undefined;
+}
+
+/** Who sent bytes the user did not send by hand, in the words of the chip on their row. */
+function originLabel(t: Translate, origin: SendOrigin): string {
+  switch (origin.kind) {
+    case 'rule':
+      return t('automation.origin.rule', { name: origin.name === '' ? origin.ruleId : origin.name });
+    case 'sequence':
+      return t('automation.origin.sequence', { name: origin.name });
+    case 'heartbeat':
+      return t('automation.origin.heartbeat');
+    case 'repeat':
+      return t('automation.origin.repeat');
+  }
 }
 
 /** When a row happened, and how long after the row above it. */
@@ -180,19 +198,25 @@ function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActi
           <span className="si-row-hidden">{t(item.dir === 'rx' ? 'log.rx' : 'log.tx')}</span>
         </span>
         <span className="si-row-source">{source}</span>
-        <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
-        {item.origin ? (
-          <Chip
-            size="small"
-            variant="outlined"
-            data-testid="log-origin"
-            label={
-              item.origin.kind === 'rule'
-                ? t('automation.origin.rule', { name: item.origin.name === '' ? item.origin.ruleId : item.origin.name })
-                : t(item.origin.kind === 'heartbeat' ? 'automation.origin.heartbeat' : 'automation.origin.repeat')
-            }
-          />
+        {item.relay ? (
+          <span className="si-row-flow" data-testid="log-flow" data-flow={item.relay.flow}>
+            {t(item.relay.flow === 'to-server' ? 'log.relay.toServer' : 'log.relay.toClient')}
+          </span>
         ) : null}
+        {item.relay?.held ? (
+          <Chip size="small" color="warning" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.held')} />
+        ) : null}
+        {item.relay?.edited ? (
+          <Chip size="small" color="secondary" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.edited')} />
+        ) : null}
+        {item.relay?.injected ? (
+          <Chip size="small" color="info" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.injected')} />
+        ) : null}
+        {item.relay && item.dir === 'tx' && !item.relay.edited && !item.relay.injected ? (
+          <Chip size="small" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.released')} />
+        ) : null}
+        <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
+        {item.origin ? <Chip size="small" variant="outlined" data-testid="log-origin" label={originLabel(t, item.origin)} /> : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

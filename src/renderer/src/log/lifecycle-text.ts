@@ -29,9 +29,12 @@ export function lifecycleText(t: Translate, lifecycle: Lifecycle, formatNumber: 
         local: endpointText(lifecycle.local),
       });
     case 'fin':
+      if (lifecycle.leg) return t(`log.event.relayFin.${lifecycle.leg}.${lifecycle.by}`);
       return t(lifecycle.by === 'peer' ? 'log.event.fin.peer' : 'log.event.fin.local');
+    case 'stale':
+      return lifecycle.stale ? t(`log.event.stale.${lifecycle.action}`, { ms: formatNumber(lifecycle.silentMs) }) : t('log.event.live');
     case 'closed':
-      return t('log.event.closed', {
+      return t(lifecycle.leg ? `log.event.relayClosed.${lifecycle.leg}` : 'log.event.closed', {
         reason: closeReasonText(t, lifecycle.reason, lifecycle.code),
         rx: formatNumber(lifecycle.counters.rxBytes),
         tx: formatNumber(lifecycle.counters.txBytes),

@@ -141,12 +141,17 @@ export class FramedView {
       this.lastEntryId = entry.id;
       if (entry.lifecycle) {
         if (entry.lifecycle.kind === 'closed' && entry.connId !== undefined) {
-          for (const dir of ['rx', 'tx'] as const) this.finish(`${dir}|${entry.connId}`, done, { endedByClose: true });
+          for (const dir of ['rx', 'tx'] as const) {
+            this.finish(`${dir}|${entry.connId}`, done, { endedByClose: true });
+            for (const flow of ['to-server', 'to-client'] as const)
+              this.finish(`${dir}|${entry.connId}|${flow}`, done, { endedByClose: true });
+          }
         }
         done.push({ since: entry.id, item: { ...entry, id: this.nextId++, lastEntryId: entry.id } });
         continue;
       }
-      const key = `${entry.dir}|${sourceOf(entry)}`;
+      // A relay's pair carries two streams each way (arrived, and sent on after a hold): one framer each.
+      const key = entry.relay ? `${entry.dir}|${sourceOf(entry)}|${entry.relay.flow}` : `${entry.dir}|${sourceOf(entry)}`;
       let stream = this.streams.get(key);
       if (!stream) {
         stream = { framer: this.newFramer(), template: entry, openSince: undefined, open: undefined };
@@ -168,6 +173,7 @@ export class FramedView {
             lastEntryId: entry.id,
             ...(this.config.mode === 'lines' ? { line: true } : {}),
             ...(entry.origin ? { origin: entry.origin } : {}),
+            ...(entry.relay ? { relay: entry.relay } : {}),
           },
         });
       });
@@ -188,6 +194,7 @@ export class FramedView {
           lastEntryId: entry.id,
           ...(this.config.mode === 'lines' ? { line: true } : {}),
           ...(entry.origin ? { origin: entry.origin } : {}),
+          ...(entry.relay ? { relay: entry.relay } : {}),
         };
       }
     }

@@ -13,6 +13,7 @@ import { endpointText, formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
 import { useConnectionCounters, useConnectionShape, type ConnectionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
+import { TlsDetailsView } from './TlsDetailsView';
 
 /** Bytes each way: the only cells that change with traffic. */
 function CounterCells({ sessionId, connId }: { sessionId: string; connId: string }) {
@@ -49,13 +50,23 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
   const menuId = useId();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
-  const remote = endpointText(conn.remote);
+  const pair = conn.relay;
+  // A relay's pair: the client, and the server it is relayed to through our upstream end.
+  const remote = pair
+    ? t('connections.relayPair', { client: endpointText(conn.remote), upstream: endpointText(pair.upstream) })
+    : endpointText(conn.remote);
   const closingIn = useSecondsUntil(conn.peerEnded && !conn.localEnded ? conn.closesAt : undefined);
   const flags = [
     conn.peerEnded ? t('connections.peerEnded') : undefined,
     closingIn === undefined ? undefined : t('connections.closesIn', { seconds: closingIn }),
     conn.localEnded ? t('connections.localEnded') : undefined,
     conn.blocked ? t('connections.blocked') : undefined,
+    pair && !pair.connected ? t('connections.relayConnecting') : undefined,
+    pair?.serverEnded ? t('connections.serverEnded') : undefined,
+    pair?.serverLegEnded ? t('connections.serverLegEnded') : undefined,
+    pair && pair.held['to-server'].messages + pair.held['to-client'].messages > 0
+      ? t('connections.relayHeld', { count: pair.held['to-server'].messages + pair.held['to-client'].messages })
+      : undefined,
     conn.staleSince !== undefined ? t('automation.staleSince', { time: formatClock(conn.staleSince) }) : undefined,
   ].filter((flag) => flag !== undefined);
 
@@ -71,13 +82,16 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
       <TableRow>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{conn.connId}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{remote}</TableCell>
-        <TableCell sx={{ fontFamily: MONO_FONT }}>{endpointText(conn.local)}</TableCell>
+        <TableCell sx={{ fontFamily: MONO_FONT }}>
+          {pair?.upstreamLocal ? `${endpointText(conn.local)} · ${endpointText(pair.upstreamLocal)}` : endpointText(conn.local)}
+        </TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{formatClock(conn.since)}</TableCell>
         <CounterCells sessionId={sessionId} connId={conn.connId} />
         <TableCell>
           <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
             {flags.join(' · ')}
           </Typography>
+          {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} /> : null}
         </TableCell>
         <TableCell>
           <Button

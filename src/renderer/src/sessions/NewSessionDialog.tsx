@@ -40,9 +40,10 @@ import {
   type LoopbackChoice,
   type SessionForm,
 } from './session-form';
+import { TlsSection } from './TlsSection';
 import { KindEndpoint } from '../workspace/KindEndpoint';
 
-const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp'];
+const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp', 'relay'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
 const WILDCARDS = ['0.0.0.0', '::'];
 const ADVANCED_FIELDS: readonly FormField[] = [
@@ -73,6 +74,9 @@ const ADVANCED_FIELDS: readonly FormField[] = [
   'multicastGroup',
   'remoteHost',
   'remotePort',
+  'udpIdle',
+  'holdToServer',
+  'holdToClient',
 ];
 const LOOPBACK_CHOICES: readonly LoopbackChoice[] = ['default', 'on', 'off'];
 const LOOPBACK_LABELS = {
@@ -99,6 +103,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
+  const rememberTlsKey = useInspector((state) => state.rememberTlsKey);
   const recent = useWorkspace((state) => state.recentEndpoints);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
   const saveSession = useWorkspace((state) => state.saveSession);
@@ -187,6 +192,7 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
     if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
+    if ('tls' in config && config.tls?.key !== undefined) rememberTlsKey(opened.value.id, config.tls.key);
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
     select(opened.value.id);
@@ -288,6 +294,22 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
             {textField('reconnectAttempts', 'sessions.option.reconnectAttempts')}
           </Box>
         </Collapse>
+      </Stack>
+    ),
+    relay: (
+      <Stack spacing={1.25}>
+        {grid(
+          <>
+            {textField('maxConnections', 'sessions.option.relayPairs')}
+            {form.relayTransport === 'tcp'
+              ? textField('connectTimeout', 'sessions.option.connectTimeout', { unit: ms })
+              : textField('udpIdle', 'sessions.option.udpIdle', { unit: ms })}
+          </>,
+        )}
+        <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
+          {flag('holdToServer', 'sessions.option.holdToServer')}
+          {flag('holdToClient', 'sessions.option.holdToClient')}
+        </Stack>
       </Stack>
     ),
     udp: (
@@ -434,9 +456,50 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
                   sx={{ flex: 1 }}
                 />
               </Stack>
+              {form.kind === 'relay' ? (
+                <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+                  <TextField
+                    label={t('sessions.option.upstreamHost')}
+                    value={form.upstreamHost}
+                    onChange={(event) => set('upstreamHost', event.target.value)}
+                    error={Boolean(problems.upstreamHost)}
+                    helperText={problems.upstreamHost}
+                    slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
+                    sx={{ flex: 2 }}
+                  />
+                  <TextField
+                    label={t('sessions.option.upstreamPort')}
+                    value={form.upstreamPort}
+                    onChange={(event) => set('upstreamPort', event.target.value)}
+                    error={Boolean(problems.upstreamPort)}
+                    helperText={problems.upstreamPort}
+                    placeholder={t('sessions.dialog.serverPort')}
+                    slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }}
+                    sx={{ flex: 1 }}
+                  />
+                  <ToggleButtonGroup
+                    exclusive
+                    size="small"
+                    aria-label={t('sessions.option.relayTransport')}
+                    value={form.relayTransport}
+                    onChange={(_event, value: 'tcp' | 'udp' | null) => {
+                      if (value) set('relayTransport', value);
+                    }}
+                    sx={{ flex: 'none', mt: 0.5 }}
+                  >
+                    <ToggleButton value="tcp" sx={{ textTransform: 'none' }}>
+                      TCP
+                    </ToggleButton>
+                    <ToggleButton value="udp" sx={{ textTransform: 'none' }}>
+                      UDP
+                    </ToggleButton>
+                  </ToggleButtonGroup>
+                </Stack>
+              ) : null}
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>
+              {form.kind === 'udp' ? null : <TlsSection form={form} problems={problems} update={update} />}
               <Box>
                 <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
                   {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}

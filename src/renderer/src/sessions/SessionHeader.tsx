@@ -17,6 +17,7 @@ import { SessionCounters } from './SessionCounters';
 import { KindEndpoint } from '../workspace/KindEndpoint';
 import { ReconnectNote } from './ReconnectNote';
 import { sessionEndpoint } from './session-format';
+import { TlsBadge } from './TlsDetailsView';
 
 const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
@@ -81,6 +82,7 @@ export function SessionHeader({ session }: { session: SessionShape }) {
           <KindEndpoint kind={session.kind} endpoint={sessionEndpoint(session)} />
         </Typography>
         <StateChip state={session.state} />
+        <TlsBadge config={session.config} />
         {session.local ? (
           <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
             {t('header.local', { endpoint: (session.locals ?? [session.local]).map(endpointText).join(', ') })}

@@ -21,6 +21,7 @@ import { MONO_FONT } from '../theme';
 import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
 import { copyConfig } from '../workspace/workspace-store';
+import { withTlsKey } from './session-form';
 import { SessionCounters } from './SessionCounters';
 import { useNewSession } from './new-session-context';
 import { ReconnectNote } from './ReconnectNote';
@@ -46,7 +47,9 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
   const canClose = state === 'opening' || state === 'open';
   const canReopen = state === 'closed' || state === 'error';
   // The config came over the bridge: re-read through the schema rather than kept as is.
-  const config = copyConfig(session.config);
+  const tlsKey = useInspector((state) => state.tlsKeys.get(session.id));
+  const shown = copyConfig(session.config);
+  const config = shown && withTlsKey(shown, tlsKey);
 
   const run = async (action: () => Promise<Result<unknown>>) => {
     setBusy(true);

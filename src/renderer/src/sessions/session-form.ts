@@ -5,11 +5,13 @@
 import {
   argSchemas,
   tcpClientConfigSchema,
+  relayConfigSchema,
   tcpServerConfigSchema,
   udpConfigSchema,
   type SessionConfig,
   type SessionConfigInput,
   type SessionKind,
+  type TlsVersion,
 } from '@shared/contract';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -17,6 +19,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_RECONNECT_INITIAL_MS,
   DEFAULT_RECONNECT_MAX_MS,
+  DEFAULT_RELAY_UDP_IDLE_MS,
 } from '@shared/limits';
 import { firstIssue, issuesText, parsePortText } from '../form-validation';
 import type { Say } from '../i18n/languages';
@@ -54,12 +57,35 @@ export interface SessionForm {
   multicastGroup: string;
   remoteHost: string;
   remotePort: string;
+  /** Relay: the server each client is relayed to (upstream host and port), over TCP or UDP. */
+  upstreamHost: string;
+  upstreamPort: string;
+  relayTransport: 'tcp' | 'udp';
+  udpIdle: string;
+  holdToServer: boolean;
+  holdToClient: boolean;
   /**
    * Record to disk: undefined until the user ticks or clears the box, and then left out of the
    * config, so the recorder's global default decides when the session opens. A definition saved
    * without touching the box thus follows the setting as it is then, not as it was when saved.
    */
   record: boolean | undefined;
+  /** TLS (TCP kinds): on or off, and its settings, kept while it is off so turning it on again finds them. */
+  tls: boolean;
+  tlsServername: string;
+  /** ALPN names as typed: separated by commas or spaces. */
+  tlsAlpn: string;
+  tlsMinVersion: TlsVersion | '';
+  tlsMaxVersion: TlsVersion | '';
+  tlsVerify: boolean;
+  tlsRequestCert: boolean;
+  /** PEM text read from the files the user chose (or generated), and the names to show for them. */
+  tlsCa: string;
+  tlsCaName: string;
+  tlsCert: string;
+  tlsCertName: string;
+  tlsKey: string;
+  tlsKeyName: string;
 }
 
 export type FormField = keyof SessionForm;
@@ -96,8 +122,30 @@ export const EMPTY_FORM: SessionForm = {
   multicastGroup: '',
   remoteHost: '',
   remotePort: '',
+  upstreamHost: '127.0.0.1',
+  upstreamPort: '',
+  relayTransport: 'tcp',
+  udpIdle: String(DEFAULT_RELAY_UDP_IDLE_MS),
+  holdToServer: false,
+  holdToClient: false,
   record: undefined,
+  tls: false,
+  tlsServername: '',
+  tlsAlpn: '',
+  tlsMinVersion: '',
+  tlsMaxVersion: '',
+  tlsVerify: true,
+  tlsRequestCert: false,
+  tlsCa: '',
+  tlsCaName: '',
+  tlsCert: '',
+  tlsCertName: '',
+  tlsKey: '',
+  tlsKeyName: '',
 };
+
+/** The TLS fields: a section of their own, not among the folded options. */
+export const isTlsField = (field: FormField): boolean => field.startsWith('tls');
 
 /** A port a listener or a UDP socket suggests before the user has one of their own. */
 export const SUGGESTED_PORT = '9000';
@@ -131,14 +179,55 @@ export function switchKind(form: SessionForm, kind: SessionKind, recent: Paramet
 /** How many advanced options differ from their defaults, to say so on the folded section. */
 export function changedOptions(form: SessionForm): number {
   const fields = Object.keys(EMPTY_FORM) as FormField[];
-  return fields.filter((field) => !['kind', 'host', 'port', 'record'].includes(field) && form[field] !== EMPTY_FORM[field]).length;
+  return fields.filter(
+    (field) => !['kind', 'host', 'port', 'record'].includes(field) && !isTlsField(field) && form[field] !== EMPTY_FORM[field],
+  ).length;
 }
 
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
+/**
+ * The TLS fields of a config. A config shown by the engine has no key (the engine keeps it):
+ * the key's name then says so, and opening asks for it again (docs/security.md § TLS).
+ */
+function tlsForm(config: SessionConfig): Partial<SessionForm> {
+  if (!('tls' in config) || !config.tls) return {};
+  const tls = config.tls;
+  return {
+    tls: true,
+    tlsServername: 'servername' in tls ? (tls.servername ?? '') : '',
+    tlsAlpn: (tls.alpn ?? []).join(', '),
+    tlsMinVersion: tls.minVersion ?? '',
+    tlsMaxVersion: tls.maxVersion ?? '',
+    tlsVerify: tls.verify,
+    tlsRequestCert: 'requestCert' in tls ? tls.requestCert : false,
+    tlsCa: tls.ca ?? '',
+    tlsCaName: tls.ca === undefined ? '' : 'ca.pem',
+    tlsCert: tls.cert ?? '',
+    tlsCertName: tls.cert === undefined ? '' : 'cert.pem',
+    tlsKey: tls.key ?? '',
+    tlsKeyName: tls.key === undefined ? '' : 'key.pem',
+  };
+}
+
+/** A session's config as the engine shows it, with the TLS key this page gave it put back. */
+export function withTlsKey(config: SessionConfig, key: string | undefined): SessionConfig {
+  if (key === undefined || !('tls' in config) || config.tls === undefined || config.tls.key !== undefined) return config;
+  // Narrowed one kind at a time: the two kinds' tls objects differ.
+  if (config.kind === 'tcp-server') return { ...config, tls: { ...config.tls, key } };
+  return { ...config, tls: { ...config.tls, key } };
+}
+
 /** A form showing an existing config, e.g. to duplicate a session with changes. */
 export function formFromConfig(config: SessionConfig): SessionForm {
-  const base: SessionForm = { ...EMPTY_FORM, kind: config.kind, host: config.host, port: String(config.port), record: config.record };
+  const base: SessionForm = {
+    ...EMPTY_FORM,
+    kind: config.kind,
+    host: config.host,
+    port: String(config.port),
+    record: config.record,
+    ...tlsForm(config),
+  };
   switch (config.kind) {
     case 'tcp-server':
       return {
@@ -185,11 +274,48 @@ export function formFromConfig(config: SessionConfig): SessionForm {
         remoteHost: config.remote?.host ?? '',
         remotePort: config.remote ? String(config.remote.port) : '',
       };
+    case 'relay':
+      return {
+        ...base,
+        upstreamHost: config.upstream.host,
+        upstreamPort: String(config.upstream.port),
+        relayTransport: config.transport,
+        connectTimeout: String(config.connectTimeoutMs),
+        maxConnections: String(config.maxConnections),
+        udpIdle: String(config.udpIdleMs),
+        holdToServer: config.holdToServer,
+        holdToClient: config.holdToClient,
+      };
   }
 }
 
 /** A number field: empty means "not set" where the option is optional. */
 const optionalNumber = (value: string): number | undefined => (value.trim() === '' ? undefined : parsePortText(value));
+
+const pem = (text: string, key: 'ca' | 'cert' | 'key') => (text === '' ? {} : { [key]: text });
+
+/** The tls object of a TCP config, when TLS is on. */
+function tlsInput(form: SessionForm): { tls?: Record<string, unknown> } {
+  if (!form.tls || form.kind === 'udp') return {};
+  const alpn = form.tlsAlpn
+    .split(/[\s,]+/)
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  const servername = form.tlsServername.trim();
+  return {
+    tls: {
+      ...(alpn.length > 0 ? { alpn } : {}),
+      ...(form.tlsMinVersion === '' ? {} : { minVersion: form.tlsMinVersion }),
+      ...(form.tlsMaxVersion === '' ? {} : { maxVersion: form.tlsMaxVersion }),
+      verify: form.tlsVerify,
+      ...pem(form.tlsCa, 'ca'),
+      ...pem(form.tlsCert, 'cert'),
+      ...pem(form.tlsKey, 'key'),
+      ...(form.kind === 'tcp-client' && servername !== '' ? { servername } : {}),
+      ...(form.kind === 'tcp-server' ? { requestCert: form.tlsRequestCert } : {}),
+    },
+  };
+}
 
 /** The config exactly as it will be sent, before the schema judges it. */
 export function configInput(form: SessionForm): SessionConfigInput {
@@ -206,6 +332,7 @@ export function configInput(form: SessionForm): SessionConfigInput {
     keepAlive: form.keepAlive,
     // The delay means nothing without keep-alive; a stale value must not block the form.
     keepAliveInitialDelayMs: form.keepAlive ? parsePortText(form.keepAliveDelay) : 0,
+    ...tlsInput(form),
   };
   switch (form.kind) {
     case 'tcp-server':
@@ -257,6 +384,20 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ...(remoteHost === '' && remotePort === '' ? {} : { remote: { host: remoteHost, port: parsePortText(remotePort) } }),
       };
     }
+    case 'relay':
+      return {
+        kind: 'relay',
+        transport: form.relayTransport,
+        host,
+        port,
+        upstream: { host: form.upstreamHost.trim(), port: parsePortText(form.upstreamPort) },
+        connectTimeoutMs: parsePortText(form.connectTimeout),
+        maxConnections: parsePortText(form.maxConnections),
+        udpIdleMs: parsePortText(form.udpIdle),
+        holdToServer: form.holdToServer,
+        holdToClient: form.holdToClient,
+        ...record,
+      };
   }
 }
 
@@ -281,9 +422,31 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   multicastInterface: 'multicastInterface',
   'remote.host': 'remoteHost',
   'remote.port': 'remotePort',
+  'upstream.host': 'upstreamHost',
+  'upstream.port': 'upstreamPort',
+  upstream: 'upstreamHost',
+  udpIdleMs: 'udpIdle',
+  'tls.servername': 'tlsServername',
+  'tls.alpn': 'tlsAlpn',
+  'tls.minVersion': 'tlsMinVersion',
+  'tls.maxVersion': 'tlsMaxVersion',
+  'tls.ca': 'tlsCa',
+  'tls.cert': 'tlsCert',
+  'tls.key': 'tlsKey',
 };
 
-const SCHEMAS = { 'tcp-server': tcpServerConfigSchema, 'tcp-client': tcpClientConfigSchema, udp: udpConfigSchema } as const;
+/** The form field of an issue's path: an ALPN name's issue (tls.alpn.2) goes to the ALPN field. */
+const fieldOfPath = (path: readonly PropertyKey[]): FormField | undefined => {
+  const joined = path.map(String).join('.');
+  return FIELD_OF_PATH[joined] ?? (joined.startsWith('tls.alpn.') ? 'tlsAlpn' : undefined);
+};
+
+const SCHEMAS = {
+  'tcp-server': tcpServerConfigSchema,
+  'tcp-client': tcpClientConfigSchema,
+  udp: udpConfigSchema,
+  relay: relayConfigSchema,
+} as const;
 
 export type FormCheck = { ok: true; config: SessionConfig; group: string | undefined } | { ok: false; problems: FieldProblems };
 
@@ -294,7 +457,7 @@ export function checkForm(form: SessionForm, say: Say): FormCheck {
   if (!parsed.success) {
     const byField = new Map<FormField, (typeof parsed.error.issues)[number][]>();
     for (const issue of parsed.error.issues) {
-      const field = FIELD_OF_PATH[issue.path.map(String).join('.')] ?? 'host';
+      const field = fieldOfPath(issue.path) ?? 'host';
       byField.set(field, [...(byField.get(field) ?? []), issue]);
     }
     for (const [field, issues] of byField) problems[field] = issuesText(issues, say);

@@ -3,13 +3,22 @@
  * changed is a new object and everything else keeps its identity (selectors stay cheap).
  */
 import { formatEndpoint } from '@shared/address';
-import type { Endpoint, EventBatch, InspectorEvent, SessionInfo } from '@shared/contract';
+import {
+  LIVENESS_ACTIONS,
+  type Endpoint,
+  type EventBatch,
+  type HeldMessage,
+  type InspectorEvent,
+  type SessionInfo,
+} from '@shared/contract';
+import { isOneOf } from '@shared/validate';
 import { MAX_CLOSED_CONNECTIONS_PER_SESSION } from '../limits';
 import { lifecycleEntry, sessionLifecycle, type Lifecycle } from './lifecycle';
 import {
   connectionView,
   copyAutomation,
   copyOrigin,
+  copyRelayMark,
   copyCounters,
   copyEndpoint,
   copyError,
@@ -40,6 +49,8 @@ export interface InspectorData {
   logs: ReadonlyMap<string, SessionLog>;
   /** Ids of removed sessions: late events for them are ignored rather than resurrecting a log. */
   removed: ReadonlySet<string>;
+  /** Relay: the messages each session holds, in arrival order, as its latest `held` events tell them. */
+  held: ReadonlyMap<string, readonly HeldMessage[]>;
   /** Next id for log entries and errors. */
   nextId: number;
 }
@@ -51,6 +62,7 @@ export const emptyData = (): InspectorData => ({
   errors: new Map(),
   logs: new Map(),
   removed: new Set(),
+  held: new Map(),
   nextId: 1,
 });
 
@@ -88,6 +100,7 @@ class Draft {
   private errors: Map<string, readonly SessionErrorEntry[]> | undefined;
   private logs: Map<string, SessionLog> | undefined;
   private removed: Set<string> | undefined;
+  private held: Map<string, readonly HeldMessage[]> | undefined;
   private readonly appended = new Map<string, LogEntry[]>();
   private nextId: number;
   /** The last peer seen: a flood's datagrams share one copy of their sender. */
@@ -213,12 +226,28 @@ class Draft {
             closed: { at: event.at, reason: event.reason, code },
           });
         }
-        this.addLifecycle(event.sessionId, event.at, { kind: 'closed', reason: event.reason, code, counters }, String(event.connId));
+        const leg = event.leg === undefined ? {} : { leg: event.leg === 'server' ? ('server' as const) : ('client' as const) };
+        this.addLifecycle(
+          event.sessionId,
+          event.at,
+          { kind: 'closed', reason: event.reason, code, counters, ...leg },
+          String(event.connId),
+        );
+        this.replaceHeld(event.sessionId, (m) => m.connId === event.connId, []);
         return;
       }
       case 'half-closed':
         if (this.connectionOf(event.sessionId, event.connId))
-          this.addLifecycle(event.sessionId, event.at, { kind: 'fin', by: event.by === 'peer' ? 'peer' : 'local' }, String(event.connId));
+          this.addLifecycle(
+            event.sessionId,
+            event.at,
+            {
+              kind: 'fin',
+              by: event.by === 'peer' ? 'peer' : 'local',
+              ...(event.leg ? { leg: event.leg === 'server' ? 'server' : 'client' } : {}),
+            },
+            String(event.connId),
+          );
         this.updateConnection(event.sessionId, event.connId, (view) =>
           event.by === 'peer'
             ? { ...view, peerEnded: true, ...(event.closesAt === undefined ? {} : { closesAt: event.closesAt }) }
@@ -252,6 +281,7 @@ class Draft {
           peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
           ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
+          ...(event.relay ? { relay: copyRelayMark(event.relay) } : {}),
         };
         this.append(event.sessionId, entry);
         const sender = entry.peer;
@@ -284,6 +314,13 @@ class Draft {
       }
       case 'liveness': {
         const staleSince = event.stale ? event.at : undefined;
+        const action = isOneOf(LIVENESS_ACTIONS, event.action) ? event.action : 'stale';
+        this.addLifecycle(
+          event.sessionId,
+          event.at,
+          { kind: 'stale', stale: event.stale === true, silentMs: Number(event.silentMs), action },
+          typeof event.connId === 'string' ? event.connId : undefined,
+        );
         if (typeof event.connId === 'string') {
           this.updateConnection(event.sessionId, event.connId, (view) => {
             const { staleSince: _was, ...rest } = view;
@@ -294,10 +331,31 @@ class Draft {
         }
         return;
       }
+      case 'held':
+        this.replaceHeld(event.sessionId, (m) => m.connId === event.connId && m.flow === event.flow, event.messages);
+        return;
       default:
         // An event type from a newer engine: nothing to show for it yet.
         return;
     }
+  }
+
+  /** Replace the held messages `mine` picks with `messages`, keeping the session's in arrival order. */
+  private replaceHeld(sessionId: string, mine: (m: HeldMessage) => boolean, messages: readonly HeldMessage[]): void {
+    const current = (this.held ?? this.base.held).get(sessionId) ?? [];
+    if (messages.length === 0 && !current.some(mine)) return;
+    const copies = messages.map((m) => ({
+      id: String(m.id),
+      connId: String(m.connId),
+      flow: m.flow === 'to-client' ? ('to-client' as const) : ('to-server' as const),
+      at: Number(m.at),
+      bytes: m.bytes,
+      edited: Boolean(m.edited),
+      partial: Boolean(m.partial),
+    }));
+    const next = current.filter((m) => !mine(m)).concat(copies);
+    next.sort((a, b) => a.at - b.at);
+    (this.held ??= new Map(this.base.held)).set(sessionId, next);
   }
 
   private append(sessionId: string, entry: LogEntry): void {
@@ -339,6 +397,7 @@ class Draft {
     this.clearClosed(sessionId);
     if ((this.errors ?? this.base.errors).has(sessionId)) (this.errors ??= new Map(this.base.errors)).delete(sessionId);
     if ((this.logs ?? this.base.logs).has(sessionId)) (this.logs ??= new Map(this.base.logs)).delete(sessionId);
+    if ((this.held ?? this.base.held).has(sessionId)) (this.held ??= new Map(this.base.held)).delete(sessionId);
     this.appended.delete(sessionId);
   }
 
@@ -356,6 +415,7 @@ class Draft {
       errors: this.errors ?? this.base.errors,
       logs: this.logs ?? this.base.logs,
       removed: this.removed ?? this.base.removed,
+      held: this.held ?? this.base.held,
       nextId: this.nextId,
     };
   }

@@ -38,6 +38,12 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   selectedTranscriptId: string | undefined;
   /** Payload bytes one log keeps at most (fixed; the entry limit is the user's). */
   readonly logBytesLimit: number;
+  /**
+   * The TLS private key this page gave each session it opened: the engine never shows it back
+   * (docs/security.md § TLS), so saving or duplicating the session takes it from here. Memory only.
+   */
+  tlsKeys: ReadonlyMap<string, string>;
+  rememberTlsKey(sessionId: string, key: string): void;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
@@ -128,6 +134,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       transcripts: new Map(),
       selectedTranscriptId: undefined,
       logBytesLimit: base.maxLogBytes,
+      tlsKeys: new Map(),
+      rememberTlsKey: (sessionId, key) => set((state) => ({ tlsKeys: new Map(state.tlsKeys).set(sessionId, key) })),
       applyBatch: (batch) =>
         set((state) => {
           const data = applyBatch(state, batch, limitsOf(state));

@@ -3,7 +3,7 @@
  * made the same way from live events (apply-batch) and from a transcript's records
  * (transcript-builder), so the live log and a reopened transcript tell the same history.
  */
-import type { CloseReason, Counters, Endpoint, SessionKind, SessionState } from '@shared/contract';
+import type { CloseReason, Counters, Endpoint, LivenessAction, SessionKind, SessionState } from '@shared/contract';
 import type { LogEntry } from './views';
 
 export type Lifecycle =
@@ -17,9 +17,12 @@ export type Lifecycle =
   | { kind: 'failed'; code: string; message: string }
   /** A connection opened: accepted by a listener, or a client's to its server. */
   | { kind: 'opened'; accepted: boolean; remote: Endpoint; local: Endpoint }
-  | { kind: 'fin'; by: 'peer' | 'local' }
+  /** leg: a relay's, the client's or the server's side of the pair. */
+  | { kind: 'fin'; by: 'peer' | 'local'; leg?: 'client' | 'server' }
   /** `code`: the error that ended it, when one did (a reset, a timeout, a failure). */
-  | { kind: 'closed'; reason: CloseReason; code: string | undefined; counters: Counters };
+  | { kind: 'closed'; reason: CloseReason; code: string | undefined; counters: Counters; leg?: 'client' | 'server' }
+  /** Liveness: nothing came for `silentMs` and the action was taken (stale), or data came again. */
+  | { kind: 'stale'; stale: boolean; silentMs: number; action: LivenessAction };
 
 export type LifecycleKind = Lifecycle['kind'];
 

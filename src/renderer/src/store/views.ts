@@ -13,11 +13,16 @@ import type {
   RecordingInfo,
   RepeatStatus,
   RuleStatus,
+  HeldCount,
+  RelayDataMark,
+  RelayPairInfo,
   SendOrigin,
   SessionConfig,
   SessionInfo,
   SessionKind,
   SessionState,
+  CertificateSummary,
+  TlsDetails,
 } from '@shared/contract';
 import type { AppError } from '@shared/result';
 import type { Lifecycle } from './lifecycle';
@@ -89,6 +94,8 @@ export interface LogEntry {
   lifecycle?: Lifecycle;
   /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
   origin?: SendOrigin;
+  /** Relay: which way the bytes went, and whether they were held, edited or injected. */
+  relay?: RelayDataMark;
 }
 
 export interface SessionLog {
@@ -145,9 +152,25 @@ export function copyRecording(r: RecordingInfo): RecordingView {
 
 const optionalNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 
+export function copyRelayMark(mark: RelayDataMark): RelayDataMark {
+  return {
+    flow: mark.flow === 'to-client' ? 'to-client' : 'to-server',
+    ...(mark.held ? { held: true } : {}),
+    ...(mark.edited ? { edited: true } : {}),
+    ...(mark.injected ? { injected: true } : {}),
+  };
+}
+
 export function copyOrigin(origin: SendOrigin): SendOrigin {
-  if (origin.kind === 'rule') return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
-  return { kind: origin.kind === 'heartbeat' ? 'heartbeat' : 'repeat' };
+  switch (origin.kind) {
+    case 'rule':
+      return { kind: 'rule', ruleId: String(origin.ruleId), name: String(origin.name) };
+    case 'sequence':
+      return { kind: 'sequence', name: String(origin.name) };
+    case 'heartbeat':
+    case 'repeat':
+      return { kind: origin.kind };
+  }
 }
 
 function copyRuleStatus(r: RuleStatus): RuleStatus {
@@ -219,5 +242,43 @@ export function connectionView(info: ConnectionInfo): ConnectionView {
     blocked: info.blocked,
     ...(info.closesAt === undefined ? {} : { closesAt: info.closesAt }),
     ...(typeof info.staleSince === 'number' ? { staleSince: info.staleSince } : {}),
+    ...(info.tls ? { tls: copyTls(info.tls) } : {}),
+    ...(info.relay ? { relay: copyRelayPair(info.relay) } : {}),
+  };
+}
+
+function copyRelayPair(pair: RelayPairInfo): RelayPairInfo {
+  const held = (count: HeldCount | undefined): HeldCount => ({ messages: Number(count?.messages ?? 0), bytes: Number(count?.bytes ?? 0) });
+  return {
+    upstream: copyEndpoint(pair.upstream),
+    ...(pair.upstreamLocal ? { upstreamLocal: copyEndpoint(pair.upstreamLocal) } : {}),
+    connected: Boolean(pair.connected),
+    serverEnded: Boolean(pair.serverEnded),
+    serverLegEnded: Boolean(pair.serverLegEnded),
+    held: { 'to-server': held(pair.held['to-server']), 'to-client': held(pair.held['to-client']) },
+  };
+}
+
+const copyCertificate = (c: CertificateSummary): CertificateSummary => ({
+  subject: c.subject,
+  issuer: c.issuer,
+  validFrom: c.validFrom,
+  validTo: c.validTo,
+  fingerprint256: c.fingerprint256,
+  serialNumber: c.serialNumber,
+  ...(c.subjectAltName === undefined ? {} : { subjectAltName: c.subjectAltName }),
+  selfSigned: c.selfSigned,
+});
+
+/** A connection's TLS details, member by member, as everything received is copied. */
+function copyTls(tls: TlsDetails): TlsDetails {
+  return {
+    protocol: tls.protocol,
+    cipher: tls.cipher,
+    ...(tls.alpn === undefined ? {} : { alpn: tls.alpn }),
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    authorized: tls.authorized,
+    ...(tls.authorizationError === undefined ? {} : { authorizationError: tls.authorizationError }),
+    peerCertificates: tls.peerCertificates.map(copyCertificate),
   };
 }

@@ -9,7 +9,7 @@ import type { Endpoint, SessionState } from '@shared/contract';
 import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
 import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
-import { copyCounters, copyEndpoint, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
+import { copyCounters, copyEndpoint, copyOrigin, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
 import { lifecycleEntry, sessionLifecycle, type Lifecycle } from '../store/lifecycle';
 import type { OpenTranscript, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
@@ -84,6 +84,7 @@ export class TranscriptBuilder {
           connId: record.conn,
           peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
           bytes: record.bytes,
+          ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
         });
         if (this.pending.length >= APPEND_BATCH) this.flush();
         count(this.counters, record.dir, record.bytes.byteLength);

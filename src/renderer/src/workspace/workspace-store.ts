@@ -56,7 +56,7 @@ export const MAX_SESSION_NAME_LENGTH = 120;
 export const themeChoiceSchema = z.enum(THEME_CHOICES, { error: `theme must be one of ${THEME_CHOICES.join(', ')}.` });
 
 export const recentEndpointSchema = z.strictObject({
-  kind: z.enum(['tcp-server', 'tcp-client', 'udp'], { error: 'Kind must be tcp-server, tcp-client or udp.' }),
+  kind: z.enum(['tcp-server', 'tcp-client', 'udp', 'relay'], { error: 'Kind must be tcp-server, tcp-client, udp or relay.' }),
   host: tcpServerConfigSchema.shape.host,
   port: tcpServerConfigSchema.shape.port,
 });

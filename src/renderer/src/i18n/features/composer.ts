@@ -98,6 +98,10 @@ export const composerEn = {
   'composer.history.resendLabel': 'Send {preview} again',
   'composer.preview.empty': '(empty)',
   'composer.preview.more': '{text}…',
+  'composer.inject': 'Inject',
+  'composer.inject.toServer': 'client → server (as the client)',
+  'composer.inject.toClient': 'server → client (as the server)',
+  'composer.inject.pairs': 'Pairs',
 } as const;
 
 export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
@@ -195,4 +199,8 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
   'composer.history.resendLabel': '再次发送 {preview}',
   'composer.preview.empty': '（空）',
   'composer.preview.more': '{text}…',
+  'composer.inject': '注入方向',
+  'composer.inject.toServer': '客户端 → 服务器（冒充客户端）',
+  'composer.inject.toClient': '服务器 → 客户端（冒充服务器）',
+  'composer.inject.pairs': '连接对',
 };

@@ -13,6 +13,7 @@ export const layoutEn = {
   'layout.maximizeLog': 'Maximize the log',
   'layout.restoreLog': 'Restore the layout',
   'layout.maximized': 'The log fills the window; press Esc or the button to restore the layout.',
+  'layout.held': 'Held',
 } as const;
 
 export const layoutZhCN: Readonly<Record<keyof typeof layoutEn, string>> = {
@@ -26,4 +27,5 @@ export const layoutZhCN: Readonly<Record<keyof typeof layoutEn, string>> = {
   'layout.maximizeLog': '最大化日志',
   'layout.restoreLog': '恢复布局',
   'layout.maximized': '日志占满窗口；按 Esc 或该按钮恢复布局。',
+  'layout.held': '扣留',
 };

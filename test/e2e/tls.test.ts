@@ -1,0 +1,72 @@
+/**
+ * A TLS listener made in the page, in real Chromium: TLS turned on in the new-session dialog, a
+ * self-signed certificate generated there, openssl s_client connecting with it as its CA, its
+ * plaintext in the log, and the handshake shown on the connection.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { boundPort, e2eHarness, screenshot, sendFromComposer } from '../support/chromium';
+import { tempDir } from '../support/temp-dir';
+import { runTool } from '../support/tls-peers';
+import { until } from '../support/until';
+
+const h = e2eHarness();
+
+describe('TLS in the page', () => {
+  it('opens a TLS listener with a generated certificate; openssl s_client verifies it, and its data shows in the log', async () => {
+    const page = await h.app();
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New session' });
+    await dialog.getByRole('button', { name: 'TCP server', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Host' }).fill('127.0.0.1');
+    await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill('0');
+    await dialog.getByRole('checkbox', { name: 'Use TLS' }).check();
+    const tls = dialog.getByRole('region', { name: 'TLS' });
+    await tls.getByRole('textbox', { name: 'ALPN protocols' }).fill('x-e2e');
+    await tls.getByRole('button', { name: 'Generate self-signed certificate' }).click();
+    await expect.poll(() => tls.getByText(/^Self-signed for localhost, 127\.0\.0\.1/).count()).toBe(2);
+    await screenshot(page, 'tls-dialog');
+    await dialog.getByRole('button', { name: 'Listen', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const port = await boundPort(page);
+    await expect.poll(() => page.locator('header').getByText('TLS', { exact: true }).count()).toBe(1);
+
+    // The certificate s_client must trust is the one the page generated: the session's config shows it (never its key).
+    const sessions = await h.server!.manager.list({});
+    const config = sessions.ok ? sessions.value[0]!.config : undefined;
+    const cert = config?.kind === 'tcp-server' ? config.tls?.cert : undefined;
+    expect(cert).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(JSON.stringify(config)).not.toContain('PRIVATE KEY');
+    const dir = await tempDir();
+    const caFile = path.join(dir, 'ca.pem');
+    await writeFile(caFile, cert!);
+    const client = runTool(
+      'openssl',
+      [
+        's_client',
+        '-connect',
+        `127.0.0.1:${port}`,
+        '-CAfile',
+        caFile,
+        '-verify_return_error',
+        '-servername',
+        'localhost',
+        '-alpn',
+        'x-e2e',
+      ],
+      h.cleanups,
+    );
+    const section = page.getByRole('region', { name: 'TLS details of c1' });
+    await section.waitFor({ timeout: 15_000 });
+    await expect.poll(() => section.textContent()).toContain('ALPN x-e2e');
+    expect(await section.textContent()).toContain('TLS TLSv1.3');
+    client.child.stdin!.write('hello from openssl s_client\n');
+    const log = page.getByRole('list', { name: 'Traffic log' });
+    await expect.poll(() => log.textContent(), { timeout: 15_000 }).toContain('hello from openssl s_client');
+    await sendFromComposer(page, 'Text', 'hello back over TLS\\n');
+    await until(() => client.output().includes('hello back over TLS'), 's_client printing our answer', 15_000);
+    expect(client.output()).toContain('Verify return code: 0 (ok)');
+    await screenshot(page, 'tls-listener');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The UDP relay between real peers on loopback: a python3 echo server upstream and Node clients,
+ * a mapping (its own upstream socket) per client address, forgotten after the idle expiry, and a
+ * held datagram edited before it goes on.
+ */
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { disposeAll, onCleanup, startEngine } from '../support/engine';
+import { bindPeer, type Peer } from '../support/udp';
+
+afterEach(disposeAll);
+
+/** python3 UDP server on port 0: prints its port, answers each datagram with `echo:` and the datagram. */
+const PY_UDP_ECHO = `
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))
+print(s.getsockname()[1], flush=True)
+while True:
+    data, addr = s.recvfrom(65536)
+    s.sendto(b'echo:' + data, addr)
+`;
+
+async function echoServer(): Promise<number> {
+  const child = spawn('python3', ['-c', PY_UDP_ECHO], { stdio: ['ignore', 'pipe', 'inherit'] });
+  onCleanup(() => {
+    child.kill('SIGKILL');
+  });
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number(out.split('\n')[0]));
+    });
+  });
+}
+
+async function client(): Promise<Peer> {
+  const peer = await bindPeer('udp4', '127.0.0.1');
+  onCleanup(() => peer.close());
+  return peer;
+}
+
+const text = (value: string) => ({
+  format: 'text' as const,
+  value,
+  encoding: 'utf-8' as const,
+  escapes: false,
+  lineEnding: 'none' as const,
+});
+
+describe('UDP relay', () => {
+  it('maps each client address to its own upstream socket, and forgets it after the idle expiry', async () => {
+    const engine = startEngine();
+    const upstreamPort = await echoServer();
+    const session = await engine.openOk({
+      kind: 'relay',
+      transport: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: upstreamPort },
+      udpIdleMs: 400,
+    });
+    const port = session.local!.port;
+    const a = await client();
+    const b = await client();
+    await a.send(Buffer.from('from a'), port, '127.0.0.1');
+    await b.send(Buffer.from('from b'), port, '127.0.0.1');
+    await engine.waitFor(() => a.received.length === 1 && b.received.length === 1);
+    expect(a.received[0]!.bytes.toString()).toBe('echo:from a');
+    expect(b.received[0]!.bytes.toString()).toBe('echo:from b');
+    // The answers come from the relay's own address, as the client sent to.
+    expect(a.received[0]!.rinfo.port).toBe(port);
+
+    const info = await engine.info(session.id);
+    expect(info.connections).toHaveLength(2);
+    const [ca, cb] = info.connections;
+    expect(ca!.remote.port).toBe(a.port);
+    expect(cb!.remote.port).toBe(b.port);
+    expect(ca!.relay!.upstreamLocal!.port).not.toBe(cb!.relay!.upstreamLocal!.port);
+    expect(ca!.relay!.upstream.port).toBe(upstreamPort);
+    const data = engine.ofType('data', (e) => e.sessionId === session.id && e.connId === ca!.connId);
+    expect(data.map((e) => [e.dir, e.relay?.flow, Buffer.from(e.bytes).toString()])).toEqual([
+      ['rx', 'to-server', 'from a'],
+      ['rx', 'to-client', 'echo:from a'],
+    ]);
+
+    const expired = await engine.waitFor(() => engine.ofType('connection-closed', (e) => e.sessionId === session.id).length === 2, 5000);
+    expect(expired).toBe(true);
+    expect(engine.ofType('connection-closed', (e) => e.sessionId === session.id).map((e) => e.reason)).toEqual([
+      'local-closed',
+      'local-closed',
+    ]);
+    expect((await engine.info(session.id)).connections).toHaveLength(0);
+
+    // A datagram after the expiry makes a new mapping.
+    await a.send(Buffer.from('again'), port, '127.0.0.1');
+    await engine.waitFor(() => a.received.length === 2);
+    const again = await engine.info(session.id);
+    expect(again.connections).toHaveLength(1);
+    expect(again.connections[0]!.connId).not.toBe(ca!.connId);
+  });
+
+  it('holds datagrams as messages, edits one and drops another', async () => {
+    const engine = startEngine();
+    const upstreamPort = await echoServer();
+    const session = await engine.openOk({
+      kind: 'relay',
+      transport: 'udp',
+      host: '127.0.0.1',
+      port: 0,
+      upstream: { host: '127.0.0.1', port: upstreamPort },
+      holdToServer: true,
+    });
+    const port = session.local!.port;
+    const a = await client();
+    await a.send(Buffer.from('one'), port, '127.0.0.1');
+    await a.send(Buffer.from('two'), port, '127.0.0.1');
+    const held = await engine.waitFor(async () => {
+      const list = await engine.manager.held({ sessionId: session.id, action: 'list' });
+      return list.ok && list.value.length === 2 ? list.value : undefined;
+    });
+    expect(held.map((m) => Buffer.from(m.bytes).toString())).toEqual(['one', 'two']);
+    await engine.manager.held({ sessionId: session.id, action: 'edit', id: held[1]!.id, payload: text('TWO') });
+    await engine.manager.held({ sessionId: session.id, action: 'drop', ids: [held[0]!.id] });
+    await engine.manager.held({ sessionId: session.id, action: 'release' });
+    await engine.waitFor(() => a.received.length === 1);
+    expect(a.received[0]!.bytes.toString()).toBe('echo:TWO');
+    const injected = await engine.manager.inject({ sessionId: session.id, flow: 'to-client', payload: text('hello a') });
+    expect(injected).toEqual({ ok: true, value: { bytes: 7, targets: 1 } });
+    await engine.waitFor(() => a.received.length === 2);
+    expect(a.received[1]!.bytes.toString()).toBe('hello a');
+  });
+});

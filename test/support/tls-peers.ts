@@ -1,0 +1,154 @@
+/**
+ * TLS test material and peers: certificates made with `openssl req` / `openssl x509` in a temp
+ * folder, and openssl s_server / s_client, ncat --ssl and curl as real peers on 127.0.0.1.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Cleanups } from './peers';
+
+export interface Certificates {
+  dir: string;
+  /** A CA, and a server and a client certificate it signed (the server's for localhost and 127.0.0.1). */
+  caPem: string;
+  serverCertPem: string;
+  serverKeyPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+  /** A CA that signed nothing here: trusting it alone, the server's certificate is from an unknown CA. */
+  otherCaPem: string;
+  /** The same as files, for the openssl tools. */
+  files: { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string };
+}
+
+function openssl(dir: string, args: string[]): void {
+  const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${run.stderr}`);
+}
+
+function makeCa(dir: string, name: string, cn: string): void {
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-subj',
+    `/CN=${cn}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
+}
+
+function makeLeaf(dir: string, name: string, cn: string, ext: string): void {
+  openssl(dir, [
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${cn}`,
+  ]);
+  writeFileSync(path.join(dir, `${name}.ext`), ext);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.pem`,
+  ]);
+}
+
+/** A CA, a server certificate and a client certificate, made fresh in `dir`. */
+export function makeCertificates(dir: string): Certificates {
+  makeCa(dir, 'ca', 'Socket Inspector Test CA');
+  makeCa(dir, 'other-ca', 'Some Other CA');
+  makeLeaf(dir, 'server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  makeLeaf(dir, 'client', 'test client', 'extendedKeyUsage=clientAuth\n');
+  const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
+  return {
+    dir,
+    caPem: read('ca.pem'),
+    serverCertPem: read('server.pem'),
+    serverKeyPem: read('server.key'),
+    clientCertPem: read('client.pem'),
+    clientKeyPem: read('client.key'),
+    otherCaPem: read('other-ca.pem'),
+    files: {
+      ca: path.join(dir, 'ca.pem'),
+      serverCert: path.join(dir, 'server.pem'),
+      serverKey: path.join(dir, 'server.key'),
+      clientCert: path.join(dir, 'client.pem'),
+      clientKey: path.join(dir, 'client.key'),
+    },
+  };
+}
+
+/** SHA-256 fingerprint of a PEM certificate file as openssl prints it: AA:BB:…. */
+export function opensslFingerprint(file: string): string {
+  const run = spawnSync('openssl', ['x509', '-in', file, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
+  return run.stdout.trim().replace(/^.*=/, '');
+}
+
+/** A child process and everything it printed. */
+export interface Tool {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the exit code once it ends. */
+  exited: Promise<number | null>;
+}
+
+/** Run a peer program, kept until the test's cleanups end it. */
+export function runTool(command: string, args: string[], cleanups: Cleanups, cwd?: string): Tool {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
+  let text = '';
+  child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  child.stdin!.on('error', () => undefined);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+    return exited;
+  });
+  return { child, output: () => text, exited };
+}
+
+/** openssl s_server on 127.0.0.1, a free port; what it prints includes what clients sent it. */
+export async function opensslServer(args: string[], cleanups: Cleanups): Promise<Tool & { port: number }> {
+  const tool = runTool('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], cleanups);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(tool.output());
+    if (found) return { ...tool, port: Number(found[1]) };
+    if (Date.now() > deadline || tool.child.exitCode !== null) throw new Error(`openssl s_server did not start: ${tool.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -167,10 +167,14 @@ export class SessionAutomation {
       const compiled = compileRule(rule);
       const status: RuleStatus = { id: rule.id, hits: 0, replies: 0, limited: 0, failures: 0 };
       if (!compiled.ok) {
-        const where = compiled.problem.field === 'match' ? 'Its match pattern' : 'Its reply';
+        const { field, phrase: said, message } = compiled.problem;
         status.error = appError(
           AppCode.RuleInvalid,
-          untranslated(`Rule ${this.ruleName(rule)} cannot run. ${where}: ${compiled.problem.message}.`),
+          phrase('rule.invalid', {
+            name: this.ruleName(rule),
+            where: phrase(field === 'match' ? 'rule.where.match' : 'rule.where.reply'),
+            problem: said ?? untranslated(message),
+          }),
         );
       }
       return {
@@ -372,7 +376,13 @@ export class SessionAutomation {
       }
       if (sameError(this.heartbeatError, result.error)) return;
       this.heartbeatError = result.error;
-      this.emitError(appError(result.error.code, untranslated(`Heartbeat not sent: ${result.error.message}`)), stream.connId);
+      this.emitError(
+        appError(
+          result.error.code,
+          phrase('heartbeat.notSent', { problem: result.error.i18n?.message ?? untranslated(result.error.message) }),
+        ),
+        stream.connId,
+      );
       this.report(true);
     });
   }
@@ -404,16 +414,13 @@ export class SessionAutomation {
       silentMs: silenceMs,
       action: effective,
     });
-    const what = stream.connId !== undefined ? `Connection ${stream.connId}` : `Session ${this.session.id}`;
-    const next =
-      effective === 'stale'
-        ? 'it is marked stale until data comes again'
-        : effective === 'reconnect'
-          ? 'it is being closed and connected again'
-          : 'it is being closed';
+    const what =
+      stream.connId !== undefined
+        ? phrase('liveness.connection', { connId: stream.connId })
+        : phrase('liveness.session', { sessionId: this.session.id });
     const error = appError(
       AppCode.PeerSilent,
-      untranslated(`${what} received nothing for ${duration(silenceMs)} (the liveness limit), so ${next}.`),
+      phrase('liveness.silent', { what, silence: duration(silenceMs), next: phrase(`liveness.next.${effective}`) }),
     );
     if (effective === 'stale') {
       this.emitError(error, stream.connId);
@@ -488,7 +495,7 @@ export class SessionAutomation {
         // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
         this.ruleFailed(
           rule,
-          appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} failed on a message: ${String(err)}.`)),
+          appError(AppCode.RuleFailed, phrase('rule.threw', { name: this.ruleName(rule), problem: untranslated(String(err)) })),
         );
         continue;
       }
@@ -503,9 +510,7 @@ export class SessionAutomation {
           this.emitError(
             appError(
               AppCode.RuleRateLimited,
-              untranslated(
-                `Rule ${this.ruleName(rule)} replied ${rule.limit.replies} time${rule.limit.replies === 1 ? '' : 's'} within ${duration(rule.limit.perMs)}, its rate limit: further matches go unanswered until the rate falls.`,
-              ),
+              phrase('rule.rateLimited', { name: this.ruleName(rule), replies: rule.limit.replies, per: duration(rule.limit.perMs) }),
             ),
             source.connId,
           );
@@ -516,7 +521,7 @@ export class SessionAutomation {
         if (!reply.ok)
           this.ruleFailed(
             rule,
-            appError(AppCode.RuleFailed, untranslated(`Rule ${this.ruleName(rule)} could not reply: ${reply.message}.`)),
+            appError(AppCode.RuleFailed, phrase('rule.replyFailed', { name: this.ruleName(rule), problem: untranslated(reply.message) })),
           );
         else this.reply(rule, reply.bytes, source);
       }
@@ -536,7 +541,13 @@ export class SessionAutomation {
         } else {
           this.ruleFailed(
             rule,
-            appError(result.error.code, untranslated(`Rule ${this.ruleName(rule)} could not send its reply: ${result.error.message}`)),
+            appError(
+              result.error.code,
+              phrase('rule.sendFailed', {
+                name: this.ruleName(rule),
+                problem: result.error.i18n?.message ?? untranslated(result.error.message),
+              }),
+            ),
           );
         }
       });
@@ -548,10 +559,7 @@ export class SessionAutomation {
     if (this.delayed.size >= MAX_PENDING_REPLIES) {
       this.ruleFailed(
         rule,
-        appError(
-          AppCode.RuleFailed,
-          untranslated(`Rule ${this.ruleName(rule)} dropped a reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting.`),
-        ),
+        appError(AppCode.RuleFailed, phrase('rule.dropped', { name: this.ruleName(rule), max: String(MAX_PENDING_REPLIES) })),
       );
       return;
     }
@@ -612,8 +620,8 @@ export function checkAutomation(config: Automation | undefined, kind: SessionKin
   if (config?.liveness?.enabled && config.liveness.action === 'reconnect' && kind !== 'tcp-client') {
     return fail(
       AppCode.InvalidArgument,
-      untranslated(`Liveness action reconnect is for TCP clients; this session is ${kind}.`),
-      untranslated('Choose stale (mark it) or close for a listener or a UDP session.'),
+      phrase('liveness.reconnectNotClient', { kind: phrase(`kind.${kind}`) }),
+      phrase('hint.liveness.reconnectNotClient'),
     );
   }
   return ok(null);

@@ -8,26 +8,27 @@ import type { AutoReplyRule } from './contract';
 import { compileTemplate, renderTemplate, type RenderResult, type ReplyTemplate } from './reply-template';
 import type { MacroContext } from './macros';
 import { compileMatch, MessageText, type MatchResult, type Matcher } from './rule-match';
+import type { TextProblem } from './text-encoding';
 
 export interface CompiledRule {
   matcher: Matcher;
   template: ReplyTemplate;
 }
 
-/** Where a rule is wrong: its match pattern or its reply, the message, and the position in that field. */
-export interface RuleProblem {
+/** Where a rule is wrong: its match pattern or its reply, the words, and the position in that field. */
+export interface RuleProblem extends TextProblem {
   field: 'match' | 'reply';
-  message: string;
-  index: number;
 }
 
 export type RuleCompile = { ok: true; rule: CompiledRule } | { ok: false; problem: RuleProblem };
 
 export function compileRule(rule: Pick<AutoReplyRule, 'match' | 'reply'>): RuleCompile {
   const matcher = compileMatch(rule.match);
-  if (!matcher.ok) return { ok: false, problem: { field: 'match', message: matcher.message, index: matcher.index } };
+  if (!matcher.ok)
+    return { ok: false, problem: { field: 'match', message: matcher.message, phrase: matcher.phrase, index: matcher.index } };
   const template = compileTemplate(rule.reply, matcher.matcher.names);
-  if (!template.ok) return { ok: false, problem: { field: 'reply', message: template.message, index: template.index } };
+  if (!template.ok)
+    return { ok: false, problem: { field: 'reply', message: template.message, phrase: template.phrase, index: template.index } };
   return { ok: true, rule: { matcher: matcher.matcher, template: template.template } };
 }
 

@@ -4,7 +4,7 @@
  * byte, and each run of them is one capture of a match (`{{$1}}` is the first run's bytes).
  */
 import { hexDigitValue, isHexSeparator } from './hex';
-import type { TextProblem } from './text-encoding';
+import { textProblem, type TextProblem } from './text-encoding';
 import { describeCharAt } from './visible-text';
 
 export interface HexPattern {
@@ -28,7 +28,7 @@ export function parseHexPattern(text: string): HexPatternParse {
     }
     if (code === QUESTION) {
       if (text.charCodeAt(i + 1) !== QUESTION) {
-        return { ok: false, message: `A wildcard is two question marks: '??' stands for one byte (at position ${i})`, index: i };
+        return { ok: false, ...textProblem('rule.hex.wildcard', { at: i }, i) };
       }
       bytes.push(-1);
       i += 2;
@@ -37,24 +37,20 @@ export function parseHexPattern(text: string): HexPatternParse {
     if (code === 0x30 && (text.charCodeAt(i + 1) | 0x20) === 0x78) {
       i += 2;
       if (i >= text.length || hexDigitValue(text.charCodeAt(i)) === -1) {
-        return { ok: false, message: `Expected two hex digits after '0x' at position ${i - 2}`, index: i - 2 };
+        return { ok: false, ...textProblem('rule.hex.prefix', { at: i - 2 }, i - 2) };
       }
       continue;
     }
     const high = hexDigitValue(code);
     if (high === -1) {
-      return {
-        ok: false,
-        message: `Unexpected character ${describeCharAt(text, i)} at position ${i}: a hex pattern uses 0-9, a-f and ?? for any byte`,
-        index: i,
-      };
+      return { ok: false, ...textProblem('rule.hex.unexpected', { char: describeCharAt(text, i), at: i }, i) };
     }
     const low = i + 1 < text.length ? hexDigitValue(text.charCodeAt(i + 1)) : -1;
-    if (low === -1) return { ok: false, message: `A byte needs two hex digits: '${text[i]}' at position ${i} has one`, index: i };
+    if (low === -1) return { ok: false, ...textProblem('rule.hex.oneDigit', { digit: text[i]!, at: i }, i) };
     bytes.push((high << 4) | low);
     i += 2;
   }
-  if (bytes.length === 0) return { ok: false, message: 'The hex pattern is empty: give at least one byte or ??', index: 0 };
+  if (bytes.length === 0) return { ok: false, ...textProblem('rule.hex.empty', {}, 0) };
   const runs: { start: number; length: number }[] = [];
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i] !== -1) continue;

@@ -7,7 +7,7 @@
 import type { RuleMatch, TextEncodingName } from './contract';
 import { findHexPattern, hexPatternAt, parseHexPattern, type HexPattern } from './hex-pattern';
 import { MAX_RULE_MESSAGE_BYTES } from './limits';
-import { decodeText, type TextProblem } from './text-encoding';
+import { decodeText, textProblem, type TextProblem } from './text-encoding';
 
 /** A captured part of a message: text (from a text rule, in the rule's encoding) or bytes (from a hex rule). */
 export type Capture = { text: string; encoding: TextEncodingName } | { bytes: Uint8Array };
@@ -79,17 +79,16 @@ function regexProblem(err: unknown): string {
 
 function textMatcher(match: Extract<RuleMatch, { on: 'text' }>): MatcherCompile {
   if (match.pattern === '' && match.kind !== 'regex' && match.kind !== 'exact') {
-    return {
-      ok: false,
-      message: `An empty pattern would match every message: type what it ${match.kind === 'contains' ? 'contains' : `${match.kind} with`}`,
-      index: 0,
-    };
+    const key =
+      match.kind === 'contains' ? 'rule.match.emptyContains' : match.kind === 'starts' ? 'rule.match.emptyStarts' : 'rule.match.emptyEnds';
+    return { ok: false, ...textProblem(key, {}, 0) };
   }
   let regex: RegExp;
   try {
     regex = new RegExp(regexSource(match), match.ignoreCase ? 'i' : '');
   } catch (err) {
-    return { ok: false, message: `The regular expression is not valid: ${regexProblem(err)}`, index: 0 };
+    // The engine's own words for what is wrong go in as they are: JavaScript has them in English only.
+    return { ok: false, ...textProblem('rule.match.regex', { reason: regexProblem(err) }, 0) };
   }
   // An alternative that always matches shows how many groups the expression has, and their names.
   const probe = new RegExp(`${regex.source}|`, regex.flags).exec('')!;

@@ -42,7 +42,7 @@ describe('the automation panel', () => {
     const trial = editor.getByRole('region', { name: 'Test the rule' });
     await trial.getByRole('textbox', { name: 'Message to test' }).fill('PING 42');
     await trial.getByRole('button', { name: 'Test', exact: true }).click();
-    await expect.poll(() => trial.getByRole('status').textContent()).toContain('Match. The rule would reply 8 byte(s):');
+    await expect.poll(() => trial.getByRole('status').textContent()).toContain('Match. The rule would reply 8 bytes:');
     expect(await trial.getByTestId('rule-test-reply').textContent()).toBe('PONG 42\\n');
     await trial.getByRole('textbox', { name: 'Message to test' }).fill('PONG 1');
     await trial.getByRole('button', { name: 'Test', exact: true }).click();
@@ -57,7 +57,7 @@ describe('the automation panel', () => {
     const client = await tcpPeerClient(port, h.cleanups);
     client.socket.write('PING 7\nPING 8\n');
     await expect.poll(() => client.received().toString(), { timeout: 10_000 }).toBe('PONG 7\nPONG 8\n');
-    await expect.poll(() => panel.getByTestId('rule-stats-r1').textContent()).toMatch(/^2 hit\(s\) · 2 repl\(ies\) · 0 held back/);
+    await expect.poll(() => panel.getByTestId('rule-stats-r1').textContent()).toMatch(/^2 hits · 2 replies · 0 held back/);
     await expect.poll(() => page.getByTestId('log-origin').first().textContent()).toBe('auto-reply: PING');
     await screenshot(page, 'automation-panel-1280x800');
 

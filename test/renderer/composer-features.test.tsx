@@ -302,7 +302,7 @@ describe('Composer history', () => {
   it('keeps the last 100 across launches', async () => {
     const { user, payload, sendButton, stores } = setup();
     for (let n = 0; n < 103; n++)
-      stores.sendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', lineEnding: 'none' });
+      stores.sendHistory.getState().add({ format: 'text', value: `p${n}`, encoding: 'utf-8', escapes: true, lineEnding: 'none' });
     await user.type(payload(), 'last');
     await user.click(sendButton);
     const stored = JSON.parse(localStorage.getItem(SEND_HISTORY_STORAGE_KEY)!) as { state: { entries: { value: string }[] } };
@@ -348,7 +348,7 @@ describe('Composer saved payloads', () => {
   it('renames and deletes saved payloads', async () => {
     const { user, composer, payload, stores } = setup();
     act(() => {
-      stores.payloads.getState().save('alpha', { format: 'text', value: 'a', encoding: 'utf-8', lineEnding: 'none' });
+      stores.payloads.getState().save('alpha', { format: 'text', value: 'a', encoding: 'utf-8', escapes: true, lineEnding: 'none' });
       saveBytesAsPayload(stores.payloads, 'from log', Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
     });
     await user.click(composer.getByRole('button', { name: 'Saved payloads (2)' }));
@@ -373,7 +373,7 @@ describe('Composer saved payloads', () => {
 
   it('exports and imports the library, skipping malformed entries', () => {
     const library = createPayloadLibrary(localStorage);
-    library.getState().save('one', { format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' });
+    library.getState().save('one', { format: 'hex', value: '01', encoding: 'utf-8', escapes: true, lineEnding: 'none' });
     const exported = library.getState().exportItems();
     expect(exported).toEqual([expect.objectContaining({ name: 'one', format: 'hex', value: '01', encoding: 'utf-8', lineEnding: 'none' })]);
     const taken = library

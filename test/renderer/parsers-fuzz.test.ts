@@ -189,7 +189,8 @@ describe('localStorage readers', () => {
         expect(typeof entry.value).toBe('string');
       }
     }
-    expect(entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', lineEnding: 'lf' }]);
+    // Stored before escapes could be turned off: they were on.
+    expect(entries).toEqual([{ format: 'hex', value: '00', encoding: 'utf-8', escapes: true, lineEnding: 'lf' }]);
   });
 });
 
@@ -215,7 +216,9 @@ describe('files the user opens', () => {
       },
     ],
     recentEndpoints: [{ kind: 'udp', host: '::1', port: 5000 }],
-    payloads: [{ id: 'p1', name: 'ping', format: 'text', value: 'ping\\n', encoding: 'utf-8', lineEnding: 'none', savedAt: 1 }],
+    payloads: [
+      { id: 'p1', name: 'ping', format: 'text', value: 'ping\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none', savedAt: 1 },
+    ],
     theme: 'dark',
     language: 'zh-CN',
   };

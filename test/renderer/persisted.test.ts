@@ -84,9 +84,21 @@ describe('what an earlier version saved', () => {
       language: 'zh-CN',
     });
     expect(saved.payloads.getState().items).toEqual([
-      { id: 'p-1', name: 'Modbus read', format: 'hex', value: '01 03', encoding: 'utf-8', lineEnding: 'none', savedAt: 1700000000000 },
+      // Saved before escapes could be turned off: they were on.
+      {
+        id: 'p-1',
+        name: 'Modbus read',
+        format: 'hex',
+        value: '01 03',
+        encoding: 'utf-8',
+        escapes: true,
+        lineEnding: 'none',
+        savedAt: 1700000000000,
+      },
     ]);
-    expect(saved.sendHistory.getState().entries).toEqual([{ format: 'text', value: 'AT', encoding: 'gbk', lineEnding: 'crlf' }]);
+    expect(saved.sendHistory.getState().entries).toEqual([
+      { format: 'text', value: 'AT', encoding: 'gbk', escapes: true, lineEnding: 'crlf' },
+    ]);
     expect(inspector.getState()).toMatchObject({
       logLimit: 5000,
       logView: 'both',
@@ -101,6 +113,13 @@ describe('what an earlier version saved', () => {
     saved.payloads.setState({ items: saved.payloads.getState().items.map((item) => ({ ...item, savedAt: 1700000000000 })) });
     saved.sendHistory.setState({ entries: saved.sendHistory.getState().entries });
     inspector.getState().setLogView('both');
-    for (const [key, text] of Object.entries(before)) expect(JSON.parse(localStorage.getItem(key)!)).toEqual(JSON.parse(text));
+    // The same layout, with the escapes each payload had written out.
+    const withEscapes = (text: string) => text.replaceAll('"lineEnding"', '"escapes":true,"lineEnding"');
+    const after = {
+      ...before,
+      [PAYLOAD_LIBRARY_STORAGE_KEY]: withEscapes(before[PAYLOAD_LIBRARY_STORAGE_KEY]),
+      [SEND_HISTORY_STORAGE_KEY]: withEscapes(before[SEND_HISTORY_STORAGE_KEY]),
+    };
+    for (const [key, text] of Object.entries(after)) expect(JSON.parse(localStorage.getItem(key)!)).toEqual(JSON.parse(text));
   });
 });

@@ -65,7 +65,12 @@ describe('workspace files', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await user.click(within(screen.getByRole('group', { name: 'Theme' })).getByRole('button', { name: 'Dark' }));
-    act(() => void stores.payloads.getState().save('hello', { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', lineEnding: 'none' }));
+    act(
+      () =>
+        void stores.payloads
+          .getState()
+          .save('hello', { format: 'text', value: 'hi\\r\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none' }),
+    );
 
     await user.click(screen.getByRole('button', { name: 'Save workspace' }));
     await waitFor(() => expect(saved).toHaveLength(1));
@@ -102,6 +107,7 @@ describe('workspace files', () => {
           format: 'text',
           value: 'hi\\r\\n',
           encoding: 'utf-8',
+          escapes: true,
           lineEnding: 'none',
           savedAt: payload.savedAt,
         },
@@ -164,7 +170,12 @@ describe('workspace files', () => {
     const { user, stores } = renderAppWith(fake.bridge, { files });
     await user.click(await screen.findByRole('button', { name: 'More actions for TCP server 127.0.0.1:4000' }));
     await user.click(screen.getByRole('menuitem', { name: 'Save to workspace' }));
-    act(() => void stores.payloads.getState().save('keep me', { format: 'hex', value: 'ff', encoding: 'utf-8', lineEnding: 'none' }));
+    act(
+      () =>
+        void stores.payloads
+          .getState()
+          .save('keep me', { format: 'hex', value: 'ff', encoding: 'utf-8', escapes: true, lineEnding: 'none' }),
+    );
     const storedBefore = localStorage.getItem(WORKSPACE_STORAGE_KEY);
 
     await user.click(screen.getByRole('button', { name: 'Open workspace' }));

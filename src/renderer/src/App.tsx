@@ -8,6 +8,7 @@ import { filesFor, type FileAccess } from './api/files';
 import { HostContext, type Host } from './api/host-context';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';
+import { createComposerDrafts } from './composer/composer-drafts';
 import { ComposerStoresContext, type ComposerStores } from './composer/composer-stores';
 import { createPayloadLibrary } from './composer/payload-library';
 import { createSendHistory } from './composer/send-history';
@@ -84,6 +85,7 @@ export function createSavedStores(storage: KeyValueStorage | undefined): SavedSt
     workspace: createWorkspaceStore(storage),
     payloads: createPayloadLibrary(storage),
     sendHistory: createSendHistory(storage),
+    drafts: createComposerDrafts(),
     sequences: createSequenceLibrary(storage),
   };
 }

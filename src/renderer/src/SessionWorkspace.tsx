@@ -18,6 +18,9 @@ import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
+/** The composer's first height in pixels, alone and beside the errors section. */
+const COMPOSER_SIZE = 236;
+const COMPOSER_SIZE_BESIDE_ERRORS = 170;
 
 /** Automation, connections, errors, log and composer, each resizable and all but the log collapsible. */
 function LiveWorkspace({ session }: { session: SessionShape }) {
@@ -78,7 +81,17 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           <LogPanel source={{ type: 'session', sessionId: session.id }} />
         </Panel>
         <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
-        <SectionPanel id="composer" title={t('composer.label')} landmark={false} defaultSize={150} minSize={90}>
+        {/*
+          Tall enough for its four rows (options, saved payloads, a two-line field, Send) at 1280×800
+          with the log at 40vh; with the errors section open too, less, so every section still fits.
+        */}
+        <SectionPanel
+          id="composer"
+          title={t('composer.label')}
+          landmark={false}
+          defaultSize={withErrors ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
+          minSize={90}
+        >
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}
           <Composer
             key={session.id}

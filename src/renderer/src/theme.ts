@@ -30,6 +30,14 @@ export function createAppTheme(mode: ColorMode, language: Language): Theme {
         MuiTable: { defaultProps: { size: 'small' } },
         MuiMenuItem: { defaultProps: { dense: true } },
         MuiAlert: { styleOverrides: { root: { alignItems: 'flex-start' } } },
+        // MUI marks keyboard focus with a faint ripple only; a text button's is hard to see at all.
+        MuiButtonBase: {
+          styleOverrides: {
+            root: ({ theme }) => ({
+              '&.Mui-focusVisible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 2 },
+            }),
+          },
+        },
       },
     },
     MUI_LOCALES[language],

@@ -9,13 +9,14 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { LIVENESS_ACTIONS, TEMPLATE_FORMATS, type AutoReplyRule, type RuleStatus } from '@shared/contract';
 import { payloadProblem } from '@shared/payload';
+import { problemWords } from '@shared/text-encoding';
 import type { AppError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OptionSelect } from '../components/OptionSelect';
 import { SectionAbove } from '../components/Panels';
 import { LENGTH_FIELD_SIZE_OF, LENGTH_FIELD_SIZES } from '@shared/framing';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { useSessionAutomation, type SessionShape } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 import {
@@ -90,6 +91,7 @@ function SwitchedGroup(props: { title: string; label: string; on: boolean; onTog
  */
 export const AutomationPanel = memo(function AutomationPanel({ session }: { session: SessionShape }) {
   const t = useT();
+  const say = useSay();
   const api = useApi();
   const config = session.config.automation;
   const status = useSessionAutomation(session.id);
@@ -326,7 +328,9 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
             onChange={(e) => update({ heartbeat: { ...draft.heartbeat, value: e.target.value } })}
             error={Boolean(heartbeatProblem) || bad.has('heartbeatPayload')}
             helperText={
-              heartbeatProblem ? t('automation.heartbeat.problem', { message: heartbeatProblem.message }) : t('automation.heartbeat.where')
+              heartbeatProblem
+                ? t('automation.heartbeat.problem', { message: problemWords(heartbeatProblem, say) })
+                : t('automation.heartbeat.where')
             }
             sx={{ flex: 1, minWidth: 200 }}
             slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: MONO_FONT } } }}

@@ -19,11 +19,11 @@ import {
 import { formatHex, parseHex } from '@shared/hex';
 import { MAX_REPLY_DELAY_MS, MAX_RULE_RATE_REPLIES, MAX_RULE_RATE_WINDOW_MS } from '@shared/limits';
 import type { Capture } from '@shared/rule-match';
-import { encodeText } from '@shared/text-encoding';
+import { encodeText, problemWords } from '@shared/text-encoding';
 import { toEscapedText } from '@shared/visible-text';
 import { isOneOf } from '@shared/validate';
 import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { wholeNumber } from './automation-draft';
@@ -58,14 +58,15 @@ export interface RuleEditorProps {
   onCancel: () => void;
 }
 
-/** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
 /** A trial shows a reply's macros as a send now would fill them, with counters of its own at their start. */
 function trialMacros(): MacroContext {
   return { now: Date.now(), random: (length) => crypto.getRandomValues(new Uint8Array(length)), counters: new MacroCounters() };
 }
 
+/** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
 export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleEditorProps) {
   const t = useT();
+  const say = useSay();
   const [rule, setRule] = useState<AutoReplyRule>(initial);
   const [numbers, setNumbers] = useState<NumberText>({
     delay: String(initial.delayMs),
@@ -97,7 +98,9 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
   const messageBytes = useMemo(() => {
     if (messageIsHex) return parseHex(message);
     const encoded = encodeText(message, encoding);
-    return encoded.ok ? ({ ok: true, bytes: encoded.bytes } as const) : ({ ok: false, message: encoded.message } as const);
+    return encoded.ok
+      ? ({ ok: true, bytes: encoded.bytes } as const)
+      : ({ ok: false, message: encoded.message, phrase: encoded.phrase, index: encoded.index } as const);
   }, [message, messageIsHex, encoding]);
 
   const trial = tested && messageBytes.ok ? tryRule(rule, messageBytes.bytes, trialMacros()) : undefined;
@@ -178,7 +181,7 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
         value={rule.match.pattern}
         onChange={(e) => setMatch({ ...rule.match, pattern: e.target.value })}
         error={problem?.field === 'match'}
-        helperText={problem?.field === 'match' ? t('automation.editor.problemMatch', { message: problem.message }) : patternHelp}
+        helperText={problem?.field === 'match' ? t('automation.editor.problemMatch', { message: problemWords(problem, say) }) : patternHelp}
         slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
       />
       <Typography variant="subtitle2" component="h4" sx={{ mt: 1.5 }}>
@@ -223,7 +226,9 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
         onChange={(e) => setReply({ value: e.target.value })}
         error={problem?.field === 'reply'}
         helperText={
-          problem?.field === 'reply' ? t('automation.editor.problemReply', { message: problem.message }) : t('automation.editor.replyHelp')
+          problem?.field === 'reply'
+            ? t('automation.editor.problemReply', { message: problemWords(problem, say) })
+            : t('automation.editor.replyHelp')
         }
         slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
       />
@@ -320,12 +325,12 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
         <Box role="status" sx={{ mt: 1, minHeight: '1.5em' }}>
           {tested && !messageBytes.ok ? (
             <Typography variant="body2" color="error">
-              {t('automation.test.badMessage', { message: messageBytes.message })}
+              {t('automation.test.badMessage', { message: problemWords(messageBytes, say) })}
             </Typography>
           ) : null}
           {trial?.kind === 'invalid' ? (
             <Typography variant="body2" color="error">
-              {t('automation.test.invalid', { message: trial.problem.message })}
+              {t('automation.test.invalid', { message: problemWords(trial.problem, say) })}
             </Typography>
           ) : null}
           {trial?.kind === 'no-match' ? <Typography variant="body2">{t('automation.test.noMatch')}</Typography> : null}

@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import MenuItem from '@mui/material/MenuItem';
@@ -15,6 +15,7 @@ import type {
   SessionKind,
   TextEncodingName,
 } from '@shared/contract';
+import { convertPayload } from '@shared/payload-convert';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
 import type { Result, ShownError } from '@shared/result';
@@ -25,17 +26,20 @@ import { ChecksumField } from '../protocol/ChecksumField';
 import { PayloadPreview } from '../protocol/PayloadPreview';
 import { SequencePanel } from '../protocol/SequencePanel';
 import { MONO_FONT } from '../theme';
-import { composerPayload, type ComposerFormat, type TypedFormat } from './composer-payload';
-import { useSendHistory } from './composer-stores';
+import { composerPayload, type ComposerFormat } from './composer-payload';
+import { useComposerDrafts, useSendHistory } from './composer-stores';
 import { EncodingSelect, LineEndingSelect } from '../components/OptionSelect';
-import { FormatToggle, RepeatControls } from './ComposerOptions';
+import { EscapesSwitch, FormatToggle, RepeatControls } from './ComposerOptions';
 import { FILE_CHUNK_BYTES, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { sendFile, type FileSendOutcome } from './file-send';
 import { FilePicker, type FileProgress } from './FilePicker';
-import type { SavedPayloadContent } from './payload-library';
+import type { SavedPayload, SavedPayloadContent } from './payload-library';
 import { ProblemMarker } from './ProblemMarker';
 import { MAX_REPEAT_COUNT, MAX_REPEAT_INTERVAL_MS, MIN_REPEAT_INTERVAL_MS, useEngineRepeat } from './repeat';
+import { QuickSendList } from './QuickSend';
 import { SavedPayloadsButton, SavePayloadButton } from './SavedPayloads';
+import { payloadBlocker, targetBlocker, type SendBlocker } from './send-readiness';
+import { SendHistoryButton } from './SendHistoryButton';
 import { listenerTarget, TargetSelect } from './TargetSelect';
 import { UdpTargetFields, useUdpTarget, type UdpRemote } from './UdpTargetFields';
 import { useHistoryRecall, type CaretPlace } from './use-history-recall';
@@ -53,6 +57,14 @@ interface Failure {
   title: string;
   error: ShownError;
 }
+
+/** The line beside Send: what the last action did, or a warning about one that could not be done. */
+interface Outcome {
+  text: string;
+  warn: boolean;
+}
+
+const EMPTY_CONTENT: SavedPayloadContent = { format: 'text', value: '', encoding: 'utf-8', escapes: true, lineEnding: 'none' };
 
 export interface ComposerProps {
   sessionId: string;
@@ -74,10 +86,17 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const addHistory = useSendHistory((state) => state.add);
   const waitForRoom = useRoomWaiter(connections);
 
-  const [format, setFormat] = useState<ComposerFormat>('text');
-  const [value, setValue] = useState('');
-  const [encoding, setEncoding] = useState<TextEncodingName>('utf-8');
-  const [lineEnding, setLineEnding] = useState<LineEnding>('none');
+  // What was typed comes back when this session is chosen again: the composer is keyed by session.
+  const drafts = useComposerDrafts();
+  const [initial] = useState(() => drafts.get(sessionId));
+  const [mode, setMode] = useState<ComposerFormat>(initial?.mode ?? 'text');
+  const [content, setContent] = useState<SavedPayloadContent>(initial?.content ?? EMPTY_CONTENT);
+  useEffect(() => drafts.keep(sessionId, { mode, content }), [drafts, sessionId, mode, content]);
+  const { value, encoding, escapes, lineEnding } = content;
+  const setValue = (next: string) => setContent((was) => ({ ...was, value: next }));
+  const setEncoding = useCallback((next: TextEncodingName) => setContent((was) => ({ ...was, encoding: next })), []);
+  const setLineEnding = useCallback((next: LineEnding) => setContent((was) => ({ ...was, lineEnding: next })), []);
+  const setEscapes = useCallback((next: boolean) => setContent((was) => ({ ...was, escapes: next })), []);
   const [checksum, setChecksum] = useState<ChecksumOption | undefined>(undefined);
   const [chosenConns, setChosenConns] = useState<string[]>([]);
   /** Relay: which way an injected payload goes. */
@@ -87,7 +106,8 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
 
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
-  const [status, setStatus] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<Outcome | undefined>(undefined);
+  const tell = (text: string) => setStatus({ text, warn: false });
 
   const [repeat, setRepeat] = useState(false);
   const [intervalText, setIntervalText] = useState('1000');
@@ -104,37 +124,39 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const field = useRef<HTMLTextAreaElement | null>(null);
   const pendingCaret = useRef<CaretPlace | undefined>(undefined);
 
-  const typedFormat: TypedFormat = format === 'hex' ? 'hex' : 'text';
-  const payload = useMemo<Payload>(
-    () => ({ ...composerPayload(typedFormat, value, lineEnding, encoding), ...(checksum ? { checksum } : {}) }),
-    [typedFormat, value, lineEnding, encoding, checksum],
-  );
-  const problem = useMemo(() => (format === 'file' ? undefined : payloadProblem(payload)), [format, payload]);
-  const content = useMemo<SavedPayloadContent>(
-    () => ({ format: typedFormat, value, encoding, lineEnding }),
-    [typedFormat, value, encoding, lineEnding],
-  );
-
+  const payload = useMemo<Payload>(() => ({ ...composerPayload(content), ...(checksum ? { checksum } : {}) }), [content, checksum]);
+  const problem = useMemo(() => (mode === 'file' ? undefined : payloadProblem(payload)), [mode, payload]);
+  const empty = value === '' && lineEnding === 'none';
   const interval = wholeNumber(intervalText, MIN_REPEAT_INTERVAL_MS, MAX_REPEAT_INTERVAL_MS);
   const count = countText.trim() === '' ? undefined : wholeNumber(countText, 1, MAX_REPEAT_COUNT);
   const intervalProblem = repeat && interval === undefined;
   const countProblem = repeat && countText.trim() !== '' && count === undefined;
 
-  const active = busy || repeatRun !== undefined || fileProgress !== undefined;
-  const empty = value === '' && lineEnding === 'none';
-  const targetReady = kind !== 'udp' || udp.valid;
-  const canSend =
-    isOpen &&
-    !active &&
-    targetReady &&
-    (format === 'file' ? file !== undefined && file.size > 0 : !problem && !empty && (!repeat || (!intervalProblem && !countProblem)));
+  const activity = busy ? 'sending' : repeatRun ? 'repeating' : fileProgress ? 'file' : 'idle';
+  const active = activity !== 'idle';
+  const targetBlock = targetBlocker({
+    kind,
+    open: isOpen,
+    activity,
+    connections: connections.size,
+    udp: { ready: udp.valid, portMissing: !udp.replyToLast && udp.port.trim() === '' },
+  });
+  const blocker: SendBlocker | undefined =
+    targetBlock ??
+    payloadBlocker({
+      mode,
+      problem,
+      empty,
+      file,
+      repeat: { on: repeat, intervalProblem, countProblem },
+    });
+  const canSend = blocker === undefined;
+  const reasonId = useId();
 
   /** Put a payload (recalled, or loaded from the library) into the composer. */
   const show = useCallback((item: SavedPayloadContent) => {
-    setFormat(item.format);
-    setValue(item.value);
-    setEncoding(item.encoding);
-    setLineEnding(item.lineEnding);
+    setMode(item.format);
+    setContent({ format: item.format, value: item.value, encoding: item.encoding, escapes: item.escapes, lineEnding: item.lineEnding });
   }, []);
   const history = useHistoryRecall(content, (entry, caret) => {
     pendingCaret.current = caret;
@@ -199,8 +221,21 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     setBusy(true);
     const result = await deliver(args.payload, args.to);
     setBusy(false);
-    if (result.ok) setStatus(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
+    if (result.ok) tell(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
     else setFailure({ title: t('composer.sendFailed'), error: result.error });
+  };
+
+  /** A saved or earlier payload sent as it is, to the composer's target; what is typed stays. */
+  const sendKept = async (item: SavedPayloadContent, name?: string) => {
+    if (targetBlock) return;
+    addHistory(item);
+    clearOutcome();
+    setBusy(true);
+    const result = await deliver(composerPayload(item), target());
+    setBusy(false);
+    if (!result.ok) setFailure({ title: t('composer.sendFailed'), error: result.error });
+    else if (name === undefined) tell(t('composer.sent', { bytes: result.value.bytes, targets: result.value.targets }));
+    else tell(t('composer.sentSaved', { name, bytes: result.value.bytes, targets: result.value.targets }));
   };
 
   const sendRepeated = async (intervalMs: number) => {
@@ -221,7 +256,10 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     if (finished.state === 'failed' && finished.error) {
       setFailure({ title: t('composer.repeat.failed', { sent: finished.sent }), error: finished.error });
     } else {
-      setStatus(t(finished.state === 'stopped' ? 'composer.repeat.stopped' : 'composer.repeat.finished', { sent: finished.sent }));
+      setStatus({
+        text: t(finished.state === 'stopped' ? 'composer.repeat.stopped' : 'composer.repeat.finished', { sent: finished.sent }),
+        warn: false,
+      });
     }
   }, [finished, ownRun, t]);
 
@@ -249,14 +287,14 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
       return;
     }
     setFileProgress(undefined);
-    if (outcome.done) setStatus(t('composer.file.done', { name: chosen.name, bytes: outcome.sent }));
+    if (outcome.done) tell(t('composer.file.done', { name: chosen.name, bytes: outcome.sent }));
     else if (outcome.error) setFailure({ title: t('composer.sendFailed'), error: outcome.error });
-    else setStatus(t('composer.file.cancelled', { sent: outcome.sent, total: chosen.size }));
+    else tell(t('composer.file.cancelled', { sent: outcome.sent, total: chosen.size }));
   };
 
   const send = () => {
     if (!canSend) return;
-    if (format === 'file') {
+    if (mode === 'file') {
       if (file) void sendChosenFile(file);
     } else if (repeat && interval !== undefined) {
       void sendRepeated(interval);
@@ -265,13 +303,41 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      send();
+  /**
+   * Ctrl+Enter (⌘+Enter) sends from any control of the composer, caught before the control
+   * sees it: a select would open its menu, a button would press itself. Keys from the
+   * composer's dialogs and menus (rendered elsewhere in the page) are theirs.
+   */
+  const onComposerKey = (event: KeyboardEvent<HTMLElement>) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    if (!(event.target instanceof Node) || !event.currentTarget.contains(event.target)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    send();
+  };
+
+  /** Text ⇄ hex rewrites the payload in the other form, the same bytes; a file leaves it be. */
+  const switchMode = (next: ComposerFormat) => {
+    if (next === 'file' || next === content.format) {
+      setMode(next);
       return;
     }
-    history.onKeyDown(event);
+    const converted = convertPayload(content, next);
+    const name = (format: ComposerFormat) => t(format === 'hex' ? 'composer.hex' : 'composer.text');
+    if (!converted.ok) {
+      // The field marks the problem; it is shown, so the user sees what to fix.
+      setMode(content.format);
+      setStatus({ text: t('composer.convert.failed', { from: name(content.format), to: name(next) }), warn: true });
+      return;
+    }
+    leave();
+    show(converted.payload);
+    const notes = converted.notes.map((note) =>
+      note === 'escapesTurnedOn'
+        ? t('composer.convert.escapesTurnedOn', { encoding: t(`composer.encoding.${encoding}`) })
+        : t('composer.convert.lineEndingFolded'),
+    );
+    setStatus(notes.length > 0 ? { text: notes.join(' '), warn: false } : undefined);
   };
 
   const load = useCallback(
@@ -281,6 +347,11 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     },
     [leave, show],
   );
+  // Kept in a ref so the lists (memoized) do not redraw on every keystroke.
+  const sendKeptRef = useRef(sendKept);
+  sendKeptRef.current = sendKept;
+  const quickSend = useCallback((item: SavedPayload) => void sendKeptRef.current(item, item.name), []);
+  const resend = useCallback((item: SavedPayloadContent) => void sendKeptRef.current(item), []);
 
   const progressText = fileProgress
     ? t('composer.file.progress', { sent: fileProgress.sent, total: fileProgress.total })
@@ -288,14 +359,23 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
       ? repeatRun.count === undefined
         ? t('composer.repeat.progressEndless', { sent: repeatRun.sent })
         : t('composer.repeat.progress', { sent: repeatRun.sent, count: repeatRun.count })
-      : status;
+      : status?.text;
+  const warn = !fileProgress && !repeatRun && status?.warn === true;
+  const reason = blocker ? t(blocker.key, blocker.params) : undefined;
 
   return (
-    <Box component="section" aria-label={t('composer.label')} sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 1, flex: 'none' }}>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 1 }}>
-        <FormatToggle format={format} disabled={active} onChange={setFormat} />
-        {format === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
-        {format !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
+    <Box
+      component="section"
+      aria-label={t('composer.label')}
+      onKeyDownCapture={onComposerKey}
+      sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 0.75, flex: 'none' }}
+    >
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 0.5 }}>
+        <FormatToggle format={mode} disabled={active} onChange={switchMode} />
+        {mode === 'text' ? <EscapesSwitch on={escapes} onChange={setEscapes} /> : null}
+        {mode === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
+        {mode !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
+        {mode !== 'file' && !relay ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
         {kind === 'tcp-server' || relay ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
         {relay ? (
           <TextField
@@ -311,52 +391,45 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
           </TextField>
         ) : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
-        <Box sx={{ flex: 1 }} />
+      </Stack>
+      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', mb: 0.5 }}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          <QuickSendList onSend={quickSend} disabled={targetBlock !== undefined} describedBy={targetBlock ? reasonId : undefined} />
+        </Box>
         {/* A sequence sends with send, which a relay answers with "use inject". */}
         {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
-        <SavedPayloadsButton onLoad={load} />
-        <SavePayloadButton content={content} disabled={format === 'file' || value === ''} />
+        <SendHistoryButton onLoad={load} onSend={resend} sendDisabled={targetBlock !== undefined} />
+        <SavedPayloadsButton onLoad={load} onSend={quickSend} sendDisabled={targetBlock !== undefined} />
+        <SavePayloadButton content={content} disabled={mode === 'file' || value === ''} />
       </Stack>
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
-        {format === 'file' ? (
-          <FilePicker file={file} onFile={setFile} progress={fileProgress} onCancel={() => running.current?.abort()} disabled={!isOpen} />
-        ) : (
-          <Box sx={{ flex: 1, minWidth: 0 }}>
-            <TextField
-              label={t('composer.payload')}
-              multiline
-              minRows={2}
-              maxRows={8}
-              fullWidth
-              size="small"
-              value={value}
-              inputRef={field}
-              onChange={(event) => {
-                leave();
-                setValue(event.target.value);
-              }}
-              onKeyDown={onKeyDown}
-              placeholder={t(format === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
-              error={Boolean(problem)}
-              helperText={problem ? problemWords(problem, say) : t('composer.help')}
-              slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
-            />
-            {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
-          </Box>
-        )}
-        <Stack spacing={0.5} sx={{ mt: 0.25 }}>
-          <Button variant="contained" disabled={!canSend} onClick={send}>
-            {t('composer.send')}
-          </Button>
-          {repeatRun ? (
-            <Button variant="outlined" color="warning" size="small" onClick={() => void engineRepeat.stop()}>
-              {t('composer.repeat.stop')}
-            </Button>
-          ) : null}
-        </Stack>
-      </Stack>
-      {format !== 'file' && !relay ? (
-        <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-end', flexWrap: 'wrap' }}>
+      {mode === 'file' ? (
+        <FilePicker file={file} onFile={setFile} progress={fileProgress} onCancel={() => running.current?.abort()} disabled={!isOpen} />
+      ) : (
+        <Box sx={{ minWidth: 0 }}>
+          <TextField
+            label={t('composer.payload')}
+            multiline
+            minRows={2}
+            maxRows={8}
+            fullWidth
+            size="small"
+            value={value}
+            inputRef={field}
+            onChange={(event) => {
+              leave();
+              setValue(event.target.value);
+            }}
+            onKeyDown={history.onKeyDown}
+            placeholder={t(mode === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
+            error={Boolean(problem)}
+            helperText={problem ? problemWords(problem, say) : t(mode === 'text' && !escapes ? 'composer.help.off' : 'composer.help')}
+            slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
+          />
+          {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
+        </Box>
+      )}
+      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5, mt: 0.5 }}>
+        {mode !== 'file' && !relay ? (
           <RepeatControls
             repeat={repeat}
             disabled={active}
@@ -368,28 +441,35 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             onInterval={setIntervalText}
             onCount={setCountText}
           />
-          <Box sx={{ mt: 1 }}>
-            <ChecksumField value={checksum} onChange={setChecksum} disabled={active} />
-          </Box>
-        </Stack>
-      ) : null}
+        ) : null}
+        <Box sx={{ flex: 1, minWidth: 160, textAlign: 'right' }}>
+          <Typography variant="caption" role="status" color={warn ? 'warning.main' : 'text.secondary'} sx={{ display: 'block' }}>
+            {progressText}
+          </Typography>
+          {reason ? (
+            <Typography id={reasonId} variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+              {reason}
+            </Typography>
+          ) : null}
+        </Box>
+        <Button variant="contained" disabled={!canSend} onClick={send} {...(reason ? { 'aria-describedby': reasonId } : {})}>
+          {t('composer.send')}
+        </Button>
+        {repeatRun ? (
+          <Button variant="outlined" color="warning" size="small" onClick={() => void engineRepeat.stop()}>
+            {t('composer.repeat.stop')}
+          </Button>
+        ) : null}
+      </Stack>
       {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {format !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+      {mode !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
         <PayloadPreview sessionId={sessionId} payload={payload} />
-      ) : null}
-      {!isOpen ? (
-        <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-          {t('composer.notOpen')}
-        </Typography>
       ) : null}
       {failure ? (
         <Box sx={{ mt: 1 }}>
           <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} />
         </Box>
       ) : null}
-      <Typography variant="caption" color="text.secondary" role="status" sx={{ display: 'block', minHeight: '1.5em' }}>
-        {progressText}
-      </Typography>
     </Box>
   );
 });

@@ -42,6 +42,20 @@ export const FormatToggle = memo(function FormatToggle({
   );
 });
 
+/** Whether `\r \n \t \xNN` in text stand for what they name or are sent as typed. */
+export const EscapesSwitch = memo(function EscapesSwitch({ on, onChange }: { on: boolean; onChange: (on: boolean) => void }) {
+  const t = useT();
+  return (
+    <Tooltip describeChild title={t(on ? 'composer.escapes.on' : 'composer.escapes.off')}>
+      <FormControlLabel
+        control={<Switch size="small" checked={on} onChange={(event) => onChange(event.target.checked)} />}
+        label={t('composer.escapes')}
+        sx={{ mr: 0 }}
+      />
+    </Tooltip>
+  );
+});
+
 export interface RepeatControlsProps {
   repeat: boolean;
   disabled: boolean;
@@ -67,7 +81,7 @@ export const RepeatControls = memo(function RepeatControls({
 }: RepeatControlsProps) {
   const t = useT();
   return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }}>
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
       <FormControlLabel
         control={<Switch size="small" checked={repeat} disabled={disabled} onChange={(event) => onRepeat(event.target.checked)} />}
         label={t('composer.repeat')}

@@ -1,4 +1,5 @@
 import { memo, useState, type FormEvent } from 'react';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -12,8 +13,10 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
+import { MONO_FONT } from '../theme';
 import { usePayloadLibrary } from './composer-stores';
 import type { SavedPayload, SavedPayloadContent } from './payload-library';
+import { payloadPreview, payloadSummary } from './QuickSend';
 
 /** A dialog that asks for a name; used to save and to rename. */
 export function NameDialog({
@@ -103,20 +106,22 @@ export const SavePayloadButton = memo(function SavePayloadButton({
 });
 
 /** The library: load a saved payload into the composer, rename or delete one. */
-export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }: { onLoad: (item: SavedPayload) => void }) {
+export const SavedPayloadsButton = memo(function SavedPayloadsButton({
+  onLoad,
+  onSend,
+  sendDisabled,
+}: {
+  onLoad: (item: SavedPayload) => void;
+  /** Sends it to the composer's target as it is, leaving the composer's payload alone. */
+  onSend: (item: SavedPayload) => void;
+  sendDisabled: boolean;
+}) {
   const t = useT();
   const items = usePayloadLibrary((state) => state.items);
   const remove = usePayloadLibrary((state) => state.remove);
   const rename = usePayloadLibrary((state) => state.rename);
   const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState<SavedPayload | undefined>(undefined);
-
-  const summary = (item: SavedPayload) =>
-    t('composer.saved.summary', {
-      format: t(item.format === 'hex' ? 'composer.hex' : 'composer.text'),
-      encoding: t(`composer.encoding.${item.encoding}`),
-      lineEnding: t(`composer.lineEnding.${item.lineEnding}`),
-    });
 
   return (
     <>
@@ -138,6 +143,15 @@ export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }:
                   disablePadding
                   secondaryAction={
                     <Stack direction="row" spacing={0.5}>
+                      <Button
+                        size="small"
+                        variant="outlined"
+                        disabled={sendDisabled}
+                        aria-label={t('composer.saved.sendLabel', { name: item.name })}
+                        onClick={() => onSend(item)}
+                      >
+                        {t('composer.saved.send')}
+                      </Button>
                       <Button size="small" aria-label={t('composer.saved.rename', { name: item.name })} onClick={() => setRenaming(item)}>
                         {t('composer.saved.renameShort')}
                       </Button>
@@ -151,7 +165,7 @@ export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }:
                       </Button>
                     </Stack>
                   }
-                  sx={{ pr: 20 }}
+                  sx={{ pr: 28 }}
                 >
                   <ListItemButton
                     aria-label={t('composer.saved.load', { name: item.name })}
@@ -162,7 +176,14 @@ export const SavedPayloadsButton = memo(function SavedPayloadsButton({ onLoad }:
                   >
                     <ListItemText
                       primary={item.name}
-                      secondary={summary(item)}
+                      secondary={
+                        <>
+                          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+                            {payloadPreview(item, t)}
+                          </Box>
+                          {` · ${payloadSummary(item, t)}`}
+                        </>
+                      }
                       slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }}
                     />
                   </ListItemButton>

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import type { ComposerDrafts } from './composer-drafts';
 import type { PayloadLibraryState, PayloadLibraryStore } from './payload-library';
 import type { SendHistoryState, SendHistoryStore } from './send-history';
 
@@ -7,6 +8,7 @@ import type { SendHistoryState, SendHistoryStore } from './send-history';
 export interface ComposerStores {
   payloads: PayloadLibraryStore;
   sendHistory: SendHistoryStore;
+  drafts: ComposerDrafts;
 }
 
 export const ComposerStoresContext = createContext<ComposerStores | null>(null);
@@ -26,3 +28,5 @@ export function usePayloadLibrary<T>(selector: (state: PayloadLibraryState) => T
 export function useSendHistory<T>(selector: (state: SendHistoryState) => T): T {
   return useStore(useComposerStores().sendHistory, selector);
 }
+
+export const useComposerDrafts = (): ComposerDrafts => useComposerStores().drafts;

@@ -15,6 +15,8 @@ export interface SavedPayloadContent {
   format: 'text' | 'hex';
   value: string;
   encoding: TextEncodingName;
+  /** Whether `\r \n \t \xNN` in text stand for what they name (payloads saved before there was a choice: yes). */
+  escapes: boolean;
   lineEnding: LineEnding;
 }
 
@@ -64,6 +66,7 @@ export const payloadContentSchema = z.strictObject({
   format: z.enum(['text', 'hex'], { error: 'Format must be text or hex.' }),
   value: z.string({ error: 'Value must be text.' }),
   encoding: z.enum(TEXT_ENCODINGS, { error: `Encoding must be one of ${TEXT_ENCODINGS.join(', ')}.` }),
+  escapes: z.boolean({ error: 'escapes must be true or false.' }).default(true),
   lineEnding: z.enum(LINE_ENDINGS, { error: `Line ending must be one of ${LINE_ENDINGS.join(', ')}.` }),
 });
 
@@ -91,6 +94,7 @@ export function createPayloadLibrary(storage: KeyValueStorage | undefined): Payl
         format: payload.format,
         value: payload.value,
         encoding: payload.encoding,
+        escapes: payload.escapes,
         lineEnding: payload.lineEnding,
         savedAt: Date.now(),
       };
@@ -118,5 +122,11 @@ export function createPayloadLibrary(storage: KeyValueStorage | undefined): Payl
  * sends back exactly those bytes; answers the new payload's id.
  */
 export function saveBytesAsPayload(library: PayloadLibraryStore, name: string, bytes: Uint8Array): string {
-  return library.getState().save(name, { format: 'hex', value: formatHex(bytes), encoding: 'utf-8', lineEnding: 'none' });
+  return library.getState().save(name, {
+    format: 'hex',
+    value: formatHex(bytes),
+    encoding: 'utf-8',
+    escapes: true,
+    lineEnding: 'none',
+  });
 }

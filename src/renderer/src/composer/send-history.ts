@@ -19,7 +19,7 @@ export interface SendHistoryState {
 export type SendHistoryStore = StoreApi<SendHistoryState>;
 
 const sameContent = (a: SavedPayloadContent, b: SavedPayloadContent): boolean =>
-  a.format === b.format && a.value === b.value && a.encoding === b.encoding && a.lineEnding === b.lineEnding;
+  a.format === b.format && a.value === b.value && a.encoding === b.encoding && a.escapes === b.escapes && a.lineEnding === b.lineEnding;
 
 const storedHistorySchema = z.object({
   entries: listOf(payloadContentSchema).transform((entries): readonly SavedPayloadContent[] => entries.slice(-MAX_HISTORY)),
@@ -38,6 +38,7 @@ export function createSendHistory(storage: KeyValueStorage | undefined): SendHis
           format: entry.format,
           value: entry.value,
           encoding: entry.encoding,
+          escapes: entry.escapes,
           lineEnding: entry.lineEnding,
         };
         return { entries: [...state.entries, copy].slice(-MAX_HISTORY) };

@@ -80,6 +80,7 @@ const copyPayload = (p: SavedPayload): SavedPayload => ({
   format: p.format,
   value: p.value,
   encoding: p.encoding,
+  escapes: p.escapes,
   lineEnding: p.lineEnding,
   savedAt: p.savedAt,
 });

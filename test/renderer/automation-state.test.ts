@@ -44,7 +44,10 @@ describe('the store', () => {
     });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(state.connections.get('s1')!.get('c1')!.staleSince).toBe(42);
-    expect(state.logs.get('s1')!.entries.at(0)!.origin).toEqual({ kind: 'rule', ruleId: 'r1', name: 'PING' });
+    const entries = state.logs.get('s1')!.entries;
+    // The stale mark is a lifecycle row of its own, then the reply with its origin.
+    expect(entries.at(0)!.lifecycle).toEqual({ kind: 'stale', stale: true, silentMs: 300, action: 'stale' });
+    expect(entries.at(1)!.origin).toEqual({ kind: 'rule', ruleId: 'r1', name: 'PING' });
 
     store
       .getState()

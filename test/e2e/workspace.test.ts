@@ -79,7 +79,7 @@ describe('the workspace, end to end', () => {
     await after.getByRole('button', { name: 'Saved payloads (1)' }).click();
     await page.getByRole('button', { name: 'Load Firmware version' }).click();
     await expect.poll(() => after.getByRole('textbox', { name: 'Payload' }).inputValue()).toBe('AT+GMR\\r\\n');
-    await after.getByRole('button', { name: 'Send' }).click();
+    await after.getByRole('button', { name: 'Send', exact: true }).click();
     await until(() => peer.received().toString() === 'AT+GMR\r\n', 'the saved payload to arrive');
   });
 });

@@ -18,7 +18,7 @@ import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
-/** The composer's first height in pixels, alone and beside the errors section. */
+/** The composer's first height in pixels, alone and beside another section (errors, a relay's held messages). */
 const COMPOSER_SIZE = 236;
 const COMPOSER_SIZE_BESIDE_ERRORS = 170;
 
@@ -55,7 +55,7 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           <ConnectionList session={session} />
         </SectionAbove>
         {session.kind === 'relay' ? (
-          <SectionAbove id="held" title={t('layout.held')} defaultSize={120} minSize={60}>
+          <SectionAbove id="held" title={t('layout.held')} defaultSize={72} minSize={60}>
             <HeldPanel session={session} />
           </SectionAbove>
         ) : null}
@@ -89,7 +89,8 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           id="composer"
           title={t('composer.label')}
           landmark={false}
-          defaultSize={withErrors ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
+          // Smaller beside another section, so that every section starts open at 1280×800.
+          defaultSize={withErrors || session.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
           minSize={90}
         >
           {/* Keyed so a half-typed payload and its target never carry over to another session. */}

@@ -87,5 +87,19 @@ describe('the automation panel', () => {
       .poll(() => events.allTextContents())
       .toEqual([expect.stringContaining('Stale: nothing received for 300 ms'), expect.stringContaining('Live again: data arrived')]);
     expect(await events.first().getAttribute('data-tone')).toBe('warning');
+
+    // A message picked in the log is tried on the rules: the folded panel opens on the rule with
+    // it as the trial message, tried at once (the raw chunk keeps its LF, so the anchored regex says no).
+    const picked = page.locator('[data-testid="log-entry"][data-dir="rx"]').filter({ hasText: 'PING 9' });
+    await picked.getByRole('button', { name: 'Entry actions' }).click();
+    await page.getByRole('menuitem', { name: 'Try the auto-reply rules on it' }).click();
+    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
+    const trying = panel.getByRole('region', { name: 'Rule', exact: true });
+    expect(await trying.getByRole('textbox', { name: 'Name' }).inputValue()).toBe('PING');
+    expect(await trying.getByRole('textbox', { name: 'Message to test' }).inputValue()).toBe('PING 9\\n');
+    await expect.poll(() => trying.getByText('No match: the rule would not answer this message.').count()).toBe(1);
+    await trying.getByRole('textbox', { name: 'Message to test' }).fill('PING 9');
+    await trying.getByRole('button', { name: 'Test', exact: true }).click();
+    await expect.poll(() => trying.getByTestId('rule-test-reply').textContent()).toBe('PONG 9\\n');
   });
 });

@@ -17,7 +17,9 @@ import { OptionSelect } from '../components/OptionSelect';
 import { SectionAbove } from '../components/Panels';
 import { LENGTH_FIELD_SIZE_OF, LENGTH_FIELD_SIZES } from '@shared/framing';
 import { useSay, useT } from '../i18n/i18n-context';
+import type { RuleTrial } from '../store/inspector-store';
 import { useSessionAutomation, type SessionShape } from '../store/stable-views';
+import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import {
   automationOf,
@@ -103,6 +105,21 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
   const [bad, setBad] = useState<ReadonlySet<DraftField>>(NO_FIELDS);
   const dirty = JSON.stringify(draft) !== synced;
 
+  // A message picked in the log: the panel opens on a rule (the one being edited, else the first,
+  // else a new one) with it as the trial message, and keeps it for each rule opened until closed.
+  const picked = useInspector((state) => (state.ruleTrial?.sessionId === session.id ? state.ruleTrial : undefined));
+  const [seenPick, setSeenPick] = useState(picked?.id);
+  const [trial, setTrial] = useState<RuleTrial | undefined>(undefined);
+  if (picked && picked.id !== seenPick) {
+    setSeenPick(picked.id);
+    setTrial(picked);
+    if (!editing) setEditing(draft.rules[0] ? { index: 0, rule: draft.rules[0] } : { index: 0, rule: newRule(draft.rules) });
+  }
+  const stopEditing = () => {
+    setEditing(undefined);
+    setTrial(undefined);
+  };
+
   // Settings applied elsewhere (another window, a script) replace an unchanged working copy.
   const [seenConfig, setSeenConfig] = useState(config);
   if (seenConfig !== config) {
@@ -182,6 +199,7 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
       defaultSize="45vh"
       minSize={120}
       startsCollapsed
+      {...(picked ? { openRequest: picked.id } : {})}
     >
       <Box sx={{ px: 1.5, pb: 1.5 }}>
         <Typography variant="subtitle2" component="h3" sx={{ mt: 0.5 }}>
@@ -284,13 +302,14 @@ export const AutomationPanel = memo(function AutomationPanel({ session }: { sess
             key={editing.rule.id}
             sessionId={session.id}
             rule={editing.rule}
-            onCancel={() => setEditing(undefined)}
+            {...(trial ? { trial } : {})}
+            onCancel={stopEditing}
             onSave={(rule) => {
               const rules = [...draft.rules];
               if (editing.index < rules.length && rules[editing.index]?.id === rule.id) rules[editing.index] = rule;
               else rules.push(rule);
               update({ rules });
-              setEditing(undefined);
+              stopEditing();
             }}
           />
         ) : (

@@ -24,6 +24,7 @@ import { toEscapedText } from '@shared/visible-text';
 import { isOneOf } from '@shared/validate';
 import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
 import { useSay, useT } from '../i18n/i18n-context';
+import type { RuleTrial } from '../store/inspector-store';
 import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { wholeNumber } from './automation-draft';
@@ -56,6 +57,8 @@ export interface RuleEditorProps {
   rule: AutoReplyRule;
   onSave: (rule: AutoReplyRule) => void;
   onCancel: () => void;
+  /** A message picked in the log: it becomes the trial message, tried at once. */
+  trial?: RuleTrial;
 }
 
 /** A trial shows a reply's macros as a send now would fill them, with counters of its own at their start. */
@@ -64,7 +67,7 @@ function trialMacros(): MacroContext {
 }
 
 /** One rule's settings, checked as they are typed by the engine's own compiler, and a trial on a message before use. */
-export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleEditorProps) {
+export function RuleEditor({ sessionId, rule: initial, onSave, onCancel, trial: picked }: RuleEditorProps) {
   const t = useT();
   const say = useSay();
   const [rule, setRule] = useState<AutoReplyRule>(initial);
@@ -95,6 +98,16 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
   };
 
   const encoding = rule.match.on === 'text' ? rule.match.encoding : 'utf-8';
+  const tryOn = (bytes: Uint8Array, now: boolean) => {
+    setMessageIsHex(rule.match.on === 'hex');
+    setMessage(rule.match.on === 'hex' ? formatHex(bytes) : toEscapedText(bytes, encoding));
+    setTested(now);
+  };
+  const [seenTrial, setSeenTrial] = useState<number | undefined>(undefined);
+  if (picked && picked.id !== seenTrial) {
+    setSeenTrial(picked.id);
+    tryOn(picked.bytes, true);
+  }
   const messageBytes = useMemo(() => {
     if (messageIsHex) return parseHex(message);
     const encoded = encodeText(message, encoding);
@@ -309,12 +322,7 @@ export function RuleEditor({ sessionId, rule: initial, onSave, onCancel }: RuleE
             size="small"
             disabled={!lastReceived}
             title={lastReceived ? undefined : t('automation.test.noneReceived')}
-            onClick={() => {
-              if (!lastReceived) return;
-              setMessageIsHex(rule.match.on === 'hex');
-              setMessage(rule.match.on === 'hex' ? formatHex(lastReceived) : toEscapedText(lastReceived, encoding));
-              setTested(false);
-            }}
+            onClick={() => lastReceived && tryOn(lastReceived, false)}
           >
             {t('automation.test.lastReceived')}
           </Button>

@@ -1,4 +1,4 @@
-import { useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
@@ -59,6 +59,8 @@ export interface SectionPanelProps {
    * sizes they had before it opened, so nothing the library folded to make room stays folded.
    */
   startsCollapsed?: boolean;
+  /** A new value opens the section if it is folded (something elsewhere on the page wants it seen). */
+  openRequest?: number;
   children: ReactNode;
 }
 
@@ -82,6 +84,7 @@ export function SectionPanel({
   maxSize,
   landmark = true,
   startsCollapsed = false,
+  openRequest,
   children,
 }: SectionPanelProps) {
   const t = useT();
@@ -91,20 +94,30 @@ export function SectionPanel({
   // For a section that starts folded: the group's layout before it opened, and the size it was open at.
   const before = useRef<Readonly<Record<string, number>> | undefined>(undefined);
   const [openSize, setOpenSize] = useState(defaultSize);
-  const toggle = () => {
+  const open = () => {
     if (!startsCollapsed || !group) {
-      if (collapsed) panel.current?.expand();
-      else panel.current?.collapse();
-    } else if (collapsed) {
+      panel.current?.expand();
+    } else {
       before.current = group.getLayout();
       panel.current?.resize(openSize);
-    } else {
+    }
+  };
+  const toggle = () => {
+    if (collapsed) open();
+    else if (!startsCollapsed || !group) panel.current?.collapse();
+    else {
       setOpenSize(panel.current?.getSize().inPixels ?? defaultSize);
       if (before.current) group.setLayout(layoutBefore(before.current, group.getLayout()));
       else panel.current?.collapse();
       before.current = undefined;
     }
   };
+  const seenRequest = useRef(openRequest);
+  useEffect(() => {
+    if (openRequest === seenRequest.current) return;
+    seenRequest.current = openRequest;
+    if (panel.current?.isCollapsed()) open();
+  });
   return (
     <Panel
       id={id}

@@ -133,10 +133,12 @@ interface EntryMenuProps {
   onView(item: LogItem, view: LogView | undefined): void;
   onCopy(text: string, kind: 'hex' | 'text'): void;
   onSave(item: LogItem): void;
+  /** A live session that runs rules: received messages can be tried on them. */
+  onTryRules: ((item: LogItem) => void) | undefined;
 }
 
 /** One entry's actions; memoized so that a batch of traffic does not redraw the closed menu. */
-const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onView, onCopy, onSave }: EntryMenuProps) {
+const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onView, onCopy, onSave, onTryRules }: EntryMenuProps) {
   const t = useT();
   const menuItem = menu?.item;
   return (
@@ -161,6 +163,13 @@ const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onVi
             <MenuItem key="save" onClick={() => onSave(menuItem)}>
               {t('log.actions.save')}
             </MenuItem>,
+            ...(onTryRules && menuItem.dir === 'rx'
+              ? [
+                  <MenuItem key="try-rules" onClick={() => onTryRules(menuItem)}>
+                    {t('log.actions.tryRules')}
+                  </MenuItem>,
+                ]
+              : []),
           ]
         : null}
     </Menu>
@@ -273,6 +282,16 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
     setMenu(undefined);
     setSaving(item);
   }, []);
+  const sessionId = from.type === 'session' ? from.sessionId : undefined;
+  const runsRules = useInspector((state) => sessionId !== undefined && state.sessions.get(sessionId)?.kind !== 'relay');
+  const tryRulesOn = useInspector((state) => state.tryRulesOn);
+  const tryRulesFrom = useCallback(
+    (item: LogItem) => {
+      setMenu(undefined);
+      if (sessionId !== undefined) tryRulesOn(sessionId, item.bytes);
+    },
+    [sessionId, tryRulesOn],
+  );
 
   const framed = framedView !== undefined;
   const maximized = useInspector((state) => state.logMaximized);
@@ -378,6 +397,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         onView={setOverride}
         onCopy={copyFrom}
         onSave={saveFrom}
+        onTryRules={runsRules ? tryRulesFrom : undefined}
       />
       {saving ? (
         <SavePayloadDialog

@@ -44,6 +44,9 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
    */
   tlsKeys: ReadonlyMap<string, string>;
   rememberTlsKey(sessionId: string, key: string): void;
+  /** A message picked in a session's log to try the rules on; `id` tells one pick from the next. */
+  ruleTrial: RuleTrial | undefined;
+  tryRulesOn(sessionId: string, bytes: Uint8Array): void;
   applyBatch(batch: EventBatch): void;
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
@@ -73,6 +76,12 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
 }
 
 export type InspectorStore = StoreApi<InspectorState>;
+
+export interface RuleTrial {
+  sessionId: string;
+  bytes: Uint8Array;
+  id: number;
+}
 
 export const DEFAULT_LIMITS: StoreLimits = {
   maxLogEntries: DEFAULT_LOG_LIMIT,
@@ -136,6 +145,8 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       selectedId: undefined,
       transcripts: new Map(),
       selectedTranscriptId: undefined,
+      ruleTrial: undefined,
+      tryRulesOn: (sessionId, bytes) => set((state) => ({ ruleTrial: { sessionId, bytes, id: (state.ruleTrial?.id ?? 0) + 1 } })),
       logBytesLimit: base.maxLogBytes,
       tlsKeys: new Map(),
       rememberTlsKey: (sessionId, key) => set((state) => ({ tlsKeys: new Map(state.tlsKeys).set(sessionId, key) })),

@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type {
   DisconnectMode,
   HeldMessage,
@@ -9,16 +9,13 @@ import type {
   SendTarget,
   SessionInfo,
 } from '@shared/contract';
-import { formatEndpoint, type Endpoint } from '@shared/address';
-import { AppCode, hintFor } from '@shared/errors';
+import { AppCode } from '@shared/errors';
 import { phrase } from '@shared/phrase';
-import { fail, ok, type AppError, type Result } from '@shared/result';
+import { fail, ok, type Result } from '@shared/result';
 import type { EngineContext } from './context';
-import { endpoint } from './endpoint';
-import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
 import { SessionBase } from './session';
-import { appError, followedBy, socketError } from './socket-errors';
-import { listen } from './tcp-listener';
+import { socketError } from './socket-errors';
+import { TcpAcceptor, type AcceptorOwner } from './tcp-acceptor';
 import { RelayHolds, type HeldFilter } from './relay-holds';
 import { TcpRelayPair, type RelayPairOwner } from './relay-pair';
 
@@ -70,17 +67,23 @@ export abstract class RelayBase extends SessionBase<RelayConfig> {
 }
 
 /** A TCP relay: listens on host:port and gives each client its own connection to the upstream. */
-export class TcpRelay extends RelayBase implements RelayPairOwner {
-  private servers: Server[] | undefined;
+export class TcpRelay extends RelayBase implements RelayPairOwner, AcceptorOwner {
+  private acceptor: TcpAcceptor | undefined;
   private readonly pairs = new Map<string, TcpRelayPair>();
-  private pendingOpen: ((result: Result<SessionInfo>) => void) | undefined;
   private closeInProgress: Promise<Result<SessionInfo>> | undefined;
   private pairsGone: (() => void) | undefined;
-  private atLimit = false;
   readingPaused = false;
 
   get closing(): boolean {
     return this.currentState === 'closing';
+  }
+
+  get accepting(): boolean {
+    return this.currentState === 'open';
+  }
+
+  get connectionCount(): number {
+    return this.pairs.size;
   }
 
   get upstream(): { host: string; port: number } {
@@ -97,104 +100,63 @@ export class TcpRelay extends RelayBase implements RelayPairOwner {
     return info;
   }
 
-  open(): Promise<Result<SessionInfo>> {
+  async open(): Promise<Result<SessionInfo>> {
     const refused = this.alreadyActive();
     if (refused) return refused;
     this.local = undefined;
     this.locals = undefined;
     this.setState('opening');
-    const servers: Server[] = [];
-    this.servers = servers;
-    return new Promise((resolve) => {
-      this.pendingOpen = (result) => {
-        this.pendingOpen = undefined;
-        resolve(result);
-      };
-      void this.listenAll(servers);
-    });
+    const { host, port, maxConnections } = this.config;
+    const acceptor = new TcpAcceptor(
+      this,
+      { host, port, ipv6Only: false, maxConnections, noDelay: true, keepAlive: false, keepAliveInitialDelayMs: 0 },
+      this.ctx,
+    );
+    this.acceptor = acceptor;
+    const bound = await acceptor.open();
+    // A close() while it ran has already settled the session.
+    if (this.acceptor !== acceptor) return bound.ok ? ok(this.info()) : bound;
+    if (!bound.ok) {
+      this.acceptor = undefined;
+      this.setState('error', bound.error);
+      return bound;
+    }
+    this.local = bound.value[0];
+    this.locals = bound.value;
+    this.setState('open');
+    return ok(this.info());
   }
 
-  private async listenAll(servers: Server[]): Promise<void> {
-    const { host, port } = this.config;
-    const cancelled = () => this.servers !== servers;
-    const failed = (error: AppError) => {
-      this.servers = undefined;
-      for (const server of servers) server.close();
-      this.setState('error', error);
-      this.pendingOpen?.({ ok: false, error });
-    };
-    let addresses: ResolvedAddress[];
-    try {
-      addresses = await resolveHost(host, this.ctx.lookup);
-    } catch (err) {
-      if (!cancelled()) failed(socketError(err, 'listen', { address: host, port }));
-      return;
-    }
-    const locals: Endpoint[] = [];
-    for (const { address } of addresses) {
-      if (cancelled()) return;
-      const bindPort = locals[0]?.port ?? port;
-      const server = createServer({ allowHalfOpen: true, noDelay: true });
-      server.on('connection', (socket) => this.accept(socket));
-      servers.push(server);
-      const listened = await listen(server, address, bindPort, false);
-      if (cancelled()) {
-        server.close();
-        return;
-      }
-      if (listened instanceof Error) {
-        const error = socketError(listened, 'listen', { address, port: bindPort });
-        failed(
-          addresses.length > 1
-            ? followedBy(error, phrase('resolved.allOrNone.listen', { host: describeResolved(host, addresses) }))
-            : error,
-        );
-        return;
-      }
-      locals.push(listened);
-    }
-    for (const server of servers) server.on('error', (err) => this.emitError(socketError(err, 'listen', { address: host, port })));
-    this.local = locals[0];
-    this.locals = locals;
-    this.setState('open');
-    this.pendingOpen?.(ok(this.info()));
+  acceptFailed(err: NodeJS.ErrnoException): void {
+    this.emitError(socketError(err, 'listen', { address: this.config.host, port: this.config.port }));
   }
 
   close(): Promise<Result<SessionInfo>> {
-    const servers = this.servers;
-    if (this.currentState === 'opening' && servers) {
-      this.servers = undefined;
-      for (const server of servers) server.close();
+    const acceptor = this.acceptor;
+    if (this.currentState === 'opening' && acceptor) {
+      this.acceptor = undefined;
+      acceptor.cancel();
       this.setState('closed');
-      this.pendingOpen?.(
-        fail(
-          AppCode.Cancelled,
-          phrase('listener.cancelled', { where: formatEndpoint(this.config.host, this.config.port) }),
-          hintFor(AppCode.Cancelled),
-        ),
-      );
       return Promise.resolve(ok(this.info()));
     }
     if (this.closeInProgress) return this.closeInProgress;
-    if (!servers || this.currentState !== 'open') return Promise.resolve(ok(this.info()));
+    if (!acceptor || this.currentState !== 'open') return Promise.resolve(ok(this.info()));
     this.setState('closing');
     this.closeInProgress = new Promise((resolve) => {
-      let serversOpen = servers.length;
+      let listening = true;
       const finish = () => {
-        if (serversOpen > 0 || this.pairs.size > 0) return;
+        if (listening || this.pairs.size > 0) return;
         this.pairsGone = undefined;
         this.closeInProgress = undefined;
-        this.servers = undefined;
+        this.acceptor = undefined;
         this.setState('closed');
         resolve(ok(this.info()));
       };
       this.pairsGone = finish;
-      for (const server of servers) {
-        server.close(() => {
-          serversOpen -= 1;
-          finish();
-        });
-      }
+      void acceptor.close().then(() => {
+        listening = false;
+        finish();
+      });
       for (const pair of this.pairs.values()) pair.destroy();
     });
     return this.closeInProgress;
@@ -221,28 +183,10 @@ export class TcpRelay extends RelayBase implements RelayPairOwner {
     this.pairs.delete(pair.connId);
     this.holds.forget(pair);
     this.pairsGone?.();
-    if (this.atLimit && this.pairs.size < this.config.maxConnections) this.atLimit = false;
+    this.acceptor?.connectionGone();
   }
 
-  private accept(socket: Socket): void {
-    if (this.currentState !== 'open') {
-      socket.destroy();
-      return;
-    }
-    if (this.pairs.size >= this.config.maxConnections) {
-      const from = endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-      socket.resetAndDestroy();
-      if (!this.atLimit) {
-        this.atLimit = true;
-        this.emitError(
-          appError(
-            AppCode.ConnectionLimit,
-            phrase('listener.atLimit', { from: formatEndpoint(from.address, from.port), limit: this.config.maxConnections }),
-          ),
-        );
-      }
-      return;
-    }
+  accepted(socket: Socket): void {
     const pair = new TcpRelayPair(this.ctx.ids.next('c'), socket, this, this.ctx);
     this.pairs.set(pair.connId, pair);
     this.holds.pairs.set(pair.connId, pair);

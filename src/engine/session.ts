@@ -125,7 +125,7 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
     this.ctx.emit({ type: 'session', at: this.ctx.clock.now(), session: this.info() });
   }
 
-  protected emitError(error: AppError, connId?: string): void {
+  emitError(error: AppError, connId?: string): void {
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.id, ...(connId ? { connId } : {}), error });
   }
 

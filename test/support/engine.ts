@@ -17,6 +17,7 @@ import {
 import type { Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
 import { SessionManager, type ManagerOptions } from '@engine/session-manager';
+import type { Cleanups } from './peers';
 
 export type EventOf<T extends InspectorEvent['type']> = Extract<InspectorEvent, { type: T }>;
 
@@ -60,7 +61,8 @@ export interface Engine {
 }
 
 const engines = new Set<Engine>();
-const cleanups: (() => void | Promise<void>)[] = [];
+/** What disposeAll undoes, in reverse order: hand it to the helpers that take a Cleanups list (tls-peers.ts, peers.ts). */
+export const cleanups: Cleanups = [];
 
 /** Run after each test: close every peer socket and server the test made, then the engines. */
 export async function disposeAll(): Promise<void> {

@@ -141,3 +141,8 @@ export async function opensslServer(args: string[], cleanups: Cleanups): Promise
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** openssl s_client connecting to 127.0.0.1:`port`; `args` say how (-CAfile, -alpn, -cert, …). */
+export function opensslClient(port: number, args: string[], cleanups: Cleanups): Tool {
+  return runTool('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], cleanups);
+}

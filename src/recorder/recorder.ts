@@ -2,7 +2,7 @@ import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import type { RecorderLink, RecorderPort } from '@ports/recorder';
-import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo, SessionKind } from '@shared/contract';
+import type { InspectorEvent, RecorderSettings, RecordingInfo, SessionInfo } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import {
   RECORDING_BACKLOG_HIGH_BYTES,
@@ -15,7 +15,7 @@ import {
 import { phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import { encodeRecordLine, type LineCodec } from '@shared/transcript/record-line';
-import type { EndReason, TranscriptRecord } from '@shared/transcript/records';
+import { carriesDatagrams, type EndReason, type TranscriptRecord } from '@shared/transcript/records';
 import { nodeLineCodec } from './node-line-codec';
 import { nodeFiles, RecordFile, type FileLayer, type RecordFileFailure } from './record-file';
 import { loadRecorderSettings, saveRecorderSettings } from './recorder-settings';
@@ -43,7 +43,6 @@ export interface RecorderOptions {
 /** One file of one session: being written, or the last one written. */
 interface Recording {
   readonly sessionId: string;
-  readonly kind: SessionKind;
   /** Its peers cannot be made to wait (UDP, a relay over UDP): past the cap, data is counted instead. */
   readonly datagrams: boolean;
   readonly info: RecordingInfo;
@@ -156,8 +155,7 @@ export class Recorder implements RecorderPort {
     });
     const recording: Recording = {
       sessionId: session.id,
-      kind: session.kind,
-      datagrams: session.config.kind === 'udp' || (session.config.kind === 'relay' && session.config.transport === 'udp'),
+      datagrams: carriesDatagrams(session),
       info: { active: true, path: path.join(folder, fileName), fileName, startedAt, records: 0, bytes: 0 },
       records,
       file,
@@ -307,7 +305,7 @@ export class Recorder implements RecorderPort {
       type: 'error',
       at: this.clock.now(),
       sessionId: recording.sessionId,
-      error: unrecordedError(recording.sessionId, recording.datagrams ? 'udp' : recording.kind, lost),
+      error: unrecordedError(recording.sessionId, lost),
     };
     for (const record of recording.records.fromEvent(event)) this.write(recording, record);
     this.link.emit(event);

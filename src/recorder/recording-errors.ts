@@ -1,4 +1,3 @@
-import type { SessionKind } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { isPhraseKey, phrase, type Phrase } from '@shared/phrase';
 import { appError, type AppError } from '@shared/result';
@@ -30,9 +29,12 @@ export function writeError(sessionId: string, file: string, failure: RecordFileF
   return appError(code, phrase('record.writeFailed', { sessionId, file, problem, code }), phrase('hint.recordAgain', { hint }));
 }
 
-/** Data the recorder had to leave out because the disk fell too far behind (UDP cannot be paused). */
-export function unrecordedError(sessionId: string, kind: SessionKind, lost: { messages: number; bytes: number; since: number }): AppError {
-  const what = phrase(kind === 'udp' ? 'record.datagrams' : 'record.chunks', { count: lost.messages });
+/**
+ * Datagrams the recorder had to leave out because the disk fell too far behind: only datagrams
+ * are (UDP, a relay over UDP, cannot be paused; TCP stops reading instead).
+ */
+export function unrecordedError(sessionId: string, lost: { messages: number; bytes: number; since: number }): AppError {
+  const what = phrase('record.datagrams', { count: lost.messages });
   return appError(
     AppCode.RecordingBehind,
     phrase('record.behind', { sessionId, what, bytes: lost.bytes, since: new Date(lost.since).toISOString() }),

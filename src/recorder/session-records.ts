@@ -18,6 +18,14 @@ const plainError = (error: AppError): RecordedError => ({ code: error.code, mess
 
 const copy = (endpoint: Endpoint): Endpoint => ({ address: endpoint.address, port: endpoint.port, family: endpoint.family });
 
+/** A connection's legs as records name them: its own, and a relay pair's upstream one once that is connected. */
+function legsOf(conn: ConnectionInfo): { conn: string; local: Endpoint; remote: Endpoint }[] {
+  const own = { conn: conn.connId, local: copy(conn.local), remote: copy(conn.remote) };
+  const up = conn.relay;
+  if (!up?.upstreamLocal) return [own];
+  return [own, { conn: serverLegOf(conn.connId), local: copy(up.upstreamLocal), remote: copy(up.upstream) }];
+}
+
 type Body<R> = R extends TranscriptRecord ? Omit<R, 'seq' | 'session'> : never;
 
 /**
@@ -39,23 +47,7 @@ export class SessionRecords {
     this.state = session.state;
     this.relay = session.kind === 'relay';
     this.local = session.local && copy(session.local);
-    for (const conn of session.connections) this.remember(conn);
-  }
-
-  private remember(conn: ConnectionInfo): void {
-    this.connections.set(conn.connId, { local: copy(conn.local), remote: copy(conn.remote) });
-    const up = conn.relay;
-    if (up?.upstreamLocal) this.connections.set(serverLegOf(conn.connId), { local: copy(up.upstreamLocal), remote: copy(up.upstream) });
-  }
-
-  /** The legs of a relay's connections as the header lists them: the upstream one once it is connected. */
-  private snapshots(session: SessionInfo) {
-    return session.connections.flatMap((c) => {
-      const client = { conn: c.connId, local: copy(c.local), remote: copy(c.remote), since: c.since };
-      const up = c.relay;
-      if (!up?.upstreamLocal) return [client];
-      return [client, { conn: serverLegOf(c.connId), local: copy(up.upstreamLocal), remote: copy(up.upstream), since: c.since }];
-    });
+    for (const leg of session.connections.flatMap(legsOf)) this.connections.set(leg.conn, { local: leg.local, remote: leg.remote });
   }
 
   /**
@@ -74,7 +66,7 @@ export class SessionRecords {
         kind: session.kind,
         config: { ...session.config },
         ...(this.local ? { local: copy(this.local) } : {}),
-        connections: this.snapshots(session),
+        connections: session.connections.flatMap((c) => legsOf(c).map((leg) => ({ ...leg, since: c.since }))),
       }),
     ];
     if (session.state !== 'closed') records.push(this.stateRecord(session, at));
@@ -135,11 +127,10 @@ export class SessionRecords {
       case 'session': {
         const records: TranscriptRecord[] = [];
         for (const conn of event.session.connections) {
-          const up = conn.relay;
-          const leg = serverLegOf(conn.connId);
-          if (!up?.upstreamLocal || this.connections.has(leg)) continue;
-          this.connections.set(leg, { local: copy(up.upstreamLocal), remote: copy(up.upstream) });
-          records.push(this.next({ type: 'open', at: event.at, conn: leg, local: copy(up.upstreamLocal), remote: copy(up.upstream) }));
+          const up = legsOf(conn)[1];
+          if (!up || this.connections.has(up.conn)) continue;
+          this.connections.set(up.conn, { local: up.local, remote: up.remote });
+          records.push(this.next({ type: 'open', at: event.at, conn: up.conn, local: copy(up.local), remote: copy(up.remote) }));
         }
         const state = this.sessionRecord(event.session, event.at);
         return state ? [...records, state] : records;

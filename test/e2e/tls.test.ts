@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundPort, e2eHarness, screenshot, sendFromComposer } from '../support/chromium';
 import { tempDir } from '../support/temp-dir';
-import { runTool } from '../support/tls-peers';
+import { opensslClient } from '../support/tls-peers';
 import { until } from '../support/until';
 
 const h = e2eHarness();
@@ -41,20 +41,9 @@ describe('TLS in the page', () => {
     const dir = await tempDir();
     const caFile = path.join(dir, 'ca.pem');
     await writeFile(caFile, cert!);
-    const client = runTool(
-      'openssl',
-      [
-        's_client',
-        '-connect',
-        `127.0.0.1:${port}`,
-        '-CAfile',
-        caFile,
-        '-verify_return_error',
-        '-servername',
-        'localhost',
-        '-alpn',
-        'x-e2e',
-      ],
+    const client = opensslClient(
+      port,
+      ['-CAfile', caFile, '-verify_return_error', '-servername', 'localhost', '-alpn', 'x-e2e'],
       h.cleanups,
     );
     const section = page.getByRole('region', { name: 'TLS details of c1' });

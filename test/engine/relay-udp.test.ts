@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { disposeAll, onCleanup, startEngine } from '../support/engine';
+import { disposeAll, onCleanup, openRelay, startEngine, textPayload } from '../support/engine';
 import { bindPeer, type Peer } from '../support/udp';
 
 afterEach(disposeAll);
@@ -40,27 +40,11 @@ async function client(): Promise<Peer> {
   return peer;
 }
 
-const text = (value: string) => ({
-  format: 'text' as const,
-  value,
-  encoding: 'utf-8' as const,
-  escapes: false,
-  lineEnding: 'none' as const,
-});
-
 describe('UDP relay', () => {
   it('maps each client address to its own upstream socket, and forgets it after the idle expiry', async () => {
     const engine = startEngine();
     const upstreamPort = await echoServer();
-    const session = await engine.openOk({
-      kind: 'relay',
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: upstreamPort },
-      udpIdleMs: 400,
-    });
-    const port = session.local!.port;
+    const { session, port } = await openRelay(engine, upstreamPort, { transport: 'udp', udpIdleMs: 400 });
     const a = await client();
     const b = await client();
     await a.send(Buffer.from('from a'), port, '127.0.0.1');
@@ -103,29 +87,18 @@ describe('UDP relay', () => {
   it('holds datagrams as messages, edits one and drops another', async () => {
     const engine = startEngine();
     const upstreamPort = await echoServer();
-    const session = await engine.openOk({
-      kind: 'relay',
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: upstreamPort },
-      holdToServer: true,
-    });
-    const port = session.local!.port;
+    const { session, port } = await openRelay(engine, upstreamPort, { transport: 'udp', holdToServer: true });
     const a = await client();
     await a.send(Buffer.from('one'), port, '127.0.0.1');
     await a.send(Buffer.from('two'), port, '127.0.0.1');
-    const held = await engine.waitFor(async () => {
-      const list = await engine.manager.held({ sessionId: session.id, action: 'list' });
-      return list.ok && list.value.length === 2 ? list.value : undefined;
-    });
+    const held = await engine.heldMessages(session.id, (messages) => messages.length === 2);
     expect(held.map((m) => Buffer.from(m.bytes).toString())).toEqual(['one', 'two']);
-    await engine.manager.held({ sessionId: session.id, action: 'edit', id: held[1]!.id, payload: text('TWO') });
-    await engine.manager.held({ sessionId: session.id, action: 'drop', ids: [held[0]!.id] });
-    await engine.manager.held({ sessionId: session.id, action: 'release' });
+    await engine.held({ sessionId: session.id, action: 'edit', id: held[1]!.id, payload: textPayload('TWO') });
+    await engine.held({ sessionId: session.id, action: 'drop', ids: [held[0]!.id] });
+    await engine.held({ sessionId: session.id, action: 'release' });
     await engine.waitFor(() => a.received.length === 1);
     expect(a.received[0]!.bytes.toString()).toBe('echo:TWO');
-    const injected = await engine.manager.inject({ sessionId: session.id, flow: 'to-client', payload: text('hello a') });
+    const injected = await engine.inject({ sessionId: session.id, flow: 'to-client', payload: textPayload('hello a') });
     expect(injected).toEqual({ ok: true, value: { bytes: 7, targets: 1 } });
     await engine.waitFor(() => a.received.length === 2);
     expect(a.received[1]!.bytes.toString()).toBe('hello a');

@@ -13,11 +13,12 @@ import {
   freePort,
   listenPeer,
   onCleanup,
+  openRelay,
   pseudoRandomBytes,
   sha256,
   startEngine,
+  textPayload,
   writeAll,
-  type Engine,
 } from '../support/engine';
 import { tempDir } from '../support/temp-dir';
 import { writeFile } from 'node:fs/promises';
@@ -121,17 +122,6 @@ async function pythonServer(script: string, ...args: string[]): Promise<{ port: 
   return { port, output: () => out.split('\n').slice(1).join('\n').trim(), done };
 }
 
-async function openRelay(engine: Engine, upstreamPort: number, extra: Record<string, unknown> = {}) {
-  const session = await engine.openOk({
-    kind: 'relay',
-    host: '127.0.0.1',
-    port: 0,
-    upstream: { host: '127.0.0.1', port: upstreamPort },
-    ...extra,
-  });
-  return { session, port: session.local!.port };
-}
-
 describe('TCP relay', () => {
   it('carries both ways and passes each FIN on to the other leg', async () => {
     const engine = startEngine();
@@ -200,10 +190,7 @@ describe('TCP relay', () => {
     const server = await upstream.next();
     client.socket.write('GET /one\nGET /tw');
     client.socket.end('o\n');
-    const held = await engine.waitFor(async () => {
-      const list = await engine.manager.held({ sessionId: session.id, action: 'list' });
-      return list.ok && list.value.length === 2 && !list.value[1]!.partial ? list.value : undefined;
-    });
+    const held = await engine.heldMessages(session.id, (messages) => messages.length === 2 && !messages[1]!.partial);
     expect(held.map((m) => [Buffer.from(m.bytes).toString(), m.flow])).toEqual([
       ['GET /one\n', 'to-server'],
       ['GET /two\n', 'to-server'],
@@ -214,23 +201,23 @@ describe('TCP relay', () => {
     expect(server.received().length).toBe(0);
     expect(server.ended).toBe(false);
 
-    const edited = await engine.manager.held({
+    const edited = await engine.held({
       sessionId: session.id,
       action: 'edit',
       id: held[1]!.id,
-      payload: { format: 'text', value: 'GET /edited\\n', encoding: 'utf-8', escapes: true, lineEnding: 'none' },
+      payload: { format: 'text', value: 'GET /edited\\n', escapes: true },
     });
     expect(edited.ok).toBe(true);
-    const dropped = await engine.manager.held({ sessionId: session.id, action: 'drop', ids: [held[0]!.id] });
+    const dropped = await engine.held({ sessionId: session.id, action: 'drop', ids: [held[0]!.id] });
     expect(dropped.ok && dropped.value.map((m) => m.id)).toEqual([held[1]!.id]);
-    const released = await engine.manager.held({ sessionId: session.id, action: 'release', flow: 'to-server' });
+    const released = await engine.held({ sessionId: session.id, action: 'release', flow: 'to-server' });
     expect(released.ok && released.value).toEqual([]);
     await engine.waitFor(() => server.ended);
     expect(server.received().toString()).toBe('GET /edited\n');
     const tx = engine.ofType('data', (e) => e.sessionId === session.id && e.dir === 'tx');
     expect(tx.map((e) => [Buffer.from(e.bytes).toString(), e.relay])).toEqual([['GET /edited\n', { flow: 'to-server', edited: true }]]);
 
-    const missing = await engine.manager.held({ sessionId: session.id, action: 'release', ids: [held[0]!.id] });
+    const missing = await engine.held({ sessionId: session.id, action: 'release', ids: [held[0]!.id] });
     expect(!missing.ok && missing.error.message).toBe(
       `Relay ${session.id} holds no message ${held[0]!.id}: it was released or dropped, or never held.`,
     );
@@ -244,19 +231,12 @@ describe('TCP relay', () => {
     const server = await upstream.next();
     await engine.waitFor(async () => (await engine.info(session.id)).connections[0]?.relay?.connected);
     const connId = (await engine.info(session.id)).connections[0]!.connId;
-    const text = (value: string) => ({
-      format: 'text' as const,
-      value,
-      encoding: 'utf-8' as const,
-      escapes: false,
-      lineEnding: 'none' as const,
-    });
-    expect(await engine.manager.inject({ sessionId: session.id, connId, flow: 'to-server', payload: text('to server') })).toEqual({
+    expect(await engine.inject({ sessionId: session.id, connId, flow: 'to-server', payload: textPayload('to server') })).toEqual({
       ok: true,
       value: { bytes: 9, targets: 1 },
     });
     await engine.waitFor(() => server.received().toString() === 'to server');
-    await engine.manager.inject({ sessionId: session.id, flow: 'to-client', payload: text('to client') });
+    await engine.inject({ sessionId: session.id, flow: 'to-client', payload: textPayload('to client') });
     await engine.waitFor(() => client.received().toString() === 'to client');
     server.socket.write('held reply');
     await engine.waitFor(() => engine.ofType('held', (e) => e.messages.length === 1)[0]);
@@ -268,11 +248,11 @@ describe('TCP relay', () => {
     expect(injected.map((e) => e.relay!.flow)).toEqual(['to-server', 'to-client']);
 
     const notRelay = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
-    const refused = await engine.manager.inject({ sessionId: notRelay.id, flow: 'to-server', payload: text('x') });
+    const refused = await engine.inject({ sessionId: notRelay.id, flow: 'to-server', payload: textPayload('x') });
     expect(!refused.ok && refused.error.message).toBe(
       `Session ${notRelay.id} is a TCP listener, not a relay: holding, held messages and injecting are for relays.`,
     );
-    const send = await engine.send(session.id, text('x'));
+    const send = await engine.send(session.id, textPayload('x'));
     expect(!send.ok && send.error.message).toBe('A relay sends with inject, naming the direction: to-server or to-client.');
   });
 

@@ -1,16 +1,11 @@
 import { createServer } from 'node:net';
 import { beforeAll, describe, it, expect, afterEach } from 'vitest';
 import { english } from '@shared/phrase';
-import { disposeAll, startEngine, textPayload } from '../support/engine';
+import { cleanups, disposeAll, startEngine, textPayload } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
 import { makeCertificates, opensslFingerprint, opensslServer, type Certificates } from '../support/tls-peers';
-import type { Cleanups } from '../support/peers';
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const undo of cleanups.splice(0).reverse()) await undo();
-  await disposeAll();
-});
+afterEach(disposeAll);
 
 const folder = tempDirForAll('si-tls-');
 let certs: Certificates;

@@ -2,16 +2,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it, expect, afterEach } from 'vitest';
 import { argSchemas, type GeneratedCertificate } from '@shared/contract';
-import { disposeAll, startEngine, textPayload, type Engine } from '../support/engine';
+import { cleanups, disposeAll, startEngine, textPayload, type Engine } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
-import { makeCertificates, runTool, type Certificates } from '../support/tls-peers';
-import type { Cleanups } from '../support/peers';
+import { makeCertificates, opensslClient, runTool, type Certificates } from '../support/tls-peers';
 
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const undo of cleanups.splice(0).reverse()) await undo();
-  await disposeAll();
-});
+afterEach(disposeAll);
 
 const folder = tempDirForAll('si-tls-server-');
 let certs: Certificates;
@@ -57,20 +52,9 @@ describe('TLS listener with real clients', () => {
     const engine = startEngine();
     const info = await engine.openOk(tlsServer({ alpn: ['x-test', 'http/1.1'] }));
     const port = info.local!.port;
-    const client = runTool(
-      'openssl',
-      [
-        's_client',
-        '-connect',
-        `127.0.0.1:${port}`,
-        '-CAfile',
-        generatedFile,
-        '-verify_return_error',
-        '-servername',
-        'localhost',
-        '-alpn',
-        'x-test',
-      ],
+    const client = opensslClient(
+      port,
+      ['-CAfile', generatedFile, '-verify_return_error', '-servername', 'localhost', '-alpn', 'x-test'],
       cleanups,
     );
     const conn = await firstConnection(engine, info.id);
@@ -111,7 +95,7 @@ describe('TLS listener with real clients', () => {
   it('refuses a client outside its version range, with a clear error on the session', async () => {
     const engine = startEngine();
     const info = await engine.openOk(tlsServer({ maxVersion: 'TLSv1.2' }));
-    const client = runTool('openssl', ['s_client', '-connect', `127.0.0.1:${info.local!.port}`, '-tls1_3'], cleanups);
+    const client = opensslClient(info.local!.port, ['-tls1_3'], cleanups);
     const error = await engine.waitFor(() => engine.ofType('error', (e) => e.sessionId === info.id)[0], 15_000, 'the refusal');
     expect(error.error.message).toMatch(
       /^The TLS handshake of a client from 127\.0\.0\.1:\d+ failed: the two sides share no TLS version \(this session allows TLSv1\.2 to TLSv1\.2\)/,
@@ -124,17 +108,13 @@ describe('TLS listener with real clients', () => {
   it('asks for client certificates: one signed by its CA gets in and is shown, one without a certificate is refused', async () => {
     const engine = startEngine();
     const info = await engine.openOk(tlsServer({ requestCert: true, ca: certs.caPem }));
-    const port = String(info.local!.port);
-    runTool(
-      'openssl',
-      ['s_client', '-connect', `127.0.0.1:${port}`, '-cert', certs.files.clientCert, '-key', certs.files.clientKey],
-      cleanups,
-    );
+    const port = info.local!.port;
+    opensslClient(port, ['-cert', certs.files.clientCert, '-key', certs.files.clientKey], cleanups);
     const conn = await firstConnection(engine, info.id);
     expect(conn.tls!.authorized).toBe(true);
     expect(conn.tls!.peerCertificates[0]).toMatchObject({ subject: 'CN=test client', issuer: 'CN=Socket Inspector Test CA' });
 
-    runTool('openssl', ['s_client', '-connect', `127.0.0.1:${port}`], cleanups);
+    opensslClient(port, [], cleanups);
     const error = await engine.waitFor(() => engine.ofType('error', (e) => e.sessionId === info.id)[0], 15_000, 'the refusal');
     expect(error.error.code).toBe('CLIENT_CERT_MISSING');
     expect(error.error.message).toContain('the client sent no certificate, and this session requires one');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { convertTranscriptFile } from '@recorder/convert';
-import { connectPeer, disposeAll, listenPeer, type Engine } from '../support/engine';
+import { connectPeer, disposeAll, listenPeer, openRelay, textPayload, type Engine } from '../support/engine';
 import { dataRecords, engineWithRecorder, readRecording } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
 import { bindPeer } from '../support/udp';
@@ -41,28 +41,13 @@ describe('relay recordings', () => {
     const folder = await tempDir('si-relay-rec-');
     const { engine } = engineWithRecorder({ folder });
     const upstream = await listenPeer('127.0.0.1', { allowHalfOpen: true });
-    const session = await engine.openOk({
-      kind: 'relay',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: upstream.port },
-      holdToServer: true,
-      record: true,
-    });
-    const client = await connectPeer(session.local!.port, '127.0.0.1', { allowHalfOpen: true });
+    const { session, port } = await openRelay(engine, upstream.port, { holdToServer: true, record: true });
+    const client = await connectPeer(port, '127.0.0.1', { allowHalfOpen: true });
     const clientPort = String(client.socket.localPort);
     const server = await upstream.next();
     client.socket.write('request');
-    const [held] = await engine.waitFor(async () => {
-      const list = await engine.manager.held({ sessionId: session.id, action: 'list' });
-      return list.ok && list.value.length === 1 ? list.value : undefined;
-    });
-    await engine.manager.held({
-      sessionId: session.id,
-      action: 'edit',
-      id: held!.id,
-      payload: { format: 'text', value: 'edited', encoding: 'utf-8', escapes: false, lineEnding: 'none' },
-    });
+    const [held] = await engine.heldMessages(session.id, (messages) => messages.length === 1);
+    await engine.held({ sessionId: session.id, action: 'edit', id: held!.id, payload: textPayload('edited') });
     await engine.manager.hold({ sessionId: session.id, flow: 'to-server', hold: false });
     await engine.waitFor(() => server.received().toString() === 'edited');
     server.socket.write('response');
@@ -87,7 +72,7 @@ describe('relay recordings', () => {
       [info.connId, 'tx', 'response'],
     ]);
 
-    const relayPort = String(session.local!.port);
+    const relayPort = String(port);
     const upLocal = String(info.relay!.upstreamLocal!.port);
     const upPort = String(upstream.port);
     const packets = await tshark(folder, pcapng, 'tcp.stream', 'tcp.srcport', 'tcp.dstport', 'tcp.flags.str', 'tcp.payload');
@@ -122,14 +107,8 @@ describe('relay recordings', () => {
     const folder = await tempDir('si-relay-rst-');
     const { engine } = engineWithRecorder({ folder });
     const upstream = await listenPeer('127.0.0.1');
-    const session = await engine.openOk({
-      kind: 'relay',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: upstream.port },
-      record: true,
-    });
-    const client = await connectPeer(session.local!.port);
+    const { session, port } = await openRelay(engine, upstream.port, { record: true });
+    const client = await connectPeer(port);
     const clientPort = client.socket.localPort!;
     const server = await upstream.next();
     client.socket.write('x');
@@ -141,7 +120,7 @@ describe('relay recordings', () => {
     const resets = (await tshark(folder, pcapng, 'tcp.srcport', 'tcp.dstport', 'tcp.flags.str')).filter((p) => p[2]!.includes('R'));
     const upLocal = engine.ofType('session', (e) => e.session.connections[0]?.relay?.upstreamLocal !== undefined)[0]!.session
       .connections[0]!.relay!.upstreamLocal!.port;
-    expect(resets.map((p) => `${p[0]}>${p[1]}`)).toEqual([`${clientPort}>${session.local!.port}`, `${upLocal}>${upstream.port}`]);
+    expect(resets.map((p) => `${p[0]}>${p[1]}`)).toEqual([`${clientPort}>${port}`, `${upLocal}>${upstream.port}`]);
   });
 
   it('hold both UDP legs as datagrams with their real addresses', async () => {
@@ -149,23 +128,16 @@ describe('relay recordings', () => {
     const { engine } = engineWithRecorder({ folder });
     const server = await bindPeer('udp4', '127.0.0.1');
     server.socket.on('message', (msg, rinfo) => server.socket.send(Buffer.concat([Buffer.from('re:'), msg]), rinfo.port, rinfo.address));
-    const session = await engine.openOk({
-      kind: 'relay',
-      transport: 'udp',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: server.port },
-      record: true,
-    });
+    const { session, port } = await openRelay(engine, server.port, { transport: 'udp', record: true });
     const client = await bindPeer('udp4', '127.0.0.1');
-    await client.send(Buffer.from('ping'), session.local!.port, '127.0.0.1');
+    await client.send(Buffer.from('ping'), port, '127.0.0.1');
     await engine.waitFor(() => client.received.length === 1);
     const mapping = (await engine.info(session.id)).connections[0]!;
     const { pcapng } = await stopAndConvert(engine, session.id, folder);
     await server.close();
     await client.close();
     const rows = await tshark(folder, pcapng, 'udp.srcport', 'udp.dstport', 'udp.payload');
-    const relay = String(session.local!.port);
+    const relay = String(port);
     const up = String(mapping.relay!.upstreamLocal!.port);
     expect(rows.map(([src, dst, data]) => [src, dst, Buffer.from(data!, 'hex').toString()])).toEqual([
       [String(client.port), relay, 'ping'],

@@ -11,18 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { argSchemas } from '@shared/contract';
 import { readPcapng } from '@shared/transcript/pcapng-reader';
 import { convertTranscriptFile } from '@recorder/convert';
-import { disposeAll, textPayload } from '../support/engine';
+import { cleanups, disposeAll, textPayload } from '../support/engine';
 import { engineWithRecorder, readRecording, recordedBytes } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
-import { runTool } from '../support/tls-peers';
-import type { Cleanups } from '../support/peers';
+import { opensslClient } from '../support/tls-peers';
 
 const run = promisify(execFile);
-const cleanups: Cleanups = [];
-afterEach(async () => {
-  for (const undo of cleanups.splice(0).reverse()) await undo();
-  await disposeAll();
-});
+afterEach(disposeAll);
 
 describe('recording a TLS listener', () => {
   it('keeps the plaintext, the handshake details and no key, in JSON Lines, text and pcapng', async () => {
@@ -32,7 +27,7 @@ describe('recording a TLS listener', () => {
     if (!made.ok) throw new Error(made.error.message);
     const { cert, key } = made.value;
     const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true, tls: { cert, key, alpn: ['x-rec'] } });
-    const client = runTool('openssl', ['s_client', '-connect', `127.0.0.1:${info.local!.port}`, '-alpn', 'x-rec', '-quiet'], cleanups);
+    const client = opensslClient(info.local!.port, ['-alpn', 'x-rec', '-quiet'], cleanups);
     const opened = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id)[0], 15_000, 'the client');
     const connId = opened.conn.connId;
     client.child.stdin!.write('secret request\n');

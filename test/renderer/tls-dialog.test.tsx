@@ -4,9 +4,6 @@
  * dialog and on its header, showing the handshake and the peer's chain; key files read through
  * the host's file access (stubbed: it stands in for the native dialog); bad ALPN marked on its field.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { GeneratedCertificate, InspectorBridge } from '@shared/contract';
@@ -16,6 +13,7 @@ import { dialog, openDialog, retype } from '../support/renderer/open-session';
 import { realEngine } from '../support/renderer/real-engine';
 import { renderAppWith } from '../support/renderer/render-app';
 import { tempDir } from '../support/temp-dir';
+import { makeSelfSigned } from '../support/tls-peers';
 
 const engine = realEngine();
 
@@ -25,32 +23,7 @@ const engine = realEngine();
  * test/engine/tls-server.test.ts and in Chromium in test/e2e/tls.test.ts).
  */
 function opensslSelfSigned(dir: string): GeneratedCertificate {
-  const run = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-    ],
-    { cwd: dir, encoding: 'utf8' },
-  );
-  if (run.status !== 0) throw new Error(run.stderr);
-  const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-  const key = readFileSync(path.join(dir, 'key.pem'), 'utf8');
+  const { cert, key } = makeSelfSigned(dir, 'self', 'localhost', ['subjectAltName=DNS:localhost,IP:127.0.0.1']);
   const summary = {
     subject: 'CN=localhost',
     issuer: 'CN=localhost',

@@ -5,10 +5,19 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { argSchemas, type Direction, type EventBatch, type InspectorEvent, type MethodArgs, type SessionInfo } from '@shared/contract';
+import {
+  argSchemas,
+  type Direction,
+  type EventBatch,
+  type HeldMessage,
+  type InspectorEvent,
+  type MethodArgs,
+  type SessionInfo,
+} from '@shared/contract';
 import type { Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
 import { SessionManager, type ManagerOptions } from '@engine/session-manager';
+import type { Cleanups } from './peers';
 
 export type EventOf<T extends InspectorEvent['type']> = Extract<InspectorEvent, { type: T }>;
 
@@ -36,6 +45,11 @@ export interface Engine {
   open(config: MethodArgs<'open'>['config']): Promise<Result<SessionInfo>>;
   /** send() with a parsed payload. */
   send(sessionId: string, payload: MethodArgs<'send'>['payload'], to?: MethodArgs<'send'>['to']): ReturnType<SessionManager['send']>;
+  /** A relay's inject() and held() with their arguments parsed as the API parses them (a payload gets its defaults). */
+  inject(args: MethodArgs<'inject'>): ReturnType<SessionManager['inject']>;
+  held(args: MethodArgs<'held'>): ReturnType<SessionManager['held']>;
+  /** Poll the relay's held messages until `ready` holds for them; returns them. */
+  heldMessages(sessionId: string, ready: (messages: HeldMessage[]) => boolean): Promise<HeldMessage[]>;
   info(sessionId: string): Promise<SessionInfo>;
   /** The id of the test's one session, for an open() that failed and so answered no id. */
   onlySessionId(): Promise<string>;
@@ -47,7 +61,8 @@ export interface Engine {
 }
 
 const engines = new Set<Engine>();
-const cleanups: (() => void | Promise<void>)[] = [];
+/** What disposeAll undoes, in reverse order: hand it to the helpers that take a Cleanups list (tls-peers.ts, peers.ts). */
+export const cleanups: Cleanups = [];
 
 /** Run after each test: close every peer socket and server the test made, then the engines. */
 export async function disposeAll(): Promise<void> {
@@ -134,6 +149,18 @@ export function startEngine(options: Partial<Omit<ManagerOptions, 'onBatch'>> & 
     send(sessionId, payload, to) {
       return manager.send(argSchemas.send.parse({ sessionId, payload, ...(to ? { to } : {}) }));
     },
+    inject(args) {
+      return manager.inject(argSchemas.inject.parse(args));
+    },
+    held(args) {
+      return manager.held(argSchemas.held.parse(args));
+    },
+    heldMessages(sessionId, ready) {
+      return engine.waitFor(async () => {
+        const list = await engine.held({ sessionId, action: 'list' });
+        return list.ok && ready(list.value) ? list.value : undefined;
+      });
+    },
     async info(sessionId) {
       const list = await manager.list({});
       if (!list.ok) throw new Error(list.error.message);
@@ -159,6 +186,18 @@ export function startEngine(options: Partial<Omit<ManagerOptions, 'onBatch'>> & 
   };
   engines.add(engine);
   return engine;
+}
+
+/** A relay listening on 127.0.0.1, a free port, for the upstream on 127.0.0.1 `upstreamPort`; `extra`: the rest of its config. */
+export async function openRelay(engine: Engine, upstreamPort: number, extra: Record<string, unknown> = {}) {
+  const session = await engine.openOk({
+    kind: 'relay',
+    host: '127.0.0.1',
+    port: 0,
+    upstream: { host: '127.0.0.1', port: upstreamPort },
+    ...extra,
+  });
+  return { session, port: session.local!.port };
 }
 
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');

@@ -26,15 +26,18 @@ function openssl(dir: string, args: string[]): void {
   if (run.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${run.stderr}`);
 }
 
-function makeCa(dir: string, name: string, cn: string): void {
+/** A new P-256 key, unencrypted: the arguments `openssl req` takes for it. */
+const NEW_EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+
+/**
+ * A self-signed certificate for `cn` with its key, made in `dir` as `<name>.pem` and `<name>.key`;
+ * `extensions`: each an `-addext` value (a CA's basicConstraints, a server's subjectAltName).
+ */
+export function makeSelfSigned(dir: string, name: string, cn: string, extensions: string[]): { cert: string; key: string } {
   openssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...NEW_EC_KEY,
     '-days',
     '2',
     '-keyout',
@@ -43,29 +46,15 @@ function makeCa(dir: string, name: string, cn: string): void {
     `${name}.pem`,
     '-subj',
     `/CN=${cn}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
+    ...extensions.flatMap((extension) => ['-addext', extension]),
   ]);
+  return { cert: readFileSync(path.join(dir, `${name}.pem`), 'utf8'), key: readFileSync(path.join(dir, `${name}.key`), 'utf8') };
 }
 
+const CA_EXTENSIONS = ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'];
+
 function makeLeaf(dir: string, name: string, cn: string, ext: string): void {
-  openssl(dir, [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${cn}`,
-  ]);
+  openssl(dir, ['req', '-new', ...NEW_EC_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
   writeFileSync(path.join(dir, `${name}.ext`), ext);
   openssl(dir, [
     'x509',
@@ -89,8 +78,8 @@ function makeLeaf(dir: string, name: string, cn: string, ext: string): void {
 
 /** A CA, a server certificate and a client certificate, made fresh in `dir`. */
 export function makeCertificates(dir: string): Certificates {
-  makeCa(dir, 'ca', 'Socket Inspector Test CA');
-  makeCa(dir, 'other-ca', 'Some Other CA');
+  makeSelfSigned(dir, 'ca', 'Socket Inspector Test CA', CA_EXTENSIONS);
+  makeSelfSigned(dir, 'other-ca', 'Some Other CA', CA_EXTENSIONS);
   makeLeaf(dir, 'server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   makeLeaf(dir, 'client', 'test client', 'extendedKeyUsage=clientAuth\n');
   const read = (file: string) => readFileSync(path.join(dir, file), 'utf8');
@@ -151,4 +140,9 @@ export async function opensslServer(args: string[], cleanups: Cleanups): Promise
     if (Date.now() > deadline || tool.child.exitCode !== null) throw new Error(`openssl s_server did not start: ${tool.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** openssl s_client connecting to 127.0.0.1:`port`; `args` say how (-CAfile, -alpn, -cert, …). */
+export function opensslClient(port: number, args: string[], cleanups: Cleanups): Tool {
+  return runTool('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], cleanups);
 }

@@ -6,6 +6,7 @@
  * headers, no fragments); which end is "ours" guessed from the first packet when nothing says.
  * Never throws: a cut or damaged file gives the records before the damage and a `problem`.
  */
+import type { z } from 'zod';
 import type { Endpoint } from '../address';
 import {
   sendOriginSchema,
@@ -71,12 +72,15 @@ export interface PcapngRead {
 /** The writer's word for a peer whose address was never learnt (its comment says the rest). */
 const REMOTE_UNKNOWN_PREFIX = REMOTE_UNKNOWN_COMMENT.slice(0, REMOTE_UNKNOWN_COMMENT.indexOf(':'));
 
-/** The TLS details a SYN's comment carries, checked as a record's are; a damaged one is left out. */
-function tlsOf(comments: readonly string[]): TlsDetails | undefined {
-  const text = comments.find((c) => c.startsWith(TLS_COMMENT_PREFIX));
+/**
+ * The JSON a packet's comment carries after `prefix` (a SYN's TLS details, a send's origin),
+ * checked as a record's is; a damaged one is left out.
+ */
+function commentJson<T>(comments: readonly string[], prefix: string, schema: z.ZodType<T>): T | undefined {
+  const text = comments.find((c) => c.startsWith(prefix));
   if (text === undefined) return undefined;
   try {
-    const parsed = tlsRecordSchema.safeParse(JSON.parse(text.slice(TLS_COMMENT_PREFIX.length)));
+    const parsed = schema.safeParse(JSON.parse(text.slice(prefix.length)));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -210,17 +214,9 @@ interface Pending {
   origin: SendOrigin | undefined;
 }
 
-/** The origin a packet's comment names, if it names a well-formed one. */
-function originOf(packet: Packet): SendOrigin | undefined {
-  const stated = packet.comments.find((c) => c.startsWith(ORIGIN_COMMENT_PREFIX))?.slice(ORIGIN_COMMENT_PREFIX.length);
-  if (stated === undefined) return undefined;
-  try {
-    const parsed = sendOriginSchema.safeParse(JSON.parse(stated));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The origin a packet's comment names, and the TLS details a SYN's names, if well-formed. */
+const originOf = (packet: Packet): SendOrigin | undefined => commentJson(packet.comments, ORIGIN_COMMENT_PREFIX, sendOriginSchema);
+const tlsOf = (packet: Packet): TlsDetails | undefined => commentJson(packet.comments, TLS_COMMENT_PREFIX, tlsRecordSchema);
 
 /** A body record before it gets its place in the transcript. */
 type Unnumbered = BodyRecord extends infer R ? (R extends BodyRecord ? Omit<R, 'seq' | 'session'> : never) : never;
@@ -384,7 +380,7 @@ class Transcriber {
       const named = packet.comments.find((c) => c.startsWith(CONN_COMMENT_PREFIX))?.slice(CONN_COMMENT_PREFIX.length);
       const wanted = named !== undefined && named.length >= 1 && named.length <= MAX_ID_LENGTH ? named : undefined;
       const remoteUnknown = packet.comments.some((c) => c.startsWith(REMOTE_UNKNOWN_PREFIX));
-      connection = this.openConnection(packet, flags, wanted, remoteUnknown, tlsOf(packet.comments));
+      connection = this.openConnection(packet, flags, wanted, remoteUnknown, tlsOf(packet));
     } else if (!connection) {
       // Recording (or the capture) began mid-connection.
       connection = this.openConnection(packet, flags, undefined);

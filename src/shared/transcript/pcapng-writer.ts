@@ -182,16 +182,20 @@ export class PcapngWriter {
   private readonly streams = new Map<string, Stream>();
   private readonly blocks: Uint8Array[] = [];
   private identification = 0;
+  /** Whether each record is a datagram (UDP packets) or part of a TCP stream: the header settles it once for every record. */
+  private readonly datagrams: boolean;
 
   constructor(
     private readonly header: HeaderRecord,
     private readonly app: { name: string; version: string } = header.app,
-  ) {}
+  ) {
+    this.datagrams = carriesDatagrams(header);
+  }
 
   /** The section and interface blocks, then a handshake for each connection open when recording began. */
   start(): Uint8Array {
     this.blocks.push(sectionHeader(this.header, this.app), interfaceDescription());
-    if (!carriesDatagrams(this.header)) {
+    if (!this.datagrams) {
       for (const snapshot of this.header.connections) this.open(snapshot.conn, snapshot.local, snapshot.remote, snapshot.since);
     }
     return this.take();
@@ -199,7 +203,7 @@ export class PcapngWriter {
 
   /** The packets one record makes, as blocks to append; empty for records that make none. */
   write(record: BodyRecord): Uint8Array {
-    if (carriesDatagrams(this.header)) {
+    if (this.datagrams) {
       if (record.type === 'data') this.datagram(record);
       return this.take();
     }
@@ -345,9 +349,8 @@ export class PcapngWriter {
       payload: fits ? record.bytes : record.bytes.subarray(0, most),
       identification: this.nextIdentification(),
     });
-    const comments = fits
-      ? originComments(record)
-      : [...originComments(record), `truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`];
+    const comments = originComments(record);
+    if (!fits) comments.push(`truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`);
     this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comments));
   }
 }

@@ -16,6 +16,11 @@ export interface EngineContext {
   lookup: HostLookup;
   /** The bytes waiting for peers, across every connection of every session. */
   sendBudget: SendBudget;
+  /**
+   * A line of a session's TLS key log (NSS format, from node:tls `keylog`): straight to the
+   * recorder's file, never into the event stream, so key material stays in this process.
+   */
+  keyLog(sessionId: string, line: Uint8Array): void;
 }
 
 /** Short, readable, unique within one run: `s1`, `c7`, … */

@@ -1,5 +1,16 @@
 import { connect, type Socket } from 'node:net';
-import type { CloseReason, ConnectionInfo, Counters, DisconnectMode, RelayDataMark, RelayFlow, RelayLeg } from '@shared/contract';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type {
+  CloseReason,
+  ConnectionInfo,
+  Counters,
+  DisconnectMode,
+  RelayDataMark,
+  RelayFlow,
+  RelayLeg,
+  TlsClientOptions,
+  TlsDetails,
+} from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { GRACEFUL_CLOSE_TIMEOUT_MS } from '@shared/limits';
@@ -13,12 +24,17 @@ import { resolveHost } from './resolve';
 import { socketError } from './socket-errors';
 import { flowPhrase, type RelayHolds, type RelayPair } from './relay-holds';
 import type { HoldQueue } from './hold-queue';
+import type { TlsLayer } from './tcp-connection';
+import { tlsDetails } from './tls-details';
+import { handshakeError } from './tls-errors';
 
 export interface RelayPairOwner {
   readonly id: string;
   readonly closing: boolean;
   readonly upstream: { host: string; port: number };
   readonly connectTimeoutMs: number;
+  /** tls.connect's options for the upstream leg, made once when the relay opened; undefined: plain TCP. */
+  readonly upstreamTls: UpstreamTls | undefined;
   readonly holds: RelayHolds;
   /** The recorder is behind: nothing reads. */
   readonly readingPaused: boolean;
@@ -27,12 +43,22 @@ export interface RelayPairOwner {
   pairClosed(pair: TcpRelayPair): void;
 }
 
+/** The upstream leg's TLS: the session's settings and the options made of them once, at open. */
+export interface UpstreamTls {
+  settings: TlsClientOptions;
+  options: Omit<ConnectionOptions, 'socket'>;
+  /** The name sent as SNI and checked against the certificate, if any. */
+  servername: string | undefined;
+}
+
 /** The leg a flow's bytes come from, and the one they go to. */
 const SENDER: Record<RelayFlow, RelayLeg> = { 'to-server': 'client', 'to-client': 'server' };
 const other = (leg: RelayLeg): RelayLeg => (leg === 'client' ? 'server' : 'client');
 
 interface Leg {
   socket: Socket | undefined;
+  /** Under a TLS socket, the TCP socket it runs on: resets go there (a TLS socket cannot send one). */
+  raw: Socket | undefined;
   /** Its peer sent FIN. */
   peerEnded: boolean;
   /** We sent FIN on it. */
@@ -63,27 +89,32 @@ export class TcpRelayPair implements RelayPair {
   /** Why and where the pair ended, as the first leg to end tells it. */
   private ending: { reason: CloseReason; leg: RelayLeg } | undefined;
   private announcedClose = false;
+  private readonly clientTls: TlsDetails | undefined;
+  private upstreamTlsDetails: TlsDetails | undefined;
 
   constructor(
     readonly connId: string,
     client: Socket,
+    tls: TlsLayer | undefined,
     private readonly owner: RelayPairOwner,
     private readonly ctx: EngineContext,
   ) {
+    this.clientTls = tls?.details;
     this.since = ctx.clock.now();
     this.remote = endpoint(client.remoteAddress, client.remotePort, client.remoteFamily);
     this.local = endpoint(client.localAddress, client.localPort, client.localFamily ?? client.remoteFamily);
     this.upstreamAt = { address: owner.upstream.host, port: owner.upstream.port, family: 'IPv4' };
     this.queues = owner.holds.queues(connId);
-    const leg = (socket: Socket | undefined): Leg => ({
+    const leg = (socket: Socket | undefined, raw: Socket | undefined): Leg => ({
       socket,
+      raw,
       peerEnded: false,
       localEnded: false,
       finPending: false,
       closed: false,
       stalled: false,
     });
-    this.legs = { client: leg(client), server: leg(undefined) };
+    this.legs = { client: leg(client, tls?.raw), server: leg(undefined, undefined) };
     // Nothing is read from the client before there is somewhere to pass it on to.
     client.pause();
     this.watch('client', client);
@@ -101,10 +132,12 @@ export class TcpRelayPair implements RelayPair {
       peerEnded: client.peerEnded,
       localEnded: client.localEnded,
       blocked: false,
+      ...(this.clientTls ? { tls: this.clientTls } : {}),
       relay: {
         upstream: { ...this.upstreamAt },
         ...(this.upstreamLocal ? { upstreamLocal: { ...this.upstreamLocal } } : {}),
         connected: this.connected,
+        ...(this.upstreamTlsDetails ? { upstreamTls: this.upstreamTlsDetails } : {}),
         serverEnded: server.peerEnded,
         serverLegEnded: server.localEnded,
         held: this.owner.holds.counts(this),
@@ -139,26 +172,58 @@ export class TcpRelayPair implements RelayPair {
       );
       this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
       this.ending ??= { reason: 'error', leg: 'server' };
+      this.legs.server.socket?.destroy();
       socket.destroy();
-      this.legs.client.socket?.resetAndDestroy();
+      resetLeg(this.legs.client);
     }, this.owner.connectTimeoutMs);
     socket.once('connect', () => {
-      this.clearConnectTimer();
-      this.connected = true;
       this.upstreamLocal = endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? this.upstreamAt.family);
       this.upstreamAt = endpoint(socket.remoteAddress ?? address, socket.remotePort ?? port, socket.remoteFamily ?? this.upstreamAt.family);
-      this.watch('server', socket);
-      this.owner.pairChanged(this);
-      this.applyReading();
+      if (this.owner.upstreamTls) this.handshake(socket, address, port);
+      else this.established(socket);
     });
     socket.once('error', (err) => {
-      if (this.connected) return;
+      if (this.connected || this.legs.server.socket !== socket) return;
       this.clearConnectTimer();
       this.upstreamFailed(socketError(err, 'connect', { address, port }));
     });
     socket.once('close', () => {
       if (!this.connected) this.legClosed('server');
     });
+  }
+
+  /** TLS on the upstream leg, within the same connect timeout: a failed handshake resets the client with its reason. */
+  private handshake(raw: Socket, address: string, port: number): void {
+    const upstreamTls = this.owner.upstreamTls!;
+    const socket: TLSSocket = tlsConnect({ ...upstreamTls.options, socket: raw });
+    if (upstreamTls.settings.keyLog) socket.on('keylog', (line: Buffer) => this.ctx.keyLog(this.owner.id, line));
+    this.legs.server.socket = socket;
+    this.legs.server.raw = raw;
+    socket.once('error', (err: Error) => {
+      if (this.connected) return;
+      this.clearConnectTimer();
+      raw.destroy();
+      this.upstreamFailed(
+        handshakeError(err, {
+          where: formatEndpoint(address, port),
+          name: upstreamTls.servername ?? address,
+          minVersion: upstreamTls.settings.minVersion,
+          maxVersion: upstreamTls.settings.maxVersion,
+        }),
+      );
+    });
+    socket.once('secureConnect', () => {
+      this.upstreamTlsDetails = tlsDetails(socket, upstreamTls.servername);
+      this.established(socket);
+    });
+  }
+
+  private established(socket: Socket): void {
+    this.clearConnectTimer();
+    this.connected = true;
+    this.watch('server', socket);
+    this.owner.pairChanged(this);
+    this.applyReading();
   }
 
   write(flow: RelayFlow, bytes: Uint8Array, mark: RelayDataMark | undefined): AppError | undefined {
@@ -201,7 +266,7 @@ export class TcpRelayPair implements RelayPair {
   disconnect(mode: DisconnectMode): void {
     if (mode === 'reset') {
       this.ending ??= { reason: 'local-reset', leg: 'client' };
-      for (const leg of Object.values(this.legs)) leg.socket?.resetAndDestroy();
+      for (const leg of Object.values(this.legs)) resetLeg(leg);
       return;
     }
     for (const name of ['client', 'server'] as const) {
@@ -272,7 +337,7 @@ export class TcpRelayPair implements RelayPair {
     });
     // An RST on one leg is an RST on the other; any other failure ends the other leg as hard.
     const otherLeg = this.legs[other(name)];
-    if (otherLeg.socket && !otherLeg.closed && !otherLeg.socket.destroyed) otherLeg.socket.resetAndDestroy();
+    if (otherLeg.socket && !otherLeg.closed && !otherLeg.socket.destroyed) resetLeg(otherLeg);
   }
 
   private upstreamFailed(error: AppError): void {
@@ -287,7 +352,7 @@ export class TcpRelayPair implements RelayPair {
     );
     this.ending ??= { reason: 'error', leg: 'server' };
     this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error: relayed });
-    this.legs.client.socket?.resetAndDestroy();
+    resetLeg(this.legs.client);
     this.legs.server.closed = true;
   }
 
@@ -327,4 +392,9 @@ export class TcpRelayPair implements RelayPair {
     });
     this.owner.pairClosed(this);
   }
+}
+
+/** An RST on a leg: on its TCP socket, under the TLS one if there is one. */
+function resetLeg(leg: Leg): void {
+  (leg.raw ?? leg.socket)?.resetAndDestroy();
 }

@@ -17,7 +17,9 @@ import { SessionBase } from './session';
 import { socketError } from './socket-errors';
 import { TcpAcceptor, type AcceptorOwner } from './tcp-acceptor';
 import { RelayHolds, type HeldFilter } from './relay-holds';
-import { TcpRelayPair, type RelayPairOwner } from './relay-pair';
+import { TcpRelayPair, type RelayPairOwner, type UpstreamTls } from './relay-pair';
+import type { TlsLayer } from './tcp-connection';
+import { clientOptions, clientServername } from './tls-options';
 
 /**
  * What every relay (TCP or UDP) answers beside a session's own methods: holding a direction,
@@ -73,6 +75,7 @@ export class TcpRelay extends RelayBase implements RelayPairOwner, AcceptorOwner
   private closeInProgress: Promise<Result<SessionInfo>> | undefined;
   private pairsGone: (() => void) | undefined;
   readingPaused = false;
+  upstreamTls: UpstreamTls | undefined;
 
   get closing(): boolean {
     return this.currentState === 'closing';
@@ -106,10 +109,19 @@ export class TcpRelay extends RelayBase implements RelayPairOwner, AcceptorOwner
     this.local = undefined;
     this.locals = undefined;
     this.setState('opening');
-    const { host, port, maxConnections } = this.config;
+    const { host, port, maxConnections, tls, upstreamTls, upstream } = this.config;
+    this.upstreamTls = undefined;
+    if (upstreamTls) {
+      const options = clientOptions(upstream.host, upstreamTls);
+      if (!options.ok) {
+        this.setState('error', options.error);
+        return options;
+      }
+      this.upstreamTls = { settings: upstreamTls, options: options.value, servername: clientServername(upstream.host, upstreamTls) };
+    }
     const acceptor = new TcpAcceptor(
       this,
-      { host, port, ipv6Only: false, maxConnections, noDelay: true, keepAlive: false, keepAliveInitialDelayMs: 0 },
+      { host, port, ipv6Only: false, maxConnections, noDelay: true, keepAlive: false, keepAliveInitialDelayMs: 0, tls },
       this.ctx,
     );
     this.acceptor = acceptor;
@@ -186,8 +198,8 @@ export class TcpRelay extends RelayBase implements RelayPairOwner, AcceptorOwner
     this.acceptor?.connectionGone();
   }
 
-  accepted(socket: Socket): void {
-    const pair = new TcpRelayPair(this.ctx.ids.next('c'), socket, this, this.ctx);
+  accepted(socket: Socket, tls: TlsLayer | undefined): void {
+    const pair = new TcpRelayPair(this.ctx.ids.next('c'), socket, tls, this, this.ctx);
     this.pairs.set(pair.connId, pair);
     this.holds.pairs.set(pair.connId, pair);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: pair.info() });

@@ -13,7 +13,7 @@ import { AppCode } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
 import { phrase, untranslated } from '@shared/phrase';
-import { fail, ok, type Result } from '@shared/result';
+import { appError, fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
 import { EventBatcher } from './event-batcher';
@@ -107,6 +107,8 @@ export class SessionManager implements EngineApi {
   /** Two reasons to stop reading from a session's peers: its recording is behind the disk, or the sink is behind. */
   private readonly recordingFull = new Set<string>();
   private sinkFull = false;
+  /** Sessions told that their key log is not written, so each is told once. */
+  private readonly keyLogUnwritten = new Set<string>();
 
   constructor(options: ManagerOptions) {
     const clock = options.clock ?? systemClock;
@@ -152,7 +154,19 @@ export class SessionManager implements EngineApi {
       emit,
       lookup: options.lookup ?? systemLookup,
       sendBudget: new SendBudget(MAX_SEND_BUDGET_BYTES),
+      keyLog: (sessionId, line) => this.keyLog(sessionId, line),
     };
+  }
+
+  private keyLog(sessionId: string, line: Uint8Array): void {
+    if (this.recorder?.keyLog(sessionId, line) || this.keyLogUnwritten.has(sessionId)) return;
+    this.keyLogUnwritten.add(sessionId);
+    this.ctx.emit({
+      type: 'error',
+      at: this.ctx.clock.now(),
+      sessionId,
+      error: appError(AppCode.BadState, phrase('tls.keyLogNotRecorded', { sessionId }), phrase('hint.tls.keyLogNeedsRecording')),
+    });
   }
 
   async open({ config, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
@@ -453,6 +467,7 @@ export class SessionManager implements EngineApi {
     this.automations.get(sessionId)?.dispose();
     this.automations.delete(sessionId);
     this.recordingFull.delete(sessionId);
+    this.keyLogUnwritten.delete(sessionId);
     this.ctx.emit({ type: 'session-removed', at: this.ctx.clock.now(), sessionId });
     this.batcher.forget(sessionId);
   }

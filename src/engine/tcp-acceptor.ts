@@ -17,6 +17,7 @@ import { clientHandshakeError, untrustedClient } from './tls-errors';
 
 /** The session an acceptor hands its clients to: a TCP listener or a TCP relay. */
 export interface AcceptorOwner {
+  readonly id: string;
   /** The session is open: a client arriving now is taken (else it is closed at once). */
   readonly accepting: boolean;
   /** The connections the session holds, against `maxConnections`. */
@@ -209,6 +210,7 @@ export class TcpAcceptor {
   private createTlsServer(options: Parameters<typeof createTlsServer>[0]): TlsServer {
     const settings = this.settings.tls!;
     const server = createTlsServer(options);
+    if (settings.keyLog) server.on('keylog', (line: Buffer) => this.ctx.keyLog(this.owner.id, line));
     server.on('secureConnection', (socket: TLSSocket) => {
       const raw = this.takeRaw(socket);
       if (!raw) {

@@ -247,6 +247,7 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     const { host, port } = this.config;
     const settings = this.config.tls!;
     const socket = tlsConnect({ ...this.tlsOptions, socket: raw });
+    if (settings.keyLog) socket.on('keylog', (line: Buffer) => this.ctx.keyLog(this.id, line));
     pending.socket = socket;
     const name = clientServername(host, settings) ?? host;
     socket.once('error', (err: Error) => {

@@ -80,7 +80,15 @@ export function serverOptions(tls: TlsServerOptions): Result<TlsOptions> {
  * here and nowhere else (docs/security.md § TLS).
  */
 export function withoutKey(config: SessionConfig): SessionConfig {
-  if (!('tls' in config) || config.tls?.key === undefined) return config;
-  const { key: _key, ...tls } = config.tls;
-  return { ...config, tls } as SessionConfig;
+  const upstreamKey = config.kind === 'relay' && config.upstreamTls?.key !== undefined;
+  if (!upstreamKey && (!('tls' in config) || config.tls?.key === undefined)) return config;
+  const shown = { ...config } as SessionConfig & { tls?: { key?: string }; upstreamTls?: { key?: string } };
+  if (shown.tls?.key !== undefined) shown.tls = withoutOwnKey(shown.tls);
+  if (shown.upstreamTls?.key !== undefined) shown.upstreamTls = withoutOwnKey(shown.upstreamTls);
+  return shown;
+}
+
+function withoutOwnKey<T extends { key?: string }>(tls: T): Omit<T, 'key'> {
+  const { key: _key, ...rest } = tls;
+  return rest;
 }

@@ -31,6 +31,8 @@ export interface RecorderPort {
   /** Stop a recording that should never have been, and delete its file (an open that failed). */
   discard(sessionId: string): Promise<void>;
   status(sessionId: string): RecordingInfo | undefined;
+  /** Append a TLS key log line to the `.keylog` file beside the session's recording; false when it is not being recorded. */
+  keyLog(sessionId: string, line: Uint8Array): boolean;
   settings(patch: { recordByDefault?: boolean }): Promise<Result<RecorderSettings>>;
   /** End every recording and write what is pending. */
   dispose(): Promise<void>;

@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs/promises';
+import { appendFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import type { RecorderLink, RecorderPort } from '@ports/recorder';
@@ -19,8 +19,8 @@ import { carriesDatagrams, type EndReason, type TranscriptRecord } from '@shared
 import { nodeLineCodec } from './node-line-codec';
 import { nodeFiles, RecordFile, type FileLayer, type RecordFileFailure } from './record-file';
 import { loadRecorderSettings, saveRecorderSettings } from './recorder-settings';
-import { fileProblem, startError, unrecordedError, writeError } from './recording-errors';
-import { recordingFileName } from './recording-names';
+import { fileProblem, keyLogError, startError, unrecordedError, writeError } from './recording-errors';
+import { keyLogPath, recordingFileName } from './recording-names';
 import { checkRecordingsFolder } from './recordings-folder';
 import { SessionRecords } from './session-records';
 
@@ -59,6 +59,8 @@ interface Recording {
   reported: { records: number; bytes: number };
   /** Data left out since the backlog passed its cap (UDP cannot be paused), not yet reported. */
   unrecorded: { messages: number; bytes: number; since: number } | undefined;
+  /** The key log lines written or being written, one after another; a failed one is told once and ends it. */
+  keyLog: { writes: Promise<void>; failed: boolean } | undefined;
 }
 
 const snapshot = (info: RecordingInfo): RecordingInfo => ({ ...info, ...(info.error ? { error: { ...info.error } } : {}) });
@@ -166,6 +168,7 @@ export class Recorder implements RecorderPort {
       reportedAt: startedAt,
       reported: { records: 0, bytes: 0 },
       unrecorded: undefined,
+      keyLog: undefined,
     };
     this.recordings.set(session.id, recording);
     for (const record of records.begin(session, startedAt, this.options.app)) this.write(recording, record);
@@ -222,7 +225,36 @@ export class Recorder implements RecorderPort {
     if (await recording.created) await recording.file.close().catch(() => undefined);
     // Best effort: a file that cannot be removed is one the user can still see and delete.
     await unlink(recording.info.path).catch(() => undefined);
+    if (recording.keyLog) {
+      await recording.keyLog.writes;
+      await unlink(keyLogPath(recording.info.path)).catch(() => undefined);
+    }
     this.forget(recording);
+  }
+
+  keyLog(sessionId: string, line: Uint8Array): boolean {
+    const recording = this.recordings.get(sessionId);
+    if (!recording?.info.active) return false;
+    const log = (recording.keyLog ??= { writes: recording.created.then(() => undefined), failed: false });
+    // Copied: node:tls may reuse the line's memory once the event returns.
+    const text = Buffer.from(line);
+    log.writes = log.writes.then(async () => {
+      if (log.failed || recording.failure) return;
+      const file = keyLogPath(recording.info.path);
+      try {
+        // Owner-only: the keys decrypt every byte of the sessions they belong to.
+        await appendFile(file, text, { mode: 0o600 });
+      } catch (err) {
+        log.failed = true;
+        this.link.emit({ type: 'error', at: this.clock.now(), sessionId, error: keyLogError(file, err) });
+        return;
+      }
+      if (recording.info.keyLogPath === undefined) {
+        recording.info.keyLogPath = file;
+        this.announce(recording);
+      }
+    });
+    return true;
   }
 
   status(sessionId: string): RecordingInfo | undefined {

@@ -41,3 +41,9 @@ export function unrecordedError(sessionId: string, lost: { messages: number; byt
     hintFor(AppCode.RecordingBehind),
   );
 }
+
+/** A TLS key log line that could not be appended: the key log ends there, the recording goes on. */
+export function keyLogError(file: string, err: unknown): AppError {
+  const { code, problem, hint } = fileProblem(err);
+  return appError(code, phrase('tls.keyLogFailed', { file, why: problem }), hint);
+}

@@ -40,6 +40,11 @@ export function recordingFileName(session: SessionInfo, startedAt: number): stri
 
 const EXTENSIONS: Readonly<Record<TranscriptFormat, string>> = { jsonl: '.jsonl', text: '.txt', pcapng: '.pcapng' };
 
+/** The TLS key log written beside a recording: its path with `.keylog` for `.jsonl`. */
+export function keyLogPath(recordingFile: string): string {
+  return path.join(path.dirname(recordingFile), `${path.basename(recordingFile, '.jsonl')}.keylog`);
+}
+
 /** The recording's name with the extension of the format it is saved as. */
 export function savedFileName(recordingFile: string, format: TranscriptFormat): string {
   return `${path.basename(recordingFile, '.jsonl')}${EXTENSIONS[format]}`;

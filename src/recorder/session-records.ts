@@ -130,7 +130,17 @@ export class SessionRecords {
           const up = legsOf(conn)[1];
           if (!up || this.connections.has(up.conn)) continue;
           this.connections.set(up.conn, { local: up.local, remote: up.remote });
-          records.push(this.next({ type: 'open', at: event.at, conn: up.conn, local: copy(up.local), remote: copy(up.remote) }));
+          const tls = conn.relay?.upstreamTls;
+          records.push(
+            this.next({
+              type: 'open',
+              at: event.at,
+              conn: up.conn,
+              local: copy(up.local),
+              remote: copy(up.remote),
+              ...(tls ? { tls } : {}),
+            }),
+          );
         }
         const state = this.sessionRecord(event.session, event.at);
         return state ? [...records, state] : records;

@@ -193,6 +193,11 @@ const tlsCommon = {
    * config as events, `list` and recordings show it has none (docs/security.md § TLS).
    */
   key: pemSchema('key', MAX_PEM_LENGTH).optional(),
+  /**
+   * Write this side's TLS session keys, in the NSS key log format (SSLKEYLOGFILE) that
+   * Wireshark reads, to a `.keylog` file beside the session's recording (docs/security.md § TLS).
+   */
+  keyLog: z.boolean().default(false),
 };
 
 const versionsInOrder = (tls: { minVersion?: TlsVersion | undefined; maxVersion?: TlsVersion | undefined }) =>
@@ -598,25 +603,34 @@ const flowSchema = z.enum(RELAY_FLOWS, { error: says('relay.flow') });
  * udpIdleMs without a datagram. Each pair is one connection of the session. `holdToServer` and
  * `holdToClient` keep a direction's messages (cut by `framing`) until released, dropped or edited.
  */
-export const relayConfigSchema = z.strictObject({
-  kind: z.literal('relay'),
-  transport: z.enum(['tcp', 'udp'], { error: says('relay.transport') }).default('tcp'),
-  host: hostSchema,
-  port: portSchema,
-  upstream: z.strictObject({ host: hostSchema, port: remotePortSchema }, { error: says('relay.upstream') }),
-  /** TCP: how long the upstream connect of a new client may take before the client is reset. */
-  connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
-  /** TCP: pairs held at once; more clients are reset. UDP: client mappings; datagrams of more clients are dropped. */
-  maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_RELAY_UDP_MAPPINGS),
-  /** UDP: forget a client's mapping after this long without a datagram either way. */
-  udpIdleMs: boundedInt('field.udpMappingIdle', 1, MAX_RELAY_UDP_IDLE_MS).default(DEFAULT_RELAY_UDP_IDLE_MS),
-  /** How held bytes are cut into messages (datagrams are messages as they are). */
-  framing: messageFramingSchema.default({ mode: 'raw' }),
-  holdToServer: z.boolean().default(false),
-  holdToClient: z.boolean().default(false),
-  ...recordField,
-  ...automationField,
-});
+export const relayConfigSchema = z
+  .strictObject({
+    kind: z.literal('relay'),
+    transport: z.enum(['tcp', 'udp'], { error: says('relay.transport') }).default('tcp'),
+    host: hostSchema,
+    port: portSchema,
+    upstream: z.strictObject({ host: hostSchema, port: remotePortSchema }, { error: says('relay.upstream') }),
+    /** TCP: how long the upstream connect of a new client may take before the client is reset. */
+    connectTimeoutMs: boundedInt('field.connectTimeout', 1, MAX_CONNECT_TIMEOUT_MS).default(DEFAULT_CONNECT_TIMEOUT_MS),
+    /** TCP: pairs held at once; more clients are reset. UDP: client mappings; datagrams of more clients are dropped. */
+    maxConnections: boundedInt('field.connectionLimit', 1, MAX_CONNECTIONS_LIMIT).default(DEFAULT_RELAY_UDP_MAPPINGS),
+    /** UDP: forget a client's mapping after this long without a datagram either way. */
+    udpIdleMs: boundedInt('field.udpMappingIdle', 1, MAX_RELAY_UDP_IDLE_MS).default(DEFAULT_RELAY_UDP_IDLE_MS),
+    /** How held bytes are cut into messages (datagrams are messages as they are). */
+    framing: messageFramingSchema.default({ mode: 'raw' }),
+    holdToServer: z.boolean().default(false),
+    holdToClient: z.boolean().default(false),
+    /** TCP: end each client's TLS here (with this certificate), so what it says is seen in plain. */
+    tls: tlsServerSchema.optional(),
+    /** TCP: speak TLS to the upstream server on each pair's upstream leg. */
+    upstreamTls: tlsClientSchema.optional(),
+    ...recordField,
+    ...automationField,
+  })
+  .refine((relay) => relay.transport === 'tcp' || (relay.tls === undefined && relay.upstreamTls === undefined), {
+    error: says('relay.tlsOverUdp'),
+    path: ['tls'],
+  });
 
 export const sessionConfigSchema = z.discriminatedUnion('kind', [
   tcpServerConfigSchema,
@@ -687,8 +701,10 @@ export interface RelayPairInfo {
   upstream: Endpoint;
   /** Our end of the upstream leg, once connected (UDP: the mapping's own socket). */
   upstreamLocal?: Endpoint;
-  /** The upstream leg is connected (UDP: its socket is bound). */
+  /** The upstream leg is connected (UDP: its socket is bound), through its TLS handshake with upstreamTls. */
   connected: boolean;
+  /** The upstream leg's TLS, once its handshake is done. */
+  upstreamTls?: TlsDetails;
   /** The server sent FIN on the upstream leg. */
   serverEnded: boolean;
   /** We passed a FIN on to the server. */
@@ -755,6 +771,8 @@ export interface RecordingInfo {
   /** Records and bytes written to the file so far (as of the last flush). */
   records: number;
   bytes: number;
+  /** The TLS key log beside the file (NSS format, for Wireshark), once a key was written to it. */
+  keyLogPath?: string;
   /** Why recording stopped without being asked to (disk full, folder gone, …). */
   error?: AppError;
 }

@@ -460,6 +460,11 @@ export const PHRASES_EN = {
   'tls.range.between': '{min} to {max}',
   'tls.serverNeedsCertificate': 'A TLS listener needs a certificate and its private key.',
   'tls.badMaterial': 'The TLS settings cannot be used: {why}.',
+  'tls.keyLogNotRecorded': 'The TLS key log of {sessionId} is not written: it goes beside the recording, and this session is not recorded.',
+  'hint.tls.keyLogNeedsRecording':
+    'Turn recording on for the session (or off the key log): the key log is written as a .keylog file beside the recording.',
+  'tls.keyLogFailed': 'The TLS key log {file} could not be written: {why}.',
+  'relay.tlsOverUdp': 'TLS in a relay is for TCP: a UDP relay carries datagrams (DTLS is not supported).',
   'tls.keyMismatch': 'the private key does not belong to the certificate',
   'hint.tls.unknownCa':
     "Give the CA certificate that signed the peer's as the CA bundle, or turn verification off to connect anyway (the session then shows it is not verified).",

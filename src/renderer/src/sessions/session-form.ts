@@ -214,7 +214,7 @@ function tlsForm(config: SessionConfig): Partial<SessionForm> {
 export function withTlsKey(config: SessionConfig, key: string | undefined): SessionConfig {
   if (key === undefined || !('tls' in config) || config.tls === undefined || config.tls.key !== undefined) return config;
   // Narrowed one kind at a time: the two kinds' tls objects differ.
-  if (config.kind === 'tcp-server') return { ...config, tls: { ...config.tls, key } };
+  if (config.kind === 'tcp-client') return { ...config, tls: { ...config.tls, key } };
   return { ...config, tls: { ...config.tls, key } };
 }
 

@@ -15,6 +15,7 @@ export interface OptionSelectProps<T extends string> {
   onChange: (value: T) => void;
   minWidth?: number;
   disabled?: boolean;
+  error?: boolean;
   helperText?: ReactNode;
 }
 
@@ -27,6 +28,7 @@ export function OptionSelect<T extends string>({
   onChange,
   minWidth = 120,
   disabled = false,
+  error = false,
   helperText,
 }: OptionSelectProps<T>) {
   return (
@@ -36,6 +38,7 @@ export function OptionSelect<T extends string>({
       label={label}
       value={value}
       disabled={disabled}
+      error={error}
       helperText={helperText}
       onChange={(event) => {
         if (isOneOf(options, event.target.value)) onChange(event.target.value);

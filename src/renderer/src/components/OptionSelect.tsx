@@ -43,6 +43,8 @@ export function OptionSelect<T extends string>({
       onChange={(event) => {
         if (isOneOf(options, event.target.value)) onChange(event.target.value);
       }}
+      // MUI takes '' for no choice and leaves the box blank; here '' is a choice with a name of its own.
+      {...(options.includes('' as T) ? { slotProps: { select: { displayEmpty: true }, inputLabel: { shrink: true } } } : {})}
       sx={{ minWidth }}
     >
       {options.map((option) => (

@@ -187,6 +187,8 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
                 helperText={problems.tlsAlpn ?? t('sessions.tls.alpnHelp')}
                 onChange={(event) => set({ tlsAlpn: event.target.value })}
                 slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
+                // A listener has no SNI name: its ALPN field takes the row, so the two version bounds share the next.
+                sx={{ gridColumn: server ? '1 / -1' : 'auto' }}
               />
               {versionField('tlsMinVersion', 'sessions.tls.minVersion')}
               {versionField('tlsMaxVersion', 'sessions.tls.maxVersion')}

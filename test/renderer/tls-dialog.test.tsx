@@ -108,7 +108,7 @@ describe('TLS in the new-session dialog', () => {
     expect(chain).toHaveTextContent(/SHA-256([0-9A-F]{2}:){31}[0-9A-F]{2}/);
   }, 120_000);
 
-  it('reads the client certificate and key from the files the user picks, and marks a bad ALPN name on its field', async () => {
+  it('reads the client certificate and key from the files the user picks, and marks a bad ALPN name and versions out of order on their fields', async () => {
     const encode = (text: string) => new TextEncoder().encode(text);
     const files = filesOpening({ name: 'client.pem', bytes: encode(made.cert) }, { name: 'client.key', bytes: encode(made.key) });
     const { user } = renderAppWith(engine.local.bridge, { files });
@@ -123,8 +123,13 @@ describe('TLS in the new-session dialog', () => {
     expect(tlsRegion().getByText('client.key')).toBeInTheDocument();
     expect(files.open).toHaveBeenCalledWith([{ name: 'PEM', extensions: ['pem', 'crt', 'cer', 'key'] }]);
     await retype(user, tlsRegion().getByRole('textbox', { name: 'ALPN protocols' }), 'h2, ünicode');
+    await user.click(tlsRegion().getByRole('combobox', { name: 'Lowest version' }));
+    await user.click(await screen.findByRole('option', { name: 'TLSv1.3' }));
+    await user.click(tlsRegion().getByRole('combobox', { name: 'Highest version' }));
+    await user.click(await screen.findByRole('option', { name: 'TLSv1.2' }));
     await user.click(dialog().getByRole('button', { name: 'Connect' }));
     expect(tlsRegion().getByRole('textbox', { name: 'ALPN protocols' })).toHaveAccessibleDescription(/An ALPN protocol is printable ASCII/);
+    expect(tlsRegion().getByText('The maximum TLS version is below the minimum: swap them.')).toBeInTheDocument();
     expect(engine.local.calls.filter((c) => c.method === 'open')).toEqual([]);
   }, 60_000);
 });

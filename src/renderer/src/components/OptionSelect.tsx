@@ -15,6 +15,7 @@ export interface OptionSelectProps<T extends string> {
   onChange: (value: T) => void;
   minWidth?: number;
   disabled?: boolean;
+  error?: boolean;
   helperText?: ReactNode;
 }
 
@@ -27,6 +28,7 @@ export function OptionSelect<T extends string>({
   onChange,
   minWidth = 120,
   disabled = false,
+  error = false,
   helperText,
 }: OptionSelectProps<T>) {
   return (
@@ -36,10 +38,13 @@ export function OptionSelect<T extends string>({
       label={label}
       value={value}
       disabled={disabled}
+      error={error}
       helperText={helperText}
       onChange={(event) => {
         if (isOneOf(options, event.target.value)) onChange(event.target.value);
       }}
+      // MUI takes '' for no choice and leaves the box blank; here '' is a choice with a name of its own.
+      {...(options.includes('' as T) ? { slotProps: { select: { displayEmpty: true }, inputLabel: { shrink: true } } } : {})}
       sx={{ minWidth }}
     >
       {options.map((option) => (

@@ -1,19 +1,19 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type {
-  ChecksumOption,
-  LineEnding,
-  Payload,
-  RelayFlow,
-  SendReceipt,
-  SendTarget,
-  SessionKind,
-  TextEncodingName,
+import {
+  RELAY_FLOWS,
+  type ChecksumOption,
+  type LineEnding,
+  type Payload,
+  type RelayFlow,
+  type SendReceipt,
+  type SendTarget,
+  type SessionKind,
+  type TextEncodingName,
 } from '@shared/contract';
 import { convertPayload } from '@shared/payload-convert';
 import { payloadProblem } from '@shared/payload';
@@ -28,7 +28,7 @@ import { SequencePanel } from '../protocol/SequencePanel';
 import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat } from './composer-payload';
 import { useComposerDrafts, useSendHistory } from './composer-stores';
-import { EncodingSelect, LineEndingSelect } from '../components/OptionSelect';
+import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
 import { EscapesSwitch, FormatToggle, RepeatControls } from './ComposerOptions';
 import { FILE_CHUNK_BYTES, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { sendFile, type FileSendOutcome } from './file-send';
@@ -378,17 +378,14 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         {mode !== 'file' && !relay ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
         {kind === 'tcp-server' || relay ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
         {relay ? (
-          <TextField
-            select
-            size="small"
+          <OptionSelect
             label={t('composer.inject')}
             value={flow}
-            onChange={(event) => setFlow(event.target.value === 'to-client' ? 'to-client' : 'to-server')}
-            sx={{ minWidth: 220 }}
-          >
-            <MenuItem value="to-server">{t('composer.inject.toServer')}</MenuItem>
-            <MenuItem value="to-client">{t('composer.inject.toClient')}</MenuItem>
-          </TextField>
+            options={RELAY_FLOWS}
+            optionLabel={(to) => t(to === 'to-server' ? 'composer.inject.toServer' : 'composer.inject.toClient')}
+            onChange={setFlow}
+            minWidth={220}
+          />
         ) : null}
         {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
       </Stack>

@@ -5,16 +5,12 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import List from '@mui/material/List';
-import ListItem from '@mui/material/ListItem';
-import ListItemButton from '@mui/material/ListItemButton';
-import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import Typography from '@mui/material/Typography';
 import { useT } from '../i18n/i18n-context';
 import { MONO_FONT } from '../theme';
 import { usePayloadLibrary } from './composer-stores';
+import { PayloadListButton } from './PayloadListButton';
 import type { SavedPayload, SavedPayloadContent } from './payload-library';
 import { payloadPreview, payloadSummary } from './QuickSend';
 
@@ -120,82 +116,57 @@ export const SavedPayloadsButton = memo(function SavedPayloadsButton({
   const items = usePayloadLibrary((state) => state.items);
   const remove = usePayloadLibrary((state) => state.remove);
   const rename = usePayloadLibrary((state) => state.rename);
-  const [open, setOpen] = useState(false);
   const [renaming, setRenaming] = useState<SavedPayload | undefined>(undefined);
 
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)}>
-        {t('composer.saved.button', { count: items.length })}
-      </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} aria-labelledby="saved-payloads-title" fullWidth maxWidth="sm">
-        <DialogTitle id="saved-payloads-title">{t('composer.saved')}</DialogTitle>
-        <DialogContent dividers sx={{ p: 0 }}>
-          {items.length === 0 ? (
-            <Typography color="text.secondary" sx={{ p: 2 }}>
-              {t('composer.saved.empty')}
-            </Typography>
-          ) : (
-            <List dense aria-label={t('composer.saved')}>
-              {items.map((item) => (
-                <ListItem
-                  key={item.id}
-                  disablePadding
-                  secondaryAction={
-                    <Stack direction="row" spacing={0.5}>
-                      <Button
-                        size="small"
-                        variant="outlined"
-                        disabled={sendDisabled}
-                        aria-label={t('composer.saved.sendLabel', { name: item.name })}
-                        onClick={() => onSend(item)}
-                      >
-                        {t('composer.saved.send')}
-                      </Button>
-                      <Button size="small" aria-label={t('composer.saved.rename', { name: item.name })} onClick={() => setRenaming(item)}>
-                        {t('composer.saved.renameShort')}
-                      </Button>
-                      <Button
-                        size="small"
-                        color="error"
-                        aria-label={t('composer.saved.delete', { name: item.name })}
-                        onClick={() => remove(item.id)}
-                      >
-                        {t('composer.saved.deleteShort')}
-                      </Button>
-                    </Stack>
-                  }
-                  sx={{ pr: 28 }}
-                >
-                  <ListItemButton
-                    aria-label={t('composer.saved.load', { name: item.name })}
-                    onClick={() => {
-                      onLoad(item);
-                      setOpen(false);
-                    }}
-                  >
-                    <ListItemText
-                      primary={item.name}
-                      secondary={
-                        <>
-                          <Box component="span" sx={{ fontFamily: MONO_FONT }}>
-                            {payloadPreview(item, t)}
-                          </Box>
-                          {` · ${payloadSummary(item, t)}`}
-                        </>
-                      }
-                      slotProps={{ primary: { noWrap: true }, secondary: { noWrap: true } }}
-                    />
-                  </ListItemButton>
-                </ListItem>
-              ))}
-            </List>
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>{t('composer.dialog.close')}</Button>
-        </DialogActions>
-      </Dialog>
+      <PayloadListButton
+        buttonLabel={t('composer.saved.button', { count: items.length })}
+        title={t('composer.saved')}
+        titleId="saved-payloads-title"
+        empty={t('composer.saved.empty')}
+        listLabel={t('composer.saved')}
+        items={items}
+        onLoad={onLoad}
+        actionsWidth={28}
+        row={(item) => ({
+          key: item.id,
+          loadLabel: t('composer.saved.load', { name: item.name }),
+          primary: item.name,
+          secondary: (
+            <>
+              <Box component="span" sx={{ fontFamily: MONO_FONT }}>
+                {payloadPreview(item, t)}
+              </Box>
+              {` · ${payloadSummary(item, t)}`}
+            </>
+          ),
+          actions: (
+            <Stack direction="row" spacing={0.5}>
+              <Button
+                size="small"
+                variant="outlined"
+                disabled={sendDisabled}
+                aria-label={t('composer.saved.sendLabel', { name: item.name })}
+                onClick={() => onSend(item)}
+              >
+                {t('composer.saved.send')}
+              </Button>
+              <Button size="small" aria-label={t('composer.saved.rename', { name: item.name })} onClick={() => setRenaming(item)}>
+                {t('composer.saved.renameShort')}
+              </Button>
+              <Button
+                size="small"
+                color="error"
+                aria-label={t('composer.saved.delete', { name: item.name })}
+                onClick={() => remove(item.id)}
+              >
+                {t('composer.saved.deleteShort')}
+              </Button>
+            </Stack>
+          ),
+        })}
+      />
       {renaming ? (
         <NameDialog
           open

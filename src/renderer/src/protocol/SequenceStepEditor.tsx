@@ -10,7 +10,8 @@ import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { HEX_MATCH_KINDS, payloadSchema, type Sequence } from '@shared/contract';
+import { HEX_MATCH_KINDS, payloadSchema, TEXT_MATCH_KINDS, type Sequence } from '@shared/contract';
+import { LENGTH_FIELD_SIZES } from '@shared/framing';
 import { payloadProblem } from '@shared/payload';
 import { problemWords } from '@shared/text-encoding';
 import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
@@ -23,12 +24,10 @@ import {
   checkDraft,
   draftOf,
   fieldPath,
-  MATCH_KINDS,
   moved,
   payloadInput,
   STEP_KINDS,
   FRAMING_MODES,
-  LENGTH_SIZES,
   type DraftStep,
   type FramingDraft,
   type SequenceDraft,
@@ -107,7 +106,7 @@ export function SequenceStepEditor({
   };
 
   const expectFields = (step: DraftStep, path: readonly PropertyKey[], set: (change: Partial<DraftStep>) => void) => {
-    const kinds = step.on === 'hex' ? HEX_MATCH_KINDS : MATCH_KINDS;
+    const kinds = step.on === 'hex' ? HEX_MATCH_KINDS : TEXT_MATCH_KINDS;
     return (
       <>
         <OptionSelect
@@ -288,7 +287,7 @@ export function SequenceStepEditor({
             <OptionSelect
               label={t('automation.framing.lengthSize')}
               value={framing.lengthSize}
-              options={LENGTH_SIZES}
+              options={LENGTH_FIELD_SIZES}
               optionLabel={(size) => size}
               onChange={(lengthSize) => setFraming({ lengthSize })}
               minWidth={150}

@@ -13,14 +13,15 @@ import {
   type Sequence,
   type SequenceStep,
   type TextEncodingName,
+  type TextMatchKind,
 } from '@shared/contract';
+import type { LENGTH_FIELD_SIZES } from '@shared/framing';
 import type { Phrase } from '@shared/phrase';
 import { issuePhrase } from '@shared/validate';
 
 export const STEP_KINDS = ['send', 'wait', 'expect', 'repeat'] as const satisfies readonly SequenceStep['kind'][];
 export type StepKind = (typeof STEP_KINDS)[number];
-export const MATCH_KINDS = ['exact', 'contains', 'starts', 'ends', 'regex'] as const;
-export type MatchKind = (typeof MATCH_KINDS)[number];
+export type MatchKind = TextMatchKind;
 
 export interface DraftStep {
   /** Which row this is across edits, for React; never saved. */
@@ -45,13 +46,12 @@ export interface DraftStep {
 }
 
 export const FRAMING_MODES = ['raw', 'delimiter', 'length', 'fixed', 'gap'] as const satisfies readonly MessageFraming['mode'][];
-export const LENGTH_SIZES = ['1', '2', '4'] as const;
 
 /** How expect steps split what arrives: the mode and its main parameter as typed; the rest of a length framing as it was. */
 export interface FramingDraft {
   mode: MessageFraming['mode'];
   delimiter: string;
-  lengthSize: (typeof LENGTH_SIZES)[number];
+  lengthSize: (typeof LENGTH_FIELD_SIZES)[number];
   fixedSize: string;
   gapMs: string;
   /** A length framing's other fields (byte order, offset…), kept as the sequence or its file had them. */

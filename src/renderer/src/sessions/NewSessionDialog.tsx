@@ -499,7 +499,10 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>
-              {form.kind === 'udp' ? null : <TlsSection form={form} problems={problems} update={update} />}
+              {/* TLS is a setting of the two TCP kinds; a relay forwards whatever its clients speak. */}
+              {form.kind === 'tcp-server' || form.kind === 'tcp-client' ? (
+                <TlsSection form={form} problems={problems} update={update} />
+              ) : null}
               <Box>
                 <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
                   {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}

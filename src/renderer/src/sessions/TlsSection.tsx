@@ -5,22 +5,24 @@ import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Collapse from '@mui/material/Collapse';
 import FormControlLabel from '@mui/material/FormControlLabel';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { TLS_VERSIONS, type TlsVersion } from '@shared/contract';
+import { TLS_VERSIONS } from '@shared/contract';
 import { MAX_CA_BUNDLE_LENGTH } from '@shared/limits';
 import { phrase } from '@shared/phrase';
 import { appError, type AppError } from '@shared/result';
 import { useApi, useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { OptionSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { MONO_FONT } from '../theme';
 import type { FieldProblems, SessionForm } from './session-form';
 
 const PEM_FILTERS = [{ name: 'PEM', extensions: ['pem', 'crt', 'cer', 'key'] }];
+/** A version bound, or '' for none: whatever the two ends agree on. */
+const VERSION_CHOICES = ['', ...TLS_VERSIONS] as const;
 const strictText = new TextDecoder('utf-8', { fatal: true });
 
 type PemField = 'tlsCa' | 'tlsCert' | 'tlsKey';
@@ -137,22 +139,15 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
   };
 
   const versionField = (field: 'tlsMinVersion' | 'tlsMaxVersion', label: MessageKey) => (
-    <TextField
-      select
-      size="small"
+    <OptionSelect
       label={t(label)}
       value={form[field]}
+      options={VERSION_CHOICES}
+      optionLabel={(version) => (version === '' ? t('sessions.tls.versionAny') : version)}
       error={Boolean(problems[field])}
       helperText={problems[field]}
-      onChange={(event) => set({ [field]: event.target.value as TlsVersion | '' })}
-    >
-      <MenuItem value="">{t('sessions.tls.versionAny')}</MenuItem>
-      {TLS_VERSIONS.map((version) => (
-        <MenuItem key={version} value={version}>
-          {version}
-        </MenuItem>
-      ))}
-    </TextField>
+      onChange={(version) => set({ [field]: version })}
+    />
   );
 
   return (
@@ -192,6 +187,8 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
                 helperText={problems.tlsAlpn ?? t('sessions.tls.alpnHelp')}
                 onChange={(event) => set({ tlsAlpn: event.target.value })}
                 slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
+                // A listener has no SNI name: its ALPN field takes the row, so the two version bounds share the next.
+                sx={{ gridColumn: server ? '1 / -1' : 'auto' }}
               />
               {versionField('tlsMinVersion', 'sessions.tls.minVersion')}
               {versionField('tlsMaxVersion', 'sessions.tls.maxVersion')}

@@ -930,6 +930,11 @@ export const argSchemas = {
     connId: idSchema.optional(),
     mode: z.enum(DISCONNECT_MODES, { error: says('disconnect.mode') }),
   }),
+  /**
+   * Start counting again from zero: the session's totals and every connection's, or, with
+   * `connId`, that connection's alone. Sockets, the log and recordings are left as they are.
+   */
+  resetCounters: z.strictObject({ ...sessionRef, connId: idSchema.optional() }),
   /** Join or leave a multicast group on a UDP session. */
   multicast: z.strictObject({
     ...sessionRef,
@@ -1039,6 +1044,7 @@ export interface MethodResults {
   remove: null;
   send: SendReceipt;
   disconnect: null;
+  resetCounters: null;
   multicast: SessionInfo;
   list: SessionInfo[];
   record: RecordingInfo;

@@ -20,7 +20,8 @@ import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { checksumGood } from '../protocol/checksum-mark';
-import { useFormatNumber, useT } from '../i18n/i18n-context';
+import { useFormatNumber, useSay, useT } from '../i18n/i18n-context';
+import { problemWords } from '@shared/text-encoding';
 import { EMPTY_LOG } from '../store/apply-batch';
 import { ZERO_COUNTERS } from '../store/views';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
@@ -30,7 +31,8 @@ import { describeFraming } from './FramingControls';
 import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, type LogItem } from './log-items';
 import { activeFilters, LogFilters, LogSearchField, NO_FILTERS, type LogFilterState } from './LogFilters';
 import { ToolbarPopover } from './ToolbarPopover';
-import { LogList } from './LogList';
+import { LogList, type Reveal } from './LogList';
+import { indexOfItem, MatchIndex, NO_MATCHES, type MatchPlace } from './search-matches';
 import { LogSettingsButton } from './LogSettingsButton';
 import { LiveLogStatusBar, LogStatusBar } from './LogStatusBar';
 import { defaultPayloadName, payloadHex, payloadText } from './payload-view';
@@ -235,6 +237,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   );
   const query = compiled.ok ? compiled.query : undefined;
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
+  const say = useSay();
   const { direction, source: onlySource, events } = filters;
   const filteredView = useMemo(() => {
     if (direction === 'both' && onlySource === '' && filterQuery === undefined && events && badChecksumsOnly === undefined)
@@ -252,13 +255,46 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
+  const matchIndex = useMemo(() => (query ? new MatchIndex(query) : undefined), [query]);
+  const matches = useMemo(() => (matchIndex ? matchIndex.update(shown) : NO_MATCHES), [matchIndex, shown]);
+  // The match next and previous stand on, with its index when it was chosen (for when its row leaves).
+  const [current, setCurrent] = useState<{ place: MatchPlace; index: number; query: object } | undefined>();
+  const [reveal, setReveal] = useState<Reveal | undefined>();
+  const currentPlace = current && current.query === query ? current.place : undefined;
+  const currentIndex = currentPlace ? (matches.indexOf(currentPlace) ?? Math.min(current!.index, matches.total - 1)) : undefined;
+  const goToMatch = useCallback(
+    (step: 1 | -1) => {
+      if (!query || matches.total === 0) return;
+      const index =
+        currentIndex === undefined || currentIndex < 0
+          ? step === 1
+            ? 0
+            : matches.total - 1
+          : (currentIndex + step + matches.total) % matches.total;
+      const place = matches.at(index);
+      if (!place) return;
+      setCurrent({ place, index, query });
+      const row = indexOfItem(items, shown, place.id);
+      if (row !== undefined) setReveal((last) => ({ index: row, seq: (last?.seq ?? 0) + 1 }));
+    },
+    [query, matches, currentIndex, items, shown],
+  );
+  // F3 and Shift+F3 go through the matches from anywhere, as in an editor or a browser.
+  useEffect(() => {
+    if (!query) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'F3' || event.defaultPrevented) return;
+      event.preventDefault();
+      goToMatch(event.shiftKey ? -1 : 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [query, goToMatch]);
+
   const views = overrides.framing === framing ? overrides.views : undefined;
   const viewOf = useCallback((item: LogItem) => views?.get(item.id) ?? view, [views, view]);
   const onActions = useCallback((item: LogItem, anchor: HTMLElement) => setMenu({ item, anchor }), []);
-  const row = useMemo(
-    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, checksum, onActions }),
-    [encoding, filters.matchMode, query, checksum, onActions],
-  );
+  const row = useMemo(() => ({ encoding, highlight: query, checksum, onActions }), [encoding, query, checksum, onActions]);
 
   const closeMenu = useCallback(() => setMenu(undefined), []);
   const setOverride = useCallback(
@@ -335,7 +371,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         <LogSearchField
           filters={filters}
           onChange={setFilters}
-          problem={compiled.ok ? undefined : t('log.search.invalid', { message: compiled.message })}
+          problem={compiled.ok ? undefined : { words: problemWords(compiled, say), index: compiled.index }}
+          matches={query ? { total: matches.total, current: currentIndex } : undefined}
+          onStep={goToMatch}
         />
         <ToolbarPopover label={t('log.filters')} active={activeFilters(filters) + (badChecksumsOnly ? 1 : 0)}>
           <LogFilters filters={filters} onChange={setFilters} sources={sources} />
@@ -381,7 +419,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
             {t('log.noMatches')}
           </Typography>
         ) : (
-          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} />
+          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} current={currentPlace} reveal={reveal} />
         )}
       </Box>
       {from.type === 'session' ? (

@@ -23,7 +23,7 @@ import { checksumGood } from '../protocol/checksum-mark';
 import { useFormatNumber, useSay, useT } from '../i18n/i18n-context';
 import { problemWords } from '@shared/text-encoding';
 import { EMPTY_LOG } from '../store/apply-batch';
-import { ZERO_COUNTERS } from '../store/views';
+import { ZERO_COUNTERS, type SessionLog } from '../store/views';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
 import { framingConfigOf } from './framing-config';
@@ -31,6 +31,7 @@ import { describeFraming } from './FramingControls';
 import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, type LogItem } from './log-items';
 import { activeFilters, LogFilters, LogSearchField, NO_FILTERS, type LogFilterState } from './LogFilters';
 import { ToolbarPopover } from './ToolbarPopover';
+import { PauseIcon } from '../components/PauseIcon';
 import { LogList, type Reveal } from './LogList';
 import { indexOfItem, MatchIndex, NO_MATCHES, type MatchPlace } from './search-matches';
 import { LogSettingsButton } from './LogSettingsButton';
@@ -178,11 +179,29 @@ const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onVi
   );
 });
 
+function PlayIcon() {
+  return (
+    <SvgIcon fontSize="small">
+      <path d="M8 5v14l11-7z" />
+    </SvgIcon>
+  );
+}
+
+/** Entries that came after `frozen` was taken: the whole log if it was cleared since. */
+function heldBack(live: SessionLog, frozen: SessionLog): number {
+  if (live.epoch !== frozen.epoch) return live.dropped + live.entries.length;
+  return live.dropped + live.entries.length - (frozen.dropped + frozen.entries.length);
+}
+
 function SourceLogPanel({ source: from }: { source: LogSource }) {
   const t = useT();
-  const log = useInspector(
+  const liveLog = useInspector(
     (state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG,
   );
+  // Capture paused: the view keeps the log as it was (a snapshot the store never writes into);
+  // the engine, the sockets and the recording go on, and resuming shows everything in order.
+  const [frozen, setFrozen] = useState<SessionLog | undefined>();
+  const log = frozen ?? liveLog;
   const transcriptCounters = useInspector((state) =>
     from.type === 'transcript' ? state.transcripts.get(from.transcriptId)?.counters : undefined,
   );
@@ -386,6 +405,19 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         </ToolbarPopover>
         <ViewControls />
         <LogSettingsButton checksum={<ChecksumField value={checksum} onChange={setChecksum} />} checksumOn={checksum !== undefined} />
+        {from.type === 'session' ? (
+          <Tooltip title={t(frozen ? 'log.capture.resume' : 'log.capture.pause')}>
+            <IconButton
+              size="small"
+              aria-label={t('log.capture.pauseLabel')}
+              aria-pressed={frozen !== undefined}
+              color={frozen ? 'warning' : 'default'}
+              onClick={() => setFrozen(frozen ? undefined : liveLog)}
+            >
+              {frozen ? <PlayIcon /> : <PauseIcon />}
+            </IconButton>
+          </Tooltip>
+        ) : null}
         {/* A transcript is evidence as read from its file: nothing to clear. */}
         {from.type === 'session' ? (
           <Button
@@ -399,6 +431,22 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         ) : null}
         <MaximizeButton />
       </Stack>
+      {frozen ? (
+        <Stack
+          direction="row"
+          spacing={1}
+          role="status"
+          data-testid="log-capture-paused"
+          sx={{ px: 1.5, py: 0.25, alignItems: 'center', bgcolor: 'warning.main', color: 'warning.contrastText', flex: 'none' }}
+        >
+          <Typography variant="caption" sx={{ fontWeight: 600 }}>
+            {t('log.capture.paused', { count: heldBack(liveLog, frozen) })}
+          </Typography>
+          <Button size="small" color="inherit" variant="outlined" onClick={() => setFrozen(undefined)} sx={{ py: 0, minHeight: 0 }}>
+            {t('log.capture.resumeButton')}
+          </Button>
+        </Stack>
+      ) : null}
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
           {log.droppedFor === 'bytes'

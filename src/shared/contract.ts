@@ -1126,6 +1126,11 @@ export type InspectorEvent =
       origin?: SendOrigin;
       /** Relay: which way the bytes go, and what the relay did with them. */
       relay?: RelayDataMark;
+      /**
+       * TCP, for display: the reads of the socket this event joins, when the batcher merged more
+       * than one (the recorder still has each read alone).
+       */
+      reads?: number;
     }
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */

@@ -210,6 +210,15 @@ describe('Log framing', () => {
     ]);
   });
 
+  it('says when a raw row was merged for display, and from how many reads', () => {
+    const burst = dataEvent('s1', 'rx', 'burst', 'c1');
+    const { log } = setup(burst.type === 'data' ? { ...burst, reads: 18 } : burst, dataEvent('s1', 'rx', 'alone', 'c1'));
+    const merged = log.getAllByTestId('log-merged');
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toHaveTextContent('merged: 18 reads');
+    expect(within(entries()[1]!).queryByTestId('log-merged')).toBeNull();
+  });
+
   it('rebuilds length-prefixed frames across chunks and marks the trailing one partial', async () => {
     const { user, log } = setup(...stream());
     await choose(user, 'Framing', 'Length-prefixed');

@@ -283,6 +283,15 @@ function DataRow({ item, previousAt, view, encoding, highlight, currentMatch, ch
         ) : null}
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
         {item.origin ? <Chip size="small" variant="outlined" data-testid="log-origin" label={originLabel(t, item.origin)} /> : null}
+        {item.reads ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            data-testid="log-merged"
+            label={t('log.merged', { count: item.reads })}
+            aria-label={t('log.mergedLabel', { count: item.reads })}
+          />
+        ) : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

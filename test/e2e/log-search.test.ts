@@ -58,7 +58,11 @@ describe('search and control in the log, end to end', () => {
         )
         .toBe('PRE');
       // The toolbar stays one row with the search, its count and its buttons in it.
-      expect((await toolbar.boundingBox())!.height).toBeLessThan(56);
+      const bar = (await toolbar.boundingBox())!;
+      expect(bar.height).toBeLessThan(56);
+      // Nothing falls off its end: the last control is still inside the window.
+      const maximize = (await toolbar.getByRole('button', { name: 'Maximize the log' }).boundingBox())!;
+      expect(maximize.x + maximize.width).toBeLessThanOrEqual(Math.min(bar.x + bar.width, size.width) + 1);
 
       await search.press('Enter');
       await expect.poll(() => count.textContent()).toBe('1 of 3');
@@ -119,8 +123,10 @@ describe('search and control in the log, end to end', () => {
       const footer = log.locator('footer');
       await expect.poll(() => footer.textContent(), { timeout: 10_000 }).toMatch(/↓ 53 B \(3\)/);
       expect(await log.getByTestId('log-payload').allTextContents()).toEqual(['before the pause\\n']);
-      if (size.width === 1280) await screenshot(page, 'log-capture-paused-1280');
+      await screenshot(page, `log-capture-paused-${size.width}`);
 
+      // The pause button's tooltip covers the banner while the pointer rests on it.
+      await page.mouse.move(0, 0);
       await banner.getByRole('button', { name: 'Resume' }).click();
       await expect.poll(() => banner.count()).toBe(0);
       await expect

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
 import SvgIcon from '@mui/material/SvgIcon';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
@@ -105,6 +106,25 @@ export const LogSearchField = memo(function LogSearchField({
           ) : undefined
         }
         slotProps={{
+          input: {
+            endAdornment: matches ? (
+              <InputAdornment position="end" sx={{ ml: 0.5 }}>
+                <Typography
+                  variant="caption"
+                  color={found ? 'text.secondary' : 'warning.main'}
+                  noWrap
+                  role="status"
+                  data-testid="log-match-count"
+                >
+                  {!found
+                    ? t('log.search.none')
+                    : matches.current === undefined
+                      ? t('log.search.total', { count: matches.total })
+                      : t('log.search.count', { current: formatNumber(matches.current + 1), total: formatNumber(matches.total) })}
+                </Typography>
+              </InputAdornment>
+            ) : undefined,
+          },
           formHelperText: {
             sx: {
               position: 'absolute',
@@ -119,24 +139,8 @@ export const LogSearchField = memo(function LogSearchField({
             },
           },
         }}
-        sx={{ width: 150, flex: 'none' }}
+        sx={{ width: matches ? 190 : 150, flex: 'none' }}
       />
-      {matches ? (
-        <Typography
-          variant="caption"
-          color={found ? 'text.secondary' : 'warning.main'}
-          noWrap
-          role="status"
-          data-testid="log-match-count"
-          sx={{ flex: 'none', minWidth: 44, textAlign: 'center' }}
-        >
-          {!found
-            ? t('log.search.none')
-            : matches.current === undefined
-              ? t('log.search.total', { count: matches.total })
-              : t('log.search.count', { current: formatNumber(matches.current + 1), total: formatNumber(matches.total) })}
-        </Typography>
-      ) : null}
       {([-1, 1] as const).map((step) => (
         <Tooltip key={step} title={t(step === 1 ? 'log.search.next' : 'log.search.previous')}>
           <span>

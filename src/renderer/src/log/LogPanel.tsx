@@ -179,6 +179,15 @@ const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onVi
   );
 });
 
+/** A sweep, for emptying the log (a bin would say the session goes). */
+function ClearLogIcon() {
+  return (
+    <SvgIcon fontSize="small">
+      <path d="M15 16h4v2h-4zm0-8h7v2h-7zm0 4h6v2h-6zM3 18c0 1.1.9 2 2 2h6c1.1 0 2-.9 2-2V8H3v10zM14 5h-3l-1-1H6L5 5H2v2h12z" />
+    </SvgIcon>
+  );
+}
+
 function PlayIcon() {
   return (
     <SvgIcon fontSize="small">
@@ -420,14 +429,18 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         ) : null}
         {/* A transcript is evidence as read from its file: nothing to clear. */}
         {from.type === 'session' ? (
-          <Button
-            size="small"
-            aria-label={t('log.clearLabel')}
-            disabled={log.entries.length === 0 && log.dropped === 0}
-            onClick={() => clearLog(from.sessionId)}
-          >
-            {t('log.clear')}
-          </Button>
+          <Tooltip title={t('log.clearLabel')}>
+            <span>
+              <IconButton
+                size="small"
+                aria-label={t('log.clearLabel')}
+                disabled={liveLog.entries.length === 0 && liveLog.dropped === 0}
+                onClick={() => clearLog(from.sessionId)}
+              >
+                <ClearLogIcon />
+              </IconButton>
+            </span>
+          </Tooltip>
         ) : null}
         <MaximizeButton />
       </Stack>
@@ -437,12 +450,27 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
           spacing={1}
           role="status"
           data-testid="log-capture-paused"
-          sx={{ px: 1.5, py: 0.25, alignItems: 'center', bgcolor: 'warning.main', color: 'warning.contrastText', flex: 'none' }}
+          useFlexGap
+          sx={{
+            px: 1.5,
+            py: 0.25,
+            alignItems: 'center',
+            flexWrap: 'wrap',
+            bgcolor: 'warning.main',
+            color: 'warning.contrastText',
+            flex: 'none',
+          }}
         >
           <Typography variant="caption" sx={{ fontWeight: 600 }}>
             {t('log.capture.paused', { count: heldBack(liveLog, frozen) })}
           </Typography>
-          <Button size="small" color="inherit" variant="outlined" onClick={() => setFrozen(undefined)} sx={{ py: 0, minHeight: 0 }}>
+          <Button
+            size="small"
+            color="inherit"
+            variant="outlined"
+            onClick={() => setFrozen(undefined)}
+            sx={{ py: 0, minHeight: 0, flex: 'none' }}
+          >
             {t('log.capture.resumeButton')}
           </Button>
         </Stack>

@@ -51,7 +51,7 @@ export const renderer = {
   composer: ['lib', 'api', 'components', 'i18n', 'protocol', 'store'],
   workspace: ['lib', 'api', 'components', 'composer', 'i18n', 'protocol', 'store'],
   settings: ['lib', 'i18n', 'workspace'],
-  log: ['lib', 'components', 'composer', 'i18n', 'protocol', 'store'],
+  log: ['lib', 'api', 'components', 'composer', 'i18n', 'protocol', 'store'],
   transcripts: ['lib', 'api', 'components', 'i18n', 'log', 'store', 'workspace'],
   automation: ['lib', 'api', 'components', 'i18n', 'store'],
   sessions: ['lib', 'api', 'automation', 'components', 'i18n', 'store', 'transcripts', 'workspace'],

@@ -222,6 +222,7 @@ export class EventBatcher {
           buffer.set(chunk, at);
           at += chunk.byteLength;
         }
+        event.reads = chunks.length;
       } else {
         buffer.set(event.bytes, at);
         at += event.bytes.byteLength;

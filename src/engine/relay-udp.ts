@@ -151,6 +151,10 @@ export class UdpRelay extends RelayBase {
     return info;
   }
 
+  protected override heldCounters(): Iterable<UdpMapping> {
+    return this.mappings.values();
+  }
+
   localEnd(family: Endpoint['family']): Endpoint {
     return this.local ? { ...this.local } : { address: this.config.host, port: this.config.port, family };
   }

@@ -174,6 +174,10 @@ export class TcpRelay extends RelayBase implements RelayPairOwner, AcceptorOwner
     return this.closeInProgress;
   }
 
+  protected override heldCounters(): Iterable<TcpRelayPair> {
+    return this.pairs.values();
+  }
+
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
     if (connId === undefined) return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
     const pair = this.pairs.get(connId);

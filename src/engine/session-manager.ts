@@ -239,6 +239,15 @@ export class SessionManager implements EngineApi {
     return session ? session.disconnect(connId, mode) : this.missing(sessionId);
   }
 
+  async resetCounters({ sessionId, connId }: ParsedArgs<'resetCounters'>): Answer<'resetCounters'> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return this.missing(sessionId);
+    const reset = session.resetCounters(connId);
+    // The page learns of the zeros as it learns of counts: a counters event, with the next flush.
+    if (reset.ok) for (const event of this.summarize(new Set([sessionId]))) this.batcher.push(event);
+    return reset;
+  }
+
   async multicast({ sessionId, action, group, interface: iface }: ParsedArgs<'multicast'>): Answer<'multicast'> {
     const session = this.sessions.get(sessionId);
     return session ? this.answer(session.multicast(action, group, iface)) : this.missing(sessionId);

@@ -11,9 +11,9 @@ import type {
 import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { phrase } from '@shared/phrase';
-import { fail, type AppError, type Result } from '@shared/result';
+import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
-import { zeroCounters } from '@shared/counters';
+import { clearCounters, zeroCounters } from '@shared/counters';
 import { appError } from './socket-errors';
 import { withoutKey } from './tls-options';
 
@@ -37,6 +37,8 @@ export interface Session {
    */
   silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void;
   disconnect(connId: string | undefined, mode: DisconnectMode): Result<null>;
+  /** Zero the session's counters and its connections', or one connection's alone. */
+  resetCounters(connId: string | undefined): Result<null>;
   multicast(action: 'join' | 'leave', group: string, iface: string | undefined): Result<SessionInfo>;
   /**
    * Stop reading from the session's sockets (the peers' sends wait in the kernel), or read
@@ -100,6 +102,24 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
       phrase('session.noTcpConnections', { kind: phrase(`kind.${this.config.kind}`) }),
       phrase('hint.useClose'),
     );
+  }
+
+  resetCounters(connId: string | undefined): Result<null> {
+    const held = [...this.heldCounters()];
+    if (connId === undefined) {
+      clearCounters(this.counters);
+      for (const conn of held) clearCounters(conn.counters);
+      return ok(null);
+    }
+    const conn = held.find((candidate) => candidate.connId === connId);
+    if (!conn) return fail(AppCode.NotFound, phrase('session.noConnection', { sessionId: this.id, connId }), phrase('hint.connectionGone'));
+    clearCounters(conn.counters);
+    return ok(null);
+  }
+
+  /** The counters of each connection held now (the live objects, not copies). */
+  protected heldCounters(): Iterable<{ connId: string; counters: Counters }> {
+    return [];
   }
 
   multicast(_action: 'join' | 'leave', _group: string, _iface: string | undefined): Result<SessionInfo> {

@@ -376,6 +376,10 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
     return Promise.resolve(sendToConnections(this, [this.connection], bytes, this.ctx.sendBudget, origin));
   }
 
+  protected override heldCounters(): Iterable<TcpConnection> {
+    return this.connection ? [this.connection] : [];
+  }
+
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
     const conn = this.connection;
     if (!conn || this.currentState !== 'open') return this.notOpen();

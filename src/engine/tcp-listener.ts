@@ -144,6 +144,10 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     );
   }
 
+  protected override heldCounters(): Iterable<TcpConnection> {
+    return this.connections.values();
+  }
+
   override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
     if (connId === undefined) return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
     const conn = this.connections.get(connId);

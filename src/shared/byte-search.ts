@@ -5,7 +5,7 @@
  */
 import type { TextEncodingName } from './contract';
 import { parseHex } from './hex';
-import { encodeText } from './text-encoding';
+import { encodeText, type TextProblem } from './text-encoding';
 
 export type ByteQueryInput =
   { kind: 'text'; value: string; encoding: TextEncodingName; ignoreCase: boolean } | { kind: 'hex'; value: string };
@@ -16,7 +16,8 @@ export interface ByteQuery {
   ignoreCase: boolean;
 }
 
-export type ByteQueryResult = { ok: true; query: ByteQuery | undefined } | { ok: false; message: string; index: number };
+/** A query that cannot be read says why as the composer does: in English, as a phrase, and where. */
+export type ByteQueryResult = { ok: true; query: ByteQuery | undefined } | ({ ok: false } & TextProblem);
 
 const lowerAscii = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte);
 
@@ -25,11 +26,11 @@ export function compileByteQuery(input: ByteQueryInput): ByteQueryResult {
   if (input.value === '') return { ok: true, query: undefined };
   if (input.kind === 'hex') {
     const parsed = parseHex(input.value);
-    if (!parsed.ok) return { ok: false, message: parsed.message, index: parsed.index };
+    if (!parsed.ok) return parsed;
     return { ok: true, query: parsed.bytes.length === 0 ? undefined : { needle: parsed.bytes, ignoreCase: false } };
   }
   const encoded = encodeText(input.value, input.encoding);
-  if (!encoded.ok) return { ok: false, message: encoded.message, index: encoded.index };
+  if (!encoded.ok) return encoded;
   const needle = input.ignoreCase ? encoded.bytes.map(lowerAscii) : encoded.bytes;
   return { ok: true, query: { needle, ignoreCase: input.ignoreCase } };
 }
@@ -50,4 +51,22 @@ export function indexOfBytes(haystack: Uint8Array, query: ByteQuery, from = 0): 
 
 export function containsBytes(haystack: Uint8Array, query: ByteQuery): boolean {
   return indexOfBytes(haystack, query) !== -1;
+}
+
+/** Matches one after another, none overlapping, as [start, end) offsets; at most `limit` of them. */
+export function matchRanges(haystack: Uint8Array, query: ByteQuery, limit = Infinity): [number, number][] {
+  const ranges: [number, number][] = [];
+  const size = Math.max(1, query.needle.length);
+  for (let at = indexOfBytes(haystack, query); at !== -1 && ranges.length < limit; at = indexOfBytes(haystack, query, at + size)) {
+    ranges.push([at, at + query.needle.length]);
+  }
+  return ranges;
+}
+
+/** How many matches `matchRanges` would give, without keeping them. */
+export function countMatches(haystack: Uint8Array, query: ByteQuery): number {
+  if (query.needle.length === 0) return 0;
+  let count = 0;
+  for (let at = indexOfBytes(haystack, query); at !== -1; at = indexOfBytes(haystack, query, at + query.needle.length)) count++;
+  return count;
 }

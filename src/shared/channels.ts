@@ -22,6 +22,7 @@ export const METHOD_NAMES = [
   'held',
   'inject',
   'certificate',
+  'resetCounters',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 

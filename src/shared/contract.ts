@@ -948,6 +948,11 @@ export const argSchemas = {
     connId: idSchema.optional(),
     mode: z.enum(DISCONNECT_MODES, { error: says('disconnect.mode') }),
   }),
+  /**
+   * Start counting again from zero: the session's totals and every connection's, or, with
+   * `connId`, that connection's alone. Sockets, the log and recordings are left as they are.
+   */
+  resetCounters: z.strictObject({ ...sessionRef, connId: idSchema.optional() }),
   /** Join or leave a multicast group on a UDP session. */
   multicast: z.strictObject({
     ...sessionRef,
@@ -1057,6 +1062,7 @@ export interface MethodResults {
   remove: null;
   send: SendReceipt;
   disconnect: null;
+  resetCounters: null;
   multicast: SessionInfo;
   list: SessionInfo[];
   record: RecordingInfo;
@@ -1138,6 +1144,11 @@ export type InspectorEvent =
       origin?: SendOrigin;
       /** Relay: which way the bytes go, and what the relay did with them. */
       relay?: RelayDataMark;
+      /**
+       * TCP, for display: the reads of the socket this event joins, when the batcher merged more
+       * than one (the recorder still has each read alone).
+       */
+      reads?: number;
     }
   | { type: 'error'; at: number; sessionId: string; connId?: string; error: AppError }
   /** Sends wait on a peer that does not read (blocked) or have all gone out (unblocked). */

@@ -12,3 +12,11 @@ export function count(counters: Counters, dir: Direction, bytes: number): void {
     counters.txMessages += 1;
   }
 }
+
+/** Zeroes counters in place: every holder of the object (a session and its connections) sees the reset. */
+export function clearCounters(counters: Counters): void {
+  counters.rxBytes = 0;
+  counters.txBytes = 0;
+  counters.rxMessages = 0;
+  counters.txMessages = 0;
+}

@@ -48,3 +48,24 @@ export function formatHexDump(bytes: Uint8Array, bytesPerRow = 16): string {
   }
   return latin1.decode(out.subarray(0, at));
 }
+
+/**
+ * Where bytes [start, end) stand in `formatHexDump(bytes)` (16 to a row, offsets of 8 digits:
+ * dumps under 4 GiB): per row they touch, the run of their hex cells and the run of their ASCII
+ * characters, as [from, to) string offsets, so a match can be marked in both columns.
+ */
+export function hexDumpSpans(start: number, end: number, bytesPerRow = 16): [number, number][] {
+  const groupGaps = Math.ceil(bytesPerRow / HALF_ROW) - 1;
+  const hexFrom = 8 + 2;
+  const asciiFrom = hexFrom + bytesPerRow * 3 - 1 + groupGaps + 2 + 1;
+  const lineLength = asciiFrom + bytesPerRow + 1 + 1;
+  const cell = (column: number) => hexFrom + column * 3 + Math.floor(column / HALF_ROW);
+  const spans: [number, number][] = [];
+  for (let row = Math.floor(start / bytesPerRow); row * bytesPerRow < end; row++) {
+    const first = Math.max(start, row * bytesPerRow) - row * bytesPerRow;
+    const last = Math.min(end, (row + 1) * bytesPerRow) - 1 - row * bytesPerRow;
+    const line = row * lineLength;
+    spans.push([line + cell(first), line + cell(last) + 2], [line + asciiFrom + first, line + asciiFrom + last + 1]);
+  }
+  return spans;
+}

@@ -268,6 +268,8 @@ describe('EventBatcher with a fake clock', () => {
     expect(batch!.events.map(dataOf)).toEqual([[1, 2, 3, 4, 5, 6], [7], [8], [9]]);
     const first = batch!.events[0];
     expect(first?.type === 'data' && first.bytes.byteLength).toBe(6);
+    // Each event says how many reads it joins, so the row can say it was merged; one read says nothing.
+    expect(batch!.events.map((event) => (event.type === 'data' ? event.reads : null))).toEqual([3, undefined, undefined, undefined]);
   });
 
   it('never merges UDP datagrams, even from the same peer', () => {

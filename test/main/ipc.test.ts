@@ -78,6 +78,7 @@ describe('arguments are validated in main before anything runs', () => {
       remove: { sessionId: 's1' },
       send: { sessionId: 's1', payload: { format: 'text', value: 'hi' } },
       disconnect: { sessionId: 's1', mode: 'reset' },
+      resetCounters: { sessionId: 's1' },
       multicast: { sessionId: 's1', action: 'join', group: '239.1.2.3' },
       list: {},
       record: { sessionId: 's1', action: 'start' },

@@ -210,6 +210,15 @@ describe('Log framing', () => {
     ]);
   });
 
+  it('says when a raw row was merged for display, and from how many reads', () => {
+    const burst = dataEvent('s1', 'rx', 'burst', 'c1');
+    const { log } = setup(burst.type === 'data' ? { ...burst, reads: 18 } : burst, dataEvent('s1', 'rx', 'alone', 'c1'));
+    const merged = log.getAllByTestId('log-merged');
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toHaveTextContent('merged: 18 reads');
+    expect(within(entries()[1]!).queryByTestId('log-merged')).toBeNull();
+  });
+
   it('rebuilds length-prefixed frames across chunks and marks the trailing one partial', async () => {
     const { user, log } = setup(...stream());
     await choose(user, 'Framing', 'Length-prefixed');
@@ -331,6 +340,26 @@ describe('Log search and filters', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Search' }), { target: { value: 'temp' } });
     expect(entries().map((row) => row.querySelector('[data-match]') !== null)).toEqual([true, true, false, false]);
     expect(within(entries()[0]!).getByText('matches the search')).toBeInTheDocument();
+    // The matched text is marked inside the row, not the whole row; the rest stays plain text.
+    expect(screen.getAllByTestId('log-mark').map((mark) => mark.textContent)).toEqual(['temp', 'TEMP']);
+    expect(within(entries()[0]!).getByTestId('log-payload').textContent).toBe('temp=21\\r\\n');
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('2 matches');
+    // Enter goes to the next match, Shift+Enter back, and both wrap around.
+    const field = screen.getByRole('searchbox', { name: 'Search' });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('1 of 2');
+    expect(within(entries()[0]!).getByTestId('log-mark')).toHaveAttribute('data-current', 'true');
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('2 of 2');
+    expect(within(entries()[1]!).getByTestId('log-mark')).toHaveAttribute('data-current', 'true');
+    expect(within(entries()[0]!).getByTestId('log-mark')).not.toHaveAttribute('data-current');
+    fireEvent.keyDown(field, { key: 'Enter', shiftKey: true });
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('1 of 2');
+    fireEvent.click(screen.getByRole('button', { name: /^Previous match/ }));
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('2 of 2');
+    fireEvent.change(field, { target: { value: 'nowhere' } });
+    expect(screen.getByTestId('log-match-count')).toHaveTextContent('No matches');
+    expect(screen.getByRole('button', { name: /^Next match/ })).toBeDisabled();
   });
 
   it('filters by text, case-sensitively when asked', async () => {

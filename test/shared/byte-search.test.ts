@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compileByteQuery, containsBytes, indexOfBytes, type ByteQuery } from '@shared/byte-search';
+import { compileByteQuery, containsBytes, countMatches, indexOfBytes, matchRanges, type ByteQuery } from '@shared/byte-search';
 import { findAllBytes } from '../support/collect';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -29,6 +29,8 @@ describe('compileByteQuery', () => {
     const hex = compileByteQuery({ kind: 'hex', value: 'de zz' });
     expect(hex.ok).toBe(false);
     expect(!hex.ok && hex.index).toBe(3);
+    // The same phrase the composer shows for the same mistake, so the page can say it in Chinese too.
+    expect(!hex.ok && hex.phrase?.key).toBe('hex.unexpected');
     expect(compileByteQuery({ kind: 'text', value: '中', encoding: 'latin1', ignoreCase: false }).ok).toBe(false);
   });
 
@@ -69,5 +71,23 @@ describe('searching bytes', () => {
         expect(indexOfBytes(hay, { needle, ignoreCase: false })).toBe(naive);
       }),
     );
+  });
+});
+
+describe('matchRanges and countMatches', () => {
+  it('finds every match, none overlapping, in order', () => {
+    const query = compiled(compileByteQuery({ kind: 'text', value: 'aa', encoding: 'utf-8', ignoreCase: false }));
+    const bytes = new TextEncoder().encode('aaa-aa-a');
+    expect(matchRanges(bytes, query)).toEqual([
+      [0, 2],
+      [4, 6],
+    ]);
+    expect(countMatches(bytes, query)).toBe(2);
+    expect(matchRanges(bytes, query, 1)).toEqual([[0, 2]]);
+  });
+
+  it('matches letters in either case when asked', () => {
+    const query = compiled(compileByteQuery({ kind: 'text', value: 'ok', encoding: 'utf-8', ignoreCase: true }));
+    expect(countMatches(new TextEncoder().encode('OK ok Ok'), query)).toBe(3);
   });
 });

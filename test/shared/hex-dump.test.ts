@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseHex } from '@shared/hex';
-import { formatHexDump } from '@shared/hex-dump';
+import { formatHexDump, hexDumpSpans } from '@shared/hex-dump';
 
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, n) => n);
@@ -107,5 +107,23 @@ describe('hex dump properties', () => {
         expect(back).toEqual({ ok: true, bytes });
       }),
     );
+  });
+});
+
+describe('hexDumpSpans', () => {
+  const bytes = Uint8Array.from({ length: 40 }, (_, i) => 0x41 + (i % 26));
+  const dump = formatHexDump(bytes);
+  const marked = (start: number, end: number) => hexDumpSpans(start, end).map(([from, to]) => dump.slice(from, to));
+
+  it('points at the hex cells and the ASCII of bytes within one row', () => {
+    expect(marked(1, 3)).toEqual(['42 43', 'BC']);
+  });
+
+  it('crosses the gap between the two halves of a row', () => {
+    expect(marked(7, 9)).toEqual(['48  49', 'HI']);
+  });
+
+  it('splits a run over the rows it touches, the short last row too', () => {
+    expect(marked(15, 33)).toEqual(['50', 'P', '51 52 53 54 55 56 57 58  59 5a 41 42 43 44 45 46', 'QRSTUVWXYZABCDEF', '47', 'G']);
   });
 });

@@ -118,6 +118,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
     args: { sessionId: 's1', payload: { format: 'hex', value: '00' }, to: { type: 'address', host: '127.0.0.1', port: 9 } },
   },
   { method: 'disconnect', args: { sessionId: 's1', connId: 'c1', mode: 'reset' } },
+  { method: 'resetCounters', args: { sessionId: 's1', connId: 'c1' } },
   { method: 'multicast', args: { sessionId: 's1', action: 'join', group: '239.1.2.3', interface: 'lo' } },
   { method: 'list', args: {} },
   { method: 'record', args: { sessionId: 's1', action: 'start' } },

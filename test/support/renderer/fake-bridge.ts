@@ -36,6 +36,7 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   remove: ok(null),
   send: ok({ bytes: 0, targets: 0 }),
   disconnect: ok(null),
+  resetCounters: ok(null),
   multicast: ok(null),
   list: ok([]),
   record: ok(recordingInfo()),

@@ -1,13 +1,19 @@
 import { memo } from 'react';
 import Checkbox from '@mui/material/Checkbox';
 import FormControlLabel from '@mui/material/FormControlLabel';
+import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
+import SvgIcon from '@mui/material/SvgIcon';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
 import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import ToggleButton from '@mui/material/ToggleButton';
 import ToggleButtonGroup from '@mui/material/ToggleButtonGroup';
 import { OptionSelect } from '../components/OptionSelect';
-import { useT } from '../i18n/i18n-context';
+import { ProblemMarker } from '../composer/ProblemMarker';
+import { useFormatNumber, useT } from '../i18n/i18n-context';
 
 const LOG_DIRECTIONS = ['both', 'rx', 'tx'] as const;
 
@@ -50,29 +56,109 @@ interface FilterProps {
   onChange: (next: LogFilterState) => void;
 }
 
-/** The search box of the toolbar; a query that cannot be read says where and why below it. */
+const STEP_ICONS = {
+  [-1]: 'M7.41 15.41 12 10.83l4.59 4.58L18 14l-6-6-6 6z',
+  [1]: 'M7.41 8.59 12 13.17l4.59-4.58L18 10l-6 6-6-6z',
+} as const;
+
+/**
+ * The search box of the toolbar, with how many matches there are, which one is current and
+ * the way to the next and previous (Enter, Shift+Enter; F3 from anywhere in the panel). A
+ * query that cannot be read says where and why below it, as the composer does.
+ */
 export const LogSearchField = memo(function LogSearchField({
   filters,
   onChange,
   problem,
+  matches,
+  onStep,
 }: FilterProps & {
-  /** What is wrong with the query, in words, if it cannot be searched for. */
-  problem: string | undefined;
+  /** What is wrong with the query, in words, and where, if it cannot be searched for. */
+  problem: { words: string; index: number } | undefined;
+  /** Matches of the query among the rows shown, and the index of the current one; undefined when nothing is searched. */
+  matches: { total: number; current: number | undefined } | undefined;
+  onStep: (step: 1 | -1) => void;
 }) {
   const t = useT();
+  const formatNumber = useFormatNumber();
+  const found = matches !== undefined && matches.total > 0;
   return (
-    <TextField
-      type="search"
-      size="small"
-      label={t('log.search')}
-      placeholder={filters.queryKind === 'hex' ? t('log.search.hexPlaceholder') : undefined}
-      value={filters.query}
-      onChange={(event) => onChange({ ...filters, query: event.target.value })}
-      error={problem !== undefined}
-      helperText={problem}
-      slotProps={{ formHelperText: { sx: { position: 'absolute', top: '100%', m: 0, whiteSpace: 'nowrap', zIndex: 1 } } }}
-      sx={{ width: 170, flex: 'none' }}
-    />
+    <>
+      <TextField
+        type="search"
+        size="small"
+        label={t('log.search')}
+        placeholder={filters.queryKind === 'hex' ? t('log.search.hexPlaceholder') : undefined}
+        value={filters.query}
+        onChange={(event) => onChange({ ...filters, query: event.target.value })}
+        onKeyDown={(event) => {
+          if (event.key !== 'Enter') return;
+          event.preventDefault();
+          onStep(event.shiftKey ? -1 : 1);
+        }}
+        error={problem !== undefined}
+        helperText={
+          problem ? (
+            <>
+              {t('log.search.invalid', { message: problem.words })}
+              <ProblemMarker value={filters.query} index={problem.index} />
+            </>
+          ) : undefined
+        }
+        slotProps={{
+          input: {
+            endAdornment: matches ? (
+              <InputAdornment position="end" sx={{ ml: 0.5 }}>
+                <Typography
+                  variant="caption"
+                  color={found ? 'text.secondary' : 'warning.main'}
+                  noWrap
+                  role="status"
+                  data-testid="log-match-count"
+                >
+                  {!found
+                    ? t('log.search.none')
+                    : matches.current === undefined
+                      ? t('log.search.total', { count: matches.total })
+                      : t('log.search.count', { current: formatNumber(matches.current + 1), total: formatNumber(matches.total) })}
+                </Typography>
+              </InputAdornment>
+            ) : undefined,
+          },
+          formHelperText: {
+            sx: {
+              position: 'absolute',
+              top: '100%',
+              m: 0,
+              whiteSpace: 'nowrap',
+              zIndex: 1,
+              bgcolor: 'background.paper',
+              boxShadow: 2,
+              px: 1,
+              py: 0.5,
+            },
+          },
+        }}
+        sx={{ width: matches ? 190 : 150, flex: 'none' }}
+      />
+      {([-1, 1] as const).map((step) => (
+        <Tooltip key={step} title={t(step === 1 ? 'log.search.next' : 'log.search.previous')}>
+          <span>
+            <IconButton
+              size="small"
+              disabled={!found}
+              aria-label={t(step === 1 ? 'log.search.next' : 'log.search.previous')}
+              onClick={() => onStep(step)}
+              sx={{ p: 0.25 }}
+            >
+              <SvgIcon fontSize="small">
+                <path d={STEP_ICONS[step]} />
+              </SvgIcon>
+            </IconButton>
+          </span>
+        </Tooltip>
+      ))}
+    </>
   );
 });
 

@@ -9,6 +9,7 @@ import { useT } from '../i18n/i18n-context';
 import { LOG_LIST_WINDOW_ROWS } from '../limits';
 import type { LogView, RowLook } from '../store/log-prefs';
 import type { ItemList, LogItem } from './log-items';
+import type { MatchPlace } from './search-matches';
 import { LOG_ROWS_CLASS, LogRow, LogRowStyles, type LogRowProps } from './LogRow';
 
 interface ListContext {
@@ -84,10 +85,16 @@ const STEP = LOG_LIST_WINDOW_ROWS / 2;
 /** How long after the reader's own input leaving the bottom counts as their scrolling. */
 const READER_SCROLL_MS = 1000;
 
-type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'end' };
+type ScrollTarget = { index: number | 'LAST'; align: 'start' | 'center' | 'end' };
 const NEWEST: ScrollTarget = { index: 'LAST', align: 'end' };
 
-export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view'>;
+export type RowOptions = Omit<LogRowProps, 'item' | 'previousAt' | 'view' | 'currentMatch'>;
+
+/** A row to bring into sight, by its index in the list; a new `seq` asks again for the same row. */
+export interface Reveal {
+  index: number;
+  seq: number;
+}
 
 /**
  * The rows in sight, read from `items` by index. Follows new rows while the reader is at the
@@ -101,12 +108,18 @@ export function LogList({
   row,
   viewOf,
   look,
+  current,
+  reveal,
 }: {
   items: ItemList;
   label: string;
   row: RowOptions;
   viewOf: (item: LogItem) => LogView;
   look: RowLook;
+  /** The search match next and previous stand on. */
+  current?: MatchPlace | undefined;
+  /** Scroll to this row and hold the view there: the reader went to a match. */
+  reveal?: Reveal | undefined;
 }) {
   const t = useT();
   const virtuoso = useRef<VirtuosoHandle>(null);
@@ -201,6 +214,25 @@ export function LogList({
     pendingScroll.current = { index: start - previous, align: 'start' };
     setPlaced(previous);
   };
+  // Going to a match stops following, like scrolling up would, and moves the window to hold
+  // the row (set while rendering, as above); the scroll follows once that window is drawn.
+  const [revealedSeq, setRevealedSeq] = useState(0);
+  const [revealAt, setRevealAt] = useState<(ScrollTarget & { seq: number }) | undefined>();
+  if (reveal && reveal.seq !== revealedSeq) {
+    setRevealedSeq(reveal.seq);
+    const { index } = reveal;
+    if (index >= 0 && index < items.length) {
+      if (!paused) setPausedAt(items.total);
+      setHeld(true);
+      setAtBottom(false);
+      const next = index >= start && index < start + count ? start : Math.max(0, Math.min(index - STEP, newestStart));
+      setPlaced(next);
+      setRevealAt({ index: index - next, align: 'center', seq: reveal.seq });
+    }
+  }
+  useEffect(() => {
+    if (revealAt) virtuoso.current?.scrollToIndex({ index: revealAt.index, align: revealAt.align });
+  }, [revealAt]);
   const showNewer = () => {
     const next = Math.min(start + STEP, newestStart);
     pendingScroll.current = { index: start + count - 1 - next, align: 'end' };
@@ -244,7 +276,15 @@ export function LogList({
         computeItemKey={(index) => items.at(start + index)?.id ?? index}
         itemContent={(index) => {
           const item = items.at(start + index);
-          return item ? <LogRow item={item} previousAt={items.at(start + index - 1)?.at} view={viewOf(item)} {...row} /> : null;
+          return item ? (
+            <LogRow
+              item={item}
+              previousAt={items.at(start + index - 1)?.at}
+              view={viewOf(item)}
+              currentMatch={current?.id === item.id ? current.nth : undefined}
+              {...row}
+            />
+          ) : null;
         }}
         followOutput={held || !reachesEnd ? false : 'auto'}
         atBottomStateChange={onBottomChange}

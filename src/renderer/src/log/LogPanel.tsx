@@ -20,9 +20,10 @@ import { saveBytesAsPayload } from '../composer/payload-library';
 import { formatByteSize } from '../format';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { checksumGood } from '../protocol/checksum-mark';
-import { useFormatNumber, useT } from '../i18n/i18n-context';
+import { useFormatNumber, useSay, useT } from '../i18n/i18n-context';
+import { problemWords } from '@shared/text-encoding';
 import { EMPTY_LOG } from '../store/apply-batch';
-import { ZERO_COUNTERS } from '../store/views';
+import { ZERO_COUNTERS, type SessionLog } from '../store/views';
 import { LOG_VIEWS, type FramingSettings, type LogView } from '../store/log-prefs';
 import { useInspector } from '../store/store-context';
 import { framingConfigOf } from './framing-config';
@@ -30,7 +31,9 @@ import { describeFraming } from './FramingControls';
 import { FilteredView, FramedView, listOf, rawSource, SeenSources, sourceOf, type LogItem } from './log-items';
 import { activeFilters, LogFilters, LogSearchField, NO_FILTERS, type LogFilterState } from './LogFilters';
 import { ToolbarPopover } from './ToolbarPopover';
-import { LogList } from './LogList';
+import { PauseIcon } from '../components/PauseIcon';
+import { LogList, type Reveal } from './LogList';
+import { indexOfItem, MatchIndex, NO_MATCHES, type MatchPlace } from './search-matches';
 import { LogSettingsButton } from './LogSettingsButton';
 import { LiveLogStatusBar, LogStatusBar } from './LogStatusBar';
 import { defaultPayloadName, payloadHex, payloadText } from './payload-view';
@@ -176,11 +179,38 @@ const EntryMenu = memo(function EntryMenu({ menu, views, encoding, onClose, onVi
   );
 });
 
+/** A sweep, for emptying the log (a bin would say the session goes). */
+function ClearLogIcon() {
+  return (
+    <SvgIcon fontSize="small">
+      <path d="M15 16h4v2h-4zm0-8h7v2h-7zm0 4h6v2h-6zM3 18c0 1.1.9 2 2 2h6c1.1 0 2-.9 2-2V8H3v10zM14 5h-3l-1-1H6L5 5H2v2h12z" />
+    </SvgIcon>
+  );
+}
+
+function PlayIcon() {
+  return (
+    <SvgIcon fontSize="small">
+      <path d="M8 5v14l11-7z" />
+    </SvgIcon>
+  );
+}
+
+/** Entries that came after `frozen` was taken: the whole log if it was cleared since. */
+function heldBack(live: SessionLog, frozen: SessionLog): number {
+  if (live.epoch !== frozen.epoch) return live.dropped + live.entries.length;
+  return live.dropped + live.entries.length - (frozen.dropped + frozen.entries.length);
+}
+
 function SourceLogPanel({ source: from }: { source: LogSource }) {
   const t = useT();
-  const log = useInspector(
+  const liveLog = useInspector(
     (state) => (from.type === 'session' ? state.logs.get(from.sessionId) : state.transcripts.get(from.transcriptId)?.log) ?? EMPTY_LOG,
   );
+  // Capture paused: the view keeps the log as it was (a snapshot the store never writes into);
+  // the engine, the sockets and the recording go on, and resuming shows everything in order.
+  const [frozen, setFrozen] = useState<SessionLog | undefined>();
+  const log = frozen ?? liveLog;
   const transcriptCounters = useInspector((state) =>
     from.type === 'transcript' ? state.transcripts.get(from.transcriptId)?.counters : undefined,
   );
@@ -235,6 +265,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   );
   const query = compiled.ok ? compiled.query : undefined;
   const filterQuery = filters.matchMode === 'filter' ? query : undefined;
+  const say = useSay();
   const { direction, source: onlySource, events } = filters;
   const filteredView = useMemo(() => {
     if (direction === 'both' && onlySource === '' && filterQuery === undefined && events && badChecksumsOnly === undefined)
@@ -252,13 +283,46 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
   const shown = useMemo(() => (filteredView ? filteredView.update(source) : source), [filteredView, source]);
   const items = useMemo(() => listOf(shown), [shown]);
 
+  const matchIndex = useMemo(() => (query ? new MatchIndex(query) : undefined), [query]);
+  const matches = useMemo(() => (matchIndex ? matchIndex.update(shown) : NO_MATCHES), [matchIndex, shown]);
+  // The match next and previous stand on, with its index when it was chosen (for when its row leaves).
+  const [current, setCurrent] = useState<{ place: MatchPlace; index: number; query: object } | undefined>();
+  const [reveal, setReveal] = useState<Reveal | undefined>();
+  const currentPlace = current && current.query === query ? current.place : undefined;
+  const currentIndex = currentPlace ? (matches.indexOf(currentPlace) ?? Math.min(current!.index, matches.total - 1)) : undefined;
+  const goToMatch = useCallback(
+    (step: 1 | -1) => {
+      if (!query || matches.total === 0) return;
+      const index =
+        currentIndex === undefined || currentIndex < 0
+          ? step === 1
+            ? 0
+            : matches.total - 1
+          : (currentIndex + step + matches.total) % matches.total;
+      const place = matches.at(index);
+      if (!place) return;
+      setCurrent({ place, index, query });
+      const row = indexOfItem(items, shown, place.id);
+      if (row !== undefined) setReveal((last) => ({ index: row, seq: (last?.seq ?? 0) + 1 }));
+    },
+    [query, matches, currentIndex, items, shown],
+  );
+  // F3 and Shift+F3 go through the matches from anywhere, as in an editor or a browser.
+  useEffect(() => {
+    if (!query) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'F3' || event.defaultPrevented) return;
+      event.preventDefault();
+      goToMatch(event.shiftKey ? -1 : 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [query, goToMatch]);
+
   const views = overrides.framing === framing ? overrides.views : undefined;
   const viewOf = useCallback((item: LogItem) => views?.get(item.id) ?? view, [views, view]);
   const onActions = useCallback((item: LogItem, anchor: HTMLElement) => setMenu({ item, anchor }), []);
-  const row = useMemo(
-    () => ({ encoding, highlight: filters.matchMode === 'highlight' ? query : undefined, checksum, onActions }),
-    [encoding, filters.matchMode, query, checksum, onActions],
-  );
+  const row = useMemo(() => ({ encoding, highlight: query, checksum, onActions }), [encoding, query, checksum, onActions]);
 
   const closeMenu = useCallback(() => setMenu(undefined), []);
   const setOverride = useCallback(
@@ -335,7 +399,9 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         <LogSearchField
           filters={filters}
           onChange={setFilters}
-          problem={compiled.ok ? undefined : t('log.search.invalid', { message: compiled.message })}
+          problem={compiled.ok ? undefined : { words: problemWords(compiled, say), index: compiled.index }}
+          matches={query ? { total: matches.total, current: currentIndex } : undefined}
+          onStep={goToMatch}
         />
         <ToolbarPopover label={t('log.filters')} active={activeFilters(filters) + (badChecksumsOnly ? 1 : 0)}>
           <LogFilters filters={filters} onChange={setFilters} sources={sources} />
@@ -348,19 +414,67 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
         </ToolbarPopover>
         <ViewControls />
         <LogSettingsButton checksum={<ChecksumField value={checksum} onChange={setChecksum} />} checksumOn={checksum !== undefined} />
+        {from.type === 'session' ? (
+          <Tooltip title={t(frozen ? 'log.capture.resume' : 'log.capture.pause')}>
+            <IconButton
+              size="small"
+              aria-label={t('log.capture.pauseLabel')}
+              aria-pressed={frozen !== undefined}
+              color={frozen ? 'warning' : 'default'}
+              onClick={() => setFrozen(frozen ? undefined : liveLog)}
+            >
+              {frozen ? <PlayIcon /> : <PauseIcon />}
+            </IconButton>
+          </Tooltip>
+        ) : null}
         {/* A transcript is evidence as read from its file: nothing to clear. */}
         {from.type === 'session' ? (
-          <Button
-            size="small"
-            aria-label={t('log.clearLabel')}
-            disabled={log.entries.length === 0 && log.dropped === 0}
-            onClick={() => clearLog(from.sessionId)}
-          >
-            {t('log.clear')}
-          </Button>
+          <Tooltip title={t('log.clearLabel')}>
+            <span>
+              <IconButton
+                size="small"
+                aria-label={t('log.clearLabel')}
+                disabled={liveLog.entries.length === 0 && liveLog.dropped === 0}
+                onClick={() => clearLog(from.sessionId)}
+              >
+                <ClearLogIcon />
+              </IconButton>
+            </span>
+          </Tooltip>
         ) : null}
         <MaximizeButton />
       </Stack>
+      {frozen ? (
+        <Stack
+          direction="row"
+          spacing={1}
+          role="status"
+          data-testid="log-capture-paused"
+          useFlexGap
+          sx={{
+            px: 1.5,
+            py: 0.25,
+            alignItems: 'center',
+            flexWrap: 'wrap',
+            bgcolor: 'warning.main',
+            color: 'warning.contrastText',
+            flex: 'none',
+          }}
+        >
+          <Typography variant="caption" sx={{ fontWeight: 600 }}>
+            {t('log.capture.paused', { count: heldBack(liveLog, frozen) })}
+          </Typography>
+          <Button
+            size="small"
+            color="inherit"
+            variant="outlined"
+            onClick={() => setFrozen(undefined)}
+            sx={{ py: 0, minHeight: 0, flex: 'none' }}
+          >
+            {t('log.capture.resumeButton')}
+          </Button>
+        </Stack>
+      ) : null}
       {log.dropped > 0 ? (
         <Typography variant="caption" color="warning.main" sx={{ px: 1.5 }} data-testid="log-dropped">
           {log.droppedFor === 'bytes'
@@ -381,7 +495,7 @@ function SourceLogPanel({ source: from }: { source: LogSource }) {
             {t('log.noMatches')}
           </Typography>
         ) : (
-          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} />
+          <LogList items={items} label={t('log.list')} row={row} viewOf={viewOf} look={rowLook} current={currentPlace} reveal={reveal} />
         )}
       </Box>
       {from.type === 'session' ? (

@@ -1,9 +1,10 @@
-import { memo, useMemo, type MouseEvent } from 'react';
+import { memo, useMemo, type MouseEvent, type ReactNode } from 'react';
 import Chip from '@mui/material/Chip';
 import GlobalStyles from '@mui/material/GlobalStyles';
 import type { CSSObject, Theme } from '@mui/material/styles';
 import type { ChecksumOption, SendOrigin, TextEncodingName } from '@shared/contract';
-import { containsBytes, type ByteQuery } from '@shared/byte-search';
+import { matchRanges, type ByteQuery } from '@shared/byte-search';
+import { hexDumpSpans } from '@shared/hex-dump';
 import { visuallyHidden } from '../components/visually-hidden';
 import { formatClock } from '../format';
 import { useFormatNumber, useT } from '../i18n/i18n-context';
@@ -37,7 +38,6 @@ function logRowStyles(theme: Theme): CSSObject {
       // Palette "main" colours have light and dark variants that both read on their theme's background.
       '&[data-dir="rx"]': { borderLeft: `3px solid ${palette.success.main}` },
       '&[data-dir="tx"]': { borderLeft: `3px solid ${palette.info.main}` },
-      '&[data-match="true"]': { backgroundColor: palette.action.selected },
       '&[data-dir="event"]': { borderLeft: `3px solid ${palette.text.disabled}`, backgroundColor: palette.action.hover },
       '&[data-dir="event"][data-tone="warning"]': { borderLeft: `3px solid ${palette.warning.main}` },
     },
@@ -75,6 +75,13 @@ function logRowStyles(theme: Theme): CSSObject {
       '&:focus-visible': { outline: `2px solid ${palette.primary.main}`, outlineOffset: 1 },
     },
     '& .si-row-payload': { margin: 0, fontFamily: MONO_FONT },
+    // Marks keep the text's own colour on a light ground in either theme, so they read at once.
+    '& .si-mark': { backgroundColor: palette.warning.light, color: palette.common.black, borderRadius: 2 },
+    '& .si-mark[data-current="true"]': {
+      backgroundColor: palette.warning.dark,
+      color: palette.common.white,
+      outline: `2px solid ${palette.warning.dark}`,
+    },
     '& .si-row-payload[data-view="text"]': { whiteSpace: 'pre-wrap', wordBreak: 'break-all' },
     '& .si-row-payload[data-view="hex"]': { whiteSpace: 'pre', overflowX: 'auto' },
   };
@@ -96,8 +103,10 @@ export interface LogRowProps {
   previousAt: number | undefined;
   view: LogView;
   encoding: TextEncodingName;
-  /** Rows matching it are highlighted; undefined when nothing is searched or matches filter instead. */
+  /** What is searched for: its matches are marked inside the payload; undefined when nothing is. */
   highlight: ByteQuery | undefined;
+  /** Which of this row's matches is the one next and previous stand on, if it is here. */
+  currentMatch?: number | undefined;
   /** Received rows are checked against it: ✓ or ✗ with the expected and the received value. */
   checksum: ChecksumOption | undefined;
   onActions: (item: LogItem, anchor: HTMLElement) => void;
@@ -171,12 +180,69 @@ function LifecycleRow({ item, lifecycle, previousAt }: { item: LogItem; lifecycl
   );
 }
 
-function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActions }: LogRowProps) {
+/** A match as drawn: a mark element over text, never markup. */
+function Mark({ text, current }: { text: string; current: boolean }) {
+  return (
+    <mark className="si-mark" data-testid="log-mark" data-current={current ? 'true' : undefined}>
+      {text}
+    </mark>
+  );
+}
+
+/** The payload as text with each match's bytes decoded apart and marked. */
+function markedText(bytes: Uint8Array, ranges: readonly [number, number][], encoding: TextEncodingName, current: number | undefined) {
+  const parts: ReactNode[] = [];
+  let from = 0;
+  ranges.forEach(([start, end], nth) => {
+    if (start > from) parts.push(payloadText(bytes.subarray(from, start), encoding));
+    parts.push(<Mark key={nth} text={payloadText(bytes.subarray(start, end), encoding)} current={nth === current} />);
+    from = end;
+  });
+  if (from < bytes.length) parts.push(payloadText(bytes.subarray(from), encoding));
+  return parts;
+}
+
+/** The hex dump with each match marked in both columns. */
+function markedDump(dump: string, ranges: readonly [number, number][], current: number | undefined) {
+  const spans = ranges.flatMap(([start, end], nth) => hexDumpSpans(start, end).map(([from, to]) => ({ from, to, nth })));
+  spans.sort((a, b) => a.from - b.from);
+  const parts: ReactNode[] = [];
+  let at = 0;
+  spans.forEach(({ from, to, nth }, index) => {
+    if (from > at) parts.push(dump.slice(at, from));
+    parts.push(<Mark key={index} text={dump.slice(from, to)} current={nth === current} />);
+    at = to;
+  });
+  parts.push(dump.slice(at));
+  return parts;
+}
+
+function DataRow({ item, previousAt, view, encoding, highlight, currentMatch, checksum, onActions }: LogRowProps) {
   const t = useT();
   const preview = useMemo(() => previewOf(item.bytes), [item.bytes]);
-  const text = useMemo(() => (view === 'hex' ? undefined : payloadText(preview.bytes, encoding)), [preview, view, encoding]);
-  const hex = useMemo(() => (view === 'text' ? undefined : payloadHexDump(preview.bytes)), [preview, view]);
-  const matches = useMemo(() => highlight !== undefined && containsBytes(item.bytes, highlight), [item.bytes, highlight]);
+  // Only the bytes drawn can be marked; a match running past the preview is marked up to its end.
+  const ranges = useMemo(() => {
+    if (highlight === undefined) return [];
+    const limit = preview.bytes.length;
+    return matchRanges(item.bytes.subarray(0, limit + highlight.needle.length - 1), highlight)
+      .filter(([start]) => start < limit)
+      .map(([start, end]): [number, number] => [start, Math.min(end, limit)]);
+  }, [item.bytes, preview, highlight]);
+  const matches = ranges.length > 0;
+  const text = useMemo(
+    () =>
+      view === 'hex'
+        ? undefined
+        : matches
+          ? markedText(preview.bytes, ranges, encoding, currentMatch)
+          : payloadText(preview.bytes, encoding),
+    [preview, view, encoding, ranges, matches, currentMatch],
+  );
+  const hex = useMemo(() => {
+    if (view === 'text') return undefined;
+    const dump = payloadHexDump(preview.bytes);
+    return matches ? markedDump(dump, ranges, currentMatch) : dump;
+  }, [preview, view, ranges, matches, currentMatch]);
   const source = sourceOf(item);
   const mark = useMemo(
     () => (checksum && item.dir === 'rx' && !item.partial ? checksumMark(t, checksum, item.bytes) : undefined),
@@ -217,6 +283,15 @@ function DataRow({ item, previousAt, view, encoding, highlight, checksum, onActi
         ) : null}
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>
         {item.origin ? <Chip size="small" variant="outlined" data-testid="log-origin" label={originLabel(t, item.origin)} /> : null}
+        {item.reads ? (
+          <Chip
+            size="small"
+            variant="outlined"
+            data-testid="log-merged"
+            label={t('log.merged', { count: item.reads })}
+            aria-label={t('log.mergedLabel', { count: item.reads })}
+          />
+        ) : null}
         {item.partial ? (
           <Chip size="small" color="warning" variant="outlined" label={t('log.partial')} aria-label={t('log.partialLabel')} />
         ) : null}

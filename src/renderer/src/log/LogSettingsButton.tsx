@@ -2,6 +2,7 @@ import { memo, useState, type ReactNode } from 'react';
 import Button from '@mui/material/Button';
 import Divider from '@mui/material/Divider';
 import Stack from '@mui/material/Stack';
+import SvgIcon from '@mui/material/SvgIcon';
 import TextField from '@mui/material/TextField';
 import { EncodingSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
@@ -97,6 +98,11 @@ export const LogSettingsButton = memo(function LogSettingsButton({ checksum, che
   return (
     <ToolbarPopover
       label={t('log.settings')}
+      icon={
+        <SvgIcon fontSize="small">
+          <path d="M3 17v2h6v-2H3zM3 5v2h10V5H3zm10 16v-2h8v-2h-8v-2h-2v6h2zM7 9v2H3v2h4v2h2V9H7zm14 4v-2H11v2h10zm-6-4h2V7h4V5h-4V3h-2v6z" />
+        </SvgIcon>
+      }
       active={
         (encoding === 'utf-8' ? 0 : 1) +
         (framing === 'raw' ? 0 : 1) +

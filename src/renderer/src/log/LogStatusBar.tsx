@@ -1,8 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import Button from '@mui/material/Button';
 import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { Counters, NotShown } from '@shared/contract';
+import type { AppError } from '@shared/result';
+import { useApi } from '../api/host-context';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { visuallyHidden } from '../components/visually-hidden';
 import { useT } from '../i18n/i18n-context';
 import { CountersText } from '../components/CountersText';
@@ -42,7 +46,32 @@ export function LiveLogStatusBar({ sessionId, log, message }: { sessionId: strin
   const notShown = useInspector((state) => state.sessions.get(sessionId)?.notShown);
   const recorded = useInspector((state) => state.sessions.get(sessionId)?.recording?.active ?? false);
   const rates = useRates(sessionId);
-  return <LogStatusBar counters={counters} rates={rates} log={log} message={message} notShown={notShown} recorded={recorded} />;
+  const api = useApi();
+  const t = useT();
+  const [failure, setFailure] = useState<AppError | undefined>();
+  const reset = async () => {
+    setFailure(undefined);
+    const result = await api.resetCounters({ sessionId });
+    if (!result.ok) setFailure(result.error);
+  };
+  return (
+    <>
+      {failure ? <ErrorAlert title={t('log.resetCounters')} error={failure} onClose={() => setFailure(undefined)} /> : null}
+      <LogStatusBar
+        counters={counters}
+        rates={rates}
+        log={log}
+        message={message}
+        notShown={notShown}
+        recorded={recorded}
+        action={
+          <Button size="small" aria-label={t('log.resetCounters.label')} onClick={() => void reset()} sx={{ py: 0, minHeight: 0 }}>
+            {t('log.resetCounters')}
+          </Button>
+        }
+      />
+    </>
+  );
 }
 
 /**
@@ -56,6 +85,7 @@ export function LogStatusBar({
   message,
   notShown,
   recorded = false,
+  action,
 }: {
   counters: Counters;
   rates?: Counters;
@@ -63,6 +93,8 @@ export function LogStatusBar({
   message: string;
   notShown?: NotShown | undefined;
   recorded?: boolean;
+  /** A control beside the counters (a live session's reset). */
+  action?: ReactNode;
 }) {
   const t = useT();
   const values = rates
@@ -79,6 +111,7 @@ export function LogStatusBar({
       sx={{ px: 1.5, py: 0.25, borderTop: 1, borderColor: 'divider', alignItems: 'center', flexWrap: 'wrap' }}
     >
       <CountersText counters={counters} />
+      {action}
       {values ? (
         <Typography variant="caption" color="text.secondary" component="div" data-testid="log-rates">
           <span aria-hidden="true">{t('log.status.rates', values)}</span>

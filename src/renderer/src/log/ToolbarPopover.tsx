@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import Badge from '@mui/material/Badge';
 import Button from '@mui/material/Button';
+import IconButton from '@mui/material/IconButton';
+import Tooltip from '@mui/material/Tooltip';
 import ClickAwayListener from '@mui/material/ClickAwayListener';
 import Paper from '@mui/material/Paper';
 import Popper from '@mui/material/Popper';
@@ -15,9 +17,12 @@ import Stack from '@mui/material/Stack';
 export function ToolbarPopover({
   label,
   active = 0,
+  icon,
   children,
 }: {
   label: string;
+  /** Drawn instead of the label where the toolbar is short of room; the label names it still. */
+  icon?: ReactNode;
   active?: number;
   /** The controls, or a function of the way to close the popover (a form that is done with). */
   children: ReactNode | ((close: () => void) => ReactNode);
@@ -27,15 +32,29 @@ export function ToolbarPopover({
   return (
     <>
       <Badge color="primary" badgeContent={active} invisible={active === 0} overlap="rectangular">
-        <Button
-          size="small"
-          aria-haspopup="dialog"
-          aria-expanded={anchor !== null}
-          onClick={(event) => setAnchor(anchor ? null : event.currentTarget)}
-          sx={{ whiteSpace: 'nowrap' }}
-        >
-          {label}
-        </Button>
+        {icon ? (
+          <Tooltip title={label}>
+            <IconButton
+              size="small"
+              aria-label={label}
+              aria-haspopup="dialog"
+              aria-expanded={anchor !== null}
+              onClick={(event) => setAnchor(anchor ? null : event.currentTarget)}
+            >
+              {icon}
+            </IconButton>
+          </Tooltip>
+        ) : (
+          <Button
+            size="small"
+            aria-haspopup="dialog"
+            aria-expanded={anchor !== null}
+            onClick={(event) => setAnchor(anchor ? null : event.currentTarget)}
+            sx={{ whiteSpace: 'nowrap' }}
+          >
+            {label}
+          </Button>
+        )}
       </Badge>
       <Popper open={anchor !== null} anchorEl={anchor} placement="bottom-end" sx={{ zIndex: 'modal' }}>
         <ClickAwayListener

@@ -1,5 +1,6 @@
 import { memo, useEffect, useId, useState } from 'react';
 import Button from '@mui/material/Button';
+import Divider from '@mui/material/Divider';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import TableCell from '@mui/material/TableCell';
@@ -77,6 +78,13 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
     if (!result.ok) setFailure(result.error);
   };
 
+  const resetCounters = async () => {
+    setAnchor(null);
+    setFailure(undefined);
+    const result = await api.resetCounters({ sessionId, connId: conn.connId });
+    if (!result.ok) setFailure(result.error);
+  };
+
   return (
     <>
       <TableRow>
@@ -109,6 +117,8 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
                 {t(`connections.mode.${mode}`)}
               </MenuItem>
             ))}
+            <Divider />
+            <MenuItem onClick={() => void resetCounters()}>{t('log.resetCounters.connection')}</MenuItem>
           </Menu>
         </TableCell>
       </TableRow>

@@ -282,6 +282,7 @@ class Draft {
           bytes: event.bytes,
           ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
           ...(event.relay ? { relay: copyRelayMark(event.relay) } : {}),
+          ...(typeof event.reads === 'number' && event.reads > 1 ? { reads: event.reads } : {}),
         };
         this.append(event.sessionId, entry);
         const sender = entry.peer;

@@ -96,6 +96,8 @@ export interface LogEntry {
   origin?: SendOrigin;
   /** Relay: which way the bytes went, and whether they were held, edited or injected. */
   relay?: RelayDataMark;
+  /** Reads of the socket the engine merged into this entry for display, when more than one. */
+  reads?: number;
 }
 
 export interface SessionLog {

@@ -10,7 +10,7 @@ import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
 import { endpoint } from './endpoint';
 import { describeResolved, resolveHost, type ResolvedAddress } from './resolve';
-import { SessionBase } from './session';
+import { SessionBase, type ConnectionCounters } from './session';
 import { appError, followedBy, socketError } from './socket-errors';
 import { TcpConnection, type ConnectionOwner, type TlsLayer } from './tcp-connection';
 import { serverOptions } from './tls-options';
@@ -54,6 +54,15 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
 
   get closing(): boolean {
     return this.currentState === 'closing';
+  }
+
+  override connectionCounters(connIds: ReadonlySet<string>): ConnectionCounters[] {
+    const out: ConnectionCounters[] = [];
+    for (const connId of connIds) {
+      const conn = this.connections.get(connId);
+      if (conn) out.push({ connId, counters: { ...conn.counters } });
+    }
+    return out;
   }
 
   override info(): SessionInfo {

@@ -1133,7 +1133,8 @@ export type InspectorEvent =
   /** A session's recording started, stopped, failed, or grew (at most once per recorder flush). */
   | { type: 'recording'; at: number; sessionId: string; recording: RecordingInfo }
   /**
-   * Totals after each flush, for every session that moved bytes since the previous one; `notShown`
+   * Totals after each flush, for every session that moved bytes since the previous one;
+   * `connections` lists only its connections that did (the others are as last told); `notShown`
    * (session and connection) once some of their data was not shown.
    */
   | {

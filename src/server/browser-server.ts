@@ -7,12 +7,12 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatEndpoint } from '@shared/address';
-import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@shared/contract';
+import { TRANSCRIPT_FORMATS, type EventBatch, type TranscriptFormat } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
 import { answerCall, CALL_SHAPE, readCallText, refusal, type CallRead } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
-import { encodeWire, type ServerMessage } from '@shared/wire';
+import { encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
 import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
@@ -63,12 +63,13 @@ const isFormat = (value: string): value is TranscriptFormat => (TRANSCRIPT_FORMA
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const clients = new Set<WebSocket>();
-  const broadcast = (message: ServerMessage) => {
-    const frame = encodeWire(message);
-    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
+  // Batches go as binary frames (their bytes as bytes, see encodeBatchFrame); hello and results as JSON text.
+  const broadcast = (batch: EventBatch) => {
+    const frame = encodeBatchFrame(batch);
+    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame, { binary: true });
   };
   const host = createHost({
-    onBatch: (batch) => broadcast({ kind: 'events', batch }),
+    onBatch: broadcast,
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),

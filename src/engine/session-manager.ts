@@ -9,7 +9,7 @@ import type {
   SessionConfig,
   SessionInfo,
 } from '@shared/contract';
-import { AppCode } from '@shared/errors';
+import { AppCode, hintFor } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
 import { phrase, untranslated } from '@shared/phrase';
@@ -210,9 +210,14 @@ export class SessionManager implements EngineApi {
     return ok(null);
   }
 
-  async send({ sessionId, payload, to }: ParsedArgs<'send'>): Answer<'send'> {
+  async send({ sessionId, payload, bytes: raw, to }: ParsedArgs<'send'>): Answer<'send'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
+    if (payload === undefined || raw !== undefined) {
+      if (payload !== undefined || raw === undefined)
+        return fail(AppCode.InvalidArgument, phrase('send.payloadOrBytes'), hintFor(AppCode.InvalidArgument));
+      return session.send(raw, to);
+    }
     const template = compilePayload(payload);
     if (!template.ok) return template;
     const bytes = renderPayload(template.value, this.automations.get(sessionId)?.macros());

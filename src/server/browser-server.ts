@@ -9,10 +9,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { formatEndpoint } from '@shared/address';
 import { TRANSCRIPT_FORMATS, type EventBatch, type TranscriptFormat } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
-import { answerCall, CALL_SHAPE, readCallText, refusal, type CallRead } from '@shared/envelope';
+import { answerCall, CALL_SHAPE, readCall, readCallText, refusal, type CallRead } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
-import { encodeBatchFrame, encodeWire } from '@shared/wire';
+import { decodeCallFrame, encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
 import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
@@ -40,6 +40,24 @@ export interface BrowserServer {
 }
 
 export const WS_PATH = '/ws';
+
+/** ws hands a message over as one Buffer unless told otherwise; fragments are joined here just in case. */
+const toBuffer = (data: Buffer | ArrayBuffer | Buffer[]): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+
+/** A binary frame is a call that carries bytes, in the batch frame's layout (@shared/wire). */
+function readCallFrame(frame: Buffer): CallRead {
+  let value: unknown;
+  try {
+    value = decodeCallFrame(frame);
+  } catch (err) {
+    return {
+      ok: false,
+      answer: refusal(`A binary frame must be a call frame (${err instanceof Error ? err.message : String(err)}): ${CALL_SHAPE}.`),
+    };
+  }
+  return readCall(value);
+}
 const UNAUTHORIZED = 'Missing or wrong token: open the exact URL that "npm run serve" printed (it ends in ?token=…).';
 
 function reply(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -192,12 +210,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // A frame ws refuses (invalid UTF-8, too large) comes as an error after ws has closed the
       // socket with the matching code; unheard, that error would end the whole server.
       ws.on('error', () => undefined);
-      ws.on('message', (data, isBinary) => void answer(ws, data.toString(), isBinary));
+      ws.on('message', (data, isBinary) => void answer(ws, toBuffer(data), isBinary));
     });
   });
 
-  async function answer(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
-    const read: CallRead = isBinary ? { ok: false, answer: refusal(`A binary frame is not a call: ${CALL_SHAPE}.`) } : readCallText(text);
+  async function answer(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+    const read: CallRead = isBinary ? readCallFrame(data) : readCallText(data.toString());
     const { id, result } = await answerCall(read, (method, args) => dispatch(manager, method, args));
     if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', ...(id === undefined ? {} : { id }), result }));
   }

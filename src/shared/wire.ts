@@ -79,12 +79,15 @@ export function decodeWire(text: string): unknown {
  * A batch as one binary frame, so that its bytes cross as bytes: neither side encodes or
  * decodes base64, and the page keeps the frame's buffer as the batch's one slab.
  *
+ * A call that carries bytes (a file's chunks) goes the other way in the same layout, its JSON the
+ * call envelope (./envelope).
+ *
  *   offset 0   u8       frame version, 1
  *          1   u8 × 3   zero
  *          4   u32 LE   J: length of the JSON text
  *          8   u32 LE   V: number of byte views
  *         12   V × (u32 LE offset, u32 LE length) of each view, in the data section
- *    12 + 8V   J bytes  the batch as UTF-8 JSON, each Uint8Array written as {"$v": index}
+ *    12 + 8V   J bytes  the batch (or call) as UTF-8 JSON, each Uint8Array written as {"$v": index}
  * 12 + 8V + J           the data section
  *
  * Views into one buffer that they cover whole (the engine packs a batch's data into exactly
@@ -99,11 +102,20 @@ interface ViewPlace {
   length: number;
 }
 
-export function encodeBatchFrame(batch: EventBatch): Uint8Array {
+export const encodeBatchFrame = (batch: EventBatch): Uint8Array => encodeFrame(batch);
+export const encodeCallFrame = (call: CallMessage): Uint8Array => encodeFrame(call);
+
+/** Whether a call has bytes to carry, and so goes as a binary frame. */
+export const carriesBytes = (args: unknown): boolean =>
+  typeof args === 'object' && args !== null && Object.values(args).some((value) => value instanceof Uint8Array);
+
+function encodeFrame(message: EventBatch | CallMessage): Uint8Array {
   const views: Uint8Array[] = [];
-  const json = JSON.stringify(batch, (_key, value: unknown) => {
-    if (!(value instanceof Uint8Array)) return value;
-    views.push(value);
+  // The holder's own value, not the one handed in: a Node Buffer has already been through its toJSON.
+  const json = JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const own = this[key];
+    if (!(own instanceof Uint8Array)) return value;
+    views.push(own);
     return { [VIEW_TAG]: views.length - 1 };
   });
   const covered = new Map<ArrayBufferLike, number>();
@@ -159,8 +171,16 @@ function isViewTag(value: unknown): value is { $v: number } {
  * Read a batch frame: its bytes come back as views of the frame itself, copied nowhere. Throws
  * a SyntaxError naming what is wrong with a frame that is not one.
  */
-export function decodeBatchFrame(frame: Uint8Array): { kind: 'events'; batch: EventBatch } {
-  const bad = (why: string) => new SyntaxError(`Not a batch frame: ${why}.`);
+export const decodeBatchFrame = (frame: Uint8Array): { kind: 'events'; batch: EventBatch } => ({
+  kind: 'events',
+  batch: decodeFrame(frame, 'batch') as EventBatch,
+});
+
+/** Read a call frame into the value the envelope reader takes; throws a SyntaxError as decodeBatchFrame does. */
+export const decodeCallFrame = (frame: Uint8Array): unknown => decodeFrame(frame, 'call');
+
+function decodeFrame(frame: Uint8Array, what: 'batch' | 'call'): unknown {
+  const bad = (why: string) => new SyntaxError(`Not a ${what} frame: ${why}.`);
   if (frame.byteLength < FRAME_HEAD_BYTES) throw bad(`${frame.byteLength} bytes, shorter than its ${FRAME_HEAD_BYTES}-byte head`);
   const head = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const version = head.getUint8(0);
@@ -184,9 +204,9 @@ export function decodeBatchFrame(frame: Uint8Array): { kind: 'events'; batch: Ev
   } catch {
     throw bad('its JSON is not UTF-8');
   }
-  let batch: unknown;
+  let value: unknown;
   try {
-    batch = JSON.parse(text, (_key, value: unknown) => {
+    value = JSON.parse(text, (_key, value: unknown) => {
       if (!isViewTag(value)) return value;
       const view = views[value.$v];
       if (!view) throw bad(`view ${value.$v} is not in its table of ${count}`);
@@ -196,7 +216,7 @@ export function decodeBatchFrame(frame: Uint8Array): { kind: 'events'; batch: Ev
     if (err instanceof RangeError) throw new SyntaxError(`The frame is nested too deeply to read: ${err.message}`);
     throw err;
   }
-  return { kind: 'events', batch: batch as EventBatch };
+  return value;
 }
 
 /** A server frame as it came: text is JSON (hello, result), binary a batch frame. */

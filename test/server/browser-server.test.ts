@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
-import { decodeServerFrame, type ServerMessage } from '@shared/wire';
+import { decodeServerFrame, encodeCallFrame, type ServerMessage } from '@shared/wire';
 import type { SessionInfo } from '@shared/contract';
 import { connectPeer, disposeAll, pseudoRandomBytes, sha256, writeAll } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
+import { until } from '../support/until';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const folder = tempDirForAll('si-static-');
@@ -228,6 +229,33 @@ describe('WebSocket access and calls', () => {
     expect(frames.some((f) => f.kind === 'events')).toBe(true);
     for (const frame of frames) expect(frame.binary).toBe(frame.kind === 'events');
     expect(frames.some((f) => f.binary && f.size > 512 * 1024)).toBe(true);
+    peer.socket.destroy();
+    socket.close();
+  });
+
+  it('takes a send of bytes as a binary call frame and refuses one that is not a frame', async () => {
+    const { port } = await start();
+    const { ws } = await openSocket(port, { origin: `http://127.0.0.1:${port}`, cookie });
+    const socket = ws!;
+    await nextMessage(socket, (m) => m.kind === 'hello');
+    socket.send(JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } }));
+    const opened = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 1);
+    const session = (opened as { result: { value: SessionInfo } }).result.value;
+    const peer = await connectPeer(session.local!.port);
+    await nextMessage(socket, (m) => m.kind === 'events' && m.batch.events.some((e) => e.type === 'connection-opened'));
+
+    const bytes = Buffer.concat([Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i)), pseudoRandomBytes(256 * 1024, 7)]);
+    socket.send(encodeCallFrame({ id: 2, method: 'send', args: { sessionId: session.id, bytes } }), { binary: true });
+    const sent = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 2);
+    expect(sent).toMatchObject({ result: { ok: true, value: { bytes: bytes.length, targets: 1 } } });
+    await until(() => peer.received().length >= bytes.length, 'the peer to get every byte', 10_000);
+    expect(sha256(peer.received())).toBe(sha256(bytes));
+
+    socket.send(Buffer.from([9, 9, 9]), { binary: true });
+    const refused = await nextMessage(socket, (m) => m.kind === 'result' && m.id === undefined);
+    expect(refused).toMatchObject({
+      result: { ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/call frame/) } },
+    });
     peer.socket.destroy();
     socket.close();
   });

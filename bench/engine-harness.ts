@@ -55,6 +55,8 @@ export class BenchEngine {
   /** Events the sink received, by type, and events the batcher left out of batches. */
   readonly eventCounts = new Map<string, number>();
   omitted = 0;
+  /** Connections listed by the batches' counters events, all told. */
+  countersConnections = 0;
 
   private constructor(
     readonly folder: string,
@@ -74,6 +76,7 @@ export class BenchEngine {
         for (const event of batch.events) {
           this.eventCounts.set(event.type, (this.eventCounts.get(event.type) ?? 0) + 1);
           if (event.type === 'data') this.shownBytes += event.bytes.byteLength;
+          else if (event.type === 'counters') this.countersConnections += event.connections.length;
         }
       },
       recorder: this.recorder,

@@ -2,6 +2,7 @@
 export type PeerRequest = { id: number } & (
   | { cmd: 'tcp-connect'; port: number }
   | { cmd: 'tcp-blast'; total: number; chunk: number }
+  | { cmd: 'tcp-paced'; size: number; rate: number; ms: number }
   | { cmd: 'udp-blast'; port: number; size: number; ms: number }
   | { cmd: 'udp-paced'; port: number; size: number; rate: number; ms: number }
   | { cmd: 'stop' }

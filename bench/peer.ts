@@ -59,6 +59,31 @@ function tcpBlast(total: number, chunk: number): Promise<void> {
   });
 }
 
+/**
+ * `rate` writes of `size` bytes a second on the tcp-connect connection for `ms`, as udpPaced
+ * schedules them; Nagle is off so that each write leaves as a segment of its own.
+ */
+async function tcpPaced(size: number, rate: number, ms: number): Promise<number> {
+  const socket = stream;
+  if (!socket) throw new Error('tcp-paced needs tcp-connect first.');
+  socket.setNoDelay(true);
+  const payload = Buffer.alloc(size, 0x2e);
+  let sent = 0;
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = Math.min(performance.now() - start, ms);
+      const due = Math.floor((elapsed * rate) / 1000);
+      for (; sent < due; sent++) socket.write(payload);
+      if (elapsed >= ms) {
+        clearInterval(tick);
+        resolve();
+      }
+    }, 1);
+  });
+  return sent;
+}
+
 function udpSocket(): Promise<UdpSocket> {
   const socket = createSocket('udp4');
   return new Promise((resolve, reject) => {
@@ -174,6 +199,10 @@ async function handle(request: PeerRequest): Promise<PeerReply> {
     case 'tcp-blast':
       await tcpBlast(request.total, request.chunk);
       return { id: request.id, ok: true, ms: took() };
+    case 'tcp-paced': {
+      const sent = await tcpPaced(request.size, request.rate, request.ms);
+      return { id: request.id, ok: true, ms: took(), sent };
+    }
     case 'udp-blast': {
       const sent = await udpBlast(request.port, request.size, request.ms);
       return { id: request.id, ok: true, ms: took(), sent };

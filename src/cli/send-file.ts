@@ -6,7 +6,6 @@
  */
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
-import { encodeBase64 } from '@shared/base64';
 import { sendInChunks } from '@shared/chunked-send';
 import { argSchemas, type EngineApi, type SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
@@ -17,7 +16,7 @@ import { phrase, untranslated } from '@shared/phrase';
 /** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
 const MAX_PATH_LENGTH = 4096;
 
-export const sendFileSchema = argSchemas.send.omit({ payload: true }).extend({
+export const sendFileSchema = argSchemas.send.omit({ payload: true, bytes: true }).extend({
   path: z
     .string({ error: 'path must be text: the file to send.' })
     .min(1, 'path is empty: name the file to send.')
@@ -85,11 +84,7 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
           return buffer.subarray(0, bytesRead);
         },
         send: async (chunk) => {
-          const result = await engine.send({
-            sessionId,
-            payload: { format: 'base64', value: encodeBase64(chunk), encoding: 'utf-8', escapes: false, lineEnding: 'none' },
-            ...(to ? { to } : {}),
-          });
+          const result = await engine.send({ sessionId, bytes: chunk, ...(to ? { to } : {}) });
           if (result.ok) targets = result.value.targets;
           return result;
         },

@@ -19,8 +19,11 @@ export interface BatcherOptions {
    * full): while it does, nothing is flushed to it and data is counted as not shown.
    */
   behind?: () => boolean;
-  /** Extra events to append to each flush, for the sessions that moved bytes since the last one. */
-  summarize?: (sessionIds: ReadonlySet<string>) => InspectorEvent[];
+  /**
+   * Extra events to append to each flush, for the sessions that moved bytes since the last one:
+   * each with the connections among them that did (none for UDP).
+   */
+  summarize?: (moved: ReadonlyMap<string, ReadonlySet<string>>) => InspectorEvent[];
   /** A fresh `session` event for each session whose events were left out of the flush. */
   describe?: (sessionIds: ReadonlySet<string>) => InspectorEvent[];
   intervalMs?: number;
@@ -98,8 +101,11 @@ export class EventBatcher {
   private coalesced = 0;
   /** Sessions with data in the queue, which the first-event allowance no longer covers. */
   private withData = new Set<string>();
-  /** Sessions that moved bytes, shown or not: their counters go with the flush. */
-  private touched = new Set<string>();
+  /**
+   * Sessions that moved bytes, shown or not, and their connections that did: their counters go
+   * with the flush. Only these: a listener's thousands of idle connections cost a flush nothing.
+   */
+  private touched = new Map<string, Set<string>>();
   /** Sessions with events left out: a fresh snapshot of each ends the flush. */
   private described = new Set<string>();
   /** The sink was behind at the last flush: hold what is queued, take no more data. */
@@ -154,7 +160,7 @@ export class EventBatcher {
     this.omitted = 0;
     this.coalesced = 0;
     this.withData = new Set();
-    this.touched = new Set();
+    this.touched = new Map();
     this.described = new Set();
     this.lastFlush = this.options.clock.now();
     this.options.sink(batch);
@@ -171,7 +177,7 @@ export class EventBatcher {
   }
 
   private pushData(event: DataEvent): void {
-    this.touched.add(event.sessionId);
+    this.touch(event);
     const size = event.bytes.byteLength;
     const last = this.pending;
     const merges =
@@ -230,6 +236,15 @@ export class EventBatcher {
       event.bytes = buffer.subarray(start, at);
     }
     this.merged.clear();
+  }
+
+  private touch(event: DataEvent): void {
+    let conns = this.touched.get(event.sessionId);
+    if (!conns) {
+      conns = new Set();
+      this.touched.set(event.sessionId, conns);
+    }
+    if (event.connId !== undefined) conns.add(event.connId);
   }
 
   private admits(event: DataEvent, size: number, merges: boolean): boolean {

@@ -9,7 +9,7 @@ import type {
   SessionConfig,
   SessionInfo,
 } from '@shared/contract';
-import { AppCode } from '@shared/errors';
+import { AppCode, hintFor } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
 import { phrase, untranslated } from '@shared/phrase';
@@ -224,9 +224,14 @@ export class SessionManager implements EngineApi {
     return ok(null);
   }
 
-  async send({ sessionId, payload, to }: ParsedArgs<'send'>): Answer<'send'> {
+  async send({ sessionId, payload, bytes: raw, to }: ParsedArgs<'send'>): Answer<'send'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
+    if (payload === undefined || raw !== undefined) {
+      if (payload !== undefined || raw === undefined)
+        return fail(AppCode.InvalidArgument, phrase('send.payloadOrBytes'), hintFor(AppCode.InvalidArgument));
+      return session.send(raw, to);
+    }
     const template = compilePayload(payload);
     if (!template.ok) return template;
     const bytes = renderPayload(template.value, this.automations.get(sessionId)?.macros());
@@ -244,7 +249,9 @@ export class SessionManager implements EngineApi {
     if (!session) return this.missing(sessionId);
     const reset = session.resetCounters(connId);
     // The page learns of the zeros as it learns of counts: a counters event, with the next flush.
-    if (reset.ok) for (const event of this.summarize(new Set([sessionId]))) this.batcher.push(event);
+    if (!reset.ok) return reset;
+    const zeroed = new Set(connId !== undefined ? [connId] : session.info().connections.map((c) => c.connId));
+    for (const event of this.summarize(new Map([[sessionId, zeroed]]))) this.batcher.push(event);
     return reset;
   }
 
@@ -400,22 +407,26 @@ export class SessionManager implements EngineApi {
     this.sessions.get(sessionId)?.pauseReading(this.sinkFull || this.recordingFull.has(sessionId));
   }
 
-  private summarize(ids: ReadonlySet<string>): InspectorEvent[] {
+  /**
+   * Counters of the sessions and connections that moved: a snapshot of every connection would
+   * cost a listener with 5,000 idle clients 5,000 objects built, sent and rebuilt in the page
+   * at every flush. The page keeps the others as they were, and gets all of them from `list`.
+   */
+  private summarize(moved: ReadonlyMap<string, ReadonlySet<string>>): InspectorEvent[] {
     const at = this.ctx.clock.now();
     const events: InspectorEvent[] = [];
-    for (const id of ids) {
+    for (const [id, connIds] of moved) {
       const session = this.sessions.get(id);
       if (!session) continue;
-      const info = session.info();
       const notShown = this.batcher.notShown.session(id);
       events.push({
         type: 'counters',
         at,
         sessionId: id,
-        counters: info.counters,
-        connections: info.connections.map((c) => {
+        counters: { ...session.counters },
+        connections: session.connectionCounters(connIds).map((c) => {
           const connNotShown = notShown && this.batcher.notShown.connection(id, c.connId);
-          return { connId: c.connId, counters: c.counters, ...(connNotShown ? { notShown: connNotShown } : {}) };
+          return notShown && connNotShown ? { ...c, notShown: connNotShown } : c;
         }),
         ...(notShown ? { notShown } : {}),
       });

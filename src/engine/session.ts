@@ -23,7 +23,11 @@ export interface Session {
   readonly state: SessionState;
   /** The settings it was opened with; `automation` changes as the automate method sets it. */
   readonly config: SessionConfig;
+  /** Live totals: read them, never keep them. */
+  readonly counters: Counters;
   info(): SessionInfo;
+  /** The counters of those of `connIds` still open: what a flush reports of the few that moved. */
+  connectionCounters(connIds: ReadonlySet<string>): ConnectionCounters[];
   /** Resolves once the socket is open or has failed; a closed session may be opened again. */
   open(): Promise<Result<SessionInfo>>;
   /** Resolves once every socket of the session is closed. */
@@ -45,6 +49,11 @@ export interface Session {
    * again: the recorder's flow control while the disk is slower than the network.
    */
   pauseReading(paused: boolean): void;
+}
+
+export interface ConnectionCounters {
+  connId: string;
+  counters: Counters;
 }
 
 /** The state machine, counters and events that every session kind shares. */
@@ -83,6 +92,14 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
       ...(this.locals ? { locals: this.locals.map((e) => ({ ...e })) } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
     };
+  }
+
+  /** From the snapshot, for kinds with few connections; a listener, which may hold thousands, looks them up. */
+  connectionCounters(connIds: ReadonlySet<string>): ConnectionCounters[] {
+    if (connIds.size === 0) return [];
+    return this.info()
+      .connections.filter((c) => connIds.has(c.connId))
+      .map((c) => ({ connId: c.connId, counters: c.counters }));
   }
 
   abstract open(): Promise<Result<SessionInfo>>;

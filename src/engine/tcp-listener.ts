@@ -6,7 +6,7 @@ import { phrase, untranslated } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
-import { SessionBase } from './session';
+import { SessionBase, type ConnectionCounters } from './session';
 import { appError, socketError } from './socket-errors';
 import { TcpAcceptor, type AcceptorOwner } from './tcp-acceptor';
 import { TcpConnection, type ConnectionOwner, type TlsLayer } from './tcp-connection';
@@ -42,6 +42,15 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  override connectionCounters(connIds: ReadonlySet<string>): ConnectionCounters[] {
+    const out: ConnectionCounters[] = [];
+    for (const connId of connIds) {
+      const conn = this.connections.get(connId);
+      if (conn) out.push({ connId, counters: { ...conn.counters } });
+    }
+    return out;
   }
 
   override info(): SessionInfo {

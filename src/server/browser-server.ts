@@ -7,12 +7,12 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatEndpoint } from '@shared/address';
-import { TRANSCRIPT_FORMATS, type TranscriptFormat } from '@shared/contract';
+import { TRANSCRIPT_FORMATS, type EventBatch, type TranscriptFormat } from '@shared/contract';
 import { dispatch } from '@shared/dispatch';
-import { answerCall, CALL_SHAPE, readCallText, refusal, type CallRead } from '@shared/envelope';
+import { answerCall, CALL_SHAPE, readCall, readCallText, refusal, type CallRead } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
-import { encodeWire, type ServerMessage } from '@shared/wire';
+import { decodeCallFrame, encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
 import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
@@ -40,6 +40,24 @@ export interface BrowserServer {
 }
 
 export const WS_PATH = '/ws';
+
+/** ws hands a message over as one Buffer unless told otherwise; fragments are joined here just in case. */
+const toBuffer = (data: Buffer | ArrayBuffer | Buffer[]): Buffer =>
+  Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+
+/** A binary frame is a call that carries bytes, in the batch frame's layout (@shared/wire). */
+function readCallFrame(frame: Buffer): CallRead {
+  let value: unknown;
+  try {
+    value = decodeCallFrame(frame);
+  } catch (err) {
+    return {
+      ok: false,
+      answer: refusal(`A binary frame must be a call frame (${err instanceof Error ? err.message : String(err)}): ${CALL_SHAPE}.`),
+    };
+  }
+  return readCall(value);
+}
 const UNAUTHORIZED = 'Missing or wrong token: open the exact URL that "npm run serve" printed (it ends in ?token=…).';
 
 function reply(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
@@ -63,12 +81,13 @@ const isFormat = (value: string): value is TranscriptFormat => (TRANSCRIPT_FORMA
  */
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const clients = new Set<WebSocket>();
-  const broadcast = (message: ServerMessage) => {
-    const frame = encodeWire(message);
-    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame);
+  // Batches go as binary frames (their bytes as bytes, see encodeBatchFrame); hello and results as JSON text.
+  const broadcast = (batch: EventBatch) => {
+    const frame = encodeBatchFrame(batch);
+    for (const client of clients) if (client.readyState === client.OPEN) client.send(frame, { binary: true });
   };
   const host = createHost({
-    onBatch: (batch) => broadcast({ kind: 'events', batch }),
+    onBatch: broadcast,
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
@@ -191,12 +210,12 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // A frame ws refuses (invalid UTF-8, too large) comes as an error after ws has closed the
       // socket with the matching code; unheard, that error would end the whole server.
       ws.on('error', () => undefined);
-      ws.on('message', (data, isBinary) => void answer(ws, data.toString(), isBinary));
+      ws.on('message', (data, isBinary) => void answer(ws, toBuffer(data), isBinary));
     });
   });
 
-  async function answer(ws: WebSocket, text: string, isBinary: boolean): Promise<void> {
-    const read: CallRead = isBinary ? { ok: false, answer: refusal(`A binary frame is not a call: ${CALL_SHAPE}.`) } : readCallText(text);
+  async function answer(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
+    const read: CallRead = isBinary ? readCallFrame(data) : readCallText(data.toString());
     const { id, result } = await answerCall(read, (method, args) => dispatch(manager, method, args));
     if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', ...(id === undefined ? {} : { id }), result }));
   }

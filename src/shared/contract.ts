@@ -293,6 +293,15 @@ export const checksumSchema = z.strictObject({
 export type ChecksumOption = z.output<typeof checksumSchema>;
 export type ChecksumOptionInput = z.input<typeof checksumSchema>;
 
+/**
+ * Bytes sent as they are: at most what one send may carry. Told by their tag rather than
+ * `instanceof`, so a page's bytes count whatever realm made them (a DOM's FileReader).
+ */
+const isUint8Array = (value: unknown): value is Uint8Array => Object.prototype.toString.call(value) === '[object Uint8Array]';
+const sendBytesSchema = z
+  .custom<Uint8Array>(isUint8Array, { error: says('send.bytesType') })
+  .refine((bytes) => bytes.byteLength <= MAX_SEND_BYTES, { error: says('send.bytesTooLarge', { max: String(MAX_SEND_BYTES) }) });
+
 export const payloadSchema = z.strictObject({
   format: z.enum(['text', 'hex', 'base64'], { error: says('payload.format') }),
   value: z
@@ -938,10 +947,17 @@ export const argSchemas = {
   /** Forget a closed session. */
   remove: z.strictObject(sessionRef),
   /**
-   * Send bytes. Without `to`: a listener sends to all its connections, a client to its
-   * connection, a UDP socket to its configured remote.
+   * Send bytes: a payload to render, or `bytes` as they are (a file's chunks, which the page sends
+   * as bytes: a Uint8Array over IPC, a binary call frame in browser mode; a JSON line cannot
+   * carry them). Exactly one of the two. Without `to`: a listener sends to all its connections, a
+   * client to its connection, a UDP socket to its configured remote.
    */
-  send: z.strictObject({ ...sessionRef, payload: payloadSchema, to: sendTargetSchema.optional() }),
+  send: z.strictObject({
+    ...sessionRef,
+    payload: payloadSchema.optional(),
+    bytes: sendBytesSchema.optional(),
+    to: sendTargetSchema.optional(),
+  }),
   /** End one TCP connection: FIN then close, FIN only (half-close), or RST. */
   disconnect: z.strictObject({
     ...sessionRef,
@@ -1162,7 +1178,8 @@ export type InspectorEvent =
   /** A session's recording started, stopped, failed, or grew (at most once per recorder flush). */
   | { type: 'recording'; at: number; sessionId: string; recording: RecordingInfo }
   /**
-   * Totals after each flush, for every session that moved bytes since the previous one; `notShown`
+   * Totals after each flush, for every session that moved bytes since the previous one;
+   * `connections` lists only its connections that did (the others are as last told); `notShown`
    * (session and connection) once some of their data was not shown.
    */
   | {

@@ -74,3 +74,152 @@ export function decodeWire(text: string): unknown {
     throw err;
   }
 }
+
+/**
+ * A batch as one binary frame, so that its bytes cross as bytes: neither side encodes or
+ * decodes base64, and the page keeps the frame's buffer as the batch's one slab.
+ *
+ * A call that carries bytes (a file's chunks) goes the other way in the same layout, its JSON the
+ * call envelope (./envelope).
+ *
+ *   offset 0   u8       frame version, 1
+ *          1   u8 × 3   zero
+ *          4   u32 LE   J: length of the JSON text
+ *          8   u32 LE   V: number of byte views
+ *         12   V × (u32 LE offset, u32 LE length) of each view, in the data section
+ *    12 + 8V   J bytes  the batch (or call) as UTF-8 JSON, each Uint8Array written as {"$v": index}
+ * 12 + 8V + J           the data section
+ *
+ * Views into one buffer that they cover whole (the engine packs a batch's data into exactly
+ * such a buffer) send that buffer once, as the engine built it; any other view goes alone.
+ */
+export const BATCH_FRAME_VERSION = 1;
+const FRAME_HEAD_BYTES = 12;
+const VIEW_TAG = '$v';
+
+interface ViewPlace {
+  offset: number;
+  length: number;
+}
+
+export const encodeBatchFrame = (batch: EventBatch): Uint8Array => encodeFrame(batch);
+export const encodeCallFrame = (call: CallMessage): Uint8Array => encodeFrame(call);
+
+/** Whether a call has bytes to carry, and so goes as a binary frame. */
+export const carriesBytes = (args: unknown): boolean =>
+  typeof args === 'object' && args !== null && Object.values(args).some((value) => value instanceof Uint8Array);
+
+function encodeFrame(message: EventBatch | CallMessage): Uint8Array {
+  const views: Uint8Array[] = [];
+  // The holder's own value, not the one handed in: a Node Buffer has already been through its toJSON.
+  const json = JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const own = this[key];
+    if (!(own instanceof Uint8Array)) return value;
+    views.push(own);
+    return { [VIEW_TAG]: views.length - 1 };
+  });
+  const covered = new Map<ArrayBufferLike, number>();
+  for (const view of views) covered.set(view.buffer, (covered.get(view.buffer) ?? 0) + view.byteLength);
+  const parts: Uint8Array[] = [];
+  const whole = new Map<ArrayBufferLike, number>();
+  const places: ViewPlace[] = [];
+  let size = 0;
+  for (const view of views) {
+    const buffer = view.buffer;
+    if (covered.get(buffer)! >= buffer.byteLength) {
+      let start = whole.get(buffer);
+      if (start === undefined) {
+        start = size;
+        whole.set(buffer, start);
+        parts.push(new Uint8Array(buffer));
+        size += buffer.byteLength;
+      }
+      places.push({ offset: start + view.byteOffset, length: view.byteLength });
+    } else {
+      places.push({ offset: size, length: view.byteLength });
+      parts.push(view);
+      size += view.byteLength;
+    }
+  }
+  const text = new TextEncoder().encode(json);
+  const headBytes = FRAME_HEAD_BYTES + 8 * places.length;
+  const frame = new Uint8Array(headBytes + text.byteLength + size);
+  const head = new DataView(frame.buffer);
+  head.setUint8(0, BATCH_FRAME_VERSION);
+  head.setUint32(4, text.byteLength, true);
+  head.setUint32(8, places.length, true);
+  places.forEach((place, i) => {
+    head.setUint32(FRAME_HEAD_BYTES + 8 * i, place.offset, true);
+    head.setUint32(FRAME_HEAD_BYTES + 8 * i + 4, place.length, true);
+  });
+  frame.set(text, headBytes);
+  let at = headBytes + text.byteLength;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.byteLength;
+  }
+  return frame;
+}
+
+function isViewTag(value: unknown): value is { $v: number } {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === VIEW_TAG && Number.isInteger((value as { $v: unknown }).$v);
+}
+
+/**
+ * Read a batch frame: its bytes come back as views of the frame itself, copied nowhere. Throws
+ * a SyntaxError naming what is wrong with a frame that is not one.
+ */
+export const decodeBatchFrame = (frame: Uint8Array): { kind: 'events'; batch: EventBatch } => ({
+  kind: 'events',
+  batch: decodeFrame(frame, 'batch') as EventBatch,
+});
+
+/** Read a call frame into the value the envelope reader takes; throws a SyntaxError as decodeBatchFrame does. */
+export const decodeCallFrame = (frame: Uint8Array): unknown => decodeFrame(frame, 'call');
+
+function decodeFrame(frame: Uint8Array, what: 'batch' | 'call'): unknown {
+  const bad = (why: string) => new SyntaxError(`Not a ${what} frame: ${why}.`);
+  if (frame.byteLength < FRAME_HEAD_BYTES) throw bad(`${frame.byteLength} bytes, shorter than its ${FRAME_HEAD_BYTES}-byte head`);
+  const head = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const version = head.getUint8(0);
+  if (version !== BATCH_FRAME_VERSION) throw bad(`version ${version}, where this page reads ${BATCH_FRAME_VERSION}`);
+  const textBytes = head.getUint32(4, true);
+  const count = head.getUint32(8, true);
+  const textStart = FRAME_HEAD_BYTES + 8 * count;
+  const dataStart = textStart + textBytes;
+  if (dataStart > frame.byteLength) throw bad(`its head promises ${dataStart} bytes and it has ${frame.byteLength}`);
+  const dataBytes = frame.byteLength - dataStart;
+  const views: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const offset = head.getUint32(FRAME_HEAD_BYTES + 8 * i, true);
+    const length = head.getUint32(FRAME_HEAD_BYTES + 8 * i + 4, true);
+    if (offset + length > dataBytes) throw bad(`view ${i} ends past the ${dataBytes}-byte data section`);
+    views.push(frame.subarray(dataStart + offset, dataStart + offset + length));
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(frame.subarray(textStart, dataStart));
+  } catch {
+    throw bad('its JSON is not UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text, (_key, value: unknown) => {
+      if (!isViewTag(value)) return value;
+      const view = views[value.$v];
+      if (!view) throw bad(`view ${value.$v} is not in its table of ${count}`);
+      return view;
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new SyntaxError(`The frame is nested too deeply to read: ${err.message}`);
+    throw err;
+  }
+  return value;
+}
+
+/** A server frame as it came: text is JSON (hello, result), binary a batch frame. */
+export function decodeServerFrame(data: string | Uint8Array): unknown {
+  return typeof data === 'string' ? decodeWire(data) : decodeBatchFrame(data);
+}

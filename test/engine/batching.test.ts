@@ -1,6 +1,6 @@
 import { describe, it, expect, afterEach } from 'vitest';
 import { EVENT_FLUSH_INTERVAL_MS } from '@shared/limits';
-import { connectPeer, disposeAll, startEngine, writeAll } from '../support/engine';
+import { connectPeer, disposeAll, startEngine, textPayload, writeAll, type EventOf } from '../support/engine';
 
 afterEach(disposeAll);
 
@@ -78,5 +78,39 @@ describe('event batching through the manager, over a real socket', () => {
     }
     // The session says so too, for a page that loads later.
     expect((await engine.info(listener.id)).notShown).toEqual(counters.notShown);
+  });
+
+  it('counters list only the connections that moved since the last flush; the session snapshot still has them all', async () => {
+    const engine = startEngine();
+    const listener = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+    const peers = await Promise.all(Array.from({ length: 20 }, () => connectPeer(listener.local!.port)));
+    const opened = await engine.waitFor(() => {
+      const all = engine.ofType('connection-opened', (e) => e.sessionId === listener.id);
+      return all.length === peers.length && all;
+    });
+    const [talker, listenerSide] = [opened[0]!.conn.connId, opened[1]!.conn.connId];
+    const talkerPeer = peers.find((p) => p.socket.localPort === opened[0]!.conn.remote.port)!;
+    const firstBatch = engine.batches.length;
+
+    talkerPeer.socket.write('ping');
+    const sent = await engine.send(listener.id, textPayload('pong'), { type: 'connections', connIds: [listenerSide] });
+    expect(sent.ok).toBe(true);
+    const moved = (e: EventOf<'counters'>) => e.sessionId === listener.id;
+    await engine.waitFor(() => {
+      const conns = new Map(engine.ofType('counters', moved).flatMap((e) => e.connections.map((c) => [c.connId, c.counters])));
+      return conns.get(talker)?.rxBytes === 4 && conns.get(listenerSide)?.txBytes === 4;
+    });
+
+    const counters = engine.batches
+      .slice(firstBatch)
+      .flatMap((b) => b.events.filter((e): e is EventOf<'counters'> => e.type === 'counters'));
+    for (const event of counters) {
+      for (const conn of event.connections) expect([talker, listenerSide]).toContain(conn.connId);
+    }
+    expect(counters.at(-1)!.counters).toEqual(expect.objectContaining({ rxBytes: 4, txBytes: 4 }));
+    // A page that attaches now gets every connection from the session's snapshot.
+    const info = await engine.info(listener.id);
+    expect(info.connections).toHaveLength(peers.length);
+    expect(info.connections.find((c) => c.connId === talker)!.counters.rxBytes).toBe(4);
   });
 });

@@ -8,7 +8,7 @@ function harness(
     maxBytes?: number;
     maxDataEvents?: number;
     intervalMs?: number;
-    summarize?: (ids: ReadonlySet<string>) => InspectorEvent[];
+    summarize?: (moved: ReadonlyMap<string, ReadonlySet<string>>) => InspectorEvent[];
   } = {},
 ) {
   const time = manualClock(1_000);
@@ -185,8 +185,8 @@ describe('EventBatcher with a fake clock', () => {
       clock: time,
       sink: (batch) => batches.push(batch),
       behind: () => behind,
-      summarize: (ids) =>
-        [...ids].map((sessionId) => ({
+      summarize: (moved) =>
+        [...moved.keys()].map((sessionId) => ({
           type: 'counters',
           at: 0,
           sessionId,
@@ -304,12 +304,12 @@ describe('EventBatcher with a fake clock', () => {
     expect(batches[0]!.batch.coalesced).toBe(1);
   });
 
-  it('calls summarize with the sessions that moved bytes and appends its events to the flush', () => {
-    const seen: string[][] = [];
+  it('calls summarize with the sessions and connections that moved bytes and appends its events to the flush', () => {
+    const seen: [string, string[]][][] = [];
     const { time, batches, batcher } = harness({
-      summarize: (ids) => {
-        seen.push([...ids].sort());
-        return [...ids].map((sessionId) => ({
+      summarize: (moved) => {
+        seen.push([...moved].map(([id, conns]): [string, string[]] => [id, [...conns].sort()]).sort());
+        return [...moved.keys()].map((sessionId) => ({
           type: 'counters',
           at: 0,
           sessionId,
@@ -321,10 +321,16 @@ describe('EventBatcher with a fake clock', () => {
     batcher.push(tcpData([1], 'c1', 'rx', 's1'));
     batcher.push(tcpData([2], 'c9', 'tx', 's2'));
     batcher.push(tcpData([3], 'c1', 'rx', 's1'));
+    batcher.push(tcpData([4], 'c2', 'rx', 's1'));
     batcher.push(halfClosed());
     time.advance(0);
-    expect(seen).toEqual([['s1', 's2']]);
-    expect(batches[0]!.batch.events.map((e) => e.type)).toEqual(['data', 'data', 'data', 'half-closed', 'counters', 'counters']);
+    expect(seen).toEqual([
+      [
+        ['s1', ['c1', 'c2']],
+        ['s2', ['c9']],
+      ],
+    ]);
+    expect(batches[0]!.batch.events.map((e) => e.type)).toEqual(['data', 'data', 'data', 'data', 'half-closed', 'counters', 'counters']);
 
     // A flush without data touches no session and asks for no summary.
     time.advance(20);

@@ -17,7 +17,7 @@ import { Recorder } from '@recorder/recorder';
 import { startBrowserServer } from '@server/browser-server';
 import { argSchemas, type EventBatch, type InspectorEvent, type NotShown } from '@shared/contract';
 import { EVENT_FLUSH_INTERVAL_MS, EVENT_FLUSH_MAX_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
-import { decodeWire, type ServerMessage } from '@shared/wire';
+import { decodeServerFrame, type ServerMessage } from '@shared/wire';
 import { until } from '../support/until';
 import { manualClock } from '../support/manual-clock';
 import { APP } from '../support/recorder';
@@ -256,7 +256,9 @@ describe('flow control on the display path', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { cookie: `si_token=${TOKEN}` } });
     cleanups.push(() => ws.terminate());
     const messages: ServerMessage[] = [];
-    ws.on('message', (data: Buffer) => messages.push(decodeWire(data.toString()) as ServerMessage));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      messages.push(decodeServerFrame(isBinary ? data : data.toString()) as ServerMessage),
+    );
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

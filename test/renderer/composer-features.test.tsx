@@ -414,7 +414,10 @@ describe('Composer file mode', () => {
     expect(composer.getByRole('progressbar', { name: 'File send progress' })).toBeInTheDocument();
     fake.answer('send', ok({ bytes: 3, targets: 1 }));
     await waitFor(() => expect(composer.getByRole('status')).toHaveTextContent('Sent three.bin: 3 bytes.'));
-    expect(lastPayload(fake)).toEqual({ format: 'base64', value: 'AQID', encoding: 'utf-8', escapes: false, lineEnding: 'none' });
+    // The chunk goes as bytes, no payload to render.
+    const last = fake.spies.send.mock.calls.at(-1)![0] as { payload?: unknown; bytes: Uint8Array };
+    expect(last.payload).toBeUndefined();
+    expect([...last.bytes]).toEqual([1, 2, 3]);
   });
 
   it('sends a file over UDP one 1 KiB datagram at a time', async () => {
@@ -424,7 +427,7 @@ describe('Composer file mode', () => {
     await user.upload(composer.getByLabelText('File to send'), new File([new Uint8Array(2500)], 'log.bin'));
     await user.click(sendButton);
     await waitFor(() => expect(composer.getByRole('status')).toHaveTextContent('Sent log.bin: 2,500 bytes.'));
-    const sizes = fake.spies.send.mock.calls.map(([args]) => atob((args as { payload: { value: string } }).payload.value).length);
+    const sizes = fake.spies.send.mock.calls.map(([args]) => (args as { bytes: Uint8Array }).bytes.byteLength);
     expect(sizes).toEqual([1024, 1024, 452]);
     expect(fake.spies.send).toHaveBeenLastCalledWith(expect.objectContaining({ to: { type: 'address', host: '127.0.0.1', port: 5353 } }));
   });

@@ -153,6 +153,29 @@ describe('inspector store', () => {
     expect(store.getState().sessions.get('s1')!.counters).toEqual(counters);
   });
 
+  it('keeps the counters of connections a counters event leaves out (only those that moved are listed)', () => {
+    const store = createInspectorStore(limits);
+    const first = { rxBytes: 5, txBytes: 0, rxMessages: 1, txMessages: 0 };
+    const later = { rxBytes: 9, txBytes: 0, rxMessages: 2, txMessages: 0 };
+    const conns = ['c1', 'c2', 'c3'].map((id, i) => connectionInfo(id, 1001 + i));
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1', connections: conns }))));
+    const counters = (c: typeof first, listed: string[]): InspectorEvent => ({
+      type: 'counters',
+      at: 1,
+      sessionId: 's1',
+      counters: c,
+      connections: listed.map((connId) => ({ connId, counters: c })),
+    });
+    store.getState().applyBatch(batch(counters(first, ['c1', 'c2'])));
+    const idle = store.getState().connections.get('s1')!.get('c3');
+    store.getState().applyBatch(batch(counters(later, ['c2'])));
+    const after = store.getState().connections.get('s1')!;
+    expect(after.get('c1')!.counters).toEqual(first);
+    expect(after.get('c2')!.counters).toEqual(later);
+    // Left out twice: the very object it was, so nothing that shows it draws again.
+    expect(after.get('c3')).toBe(idle);
+  });
+
   it('keeps the latest errors per session with their hints', () => {
     const store = createInspectorStore(limits);
     const error = (n: number): InspectorEvent => ({

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
-import { decodeWire, type ServerMessage } from '@shared/wire';
+import { decodeServerFrame, encodeCallFrame, type ServerMessage } from '@shared/wire';
 import type { SessionInfo } from '@shared/contract';
+import { connectPeer, disposeAll, pseudoRandomBytes, sha256, writeAll } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
+import { until } from '../support/until';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const folder = tempDirForAll('si-static-');
@@ -24,6 +26,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  await disposeAll();
   await server?.close();
   server = undefined;
 });
@@ -68,8 +71,8 @@ function openSocket(
     const ws = new WebSocket(`ws://127.0.0.1:${port}/ws${query}`, { headers });
     const box = { messages: [] as ServerMessage[], wake: () => undefined };
     inbox.set(ws, box);
-    ws.on('message', (data: Buffer) => {
-      box.messages.push(decodeWire(data.toString()) as ServerMessage);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      box.messages.push(decodeServerFrame(isBinary ? data : data.toString()) as ServerMessage);
       box.wake();
     });
     ws.once('open', () => resolve({ ws }));
@@ -186,6 +189,74 @@ describe('WebSocket access and calls', () => {
     socket.send('not json');
     const garbage = await nextMessage(socket, (m) => m.kind === 'result' && m.id === undefined);
     expect(garbage).toMatchObject({ result: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
+    socket.close();
+  });
+
+  it('carries batches as binary frames whose bytes arrive intact: all 256 byte values, and batches near the 1 MiB a flush carries', async () => {
+    const { port } = await start();
+    const { ws } = await openSocket(port, { origin: `http://127.0.0.1:${port}`, cookie });
+    const socket = ws!;
+    const frames: { binary: boolean; size: number; kind: string }[] = [];
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      const { kind } = decodeServerFrame(isBinary ? data : data.toString()) as ServerMessage;
+      frames.push({ binary: isBinary, size: data.byteLength, kind });
+    });
+    await nextMessage(socket, (m) => m.kind === 'hello');
+    socket.send(JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } }));
+    const opened = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 1);
+    const session = (opened as { result: { value: SessionInfo } }).result.value;
+
+    // Each part in one go, under a flush's 1 MiB, so the page is shown all of it.
+    const every = Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i));
+    const parts = [every, ...[1, 2, 3].map((seed) => pseudoRandomBytes(900 * 1024, seed))];
+    const peer = await connectPeer(session.local!.port);
+    for (const part of parts) {
+      await writeAll(peer.socket, part);
+      const received: Uint8Array[] = [];
+      let total = 0;
+      while (total < part.length) {
+        const batch = await nextMessage(socket, (m) => m.kind === 'events');
+        for (const event of batch.kind === 'events' ? batch.batch.events : []) {
+          if (event.type !== 'data') continue;
+          expect(event.bytes).toBeInstanceOf(Uint8Array);
+          received.push(event.bytes);
+          total += event.bytes.byteLength;
+        }
+      }
+      expect(sha256(Buffer.concat(received))).toBe(sha256(part));
+    }
+    // Every batch came as one binary frame, and only batches did.
+    expect(frames.some((f) => f.kind === 'events')).toBe(true);
+    for (const frame of frames) expect(frame.binary).toBe(frame.kind === 'events');
+    expect(frames.some((f) => f.binary && f.size > 512 * 1024)).toBe(true);
+    peer.socket.destroy();
+    socket.close();
+  });
+
+  it('takes a send of bytes as a binary call frame and refuses one that is not a frame', async () => {
+    const { port } = await start();
+    const { ws } = await openSocket(port, { origin: `http://127.0.0.1:${port}`, cookie });
+    const socket = ws!;
+    await nextMessage(socket, (m) => m.kind === 'hello');
+    socket.send(JSON.stringify({ id: 1, method: 'open', args: { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } } }));
+    const opened = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 1);
+    const session = (opened as { result: { value: SessionInfo } }).result.value;
+    const peer = await connectPeer(session.local!.port);
+    await nextMessage(socket, (m) => m.kind === 'events' && m.batch.events.some((e) => e.type === 'connection-opened'));
+
+    const bytes = Buffer.concat([Buffer.from(Uint8Array.from({ length: 256 }, (_, i) => i)), pseudoRandomBytes(256 * 1024, 7)]);
+    socket.send(encodeCallFrame({ id: 2, method: 'send', args: { sessionId: session.id, bytes } }), { binary: true });
+    const sent = await nextMessage(socket, (m) => m.kind === 'result' && m.id === 2);
+    expect(sent).toMatchObject({ result: { ok: true, value: { bytes: bytes.length, targets: 1 } } });
+    await until(() => peer.received().length >= bytes.length, 'the peer to get every byte', 10_000);
+    expect(sha256(peer.received())).toBe(sha256(bytes));
+
+    socket.send(Buffer.from([9, 9, 9]), { binary: true });
+    const refused = await nextMessage(socket, (m) => m.kind === 'result' && m.id === undefined);
+    expect(refused).toMatchObject({
+      result: { ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/call frame/) } },
+    });
+    peer.socket.destroy();
     socket.close();
   });
 });

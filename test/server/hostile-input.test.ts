@@ -18,7 +18,7 @@ import { Recorder } from '@recorder/recorder';
 import { argSchemas, METHOD_NAMES } from '@shared/contract';
 import type { Result } from '@shared/result';
 import type { CallId } from '@shared/envelope';
-import { decodeWire, type ServerMessage } from '@shared/wire';
+import { decodeServerFrame, type ServerMessage } from '@shared/wire';
 import { anyJson, BASE_ARGS, DEPTH, MALFORMED_LITERALS, mutatedArgs, polluted, prototypeKeys } from '../support/hostile-input';
 
 const TOKEN = 'hostile-token-0123456789abcdef';
@@ -66,8 +66,8 @@ async function openPage(): Promise<Page> {
   });
   const results = new Map<CallId | undefined, Result<unknown>[]>();
   let wake = () => undefined as void;
-  ws.on('message', (data: Buffer) => {
-    const message = decodeWire(data.toString()) as ServerMessage;
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const message = decodeServerFrame(isBinary ? data : data.toString()) as ServerMessage;
     if (message.kind !== 'result') return;
     results.set(message.id, [...(results.get(message.id) ?? []), message.result]);
     wake();

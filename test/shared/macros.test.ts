@@ -14,7 +14,7 @@ import { formatHex } from '@shared/hex';
 import { renderPhrase, type PhraseStyle } from '@shared/phrase';
 import { phrasesZhCN } from '@renderer/i18n/phrases-zh-CN';
 
-type PayloadInput = MethodArgs<'send'>['payload'];
+type PayloadInput = NonNullable<MethodArgs<'send'>['payload']>;
 
 // 2026-12-03T12:34:56.789Z
 const NOW = Date.UTC(2026, 11, 3, 12, 34, 56, 789);

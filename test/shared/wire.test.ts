@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Into, encodeBase64 } from '@shared/base64';
 import type { EventBatch } from '@shared/contract';
-import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
+import { decodeBatchFrame, decodeWire, encodeBatchFrame, encodeWire, type ServerMessage } from '@shared/wire';
 
 const batchOf = (payloads: Uint8Array[]): ServerMessage => ({
   kind: 'events',
@@ -60,5 +60,67 @@ describe('decodeBase64Into', () => {
 
   it('reports a bad character at its position in the text', () => {
     expect(decodeBase64Into('AA*A', new Uint8Array(8), 2)).toMatchObject({ ok: false, index: 2 });
+  });
+});
+
+const eventsOf = (message: ServerMessage): EventBatch => {
+  if (message.kind !== 'events') throw new Error('not a batch');
+  return message.batch;
+};
+
+const dataOf = (batch: EventBatch): number[][] => batch.events.map((e) => (e.type === 'data' ? [...e.bytes] : []));
+
+describe('batch frames', () => {
+  it('read back every byte of every event, whatever the payloads, as views of the frame', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 40 }), (payloads) => {
+        const batch = eventsOf(batchOf(payloads));
+        const frame = encodeBatchFrame(batch);
+        const read = decodeBatchFrame(frame).batch;
+        expect(dataOf(read)).toEqual(payloads.map((p) => [...p]));
+        for (const event of read.events) if (event.type === 'data') expect(event.bytes.buffer).toBe(frame.buffer);
+      }),
+    );
+  });
+
+  it("send a packed batch's buffer once as it is, and a view of a larger buffer without the rest of it", () => {
+    const packed = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const batch = eventsOf(batchOf([packed.subarray(0, 100), packed.subarray(100, 256)]));
+    const json = (b: EventBatch) =>
+      new TextEncoder().encode(JSON.stringify(b, (_k, v: unknown) => (v instanceof Uint8Array ? { $v: 0 } : v)));
+    const frame = encodeBatchFrame(batch);
+    expect(frame.byteLength).toBe(12 + 2 * 8 + json(batch).byteLength + 256);
+    expect([...frame.subarray(frame.byteLength - 256)]).toEqual([...packed]);
+
+    const pool = new Uint8Array(8192).fill(7);
+    const alone = eventsOf(batchOf([pool.subarray(10, 14)]));
+    expect(encodeBatchFrame(alone).byteLength).toBe(12 + 8 + json(alone).byteLength + 4);
+    expect(dataOf(decodeBatchFrame(encodeBatchFrame(alone)).batch)).toEqual([[7, 7, 7, 7]]);
+  });
+
+  it('refuse what is not one with a SyntaxError saying why', () => {
+    const good = encodeBatchFrame(eventsOf(batchOf([Uint8Array.of(1, 2, 3)])));
+    const changed = (at: number, value: number) => {
+      const copy = good.slice();
+      copy[at] = value;
+      return copy;
+    };
+    expect(() => decodeBatchFrame(good.subarray(0, 5))).toThrow(/shorter than its 12-byte head/);
+    expect(() => decodeBatchFrame(changed(0, 9))).toThrow(/version 9/);
+    expect(() => decodeBatchFrame(changed(16, 200))).toThrow(/ends past the/);
+    expect(() => decodeBatchFrame(good.subarray(0, good.byteLength - 3))).toThrow(SyntaxError);
+    expect(() => decodeBatchFrame(changed(8, 0))).toThrow(SyntaxError);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(255), fc.nat(), (noise, value, at) => {
+        const frames = [noise, changed(at % good.byteLength, value)];
+        for (const frame of frames) {
+          try {
+            decodeBatchFrame(frame);
+          } catch (err) {
+            expect(err).toBeInstanceOf(SyntaxError);
+          }
+        }
+      }),
+    );
   });
 });

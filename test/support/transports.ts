@@ -15,7 +15,7 @@ import { decodeBase64 } from '@shared/base64';
 import type { InspectorBridge, InspectorEvent } from '@shared/contract';
 import type { Answer, CallId } from '@shared/envelope';
 import type { Result } from '@shared/result';
-import { decodeWire, type ServerMessage } from '@shared/wire';
+import { decodeServerFrame, type ServerMessage } from '@shared/wire';
 import { startDesktopShell } from './desktop-shell';
 
 export interface TransportClient {
@@ -173,8 +173,8 @@ export const webSocketLeg: Leg = {
     });
     const log = eventLog();
     const client = jsonClient((text) => ws.send(text));
-    ws.on('message', (data: Buffer) => {
-      const message = decodeWire(data.toString()) as ServerMessage;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const message = decodeServerFrame(isBinary ? data : data.toString()) as ServerMessage;
       if (message.kind === 'result') client.receive({ ...(message.id === undefined ? {} : { id: message.id }), result: message.result });
       else if (message.kind === 'events') log.push(message.batch.events);
     });

@@ -3,7 +3,7 @@ import { METHOD_NAMES, type InspectorBridge, type MethodName } from '@shared/con
 import { AppCode, hintFor } from '@shared/errors';
 import { phrase } from '@shared/phrase';
 import { fail, type Result } from '@shared/result';
-import { decodeWire, encodeWire, type ServerMessage } from '@shared/wire';
+import { carriesBytes, decodeServerFrame, encodeCallFrame, encodeWire, type ServerMessage } from '@shared/wire';
 import type { Link, LinkState } from './link';
 
 /** Waits between reconnect attempts: quick at first, then every few seconds. */
@@ -73,12 +73,15 @@ export function createWebSocketBridge(url: string, createSocket: (url: string) =
     if (disposed) return;
     setState('connecting');
     const ws = createSocket(url);
+    // Batches come as binary frames, read in place: their bytes become views of the frame.
+    ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onmessage = (event: MessageEvent) => {
-      if (typeof event.data !== 'string') return;
+      const data: unknown = event.data;
+      if (typeof data !== 'string' && !(data instanceof ArrayBuffer)) return;
       let message: unknown;
       try {
-        message = decodeWire(event.data);
+        message = decodeServerFrame(typeof data === 'string' ? data : new Uint8Array(data));
       } catch {
         return;
       }
@@ -102,7 +105,8 @@ export function createWebSocketBridge(url: string, createSocket: (url: string) =
     const ws = socket;
     return new Promise((resolve) => {
       pending.set(id, { method, resolve });
-      ws.send(encodeWire({ id, method, args }));
+      // Bytes (a file's chunks) go as they are, in a binary frame; everything else as JSON text.
+      ws.send(carriesBytes(args) ? encodeCallFrame({ id, method, args }) : encodeWire({ id, method, args }));
     });
   };
 

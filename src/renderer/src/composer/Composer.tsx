@@ -1,3 +1,4 @@
+import { encodeBase64 } from '@shared/base64';
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -273,7 +274,12 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         file: chosen,
         chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
-        send: (base64) => deliver({ format: 'base64', value: base64, encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to),
+        // Bytes as they are: a Uint8Array over IPC, a binary frame in browser mode. A relay's
+        // inject takes a payload only, so there a chunk still goes as base64.
+        send: (chunk) =>
+          relay
+            ? deliver({ format: 'base64', value: encodeBase64(chunk), encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)
+            : api.send({ sessionId, bytes: chunk, ...(to ? { to } : {}) }),
         waitForRoom,
         onProgress: (sent) => setFileProgress({ sent, total: chosen.size }),
       });

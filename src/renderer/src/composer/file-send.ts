@@ -1,12 +1,11 @@
-import { encodeBase64 } from '@shared/base64';
 import { sendInChunks, type ChunkedSendOutcome } from '@shared/chunked-send';
 import type { Result } from '@shared/result';
 import type { SendReceipt } from '@shared/contract';
 
 export interface FileSendOptions {
   file: Blob;
-  /** Sends one chunk as base64. */
-  send(base64: string): Promise<Result<SendReceipt>>;
+  /** Sends one chunk, as bytes. */
+  send(chunk: Uint8Array): Promise<Result<SendReceipt>>;
   /** Resolves once the peers have read enough to take more, or after `QUEUE_RETRY_MS`. */
   waitForRoom(signal: AbortSignal): Promise<void>;
   onProgress(sent: number): void;
@@ -26,12 +25,12 @@ function readBytes(blob: Blob): Promise<Uint8Array> {
 
 export type FileSendOutcome = ChunkedSendOutcome;
 
-/** A file picked in the page, sent with the shared chunk loop; each chunk travels as base64. */
+/** A file picked in the page, sent with the shared chunk loop; each chunk travels as bytes. */
 export function sendFile({ file, send, waitForRoom, onProgress, signal, chunkBytes }: FileSendOptions): Promise<FileSendOutcome> {
   return sendInChunks({
     size: file.size,
     read: (start, end) => readBytes(file.slice(start, end)),
-    send: (chunk) => send(encodeBase64(chunk)),
+    send,
     waitForRoom,
     onProgress,
     signal,

@@ -1,3 +1,5 @@
+import createCache from '@emotion/cache';
+import { CacheProvider } from '@emotion/react';
 import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
@@ -12,6 +14,13 @@ export interface RenderOptions {
   files?: FileAccess;
 }
 
+/**
+ * Outside production emotion gives every rule a <style> element of its own, and jsdom parses and
+ * walks each one on every getComputedStyle (which MUI, user-event and the accessible-name queries
+ * call after each change). Speedy, as in the production build, puts the same rules into one sheet.
+ */
+const styles = createCache({ key: 'css', speedy: true });
+
 /** The whole app on a bridge; jsdom has no layout, so the virtual list is told its sizes. */
 export function renderApp(bridge: InspectorBridge | undefined, language: Language = 'en') {
   return renderAppWith(bridge, { language });
@@ -23,9 +32,11 @@ export function renderAppWith(bridge: InspectorBridge | undefined, options: Rend
   // Made here, not by the app, so that a test can look into the stores of the app it rendered.
   const stores = createSavedStores(localStorage);
   const view = render(
-    <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
-      <App bridge={bridge} language={language} files={options.files} saved={stores} />
-    </VirtuosoMockContext.Provider>,
+    <CacheProvider value={styles}>
+      <VirtuosoMockContext.Provider value={{ viewportHeight: 4000, itemHeight: 40 }}>
+        <App bridge={bridge} language={language} files={options.files} saved={stores} />
+      </VirtuosoMockContext.Provider>
+    </CacheProvider>,
   );
   return { user, stores, ...view };
 }

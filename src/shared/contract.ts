@@ -9,7 +9,7 @@ import { hostProblem, isMulticast, type AddressFamily, type Endpoint } from './a
 import { CHECKSUM_ALGORITHMS } from './checksums';
 import { parseHex } from './hex';
 import type { AppError, Result } from './result';
-import type { PhraseKey } from './phrase';
+import { untranslated, type PhraseKey } from './phrase';
 import { says } from './validate';
 import type { HostMethodName, MethodName } from './channels';
 import {
@@ -325,8 +325,8 @@ export type TextMatchKind = (typeof TEXT_MATCH_KINDS)[number];
 export type HexMatchKind = (typeof HEX_MATCH_KINDS)[number];
 
 const patternSchema = z
-  .string({ error: 'A match pattern must be text.' })
-  .max(MAX_RULE_PATTERN_LENGTH, `A match pattern is at most ${MAX_RULE_PATTERN_LENGTH} characters.`);
+  .string({ error: says('rule.patternType') })
+  .max(MAX_RULE_PATTERN_LENGTH, { error: says('rule.patternTooLong', { max: String(MAX_RULE_PATTERN_LENGTH) }) });
 
 /**
  * What a rule looks for in a message: text (decoded in `encoding`) compared exactly, as a part,
@@ -339,18 +339,18 @@ export const ruleMatchSchema = z.discriminatedUnion(
   [
     z.strictObject({
       on: z.literal('text'),
-      kind: z.enum(TEXT_MATCH_KINDS, { error: 'A text match is exact, contains, starts, ends or regex.' }),
+      kind: z.enum(TEXT_MATCH_KINDS, { error: says('rule.textKind') }),
       pattern: patternSchema,
       encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
       ignoreCase: z.boolean().default(false),
     }),
     z.strictObject({
       on: z.literal('hex'),
-      kind: z.enum(HEX_MATCH_KINDS, { error: 'A hex match is exact, contains, starts or ends.' }),
+      kind: z.enum(HEX_MATCH_KINDS, { error: says('rule.hexKind') }),
       pattern: patternSchema,
     }),
   ],
-  { error: 'A match says on: "text" or on: "hex".' },
+  { error: says('rule.matchOn') },
 );
 export type RuleMatch = z.output<typeof ruleMatchSchema>;
 
@@ -359,10 +359,10 @@ export const TEMPLATE_FORMATS = ['text', 'hex'] as const;
 
 /** A reply: a payload whose value is a template ({{$1}}, {{$name}}: the match's captures; macros; src/shared/reply-template.ts). */
 export const replyTemplateSchema = z.strictObject({
-  format: z.enum(TEMPLATE_FORMATS, { error: 'A reply is text or hex.' }),
+  format: z.enum(TEMPLATE_FORMATS, { error: says('rule.replyFormat') }),
   value: z
-    .string({ error: 'A reply must be text.' })
-    .max(MAX_REPLY_TEMPLATE_LENGTH, `A reply is at most ${MAX_REPLY_TEMPLATE_LENGTH} characters.`),
+    .string({ error: says('rule.replyType') })
+    .max(MAX_REPLY_TEMPLATE_LENGTH, { error: says('rule.replyTooLong', { max: String(MAX_REPLY_TEMPLATE_LENGTH) }) }),
   encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
   escapes: z.boolean().default(true),
   lineEnding: z.enum(LINE_ENDINGS).default('none'),
@@ -383,8 +383,8 @@ export const autoReplyRuleSchema = z.strictObject({
   /** Chosen by the caller, unique in the session: hits and replies are reported by it. */
   id: idSchema,
   name: z
-    .string({ error: 'A rule name must be text.' })
-    .max(MAX_RULE_NAME_LENGTH, `A rule name is at most ${MAX_RULE_NAME_LENGTH} characters.`)
+    .string({ error: says('rule.nameType') })
+    .max(MAX_RULE_NAME_LENGTH, { error: says('rule.nameTooLong', { max: String(MAX_RULE_NAME_LENGTH) }) })
     .default(''),
   enabled: z.boolean().default(true),
   match: ruleMatchSchema,
@@ -392,19 +392,19 @@ export const autoReplyRuleSchema = z.strictObject({
   /** Wait this long before replying (timed by the engine). */
   delayMs: boundedInt('field.replyDelay', 0, MAX_REPLY_DELAY_MS).default(0),
   /** sender: the connection or datagram sender the message came from; all: every connection (UDP: the session's remote). */
-  to: z.enum(REPLY_TARGETS, { error: 'A reply goes to the sender or to all.' }).default('sender'),
+  to: z.enum(REPLY_TARGETS, { error: says('rule.replyTo') }).default('sender'),
   /** At most `replies` replies in any `perMs` window; matches beyond it are counted, not answered. */
   rateLimit: ruleRateLimitSchema.default({ replies: DEFAULT_RULE_RATE_REPLIES, perMs: DEFAULT_RULE_RATE_WINDOW_MS }),
 });
 export type AutoReplyRule = z.output<typeof autoReplyRuleSchema>;
 export type AutoReplyRuleInput = z.input<typeof autoReplyRuleSchema>;
 
-const delimiterHexSchema = z.string({ error: 'A delimiter is hex text, such as 0d 0a.' }).superRefine((value, ctx) => {
+const delimiterHexSchema = z.string({ error: says('framing.delimiterType') }).superRefine((value, ctx) => {
   const parsed = parseHex(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `Delimiter: ${parsed.message}.` });
-  else if (parsed.bytes.length === 0)
-    ctx.addIssue({ code: 'custom', message: 'The delimiter is empty: give at least one byte, such as 0a.' });
-  else if (parsed.bytes.length > 64) ctx.addIssue({ code: 'custom', message: 'A delimiter is at most 64 bytes.' });
+  if (!parsed.ok)
+    ctx.addIssue({ code: 'custom', message: says('framing.delimiterBad', { problem: parsed.phrase ?? untranslated(parsed.message) }) });
+  else if (parsed.bytes.length === 0) ctx.addIssue({ code: 'custom', message: says('framing.delimiterEmpty') });
+  else if (parsed.bytes.length > 64) ctx.addIssue({ code: 'custom', message: says('framing.delimiterTooLong', { max: '64' }) });
 });
 
 /** How a TCP stream is cut into the messages rules see (src/shared/framing.ts); datagrams are messages as they are. */
@@ -415,7 +415,7 @@ export const messageFramingSchema = z.discriminatedUnion(
     z.strictObject({ mode: z.literal('delimiter'), delimiter: delimiterHexSchema, keepDelimiter: z.boolean().default(false) }),
     z.strictObject({
       mode: z.literal('length'),
-      size: z.union([z.literal(1), z.literal(2), z.literal(4)], { error: 'A length field is 1, 2 or 4 bytes.' }),
+      size: z.union([z.literal(1), z.literal(2), z.literal(4)], { error: says('framing.lengthSize') }),
       littleEndian: z.boolean().default(false),
       offset: boundedInt('field.lengthOffset', 0, 1024).default(0),
       includesHeader: z.boolean().default(false),
@@ -425,7 +425,7 @@ export const messageFramingSchema = z.discriminatedUnion(
     z.strictObject({ mode: z.literal('fixed'), size: boundedInt('field.frameSize', 1, MAX_SEND_BYTES) }),
     z.strictObject({ mode: z.literal('gap'), gapMs: boundedInt('field.gap', 1, 60_000) }),
   ],
-  { error: 'Framing mode is raw, delimiter, length, fixed or gap.' },
+  { error: says('framing.mode') },
 );
 export type MessageFraming = z.output<typeof messageFramingSchema>;
 
@@ -448,7 +448,7 @@ export type LivenessAction = (typeof LIVENESS_ACTIONS)[number];
 export const livenessSchema = z.strictObject({
   enabled: z.boolean().default(true),
   silenceMs: boundedInt('field.silence', 1, MAX_SILENCE_MS),
-  action: z.enum(LIVENESS_ACTIONS, { error: 'On silence: stale, reconnect or close.' }).default('stale'),
+  action: z.enum(LIVENESS_ACTIONS, { error: says('liveness.action') }).default('stale'),
 });
 export type Liveness = z.output<typeof livenessSchema>;
 
@@ -456,13 +456,12 @@ export const automationSchema = z.strictObject({
   /** Tried in order on each message. */
   rules: z
     .array(autoReplyRuleSchema)
-    .max(MAX_RULES, `A session holds at most ${MAX_RULES} rules.`)
+    .max(MAX_RULES, { error: says('rule.tooMany', { max: MAX_RULES }) })
     .default([])
     .superRefine((rules, ctx) => {
       const seen = new Set<string>();
       rules.forEach((rule, index) => {
-        if (seen.has(rule.id))
-          ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `Rule id ${rule.id} is used twice: give each rule its own id.` });
+        if (seen.has(rule.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: says('rule.idTwice', { id: rule.id }) });
         seen.add(rule.id);
       });
     }),

@@ -100,7 +100,7 @@ describe('first steps', () => {
     await expect.poll(() => page.getByRole('list', { name: 'Open sessions' }).getByRole('listitem').count()).toBe(0);
   });
 
-  it('shows the start screen, the dialog and an engine error in 简体中文 with no English sentence', async () => {
+  it('shows the start screen, the dialog, a refused connection and a port in use in 简体中文 with no English sentence', async () => {
     const page = await h.app();
     await page.getByRole('combobox', { name: 'Language' }).click();
     await page.getByRole('option', { name: '简体中文' }).click();
@@ -112,6 +112,19 @@ describe('first steps', () => {
     };
     expect(await english()).toEqual([]);
     await screenshot(page, 'first-steps-zh-start');
+
+    // A refused connection from the quick send: the OS's words, the action and the hint in Chinese.
+    const refused = createServer();
+    refused.listen(0, '127.0.0.1');
+    await once(refused, 'listening');
+    const closedPort = (refused.address() as { port: number }).port;
+    await new Promise((done) => refused.close(done));
+    const quick = page.getByRole('form', { name: '发送到主机和端口' });
+    await quick.getByLabel('要发送的文本', { exact: true }).fill('hello');
+    await quick.getByLabel('端口', { exact: true }).fill(String(closedPort));
+    await quick.getByRole('button', { name: '发送', exact: true }).click();
+    await expect.poll(() => quick.getByRole('alert').textContent()).toContain('连接被拒绝（ECONNREFUSED）');
+    expect(await english()).toEqual([]);
 
     const taken = createServer();
     taken.listen(0, '127.0.0.1');

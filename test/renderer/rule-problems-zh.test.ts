@@ -3,7 +3,8 @@
  * language: each problem reads in Chinese with no English sentence left in it.
  */
 import { describe, expect, it } from 'vitest';
-import { autoReplyRuleSchema, type AutoReplyRuleInput } from '@shared/contract';
+import { autoReplyRuleSchema, automationSchema, type AutoReplyRuleInput } from '@shared/contract';
+import { issuePhrase } from '@shared/validate';
 import { compileRule } from '@shared/auto-reply';
 import { english } from '@shared/phrase';
 import { sayer } from '@renderer/i18n/languages';
@@ -50,6 +51,42 @@ describe('rule problems in Chinese', () => {
       expect(chinese).toContain(words);
       // Letters left are the pattern's own, a code or the engine's words for a regex: never a sentence.
       if (what !== 'a bad regex') expect(chinese).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,}/);
+    });
+  }
+});
+
+describe('automation schema problems in Chinese', () => {
+  const problems = (input: unknown) => {
+    const parsed = automationSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    return parsed.error!.issues.map((issue) => issuePhrase(issue));
+  };
+  const reply = { match: { on: 'text', kind: 'exact', pattern: 'a' }, reply: { format: 'text', value: 'b' } } as const;
+  const cases: [string, unknown, string, string][] = [
+    ['a delimiter that is not hex', { framing: { mode: 'delimiter', delimiter: '0d zz' } }, '分隔符：', 'Delimiter: Unexpected character'],
+    ['an odd delimiter', { framing: { mode: 'delimiter', delimiter: '0d 0' } }, '十六进制数字个数为奇数', 'Delimiter: Odd number'],
+    ['an empty delimiter', { framing: { mode: 'delimiter', delimiter: ' ' } }, '分隔符为空', 'The delimiter is empty'],
+    [
+      'a rule id used twice',
+      {
+        rules: [
+          { id: 'same', ...reply },
+          { id: 'same', ...reply },
+        ],
+      },
+      '规则 id same 用了两次',
+      'Rule id same is used twice',
+    ],
+    ['a bad framing mode', { framing: { mode: 'lines' } }, '分帧方式', 'Framing mode is raw'],
+    ['a bad silence action', { liveness: { silenceMs: 10, action: 'panic' } }, '静默时的动作', 'On silence: stale'],
+  ];
+  for (const [what, input, chineseWords, englishWords] of cases) {
+    it(`says ${what} in Chinese, and in English for scripts`, () => {
+      const [said] = problems(input);
+      expect(english(said!)).toContain(englishWords);
+      const chinese = say(said!);
+      expect(chinese).toContain(chineseWords);
+      expect(chinese).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,}/);
     });
   }
 });

@@ -114,7 +114,7 @@ describe('workspace files', () => {
       ],
       preferences: { theme: 'dark' },
     });
-    expect(await screen.findByText('Workspace saved.')).toBeInTheDocument();
+    expect(await screen.findByText(/^Workspace saved: 1 saved session/)).toBeInTheDocument();
   });
 
   it('opens a file: saved sessions, recent endpoints, payloads, theme and language all restored', async () => {

@@ -11,6 +11,8 @@ import { encodePayload } from '@shared/payload';
 import { SlidingWindowLimit } from '@shared/rate-limit';
 import { scanTemplate } from '@shared/reply-template';
 import { formatHex } from '@shared/hex';
+import { english } from '@shared/phrase';
+import { issuePhrase } from '@shared/validate';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -258,7 +260,7 @@ describe('the automation schema', () => {
     const r = { id: 'same', match: { on: 'text', kind: 'exact', pattern: 'a' }, reply: { format: 'text', value: 'b' } };
     const parsed = automationSchema.safeParse({ rules: [r, r] });
     expect(parsed.success).toBe(false);
-    expect(JSON.stringify(parsed.error?.issues)).toContain('Rule id same is used twice');
+    expect(parsed.error?.issues.map((issue) => english(issuePhrase(issue))).join(' ')).toContain('Rule id same is used twice');
   });
 
   it('gives a rule a rate limit unless it names one', () => {

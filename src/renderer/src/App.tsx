@@ -31,6 +31,7 @@ import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
 import { RecordingSettingsProvider } from './transcripts/RecordingSettingsProvider';
 import { WorkspaceContext } from './workspace/workspace-context';
+import { ShortcutsButton } from './workspace/ShortcutsButton';
 import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
 
@@ -48,6 +49,7 @@ function TopBar() {
         <RecordingSettingsButton />
         <ThemeSwitch />
         <LanguageSelect />
+        <ShortcutsButton />
       </Toolbar>
     </AppBar>
   );

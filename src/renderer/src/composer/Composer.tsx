@@ -46,6 +46,7 @@ import { UdpTargetFields, useUdpTarget, type UdpRemote } from './UdpTargetFields
 import { useHistoryRecall, type CaretPlace } from './use-history-recall';
 import { useRoomWaiter } from './use-room-waiter';
 import { useSendTargets } from './use-send-targets';
+import { SHORTCUT_KEYS } from '../components/shortcuts';
 
 /** A whole number in [min, max] typed as digits, or undefined. */
 function wholeNumber(text: string, min: number, max: number): number | undefined {
@@ -426,7 +427,15 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             placeholder={t(mode === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
             error={Boolean(problem)}
             helperText={problem ? problemWords(problem, say) : t(mode === 'text' && !escapes ? 'composer.help.off' : 'composer.help')}
-            slotProps={{ htmlInput: { spellCheck: false, autoComplete: 'off', style: { fontFamily: MONO_FONT } } }}
+            slotProps={{
+              htmlInput: {
+                spellCheck: false,
+                autoComplete: 'off',
+                'data-jump': 'composer',
+                'aria-keyshortcuts': SHORTCUT_KEYS['jump-composer'],
+                style: { fontFamily: MONO_FONT },
+              },
+            }}
           />
           {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
         </Box>

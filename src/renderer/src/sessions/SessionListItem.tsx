@@ -20,8 +20,8 @@ import { useInspector } from '../store/store-context';
 import { MONO_FONT } from '../theme';
 import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
-import { copyConfig } from '../workspace/workspace-store';
-import { withTlsKey } from './session-form';
+
+import { copyConfig, withTlsKey } from '../workspace/workspace-store';
 import { SessionCounters } from './SessionCounters';
 import { useNewSession } from './new-session-context';
 import { ReconnectNote } from './ReconnectNote';

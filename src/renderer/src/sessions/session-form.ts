@@ -210,14 +210,6 @@ function tlsForm(config: SessionConfig): Partial<SessionForm> {
   };
 }
 
-/** A session's config as the engine shows it, with the TLS key this page gave it put back. */
-export function withTlsKey(config: SessionConfig, key: string | undefined): SessionConfig {
-  if (key === undefined || !('tls' in config) || config.tls === undefined || config.tls.key !== undefined) return config;
-  // Narrowed one kind at a time: the two kinds' tls objects differ.
-  if (config.kind === 'tcp-client') return { ...config, tls: { ...config.tls, key } };
-  return { ...config, tls: { ...config.tls, key } };
-}
-
 /** A form showing an existing config, e.g. to duplicate a session with changes. */
 export function formFromConfig(config: SessionConfig): SessionForm {
   const base: SessionForm = {

@@ -1,10 +1,12 @@
-import { useContext, useState } from 'react';
+import { useCallback, useContext, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Snackbar from '@mui/material/Snackbar';
+import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { formatEndpoint } from '@shared/address';
 import type { AppError } from '@shared/result';
 import type { FileFilter } from '../api/files';
 import { useFiles } from '../api/host-context';
@@ -12,13 +14,15 @@ import { ErrorAlert } from '../components/ErrorAlert';
 import { usePayloadLibraryStore } from '../composer/composer-stores';
 import { useLanguage, useSay, useT } from '../i18n/i18n-context';
 import { SequenceLibraryContext } from '../protocol/sequence-library';
+import { useInspectorStore } from '../store/store-context';
 import { issuePhrase } from '@shared/validate';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
-import { newId } from './workspace-store';
+import { SHORTCUT_KEYS, useShortcut } from '../components/shortcuts';
+import { copyConfig, newId, withTlsKey, type SavedSession } from './workspace-store';
 
 type Outcome =
-  | { type: 'saved' }
+  | { type: 'saved'; sessions: number; open: number; payloads: number; sequences: number }
   | { type: 'opened'; file: string; sessions: number; payloads: number }
   | { type: 'refused'; file: string; problems: WorkspaceProblem[] }
   | { type: 'failed'; title: 'workspace.saveFailed' | 'workspace.fileReadFailed'; error: AppError };
@@ -38,26 +42,53 @@ export function WorkspaceFileButtons() {
   const [busy, setBusy] = useState(false);
   const filters: FileFilter[] = [{ name: t('workspace.fileType'), extensions: ['json'] }];
 
-  const save = async () => {
+  const inspector = useInspectorStore();
+  const save = useCallback(async () => {
     setBusy(true);
     setOutcome(undefined);
     const state = workspace.getState();
+    const saved = new Set(state.savedSessions.map((one) => JSON.stringify(one.config)));
+    // The open sessions go in as saved ones (the file holds settings, not sockets), each once.
+    const { sessions, tlsKeys } = inspector.getState();
+    const open: SavedSession[] = [];
+    for (const session of sessions.values()) {
+      const config = copyConfig(session.config);
+      if (!config || saved.has(JSON.stringify(config))) continue;
+      saved.add(JSON.stringify(config));
+      const name = `${t(`kind.${config.kind}`)} ${formatEndpoint(config.host, config.port)}`;
+      open.push({ id: newId(), name, config: withTlsKey(config, tlsKeys.get(session.id)) });
+    }
+    const savedSessions = [...open, ...state.savedSessions];
+    const payloads = library.getState().exportItems();
+    const sequenceList = sequences?.getState().items.map((item) => item.sequence);
     const bytes = encodeWorkspace(
       {
-        savedSessions: state.savedSessions,
+        savedSessions,
         recentEndpoints: state.recentEndpoints,
         theme: state.theme,
         language: state.language,
-        payloads: library.getState().exportItems(),
-        sequences: sequences?.getState().items.map((item) => item.sequence),
+        payloads,
+        sequences: sequenceList,
       },
       new Date(),
     );
-    const result = await files.save(t('workspace.fileName'), bytes, filters);
+    const result = await files.save(t('workspace.fileName'), bytes, [{ name: t('workspace.fileType'), extensions: ['json'] }]);
     setBusy(false);
     if (!result.ok) setOutcome({ type: 'failed', title: 'workspace.saveFailed', error: result.error });
-    else if (result.value) setOutcome({ type: 'saved' });
-  };
+    else if (result.value) {
+      setOutcome({
+        type: 'saved',
+        sessions: savedSessions.length,
+        open: open.length,
+        payloads: payloads.length,
+        sequences: sequenceList?.length ?? 0,
+      });
+    }
+  }, [files, inspector, library, sequences, t, workspace]);
+  const saveByKey = useCallback(() => {
+    if (!busy) void save();
+  }, [busy, save]);
+  useShortcut('save-workspace', saveByKey);
 
   const open = async () => {
     setBusy(true);
@@ -87,9 +118,11 @@ export function WorkspaceFileButtons() {
 
   return (
     <>
-      <Button color="inherit" disabled={busy} onClick={() => void save()}>
-        {t('workspace.save')}
-      </Button>
+      <Tooltip title={t('workspace.saveHint')} describeChild>
+        <Button color="inherit" disabled={busy} aria-keyshortcuts={SHORTCUT_KEYS['save-workspace']} onClick={() => void save()}>
+          {t('workspace.save')}
+        </Button>
+      </Tooltip>
       <Button color="inherit" disabled={busy} onClick={() => void open()}>
         {t('workspace.open')}
       </Button>
@@ -102,7 +135,9 @@ export function WorkspaceFileButtons() {
         <Alert severity="success" onClose={dismiss} closeText={t('workspace.dismiss')} variant="filled">
           {outcome?.type === 'opened'
             ? t('workspace.opened', { file: outcome.file, sessions: outcome.sessions, payloads: outcome.payloads })
-            : t('workspace.savedFile')}
+            : outcome?.type === 'saved'
+              ? t('workspace.savedFile', outcome)
+              : null}
         </Alert>
       </Snackbar>
       {outcome?.type === 'refused' || outcome?.type === 'failed' ? (

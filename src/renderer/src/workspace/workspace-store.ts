@@ -85,6 +85,14 @@ export function copyConfig(config: unknown): SessionConfig | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** A session's config as the engine shows it, with the TLS key this page gave it put back. */
+export function withTlsKey(config: SessionConfig, key: string | undefined): SessionConfig {
+  if (key === undefined || !('tls' in config) || config.tls === undefined || config.tls.key !== undefined) return config;
+  // Narrowed one kind at a time: the two kinds' tls objects differ.
+  if (config.kind === 'tcp-client') return { ...config, tls: { ...config.tls, key } };
+  return { ...config, tls: { ...config.tls, key } };
+}
+
 export function withRecent(list: readonly RecentEndpoint[], endpoint: RecentEndpoint): RecentEndpoint[] {
   const entry: RecentEndpoint = { kind: endpoint.kind, host: endpoint.host, port: endpoint.port };
   return [entry, ...list.filter((other) => !sameEndpoint(other, entry))].slice(0, MAX_RECENT_ENDPOINTS);

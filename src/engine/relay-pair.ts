@@ -20,7 +20,7 @@ import { zeroCounters } from '@shared/counters';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { endpoint } from './endpoint';
-import { resolveHost } from './resolve';
+import { resolveHost, type ResolvedAddress } from './resolve';
 import { socketError } from './socket-errors';
 import { flowPhrase, type RelayHolds, type RelayPair } from './relay-holds';
 import type { HoldQueue } from './hold-queue';
@@ -148,23 +148,19 @@ export class TcpRelayPair implements RelayPair {
   /** Resolve the upstream and connect to it; the client waits, unread, until then. */
   async start(): Promise<void> {
     const { host, port } = this.owner.upstream;
-    let address: string;
+    let addresses: ResolvedAddress[];
     try {
-      const [first] = await resolveHost(host, this.ctx.lookup);
-      address = first!.address;
-      this.upstreamAt = { address, port, family: first!.family };
+      addresses = await resolveHost(host, this.ctx.lookup);
     } catch (err) {
       this.upstreamFailed(socketError(err, 'connect', { address: host, port }));
       return;
     }
     if (this.legs.client.closed) return;
-    const socket = connect({ host: address, port, allowHalfOpen: true, noDelay: true });
-    this.legs.server.socket = socket;
     this.connectTimer = this.ctx.clock.setTimer(() => {
       const error = makeError(
         'ETIMEDOUT',
         phrase('relay.upstreamTimeout', {
-          upstream: formatEndpoint(address, port),
+          upstream: formatEndpoint(this.upstreamAt.address, port),
           client: formatEndpoint(this.remote.address, this.remote.port),
           duration: phrase('duration.ms', { ms: String(this.owner.connectTimeoutMs) }),
         }),
@@ -173,22 +169,42 @@ export class TcpRelayPair implements RelayPair {
       this.ctx.emit({ type: 'error', at: this.ctx.clock.now(), sessionId: this.owner.id, connId: this.connId, error });
       this.ending ??= { reason: 'error', leg: 'server' };
       this.legs.server.socket?.destroy();
-      socket.destroy();
+      this.legs.server.raw?.destroy();
       resetLeg(this.legs.client);
     }, this.owner.connectTimeoutMs);
+    this.connectTo(addresses, 0, port);
+  }
+
+  /**
+   * Connect to the addresses in the resolver's order, each after the last refused or failed,
+   * all within the one connect timeout, as a TCP client session (and Python's create_connection)
+   * does: `localhost` reaches a server that listens on 127.0.0.1 alone even when ::1 comes first.
+   */
+  private connectTo(addresses: readonly ResolvedAddress[], index: number, port: number): void {
+    const { address, family } = addresses[index]!;
+    this.upstreamAt = { address, port, family };
+    const socket = connect({ host: address, port, allowHalfOpen: true, noDelay: true });
+    this.legs.server.socket = socket;
+    let superseded = false;
     socket.once('connect', () => {
-      this.upstreamLocal = endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? this.upstreamAt.family);
-      this.upstreamAt = endpoint(socket.remoteAddress ?? address, socket.remotePort ?? port, socket.remoteFamily ?? this.upstreamAt.family);
+      this.upstreamLocal = endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? family);
+      this.upstreamAt = endpoint(socket.remoteAddress ?? address, socket.remotePort ?? port, socket.remoteFamily ?? family);
       if (this.owner.upstreamTls) this.handshake(socket, address, port);
       else this.established(socket);
     });
     socket.once('error', (err) => {
       if (this.connected || this.legs.server.socket !== socket) return;
+      if (index + 1 < addresses.length && !this.legs.client.closed) {
+        superseded = true;
+        socket.destroy();
+        this.connectTo(addresses, index + 1, port);
+        return;
+      }
       this.clearConnectTimer();
       this.upstreamFailed(socketError(err, 'connect', { address, port }));
     });
     socket.once('close', () => {
-      if (!this.connected) this.legClosed('server');
+      if (!this.connected && !superseded) this.legClosed('server');
     });
   }
 

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { lookup } from 'node:dns/promises';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostLookup } from '@engine/resolve';
 import { disposeAll, freePort, listenPeer, onCleanup, startEngine, textPayload, track, tryConnect } from '../support/engine';
@@ -248,5 +249,32 @@ describe('UDP on a host name', () => {
       ok: false,
       error: { code: 'ENOTFOUND', message: 'Binding to nonexistent.invalid:4000 failed: the host name was not found (ENOTFOUND).' },
     });
+  });
+});
+
+describe('TCP relay to a host name', () => {
+  it('tries each address of the upstream in turn: localhost reaches a server on 127.0.0.1 alone though ::1 comes first', async () => {
+    const engine = startEngine({ lookup: debianLocalhost });
+    const upstream = await listenPeer('127.0.0.1');
+    const relay = await engine.openOk({ kind: 'relay', host: '127.0.0.1', port: 0, upstream: { host: 'localhost', port: upstream.port } });
+    const client = track(connect(relay.local!.port, '127.0.0.1'));
+    client.write('through localhost');
+    const server = await upstream.next();
+    await engine.waitFor(() => server.received().toString() === 'through localhost', 10_000, 'the bytes at the upstream');
+    const pair = (await engine.info(relay.id)).connections[0]!;
+    expect(pair.relay).toMatchObject({ connected: true, upstream: { address: '127.0.0.1', port: upstream.port } });
+    expect(engine.ofType('error', (e) => e.sessionId === relay.id)).toEqual([]);
+  });
+
+  it('says why when no address of the upstream answers, naming the last one tried', async () => {
+    const engine = startEngine({ lookup: debianLocalhost });
+    const port = await freePort();
+    const relay = await engine.openOk({ kind: 'relay', host: '127.0.0.1', port: 0, upstream: { host: 'localhost', port } });
+    const client = track(connect(relay.local!.port, '127.0.0.1'));
+    client.on('error', () => undefined);
+    const failed = await engine.waitFor(() => engine.ofType('error', (e) => e.sessionId === relay.id)[0], 10_000, 'the failure');
+    expect(failed!.error.code).toBe('ECONNREFUSED');
+    expect(failed!.error.message).toContain(`127.0.0.1:${port}`);
+    await engine.waitFor(() => engine.ofType('connection-closed', (e) => e.sessionId === relay.id)[0], 10_000, 'the pair to close');
   });
 });

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { sendInChunks } from '@shared/chunked-send';
-import { argSchemas, type EngineApi, type SendReceipt } from '@shared/contract';
+import { sendRouteSchema, type EngineApi, type SendReceipt } from '@shared/contract';
 import { AppCode, hintFor } from '@shared/errors';
 import { FILE_CHUNK_BYTES, QUEUE_RETRY_MS, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { fail, ok, type Result } from '@shared/result';
@@ -16,7 +16,7 @@ import { phrase, untranslated } from '@shared/phrase';
 /** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
 const MAX_PATH_LENGTH = 4096;
 
-export const sendFileSchema = argSchemas.send.omit({ payload: true, bytes: true }).extend({
+export const sendFileSchema = sendRouteSchema.extend({
   path: z
     .string({ error: 'path must be text: the file to send.' })
     .min(1, 'path is empty: name the file to send.')

@@ -227,11 +227,9 @@ export class SessionManager implements EngineApi {
   async send({ sessionId, payload, bytes: raw, to }: ParsedArgs<'send'>): Answer<'send'> {
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
-    if (payload === undefined || raw !== undefined) {
-      if (payload !== undefined || raw === undefined)
-        return fail(AppCode.InvalidArgument, phrase('send.payloadOrBytes'), hintFor(AppCode.InvalidArgument));
-      return session.send(raw, to);
-    }
+    // The schema lets exactly one of the two through.
+    if (raw !== undefined) return session.send(raw, to);
+    if (payload === undefined) return fail(AppCode.InvalidArgument, phrase('send.payloadOrBytes'), hintFor(AppCode.InvalidArgument));
     const template = compilePayload(payload);
     if (!template.ok) return template;
     const bytes = renderPayload(template.value, this.automations.get(sessionId)?.macros());

@@ -932,6 +932,9 @@ const heldFilter = {
   flow: flowSchema.optional(),
 };
 
+/** Where a send goes and from which session; what it carries is a payload or bytes. */
+export const sendRouteSchema = z.strictObject({ ...sessionRef, to: sendTargetSchema.optional() });
+
 export const argSchemas = {
   /**
    * Open a listener, a client connection or a UDP socket. keepIfFailed: false leaves nothing
@@ -951,12 +954,12 @@ export const argSchemas = {
    * carry them). Exactly one of the two. Without `to`: a listener sends to all its connections, a
    * client to its connection, a UDP socket to its configured remote.
    */
-  send: z.strictObject({
-    ...sessionRef,
-    payload: payloadSchema.optional(),
-    bytes: sendBytesSchema.optional(),
-    to: sendTargetSchema.optional(),
-  }),
+  send: sendRouteSchema
+    .extend({ payload: payloadSchema.optional(), bytes: sendBytesSchema.optional() })
+    .refine((args) => (args.payload === undefined) !== (args.bytes === undefined), {
+      error: says('send.payloadOrBytes'),
+      path: ['payload'],
+    }),
   /** End one TCP connection: FIN then close, FIN only (half-close), or RST. */
   disconnect: z.strictObject({
     ...sessionRef,

@@ -40,7 +40,16 @@ function TopBar() {
   return (
     <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
       {/* Room above the fields: the outlined language select's floating label needs it. */}
-      <Toolbar variant="regular" sx={{ gap: 1, minHeight: { xs: 56 }, py: 1 }}>
+      {/* One row at 1024 px too: the text buttons never wrap, and take smaller type below 1200 px. */}
+      <Toolbar
+        variant="regular"
+        sx={{
+          gap: { xs: 0.5, lg: 1 },
+          minHeight: { xs: 56 },
+          py: 1,
+          '& .MuiButton-text': { whiteSpace: 'nowrap', flexShrink: 0, minWidth: 0, px: 0.75, fontSize: { xs: '0.75rem', lg: '0.875rem' } },
+        }}
+      >
         <Typography variant="h6" component="h1" sx={{ flex: 1, whiteSpace: 'nowrap' }}>
           {t('app.title')}
         </Typography>

@@ -38,9 +38,15 @@ export const HeldPanel = memo(function HeldPanel({ session }: { session: Session
   const api = useApi();
   const held = useInspector((state) => state.held.get(session.id) ?? NONE);
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
+  // A switch shows what it was turned to at once, until the engine's config moves or the call fails.
+  const [asked, setAsked] = useState<Partial<Record<RelayFlow, { hold: boolean; over: boolean }>>>({});
   const config = session.config.kind === 'relay' ? session.config : undefined;
   if (!config) return null;
   const holding: Record<RelayFlow, boolean> = { 'to-server': config.holdToServer, 'to-client': config.holdToClient };
+  const shown = (flow: RelayFlow) => {
+    const ask = asked[flow];
+    return ask !== undefined && ask.over === holding[flow] ? ask.hold : holding[flow];
+  };
 
   const answer = async (call: Promise<Result<unknown>>) => {
     const result = await call;
@@ -57,8 +63,15 @@ export const HeldPanel = memo(function HeldPanel({ session }: { session: Session
             control={
               <Switch
                 size="small"
-                checked={holding[flow]}
-                onChange={(event) => void answer(api.hold({ sessionId: session.id, flow, hold: event.target.checked }))}
+                checked={shown(flow)}
+                onChange={(event) => {
+                  const hold = event.target.checked;
+                  setAsked((now) => ({ ...now, [flow]: { hold, over: holding[flow] } }));
+                  void api.hold({ sessionId: session.id, flow, hold }).then((result) => {
+                    setFailure(result.ok ? undefined : result.error);
+                    if (!result.ok) setAsked((now) => ({ ...now, [flow]: undefined }));
+                  });
+                }}
               />
             }
             label={t(HOLD_LABEL[flow])}

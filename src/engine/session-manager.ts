@@ -381,10 +381,14 @@ export class SessionManager implements EngineApi {
     }
   }
 
-  async inject({ sessionId, connId, flow, payload }: ParsedArgs<'inject'>): Answer<'inject'> {
+  async inject({ sessionId, connId, flow, payload, bytes: raw }: ParsedArgs<'inject'>): Answer<'inject'> {
     const relay = this.relay(sessionId);
     if (!relay.ok) return relay;
-    const bytes = encodePayload(payload);
+    // The schema lets exactly one of the two through.
+    if (raw !== undefined) return relay.value.inject(connId, flow, raw);
+    if (payload === undefined) return fail(AppCode.InvalidArgument, phrase('send.payloadOrBytes'), hintFor(AppCode.InvalidArgument));
+    // Filled in as a send's: the same counters, so a relay's {{counter}} goes on from the last inject.
+    const bytes = encodePayload(payload, this.automations.get(sessionId)?.macros());
     return bytes.ok ? relay.value.inject(connId, flow, bytes.value) : bytes;
   }
 

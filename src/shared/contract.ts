@@ -1020,8 +1020,23 @@ export const argSchemas = {
     ],
     { error: says('held.action') },
   ),
-  /** Relay: send bytes into one direction of one pair (connId) or of every pair, as if its sender had sent them. */
-  inject: z.strictObject({ ...sessionRef, connId: idSchema.optional(), flow: flowSchema, payload: payloadSchema }),
+  /**
+   * Relay: send bytes into one direction of one pair (connId) or of every pair, as if its sender
+   * had sent them: a payload (its macros filled in as for send, from the session's counters) or
+   * `bytes` as they are (a file's chunks, carried as for send), exactly one of the two.
+   */
+  inject: z
+    .strictObject({
+      ...sessionRef,
+      connId: idSchema.optional(),
+      flow: flowSchema,
+      payload: payloadSchema.optional(),
+      bytes: sendBytesSchema.optional(),
+    })
+    .refine((args) => (args.payload === undefined) !== (args.bytes === undefined), {
+      error: says('send.payloadOrBytes'),
+      path: ['payload'],
+    }),
   /** The bytes the next send of this payload on the session would be, macros filled in; nothing advances. */
   preview: z.strictObject({ ...sessionRef, payload: payloadSchema }),
   /** Run a sequence on an open session (start: answers at once; run: answers when it ends), or stop the one running. */

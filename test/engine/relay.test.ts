@@ -6,6 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { argSchemas } from '@shared/contract';
 import { MAX_RELAY_HELD_BYTES } from '@shared/limits';
 import {
   connectPeer,
@@ -254,6 +255,40 @@ describe('TCP relay', () => {
     );
     const send = await engine.send(session.id, textPayload('x'));
     expect(!send.ok && send.error.message).toBe('A relay sends with inject, naming the direction: to-server or to-client.');
+  });
+
+  it("fills an inject's macros from the session's counters, previews the next one, and injects bytes as they are", async () => {
+    const engine = startEngine();
+    const upstream = await listenPeer('127.0.0.1');
+    const { session, port } = await openRelay(engine, upstream.port);
+    const client = await connectPeer(port);
+    const server = await upstream.next();
+    await engine.waitFor(async () => (await engine.info(session.id)).connections[0]?.relay?.connected);
+    const counted = { format: 'text' as const, value: 'n={{counter start=7}};', escapes: false };
+    expect(await engine.inject({ sessionId: session.id, flow: 'to-server', payload: counted })).toEqual({
+      ok: true,
+      value: { bytes: 4, targets: 1 },
+    });
+    await engine.inject({ sessionId: session.id, flow: 'to-server', payload: counted });
+    await engine.waitFor(() => server.received().toString() === 'n=7;n=8;');
+    // The preview shows the next inject's bytes and advances nothing.
+    const preview = await engine.manager.preview(argSchemas.preview.parse({ sessionId: session.id, payload: counted }));
+    expect(preview.ok && Buffer.from(preview.value.bytes).toString()).toBe('n=9;');
+    await engine.inject({ sessionId: session.id, flow: 'to-client', payload: counted });
+    await engine.waitFor(() => client.received().toString() === 'n=9;');
+
+    // Bytes go as they are, braces and all: a file's chunk is not a template.
+    const raw = new Uint8Array([0x00, 0xff, ...Buffer.from('{{counter}}')]);
+    expect(await engine.inject({ sessionId: session.id, flow: 'to-client', bytes: raw })).toEqual({
+      ok: true,
+      value: { bytes: raw.byteLength, targets: 1 },
+    });
+    await engine.waitFor(() => client.received().length === 4 + raw.byteLength);
+    expect([...client.received().subarray(4)]).toEqual([...raw]);
+    const both = argSchemas.inject.safeParse({ sessionId: session.id, flow: 'to-client', bytes: raw, payload: counted });
+    expect(both.success).toBe(false);
+    const neither = argSchemas.inject.safeParse({ sessionId: session.id, flow: 'to-client' });
+    expect(neither.success).toBe(false);
   });
 
   it('stops reading a held direction at the held limit, says so, and delivers every byte once released', async () => {

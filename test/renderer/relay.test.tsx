@@ -1,7 +1,8 @@
 /**
  * The relay in the page, on the real engine: opened from the new-session dialog (its upstream
  * checked with a clear message, no TLS offered), its pair in the connection table, both directions in the log,
- * a held message edited and released from the held panel, and an inject from the composer.
+ * a held message edited and released from the held panel, and an inject from the composer (its
+ * macros filled in and previewed, a file as its bytes).
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +68,43 @@ describe('relay in the page', () => {
     await user.click(composer.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(client.received().toString()).toBe('answerfrom the relay'));
     await waitFor(() => expect(screen.getAllByTestId('log-relay-mark').map((n) => n.textContent)).toContain('injected'));
+  });
+  it("injects with the composer's macros filled in and previewed, and a file as its bytes", { timeout: 90_000 }, async () => {
+    const upstream = await tcpPeerServer(cleanups);
+    const { user } = renderApp(engine.local.bridge);
+    await openDialog(user);
+    await fillEndpoint(user, 'Relay', '127.0.0.1', '0');
+    const d = dialog();
+    await retype(user, d.getByRole('textbox', { name: 'Upstream port' }), String(upstream.port));
+    await user.click(d.getByRole('button', { name: 'Start relay' }));
+    const list = await screen.findByRole('list', { name: 'Open sessions' });
+    const endpoint = await within(list).findByText(/^127\.0\.0\.1:[1-9]\d*$/);
+    const client = await tcpPeerClient(Number(endpoint.textContent!.split(':')[1]), cleanups);
+    const table = await screen.findByRole('table', { name: 'Connections' });
+    await within(table).findByText(`127.0.0.1:${client.socket.localPort} ⇄ 127.0.0.1:${upstream.port}`);
+
+    const composer = within(screen.getByRole('region', { name: 'Send' }));
+    await user.type(composer.getByRole('textbox', { name: 'Payload' }), 'n={{{{counter start=5}};');
+    // The preview is the engine's: the next inject's bytes, 'n=5;'.
+    await waitFor(() => expect(composer.getByLabelText('Next send')).toHaveTextContent('4 B: 6e 3d 35 3b'));
+    await user.click(composer.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(upstream.received().toString()).toBe('n=5;'));
+    await waitFor(() => expect(composer.getByLabelText('Next send')).toHaveTextContent('4 B: 6e 3d 36 3b'));
+    await user.click(composer.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(upstream.received().toString()).toBe('n=5;n=6;'));
+
+    const file = Uint8Array.of(0x00, 0xff, 0x7b, 0x7b, 0x0d, 0x0a);
+    const formats = within(composer.getByRole('group', { name: 'Payload format' }));
+    await user.click(formats.getByRole('button', { name: 'File' }));
+    await user.upload(composer.getByLabelText('File to send'), new File([file], 'frame.bin'));
+    await user.click(composer.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(composer.getByRole('status')).toHaveTextContent('Sent frame.bin: 6 bytes.'));
+    await waitFor(() => expect([...upstream.received().subarray(8)]).toEqual([...file]));
+    // The chunk went as bytes, as a normal send's does: no base64 payload to render.
+    const fileInject = engine.local.calls.filter((c) => c.method === 'inject').at(-1)!.args as { payload?: unknown; bytes?: Uint8Array };
+    expect(fileInject.payload).toBeUndefined();
+    expect([...fileInject.bytes!]).toEqual([...file]);
+    // An injected row, its bytes as the file held them (the log escapes a literal '{{').
+    expect(payloads().slice(-1)).toEqual(['\\0\\xff\\{{\\r\\n']);
   });
 });

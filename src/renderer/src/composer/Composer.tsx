@@ -1,4 +1,3 @@
-import { encodeBase64 } from '@shared/base64';
 import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -189,13 +188,17 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
 
   const sendArgs = (body: Payload, to: SendTarget | undefined) => ({ sessionId, payload: body, ...(to ? { to } : {}) });
 
-  /** A send, or for a relay an inject into the chosen direction of the chosen pairs (all without a choice). */
-  const deliver = async (body: Payload, to: SendTarget | undefined): Promise<Result<SendReceipt>> => {
-    if (!relay) return api.send(sendArgs(body, to));
-    if (to?.type !== 'connections') return api.inject({ sessionId, flow, payload: body });
+  /**
+   * A send, or for a relay an inject into the chosen direction of the chosen pairs (all without
+   * a choice); either carries a payload, or a file's chunk as bytes.
+   */
+  const deliver = async (body: Payload | Uint8Array, to: SendTarget | undefined): Promise<Result<SendReceipt>> => {
+    const carried = body instanceof Uint8Array ? { bytes: body } : { payload: body };
+    if (!relay) return api.send({ sessionId, ...carried, ...(to ? { to } : {}) });
+    if (to?.type !== 'connections') return api.inject({ sessionId, flow, ...carried });
     const receipt: SendReceipt = { bytes: 0, targets: 0 };
     for (const connId of to.connIds) {
-      const result = await api.inject({ sessionId, connId, flow, payload: body });
+      const result = await api.inject({ sessionId, connId, flow, ...carried });
       if (!result.ok) return result;
       receipt.bytes = result.value.bytes;
       receipt.targets += result.value.targets;
@@ -275,12 +278,8 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         file: chosen,
         chunkBytes: kind === 'udp' ? UDP_FILE_CHUNK_BYTES : FILE_CHUNK_BYTES,
         signal: controller.signal,
-        // Bytes as they are: a Uint8Array over IPC, a binary frame in browser mode. A relay's
-        // inject takes a payload only, so there a chunk still goes as base64.
-        send: (chunk) =>
-          relay
-            ? deliver({ format: 'base64', value: encodeBase64(chunk), encoding: 'utf-8', escapes: false, lineEnding: 'none' }, to)
-            : api.send({ sessionId, bytes: chunk, ...(to ? { to } : {}) }),
+        // Bytes as they are, a send's or a relay's inject: a Uint8Array over IPC, a binary frame in browser mode.
+        send: (chunk) => deliver(chunk, to),
         waitForRoom,
         onProgress: (sent) => setFileProgress({ sent, total: chosen.size }),
       });
@@ -474,7 +473,7 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
         ) : null}
       </Stack>
       {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {mode !== 'file' && !relay && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+      {mode !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
         <PayloadPreview sessionId={sessionId} payload={payload} />
       ) : null}
       {failure ? (

@@ -9,6 +9,8 @@ import {
   type CloseReason,
   type Counters,
   type Direction,
+  type RelayFlow,
+  type RelayLeg,
   type SendOrigin,
   type SessionKind,
   type SessionState,
@@ -122,6 +124,20 @@ export interface EndRecord extends Base {
 export const SERVER_LEG_SUFFIX = '/server';
 
 export const serverLegOf = (conn: string): string => `${conn}${SERVER_LEG_SUFFIX}`;
+
+/** A relay record's connection as the pair it belongs to and the leg it is. */
+export function relayLegOf(conn: string): { pair: string; leg: RelayLeg } {
+  return conn.endsWith(SERVER_LEG_SUFFIX)
+    ? { pair: conn.slice(0, -SERVER_LEG_SUFFIX.length), leg: 'server' }
+    : { pair: conn, leg: 'client' };
+}
+
+/**
+ * Which way a relay's recorded bytes went: received from the client or sent to the server is
+ * client → server, the other two server → client.
+ */
+export const relayFlowOf = (leg: RelayLeg, dir: Direction): RelayFlow =>
+  (leg === 'client') === (dir === 'rx') ? 'to-server' : 'to-client';
 
 /** Whether the peer opened this connection (a listener's client, a relay's client leg) rather than we. */
 export function peerOpened(header: Pick<HeaderRecord, 'kind'>, conn: string): boolean {

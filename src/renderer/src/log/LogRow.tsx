@@ -278,7 +278,9 @@ function DataRow({ item, previousAt, view, encoding, highlight, currentMatch, ch
         {item.relay?.injected ? (
           <Chip size="small" color="info" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.injected')} />
         ) : null}
-        {item.relay && item.dir === 'tx' && !item.relay.edited && !item.relay.injected ? (
+        {item.relay?.byRelay ? (
+          <Chip size="small" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.byRelay')} />
+        ) : item.relay && item.dir === 'tx' && !item.relay.edited && !item.relay.injected ? (
           <Chip size="small" variant="outlined" data-testid="log-relay-mark" label={t('log.relay.released')} />
         ) : null}
         <span className="si-row-length">{t('log.length', { count: item.bytes.byteLength })}</span>

@@ -95,10 +95,16 @@ export interface LogEntry {
   /** Sent by a rule, a heartbeat or a repeat run; undefined for what the user sent and for received data. */
   origin?: SendOrigin;
   /** Relay: which way the bytes went, and whether they were held, edited or injected. */
-  relay?: RelayDataMark;
+  relay?: LogRelayMark;
   /** Reads of the socket the engine merged into this entry for display, when more than one. */
   reads?: number;
 }
+
+/**
+ * A relay row's mark. `byRelay`: a reopened recording's row for bytes the relay sent itself (a
+ * held message released, edited or not, or an inject); a recording does not tell which.
+ */
+export type LogRelayMark = RelayDataMark & { byRelay?: true };
 
 export interface SessionLog {
   entries: LogWindow<LogEntry>;

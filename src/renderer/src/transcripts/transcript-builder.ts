@@ -5,8 +5,8 @@
  * come, so a huge file costs the bounds in memory, not its size.
  */
 import { formatEndpoint } from '@shared/address';
-import type { Endpoint, SessionState } from '@shared/contract';
-import type { BodyRecord, HeaderRecord } from '@shared/transcript/records';
+import type { Endpoint, RelayLeg, SessionState } from '@shared/contract';
+import { relayFlowOf, relayLegOf, type BodyRecord, type DataRecord, type HeaderRecord } from '@shared/transcript/records';
 import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
 import { copyCounters, copyEndpoint, copyOrigin, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
@@ -29,6 +29,12 @@ function endpointOf(header: HeaderRecord, firstLocal: Endpoint | undefined): str
   return formatEndpoint(host, port);
 }
 
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 type MutableConnection = { -readonly [K in keyof ConnectionRecord]: ConnectionRecord[K] } & { errorCode: string | undefined };
 
 export class TranscriptBuilder {
@@ -44,6 +50,8 @@ export class TranscriptBuilder {
   private firstLocal: Endpoint | undefined;
   /** The session's state as the records last told it: rows are made for its changes. */
   private state: SessionState | undefined;
+  /** Relay: the row of the last record, when it was bytes received; whether the next passes them on decides its mark. */
+  private receivedLast: { pair: string; leg: RelayLeg; entry: LogEntry } | undefined;
 
   constructor(
     private readonly header: HeaderRecord,
@@ -66,27 +74,76 @@ export class TranscriptBuilder {
 
   /** The rows the live log makes from the same happenings (store/lifecycle.ts). */
   private lifecycle(at: number, lifecycle: Lifecycle, connId?: string): void {
-    this.pending.push(lifecycleEntry(this.nextId++, at, lifecycle, connId));
+    this.push(lifecycleEntry(this.nextId++, at, lifecycle, connId));
+  }
+
+  /** A relay's received bytes that no passed-on copy followed: they were held. */
+  private settleReceived(): void {
+    const received = this.receivedLast;
+    if (!received) return;
+    this.receivedLast = undefined;
+    this.push({ ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+  }
+
+  private push(entry: LogEntry): void {
+    this.pending.push(entry);
     if (this.pending.length >= APPEND_BATCH) this.flush();
+  }
+
+  /**
+   * A relay's data record as the live log's row: under the pair's id, with its direction. The
+   * recorder writes bytes passed on at once as `rx` on one leg and, as the very next record, the
+   * same bytes `tx` on the other at the same time (one event); the live log has one row for them,
+   * so the second makes none. An `rx` that no such `tx` follows was held (its release, however
+   * soon, is a later event); a `tx` alone the relay sent itself.
+   */
+  private relayData(record: DataRecord): void {
+    const { pair, leg } = relayLegOf(record.conn!);
+    const flow = relayFlowOf(leg, record.dir);
+    const received = this.receivedLast;
+    this.receivedLast = undefined;
+    if (received && record.dir === 'tx') {
+      const passedOn =
+        received.entry.at === record.at && received.pair === pair && received.leg !== leg && equalBytes(received.entry.bytes, record.bytes);
+      this.push(passedOn ? received.entry : { ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+      if (passedOn) return;
+    } else if (received) {
+      this.push({ ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+    }
+    const entry: LogEntry = {
+      id: this.nextId++,
+      at: record.at,
+      dir: record.dir,
+      connId: pair,
+      peer: undefined,
+      bytes: record.bytes,
+      ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
+      relay: record.dir === 'rx' ? { flow } : { flow, byRelay: true },
+    };
+    if (record.dir === 'rx') this.receivedLast = { pair, leg, entry };
+    else this.push(entry);
   }
 
   add(record: BodyRecord): void {
     this.records += 1;
     if (!this.firstLocal && 'local' in record && record.local) this.firstLocal = copyEndpoint(record.local);
+    const relayed = this.header.kind === 'relay' && record.type === 'data' && record.conn !== undefined;
+    if (this.receivedLast && !relayed) this.settleReceived();
     switch (record.type) {
       case 'data': {
         this.dataRecords += 1;
+        if (relayed) this.relayData(record);
         // As apply-batch builds an entry from a data event: TCP names its connection, UDP its peer.
-        this.pending.push({
-          id: this.nextId++,
-          at: record.at,
-          dir: record.dir,
-          connId: record.conn,
-          peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
-          bytes: record.bytes,
-          ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
-        });
-        if (this.pending.length >= APPEND_BATCH) this.flush();
+        else
+          this.push({
+            id: this.nextId++,
+            at: record.at,
+            dir: record.dir,
+            connId: record.conn,
+            peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
+            bytes: record.bytes,
+            ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
+          });
         count(this.counters, record.dir, record.bytes.byteLength);
         const conn = record.conn === undefined ? undefined : this.connections.get(record.conn);
         if (conn) count(conn.counters, record.dir, record.bytes.byteLength);
@@ -167,6 +224,7 @@ export class TranscriptBuilder {
     source: OpenTranscript['source'],
     problem: { offset: number; torn: boolean; records: number; message: string } | undefined,
   ): OpenTranscript {
+    this.settleReceived();
     this.flush();
     const { header } = this;
     let ending: TranscriptEnding;

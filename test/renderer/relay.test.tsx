@@ -1,6 +1,6 @@
 /**
  * The relay in the page, on the real engine: opened from the new-session dialog (its upstream
- * checked with a clear message, no TLS offered), its pair in the connection table, both directions in the log,
+ * checked with a clear message), its pair in the connection table, both directions in the log,
  * a held message edited and released from the held panel, and an inject from the composer (its
  * macros filled in and previewed, a file as its bytes).
  */
@@ -24,8 +24,9 @@ describe('relay in the page', () => {
     await openDialog(user);
     await fillEndpoint(user, 'Relay', '127.0.0.1', '0');
     const d = dialog();
-    // A relay forwards what its clients speak: it has no TLS of its own to offer.
-    expect(d.queryByRole('checkbox', { name: 'Use TLS' })).toBeNull();
+    // A TCP relay offers TLS on each side (test/e2e/relay-tls.test.ts uses them); plain here.
+    expect(d.getByRole('checkbox', { name: "End the clients' TLS here" })).not.toBeChecked();
+    expect(d.getByRole('checkbox', { name: 'Use TLS to the upstream' })).not.toBeChecked();
     await retype(user, d.getByRole('textbox', { name: 'Upstream port' }), '0');
     await user.click(d.getByRole('button', { name: 'Start relay' }));
     expect(await d.findByText('Port 0 cannot be connected or sent to: use 1–65535.')).toBeInTheDocument();

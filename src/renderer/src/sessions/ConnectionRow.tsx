@@ -99,7 +99,8 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
           <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
             {flags.join(' · ')}
           </Typography>
-          {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} /> : null}
+          {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} leg={pair ? 'client' : undefined} /> : null}
+          {pair?.upstreamTls ? <TlsDetailsView connId={conn.connId} tls={pair.upstreamTls} leg="upstream" /> : null}
         </TableCell>
         <TableCell>
           <Button

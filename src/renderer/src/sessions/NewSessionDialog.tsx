@@ -34,6 +34,7 @@ import {
   changedOptions,
   checkForm,
   newForm,
+  offersTls,
   switchKind,
   type FieldProblems,
   type FormField,
@@ -42,6 +43,7 @@ import {
 } from './session-form';
 import { TlsSection } from './TlsSection';
 import { KindEndpoint } from '../workspace/KindEndpoint';
+import { tlsKeysOf } from '../workspace/workspace-store';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp', 'relay'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
@@ -192,7 +194,8 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
     if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
-    if ('tls' in config && config.tls?.key !== undefined) rememberTlsKey(opened.value.id, config.tls.key);
+    const keys = tlsKeysOf(config);
+    if (keys.tls !== undefined || keys.upstreamTls !== undefined) rememberTlsKey(opened.value.id, keys);
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
     select(opened.value.id);
@@ -499,10 +502,9 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
               <Typography variant="caption" color="text.secondary">
                 {t(`open.about.${form.kind}`)}
               </Typography>
-              {/* TLS is a setting of the two TCP kinds; a relay forwards whatever its clients speak. */}
-              {form.kind === 'tcp-server' || form.kind === 'tcp-client' ? (
-                <TlsSection form={form} problems={problems} update={update} />
-              ) : null}
+              {/* TLS is for TCP: a client's or listener's own, and a TCP relay's towards its clients and to its upstream. */}
+              {offersTls(form, 'own') ? <TlsSection form={form} problems={problems} update={update} /> : null}
+              {offersTls(form, 'upstream') ? <TlsSection form={form} problems={problems} update={update} side="upstream" /> : null}
               <Box>
                 <Button size="small" aria-expanded={advanced} onClick={() => setAdvanced((was) => !was)} sx={{ textTransform: 'none' }}>
                   {t(advanced ? 'sessions.dialog.hideOptions' : 'sessions.dialog.showOptions', { count: changed })}

@@ -10,9 +10,23 @@ import { MONO_FONT } from '../theme';
 
 /** Whether a session speaks TLS, and whether it checks its peer: the header's badge says both. */
 export function tlsState(config: SessionConfig): 'off' | 'verified' | 'unverified' {
-  if (!('tls' in config) || !config.tls) return 'off';
-  // A listener checks nothing unless it asks for client certificates; only a client trusts blindly.
-  return config.kind === 'tcp-client' && !config.tls.verify ? 'unverified' : 'verified';
+  const upstream = config.kind === 'relay' ? config.upstreamTls : undefined;
+  if ((!('tls' in config) || !config.tls) && !upstream) return 'off';
+  // A listener checks nothing unless it asks for client certificates; only a client (a relay's upstream leg) trusts blindly.
+  if (upstream) return upstream.verify ? 'verified' : 'unverified';
+  return config.kind === 'tcp-client' && config.tls && !config.tls.verify ? 'unverified' : 'verified';
+}
+
+/** A relay's badge words: which of its legs speak TLS. */
+function relayLegs(t: ReturnType<typeof useT>, config: SessionConfig): string | undefined {
+  if (config.kind !== 'relay') return undefined;
+  const legs = [
+    config.tls ? t('sessions.tls.badgeLeg.client') : undefined,
+    config.upstreamTls
+      ? t(config.upstreamTls.verify ? 'sessions.tls.badgeLeg.upstream' : 'sessions.tls.badgeLeg.upstreamUnverified')
+      : undefined,
+  ].filter((leg) => leg !== undefined);
+  return t('sessions.tls.badge.relay', { legs: legs.join(' · ') });
 }
 
 /** The session header's TLS badge: a warning colour when the client does not verify the server. */
@@ -20,13 +34,14 @@ export function TlsBadge({ config }: { config: SessionConfig }) {
   const t = useT();
   const state = tlsState(config);
   if (state === 'off') return null;
-  if (state === 'verified') return <Chip size="small" color="success" variant="outlined" label={t('sessions.tls.badge')} />;
+  const relay = relayLegs(t, config);
+  if (state === 'verified') return <Chip size="small" color="success" variant="outlined" label={relay ?? t('sessions.tls.badge')} />;
   return (
     <Tooltip title={t('sessions.tls.verifyOffWarning')}>
       <Chip
         size="small"
         color="warning"
-        label={t('sessions.tls.badgeUnverified')}
+        label={relay ?? t('sessions.tls.badgeUnverified')}
         aria-label={`${t('sessions.tls.unverifiedTitle')}: ${t('sessions.tls.verifyOffWarning')}`}
       />
     </Tooltip>
@@ -76,13 +91,20 @@ function CertificateEntry({ cert }: { cert: CertificateSummary }) {
   );
 }
 
-/** The connection's handshake: the summary, and the peer's chain on request. Peer text is shown as text. */
-export function TlsDetailsView({ connId, tls }: { connId: string; tls: TlsDetails }) {
+/**
+ * The connection's handshake: the summary, and the peer's chain on request. Peer text is shown
+ * as text. A relay pair has one per leg: `leg` names which.
+ */
+export function TlsDetailsView({ connId, tls, leg }: { connId: string; tls: TlsDetails; leg?: 'client' | 'upstream' | undefined }) {
   const t = useT();
   const [open, setOpen] = useState(false);
   return (
-    <Box aria-label={t('sessions.tls.detailsLabel', { connId })} component="section">
+    <Box
+      aria-label={t(leg === 'upstream' ? 'sessions.tls.upstreamDetailsLabel' : 'sessions.tls.detailsLabel', { connId })}
+      component="section"
+    >
       <Typography variant="caption" color={tls.authorized || tls.peerCertificates.length === 0 ? 'text.secondary' : 'warning.main'}>
+        {leg ? `${t(leg === 'upstream' ? 'sessions.tls.leg.upstream' : 'sessions.tls.leg.client')}: ` : ''}
         {tlsSummary(t, tls)}
       </Typography>{' '}
       <Button size="small" sx={{ py: 0, minWidth: 0, textTransform: 'none' }} aria-expanded={open} onClick={() => setOpen((was) => !was)}>

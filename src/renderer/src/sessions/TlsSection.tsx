@@ -18,41 +18,56 @@ import { OptionSelect } from '../components/OptionSelect';
 import { useT } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { MONO_FONT } from '../theme';
-import type { FieldProblems, SessionForm } from './session-form';
+import { TLS_FIELDS, tlsServerSide, type FieldProblems, type SessionForm, type TlsFields, type TlsSide } from './session-form';
 
 const PEM_FILTERS = [{ name: 'PEM', extensions: ['pem', 'crt', 'cer', 'key'] }];
 /** A version bound, or '' for none: whatever the two ends agree on. */
 const VERSION_CHOICES = ['', ...TLS_VERSIONS] as const;
 const strictText = new TextDecoder('utf-8', { fatal: true });
 
-type PemField = 'tlsCa' | 'tlsCert' | 'tlsKey';
-const NAME_OF: Record<PemField, 'tlsCaName' | 'tlsCertName' | 'tlsKeyName'> = {
-  tlsCa: 'tlsCaName',
-  tlsCert: 'tlsCertName',
-  tlsKey: 'tlsKeyName',
-};
+type PemKind = 'ca' | 'cert' | 'key';
+const NAME_OF: Record<PemKind, 'caName' | 'certName' | 'keyName'> = { ca: 'caName', cert: 'certName', key: 'keyName' };
 
 interface TlsSectionProps {
   form: SessionForm;
   problems: FieldProblems;
   update: (next: SessionForm) => void;
+  /** The session's own TLS (a client's, a listener's, a relay's towards its clients), or a relay's upstream leg. */
+  side?: TlsSide;
+}
+
+/** What the section is called and says: a client, a listener, and a relay's two sides differ. */
+function wordsOf(kind: SessionForm['kind'], side: TlsSide) {
+  if (side === 'upstream')
+    return {
+      section: 'sessions.tls.section.upstream',
+      enable: 'sessions.tls.enable.upstream',
+      about: 'sessions.tls.about.upstream',
+    } as const;
+  if (kind === 'relay')
+    return { section: 'sessions.tls.section.relay', enable: 'sessions.tls.enable.relay', about: 'sessions.tls.about.relay' } as const;
+  const about = kind === 'tcp-server' ? 'sessions.tls.about.server' : 'sessions.tls.about.client';
+  return { section: 'sessions.tls.section', enable: 'sessions.tls.enable', about } as const;
 }
 
 /**
- * The new-session dialog's TLS settings for a TCP client or listener. Certificates and keys
- * are read from files the user picks (a native dialog in the desktop app, a file input in a
- * browser) and travel as PEM text; the page never names a path.
+ * The new-session dialog's TLS settings for a TCP client or listener, or one side of a TCP
+ * relay. Certificates and keys are read from files the user picks (a native dialog in the
+ * desktop app, a file input in a browser) and travel as PEM text; the page never names a path.
  */
-export function TlsSection({ form, problems, update }: TlsSectionProps) {
+export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionProps) {
   const t = useT();
   const api = useApi();
   const files = useFiles();
   const [failure, setFailure] = useState<{ title: string; error: AppError } | undefined>(undefined);
   const [generating, setGenerating] = useState(false);
-  const server = form.kind === 'tcp-server';
+  const f: TlsFields = TLS_FIELDS[side];
+  const server = tlsServerSide(form.kind, side);
+  const words = wordsOf(form.kind, side);
   const set = (patch: Partial<SessionForm>) => update({ ...form, ...patch });
 
-  const choose = async (field: PemField, what: string) => {
+  const choose = async (pemKind: PemKind, what: string) => {
+    const field = f[pemKind];
     setFailure(undefined);
     const opened = await files.open(PEM_FILTERS);
     if (!opened.ok) {
@@ -65,9 +80,9 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
       text = strictText.decode(opened.value.bytes.subarray(0, MAX_CA_BUNDLE_LENGTH + 1));
     } catch {
       const why =
-        field === 'tlsKey'
+        pemKind === 'key'
           ? phrase('tls.keyNotPem')
-          : phrase('tls.certificateNotPem', { what: phrase(field === 'tlsCa' ? 'tls.what.ca' : 'tls.what.certificate') });
+          : phrase('tls.certificateNotPem', { what: phrase(pemKind === 'ca' ? 'tls.what.ca' : 'tls.what.certificate') });
       const error = appError(
         'INVALID_ARGUMENT',
         phrase('page.fileUnreadable', { name: opened.value.name, why }),
@@ -76,7 +91,7 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
       setFailure({ title: t('sessions.tls.choose', { what }), error });
       return;
     }
-    set({ [field]: text, [NAME_OF[field]]: opened.value.name });
+    set({ [field]: text, [f[NAME_OF[pemKind]]]: opened.value.name });
   };
 
   const generate = async () => {
@@ -91,13 +106,14 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
     const { cert, key, summary } = made.value;
     const names = (summary.subjectAltName ?? summary.subject).replaceAll('DNS:', '').replaceAll('IP Address:', '');
     const label = t('sessions.tls.generated', { names, date: summary.validTo.slice(0, 10) });
-    set({ tlsCert: cert, tlsCertName: label, tlsKey: key, tlsKeyName: label });
+    set({ [f.cert]: cert, [f.certName]: label, [f.key]: key, [f.keyName]: label });
   };
 
-  const pemRow = (field: PemField, label: MessageKey, help?: string) => {
+  const pemRow = (pemKind: PemKind, label: MessageKey, help?: string) => {
     const what = t(label);
-    const name = form[NAME_OF[field]];
-    const missingKey = field === 'tlsKey' && form.tlsKey === '' && form.tlsCert !== '' && server;
+    const field = f[pemKind];
+    const name = form[f[NAME_OF[pemKind]]];
+    const missingKey = pemKind === 'key' && form[f.key] === '' && form[f.cert] !== '' && server;
     return (
       <Box>
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
@@ -111,14 +127,14 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
           >
             {name || (missingKey ? t('sessions.tls.keyMissing') : t('sessions.tls.none'))}
           </Typography>
-          <Button size="small" onClick={() => void choose(field, what)} aria-label={t('sessions.tls.choose', { what })}>
+          <Button size="small" onClick={() => void choose(pemKind, what)} aria-label={t('sessions.tls.choose', { what })}>
             {t('sessions.tls.chooseFile')}
           </Button>
           {form[field] !== '' ? (
             <Button
               size="small"
               color="inherit"
-              onClick={() => set({ [field]: '', [NAME_OF[field]]: '' })}
+              onClick={() => set({ [field]: '', [f[NAME_OF[pemKind]]]: '' })}
               aria-label={t('sessions.tls.clear', { what })}
             >
               ✕
@@ -138,7 +154,7 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
     );
   };
 
-  const versionField = (field: 'tlsMinVersion' | 'tlsMaxVersion', label: MessageKey) => (
+  const versionField = (field: TlsFields['minVersion'] | TlsFields['maxVersion'], label: MessageKey) => (
     <OptionSelect
       label={t(label)}
       value={form[field]}
@@ -151,19 +167,19 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
   );
 
   return (
-    <Box component="section" aria-label={t('sessions.tls.section')}>
+    <Box component="section" aria-label={t(words.section)}>
       <FormControlLabel
-        control={<Checkbox size="small" checked={form.tls} onChange={(event) => set({ tls: event.target.checked })} />}
-        label={t('sessions.tls.enable')}
+        control={<Checkbox size="small" checked={form[f.on]} onChange={(event) => set({ [f.on]: event.target.checked })} />}
+        label={t(words.enable)}
       />
-      <Collapse in={form.tls} unmountOnExit>
+      <Collapse in={form[f.on]} unmountOnExit>
         <Box component="fieldset" sx={{ border: 1, borderColor: 'divider', borderRadius: 1, px: 1.5, pt: 0.5, pb: 1.25, m: 0 }}>
           <Typography component="legend" variant="caption" color="text.secondary" sx={{ px: 0.5 }}>
-            {t('sessions.tls.section')}
+            {t(words.section)}
           </Typography>
           <Stack spacing={1.25}>
             <Typography variant="caption" color="text.secondary">
-              {t(server ? 'sessions.tls.about.server' : 'sessions.tls.about.client')}
+              {t(words.about)}
             </Typography>
             <Box
               sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '1fr 1fr' }, columnGap: 1.5, rowGap: 1.25, alignItems: 'start' }}
@@ -172,26 +188,26 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
                 <TextField
                   size="small"
                   label={t('sessions.tls.servername')}
-                  value={form.tlsServername}
-                  error={Boolean(problems.tlsServername)}
-                  helperText={problems.tlsServername ?? t('sessions.tls.servernameHelp')}
-                  onChange={(event) => set({ tlsServername: event.target.value })}
+                  value={form[f.servername]}
+                  error={Boolean(problems[f.servername])}
+                  helperText={problems[f.servername] ?? t('sessions.tls.servernameHelp')}
+                  onChange={(event) => set({ [f.servername]: event.target.value })}
                   slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
                 />
               )}
               <TextField
                 size="small"
                 label={t('sessions.tls.alpn')}
-                value={form.tlsAlpn}
-                error={Boolean(problems.tlsAlpn)}
-                helperText={problems.tlsAlpn ?? t('sessions.tls.alpnHelp')}
-                onChange={(event) => set({ tlsAlpn: event.target.value })}
+                value={form[f.alpn]}
+                error={Boolean(problems[f.alpn])}
+                helperText={problems[f.alpn] ?? t('sessions.tls.alpnHelp')}
+                onChange={(event) => set({ [f.alpn]: event.target.value })}
                 slotProps={{ htmlInput: { autoComplete: 'off', spellCheck: false } }}
                 // A listener has no SNI name: its ALPN field takes the row, so the two version bounds share the next.
                 sx={{ gridColumn: server ? '1 / -1' : 'auto' }}
               />
-              {versionField('tlsMinVersion', 'sessions.tls.minVersion')}
-              {versionField('tlsMaxVersion', 'sessions.tls.maxVersion')}
+              {versionField(f.minVersion, 'sessions.tls.minVersion')}
+              {versionField(f.maxVersion, 'sessions.tls.maxVersion')}
             </Box>
             {server ? (
               <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 1 }}>
@@ -208,7 +224,7 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
                 {form.tlsRequestCert ? (
                   <FormControlLabel
                     control={
-                      <Checkbox size="small" checked={form.tlsVerify} onChange={(event) => set({ tlsVerify: event.target.checked })} />
+                      <Checkbox size="small" checked={form[f.verify]} onChange={(event) => set({ [f.verify]: event.target.checked })} />
                     }
                     label={t('sessions.tls.verify.server')}
                   />
@@ -216,13 +232,13 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
               </Stack>
             ) : (
               <FormControlLabel
-                control={<Checkbox size="small" checked={form.tlsVerify} onChange={(event) => set({ tlsVerify: event.target.checked })} />}
+                control={<Checkbox size="small" checked={form[f.verify]} onChange={(event) => set({ [f.verify]: event.target.checked })} />}
                 label={t('sessions.tls.verify.client')}
               />
             )}
-            {!server && !form.tlsVerify ? <Alert severity="warning">{t('sessions.tls.verifyOffWarning')}</Alert> : null}
-            {pemRow('tlsCert', server ? 'sessions.tls.cert.server' : 'sessions.tls.cert.client')}
-            {pemRow('tlsKey', 'sessions.tls.key')}
+            {!server && !form[f.verify] ? <Alert severity="warning">{t('sessions.tls.verifyOffWarning')}</Alert> : null}
+            {pemRow('cert', server ? 'sessions.tls.cert.server' : 'sessions.tls.cert.client')}
+            {pemRow('key', 'sessions.tls.key')}
             {server ? (
               <Box>
                 <Button size="small" variant="outlined" disabled={generating} onClick={() => void generate()}>
@@ -231,8 +247,17 @@ export function TlsSection({ form, problems, update }: TlsSectionProps) {
               </Box>
             ) : null}
             {!server || form.tlsRequestCert
-              ? pemRow('tlsCa', 'sessions.tls.ca', t(server ? 'sessions.tls.caHelp.server' : 'sessions.tls.caHelp.client'))
+              ? pemRow('ca', 'sessions.tls.ca', t(server ? 'sessions.tls.caHelp.server' : 'sessions.tls.caHelp.client'))
               : null}
+            <Box>
+              <FormControlLabel
+                control={<Checkbox size="small" checked={form[f.keyLog]} onChange={(event) => set({ [f.keyLog]: event.target.checked })} />}
+                label={t('sessions.tls.keyLog')}
+              />
+              <Typography variant="caption" component="p" color="text.secondary">
+                {t('sessions.tls.keyLogHelp')}
+              </Typography>
+            </Box>
             {failure ? <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} /> : null}
           </Stack>
         </Box>

@@ -11,6 +11,8 @@ import {
   type SessionConfig,
   type SessionConfigInput,
   type SessionKind,
+  type TlsClientOptions,
+  type TlsServerOptions,
   type TlsVersion,
 } from '@shared/contract';
 import {
@@ -70,7 +72,10 @@ export interface SessionForm {
    * without touching the box thus follows the setting as it is then, not as it was when saved.
    */
   record: boolean | undefined;
-  /** TLS (TCP kinds): on or off, and its settings, kept while it is off so turning it on again finds them. */
+  /**
+   * TLS (TCP kinds; a relay's listening side): on or off, and its settings, kept while it is off
+   * so turning it on again finds them.
+   */
   tls: boolean;
   tlsServername: string;
   /** ALPN names as typed: separated by commas or spaces. */
@@ -86,6 +91,25 @@ export interface SessionForm {
   tlsCertName: string;
   tlsKey: string;
   tlsKeyName: string;
+  /** Write this side's TLS secrets to a key log beside the recording. */
+  tlsKeyLog: boolean;
+  /**
+   * A TCP relay's upstream leg: TLS towards the server, a client's settings (the `tls` fields
+   * above are then the relay's listening side, a server's).
+   */
+  tlsUp: boolean;
+  tlsUpServername: string;
+  tlsUpAlpn: string;
+  tlsUpMinVersion: TlsVersion | '';
+  tlsUpMaxVersion: TlsVersion | '';
+  tlsUpVerify: boolean;
+  tlsUpCa: string;
+  tlsUpCaName: string;
+  tlsUpCert: string;
+  tlsUpCertName: string;
+  tlsUpKey: string;
+  tlsUpKeyName: string;
+  tlsUpKeyLog: boolean;
 }
 
 export type FormField = keyof SessionForm;
@@ -142,7 +166,82 @@ export const EMPTY_FORM: SessionForm = {
   tlsCertName: '',
   tlsKey: '',
   tlsKeyName: '',
+  tlsKeyLog: false,
+  tlsUp: false,
+  tlsUpServername: '',
+  tlsUpAlpn: '',
+  tlsUpMinVersion: '',
+  tlsUpMaxVersion: '',
+  tlsUpVerify: true,
+  tlsUpCa: '',
+  tlsUpCaName: '',
+  tlsUpCert: '',
+  tlsUpCertName: '',
+  tlsUpKey: '',
+  tlsUpKeyName: '',
+  tlsUpKeyLog: false,
 };
+
+/** Which TLS settings of the form: the session's own (a client's, a listener's, a relay's listening side) or a relay's upstream leg. */
+export type TlsSide = 'own' | 'upstream';
+
+type FieldOf<T> = { [K in FormField]: SessionForm[K] extends T ? K : never }[FormField];
+/** The form fields of one side's TLS settings. */
+export interface TlsFields {
+  on: FieldOf<boolean>;
+  servername: FieldOf<string>;
+  alpn: FieldOf<string>;
+  minVersion: FieldOf<TlsVersion | ''>;
+  maxVersion: FieldOf<TlsVersion | ''>;
+  verify: FieldOf<boolean>;
+  ca: FieldOf<string>;
+  caName: FieldOf<string>;
+  cert: FieldOf<string>;
+  certName: FieldOf<string>;
+  key: FieldOf<string>;
+  keyName: FieldOf<string>;
+  keyLog: FieldOf<boolean>;
+}
+
+export const TLS_FIELDS: Readonly<Record<TlsSide, TlsFields>> = {
+  own: {
+    on: 'tls',
+    servername: 'tlsServername',
+    alpn: 'tlsAlpn',
+    minVersion: 'tlsMinVersion',
+    maxVersion: 'tlsMaxVersion',
+    verify: 'tlsVerify',
+    ca: 'tlsCa',
+    caName: 'tlsCaName',
+    cert: 'tlsCert',
+    certName: 'tlsCertName',
+    key: 'tlsKey',
+    keyName: 'tlsKeyName',
+    keyLog: 'tlsKeyLog',
+  },
+  upstream: {
+    on: 'tlsUp',
+    servername: 'tlsUpServername',
+    alpn: 'tlsUpAlpn',
+    minVersion: 'tlsUpMinVersion',
+    maxVersion: 'tlsUpMaxVersion',
+    verify: 'tlsUpVerify',
+    ca: 'tlsUpCa',
+    caName: 'tlsUpCaName',
+    cert: 'tlsUpCert',
+    certName: 'tlsUpCertName',
+    key: 'tlsUpKey',
+    keyName: 'tlsUpKeyName',
+    keyLog: 'tlsUpKeyLog',
+  },
+};
+
+/** Whether the side speaks as a TLS server: a listener, and a relay towards its clients. */
+export const tlsServerSide = (kind: SessionKind, side: TlsSide): boolean => side === 'own' && (kind === 'tcp-server' || kind === 'relay');
+
+/** Whether the form's session can have this side's TLS: TCP kinds, and a relay over TCP (both sides). */
+export const offersTls = (form: Pick<SessionForm, 'kind' | 'relayTransport'>, side: TlsSide): boolean =>
+  form.kind === 'relay' ? form.relayTransport === 'tcp' : side === 'own' && form.kind !== 'udp';
 
 /** The TLS fields: a section of their own, not among the folded options. */
 export const isTlsField = (field: FormField): boolean => field.startsWith('tls');
@@ -191,22 +290,28 @@ const text = (value: number | undefined): string => (value === undefined ? '' : 
  * the key's name then says so, and opening asks for it again (docs/security.md § TLS).
  */
 function tlsForm(config: SessionConfig): Partial<SessionForm> {
-  if (!('tls' in config) || !config.tls) return {};
-  const tls = config.tls;
+  const own = 'tls' in config && config.tls ? sideForm('own', config.tls) : {};
+  const upstream = config.kind === 'relay' && config.upstreamTls ? sideForm('upstream', config.upstreamTls) : {};
+  return { ...own, ...upstream };
+}
+
+function sideForm(side: TlsSide, tls: TlsClientOptions | TlsServerOptions): Partial<SessionForm> {
+  const f = TLS_FIELDS[side];
   return {
-    tls: true,
-    tlsServername: 'servername' in tls ? (tls.servername ?? '') : '',
-    tlsAlpn: (tls.alpn ?? []).join(', '),
-    tlsMinVersion: tls.minVersion ?? '',
-    tlsMaxVersion: tls.maxVersion ?? '',
-    tlsVerify: tls.verify,
-    tlsRequestCert: 'requestCert' in tls ? tls.requestCert : false,
-    tlsCa: tls.ca ?? '',
-    tlsCaName: tls.ca === undefined ? '' : 'ca.pem',
-    tlsCert: tls.cert ?? '',
-    tlsCertName: tls.cert === undefined ? '' : 'cert.pem',
-    tlsKey: tls.key ?? '',
-    tlsKeyName: tls.key === undefined ? '' : 'key.pem',
+    [f.on]: true,
+    [f.servername]: 'servername' in tls ? (tls.servername ?? '') : '',
+    [f.alpn]: (tls.alpn ?? []).join(', '),
+    [f.minVersion]: tls.minVersion ?? '',
+    [f.maxVersion]: tls.maxVersion ?? '',
+    [f.verify]: tls.verify,
+    ...('requestCert' in tls ? { tlsRequestCert: tls.requestCert } : {}),
+    [f.ca]: tls.ca ?? '',
+    [f.caName]: tls.ca === undefined ? '' : 'ca.pem',
+    [f.cert]: tls.cert ?? '',
+    [f.certName]: tls.cert === undefined ? '' : 'cert.pem',
+    [f.key]: tls.key ?? '',
+    [f.keyName]: tls.key === undefined ? '' : 'key.pem',
+    [f.keyLog]: tls.keyLog,
   };
 }
 
@@ -286,27 +391,36 @@ const optionalNumber = (value: string): number | undefined => (value.trim() === 
 
 const pem = (text: string, key: 'ca' | 'cert' | 'key') => (text === '' ? {} : { [key]: text });
 
-/** The tls object of a TCP config, when TLS is on. */
-function tlsInput(form: SessionForm): { tls?: Record<string, unknown> } {
-  if (!form.tls || form.kind === 'udp') return {};
-  const alpn = form.tlsAlpn
+/** One side's TLS object of a config, when it is on and the session can have it. */
+function tlsSideInput(form: SessionForm, side: TlsSide): Record<string, unknown> | undefined {
+  const f = TLS_FIELDS[side];
+  if (!form[f.on] || !offersTls(form, side)) return undefined;
+  const server = tlsServerSide(form.kind, side);
+  const alpn = form[f.alpn]
     .split(/[\s,]+/)
     .map((name) => name.trim())
     .filter((name) => name !== '');
-  const servername = form.tlsServername.trim();
+  const servername = form[f.servername].trim();
+  const minVersion = form[f.minVersion];
+  const maxVersion = form[f.maxVersion];
   return {
-    tls: {
-      ...(alpn.length > 0 ? { alpn } : {}),
-      ...(form.tlsMinVersion === '' ? {} : { minVersion: form.tlsMinVersion }),
-      ...(form.tlsMaxVersion === '' ? {} : { maxVersion: form.tlsMaxVersion }),
-      verify: form.tlsVerify,
-      ...pem(form.tlsCa, 'ca'),
-      ...pem(form.tlsCert, 'cert'),
-      ...pem(form.tlsKey, 'key'),
-      ...(form.kind === 'tcp-client' && servername !== '' ? { servername } : {}),
-      ...(form.kind === 'tcp-server' ? { requestCert: form.tlsRequestCert } : {}),
-    },
+    ...(alpn.length > 0 ? { alpn } : {}),
+    ...(minVersion === '' ? {} : { minVersion }),
+    ...(maxVersion === '' ? {} : { maxVersion }),
+    verify: form[f.verify],
+    ...pem(form[f.ca], 'ca'),
+    ...pem(form[f.cert], 'cert'),
+    ...pem(form[f.key], 'key'),
+    ...(form[f.keyLog] ? { keyLog: true } : {}),
+    ...(!server && servername !== '' ? { servername } : {}),
+    ...(server ? { requestCert: form.tlsRequestCert } : {}),
   };
+}
+
+/** The tls object of a TCP config, when TLS is on. */
+function tlsInput(form: SessionForm): { tls?: Record<string, unknown> } {
+  const tls = tlsSideInput(form, 'own');
+  return tls ? { tls } : {};
 }
 
 /** The config exactly as it will be sent, before the schema judges it. */
@@ -376,7 +490,8 @@ export function configInput(form: SessionForm): SessionConfigInput {
         ...(remoteHost === '' && remotePort === '' ? {} : { remote: { host: remoteHost, port: parsePortText(remotePort) } }),
       };
     }
-    case 'relay':
+    case 'relay': {
+      const upstreamTls = tlsSideInput(form, 'upstream');
       return {
         kind: 'relay',
         transport: form.relayTransport,
@@ -388,8 +503,11 @@ export function configInput(form: SessionForm): SessionConfigInput {
         udpIdleMs: parsePortText(form.udpIdle),
         holdToServer: form.holdToServer,
         holdToClient: form.holdToClient,
+        ...tlsInput(form),
+        ...(upstreamTls ? { upstreamTls } : {}),
         ...record,
       };
+    }
   }
 }
 
@@ -425,12 +543,21 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   'tls.ca': 'tlsCa',
   'tls.cert': 'tlsCert',
   'tls.key': 'tlsKey',
+  'upstreamTls.servername': 'tlsUpServername',
+  'upstreamTls.alpn': 'tlsUpAlpn',
+  'upstreamTls.minVersion': 'tlsUpMinVersion',
+  'upstreamTls.maxVersion': 'tlsUpMaxVersion',
+  'upstreamTls.ca': 'tlsUpCa',
+  'upstreamTls.cert': 'tlsUpCert',
+  'upstreamTls.key': 'tlsUpKey',
 };
 
 /** The form field of an issue's path: an ALPN name's issue (tls.alpn.2) goes to the ALPN field. */
 const fieldOfPath = (path: readonly PropertyKey[]): FormField | undefined => {
   const joined = path.map(String).join('.');
-  return FIELD_OF_PATH[joined] ?? (joined.startsWith('tls.alpn.') ? 'tlsAlpn' : undefined);
+  if (FIELD_OF_PATH[joined]) return FIELD_OF_PATH[joined];
+  if (joined.startsWith('tls.alpn.')) return 'tlsAlpn';
+  return joined.startsWith('upstreamTls.alpn.') ? 'tlsUpAlpn' : undefined;
 };
 
 const SCHEMAS = {

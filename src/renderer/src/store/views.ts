@@ -261,6 +261,7 @@ function copyRelayPair(pair: RelayPairInfo): RelayPairInfo {
     upstream: copyEndpoint(pair.upstream),
     ...(pair.upstreamLocal ? { upstreamLocal: copyEndpoint(pair.upstreamLocal) } : {}),
     connected: Boolean(pair.connected),
+    ...(pair.upstreamTls ? { upstreamTls: copyTls(pair.upstreamTls) } : {}),
     serverEnded: Boolean(pair.serverEnded),
     serverLegEnded: Boolean(pair.serverLegEnded),
     held: { 'to-server': held(pair.held['to-server']), 'to-client': held(pair.held['to-client']) },

@@ -11,6 +11,8 @@ import process from 'node:process';
 const TOOLS = [
   { command: 'socat', debian: 'socat', why: 'a peer in the CLI, server and engine tests' },
   { command: 'ncat', debian: 'ncat', why: 'a peer in the CLI and engine tests' },
+  // Named by its own name: with ncat installed, Debian's `nc` may be ncat, which has no -N.
+  { command: 'nc.openbsd', debian: 'netcat-openbsd', why: 'the half-close peer (nc -N sends FIN at the end of stdin)' },
   { command: 'tshark', debian: 'tshark', why: 'reads the pcapng export as Wireshark does' },
   { command: 'prlimit', debian: 'util-linux', why: 'runs the CLI under a descriptor limit' },
   { command: 'chromium', debian: 'chromium', why: 'the end-to-end tests (or set CHROMIUM_PATH)', env: 'CHROMIUM_PATH' },

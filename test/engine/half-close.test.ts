@@ -27,6 +27,10 @@ function program(command: string, args: string[], stdin?: string): { child: Chil
   let exited = false;
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.on('exit', () => (exited = true));
+  // A peer that is missing or exits before reading its stdin fails the test by what it did not
+  // print or send, not as an EPIPE thrown outside the test.
+  child.on('error', () => (exited = true));
+  child.stdin!.on('error', () => undefined);
   if (stdin !== undefined) child.stdin!.end(stdin);
   onCleanup(() => {
     if (!exited) child.kill('SIGKILL');
@@ -95,7 +99,7 @@ async function finsAndResets(engine: Engine, sessionId: string, port: number, fo
 
 describe('half-close: request/response clients that send FIN after the request get the reply (default linger)', () => {
   const clients: [string, (port: number) => [string, string[]]][] = [
-    ['nc -N', (port) => ['nc', ['-N', '127.0.0.1', String(port)]]],
+    ['nc -N', (port) => ['nc.openbsd', ['-N', '127.0.0.1', String(port)]]],
     ['socat -t 5', (port) => ['socat', ['-t', '5', '-', `TCP:127.0.0.1:${port}`]]],
     ['ncat (stdin at EOF)', (port) => ['ncat', ['127.0.0.1', String(port)]]],
   ];
@@ -122,7 +126,7 @@ describe('half-close linger', () => {
   it('0 answers the FIN at once (the old default) and a later send says why the connection is gone', async () => {
     const engine = startEngine();
     const { id, port } = await listener(engine, { halfCloseLingerMs: 0 });
-    const peer = program('nc', ['-N', '127.0.0.1', String(port)], 'q\n');
+    const peer = program('nc.openbsd', ['-N', '127.0.0.1', String(port)], 'q\n');
     const conn = await opened(engine, id);
     const closed = await closedEvent(engine, conn.connId);
     expect(closed.reason).toBe('peer-closed');
@@ -145,7 +149,7 @@ describe('half-close linger', () => {
   it('200 ms: our FIN goes out about 200 ms after the peer’s, and a later send names the linger', async () => {
     const engine = startEngine();
     const { id, port } = await listener(engine, { halfCloseLingerMs: 200 });
-    const peer = program('nc', ['-N', '127.0.0.1', String(port)], 'q\n');
+    const peer = program('nc.openbsd', ['-N', '127.0.0.1', String(port)], 'q\n');
     const conn = await opened(engine, id);
     const closed = await closedEvent(engine, conn.connId);
     expect(closed.reason).toBe('peer-closed');
@@ -164,7 +168,7 @@ describe('half-close linger', () => {
   it('halfOpen keeps a half-closed connection open past any linger, without closesAt', async () => {
     const engine = startEngine();
     const { id, port } = await listener(engine, { halfOpen: true, halfCloseLingerMs: 100 });
-    const peer = program('nc', ['-N', '127.0.0.1', String(port)], 'q\n');
+    const peer = program('nc.openbsd', ['-N', '127.0.0.1', String(port)], 'q\n');
     const conn = await opened(engine, id);
     await engine.waitFor(() => finsOf(engine, conn.connId)[0], 5000, 'the FIN');
     await new Promise((resolve) => setTimeout(resolve, 400));

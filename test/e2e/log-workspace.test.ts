@@ -39,9 +39,19 @@ describe('the log-first workspace, end to end', () => {
       const toolbar = (await log.getByRole('toolbar', { name: 'Log controls' }).boundingBox())!;
       expect(toolbar.height).toBeLessThan(56);
       const status = (await log.locator('footer').boundingBox())!;
-      const composer = (await page.getByRole('region', { name: 'Send' }).boundingBox())!;
+      const composerRegion = page.getByRole('region', { name: 'Send' });
+      const composer = (await composerRegion.boundingBox())!;
       expect(status.y + status.height).toBeLessThanOrEqual(composer.y + 1);
       expect(logBox.y + logBox.height).toBeLessThanOrEqual(composer.y + 1);
+      // What a send needs is in sight in the composer as it starts, not scrolled out of it.
+      const composerBottom = Math.min(size.height, composer.y + composer.height);
+      for (const control of [
+        composerRegion.getByRole('textbox', { name: 'Payload' }),
+        composerRegion.getByRole('button', { name: 'Send', exact: true }),
+      ]) {
+        const box = (await control.boundingBox())!;
+        expect(box.y + box.height).toBeLessThanOrEqual(composerBottom + 1);
+      }
 
       // Closed connections stay listed, greyed, with how they ended.
       const table = page.getByRole('table', { name: 'Connections' });

@@ -71,7 +71,7 @@ describe('relay transcript', () => {
       .getByLabel('Next send')
       .getByText(/^Next send: 6 B: 6e 6f 74 65 20 33$/)
       .waitFor();
-    await composer.getByRole('button', { name: 'Send' }).click();
+    await composer.getByRole('button', { name: 'Send', exact: true }).click();
     await until(() => client.received().toString().endsWith('note 3'), 'the injected note');
 
     const live = {

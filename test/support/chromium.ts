@@ -124,7 +124,7 @@ export async function sendFromComposer(page: Page, format: 'Text' | 'Hex', value
   const composer = page.getByRole('region', { name: 'Send' });
   await composer.getByRole('group', { name: 'Payload format' }).getByRole('button', { name: format }).click();
   await composer.getByRole('textbox', { name: 'Payload' }).fill(value);
-  await composer.getByRole('button', { name: 'Send' }).click();
+  await composer.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 /** A TCP listener opened in the page with `count` Node clients, each waited for in its Connections table. */

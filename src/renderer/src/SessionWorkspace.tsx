@@ -2,7 +2,7 @@ import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Group, Panel } from 'react-resizable-panels';
 import { AutomationPanel } from './automation/AutomationPanel';
-import { SectionAbove, SectionPanel, Splitter } from './components/Panels';
+import { SectionAbove, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
@@ -81,27 +81,17 @@ function LiveWorkspace({ session }: { session: SessionShape }) {
           <LogPanel source={{ type: 'session', sessionId: session.id }} />
         </Panel>
         <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
-        {/*
-          Tall enough for its four rows (options, saved payloads, a two-line field, Send) at 1280×800
-          with the log at 40vh; with the errors section open too, less, so every section still fits.
-        */}
-        <SectionPanel
-          id="composer"
-          title={t('composer.label')}
-          landmark={false}
+        {/* Keyed so a half-typed payload and its target never carry over to another session. */}
+        <Composer
+          key={session.id}
+          sessionId={session.id}
+          kind={session.kind}
+          open={session.state === 'open'}
+          udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
           // Smaller beside another section, so that every section starts open at 1280×800.
           defaultSize={withErrors || session.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
           minSize={90}
-        >
-          {/* Keyed so a half-typed payload and its target never carry over to another session. */}
-          <Composer
-            key={session.id}
-            sessionId={session.id}
-            kind={session.kind}
-            open={session.state === 'open'}
-            udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
-          />
-        </SectionPanel>
+        />
       </Group>
     </>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type KeyboardEventHandler, type ReactNode } from 'react';
 import Box from '@mui/material/Box';
 import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
@@ -51,8 +51,13 @@ export interface SectionPanelProps {
   defaultSize: string | number;
   minSize: string | number;
   maxSize?: string | number;
-  /** False when the contents are a named landmark of their own (the composer): one region, not two. */
-  landmark?: boolean;
+  /**
+   * What the fold toggle names, where the title would make it a second button named like one
+   * inside (the composer's "Send"): the title otherwise.
+   */
+  toggleName?: string;
+  /** Keys caught before any control of the section sees them, heading included (the composer's Ctrl+Enter). */
+  onKeyDownCapture?: KeyboardEventHandler<HTMLElement>;
   /**
    * Starts folded and is opened for a while (the automation panel): opened by its toggle it takes
    * `defaultSize`, or the size it last had, and folded by its toggle it hands the others back the
@@ -82,7 +87,8 @@ export function SectionPanel({
   defaultSize,
   minSize,
   maxSize,
-  landmark = true,
+  toggleName = title,
+  onKeyDownCapture,
   startsCollapsed = false,
   openRequest,
   children,
@@ -138,14 +144,16 @@ export function SectionPanel({
       onResize={() => setCollapsed(panel.current?.isCollapsed() ?? false)}
     >
       <Box
-        {...(landmark ? { component: 'section', 'aria-label': title } : {})}
+        component="section"
+        aria-label={title}
+        onKeyDownCapture={onKeyDownCapture}
         sx={{ height: '100%', display: 'flex', flexDirection: 'column', minHeight: 0 }}
       >
         <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', height: SECTION_HEAD_PX, flex: 'none', pl: 0.5, pr: 1 }}>
           <IconButton
             size="small"
             aria-expanded={!collapsed}
-            aria-label={t(collapsed ? 'layout.expand' : 'layout.collapse', { name: title })}
+            aria-label={t(collapsed ? 'layout.expand' : 'layout.collapse', { name: toggleName })}
             onClick={toggle}
           >
             <Chevron open={!collapsed} />

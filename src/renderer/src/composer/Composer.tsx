@@ -21,6 +21,7 @@ import { problemWords } from '@shared/text-encoding';
 import type { Result, ShownError } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { SectionPanel } from '../components/Panels';
 import { useSay, useT } from '../i18n/i18n-context';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { PayloadPreview } from '../protocol/PayloadPreview';
@@ -73,13 +74,16 @@ export interface ComposerProps {
   open: boolean;
   /** A UDP session's configured remote, where sends go until another is typed. */
   udpRemote: UdpRemote | undefined;
+  /** The composer's section in the workspace's resizable group. */
+  defaultSize: number;
+  minSize: number;
 }
 
 /**
  * Memoized on its few props: a batch of traffic changes the session's counters, not these, and
  * must not redraw the composer's fields.
  */
-export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, udpRemote }: ComposerProps) {
+export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, udpRemote, defaultSize, minSize }: ComposerProps) {
   const t = useT();
   const say = useSay();
   const api = useApi();
@@ -369,91 +373,86 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const warn = !fileProgress && !repeatRun && status?.warn === true;
   const reason = blocker ? t(blocker.key, blocker.params) : undefined;
 
+  const heldSend = targetBlock !== undefined;
   return (
-    <Box
-      component="section"
-      aria-label={t('composer.label')}
+    <SectionPanel
+      id="composer"
+      title={t('composer.label')}
+      toggleName={t('composer.section')}
+      defaultSize={defaultSize}
+      minSize={minSize}
       onKeyDownCapture={onComposerKey}
-      sx={{ borderTop: 1, borderColor: 'divider', px: 1.5, py: 0.75, flex: 'none' }}
+      actions={
+        <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
+          {/* A sequence sends with send, which a relay answers with "use inject". */}
+          {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
+          <SendHistoryButton onLoad={load} onSend={resend} sendDisabled={heldSend} />
+          <SavedPayloadsButton onLoad={load} onSend={quickSend} sendDisabled={heldSend} />
+          <SavePayloadButton content={content} disabled={mode === 'file' || value === ''} />
+        </Stack>
+      }
     >
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mb: 0.5 }}>
-        <FormatToggle format={mode} disabled={active} onChange={switchMode} />
-        {mode === 'text' ? <EscapesSwitch on={escapes} onChange={setEscapes} /> : null}
-        {mode === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
-        {mode !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
-        {mode !== 'file' && !relay ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
-        {kind === 'tcp-server' || relay ? <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} /> : null}
-        {relay ? (
-          <OptionSelect
-            label={t('composer.inject')}
-            value={flow}
-            options={RELAY_FLOWS}
-            optionLabel={(to) => t(to === 'to-server' ? 'composer.inject.toServer' : 'composer.inject.toClient')}
-            onChange={setFlow}
-            minWidth={220}
-          />
-        ) : null}
-        {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
-      </Stack>
-      <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center', mb: 0.5 }}>
-        <Box sx={{ flex: 1, minWidth: 0 }}>
-          <QuickSendList onSend={quickSend} disabled={targetBlock !== undefined} describedBy={targetBlock ? reasonId : undefined} />
-        </Box>
-        {/* A sequence sends with send, which a relay answers with "use inject". */}
-        {relay ? null : <SequencePanel sessionId={sessionId} open={isOpen} />}
-        <SendHistoryButton onLoad={load} onSend={resend} sendDisabled={targetBlock !== undefined} />
-        <SavedPayloadsButton onLoad={load} onSend={quickSend} sendDisabled={targetBlock !== undefined} />
-        <SavePayloadButton content={content} disabled={mode === 'file' || value === ''} />
-      </Stack>
-      {mode === 'file' ? (
-        <FilePicker file={file} onFile={setFile} progress={fileProgress} onCancel={() => running.current?.abort()} disabled={!isOpen} />
-      ) : (
-        <Box sx={{ minWidth: 0 }}>
-          <TextField
-            label={t('composer.payload')}
-            multiline
-            minRows={2}
-            maxRows={8}
-            fullWidth
-            size="small"
-            value={value}
-            inputRef={field}
-            onChange={(event) => {
-              leave();
-              setValue(event.target.value);
-            }}
-            onKeyDown={history.onKeyDown}
-            placeholder={t(mode === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
-            error={Boolean(problem)}
-            helperText={problem ? problemWords(problem, say) : t(mode === 'text' && !escapes ? 'composer.help.off' : 'composer.help')}
-            slotProps={{
-              htmlInput: {
-                spellCheck: false,
-                autoComplete: 'off',
-                'data-jump': 'composer',
-                'aria-keyshortcuts': SHORTCUT_KEYS['jump-composer'],
-                style: { fontFamily: MONO_FONT },
-              },
-            }}
-          />
-          {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
-        </Box>
-      )}
-      <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5, mt: 0.5 }}>
-        {mode !== 'file' && !relay ? (
-          <RepeatControls
-            repeat={repeat}
-            disabled={active}
-            intervalText={intervalText}
-            countText={countText}
-            intervalProblem={intervalProblem}
-            countProblem={countProblem}
-            onRepeat={setRepeat}
-            onInterval={setIntervalText}
-            onCount={setCountText}
-          />
-        ) : null}
-        <Box sx={{ flex: 1, minWidth: 160, textAlign: 'right' }}>
+      {/*
+        The payload and Send come first, side by side, so a short composer (a small window, a
+        section made small) still shows what a send needs; the options follow.
+      */}
+      <Box sx={{ px: 1.5, pb: 0.75 }}>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+          {mode === 'file' ? (
+            <Box sx={{ flex: 1, minWidth: 0 }}>
+              <FilePicker
+                file={file}
+                onFile={setFile}
+                progress={fileProgress}
+                onCancel={() => running.current?.abort()}
+                disabled={!isOpen}
+              />
+            </Box>
+          ) : (
+            <Box sx={{ flex: 1, minWidth: 0 }}>
+              <TextField
+                label={t('composer.payload')}
+                multiline
+                minRows={2}
+                maxRows={8}
+                fullWidth
+                size="small"
+                value={value}
+                inputRef={field}
+                onChange={(event) => {
+                  leave();
+                  setValue(event.target.value);
+                }}
+                onKeyDown={history.onKeyDown}
+                placeholder={t(mode === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
+                error={Boolean(problem)}
+                helperText={problem ? problemWords(problem, say) : t(mode === 'text' && !escapes ? 'composer.help.off' : 'composer.help')}
+                slotProps={{
+                  htmlInput: {
+                    spellCheck: false,
+                    autoComplete: 'off',
+                    'data-jump': 'composer',
+                    'aria-keyshortcuts': SHORTCUT_KEYS['jump-composer'],
+                    style: { fontFamily: MONO_FONT },
+                  },
+                }}
+              />
+              {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
+            </Box>
+          )}
+          <Stack spacing={0.5} sx={{ flex: 'none', alignItems: 'stretch', pt: 0.25 }}>
+            <Button variant="contained" disabled={!canSend} onClick={send} {...(reason ? { 'aria-describedby': reasonId } : {})}>
+              {t('composer.send')}
+            </Button>
+            {repeatRun ? (
+              <Button variant="outlined" color="warning" size="small" onClick={() => void engineRepeat.stop()}>
+                {t('composer.repeat.stop')}
+              </Button>
+            ) : null}
+          </Stack>
+        </Stack>
+        {/* What the last action did, and why Send is disabled: empty lines take no room. */}
+        <Box sx={{ textAlign: 'right' }}>
           <Typography variant="caption" role="status" color={warn ? 'warning.main' : 'text.secondary'} sx={{ display: 'block' }}>
             {progressText}
           </Typography>
@@ -463,24 +462,53 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             </Typography>
           ) : null}
         </Box>
-        <Button variant="contained" disabled={!canSend} onClick={send} {...(reason ? { 'aria-describedby': reasonId } : {})}>
-          {t('composer.send')}
-        </Button>
-        {repeatRun ? (
-          <Button variant="outlined" color="warning" size="small" onClick={() => void engineRepeat.stop()}>
-            {t('composer.repeat.stop')}
-          </Button>
-        ) : null}
-      </Stack>
-      {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
-      {mode !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
-        <PayloadPreview sessionId={sessionId} payload={payload} />
-      ) : null}
-      {failure ? (
-        <Box sx={{ mt: 1 }}>
-          <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} />
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 0.5 }}>
+          <FormatToggle format={mode} disabled={active} onChange={switchMode} />
+          {mode === 'text' ? <EscapesSwitch on={escapes} onChange={setEscapes} /> : null}
+          {mode === 'text' ? <EncodingSelect value={encoding} onChange={setEncoding} /> : null}
+          {mode !== 'file' ? <LineEndingSelect value={lineEnding} onChange={setLineEnding} /> : null}
+          {mode !== 'file' && !relay ? <ChecksumField value={checksum} onChange={setChecksum} disabled={active} /> : null}
+          {kind === 'tcp-server' || relay ? (
+            <TargetSelect chosen={chosenConns} onChange={setChosenConns} connections={connections} />
+          ) : null}
+          {relay ? (
+            <OptionSelect
+              label={t('composer.inject')}
+              value={flow}
+              options={RELAY_FLOWS}
+              optionLabel={(to) => t(to === 'to-server' ? 'composer.inject.toServer' : 'composer.inject.toClient')}
+              onChange={setFlow}
+              minWidth={220}
+            />
+          ) : null}
+          {kind === 'udp' ? <UdpTargetFields target={udp} /> : null}
+          {mode !== 'file' && !relay ? (
+            <RepeatControls
+              repeat={repeat}
+              disabled={active}
+              intervalText={intervalText}
+              countText={countText}
+              intervalProblem={intervalProblem}
+              countProblem={countProblem}
+              onRepeat={setRepeat}
+              onInterval={setIntervalText}
+              onCount={setCountText}
+            />
+          ) : null}
+        </Stack>
+        <Box sx={{ mt: 0.5, minWidth: 0 }}>
+          <QuickSendList onSend={quickSend} disabled={heldSend} describedBy={targetBlock ? reasonId : undefined} />
         </Box>
-      ) : null}
-    </Box>
+        {/* Only a payload with macros or a checksum sends other bytes than it shows. */}
+        {mode !== 'file' && isOpen && !problem && !empty && (checksum || value.includes('{{')) ? (
+          <PayloadPreview sessionId={sessionId} payload={payload} />
+        ) : null}
+        {failure ? (
+          <Box sx={{ mt: 1 }}>
+            <ErrorAlert title={failure.title} error={failure.error} onClose={() => setFailure(undefined)} />
+          </Box>
+        ) : null}
+      </Box>
+    </SectionPanel>
   );
 });

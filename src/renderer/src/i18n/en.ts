@@ -120,6 +120,7 @@ const core = {
   'log.more': '… {count, plural, one {# more byte} other {# more bytes}} not shown',
 
   'composer.label': 'Send',
+  'composer.section': 'the composer',
   'composer.format': 'Payload format',
   'composer.text': 'Text',
   'composer.hex': 'Hex',

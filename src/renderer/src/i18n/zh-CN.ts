@@ -128,6 +128,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'log.more': '… 另有 {count} 字节未显示',
 
   'composer.label': '发送',
+  'composer.section': '发送区',
   'composer.format': '负载格式',
   'composer.text': '文本',
   'composer.hex': '十六进制',

@@ -1,17 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newToken } from '@server/access';
 import { startBrowserServer, type BrowserServer } from '@server/browser-server';
 import { MAX_LOG_LIMIT } from '@renderer/store/log-prefs';
+import { checkBuild, launchChromium, STATIC_ROOT } from './browser';
 import type { Figure } from './figure';
 import { withPeer, type PeerProcess } from './peer-process';
 import { installProbes, logCounts, scrollLogToTop, takeReadings, timeAction, type ActionArgs, type ProbeReadings } from './ui-probes';
 import { settled, sleep } from './wait';
 
-const STATIC_ROOT = path.resolve('out/renderer');
-const CHROMIUM_CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const MB = 1e6;
 const ENTRY_SIZE = 64;
 const FLOOD_RATE = 10_000;
@@ -23,34 +20,6 @@ const ACTION_LIMIT_MS = 100;
 const MEMORY_LIMIT_MB = 500;
 /** Keys typed during the flood (and while idle, for the baseline), one every this often. */
 const KEY_EVERY_MS = 100;
-
-function chromiumPath(): string {
-  const found = CHROMIUM_CANDIDATES.find((candidate): candidate is string => !!candidate && existsSync(candidate));
-  if (!found)
-    throw new Error(
-      'No Chromium found for the UI figures. Install it (Debian/Ubuntu: apt-get install -y chromium) or point CHROMIUM_PATH at a Chromium or Chrome binary.',
-    );
-  return found;
-}
-
-async function newestFile(folder: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** The UI figures measure the built page: refuse a missing one, warn about a stale one. */
-async function checkBuild(): Promise<string | undefined> {
-  const index = path.join(STATIC_ROOT, 'index.html');
-  if (!existsSync(index)) throw new Error(`The built page is missing at ${STATIC_ROOT}: run "npm run build" before "npm run bench".`);
-  const built = statSync(index).mtimeMs;
-  const changed = await newestFile(path.resolve('src/renderer'));
-  return changed > built
-    ? 'out/renderer is older than src/renderer: these UI figures measure the last build (run "npm run build" to measure the current code).'
-    : undefined;
-}
 
 /** The page as a user meets it, with a UDP session opened through the New session dialog. */
 async function openUdpSession(page: Page): Promise<number> {
@@ -245,11 +214,7 @@ export async function uiFigures(quick: boolean): Promise<Figure[]> {
   let browser: Browser | undefined;
   try {
     server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: newToken(), staticRoot: STATIC_ROOT, version: 'bench' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(server.url);

@@ -109,6 +109,8 @@ export const PHRASES_EN = {
   'hint.startRecordingFirst': 'Start recording first.',
   'hint.noRecorder': 'Use the desktop app, "npm run serve", or the CLI with --record-dir.',
   'hint.sessionGone': 'It may have been removed; refresh the session list.',
+  'hint.restoreInTime':
+    'A removed session can be restored only while it is kept: remove it with keepForUndoMs and restore it within that time.',
   'hint.waitForClient': 'Wait for a client to connect, or connect first.',
   'hint.sendToAllOrNamed': 'Send to all connections or name them.',
   'hint.pickConnection': 'Pick a connection from the list.',
@@ -170,6 +172,7 @@ export const PHRASES_EN = {
 
   // ── Sessions ─────────────────────────────────────────────────────────────────────────────
   'session.missing': 'No session {sessionId}.',
+  'session.notRemoving': 'Session {sessionId} is not waiting to be removed, so there is nothing to restore.',
   'session.alreadyActive': 'Session {sessionId} is already {state}.',
   'session.notOpen': 'Session {sessionId} is {state}, not open.',
   'session.notOpenSince': 'Session {sessionId} is {state}, not open: {closure}',
@@ -544,6 +547,7 @@ export const PHRASES_EN = {
   'field.frameSize': 'Frame size',
   'field.gap': 'Gap',
   'field.heartbeatInterval': 'Heartbeat interval',
+  'field.keepForUndo': 'Time to keep a removed session',
   'field.silence': 'Silence',
   'field.repeatInterval': 'Repeat interval',
   'field.repeatCount': 'Repeat count',

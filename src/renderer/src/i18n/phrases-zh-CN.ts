@@ -90,6 +90,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'hint.startRecordingFirst': '请先开始录制。',
   'hint.noRecorder': '请使用桌面应用、"npm run serve"，或带 --record-dir 的命令行。',
   'hint.sessionGone': '它可能已被移除；请刷新会话列表。',
+  'hint.restoreInTime': '已移除的会话只能在保留期间内恢复：移除时指定 keepForUndoMs，并在该时间内恢复。',
   'hint.waitForClient': '请等客户端连上，或先建立连接。',
   'hint.sendToAllOrNamed': '请发给所有连接，或指明连接。',
   'hint.pickConnection': '请从列表中选一个连接。',
@@ -145,6 +146,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'resolved.allOrNone.bind': '{host} 要么所有地址都绑定，要么一个都不绑定，所以一个也没有绑定。',
 
   'session.missing': '没有会话 {sessionId}。',
+  'session.notRemoving': '会话 {sessionId} 没有在等待移除，没有可恢复的内容。',
   'session.alreadyActive': '会话 {sessionId} 当前{state}。',
   'session.notOpen': '会话 {sessionId} 当前{state}，没有打开。',
   'session.notOpenSince': '会话 {sessionId} 当前{state}，没有打开：{closure}',
@@ -448,6 +450,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'field.frameSize': '帧大小',
   'field.gap': '间隔',
   'field.heartbeatInterval': '心跳间隔',
+  'field.keepForUndo': '已移除会话的保留时间',
   'field.silence': '静默时长',
   'field.repeatInterval': '重复间隔',
   'field.repeatCount': '重复次数',

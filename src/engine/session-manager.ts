@@ -12,7 +12,7 @@ import type {
 import { AppCode, hintFor } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
-import { phrase, untranslated } from '@shared/phrase';
+import { phrase } from '@shared/phrase';
 import { appError, fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
@@ -339,15 +339,13 @@ export class SessionManager implements EngineApi {
     if (!session || !runner) return this.missing(args.sessionId);
     if (args.action === 'stop') {
       const status = runner.stopRepeat();
-      return status
-        ? ok(status)
-        : fail(AppCode.BadState, untranslated(`Session ${args.sessionId} has no repeat run to stop.`), untranslated('Start one first.'));
+      return status ? ok(status) : fail(AppCode.BadState, phrase('repeat.noneRunning', { id: args.sessionId }), phrase('hint.startFirst'));
     }
     if (session.state !== 'open') {
       return fail(
         AppCode.BadState,
-        untranslated(`Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`),
-        untranslated('Open it first.'),
+        phrase('repeat.notOpen', { id: args.sessionId, state: phrase(`state.${session.state}`) }),
+        phrase('hint.openFirst'),
       );
     }
     const template = compilePayload(args.payload);

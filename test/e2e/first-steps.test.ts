@@ -65,8 +65,12 @@ describe('first steps', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`);
     });
+    const favicon = page.waitForResponse((response) => new URL(response.url()).pathname === '/favicon.svg');
     await page.reload();
     await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    // The tab's icon: asked for on every load, and served.
+    const icon = await favicon;
+    expect([icon.status(), icon.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
     const { port, received } = await tcpPeerServer(h.cleanups);
 
     const user = actions(page);

@@ -203,6 +203,7 @@ export const PHRASES_EN = {
   'why.finAtOnce': 'the peer sent FIN and, with a half-close linger of 0, we answered at once',
   'why.finThenYours': 'the peer sent FIN, then you sent yours',
   'why.peerFin': 'the peer sent FIN',
+  'why.liveness': 'nothing was received for {duration} (the liveness limit)',
   'why.idle': 'nothing was sent or received for {duration} (the idle timeout)',
   'why.finAnswered': 'you sent FIN and the peer answered with its own',
   'why.finUnanswered': 'you sent FIN and the peer did not answer in time',

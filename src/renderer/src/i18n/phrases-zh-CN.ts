@@ -174,6 +174,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'why.finAtOnce': '对端发送了 FIN，由于半关闭等待为 0，我们立即回应',
   'why.finThenYours': '对端发送了 FIN，随后你发送了你的 FIN',
   'why.peerFin': '对端发送了 FIN',
+  'why.liveness': '{duration} 内没有收到任何数据（存活检测的上限）',
   'why.idle': '{duration} 内没有收发任何数据（空闲超时）',
   'why.finAnswered': '你发送了 FIN，对端也回应了它的 FIN',
   'why.finUnanswered': '你发送了 FIN，对端没有及时回应',

@@ -1,4 +1,4 @@
-import { phrase, untranslated } from '@shared/phrase';
+import { phrase, untranslated, type Phrase } from '@shared/phrase';
 import type {
   Automation,
   AutomationStatus,
@@ -38,7 +38,7 @@ export interface AutomatedSession {
   /** UDP: a remote is configured, so a send without target has somewhere to go. */
   readonly hasRemote: boolean;
   send(bytes: Uint8Array, to: SendTarget | undefined, origin: SendOrigin): Promise<Result<SendReceipt>>;
-  silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void;
+  silenced(connId: string | undefined, error: AppError, why: Phrase, action: 'close' | 'reconnect'): void;
 }
 
 interface Rule {
@@ -426,7 +426,7 @@ export class SessionAutomation {
       this.emitError(error, stream.connId);
       return;
     }
-    this.session.silenced(stream.connId, error, `nothing was received for ${duration(silenceMs)} (the liveness limit)`, effective);
+    this.session.silenced(stream.connId, error, phrase('why.liveness', { duration: duration(silenceMs) }), effective);
   }
 
   /** Every received chunk or datagram comes here: a session with no rules and no liveness returns at once. */

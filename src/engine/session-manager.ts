@@ -12,9 +12,9 @@ import type {
 import { AppCode, hintFor } from '@shared/errors';
 import { compilePayload, encodePayload, renderPayload } from '@shared/payload';
 import type { ReplyTemplate } from '@shared/reply-template';
-import { phrase, untranslated } from '@shared/phrase';
+import { phrase } from '@shared/phrase';
 import { appError, fail, ok, type Result } from '@shared/result';
-import { systemClock, type Clock } from '@ports/clock';
+import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
 import { EventBatcher } from './event-batcher';
 import type { RecorderPort } from '@ports/recorder';
@@ -109,6 +109,8 @@ export class SessionManager implements EngineApi {
   private sinkFull = false;
   /** Sessions told that their key log is not written, so each is told once. */
   private readonly keyLogUnwritten = new Set<string>();
+  /** Removed with keepForUndoMs: closed, out of `sessions` so no method but restore and remove reaches them, forgotten at `until`. */
+  private readonly removing = new Map<string, { session: Session; until: number; timer: TimerHandle }>();
 
   constructor(options: ManagerOptions) {
     const clock = options.clock ?? systemClock;
@@ -215,13 +217,42 @@ export class SessionManager implements EngineApi {
     return this.answer(await session.open());
   }
 
-  async remove({ sessionId }: ParsedArgs<'remove'>): Answer<'remove'> {
+  async remove({ sessionId, keepForUndoMs }: ParsedArgs<'remove'>): Answer<'remove'> {
+    const kept = this.removing.get(sessionId);
+    if (kept) {
+      this.ctx.clock.clearTimer(kept.timer);
+      await this.removeNow(sessionId);
+      return ok(null);
+    }
     const session = this.sessions.get(sessionId);
     if (!session) return this.missing(sessionId);
+    // Closed now either way: a listener kept for an undo must not hold its port while no one sees it.
     if (session.state !== 'closed' && session.state !== 'error') await session.close();
-    if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
-    this.forget(sessionId);
+    if (keepForUndoMs === undefined) {
+      await this.removeNow(sessionId);
+      return ok(null);
+    }
+    this.sessions.delete(sessionId);
+    const until = this.ctx.clock.now() + keepForUndoMs;
+    const timer = this.ctx.clock.setTimer(() => void this.removeNow(sessionId), keepForUndoMs);
+    this.removing.set(sessionId, { session, until, timer });
+    this.ctx.emit({ type: 'session', at: this.ctx.clock.now(), session: session.info() });
     return ok(null);
+  }
+
+  async restore({ sessionId }: ParsedArgs<'restore'>): Answer<'restore'> {
+    const kept = this.removing.get(sessionId);
+    if (!kept) {
+      if (this.sessions.has(sessionId))
+        return fail(AppCode.BadState, phrase('session.notRemoving', { sessionId }), phrase('hint.restoreInTime'));
+      return this.missing(sessionId);
+    }
+    this.ctx.clock.clearTimer(kept.timer);
+    this.removing.delete(sessionId);
+    this.sessions.set(sessionId, kept.session);
+    const info = this.decorate(kept.session.info());
+    this.ctx.emit({ type: 'session', at: this.ctx.clock.now(), session: info });
+    return ok(info);
   }
 
   async send({ sessionId, payload, bytes: raw, to }: ParsedArgs<'send'>): Answer<'send'> {
@@ -267,7 +298,8 @@ export class SessionManager implements EngineApi {
   }
 
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
-    return ok([...this.sessions.values()].map((s) => this.decorate(s.info())));
+    const kept = [...this.removing.values()].map(({ session }) => this.decorate(session.info()));
+    return ok([...[...this.sessions.values()].map((s) => this.decorate(s.info())), ...kept]);
   }
 
   async record({ sessionId, action }: ParsedArgs<'record'>): Answer<'record'> {
@@ -307,15 +339,13 @@ export class SessionManager implements EngineApi {
     if (!session || !runner) return this.missing(args.sessionId);
     if (args.action === 'stop') {
       const status = runner.stopRepeat();
-      return status
-        ? ok(status)
-        : fail(AppCode.BadState, untranslated(`Session ${args.sessionId} has no repeat run to stop.`), untranslated('Start one first.'));
+      return status ? ok(status) : fail(AppCode.BadState, phrase('repeat.noneRunning', { id: args.sessionId }), phrase('hint.startFirst'));
     }
     if (session.state !== 'open') {
       return fail(
         AppCode.BadState,
-        untranslated(`Session ${args.sessionId} is ${session.state}, not open: a repeat run needs an open session.`),
-        untranslated('Open it first.'),
+        phrase('repeat.notOpen', { id: args.sessionId, state: phrase(`state.${session.state}`) }),
+        phrase('hint.openFirst'),
       );
     }
     const template = compilePayload(args.payload);
@@ -395,6 +425,7 @@ export class SessionManager implements EngineApi {
   /** Close every session, end every recording and deliver the last events: for app quit and test teardown. */
   async dispose(): Promise<void> {
     for (const runner of this.automations.values()) runner.dispose();
+    for (const { timer } of this.removing.values()) this.ctx.clock.clearTimer(timer);
     await Promise.all([...this.sessions.values()].map((s) => s.close()));
     await this.recorder?.dispose();
     this.batcher.dispose();
@@ -440,12 +471,14 @@ export class SessionManager implements EngineApi {
   private describe(ids: ReadonlySet<string>): InspectorEvent[] {
     const at = this.ctx.clock.now();
     return [...ids].map((id) => {
-      const session = this.sessions.get(id);
+      const session = this.sessions.get(id) ?? this.removing.get(id)?.session;
       return session ? { type: 'session', at, session: this.decorate(session.info()) } : { type: 'session-removed', at, sessionId: id };
     });
   }
 
   private decorate(info: SessionInfo): SessionInfo {
+    const kept = this.removing.get(info.id);
+    if (kept) info = { ...info, removing: { until: kept.until } };
     const recording = this.recorder?.status(info.id);
     const notShown = this.batcher.notShown.session(info.id);
     const runner = this.automations.get(info.id);
@@ -481,6 +514,13 @@ export class SessionManager implements EngineApi {
     if (!template.ok)
       return fail(template.error.code, phrase('heartbeat.payload', { problem: template.error.i18n.message }), template.error.i18n.hint);
     return template;
+  }
+
+  /** Ends the recording of a closed session, then forgets it. */
+  private async removeNow(sessionId: string): Promise<void> {
+    this.removing.delete(sessionId);
+    if (this.recorder?.status(sessionId)?.active) await this.recorder.stop(sessionId, 'removed');
+    this.forget(sessionId);
   }
 
   /** The session is gone: everything kept for it goes, and the page is told. */

@@ -10,7 +10,7 @@ import type {
 } from '@shared/contract';
 import type { Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
-import { phrase } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { clearCounters, zeroCounters } from '@shared/counters';
@@ -39,7 +39,7 @@ export interface Session {
    * it has none), or for a TCP client drop it and connect again. `error` tells the user now, and
    * `why` becomes the close reason.
    */
-  silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void;
+  silenced(connId: string | undefined, error: AppError, why: Phrase, action: 'close' | 'reconnect'): void;
   disconnect(connId: string | undefined, mode: DisconnectMode): Result<null>;
   /** Zero the session's counters and its connections', or one connection's alone. */
   resetCounters(connId: string | undefined): Result<null>;
@@ -107,7 +107,7 @@ export abstract class SessionBase<C extends SessionConfig> implements Session {
   abstract send(bytes: Uint8Array, to: SendTarget | undefined, origin?: SendOrigin): Promise<Result<SendReceipt>>;
 
   /** Sessions without connections (UDP) close whole. */
-  silenced(_connId: string | undefined, error: AppError, _why: string, _action: 'close' | 'reconnect'): void {
+  silenced(_connId: string | undefined, error: AppError, _why: Phrase, _action: 'close' | 'reconnect'): void {
     if (this.currentState !== 'open') return;
     this.emitError(error);
     void this.close();

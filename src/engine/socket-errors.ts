@@ -20,6 +20,9 @@ function plainWords(code: string, action: SocketAction, err: unknown): Phrase {
   if (isPhraseKey(forAction)) return phrase(forAction);
   const plain = `os.${code}`;
   if (isPhraseKey(plain)) return phrase(plain);
+  // Node's words for a system call's error ("connect EPROTO 10.0.0.1:80") say no more than the
+  // code, which the message shows anyway: say it in the user's words.
+  if (err && typeof err === 'object' && 'syscall' in err && /^E[A-Z0-9_]+$/.test(code)) return phrase('os.other');
   return phrase('verbatim', { text: err instanceof Error ? err.message : String(err) });
 }
 

@@ -4,7 +4,7 @@ import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, 
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { STABLE_CONNECTION_MS } from '@shared/limits';
-import { phrase, untranslated, type Phrase } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
 import { appError as makeError, fail, ok, type AppError, type Result } from '@shared/result';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
@@ -405,12 +405,12 @@ export class TcpClient extends SessionBase<TcpClientConfig> implements Connectio
   }
 
   /** A silent server: close at once (it is taken for dead, so no FIN handshake) and, for reconnect, connect again. */
-  override silenced(connId: string | undefined, error: AppError, why: string, action: 'close' | 'reconnect'): void {
+  override silenced(connId: string | undefined, error: AppError, why: Phrase, action: 'close' | 'reconnect'): void {
     const conn = this.connection;
     if (!conn || conn.connId !== connId || this.currentState !== 'open') return;
     if (action === 'reconnect') this.silentReconnect = true;
     else this.userEnded = true;
-    conn.closeQuiet(error, untranslated(why), action === 'reconnect' ? 'at-once' : 'graceful');
+    conn.closeQuiet(error, why, action === 'reconnect' ? 'at-once' : 'graceful');
   }
 
   /** Not open: and when a connection of this session closed since, how it ended. */

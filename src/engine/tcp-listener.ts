@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
-import { phrase, untranslated } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
@@ -172,9 +172,9 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     return fail(AppCode.NotFound, phrase('session.noConnection', { sessionId: this.id, connId }), phrase('hint.connectionGone'));
   }
 
-  override silenced(connId: string | undefined, error: AppError, why: string): void {
+  override silenced(connId: string | undefined, error: AppError, why: Phrase): void {
     const conn = connId === undefined ? undefined : this.connections.get(connId);
-    conn?.closeQuiet(error, untranslated(why), 'graceful');
+    conn?.closeQuiet(error, why, 'graceful');
   }
 
   override pauseReading(paused: boolean): void {

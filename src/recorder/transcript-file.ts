@@ -1,3 +1,4 @@
+import { english, phrase } from '@shared/phrase';
 import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -77,12 +78,19 @@ function pcapngOutcome(read: PcapngRead, size: number): ReadOutcome {
       problem: {
         offset: problem.offset,
         kind: 'not-a-transcript',
-        message: `nothing in this pcapng could be read as TCP or UDP traffic: ${problem.message}`,
+        message: english(phrase('pcapng.nothingUsable', { problem: problem.phrase })),
+        phrase: phrase('pcapng.nothingUsable', { problem: problem.phrase }),
         bytesAfter: size - problem.offset,
       },
     };
   }
-  const torn = { offset: problem.offset, kind: problem.kind, message: problem.message, bytesAfter: size - problem.offset };
+  const torn = {
+    offset: problem.offset,
+    kind: problem.kind,
+    message: problem.message,
+    phrase: problem.phrase,
+    bytesAfter: size - problem.offset,
+  };
   // Cut inside the Section Header Block: no header was read, so there is nothing to use.
   if (problem.offset === 0) return { records: 0, validBytes: 0, ended: false, pcapng: {}, problem: torn };
   return {

@@ -7,6 +7,7 @@ export const METHOD_NAMES = [
   'close',
   'reopen',
   'remove',
+  'restore',
   'send',
   'disconnect',
   'multicast',

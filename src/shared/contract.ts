@@ -62,6 +62,7 @@ import {
   DEFAULT_CERTIFICATE_DAYS,
   MAX_CERTIFICATE_NAMES,
   MAX_HOST_LENGTH,
+  MAX_REMOVE_UNDO_MS,
 } from './limits';
 
 export type { Endpoint } from './address';
@@ -764,6 +765,8 @@ export interface SessionInfo {
   automation?: AutomationStatus;
   /** UDP liveness: epoch ms since which nothing was received for the silence limit; absent while live. */
   staleSince?: number;
+  /** Removed with keepForUndoMs: closed, and forgotten at `until` (epoch ms) unless restored first. */
+  removing?: { until: number };
 }
 
 /** A session's transcript on disk, as the recorder reports it. */
@@ -946,8 +949,14 @@ export const argSchemas = {
   close: z.strictObject(sessionRef),
   /** Open a closed session again with the same settings (a client reconnects). */
   reopen: z.strictObject(sessionRef),
-  /** Forget a closed session. */
-  remove: z.strictObject(sessionRef),
+  /**
+   * Forget a session, closing it first. With keepForUndoMs the engine keeps it, closed, for that
+   * long (its sockets are released at once, its recording stays open), answers `list` with it
+   * marked `removing`, and `restore` brings it back; then it is forgotten as without.
+   */
+  remove: z.strictObject({ ...sessionRef, keepForUndoMs: boundedInt('field.keepForUndo', 1, MAX_REMOVE_UNDO_MS).optional() }),
+  /** Bring back a session removed with keepForUndoMs while it is kept: closed, with its settings and its recording. */
+  restore: z.strictObject(sessionRef),
   /**
    * Send bytes: a payload to render, or `bytes` as they are (a file's chunks, which the page sends
    * as bytes: a Uint8Array over IPC, a binary call frame in browser mode; a JSON line cannot
@@ -1093,6 +1102,7 @@ export interface MethodResults {
   close: SessionInfo;
   reopen: SessionInfo;
   remove: null;
+  restore: SessionInfo;
   send: SendReceipt;
   disconnect: null;
   resetCounters: null;

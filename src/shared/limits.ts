@@ -228,3 +228,11 @@ export const MAX_SHOWN_CHAIN = 10;
 export const MAX_CERTIFICATE_DAYS = 3650;
 export const DEFAULT_CERTIFICATE_DAYS = 365;
 export const MAX_CERTIFICATE_NAMES = 32;
+/**
+ * A removed session can be brought back for this long (the page's Undo); the engine keeps it,
+ * closed, for at most the maximum, so a page that goes away cannot keep one forever.
+ */
+export const REMOVE_UNDO_MS = 8000;
+export const MAX_REMOVE_UNDO_MS = 60_000;
+/** What the page asks the engine to keep a removed session for: a little past the Undo, so a click at its last moment still finds it. */
+export const REMOVE_KEEP_MS = REMOVE_UNDO_MS + 2000;

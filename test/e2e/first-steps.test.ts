@@ -2,15 +2,42 @@
  * A newcomer's first minute in real Chromium: bytes at a listener from a fresh page in a few
  * actions (counted), no favicon 404, nothing left behind a failed open, and every word in 简体中文.
  */
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { tcpPeerServer, udpPeer } from '../support/peers';
+import { tempDir } from '../support/temp-dir';
 import { until } from '../support/until';
 import { e2eHarness, openSession, screenshot } from '../support/chromium';
 
 const h = e2eHarness();
+
+async function inChinese(page: Page): Promise<void> {
+  await page.getByRole('combobox', { name: 'Language' }).click();
+  await page.getByRole('option', { name: '简体中文' }).click();
+  await page.getByRole('button', { name: '新建会话', exact: true }).waitFor();
+}
+
+/** Names of two words, which stay as they are in every language: the app's and a file format's. */
+const NAMES = new Set(['Socket Inspector', 'JSON Lines']);
+
+/** English left on the page: two English words in a row make a phrase someone forgot; names and codes are single words. */
+async function englishOn(page: Page): Promise<string[]> {
+  const text = await page.locator('body').innerText();
+  return (text.match(/\b[A-Za-z]{2,}[a-z]* [A-Za-z]{2,}[a-z]*\b/g) ?? []).filter((m) => !NAMES.has(m));
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
 
 /** Each user action goes through here, so the test can say how many it took. */
 function actions(page: Page) {
@@ -38,8 +65,12 @@ describe('first steps', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`);
     });
+    const favicon = page.waitForResponse((response) => new URL(response.url()).pathname === '/favicon.svg');
     await page.reload();
     await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    // The tab's icon: asked for on every load, and served.
+    const icon = await favicon;
+    expect([icon.status(), icon.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
     const { port, received } = await tcpPeerServer(h.cleanups);
 
     const user = actions(page);
@@ -102,14 +133,8 @@ describe('first steps', () => {
 
   it('shows the start screen, the dialog, a refused connection and a port in use in 简体中文 with no English sentence', async () => {
     const page = await h.app();
-    await page.getByRole('combobox', { name: 'Language' }).click();
-    await page.getByRole('option', { name: '简体中文' }).click();
-    await page.getByRole('button', { name: '新建会话', exact: true }).waitFor();
-    const english = async () => {
-      const text = await page.locator('body').innerText();
-      // Two English words in a row make a phrase someone forgot; names and codes are single words.
-      return (text.match(/\b[A-Za-z]{2,}[a-z]* [A-Za-z]{2,}[a-z]*\b/g) ?? []).filter((m) => m !== 'Socket Inspector');
-    };
+    await inChinese(page);
+    const english = () => englishOn(page);
     expect(await english()).toEqual([]);
     await screenshot(page, 'first-steps-zh-start');
 
@@ -139,5 +164,61 @@ describe('first steps', () => {
     await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('地址已被占用（EADDRINUSE）');
     expect(await english()).toEqual([]);
     await screenshot(page, 'first-steps-zh-error');
+  });
+
+  it('shows a client retrying a refused connection, a bad hex payload, the log settings and transcripts from bad files in 简体中文 with no English sentence', async () => {
+    const page = await h.app();
+    await inChinese(page);
+    const english = () => englishOn(page);
+
+    await page.getByRole('button', { name: '新建会话', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: '新建会话' });
+    await dialog.getByRole('button', { name: 'TCP 客户端', exact: true }).click();
+    await dialog.getByRole('textbox', { name: '端口', exact: true }).fill(String(await closedPort()));
+    await dialog.getByRole('button', { name: '高级选项' }).click();
+    await dialog.getByRole('checkbox', { name: '自动重连' }).check();
+    await dialog.getByRole('button', { name: '连接', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const main = page.getByRole('main', { name: '所选会话' });
+    await expect.poll(() => main.innerText()).toContain('ECONNREFUSED');
+    expect(await english()).toEqual([]);
+    await screenshot(page, 'first-steps-zh-retrying');
+
+    const composer = page.getByRole('region', { name: '发送' });
+    await composer.getByRole('group', { name: '负载格式' }).getByRole('button', { name: '十六进制' }).click();
+    await composer.getByRole('textbox', { name: '负载' }).fill('41 4G');
+    await expect.poll(() => composer.innerText()).toContain('4G');
+    expect(await english()).toEqual([]);
+    await screenshot(page, 'first-steps-zh-bad-hex');
+
+    const settingsButton = page.getByRole('region', { name: '日志' }).getByRole('button', { name: '日志设置' });
+    await settingsButton.click();
+    const settings = page.getByRole('dialog', { name: '日志设置' });
+    await settings.waitFor();
+    expect(await english()).toEqual([]);
+    await screenshot(page, 'first-steps-zh-log-settings');
+    await settingsButton.click();
+    await page.getByRole('dialog', { name: '日志设置' }).waitFor({ state: 'detached' });
+
+    // A file of something else, and a transcript whose header line was cut and damaged.
+    const folder = await tempDir();
+    const foreign = path.join(folder, 'notes.txt');
+    await writeFile(foreign, 'GET / HTTP/1.1\r\nHost: example\r\n\r\n');
+    const damaged = path.join(folder, 'damaged.jsonl');
+    await writeFile(damaged, '{"type":"header","seq":0,"format":"socket-inspector-transcript"\n{"type":"data"}\n');
+    for (const [file, words] of [
+      [foreign, '不是'],
+      [damaged, '校验和'],
+    ] as const) {
+      const choosing = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: '打开记录…' }).click();
+      await (await choosing).setFiles(file);
+      const alert = page.getByRole('alert').filter({ hasText: path.basename(file) });
+      await expect.poll(() => alert.innerText()).toContain(words);
+      expect(await english()).toEqual([]);
+      await screenshot(page, `first-steps-zh-${path.basename(file, path.extname(file))}`);
+      await alert.getByRole('button').first().click();
+      await alert.waitFor({ state: 'detached' });
+    }
   });
 });

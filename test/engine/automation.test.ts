@@ -335,6 +335,8 @@ time.sleep(5)
     const refused = await engine.send(session.id, textPayload('late'), { type: 'connections', connIds: [connId] });
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.message).toMatch(/nothing was received for 200 ms \(the liveness limit\)/);
+    // The same words as a phrase, so the page says them in its language.
+    if (!refused.ok) expect(JSON.stringify(refused.error.i18n.message)).toContain('"key":"why.liveness"');
   });
 
   it('a silent UDP peer: close ends the session, saying why', async () => {

@@ -19,6 +19,11 @@ const CODES = [
   'EMSGSIZE',
   'EHOSTUNREACH',
   'EMFILE',
+  'ECONNABORTED',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'EAFNOSUPPORT',
+  'ENOTCONN',
 ];
 
 function osError(code: string): NodeJS.ErrnoException {
@@ -55,6 +60,14 @@ describe('socketError', () => {
     const odd = socketError(osError('EWHATEVER'), 'bind', { address: '0.0.0.0', port: 1 });
     expect(odd.message).toBe('Binding to 0.0.0.0:1 failed: raw node text for EWHATEVER (EWHATEVER).');
     expect(odd.hint).toBe(FALLBACK);
+  });
+
+  it('says a system call’s error it has no words for in its own, the code kept: Node’s words say no more', () => {
+    const err = osError('EPROTO');
+    err.syscall = 'connect';
+    const odd = socketError(err, 'connect', { address: '10.0.0.1', port: 80 });
+    expect(odd.message).toBe('Connecting to 10.0.0.1:80 failed: the OS reported an error (EPROTO).');
+    expect(odd.i18n.message).toMatchObject({ params: { text: { params: { what: { key: 'os.other' }, code: 'EPROTO' } } } });
   });
 
   it('turns a thrown non-error into INTERNAL and an address without a port into just the address', () => {

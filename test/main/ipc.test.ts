@@ -76,6 +76,7 @@ describe('arguments are validated in main before anything runs', () => {
       close: { sessionId: 's1' },
       reopen: { sessionId: 's1' },
       remove: { sessionId: 's1' },
+      restore: { sessionId: 's1' },
       send: { sessionId: 's1', payload: { format: 'text', value: 'hi' } },
       disconnect: { sessionId: 's1', mode: 'reset' },
       resetCounters: { sessionId: 's1' },

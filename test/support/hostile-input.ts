@@ -104,7 +104,8 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   },
   { method: 'close', args: { sessionId: 's1' } },
   { method: 'reopen', args: { sessionId: 's1' } },
-  { method: 'remove', args: { sessionId: 's1' } },
+  { method: 'remove', args: { sessionId: 's1', keepForUndoMs: 1000 } },
+  { method: 'restore', args: { sessionId: 's1' } },
   {
     method: 'send',
     args: {

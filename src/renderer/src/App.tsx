@@ -8,6 +8,7 @@ import { filesFor, type FileAccess } from './api/files';
 import { HostContext, type Host } from './api/host-context';
 import { FullPageMessage } from './components/FullPageMessage';
 import { LinkBanner } from './components/LinkBanner';
+import { UndoProvider } from './components/UndoProvider';
 import { createComposerDrafts } from './composer/composer-drafts';
 import { ComposerStoresContext, type ComposerStores } from './composer/composer-stores';
 import { createPayloadLibrary } from './composer/payload-library';
@@ -69,11 +70,13 @@ function Workbench() {
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
       <LinkBanner />
-      <NewSessionProvider>
-        <WorkbenchLayout sidebar={<SessionSidebar />}>
-          <SessionWorkspace />
-        </WorkbenchLayout>
-      </NewSessionProvider>
+      <UndoProvider>
+        <NewSessionProvider>
+          <WorkbenchLayout sidebar={<SessionSidebar />}>
+            <SessionWorkspace />
+          </WorkbenchLayout>
+        </NewSessionProvider>
+      </UndoProvider>
     </Box>
   );
 }

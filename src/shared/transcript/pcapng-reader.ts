@@ -20,6 +20,7 @@ import {
 import { MAX_ID_LENGTH } from '../limits';
 import { zeroCounters } from '../counters';
 import { decodeRecordLine } from './record-line';
+import { english, phrase, untranslated, type Phrase } from '../phrase';
 import {
   READABLE_TRANSCRIPT_VERSIONS,
   TRANSCRIPT_FORMAT_NAME,
@@ -60,7 +61,9 @@ export interface PcapngProblem {
    * reading went on.
    */
   kind: 'torn' | 'corrupt' | 'skipped';
+  /** In English; `phrase` is the same for the page. */
   message: string;
+  phrase: Phrase;
 }
 
 export interface PcapngRead {
@@ -446,19 +449,17 @@ class Transcriber {
 
 // ── The file ───────────────────────────────────────────────────────────────────────────────
 
-function headerFromComment(options: Option[]): { header?: HeaderRecord; problem?: string } {
+function headerFromComment(options: Option[]): { header?: HeaderRecord; problem?: Phrase } {
   const comment = comments(options).find((c) => c.startsWith(SHB_COMMENT_PREFIX));
   if (comment === undefined) return {};
   const decoded = decodeRecordLine(utf8.encode(comment.slice(SHB_COMMENT_PREFIX.length)));
-  if (!decoded.ok)
-    return { problem: `the transcript header in the file's comment is damaged (${decoded.problem}); the packets are read without it` };
-  if (decoded.record.type !== 'header')
-    return { problem: "the file's comment holds no transcript header; the packets are read without it" };
+  if (!decoded.ok) return { problem: phrase('pcapng.headerDamaged', { problem: decoded.problem }) };
+  if (decoded.record.type !== 'header') return { problem: phrase('pcapng.noHeader') };
   const header = decoded.record;
   if (!READABLE_TRANSCRIPT_VERSIONS.includes(header.version)) {
     return {
       header,
-      problem: `the file was written as transcript version ${header.version}, newer than this app reads; update Socket Inspector`,
+      problem: phrase('pcapng.newerVersion', { version: String(header.version) }),
     };
   }
   return { header };
@@ -485,13 +486,13 @@ function foreignHeader(kind: SessionKind, at: number, application: string | unde
   };
 }
 
-function notPcapng(bytes: Uint8Array): string {
-  if (bytes.length === 0) return 'the file is empty: it holds no pcapng data';
+function notPcapng(bytes: Uint8Array): Phrase {
+  if (bytes.length === 0) return phrase('pcapng.empty');
   const magic = bytes.length >= 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : 0;
   if ([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1].includes(magic)) {
-    return 'this is a classic pcap file, not pcapng: open it in Wireshark and save it as pcapng';
+    return phrase('pcapng.classic');
   }
-  return 'this is not a pcapng file (it does not begin with a Section Header Block): open a .pcapng file saved by Socket Inspector or Wireshark';
+  return phrase('pcapng.notPcapng');
 }
 
 /** One pass over the blocks of a file that begins with a Section Header Block. */
@@ -509,13 +510,13 @@ class BlockReader {
   }
 
   /** Trouble with one packet or interface: noted once, reading goes on. */
-  private note(offset: number, message: string): void {
-    this.problem ??= { offset, kind: 'skipped', message };
+  private note(offset: number, said: Phrase): void {
+    this.problem ??= { offset, kind: 'skipped', message: english(said), phrase: said };
   }
 
   /** Trouble with the file itself: reading stops, and this is what the reader must hear. */
-  private stop(offset: number, kind: 'torn' | 'corrupt', message: string): void {
-    this.problem = { offset, kind, message };
+  private stop(offset: number, kind: 'torn' | 'corrupt', said: Phrase): void {
+    this.problem = { offset, kind, message: english(said), phrase: said };
   }
 
   read(): PcapngRead {
@@ -546,12 +547,17 @@ class BlockReader {
       this.stop(
         offset,
         'torn',
-        `the file is cut short at byte ${this.bytes.length}, inside the block that starts at byte ${offset} (it needs ${needed} bytes, ${remaining} remain); everything before byte ${offset} was read`,
+        phrase('pcapng.cut', {
+          size: String(this.bytes.length),
+          offset: String(offset),
+          needed: String(needed),
+          remaining: String(remaining),
+        }),
       );
       return undefined;
     };
     const damaged = (what: string): undefined => {
-      this.stop(offset, 'corrupt', `the block at byte ${offset} is damaged (${what}); everything before it was read`);
+      this.stop(offset, 'corrupt', phrase('pcapng.blockDamaged', { offset: String(offset), what: untranslated(what) }));
       return undefined;
     };
     if (remaining < 12) return cut(12);
@@ -586,10 +592,7 @@ class BlockReader {
     if (!description) return;
     this.interfaces.push(description);
     if (!SUPPORTED_LINKS.includes(description.linkType)) {
-      this.note(
-        offset,
-        `interface ${this.interfaces.length - 1} has link type ${description.linkType}; only raw IP, Ethernet, Linux cooked and loopback captures are read, so its packets were skipped`,
-      );
+      this.note(offset, phrase('pcapng.linkType', { index: String(this.interfaces.length - 1), linkType: String(description.linkType) }));
     }
   }
 
@@ -599,16 +602,16 @@ class BlockReader {
     const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
     const link = this.interfaces[view.getUint32(0, this.littleEndian)];
     const captured = view.getUint32(12, this.littleEndian);
-    if (!link) return this.note(offset, `the packet at byte ${offset} names an interface the file never described; it was skipped`);
-    if (captured > body.length - 20)
-      return this.note(offset, `the packet block at byte ${offset} says it holds more bytes than it does; it was skipped`);
+    if (!link) return this.note(offset, phrase('pcapng.unknownInterface', { offset: String(offset) }));
+    if (captured > body.length - 20) return this.note(offset, phrase('pcapng.shortPacket', { offset: String(offset) }));
     if (!SUPPORTED_LINKS.includes(link.linkType)) return;
     const ip = ipPayload(body.subarray(20, 20 + captured), link.linkType, this.littleEndian);
     if (!ip) return;
     const parsed = parseIpPacket(ip);
     if (!parsed.ok) {
       // Other protocols (ICMP, …) are simply not part of a transcript.
-      if (!parsed.problem.startsWith('protocol')) this.note(offset, `the packet at byte ${offset} was skipped: ${parsed.problem}`);
+      if (!parsed.problem.startsWith('protocol'))
+        this.note(offset, phrase('pcapng.packetSkipped', { offset: String(offset), problem: untranslated(parsed.problem) }));
       return;
     }
     const options = readOptions(body, 20 + ((captured + 3) & ~3), this.littleEndian);
@@ -638,7 +641,7 @@ export function readPcapng(bytes: Uint8Array): PcapngRead {
     return {
       header: foreignHeader('tcp-client', 0, undefined),
       records: [],
-      problem: { offset: 0, kind: 'corrupt', message: notPcapng(bytes) },
+      problem: { offset: 0, kind: 'corrupt', message: english(notPcapng(bytes)), phrase: notPcapng(bytes) },
     };
   return new BlockReader(bytes).read();
 }

@@ -7,6 +7,8 @@ import { decodeBase64, encodeBase64 } from '../base64';
 import type { Endpoint } from '../address';
 import { crc32, crc32Hex } from './crc32';
 import { lineSchema, type TranscriptRecord } from './records';
+import { phrase, untranslated, type Phrase } from '../phrase';
+import { issuePhrase } from '../validate';
 
 /** Faster native codecs where the platform has them (Node's Buffer, zlib.crc32). */
 export interface LineCodec {
@@ -110,9 +112,9 @@ export function encodeRecordLine(record: TranscriptRecord, codec: LineCodec = sh
   return seal(line, body.length, codec);
 }
 
-export type LineDecode = { ok: true; record: TranscriptRecord } | { ok: false; problem: string };
+export type LineDecode = { ok: true; record: TranscriptRecord } | { ok: false; problem: Phrase };
 
-const bad = (problem: string): LineDecode => ({ ok: false, problem });
+const bad = (problem: Phrase): LineDecode => ({ ok: false, problem });
 
 function hasCrcSuffix(line: Uint8Array): boolean {
   const at = line.length - CRC_SUFFIX_LENGTH;
@@ -123,29 +125,33 @@ function hasCrcSuffix(line: Uint8Array): boolean {
 
 /** A line without its newline back to a record, checked: CRC, JSON, schema, length of the bytes. */
 export function decodeRecordLine(line: Uint8Array, codec: Pick<LineCodec, 'crc32'> = sharedCodec): LineDecode {
-  if (line.length > 0 && line[line.length - 1] === 0x0d)
-    return bad('the line ends in a carriage return (the file was converted to CRLF line ends)');
-  if (!hasCrcSuffix(line)) return bad('the line does not end with its checksum (,"crc":"…"})');
+  if (line.length > 0 && line[line.length - 1] === 0x0d) return bad(phrase('transcript.line.cr'));
+  if (!hasCrcSuffix(line)) return bad(phrase('transcript.line.noCrc', { suffix: ',"crc":"…"}' }));
   const crcAt = line.length - 10;
   const stated = String.fromCharCode(...line.subarray(crcAt, crcAt + 8));
   const actual = crc32Hex(codec.crc32(line.subarray(0, line.length - CRC_SUFFIX_LENGTH)));
-  if (stated !== actual) return bad(`checksum mismatch (the line says ${stated}, its bytes give ${actual})`);
+  if (stated !== actual) return bad(phrase('transcript.line.crc', { stated, actual }));
   let value: unknown;
   try {
     value = JSON.parse(strictUtf8.decode(line));
   } catch (err) {
-    return bad(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    return bad(phrase('transcript.line.json', { detail: untranslated(err instanceof Error ? err.message : String(err)) }));
   }
   const parsed = lineSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return bad(`not a transcript record: ${issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'unknown shape'}`);
+    return bad(
+      issue
+        ? phrase('transcript.line.shape', { path: issue.path.join('.') || 'record', detail: issuePhrase(issue) })
+        : phrase('transcript.line.unknownShape'),
+    );
   }
   const { crc: _crc, ...wire } = parsed.data;
   if (wire.type !== 'data') return { ok: true, record: wire };
   const { data, len, ...rest } = wire;
   const bytes = decodeBase64(data);
-  if (!bytes.ok) return bad(`the bytes are not base64: ${bytes.message}`);
-  if (bytes.bytes.byteLength !== len) return bad(`the record says ${len} bytes but holds ${bytes.bytes.byteLength}`);
+  if (!bytes.ok) return bad(phrase('transcript.line.base64', { detail: bytes.phrase ?? untranslated(bytes.message) }));
+  if (bytes.bytes.byteLength !== len)
+    return bad(phrase('transcript.line.length', { len: String(len), held: String(bytes.bytes.byteLength) }));
   return { ok: true, record: { ...rest, bytes: bytes.bytes } };
 }

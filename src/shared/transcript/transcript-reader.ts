@@ -5,7 +5,8 @@
  */
 import { decodeRecordLine, type LineCodec } from './record-line';
 import { READABLE_TRANSCRIPT_VERSIONS, TRANSCRIPT_FORMAT_NAME, type HeaderRecord, type TranscriptRecord } from './records';
-import { formatCount as count, plural, printable } from './text-dump';
+import { printable } from './text-dump';
+import { english, phrase, type Phrase } from '../phrase';
 
 export type ReadProblemKind = 'torn' | 'corrupt' | 'not-a-transcript' | 'unsupported-version' | 'gap';
 
@@ -15,7 +16,9 @@ export interface ReadProblem {
   /** That line's number, from 1; absent for pcapng, which has blocks, not lines. */
   line?: number;
   kind: ReadProblemKind;
+  /** In English, for the CLI and scripts; `phrase` is the same for the page to say in its language. */
   message: string;
+  phrase: Phrase;
   /** Bytes from `offset` to the end of the input, none of them read. */
   bytesAfter: number;
 }
@@ -48,9 +51,8 @@ const HEADER_START = new TextEncoder().encode(`{"type":"header",`);
 /** A damaged header is still looked into for its version, up to this size. */
 const MAX_SNIFFED_HEADER_BYTES = 1024 * 1024;
 
-function wholeBefore(records: number): string {
-  if (records === 0) return 'no record before it is whole';
-  return records === 1 ? 'the 1 record before it is whole' : `the ${count(records)} records before it are whole`;
+function wholeBefore(records: number): Phrase {
+  return records === 0 ? phrase('transcript.wholeNone') : phrase('transcript.whole', { records });
 }
 
 function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
@@ -77,16 +79,13 @@ function sniffHeader(line: Uint8Array): { format?: unknown; version?: unknown } 
   }
 }
 
-const readableVersions = (): string =>
-  READABLE_TRANSCRIPT_VERSIONS.length === 1
-    ? `version ${READABLE_TRANSCRIPT_VERSIONS[0]}`
-    : `versions ${READABLE_TRANSCRIPT_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_TRANSCRIPT_VERSIONS.at(-1)}`;
-
-function unsupportedVersion(version: number): string {
-  return (
-    `the file is a Socket Inspector transcript of format version ${version}, and this app reads ${readableVersions()}: ` +
-    'open it with a newer Socket Inspector'
-  );
+function unsupportedVersion(version: number): Phrase {
+  const readable = READABLE_TRANSCRIPT_VERSIONS.map(String);
+  const versions =
+    readable.length === 1
+      ? phrase('transcript.readsOne', { version: readable[0]! })
+      : phrase('transcript.readsMany', { first: readable.slice(0, -1).join(', '), last: readable.at(-1)! });
+  return phrase('transcript.version', { version: String(version), versions });
 }
 
 export class TranscriptReader {
@@ -98,7 +97,7 @@ export class TranscriptReader {
   private lastSeq = 0;
   private problem: Omit<ReadProblem, 'bytesAfter'> | undefined;
   /** A complete line that does not decode: a torn tail if nothing follows it, else damage. */
-  private suspect: { message: string } | undefined;
+  private suspect: { problem: Phrase } | undefined;
   /** The start of a line whose end has not arrived yet, copied, in pieces. */
   private pending: Uint8Array[] = [];
   private pendingLength = 0;
@@ -139,16 +138,12 @@ export class TranscriptReader {
       if (this.suspect) {
         this.fail(
           'torn',
-          `the last line (line ${count(this.line)}, at byte ${count(this.valid)}) is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}`,
+          phrase('transcript.lastLineDamaged', { ...this.where(), problem: this.suspect.problem, whole: wholeBefore(this.records) }),
         );
       } else if (this.pendingLength > 0) {
-        this.fail(
-          'torn',
-          `the file ends mid-record at byte ${count(this.valid)} (line ${count(this.line)}): ${wholeBefore(this.records)}; ` +
-            `the last ${plural(this.pendingLength, 'byte')} are an unfinished record, as a crash or a recording still being written leaves`,
-        );
+        this.fail('torn', phrase('transcript.midRecord', { ...this.where(), whole: wholeBefore(this.records), bytes: this.pendingLength }));
       } else if (!this.header) {
-        this.fail('torn', 'the file is empty: the recording wrote nothing yet, or the file was cut to nothing');
+        this.fail('torn', phrase('transcript.empty'));
       }
     }
     this.pending = [];
@@ -169,10 +164,7 @@ export class TranscriptReader {
     if (!this.header && !this.startsLikeHeader()) {
       this.notATranscript();
     } else if (this.pendingLength > MAX_LINE_BYTES) {
-      this.fail(
-        'corrupt',
-        `line ${count(this.line)} at byte ${count(this.valid)} runs past ${plural(MAX_LINE_BYTES, 'byte')} without a line end, longer than any record; ${wholeBefore(this.records)}`,
-      );
+      this.fail('corrupt', phrase('transcript.lineTooLong', { ...this.where(), max: MAX_LINE_BYTES, whole: wholeBefore(this.records) }));
     }
   }
 
@@ -201,33 +193,25 @@ export class TranscriptReader {
     if (!this.header) return this.acceptHeader(line, lineEnd);
     const decoded = decodeRecordLine(line, this.codec);
     if (!decoded.ok) {
-      this.suspect = { message: lineProblem(line, decoded.problem) };
+      this.suspect = { problem: lineProblem(line, decoded.problem) };
       return undefined;
     }
     const record = decoded.record;
-    const where = `line ${count(this.line)} at byte ${count(this.valid)}`;
+    const where = this.where();
+    const whole = wholeBefore(this.records);
     if (this.ended) {
-      this.fail(
-        'corrupt',
-        `${where} follows the end record, after which nothing is written (were two files joined?); ${wholeBefore(this.records)}`,
-      );
+      this.fail('corrupt', phrase('transcript.afterEnd', { ...where, whole }));
     } else if (record.type === 'header') {
-      this.fail('corrupt', `${where} is a second header (were two files joined?); ${wholeBefore(this.records)}`);
+      this.fail('corrupt', phrase('transcript.secondHeader', { ...where, whole }));
     } else if (record.session !== this.header.session) {
       this.fail(
         'corrupt',
-        `${where} belongs to session "${printable(record.session)}", not to this file's session "${printable(this.header.session)}" (were two files joined?); ${wholeBefore(this.records)}`,
+        phrase('transcript.otherSession', { ...where, session: printable(record.session), own: printable(this.header.session), whole }),
       );
     } else if (record.seq !== this.lastSeq + 1) {
       const expected = this.lastSeq + 1;
-      const why =
-        record.seq > expected
-          ? `${plural(record.seq - expected, 'record is', 'records are')} missing before it`
-          : 'it repeats or goes back in the sequence';
-      this.fail(
-        'gap',
-        `${where} is record ${count(record.seq)} where record ${count(expected)} comes next: ${why}; ${wholeBefore(this.records)}`,
-      );
+      const why = record.seq > expected ? phrase('transcript.missing', { missing: record.seq - expected }) : phrase('transcript.goesBack');
+      this.fail('gap', phrase('transcript.gap', { ...where, seq: record.seq, expected, why, whole }));
     } else {
       this.lastSeq = record.seq;
       if (record.type === 'end') this.ended = true;
@@ -248,7 +232,7 @@ export class TranscriptReader {
       if (claimed && claimed.format !== TRANSCRIPT_FORMAT_NAME) this.notATranscript();
       else if (claimed && typeof claimed.version === 'number' && !READABLE_TRANSCRIPT_VERSIONS.includes(claimed.version)) {
         this.fail('unsupported-version', unsupportedVersion(claimed.version));
-      } else this.suspect = { message: lineProblem(line, decoded.problem) };
+      } else this.suspect = { problem: lineProblem(line, decoded.problem) };
       return undefined;
     }
     const header = decoded.record;
@@ -257,7 +241,7 @@ export class TranscriptReader {
     } else if (!READABLE_TRANSCRIPT_VERSIONS.includes(header.version)) {
       this.fail('unsupported-version', unsupportedVersion(header.version));
     } else if (header.seq !== 0) {
-      this.fail('corrupt', `the header says it is record ${count(header.seq)}, but a header is record 0: the file's start is damaged`);
+      this.fail('corrupt', phrase('transcript.headerSeq', { seq: header.seq }));
     } else {
       this.header = header;
       this.took(lineEnd);
@@ -272,11 +256,7 @@ export class TranscriptReader {
   }
 
   private notATranscript(): void {
-    this.fail(
-      'not-a-transcript',
-      `the file is not a Socket Inspector transcript: its first line is not a header with format "${TRANSCRIPT_FORMAT_NAME}"; ` +
-        'open a .jsonl file the app recorded or saved',
-    );
+    this.fail('not-a-transcript', phrase('transcript.notOurs', { format: TRANSCRIPT_FORMAT_NAME }));
   }
 
   /**
@@ -288,14 +268,19 @@ export class TranscriptReader {
     if (bytesFollowing > 0) {
       this.fail(
         'corrupt',
-        `line ${count(this.line)} at byte ${count(this.valid)} is damaged: ${this.suspect.message}; ${wholeBefore(this.records)}, and the bytes after it were not read`,
+        phrase('transcript.lineDamaged', { ...this.where(), problem: this.suspect.problem, whole: wholeBefore(this.records) }),
       );
     }
     return true;
   }
 
-  private fail(kind: ReadProblemKind, message: string): void {
-    this.problem = { offset: this.valid, line: this.line, kind, message };
+  /** The line being read and where it starts, as every problem names them. */
+  private where(): { line: number; byte: number } {
+    return { line: this.line, byte: this.valid };
+  }
+
+  private fail(kind: ReadProblemKind, said: Phrase): void {
+    this.problem = { offset: this.valid, line: this.line, kind, message: english(said), phrase: said };
     this.suspect = undefined;
     this.pending = [];
     this.pendingLength = 0;
@@ -308,7 +293,6 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
-function lineProblem(line: Uint8Array, problem: string): string {
-  if (line[line.length - 1] !== CARRIAGE_RETURN) return problem;
-  return `${problem}; convert the line ends back to LF (for example with dos2unix) and read it again`;
+function lineProblem(line: Uint8Array, problem: Phrase): Phrase {
+  return line[line.length - 1] === CARRIAGE_RETURN ? phrase('transcript.crlfFix', { problem }) : problem;
 }

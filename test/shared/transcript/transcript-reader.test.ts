@@ -232,7 +232,14 @@ describe('TranscriptReader', () => {
       records: 0,
       validBytes: 0,
       ended: false,
-      problem: { kind: 'torn', offset: 0, line: 1, bytesAfter: 0, message: expect.stringContaining('empty') },
+      problem: {
+        kind: 'torn',
+        offset: 0,
+        line: 1,
+        bytesAfter: 0,
+        message: expect.stringContaining('empty'),
+        phrase: { key: 'transcript.empty' },
+      },
     });
     expect(new TranscriptReader().finish().problem?.kind).toBe('torn');
   });

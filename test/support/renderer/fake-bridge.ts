@@ -34,6 +34,7 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   close: ok(null),
   reopen: ok(null),
   remove: ok(null),
+  restore: ok(null),
   send: ok({ bytes: 0, targets: 0 }),
   disconnect: ok(null),
   resetCounters: ok(null),

@@ -290,9 +290,14 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     } catch (error) {
       // A Blob read fails when the file was moved or changed after it was picked.
       setFileProgress(undefined);
+      // The browser's own words are English whatever the page's language: its error's name is kept as the code.
       setFailure({
         title: t('composer.file.readFailed'),
-        error: { code: 'READ_FAILED', message: error instanceof Error ? error.message : String(error), hint: '' },
+        error: {
+          code: error instanceof Error && error.name !== 'Error' ? error.name : 'READ_FAILED',
+          message: t('composer.file.unreadable', { name: chosen.name }),
+          hint: t('composer.file.unreadableHint'),
+        },
       });
       return;
     }

@@ -65,6 +65,10 @@ const core = {
   'sessions.remove': 'Remove',
   'sessions.removeLabel': 'Remove {name}',
   'sessions.actionFailed': 'The action failed',
+  'sessions.removed': 'Removed {name}; its sockets are closed.',
+
+  'undo.action': 'Undo',
+  'undo.failed': 'Could not undo',
 
   'counters.summary': '↓ {rxBytes} B ({rxMessages}) · ↑ {txBytes} B ({txMessages})',
   'counters.label':

@@ -74,6 +74,10 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'sessions.remove': '移除',
   'sessions.removeLabel': '移除 {name}',
   'sessions.actionFailed': '操作失败',
+  'sessions.removed': '已移除 {name}，其套接字已关闭。',
+
+  'undo.action': '撤销',
+  'undo.failed': '无法撤销',
 
   'counters.summary': '↓ {rxBytes} B（{rxMessages}）· ↑ {txBytes} B（{txMessages}）',
   'counters.label': '已接收 {rxBytes} 字节（{rxMessages} 块），已发送 {txBytes} 字节（{txMessages} 块）',

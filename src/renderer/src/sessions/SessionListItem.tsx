@@ -8,12 +8,14 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
+import { REMOVE_KEEP_MS } from '@shared/limits';
 import type { AppError, Result } from '@shared/result';
 import { useApi } from '../api/host-context';
 import { AutomationBadge } from '../automation/AutomationBadge';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
 import { StateChip } from '../components/StateChip';
+import { useOfferUndo } from '../components/UndoProvider';
 import { useT } from '../i18n/i18n-context';
 import { useSessionShape, type SessionShape } from '../store/stable-views';
 import { useInspector } from '../store/store-context';
@@ -39,6 +41,7 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
   const select = useInspector((state) => state.select);
   const saveSession = useWorkspace((state) => state.saveSession);
   const openNewSession = useNewSession();
+  const offerUndo = useOfferUndo();
   const [failure, setFailure] = useState<AppError | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
@@ -102,7 +105,22 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
           aria-label={t('sessions.removeLabel', { name })}
           color="error"
           disabled={busy}
-          onClick={() => void run(() => api.remove({ sessionId: session.id }))}
+          onClick={() =>
+            void run(async () => {
+              const removed = await api.remove({ sessionId: session.id, keepForUndoMs: REMOVE_KEEP_MS });
+              if (removed.ok) {
+                offerUndo({
+                  message: t('sessions.removed', { name }),
+                  undo: async () => {
+                    const restored = await api.restore({ sessionId: session.id });
+                    if (restored.ok) select(session.id);
+                    return restored;
+                  },
+                });
+              }
+              return removed;
+            })
+          }
         >
           {t('sessions.remove')}
         </Button>

@@ -101,9 +101,10 @@ export const DEFAULT_LIMITS: StoreLimits = {
  */
 function settleSelection(selectedId: string | undefined, data: InspectorData): string | undefined {
   const { sessions, removed } = data;
-  if (selectedId !== undefined && (sessions.has(selectedId) || !removed.has(selectedId))) return selectedId;
+  const selected = selectedId === undefined ? undefined : sessions.get(selectedId);
+  if (selectedId !== undefined && (selected ? selected.removingUntil === undefined : !removed.has(selectedId))) return selectedId;
   let newest: string | undefined;
-  for (const id of sessions.keys()) newest = id;
+  for (const [id, session] of sessions) if (session.removingUntil === undefined) newest = id;
   return newest;
 }
 

@@ -54,9 +54,15 @@ export function useConnectionShape(sessionId: string, connId: string): Connectio
   return useStableSelect<ConnectionShape | undefined>((state) => state.connections.get(sessionId)?.get(connId), sameView);
 }
 
-/** The sessions' ids in the store's order: a new array only when one came or went. */
+/** The sessions' ids in the store's order, less those removed and kept for an undo: a new array only when one came or went. */
 export function useSessionIds(): readonly string[] {
-  return useStableSelect((state) => (state.sessions.size === 0 ? NO_IDS : [...state.sessions.keys()]), sameIds);
+  return useStableSelect((state) => (state.sessions.size === 0 ? NO_IDS : shownSessionIds(state.sessions)), sameIds);
+}
+
+export function shownSessionIds(sessions: ReadonlyMap<string, SessionView>): string[] {
+  const ids: string[] = [];
+  for (const [id, session] of sessions) if (session.removingUntil === undefined) ids.push(id);
+  return ids;
 }
 
 /** A session's connection ids in the order they came: a new array only when one came or went. */

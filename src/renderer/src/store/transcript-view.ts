@@ -3,6 +3,7 @@
  * events. Its log has the same shape as a live session's so the log panel shows either.
  */
 import type { Counters, SessionKind } from '@shared/contract';
+import type { Phrase } from '@shared/phrase';
 import type { RecordedError } from '@shared/transcript/records';
 import type { ConnectionRecord, SessionLog } from './views';
 
@@ -22,7 +23,7 @@ export type TranscriptEnding =
   /** The last record is cut short at `offset`; the records before it are whole. */
   | { type: 'torn'; offset: number; records: number }
   /** A record that is not whole or not valid at `offset`; only those before it are shown. */
-  | { type: 'corrupt'; offset: number; records: number; message: string };
+  | { type: 'corrupt'; offset: number; records: number; message: Phrase };
 
 export interface OpenTranscript {
   /** Made by the renderer; never an engine session id. */

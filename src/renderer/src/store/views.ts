@@ -52,6 +52,8 @@ export interface SessionView {
   automation: AutomationStatus | undefined;
   /** UDP liveness: stale since then (epoch ms); undefined while live. */
   staleSince: number | undefined;
+  /** Removed, kept closed for an undo until then (epoch ms): out of the list and the selection, its log kept. */
+  removingUntil: number | undefined;
 }
 
 export type RecordingView = Readonly<RecordingInfo>;
@@ -235,6 +237,7 @@ export function sessionView(info: SessionInfo): SessionView {
     notShown: info.notShown ? copyNotShown(info.notShown) : undefined,
     automation: info.automation ? copyAutomation(info.automation) : undefined,
     staleSince: optionalNumber(info.staleSince),
+    removingUntil: info.removing ? optionalNumber(info.removing.until) : undefined,
   };
 }
 

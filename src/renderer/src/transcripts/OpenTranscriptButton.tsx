@@ -1,3 +1,4 @@
+import { english, untranslated } from '@shared/phrase';
 import { useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -60,7 +61,12 @@ export function OpenTranscriptButton() {
               error={
                 failure.refusal.type === 'neither'
                   ? { code: 'NOT_A_TRANSCRIPT', message: t('transcripts.neither'), hint: t('transcripts.neitherHint') }
-                  : { code: 'UNREADABLE', message: failure.refusal.message, hint: '' }
+                  : {
+                      code: 'UNREADABLE',
+                      message: english(failure.refusal.message),
+                      hint: '',
+                      i18n: { message: failure.refusal.message, hint: untranslated('') },
+                    }
               }
               onClose={dismiss}
             />

@@ -6,7 +6,7 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { formatClock } from '../format';
-import { useT } from '../i18n/i18n-context';
+import { useSay, useT } from '../i18n/i18n-context';
 import { CountersText } from '../components/CountersText';
 import { useInspector } from '../store/store-context';
 import type { OpenTranscript } from '../store/transcript-view';
@@ -15,6 +15,7 @@ import { KindEndpoint } from '../workspace/KindEndpoint';
 /** How the file ends, said once above the log when it did not end cleanly. */
 function EndingBanner({ transcript }: { transcript: OpenTranscript }) {
   const t = useT();
+  const say = useSay();
   const { ending } = transcript;
   switch (ending.type) {
     case 'ended':
@@ -35,7 +36,7 @@ function EndingBanner({ transcript }: { transcript: OpenTranscript }) {
       return (
         <Alert severity="warning" sx={{ mt: 1 }} data-testid="transcript-ending">
           <AlertTitle>{t('transcripts.corrupt', { offset: ending.offset, records: ending.records })}</AlertTitle>
-          <Typography variant="body2">{ending.message}</Typography>
+          <Typography variant="body2">{say(ending.message)}</Typography>
         </Alert>
       );
   }

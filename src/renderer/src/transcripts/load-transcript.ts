@@ -4,12 +4,13 @@
  */
 import { isPcapng, readPcapng } from '@shared/transcript/pcapng-reader';
 import { TranscriptReader } from '@shared/transcript/transcript-reader';
+import { untranslated, type Phrase } from '@shared/phrase';
 import type { StoreLimits } from '../store/apply-batch';
 import { TranscriptBuilder } from './transcript-builder';
 import type { OpenTranscript } from '../store/transcript-view';
 
 /** Why a file could not be shown: not a transcript at all, or one the reader refused outright. */
-export type TranscriptRefusal = { type: 'neither' } | { type: 'unreadable'; message: string };
+export type TranscriptRefusal = { type: 'neither' } | { type: 'unreadable'; message: Phrase };
 
 export type TranscriptLoad = { ok: true; transcript: OpenTranscript } | { ok: false; refusal: TranscriptRefusal };
 
@@ -29,7 +30,7 @@ function loadJsonLines(id: string, fileName: string, bytes: Uint8Array, limits: 
   if (!builder) {
     return problem?.kind === 'not-a-transcript' || !problem
       ? { ok: false, refusal: { type: 'neither' } }
-      : { ok: false, refusal: { type: 'unreadable', message: problem.message } };
+      : { ok: false, refusal: { type: 'unreadable', message: problem.phrase } };
   }
   return {
     ok: true,
@@ -37,7 +38,7 @@ function loadJsonLines(id: string, fileName: string, bytes: Uint8Array, limits: 
       id,
       fileName,
       'jsonl',
-      problem ? { offset: problem.offset, torn: problem.kind === 'torn', records: outcome.records, message: problem.message } : undefined,
+      problem ? { offset: problem.offset, torn: problem.kind === 'torn', records: outcome.records, message: problem.phrase } : undefined,
     ),
   };
 }
@@ -47,7 +48,7 @@ function loadPcapng(id: string, fileName: string, bytes: Uint8Array, limits: Sto
   try {
     read = readPcapng(bytes);
   } catch (err) {
-    return { ok: false, refusal: { type: 'unreadable', message: err instanceof Error ? err.message : String(err) } };
+    return { ok: false, refusal: { type: 'unreadable', message: untranslated(err instanceof Error ? err.message : String(err)) } };
   }
   const builder = new TranscriptBuilder(read.header, limits);
   for (const record of read.records) builder.add(record);
@@ -60,7 +61,7 @@ function loadPcapng(id: string, fileName: string, bytes: Uint8Array, limits: Sto
       id,
       fileName,
       'pcapng',
-      problem ? { offset: problem.offset, torn: false, records: whole, message: problem.message } : undefined,
+      problem ? { offset: problem.offset, torn: false, records: whole, message: problem.phrase } : undefined,
     ),
   };
 }

@@ -4,6 +4,7 @@
  * connections, totals and recorded errors. Entries beyond the log's bounds are let go as they
  * come, so a huge file costs the bounds in memory, not its size.
  */
+import type { Phrase } from '@shared/phrase';
 import { formatEndpoint } from '@shared/address';
 import type { Endpoint, RelayLeg, SessionState } from '@shared/contract';
 import { relayFlowOf, relayLegOf, type BodyRecord, type DataRecord, type HeaderRecord } from '@shared/transcript/records';
@@ -222,7 +223,7 @@ export class TranscriptBuilder {
     id: string,
     fileName: string,
     source: OpenTranscript['source'],
-    problem: { offset: number; torn: boolean; records: number; message: string } | undefined,
+    problem: { offset: number; torn: boolean; records: number; message: Phrase } | undefined,
   ): OpenTranscript {
     this.settleReceived();
     this.flush();

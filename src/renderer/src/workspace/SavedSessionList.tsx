@@ -16,6 +16,7 @@ import Typography from '@mui/material/Typography';
 import { formatEndpoint } from '@shared/address';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { MoreIcon } from '../components/MoreIcon';
+import { useOfferUndo } from '../components/UndoProvider';
 import { useT } from '../i18n/i18n-context';
 import { useOpenConfig } from './use-open-config';
 import { useWorkspace } from './workspace-context';
@@ -74,6 +75,9 @@ const SavedSessionItem = memo(function SavedSessionItem({ saved }: { saved: Save
   const t = useT();
   const menuId = useId();
   const deleteSession = useWorkspace((state) => state.deleteSession);
+  const restoreSession = useWorkspace((state) => state.restoreSession);
+  const index = useWorkspace((state) => state.savedSessions.indexOf(saved));
+  const offerUndo = useOfferUndo();
   const { openConfig, busy, failure, clearFailure } = useOpenConfig();
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const [renaming, setRenaming] = useState(false);
@@ -126,6 +130,7 @@ const SavedSessionItem = memo(function SavedSessionItem({ saved }: { saved: Save
             onClick={() => {
               setAnchor(null);
               deleteSession(saved.id);
+              offerUndo({ message: t('workspace.deleted', { name: saved.name }), undo: () => restoreSession(saved, index) });
             }}
             sx={{ color: 'error.main' }}
           >

@@ -52,6 +52,7 @@ export function WorkspaceFileButtons() {
     const { sessions, tlsKeys } = inspector.getState();
     const open: SavedSession[] = [];
     for (const session of sessions.values()) {
+      if (session.removingUntil !== undefined) continue;
       const config = copyConfig(session.config);
       if (!config || saved.has(JSON.stringify(config))) continue;
       saved.add(JSON.stringify(config));

@@ -41,6 +41,8 @@ export interface WorkspaceState extends WorkspaceData {
   saveSession(name: string, config: SessionConfig): string;
   renameSession(id: string, name: string): void;
   deleteSession(id: string): void;
+  /** Puts a deleted saved session back where it was (an undo). */
+  restoreSession(saved: SavedSession, index: number): void;
   setTheme(theme: ThemeChoice): void;
   setLanguage(language: Language): void;
   replace(data: WorkspaceData): void;
@@ -157,6 +159,13 @@ export function createWorkspaceStore(storage: KeyValueStorage | undefined): Work
         ),
       })),
     deleteSession: (id) => set((state) => ({ savedSessions: state.savedSessions.filter((saved) => saved.id !== id) })),
+    restoreSession: (saved, index) =>
+      set((state) => {
+        if (state.savedSessions.some((one) => one.id === saved.id)) return {};
+        const savedSessions = [...state.savedSessions];
+        savedSessions.splice(Math.min(index, savedSessions.length), 0, saved);
+        return { savedSessions };
+      }),
     setTheme: (theme) => set({ theme }),
     setLanguage: (language) => set({ language }),
     replace: (data) =>

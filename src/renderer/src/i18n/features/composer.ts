@@ -20,9 +20,11 @@ export const composerEn = {
   'composer.file.progress': 'Sent {sent} of {total} bytes',
   'composer.file.progressLabel': 'File send progress',
   'composer.file.cancel': 'Cancel',
-  'composer.file.done': 'Sent {name}: {bytes} bytes.',
+  'composer.file.done': 'Sent {name}: {bytes, plural, one {# byte} other {# bytes}}.',
   'composer.file.cancelled': 'Cancelled after {sent} of {total} bytes.',
   'composer.file.readFailed': 'Could not read the file',
+  'composer.file.unreadable': '{name} could not be read: it was moved, changed or made unreadable after it was chosen.',
+  'composer.file.unreadableHint': 'Choose the file again, and keep it in place until the send is done.',
 
   'composer.repeat': 'Repeat',
   'composer.repeat.interval': 'Every (ms)',
@@ -125,6 +127,8 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
   'composer.file.done': '已发送 {name}：{bytes} 字节。',
   'composer.file.cancelled': '已取消，发送了 {sent} / {total} 字节。',
   'composer.file.readFailed': '无法读取文件',
+  'composer.file.unreadable': '无法读取 {name}：选择之后它被移动、修改或变得不可读。',
+  'composer.file.unreadableHint': '请重新选择该文件，并在发送完成前不要移动它。',
 
   'composer.repeat': '重复发送',
   'composer.repeat.interval': '间隔（毫秒）',

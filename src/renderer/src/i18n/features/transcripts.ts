@@ -58,7 +58,8 @@ export const transcriptsEn = {
   'transcripts.close': 'Close',
   'transcripts.closeLabel': 'Close transcript {file}',
   'transcripts.readOnly': 'Transcript · read-only',
-  'transcripts.about': 'Recorded {date} {time} by {app} · session {session} · {records} records · {format}',
+  'transcripts.about':
+    'Recorded {date} {time} by {app} · session {session} · {records, plural, one {# record} other {# records}} · {format}',
   'transcripts.format.jsonl': 'JSON Lines',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': 'The transcript holds no data.',

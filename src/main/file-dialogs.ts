@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { HostHandlers, TranscriptFormat } from '@shared/contract';
-import { AppCode } from '@shared/errors';
-import { MAX_FILE_BYTES } from '@shared/limits';
+import { argSchemas, type EngineApi, type HostHandlers, type TranscriptFormat } from '@shared/contract';
+import { describeIssues } from '@shared/validate';
+import { AppCode, hintFor } from '@shared/errors';
+import { MAX_FILE_BYTES, MAX_PEM_LENGTH } from '@shared/limits';
 import { phrase, type PhraseKey } from '@shared/phrase';
 import { fail, ok } from '@shared/result';
 import { convertTranscriptFile } from '@recorder/convert';
@@ -17,11 +18,13 @@ export interface Dialogs {
   showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
 }
 
-/** What the recording handlers need beside the dialogs. */
+/** What the handlers need beside the dialogs. */
 export interface Recordings {
   recorder: Pick<Recorder, 'folder' | 'recordingFile' | 'setFolder'>;
   /** Show a folder in the file manager: Electron's shell.openPath, which answers '' or what went wrong. */
   openPath(folder: string): Promise<string>;
+  /** The engine's key store, through the contract's own check of a key (docs/security.md § TLS). */
+  keys: Pick<EngineApi, 'keys'>;
 }
 
 const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
@@ -57,7 +60,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
  * Main chooses every path through a native dialog; the page only ever names a suggestion, or a
  * session whose recording main already knows.
  */
-export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings): HostHandlers {
+export function fileDialogs(dialogs: Dialogs, { recorder, openPath, keys }: Recordings): HostHandlers {
   return {
     async saveFile({ suggestedName, filters, data }) {
       const choice = await dialogs.showSaveDialog({
@@ -91,6 +94,26 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       } catch (err) {
         return fileFailure(err, 'dialog.opening', file);
       }
+    },
+    async openKeyFile({ filters }) {
+      const choice = await dialogs.showOpenDialog({ filters, properties: ['openFile'] });
+      const file = choice.filePaths[0];
+      if (choice.canceled || !file) return ok(null);
+      let key: string;
+      try {
+        const info = await stat(file);
+        // A key is a few kilobytes: a larger file is the wrong one, and the schema says so from its first bytes.
+        const data = await readFile(file);
+        key = info.size > MAX_PEM_LENGTH ? data.subarray(0, MAX_PEM_LENGTH + 1).toString('utf8') : data.toString('utf8');
+      } catch (err) {
+        return fileFailure(err, 'dialog.opening', file);
+      }
+      const checked = argSchemas.keys.safeParse({ action: 'import', key });
+      if (!checked.success) {
+        return fail(AppCode.InvalidArgument, describeIssues('keys', checked.error), hintFor(AppCode.InvalidArgument));
+      }
+      const kept = await keys.keys(checked.data);
+      return kept.ok ? ok({ name: path.basename(file), keyRef: kept.value.keyRef }) : kept;
     },
     async saveRecording({ sessionId, format }) {
       const source = recorder.recordingFile(sessionId);

@@ -29,6 +29,8 @@ export interface BrowserServerOptions {
   version: string;
   /** Records sessions, and serves their recordings as downloads; without one, nothing is recorded. */
   recorder?: Recorder;
+  /** Where the private keys of saved sessions are kept (owner-only files); without one, keys live in memory only. */
+  keyFolder?: string;
 }
 
 export interface BrowserServer {
@@ -91,6 +93,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.keyFolder !== undefined ? { keyFolder: options.keyFolder } : {}),
   });
   const manager = host.engine;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });

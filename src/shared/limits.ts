@@ -228,3 +228,8 @@ export const MAX_SHOWN_CHAIN = 10;
 export const MAX_CERTIFICATE_DAYS = 3650;
 export const DEFAULT_CERTIFICATE_DAYS = 365;
 export const MAX_CERTIFICATE_NAMES = 32;
+/**
+ * Private keys main holds in memory for the page, beside the ones kept for saved sessions: past
+ * it the oldest not kept is forgotten (an open session keeps its own copy).
+ */
+export const MAX_HELD_KEYS = 256;

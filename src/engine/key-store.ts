@@ -15,6 +15,9 @@ export interface HeldKey {
 
 const owner = { file: 0o600, folder: 0o700 } as const;
 
+/** The PEM file of a key's export: its certificate first when main made it, as servers read them. */
+export const exportedPem = (held: HeldKey): string => `${held.cert === undefined ? '' : `${held.cert.trimEnd()}\n`}${held.key.trimEnd()}\n`;
+
 /**
  * Main's private keys (docs/security.md § TLS): the page names a key by an opaque reference and
  * never holds it. Keys of saved sessions are kept in `folder` (the app's own configuration

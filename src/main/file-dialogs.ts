@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import { argSchemas, type EngineApi, type HostHandlers, type TranscriptFormat } from '@shared/contract';
+import { argSchemas, type HostHandlers, type TranscriptFormat } from '@shared/contract';
+import { exportedPem } from '@engine/key-store';
+import type { SessionManager } from '@engine/session-manager';
 import { describeIssues } from '@shared/validate';
 import { AppCode, hintFor } from '@shared/errors';
 import { MAX_FILE_BYTES, MAX_PEM_LENGTH } from '@shared/limits';
@@ -24,7 +26,7 @@ export interface Recordings {
   /** Show a folder in the file manager: Electron's shell.openPath, which answers '' or what went wrong. */
   openPath(folder: string): Promise<string>;
   /** The engine's key store, through the contract's own check of a key (docs/security.md § TLS). */
-  keys: Pick<EngineApi, 'keys'>;
+  keys: Pick<SessionManager, 'keys' | 'heldKey'>;
 }
 
 const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
@@ -32,6 +34,10 @@ const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
   text: { name: 'Text dump', extensions: ['txt'] },
   pcapng: { name: 'pcapng (Wireshark, tshark)', extensions: ['pcapng'] },
 };
+
+/** An exported key is the key itself: owner-only where the OS has modes, like main's own copy. */
+const OWNER_ONLY = 0o600;
+const EXPORT_NAME = 'certificate-and-key.pem';
 
 const FILE_HINTS: ReadonlySet<string> = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'ENOENT']);
 
@@ -45,10 +51,10 @@ function fileFailure(err: unknown, doing: 'dialog.opening' | 'dialog.saving' | '
  * Write through a temporary file in the same folder and rename it into place, so a crash or a
  * full disk leaves either the old file or the new one, never half of one.
  */
-export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: Uint8Array, mode?: number): Promise<void> {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, data, { flag: 'wx' });
+    await writeFile(temporary, data, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
     await rename(temporary, file);
   } catch (err) {
     await rm(temporary, { force: true });
@@ -114,6 +120,22 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath, keys }: Reco
       }
       const kept = await keys.keys(checked.data);
       return kept.ok ? ok({ name: path.basename(file), keyRef: kept.value.keyRef }) : kept;
+    },
+    async exportKey({ keyRef }) {
+      const held = await keys.heldKey(keyRef);
+      if (!held.ok) return held;
+      const choice = await dialogs.showSaveDialog({
+        defaultPath: EXPORT_NAME,
+        filters: [{ name: 'PEM', extensions: ['pem'] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (choice.canceled || !choice.filePath) return ok({ saved: false });
+      try {
+        await writeFileAtomic(choice.filePath, new TextEncoder().encode(exportedPem(held.value)), OWNER_ONLY);
+      } catch (err) {
+        return fileFailure(err, 'dialog.saving', choice.filePath);
+      }
+      return ok({ saved: true, name: path.basename(choice.filePath) });
     },
     async saveRecording({ sessionId, format }) {
       const source = recorder.recordingFile(sessionId);

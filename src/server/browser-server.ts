@@ -14,6 +14,7 @@ import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
 import { decodeCallFrame, encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
+import { exportedPem } from '@engine/key-store';
 import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
 import type { Recorder } from '@recorder/recorder';
@@ -68,6 +69,8 @@ function reply(response: ServerResponse, status: number, text: string, headers: 
 }
 
 const RECORDING_PATH = /^\/recordings\/([^/]+)$/;
+/** The user's "Export certificate and key…" in a browser: the download is the export (docs/security.md § TLS). */
+const KEY_EXPORT_PATH = /^\/keys\/(key-[0-9a-f]{32})$/;
 
 const DOWNLOAD_TYPES: Readonly<Record<TranscriptFormat, string>> = {
   jsonl: 'application/x-ndjson',
@@ -138,6 +141,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     const recording = RECORDING_PATH.exec(access.url.pathname);
     if (recording) return serveRecording(recording[1]!, access.url, request, response);
+    const exported = KEY_EXPORT_PATH.exec(access.url.pathname);
+    if (exported) return serveKeyExport(exported[1]!, request, response);
     const segments = assetSegments(access.url.pathname);
     if (!segments) return reply(response, 404, 'Not found.');
     const file = path.join(root, ...segments);
@@ -193,6 +198,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // The status is sent already: cutting the connection tells the browser the download failed.
       response.destroy();
     }
+  }
+
+  /** A certificate and its key as a download, straight from the key store to the browser's downloads: the page's script never reads it. */
+  async function serveKeyExport(keyRef: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const held = await manager.heldKey(keyRef);
+    if (!held.ok) return reply(response, 404, `${held.error.message} ${held.error.hint}`);
+    const pem = exportedPem(held.value);
+    response.writeHead(200, {
+      'Content-Type': 'application/x-pem-file',
+      'Content-Disposition': 'attachment; filename="certificate-and-key.pem"',
+      'Content-Length': String(Buffer.byteLength(pem)),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : pem);
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -32,6 +32,7 @@ export const HOST_METHOD_NAMES = [
   'saveFile',
   'openFile',
   'openKeyFile',
+  'exportKey',
   'saveRecording',
   'chooseRecordingFolder',
   'openRecordingFolder',

@@ -1293,6 +1293,8 @@ export const hostArgSchemas = {
   openFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
   /** Ask for a private key file, read it in main and keep the key in main's key store: the answer is its name and reference, never its bytes. */
   openKeyFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
+  /** The user's "Export certificate and key…": ask where to save, and write the key (after its certificate, when main made it) there, owner-only. */
+  exportKey: z.strictObject({ keyRef: keyRefSchema }),
   /** Ask where to save a session's recording and write it there converted to the format (temp file, then rename). */
   saveRecording: z.strictObject({
     sessionId: idSchema,
@@ -1311,6 +1313,8 @@ export interface HostResults {
   openFile: { name: string; data: Uint8Array } | null;
   /** null when the user cancelled. */
   openKeyFile: { name: string; keyRef: string } | null;
+  /** `saved: false` when the user cancelled. */
+  exportKey: { saved: boolean; name?: string };
   saveRecording: { saved: boolean; name?: string };
   /** null when the user cancelled. */
   chooseRecordingFolder: RecorderSettings | null;

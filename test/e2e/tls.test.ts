@@ -73,6 +73,14 @@ describe('TLS in the page', () => {
     const tls = dialog.getByRole('region', { name: 'TLS' });
     await tls.getByRole('button', { name: 'Generate self-signed certificate' }).click();
     await expect.poll(() => tls.getByText(/^Self-signed for localhost, 127\.0\.0\.1/).count()).toBe(2);
+    // The one way the key leaves the server: the user's export, a download the page's script never reads.
+    const exporting = page.waitForEvent('download');
+    await tls.getByRole('button', { name: 'Export certificate and key…' }).click();
+    const exported = path.join(await tempDir(), 'exported.pem');
+    await (await exporting).saveAs(exported);
+    const pem = await readFile(exported, 'utf8');
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----[\s\S]+-----BEGIN PRIVATE KEY-----/);
+    await screenshot(page, 'tls-dialog-export');
     await dialog.getByRole('checkbox', { name: 'Save in workspace' }).check();
     await dialog.getByRole('button', { name: 'Listen', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -85,6 +93,7 @@ describe('TLS in the page', () => {
     const dir = await tempDir();
     const caFile = path.join(dir, 'ca.pem');
     await writeFile(caFile, shown!.cert!);
+    expect(pem.startsWith(shown!.cert!.trimEnd())).toBe(true);
     const client = opensslClient(port, ['-CAfile', caFile, '-verify_return_error', '-servername', 'localhost'], h.cleanups);
     client.child.stdin!.write('saved listener\n');
     const log = page.getByRole('list', { name: 'Traffic log' });

@@ -1,4 +1,4 @@
-import { readdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionManager } from '@engine/session-manager';
@@ -48,6 +48,25 @@ describe('a private key file chosen in the native dialog', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('one PEM block') } });
     delete host.answer.open;
     expect(await host.call('openKeyFile', { filters: [] })).toEqual({ ok: true, value: null });
+  });
+});
+
+describe('Export certificate and key…', () => {
+  it('writes the generated certificate and its key where the user chose, owner-only, and nothing when cancelled', async () => {
+    const made = await manager.certificate(argSchemas.certificate.parse({}));
+    if (!made.ok) throw new Error(made.error.message);
+    const target = path.join(dir, 'exported.pem');
+    expect(await host.call('exportKey', { keyRef: made.value.keyRef })).toEqual({ ok: true, value: { saved: false } });
+    expect(await readdir(dir)).toEqual([]);
+    host.answer.save = target;
+    expect(await host.call('exportKey', { keyRef: made.value.keyRef })).toEqual({ ok: true, value: { saved: true, name: 'exported.pem' } });
+    expect(host.asked.save[1]).toMatchObject({ defaultPath: 'certificate-and-key.pem' });
+    const text = await readFile(target, 'utf8');
+    expect(text.startsWith(made.value.cert.trimEnd())).toBe(true);
+    expect(text).toMatch(/-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\n$/);
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    const unknown = await host.call('exportKey', { keyRef: `key-${'0'.repeat(32)}` });
+    expect(!unknown.ok && unknown.error.code).toBe('NOT_FOUND');
   });
 });
 

@@ -111,6 +111,20 @@ describe('TLS private keys in browser mode', () => {
     await clientSays(again, reopened.local!.port, caFile, 'after the restart\n');
     value(await again.call('list', {}));
 
+    // The user's export, in a browser a download from the server: the certificate and the key, behind the token.
+    const exportUrl = `http://127.0.0.1:${second.port}/keys/${made.keyRef}`;
+    const exported = await fetch(exportUrl, { headers: { cookie: `si_token=${TOKEN}` } });
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-disposition')).toBe('attachment; filename="certificate-and-key.pem"');
+    expect(exported.headers.get('cache-control')).toBe('no-store');
+    const pem = await exported.text();
+    expect(pem.startsWith(made.cert.trimEnd())).toBe(true);
+    expect(pem).toContain(PEM_KEY);
+    expect((await fetch(exportUrl)).status).toBe(401);
+    expect(
+      (await fetch(`http://127.0.0.1:${second.port}/keys/key-${'0'.repeat(32)}`, { headers: { cookie: `si_token=${TOKEN}` } })).status,
+    ).toBe(404);
+
     // Deleted from the workspace: once no session uses the key, it is gone from memory and disk.
     value(await again.call('remove', { sessionId: reopened.id }));
     value(await again.call('keys', { action: 'forget', keyRef: made.keyRef }));

@@ -219,6 +219,7 @@ export const HOST_BASE_ARGS: readonly { method: HostMethodName; args: Record<str
   },
   { method: 'openFile', args: { filters: [{ name: 'JSON', extensions: ['json'] }] } },
   { method: 'openKeyFile', args: { filters: [{ name: 'PEM', extensions: ['pem', 'key'] }] } },
+  { method: 'exportKey', args: { keyRef: `key-${'0'.repeat(32)}` } },
   { method: 'saveRecording', args: { sessionId: 's1', format: 'jsonl' } },
   { method: 'chooseRecordingFolder', args: {} },
   { method: 'openRecordingFolder', args: {} },

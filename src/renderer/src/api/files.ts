@@ -60,6 +60,11 @@ export interface FileAccess {
    * page hands its PEM to main's key store (the `keys` method) and keeps only the reference.
    */
   openKey?: (filters: FileFilter[]) => Promise<Result<ChosenKey | null>>;
+  /**
+   * The user's "Export certificate and key…", the one way a key leaves main: main writes it where
+   * the user says in the desktop app; in a browser the server sends it as a download, past the page.
+   */
+  exportKey?: (keyRef: string) => Promise<Result<RecordingSave>>;
 }
 
 /** Where browser mode's server offers a session's recording as a download. */
@@ -95,6 +100,10 @@ export const browserFiles: FileAccess = {
     return ok('downloading');
   },
   recordingFolder: undefined,
+  async exportKey(keyRef) {
+    download(`/keys/${encodeURIComponent(keyRef)}`, '');
+    return ok('downloading');
+  },
   open(filters) {
     return new Promise((resolve) => {
       const input = document.createElement('input');
@@ -148,6 +157,11 @@ export function nativeFiles(bridge: ElectronBridge): FileAccess {
       open: () => bridge.openRecordingFolder({}),
     },
     openKey: (filters) => bridge.openKeyFile({ filters }),
+    async exportKey(keyRef) {
+      const result = await bridge.exportKey({ keyRef });
+      if (!result.ok) return result;
+      return ok(result.value.saved ? 'saved' : 'cancelled');
+    },
   };
 }
 

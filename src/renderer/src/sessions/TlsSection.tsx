@@ -135,6 +135,13 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
     set({ [f.cert]: cert, [f.certName]: label, [f.key]: keyRef, [f.keyName]: label });
   };
 
+  const exportKey = async () => {
+    if (!files.exportKey) return;
+    setFailure(undefined);
+    const exported = await files.exportKey(form[f.key]);
+    if (!exported.ok) setFailure({ title: t('sessions.tls.exportFailed'), error: exported.error });
+  };
+
   const pemRow = (pemKind: PemKind, label: MessageKey, help?: string) => {
     const what = t(label);
     const field = f[pemKind];
@@ -265,12 +272,19 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
             {!server && !form[f.verify] ? <Alert severity="warning">{t('sessions.tls.verifyOffWarning')}</Alert> : null}
             {pemRow('cert', server ? 'sessions.tls.cert.server' : 'sessions.tls.cert.client')}
             {pemRow('key', 'sessions.tls.key')}
-            {server ? (
-              <Box>
-                <Button size="small" variant="outlined" disabled={generating} onClick={() => void generate()}>
-                  {t(generating ? 'sessions.tls.generating' : 'sessions.tls.generate')}
-                </Button>
-              </Box>
+            {server || (files.exportKey && form[f.key] !== '') ? (
+              <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+                {server ? (
+                  <Button size="small" variant="outlined" disabled={generating} onClick={() => void generate()}>
+                    {t(generating ? 'sessions.tls.generating' : 'sessions.tls.generate')}
+                  </Button>
+                ) : null}
+                {files.exportKey && form[f.key] !== '' ? (
+                  <Button size="small" onClick={() => void exportKey()} title={t('sessions.tls.exportHelp')}>
+                    {t('sessions.tls.export')}
+                  </Button>
+                ) : null}
+              </Stack>
             ) : null}
             {!server || form.tlsRequestCert
               ? pemRow('ca', 'sessions.tls.ca', t(server ? 'sessions.tls.caHelp.server' : 'sessions.tls.caHelp.client'))

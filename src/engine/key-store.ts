@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { KEY_REF_PATTERN } from '@shared/contract';
 import { AppCode } from '@shared/errors';
-import { MAX_HELD_KEYS } from '@shared/limits';
+import { MAX_HELD_KEYS, MAX_KEPT_KEYS } from '@shared/limits';
 import { phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 
@@ -72,6 +72,7 @@ export class KeyStore {
       fail(AppCode.BadState, phrase('tls.keyNotKept', { keyRef: ref, why }), phrase('hint.tls.keyNotKept'));
     if (file === undefined) return notKept(phrase('tls.keyNoFolder'));
     if (this.kept.has(ref)) return ok(null);
+    if (this.kept.size >= MAX_KEPT_KEYS) return notKept(phrase('tls.keysFull', { max: String(MAX_KEPT_KEYS) }));
     const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true, mode: owner.folder });

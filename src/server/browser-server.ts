@@ -202,6 +202,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   /** A certificate and its key as a download, straight from the key store to the browser's downloads: the page's script never reads it. */
   async function serveKeyExport(keyRef: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Only a navigation (the link the user clicked): a script's fetch of the same origin could
+    // read the answer, and browsers do not let a script set Sec-Fetch-Mode itself.
+    if (request.headers['sec-fetch-mode'] !== 'navigate') {
+      return reply(response, 403, 'A key is exported only by the user: use "Export certificate and key…" in the TLS settings.');
+    }
     const held = await manager.heldKey(keyRef);
     if (!held.ok) return reply(response, 404, `${held.error.message} ${held.error.hint}`);
     const pem = exportedPem(held.value);

@@ -233,3 +233,5 @@ export const MAX_CERTIFICATE_NAMES = 32;
  * it the oldest not kept is forgotten (an open session keeps its own copy).
  */
 export const MAX_HELD_KEYS = 256;
+/** Keys kept on disk for saved sessions: two a session (a relay's two sides) for the most a workspace saves. */
+export const MAX_KEPT_KEYS = 400;

@@ -602,6 +602,7 @@ export const PHRASES_EN = {
   'hint.tls.keyUnknown': 'Choose the key file again, or generate a new certificate.',
   'tls.keyNotKept': 'The private key {keyRef} could not be kept for the saved session: {why}.',
   'tls.keyNoFolder': 'this process has no folder of its own for keys',
+  'tls.keysFull': 'the app keeps at most {max} keys for saved sessions',
   'hint.tls.keyNotKept': 'The session is saved without its key: choose the key again when you open it.',
   'keys.action': 'Action must be import, keep or forget.',
   'tls.commonNameEmpty': 'The common name is empty.',

@@ -105,6 +105,13 @@ describe('TLS in the page', () => {
     const stored = await page.evaluate(() => JSON.stringify(Object.entries(window.localStorage)));
     expect(stored).toContain(shown!.keyRef!);
     expect(stored).not.toContain('PRIVATE KEY');
+    // The export is a download the user starts; the page's own script cannot read it.
+    const scripted = await page.evaluate(async (url) => {
+      const answer = await fetch(url);
+      return { status: answer.status, body: await answer.text() };
+    }, `/keys/${shown!.keyRef!}`);
+    expect(scripted.status).toBe(403);
+    expect(scripted.body).not.toContain('PRIVATE KEY');
 
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     const downloading = page.waitForEvent('download');

@@ -6,6 +6,7 @@
  * batches, binary or text) holds a private key. Forgetting the saved session frees the key.
  */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -65,6 +66,18 @@ async function server(staticRoot: string, keyFolder: string): Promise<BrowserSer
   return started;
 }
 
+/** A GET as a browser sends it, with the Sec-Fetch headers given (fetch() would set its own). */
+function getAs(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    }).on('error', reject);
+  });
+}
+
 const value = <T>(result: Result<T>): T => {
   if (!result.ok) throw new Error(result.error.message);
   return result.value;
@@ -113,17 +126,20 @@ describe('TLS private keys in browser mode', () => {
 
     // The user's export, in a browser a download from the server: the certificate and the key, behind the token.
     const exportUrl = `http://127.0.0.1:${second.port}/keys/${made.keyRef}`;
-    const exported = await fetch(exportUrl, { headers: { cookie: `si_token=${TOKEN}` } });
+    const cookie = `si_token=${TOKEN}`;
+    const asUser = { cookie, 'sec-fetch-mode': 'navigate' };
+    const exported = await getAs(exportUrl, asUser);
     expect(exported.status).toBe(200);
-    expect(exported.headers.get('content-disposition')).toBe('attachment; filename="certificate-and-key.pem"');
-    expect(exported.headers.get('cache-control')).toBe('no-store');
-    const pem = await exported.text();
-    expect(pem.startsWith(made.cert.trimEnd())).toBe(true);
-    expect(pem).toContain(PEM_KEY);
-    expect((await fetch(exportUrl)).status).toBe(401);
-    expect(
-      (await fetch(`http://127.0.0.1:${second.port}/keys/key-${'0'.repeat(32)}`, { headers: { cookie: `si_token=${TOKEN}` } })).status,
-    ).toBe(404);
+    expect(exported.headers['content-disposition']).toBe('attachment; filename="certificate-and-key.pem"');
+    expect(exported.headers['cache-control']).toBe('no-store');
+    expect(exported.body.startsWith(made.cert.trimEnd())).toBe(true);
+    expect(exported.body).toContain(PEM_KEY);
+    expect((await getAs(exportUrl, { 'sec-fetch-mode': 'navigate' })).status).toBe(401);
+    // A script of the page fetching it (mode cors or same-origin, which it cannot change) could read the answer: refused.
+    expect((await getAs(exportUrl, { cookie, 'sec-fetch-mode': 'same-origin' })).status).toBe(403);
+    expect((await getAs(exportUrl, { cookie, 'sec-fetch-mode': 'cors' })).status).toBe(403);
+    expect((await getAs(exportUrl, { cookie })).status).toBe(403);
+    expect((await getAs(`http://127.0.0.1:${second.port}/keys/key-${'0'.repeat(32)}`, asUser)).status).toBe(404);
 
     // Deleted from the workspace: once no session uses the key, it is gone from memory and disk.
     value(await again.call('remove', { sessionId: reopened.id }));

@@ -546,6 +546,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'hint.tls.keyUnknown': '请重新选择私钥文件，或重新生成证书。',
   'tls.keyNotKept': '无法为已保存的会话保留私钥 {keyRef}：{why}。',
   'tls.keyNoFolder': '此进程没有自己的私钥文件夹',
+  'tls.keysFull': '本应用最多为已保存的会话保留 {max} 个私钥',
   'hint.tls.keyNotKept': '会话已保存，但不含私钥：打开时请重新选择私钥。',
   'keys.action': '操作须为 import、keep 或 forget。',
   'tls.commonNameEmpty': '通用名称为空。',

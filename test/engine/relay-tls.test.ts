@@ -97,10 +97,18 @@ describe('a TCP relay with TLS on both legs', () => {
     ))!.recording;
     const keyLogPath = recording.keyLogPath!;
     expect(path.dirname(keyLogPath)).toBe(path.dirname(recording.path));
-    const keyLog = await readFile(keyLogPath, 'utf8');
-    // Both handshakes are in it: the client's with the relay and the relay's with the upstream.
-    const secrets = keyLog.split('\n').filter((line) => line.startsWith('CLIENT_TRAFFIC_SECRET_0 ') || line.startsWith('CLIENT_RANDOM '));
-    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    // Both handshakes are in it: the client's with the relay and the relay's with the upstream. The
+    // path is announced with the first line written; the later lines are appended after it.
+    const secretsIn = (text: string) =>
+      text.split('\n').filter((line) => line.startsWith('CLIENT_TRAFFIC_SECRET_0 ') || line.startsWith('CLIENT_RANDOM '));
+    const keyLog = await engine.waitFor(
+      async () => {
+        const text = await readFile(keyLogPath, 'utf8');
+        return secretsIn(text).length >= 2 ? text : undefined;
+      },
+      15_000,
+      'the secrets of both handshakes in the key log',
+    );
     expect(keyLog).not.toContain('PRIVATE KEY');
     const recorded = await readFile(recording.path, 'utf8');
     expect(recorded).not.toContain(keyLog.split('\n')[0]!.split(' ')[2]!);

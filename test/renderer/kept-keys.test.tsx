@@ -2,7 +2,8 @@
  * The page keeps main's key store in step with the saved sessions, against a real engine with a
  * key folder: a workspace saved when keys were kept inline has each key moved into main at load
  * (the saved session keeps its reference, localStorage no key), the key is kept in main's folder,
- * a saved session opens by its reference, and deleting the saved session forgets the key.
+ * a saved session opens by its reference, deleting the saved session forgets the key, and an
+ * older workspace file opened later has its inline key moved into main the same way.
  */
 import path from 'node:path';
 import { readdir } from 'node:fs/promises';
@@ -62,5 +63,13 @@ describe('saved sessions and the keys main keeps for them', () => {
       config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, tls: { cert: certs.serverCertPem, keyRef } },
     });
     expect(!again.ok && again.error.code).toBe('NOT_FOUND');
+
+    // An older workspace file opened now: its inline key goes to main too.
+    const state = stores.workspace.getState();
+    state.replace({ savedSessions: before.getState().savedSessions, recentEndpoints: [], theme: state.theme, language: state.language });
+    await waitFor(() => expect(savedTls()?.keyRef).toMatch(/^key-[0-9a-f]{32}$/));
+    expect(savedTls()?.keyRef).not.toBe(keyRef);
+    expect(localStorage.getItem('socket-inspector.workspace')).not.toContain('PRIVATE KEY');
+    await waitFor(async () => expect(await listed()).toEqual([`${savedTls()!.keyRef!}.json`]));
   }, 60_000);
 });

@@ -16,13 +16,17 @@ function sidesOf(config: SessionConfig): TlsSide[] {
 const refsOf = (sessions: readonly SavedSession[]): Set<string> =>
   new Set(sessions.flatMap((saved) => sidesOf(saved.config).flatMap((tls) => (tls.keyRef === undefined ? [] : [tls.keyRef]))));
 
+const hasInlineKey = (sessions: readonly SavedSession[]): boolean =>
+  sessions.some((saved) => sidesOf(saved.config).some((tls) => tls.key !== undefined));
+
 /**
- * A workspace saved before keys stayed in main held them inline: each goes to main's key store
- * once, and the saved session keeps its reference instead (docs/security.md § TLS).
+ * A workspace (or workspace file) saved before keys stayed in main held them inline: each goes to
+ * main's key store once, and the saved session keeps its reference instead (docs/security.md §
+ * TLS). A key main refuses stays as it was, and nothing is replaced for it.
  */
 async function moveInlineKeys(workspace: WorkspaceStore, api: InspectorApi): Promise<void> {
   const { savedSessions } = workspace.getState();
-  if (!savedSessions.some((saved) => sidesOf(saved.config).some((tls) => tls.key !== undefined))) return;
+  if (!hasInlineKey(savedSessions)) return;
   const byKey = new Map<string, string>();
   const refFor = async (key: string): Promise<string | undefined> => {
     if (!byKey.has(key)) {
@@ -53,6 +57,8 @@ async function moveInlineKeys(workspace: WorkspaceStore, api: InspectorApi): Pro
     sessions.push({ id: saved.id, name: saved.name, config: next });
   }
   const state = workspace.getState();
+  // Saved sessions changed meanwhile: the next change moves what is left.
+  if (byKey.size === 0 || state.savedSessions !== savedSessions) return;
   state.replace({ savedSessions: sessions, recentEndpoints: state.recentEndpoints, theme: state.theme, language: state.language });
 }
 
@@ -73,12 +79,20 @@ export function useKeptKeys(): void {
       for (const keyRef of known) if (!now.has(keyRef)) void api.keys({ action: 'forget', keyRef });
       known = now;
     };
+    let moving = false;
+    const move = () => {
+      if (moving || !hasInlineKey(workspace.getState().savedSessions)) return;
+      moving = true;
+      void moveInlineKeys(workspace, api).finally(() => (moving = false));
+    };
     const unsubscribe = workspace.subscribe((state, before) => {
-      if (state.savedSessions !== before.savedSessions) follow(state.savedSessions);
+      if (state.savedSessions === before.savedSessions) return;
+      follow(state.savedSessions);
+      move();
     });
     // Kept again at each start: a no-op for keys already in main's folder.
     follow(workspace.getState().savedSessions);
-    void moveInlineKeys(workspace, api);
+    move();
     return unsubscribe;
   }, [workspace, api]);
 }

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import { generate } from 'selfsigned';
-import type { GeneratedCertificate, ParsedArgs } from '@shared/contract';
+import type { CertificateSummary, ParsedArgs } from '@shared/contract';
 import { summarize } from './tls-details';
 
 /**
@@ -9,7 +9,9 @@ import { summarize } from './tls-details';
  * by every current TLS stack), signed with SHA-256, for the names given (DNS names and IP
  * addresses in the subject alternative name, which is what clients check).
  */
-export async function selfSignedCertificate(args: ParsedArgs<'certificate'>): Promise<GeneratedCertificate> {
+export async function selfSignedCertificate(
+  args: ParsedArgs<'certificate'>,
+): Promise<{ cert: string; key: string; summary: CertificateSummary }> {
   const notBeforeDate = new Date();
   const notAfterDate = new Date(notBeforeDate.getTime() + args.days * 24 * 60 * 60 * 1000);
   const pems = await generate([{ name: 'commonName', value: args.commonName }], {

@@ -27,6 +27,8 @@ import { SendBudget } from './send-budget';
 import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
 import { localAddresses } from './local-addresses';
 import { selfSignedCertificate } from './self-signed';
+import { KeyStore, type HeldKey } from './key-store';
+import { withResolvedKeys } from './tls-options';
 import { checkAutomation, SessionAutomation } from './automation';
 import { RelayBase, TcpRelay } from './relay';
 import { UdpRelay } from './relay-udp';
@@ -53,6 +55,11 @@ export interface ManagerOptions {
   lossless?: boolean;
   /** Resolves host names; the OS resolver unless a test gives a name the addresses it needs. */
   lookup?: HostLookup;
+  /**
+   * Where main keeps the private keys of saved sessions (a `keys` folder in the app's own
+   * configuration folder); left out, keys live in memory only.
+   */
+  keyFolder?: string;
 }
 
 type Answer<M extends keyof MethodResults> = Promise<Result<MethodResults[M]>>;
@@ -68,6 +75,12 @@ function createSession(id: string, config: SessionConfig, ctx: EngineContext): S
     case 'relay':
       return config.transport === 'udp' ? new UdpRelay(id, config, ctx) : new TcpRelay(id, config, ctx);
   }
+}
+
+/** Whether a session's config names the key `keyRef` on either of its TLS sides. */
+function namesKey(config: SessionConfig, keyRef: string): boolean {
+  if (config.kind === 'udp') return false;
+  return config.tls?.keyRef === keyRef || (config.kind === 'relay' && config.upstreamTls?.keyRef === keyRef);
 }
 
 /** The first send step whose payload cannot be compiled, named by its place. */
@@ -111,9 +124,11 @@ export class SessionManager implements EngineApi {
   private readonly keyLogUnwritten = new Set<string>();
   /** Removed with keepForUndoMs: closed, out of `sessions` so no method but restore and remove reaches them, forgotten at `until`. */
   private readonly removing = new Map<string, { session: Session; until: number; timer: TimerHandle }>();
+  private readonly keyStore: KeyStore;
 
   constructor(options: ManagerOptions) {
     const clock = options.clock ?? systemClock;
+    this.keyStore = new KeyStore(options.keyFolder);
     this.batcher = new EventBatcher({
       clock,
       sink: options.onBatch,
@@ -171,7 +186,10 @@ export class SessionManager implements EngineApi {
     });
   }
 
-  async open({ config, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
+  async open({ config: given, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
+    const resolved = await withResolvedKeys(given, this.keyStore);
+    if (!resolved.ok) return resolved;
+    const config = resolved.value;
     const heartbeat = this.automationBytes(config.automation, config.kind);
     if (!heartbeat.ok) return heartbeat;
     const session = createSession(this.ctx.ids.next('s'), config, this.ctx);
@@ -294,7 +312,32 @@ export class SessionManager implements EngineApi {
   }
 
   async certificate(args: ParsedArgs<'certificate'>): Answer<'certificate'> {
-    return ok(await selfSignedCertificate(args));
+    const made = await selfSignedCertificate(args);
+    const keyRef = this.keyStore.add(made.key, made.cert);
+    return keyRef.ok ? ok({ cert: made.cert, keyRef: keyRef.value, summary: made.summary }) : keyRef;
+  }
+
+  async keys(args: ParsedArgs<'keys'>): Answer<'keys'> {
+    switch (args.action) {
+      case 'import': {
+        const keyRef = this.keyStore.add(args.key);
+        return keyRef.ok ? ok({ keyRef: keyRef.value }) : keyRef;
+      }
+      case 'keep': {
+        const kept = await this.keyStore.keep(args.keyRef);
+        return kept.ok ? ok({ keyRef: args.keyRef }) : kept;
+      }
+      case 'forget': {
+        const inUse = [...this.sessions.values()].some((session) => namesKey(session.config, args.keyRef));
+        await this.keyStore.forget(args.keyRef, inUse);
+        return ok({ keyRef: args.keyRef });
+      }
+    }
+  }
+
+  /** Main's private keys, for the host's export of a certificate and its key (the one way a key leaves). */
+  heldKey(keyRef: string): Promise<Result<HeldKey>> {
+    return this.keyStore.get(keyRef);
   }
 
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {

@@ -5,6 +5,7 @@ import { AppCode } from '@shared/errors';
 import { phrase } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 import { TLS_HANDSHAKE_TIMEOUT_MS } from '@shared/limits';
+import type { KeyStore } from './key-store';
 
 /**
  * The secure context of a session's own certificate, key and CA, made once at open: bad PEM
@@ -91,4 +92,36 @@ export function withoutKey(config: SessionConfig): SessionConfig {
 function withoutOwnKey<T extends { key?: string }>(tls: T): Omit<T, 'key'> {
   const { key: _key, ...rest } = tls;
   return rest;
+}
+
+/**
+ * The config with each side's `keyRef` resolved from main's key store into the `key` the engine
+ * gives OpenSSL; the reference stays, so the config shown back (without `key`) still names it.
+ */
+export async function withResolvedKeys(config: SessionConfig, keys: KeyStore): Promise<Result<SessionConfig>> {
+  const resolve = async <T extends { key?: string; keyRef?: string }>(tls: T | undefined): Promise<Result<T | undefined>> => {
+    if (tls?.keyRef === undefined) return ok(tls);
+    const held = await keys.get(tls.keyRef);
+    return held.ok ? ok({ ...tls, key: held.value.key }) : held;
+  };
+  // One kind at a time: the kinds' tls objects differ.
+  switch (config.kind) {
+    case 'udp':
+      return ok(config);
+    case 'tcp-client': {
+      const tls = await resolve(config.tls);
+      return tls.ok ? ok(tls.value ? { ...config, tls: tls.value } : config) : tls;
+    }
+    case 'tcp-server': {
+      const tls = await resolve(config.tls);
+      return tls.ok ? ok(tls.value ? { ...config, tls: tls.value } : config) : tls;
+    }
+    case 'relay': {
+      const tls = await resolve(config.tls);
+      if (!tls.ok) return tls;
+      const upstreamTls = await resolve(config.upstreamTls);
+      if (!upstreamTls.ok) return upstreamTls;
+      return ok({ ...config, ...(tls.value ? { tls: tls.value } : {}), ...(upstreamTls.value ? { upstreamTls: upstreamTls.value } : {}) });
+    }
+  }
 }

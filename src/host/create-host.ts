@@ -18,6 +18,8 @@ export interface HostOptions<R extends RecorderPort | undefined> {
   recorder?: R;
   /** See ManagerOptions.lossless. */
   lossless?: boolean;
+  /** See ManagerOptions.keyFolder. */
+  keyFolder?: string;
 }
 
 export interface Host<R extends RecorderPort | undefined> {
@@ -34,6 +36,7 @@ export function createHost<R extends RecorderPort | undefined = undefined>(optio
     ...(options.sinkBehind ? { sinkBehind: options.sinkBehind } : {}),
     ...(options.recorder ? { recorder: options.recorder } : {}),
     ...(options.lossless ? { lossless: true } : {}),
+    ...(options.keyFolder !== undefined ? { keyFolder: options.keyFolder } : {}),
   });
   return {
     engine,

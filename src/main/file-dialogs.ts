@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileFilter, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { HostHandlers, TranscriptFormat } from '@shared/contract';
-import { AppCode } from '@shared/errors';
-import { MAX_FILE_BYTES } from '@shared/limits';
+import { argSchemas, type HostHandlers, type TranscriptFormat } from '@shared/contract';
+import { exportedPem } from '@engine/key-store';
+import type { SessionManager } from '@engine/session-manager';
+import { describeIssues } from '@shared/validate';
+import { AppCode, hintFor } from '@shared/errors';
+import { MAX_FILE_BYTES, MAX_PEM_LENGTH } from '@shared/limits';
 import { phrase, type PhraseKey } from '@shared/phrase';
 import { fail, ok } from '@shared/result';
 import { convertTranscriptFile } from '@recorder/convert';
@@ -17,11 +20,13 @@ export interface Dialogs {
   showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
 }
 
-/** What the recording handlers need beside the dialogs. */
+/** What the handlers need beside the dialogs. */
 export interface Recordings {
   recorder: Pick<Recorder, 'folder' | 'recordingFile' | 'setFolder'>;
   /** Show a folder in the file manager: Electron's shell.openPath, which answers '' or what went wrong. */
   openPath(folder: string): Promise<string>;
+  /** The engine's key store, through the contract's own check of a key (docs/security.md § TLS). */
+  keys: Pick<SessionManager, 'keys' | 'heldKey'>;
 }
 
 const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
@@ -29,6 +34,10 @@ const FORMAT_FILTERS: Readonly<Record<TranscriptFormat, FileFilter>> = {
   text: { name: 'Text dump', extensions: ['txt'] },
   pcapng: { name: 'pcapng (Wireshark, tshark)', extensions: ['pcapng'] },
 };
+
+/** An exported key is the key itself: owner-only where the OS has modes, like main's own copy. */
+const OWNER_ONLY = 0o600;
+const EXPORT_NAME = 'certificate-and-key.pem';
 
 const FILE_HINTS: ReadonlySet<string> = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'ENOENT']);
 
@@ -42,10 +51,10 @@ function fileFailure(err: unknown, doing: 'dialog.opening' | 'dialog.saving' | '
  * Write through a temporary file in the same folder and rename it into place, so a crash or a
  * full disk leaves either the old file or the new one, never half of one.
  */
-export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: Uint8Array, mode?: number): Promise<void> {
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await writeFile(temporary, data, { flag: 'wx' });
+    await writeFile(temporary, data, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
     await rename(temporary, file);
   } catch (err) {
     await rm(temporary, { force: true });
@@ -57,7 +66,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array): Promise<v
  * Main chooses every path through a native dialog; the page only ever names a suggestion, or a
  * session whose recording main already knows.
  */
-export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings): HostHandlers {
+export function fileDialogs(dialogs: Dialogs, { recorder, openPath, keys }: Recordings): HostHandlers {
   return {
     async saveFile({ suggestedName, filters, data }) {
       const choice = await dialogs.showSaveDialog({
@@ -91,6 +100,42 @@ export function fileDialogs(dialogs: Dialogs, { recorder, openPath }: Recordings
       } catch (err) {
         return fileFailure(err, 'dialog.opening', file);
       }
+    },
+    async openKeyFile({ filters }) {
+      const choice = await dialogs.showOpenDialog({ filters, properties: ['openFile'] });
+      const file = choice.filePaths[0];
+      if (choice.canceled || !file) return ok(null);
+      let key: string;
+      try {
+        const info = await stat(file);
+        // A key is a few kilobytes: a larger file is the wrong one, and the schema says so from its first bytes.
+        const data = await readFile(file);
+        key = info.size > MAX_PEM_LENGTH ? data.subarray(0, MAX_PEM_LENGTH + 1).toString('utf8') : data.toString('utf8');
+      } catch (err) {
+        return fileFailure(err, 'dialog.opening', file);
+      }
+      const checked = argSchemas.keys.safeParse({ action: 'import', key });
+      if (!checked.success) {
+        return fail(AppCode.InvalidArgument, describeIssues('keys', checked.error), hintFor(AppCode.InvalidArgument));
+      }
+      const kept = await keys.keys(checked.data);
+      return kept.ok ? ok({ name: path.basename(file), keyRef: kept.value.keyRef }) : kept;
+    },
+    async exportKey({ keyRef }) {
+      const held = await keys.heldKey(keyRef);
+      if (!held.ok) return held;
+      const choice = await dialogs.showSaveDialog({
+        defaultPath: EXPORT_NAME,
+        filters: [{ name: 'PEM', extensions: ['pem'] }],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      if (choice.canceled || !choice.filePath) return ok({ saved: false });
+      try {
+        await writeFileAtomic(choice.filePath, new TextEncoder().encode(exportedPem(held.value)), OWNER_ONLY);
+      } catch (err) {
+        return fileFailure(err, 'dialog.saving', choice.filePath);
+      }
+      return ok({ saved: true, name: path.basename(choice.filePath) });
     },
     async saveRecording({ sessionId, format }) {
       const source = recorder.recordingFile(sessionId);

@@ -21,6 +21,8 @@ const host = createHost({
     settingsFile: path.join(app.getPath('userData'), 'recorder.json'),
     app: { name: app.getName(), version: app.getVersion() },
   }),
+  // The private keys of saved sessions, owner-only, beside the app's other settings.
+  keyFolder: path.join(app.getPath('userData'), 'keys'),
 });
 
 function serveBundle(): void {
@@ -46,7 +48,11 @@ app.whenReady().then(() => {
     showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
     showOpenDialog: (options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options)),
   };
-  registerHost(ipcMain, fileDialogs(dialogs, { recorder: host.recorder, openPath: (folder) => shell.openPath(folder) }), trusted);
+  registerHost(
+    ipcMain,
+    fileDialogs(dialogs, { recorder: host.recorder, openPath: (folder) => shell.openPath(folder), keys: host.engine }),
+    trusted,
+  );
   mainWindow = createMainWindow();
   mainWindow.on('closed', () => {
     mainWindow = undefined;

@@ -14,6 +14,7 @@ import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
 import { decodeCallFrame, encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
+import { exportedPem } from '@engine/key-store';
 import { createHost } from '@host/create-host';
 import { convertTranscript } from '@recorder/convert';
 import type { Recorder } from '@recorder/recorder';
@@ -29,6 +30,8 @@ export interface BrowserServerOptions {
   version: string;
   /** Records sessions, and serves their recordings as downloads; without one, nothing is recorded. */
   recorder?: Recorder;
+  /** Where the private keys of saved sessions are kept (owner-only files); without one, keys live in memory only. */
+  keyFolder?: string;
 }
 
 export interface BrowserServer {
@@ -66,6 +69,8 @@ function reply(response: ServerResponse, status: number, text: string, headers: 
 }
 
 const RECORDING_PATH = /^\/recordings\/([^/]+)$/;
+/** The user's "Export certificate and key…" in a browser: the download is the export (docs/security.md § TLS). */
+const KEY_EXPORT_PATH = /^\/keys\/(key-[0-9a-f]{32})$/;
 
 const DOWNLOAD_TYPES: Readonly<Record<TranscriptFormat, string>> = {
   jsonl: 'application/x-ndjson',
@@ -91,6 +96,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     // Every page gets every batch, so the slowest page paces the display (never the engine's memory).
     sinkBehind: () => [...clients].some((client) => client.bufferedAmount > SINK_BEHIND_BYTES),
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.keyFolder !== undefined ? { keyFolder: options.keyFolder } : {}),
   });
   const manager = host.engine;
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_COMMAND_BYTES });
@@ -135,6 +141,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     }
     const recording = RECORDING_PATH.exec(access.url.pathname);
     if (recording) return serveRecording(recording[1]!, access.url, request, response);
+    const exported = KEY_EXPORT_PATH.exec(access.url.pathname);
+    if (exported) return serveKeyExport(exported[1]!, request, response);
     const segments = assetSegments(access.url.pathname);
     if (!segments) return reply(response, 404, 'Not found.');
     const file = path.join(root, ...segments);
@@ -190,6 +198,26 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       // The status is sent already: cutting the connection tells the browser the download failed.
       response.destroy();
     }
+  }
+
+  /** A certificate and its key as a download, straight from the key store to the browser's downloads: the page's script never reads it. */
+  async function serveKeyExport(keyRef: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // Only a navigation (the link the user clicked): a script's fetch of the same origin could
+    // read the answer, and browsers do not let a script set Sec-Fetch-Mode itself.
+    if (request.headers['sec-fetch-mode'] !== 'navigate') {
+      return reply(response, 403, 'A key is exported only by the user: use "Export certificate and key…" in the TLS settings.');
+    }
+    const held = await manager.heldKey(keyRef);
+    if (!held.ok) return reply(response, 404, `${held.error.message} ${held.error.hint}`);
+    const pem = exportedPem(held.value);
+    response.writeHead(200, {
+      'Content-Type': 'application/x-pem-file',
+      'Content-Disposition': 'attachment; filename="certificate-and-key.pem"',
+      'Content-Length': String(Buffer.byteLength(pem)),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    response.end(request.method === 'HEAD' ? undefined : pem);
   }
 
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {

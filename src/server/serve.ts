@@ -63,6 +63,8 @@ async function main(): Promise<number> {
       version,
       token: token ?? (await savedToken(configDir())),
       recorder: recorder.value,
+      // The private keys of saved sessions, owner-only, beside the token.
+      keyFolder: path.join(configDir(), 'keys'),
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

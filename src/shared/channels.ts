@@ -23,12 +23,21 @@ export const METHOD_NAMES = [
   'held',
   'inject',
   'certificate',
+  'keys',
   'resetCounters',
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 /** The desktop app's own methods, beside the engine's: native file dialogs in main. */
-export const HOST_METHOD_NAMES = ['saveFile', 'openFile', 'saveRecording', 'chooseRecordingFolder', 'openRecordingFolder'] as const;
+export const HOST_METHOD_NAMES = [
+  'saveFile',
+  'openFile',
+  'openKeyFile',
+  'exportKey',
+  'saveRecording',
+  'chooseRecordingFolder',
+  'openRecordingFolder',
+] as const;
 export type HostMethodName = (typeof HOST_METHOD_NAMES)[number];
 
 export const ipcChannel = (method: MethodName | HostMethodName): string => `inspector:${method}`;

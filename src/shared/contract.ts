@@ -180,6 +180,16 @@ const alpnSchema = z
 
 const tlsVersionSchema = z.enum(TLS_VERSIONS, { error: says('tls.version') });
 
+/**
+ * The opaque id of a private key held in main's key store (docs/security.md § TLS): random, so
+ * it names one key and nothing else, and safe as a file name where main keeps the key.
+ */
+export const KEY_REF_PATTERN = /^key-[0-9a-f]{32}$/;
+export const keyRefSchema = z.string({ error: says('tls.keyRef.type') }).regex(KEY_REF_PATTERN, says('tls.keyRef.type'));
+
+const oneKey = (tls: { key?: string | undefined; keyRef?: string | undefined }) => tls.key === undefined || tls.keyRef === undefined;
+const hasKey = (tls: { key?: string | undefined; keyRef?: string | undefined }) => tls.key !== undefined || tls.keyRef !== undefined;
+
 const tlsCommon = {
   /** ALPN protocols, most preferred first: the client offers them, the server picks the first it shares. */
   alpn: alpnSchema.optional(),
@@ -190,10 +200,13 @@ const tlsCommon = {
   /** Our certificate (and its chain), PEM. */
   cert: pemSchema('certificate', MAX_PEM_LENGTH).optional(),
   /**
-   * The private key of `cert`, PEM, not encrypted. Held by the engine only: the session's
-   * config as events, `list` and recordings show it has none (docs/security.md § TLS).
+   * The private key of `cert`, PEM, not encrypted, as a script gives it: the page never holds a
+   * key and gives `keyRef` instead. Held by the engine only: the session's config as events,
+   * `list` and recordings show it has none (docs/security.md § TLS).
    */
   key: pemSchema('key', MAX_PEM_LENGTH).optional(),
+  /** The private key of `cert` by its id in main's key store (a generated or imported key): what the page gives. */
+  keyRef: keyRefSchema.optional(),
   /**
    * Write this side's TLS session keys, in the NSS key log format (SSLKEYLOGFILE) that
    * Wireshark reads, to a `.keylog` file beside the session's recording (docs/security.md § TLS).
@@ -220,7 +233,8 @@ export const tlsClientSchema = z
     verify: z.boolean().default(true),
   })
   .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] })
-  .refine((tls) => (tls.cert === undefined) === (tls.key === undefined), { error: says('tls.certNeedsKey'), path: ['key'] });
+  .refine(oneKey, { error: says('tls.keyAndRef'), path: ['keyRef'] })
+  .refine((tls) => (tls.cert === undefined) === !hasKey(tls), { error: says('tls.certNeedsKey'), path: ['key'] });
 export type TlsClientOptions = z.output<typeof tlsClientSchema>;
 
 /**
@@ -235,7 +249,8 @@ export const tlsServerSchema = z
     /** With requestCert: refuse a client without a certificate that chains to `ca` (rejectUnauthorized). */
     verify: z.boolean().default(true),
   })
-  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] });
+  .refine(versionsInOrder, { error: says('tls.versionOrder'), path: ['maxVersion'] })
+  .refine(oneKey, { error: says('tls.keyAndRef'), path: ['keyRef'] });
 export type TlsServerOptions = z.output<typeof tlsServerSchema>;
 
 /** One certificate as the app shows it: never the key, only the public facts. */
@@ -1060,8 +1075,8 @@ export const argSchemas = {
   ),
   /**
    * Make a self-signed certificate and its key for a quick TLS server (ECDSA P-256, SHA-256),
-   * valid from now for `days`, for the names given (DNS names and IP addresses). The answer
-   * carries the private key: the caller asked for it, to keep with its workspace.
+   * valid from now for `days`, for the names given (DNS names and IP addresses). The key stays
+   * in main's key store: the answer names it by `keyRef` (docs/security.md § TLS).
    */
   certificate: z.strictObject({
     commonName: z
@@ -1076,6 +1091,21 @@ export const argSchemas = {
       .default(['localhost', '127.0.0.1', '::1']),
     days: boundedInt('field.certificateDays', 1, MAX_CERTIFICATE_DAYS).default(DEFAULT_CERTIFICATE_DAYS),
   }),
+  /**
+   * Main's key store (docs/security.md § TLS): `import` takes a key file's PEM that a browser
+   * read (the one time a key crosses from the page, towards main) and answers its reference;
+   * `keep` writes a key to main's own folder for a saved session, so it outlives a restart;
+   * `forget` frees it, from memory and disk.
+   */
+  keys: z.discriminatedUnion(
+    'action',
+    [
+      z.strictObject({ action: z.literal('import'), key: pemSchema('key', MAX_PEM_LENGTH) }),
+      z.strictObject({ action: z.literal('keep'), keyRef: keyRefSchema }),
+      z.strictObject({ action: z.literal('forget'), keyRef: keyRefSchema }),
+    ],
+    { error: says('keys.action') },
+  ),
 } as const satisfies Record<MethodName, z.ZodType>;
 
 export { METHOD_NAMES, HOST_METHOD_NAMES, ipcChannel, EVENTS_CHANNEL, type MethodName, type HostMethodName } from './channels';
@@ -1120,12 +1150,13 @@ export interface MethodResults {
   preview: PayloadPreview;
   sequence: SequenceStatus;
   certificate: GeneratedCertificate;
+  keys: { keyRef: string };
 }
 
-/** A generated certificate and its key, PEM, with what the app shows of it. */
+/** A generated certificate, PEM, with what the app shows of it; its key stays in main, named by `keyRef`. */
 export interface GeneratedCertificate {
   cert: string;
-  key: string;
+  keyRef: string;
   summary: CertificateSummary;
 }
 
@@ -1270,6 +1301,10 @@ export const hostArgSchemas = {
   saveFile: z.strictObject({ suggestedName: suggestedNameSchema, filters: z.array(fileFilterSchema).max(10), data: bytesSchema }),
   /** Ask which file to open and return its name and bytes. */
   openFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
+  /** Ask for a private key file, read it in main and keep the key in main's key store: the answer is its name and reference, never its bytes. */
+  openKeyFile: z.strictObject({ filters: z.array(fileFilterSchema).max(10) }),
+  /** The user's "Export certificate and key…": ask where to save, and write the key (after its certificate, when main made it) there, owner-only. */
+  exportKey: z.strictObject({ keyRef: keyRefSchema }),
   /** Ask where to save a session's recording and write it there converted to the format (temp file, then rename). */
   saveRecording: z.strictObject({
     sessionId: idSchema,
@@ -1286,6 +1321,10 @@ export interface HostResults {
   saveFile: { saved: boolean; name?: string };
   /** null when the user cancelled. */
   openFile: { name: string; data: Uint8Array } | null;
+  /** null when the user cancelled. */
+  openKeyFile: { name: string; keyRef: string } | null;
+  /** `saved: false` when the user cancelled. */
+  exportKey: { saved: boolean; name?: string };
   saveRecording: { saved: boolean; name?: string };
   /** null when the user cancelled. */
   chooseRecordingFolder: RecorderSettings | null;

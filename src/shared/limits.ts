@@ -236,3 +236,10 @@ export const REMOVE_UNDO_MS = 8000;
 export const MAX_REMOVE_UNDO_MS = 60_000;
 /** What the page asks the engine to keep a removed session for: a little past the Undo, so a click at its last moment still finds it. */
 export const REMOVE_KEEP_MS = REMOVE_UNDO_MS + 2000;
+/**
+ * Private keys main holds in memory for the page, beside the ones kept for saved sessions: past
+ * it the oldest not kept is forgotten (an open session keeps its own copy).
+ */
+export const MAX_HELD_KEYS = 256;
+/** Keys kept on disk for saved sessions: two a session (a relay's two sides) for the most a workspace saves. */
+export const MAX_KEPT_KEYS = 400;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { argSchemas } from '@shared/contract';
+import { selfSignedCertificate } from '@engine/self-signed';
 import { cleanups, disposeAll, openRelay } from '../support/engine';
 import { engineWithRecorder } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
@@ -49,9 +50,8 @@ describe('a TCP relay with TLS on both legs', () => {
   it('shows the plaintext both ways, the TLS of each leg, and writes a key log that tshark decrypts a capture with', async () => {
     const dir = await tempDir();
     const { engine } = engineWithRecorder({ folder: dir });
-    const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
-    if (!made.ok) throw new Error(made.error.message);
-    const { cert, key } = made.value;
+    // The upstream server is openssl's: it needs the key itself, as a file.
+    const { cert, key } = await selfSignedCertificate(argSchemas.certificate.parse({}));
     const keyFile = path.join(dir, 'upstream-key.pem');
     const certFile = path.join(dir, 'upstream-cert.pem');
     await Promise.all([writeFile(keyFile, key), writeFile(certFile, cert)]);
@@ -97,10 +97,18 @@ describe('a TCP relay with TLS on both legs', () => {
     ))!.recording;
     const keyLogPath = recording.keyLogPath!;
     expect(path.dirname(keyLogPath)).toBe(path.dirname(recording.path));
-    const keyLog = await readFile(keyLogPath, 'utf8');
-    // Both handshakes are in it: the client's with the relay and the relay's with the upstream.
-    const secrets = keyLog.split('\n').filter((line) => line.startsWith('CLIENT_TRAFFIC_SECRET_0 ') || line.startsWith('CLIENT_RANDOM '));
-    expect(secrets.length).toBeGreaterThanOrEqual(2);
+    // Both handshakes are in it: the client's with the relay and the relay's with the upstream. The
+    // path is announced with the first line written; the later lines are appended after it.
+    const secretsIn = (text: string) =>
+      text.split('\n').filter((line) => line.startsWith('CLIENT_TRAFFIC_SECRET_0 ') || line.startsWith('CLIENT_RANDOM '));
+    const keyLog = await engine.waitFor(
+      async () => {
+        const text = await readFile(keyLogPath, 'utf8');
+        return secretsIn(text).length >= 2 ? text : undefined;
+      },
+      15_000,
+      'the secrets of both handshakes in the key log',
+    );
     expect(keyLog).not.toContain('PRIVATE KEY');
     const recorded = await readFile(recording.path, 'utf8');
     expect(recorded).not.toContain(keyLog.split('\n')[0]!.split(' ')[2]!);
@@ -146,7 +154,7 @@ describe('a TCP relay with TLS on both legs', () => {
     if (!made.ok) throw new Error(made.error.message);
     const { session, port } = await openRelay(engine, 9, {
       record: false,
-      tls: { cert: made.value.cert, key: made.value.key, keyLog: true },
+      tls: { cert: made.value.cert, keyRef: made.value.keyRef, keyLog: true },
     });
     const client = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false });
     cleanups.push(() => client.destroy());

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it, expect, afterEach } from 'vitest';
 import { argSchemas, type GeneratedCertificate } from '@shared/contract';
+import { selfSignedCertificate } from '@engine/self-signed';
 import { cleanups, disposeAll, startEngine, textPayload, type Engine } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
 import { makeCertificates, opensslClient, runTool, type Certificates } from '../support/tls-peers';
@@ -10,17 +11,14 @@ afterEach(disposeAll);
 
 const folder = tempDirForAll('si-tls-server-');
 let certs: Certificates;
-let generated: GeneratedCertificate;
+/** A generated certificate with its key in hand, as a script gives one inline over stdio. */
+let generated: { cert: string; key: string };
 let generatedFile: string;
 beforeAll(async () => {
   certs = makeCertificates(folder());
-  const engine = startEngine();
-  const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
-  if (!made.ok) throw new Error(made.error.message);
-  generated = made.value;
+  generated = await selfSignedCertificate(argSchemas.certificate.parse({}));
   generatedFile = path.join(folder(), 'generated.pem');
   writeFileSync(generatedFile, generated.cert);
-  await engine.dispose();
 });
 
 const tlsServer = (tls: Record<string, unknown>) => ({
@@ -35,15 +33,83 @@ async function firstConnection(engine: Engine, sessionId: string) {
 }
 
 describe('the certificate method', () => {
-  it('makes a self-signed ECDSA certificate for localhost and the loopback addresses, and its key', () => {
-    expect(generated.cert).toMatch(/^-----BEGIN CERTIFICATE-----/);
-    expect(generated.key).toMatch(/-----BEGIN PRIVATE KEY-----/);
-    expect(generated.summary).toMatchObject({ subject: 'CN=localhost', issuer: 'CN=localhost', selfSigned: true });
-    expect(generated.summary.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
-    const days = (Date.parse(generated.summary.validTo) - Date.parse(generated.summary.validFrom)) / 86_400_000;
+  it('makes a self-signed ECDSA certificate for localhost and the loopback addresses, and keeps its key in main', async () => {
+    const engine = startEngine();
+    const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
+    if (!made.ok) throw new Error(made.error.message);
+    const answer: GeneratedCertificate = made.value;
+    expect(answer.cert).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(answer.keyRef).toMatch(/^key-[0-9a-f]{32}$/);
+    expect(JSON.stringify(answer)).not.toContain('PRIVATE KEY');
+    expect(Object.keys(answer).sort()).toEqual(['cert', 'keyRef', 'summary']);
+    expect(answer.summary).toMatchObject({ subject: 'CN=localhost', issuer: 'CN=localhost', selfSigned: true });
+    expect(answer.summary.subjectAltName).toBe('DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+    const days = (Date.parse(answer.summary.validTo) - Date.parse(answer.summary.validFrom)) / 86_400_000;
     expect(Math.round(days)).toBe(365);
-    const text = runTool('openssl', ['x509', '-in', generatedFile, '-noout', '-text'], cleanups);
-    return text.exited.then(() => expect(text.output()).toContain('ASN1 OID: prime256v1'));
+    const file = path.join(folder(), 'answered.pem');
+    writeFileSync(file, answer.cert);
+    const text = runTool('openssl', ['x509', '-in', file, '-noout', '-text'], cleanups);
+    await text.exited;
+    expect(text.output()).toContain('ASN1 OID: prime256v1');
+  });
+
+  it('a listener opened with the key reference serves the generated certificate to openssl s_client, and reopens with it', async () => {
+    const engine = startEngine();
+    const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
+    if (!made.ok) throw new Error(made.error.message);
+    const { cert, keyRef } = made.value;
+    const caFile = path.join(folder(), 'by-ref.pem');
+    writeFileSync(caFile, cert);
+    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, tls: { cert, keyRef } });
+    expect(info.config.kind === 'tcp-server' && info.config.tls).toMatchObject({ cert, keyRef });
+    const talk = async (port: number, line: string) => {
+      const client = opensslClient(port, ['-CAfile', caFile, '-verify_return_error', '-servername', 'localhost'], cleanups);
+      const conn = await firstConnection(engine, info.id);
+      expect(conn.tls).toMatchObject({ protocol: 'TLSv1.3' });
+      client.child.stdin!.write(line);
+      await engine.waitFor(() => engine.dataBytes(info.id, conn.connId, 'rx').toString().includes(line), 15_000, 'the line in plaintext');
+      client.child.kill();
+    };
+    await talk(info.local!.port, 'by reference\n');
+    await engine.manager.close({ sessionId: info.id });
+    engine.events.length = 0;
+    const again = await engine.manager.reopen({ sessionId: info.id });
+    if (!again.ok) throw new Error(again.error.message);
+    await talk(again.value.local!.port, 'reopened\n');
+    expect(JSON.stringify(engine.events)).not.toContain('PRIVATE KEY');
+    expect(JSON.stringify(await engine.manager.list({}))).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses a reference it does not hold, and a key given both inline and by reference', async () => {
+    const engine = startEngine();
+    const unknown = await engine.open({
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert: generated.cert, keyRef: `key-${'0'.repeat(32)}` },
+    });
+    expect(!unknown.ok && unknown.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(!unknown.ok && unknown.error.message).toContain('is not held here');
+    expect(await engine.manager.list({})).toEqual({ ok: true, value: [] });
+    const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
+    if (!made.ok) throw new Error(made.error.message);
+    const both = argSchemas.open.safeParse({
+      config: {
+        kind: 'tcp-server',
+        host: '127.0.0.1',
+        port: 0,
+        tls: { cert: generated.cert, key: generated.key, keyRef: made.value.keyRef },
+      },
+    });
+    expect(both.success).toBe(false);
+    await engine.manager.keys({ action: 'forget', keyRef: made.value.keyRef });
+    const forgotten = await engine.open({
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      tls: { cert: made.value.cert, keyRef: made.value.keyRef },
+    });
+    expect(!forgotten.ok && forgotten.error.code).toBe('NOT_FOUND');
   });
 });
 

@@ -72,6 +72,7 @@ beforeEach(async () => {
     ipc,
     fileDialogs(dialogs, {
       recorder,
+      keys: manager,
       openPath: async () => {
         foldersOpened += 1;
         return '';

@@ -93,6 +93,7 @@ describe('arguments are validated in main before anything runs', () => {
       preview: { sessionId: 's1', payload: { format: 'text', value: 'x' } },
       sequence: { sessionId: 's1', action: 'stop' },
       certificate: {},
+      keys: { action: 'forget', keyRef: `key-${'0'.repeat(32)}` },
     };
     await expectInvalid(method, { ...base[method], sneaky: 1 }, /Unrecognized key.*sneaky/);
   });

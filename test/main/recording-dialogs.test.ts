@@ -33,7 +33,7 @@ beforeEach(async () => {
     shown.push(folder);
     return showProblem;
   };
-  host = dialogHost({ recorder, openPath });
+  host = dialogHost({ recorder, openPath, keys: manager });
 });
 
 afterEach(() => manager.dispose());

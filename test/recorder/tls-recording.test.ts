@@ -25,8 +25,14 @@ describe('recording a TLS listener', () => {
     const { engine } = engineWithRecorder({ folder: dir });
     const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
     if (!made.ok) throw new Error(made.error.message);
-    const { cert, key } = made.value;
-    const info = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record: true, tls: { cert, key, alpn: ['x-rec'] } });
+    const { cert, keyRef } = made.value;
+    const info = await engine.openOk({
+      kind: 'tcp-server',
+      host: '127.0.0.1',
+      port: 0,
+      record: true,
+      tls: { cert, keyRef, alpn: ['x-rec'] },
+    });
     const client = opensslClient(info.local!.port, ['-alpn', 'x-rec', '-quiet'], cleanups);
     const opened = await engine.waitFor(() => engine.ofType('connection-opened', (e) => e.sessionId === info.id)[0], 15_000, 'the client');
     const connId = opened.conn.connId;

@@ -1,19 +1,19 @@
 /**
  * A relay's two TLS sides in the new-session form: the listening side as a server's settings,
  * the upstream leg as a client's, each problem on its own side's field, none over UDP, and the
- * keys the engine never shows back put again on both sides when the session is saved.
+ * keys named on both sides by their references in main's key store, never as PEM.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { relayConfigSchema } from '@shared/contract';
 import { sayer } from '@renderer/i18n/languages';
 import { checkForm, EMPTY_FORM, formFromConfig, type SessionForm } from '@renderer/sessions/session-form';
-import { tlsKeysOf, withTlsKey } from '@renderer/workspace/workspace-store';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeCertificates, type Certificates } from '../support/tls-peers';
 
 const say = sayer('en');
+const OWN_REF = `key-${'1'.repeat(32)}`;
+const UP_REF = `key-${'2'.repeat(32)}`;
 let certs: Certificates;
 beforeAll(() => {
   certs = makeCertificates(mkdtempSync(path.join(tmpdir(), 'si-relay-tls-form-')));
@@ -36,7 +36,7 @@ describe('relay TLS in the form', () => {
       tls: true,
       tlsAlpn: 'x-front',
       tlsCert: certs.serverCertPem,
-      tlsKey: certs.serverKeyPem,
+      tlsKeyRef: OWN_REF,
       tlsKeyLog: true,
       tlsUp: true,
       tlsUpServername: 'localhost',
@@ -45,7 +45,7 @@ describe('relay TLS in the form', () => {
       tlsUpVerify: false,
       tlsUpCa: certs.caPem,
       tlsUpCert: certs.clientCertPem,
-      tlsUpKey: certs.clientKeyPem,
+      tlsUpKeyRef: UP_REF,
     });
     const checked = checkForm(form, say);
     if (!checked.ok) throw new Error(JSON.stringify(checked.problems));
@@ -55,7 +55,7 @@ describe('relay TLS in the form', () => {
       alpn: ['x-front'],
       verify: true,
       cert: certs.serverCertPem,
-      key: certs.serverKeyPem,
+      keyRef: OWN_REF,
       keyLog: true,
       requestCert: false,
     });
@@ -65,10 +65,11 @@ describe('relay TLS in the form', () => {
       verify: false,
       ca: certs.caPem,
       cert: certs.clientCertPem,
-      key: certs.clientKeyPem,
+      keyRef: UP_REF,
       keyLog: false,
       servername: 'localhost',
     });
+    expect(JSON.stringify(config)).not.toContain('PRIVATE KEY');
     const again = checkForm(formFromConfig(config), say);
     expect(again.ok && again.config).toEqual(config);
   });
@@ -82,30 +83,12 @@ describe('relay TLS in the form', () => {
     if (bad.ok) return;
     expect(bad.problems.tlsAlpn).toBeUndefined();
     expect(bad.problems.tlsUpAlpn).toMatch(/ALPN/);
-    expect(bad.problems.tlsUpKey).toMatch(/^A client certificate needs its private key/);
+    expect(bad.problems.tlsUpKeyRef).toMatch(/^A client certificate needs its private key/);
     expect(bad.problems.host).toBeUndefined();
 
     const udp = checkForm(relayForm({ relayTransport: 'udp', tls: true, tlsCert: certs.serverCertPem, tlsUp: true }), say);
     expect(udp.ok && udp.config).toMatchObject({ transport: 'udp' });
     expect(udp.ok && 'tls' in udp.config ? udp.config.tls : undefined).toBeUndefined();
     expect(udp.ok && udp.config.kind === 'relay' ? udp.config.upstreamTls : undefined).toBeUndefined();
-  });
-
-  it('puts both keys back on a config the engine showed without them', () => {
-    const config = relayConfigSchema.parse({
-      kind: 'relay',
-      host: '127.0.0.1',
-      port: 0,
-      upstream: { host: '127.0.0.1', port: 8443 },
-      tls: { cert: certs.serverCertPem, key: certs.serverKeyPem },
-      upstreamTls: { cert: certs.clientCertPem, key: certs.clientKeyPem },
-    });
-    const keys = tlsKeysOf(config);
-    expect(keys).toEqual({ tls: certs.serverKeyPem, upstreamTls: certs.clientKeyPem });
-    const { key: _own, ...shownTls } = config.tls!;
-    const { key: _up, ...shownUp } = config.upstreamTls!;
-    const shown = { ...config, tls: shownTls, upstreamTls: shownUp };
-    expect(withTlsKey(shown, keys)).toEqual(config);
-    expect(withTlsKey(config, keys)).toBe(config);
   });
 });

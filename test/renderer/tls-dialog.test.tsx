@@ -1,8 +1,9 @@
 /**
  * The new-session dialog's TLS section against a real engine: a listener with a generated
- * certificate, kept with the workspace; a client that does not verify, warned about in the
- * dialog and on its header, showing the handshake and the peer's chain; key files read through
- * the host's file access (stubbed: it stands in for the native dialog); bad ALPN marked on its field.
+ * certificate, kept with the workspace by its key's reference (the key stays in main); a client
+ * that does not verify, warned about in the dialog and on its header, showing the handshake and
+ * the peer's chain; key files read through the host's file access (stubbed: it stands in for the
+ * browser's file input) and handed to main's key store; bad ALPN marked on its field.
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -22,7 +23,7 @@ const engine = realEngine();
  * jsdom's realm, so the certificate method is answered with it here (it runs for real in
  * test/engine/tls-server.test.ts and in Chromium in test/e2e/tls.test.ts).
  */
-function opensslSelfSigned(dir: string): GeneratedCertificate {
+function opensslSelfSigned(dir: string): Omit<GeneratedCertificate, 'keyRef'> & { key: string } {
   const { cert, key } = makeSelfSigned(dir, 'self', 'localhost', ['subjectAltName=DNS:localhost,IP:127.0.0.1']);
   const summary = {
     subject: 'CN=localhost',
@@ -37,15 +38,19 @@ function opensslSelfSigned(dir: string): GeneratedCertificate {
   return { cert, key, summary };
 }
 
-let made: GeneratedCertificate;
+let made: ReturnType<typeof opensslSelfSigned>;
 beforeEach(async () => {
   made = opensslSelfSigned(await tempDir());
 });
 
-/** The app's bridge on the real engine, the certificate method answered with openssl's. */
+/** The app's bridge on the real engine, the certificate method answered with openssl's, its key put in the engine's key store. */
 const bridgeMakingCertificates = (): InspectorBridge => {
   const bridge = engine.local.bridge;
-  return { ...bridge, certificate: async () => ok(made), onEvents: (listener) => bridge.onEvents(listener) };
+  const certificate: InspectorBridge['certificate'] = async () => {
+    const held = await engine.local.manager.keys({ action: 'import', key: made.key });
+    return held.ok ? ok({ cert: made.cert, keyRef: held.value.keyRef, summary: made.summary }) : held;
+  };
+  return { ...bridge, certificate, onEvents: (listener) => bridge.onEvents(listener) };
 };
 
 function filesOpening(...opened: OpenedFile[]): FileAccess {
@@ -74,19 +79,20 @@ describe('TLS in the new-session dialog', () => {
     await user.click(dialog().getByRole('button', { name: 'Listen' }));
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'New session' })).not.toBeInTheDocument());
 
-    // Kept with the workspace: the saved definition has the certificate and its key.
+    // Kept with the workspace: the saved definition has the certificate and its key's reference, not the key.
     const saved = stores.workspace.getState().savedSessions[0]!.config;
-    expect(saved.kind === 'tcp-server' && saved.tls?.key).toMatch(/BEGIN PRIVATE KEY/);
+    expect(saved.kind === 'tcp-server' && saved.tls?.keyRef).toMatch(/^key-[0-9a-f]{32}$/);
+    expect(JSON.stringify(stores.workspace.getState())).not.toContain('PRIVATE KEY');
     // What the engine shows of the session has no key.
     const listed = await engine.local.manager.list({});
     const listener = listed.ok ? listed.value[0]! : undefined;
     expect(JSON.stringify(listener)).not.toContain('PRIVATE KEY');
     const port = listener!.local!.port;
-    // Saved again from the session list: the page puts back the key it gave the engine.
+    // Saved again from the session list: the engine's config names the same key.
     await user.click(screen.getAllByRole('button', { name: /^More actions for/ })[0]!);
     await user.click(await screen.findByRole('menuitem', { name: 'Save to workspace' }));
     const again = stores.workspace.getState().savedSessions[1]!.config;
-    expect(again.kind === 'tcp-server' && again.tls?.key).toBe(saved.kind === 'tcp-server' ? saved.tls?.key : undefined);
+    expect(again.kind === 'tcp-server' && again.tls?.keyRef).toBe(saved.kind === 'tcp-server' ? saved.tls?.keyRef : undefined);
 
     await openDialog(user);
     await user.click(dialog().getByRole('button', { name: 'TCP client' }));
@@ -121,6 +127,8 @@ describe('TLS in the new-session dialog', () => {
     await user.click(tlsRegion().getByRole('button', { name: 'Choose Private key…' }));
     expect(tlsRegion().getByText('client.pem')).toBeInTheDocument();
     expect(tlsRegion().getByText('client.key')).toBeInTheDocument();
+    // The browser read the key file: its PEM went to main's key store once, and only there.
+    expect(engine.local.calls.filter((c) => c.method === 'keys').map((c) => c.args)).toEqual([{ action: 'import', key: made.key }]);
     expect(files.open).toHaveBeenCalledWith([{ name: 'PEM', extensions: ['pem', 'crt', 'cer', 'key'] }]);
     await retype(user, tlsRegion().getByRole('textbox', { name: 'ALPN protocols' }), 'h2, ünicode');
     await user.click(tlsRegion().getByRole('combobox', { name: 'Lowest version' }));

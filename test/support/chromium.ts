@@ -45,6 +45,8 @@ export interface ServerOptions {
   token?: string;
   /** Record sessions into this folder, as "npm run serve -- --record-dir DIR" does; none: no recorder. */
   recordDir?: string;
+  /** Keep saved sessions' private keys in this folder, as the server does in its configuration folder; none: in memory only. */
+  keyFolder?: string;
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<BrowserServer> {
@@ -62,6 +64,7 @@ export async function startServer(options: ServerOptions = {}): Promise<BrowserS
     staticRoot: STATIC_ROOT,
     version: 'e2e',
     ...(recorder ? { recorder } : {}),
+    ...(options.keyFolder !== undefined ? { keyFolder: options.keyFolder } : {}),
   });
 }
 

@@ -126,6 +126,8 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'recordingSettings', args: { recordByDefault: true } },
   { method: 'addresses', args: {} },
   { method: 'certificate', args: { commonName: 'localhost', names: ['localhost', '127.0.0.1'], days: 30 } },
+  { method: 'keys', args: { action: 'forget', keyRef: `key-${'0'.repeat(32)}` } },
+  { method: 'keys', args: { action: 'import', key: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' } },
   {
     method: 'automate',
     args: {
@@ -217,6 +219,8 @@ export const HOST_BASE_ARGS: readonly { method: HostMethodName; args: Record<str
     args: { suggestedName: 'a.json', filters: [{ name: 'JSON', extensions: ['json'] }], data: new Uint8Array([1, 2]) },
   },
   { method: 'openFile', args: { filters: [{ name: 'JSON', extensions: ['json'] }] } },
+  { method: 'openKeyFile', args: { filters: [{ name: 'PEM', extensions: ['pem', 'key'] }] } },
+  { method: 'exportKey', args: { keyRef: `key-${'0'.repeat(32)}` } },
   { method: 'saveRecording', args: { sessionId: 's1', format: 'jsonl' } },
   { method: 'chooseRecordingFolder', args: {} },
   { method: 'openRecordingFolder', args: {} },

@@ -35,6 +35,7 @@ import { WorkspaceContext } from './workspace/workspace-context';
 import { ShortcutsButton } from './workspace/ShortcutsButton';
 import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
+import { useKeptKeys } from './workspace/use-kept-keys';
 
 function TopBar() {
   const t = useT();
@@ -66,6 +67,7 @@ function TopBar() {
 }
 
 function Workbench() {
+  useKeptKeys();
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />

@@ -54,9 +54,10 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   inject: ok({ bytes: 0, targets: 0 }),
   preview: ok({ bytes: new Uint8Array(0) }),
   sequence: ok({ name: 'seq', state: 'stopped', startedAt: 0, stepsDone: 0 }),
+  keys: ok({ keyRef: `key-${'b'.repeat(32)}` }),
   certificate: ok({
     cert: '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n',
-    key: '-----BEGIN PRIVATE KEY-----\nfake\n-----END PRIVATE KEY-----\n',
+    keyRef: `key-${'a'.repeat(32)}`,
     summary: {
       subject: 'CN=localhost',
       issuer: 'CN=localhost',

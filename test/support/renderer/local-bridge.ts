@@ -26,6 +26,8 @@ export interface LocalBridgeOptions {
   deliver?: (run: () => void) => void;
   /** Records sessions, as the desktop app and the server do; without one, nothing is recorded. */
   recorder?: RecorderPort;
+  /** Keeps saved sessions' private keys here, as the desktop app and the server do in their folders; none: in memory only. */
+  keyFolder?: string;
 }
 
 export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge {
@@ -37,6 +39,7 @@ export function createLocalBridge(options: LocalBridgeOptions = {}): LocalBridge
 
   const host = createHost({
     ...(options.recorder ? { recorder: options.recorder } : {}),
+    ...(options.keyFolder !== undefined ? { keyFolder: options.keyFolder } : {}),
     onBatch: (batch) => {
       if (disposed) return;
       batches.push(batch);

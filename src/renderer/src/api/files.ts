@@ -21,6 +21,12 @@ export interface OpenedFile {
   bytes: Uint8Array;
 }
 
+/** A private key file the user chose, held by main: its name, and its reference in main's key store. */
+export interface ChosenKey {
+  name: string;
+  keyRef: string;
+}
+
 /** Saved where the user chose; handed to the browser, which saves the download itself; or cancelled. */
 export type RecordingSave = 'saved' | 'downloading' | 'cancelled';
 
@@ -48,6 +54,17 @@ export interface FileAccess {
   saveRecording(sessionId: string, format: TranscriptFormat): Promise<Result<RecordingSave>>;
   /** Undefined in a browser: there the server's --record-dir option sets the folder. */
   recordingFolder: RecordingFolderAccess | undefined;
+  /**
+   * A private key file chosen in main's native dialog and kept in main, so its bytes never reach
+   * the page. Undefined in a browser, where the file input reads the file in the page and the
+   * page hands its PEM to main's key store (the `keys` method) and keeps only the reference.
+   */
+  openKey?: (filters: FileFilter[]) => Promise<Result<ChosenKey | null>>;
+  /**
+   * The user's "Export certificate and key…", the one way a key leaves main: main writes it where
+   * the user says in the desktop app; in a browser the server sends it as a download, past the page.
+   */
+  exportKey?: (keyRef: string) => Promise<Result<RecordingSave>>;
 }
 
 /** Where browser mode's server offers a session's recording as a download. */
@@ -83,6 +100,10 @@ export const browserFiles: FileAccess = {
     return ok('downloading');
   },
   recordingFolder: undefined,
+  async exportKey(keyRef) {
+    download(`/keys/${encodeURIComponent(keyRef)}`, '');
+    return ok('downloading');
+  },
   open(filters) {
     return new Promise((resolve) => {
       const input = document.createElement('input');
@@ -134,6 +155,12 @@ export function nativeFiles(bridge: ElectronBridge): FileAccess {
     recordingFolder: {
       choose: () => bridge.chooseRecordingFolder({}),
       open: () => bridge.openRecordingFolder({}),
+    },
+    openKey: (filters) => bridge.openKeyFile({ filters }),
+    async exportKey(keyRef) {
+      const result = await bridge.exportKey({ keyRef });
+      if (!result.ok) return result;
+      return ok(result.value.saved ? 'saved' : 'cancelled');
     },
   };
 }

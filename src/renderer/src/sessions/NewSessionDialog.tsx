@@ -43,7 +43,6 @@ import {
 } from './session-form';
 import { TlsSection } from './TlsSection';
 import { KindEndpoint } from '../workspace/KindEndpoint';
-import { tlsKeysOf } from '../workspace/workspace-store';
 
 const KINDS: readonly SessionKind[] = ['tcp-server', 'tcp-client', 'udp', 'relay'];
 /** Every address of the machine at once, for a listener or a UDP socket. */
@@ -105,7 +104,6 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
   const api = useApi();
   const titleId = useId();
   const select = useInspector((state) => state.select);
-  const rememberTlsKey = useInspector((state) => state.rememberTlsKey);
   const recent = useWorkspace((state) => state.recentEndpoints);
   const rememberEndpoint = useWorkspace((state) => state.rememberEndpoint);
   const saveSession = useWorkspace((state) => state.saveSession);
@@ -194,8 +192,6 @@ export function NewSessionDialog({ open, initial, onClose }: NewSessionDialogPro
     // Not connected yet, but auto-reconnect goes on trying: the session is real, and says so.
     if (opened.value.state === 'opening' && opened.value.reconnect) setRetrying(opened.value.error);
     const { config } = result;
-    const keys = tlsKeysOf(config);
-    if (keys.tls !== undefined || keys.upstreamTls !== undefined) rememberTlsKey(opened.value.id, keys);
     rememberEndpoint({ kind: config.kind, host: config.host, port: config.port });
     if (save) saveSession(name.trim() === '' ? defaultName : name, config);
     select(opened.value.id);

@@ -23,7 +23,7 @@ import { MONO_FONT } from '../theme';
 import { RecordingDot } from '../transcripts/RecordingDot';
 import { useWorkspace } from '../workspace/workspace-context';
 
-import { copyConfig, withTlsKey } from '../workspace/workspace-store';
+import { copyConfig } from '../workspace/workspace-store';
 import { SessionCounters } from './SessionCounters';
 import { useNewSession } from './new-session-context';
 import { ReconnectNote } from './ReconnectNote';
@@ -50,9 +50,7 @@ function SessionItem({ session, selected }: { session: SessionShape; selected: b
   const canClose = state === 'opening' || state === 'open';
   const canReopen = state === 'closed' || state === 'error';
   // The config came over the bridge: re-read through the schema rather than kept as is.
-  const tlsKey = useInspector((state) => state.tlsKeys.get(session.id));
-  const shown = copyConfig(session.config);
-  const config = shown && withTlsKey(shown, tlsKey);
+  const config = copyConfig(session.config);
 
   const run = async (action: () => Promise<Result<unknown>>) => {
     setBusy(true);

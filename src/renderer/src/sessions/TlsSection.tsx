@@ -11,7 +11,8 @@ import Typography from '@mui/material/Typography';
 import { TLS_VERSIONS } from '@shared/contract';
 import { MAX_CA_BUNDLE_LENGTH } from '@shared/limits';
 import { phrase } from '@shared/phrase';
-import { appError, type AppError } from '@shared/result';
+import { appError, fail, ok, type AppError, type Result } from '@shared/result';
+import type { ChosenKey } from '../api/files';
 import { useApi, useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { OptionSelect } from '../components/OptionSelect';
@@ -52,8 +53,10 @@ function wordsOf(kind: SessionForm['kind'], side: TlsSide) {
 
 /**
  * The new-session dialog's TLS settings for a TCP client or listener, or one side of a TCP
- * relay. Certificates and keys are read from files the user picks (a native dialog in the
- * desktop app, a file input in a browser) and travel as PEM text; the page never names a path.
+ * relay. Certificates are read from files the user picks (a native dialog in the desktop app, a
+ * file input in a browser) and travel as PEM text; the page never names a path. Private keys
+ * stay in main's key store and the form holds their references: main reads a chosen key file
+ * itself in the desktop app; a browser hands the file's PEM to main once (docs/security.md § TLS).
  */
 export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionProps) {
   const t = useT();
@@ -66,7 +69,33 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
   const words = wordsOf(form.kind, side);
   const set = (patch: Partial<SessionForm>) => update({ ...form, ...patch });
 
+  const chooseKey = async (what: string) => {
+    setFailure(undefined);
+    const chosen = files.openKey ? await files.openKey(PEM_FILTERS) : await importKeyFile();
+    if (!chosen.ok) {
+      setFailure({ title: t('sessions.tls.choose', { what }), error: chosen.error });
+      return;
+    }
+    if (chosen.value) set({ [f.key]: chosen.value.keyRef, [f.keyName]: chosen.value.name });
+  };
+
+  /** A browser reads the file itself: its PEM goes to main once, and the page keeps the reference. */
+  const importKeyFile = async (): Promise<Result<ChosenKey | null>> => {
+    const opened = await files.open(PEM_FILTERS);
+    if (!opened.ok || !opened.value) return opened.ok ? ok(null) : opened;
+    const { name } = opened.value;
+    let key: string;
+    try {
+      key = strictText.decode(opened.value.bytes.subarray(0, MAX_CA_BUNDLE_LENGTH + 1));
+    } catch {
+      return fail('INVALID_ARGUMENT', phrase('page.fileUnreadable', { name, why: phrase('tls.keyNotPem') }), phrase('hint.tls.material'));
+    }
+    const imported = await api.keys({ action: 'import', key });
+    return imported.ok ? ok({ name, keyRef: imported.value.keyRef }) : imported;
+  };
+
   const choose = async (pemKind: PemKind, what: string) => {
+    if (pemKind === 'key') return chooseKey(what);
     const field = f[pemKind];
     setFailure(undefined);
     const opened = await files.open(PEM_FILTERS);
@@ -79,10 +108,7 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
     try {
       text = strictText.decode(opened.value.bytes.subarray(0, MAX_CA_BUNDLE_LENGTH + 1));
     } catch {
-      const why =
-        pemKind === 'key'
-          ? phrase('tls.keyNotPem')
-          : phrase('tls.certificateNotPem', { what: phrase(pemKind === 'ca' ? 'tls.what.ca' : 'tls.what.certificate') });
+      const why = phrase('tls.certificateNotPem', { what: phrase(pemKind === 'ca' ? 'tls.what.ca' : 'tls.what.certificate') });
       const error = appError(
         'INVALID_ARGUMENT',
         phrase('page.fileUnreadable', { name: opened.value.name, why }),
@@ -103,10 +129,17 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
       setFailure({ title: t('sessions.tls.generateFailed'), error: made.error });
       return;
     }
-    const { cert, key, summary } = made.value;
+    const { cert, keyRef, summary } = made.value;
     const names = (summary.subjectAltName ?? summary.subject).replaceAll('DNS:', '').replaceAll('IP Address:', '');
     const label = t('sessions.tls.generated', { names, date: summary.validTo.slice(0, 10) });
-    set({ [f.cert]: cert, [f.certName]: label, [f.key]: key, [f.keyName]: label });
+    set({ [f.cert]: cert, [f.certName]: label, [f.key]: keyRef, [f.keyName]: label });
+  };
+
+  const exportKey = async () => {
+    if (!files.exportKey) return;
+    setFailure(undefined);
+    const exported = await files.exportKey(form[f.key]);
+    if (!exported.ok) setFailure({ title: t('sessions.tls.exportFailed'), error: exported.error });
   };
 
   const pemRow = (pemKind: PemKind, label: MessageKey, help?: string) => {
@@ -239,12 +272,19 @@ export function TlsSection({ form, problems, update, side = 'own' }: TlsSectionP
             {!server && !form[f.verify] ? <Alert severity="warning">{t('sessions.tls.verifyOffWarning')}</Alert> : null}
             {pemRow('cert', server ? 'sessions.tls.cert.server' : 'sessions.tls.cert.client')}
             {pemRow('key', 'sessions.tls.key')}
-            {server ? (
-              <Box>
-                <Button size="small" variant="outlined" disabled={generating} onClick={() => void generate()}>
-                  {t(generating ? 'sessions.tls.generating' : 'sessions.tls.generate')}
-                </Button>
-              </Box>
+            {server || (files.exportKey && form[f.key] !== '') ? (
+              <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
+                {server ? (
+                  <Button size="small" variant="outlined" disabled={generating} onClick={() => void generate()}>
+                    {t(generating ? 'sessions.tls.generating' : 'sessions.tls.generate')}
+                  </Button>
+                ) : null}
+                {files.exportKey && form[f.key] !== '' ? (
+                  <Button size="small" onClick={() => void exportKey()} title={t('sessions.tls.exportHelp')}>
+                    {t('sessions.tls.export')}
+                  </Button>
+                ) : null}
+              </Stack>
             ) : null}
             {!server || form.tlsRequestCert
               ? pemRow('ca', 'sessions.tls.ca', t(server ? 'sessions.tls.caHelp.server' : 'sessions.tls.caHelp.client'))

@@ -84,12 +84,15 @@ export interface SessionForm {
   tlsMaxVersion: TlsVersion | '';
   tlsVerify: boolean;
   tlsRequestCert: boolean;
-  /** PEM text read from the files the user chose (or generated), and the names to show for them. */
+  /**
+   * PEM text of the certificates the user chose (or generated), the private key's reference in
+   * main's key store (the page never holds a key), and the names to show for them.
+   */
   tlsCa: string;
   tlsCaName: string;
   tlsCert: string;
   tlsCertName: string;
-  tlsKey: string;
+  tlsKeyRef: string;
   tlsKeyName: string;
   /** Write this side's TLS secrets to a key log beside the recording. */
   tlsKeyLog: boolean;
@@ -107,7 +110,7 @@ export interface SessionForm {
   tlsUpCaName: string;
   tlsUpCert: string;
   tlsUpCertName: string;
-  tlsUpKey: string;
+  tlsUpKeyRef: string;
   tlsUpKeyName: string;
   tlsUpKeyLog: boolean;
 }
@@ -164,7 +167,7 @@ export const EMPTY_FORM: SessionForm = {
   tlsCaName: '',
   tlsCert: '',
   tlsCertName: '',
-  tlsKey: '',
+  tlsKeyRef: '',
   tlsKeyName: '',
   tlsKeyLog: false,
   tlsUp: false,
@@ -177,7 +180,7 @@ export const EMPTY_FORM: SessionForm = {
   tlsUpCaName: '',
   tlsUpCert: '',
   tlsUpCertName: '',
-  tlsUpKey: '',
+  tlsUpKeyRef: '',
   tlsUpKeyName: '',
   tlsUpKeyLog: false,
 };
@@ -215,7 +218,7 @@ export const TLS_FIELDS: Readonly<Record<TlsSide, TlsFields>> = {
     caName: 'tlsCaName',
     cert: 'tlsCert',
     certName: 'tlsCertName',
-    key: 'tlsKey',
+    key: 'tlsKeyRef',
     keyName: 'tlsKeyName',
     keyLog: 'tlsKeyLog',
   },
@@ -230,7 +233,7 @@ export const TLS_FIELDS: Readonly<Record<TlsSide, TlsFields>> = {
     caName: 'tlsUpCaName',
     cert: 'tlsUpCert',
     certName: 'tlsUpCertName',
-    key: 'tlsUpKey',
+    key: 'tlsUpKeyRef',
     keyName: 'tlsUpKeyName',
     keyLog: 'tlsUpKeyLog',
   },
@@ -286,8 +289,8 @@ export function changedOptions(form: SessionForm): number {
 const text = (value: number | undefined): string => (value === undefined ? '' : String(value));
 
 /**
- * The TLS fields of a config. A config shown by the engine has no key (the engine keeps it):
- * the key's name then says so, and opening asks for it again (docs/security.md § TLS).
+ * The TLS fields of a config. A config names its key by reference (main keeps the key); one
+ * given a key inline by a script shows none, and opening asks for it (docs/security.md § TLS).
  */
 function tlsForm(config: SessionConfig): Partial<SessionForm> {
   const own = 'tls' in config && config.tls ? sideForm('own', config.tls) : {};
@@ -309,8 +312,8 @@ function sideForm(side: TlsSide, tls: TlsClientOptions | TlsServerOptions): Part
     [f.caName]: tls.ca === undefined ? '' : 'ca.pem',
     [f.cert]: tls.cert ?? '',
     [f.certName]: tls.cert === undefined ? '' : 'cert.pem',
-    [f.key]: tls.key ?? '',
-    [f.keyName]: tls.key === undefined ? '' : 'key.pem',
+    [f.key]: tls.keyRef ?? '',
+    [f.keyName]: tls.keyRef === undefined ? '' : 'key.pem',
     [f.keyLog]: tls.keyLog,
   };
 }
@@ -389,7 +392,7 @@ export function formFromConfig(config: SessionConfig): SessionForm {
 /** A number field: empty means "not set" where the option is optional. */
 const optionalNumber = (value: string): number | undefined => (value.trim() === '' ? undefined : parsePortText(value));
 
-const pem = (text: string, key: 'ca' | 'cert' | 'key') => (text === '' ? {} : { [key]: text });
+const pem = (text: string, key: 'ca' | 'cert') => (text === '' ? {} : { [key]: text });
 
 /** One side's TLS object of a config, when it is on and the session can have it. */
 function tlsSideInput(form: SessionForm, side: TlsSide): Record<string, unknown> | undefined {
@@ -410,7 +413,7 @@ function tlsSideInput(form: SessionForm, side: TlsSide): Record<string, unknown>
     verify: form[f.verify],
     ...pem(form[f.ca], 'ca'),
     ...pem(form[f.cert], 'cert'),
-    ...pem(form[f.key], 'key'),
+    ...(form[f.key] === '' ? {} : { keyRef: form[f.key] }),
     ...(form[f.keyLog] ? { keyLog: true } : {}),
     ...(!server && servername !== '' ? { servername } : {}),
     ...(server ? { requestCert: form.tlsRequestCert } : {}),
@@ -542,14 +545,16 @@ const FIELD_OF_PATH: Readonly<Record<string, FormField>> = {
   'tls.maxVersion': 'tlsMaxVersion',
   'tls.ca': 'tlsCa',
   'tls.cert': 'tlsCert',
-  'tls.key': 'tlsKey',
+  'tls.key': 'tlsKeyRef',
+  'tls.keyRef': 'tlsKeyRef',
   'upstreamTls.servername': 'tlsUpServername',
   'upstreamTls.alpn': 'tlsUpAlpn',
   'upstreamTls.minVersion': 'tlsUpMinVersion',
   'upstreamTls.maxVersion': 'tlsUpMaxVersion',
   'upstreamTls.ca': 'tlsUpCa',
   'upstreamTls.cert': 'tlsUpCert',
-  'upstreamTls.key': 'tlsUpKey',
+  'upstreamTls.key': 'tlsUpKeyRef',
+  'upstreamTls.keyRef': 'tlsUpKeyRef',
 };
 
 /** The form field of an issue's path: an ALPN name's issue (tls.alpn.2) goes to the ALPN field. */

@@ -30,12 +30,6 @@ import { persistedLayoutPrefs, type LayoutPrefs, type PanelLayout } from './layo
 
 export type { LogView } from './log-prefs';
 
-/** A session's TLS private keys: its own (a client's, a listener's, a relay's towards its clients) and a relay's upstream leg's. */
-export interface TlsKeys {
-  tls?: string;
-  upstreamTls?: string;
-}
-
 export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   selectedId: string | undefined;
   /** Transcript files opened read-only; apart from the engine's sessions, which events never touch. */
@@ -44,12 +38,6 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   selectedTranscriptId: string | undefined;
   /** Payload bytes one log keeps at most (fixed; the entry limit is the user's). */
   readonly logBytesLimit: number;
-  /**
-   * The TLS private keys this page gave each session it opened: the engine never shows them back
-   * (docs/security.md § TLS), so saving or duplicating the session takes them from here. Memory only.
-   */
-  tlsKeys: ReadonlyMap<string, TlsKeys>;
-  rememberTlsKey(sessionId: string, keys: TlsKeys): void;
   /** A message picked in a session's log to try the rules on; `id` tells one pick from the next. */
   ruleTrial: RuleTrial | undefined;
   tryRulesOn(sessionId: string, bytes: Uint8Array): void;
@@ -155,8 +143,6 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
       ruleTrial: undefined,
       tryRulesOn: (sessionId, bytes) => set((state) => ({ ruleTrial: { sessionId, bytes, id: (state.ruleTrial?.id ?? 0) + 1 } })),
       logBytesLimit: base.maxLogBytes,
-      tlsKeys: new Map(),
-      rememberTlsKey: (sessionId, keys) => set((state) => ({ tlsKeys: new Map(state.tlsKeys).set(sessionId, keys) })),
       applyBatch: (batch) =>
         set((state) => {
           const data = applyBatch(state, batch, limitsOf(state));

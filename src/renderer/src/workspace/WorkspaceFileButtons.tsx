@@ -19,7 +19,7 @@ import { issuePhrase } from '@shared/validate';
 import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './workspace-file';
 import { useWorkspaceStore } from './workspace-context';
 import { SHORTCUT_KEYS, useShortcut } from '../components/shortcuts';
-import { copyConfig, newId, withTlsKey, type SavedSession } from './workspace-store';
+import { copyConfig, newId, type SavedSession } from './workspace-store';
 
 type Outcome =
   | { type: 'saved'; sessions: number; open: number; payloads: number; sequences: number }
@@ -49,7 +49,7 @@ export function WorkspaceFileButtons() {
     const state = workspace.getState();
     const saved = new Set(state.savedSessions.map((one) => JSON.stringify(one.config)));
     // The open sessions go in as saved ones (the file holds settings, not sockets), each once.
-    const { sessions, tlsKeys } = inspector.getState();
+    const { sessions } = inspector.getState();
     const open: SavedSession[] = [];
     for (const session of sessions.values()) {
       if (session.removingUntil !== undefined) continue;
@@ -57,7 +57,7 @@ export function WorkspaceFileButtons() {
       if (!config || saved.has(JSON.stringify(config))) continue;
       saved.add(JSON.stringify(config));
       const name = `${t(`kind.${config.kind}`)} ${formatEndpoint(config.host, config.port)}`;
-      open.push({ id: newId(), name, config: withTlsKey(config, tlsKeys.get(session.id)) });
+      open.push({ id: newId(), name, config });
     }
     const savedSessions = [...open, ...state.savedSessions];
     const payloads = library.getState().exportItems();

@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sessionConfigSchema, tcpServerConfigSchema, type SessionConfig, type SessionKind } from '@shared/contract';
 import { languageSchema, type Language } from '../i18n/languages';
-import type { TlsKeys } from '../store/inspector-store';
 import { listOf, nameSchema, persisted, uniqueIds, type KeyValueStorage } from '../store/persisted';
 
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
@@ -86,35 +85,6 @@ const sameEndpoint = (a: RecentEndpoint, b: RecentEndpoint): boolean => a.kind =
 export function copyConfig(config: unknown): SessionConfig | undefined {
   const parsed = sessionConfigSchema.safeParse(config);
   return parsed.success ? parsed.data : undefined;
-}
-
-/** The TLS private keys a config carries, for the page to keep (the engine shows none back). */
-export function tlsKeysOf(config: SessionConfig): TlsKeys {
-  const own = 'tls' in config ? config.tls?.key : undefined;
-  const upstream = config.kind === 'relay' ? config.upstreamTls?.key : undefined;
-  return { ...(own === undefined ? {} : { tls: own }), ...(upstream === undefined ? {} : { upstreamTls: upstream }) };
-}
-
-/** A session's config as the engine shows it, with the TLS keys this page gave it put back. */
-export function withTlsKey(config: SessionConfig, keys: TlsKeys | undefined): SessionConfig {
-  if (keys === undefined) return config;
-  const keyed = <T extends { key?: string }>(tls: T, key: string | undefined): T =>
-    key !== undefined && tls.key === undefined ? { ...tls, key } : tls;
-  // One kind at a time: the kinds' tls objects differ.
-  switch (config.kind) {
-    case 'udp':
-      return config;
-    case 'tcp-client':
-      return config.tls ? { ...config, tls: keyed(config.tls, keys.tls) } : config;
-    case 'tcp-server':
-      return config.tls ? { ...config, tls: keyed(config.tls, keys.tls) } : config;
-    case 'relay': {
-      const tls = config.tls && keyed(config.tls, keys.tls);
-      const upstreamTls = config.upstreamTls && keyed(config.upstreamTls, keys.upstreamTls);
-      if (tls === config.tls && upstreamTls === config.upstreamTls) return config;
-      return { ...config, ...(tls ? { tls } : {}), ...(upstreamTls ? { upstreamTls } : {}) };
-    }
-  }
 }
 
 export function withRecent(list: readonly RecentEndpoint[], endpoint: RecentEndpoint): RecentEndpoint[] {

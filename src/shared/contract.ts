@@ -238,8 +238,8 @@ export const tlsClientSchema = z
 export type TlsClientOptions = z.output<typeof tlsClientSchema>;
 
 /**
- * A TLS server's settings. `cert` and `key` are needed to open it; a config shown back
- * (without its key) still reads, so it can be saved and given its key again.
+ * A TLS server's settings. `cert` and a key (`keyRef`, or `key` inline) are needed to open it; a
+ * config shown back (without `key`) still reads, so it can be saved and given its key again.
  */
 export const tlsServerSchema = z
   .strictObject({

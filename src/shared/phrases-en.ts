@@ -632,6 +632,9 @@ export const PHRASES_EN = {
   'pcapng.cut':
     'the file is cut short at byte {size}, inside the block that starts at byte {offset} (it needs {needed} bytes, {remaining} remain); everything before byte {offset} was read',
   'pcapng.blockDamaged': 'the block at byte {offset} is damaged ({what}); everything before it was read',
+  'pcapng.badMagic': 'a section header with a wrong byte-order magic',
+  'pcapng.badLength': 'its length {length} is impossible',
+  'pcapng.lengthsDiffer': 'its two length fields differ',
   'pcapng.linkType':
     'interface {index} has link type {linkType}; only raw IP, Ethernet, Linux cooked and loopback captures are read, so its packets were skipped',
   'pcapng.unknownInterface': 'the packet at byte {offset} names an interface the file never described; it was skipped',

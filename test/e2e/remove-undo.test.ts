@@ -42,6 +42,8 @@ describe('Remove, then Undo', () => {
     await ended;
     expect(await bindable(port)).toBe(true);
     await screenshot(page, 'remove-undo-snackbar');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await screenshot(page, 'remove-undo-snackbar-1024');
 
     await snackbar.getByRole('button', { name: 'Undo' }).click();
     await snackbar.waitFor({ state: 'detached' });

@@ -137,6 +137,11 @@ describe('renderer on the real engine', () => {
     await user.click(screen.getByRole('button', { name: `Remove TCP client 127.0.0.1:${peer.port}` }));
     await waitFor(() => expect(screen.queryByRole('list', { name: 'Open sessions' })).not.toBeInTheDocument());
     expect(screen.getByText('No sessions yet.')).toBeInTheDocument();
+    // Undo: back, closed (its socket went with the Remove), with its log.
+    await user.click(screen.getByRole('button', { name: 'Undo' }));
+    const back = await screen.findByRole('list', { name: 'Open sessions' });
+    await waitFor(() => expect(within(back).getByText('Closed')).toBeInTheDocument());
+    await waitFor(() => expect(payloads()).toContain('welcome\\n'));
     // Two sessions' worth of whole-app renders on a real engine: slow on a loaded machine.
   }, 60_000);
 

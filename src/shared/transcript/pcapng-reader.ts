@@ -556,8 +556,8 @@ class BlockReader {
       );
       return undefined;
     };
-    const damaged = (what: string): undefined => {
-      this.stop(offset, 'corrupt', phrase('pcapng.blockDamaged', { offset: String(offset), what: untranslated(what) }));
+    const damaged = (what: Phrase): undefined => {
+      this.stop(offset, 'corrupt', phrase('pcapng.blockDamaged', { offset: String(offset), what }));
       return undefined;
     };
     if (remaining < 12) return cut(12);
@@ -565,13 +565,13 @@ class BlockReader {
       // A section states its own byte order; the block type reads the same either way.
       const magic = this.view.getUint32(offset + 8, true);
       if (magic !== BYTE_ORDER_MAGIC && this.view.getUint32(offset + 8, false) !== BYTE_ORDER_MAGIC)
-        return damaged('a section header with a wrong byte-order magic');
+        return damaged(phrase('pcapng.badMagic'));
       this.littleEndian = magic === BYTE_ORDER_MAGIC;
     }
     const total = this.view.getUint32(offset + 4, this.littleEndian);
-    if (total < 12 || total % 4 !== 0) return damaged(`its length ${total} is impossible`);
+    if (total < 12 || total % 4 !== 0) return damaged(phrase('pcapng.badLength', { length: String(total) }));
     if (total > remaining) return cut(total);
-    if (this.view.getUint32(offset + total - 4, this.littleEndian) !== total) return damaged('its two length fields differ');
+    if (this.view.getUint32(offset + total - 4, this.littleEndian) !== total) return damaged(phrase('pcapng.lengthsDiffer'));
     return total;
   }
 

@@ -531,6 +531,9 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'pcapng.cut':
     '文件在第 {size} 字节处被截断，位于从第 {offset} 字节开始的块内（需要 {needed} 字节，只剩 {remaining} 字节）；第 {offset} 字节之前的内容均已读取',
   'pcapng.blockDamaged': '第 {offset} 字节处的块已损坏（{what}）；其之前的内容均已读取',
+  'pcapng.badMagic': '节头块的字节序标记错误',
+  'pcapng.badLength': '它的长度 {length} 不可能成立',
+  'pcapng.lengthsDiffer': '它的两个长度字段不一致',
   'pcapng.linkType': '接口 {index} 的链路类型为 {linkType}；只读取原始 IP、以太网、Linux cooked 和回环抓包，因此跳过了它的数据包',
   'pcapng.unknownInterface': '第 {offset} 字节处的数据包引用了文件中未描述的接口；已跳过',
   'pcapng.shortPacket': '第 {offset} 字节处的数据包块声称的字节数多于实际所含；已跳过',

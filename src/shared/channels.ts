@@ -11,6 +11,7 @@ export const METHOD_NAMES = [
   'disconnect',
   'multicast',
   'list',
+  'history',
   'record',
   'recordingSettings',
   'automate',

@@ -1,0 +1,85 @@
+/**
+ * What a page keeps when it goes away and comes back, in real Chromium against browser mode: a
+ * reload shows the log the engine kept, row for row, and a restarted server is said to have
+ * taken its sessions with it, with the saved ones one click away.
+ */
+import { describe, expect, it } from 'vitest';
+import { until } from '../support/until';
+import {
+  boundPort,
+  listenerWithClients,
+  logPayloads,
+  openSession,
+  screenshot,
+  sendFromComposer,
+  startServer,
+  e2eHarness,
+} from '../support/chromium';
+
+const h = e2eHarness();
+
+const VIEWPORTS = [
+  { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
+] as const;
+
+describe('a log that survives', () => {
+  for (const viewport of VIEWPORTS) {
+    it(`shows the same log rows and connections after a reload, then goes on without repeating one, at ${viewport.width}×${viewport.height}`, async () => {
+      const page = await h.app();
+      await page.setViewportSize(viewport);
+      const peers = await listenerWithClients(page, 2, h.cleanups);
+      peers[0]!.socket.write('first from A\n');
+      await expect.poll(() => logPayloads(page).count()).toBe(1);
+      peers[1]!.socket.write('then B\n');
+      await expect.poll(() => logPayloads(page).count()).toBe(2);
+      await sendFromComposer(page, 'Text', 'reply to both');
+      await until(() => peers.every((p) => p.received().toString() === 'reply to both'), 'both clients to get the reply');
+      await expect.poll(() => logPayloads(page).count()).toBe(4);
+      const payloads = await logPayloads(page).allTextContents();
+      const events = await page.getByTestId('log-event').allTextContents();
+      expect(events.length).toBeGreaterThanOrEqual(3);
+
+      await page.reload();
+      await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+      await expect.poll(() => logPayloads(page).allTextContents()).toEqual(payloads);
+      expect(await page.getByTestId('log-event').allTextContents()).toEqual(events);
+      const table = page.getByRole('table', { name: 'Connections' });
+      for (const peer of peers) await table.getByText(`127.0.0.1:${peer.socket.localPort}`).waitFor();
+      // The counters come from the engine too: 20 bytes in, 26 out.
+      await page.getByRole('list', { name: 'Open sessions' }).getByText(/20 B/).first().waitFor();
+      await screenshot(page, `reload-restored-${viewport.width}`);
+
+      peers[0]!.socket.write('after the reload\n');
+      await expect.poll(() => logPayloads(page).allTextContents()).toEqual([...payloads, 'after the reload\\n']);
+    });
+  }
+
+  it('says the sessions ended with a restarted server and reopens the saved one', async () => {
+    const page = await h.app();
+    await openSession(page, 'TCP server', '127.0.0.1', 0);
+    await boundPort(page);
+    const sessions = page.getByRole('list', { name: 'Open sessions' });
+    await sessions.getByRole('button', { name: /^More actions for / }).click();
+    await page.getByRole('menuitem', { name: 'Save to workspace' }).click();
+    await page.getByRole('heading', { name: 'Saved (1)' }).waitFor();
+    const { port } = h.server!;
+    const token = new URL(h.server!.url).searchParams.get('token')!;
+
+    await h.server!.close();
+    await page.getByRole('alert').filter({ hasText: 'Disconnected from the Socket Inspector server' }).waitFor();
+    h.server = await startServer({ port, token });
+
+    const notice = page.getByRole('alert').filter({ hasText: 'The server restarted' });
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toContain('The session this page had ended with the old server');
+    await expect.poll(() => sessions.getByText(/^127\.0\.0\.1:/).count()).toBe(0);
+    await screenshot(page, 'server-restarted-1280');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await screenshot(page, 'server-restarted-1024');
+
+    await notice.getByRole('button', { name: 'Reopen the saved session' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(await boundPort(page)).toBeGreaterThan(0);
+  });
+});

@@ -55,6 +55,45 @@ describe('a log that survives', () => {
     });
   }
 
+  it('fills in what came while its WebSocket was down, each row once', async () => {
+    const page = await h.app();
+    // Every WebSocket of the page goes through here, so the test can drop it and keep it down.
+    let down = false;
+    const open: { close(): Promise<void> }[] = [];
+    await page.routeWebSocket(/\/ws/, (ws) => {
+      if (down) {
+        void ws.close();
+        return;
+      }
+      open.push(ws, ws.connectToServer());
+    });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    const [peer] = await listenerWithClients(page, 1, h.cleanups);
+    peer!.socket.write('before\n');
+    await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['before\\n']);
+
+    down = true;
+    for (const ws of open.splice(0)) await ws.close();
+    const banner = page.getByRole('alert').filter({ hasText: 'Disconnected from the Socket Inspector server' });
+    await banner.waitFor();
+    peer!.socket.write('while away\n');
+    const server = h.server!;
+    // The engine has them; the page, whose socket is down, does not.
+    await expect
+      .poll(async () => {
+        const list = await server.manager.list({});
+        return list.ok ? list.value[0]?.counters.rxBytes : undefined;
+      })
+      .toBe(18);
+    down = false;
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['before\\n', 'while away\\n']);
+    peer!.socket.write('after\n');
+    await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['before\\n', 'while away\\n', 'after\\n']);
+    await expect.poll(() => page.getByTestId('log-event').count()).toBe(2);
+  });
+
   it('says the sessions ended with a restarted server and reopens the saved one', async () => {
     const page = await h.app();
     await openSession(page, 'TCP server', '127.0.0.1', 0);

@@ -55,6 +55,39 @@ describe('a log that survives', () => {
     });
   }
 
+  it('says, after a reload, how many earlier events the engine no longer keeps', async () => {
+    const page = await h.app();
+    const [peer] = await listenerWithClients(page, 1, h.cleanups);
+    // A quarter MiB at a time, each flushed on its own, past the engine's 8 MiB per session.
+    const chunk = Buffer.alloc(256 * 1024, 0x41);
+    for (let i = 0; i < 40; i++) {
+      peer!.socket.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    const server = h.server!;
+    await expect
+      .poll(
+        async () => {
+          const history = await server.manager.history({});
+          return history.ok ? (history.value.logs[0]?.dropped ?? 0) : 0;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    await page.getByTestId('log-payload').first().waitFor();
+    // Up to the first row as a reader does, with the wheel: the log stops following the newest.
+    await page.getByTestId('log-payload').first().hover();
+    for (let i = 0; i < 10; i++) await page.mouse.wheel(0, -5000);
+    const row = page.getByTestId('log-event').filter({ hasText: 'earlier events are not shown here' });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(
+      /\d+ earlier events are not shown here: the engine keeps only the newest of each session, and this one is not recorded/,
+    );
+    await screenshot(page, 'reload-not-kept-1280');
+  });
+
   it('fills in what came while its WebSocket was down, each row once', async () => {
     const page = await h.app();
     // Every WebSocket of the page goes through here, so the test can drop it and keep it down.

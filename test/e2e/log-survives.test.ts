@@ -149,6 +149,14 @@ describe('a log that survives', () => {
     await screenshot(page, 'server-restarted-1280');
     await page.setViewportSize({ width: 1024, height: 700 });
     await screenshot(page, 'server-restarted-1024');
+    await page.getByRole('combobox', { name: 'Language' }).click();
+    await page.getByRole('option', { name: '简体中文' }).click();
+    const zhNotice = page.getByRole('alert').filter({ hasText: '服务器已重启' });
+    expect(await zhNotice.textContent()).toContain('此页面的 1 个会话已随旧服务器结束');
+    await zhNotice.getByRole('button', { name: '重新打开 1 个已保存的会话' }).waitFor();
+    await screenshot(page, 'server-restarted-zh-CN-1024');
+    await page.getByRole('combobox', { name: '语言' }).click();
+    await page.getByRole('option', { name: 'English' }).click();
 
     await notice.getByRole('button', { name: 'Reopen the saved session' }).click();
     await notice.waitFor({ state: 'detached' });

@@ -10,11 +10,16 @@ export type BytesEncoding = 'base64' | 'hex';
  * base64 or hex string (as the `ready` line states).
  */
 export function eventLine(event: InspectorEvent, bytes: BytesEncoding): string {
-  return JSON.stringify({ kind: 'event', ...event }, (_key, value: unknown) => {
+  return JSON.stringify({ kind: 'event', ...event }, bytesAs(bytes));
+}
+
+/** Bytes anywhere in a line, as the `ready` line states: an event's, or those in an answer (history, preview, held). */
+const bytesAs =
+  (bytes: BytesEncoding) =>
+  (_key: string, value: unknown): unknown => {
     if (!(value instanceof Uint8Array)) return value;
     return bytes === 'hex' ? formatHex(value, '') : encodeBase64(value);
-  });
-}
+  };
 
 export function readyLine(version: string, bytes: BytesEncoding, lossless: boolean, methods: readonly string[]): string {
   return JSON.stringify({ kind: 'ready', app: 'socket-inspector', version, bytes, lossless, methods });
@@ -25,9 +30,9 @@ export function readyLine(version: string, bytes: BytesEncoding, lossless: boole
  * one a failure is an `error` line naming the line number instead, so a script can still tell
  * which line it answers.
  */
-function answerLine({ id, result }: Answer, lineNumber: number): string {
+function answerLine({ id, result }: Answer, lineNumber: number, bytes: BytesEncoding = 'base64'): string {
   if (id === undefined && !result.ok) return JSON.stringify({ kind: 'error', line: lineNumber, error: result.error });
-  return JSON.stringify({ kind: 'result', ...(id === undefined ? {} : { id }), ...result });
+  return JSON.stringify({ kind: 'result', ...(id === undefined ? {} : { id }), ...result }, bytesAs(bytes));
 }
 
 /** The answer to a line too long to read: it was let go of unread, and the next line runs as usual. */
@@ -41,7 +46,12 @@ export function tooLongLine(lineNumber: number, bytes: number, maxBytes: number)
 }
 
 /** Run one input line, a call envelope as JSON text; blank lines are skipped. */
-export async function runCommandLine(run: CallRunner, line: string, lineNumber: number): Promise<string | undefined> {
+export async function runCommandLine(
+  run: CallRunner,
+  line: string,
+  lineNumber: number,
+  bytes?: BytesEncoding,
+): Promise<string | undefined> {
   if (line.trim() === '') return undefined;
-  return answerLine(await answerCall(readCallText(line), run), lineNumber);
+  return answerLine(await answerCall(readCallText(line), run), lineNumber, bytes);
 }

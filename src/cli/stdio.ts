@@ -79,7 +79,7 @@ export async function runStdio({ input, output, bytes, version, recorder, lossle
       lineNumber += 1;
       const answering =
         'text' in line
-          ? runCommandLine(run, line.text, lineNumber)
+          ? runCommandLine(run, line.text, lineNumber, bytes)
           : Promise.resolve(tooLongLine(lineNumber, line.tooLong, MAX_COMMAND_BYTES));
       const job = answering.then((answer) => {
         if (answer !== undefined) write(answer);

@@ -17,6 +17,7 @@ import { appError, fail, ok, type Result } from '@shared/result';
 import { systemClock, type Clock, type TimerHandle } from '@ports/clock';
 import { sequentialIds, type EngineContext, type IdSource } from './context';
 import { EventBatcher } from './event-batcher';
+import { LogRetention } from './log-retention';
 import type { RecorderPort } from '@ports/recorder';
 import type { Session } from './session';
 import { TcpClient } from './tcp-client';
@@ -115,6 +116,7 @@ export class SessionManager implements EngineApi {
   private readonly sessions = new Map<string, Session>();
   private readonly automations = new Map<string, SessionAutomation>();
   private readonly batcher: EventBatcher;
+  private readonly retention = new LogRetention();
   private readonly ctx: EngineContext;
   private readonly recorder: RecorderPort | undefined;
   /** Two reasons to stop reading from a session's peers: its recording is behind the disk, or the sink is behind. */
@@ -131,7 +133,10 @@ export class SessionManager implements EngineApi {
     this.keyStore = new KeyStore(options.keyFolder);
     this.batcher = new EventBatcher({
       clock,
-      sink: options.onBatch,
+      sink: (batch) => {
+        this.retention.keep(batch);
+        options.onBatch(batch);
+      },
       summarize: (ids) => this.summarize(ids),
       describe: (ids) => this.describe(ids),
       ...(options.sinkBehind ? { behind: options.sinkBehind } : {}),
@@ -343,6 +348,11 @@ export class SessionManager implements EngineApi {
   async list(_args: ParsedArgs<'list'>): Answer<'list'> {
     const kept = [...this.removing.values()].map(({ session }) => this.decorate(session.info()));
     return ok([...[...this.sessions.values()].map((s) => this.decorate(s.info())), ...kept]);
+  }
+
+  async history({ after }: ParsedArgs<'history'>): Answer<'history'> {
+    const recorded = (id: string) => this.recorder?.status(id) !== undefined;
+    return ok({ seq: this.retention.lastSeq, logs: this.retention.history(after, recorded) });
   }
 
   async record({ sessionId, action }: ParsedArgs<'record'>): Answer<'record'> {

@@ -12,7 +12,7 @@ import { dispatch } from '@shared/dispatch';
 import { answerCall, CALL_SHAPE, readCall, readCallText, refusal, type CallRead } from '@shared/envelope';
 import { MAX_COMMAND_BYTES, SINK_BEHIND_BYTES } from '@shared/limits';
 import { assetSegments, CONTENT_SECURITY_POLICY, entryPage, isEntryPage, mimeType, NONCE_BYTES } from '@shared/web-assets';
-import { decodeCallFrame, encodeBatchFrame, encodeWire } from '@shared/wire';
+import { decodeCallFrame, encodeAnswer, encodeBatchFrame, encodeWire } from '@shared/wire';
 import type { SessionManager } from '@engine/session-manager';
 import { exportedPem } from '@engine/key-store';
 import { createHost } from '@host/create-host';
@@ -245,7 +245,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   async function answer(ws: WebSocket, data: Buffer, isBinary: boolean): Promise<void> {
     const read: CallRead = isBinary ? readCallFrame(data) : readCallText(data.toString());
     const { id, result } = await answerCall(read, (method, args) => dispatch(manager, method, args));
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire({ kind: 'result', ...(id === undefined ? {} : { id }), result }));
+    if (ws.readyState === ws.OPEN) ws.send(encodeAnswer({ kind: 'result', ...(id === undefined ? {} : { id }), result }));
   }
 
   await new Promise<void>((resolve, reject) => {

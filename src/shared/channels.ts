@@ -12,6 +12,7 @@ export const METHOD_NAMES = [
   'disconnect',
   'multicast',
   'list',
+  'history',
   'record',
   'recordingSettings',
   'automate',

@@ -1004,6 +1004,11 @@ export const argSchemas = {
   }),
   /** Every session with its connections. */
   list: z.strictObject({}),
+  /**
+   * What the engine kept of each session's log (src/engine/log-retention.ts), for a page that
+   * reloads or reconnects: the events of batches after `after`, the last batch it applied.
+   */
+  history: z.strictObject({ after: boundedInt('field.after', 0, Number.MAX_SAFE_INTEGER).optional() }),
   /** Start recording a session to a new file, or stop (the file is closed with an end record). */
   record: z.strictObject({
     ...sessionRef,
@@ -1138,6 +1143,7 @@ export interface MethodResults {
   resetCounters: null;
   multicast: SessionInfo;
   list: SessionInfo[];
+  history: LogHistory;
   record: RecordingInfo;
   recordingSettings: RecorderSettings;
   addresses: LocalAddress[];
@@ -1151,6 +1157,27 @@ export interface MethodResults {
   sequence: SequenceStatus;
   certificate: GeneratedCertificate;
   keys: { keyRef: string };
+}
+
+/** The `history` answer: each session's kept events, up to batch `seq`. */
+export interface LogHistory {
+  /** The last batch these events come from; live batches numbered up to it add nothing new. */
+  seq: number;
+  logs: SessionHistory[];
+}
+
+export interface SessionHistory {
+  sessionId: string;
+  /** The events follow on the batch the call named, so they extend the page's log; otherwise they replace it. */
+  follows: boolean;
+  /** In order; `session` events among them as they came, so replaying them tells the same rows. */
+  events: InspectorEvent[];
+  /** Older events the engine no longer keeps (the recording, if there is one, has them). */
+  dropped: number;
+  /** Whether the session is being recorded, when some were dropped. */
+  recorded?: boolean;
+  /** The session as it was before the first of `events`, when its opening was dropped. */
+  base?: SessionInfo;
 }
 
 /** A generated certificate, PEM, with what the app shows of it; its key stays in main, named by `keyRef`. */
@@ -1259,6 +1286,11 @@ export interface EventBatch {
    * with a fresh `session` event for each session they touched.
    */
   omitted?: number;
+  /**
+   * This flush's number, one more than the last one's (src/engine/log-retention.ts): a page that
+   * read its history up to batch n applies only the live batches after n.
+   */
+  seq?: number;
 }
 
 /** `window.inspector`, as the preload exposes it. */

@@ -50,6 +50,13 @@ export const EVENT_FLUSH_MAX_DATA_EVENTS = 1000;
 export const EVENT_QUEUE_MAX_EVENTS = 2000;
 export const EVENT_QUEUE_TAIL_EVENTS = 100;
 /**
+ * What the engine keeps of each open session's log for a page that reloads or reconnects
+ * (the `history` method): the newest events, oldest dropped first, by count and by bytes (data
+ * bytes plus a small cost per event). The recording keeps them all.
+ */
+export const RETAINED_EVENTS_PER_SESSION = 20_000;
+export const RETAINED_BYTES_PER_SESSION = 8 * 1024 * 1024;
+/**
  * A transport is behind while more than this many bytes wait to go out to it (a WebSocket's
  * bufferedAmount, stdout's writableLength): nothing is flushed to it and data is counted as
  * not shown until it catches up.

@@ -538,6 +538,7 @@ export const PHRASES_EN = {
   'int.whole': '{what} must be a whole number.',
   'int.min': '{what} must be at least {min}.',
   'int.max': '{what} must be at most {max}.',
+  'field.after': 'The last batch seen',
   'field.halfCloseLinger': 'Half-close linger',
   'field.keepAliveDelay': 'Keep-alive delay',
   'field.idleTimeout': 'Idle timeout',

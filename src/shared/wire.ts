@@ -109,15 +109,34 @@ export const encodeCallFrame = (call: CallMessage): Uint8Array => encodeFrame(ca
 export const carriesBytes = (args: unknown): boolean =>
   typeof args === 'object' && args !== null && Object.values(args).some((value) => value instanceof Uint8Array);
 
-function encodeFrame(message: EventBatch | CallMessage): Uint8Array {
-  const views: Uint8Array[] = [];
+/** The message as the frame's JSON, each Uint8Array in it replaced by its index among `views`. */
+function frameJson(message: unknown, views: Uint8Array[]): string {
   // The holder's own value, not the one handed in: a Node Buffer has already been through its toJSON.
-  const json = JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
+  return JSON.stringify(message, function (this: Record<string, unknown>, key: string, value: unknown) {
     const own = this[key];
     if (!(own instanceof Uint8Array)) return value;
     views.push(own);
     return { [VIEW_TAG]: views.length - 1 };
   });
+}
+
+/**
+ * An answer as the server sends it: JSON text, or, when its value carries bytes (a log's
+ * history, a preview, held messages), a binary frame of the batch frame's layout whose JSON is
+ * the result message, so the bytes cross once and unencoded, as a batch's do.
+ */
+export function encodeAnswer(message: Extract<ServerMessage, { kind: 'result' }>): string | Uint8Array {
+  const views: Uint8Array[] = [];
+  const json = frameJson(message, views);
+  return views.length === 0 ? json : assembleFrame(json, views);
+}
+
+function encodeFrame(message: EventBatch | CallMessage): Uint8Array {
+  const views: Uint8Array[] = [];
+  return assembleFrame(frameJson(message, views), views);
+}
+
+function assembleFrame(json: string, views: readonly Uint8Array[]): Uint8Array {
   const covered = new Map<ArrayBufferLike, number>();
   for (const view of views) covered.set(view.buffer, (covered.get(view.buffer) ?? 0) + view.byteLength);
   const parts: Uint8Array[] = [];
@@ -219,7 +238,11 @@ function decodeFrame(frame: Uint8Array, what: 'batch' | 'call'): unknown {
   return value;
 }
 
-/** A server frame as it came: text is JSON (hello, result), binary a batch frame. */
+/** A server frame as it came: text is JSON (hello, result), binary a batch frame or an answer that carries bytes. */
 export function decodeServerFrame(data: string | Uint8Array): unknown {
-  return typeof data === 'string' ? decodeWire(data) : decodeBatchFrame(data);
+  if (typeof data === 'string') return decodeWire(data);
+  const value = decodeFrame(data, 'batch');
+  // A batch has no `kind`; an answer is the result message itself.
+  if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'result') return value;
+  return { kind: 'events', batch: value as EventBatch };
 }

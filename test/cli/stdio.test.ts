@@ -204,6 +204,17 @@ describe('npm run cli -- --stdio', () => {
     cli.send({ id: 2, method: 'send', args: { sessionId: 's1', payload: { format: 'hex', value: 'ca fe' }, to: { type: 'last-sender' } } });
     expect(await cli.next((l) => l.id === 2, 'send')).toMatchObject({ ok: true });
     await until(() => device.output().equals(Buffer.from([0xca, 0xfe])), 'socat to get the reply');
+    await cli.next((l) => l.type === 'data' && l.dir === 'tx', 'the reply in the log');
+
+    // What the engine keeps of the log comes back with its bytes as the ready line says, like an event's.
+    cli.send({ id: 3, method: 'history' });
+    const history = await cli.next((l) => l.id === 3, 'history');
+    const { logs } = history.value as { logs: { sessionId: string; events: { type: string; dir?: string; bytes?: unknown }[] }[] };
+    const kept = logs.find((l) => l.sessionId === 's1')!.events.filter((e) => e.type === 'data');
+    expect(kept.map((e) => [e.dir, e.bytes])).toEqual([
+      ['rx', '010270696e67'],
+      ['tx', 'cafe'],
+    ]);
 
     cli.child.stdin.end();
     await cli.next((l) => l.type === 'session' && (l.session as { state: string }).state === 'closed', 'the session closed on EOF');

@@ -82,6 +82,7 @@ describe('arguments are validated in main before anything runs', () => {
       resetCounters: { sessionId: 's1' },
       multicast: { sessionId: 's1', action: 'join', group: '239.1.2.3' },
       list: {},
+      history: {},
       record: { sessionId: 's1', action: 'start' },
       recordingSettings: {},
       addresses: {},

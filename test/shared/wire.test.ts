@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64Into, encodeBase64 } from '@shared/base64';
 import type { EventBatch } from '@shared/contract';
-import { decodeBatchFrame, decodeWire, encodeBatchFrame, encodeWire, type ServerMessage } from '@shared/wire';
+import {
+  decodeBatchFrame,
+  decodeServerFrame,
+  decodeWire,
+  encodeAnswer,
+  encodeBatchFrame,
+  encodeWire,
+  type ServerMessage,
+} from '@shared/wire';
 
 const batchOf = (payloads: Uint8Array[]): ServerMessage => ({
   kind: 'events',
@@ -122,5 +130,31 @@ describe('batch frames', () => {
         }
       }),
     );
+  });
+
+  it('sends an answer that carries bytes (a history) as a binary frame read back into views, and any other as the same JSON text', () => {
+    const log = batchOf([new Uint8Array([0, 1, 255]), new TextEncoder().encode('hello')]);
+    const events = log.kind === 'events' ? log.batch.events : [];
+    const answer = {
+      kind: 'result' as const,
+      id: 7,
+      result: { ok: true as const, value: { seq: 3, logs: [{ sessionId: 's1', follows: false, events, dropped: 0 }] } },
+    };
+    const frame = encodeAnswer(answer);
+    expect(frame).toBeInstanceOf(Uint8Array);
+    const read = decodeServerFrame(frame) as typeof answer;
+    expect(read.kind).toBe('result');
+    const bytes = read.result.value.logs[0]!.events.map((e) => (e.type === 'data' ? [...e.bytes] : []));
+    expect(bytes).toEqual([[0, 1, 255], [...new TextEncoder().encode('hello')]]);
+    // Every byte once, unencoded: the frame is its JSON, its head and the eight bytes.
+    expect((frame as Uint8Array).byteLength).toBeLessThan(JSON.stringify(answer).length);
+
+    const plain = { kind: 'result' as const, id: 'x', result: { ok: true as const, value: [{ id: 's1' }] } };
+    expect(encodeAnswer(plain)).toBe(encodeWire(plain));
+    expect(decodeServerFrame(encodeAnswer(plain) as string)).toEqual(plain);
+    // A batch frame still reads as events.
+    expect(decodeServerFrame(encodeBatchFrame(log.kind === 'events' ? log.batch : { events: [], coalesced: 0 }))).toMatchObject({
+      kind: 'events',
+    });
   });
 });

@@ -122,6 +122,7 @@ export const BASE_ARGS: readonly { method: MethodName; args: Record<string, unkn
   { method: 'resetCounters', args: { sessionId: 's1', connId: 'c1' } },
   { method: 'multicast', args: { sessionId: 's1', action: 'join', group: '239.1.2.3', interface: 'lo' } },
   { method: 'list', args: {} },
+  { method: 'history', args: { after: 0 } },
   { method: 'record', args: { sessionId: 's1', action: 'start' } },
   { method: 'recordingSettings', args: { recordByDefault: true } },
   { method: 'addresses', args: {} },

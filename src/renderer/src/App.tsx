@@ -32,6 +32,7 @@ import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
 import { RecordingSettingsProvider } from './transcripts/RecordingSettingsProvider';
 import { WorkspaceContext } from './workspace/workspace-context';
+import { ServerRestartNotice } from './workspace/ServerRestartNotice';
 import { ShortcutsButton } from './workspace/ShortcutsButton';
 import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
@@ -72,6 +73,7 @@ function Workbench() {
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
       <LinkBanner />
+      <ServerRestartNotice />
       <UndoProvider>
         <NewSessionProvider>
           <WorkbenchLayout sidebar={<SessionSidebar />}>

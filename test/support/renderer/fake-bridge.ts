@@ -40,6 +40,7 @@ const DEFAULT_ANSWERS: Record<MethodName, Result<unknown>> = {
   resetCounters: ok(null),
   multicast: ok(null),
   list: ok([]),
+  history: ok({ seq: 0, logs: [] }),
   record: ok(recordingInfo()),
   recordingSettings: ok({ folder: '/home/tester/Socket Inspector/recordings', recordByDefault: true }),
   addresses: ok([

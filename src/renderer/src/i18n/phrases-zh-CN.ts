@@ -441,6 +441,7 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'int.whole': '{what}必须是整数。',
   'int.min': '{what}至少为 {min}。',
   'int.max': '{what}最多为 {max}。',
+  'field.after': '最后收到的批次',
   'field.halfCloseLinger': '半关闭等待',
   'field.keepAliveDelay': '保活延迟',
   'field.idleTimeout': '空闲超时',

@@ -33,6 +33,8 @@ export function lifecycleText(t: Translate, lifecycle: Lifecycle, formatNumber: 
       return t(lifecycle.by === 'peer' ? 'log.event.fin.peer' : 'log.event.fin.local');
     case 'stale':
       return lifecycle.stale ? t(`log.event.stale.${lifecycle.action}`, { ms: formatNumber(lifecycle.silentMs) }) : t('log.event.live');
+    case 'not-kept':
+      return t(lifecycle.recorded ? 'log.event.notKept.recorded' : 'log.event.notKept', { n: lifecycle.events });
     case 'closed':
       return t(lifecycle.leg ? `log.event.relayClosed.${lifecycle.leg}` : 'log.event.closed', {
         reason: closeReasonText(t, lifecycle.reason, lifecycle.code),

@@ -9,6 +9,8 @@ import {
   type EventBatch,
   type HeldMessage,
   type InspectorEvent,
+  type LogHistory,
+  type SessionHistory,
   type SessionInfo,
 } from '@shared/contract';
 import { isOneOf } from '@shared/validate';
@@ -159,10 +161,10 @@ class Draft {
     for (const conn of info.connections ?? []) conns.set(conn.connId, connectionView(conn));
   }
 
-  /** Only adds sessions not yet known: events received meanwhile are newer than a list. */
-  seed(list: readonly SessionInfo[]): void {
+  /** Only adds sessions not yet known (or just rebuilt from history): events received meanwhile are newer than a list. */
+  seed(list: readonly SessionInfo[], restored?: ReadonlySet<string>): void {
     for (const info of list) {
-      if (!this.currentSessions.has(info.id)) this.putSession(info);
+      if (!this.currentSessions.has(info.id) || restored?.has(info.id)) this.putSession(info);
     }
   }
 
@@ -174,6 +176,40 @@ class Draft {
       this.putSession(info);
     }
     for (const id of [...this.currentSessions.keys()]) if (!listed.has(id)) this.removeSession(id);
+  }
+
+  /**
+   * A session's log from what the engine kept: events that follow the log extend it as a batch
+   * would; otherwise the log, connections and errors are rebuilt from them, under a row saying
+   * how many older events are no longer kept.
+   */
+  restore(history: SessionHistory): void {
+    const id = String(history.sessionId);
+    if (this.isRemoved(id)) return;
+    if (!history.follows) {
+      this.clearSession(id);
+      if (history.base) this.putSession(history.base);
+      const dropped = Number(history.dropped);
+      if (dropped > 0) {
+        const first = history.events[0];
+        this.addLifecycle(id, first ? first.at : Date.now(), { kind: 'not-kept', events: dropped, recorded: history.recorded === true });
+      }
+    }
+    for (const event of history.events) this.apply(event);
+  }
+
+  /** Everything the page holds of a session, except that it exists: what comes next replaces it. */
+  private clearSession(sessionId: string): void {
+    if (this.currentSessions.has(sessionId)) this.writableSessions().delete(sessionId);
+    (this.connections ??= new Map(this.base.connections)).delete(sessionId);
+    this.ownConnections.delete(sessionId);
+    this.clearClosed(sessionId);
+    if ((this.errors ?? this.base.errors).has(sessionId)) (this.errors ??= new Map(this.base.errors)).delete(sessionId);
+    const log = (this.logs ?? this.base.logs).get(sessionId);
+    // A new epoch, as clearing does: the list does not take the new rows for the old ones.
+    if (log) (this.logs ??= new Map(this.base.logs)).set(sessionId, { ...EMPTY_LOG, epoch: log.epoch + 1 });
+    if ((this.held ?? this.base.held).has(sessionId)) (this.held ??= new Map(this.base.held)).delete(sessionId);
+    this.appended.delete(sessionId);
   }
 
   private updateSession(sessionId: string, change: (view: SessionView) => SessionView): void {
@@ -425,6 +461,25 @@ class Draft {
 export function applyBatch(data: InspectorData, batch: EventBatch, limits: StoreLimits): InspectorData {
   const draft = new Draft(data, limits);
   for (const event of batch.events) draft.apply(event);
+  return draft.finish();
+}
+
+/**
+ * What the engine kept of each session's log, then its list as the truth about those sessions
+ * now; `whole` (a reconnect) takes the list whole, as `resyncSessions` does, otherwise (the
+ * first look) sessions heard of meanwhile stay as their events told them, as `seedSessions` does.
+ */
+export function restoreHistory(
+  data: InspectorData,
+  history: LogHistory,
+  list: readonly SessionInfo[],
+  limits: StoreLimits,
+  whole: boolean,
+): InspectorData {
+  const draft = new Draft(data, limits);
+  for (const log of history.logs) draft.restore(log);
+  if (whole) draft.resync(list);
+  else draft.seed(list, new Set(history.logs.map((log) => String(log.sessionId))));
   return draft.finish();
 }
 

@@ -1,11 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChecksumOption, EventBatch, SessionInfo, TextEncodingName } from '@shared/contract';
+import type { ChecksumOption, EventBatch, LogHistory, SessionInfo, TextEncodingName } from '@shared/contract';
 import { MAX_ERRORS_PER_SESSION, MAX_LOG_BYTES_PER_SESSION } from '../limits';
 import {
   applyBatch,
   clearClosedConnections,
   emptyData,
   EMPTY_LOG,
+  restoreHistory,
   resyncSessions,
   seedSessions,
   trimLog,
@@ -45,8 +46,13 @@ export interface InspectorState extends InspectorData, LogPrefs, LayoutPrefs {
   seed(list: readonly SessionInfo[]): void;
   /** The same server after a reconnect: its list replaces what the store believed. */
   resync(list: readonly SessionInfo[]): void;
-  /** A restarted server: every session the store knew is gone. */
-  reset(): void;
+  /** What the engine kept of each log (a reload, a reconnect), then its list; `whole` after a reconnect, as `resync`. */
+  restore(history: LogHistory, list: readonly SessionInfo[], whole: boolean): void;
+  /** A restarted server: every session the store knew is gone, and the user is told how many (none: nothing to tell). */
+  endWithServer(): void;
+  /** Sessions that ended with a restarted server, until the user dismisses the notice or reopens. */
+  endedWithServer: number;
+  dismissEndedWithServer(): void;
   /** Shows a session (and no transcript). */
   select(sessionId: string | undefined): void;
   /** Adds an opened transcript and shows it. */
@@ -158,8 +164,16 @@ export function createInspectorStore(base: StoreLimits = DEFAULT_LIMITS, options
           const data = resyncSessions(state, list, limitsOf(state));
           return { ...data, selectedId: settleSelection(state.selectedId, data) };
         }),
+      restore: (history, list, whole) =>
+        set((state) => {
+          const data = restoreHistory(state, history, list, limitsOf(state), whole);
+          return { ...data, selectedId: settleSelection(state.selectedId, data) };
+        }),
+      endedWithServer: 0,
       // Transcripts are files, not the server's: a restarted server leaves them open.
-      reset: () => set({ ...emptyData(), selectedId: undefined }),
+      endWithServer: () =>
+        set((state) => ({ ...emptyData(), selectedId: undefined, endedWithServer: state.endedWithServer + state.sessions.size })),
+      dismissEndedWithServer: () => set({ endedWithServer: 0 }),
       select: (sessionId) => set({ selectedId: sessionId, selectedTranscriptId: undefined }),
       openTranscript: (transcript) =>
         set((state) => ({ transcripts: new Map(state.transcripts).set(transcript.id, transcript), selectedTranscriptId: transcript.id })),

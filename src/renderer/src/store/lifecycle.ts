@@ -22,7 +22,9 @@ export type Lifecycle =
   /** `code`: the error that ended it, when one did (a reset, a timeout, a failure). */
   | { kind: 'closed'; reason: CloseReason; code: string | undefined; counters: Counters; leg?: 'client' | 'server' }
   /** Liveness: nothing came for `silentMs` and the action was taken (stale), or data came again. */
-  | { kind: 'stale'; stale: boolean; silentMs: number; action: LivenessAction };
+  | { kind: 'stale'; stale: boolean; silentMs: number; action: LivenessAction }
+  /** The log was rebuilt from what the engine kept (a reload, a reconnect), which no longer holds these older events. */
+  | { kind: 'not-kept'; events: number; recorded: boolean };
 
 export type LifecycleKind = Lifecycle['kind'];
 

@@ -77,6 +77,10 @@ export const logEn = {
   'log.event.stale.close': 'Nothing received for {ms} ms: closing it',
   'log.event.stale.reconnect': 'Nothing received for {ms} ms: reconnecting',
   'log.event.live': 'Live again: data arrived',
+  'log.event.notKept.recorded':
+    '{n, plural, one {# earlier event is} other {# earlier events are}} not shown here: the engine keeps only the newest of each session; the recording has them',
+  'log.event.notKept':
+    '{n, plural, one {# earlier event is} other {# earlier events are}} not shown here: the engine keeps only the newest of each session, and this one is not recorded',
   'log.event.fin.local': 'We sent FIN: we send nothing more',
   'log.event.relayFin.client.peer': 'The client sent FIN: it sends nothing more',
   'log.event.relayFin.client.local': 'FIN passed on to the client',
@@ -247,6 +251,8 @@ export const logZhCN: Readonly<Record<keyof typeof logEn, string>> = {
   'log.event.stale.close': '{ms} 毫秒未收到数据：正在关闭',
   'log.event.stale.reconnect': '{ms} 毫秒未收到数据：正在重连',
   'log.event.live': '恢复活跃：收到了数据',
+  'log.event.notKept.recorded': '此处未显示更早的 {n} 个事件：引擎只为每个会话保留最新的事件；录制文件中有它们',
+  'log.event.notKept': '此处未显示更早的 {n} 个事件：引擎只为每个会话保留最新的事件，而此会话未录制',
   'log.event.fin.local': '本端发送了 FIN：本端不再发送',
   'log.event.relayFin.client.peer': '客户端发送了 FIN：客户端不再发送',
   'log.event.relayFin.client.local': '已把 FIN 转发给客户端',

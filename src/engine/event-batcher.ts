@@ -3,6 +3,7 @@ import {
   EVENT_FLUSH_INTERVAL_MS,
   EVENT_FLUSH_MAX_BYTES,
   EVENT_FLUSH_MAX_DATA_EVENTS,
+  EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS,
   EVENT_QUEUE_MAX_EVENTS,
   EVENT_QUEUE_TAIL_EVENTS,
 } from '@shared/limits';
@@ -30,6 +31,8 @@ export interface BatcherOptions {
   /** Data bytes and data events one flush carries at most. */
   maxBytes?: number;
   maxDataEvents?: number;
+  /** Data events one flush carries before consecutive TCP reads start to be merged (at most maxDataEvents). */
+  mergeAfter?: number;
   /** Other events one flush holds from the start, and from the end, of what came. */
   maxEvents?: number;
   tailEvents?: number;
@@ -74,8 +77,9 @@ class TailRing {
 /**
  * The display path's queue. Events are handed on in batches, at most one flush per interval
  * (~60 a second) however many arrive, so a flood costs one message per frame instead of one per
- * packet. Consecutive TCP data events of the same connection and direction are merged; UDP
- * datagrams never are, since each is a message of its own.
+ * packet. Each TCP read stays an event of its own until a flush holds `mergeAfter` data events;
+ * past that, under load, consecutive reads of the same connection and direction are merged and
+ * the event says from how many (`reads`). UDP datagrams never are, each being a message of its own.
  *
  * Memory stays bounded whatever the peers and the UI do: one flush carries at most `maxBytes`
  * and `maxDataEvents` of data (plus each session's first data event, so a flood on one session
@@ -90,7 +94,7 @@ export class EventBatcher {
   readonly notShown = new NotShownTally();
   private queue: InspectorEvent[] = [];
   private tail: TailRing;
-  /** The last queued TCP data event, which the next chunk of its connection merges into. */
+  /** The last queued TCP data event, which the next chunk of its connection merges into under load. */
   private pending: DataEvent | undefined;
   /** The chunks of each merged event, joined only as the flush packs them. */
   private readonly merged = new Map<DataEvent, Uint8Array[]>();
@@ -117,12 +121,14 @@ export class EventBatcher {
   private readonly intervalMs: number;
   private readonly maxBytes: number;
   private readonly maxDataEvents: number;
+  private readonly mergeAfter: number;
   private readonly maxEvents: number;
 
   constructor(private readonly options: BatcherOptions) {
     this.intervalMs = options.intervalMs ?? EVENT_FLUSH_INTERVAL_MS;
     this.maxBytes = options.maxBytes ?? EVENT_FLUSH_MAX_BYTES;
     this.maxDataEvents = options.maxDataEvents ?? EVENT_FLUSH_MAX_DATA_EVENTS;
+    this.mergeAfter = Math.min(options.mergeAfter ?? EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS, this.maxDataEvents);
     this.maxEvents = options.maxEvents ?? EVENT_QUEUE_MAX_EVENTS;
     this.tail = new TailRing(options.tailEvents ?? EVENT_QUEUE_TAIL_EVENTS);
   }
@@ -182,6 +188,7 @@ export class EventBatcher {
     const last = this.pending;
     const merges =
       last !== undefined &&
+      this.dataEvents >= this.mergeAfter &&
       event.connId !== undefined &&
       last.connId === event.connId &&
       last.sessionId === event.sessionId &&

@@ -47,6 +47,7 @@ export interface ManagerOptions {
   flushIntervalMs?: number;
   flushMaxBytes?: number;
   flushMaxDataEvents?: number;
+  flushMergeAfter?: number;
   /** Records sessions to disk; without one, nothing is recorded and `record` answers so. */
   recorder?: RecorderPort;
   /**
@@ -143,6 +144,7 @@ export class SessionManager implements EngineApi {
       ...(options.flushIntervalMs !== undefined ? { intervalMs: options.flushIntervalMs } : {}),
       ...(options.flushMaxBytes !== undefined ? { maxBytes: options.flushMaxBytes } : {}),
       ...(options.flushMaxDataEvents !== undefined ? { maxDataEvents: options.flushMaxDataEvents } : {}),
+      ...(options.flushMergeAfter !== undefined ? { mergeAfter: options.flushMergeAfter } : {}),
       ...(options.lossless
         ? {
             lossless: (full: boolean) => {

@@ -1247,7 +1247,7 @@ export type InspectorEvent =
       relay?: RelayDataMark;
       /**
        * TCP, for display: the reads of the socket this event joins, when the batcher merged more
-       * than one (the recorder still has each read alone).
+       * than one under load (EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS; the recorder still has each read alone).
        */
       reads?: number;
     }

@@ -41,6 +41,15 @@ export const EVENT_FLUSH_INTERVAL_MS = 16;
 export const EVENT_FLUSH_MAX_BYTES = 1024 * 1024;
 export const EVENT_FLUSH_MAX_DATA_EVENTS = 1000;
 /**
+ * Raw means raw: each TCP read is its own data event, with its own time, up to this many data
+ * events in one flush. Past it the display is under load, and consecutive reads of one
+ * connection and direction are merged into one event that says from how many reads, so one
+ * flooding connection leaves the rest of EVENT_FLUSH_MAX_DATA_EVENTS to the others. The page
+ * then never gets more entries a flush than a UDP flood already gives it (datagrams are never
+ * merged). The recording keeps each read alone either way.
+ */
+export const EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS = 250;
+/**
  * Other events (state changes, connections opened and closed, errors) are not dropped for being
  * many, but a peer can make them without end (connection churn, datagrams from ever new ports):
  * one flush holds the first this many and the last EVENT_QUEUE_TAIL_EVENTS; those between are

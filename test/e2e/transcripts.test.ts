@@ -33,6 +33,22 @@ async function saveTranscript(page: Page, item: RegExp): Promise<{ file: string;
   return { file, name };
 }
 
+/**
+ * What the workspace's header and connections table show of their structure: the same for a
+ * live session and an opened transcript when one header and one connection list draw both.
+ */
+async function drawnParts(page: Page) {
+  const header = page.getByRole('main').getByTestId('session-header');
+  const table = page.getByRole('main').getByRole('table', { name: 'Connections' });
+  return {
+    headers: await header.count(),
+    headings: await header.getByRole('heading', { level: 2 }).count(),
+    counters: await header.getByText(/^Received \d+ bytes in \d+ chunks?, sent \d+ bytes in \d+ chunks?$/).count(),
+    columns: (await table.getByRole('columnheader').allTextContents()).filter((name) => name !== 'Actions'),
+    rows: await table.getByRole('row', { name: /c1/ }).count(),
+  };
+}
+
 /** A listener that records, with a client that said something and got an answer. */
 async function recordedConversation(page: Page) {
   await openSession(page, 'TCP server', '127.0.0.1', 0);
@@ -66,6 +82,11 @@ describe('transcripts, end to end', () => {
   it('opens a downloaded JSON Lines transcript read-only with its entries', async () => {
     const page = await h.app('light', { recordDir: folder });
     await recordedConversation(page);
+    const live = await drawnParts(page);
+    expect(live).toMatchObject({ headers: 1, headings: 1, counters: 1, rows: 1 });
+    const main = page.getByRole('main');
+    expect(await main.getByRole('button', { name: 'Reset the counters of this session and its connections' }).count()).toBe(1);
+    expect(await main.getByRole('button', { name: /^Disconnect / }).count()).toBe(1);
     await page.getByRole('region', { name: 'Recording' }).getByRole('button', { name: 'Stop recording' }).click();
     await expect.poll(() => page.getByTestId('recording-status').textContent()).toMatch(/^Not recording/);
     const { file, name } = await saveTranscript(page, /^JSON Lines/);
@@ -74,12 +95,16 @@ describe('transcripts, end to end', () => {
     const choosing = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Open transcript…' }).click();
     await (await choosing).setFiles(file);
-    const main = page.getByRole('main', { name: 'Selected transcript' });
-    await main.getByRole('heading', { name: path.basename(file) }).waitFor();
+    const opened = page.getByRole('main', { name: 'Selected transcript' });
+    await opened.getByRole('heading', { name: path.basename(file) }).waitFor();
     await expect.poll(() => logPayloads(page).allTextContents()).toEqual(['GET /status\\r\\n', 'OK 200\\r\\n']);
     await page.getByRole('list', { name: 'Open transcripts' }).getByText(path.basename(file)).waitFor();
     expect(await page.getByRole('region', { name: 'Send' }).count()).toBe(0);
-    await main.getByRole('table', { name: 'Connections' }).getByText('c1').waitFor();
+    await opened.getByRole('table', { name: 'Connections' }).getByText('c1').waitFor();
+    // Drawn by the live session's header and connection list, without what only a live session can do.
+    expect(await drawnParts(page)).toEqual(live);
+    expect(await opened.getByRole('button', { name: 'Reset the counters of this session and its connections' }).count()).toBe(0);
+    expect(await opened.getByRole('button', { name: /^Disconnect / }).count()).toBe(0);
     await screenshot(page, 'transcripts-reopened');
   });
 });

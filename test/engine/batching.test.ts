@@ -1,12 +1,49 @@
 import { describe, it, expect, afterEach } from 'vitest';
+import type { EventBatch } from '@shared/contract';
 import { EVENT_FLUSH_INTERVAL_MS } from '@shared/limits';
 import { connectPeer, disposeAll, startEngine, textPayload, writeAll, type EventOf } from '../support/engine';
 
 afterEach(disposeAll);
 
 describe('event batching through the manager, over a real socket', () => {
-  it('1,000 small writes become far fewer batches, with merged data and ≥16 ms between flushes', async () => {
+  it('writes a few milliseconds apart, well inside one flush: one data event per read, each with its own time', async () => {
     const engine = startEngine();
+    const listener = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
+    const peer = await connectPeer(listener.local!.port);
+    peer.socket.setNoDelay(true);
+    const opened = await engine.waitFor(() => engine.ofType('connection-opened')[0]);
+    const connId = opened.conn.connId;
+    const firstBatch = engine.batches.length;
+
+    const messages = Array.from({ length: 40 }, (_, i) => `read ${i};`);
+    for (const message of messages) {
+      peer.socket.write(message);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const expected = messages.join('');
+    // No flush() here: the batcher's own timer must deliver everything.
+    await engine.until(() => engine.dataBytes(listener.id, connId, 'rx').toString() === expected, 10_000, 'all 40 messages');
+    await engine.until(() => engine.ofType('counters', (e) => e.sessionId === listener.id).at(-1)?.counters.rxBytes === expected.length);
+
+    const batches = engine.batches.slice(firstBatch);
+    const ofConn = (batch: EventBatch) => batch.events.filter((e): e is EventOf<'data'> => e.type === 'data' && e.connId === connId);
+    const dataEvents = batches.flatMap(ofConn);
+    const reads = (await engine.info(listener.id)).connections[0]!.counters.rxMessages;
+    // The socket's reads, counted by the engine as the recorder sees them, one event each.
+    expect(reads).toBeGreaterThan(10);
+    expect(dataEvents).toHaveLength(reads);
+    expect(batches.reduce((n, b) => n + b.coalesced, 0)).toBe(0);
+    expect(dataEvents.every((event) => event.reads === undefined)).toBe(true);
+    // Several reads shared a flush, so a batcher that merged them always would have shown fewer.
+    expect(Math.max(...batches.map((batch) => ofConn(batch).length))).toBeGreaterThan(1);
+    const times = dataEvents.map((event) => event.at);
+    expect(new Set(times).size).toBeGreaterThan(1);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('a flood of small reads past the shared limit is merged, and each merged event says from how many reads', async () => {
+    const mergeAfter = 20;
+    const engine = startEngine({ flushMergeAfter: mergeAfter });
     const listener = await engine.openOk({ kind: 'tcp-server', host: '127.0.0.1', port: 0 });
     const peer = await connectPeer(listener.local!.port);
     peer.socket.setNoDelay(true);
@@ -21,29 +58,25 @@ describe('event batching through the manager, over a real socket', () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const expected = messages.join('');
-    // No flush() here: the batcher's own timer must deliver everything.
     await engine.until(() => engine.dataBytes(listener.id, connId, 'rx').toString() === expected, 10_000, 'all 1,000 messages');
-    await engine.until(() => {
-      const last = engine.ofType('counters', (e) => e.sessionId === listener.id).at(-1);
-      return last?.counters.rxBytes === expected.length;
-    });
+    await engine.until(() => engine.ofType('counters', (e) => e.sessionId === listener.id).at(-1)?.counters.rxBytes === expected.length);
 
     const batches = engine.batches.slice(firstBatch);
     const times = engine.batchTimes.slice(firstBatch - 1);
-    const dataEvents = batches.flatMap((b) => b.events).filter((e) => e.type === 'data' && e.connId === connId);
+    const dataEvents = batches.flatMap((b) => b.events).filter((e): e is EventOf<'data'> => e.type === 'data' && e.connId === connId);
     const coalesced = batches.reduce((n, b) => n + b.coalesced, 0);
-    const info = await engine.info(listener.id);
-    const chunks = info.connections[0]!.counters.rxMessages;
+    const reads = (await engine.info(listener.id)).connections[0]!.counters.rxMessages;
 
-    // The socket read many chunks; the display got few batches and merged events.
-    expect(chunks).toBeGreaterThan(50);
-    expect(batches.filter((b) => b.events.some((e) => e.type === 'data')).length * 5).toBeLessThan(chunks);
+    expect(reads).toBeGreaterThan(50);
     expect(coalesced).toBeGreaterThan(0);
-    // Every chunk is either an event of its own or merged into one: nothing lost, nothing doubled.
-    expect(dataEvents.length + coalesced).toBe(chunks);
-    // Each batch holds at most one data event per run of this connection's rx.
+    // Every read is an event of its own or counted in the one it was merged into: nothing lost, nothing doubled.
+    expect(dataEvents.length + coalesced).toBe(reads);
+    expect(dataEvents.reduce((n, event) => n + (event.reads ?? 1), 0)).toBe(reads);
+    // A flush holds the reads up to the limit alone and, past it, one merged event for this connection's run.
     for (const batch of batches) {
-      expect(batch.events.filter((e) => e.type === 'data').length).toBeLessThanOrEqual(1);
+      const data = batch.events.filter((e): e is EventOf<'data'> => e.type === 'data');
+      expect(data.length).toBeLessThanOrEqual(mergeAfter + 1);
+      expect(data.filter((event) => event.reads !== undefined).length).toBeLessThanOrEqual(1);
     }
     // Never two flushes within the interval (no size flush: far below the byte bound).
     const gaps = times.slice(1).map((t, i) => t - times[i]!);

@@ -1,12 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import type { EventBatch, InspectorEvent } from '@shared/contract';
 import { EventBatcher } from '@engine/event-batcher';
+import { EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS } from '@shared/limits';
 import { manualClock } from '../support/manual-clock';
 
 function harness(
   options: {
     maxBytes?: number;
     maxDataEvents?: number;
+    mergeAfter?: number;
     intervalMs?: number;
     summarize?: (moved: ReadonlyMap<string, ReadonlySet<string>>) => InspectorEvent[];
   } = {},
@@ -254,8 +256,40 @@ describe('EventBatcher with a fake clock', () => {
     expect(batches[1]!.omitted).toBeUndefined();
   });
 
-  it('merges consecutive TCP data of one connection and direction, counting the merges', () => {
+  it('keeps each TCP read an event of its own, with its own time, while the flush is not under load', () => {
     const { time, batches, batcher } = harness();
+    for (let i = 0; i < 200; i++) batcher.push({ ...tcpData([i], 'c1', 'rx'), at: 1_000 + i });
+    time.advance(0);
+    const [batch] = batches.map((b) => b.batch);
+    expect(batch!.coalesced).toBe(0);
+    expect(batch!.events.map(dataOf)).toEqual(Array.from({ length: 200 }, (_, i) => [i]));
+    expect(batch!.events.map((event) => event.at)).toEqual(Array.from({ length: 200 }, (_, i) => 1_000 + i));
+    expect(batch!.events.every((event) => event.type === 'data' && event.reads === undefined)).toBe(true);
+  });
+
+  it('past the shared limit of data events in one flush, merges the reads of a flood and says from how many', () => {
+    const { time, batches, batcher } = harness();
+    for (let i = 0; i < EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS + 500; i++) batcher.push(tcpData([i & 0xff], 'c1', 'rx'));
+    batcher.push(tcpData([1], 'c2', 'rx'));
+    time.advance(0);
+    const events = batches[0]!.batch.events.filter((e) => e.type === 'data');
+    // The first reads up to the limit stand alone; the one at the limit takes in the 500 after it.
+    expect(events).toHaveLength(EVENT_FLUSH_MERGE_AFTER_DATA_EVENTS + 1);
+    expect(events.slice(0, -2).every((event) => event.reads === undefined)).toBe(true);
+    expect(events.at(-2)).toMatchObject({ connId: 'c1', reads: 501 });
+    expect(events.at(-1)).toMatchObject({ connId: 'c2' });
+    expect(events.at(-1)!.reads).toBeUndefined();
+    expect(batches[0]!.batch.coalesced).toBe(500);
+    expect(batcher.notShown.session('s1')).toBeUndefined();
+    // The next flush starts below the limit again.
+    batcher.push(tcpData([1], 'c1', 'rx'));
+    batcher.push(tcpData([2], 'c1', 'rx'));
+    time.advance(16);
+    expect(batches[1]!.batch.events.map(dataOf)).toEqual([[1], [2]]);
+  });
+
+  it('under load merges consecutive TCP data of one connection and direction, counting the merges', () => {
+    const { time, batches, batcher } = harness({ mergeAfter: 0 });
     batcher.push(tcpData([1, 2], 'c1', 'rx'));
     batcher.push(tcpData([3], 'c1', 'rx'));
     batcher.push(tcpData([4, 5, 6], 'c1', 'rx'));
@@ -283,7 +317,7 @@ describe('EventBatcher with a fake clock', () => {
   });
 
   it('keeps non-data events in order relative to data: data after them is not merged across', () => {
-    const { time, batches, batcher } = harness();
+    const { time, batches, batcher } = harness({ mergeAfter: 0 });
     batcher.push(tcpData([1], 'c1'));
     batcher.push(tcpData([2], 'c1'));
     batcher.push(halfClosed('c1'));
@@ -341,7 +375,7 @@ describe('EventBatcher with a fake clock', () => {
   });
 
   it("packs a flush's data into one buffer of exactly its bytes, so IPC never clones a larger buffer", () => {
-    const { time, batches, batcher } = harness();
+    const { time, batches, batcher } = harness({ mergeAfter: 0 });
     const big = new Uint8Array(65_536).map((_, i) => i & 0xff);
     batcher.push(tcpData(big.subarray(100, 110), 'c1'));
     batcher.push(halfClosed());

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Box from '@mui/material/Box';
 import Typography from '@mui/material/Typography';
 import { Group, Panel } from 'react-resizable-panels';
@@ -6,15 +7,16 @@ import { SectionAbove, Splitter } from './components/Panels';
 import { Composer } from './composer/Composer';
 import { useT } from './i18n/i18n-context';
 import { LogPanel } from './log/LogPanel';
-import { ClearClosedButton, ConnectionList, RecordedConnectionList } from './sessions/ConnectionList';
+import { ClearClosedButton, ConnectionList } from './sessions/ConnectionList';
 import { HeldPanel } from './sessions/HeldPanel';
 import { DismissErrorsButton, SessionErrors, SessionHeader, useSessionErrors } from './sessions/SessionHeader';
+import { liveSessionModel, transcriptModel, type SessionViewModel } from './sessions/session-header-model';
 import { useConnectionIds, useSessionShape, type SessionShape } from './store/stable-views';
 import { StartScreen } from './sessions/StartScreen';
 import { useInspector } from './store/store-context';
 import { usePanelLayout } from './store/use-panel-layout';
 import type { OpenTranscript } from './store/transcript-view';
-import { TranscriptHeader } from './transcripts/TranscriptWorkspace';
+import type { ConnectionRecord } from './store/views';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
@@ -22,124 +24,104 @@ export const LOG_MIN_SIZE = '40vh';
 const COMPOSER_SIZE = 236;
 const COMPOSER_SIZE_BESIDE_ERRORS = 170;
 
-/** Automation, connections, errors, log and composer, each resizable and all but the log collapsible. */
-function LiveWorkspace({ session }: { session: SessionShape }) {
+const NO_RECORDS: readonly ConnectionRecord[] = [];
+const NO_SESSION = '';
+
+/**
+ * A live session or an opened transcript, drawn from one model: header, connections, errors,
+ * log and its status bar, each resizable and all but the log collapsible. What only a live
+ * session has (automation, a relay's held messages, the composer) is absent for a transcript.
+ */
+function SessionView({ view }: { view: SessionViewModel }) {
   const t = useT();
-  const errors = useSessionErrors(session);
-  const connections = useConnectionIds(session.id).length;
-  const withErrors = errors.length > 0;
+  const { live } = view;
+  const open = useConnectionIds(live?.id ?? NO_SESSION).length;
+  const withErrors = view.errors.length > 0;
   // The group's sizes are remembered for each set of panels it has shown.
   const { defaultLayout, onLayoutChanged } = usePanelLayout(
-    `${session.kind === 'relay' ? 'relay' : 'session'}${withErrors ? ':errors' : ''}`,
+    `${live ? (live.kind === 'relay' ? 'relay' : 'session') : 'transcript'}${withErrors ? ':errors' : ''}`,
   );
+  const udp = view.header.kind === 'udp';
   return (
     <>
-      <SessionHeader session={session} />
+      <SessionHeader model={view.header} />
       <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
         {/* In the group, so opening it takes room the group's way and the log keeps its minimum. */}
-        {session.kind === 'relay' ? null : <AutomationPanel key={session.id} session={session} />}
-        <SectionAbove
-          id="connections"
-          title={t('layout.connections')}
-          summary={
-            session.kind === 'udp' ? null : (
-              <Typography variant="caption" color="text.secondary">
-                {t('layout.connectionCount', { count: connections })}
-              </Typography>
-            )
-          }
-          actions={<ClearClosedButton sessionId={session.id} />}
-          defaultSize={session.kind === 'udp' ? 64 : 104}
-          minSize={60}
-        >
-          <ConnectionList session={session} />
-        </SectionAbove>
-        {session.kind === 'relay' ? (
+        {live && live.kind !== 'relay' ? <AutomationPanel key={live.id} session={live} /> : null}
+        {/* A transcript of UDP names no connections, and no last sender either. */}
+        {live || !udp ? (
+          <SectionAbove
+            id="connections"
+            title={t('layout.connections')}
+            summary={
+              udp ? null : (
+                <Typography variant="caption" color="text.secondary">
+                  {t('layout.connectionCount', { count: live ? open : view.connections.length })}
+                </Typography>
+              )
+            }
+            actions={live ? <ClearClosedButton sessionId={live.id} /> : null}
+            defaultSize={udp ? 64 : 104}
+            minSize={60}
+          >
+            <ConnectionList view={view} />
+          </SectionAbove>
+        ) : null}
+        {live?.kind === 'relay' ? (
           <SectionAbove id="held" title={t('layout.held')} defaultSize={72} minSize={60}>
-            <HeldPanel session={session} />
+            <HeldPanel session={live} />
           </SectionAbove>
         ) : null}
         {withErrors ? (
-          <>
-            <SectionAbove
-              id="errors"
-              title={t('header.recentErrors')}
-              summary={
-                <Typography variant="caption" color="warning.main">
-                  {errors.length}
-                </Typography>
-              }
-              actions={<DismissErrorsButton sessionId={session.id} />}
-              defaultSize={60}
-              minSize={60}
-            >
-              <SessionErrors errors={errors} />
-            </SectionAbove>
-          </>
+          <SectionAbove
+            id="errors"
+            title={t(live ? 'header.recentErrors' : 'transcripts.errors')}
+            summary={
+              <Typography variant="caption" color="warning.main">
+                {view.errors.length}
+              </Typography>
+            }
+            actions={live ? <DismissErrorsButton sessionId={live.id} /> : null}
+            defaultSize={60}
+            minSize={60}
+          >
+            <SessionErrors errors={view.errors} />
+          </SectionAbove>
         ) : null}
         <Panel id="log" minSize={LOG_MIN_SIZE}>
-          <LogPanel source={{ type: 'session', sessionId: session.id }} />
+          <LogPanel source={live ? { type: 'session', sessionId: live.id } : { type: 'transcript', transcriptId: view.id }} />
         </Panel>
-        <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
-        {/* Keyed so a half-typed payload and its target never carry over to another session. */}
-        <Composer
-          key={session.id}
-          sessionId={session.id}
-          kind={session.kind}
-          open={session.state === 'open'}
-          udpRemote={session.config.kind === 'udp' ? session.config.remote : undefined}
-          // Smaller beside another section, so that every section starts open at 1280×800.
-          defaultSize={withErrors || session.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
-          minSize={90}
-        />
+        {live ? (
+          <>
+            <Splitter orientation="vertical" label={t('layout.resize', { name: t('composer.label') })} />
+            {/* Keyed so a half-typed payload and its target never carry over to another session. */}
+            <Composer
+              key={live.id}
+              sessionId={live.id}
+              kind={live.kind}
+              open={live.state === 'open'}
+              udpRemote={live.config.kind === 'udp' ? live.config.remote : undefined}
+              // Smaller beside another section, so that every section starts open at 1280×800.
+              defaultSize={withErrors || live.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
+              minSize={90}
+            />
+          </>
+        ) : null}
       </Group>
     </>
   );
 }
 
-/**
- * An opened transcript, read-only: drawn with the live session's pieces — the connections
- * table, the errors section, the log with its search, framing and lifecycle rows.
- */
-function TranscriptView({ transcript }: { transcript: OpenTranscript }) {
-  const t = useT();
-  const tcp = transcript.kind !== 'udp';
-  const withErrors = transcript.errors.length > 0;
-  const { defaultLayout, onLayoutChanged } = usePanelLayout(withErrors ? 'transcript:errors' : 'transcript');
-  return (
-    <>
-      <TranscriptHeader transcript={transcript} />
-      <Group orientation="vertical" defaultLayout={defaultLayout} onLayoutChanged={onLayoutChanged} style={{ flex: 1, minHeight: 0 }}>
-        {tcp ? (
-          <>
-            <SectionAbove
-              id="connections"
-              title={t('layout.connections')}
-              summary={
-                <Typography variant="caption" color="text.secondary">
-                  {t('layout.connectionCount', { count: transcript.connections.length })}
-                </Typography>
-              }
-              defaultSize={120}
-              minSize={60}
-            >
-              <RecordedConnectionList connections={transcript.connections} />
-            </SectionAbove>
-          </>
-        ) : null}
-        {withErrors ? (
-          <>
-            <SectionAbove id="errors" title={t('transcripts.errors')} defaultSize={72} minSize={60}>
-              <SessionErrors errors={transcript.errors} />
-            </SectionAbove>
-          </>
-        ) : null}
-        <Panel id="log" minSize={LOG_MIN_SIZE}>
-          <LogPanel source={{ type: 'transcript', transcriptId: transcript.id }} />
-        </Panel>
-      </Group>
-    </>
-  );
+function LiveSession({ session }: { session: SessionShape }) {
+  const errors = useSessionErrors(session);
+  const closed = useInspector((state) => state.closedConnections.get(session.id) ?? NO_RECORDS);
+  const view = useMemo(() => liveSessionModel(session, closed, errors), [session, closed, errors]);
+  return <SessionView view={view} />;
+}
+
+function OpenedTranscript({ transcript }: { transcript: OpenTranscript }) {
+  const view = useMemo(() => transcriptModel(transcript), [transcript]);
+  return <SessionView view={view} />;
 }
 
 /** The selected session (header, connections, log and composer), or the selected transcript, read-only. */
@@ -157,9 +139,9 @@ export function SessionWorkspace() {
       sx={{ height: '100%', minWidth: 0, display: 'flex', flexDirection: 'column', overflow: 'hidden' }}
     >
       {transcript ? (
-        <TranscriptView key={transcript.id} transcript={transcript} />
+        <OpenedTranscript key={transcript.id} transcript={transcript} />
       ) : session ? (
-        <LiveWorkspace key={session.id} session={session} />
+        <LiveSession key={session.id} session={session} />
       ) : null}
       <StartScreen shown={!transcript && !session} />
     </Box>

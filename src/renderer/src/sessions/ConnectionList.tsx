@@ -3,14 +3,12 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
-import { useConnectionIds, type SessionShape } from '../store/stable-views';
+import { useConnectionIds } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 import { useInspector } from '../store/store-context';
-import type { ConnectionRecord } from '../store/views';
 import { ConnectionRow } from './ConnectionRow';
 import { ConnectionRecordRow, ConnectionTable } from './ConnectionTable';
-
-const NO_RECORDS: readonly ConnectionRecord[] = [];
+import type { SessionViewModel } from './session-header-model';
 
 /** Forgets the closed connections listed: the connections section's action, shown while there are any. */
 export function ClearClosedButton({ sessionId }: { sessionId: string }) {
@@ -25,62 +23,49 @@ export function ClearClosedButton({ sessionId }: { sessionId: string }) {
   );
 }
 
-/** The connections a transcript tells of, with the bytes it holds for each: nothing to act on. */
-export function RecordedConnectionList({ connections }: { connections: readonly ConnectionRecord[] }) {
-  const t = useT();
-  if (connections.length === 0) {
-    return (
-      <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
-        {t('transcripts.conn.none')}
-      </Typography>
-    );
-  }
-  return (
-    <ConnectionTable actions={false}>
-      {connections.map((conn) => (
-        <ConnectionRecordRow key={conn.connId} conn={conn} actions={false} />
-      ))}
-    </ConnectionTable>
-  );
-}
+const NO_SESSION = '';
 
-export function ConnectionList({ session }: { session: SessionShape }) {
+/**
+ * The connections of a live session or of an opened transcript, in one table: a live session's
+ * open ones drawn from the store as they move, then the ones told of as records (a live
+ * session's closed ones, newest first; a transcript's every one). Only a live session's can be
+ * acted on; a UDP session has no connections, only its last sender.
+ */
+export function ConnectionList({ view }: { view: SessionViewModel }) {
   const t = useT();
-  const list = useConnectionIds(session.id);
-  const closed = useInspector((state) => state.closedConnections.get(session.id) ?? NO_RECORDS);
+  const { live } = view;
+  const open = useConnectionIds(live?.id ?? NO_SESSION);
+  const records = live ? view.connections.toReversed() : view.connections;
 
-  if (session.kind === 'udp') {
+  if (live?.kind === 'udp') {
     return (
       <Box sx={{ px: 1.5, pb: 0.5 }}>
         <Typography variant="body2" sx={{ fontFamily: MONO_FONT }}>
-          {session.lastSender ? t('connections.lastSender', { endpoint: endpointText(session.lastSender) }) : t('connections.noSender')}
+          {live.lastSender ? t('connections.lastSender', { endpoint: endpointText(live.lastSender) }) : t('connections.noSender')}
         </Typography>
-        {session.memberships.length > 0 ? (
+        {live.memberships.length > 0 ? (
           <Typography variant="body2" color="text.secondary" sx={{ fontFamily: MONO_FONT }}>
-            {t('sessions.memberships', { groups: session.memberships.join(', ') })}
+            {t('sessions.memberships', { groups: live.memberships.join(', ') })}
           </Typography>
         ) : null}
       </Box>
     );
   }
 
+  if (open.length === 0 && records.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
+        {t(live ? 'connections.none' : 'transcripts.conn.none')}
+      </Typography>
+    );
+  }
+  const actions = live !== undefined;
   return (
-    <>
-      {list.length === 0 && closed.length === 0 ? (
-        <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
-          {t('connections.none')}
-        </Typography>
-      ) : (
-        <ConnectionTable actions>
-          {list.map((connId) => (
-            <ConnectionRow key={connId} sessionId={session.id} connId={connId} />
-          ))}
-          {/* Closed ones after the open ones, newest closed first. */}
-          {closed.toReversed().map((conn) => (
-            <ConnectionRecordRow key={`closed:${conn.connId}:${conn.closed?.at ?? 0}`} conn={conn} actions />
-          ))}
-        </ConnectionTable>
-      )}
-    </>
+    <ConnectionTable actions={actions}>
+      {live ? open.map((connId) => <ConnectionRow key={connId} sessionId={live.id} connId={connId} />) : null}
+      {records.map((conn) => (
+        <ConnectionRecordRow key={`record:${conn.connId}:${conn.closed?.at ?? 0}`} conn={conn} actions={actions} />
+      ))}
+    </ConnectionTable>
   );
 }

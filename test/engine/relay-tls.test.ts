@@ -3,7 +3,8 @@
  * speaks TLS to openssl s_server, the plaintext is seen both ways, and the key log written beside
  * the recording lets tshark decrypt a live loopback capture of the same traffic.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -16,6 +17,8 @@ import { tempDir } from '../support/temp-dir';
 import { opensslServer } from '../support/tls-peers';
 
 afterEach(disposeAll);
+
+const run = promisify(execFile);
 
 /** dumpcap on loopback for one port, writing `file`; resolves once it is capturing. Undefined where it may not capture. */
 async function capture(port: number, file: string): Promise<{ stop: () => Promise<void> } | undefined> {
@@ -141,6 +144,50 @@ describe('a TCP relay with TLS on both legs', () => {
     );
     expect(withoutKeys.stdout).not.toContain('secret hello');
   }, 60_000);
+
+  it('carries curl -k over the TLS it ends to a plain python3 http.server, and shows the request and page in the clear', async () => {
+    const folder = await tempDir();
+    await writeFile(path.join(folder, 'page.txt'), 'served through the TLS relay\n');
+    const { engine } = engineWithRecorder({ folder: await tempDir() });
+    const http = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', folder], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    cleanups.push(() => {
+      http.kill('SIGKILL');
+    });
+    let said = '';
+    http.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const httpPort = Number(await engine.waitFor(() => /port (\d+)/.exec(said)?.[1], 10_000, 'http.server to listen'));
+    const made = await engine.manager.certificate(argSchemas.certificate.parse({}));
+    if (!made.ok) throw new Error(made.error.message);
+    const { session, port } = await openRelay(engine, httpPort, {
+      record: false,
+      tls: { cert: made.value.cert, keyRef: made.value.keyRef },
+    });
+
+    // Run while the engine's event loop goes on: the relay is in this process.
+    const { stdout } = await run('curl', ['-sk', '--max-time', '10', `https://127.0.0.1:${port}/page.txt`]);
+    expect(stdout).toBe('served through the TLS relay\n');
+    // Without -k curl refuses the generated certificate (60: peer certificate cannot be authenticated).
+    const strict = await run('curl', ['-s', '--max-time', '10', `https://127.0.0.1:${port}/page.txt`]).then(
+      () => 0,
+      (error: { code?: number }) => error.code,
+    );
+    expect(strict).toBe(60);
+
+    const data = await engine.waitFor(() => {
+      const seen = engine.ofType('data', (e) => e.sessionId === session.id);
+      return seen.some((e) => e.relay?.flow === 'to-client') ? seen : undefined;
+    });
+    expect(Buffer.concat(data.filter((e) => e.relay?.flow === 'to-server').map((e) => e.bytes)).toString()).toMatch(
+      /^GET \/page\.txt HTTP\/1\.1\r\n/,
+    );
+    await engine.waitFor(() =>
+      Buffer.concat(engine.ofType('data', (e) => e.sessionId === session.id && e.relay?.flow === 'to-client').map((e) => e.bytes))
+        .toString()
+        .endsWith('served through the TLS relay\n'),
+    );
+  }, 30_000);
 
   it('refuses TLS on a UDP relay, and says the key log needs a recording', async () => {
     const { engine } = engineWithRecorder({ folder: await tempDir() });

@@ -224,6 +224,61 @@ describe('TCP relay', () => {
     );
   });
 
+  it('between socat peers: a held line is edited, the other passes as it was, and the FIN follows them', async () => {
+    const engine = startEngine();
+    const upstreamPort = await freePort();
+    // The server prints what reaches it and exits at the FIN; the client sends two lines and ends.
+    const server = spawn('socat', ['-d', '-d', '-u', `TCP-LISTEN:${upstreamPort},bind=127.0.0.1,reuseaddr`, 'STDOUT'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let printed = '';
+    let said = '';
+    server.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    server.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    const serverDone = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    onCleanup(() => {
+      if (server.exitCode === null) server.kill('SIGKILL');
+    });
+    await engine.waitFor(() => said.includes('listening on'), 10_000, 'socat to listen');
+
+    const { session, port } = await openRelay(engine, upstreamPort, {
+      holdToServer: true,
+      framing: { mode: 'delimiter', delimiter: '0a', keepDelimiter: true },
+    });
+    const client = spawn('socat', ['-t', '5', '-', `TCP:127.0.0.1:${port}`], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const clientDone = new Promise<number | null>((resolve) => client.once('exit', resolve));
+    onCleanup(() => {
+      if (client.exitCode === null) client.kill('SIGKILL');
+    });
+    client.stdin.end('status\nset password=hunter2\n');
+
+    const held = await engine.heldMessages(session.id, (messages) => messages.length === 2 && !messages[1]!.partial);
+    expect(held.map((m) => Buffer.from(m.bytes).toString())).toEqual(['status\n', 'set password=hunter2\n']);
+    expect(printed).toBe('');
+    const edited = await engine.held({
+      sessionId: session.id,
+      action: 'edit',
+      id: held[1]!.id,
+      payload: { format: 'text', value: 'set password=changed\\n', escapes: true },
+    });
+    expect(edited.ok).toBe(true);
+    const released = await engine.held({ sessionId: session.id, action: 'release' });
+    expect(released.ok && released.value).toEqual([]);
+
+    expect(await serverDone).toBe(0);
+    expect(printed).toBe('status\nset password=changed\n');
+    // The upstream's FIN came back to the client as a FIN: socat ended on it, well before its -t 5.
+    expect(await clientDone).toBe(0);
+    const tx = await engine.waitFor(() => {
+      const sent = engine.ofType('data', (e) => e.sessionId === session.id && e.dir === 'tx');
+      return sent.length === 2 ? sent : undefined;
+    });
+    expect(tx.map((e) => [Buffer.from(e.bytes).toString(), e.relay?.edited ?? false])).toEqual([
+      ['status\n', false],
+      ['set password=changed\n', true],
+    ]);
+  });
+
   it('injects into either direction, and stops holding by releasing what it held', async () => {
     const engine = startEngine();
     const upstream = await listenPeer('127.0.0.1');

@@ -29,7 +29,7 @@ import { MAX_SEND_BUDGET_BYTES } from '@shared/limits';
 import { localAddresses } from './local-addresses';
 import { selfSignedCertificate } from './self-signed';
 import { KeyStore, type HeldKey } from './key-store';
-import { withResolvedKeys } from './tls-options';
+import { namesKeys, withResolvedKeys } from './tls-options';
 import { checkAutomation, SessionAutomation } from './automation';
 import { RelayBase, TcpRelay } from './relay';
 import { UdpRelay } from './relay-udp';
@@ -194,7 +194,9 @@ export class SessionManager implements EngineApi {
   }
 
   async open({ config: given, keepIfFailed }: ParsedArgs<'open'>): Answer<'open'> {
-    const resolved = await withResolvedKeys(given, this.keyStore);
+    // Only a config naming a key waits for the key store: any other starts its socket in the
+    // caller's turn, so a close or remove sent right after the open finds the session opening.
+    const resolved = namesKeys(given) ? await withResolvedKeys(given, this.keyStore) : ok(given);
     if (!resolved.ok) return resolved;
     const config = resolved.value;
     const heartbeat = this.automationBytes(config.automation, config.kind);

@@ -94,6 +94,19 @@ function withoutOwnKey<T extends { key?: string }>(tls: T): Omit<T, 'key'> {
   return rest;
 }
 
+/** Whether any TLS side of the config names a key in main's key store. */
+export function namesKeys(config: SessionConfig): boolean {
+  switch (config.kind) {
+    case 'udp':
+      return false;
+    case 'tcp-client':
+    case 'tcp-server':
+      return config.tls?.keyRef !== undefined;
+    case 'relay':
+      return config.tls?.keyRef !== undefined || config.upstreamTls?.keyRef !== undefined;
+  }
+}
+
 /**
  * The config with each side's `keyRef` resolved from main's key store into the `key` the engine
  * gives OpenSSL; the reference stays, so the config shown back (without `key`) still names it.

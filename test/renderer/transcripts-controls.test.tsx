@@ -169,6 +169,8 @@ describe('FileAccess for recordings', () => {
     const host = {
       saveFile: vi.fn(),
       openFile: vi.fn(),
+      openKeyFile: vi.fn(),
+      exportKey: vi.fn(),
       saveRecording: vi.fn(async () => ok({ saved: true, name: 's1.pcapng' })),
       chooseRecordingFolder: vi.fn(async () => ok(null)),
       openRecordingFolder: vi.fn(async () => ok(null)),

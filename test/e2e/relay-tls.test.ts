@@ -7,6 +7,7 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { boundPort, e2eHarness, screenshot } from '../support/chromium';
 import { tempDir } from '../support/temp-dir';
@@ -14,6 +15,33 @@ import { makeCertificates, opensslClient, opensslServer } from '../support/tls-p
 import { until } from '../support/until';
 
 const h = e2eHarness();
+
+/**
+ * How much of the element's text the boxes that clip it leave unseen, in CSS pixels each side
+ * (0: all of it shows). The text, not the element: a cell spans the table, which may be wider.
+ */
+const shownIn = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const box = range.getBoundingClientRect();
+    const hidden = {
+      top: 0,
+      bottom: Math.max(0, box.bottom - window.innerHeight),
+      left: 0,
+      right: Math.max(0, box.right - window.innerWidth),
+    };
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      const style = getComputedStyle(parent);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = parent.getBoundingClientRect();
+      hidden.top = Math.max(hidden.top, clip.top - box.top);
+      hidden.bottom = Math.max(hidden.bottom, box.bottom - clip.bottom);
+      hidden.left = Math.max(hidden.left, clip.left - box.left);
+      hidden.right = Math.max(hidden.right, box.right - clip.right);
+    }
+    return Object.fromEntries(Object.entries(hidden).map(([side, px]) => [side, Math.round(Math.max(0, px))]));
+  });
 
 describe('relay TLS in the page', () => {
   it('terminates s_client’s TLS with a generated certificate, verifies s_server upstream, and shows the plaintext', async () => {
@@ -102,6 +130,12 @@ describe('relay TLS in the page', () => {
     ] as const) {
       await page.setViewportSize({ width, height });
       await screenshot(page, `relay-tls-${width}`);
+      // Each leg's handshake is whole: at 1920×1080 as the page opens; where the log's minimum
+      // leaves the connections section less room, once the section is scrolled to it.
+      for (const leg of [clientLeg, upstreamLeg]) {
+        if (width < 1920) await leg.scrollIntoViewIfNeeded();
+        expect(await shownIn(leg), `${width}×${height}`).toEqual({ top: 0, bottom: 0, left: 0, right: 0 });
+      }
     }
     // The upstream's chain as it sent it: its certificate, then the test CA's.
     await upstreamLeg.getByRole('button', { name: 'Peer certificate chain' }).click();

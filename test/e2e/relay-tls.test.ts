@@ -3,13 +3,14 @@
  * openssl s_client with a certificate generated in the dialog, and speaks TLS to openssl s_server
  * upstream, verified against a CA bundle chosen through the page's file chooser. The plaintext
  * shows both ways in the log, each leg's handshake on the pair, and the key log lands beside the
- * recording.
+ * recording. With the upstream's verification off, the session's badge is the warning.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { boundPort, e2eHarness, screenshot } from '../support/chromium';
+import { tcpPeerClient } from '../support/peers';
 import { tempDir } from '../support/temp-dir';
 import { makeCertificates, opensslClient, opensslServer } from '../support/tls-peers';
 import { until } from '../support/until';
@@ -146,5 +147,40 @@ describe('relay TLS in the page', () => {
     await expect.poll(keyLogIn, { timeout: 15_000 }).toBeDefined();
     const secrets = await readFile(path.join(folder, (await keyLogIn())!), 'utf8');
     expect(secrets).toMatch(/^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_RANDOM) /m);
+  });
+
+  it('warns on the session when the upstream leg does not verify the server, and says why on the pair', async () => {
+    const certs = makeCertificates(await tempDir());
+    const upstream = await opensslServer(['-cert', certs.files.serverCert, '-key', certs.files.serverKey, '-rev'], h.cleanups);
+    const page = await h.app('light');
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New session' });
+    await dialog.getByRole('button', { name: 'Relay', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Host' }).fill('127.0.0.1');
+    await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill('0');
+    await dialog.getByRole('textbox', { name: 'Upstream port', exact: true }).fill(String(upstream.port));
+    await dialog.getByRole('checkbox', { name: 'Use TLS to the upstream' }).check();
+    const back = dialog.getByRole('region', { name: 'TLS to the upstream' });
+    await back.getByRole('checkbox', { name: "Verify the server's certificate and name" }).uncheck();
+    await back.getByText(/^Verification is off/).waitFor();
+    await dialog.getByRole('button', { name: 'Start relay', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // The header's badge is the warning, and names the leg that trusts blindly.
+    const badge = page.locator('header').getByLabel(/^Certificate verification is off for this session: Verification is off/);
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('TLS: upstream, not verified');
+
+    // A plain TCP client: the relay speaks TLS only upstream, to a server whose CA nothing here trusts.
+    const client = await tcpPeerClient(await boundPort(page), h.cleanups);
+    const upstreamLeg = page
+      .getByRole('table', { name: 'Connections' })
+      .getByRole('region', { name: 'TLS details of the upstream leg of c1' });
+    await upstreamLeg.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => upstreamLeg.textContent())
+      .toMatch(/^Upstream leg: TLS TLSv1\.3, .* · peer not verified \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+    client.socket.write('plain hello\n');
+    await until(() => client.received().toString() === 'olleh nialp\n', 's_server answering through the relay', 15_000);
   });
 });

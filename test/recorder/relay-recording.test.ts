@@ -170,7 +170,10 @@ describe('relay recordings', () => {
       if (!load.ok) throw new Error(`${source}: ${load.refusal.type}`);
       expect(load.transcript.source).toBe(source);
       expect(load.transcript.kind).toBe('relay');
-      expect(load.transcript.connections.map((c) => [c.connId, c.remote.port]), source).toEqual([
+      expect(
+        load.transcript.connections.map((c) => [c.connId, c.remote.port]),
+        source,
+      ).toEqual([
         [mapping.connId, client.port],
         [`${mapping.connId}/server`, server.port],
       ]);

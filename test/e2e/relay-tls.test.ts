@@ -3,17 +3,46 @@
  * openssl s_client with a certificate generated in the dialog, and speaks TLS to openssl s_server
  * upstream, verified against a CA bundle chosen through the page's file chooser. The plaintext
  * shows both ways in the log, each leg's handshake on the pair, and the key log lands beside the
- * recording.
+ * recording. With the upstream's verification off, the session's badge is the warning.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { boundPort, e2eHarness, screenshot } from '../support/chromium';
+import { tcpPeerClient } from '../support/peers';
 import { tempDir } from '../support/temp-dir';
 import { makeCertificates, opensslClient, opensslServer } from '../support/tls-peers';
 import { until } from '../support/until';
 
 const h = e2eHarness();
+
+/**
+ * How much of the element's text the boxes that clip it leave unseen, in CSS pixels each side
+ * (0: all of it shows). The text, not the element: a cell spans the table, which may be wider.
+ */
+const shownIn = (locator: Locator) =>
+  locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const box = range.getBoundingClientRect();
+    const hidden = {
+      top: 0,
+      bottom: Math.max(0, box.bottom - window.innerHeight),
+      left: 0,
+      right: Math.max(0, box.right - window.innerWidth),
+    };
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      const style = getComputedStyle(parent);
+      if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
+      const clip = parent.getBoundingClientRect();
+      hidden.top = Math.max(hidden.top, clip.top - box.top);
+      hidden.bottom = Math.max(hidden.bottom, box.bottom - clip.bottom);
+      hidden.left = Math.max(hidden.left, clip.left - box.left);
+      hidden.right = Math.max(hidden.right, box.right - clip.right);
+    }
+    return Object.fromEntries(Object.entries(hidden).map(([side, px]) => [side, Math.round(Math.max(0, px))]));
+  });
 
 describe('relay TLS in the page', () => {
   it('terminates s_client’s TLS with a generated certificate, verifies s_server upstream, and shows the plaintext', async () => {
@@ -102,6 +131,12 @@ describe('relay TLS in the page', () => {
     ] as const) {
       await page.setViewportSize({ width, height });
       await screenshot(page, `relay-tls-${width}`);
+      // Each leg's handshake is whole: at 1920×1080 as the page opens; where the log's minimum
+      // leaves the connections section less room, once the section is scrolled to it.
+      for (const leg of [clientLeg, upstreamLeg]) {
+        if (width < 1920) await leg.scrollIntoViewIfNeeded();
+        expect(await shownIn(leg), `${width}×${height}`).toEqual({ top: 0, bottom: 0, left: 0, right: 0 });
+      }
     }
     // The upstream's chain as it sent it: its certificate, then the test CA's.
     await upstreamLeg.getByRole('button', { name: 'Peer certificate chain' }).click();
@@ -112,5 +147,40 @@ describe('relay TLS in the page', () => {
     await expect.poll(keyLogIn, { timeout: 15_000 }).toBeDefined();
     const secrets = await readFile(path.join(folder, (await keyLogIn())!), 'utf8');
     expect(secrets).toMatch(/^(CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_RANDOM) /m);
+  });
+
+  it('warns on the session when the upstream leg does not verify the server, and says why on the pair', async () => {
+    const certs = makeCertificates(await tempDir());
+    const upstream = await opensslServer(['-cert', certs.files.serverCert, '-key', certs.files.serverKey, '-rev'], h.cleanups);
+    const page = await h.app('light');
+    await page.getByRole('button', { name: 'New session', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'New session' });
+    await dialog.getByRole('button', { name: 'Relay', exact: true }).click();
+    await dialog.getByRole('combobox', { name: 'Host' }).fill('127.0.0.1');
+    await dialog.getByRole('textbox', { name: 'Port', exact: true }).fill('0');
+    await dialog.getByRole('textbox', { name: 'Upstream port', exact: true }).fill(String(upstream.port));
+    await dialog.getByRole('checkbox', { name: 'Use TLS to the upstream' }).check();
+    const back = dialog.getByRole('region', { name: 'TLS to the upstream' });
+    await back.getByRole('checkbox', { name: "Verify the server's certificate and name" }).uncheck();
+    await back.getByText(/^Verification is off/).waitFor();
+    await dialog.getByRole('button', { name: 'Start relay', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // The header's badge is the warning, and names the leg that trusts blindly.
+    const badge = page.locator('header').getByLabel(/^Certificate verification is off for this session: Verification is off/);
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe('TLS: upstream, not verified');
+
+    // A plain TCP client: the relay speaks TLS only upstream, to a server whose CA nothing here trusts.
+    const client = await tcpPeerClient(await boundPort(page), h.cleanups);
+    const upstreamLeg = page
+      .getByRole('table', { name: 'Connections' })
+      .getByRole('region', { name: 'TLS details of the upstream leg of c1' });
+    await upstreamLeg.waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => upstreamLeg.textContent())
+      .toMatch(/^Upstream leg: TLS TLSv1\.3, .* · peer not verified \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+    client.socket.write('plain hello\n');
+    await until(() => client.received().toString() === 'olleh nialp\n', 's_server answering through the relay', 15_000);
   });
 });

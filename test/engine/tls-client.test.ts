@@ -3,7 +3,7 @@ import { beforeAll, describe, it, expect, afterEach } from 'vitest';
 import { english } from '@shared/phrase';
 import { cleanups, disposeAll, startEngine, textPayload } from '../support/engine';
 import { tempDirForAll } from '../support/temp-dir';
-import { makeCertificates, opensslFingerprint, opensslServer, type Certificates } from '../support/tls-peers';
+import { makeCertificates, ncatSslServer, opensslFingerprint, opensslServer, type Certificates } from '../support/tls-peers';
 
 afterEach(disposeAll);
 
@@ -76,6 +76,19 @@ describe('TLS client against openssl s_server', () => {
     // s_server sends its CA along, which nothing here trusts.
     expect(info.connections[0]!.tls).toMatchObject({ authorized: false, authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN' });
     expect(info.config.kind === 'tcp-client' && info.config.tls?.verify).toBe(false);
+  });
+
+  it('talks to ncat --ssl -l with its certificate verified against the CA bundle', async () => {
+    const peer = await ncatSslServer(['--ssl-cert', certs.files.serverCert, '--ssl-key', certs.files.serverKey], cleanups);
+    const engine = startEngine();
+    const info = await engine.openOk(tlsClient(peer.port, { ca: certs.caPem, servername: 'localhost' }));
+    const conn = info.connections[0]!;
+    expect(conn.tls).toMatchObject({ authorized: true, servername: 'localhost' });
+    expect(conn.tls!.peerCertificates[0]!.fingerprint256).toBe(opensslFingerprint(certs.files.serverCert));
+    expect((await engine.send(info.id, textPayload('hello ncat\n'))).ok).toBe(true);
+    await engine.waitFor(() => peer.output().includes('hello ncat'), 15_000, 'ncat printing what we sent');
+    peer.child.stdin!.write('ncat answers\n');
+    await engine.waitFor(() => engine.dataBytes(info.id, conn.connId, 'rx').toString() === 'ncat answers\n', 15_000);
   });
 
   it('checks the name: a certificate for localhost is refused under another SNI name', async () => {

@@ -8,7 +8,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { convertTranscriptFile } from '@recorder/convert';
+import { loadTranscript } from '@renderer/transcripts/load-transcript';
 import { connectPeer, disposeAll, listenPeer, openRelay, textPayload, type Engine } from '../support/engine';
 import { dataRecords, engineWithRecorder, readRecording } from '../support/recorder';
 import { tempDir } from '../support/temp-dir';
@@ -133,7 +135,7 @@ describe('relay recordings', () => {
     await client.send(Buffer.from('ping'), port, '127.0.0.1');
     await engine.waitFor(() => client.received.length === 1);
     const mapping = (await engine.info(session.id)).connections[0]!;
-    const { pcapng } = await stopAndConvert(engine, session.id, folder);
+    const { jsonl, pcapng } = await stopAndConvert(engine, session.id, folder);
     await server.close();
     await client.close();
     const rows = await tshark(folder, pcapng, 'udp.srcport', 'udp.dstport', 'udp.payload');
@@ -145,5 +147,43 @@ describe('relay recordings', () => {
       [String(server.port), up, 're:ping'],
       [relay, String(client.port), 're:ping'],
     ]);
+
+    // Reopened in the page, either file shows the pair once a direction, as the live log did: the
+    // client's datagram and its copy to the server are one client → server row, the answer one back.
+    const live = engine
+      .ofType('data', (e) => e.sessionId === session.id)
+      .filter((e) => e.dir === 'rx')
+      .map((e) => [e.connId, e.relay?.flow, Buffer.from(e.bytes).toString()]);
+    expect(live).toEqual([
+      [mapping.connId, 'to-server', 'ping'],
+      [mapping.connId, 'to-client', 're:ping'],
+    ]);
+    for (const [file, source] of [
+      [jsonl, 'jsonl'],
+      [pcapng, 'pcapng'],
+    ] as const) {
+      const load = loadTranscript('t1', file, new Uint8Array(await readFile(file)), {
+        maxLogEntries: 100,
+        maxLogBytes: 1 << 20,
+        maxErrors: 10,
+      });
+      if (!load.ok) throw new Error(`${source}: ${load.refusal.type}`);
+      expect(load.transcript.source).toBe(source);
+      expect(load.transcript.kind).toBe('relay');
+      expect(
+        load.transcript.connections.map((c) => [c.connId, c.remote.port]),
+        source,
+      ).toEqual([
+        [mapping.connId, client.port],
+        [`${mapping.connId}/server`, server.port],
+      ]);
+      const rows = [...load.transcript.log.entries]
+        .filter((e) => e.lifecycle === undefined)
+        .map((e) => [e.connId, e.relay?.flow, e.relay?.held ?? false, Buffer.from(e.bytes).toString()]);
+      expect(rows, source).toEqual([
+        [mapping.connId, 'to-server', false, 'ping'],
+        [mapping.connId, 'to-client', false, 're:ping'],
+      ]);
+    }
   });
 });

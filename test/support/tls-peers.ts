@@ -1,9 +1,9 @@
 /**
  * TLS test material and peers: certificates made with `openssl req` / `openssl x509` in a temp
- * folder, and openssl s_server / s_client, ncat --ssl and curl as real peers on 127.0.0.1.
+ * folder, and openssl s_server / s_client, ncat --ssl (client and server) and curl as real peers on 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Cleanups } from './peers';
 
@@ -145,4 +145,39 @@ export async function opensslServer(args: string[], cleanups: Cleanups): Promise
 /** openssl s_client connecting to 127.0.0.1:`port`; `args` say how (-CAfile, -alpn, -cert, …). */
 export function opensslClient(port: number, args: string[], cleanups: Cleanups): Tool {
   return runTool('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], cleanups);
+}
+
+/**
+ * The TCP port a process listens on, from Linux's /proc: ncat told port 0 binds a free port but
+ * prints ":0", so the port is read from the socket its descriptors hold.
+ */
+function listeningPort(pid: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // A descriptor closed while listing: not the listening socket.
+    }
+  }
+  // sl local_address rem_address st … inode; state 0A is LISTEN.
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[3] === '0A' && inodes.has(fields[9] ?? '')) return parseInt(fields[1]!.split(':')[1]!, 16);
+  }
+  return undefined;
+}
+
+/** ncat --ssl listening on 127.0.0.1, a free port, with `args` (--ssl-cert, --ssl-key, …). */
+export async function ncatSslServer(args: string[], cleanups: Cleanups): Promise<Tool & { port: number }> {
+  const tool = runTool('ncat', ['-v', '--ssl', ...args, '-l', '127.0.0.1', '0'], cleanups);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const port = tool.output().includes('Listening on') && tool.child.pid !== undefined ? listeningPort(tool.child.pid) : undefined;
+    if (port !== undefined) return { ...tool, port };
+    if (Date.now() > deadline || tool.child.exitCode !== null) throw new Error(`ncat --ssl -l did not start: ${tool.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -61,7 +61,8 @@ function SessionView({ view }: { view: SessionViewModel }) {
               )
             }
             actions={live ? <ClearClosedButton sessionId={live.id} /> : null}
-            defaultSize={udp ? 64 : 104}
+            // A relay's pair shows two legs, and with TLS each leg's handshake below them.
+            defaultSize={live?.kind === 'relay' ? 140 : udp ? 64 : 104}
             minSize={60}
           >
             <ConnectionList view={view} />

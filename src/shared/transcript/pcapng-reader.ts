@@ -28,6 +28,7 @@ import {
   type BodyRecord,
   type ConnectionSnapshot,
   type HeaderRecord,
+  relayLegOf,
   tlsRecordSchema,
 } from './records';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, addressFromText, addressToText, parseIpPacket, type ParsedTcp } from './ip-packets';
@@ -442,8 +443,63 @@ class Transcriber {
       fromLocal = sameEndpoint(packet.src, this.udpLocal);
     }
     const [local, remote] = fromLocal ? [packet.src, packet.dst] : [packet.dst, packet.src];
-    this.addData(undefined, fromLocal ? 'tx' : 'rx', local, remote, payload, packet.at, originOf(packet));
+    this.addData(
+      this.datagramConnection(packet, local, remote),
+      fromLocal ? 'tx' : 'rx',
+      local,
+      remote,
+      payload,
+      packet.at,
+      originOf(packet),
+    );
     this.flush();
+  }
+
+  /**
+   * A leg's `open`, where the recording had it: a relay wrote it before the datagram of the
+   * pair's other leg that it passed on first, so that datagram and its copy stay next to each other.
+   */
+  private openBeforePassedOn(open: Unnumbered & { type: 'open' }): void {
+    const last = this.records[this.records.length - 1];
+    const passedOn =
+      last?.type === 'data' &&
+      last.conn !== undefined &&
+      last.at === open.at &&
+      relayLegOf(last.conn).pair === relayLegOf(open.conn).pair &&
+      last.conn !== open.conn;
+    if (!passedOn) return this.push(open);
+    this.records.pop();
+    this.push(open);
+    this.records.push({ ...last, seq: this.records.length + 1 });
+  }
+
+  /**
+   * A UDP relay's mapping and leg, as the datagram's comment names it: opened at its first
+   * datagram unless the header lists it as open when recording began. The file holds no packet
+   * for a mapping's expiry, so none comes back as closed.
+   */
+  private datagramConnection(packet: Packet, local: Endpoint, remote: Endpoint): Connection | undefined {
+    const named = packet.comments.find((c) => c.startsWith(CONN_COMMENT_PREFIX))?.slice(CONN_COMMENT_PREFIX.length);
+    if (named === undefined || named.length < 1 || named.length > MAX_ID_LENGTH) return undefined;
+    const key = `datagrams ${named}`;
+    const known = this.connections.get(key);
+    if (known) return known;
+    const snapshot = this.snapshotIds.delete(named);
+    this.usedIds.add(named);
+    const connection: Connection = {
+      id: named,
+      local,
+      remote,
+      recordedRemote: remote,
+      localFin: false,
+      remoteFin: false,
+      closed: false,
+      counters: zeroCounters(),
+      nextSeq: {},
+    };
+    this.connections.set(key, connection);
+    if (!snapshot) this.openBeforePassedOn({ type: 'open', at: packet.at, conn: named, local, remote });
+    return connection;
   }
 }
 

@@ -349,7 +349,9 @@ export class PcapngWriter {
       payload: fits ? record.bytes : record.bytes.subarray(0, most),
       identification: this.nextIdentification(),
     });
-    const comments = originComments(record);
+    // A UDP relay's datagram names its mapping and leg (`c1`, `c1/server`), as a TCP SYN names
+    // its connection: the addresses alone do not say which pair an upstream datagram belongs to.
+    const comments = [...(record.conn !== undefined ? [`${CONN_COMMENT_PREFIX}${record.conn}`] : []), ...originComments(record)];
     if (!fits) comments.push(`truncated: the datagram held ${record.bytes.length} bytes, one IP packet carries at most ${most}`);
     this.blocks.push(enhancedPacket(packet, record.at, record.dir === 'tx', comments));
   }

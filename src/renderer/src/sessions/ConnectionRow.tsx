@@ -85,9 +85,11 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
     if (!result.ok) setFailure(result.error);
   };
 
+  const tls = conn.tls !== undefined || pair?.upstreamTls !== undefined;
   return (
     <>
-      <TableRow>
+      {/* With TLS the handshake goes in a row of its own below, so the pair's row has no bottom line. */}
+      <TableRow sx={tls ? { '& > td': { borderBottom: 0 } } : undefined}>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{conn.connId}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>{remote}</TableCell>
         <TableCell sx={{ fontFamily: MONO_FONT }}>
@@ -99,8 +101,6 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
           <Typography variant="caption" color={conn.blocked ? 'warning.main' : 'text.secondary'}>
             {flags.join(' · ')}
           </Typography>
-          {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} leg={pair ? 'client' : undefined} /> : null}
-          {pair?.upstreamTls ? <TlsDetailsView connId={conn.connId} tls={pair.upstreamTls} leg="upstream" /> : null}
         </TableCell>
         <TableCell>
           <Button
@@ -123,6 +123,16 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
           </Menu>
         </TableCell>
       </TableRow>
+      {tls ? (
+        // The whole table's width: in the status column a relay's two legs wrapped to many
+        // lines and the pair's row outgrew the connections section at 1024×700 and 1280×800.
+        <TableRow>
+          <TableCell colSpan={8} sx={{ pt: 0 }}>
+            {conn.tls ? <TlsDetailsView connId={conn.connId} tls={conn.tls} leg={pair ? 'client' : undefined} /> : null}
+            {pair?.upstreamTls ? <TlsDetailsView connId={conn.connId} tls={pair.upstreamTls} leg="upstream" /> : null}
+          </TableCell>
+        </TableRow>
+      ) : null}
       {failure ? (
         <TableRow>
           <TableCell colSpan={8}>

@@ -618,7 +618,7 @@ export const PHRASES_EN = {
   'transcript.line.cr': 'the line ends in a carriage return (the file was converted to CRLF line ends)',
   'transcript.line.noCrc': 'the line does not end with its checksum ({suffix})',
   'transcript.line.crc': 'checksum mismatch (the line says {stated}, its bytes give {actual})',
-  'transcript.line.json': 'not JSON: {detail}',
+  'transcript.line.json': 'not JSON text',
   'transcript.line.shape': 'not a transcript record: {path}: {detail}',
   'transcript.line.unknownShape': 'not a transcript record: unknown shape',
   'transcript.line.base64': 'the bytes are not base64: {detail}',
@@ -791,6 +791,11 @@ export const PHRASES_EN = {
   'repeat.notOpen': 'Session {id} is {state}, not open: a repeat run needs an open session.',
   'sequence.notOpen': 'Session {id} is {state}, not open: a sequence needs an open session.',
   'sequence.fileTooBig': 'The file is {size} bytes; a sequence file is at most {limit}.',
+  'sequence.notJson': 'The text is not JSON.',
+  'sequence.problemAt': '{path}: {problem}',
+  'sequence.problemsThen': '{first} · {rest}',
+  'workspace.fileTooBig': 'The file is {size} bytes; a workspace file is at most {limit}.',
+  'workspace.notJson': 'The file is not JSON text.',
   'sequence.fileProblems': '{name}: {problems}',
 } as const satisfies Readonly<Record<string, string>>;
 

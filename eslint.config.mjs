@@ -21,7 +21,8 @@ export const layers = {
   server: { path: 'src/server', layers: [...nodeSide, 'manifest'], node: true, packages: ['ws', 'open'] },
   // zod for the arguments of sendFile, the one method only stdio has.
   cli: { path: 'src/cli', layers: [...nodeSide, 'manifest'], node: true, packages: ['zod'] },
-  main: { path: 'src/main', layers: nodeSide, node: true, packages: ['electron'] },
+  // The window's icon, the one electron-builder packs, bundled beside main as an asset.
+  main: { path: 'src/main', layers: [...nodeSide, 'app-icon'], node: true, packages: ['electron'] },
   preload: { path: 'src/preload', layers: ['shared'], packages: ['electron'] },
 };
 
@@ -78,7 +79,7 @@ const rendererFiles = (name) => {
   return { files: [`${rendererDir}/${name}/**`] };
 };
 const rendererLabel = (name) => (name === 'app' || name === 'lib' ? `the renderer's ${name} files` : `${rendererDir}/${name}`);
-const layerLabel = (name) => (name === 'manifest' ? 'the root package.json' : layers[name].path);
+const layerLabel = (name) => (name === 'manifest' ? 'the root package.json' : name === 'app-icon' ? 'build/icon.png' : layers[name].path);
 
 // Folders are elements; single files (the renderer's top-level files, the root package.json) are
 // file categories, and the first category that matches a file is its only one.
@@ -92,6 +93,7 @@ const singleFiles = [
   { category: 'renderer-app', pattern: `${rendererDir}/{${rendererApp.join(',')}}` },
   { category: 'renderer-lib', pattern: `${rendererDir}/*.{ts,tsx}` },
   { category: 'manifest', pattern: 'package.json' },
+  { category: 'app-icon', pattern: 'build/icon.png' },
 ];
 const isSingleFile = (name) => singleFiles.some(({ category }) => category === name);
 const target = (name) => (isSingleFile(name) ? { file: { categories: name } } : { element: { type: name } });

@@ -1,5 +1,6 @@
 import { BrowserWindow } from 'electron';
 import path from 'node:path';
+import icon from '../../build/icon.png?asset';
 import { APP_ENTRY } from './app-protocol';
 import { hardenWebContents } from './security';
 
@@ -15,6 +16,8 @@ export function createMainWindow(): BrowserWindow {
     show: false,
     title: 'Socket Inspector',
     autoHideMenuBar: true,
+    // Linux takes a window's icon from here (a packaged app's .desktop file names one too, a dev run has none).
+    icon,
     // Written out here, not built by a helper, so Electronegativity's static checks can see it.
     webPreferences: {
       preload: path.join(__dirname, '../preload/index.js'),

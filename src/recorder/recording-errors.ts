@@ -5,15 +5,18 @@ import type { RecordFileFailure } from './record-file';
 
 /**
  * An OS error on a file or folder of recordings: its code, what it means (`file.<code>`), and
- * what to do about it (`hint.file.<code>`).
+ * what to do about it (`hint.file.<code>`). A code without words of its own is named as it is;
+ * an error with no code is not the OS's, so it is INTERNAL rather than a guessed EIO. Node's own
+ * message is English only and stays out of the phrase.
  */
 export function fileProblem(err: unknown): { code: string; problem: Phrase; hint: Phrase } {
-  const error = err as NodeJS.ErrnoException;
-  const code = error.code ?? 'EIO';
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || code === '')
+    return { code: AppCode.Internal, problem: phrase('file.noCode'), hint: phrase('hint.file.other') };
   const problem = `file.${code}`;
   const hint = `hint.file.${code}`;
   if (isPhraseKey(problem) && isPhraseKey(hint)) return { code, problem: phrase(problem), hint: phrase(hint) };
-  return { code, problem: phrase('verbatim', { text: error.message }), hint: phrase('hint.file.other') };
+  return { code, problem: phrase('file.otherCode'), hint: phrase('hint.file.other') };
 }
 
 /** A recording that could not start: the folder or the file could not be created. */
@@ -45,5 +48,5 @@ export function unrecordedError(sessionId: string, lost: { messages: number; byt
 /** A TLS key log line that could not be appended: the key log ends there, the recording goes on. */
 export function keyLogError(file: string, err: unknown): AppError {
   const { code, problem, hint } = fileProblem(err);
-  return appError(code, phrase('tls.keyLogFailed', { file, why: problem }), hint);
+  return appError(code, phrase('tls.keyLogFailed', { file, why: problem, code }), hint);
 }

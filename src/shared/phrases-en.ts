@@ -294,6 +294,8 @@ export const PHRASES_EN = {
   'file.ENOTDIR': 'part of the path is a file, not a folder',
   'file.EEXIST': 'a file of that name is in the way of the folder',
   'file.EIO': 'the disk reported an input/output error',
+  'file.otherCode': 'the system refused it',
+  'file.noCode': 'it failed without an error code from the system',
   'file.EMFILE': 'the app has too many files open',
   'file.ENFILE': 'the system has too many files open',
   'hint.file.ENOSPC': 'Free some space or choose another recordings folder.',
@@ -498,7 +500,7 @@ export const PHRASES_EN = {
   'tls.keyLogNotRecorded': 'The TLS key log of {sessionId} is not written: it goes beside the recording, and this session is not recorded.',
   'hint.tls.keyLogNeedsRecording':
     'Turn recording on for the session (or off the key log): the key log is written as a .keylog file beside the recording.',
-  'tls.keyLogFailed': 'The TLS key log {file} could not be written: {why}.',
+  'tls.keyLogFailed': 'The TLS key log {file} could not be written: {why} ({code}).',
   'relay.tlsOverUdp': 'TLS in a relay is for TCP: a UDP relay carries datagrams (DTLS is not supported).',
   'tls.keyMismatch': 'the private key does not belong to the certificate',
   'hint.tls.unknownCa':
@@ -618,7 +620,7 @@ export const PHRASES_EN = {
   'transcript.line.cr': 'the line ends in a carriage return (the file was converted to CRLF line ends)',
   'transcript.line.noCrc': 'the line does not end with its checksum ({suffix})',
   'transcript.line.crc': 'checksum mismatch (the line says {stated}, its bytes give {actual})',
-  'transcript.line.json': 'not JSON: {detail}',
+  'transcript.line.json': 'not JSON text',
   'transcript.line.shape': 'not a transcript record: {path}: {detail}',
   'transcript.line.unknownShape': 'not a transcript record: unknown shape',
   'transcript.line.base64': 'the bytes are not base64: {detail}',
@@ -791,6 +793,11 @@ export const PHRASES_EN = {
   'repeat.notOpen': 'Session {id} is {state}, not open: a repeat run needs an open session.',
   'sequence.notOpen': 'Session {id} is {state}, not open: a sequence needs an open session.',
   'sequence.fileTooBig': 'The file is {size} bytes; a sequence file is at most {limit}.',
+  'sequence.notJson': 'The text is not JSON.',
+  'sequence.problemAt': '{path}: {problem}',
+  'sequence.problemsThen': '{first} · {rest}',
+  'workspace.fileTooBig': 'The file is {size} bytes; a workspace file is at most {limit}.',
+  'workspace.notJson': 'The file is not JSON text.',
   'sequence.fileProblems': '{name}: {problems}',
 } as const satisfies Readonly<Record<string, string>>;
 

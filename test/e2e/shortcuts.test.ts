@@ -47,7 +47,7 @@ describe('keyboard shortcuts', () => {
 
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
     const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    for (const keys of ['Ctrl+S (⌘+S)', 'Alt+C (⌥C)', 'Alt+L (⌥L)', 'Ctrl+Enter (⌘+Enter)'])
+    for (const keys of ['Ctrl+S (⌘+S)', 'Alt+C (⌥C)', 'Alt+L (⌥L)', 'Ctrl+Enter (⌘+Enter)', 'Alt+Shift+1…9 (⌥⇧1…9)'])
       await expect.poll(() => list.textContent()).toContain(keys);
   });
 });

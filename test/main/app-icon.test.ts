@@ -1,7 +1,9 @@
 /**
  * The app's icons are there for what uses them: electron-builder's icon for each platform (a PNG
  * it converts to .icns and .ico, which needs at least 512×512), and the page's favicon, linked
- * from index.html and copied into the build beside it (browser mode and app:// serve it from there).
+ * from index.html and copied into the build beside it (browser mode and app:// serve it from there),
+ * and the window's own icon, which Linux shows only when the window names one (a dev run has no
+ * .desktop file to take it from).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,5 +32,16 @@ describe('icons', () => {
     if (!existsSync('out/renderer/index.html')) throw new Error('The built page is missing: run "npm run build" first.');
     expect(readFileSync('out/renderer/index.html', 'utf8')).toContain(`href="./${href}"`);
     expect(readFileSync(path.join('out/renderer', href!))).toEqual(readFileSync(path.join('src/renderer/public', href!)));
+  });
+
+  it("the window's icon is the app's, built beside the main bundle", () => {
+    if (!existsSync('out/main/index.js')) throw new Error('The built main bundle is missing: run "npm run build" first.');
+    const bundle = readFileSync('out/main/index.js', 'utf8');
+    const asset = /var (\w+) = \(0, path\.join\)\(__dirname, "\.\/([^"]+\.png)"\);/.exec(bundle);
+    expect(asset, 'the icon is an asset of the main bundle').not.toBeNull();
+    const [, name, file] = asset!;
+    expect(readFileSync(path.join('out/main', file!))).toEqual(readFileSync('build/icon.png'));
+    const window = /new electron\.BrowserWindow\(\{([\s\S]*?)webPreferences/.exec(bundle)?.[1];
+    expect(window).toContain(`icon: ${name}`);
   });
 });

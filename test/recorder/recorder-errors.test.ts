@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingInfo } from '@shared/contract';
 import type { Result } from '@shared/result';
+import { startError } from '@recorder/recording-errors';
+import { sayer } from '@renderer/i18n/languages';
 import { connectPeer, disposeAll, type Engine } from '../support/engine';
 import { until } from '../support/until';
 import { engineWithRecorder, failingFiles, readRecording, recordedBytes, recordingEvents } from '../support/recorder';
@@ -55,6 +57,8 @@ describe('a write that fails at the file layer', () => {
   it.each([
     ['ENOSPC', true, /disk is full/, /Free some space/],
     ['EIO', false, /input\/output error/, /Check the disk/],
+    // A code the app has no words for is named as it is, not with Node's English message.
+    ['EBUSY', false, /failed: the system refused it \(EBUSY\)/, /Check the recordings folder and the disk/],
   ])('%s: one error, the session carries on, the file keeps its whole records, a new start works', async (code, partial, problem, hint) => {
     const dir = await tempDir();
     const io = failingFiles();
@@ -83,6 +87,8 @@ describe('a write that fails at the file layer', () => {
     expect(errors[0]!.error.message).toContain(file);
     expect(errors[0]!.error.message).toMatch(problem);
     expect(errors[0]!.error.hint).toMatch(hint);
+    expect(errors[0]!.error.message).not.toContain('injected');
+    expect(sayer('zh-CN')(errors[0]!.error.i18n!.message)).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,}/);
     expect(io.writes).toBe(writesAtFailure);
     expect(lastStatus(engine, server.id)).toMatchObject({ active: false, path: file, error: { code } });
     const info = await engine.info(server.id);
@@ -183,5 +189,17 @@ describe('a folder that cannot be written', () => {
     value(await engine.manager.record({ sessionId: server.id, action: 'stop' }));
     expect(recordedBytes(await readRecording(restarted.path), () => true).toString()).toBe('back');
     client.socket.destroy();
+  });
+});
+
+describe('a file error without a code', () => {
+  it('is INTERNAL, not a guessed OS code, and says so in either language without the error’s English text', () => {
+    const error = startError('s1', '/recordings', new TypeError('Cannot read properties of undefined'));
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toBe(
+      'Session s1 cannot be recorded into /recordings: it failed without an error code from the system (INTERNAL).',
+    );
+    expect(sayer('zh-CN')(error.i18n!.message)).toBe('会话 s1 无法录制到 /recordings：操作失败，系统没有给出错误代码（INTERNAL）。');
+    expect(error.hint).toContain('Check the recordings folder and the disk.');
   });
 });

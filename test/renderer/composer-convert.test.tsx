@@ -183,6 +183,29 @@ describe('saved payloads as a quick-send list', () => {
     expect(stores.sendHistory.getState().entries.at(-1)).toMatchObject({ format: 'hex', value: '01 03 00 00' });
   });
 
+  it('sends the first nine with Alt+Shift and their digit from anywhere, and says so on each', async () => {
+    const { stores, user, payload, composer, sent, status } = setup();
+    const save = (name: string, value: string) =>
+      stores.payloads.getState().save(name, { format: 'text', value, encoding: 'utf-8', escapes: true, lineEnding: 'none' });
+    // Newest first: p1 is saved last to be the first chip.
+    for (let n = 10; n >= 1; n -= 1) save(`p${n}`, `payload ${n}`);
+    const quick = within(await composer().findByRole('group', { name: 'Quick send' }));
+    expect(quick.getByRole('button', { name: 'Send p2' })).toHaveAttribute('aria-keyshortcuts', 'Alt+Shift+2');
+    expect(quick.getByRole('button', { name: 'Send p10' })).not.toHaveAttribute('aria-keyshortcuts');
+    await user.type(payload(), 'draft');
+    await user.keyboard('{Alt>}{Shift>}2{/Shift}{/Alt}');
+    expect(sent()).toEqual([text('payload 2')]);
+    expect(await status()).toHaveTextContent('Sent “p2”');
+    expect(payload()).toHaveValue('draft');
+    await user.click(document.body);
+    await user.keyboard('{Alt>}{Shift>}9{/Shift}{/Alt}');
+    expect(sent().at(-1)).toEqual(text('payload 9'));
+    await user.keyboard('{Alt>}2{/Alt}{Control>}{Shift>}2{/Shift}{/Control}');
+    expect(sent()).toHaveLength(2);
+    await user.hover(quick.getByRole('button', { name: 'Send p3' }));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent('Alt+Shift+3 sends it');
+  });
+
   it('is off, with the reason, while the target cannot take a send', () => {
     const fake = createFakeBridge();
     const { stores } = renderApp(fake.bridge);

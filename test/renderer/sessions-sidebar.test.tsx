@@ -1,6 +1,6 @@
 /**
  * The sidebar on the real engine: saved session definitions survive a re-mount through
- * localStorage and open again, with one click, as real sockets on loopback.
+ * localStorage and open again, with one click, as real sockets on loopback, from the sidebar and from the start screen.
  */
 import { act, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { createInspectorStore } from '@renderer/store/inspector-store';
 import { App } from '@renderer/App';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
 import { ok } from '@shared/result';
+import { sessionConfigSchema } from '@shared/contract';
 import { createFakeBridge, sessionInfo } from '../support/renderer/fake-bridge';
 import { realEngine } from '../support/renderer/real-engine';
 import { dialog, fillEndpoint, openDialog, openSession, retype } from '../support/renderer/open-session';
@@ -56,6 +57,37 @@ describe('sidebar and saved sessions', () => {
     const again = renderApp(engine.local.bridge);
     await again.user.click(savedList().getByRole('button', { name: `Open saved session TCP client 127.0.0.1:${peer.port}` }));
     await waitFor(() => expect(peer.sockets).toHaveLength(2));
+  });
+
+  it('offers endpoints used before and saved sessions on the start screen; a recent client connects in one click', async () => {
+    const peer = await tcpPeerServer(cleanups);
+    const { user, stores } = renderApp(engine.local.bridge);
+    act(() => {
+      stores.workspace.getState().rememberEndpoint({ kind: 'tcp-client', host: '127.0.0.1', port: peer.port });
+      stores.workspace
+        .getState()
+        .saveSession('Bench listener', sessionConfigSchema.parse({ kind: 'tcp-server', host: '127.0.0.1', port: 0 }));
+    });
+    const again = within(await screen.findByRole('region', { name: 'Open again' }));
+    expect(again.getByRole('button', { name: 'Open saved session Bench listener' })).toBeInTheDocument();
+    await user.click(again.getByRole('button', { name: `Open TCP client 127.0.0.1:${peer.port} again` }));
+    await waitFor(() => expect(peer.sockets).toHaveLength(1));
+    const listed = await engine.local.bridge.list({});
+    expect(listed.ok && listed.value.map((one) => [one.kind, one.state])).toEqual([['tcp-client', 'open']]);
+  });
+
+  it('opens a saved session from the start screen with one click, as a real listener', async () => {
+    const { user, stores } = renderApp(engine.local.bridge);
+    act(() => {
+      stores.workspace
+        .getState()
+        .saveSession('Bench listener', sessionConfigSchema.parse({ kind: 'tcp-server', host: '127.0.0.1', port: 0 }));
+    });
+    const again = within(await screen.findByRole('region', { name: 'Open again' }));
+    await user.click(again.getByRole('button', { name: 'Open saved session Bench listener' }));
+    await waitFor(() => expect(sessionList().getByText(/^127\.0\.0\.1:[1-9]\d*$/)).toBeInTheDocument());
+    const listed = await engine.local.bridge.list({});
+    expect(listed.ok && listed.value.map((one) => [one.kind, one.state])).toEqual([['tcp-server', 'open']]);
   });
 
   it('renames and deletes a saved session, and the change is stored', async () => {

@@ -3,8 +3,10 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileAccess, OpenedFile, RecordingSave } from '@renderer/api/files';
 import { WORKSPACE_STORAGE_KEY } from '@renderer/workspace/workspace-store';
-import { decodeWorkspace, encodeWorkspace } from '@renderer/workspace/workspace-file';
-import { readSequence, sequenceText } from '@renderer/protocol/sequence-library';
+import { decodeWorkspace, encodeWorkspace, MAX_WORKSPACE_FILE_BYTES } from '@renderer/workspace/workspace-file';
+import { problemsPhrase, readSequence, sequenceText } from '@renderer/protocol/sequence-library';
+import { sayer } from '@renderer/i18n/languages';
+import { issuePhrase } from '@shared/validate';
 import type { SequenceInput } from '@shared/contract';
 import { ok } from '@shared/result';
 import { DEFAULT_MAX_CONNECTIONS } from '@shared/limits';
@@ -226,10 +228,27 @@ describe('sequences in workspace files', () => {
 
   it('a sequence file reads back strictly, each problem at its path', () => {
     expect(readSequence(sequenceText(sequence as SequenceInput))).toMatchObject({ ok: true, sequence: { name: 'Poll' } });
-    expect(readSequence('{"name":"x","steps":[{"kind":"jump"}]}')).toEqual({
-      ok: false,
-      problems: ['steps[0].kind: A step is send, wait, expect or repeat.'],
-    });
-    expect(readSequence('{')).toMatchObject({ ok: false, problems: [expect.stringMatching(/^Not JSON text/)] });
+    const said = (text: string, language: 'en' | 'zh-CN') => {
+      const reading = readSequence(text);
+      if (reading.ok) throw new Error(`${text} was read as a sequence`);
+      return sayer(language)(problemsPhrase(reading.problems));
+    };
+    const badKind = '{"name":"x","steps":[{"kind":"jump"}]}';
+    expect(said(badKind, 'en')).toBe('steps[0].kind: A step is send, wait, expect or repeat.');
+    expect(said(badKind, 'zh-CN')).toMatch(/^steps\[0\]\.kind：/);
+    expect(said(badKind, 'zh-CN')).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,}/);
+    expect(said('{', 'en')).toBe('The text is not JSON.');
+    expect(said('{', 'zh-CN')).toBe('这段文本不是 JSON。');
+  });
+
+  it('a workspace file that is not JSON, or too big, is said in Chinese with no English left in it', () => {
+    const zh = (bytes: Uint8Array) => {
+      const reading = decodeWorkspace(bytes, () => 'id');
+      if (reading.ok) throw new Error('the file was read as a workspace');
+      return reading.problems.map((problem) => sayer('zh-CN')(issuePhrase({ message: problem.message })));
+    };
+    expect(zh(encode('{"format": "socket-inspector-workspace",'))).toEqual(['文件不是 JSON 文本。']);
+    const [tooBig] = zh(new Uint8Array(MAX_WORKSPACE_FILE_BYTES + 1));
+    expect(tooBig).toBe(`文件有 ${MAX_WORKSPACE_FILE_BYTES + 1} 字节；工作区文件最多 ${MAX_WORKSPACE_FILE_BYTES} 字节。`);
   });
 });

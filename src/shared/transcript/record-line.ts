@@ -134,8 +134,9 @@ export function decodeRecordLine(line: Uint8Array, codec: Pick<LineCodec, 'crc32
   let value: unknown;
   try {
     value = JSON.parse(strictUtf8.decode(line));
-  } catch (err) {
-    return bad(phrase('transcript.line.json', { detail: untranslated(err instanceof Error ? err.message : String(err)) }));
+  } catch {
+    // The engine's own words for where JSON broke are English only; the line's number says where.
+    return bad(phrase('transcript.line.json'));
   }
   const parsed = lineSchema.safeParse(value);
   if (!parsed.success) {

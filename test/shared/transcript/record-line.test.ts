@@ -6,6 +6,7 @@ import { crc32 } from '@shared/transcript/crc32';
 import { decodeRecordLine, encodeRecordLine } from '@shared/transcript/record-line';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { nodeLineCodec } from '@recorder/node-line-codec';
+import { sayer } from '@renderer/i18n/languages';
 
 type DataRecord = Extract<TranscriptRecord, { type: 'data' }>;
 
@@ -88,5 +89,17 @@ describe('data record lines', () => {
       const decoded = decodeRecordLine(line.subarray(0, -1));
       expect(decoded).toEqual({ ok: true, record });
     }
+  });
+});
+
+describe('a damaged line', () => {
+  it('whose CRC holds but whose JSON does not is said in the reader’s language, with no English parser words', () => {
+    const body = '{"type":"data",,"seq":1';
+    const crc = crc32(new TextEncoder().encode(body)).toString(16).padStart(8, '0');
+    const decoded = decodeRecordLine(new TextEncoder().encode(`${body},"crc":"${crc}"}`));
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(sayer('en')(decoded.problem)).toBe('not JSON text');
+    expect(sayer('zh-CN')(decoded.problem)).toBe('不是 JSON 文本');
   });
 });

@@ -4,7 +4,7 @@ import IconButton from '@mui/material/IconButton';
 import Stack from '@mui/material/Stack';
 import SvgIcon from '@mui/material/SvgIcon';
 import Typography from '@mui/material/Typography';
-import { useTheme } from '@mui/material/styles';
+import { styled, useTheme } from '@mui/material/styles';
 import { Panel, Separator, useParentGroup, usePanelRef } from 'react-resizable-panels';
 import { useT } from '../i18n/i18n-context';
 
@@ -19,17 +19,21 @@ export function Splitter({ label, orientation }: { label: string; orientation: '
   const theme = useTheme();
   const across = orientation === 'horizontal';
   return (
-    <Separator
+    <FocusMarkedSeparator
       aria-label={label}
       style={{
         flexBasis: across ? 4 : 5,
         background: theme.palette.divider,
-        outlineOffset: -1,
         cursor: across ? 'col-resize' : 'row-resize',
       }}
     />
   );
 }
+
+/** The browser's own 1px ring is lost on a 4px grey bar; focused from the keyboard it gets the controls' mark. */
+const FocusMarkedSeparator = styled(Separator)(({ theme }) => ({
+  '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: 0 },
+}));
 
 function Chevron({ open }: { open: boolean }) {
   return (

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useCallback } from 'react';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Tooltip from '@mui/material/Tooltip';
@@ -6,6 +6,7 @@ import Typography from '@mui/material/Typography';
 import type { Translate } from '../i18n/languages';
 import { useT } from '../i18n/i18n-context';
 import { MONO_FONT } from '../theme';
+import { QUICK_SEND_KEYS, quickSendKeys, useQuickSendKeys } from '../components/shortcuts';
 import { usePayloadLibrary } from './composer-stores';
 import type { SavedPayload, SavedPayloadContent } from './payload-library';
 
@@ -44,6 +45,16 @@ export const QuickSendList = memo(function QuickSendList({
 }) {
   const t = useT();
   const items = usePayloadLibrary((state) => state.items);
+  useQuickSendKeys(
+    disabled ? 0 : Math.min(items.length, QUICK_SEND_KEYS),
+    useCallback(
+      (index: number) => {
+        const item = items[index];
+        if (item) onSend(item);
+      },
+      [items, onSend],
+    ),
+  );
   if (items.length === 0) return null;
   return (
     <Box
@@ -54,7 +65,7 @@ export const QuickSendList = memo(function QuickSendList({
       <Typography variant="caption" color="text.secondary" sx={{ flex: 'none' }}>
         {t('composer.quick')}
       </Typography>
-      {items.map((item) => (
+      {items.map((item, index) => (
         <Tooltip
           key={item.id}
           title={
@@ -63,6 +74,11 @@ export const QuickSendList = memo(function QuickSendList({
                 {payloadPreview(item, t)}
               </Box>
               {payloadSummary(item, t)}
+              {index < QUICK_SEND_KEYS ? (
+                <Box component="span" sx={{ display: 'block' }}>
+                  {t('composer.quick.key', { keys: quickSendKeys(index) })}
+                </Box>
+              ) : null}
             </>
           }
         >
@@ -75,6 +91,7 @@ export const QuickSendList = memo(function QuickSendList({
               label={item.name}
               disabled={disabled}
               aria-label={t('composer.quick.send', { name: item.name })}
+              {...(index < QUICK_SEND_KEYS ? { 'aria-keyshortcuts': quickSendKeys(index) } : {})}
               {...(describedBy ? { 'aria-describedby': describedBy } : {})}
               onClick={() => onSend(item)}
               sx={{ maxWidth: 200 }}

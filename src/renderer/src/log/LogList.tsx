@@ -246,7 +246,16 @@ export function LogList({
       data-time={look.showTime ? 'on' : 'off'}
       data-delta={look.showDelta ? 'on' : 'off'}
       style={{ '--si-log-font': `${look.fontSize}px` } as CSSProperties}
-      sx={{ height: '100%', position: 'relative' }}
+      sx={(theme) => ({
+        height: '100%',
+        position: 'relative',
+        // Chromium puts a scrolling box in the Tab order (and Alt+L focuses it): marked as a control
+        // is. Virtuoso writes outline: none into the scroller's style attribute, hence !important.
+        '& [data-virtuoso-scroller]:focus-visible': {
+          outline: `2px solid ${theme.palette.primary.main} !important`,
+          outlineOffset: -2,
+        },
+      })}
       onWheelCapture={markReader}
       onTouchStartCapture={markReader}
       onTouchMoveCapture={markReader}

@@ -11,7 +11,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { sequenceSchema, type Sequence, type SequencePosition, type SequenceStatus } from '@shared/contract';
 import { AppCode } from '@shared/errors';
-import { english, phrase, untranslated } from '@shared/phrase';
+import { phrase } from '@shared/phrase';
 import { appError, type AppError } from '@shared/result';
 import { useApi, useFiles } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -20,6 +20,7 @@ import type { Translate } from '../i18n/languages';
 import {
   EXAMPLE_SEQUENCE,
   MAX_SEQUENCE_FILE_BYTES,
+  problemsPhrase,
   readSequence,
   sequenceFileName,
   SequenceLibraryContext,
@@ -96,7 +97,7 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
       bytes.byteLength > MAX_SEQUENCE_FILE_BYTES
         ? {
             ok: false as const,
-            problems: [english(phrase('sequence.fileTooBig', { size: String(bytes.byteLength), limit: String(MAX_SEQUENCE_FILE_BYTES) }))],
+            problems: [phrase('sequence.fileTooBig', { size: String(bytes.byteLength), limit: String(MAX_SEQUENCE_FILE_BYTES) })],
           }
         : readSequence(new TextDecoder().decode(bytes));
     if (!reading.ok) {
@@ -104,7 +105,7 @@ export function SequencePanel({ sessionId, open: isOpen }: { sessionId: string; 
         title: t('protocol.sequence.importFailed'),
         error: appError(
           AppCode.InvalidArgument,
-          phrase('sequence.fileProblems', { name, problems: untranslated(reading.problems.join(' · ')) }),
+          phrase('sequence.fileProblems', { name, problems: problemsPhrase(reading.problems) }),
           phrase('hint.sequenceFile'),
         ),
       });

@@ -9,7 +9,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { sequenceSchema, type Sequence, type SequenceInput } from '@shared/contract';
 import { MAX_SAVED_SEQUENCES } from '@shared/limits';
-import { english } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
 import { issuePhrase } from '@shared/validate';
 import { listOf, persisted, uniqueIds, type KeyValueStorage } from '../store/persisted';
 
@@ -77,7 +77,7 @@ function pathText(path: readonly PropertyKey[]): string {
   return text;
 }
 
-export type SequenceReading = { ok: true; sequence: Sequence } | { ok: false; problems: string[] };
+export type SequenceReading = { ok: true; sequence: Sequence } | { ok: false; problems: Phrase[] };
 
 const MAX_PROBLEMS_SHOWN = 10;
 
@@ -86,8 +86,9 @@ export function readSequence(text: string): SequenceReading {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, problems: [`Not JSON text: ${err instanceof Error ? err.message : String(err)}`] };
+  } catch {
+    // The parser's own words are English only.
+    return { ok: false, problems: [phrase('sequence.notJson')] };
   }
   const parsed = sequenceSchema.safeParse(raw);
   if (parsed.success) return { ok: true, sequence: parsed.data };
@@ -95,10 +96,17 @@ export function readSequence(text: string): SequenceReading {
     ok: false,
     problems: parsed.error.issues.slice(0, MAX_PROBLEMS_SHOWN).map((issue) => {
       const at = pathText(issue.path);
-      const message = english(issuePhrase(issue));
-      return at === '' ? message : `${at}: ${message}`;
+      const problem = issuePhrase(issue);
+      return at === '' ? problem : phrase('sequence.problemAt', { path: at, problem });
     }),
   };
+}
+
+/** Problems as one phrase, in order. */
+export function problemsPhrase(problems: readonly Phrase[]): Phrase {
+  const [first, ...rest] = problems;
+  if (!first) return phrase('sequence.notJson');
+  return rest.length === 0 ? first : phrase('sequence.problemsThen', { first, rest: problemsPhrase(rest) });
 }
 
 export function sequenceText(sequence: Sequence | SequenceInput): string {

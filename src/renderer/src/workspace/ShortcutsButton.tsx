@@ -13,6 +13,7 @@ const KEYS: readonly { keys: string; what: Parameters<ReturnType<typeof useT>>[0
   { keys: 'Alt+C (⌥C)', what: 'workspace.shortcut.composer' },
   { keys: 'Alt+L (⌥L)', what: 'workspace.shortcut.log' },
   { keys: 'Ctrl+Enter (⌘+Enter)', what: 'workspace.shortcut.send' },
+  { keys: 'Alt+Shift+1…9 (⌥⇧1…9)', what: 'workspace.shortcut.quickSend' },
   { keys: 'Esc', what: 'workspace.shortcut.restoreLog' },
 ];
 

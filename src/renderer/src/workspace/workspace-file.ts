@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { sequenceSchema, type Sequence } from '@shared/contract';
 import { MAX_SAVED_SEQUENCES } from '@shared/limits';
+import { says } from '@shared/validate';
 import { MAX_SAVED_PAYLOADS, savedPayloadSchema, type SavedPayload } from '../composer/payload-library';
 import { languageSchema } from '../i18n/languages';
 import {
@@ -115,6 +116,7 @@ function pathText(path: readonly PropertyKey[]): string {
 export interface WorkspaceProblem {
   /** Empty for the file as a whole. */
   path: string;
+  /** A schema's message: zod's words, or a phrase as `says` marks it (issuePhrase reads either). */
   message: string;
 }
 
@@ -126,17 +128,17 @@ export function decodeWorkspace(bytes: Uint8Array, makeId: () => string): Worksp
   if (bytes.byteLength > MAX_WORKSPACE_FILE_BYTES) {
     return {
       ok: false,
-      problems: [{ path: '', message: `The file is ${bytes.byteLength} bytes; a workspace file is at most ${MAX_WORKSPACE_FILE_BYTES}.` }],
+      problems: [
+        { path: '', message: says('workspace.fileTooBig', { size: String(bytes.byteLength), limit: String(MAX_WORKSPACE_FILE_BYTES) }) },
+      ],
     };
   }
   let raw: unknown;
   try {
     raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [{ path: '', message: `The file is not JSON text: ${err instanceof Error ? err.message : String(err)}` }],
-    };
+  } catch {
+    // The parser's own words are English only.
+    return { ok: false, problems: [{ path: '', message: says('workspace.notJson') }] };
   }
   const parsed = workspaceFileSchema.safeParse(raw);
   if (!parsed.success) {

@@ -88,6 +88,7 @@ export const composerEn = {
 
   'composer.quick': 'Quick send',
   'composer.quick.send': 'Send {name}',
+  'composer.quick.key': '{keys} sends it',
   'composer.saved.send': 'Send',
   'composer.saved.sendLabel': 'Send {name} now',
   'composer.sentSaved': 'Sent “{name}”: {bytes} B to {targets, plural, one {# target} other {# targets}}.',
@@ -191,6 +192,7 @@ export const composerZhCN: Readonly<Record<keyof typeof composerEn, string>> = {
 
   'composer.quick': '快速发送',
   'composer.quick.send': '发送 {name}',
+  'composer.quick.key': '按 {keys} 发送',
   'composer.saved.send': '发送',
   'composer.saved.sendLabel': '立即发送 {name}',
   'composer.sentSaved': '已发送“{name}”：{bytes} B 到 {targets} 个目标。',

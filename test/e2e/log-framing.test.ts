@@ -77,8 +77,7 @@ describe('framing, end to end', () => {
       await expect.poll(() => rows(page)).toEqual(['one\\r\\n', 'two\\r\\n', 'x\\r\\n', 'tail [p]']);
       one!.socket.resetAndDestroy();
       await expect.poll(() => rows(page)).toEqual(['one\\r\\n', 'two\\r\\n', 'x\\r\\n', 'tail [e]']);
-      const events = await log.getByTestId('log-event').allTextContents();
-      expect(events.at(-1)).toMatch(/Closed: reset by the peer/);
+      await expect.poll(async () => (await log.getByTestId('log-event').allTextContents()).at(-1)).toMatch(/Closed: reset by the peer/);
       await screenshot(page, `log-framing-ended-${size.width}`);
 
       // A flood of lines from one connection while another's frame stays open: the open frame

@@ -66,24 +66,32 @@ describe('the log-first workspace, end to end', () => {
     });
   }
 
-  it('shows one row per line, LF, CRLF or CR, each with its own time', async () => {
-    const page = await h.app();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    const [client] = await listenerWithClients(page, 1, h.cleanups);
-    client!.socket.write('one\ntwo\r\nthr');
-    const log = page.getByRole('region', { name: 'Log' });
-    await expect.poll(() => log.getByTestId('log-payload').count()).toBe(1);
-    await log.getByRole('button', { name: 'Log settings' }).click();
-    const settings = page.getByRole('dialog', { name: 'Log settings' });
-    await settings.getByRole('combobox', { name: 'Framing' }).click();
-    await page.getByRole('option', { name: 'Lines (LF, CRLF or CR)' }).click();
-    await page.keyboard.press('Escape');
-    await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'thr']);
-    // A CR at the end of one read and the LF at the start of the next are one break.
-    client!.socket.write('ee\r');
-    await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'three']);
-    client!.socket.write('\nfour\n');
-    await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'three', 'four']);
-    await screenshot(page, 'log-lines-1280');
-  });
+  for (const size of SIZES) {
+    it(`shows one row per line, LF, CRLF or CR, each with its own time, at ${size.width}×${size.height}`, async () => {
+      const page = await h.app();
+      await page.setViewportSize(size);
+      const [client] = await listenerWithClients(page, 1, h.cleanups);
+      client!.socket.write('one\ntwo\r\nthr');
+      const log = page.getByRole('region', { name: 'Log' });
+      await expect.poll(() => log.getByTestId('log-payload').count()).toBe(1);
+      await log.getByRole('button', { name: 'Log settings' }).click();
+      const settings = page.getByRole('dialog', { name: 'Log settings' });
+      await settings.getByRole('combobox', { name: 'Framing' }).click();
+      await page.getByRole('option', { name: 'Lines (LF, CRLF or CR)' }).click();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'thr']);
+      // A CR at the end of one read and the LF at the start of the next are one break.
+      client!.socket.write('ee\r');
+      await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'three']);
+      client!.socket.write('\nfour\n');
+      await expect.poll(() => log.getByTestId('log-payload').allTextContents()).toEqual(['one', 'two', 'three', 'four']);
+      // Each line is timed: a time column on every row.
+      expect(
+        await log
+          .getByTestId('log-entry')
+          .evaluateAll((rows) => rows.map((row) => row.querySelector('[data-testid="log-time"]')?.textContent ?? '')),
+      ).toEqual(Array.from({ length: 4 }, () => expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/)));
+      await screenshot(page, `log-lines-${size.width}`);
+    });
+  }
 });

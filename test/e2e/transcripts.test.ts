@@ -79,6 +79,32 @@ describe('transcripts, end to end', () => {
     expect(bytes.includes(Buffer.from('OK 200\r\n'))).toBe(true);
   });
 
+  it("downloads a text dump that has the connection's open, the peer's FIN and the close beside the bytes, as the log does", async () => {
+    const page = await h.app('light', { recordDir: folder });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const peer = await recordedConversation(page);
+    const remote = `127.0.0.1:${peer.socket.localPort}`;
+    peer.socket.end();
+    const events = page.getByRole('region', { name: 'Log' }).getByTestId('log-event');
+    // The peer's FIN at once, the close once the half-close linger has run out.
+    await expect
+      .poll(async () => (await events.allTextContents()).join('\n'), { timeout: 15_000 })
+      .toMatch(/Peer sent FIN[\s\S]*Closed: peer closed/);
+
+    const { file, name } = await saveTranscript(page, /^Text dump/);
+    expect(name).toMatch(/\.txt$/);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    const open = at(new RegExp(`Z {2}open {3}conn c1, local 127\\.0\\.0\\.1:\\d+, remote ${remote.replaceAll('.', '\\.')}$`));
+    const request = at(/Z {2}← rx {2}conn c1, .*, 13 bytes$/);
+    const fin = at(/Z {2}half-close conn c1: the peer will send nothing more$/);
+    const close = at(/Z {2}close {2}conn c1: peer-closed; received 13 bytes in 1 message, sent 8 bytes in 1 message$/);
+    expect([open, request, fin, close].every((index) => index >= 0)).toBe(true);
+    expect(open).toBeLessThan(request);
+    expect(request).toBeLessThan(fin);
+    expect(fin).toBeLessThan(close);
+  });
+
   it('opens a downloaded JSON Lines transcript read-only with its entries', async () => {
     const page = await h.app('light', { recordDir: folder });
     await recordedConversation(page);

@@ -324,6 +324,24 @@ describe('Log framing', () => {
       ['tx', 'x'],
     ]);
   });
+
+  it("gives each frame its first byte's time, so times never go back down the log", async () => {
+    const { user } = setup(
+      at(T0, dataEvent('s1', 'rx', 'a1\na', 'c1')),
+      at(T0 + 100, dataEvent('s1', 'rx', 'b1\n', 'c2')),
+      at(T0 + 300, dataEvent('s1', 'rx', '2\n', 'c1')),
+    );
+    await choose(user, 'Framing', 'Delimiter');
+    const rows = entries();
+    expect(rows.map((row) => within(row).getByTestId('log-payload').textContent)).toEqual(['a1\\n', 'a2\\n', 'b1\\n']);
+    // "a2\n" began at T0 and sits there; it completed at T0 + 300, after "b1\n", but is not timed so.
+    expect(rows.map((row) => within(row).getByTestId('log-time').textContent)).toEqual([
+      formatClock(T0),
+      formatClock(T0),
+      formatClock(T0 + 100),
+    ]);
+    expect(within(rows[2]!).getByTestId('log-delta')).toHaveTextContent('+100.000 ms');
+  });
 });
 
 describe('Log search and filters', () => {

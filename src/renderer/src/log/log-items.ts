@@ -82,6 +82,10 @@ interface Stream {
   template: LogEntry;
   /** Id of the entry holding the first byte of the frame still open, if one is. */
   openSince: number | undefined;
+  /** When that first byte came: the open frame's time, as the row where it sits shows it. */
+  openAt: number | undefined;
+  /** When the open frame's latest byte came: the silence of gap mode is counted from it. */
+  lastAt: number | undefined;
   /** The open frame as last shown. */
   open: LogItem | undefined;
 }
@@ -119,7 +123,7 @@ export class FramedView {
     if (this.config.mode !== 'gap') return undefined;
     let next: number | undefined;
     for (const stream of this.streams.values()) {
-      if (stream.open) next = Math.min(next ?? Infinity, stream.open.at + this.config.gapMs);
+      if (stream.open && stream.lastAt !== undefined) next = Math.min(next ?? Infinity, stream.lastAt + this.config.gapMs);
     }
     return next;
   }
@@ -154,17 +158,18 @@ export class FramedView {
       const key = entry.relay ? `${entry.dir}|${sourceOf(entry)}|${entry.relay.flow}` : `${entry.dir}|${sourceOf(entry)}`;
       let stream = this.streams.get(key);
       if (!stream) {
-        stream = { framer: this.newFramer(), template: entry, openSince: undefined, open: undefined };
+        stream = { framer: this.newFramer(), template: entry, openSince: undefined, openAt: undefined, lastAt: undefined, open: undefined };
         this.streams.set(key, stream);
       }
       const pushed = stream.framer.push(entry.bytes, entry.at);
       pushed.frames.forEach((frame, index) => {
-        const since = index === 0 && stream.openSince !== undefined ? stream.openSince : entry.id;
+        const begunEarlier = index === 0 && stream.openSince !== undefined;
         done.push({
-          since,
+          since: begunEarlier ? stream.openSince! : entry.id,
           item: {
             id: this.nextId++,
-            at: frame.at,
+            // A frame's time is its first byte's, as its place is, so times grow down the log.
+            at: begunEarlier ? (stream.openAt ?? frame.at) : entry.at,
             dir: entry.dir,
             connId: entry.connId,
             peer: entry.peer,
@@ -180,12 +185,18 @@ export class FramedView {
       const partial = stream.framer.partial();
       if (!partial) {
         stream.openSince = undefined;
+        stream.openAt = undefined;
+        stream.lastAt = undefined;
         stream.open = undefined;
       } else {
-        if (pushed.frames.length > 0 || stream.openSince === undefined) stream.openSince = entry.id;
+        if (pushed.frames.length > 0 || stream.openSince === undefined) {
+          stream.openSince = entry.id;
+          stream.openAt = entry.at;
+        }
+        stream.lastAt = partial.at;
         stream.open = {
           id: this.nextId++,
-          at: partial.at,
+          at: stream.openAt ?? partial.at,
           dir: entry.dir,
           connId: entry.connId,
           peer: entry.peer,
@@ -200,7 +211,9 @@ export class FramedView {
     }
     if (this.config.mode === 'gap') {
       const gap = this.config.gapMs;
-      for (const [key, stream] of this.streams) if (stream.open && now - stream.open.at >= gap) this.finish(key, done, {});
+      for (const [key, stream] of this.streams) {
+        if (stream.open && stream.lastAt !== undefined && now - stream.lastAt >= gap) this.finish(key, done, {});
+      }
     }
     this.place(done);
     // Frames completed by entries that left the log leave with them.
@@ -225,6 +238,8 @@ export class FramedView {
     else {
       stream.framer = this.newFramer();
       stream.openSince = undefined;
+      stream.openAt = undefined;
+      stream.lastAt = undefined;
       stream.open = undefined;
     }
   }

@@ -71,6 +71,10 @@ describe('the log-first workspace, end to end', () => {
       const page = await h.app();
       await page.setViewportSize(size);
       const [client] = await listenerWithClients(page, 1, h.cleanups);
+      // The connections section starts with its client's row in sight (its text; the border may fall under the splitter).
+      const section = (await page.getByRole('region', { name: 'Connections', exact: true }).boundingBox())!;
+      const firstRow = (await page.getByRole('table', { name: 'Connections' }).locator('tbody tr').first().boundingBox())!;
+      expect(firstRow.y + firstRow.height * 0.75).toBeLessThanOrEqual(section.y + section.height);
       client!.socket.write('one\ntwo\r\nthr');
       const log = page.getByRole('region', { name: 'Log' });
       await expect.poll(() => log.getByTestId('log-payload').count()).toBe(1);

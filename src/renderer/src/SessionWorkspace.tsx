@@ -20,9 +20,14 @@ import type { ConnectionRecord } from './store/views';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
-/** The composer's first height in pixels, alone and beside another section (errors, a relay's held messages). */
-const COMPOSER_SIZE = 236;
-const COMPOSER_SIZE_BESIDE_ERRORS = 170;
+/**
+ * The composer's first height in pixels, alone and beside another section (errors, a relay's held
+ * messages). In a short window (1024×700) it starts at what a send needs — the payload field,
+ * Send and the hint — so that the connections section above the log's minimum keeps a row in sight.
+ */
+const COMPOSER_SIZE = { tall: 236, short: 150 };
+const COMPOSER_SIZE_BESIDE_ERRORS = { tall: 170, short: 130 };
+const SHORT_WINDOW_PX = 760;
 
 const NO_RECORDS: readonly ConnectionRecord[] = [];
 const NO_SESSION = '';
@@ -103,7 +108,11 @@ function SessionView({ view }: { view: SessionViewModel }) {
               open={live.state === 'open'}
               udpRemote={live.config.kind === 'udp' ? live.config.remote : undefined}
               // Smaller beside another section, so that every section starts open at 1280×800.
-              defaultSize={withErrors || live.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE}
+              defaultSize={
+                (withErrors || live.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE)[
+                  window.innerHeight < SHORT_WINDOW_PX ? 'short' : 'tall'
+                ]
+              }
               minSize={90}
             />
           </>

@@ -40,7 +40,7 @@ const rendererPackages = [
   'react-resizable-panels',
   'zod',
 ];
-const rendererApp = ['App.tsx', 'SessionWorkspace.tsx', 'WorkbenchLayout.tsx', 'main.tsx'];
+const rendererApp = ['App.tsx', 'SessionView.tsx', 'SessionWorkspace.tsx', 'WorkbenchLayout.tsx', 'main.tsx'];
 export const renderer = {
   i18n: [],
   api: [],

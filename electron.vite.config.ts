@@ -49,6 +49,15 @@ export default defineConfig({
       // (browser mode, and each window of the desktop app), so it is minified (bench: page load).
       minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+      rolldownOptions: {
+        output: {
+          codeSplitting: {
+            // zod's jitless switch in the chunk of zod itself: split apart, the chunk that builds
+            // the contract's schemas could run before it, and zod's eval probe break the CSP.
+            groups: [{ name: 'zod', test: /[\\/]node_modules[\\/]zod[\\/]|[\\/]zod-without-eval\.ts$/ }],
+          },
+        },
+      },
     },
     // Vite puts the placeholder on its tags and in <meta property="csp-nonce">, where emotion reads it.
     html: { cspNonce: NONCE_PLACEHOLDER },

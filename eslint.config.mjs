@@ -29,7 +29,7 @@ export const layers = {
 // The renderer imports only src/shared, its packages and itself. Inside it, the folders of
 // src/renderer/src are tiers, lowest first, and each may import only the lower tiers it names, so the
 // graph has no cycle: `lib` is the top-level helper files (format, limits, theme, ...), `app` the
-// top-level files that compose everything (main.tsx, App.tsx, SessionWorkspace.tsx, WorkbenchLayout.tsx).
+// top-level files that compose everything (main.tsx, App.tsx, SessionWorkspace.tsx, SessionView.tsx, WorkbenchLayout.tsx).
 const rendererPackages = [
   'react',
   'react-dom',
@@ -41,7 +41,7 @@ const rendererPackages = [
   'react-resizable-panels',
   'zod',
 ];
-const rendererApp = ['App.tsx', 'SessionWorkspace.tsx', 'WorkbenchLayout.tsx', 'main.tsx'];
+const rendererApp = ['App.tsx', 'SessionView.tsx', 'SessionWorkspace.tsx', 'WorkbenchLayout.tsx', 'main.tsx'];
 export const renderer = {
   i18n: [],
   api: [],

@@ -1,10 +1,11 @@
 /** Two apps on one page, each with the stores it made itself: what one does, the other never sees. */
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { App } from '@renderer/App';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { App, APP_PARTS } from '@renderer/App';
 import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 
+beforeAll(() => Promise.all(APP_PARTS.map((part) => part.preload())));
 beforeEach(() => localStorage.clear());
 
 function renderOne() {

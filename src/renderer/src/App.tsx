@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Toolbar from '@mui/material/Toolbar';
@@ -24,11 +24,12 @@ import { InspectorStoreProvider } from './store/InspectorStoreProvider';
 import { browserStorage, type KeyValueStorage } from './store/persisted';
 import type { InspectorStore } from './store/inspector-store';
 import { createSequenceLibrary, SequenceLibraryContext, type SequenceLibraryStore } from './protocol/sequence-library';
-import { SessionWorkspace } from './SessionWorkspace';
-import { NewSessionProvider } from './sessions/NewSessionProvider';
+import { SessionWorkspace, sessionViewPart } from './SessionWorkspace';
+import { preloadWhenIdle, type LazyPart } from './lazy-part';
+import { NewSessionProvider, newSessionDialogPart } from './sessions/NewSessionProvider';
 import { WorkbenchLayout } from './WorkbenchLayout';
 import { SessionSidebar } from './sessions/SessionSidebar';
-import { OpenTranscriptButton } from './transcripts/OpenTranscriptButton';
+import { OpenTranscriptButton, transcriptReaderPart } from './transcripts/OpenTranscriptButton';
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
 import { RecordingSettingsProvider } from './transcripts/RecordingSettingsProvider';
 import { WorkspaceContext } from './workspace/workspace-context';
@@ -67,8 +68,12 @@ function TopBar() {
   );
 }
 
+/** What the first screen does not draw, each in its own chunk: loaded after it, before the user asks for it. */
+export const APP_PARTS: readonly LazyPart<unknown>[] = [sessionViewPart, newSessionDialogPart, transcriptReaderPart];
+
 function Workbench() {
   useKeptKeys();
+  useEffect(() => preloadWhenIdle(APP_PARTS), []);
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />

@@ -4,7 +4,7 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { VirtuosoMockContext } from 'react-virtuoso';
 import type { FileAccess } from '@renderer/api/files';
-import { App, createSavedStores } from '@renderer/App';
+import { App, APP_PARTS, createSavedStores } from '@renderer/App';
 import type { Language } from '@renderer/i18n/languages';
 import type { InspectorBridge } from '@shared/contract';
 
@@ -20,6 +20,9 @@ export interface RenderOptions {
  * call after each change). Speedy, as in the production build, puts the same rules into one sheet.
  */
 const styles = createCache({ key: 'css', speedy: true });
+
+// The page loads them once it has drawn its first screen; here they are in before any test draws.
+await Promise.all(APP_PARTS.map((part) => part.preload()));
 
 /** The whole app on a bridge; jsdom has no layout, so the virtual list is told its sizes. */
 export function renderApp(bridge: InspectorBridge | undefined, language: Language = 'en') {

@@ -1,8 +1,11 @@
 import { useCallback, useState, type ReactNode } from 'react';
 import type { SessionConfig, SessionKind } from '@shared/contract';
 import { NewSessionContext } from './new-session-context';
-import { NewSessionDialog } from './NewSessionDialog';
+import { lazyPart } from '../lazy-part';
 import { formFromConfig, type SessionForm } from './session-form';
+
+/** The new-session dialog: the first screen draws none. */
+export const newSessionDialogPart = lazyPart(() => import('./NewSessionDialog'));
 
 /** The one new-session dialog, which the sidebar, the start screen and a session's menu all open. */
 export function NewSessionProvider({ children }: { children: ReactNode }) {
@@ -21,15 +24,20 @@ export function NewSessionProvider({ children }: { children: ReactNode }) {
       })),
     [],
   );
+  // Asked for once, it stays mounted, so that closing it runs its closing transition.
+  const dialogPart = newSessionDialogPart.useLoaded(dialog.key > 0);
+  const NewSessionDialog = dialog.key > 0 ? dialogPart?.NewSessionDialog : undefined;
   return (
     <NewSessionContext.Provider value={openDialog}>
       {children}
-      <NewSessionDialog
-        key={dialog.key}
-        open={dialog.open}
-        initial={dialog.initial}
-        onClose={() => setDialog((prev) => ({ ...prev, open: false }))}
-      />
+      {NewSessionDialog ? (
+        <NewSessionDialog
+          key={dialog.key}
+          open={dialog.open}
+          initial={dialog.initial}
+          onClose={() => setDialog((prev) => ({ ...prev, open: false }))}
+        />
+      ) : null}
     </NewSessionContext.Provider>
   );
 }

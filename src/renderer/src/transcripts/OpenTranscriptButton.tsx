@@ -10,9 +10,13 @@ import { useT } from '../i18n/i18n-context';
 import { DEFAULT_LIMITS } from '../store/inspector-store';
 import { useInspectorStore } from '../store/store-context';
 import { newId } from '../workspace/workspace-store';
-import { loadTranscript, type TranscriptRefusal } from './load-transcript';
+import { lazyPart } from '../lazy-part';
+import type { TranscriptRefusal } from './load-transcript';
 
 type Failure = { type: 'refused'; file: string; refusal: TranscriptRefusal } | { type: 'failed'; error: AppError };
+
+/** The transcript and pcapng readers: only a file being opened needs them. */
+export const transcriptReaderPart = lazyPart(() => import('./load-transcript'));
 
 /** "Open transcript…": a recorded or saved file, shown read-only beside the live sessions. */
 export function OpenTranscriptButton() {
@@ -38,8 +42,8 @@ export function OpenTranscriptButton() {
     }
     const { name, bytes } = result.value;
     const limits = { ...DEFAULT_LIMITS, maxLogEntries: store.getState().logLimit };
+    const { loadTranscript } = await transcriptReaderPart.preload().finally(() => setBusy(false));
     const loaded = loadTranscript(newId(), name, bytes, limits);
-    setBusy(false);
     if (loaded.ok) store.getState().openTranscript(loaded.transcript);
     else setFailure({ type: 'refused', file: name, refusal: loaded.refusal });
   };

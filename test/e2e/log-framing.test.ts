@@ -6,14 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { listenerWithClients, screenshot, e2eHarness } from '../support/chromium';
+import { listenerWithClients, screenshot, e2eHarness, WINDOW_SIZES } from '../support/chromium';
 
 const h = e2eHarness();
-
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
 
 const PARTIAL = '[aria-label="Partial frame: more bytes are needed to complete it"]';
 const ENDED = '[aria-label="Frame ended by the connection closing"]';
@@ -43,7 +38,7 @@ async function chooseFraming(page: Page, mode: string): Promise<ReturnType<Page[
 }
 
 describe('framing, end to end', () => {
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`frames in arrival order, ends a frame with its connection and follows the newest at ${size.width}×${size.height}`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);

@@ -5,21 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { boundPort, listenerWithClients, openSession, screenshot, e2eHarness } from '../support/chromium';
+import { boundPort, listenerWithClients, openSession, screenshot, e2eHarness, WINDOW_SIZES } from '../support/chromium';
 import { tcpPeerServer } from '../support/peers';
 
 const h = e2eHarness();
-
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
 
 const eventText = async (page: Page): Promise<string> =>
   (await page.getByRole('region', { name: 'Log' }).getByTestId('log-event').allTextContents()).join('\n');
 
 describe('connection lifecycle in the log, end to end', () => {
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`logs a listener's start and stop, our FIN and a reset here, and keeps the closed ones listed, at ${size.width}×${size.height}`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);

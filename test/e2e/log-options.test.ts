@@ -5,14 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { listenerWithClients, screenshot, e2eHarness } from '../support/chromium';
+import { listenerWithClients, screenshot, e2eHarness, WINDOW_SIZES } from '../support/chromium';
 
 const h = e2eHarness();
-
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
 
 const LONG = `${'wide '.repeat(120)}end`;
 
@@ -32,7 +27,7 @@ async function payloadStyle(page: Page): Promise<{ whiteSpace: string; fontSize:
 }
 
 describe('log options and layout, end to end', () => {
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`draws rows wrapped or not, with or without times, at the chosen text size, and keeps the choice at ${size.width}×${size.height}`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
-import { boundPort, e2eHarness, openSession, screenshot } from '../support/chromium';
+import { boundPort, e2eHarness, openSession, screenshot, WINDOW_SIZES } from '../support/chromium';
 import { tempDir } from '../support/temp-dir';
 
 const h = e2eHarness();
@@ -81,10 +81,7 @@ async function dataRows(page: Page, stop?: (rows: Map<number, Row>) => boolean):
 }
 
 describe('raw chunks, as received', () => {
-  for (const [width, height] of [
-    [1024, 700],
-    [1280, 800],
-  ] as const) {
+  for (const { width, height } of WINDOW_SIZES) {
     it(`shows one row per read for writes a few milliseconds apart, as the recording holds them, at ${width}×${height}`, async () => {
       const page = await h.app('light', { recordDir: folder });
       await page.setViewportSize({ width, height });

@@ -5,14 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { listenerWithClients, screenshot, e2eHarness } from '../support/chromium';
+import { listenerWithClients, screenshot, e2eHarness, WINDOW_SIZES } from '../support/chromium';
 
 const h = e2eHarness();
-
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
 
 const ROWS = 40;
 
@@ -32,7 +27,7 @@ async function writeRows(page: Page, socket: { write(text: string): unknown }, t
 }
 
 describe('search and control in the log, end to end', () => {
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`marks matches, counts them and goes to each at ${size.width}×${size.height}; explains a bad hex query`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);

@@ -14,17 +14,13 @@ import {
   sendFromComposer,
   startServer,
   e2eHarness,
+  WINDOW_SIZES,
 } from '../support/chromium';
 
 const h = e2eHarness();
 
-const VIEWPORTS = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
-
 describe('a log that survives', () => {
-  for (const viewport of VIEWPORTS) {
+  for (const viewport of WINDOW_SIZES) {
     it(`shows the same log rows and connections after a reload, then goes on without repeating one, at ${viewport.width}×${viewport.height}`, async () => {
       const page = await h.app();
       await page.setViewportSize(viewport);

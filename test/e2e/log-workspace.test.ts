@@ -4,17 +4,12 @@
  * log and stay listed once closed; lines are rows of their own.
  */
 import { describe, expect, it } from 'vitest';
-import { listenerWithClients, screenshot, e2eHarness } from '../support/chromium';
+import { listenerWithClients, screenshot, e2eHarness, WINDOW_SIZES } from '../support/chromium';
 
 const h = e2eHarness();
 
-const SIZES = [
-  { width: 1024, height: 700 },
-  { width: 1280, height: 800 },
-] as const;
-
 describe('the log-first workspace, end to end', () => {
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`keeps the log at 40% of a ${size.width}×${size.height} window with ten clients and an error, with nothing overlapping`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);
@@ -66,7 +61,7 @@ describe('the log-first workspace, end to end', () => {
     });
   }
 
-  for (const size of SIZES) {
+  for (const size of WINDOW_SIZES) {
     it(`shows one row per line, LF, CRLF or CR, each with its own time, at ${size.width}×${size.height}`, async () => {
       const page = await h.app();
       await page.setViewportSize(size);

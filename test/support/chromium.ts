@@ -24,6 +24,12 @@ export function chromiumPath(): string {
   return found;
 }
 
+/** The two window sizes the workspace is held to in e2e: the smallest it must fit, and a common laptop's. */
+export const WINDOW_SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
+] as const;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),

@@ -94,17 +94,10 @@ function withoutOwnKey<T extends { key?: string }>(tls: T): Omit<T, 'key'> {
   return rest;
 }
 
-/** Whether any TLS side of the config names a key in main's key store. */
+/** Whether any TLS side of the config (a listener's or client's one, a relay's two) names a key in main's key store. */
 export function namesKeys(config: SessionConfig): boolean {
-  switch (config.kind) {
-    case 'udp':
-      return false;
-    case 'tcp-client':
-    case 'tcp-server':
-      return config.tls?.keyRef !== undefined;
-    case 'relay':
-      return config.tls?.keyRef !== undefined || config.upstreamTls?.keyRef !== undefined;
-  }
+  const sides = config.kind === 'udp' ? [] : config.kind === 'relay' ? [config.tls, config.upstreamTls] : [config.tls];
+  return sides.some((tls) => tls?.keyRef !== undefined);
 }
 
 /**

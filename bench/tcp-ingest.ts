@@ -105,7 +105,9 @@ async function rawFileSink(peer: PeerProcess, total: number): Promise<Run> {
 /** The engine's TCP listener, with the desktop app's event sink; recording or not. */
 function engineSink(peer: PeerProcess, total: number, record: boolean): Promise<Run> {
   return withEngine({ record }, async (engine) => {
-    const session = await engine.open({ kind: 'tcp-server', host: '127.0.0.1', port: 0, record });
+    // The raw sink answers the peer's FIN at once; the engine's listener by default stays open
+    // halfCloseLingerMs (5 s) for the user to reply, which would be timed as transfer.
+    const session = await engine.open({ kind: 'tcp-server', host: '127.0.0.1', port: 0, halfCloseLingerMs: 0, record });
     await peer.request({ cmd: 'tcp-connect', port: session.local!.port });
     await until(async () => (await engine.info(session.id)).connections.length === 1, 'the engine to accept the peer', 10_000, 5);
     const start = performance.now();

@@ -14,7 +14,13 @@ import { RelayBase } from './relay';
 import { flowPhrase, type RelayPair } from './relay-holds';
 import type { HoldQueue } from './hold-queue';
 
-const key = (rinfo: { address: string; port: number }) => `${rinfo.address}|${rinfo.port}`;
+/** A client as the relay's socket reports it: on a dual-stack socket an IPv4 client is `::ffff:a.b.c.d`. */
+interface Sender {
+  readonly address: string;
+  readonly port: number;
+}
+
+const key = (sender: Sender) => `${sender.address}|${sender.port}`;
 
 /**
  * One client address of a UDP relay: its own socket toward the upstream (so the server's
@@ -32,8 +38,10 @@ class UdpMapping implements RelayPair {
   private idleTimer: TimerHandle | undefined;
   closed = false;
 
+  /** `remote` is `sender` as people read it (IPv4 unmapped); the map key and the replies use `sender` itself. */
   constructor(
     readonly connId: string,
+    readonly sender: Sender,
     readonly remote: Endpoint,
     private readonly relay: UdpRelay,
     private readonly upstream: ResolvedAddress & { port: number },
@@ -222,7 +230,7 @@ export class UdpRelay extends RelayBase {
   sendToClient(mapping: UdpMapping, bytes: Uint8Array, mark: RelayDataMark | undefined): void {
     const socket = this.socket;
     if (!socket) return;
-    socket.send(bytes, mapping.remote.port, mapping.remote.address, (err) => {
+    socket.send(bytes, mapping.sender.port, mapping.sender.address, (err) => {
       if (err) this.emitError(socketError(err, 'send', { address: mapping.remote.address, port: mapping.remote.port }), mapping.connId);
       else this.holds.written(mapping, bytes, mark);
     });
@@ -255,6 +263,7 @@ export class UdpRelay extends RelayBase {
       const remote = endpoint(rinfo.address, rinfo.port, rinfo.family);
       mapping = new UdpMapping(
         this.ctx.ids.next('c'),
+        { address: rinfo.address, port: rinfo.port },
         remote,
         this,
         { ...this.upstreamAddress, port: this.config.upstream.port },
@@ -272,7 +281,7 @@ export class UdpRelay extends RelayBase {
   private forget(mapping: UdpMapping, reason: 'local-closed' | 'session-closed'): void {
     if (mapping.closed) return;
     mapping.close();
-    this.mappings.delete(key(mapping.remote));
+    this.mappings.delete(key(mapping.sender));
     this.holds.forget(mapping);
     this.atLimit = false;
     this.ctx.emit({

@@ -1,9 +1,11 @@
 /**
- * The UDP relay between real peers on loopback: a python3 echo server upstream and Node clients,
- * a mapping (its own upstream socket) per client address, forgotten after the idle expiry, and a
- * held datagram edited before it goes on.
+ * The UDP relay between real peers on loopback: a python3 echo server upstream and Node or
+ * python3 clients, a mapping (its own upstream socket) per client address, forgotten after the
+ * idle expiry however often the client comes back, and a held datagram edited before it goes on.
  */
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disposeAll, onCleanup, openRelay, startEngine, textPayload } from '../support/engine';
 import { bindPeer, type Peer } from '../support/udp';
@@ -31,6 +33,52 @@ async function echoServer(): Promise<number> {
       out += chunk.toString();
       if (out.includes('\n')) resolve(Number(out.split('\n')[0]));
     });
+  });
+}
+
+/**
+ * python3 UDP client on one fixed address and port: prints its port, then for each port read on
+ * stdin sends `ping` to the relay there and prints the answer, or `timeout` after 2 s.
+ */
+const PY_UDP_CLIENT = `
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.settimeout(2)
+print(s.getsockname()[1], flush=True)
+for line in sys.stdin:
+    s.sendto(b'ping', ('127.0.0.1', int(line)))
+    try:
+        print(s.recvfrom(65536)[0].decode(), flush=True)
+    except socket.timeout:
+        print('timeout', flush=True)
+`;
+
+/** The python3 client: its port, and `ping(port)` answering what it printed for that send. */
+async function pythonClient(): Promise<{ port: number; ping(relayPort: number): Promise<string> }> {
+  const child = spawn('python3', ['-c', PY_UDP_CLIENT], { stdio: ['pipe', 'pipe', 'inherit'] });
+  onCleanup(() => {
+    child.kill('SIGKILL');
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => String((await lines.next()).value);
+  const port = Number(await next());
+  return {
+    port,
+    ping: (relayPort) => {
+      child.stdin.write(`${relayPort}\n`);
+      return next();
+    },
+  };
+}
+
+/** Whether nothing holds the UDP port any more: binding it again succeeds only then. */
+function udpPortFree(port: number): Promise<boolean> {
+  const socket = createSocket('udp4');
+  return new Promise((resolve) => {
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
   });
 }
 
@@ -83,6 +131,32 @@ describe('UDP relay', () => {
     expect(again.connections).toHaveLength(1);
     expect(again.connections[0]!.connId).not.toBe(ca!.connId);
   });
+
+  // A dual-stack relay sees an IPv4 client as ::ffff:127.0.0.1 and lists it as 127.0.0.1: the
+  // expiry once forgot the mapping under the listed form, so the client's next datagram found the
+  // closed mapping still there, went nowhere and never closed again.
+  for (const host of ['127.0.0.1', '::']) {
+    it(`on ${host}, a client that comes back after the expiry gets a new mapping that expires too, its upstream socket closed`, async () => {
+      const engine = startEngine();
+      const upstreamPort = await echoServer();
+      const { session, port } = await openRelay(engine, upstreamPort, { transport: 'udp', host, udpIdleMs: 300 });
+      const python = await pythonClient();
+      const closed = () => engine.ofType('connection-closed', (e) => e.sessionId === session.id);
+      const mappings: string[] = [];
+      for (const round of [1, 2, 3]) {
+        expect(await python.ping(port)).toBe('echo:ping');
+        const [mapping] = (await engine.info(session.id)).connections;
+        expect(mapping!.remote).toEqual({ address: '127.0.0.1', port: python.port, family: 'IPv4' });
+        mappings.push(mapping!.connId);
+        await engine.waitFor(() => closed().length === round, 3000, `mapping ${round} closed by the idle expiry`);
+        expect((await engine.info(session.id)).connections).toEqual([]);
+        expect(await udpPortFree(mapping!.relay!.upstreamLocal!.port)).toBe(true);
+      }
+      expect(new Set(mappings).size).toBe(3);
+      expect(closed().map((e) => [e.connId, e.reason])).toEqual(mappings.map((connId) => [connId, 'local-closed']));
+      expect(engine.ofType('error', (e) => e.sessionId === session.id)).toEqual([]);
+    });
+  }
 
   it('holds datagrams as messages, edits one and drops another', async () => {
     const engine = startEngine();

@@ -158,4 +158,51 @@ describe('a log that survives', () => {
     await notice.waitFor({ state: 'detached' });
     expect(await boundPort(page)).toBeGreaterThan(0);
   });
+
+  it('reopens only the saved sessions left ticked, or none on Cancel', async () => {
+    const page = await h.app();
+    const sessions = page.getByRole('list', { name: 'Open sessions' });
+    for (const [kind, count] of [
+      ['TCP server', 1],
+      ['UDP', 2],
+    ] as const) {
+      await openSession(page, kind, '127.0.0.1', 0);
+      await boundPort(page);
+      await sessions
+        .getByRole('button', { name: /^More actions for / })
+        .last()
+        .click();
+      await page.getByRole('menuitem', { name: 'Save to workspace' }).click();
+      await page.getByRole('heading', { name: `Saved (${count})` }).waitFor();
+    }
+    const { port } = h.server!;
+    const token = new URL(h.server!.url).searchParams.get('token')!;
+    await h.server!.close();
+    h.server = await startServer({ port, token });
+    const notice = page.getByRole('alert').filter({ hasText: 'The server restarted' });
+    await notice.waitFor({ timeout: 15_000 });
+    await expect.poll(() => sessions.getByText(/^127\.0\.0\.1:/).count()).toBe(0);
+
+    await notice.getByRole('button', { name: 'Choose…' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Reopen saved sessions' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await sessions.getByText(/^127\.0\.0\.1:/).count()).toBe(0);
+
+    await notice.getByRole('button', { name: 'Choose…' }).click();
+    dialog = page.getByRole('dialog', { name: 'Reopen saved sessions' });
+    const boxes = dialog.getByRole('checkbox');
+    expect(await boxes.count()).toBe(2);
+    for (const box of await boxes.all()) expect(await box.isChecked()).toBe(true);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await screenshot(page, 'server-restarted-choose-1024');
+    await dialog.getByRole('checkbox', { name: /^TCP server/ }).uncheck();
+    await dialog.getByRole('button', { name: 'Reopen 1 session' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await sessions.getByText(/^127\.0\.0\.1:[1-9]/).waitFor();
+    expect(await sessions.getByText(/^127\.0\.0\.1:/).count()).toBe(1);
+    const listed = await sessions.getByRole('listitem').allTextContents();
+    expect(listed.filter((item) => item.includes('UDP'))).toHaveLength(1);
+    expect(listed.filter((item) => item.includes('TCP server'))).toHaveLength(0);
+  });
 });

@@ -206,6 +206,23 @@ describe('saved payloads as a quick-send list', () => {
     expect(await screen.findByRole('tooltip')).toHaveTextContent('Alt+Shift+3 sends it');
   });
 
+  it('adds what it sends to the history that ↑ and the History list recall', async () => {
+    const { stores, user, payload, composer } = setup();
+    stores.payloads.getState().save('p2', { format: 'hex', value: '02', encoding: 'utf-8', escapes: true, lineEnding: 'none' });
+    stores.payloads.getState().save('p1', { format: 'text', value: 'one', encoding: 'utf-8', escapes: true, lineEnding: 'none' });
+    const quick = within(await composer().findByRole('group', { name: 'Quick send' }));
+    await user.click(quick.getByRole('button', { name: 'Send p1' }));
+    await user.keyboard('{Alt>}{Shift>}2{/Shift}{/Alt}');
+    await user.type(payload(), 'draft');
+    await user.keyboard('{ArrowUp}');
+    expect(payload()).toHaveValue('02');
+    await user.keyboard('{ArrowUp}');
+    expect(payload()).toHaveValue('one');
+    await user.click(composer().getByRole('button', { name: 'History (2)' }));
+    const list = within(screen.getByRole('list', { name: 'Sent payloads, newest first' }));
+    expect(list.getAllByRole('button', { name: /^Load / }).map((row) => row.getAttribute('aria-label'))).toEqual(['Load 02', 'Load one']);
+  });
+
   it('is off, with the reason, while the target cannot take a send', () => {
     const fake = createFakeBridge();
     const { stores } = renderApp(fake.bridge);

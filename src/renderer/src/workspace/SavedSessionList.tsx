@@ -22,7 +22,7 @@ import { useOpenConfig } from './use-open-config';
 import { useWorkspace } from './workspace-context';
 import type { SavedSession } from './workspace-store';
 import { SidebarHeading } from '../components/SidebarHeading';
-import { KindEndpoint } from './KindEndpoint';
+import { defaultSessionName, KindEndpoint } from './KindEndpoint';
 
 function RenameDialog({ saved, onClose }: { saved: SavedSession; onClose: () => void }) {
   const t = useT();
@@ -83,8 +83,7 @@ const SavedSessionItem = memo(function SavedSessionItem({ saved }: { saved: Save
   const [renaming, setRenaming] = useState(false);
   const { config } = saved;
   const endpoint = formatEndpoint(config.host, config.port);
-  // Names default to kind and endpoint; saying them twice adds nothing.
-  const defaultName = `${t(`kind.${config.kind}`)} ${endpoint}`;
+  const defaultName = defaultSessionName(config.kind, endpoint, t);
 
   return (
     <ListItem disablePadding divider sx={{ flexDirection: 'column', alignItems: 'stretch', px: 1.5, py: 0.5 }}>

@@ -9,12 +9,14 @@ import { useApi } from '../api/host-context';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
+import { ReopenSavedDialog } from './ReopenSavedDialog';
 import { useWorkspace } from './workspace-context';
+import type { SavedSession } from './workspace-store';
 
 /**
  * After a browser-mode server restart the page's sessions are gone with the old process; this
  * says so, instead of an empty sidebar that looks as if nothing had been open, and offers to
- * open again what the workspace saved.
+ * open again what the workspace saved: all in one click, or those the user ticks.
  */
 export function ServerRestartNotice() {
   const t = useT();
@@ -25,14 +27,15 @@ export function ServerRestartNotice() {
   const saved = useWorkspace((state) => state.savedSessions);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<{ name: string; error: AppError } | undefined>(undefined);
+  const [choosing, setChoosing] = useState(false);
   if (ended === 0) return null;
 
-  const reopen = async () => {
+  const reopen = async (chosen: readonly SavedSession[]) => {
     setBusy(true);
     setFailure(undefined);
     let firstFailure: { name: string; error: AppError } | undefined;
     let lastOpened: string | undefined;
-    for (const session of saved) {
+    for (const session of chosen) {
       const result = await api.open({ config: session.config, keepIfFailed: false });
       if (result.ok) lastOpened = result.value.id;
       else firstFailure ??= { name: session.name, error: result.error };
@@ -55,9 +58,16 @@ export function ServerRestartNotice() {
       <Typography variant="body2">{t('workspace.restart.body', { count: ended })}</Typography>
       <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center' }}>
         {saved.length > 0 ? (
-          <Button variant="outlined" size="small" color="inherit" disabled={busy} onClick={() => void reopen()}>
-            {t('workspace.restart.reopen', { count: saved.length })}
-          </Button>
+          <>
+            <Button variant="outlined" size="small" color="inherit" disabled={busy} onClick={() => void reopen(saved)}>
+              {t('workspace.restart.reopen', { count: saved.length })}
+            </Button>
+            {saved.length > 1 ? (
+              <Button size="small" color="inherit" disabled={busy} onClick={() => setChoosing(true)}>
+                {t('workspace.restart.choose')}
+              </Button>
+            ) : null}
+          </>
         ) : (
           <Typography variant="body2" color="text.secondary">
             {t('workspace.restart.noneSaved')}
@@ -70,6 +80,16 @@ export function ServerRestartNotice() {
           error={failure.error}
           onClose={() => setFailure(undefined)}
           sx={{ mt: 1 }}
+        />
+      ) : null}
+      {choosing ? (
+        <ReopenSavedDialog
+          saved={saved}
+          onClose={() => setChoosing(false)}
+          onReopen={(chosen) => {
+            setChoosing(false);
+            void reopen(chosen);
+          }}
         />
       ) : null}
     </Alert>

@@ -20,6 +20,7 @@ import { decodeWorkspace, encodeWorkspace, type WorkspaceProblem } from './works
 import { useWorkspaceStore } from './workspace-context';
 import { SHORTCUT_KEYS, useShortcut } from '../components/shortcuts';
 import { copyConfig, newId, type SavedSession } from './workspace-store';
+import { defaultSessionName } from './KindEndpoint';
 
 type Outcome =
   | { type: 'saved'; sessions: number; open: number; payloads: number; sequences: number }
@@ -56,7 +57,7 @@ export function WorkspaceFileButtons() {
       const config = copyConfig(session.config);
       if (!config || saved.has(JSON.stringify(config))) continue;
       saved.add(JSON.stringify(config));
-      const name = `${t(`kind.${config.kind}`)} ${formatEndpoint(config.host, config.port)}`;
+      const name = defaultSessionName(config.kind, formatEndpoint(config.host, config.port), t);
       open.push({ id: newId(), name, config });
     }
     const savedSessions = [...open, ...state.savedSessions];

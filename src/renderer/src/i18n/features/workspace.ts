@@ -50,6 +50,9 @@ export const workspaceEn = {
     '{count, plural, one {The session this page had ended} other {The # sessions this page had ended}} with the old server: its sockets are closed and its log is gone from the page. Recordings stay in the recordings folder.',
   'workspace.restart.reopen': '{count, plural, one {Reopen the saved session} other {Reopen the # saved sessions}}',
   'workspace.restart.noneSaved': 'None was saved in the workspace; open new ones from the sidebar.',
+  'workspace.restart.choose': 'Choose…',
+  'workspace.restart.chooseTitle': 'Reopen saved sessions',
+  'workspace.restart.reopenChosen': '{count, plural, one {Reopen # session} other {Reopen # sessions}}',
   'workspace.restart.dismiss': 'Dismiss',
 } as const;
 
@@ -100,5 +103,8 @@ export const workspaceZhCN: Readonly<Record<keyof typeof workspaceEn, string>> =
   'workspace.restart.body': '此页面的 {count} 个会话已随旧服务器结束：其套接字已关闭，页面上的日志也已不在。录制文件仍保存在录制文件夹中。',
   'workspace.restart.reopen': '重新打开 {count} 个已保存的会话',
   'workspace.restart.noneSaved': '工作区中没有已保存的会话；请从侧栏新建会话。',
+  'workspace.restart.choose': '选择…',
+  'workspace.restart.chooseTitle': '重新打开已保存的会话',
+  'workspace.restart.reopenChosen': '重新打开 {count} 个会话',
   'workspace.restart.dismiss': '关闭',
 };

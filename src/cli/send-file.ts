@@ -11,16 +11,17 @@ import { sendRouteSchema, type EngineApi, type SendReceipt } from '@shared/contr
 import { AppCode, hintFor } from '@shared/errors';
 import { FILE_CHUNK_BYTES, QUEUE_RETRY_MS, UDP_FILE_CHUNK_BYTES } from '@shared/limits';
 import { fail, ok, type Result } from '@shared/result';
-import { phrase, untranslated } from '@shared/phrase';
+import { phrase, type Phrase } from '@shared/phrase';
+import { says } from '@shared/validate';
 
 /** Longest path a command may name: far beyond any OS's, short enough to quote in a message. */
 const MAX_PATH_LENGTH = 4096;
 
 export const sendFileSchema = sendRouteSchema.extend({
   path: z
-    .string({ error: 'path must be text: the file to send.' })
-    .min(1, 'path is empty: name the file to send.')
-    .max(MAX_PATH_LENGTH, `path is longer than ${MAX_PATH_LENGTH} characters.`),
+    .string({ error: says('sendFile.pathType') })
+    .min(1, says('sendFile.pathEmpty'))
+    .max(MAX_PATH_LENGTH, says('sendFile.pathTooLong', { max: MAX_PATH_LENGTH })),
 });
 export type SendFileArgs = z.output<typeof sendFileSchema>;
 
@@ -50,7 +51,28 @@ export class RoomSignals {
   }
 }
 
-/** Only a script calls sendFile (it names a path), so its own words stay English: untranslated. */
+/**
+ * What an OS error on the file to send means. Not the recordings' `fileProblem`: its words are
+ * about a folder of recordings, and a missing file here is the path's fault, not a vanished folder.
+ */
+function fileToSendProblem(err: unknown): { code: string; problem: Phrase } {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== 'string' || code === '') return { code: AppCode.Internal, problem: phrase('file.noCode') };
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { code, problem: phrase('sendFile.noSuchFile') };
+    case 'EACCES':
+    case 'EPERM':
+    case 'EIO':
+    case 'EMFILE':
+    case 'ENFILE':
+      return { code, problem: phrase(`file.${code}`) };
+    default:
+      return { code, problem: phrase('file.otherCode') };
+  }
+}
+
 export function sendFile(engine: EngineApi, rooms: RoomSignals) {
   return async ({ sessionId, path, to }: SendFileArgs): Promise<Result<SendReceipt>> => {
     const sessions = await engine.list({});
@@ -60,21 +82,12 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
     try {
       handle = await open(path, 'r');
     } catch (err) {
-      const error = err as NodeJS.ErrnoException;
-      return fail(
-        error.code ?? AppCode.InvalidArgument,
-        untranslated(`The file ${path} could not be opened (${error.code ?? error.message}); nothing was sent.`),
-        untranslated('Check the path (a relative one starts from the folder the CLI runs in) and that you may read the file.'),
-      );
+      const { code, problem } = fileToSendProblem(err);
+      return fail(code, phrase('sendFile.cannotOpen', { path, code, problem }), phrase('hint.sendFile.cannotOpen'));
     }
     try {
       const info = await handle.stat();
-      if (!info.isFile())
-        return fail(
-          AppCode.InvalidArgument,
-          untranslated(`${path} is not a file; nothing was sent.`),
-          untranslated('Name a regular file.'),
-        );
+      if (!info.isFile()) return fail(AppCode.InvalidArgument, phrase('sendFile.notAFile', { path }), phrase('hint.sendFile.notAFile'));
       let targets = 0;
       const outcome = await sendInChunks({
         size: info.size,
@@ -97,16 +110,12 @@ export function sendFile(engine: EngineApi, rooms: RoomSignals) {
       const error = outcome.error!;
       return fail(
         error.code,
-        untranslated(`${error.message} ${outcome.sent} of ${info.size} bytes of ${path} had been sent.`),
+        phrase('sendFile.stopped', { problem: error.i18n.message, sent: outcome.sent, size: info.size, path }),
         error.i18n.hint,
       );
     } catch (err) {
-      const error = err as NodeJS.ErrnoException;
-      return fail(
-        error.code ?? AppCode.Internal,
-        untranslated(`Reading ${path} failed (${error.message}); the send stopped.`),
-        untranslated('Check the file and the disk.'),
-      );
+      const { code, problem } = fileToSendProblem(err);
+      return fail(code, phrase('sendFile.readFailed', { path, code, problem }), phrase('hint.sendFile.readFailed'));
     } finally {
       await handle.close();
     }

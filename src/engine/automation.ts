@@ -22,7 +22,7 @@ import { SlidingWindowLimit } from '@shared/rate-limit';
 import { MacroCounters, type MacroContext } from '@shared/macros';
 import { renderPayload } from '@shared/payload';
 import { renderTemplate, type ReplyTemplate } from '@shared/reply-template';
-import { MessageText } from '@shared/rule-match';
+import { matchFailure, MessageText } from '@shared/rule-match';
 import { fail, ok, type AppError, type Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
 import { randomBytes } from 'node:crypto';
@@ -495,7 +495,7 @@ export class SessionAutomation {
         // A regex can throw on its input (too much recursion, a stack overflow): that rule fails, the others go on.
         this.ruleFailed(
           rule,
-          appError(AppCode.RuleFailed, phrase('rule.threw', { name: this.ruleName(rule), problem: untranslated(String(err)) })),
+          appError(AppCode.RuleFailed, phrase('rule.threw', { name: this.ruleName(rule), problem: matchFailure(err) })),
         );
         continue;
       }
@@ -521,7 +521,7 @@ export class SessionAutomation {
         if (!reply.ok)
           this.ruleFailed(
             rule,
-            appError(AppCode.RuleFailed, phrase('rule.replyFailed', { name: this.ruleName(rule), problem: untranslated(reply.message) })),
+            appError(AppCode.RuleFailed, phrase('rule.replyFailed', { name: this.ruleName(rule), problem: reply.phrase })),
           );
         else this.reply(rule, reply.bytes, source);
       }

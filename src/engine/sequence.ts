@@ -15,7 +15,7 @@ import { createFramer, type Framer } from '@shared/framing';
 import { MAX_SEQUENCE_PENDING_MESSAGES } from '@shared/limits';
 import type { MacroContext } from '@shared/macros';
 import { compilePayload, renderPayload } from '@shared/payload';
-import { compileMatch, MessageText } from '@shared/rule-match';
+import { compileMatch, matchFailure, MessageText } from '@shared/rule-match';
 import { phrase, untranslated, type Phrase } from '@shared/phrase';
 import type { AppError, Result } from '@shared/result';
 import type { Clock } from '@ports/clock';
@@ -242,7 +242,7 @@ export class SequenceRun {
         try {
           found = matcher.matcher.match(new MessageText(message));
         } catch (err) {
-          throw new StepFailure(phrase('sequence.why.patternFailed', { problem: untranslated(String(err)) }));
+          throw new StepFailure(phrase('sequence.why.patternFailed', { problem: matchFailure(err) }));
         }
         if (!found) continue;
         const fault = step.checksum ? checksumFault(step.checksum, message) : undefined;

@@ -7,6 +7,7 @@
 import type { RuleMatch, TextEncodingName } from './contract';
 import { findHexPattern, hexPatternAt, parseHexPattern, type HexPattern } from './hex-pattern';
 import { MAX_RULE_MESSAGE_BYTES } from './limits';
+import { phrase, untranslated, type Phrase } from './phrase';
 import { decodeText, textProblem, type TextProblem } from './text-encoding';
 
 /** A captured part of a message: text (from a text rule, in the rule's encoding) or bytes (from a hex rule). */
@@ -141,6 +142,15 @@ function hexMatcher(match: Extract<RuleMatch, { on: 'hex' }>): MatcherCompile {
       },
     },
   };
+}
+
+/**
+ * Why matching threw. V8's regular expressions throw a RangeError when their backtracking
+ * outgrows the stack; anything else is unexpected and keeps the engine's own words.
+ */
+export function matchFailure(err: unknown): Phrase {
+  if (err instanceof RangeError) return phrase('match.tooDeep');
+  return phrase('match.threw', { detail: untranslated(err instanceof Error ? err.message : String(err)) });
 }
 
 export function compileMatch(match: RuleMatch): MatcherCompile {

@@ -118,7 +118,9 @@ describe('stdio sendFile', () => {
     const session = opened.value as { id: string };
     const missing = await call('sendFile', { sessionId: session.id, path: path.join(folder, 'nope.bin') });
     expect(missing).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
-    expect((missing.error as { message: string }).message).toMatch(/could not be opened \(ENOENT\); nothing was sent/);
+    expect((missing.error as { message: string }).message).toMatch(
+      /could not be opened \(ENOENT\): there is no such file. Nothing was sent/,
+    );
     const folderSent = await call('sendFile', { sessionId: session.id, path: folder });
     expect(folderSent).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('is not a file') } });
     const noPath = await call('sendFile', { sessionId: session.id, path: '' });

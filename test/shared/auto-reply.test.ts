@@ -13,6 +13,7 @@ import { scanTemplate } from '@shared/reply-template';
 import { formatHex } from '@shared/hex';
 import { english } from '@shared/phrase';
 import { issuePhrase } from '@shared/validate';
+import { matchFailure } from '@shared/rule-match';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const ascii = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -268,5 +269,24 @@ describe('the automation schema', () => {
       replies: 100,
       perMs: 1000,
     });
+  });
+});
+
+describe('a match that throws', () => {
+  it("names a regular expression's runaway backtracking, in words a translation can follow", () => {
+    let thrown: unknown;
+    try {
+      /(a|b)*c/.exec('ab'.repeat(5_000_000));
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(RangeError);
+    const said = matchFailure(thrown);
+    expect(said.key).toBe('match.tooDeep');
+    expect(english(said)).toMatch(/backtracked deeper than the engine allows.*simplify it/);
+  });
+
+  it('keeps the words of anything else it did not expect', () => {
+    expect(english(matchFailure(new TypeError('x is not a function')))).toBe('matching failed unexpectedly (x is not a function)');
   });
 });

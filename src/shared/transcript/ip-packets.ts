@@ -5,6 +5,8 @@
  * captures hold); anything else is reported, not guessed at.
  */
 
+import { phrase, type Phrase, type PhraseKey } from '../phrase';
+
 export const PROTOCOL_TCP = 6;
 export const PROTOCOL_UDP = 17;
 
@@ -281,13 +283,14 @@ export interface ParsedUdp extends ParsedEnds {
 }
 
 export type ParsedPacket =
-  { ok: true; version: 4 | 6; src: Uint8Array; dst: Uint8Array; transport: ParsedTcp | ParsedUdp } | { ok: false; problem: string };
+  | { ok: true; version: 4 | 6; src: Uint8Array; dst: Uint8Array; transport: ParsedTcp | ParsedUdp }
+  | { ok: false; problem: Phrase; /** Not TCP or UDP: not part of a transcript, so not worth a note. */ otherProtocol?: true };
 
-const unusable = (problem: string): ParsedPacket => ({ ok: false, problem });
+const unusable = (key: PhraseKey, params?: Record<string, string | number>): ParsedPacket => ({ ok: false, problem: phrase(key, params) });
 
 /** One IP packet (no link-layer header) back to its addresses, ports, TCP fields and payload. */
 export function parseIpPacket(bytes: Uint8Array): ParsedPacket {
-  if (bytes.length < 1) return unusable('the packet is empty');
+  if (bytes.length < 1) return unusable('ip.empty');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = bytes[0]! >> 4;
   let src: Uint8Array;
@@ -298,11 +301,10 @@ export function parseIpPacket(bytes: Uint8Array): ParsedPacket {
   let ipOk = true;
   if (version === 4) {
     const headerLength = (bytes[0]! & 0x0f) * 4;
-    if (headerLength < IPV4_HEADER || bytes.length < headerLength) return unusable('the IPv4 header is cut short or malformed');
+    if (headerLength < IPV4_HEADER || bytes.length < headerLength) return unusable('ip.v4HeaderShort');
     const total = view.getUint16(2);
-    if (total < headerLength || total > bytes.length)
-      return unusable('the IPv4 packet is shorter than its header says (captured cut short)');
-    if ((view.getUint16(6) & 0x3fff) !== 0) return unusable('the IPv4 packet is a fragment; fragments are not reassembled');
+    if (total < headerLength || total > bytes.length) return unusable('ip.v4Short');
+    if ((view.getUint16(6) & 0x3fff) !== 0) return unusable('ip.fragment');
     protocol = bytes[9]!;
     src = bytes.slice(12, 16);
     dst = bytes.slice(16, 20);
@@ -310,25 +312,29 @@ export function parseIpPacket(bytes: Uint8Array): ParsedPacket {
     end = total;
     ipOk = internetChecksum(bytes, 0, headerLength) === 0;
   } else if (version === 6) {
-    if (bytes.length < IPV6_HEADER) return unusable('the IPv6 header is cut short');
+    if (bytes.length < IPV6_HEADER) return unusable('ip.v6HeaderShort');
     const payloadLength = view.getUint16(4);
-    if (payloadLength === 0) return unusable('the IPv6 packet is a jumbogram or empty; neither is supported');
-    if (IPV6_HEADER + payloadLength > bytes.length) return unusable('the IPv6 packet is shorter than its header says (captured cut short)');
+    if (payloadLength === 0) return unusable('ip.v6Jumbo');
+    if (IPV6_HEADER + payloadLength > bytes.length) return unusable('ip.v6Short');
     protocol = bytes[6]!;
     src = bytes.slice(8, 24);
     dst = bytes.slice(24, 40);
     start = IPV6_HEADER;
     end = IPV6_HEADER + payloadLength;
   } else {
-    return unusable(`IP version ${version} is neither 4 nor 6`);
+    return unusable('ip.version', { version: String(version) });
   }
   if (protocol !== PROTOCOL_TCP && protocol !== PROTOCOL_UDP) {
-    return unusable(`protocol ${protocol} is neither TCP nor UDP${version === 6 ? ' (IPv6 extension headers are not followed)' : ''}`);
+    return {
+      ok: false,
+      problem: phrase(version === 6 ? 'ip.protocolV6' : 'ip.protocol', { protocol: String(protocol) }),
+      otherProtocol: true,
+    };
   }
   if (protocol === PROTOCOL_TCP) {
-    if (end - start < TCP_HEADER) return unusable('the TCP header is cut short');
+    if (end - start < TCP_HEADER) return unusable('ip.tcpHeaderShort');
     const dataOffset = (bytes[start + 12]! >> 4) * 4;
-    if (dataOffset < TCP_HEADER || start + dataOffset > end) return unusable('the TCP header length is malformed');
+    if (dataOffset < TCP_HEADER || start + dataOffset > end) return unusable('ip.tcpHeaderLength');
     const pseudo = pseudoHeaderSum(src, dst, protocol, end - start);
     return {
       ok: true,
@@ -348,9 +354,9 @@ export function parseIpPacket(bytes: Uint8Array): ParsedPacket {
       },
     };
   }
-  if (end - start < UDP_HEADER) return unusable('the UDP header is cut short');
+  if (end - start < UDP_HEADER) return unusable('ip.udpHeaderShort');
   const udpLength = view.getUint16(start + 4);
-  if (udpLength < UDP_HEADER || start + udpLength > end) return unusable('the UDP length field is malformed');
+  if (udpLength < UDP_HEADER || start + udpLength > end) return unusable('ip.udpLength');
   const udpEnd = start + udpLength;
   const sent = view.getUint16(start + 6);
   const pseudo = pseudoHeaderSum(src, dst, protocol, udpLength);

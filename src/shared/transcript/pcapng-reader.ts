@@ -20,7 +20,7 @@ import {
 import { MAX_ID_LENGTH } from '../limits';
 import { zeroCounters } from '../counters';
 import { decodeRecordLine } from './record-line';
-import { english, phrase, untranslated, type Phrase } from '../phrase';
+import { english, phrase, type Phrase } from '../phrase';
 import {
   READABLE_TRANSCRIPT_VERSIONS,
   TRANSCRIPT_FORMAT_NAME,
@@ -666,8 +666,7 @@ class BlockReader {
     const parsed = parseIpPacket(ip);
     if (!parsed.ok) {
       // Other protocols (ICMP, …) are simply not part of a transcript.
-      if (!parsed.problem.startsWith('protocol'))
-        this.note(offset, phrase('pcapng.packetSkipped', { offset: String(offset), problem: untranslated(parsed.problem) }));
+      if (!parsed.otherProtocol) this.note(offset, phrase('pcapng.packetSkipped', { offset: String(offset), problem: parsed.problem }));
       return;
     }
     const options = readOptions(body, 20 + ((captured + 3) & ~3), this.littleEndian);

@@ -1,6 +1,7 @@
 import { SocketAddress } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { english } from '@shared/phrase';
 import {
   TCP_ACK,
   TCP_PSH,
@@ -24,7 +25,7 @@ const ascii = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'la
 
 function parsed(packet: Uint8Array): Extract<ParsedPacket, { ok: true }> {
   const result = parseIpPacket(packet);
-  if (!result.ok) throw new Error(`expected the packet to parse: ${result.problem}`);
+  if (!result.ok) throw new Error(`expected the packet to parse: ${english(result.problem)}`);
   return result;
 }
 
@@ -239,7 +240,7 @@ describe('building and parsing packets', () => {
     damage(packet);
     const result = parseIpPacket(packet);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problem).toMatch(problem);
+    if (!result.ok) expect(english(result.problem)).toMatch(problem);
   });
 
   it('never throws on arbitrary bytes', () => {

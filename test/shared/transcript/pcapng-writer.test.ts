@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Endpoint } from '@shared/address';
 import type { CloseReason, SessionKind } from '@shared/contract';
+import { english } from '@shared/phrase';
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, parseIpPacket, type ParsedTcp, type ParsedUdp } from '@shared/transcript/ip-packets';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import { decodeRecordLine, encodeRecordLine } from '@shared/transcript/record-line';
@@ -77,7 +78,7 @@ function packetsOf(bytes: Uint8Array): Packet[] {
       const options = optionsOf(block.body, 20 + ((captured + 3) & ~3));
       const flags = options.get(2)?.[0] as Uint8Array;
       const parsed = parseIpPacket(block.body.subarray(20, 20 + captured));
-      if (!parsed.ok) throw new Error(parsed.problem);
+      if (!parsed.ok) throw new Error(english(parsed.problem));
       expect(parsed.transport.checksumOk).toBe(true);
       const address = (bytes: Uint8Array): string => (bytes.length === 4 ? bytes.join('.') : Buffer.from(bytes).toString('hex'));
       return {

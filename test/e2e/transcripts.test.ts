@@ -71,6 +71,19 @@ describe('transcripts, end to end', () => {
     await expect.poll(() => status.textContent()).toMatch(/\d KiB$/);
     await screenshot(page, 'transcripts-recording');
 
+    // In a 1024-pixel window the recording stays one line: the file's name gives way, not the buttons.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const recording = page.getByRole('region', { name: 'Recording' });
+    const tops = await Promise.all(
+      [status, recording.getByRole('button', { name: 'Stop recording' }), recording.getByRole('button', { name: 'Save transcript…' })].map(
+        async (part) => (await part.boundingBox())!.y + (await part.boundingBox())!.height / 2,
+      ),
+    );
+    expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(4);
+    const fileName = status.getByLabel(/^Recording to /);
+    expect(await fileName.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+    await screenshot(page, 'transcripts-recording-1024');
+
     const { file, name } = await saveTranscript(page, /^pcapng/);
     expect(name).toMatch(/\.pcapng$/);
     const bytes = await readFile(file);

@@ -76,7 +76,8 @@ export function SessionRecording({ session }: { session: SessionShape }) {
 
   return (
     <Box component="section" aria-label={t('transcripts.section')} sx={{ minWidth: 0 }}>
-      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      {/* One line: in a narrow window the file's name gives way (its whole path is on hover), not the buttons. */}
+      <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', '& > button': { flex: 'none' } }}>
         <RecordingStatus recording={recording} />
         {active ? (
           <Button disabled={busy} onClick={() => void record('stop')}>

@@ -1,9 +1,9 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import type { ConnectionInfo, Counters, RelayDataMark, RelayFlow, RelayConfig, SessionInfo } from '@shared/contract';
+import type { ConnectionInfo, Counters, DisconnectMode, RelayDataMark, RelayFlow, RelayConfig, SessionInfo } from '@shared/contract';
 import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { phrase } from '@shared/phrase';
-import { appError as makeError, ok, type AppError, type Result } from '@shared/result';
+import { appError as makeError, fail, ok, type AppError, type Result } from '@shared/result';
 import { zeroCounters } from '@shared/counters';
 import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
@@ -238,6 +238,21 @@ export class UdpRelay extends RelayBase {
 
   expire(mapping: UdpMapping): void {
     this.forget(mapping, 'local-closed');
+  }
+
+  /**
+   * Closing a mapping by hand forgets it as its expiry would: its upstream socket closes and the
+   * client's next datagram opens a new mapping. Datagrams carry no FIN or RST, so graceful and
+   * reset end a mapping alike, and a half-close has nothing to send.
+   */
+  override disconnect(connId: string | undefined, mode: DisconnectMode): Result<null> {
+    if (connId === undefined) return fail(AppCode.InvalidArgument, phrase('listener.nameConnection'), phrase('hint.pickConnection'));
+    const mapping = [...this.mappings.values()].find((one) => one.connId === connId);
+    if (!mapping)
+      return fail(AppCode.NotFound, phrase('session.noConnection', { sessionId: this.id, connId }), phrase('hint.connectionGone'));
+    if (mode === 'half-close') return fail(AppCode.BadState, phrase('relay.udpNoHalfClose', { connId }), phrase('hint.udpMappingClose'));
+    this.forget(mapping, 'local-closed');
+    return ok(null);
   }
 
   private fromClient(msg: Buffer, rinfo: RemoteInfo): void {

@@ -746,6 +746,8 @@ export const PHRASES_EN = {
   'relay.mappingsFull':
     'Relay {sessionId} holds its limit of {limit} client mappings: datagrams from {from} are dropped until one expires.',
   'hint.mappingsFull': 'Raise the connection limit, or shorten the mapping idle expiry.',
+  'relay.udpNoHalfClose': 'Mapping {connId} is UDP: datagrams have no FIN, so it cannot be half-closed.',
+  'hint.udpMappingClose': "Disconnect it to close the mapping; the client's next datagram opens a new one.",
   'relay.flow': 'Flow must be to-server or to-client.',
   'relay.transport': 'A relay transport is tcp or udp.',
   'relay.upstream': 'Upstream is the server to relay to: give its host and port.',

@@ -158,6 +158,37 @@ describe('UDP relay', () => {
     });
   }
 
+  it('closes a mapping by hand as its expiry would; a half-close is refused, datagrams have no FIN', async () => {
+    const engine = startEngine();
+    const upstreamPort = await echoServer();
+    const { session, port } = await openRelay(engine, upstreamPort, { transport: 'udp', udpIdleMs: 60_000 });
+    const python = await pythonClient();
+    expect(await python.ping(port)).toBe('echo:ping');
+    const [mapping] = (await engine.info(session.id)).connections;
+    const target = { sessionId: session.id, connId: mapping!.connId };
+
+    const half = await engine.manager.disconnect({ ...target, mode: 'half-close' });
+    expect(half).toMatchObject({ ok: false, error: { code: 'BAD_STATE', message: expect.stringContaining('cannot be half-closed') } });
+    expect((await engine.info(session.id)).connections).toHaveLength(1);
+
+    for (const mode of ['graceful', 'reset'] as const) {
+      const [open] = (await engine.info(session.id)).connections;
+      expect(await engine.manager.disconnect({ sessionId: session.id, connId: open!.connId, mode })).toEqual({ ok: true, value: null });
+      await engine.waitFor(
+        () => engine.ofType('connection-closed', (e) => e.connId === open!.connId).length === 1,
+        3000,
+        `${mode}: the mapping closed`,
+      );
+      expect(engine.ofType('connection-closed', (e) => e.connId === open!.connId)[0]!.reason).toBe('local-closed');
+      expect((await engine.info(session.id)).connections).toEqual([]);
+      expect(await udpPortFree(open!.relay!.upstreamLocal!.port)).toBe(true);
+      // The client is not shut out: its next datagram opens a new mapping and is answered.
+      expect(await python.ping(port)).toBe('echo:ping');
+    }
+    const gone = await engine.manager.disconnect({ ...target, mode: 'graceful' });
+    expect(gone).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('holds datagrams as messages, edits one and drops another', async () => {
     const engine = startEngine();
     const upstreamPort = await echoServer();

@@ -105,6 +105,7 @@ const core = {
   'connections.mode.graceful': 'Graceful: send FIN, then close',
   'connections.mode.half-close': 'Half-close: send FIN, keep receiving',
   'connections.mode.reset': 'Reset: send RST at once',
+  'connections.mode.mapping': 'Close the mapping: forget the client, free its upstream port',
   'connections.lastSender': 'Last sender: {endpoint}',
   'connections.noSender': 'No datagram received yet.',
 

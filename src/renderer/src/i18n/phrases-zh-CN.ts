@@ -682,6 +682,8 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'relay.noAutomation': '中继只转发双方的数据，不运行规则、心跳或存活检测。',
   'hint.noAutomation': '请不要为中继设置自动化；自动回复请使用 TCP 监听或客户端。',
   'relay.mappingsFull': '中继 {sessionId} 的客户端映射已达上限 {limit}：来自 {from} 的数据报将被丢弃，直到某个映射过期。',
+  'relay.udpNoHalfClose': '映射 {connId} 是 UDP：数据报没有 FIN，无法半关闭。',
+  'hint.udpMappingClose': '断开它即可关闭映射；客户端的下一个数据报会打开新的映射。',
   'hint.mappingsFull': '请调高连接上限，或缩短映射的空闲过期时间。',
   'relay.flow': '方向必须是 to-server 或 to-client。',
   'relay.transport': '中继的传输方式是 tcp 或 udp。',

@@ -113,6 +113,7 @@ export const zhCN: Readonly<Record<MessageKey, string>> = {
   'connections.mode.graceful': '正常断开：发送 FIN 后关闭',
   'connections.mode.half-close': '半关闭：发送 FIN，继续接收',
   'connections.mode.reset': '重置：立即发送 RST',
+  'connections.mode.mapping': '关闭映射：忘记该客户端，释放其上游端口',
   'connections.lastSender': '最近发送方：{endpoint}',
   'connections.noSender': '还没有收到数据报。',
 

@@ -60,9 +60,10 @@ export function ConnectionList({ view }: { view: SessionViewModel }) {
     );
   }
   const actions = live !== undefined;
+  const datagrams = live?.config.kind === 'relay' && live.config.transport === 'udp';
   return (
     <ConnectionTable actions={actions}>
-      {live ? open.map((connId) => <ConnectionRow key={connId} sessionId={live.id} connId={connId} />) : null}
+      {live ? open.map((connId) => <ConnectionRow key={connId} sessionId={live.id} connId={connId} datagrams={datagrams} />) : null}
       {records.map((conn) => (
         <ConnectionRecordRow key={`record:${conn.connId}:${conn.closed?.at ?? 0}`} conn={conn} actions={actions} />
       ))}

@@ -28,9 +28,18 @@ function CounterCells({ sessionId, connId }: { sessionId: string; connId: string
   );
 }
 
-export const ConnectionRow = memo(function ConnectionRow({ sessionId, connId }: { sessionId: string; connId: string }) {
+/** `datagrams`: a UDP relay's mapping, which has no FIN or RST to send: it is only closed. */
+export const ConnectionRow = memo(function ConnectionRow({
+  sessionId,
+  connId,
+  datagrams,
+}: {
+  sessionId: string;
+  connId: string;
+  datagrams: boolean;
+}) {
   const conn = useConnectionShape(sessionId, connId);
-  return conn ? <ConnectionRowOf sessionId={sessionId} conn={conn} /> : null;
+  return conn ? <ConnectionRowOf sessionId={sessionId} conn={conn} datagrams={datagrams} /> : null;
 });
 
 /** Whole seconds left until `at` (epoch ms), counting down while it is ahead; undefined without one. */
@@ -45,7 +54,7 @@ function useSecondsUntil(at: number | undefined): number | undefined {
   return Math.max(0, Math.ceil((at - now) / 1000));
 }
 
-function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: ConnectionShape }) {
+function ConnectionRowOf({ sessionId, conn, datagrams }: { sessionId: string; conn: ConnectionShape; datagrams: boolean }) {
   const t = useT();
   const api = useApi();
   const menuId = useId();
@@ -113,11 +122,15 @@ function ConnectionRowOf({ sessionId, conn }: { sessionId: string; conn: Connect
             {t('connections.disconnect')}
           </Button>
           <Menu id={menuId} anchorEl={anchor} open={anchor !== null} onClose={() => setAnchor(null)}>
-            {DISCONNECT_MODES.map((mode) => (
-              <MenuItem key={mode} onClick={() => void disconnect(mode)}>
-                {t(`connections.mode.${mode}`)}
-              </MenuItem>
-            ))}
+            {datagrams ? (
+              <MenuItem onClick={() => void disconnect('graceful')}>{t('connections.mode.mapping')}</MenuItem>
+            ) : (
+              DISCONNECT_MODES.map((mode) => (
+                <MenuItem key={mode} onClick={() => void disconnect(mode)}>
+                  {t(`connections.mode.${mode}`)}
+                </MenuItem>
+              ))
+            )}
             <Divider />
             <MenuItem onClick={() => void resetCounters()}>{t('log.resetCounters.connection')}</MenuItem>
           </Menu>

@@ -80,7 +80,10 @@ async function pageRun(browser: Browser, peer: PeerProcess, idle: number, ms: nu
   const server = await startBrowserServer({ host: '127.0.0.1', port: 0, token: newToken(), staticRoot: STATIC_ROOT, version: 'bench' });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   try {
-    const opened = await dispatch(server.manager, 'open', { config: { kind: 'tcp-server', host: '127.0.0.1', port: 0 } });
+    // No linger after the talker's FIN: the round ends by closing it, and the default 5 s for a reply would only be waited out.
+    const opened = await dispatch(server.manager, 'open', {
+      config: { kind: 'tcp-server', host: '127.0.0.1', port: 0, halfCloseLingerMs: 0 },
+    });
     if (!opened.ok) throw new Error(`The engine could not open a listener: ${opened.error.message}`);
     const session = opened.value as SessionInfo;
     const port = session.local!.port;

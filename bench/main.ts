@@ -5,7 +5,7 @@ import { formatTable, outcome, ratioOf, rowOf, targetText, type Figure, type Sec
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only SECTION[,SECTION…]] [--out FILE]
   --quick   a smoke run, under a minute: smaller transfers, shorter floods, a 100,000-entry log
-  --only    run some sections: tcp, udp, accept, idle, events, timing, ui, load
+  --only    run some sections: tcp, udp, accept, idle, idle-ui, events, timing, ui, load
   --out     where the JSON goes (default artifacts/bench.json)
 Exit code: 0 every target met, 1 a target missed, 2 a section could not run (or bad arguments).`;
 
@@ -15,6 +15,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Figure[]>> = {
   udp: async (quick) => (await import('./udp-receive')).udpReceive(quick),
   accept: async () => (await import('./tcp-accept')).tcpAccept(),
   idle: async (quick) => (await import('./idle-clients')).idleClients(quick),
+  'idle-ui': async (quick) => (await import('./idle-ui')).idleUi(quick),
   events: async (quick) => (await import('./event-rate')).eventRate(quick),
   timing: async (quick) => (await import('./send-timing')).sendTiming(quick),
   ui: async (quick) => (await import('./ui')).uiFigures(quick),

@@ -145,6 +145,27 @@ describe('renderer on the real engine', () => {
     // Two sessions' worth of whole-app renders on a real engine: slow on a loaded machine.
   }, 60_000);
 
+  it('lists 300 real connections by count and draws only the rows in sight, which still follow their traffic', async () => {
+    const { user } = renderApp(engine.local.bridge);
+    await openSession(user, 'TCP server', '127.0.0.1', '0');
+    const port = await boundPort();
+    const clients = await Promise.all(Array.from({ length: 300 }, () => tcpPeerClient(port, cleanups)));
+    await waitFor(() => expect(document.body.textContent).toMatch(/300 listed/), { timeout: 20_000 });
+    const table = screen.getByRole('table', { name: 'Connections' });
+    // The virtual list is told of a 4,000-pixel viewport and 40-pixel rows: 100 rows in sight.
+    const drawn = within(table).getAllByRole('row').length - 1;
+    expect(drawn).toBeGreaterThan(0);
+    expect(drawn).toBeLessThan(150);
+    clients[0]!.socket.write(Buffer.from('hello'));
+    const received = () => {
+      const row = within(table)
+        .getAllByRole('row')
+        .find((r) => r.querySelector('td')?.textContent === 'c1');
+      return row ? within(row).getAllByRole('cell')[4]!.textContent : undefined;
+    };
+    await waitFor(() => expect(received()).toBe('5'));
+  });
+
   it('binds UDP, shows the last sender and replies to it', async () => {
     const peer: UdpSocket = createSocket('udp4');
     const datagrams: Buffer[] = [];

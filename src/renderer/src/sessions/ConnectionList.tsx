@@ -3,11 +3,12 @@ import Button from '@mui/material/Button';
 import Typography from '@mui/material/Typography';
 import { endpointText } from '../format';
 import { useT } from '../i18n/i18n-context';
-import { useConnectionIds } from '../store/stable-views';
+import { useCallback, useMemo, useState } from 'react';
+import type { AppError } from '@shared/result';
+import { useOpenConnectionRows } from '../store/stable-views';
 import { MONO_FONT } from '../theme';
 import { useInspector } from '../store/store-context';
-import { ConnectionRow } from './ConnectionRow';
-import { ConnectionRecordRow, ConnectionTable } from './ConnectionTable';
+import { ConnectionTable, type ConnectionTableRow } from './ConnectionTable';
 import type { SessionViewModel } from './session-header-model';
 
 /** Forgets the closed connections listed: the connections section's action, shown while there are any. */
@@ -24,6 +25,7 @@ export function ClearClosedButton({ sessionId }: { sessionId: string }) {
 }
 
 const NO_SESSION = '';
+const NO_FAILURES: ReadonlyMap<string, AppError> = new Map();
 
 /**
  * The connections of a live session or of an opened transcript, in one table: a live session's
@@ -34,8 +36,35 @@ const NO_SESSION = '';
 export function ConnectionList({ view }: { view: SessionViewModel }) {
   const t = useT();
   const { live } = view;
-  const open = useConnectionIds(live?.id ?? NO_SESSION);
-  const records = live ? view.connections.toReversed() : view.connections;
+  const open = useOpenConnectionRows(live?.id ?? NO_SESSION);
+  const [failures, setFailures] = useState<ReadonlyMap<string, AppError>>(NO_FAILURES);
+  const sessionId = live?.id ?? NO_SESSION;
+  // Keyed by session too: another session shown in this list may number its connections alike.
+  const onFailure = useCallback(
+    (connId: string, error: AppError | undefined) => {
+      const key = `${sessionId} ${connId}`;
+      setFailures((now) => {
+        if (!error && !now.has(key)) return now;
+        const next = new Map(now);
+        if (error) next.set(key, error);
+        else next.delete(key);
+        return next;
+      });
+    },
+    [sessionId],
+  );
+  const rows = useMemo(() => {
+    const all: ConnectionTableRow[] = [];
+    for (const row of live ? open : []) {
+      all.push({ kind: 'open', connId: row.connId, tls: row.tls });
+      if (row.tls) all.push({ kind: 'tls', connId: row.connId });
+      const error = failures.get(`${sessionId} ${row.connId}`);
+      if (error) all.push({ kind: 'failure', connId: row.connId, error });
+    }
+    const records = live ? view.connections.toReversed() : view.connections;
+    for (const conn of records) all.push({ kind: 'record', conn });
+    return all;
+  }, [live, open, failures, sessionId, view.connections]);
 
   if (live?.kind === 'udp') {
     return (
@@ -52,21 +81,13 @@ export function ConnectionList({ view }: { view: SessionViewModel }) {
     );
   }
 
-  if (open.length === 0 && records.length === 0) {
+  if (rows.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, pb: 0.75 }}>
         {t(live ? 'connections.none' : 'transcripts.conn.none')}
       </Typography>
     );
   }
-  const actions = live !== undefined;
   const datagrams = live?.config.kind === 'relay' && live.config.transport === 'udp';
-  return (
-    <ConnectionTable actions={actions}>
-      {live ? open.map((connId) => <ConnectionRow key={connId} sessionId={live.id} connId={connId} datagrams={datagrams} />) : null}
-      {records.map((conn) => (
-        <ConnectionRecordRow key={`record:${conn.connId}:${conn.closed?.at ?? 0}`} conn={conn} actions={actions} />
-      ))}
-    </ConnectionTable>
-  );
+  return <ConnectionTable rows={rows} actions={live !== undefined} sessionId={sessionId} datagrams={datagrams} onFailure={onFailure} />;
 }

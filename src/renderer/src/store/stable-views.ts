@@ -73,6 +73,28 @@ export function useConnectionIds(sessionId: string): readonly string[] {
   }, sameIds);
 }
 
+/** A live connection as the connections table lists it: whether a row for its TLS handshake follows. */
+export interface OpenConnectionRow {
+  connId: string;
+  tls: boolean;
+}
+
+const NO_ROWS: readonly OpenConnectionRow[] = [];
+const sameRows = (a: readonly OpenConnectionRow[], b: readonly OpenConnectionRow[]) =>
+  a.length === b.length && a.every((row, i) => row.connId === b[i]!.connId && row.tls === b[i]!.tls);
+
+/** A session's open connections in the order they came: a new array only when one came or went, or its TLS did. */
+export function useOpenConnectionRows(sessionId: string): readonly OpenConnectionRow[] {
+  return useStableSelect((state) => {
+    const connections = state.connections.get(sessionId);
+    if (connections === undefined || connections.size === 0) return NO_ROWS;
+    return Array.from(connections.values(), (conn) => ({
+      connId: conn.connId,
+      tls: conn.tls !== undefined || conn.relay?.upstreamTls !== undefined,
+    }));
+  }, sameRows);
+}
+
 /** Rules' hits, heartbeats and the repeat run of a session: for the few parts that show them. */
 export function useSessionAutomation(sessionId: string): SessionView['automation'] {
   return useInspector((state) => state.sessions.get(sessionId)?.automation);

@@ -27,6 +27,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private outOfDescriptors: string | undefined;
   /** The recording is behind: connections, new ones too, do not read. */
   private readingPaused = false;
+  /** The descriptor check due once this turn's clients are accepted. */
+  private headroomCheck: NodeJS.Immediate | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -195,7 +197,20 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     this.connections.set(conn.connId, conn);
     if (this.readingPaused) conn.pauseReading(true);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
-    this.descriptorsChanged(descriptorShortage());
+    this.checkDescriptorsSoon();
+  }
+
+  /**
+   * Asking the OS costs two system calls, as much as the rest of an accept. libuv accepts every
+   * waiting client in one turn of the event loop (and, out of descriptors, closes the rest in the
+   * same turn), so one check after the turn's clients tells what a check after each one would.
+   */
+  private checkDescriptorsSoon(): void {
+    if (this.headroomCheck !== undefined) return;
+    this.headroomCheck = setImmediate(() => {
+      this.headroomCheck = undefined;
+      if (this.currentState === 'open') this.descriptorsChanged(descriptorShortage());
+    });
   }
 
   /**

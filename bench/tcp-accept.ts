@@ -124,7 +124,7 @@ export async function tcpAccept(): Promise<Figure[]> {
         value: engine.seconds * 1000,
         unit: 'ms',
         baseline: { value: raw.seconds * 1000, unit: 'ms', what: 'raw Node net server, same backlog' },
-        target: { of: 'ratio', op: '<=', limit: 2 },
+        target: { of: 'ratio', op: '<=', limit: 1.3 },
         notes: `${clients}; until the server holds all of them. Median of ${all.engine.length} rounds alternating with the baseline.`,
         details: { rounds, engine, raw },
       },

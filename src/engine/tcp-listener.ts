@@ -2,8 +2,10 @@ import type { Socket } from 'node:net';
 import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
 import { formatEndpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
+import { DESCRIPTOR_CHECK_INTERVAL_MS } from '@shared/limits';
 import { phrase, type Phrase } from '@shared/phrase';
 import { fail, ok, type AppError, type Result } from '@shared/result';
+import type { TimerHandle } from '@ports/clock';
 import type { EngineContext } from './context';
 import { descriptorShortage } from './descriptor-headroom';
 import { SessionBase, type ConnectionCounters } from './session';
@@ -27,6 +29,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
   private outOfDescriptors: string | undefined;
   /** The recording is behind: connections, new ones too, do not read. */
   private readingPaused = false;
+  /** The descriptor check due after the clients accepted lately. */
+  private headroomCheck: TimerHandle | undefined;
 
   constructor(id: string, config: TcpServerConfig, ctx: EngineContext) {
     super(id, config, ctx);
@@ -195,7 +199,20 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     this.connections.set(conn.connId, conn);
     if (this.readingPaused) conn.pauseReading(true);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });
-    this.descriptorsChanged(descriptorShortage());
+    this.checkDescriptorsSoon();
+  }
+
+  /**
+   * Asking the OS costs two system calls, as much as the rest of an accept: clients that arrive
+   * together share one check. Out of descriptors, no client gets through until some close (libuv
+   * closes them itself), so a later check finds the same shortage and the same connections held.
+   */
+  private checkDescriptorsSoon(): void {
+    if (this.headroomCheck !== undefined) return;
+    this.headroomCheck = this.ctx.clock.setTimer(() => {
+      this.headroomCheck = undefined;
+      if (this.currentState === 'open') this.descriptorsChanged(descriptorShortage());
+    }, DESCRIPTOR_CHECK_INTERVAL_MS);
   }
 
   /**

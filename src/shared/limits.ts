@@ -81,6 +81,12 @@ export const MAX_CONNECTIONS_LIMIT = 100_000;
 
 /** A listener's accept backlog, large so bursts of connects are not dropped. */
 export const TCP_LISTEN_BACKLOG = 4096;
+/**
+ * While clients arrive, a listener asks whether the process could open one more file descriptor
+ * at most this often: the notice that it ran out comes this much later at worst, and a burst of
+ * thousands of clients costs a few checks, not one each.
+ */
+export const DESCRIPTOR_CHECK_INTERVAL_MS = 10;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const MAX_CONNECT_TIMEOUT_MS = 10 * 60_000;

@@ -26,6 +26,7 @@ import {
   copyError,
   copyNotShown,
   copyRecording,
+  DataEntry,
   sessionView,
   type ConnectionRecord,
   type ConnectionView,
@@ -309,17 +310,17 @@ class Draft {
         return;
       }
       case 'data': {
-        const entry: LogEntry = {
+        const entry = new DataEntry({
           id: this.nextId++,
           at: event.at,
           dir: event.dir,
           connId: typeof event.connId === 'string' ? event.connId : undefined,
           peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
-          ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
-          ...(event.relay ? { relay: copyRelayMark(event.relay) } : {}),
-          ...(typeof event.reads === 'number' && event.reads > 1 ? { reads: event.reads } : {}),
-        };
+          origin: event.origin ? copyOrigin(event.origin) : undefined,
+          relay: event.relay ? copyRelayMark(event.relay) : undefined,
+          reads: typeof event.reads === 'number' && event.reads > 1 ? event.reads : undefined,
+        });
         this.append(event.sessionId, entry);
         const sender = entry.peer;
         // Unchanged unless the sender is another: a new view per datagram would redraw every

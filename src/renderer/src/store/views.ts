@@ -115,6 +115,13 @@ export interface DataEntryInit {
   reads?: number | undefined;
 }
 
+/** What few entries have: kept apart, so that an entry without them pays one member, not three. */
+interface EntryMarks {
+  origin: SendOrigin | undefined;
+  relay: LogRelayMark | undefined;
+  reads: number | undefined;
+}
+
 /**
  * An entry of bytes, as the log keeps a million of them. Every entry has the same members, the
  * absent ones undefined, so all share one shape. The bytes are kept as their place in the
@@ -127,9 +134,7 @@ export class DataEntry implements LogEntry {
   readonly dir: Direction;
   readonly connId: string | undefined;
   readonly peer: Endpoint | undefined;
-  readonly origin: SendOrigin | undefined;
-  readonly relay: LogRelayMark | undefined;
-  readonly reads: number | undefined;
+  private readonly marks: EntryMarks | undefined;
   private readonly buffer: ArrayBufferLike;
   private readonly offset: number;
   private readonly length: number;
@@ -140,9 +145,8 @@ export class DataEntry implements LogEntry {
     this.dir = init.dir;
     this.connId = init.connId;
     this.peer = init.peer;
-    this.origin = init.origin;
-    this.relay = init.relay;
-    this.reads = init.reads;
+    const { origin, relay, reads } = init;
+    this.marks = origin || relay || reads !== undefined ? { origin, relay, reads } : undefined;
     this.buffer = init.bytes.buffer;
     this.offset = init.bytes.byteOffset;
     this.length = init.bytes.byteLength;
@@ -151,6 +155,18 @@ export class DataEntry implements LogEntry {
   /** A new view at each read: what keeps a view compares entries, not their bytes. */
   get bytes(): Uint8Array {
     return new Uint8Array(this.buffer, this.offset, this.length);
+  }
+
+  get origin(): SendOrigin | undefined {
+    return this.marks?.origin;
+  }
+
+  get relay(): LogRelayMark | undefined {
+    return this.marks?.relay;
+  }
+
+  get reads(): number | undefined {
+    return this.marks?.reads;
   }
 
   /** The same entry under another relay mark (a spread would leave its bytes behind). */

@@ -224,6 +224,36 @@ describe('inspector store', () => {
     expect(store.getState().selectedId).toBe('s2');
   });
 
+  it('keeps each entry as the same members and its bytes as a place in the batch buffer, not a view', () => {
+    const store = createInspectorStore({ ...limits, maxLogEntries: 10 });
+    // One buffer per batch, as the engine packs it: each event's bytes are a view of it.
+    const packed = new TextEncoder().encode('onetwothree');
+    const view = (from: number, to: number) => new Uint8Array(packed.buffer, from, to - from);
+    store
+      .getState()
+      .applyBatch(
+        batch(
+          sessionEvent(sessionInfo({ id: 's1' })),
+          dataEvent('s1', 'rx', view(0, 3)),
+          { ...dataEvent('s1', 'tx', view(3, 6)), origin: { kind: 'repeat' } },
+          { ...dataEvent('s1', 'rx', view(6, 11)), reads: 3 },
+        ),
+      );
+    const entries = store.getState().logs.get('s1')!.entries.toArray();
+    expect(entries.map((e) => new TextDecoder().decode(e.bytes))).toEqual(['one', 'two', 'three']);
+    expect(entries.map((e) => [e.origin?.kind, e.reads])).toEqual([
+      [undefined, undefined],
+      ['repeat', undefined],
+      [undefined, 3],
+    ]);
+    const shapes = new Set(entries.map((e) => Object.keys(e).join()));
+    expect(shapes.size).toBe(1);
+    for (const entry of entries) {
+      expect(Object.values(entry).some((member) => ArrayBuffer.isView(member))).toBe(false);
+      expect(entry.bytes.buffer).toBe(packed.buffer);
+    }
+  });
+
   it('records the last UDP sender from received datagrams', () => {
     const store = createInspectorStore(limits);
     const peer = { address: '127.0.0.1', port: 5555, family: 'IPv4' as const };

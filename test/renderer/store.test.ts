@@ -229,14 +229,15 @@ describe('inspector store', () => {
     // One buffer per batch, as the engine packs it: each event's bytes are a view of it.
     const packed = new TextEncoder().encode('onetwothree');
     const view = (from: number, to: number) => new Uint8Array(packed.buffer, from, to - from);
+    const data = (dir: 'rx' | 'tx', bytes: Uint8Array) => dataEvent('s1', dir, bytes) as Extract<InspectorEvent, { type: 'data' }>;
     store
       .getState()
       .applyBatch(
         batch(
           sessionEvent(sessionInfo({ id: 's1' })),
           dataEvent('s1', 'rx', view(0, 3)),
-          { ...dataEvent('s1', 'tx', view(3, 6)), origin: { kind: 'repeat' } },
-          { ...dataEvent('s1', 'rx', view(6, 11)), reads: 3 },
+          { ...data('tx', view(3, 6)), origin: { kind: 'repeat' } },
+          { ...data('rx', view(6, 11)), reads: 3 },
         ),
       );
     const entries = store.getState().logs.get('s1')!.entries.toArray();

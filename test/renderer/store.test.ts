@@ -271,6 +271,28 @@ describe('inspector store', () => {
     expect(store.getState().sessions.get('u1')!.lastSender).toEqual(peer);
   });
 
+  it('shares one frozen copy of each UDP peer among its entries, across batches and senders that alternate', () => {
+    const store = createInspectorStore({ ...limits, maxLogEntries: 10 });
+    const from = (port: number): InspectorEvent => ({
+      type: 'data',
+      at: 1,
+      sessionId: 'u1',
+      dir: 'rx',
+      peer: { address: '127.0.0.1', port, family: 'IPv4' },
+      bytes: new Uint8Array([port % 256]),
+    });
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 'u1', kind: 'udp' })), from(5001), from(5002), from(5001)));
+    store.getState().applyBatch(batch(from(5002), from(5001), from(5002)));
+    const peers = store
+      .getState()
+      .logs.get('u1')!
+      .entries.toArray()
+      .map((e) => e.peer!);
+    expect(peers.map((p) => p.port)).toEqual([5001, 5002, 5001, 5002, 5001, 5002]);
+    expect(new Set(peers).size).toBe(2);
+    expect(peers.every((p) => Object.isFrozen(p))).toBe(true);
+  });
+
   it('does not let a seeded list overwrite newer event state', () => {
     const store = createInspectorStore(limits);
     store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 's1', state: 'closed' }))));

@@ -17,7 +17,10 @@ const FILL_RATE = 40_000;
 const LONG_TASK_LIMIT_MS = 50;
 const INPUT_LIMIT_MS = 100;
 const ACTION_LIMIT_MS = 100;
-const MEMORY_LIMIT_MB = 500;
+/** #21's target for a million 64-byte entries (docs/performance.md, "A million entries in the heap"). */
+const HEAP_LIMIT_MB = 100;
+/** The page's process with that log, with room over what it took after #21 (same section). */
+const RENDERER_LIMIT_MB = 300;
 /** Keys typed during the flood (and while idle, for the baseline), one every this often. */
 const KEY_EVERY_MS = 100;
 
@@ -387,7 +390,7 @@ function figures(run: UiRun): Figure[] {
       value: heap.value / MB,
       unit: 'MB',
       baseline: { value: run.emptyMemory.jsHeap / MB, unit: 'MB', what: 'the same page with an empty log' },
-      target: { of: 'value', op: '<=', limit: MEMORY_LIMIT_MB },
+      target: { of: 'value', op: '<=', limit: HEAP_LIMIT_MB },
       notes: `V8 heap used after garbage collection (CDP Runtime.getHeapUsage).${projection(heap)}`,
       details: { measured: run.fullMemory, empty: run.emptyMemory, kept: run.fill.kept, projected: heap.projected },
     });
@@ -399,7 +402,7 @@ function figures(run: UiRun): Figure[] {
       value: rss.value / MB,
       unit: 'MB',
       baseline: { value: (run.emptyMemory.renderer?.private ?? 0) / MB, unit: 'MB', what: 'the same page with an empty log' },
-      target: { of: 'value', op: '<=', limit: MEMORY_LIMIT_MB },
+      target: { of: 'value', op: '<=', limit: RENDERER_LIMIT_MB },
       notes: `private memory of the page's renderer process (/proc smaps_rollup Private_*; RSS in details), after garbage collection.${projection(rss)}`,
       details: { measured: run.fullMemory, empty: run.emptyMemory, kept: run.fill.kept, projected: rss.projected },
     });

@@ -224,6 +224,37 @@ describe('inspector store', () => {
     expect(store.getState().selectedId).toBe('s2');
   });
 
+  it('keeps each entry as the same members and its bytes as a place in the batch buffer, not a view', () => {
+    const store = createInspectorStore({ ...limits, maxLogEntries: 10 });
+    // One buffer per batch, as the engine packs it: each event's bytes are a view of it.
+    const packed = new TextEncoder().encode('onetwothree');
+    const view = (from: number, to: number) => new Uint8Array(packed.buffer, from, to - from);
+    const data = (dir: 'rx' | 'tx', bytes: Uint8Array) => dataEvent('s1', dir, bytes) as Extract<InspectorEvent, { type: 'data' }>;
+    store
+      .getState()
+      .applyBatch(
+        batch(
+          sessionEvent(sessionInfo({ id: 's1' })),
+          dataEvent('s1', 'rx', view(0, 3)),
+          { ...data('tx', view(3, 6)), origin: { kind: 'repeat' } },
+          { ...data('rx', view(6, 11)), reads: 3 },
+        ),
+      );
+    const entries = store.getState().logs.get('s1')!.entries.toArray();
+    expect(entries.map((e) => new TextDecoder().decode(e.bytes))).toEqual(['one', 'two', 'three']);
+    expect(entries.map((e) => [e.origin?.kind, e.reads])).toEqual([
+      [undefined, undefined],
+      ['repeat', undefined],
+      [undefined, 3],
+    ]);
+    const shapes = new Set(entries.map((e) => Object.keys(e).join()));
+    expect(shapes.size).toBe(1);
+    for (const entry of entries) {
+      expect(Object.values(entry).some((member) => ArrayBuffer.isView(member))).toBe(false);
+      expect(entry.bytes.buffer).toBe(packed.buffer);
+    }
+  });
+
   it('records the last UDP sender from received datagrams', () => {
     const store = createInspectorStore(limits);
     const peer = { address: '127.0.0.1', port: 5555, family: 'IPv4' as const };
@@ -238,6 +269,28 @@ describe('inspector store', () => {
       }),
     );
     expect(store.getState().sessions.get('u1')!.lastSender).toEqual(peer);
+  });
+
+  it('shares one frozen copy of each UDP peer among its entries, across batches and senders that alternate', () => {
+    const store = createInspectorStore({ ...limits, maxLogEntries: 10 });
+    const from = (port: number): InspectorEvent => ({
+      type: 'data',
+      at: 1,
+      sessionId: 'u1',
+      dir: 'rx',
+      peer: { address: '127.0.0.1', port, family: 'IPv4' },
+      bytes: new Uint8Array([port % 256]),
+    });
+    store.getState().applyBatch(batch(sessionEvent(sessionInfo({ id: 'u1', kind: 'udp' })), from(5001), from(5002), from(5001)));
+    store.getState().applyBatch(batch(from(5002), from(5001), from(5002)));
+    const peers = store
+      .getState()
+      .logs.get('u1')!
+      .entries.toArray()
+      .map((e) => e.peer!);
+    expect(peers.map((p) => p.port)).toEqual([5001, 5002, 5001, 5002, 5001, 5002]);
+    expect(new Set(peers).size).toBe(2);
+    expect(peers.every((p) => Object.isFrozen(p))).toBe(true);
   });
 
   it('does not let a seeded list overwrite newer event state', () => {

@@ -219,7 +219,8 @@ function markedDump(dump: string, ranges: readonly [number, number][], current: 
 
 function DataRow({ item, previousAt, view, encoding, highlight, currentMatch, checksum, onActions }: LogRowProps) {
   const t = useT();
-  const preview = useMemo(() => previewOf(item.bytes), [item.bytes]);
+  // Keyed on the item: a stored entry makes a new view of its bytes at each read.
+  const preview = useMemo(() => previewOf(item.bytes), [item]);
   // Only the bytes drawn can be marked; a match running past the preview is marked up to its end.
   const ranges = useMemo(() => {
     if (highlight === undefined) return [];
@@ -227,7 +228,7 @@ function DataRow({ item, previousAt, view, encoding, highlight, currentMatch, ch
     return matchRanges(item.bytes.subarray(0, limit + highlight.needle.length - 1), highlight)
       .filter(([start]) => start < limit)
       .map(([start, end]): [number, number] => [start, Math.min(end, limit)]);
-  }, [item.bytes, preview, highlight]);
+  }, [item, preview, highlight]);
   const matches = ranges.length > 0;
   const text = useMemo(
     () =>

@@ -26,6 +26,7 @@ import {
   copyError,
   copyNotShown,
   copyRecording,
+  DataEntry,
   sessionView,
   type ConnectionRecord,
   type ConnectionView,
@@ -94,6 +95,24 @@ export function appendLog(log: SessionLog, added: readonly LogEntry[], limits: S
   return trimLog({ ...log, entries: log.entries.append(added), bytes }, limits);
 }
 
+/** Peers kept for sharing; past this many the table starts over, so a scan of many senders cannot grow it forever. */
+const MAX_SHARED_PEERS = 4096;
+const sharedPeers = new Map<string, Endpoint>();
+
+/**
+ * One frozen copy per peer for every entry from it, across batches and sessions: a UDP server's
+ * log of many senders would otherwise keep an endpoint object (and its address string) per entry.
+ */
+function sharedPeer(peer: Endpoint): Endpoint {
+  const key = `${peer.family}|${peer.address}|${peer.port}`;
+  const known = sharedPeers.get(key);
+  if (known) return known;
+  if (sharedPeers.size >= MAX_SHARED_PEERS) sharedPeers.clear();
+  const copy = Object.freeze(copyEndpoint(peer));
+  sharedPeers.set(key, copy);
+  return copy;
+}
+
 class Draft {
   private sessions: Map<string, SessionView> | undefined;
   private connections: Map<string, ReadonlyMap<string, ConnectionView>> | undefined;
@@ -105,8 +124,6 @@ class Draft {
   private held: Map<string, readonly HeldMessage[]> | undefined;
   private readonly appended = new Map<string, LogEntry[]>();
   private nextId: number;
-  /** The last peer seen: a flood's datagrams share one copy of their sender. */
-  private lastPeer: Endpoint | undefined;
 
   constructor(
     private readonly base: InspectorData,
@@ -309,17 +326,17 @@ class Draft {
         return;
       }
       case 'data': {
-        const entry: LogEntry = {
+        const entry = new DataEntry({
           id: this.nextId++,
           at: event.at,
           dir: event.dir,
           connId: typeof event.connId === 'string' ? event.connId : undefined,
           peer: event.peer ? this.peerOf(event.sessionId, event.peer) : undefined,
           bytes: event.bytes,
-          ...(event.origin ? { origin: copyOrigin(event.origin) } : {}),
-          ...(event.relay ? { relay: copyRelayMark(event.relay) } : {}),
-          ...(typeof event.reads === 'number' && event.reads > 1 ? { reads: event.reads } : {}),
-        };
+          origin: event.origin ? copyOrigin(event.origin) : undefined,
+          relay: event.relay ? copyRelayMark(event.relay) : undefined,
+          reads: typeof event.reads === 'number' && event.reads > 1 ? event.reads : undefined,
+        });
         this.append(event.sessionId, entry);
         const sender = entry.peer;
         // Unchanged unless the sender is another: a new view per datagram would redraw every
@@ -416,13 +433,12 @@ class Draft {
     (this.closedConnections ??= new Map(this.base.closedConnections)).delete(sessionId);
   }
 
-  /** The peer's copy: the last one seen or the session's last sender when it is the same. */
+  /** The peer's copy: the session's last sender when it is the same, else the one shared copy of it. */
   private peerOf(sessionId: string, peer: Endpoint): Endpoint {
-    const same = (known: Endpoint | undefined): known is Endpoint =>
-      known !== undefined && known.address === peer.address && known.port === peer.port && known.family === peer.family;
-    if (same(this.lastPeer)) return this.lastPeer;
     const lastSender = this.currentSessions.get(sessionId)?.lastSender;
-    return (this.lastPeer = same(lastSender) ? lastSender : copyEndpoint(peer));
+    if (lastSender && lastSender.address === peer.address && lastSender.port === peer.port && lastSender.family === peer.family)
+      return lastSender;
+    return sharedPeer(peer);
   }
 
   private removeSession(sessionId: string): void {

@@ -102,6 +102,80 @@ export interface LogEntry {
   reads?: number;
 }
 
+/** An entry of bytes as it is made: its bytes as a view, and the optional members it has. */
+export interface DataEntryInit {
+  id: number;
+  at: number;
+  dir: Direction;
+  connId: string | undefined;
+  peer: Endpoint | undefined;
+  bytes: Uint8Array;
+  origin?: SendOrigin | undefined;
+  relay?: LogRelayMark | undefined;
+  reads?: number | undefined;
+}
+
+/** What few entries have: kept apart, so that an entry without them pays one member, not three. */
+interface EntryMarks {
+  origin: SendOrigin | undefined;
+  relay: LogRelayMark | undefined;
+  reads: number | undefined;
+}
+
+/**
+ * An entry of bytes, as the log keeps a million of them. Every entry has the same members, the
+ * absent ones undefined, so all share one shape. The bytes are kept as their place in the
+ * batch's buffer rather than as a view: a Uint8Array takes 60 bytes of heap, more than the
+ * entry itself (docs/performance.md, "A million entries in the heap").
+ */
+export class DataEntry implements LogEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly dir: Direction;
+  readonly connId: string | undefined;
+  readonly peer: Endpoint | undefined;
+  private readonly marks: EntryMarks | undefined;
+  private readonly buffer: ArrayBufferLike;
+  private readonly offset: number;
+  private readonly length: number;
+
+  constructor(init: DataEntryInit) {
+    this.id = init.id;
+    this.at = init.at;
+    this.dir = init.dir;
+    this.connId = init.connId;
+    this.peer = init.peer;
+    const { origin, relay, reads } = init;
+    this.marks = origin || relay || reads !== undefined ? { origin, relay, reads } : undefined;
+    this.buffer = init.bytes.buffer;
+    this.offset = init.bytes.byteOffset;
+    this.length = init.bytes.byteLength;
+  }
+
+  /** A new view at each read: what keeps a view compares entries, not their bytes. */
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.buffer, this.offset, this.length);
+  }
+
+  get origin(): SendOrigin | undefined {
+    return this.marks?.origin;
+  }
+
+  get relay(): LogRelayMark | undefined {
+    return this.marks?.relay;
+  }
+
+  get reads(): number | undefined {
+    return this.marks?.reads;
+  }
+
+  /** The same entry under another relay mark (a spread would leave its bytes behind). */
+  withRelay(relay: LogRelayMark): DataEntry {
+    const { id, at, dir, connId, peer, origin, reads } = this;
+    return new DataEntry({ id, at, dir, connId, peer, bytes: this.bytes, origin, relay, reads });
+  }
+}
+
 /**
  * A relay row's mark. `byRelay`: a reopened recording's row for bytes the relay sent itself (a
  * held message released, edited or not, or an inject); a recording does not tell which.

@@ -10,7 +10,7 @@ import type { Endpoint, RelayLeg, SessionState } from '@shared/contract';
 import { relayFlowOf, relayLegOf, type BodyRecord, type DataRecord, type HeaderRecord } from '@shared/transcript/records';
 import { count, zeroCounters } from '@shared/counters';
 import { appendLog, EMPTY_LOG, type StoreLimits } from '../store/apply-batch';
-import { copyCounters, copyEndpoint, copyOrigin, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
+import { copyCounters, copyEndpoint, copyOrigin, DataEntry, type ConnectionRecord, type LogEntry, type SessionLog } from '../store/views';
 import { lifecycleEntry, sessionLifecycle, type Lifecycle } from '../store/lifecycle';
 import type { OpenTranscript, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 
@@ -52,7 +52,7 @@ export class TranscriptBuilder {
   /** The session's state as the records last told it: rows are made for its changes. */
   private state: SessionState | undefined;
   /** Relay: the row of the last record, when it was bytes received; whether the next passes them on decides its mark. */
-  private receivedLast: { pair: string; leg: RelayLeg; entry: LogEntry } | undefined;
+  private receivedLast: { pair: string; leg: RelayLeg; entry: DataEntry } | undefined;
 
   constructor(
     private readonly header: HeaderRecord,
@@ -83,7 +83,7 @@ export class TranscriptBuilder {
     const received = this.receivedLast;
     if (!received) return;
     this.receivedLast = undefined;
-    this.push({ ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+    this.push(received.entry.withRelay({ flow: received.entry.relay!.flow, held: true }));
   }
 
   private push(entry: LogEntry): void {
@@ -106,21 +106,21 @@ export class TranscriptBuilder {
     if (received && record.dir === 'tx') {
       const passedOn =
         received.entry.at === record.at && received.pair === pair && received.leg !== leg && equalBytes(received.entry.bytes, record.bytes);
-      this.push(passedOn ? received.entry : { ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+      this.push(passedOn ? received.entry : received.entry.withRelay({ flow: received.entry.relay!.flow, held: true }));
       if (passedOn) return;
     } else if (received) {
-      this.push({ ...received.entry, relay: { flow: received.entry.relay!.flow, held: true } });
+      this.push(received.entry.withRelay({ flow: received.entry.relay!.flow, held: true }));
     }
-    const entry: LogEntry = {
+    const entry = new DataEntry({
       id: this.nextId++,
       at: record.at,
       dir: record.dir,
       connId: pair,
       peer: undefined,
       bytes: record.bytes,
-      ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
+      origin: record.origin ? copyOrigin(record.origin) : undefined,
       relay: record.dir === 'rx' ? { flow } : { flow, byRelay: true },
-    };
+    });
     if (record.dir === 'rx') this.receivedLast = { pair, leg, entry };
     else this.push(entry);
   }
@@ -136,15 +136,17 @@ export class TranscriptBuilder {
         if (relayed) this.relayData(record);
         // As apply-batch builds an entry from a data event: TCP names its connection, UDP its peer.
         else
-          this.push({
-            id: this.nextId++,
-            at: record.at,
-            dir: record.dir,
-            connId: record.conn,
-            peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
-            bytes: record.bytes,
-            ...(record.origin ? { origin: copyOrigin(record.origin) } : {}),
-          });
+          this.push(
+            new DataEntry({
+              id: this.nextId++,
+              at: record.at,
+              dir: record.dir,
+              connId: record.conn,
+              peer: record.conn === undefined ? copyEndpoint(record.remote) : undefined,
+              bytes: record.bytes,
+              origin: record.origin ? copyOrigin(record.origin) : undefined,
+            }),
+          );
         count(this.counters, record.dir, record.bytes.byteLength);
         const conn = record.conn === undefined ? undefined : this.connections.get(record.conn);
         if (conn) count(conn.counters, record.dir, record.bytes.byteLength);

@@ -8,7 +8,7 @@ import type { LineCodec } from '@shared/transcript/record-line';
  */
 export const nodeLineCodec: LineCodec = {
   base64: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  crc32: (bytes) => crc32(bytes),
+  crc32: (bytes, initial) => crc32(bytes, initial),
   alloc: (size) => Buffer.allocUnsafe(size),
   // Latin-1 copies a string's bytes as they are, where TextEncoder checks and encodes UTF-8: 8× faster on base64.
   putAscii: (text, into, at) => void Buffer.from(into.buffer, into.byteOffset, into.byteLength).write(text, at, 'latin1'),

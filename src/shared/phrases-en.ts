@@ -625,6 +625,13 @@ export const PHRASES_EN = {
   'transcript.line.unknownShape': 'not a transcript record: unknown shape',
   'transcript.line.base64': 'the bytes are not base64: {detail}',
   'transcript.line.length': 'the record says {len} bytes but holds {held}',
+  'transcript.line.rawAndData': 'the data record has both "raw" and "data": its bytes are one or the other',
+  'transcript.line.noData': 'the data record has neither "data" nor "raw": its bytes are missing',
+  'transcript.line.rawHere': 'the data record says its bytes follow the line raw, which they cannot here',
+  'transcript.rawVersion':
+    'line {line} at byte {byte} is a data record with its bytes raw after it, which version {version} does not have; {whole}',
+  'transcript.rawEnd':
+    'the {len, plural, one {# byte} other {# bytes}} of the data record at byte {byte} (line {line}) are not followed by a line end; {whole}',
   'pcapng.headerDamaged': "the transcript header in the file's comment is damaged ({problem}); the packets are read without it",
   'pcapng.noHeader': "the file's comment holds no transcript header; the packets are read without it",
   'pcapng.newerVersion': 'the file was written as transcript version {version}, newer than this app reads; update Socket Inspector',

@@ -5,7 +5,7 @@
 import type { Endpoint } from '@shared/address';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import { encodeRecordLine } from '@shared/transcript/record-line';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord } from '@shared/transcript/records';
+import { TRANSCRIPT_FORMAT_NAME, JSONL_TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord } from '@shared/transcript/records';
 
 export const STARTED = Date.UTC(2025, 0, 1, 12, 0, 0);
 export const SERVER: Endpoint = { address: '127.0.0.1', port: 40000, family: 'IPv4' };
@@ -20,7 +20,7 @@ export function header(session = 's7'): HeaderRecord {
     at: STARTED,
     session,
     format: TRANSCRIPT_FORMAT_NAME,
-    version: TRANSCRIPT_VERSION,
+    version: JSONL_TRANSCRIPT_VERSION,
     app: { name: 'Socket Inspector', version: '0.1.0' },
     started: new Date(STARTED).toISOString(),
     kind: 'tcp-server',

@@ -614,7 +614,7 @@ export const PHRASES_EN = {
   'transcript.gap': 'line {line} at byte {byte} is record {seq} where record {expected} comes next: {why}; {whole}',
   'transcript.headerSeq': "the header says it is record {seq}, but a header is record 0: the file's start is damaged",
   'transcript.notOurs':
-    'the file is not a Socket Inspector transcript: its first line is not a header with format "{format}"; open a .jsonl file the app recorded or saved',
+    'the file is not a Socket Inspector transcript: its first line is not a header with format "{format}"; open a .sirec or .jsonl file the app recorded or saved',
   'transcript.lineDamaged': 'line {line} at byte {byte} is damaged: {problem}; {whole}, and the bytes after it were not read',
   'transcript.crlfFix': '{problem}; convert the line ends back to LF (for example with dos2unix) and read it again',
   'transcript.line.cr': 'the line ends in a carriage return (the file was converted to CRLF line ends)',

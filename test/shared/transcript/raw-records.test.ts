@@ -76,6 +76,9 @@ describe('crc32 with an initial value', () => {
         expect(nodeLineCodec.crc32(b, nodeLineCodec.crc32(a))).toBe(crc32(joined));
       }),
     );
+    // Empty, and over no memory at all, as an empty datagram's bytes may be: zlib.crc32 says 0 for it.
+    expect(nodeLineCodec.crc32(new Uint8Array(0), 0x1234)).toBe(0x1234);
+    expect(crc32(new Uint8Array(0), 0x1234)).toBe(0x1234);
   });
 });
 

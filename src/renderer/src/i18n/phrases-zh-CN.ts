@@ -514,7 +514,8 @@ export const phrasesZhCN: Readonly<Record<PhraseKey, string>> = {
   'transcript.goesBack': '序号重复或倒退',
   'transcript.gap': '第 {line} 行（第 {byte} 字节处）是第 {seq} 条记录，而下一条应为第 {expected} 条：{why}；{whole}',
   'transcript.headerSeq': '文件头声称自己是第 {seq} 条记录，但文件头应是第 0 条：文件开头已损坏',
-  'transcript.notOurs': '该文件不是 Socket Inspector 记录文件：第一行不是格式为“{format}”的文件头；请打开本应用录制或保存的 .jsonl 文件',
+  'transcript.notOurs':
+    '该文件不是 Socket Inspector 记录文件：第一行不是格式为“{format}”的文件头；请打开本应用录制或保存的 .sirec 或 .jsonl 文件',
   'transcript.lineDamaged': '第 {line} 行（第 {byte} 字节处）已损坏：{problem}；{whole}，其后的字节未读取',
   'transcript.crlfFix': '{problem}；请把行尾改回 LF（例如用 dos2unix）后重新读取',
   'transcript.line.cr': '该行以回车符结尾（文件被转换成了 CRLF 行尾）',

@@ -72,6 +72,8 @@ describe('opening a transcript', () => {
     expect(Buffer.from(bytes).includes(Buffer.from('"raw":true'))).toBe(true);
     await openTranscript({ name: 'capture.sirec', bytes });
     expect(await main().findByRole('heading', { name: 'capture.sirec' })).toBeInTheDocument();
+    // Named for what it is, by its header's version, not by its name.
+    expect(main().getByText(/records · recording$/)).toBeInTheDocument();
     await waitFor(() => expect(payloads()).toEqual(['hello\\n', 'world\\n']));
     expect(screen.queryByTestId('transcript-ending')).not.toBeInTheDocument();
   });

@@ -61,6 +61,7 @@ export const transcriptsEn = {
   'transcripts.about':
     'Recorded {date} {time} by {app} · session {session} · {records, plural, one {# record} other {# records}} · {format}',
   'transcripts.format.jsonl': 'JSON Lines',
+  'transcripts.format.recording': 'recording',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': 'The transcript holds no data.',
   'transcripts.notShown':
@@ -139,6 +140,7 @@ export const transcriptsZhCN: Readonly<Record<keyof typeof transcriptsEn, string
   'transcripts.readOnly': '记录 · 只读',
   'transcripts.about': '录制于 {date} {time}，由 {app} 写入 · 会话 {session} · {records} 条记录 · {format}',
   'transcripts.format.jsonl': 'JSON Lines',
+  'transcripts.format.recording': '录制文件',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': '此记录不含数据。',
   'transcripts.notShown': '此文件最早的 {count} 条条目未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readTranscriptFile } from '@recorder/transcript-file';
 
 export interface RecordedData {
   /** Data records received from peers, and their bytes. */
@@ -9,22 +8,18 @@ export interface RecordedData {
   ended: boolean;
 }
 
-const LEN = /"len":(\d+)/;
-
 /**
- * What a recording holds, read from the file the way a person would check it: every line a
- * record, data lines counted and their lengths summed. (The full reader, with its CRC checks,
- * is the transcript tests' business; this only counts.)
+ * What a recording holds, read with the app's reader (every record's CRC checked, version 3's
+ * raw bytes included): data records received counted and their lengths summed. A file that does
+ * not read whole counts only up to its damage and is not `ended`.
  */
 export async function recordedData(file: string): Promise<RecordedData> {
   const result: RecordedData = { rxRecords: 0, rxBytes: 0, ended: false };
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.startsWith('{"type":"data"') && line.includes('"dir":"rx"')) {
-      result.rxRecords += 1;
-      result.rxBytes += Number(LEN.exec(line)?.[1] ?? 0);
-    }
-    result.ended = line.startsWith('{"type":"end"');
-  }
+  const outcome = await readTranscriptFile(file, (record) => {
+    if (record.type !== 'data' || record.dir !== 'rx') return;
+    result.rxRecords += 1;
+    result.rxBytes += record.bytes.byteLength;
+  });
+  result.ended = outcome.ended && !outcome.problem;
   return result;
 }

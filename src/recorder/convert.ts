@@ -11,7 +11,7 @@ import { finished } from 'node:stream/promises';
 import type { TranscriptFormat } from '@shared/contract';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import { encodeRecordLine } from '@shared/transcript/record-line';
-import type { TranscriptRecord } from '@shared/transcript/records';
+import { JSONL_TRANSCRIPT_VERSION, RAW_DATA_VERSION, type TranscriptRecord } from '@shared/transcript/records';
 import { formatTextHeader, formatTextRecord } from '@shared/transcript/text-dump';
 import type { ReadOutcome } from '@shared/transcript/transcript-reader';
 import { nodeLineCodec } from './node-line-codec';
@@ -83,6 +83,11 @@ export interface ConvertOptions {
 
 const utf8 = new TextEncoder();
 
+/** A record as a JSON Lines export writes it: one line of text, the header saying version 2. */
+function jsonlLine(record: TranscriptRecord): Uint8Array {
+  return encodeRecordLine(record.type === 'header' ? { ...record, version: JSONL_TRANSCRIPT_VERSION } : record, nodeLineCodec);
+}
+
 /** The text dump's last line when the file does not end with an end record. */
 function textEnding(outcome: ReadOutcome): string {
   if (outcome.problem) return `The transcript stops here: ${outcome.problem.message}.\n`;
@@ -97,8 +102,8 @@ function textEnding(outcome: ReadOutcome): string {
 
 /**
  * Convert a transcript file into `out`, streaming (bounded memory for any size), waiting on
- * `out` when it is full. JSON Lines copies the file's bytes up to the end of its last whole
- * record; from pcapng it writes the records read back from the packets. Nothing is written when
+ * `out` when it is full. JSON Lines (version 2) copies a JSON Lines file's bytes up to the end
+ * of its last whole record, and writes a version-3 recording's or a pcapng's records as lines. Nothing is written when
  * the file is not a transcript; `out` is not ended.
  */
 export async function convertTranscript(
@@ -111,15 +116,25 @@ export async function convertTranscript(
   let outcome: ReadOutcome;
   if (format === 'jsonl' && (await isPcapngFile(source))) {
     // The records rebuilt from the packets, numbered and checksummed as the recorder writes them.
-    outcome = await readTranscriptFile(source, (record) => sink.write(encodeRecordLine(record, nodeLineCodec)));
+    outcome = await readTranscriptFile(source, (record) => sink.write(jsonlLine(record)));
   } else if (format === 'jsonl') {
-    // Chunks wait here until the reader has vouched for their records.
-    const held: Uint8Array[] = [];
+    // A JSON Lines file (versions 1 and 2) is copied as it is; a recording of version 3, its
+    // data bytes raw, is written again record by record as version 2 text.
+    let copy: boolean | undefined;
+    // Chunks wait here until the reader has vouched for their records (and the header said which way).
+    let held: Uint8Array[] = [];
     let heldFrom = 0;
     outcome = await readTranscriptFile(
       source,
-      () => undefined,
+      (record) => {
+        if (record.type === 'header') copy = record.version < RAW_DATA_VERSION;
+        return copy ? undefined : sink.write(jsonlLine(record));
+      },
       async (chunk, validBytes) => {
+        if (copy === false) {
+          held = [];
+          return;
+        }
         held.push(chunk);
         while (held.length > 0 && heldFrom < validBytes) {
           const first = held[0]!;

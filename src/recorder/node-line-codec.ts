@@ -8,7 +8,9 @@ import type { LineCodec } from '@shared/transcript/record-line';
  */
 export const nodeLineCodec: LineCodec = {
   base64: (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
-  crc32: (bytes) => crc32(bytes),
+  // No bytes over no memory at all (new Uint8Array(0)) reach zlib as a null pointer, for which
+  // zlib's crc32 gives 0 whatever the initial value; an empty datagram's record must keep the line's.
+  crc32: (bytes, initial) => (bytes.byteLength === 0 ? (initial ?? 0) : crc32(bytes, initial)),
   alloc: (size) => Buffer.allocUnsafe(size),
   // Latin-1 copies a string's bytes as they are, where TextEncoder checks and encodes UTF-8: 8× faster on base64.
   putAscii: (text, into, at) => void Buffer.from(into.buffer, into.byteOffset, into.byteLength).write(text, at, 'latin1'),

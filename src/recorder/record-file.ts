@@ -64,7 +64,7 @@ const MAX_NAME_ATTEMPTS = 1000;
 /** The first segment a file fills; it doubles as the file gets busier. */
 const FIRST_SEGMENT_BYTES = 64 * 1024;
 
-/** `name.jsonl`, then `name-2.jsonl`, `name-3.jsonl`, … */
+/** `name.sirec`, then `name-2.sirec`, `name-3.sirec`, … */
 function numbered(fileName: string, attempt: number): string {
   if (attempt === 1) return fileName;
   const ext = path.extname(fileName);

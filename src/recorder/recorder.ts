@@ -306,7 +306,7 @@ export class Recorder implements RecorderPort {
   }
 
   private write(recording: Recording, record: TranscriptRecord): void {
-    recording.file.append(encodeRecordLine(record, recording.codec));
+    recording.file.append(encodeRecordLine(record, recording.codec, { raw: true }));
   }
 
   private written(recording: Recording, records: number, bytes: number): void {

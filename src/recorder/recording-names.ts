@@ -32,20 +32,33 @@ function where(session: SessionInfo): string {
 
 /**
  * A recording's file name: start time, session and address, e.g.
- * `2026-11-22_06-22-50.123_s1_tcp-server_127.0.0.1-5000.jsonl` (IPv6 colons become dashes).
+ * `2026-11-22_06-22-50.123_s1_tcp-server_127.0.0.1-5000.sirec` (IPv6 colons become dashes).
  */
 export function recordingFileName(session: SessionInfo, startedAt: number): string {
-  return `${stamp(startedAt)}_${safePart(session.id)}_${session.kind}_${safePart(where(session))}.jsonl`;
+  return `${stamp(startedAt)}_${safePart(session.id)}_${session.kind}_${safePart(where(session))}${RECORDING_EXTENSION}`;
+}
+
+/**
+ * A recording's extension: version 3 stores data bytes raw, so the file is not JSON Lines text.
+ * Recordings of earlier versions kept `.jsonl`.
+ */
+export const RECORDING_EXTENSION = '.sirec';
+
+/** The name without a recording's extension, of this version or an earlier one. */
+function stem(recordingFile: string): string {
+  const base = path.basename(recordingFile);
+  for (const ext of [RECORDING_EXTENSION, '.jsonl']) if (base.endsWith(ext)) return base.slice(0, -ext.length);
+  return base;
 }
 
 const EXTENSIONS: Readonly<Record<TranscriptFormat, string>> = { jsonl: '.jsonl', text: '.txt', pcapng: '.pcapng' };
 
-/** The TLS key log written beside a recording: its path with `.keylog` for `.jsonl`. */
+/** The TLS key log written beside a recording: its path with `.keylog` for `.sirec`. */
 export function keyLogPath(recordingFile: string): string {
-  return path.join(path.dirname(recordingFile), `${path.basename(recordingFile, '.jsonl')}.keylog`);
+  return path.join(path.dirname(recordingFile), `${stem(recordingFile)}.keylog`);
 }
 
 /** The recording's name with the extension of the format it is saved as. */
 export function savedFileName(recordingFile: string, format: TranscriptFormat): string {
-  return `${path.basename(recordingFile, '.jsonl')}${EXTENSIONS[format]}`;
+  return `${stem(recordingFile)}${EXTENSIONS[format]}`;
 }

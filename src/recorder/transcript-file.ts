@@ -34,7 +34,7 @@ function fileError(file: string, err: unknown): TranscriptFileError {
         `${name} may not be read (permission denied): read it as its owner, or copy it somewhere you may read.`,
       );
     case 'EISDIR':
-      return new TranscriptFileError(code, `${name} is a folder: name a transcript file (.jsonl) inside it.`);
+      return new TranscriptFileError(code, `${name} is a folder: name a transcript file (.sirec or .jsonl) inside it.`);
     default:
       return new TranscriptFileError(code, `Reading ${name} failed: ${error.message}. Check the file and the disk, then try again.`);
   }

@@ -642,7 +642,7 @@ export const PHRASES_EN = {
   'transcript.gap': 'line {line} at byte {byte} is record {seq} where record {expected} comes next: {why}; {whole}',
   'transcript.headerSeq': "the header says it is record {seq}, but a header is record 0: the file's start is damaged",
   'transcript.notOurs':
-    'the file is not a Socket Inspector transcript: its first line is not a header with format "{format}"; open a .jsonl file the app recorded or saved',
+    'the file is not a Socket Inspector transcript: its first line is not a header with format "{format}"; open a .sirec or .jsonl file the app recorded or saved',
   'transcript.lineDamaged': 'line {line} at byte {byte} is damaged: {problem}; {whole}, and the bytes after it were not read',
   'transcript.crlfFix': '{problem}; convert the line ends back to LF (for example with dos2unix) and read it again',
   'transcript.line.cr': 'the line ends in a carriage return (the file was converted to CRLF line ends)',
@@ -653,6 +653,13 @@ export const PHRASES_EN = {
   'transcript.line.unknownShape': 'not a transcript record: unknown shape',
   'transcript.line.base64': 'the bytes are not base64: {detail}',
   'transcript.line.length': 'the record says {len} bytes but holds {held}',
+  'transcript.line.rawAndData': 'the data record has both "raw" and "data": its bytes are one or the other',
+  'transcript.line.noData': 'the data record has neither "data" nor "raw": its bytes are missing',
+  'transcript.line.rawHere': 'the data record says its bytes follow the line raw, which they cannot here',
+  'transcript.rawVersion':
+    'line {line} at byte {byte} is a data record with its bytes raw after it, which version {version} does not have; {whole}',
+  'transcript.rawEnd':
+    'the {len, plural, one {# byte} other {# bytes}} of the data record at byte {byte} (line {line}) are not followed by a line end; {whole}',
   'pcapng.headerDamaged': "the transcript header in the file's comment is damaged ({problem}); the packets are read without it",
   'pcapng.noHeader': "the file's comment holds no transcript header; the packets are read without it",
   'pcapng.newerVersion': 'the file was written as transcript version {version}, newer than this app reads; update Socket Inspector',

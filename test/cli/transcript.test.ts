@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOSTILE, TCP, UDP, encodeAll, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
+import { HOSTILE, TCP, UDP, encodeAll, encodeRecording, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
 import { tempDir } from '../support/temp-dir';
 import { readTranscript } from '../support/collect';
 
@@ -225,6 +225,46 @@ describe('transcript export', () => {
     expect(run.code).toBe(1);
     expect(sha256(run.stdout)).toBe(sha256(joined(TCP.c2Rx)));
     expect(run.stderr).toContain('Only the whole records were used: the file ends mid-record');
+  });
+});
+
+describe('transcript on a recording (version 3, data bytes raw)', () => {
+  it('verifies, exports, dumps and converts it to version-2 JSON Lines; a torn or altered one exits 1', async () => {
+    const dir = await tempDir();
+    const bytes = encodeRecording(tcpRecords());
+    const file = await writeTranscript(dir, 'tcp.sirec', bytes);
+    const verify = await cli(['verify', file]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout.toString('utf8')).toContain(
+      'Records: 16 (header 1, data 6, open 2, half-close 1, close 2, state 2, error 1, end 1)',
+    );
+    expect(verify.stdout.toString('utf8')).toContain(
+      `WHOLE: 16 records, ${bytes.length.toLocaleString('en-US')} bytes, ending with an end record.`,
+    );
+    const exported = await cli(['export', file, '--conn', 'c2', '--dir', 'rx']);
+    expect(exported.code).toBe(0);
+    expect(sha256(exported.stdout)).toBe(sha256(joined(TCP.c2Rx)));
+    const text = await cli(['convert', file, '--to', 'text']);
+    expect(text.stdout.toString('utf8').startsWith('Socket Inspector transcript, format version 3')).toBe(true);
+
+    const target = path.join(dir, 'tcp.jsonl');
+    expect((await cli(['convert', file, '--to', 'jsonl', '--out', target])).code).toBe(0);
+    const jsonl = await readFile(target);
+    const read = readTranscript(jsonl);
+    expect(read.header?.version).toBe(2);
+    expect(read.records).toEqual(readTranscript(bytes).records);
+    for (const line of jsonl.toString('utf8').split('\n').slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+    expect((await cli(['verify', target])).code).toBe(0);
+
+    const torn = await cli(['verify', await writeTranscript(dir, 'torn.sirec', bytes.subarray(0, bytes.length - 200_000))]);
+    expect(torn.code).toBe(1);
+    expect(torn.stdout.toString('utf8')).toContain('TORN: the file ends mid-record');
+    const altered = Buffer.from(bytes);
+    // A byte of c2's 100,000 received bytes, deep inside the raw data.
+    altered[altered.indexOf(Buffer.from(TCP.c2Rx[0]!)) + 50_000] ^= 0x01;
+    const corrupt = await cli(['verify', await writeTranscript(dir, 'altered.sirec', altered)]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stdout.toString('utf8')).toMatch(/CORRUPT: line 7 at byte [\d,]+ is damaged: checksum mismatch/);
   });
 });
 

@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { tcpPeerClient } from '../support/peers';
 import { boundPort, e2eHarness, openSession, screenshot, WINDOW_SIZES } from '../support/chromium';
 import { tempDir } from '../support/temp-dir';
+import { readTranscript } from '../support/collect';
 
 const h = e2eHarness();
 let folder: string;
@@ -22,16 +23,16 @@ beforeEach(async () => {
 
 /** The rx data records of the one recording in the folder, as the recorder saw the reads. */
 async function recordedReads(): Promise<{ reads: number; bytes: number }> {
-  const names = (await readdir(folder)).filter((name) => name.endsWith('.jsonl'));
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.sirec'));
   if (names.length !== 1) return { reads: 0, bytes: 0 };
-  const lines = (await readFile(path.join(folder, names[0]!), 'utf8')).split('\n').filter((line) => line !== '');
+  // Through the app's reader: a recording's data bytes are raw after their lines, not JSON text.
+  const { records } = readTranscript(new Uint8Array(await readFile(path.join(folder, names[0]!))));
   let reads = 0;
   let bytes = 0;
-  for (const line of lines) {
-    const record = JSON.parse(line) as { type: string; dir?: string; len?: number };
+  for (const record of records) {
     if (record.type !== 'data' || record.dir !== 'rx') continue;
     reads += 1;
-    bytes += record.len ?? 0;
+    bytes += record.bytes.byteLength;
   }
   return { reads, bytes };
 }

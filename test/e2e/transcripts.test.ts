@@ -65,7 +65,7 @@ describe('transcripts, end to end', () => {
     const page = await h.app('light', { recordDir: folder });
     await recordedConversation(page);
     const status = page.getByTestId('recording-status');
-    await expect.poll(() => status.textContent()).toMatch(/^Recording.*\.jsonl/);
+    await expect.poll(() => status.textContent()).toMatch(/^Recording.*\.sirec/);
     await page.getByRole('list', { name: 'Open sessions' }).getByText('Recording').waitFor();
     // The size grows with the recorder's flushes: past a kibibyte with the header and both data records.
     await expect.poll(() => status.textContent()).toMatch(/\d KiB$/);

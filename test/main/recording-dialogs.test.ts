@@ -61,11 +61,17 @@ describe('saving a recording', () => {
       ok: true,
       value: { saved: true, name: 'evidence.jsonl' },
     });
-    expect(host.asked.save[0]).toMatchObject({ defaultPath: path.basename(file), filters: [{ extensions: ['jsonl'] }] });
+    expect(host.asked.save[0]).toMatchObject({
+      defaultPath: path.basename(file).replace(/\.sirec$/, '.jsonl'),
+      filters: [{ extensions: ['jsonl'] }],
+    });
     const saved = await readFile(host.answer.save);
-    expect(saved.equals(await readFile(file))).toBe(true);
-    const { records, outcome } = readTranscript(new Uint8Array(saved));
+    const { header, records, outcome } = readTranscript(new Uint8Array(saved));
     expect(outcome).toMatchObject({ ended: true });
+    // The recording's records, written as version-2 JSON Lines: every line JSON text.
+    expect(header?.version).toBe(2);
+    for (const line of saved.toString('utf8').split('\n').slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+    expect(records).toEqual(readTranscript(new Uint8Array(await readFile(file))).records);
     expect(records.map((r) => r.type === 'data' && Buffer.from(r.bytes).toString()).filter(Boolean)).toEqual(['hello recording']);
   });
 
@@ -81,7 +87,7 @@ describe('saving a recording', () => {
       ok: true,
       value: { saved: true, name: `capture${ext}` },
     });
-    expect(host.asked.save[0]!.defaultPath).toBe(path.basename(file).replace(/\.jsonl$/, ext));
+    expect(host.asked.save[0]!.defaultPath).toBe(path.basename(file).replace(/\.sirec$/, ext));
     const saved = await readFile(host.answer.save);
     expect(saved.includes(Buffer.alloc(100, 0x41))).toBe(false);
     check(saved);

@@ -6,7 +6,15 @@ import { convertTranscript, convertTranscriptFile, writeFileAtomically } from '@
 import { TranscriptFileError, readTranscriptFile } from '@recorder/transcript-file';
 import type { TranscriptRecord } from '@shared/transcript/records';
 import { formatTextRecord } from '@shared/transcript/text-dump';
-import { encodeAll, pseudoRandomBytes, tcpRecords, udpRecords, writeTranscript } from '../support/transcript-fixtures';
+import {
+  asRecording,
+  encodeAll,
+  encodeRecording,
+  pseudoRandomBytes,
+  tcpRecords,
+  udpRecords,
+  writeTranscript,
+} from '../support/transcript-fixtures';
 import { tempDir } from '../support/temp-dir';
 import { readTranscript } from '../support/collect';
 
@@ -75,6 +83,29 @@ describe('convertTranscript', () => {
     expect(outcome.problem).toMatchObject({ kind: 'torn', offset: whole.length });
     expect(sink.bytes().equals(Buffer.from(whole))).toBe(true);
     expect(readTranscript(sink.bytes()).outcome.problem).toBeUndefined();
+  });
+
+  it('writes a version-3 recording, torn or whole, as the version-2 JSON Lines of its whole records', async () => {
+    const dir = await tempDir();
+    const records = asRecording(tcpRecords());
+    const recording = encodeRecording(records);
+    const torn = await writeTranscript(dir, 'torn.sirec', recording.subarray(0, recording.length - 20));
+    const sink = slowSink();
+    const outcome = await convertTranscript(torn, 'jsonl', sink.stream);
+    expect(outcome.problem).toMatchObject({ kind: 'torn' });
+    // The JSON Lines of the same records, the header saying version 2: text, one record a line.
+    const text = sink.bytes();
+    expect(text.toString('utf8').split('\n')).toHaveLength(records.length);
+    const fromText = readTranscript(text);
+    expect(fromText.outcome.problem).toBeUndefined();
+    expect([fromText.header, ...fromText.records]).toEqual(tcpRecords().slice(0, -1));
+    const whole = await writeTranscript(dir, 'whole.sirec', recording);
+    const out = path.join(dir, 'whole.jsonl');
+    await convertTranscriptFile(whole, 'jsonl', out);
+    const read = readTranscript(await readFile(out));
+    expect(read.outcome.problem).toBeUndefined();
+    expect(read.header?.version).toBe(2);
+    expect([read.header, ...read.records]).toEqual(tcpRecords());
   });
 
   it('waits for a slow output instead of piling everything up in it', async () => {

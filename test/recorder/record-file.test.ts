@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RecordFile, type FileLayer } from '@recorder/record-file';
+import { nodeLineCodec } from '@recorder/node-line-codec';
+import { encodeRecordLine } from '@shared/transcript/record-line';
+import type { TranscriptRecord } from '@shared/transcript/records';
+import { asRecording, header, transcript, v4 } from '../support/transcript-fixtures';
+import { readTranscript } from '../support/collect';
 
 const WRITE_MAX = 256 * 1024;
 
@@ -97,6 +102,56 @@ describe('RecordFile', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('writes raw data records built in reserved room whole through slow and partial writes, read back exactly', async () => {
+    const local = v4('127.0.0.1', 4000);
+    const remote = v4('127.0.0.1', 50000);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.uint8Array({ maxLength: 300 }),
+            fc.integer({ min: 1, max: WRITE_MAX + 10_000 }).map((n) => new Uint8Array(n).fill(0x0a)),
+          ),
+          {
+            minLength: 1,
+            maxLength: 40,
+          },
+        ),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 5 }),
+        async (chunks, partial, delays) => {
+          const file = slowFile({ partial, delays });
+          const records = recordFile(file.files, { records: 0, bytes: 0 });
+          await records.create('/nowhere', 'test.sirec');
+          const codec = { ...nodeLineCodec, alloc: (size: number) => records.reserve(size) };
+          const expected: TranscriptRecord[] = asRecording(
+            transcript(
+              header('tcp-server'),
+              chunks.map((bytes, i) => ({ type: 'data', dir: i % 2 ? 'tx' : 'rx', conn: 'c1', local, remote, bytes })),
+            ),
+          );
+          for (const [i, record] of expected.entries()) {
+            records.append(encodeRecordLine(record, codec, { raw: true }));
+            if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+          }
+          await records.close();
+          const { header: head, records: read, outcome } = readTranscript(file.content(), nodeLineCodec);
+          expect(outcome.problem).toBeUndefined();
+          expect(head).toEqual(expected[0]);
+          expect(read).toHaveLength(chunks.length);
+          // Compared as Buffers: an element-by-element comparison of megabytes takes seconds.
+          for (const [i, record] of read.entries()) {
+            const { bytes, ...rest } = record as Extract<TranscriptRecord, { type: 'data' }>;
+            const { bytes: want, ...wantRest } = expected[i + 1] as Extract<TranscriptRecord, { type: 'data' }>;
+            expect(rest).toEqual(wantRest);
+            expect(Buffer.from(bytes).equals(Buffer.from(want))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 

@@ -186,7 +186,7 @@ describe('who records', () => {
     const refused = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0, record: false });
     const recorded = await engine.openOk({ kind: 'udp', host: '127.0.0.1', port: 0 });
     expect(refused.recording).toBeUndefined();
-    expect(recorded.recording).toMatchObject({ active: true, fileName: expect.stringMatching(/_s2_udp_127\.0\.0\.1\.jsonl$/) });
+    expect(recorded.recording).toMatchObject({ active: true, fileName: expect.stringMatching(/_s2_udp_127\.0\.0\.1\.sirec$/) });
     expect(await readdir(dir)).toHaveLength(1);
   });
 
@@ -199,7 +199,7 @@ describe('who records', () => {
 
     const first = value(await engine.manager.record({ sessionId: server.id, action: 'start' }));
     expect(first).toMatchObject({ active: true, records: 0, bytes: 0 });
-    expect(first.fileName).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.\d{3}_s1_tcp-server_127\.0\.0\.1-\d+\.jsonl$/);
+    expect(first.fileName).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.\d{3}_s1_tcp-server_127\.0\.0\.1-\d+\.sirec$/);
     expect(value(await engine.manager.record({ sessionId: server.id, action: 'start' })).path).toBe(first.path);
     client.socket.write('one');
     await engine.waitFor(() => engine.dataBytes(server.id, conn.connId, 'rx').length === 3, 5000, 'one');

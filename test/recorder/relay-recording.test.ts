@@ -20,12 +20,12 @@ afterEach(disposeAll);
 
 const run = promisify(execFile);
 
-async function stopAndConvert(engine: Engine, sessionId: string, folder: string): Promise<{ jsonl: string; pcapng: string }> {
+async function stopAndConvert(engine: Engine, sessionId: string, folder: string): Promise<{ recording: string; pcapng: string }> {
   const stopped = await engine.manager.record({ sessionId, action: 'stop' });
   if (!stopped.ok) throw new Error(stopped.error.message);
   const pcapng = join(folder, 'relay.pcapng');
   await convertTranscriptFile(stopped.value.path, 'pcapng', pcapng);
-  return { jsonl: stopped.value.path, pcapng };
+  return { recording: stopped.value.path, pcapng };
 }
 
 async function tshark(folder: string, pcapng: string, ...fields: string[]): Promise<string[][]> {
@@ -62,9 +62,9 @@ describe('relay recordings', () => {
       'session',
       (e) => e.session.id === session.id && e.session.connections[0]?.relay?.upstreamLocal !== undefined,
     )[0]!.session.connections[0]!;
-    const { jsonl, pcapng } = await stopAndConvert(engine, session.id, folder);
+    const { recording: file, pcapng } = await stopAndConvert(engine, session.id, folder);
 
-    const recording = await readRecording(jsonl);
+    const recording = await readRecording(file);
     expect(recording.header?.kind).toBe('relay');
     const legs = dataRecords(recording).map((r) => [r.conn, r.dir, Buffer.from(r.bytes).toString()]);
     expect(legs).toEqual([
@@ -135,7 +135,7 @@ describe('relay recordings', () => {
     await client.send(Buffer.from('ping'), port, '127.0.0.1');
     await engine.waitFor(() => client.received.length === 1);
     const mapping = (await engine.info(session.id)).connections[0]!;
-    const { jsonl, pcapng } = await stopAndConvert(engine, session.id, folder);
+    const { recording, pcapng } = await stopAndConvert(engine, session.id, folder);
     await server.close();
     await client.close();
     const rows = await tshark(folder, pcapng, 'udp.srcport', 'udp.dstport', 'udp.payload');
@@ -159,7 +159,7 @@ describe('relay recordings', () => {
       [mapping.connId, 'to-client', 're:ping'],
     ]);
     for (const [file, source] of [
-      [jsonl, 'jsonl'],
+      [recording, 'recording'],
       [pcapng, 'pcapng'],
     ] as const) {
       const load = loadTranscript('t1', file, new Uint8Array(await readFile(file)), {

@@ -10,7 +10,7 @@ import { LOG_PREFS_STORAGE_KEY } from '@renderer/store/log-prefs';
 import { ok } from '@shared/result';
 import { createFakeBridge, sessionEvent, sessionInfo } from '../support/renderer/fake-bridge';
 import { renderAppWith } from '../support/renderer/render-app';
-import { conversation, joinBytes, pcapngFile, transcriptFile, transcriptLines } from '../support/renderer/transcript-bytes';
+import { conversation, joinBytes, pcapngFile, recordingFile, transcriptFile, transcriptLines } from '../support/renderer/transcript-bytes';
 
 beforeEach(() => localStorage.clear());
 
@@ -35,9 +35,9 @@ async function openTranscript(file: OpenedFile) {
 }
 
 describe('opening a transcript', () => {
-  it('asks for .jsonl and .pcapng files and shows the file read-only: entries, connections, no composer', async () => {
+  it('asks for .sirec, .jsonl and .pcapng files and shows the file read-only: entries, connections, no composer', async () => {
     const { files } = await openTranscript({ name: 'capture.jsonl', bytes: transcriptFile() });
-    expect(files.open).toHaveBeenCalledWith([{ name: 'Socket Inspector transcript', extensions: ['jsonl', 'pcapng'] }]);
+    expect(files.open).toHaveBeenCalledWith([{ name: 'Socket Inspector transcript', extensions: ['sirec', 'jsonl', 'pcapng'] }]);
 
     const list = await screen.findByRole('list', { name: 'Open transcripts' });
     expect(within(list).getByText('capture.jsonl')).toBeInTheDocument();
@@ -63,6 +63,18 @@ describe('opening a transcript', () => {
     expect(screen.queryByRole('region', { name: 'Send' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Start recording' })).not.toBeInTheDocument();
     expect(main().queryByRole('button', { name: 'Clear the log' })).not.toBeInTheDocument();
+    expect(screen.queryByTestId('transcript-ending')).not.toBeInTheDocument();
+  });
+
+  it('reads a recording of version 3, its data bytes raw, as it reads JSON Lines', async () => {
+    const bytes = recordingFile();
+    // Raw: the bytes are in the file as they are, a newline among them, not base64.
+    expect(Buffer.from(bytes).includes(Buffer.from('"raw":true'))).toBe(true);
+    await openTranscript({ name: 'capture.sirec', bytes });
+    expect(await main().findByRole('heading', { name: 'capture.sirec' })).toBeInTheDocument();
+    // Named for what it is, by its header's version, not by its name.
+    expect(main().getByText(/records · recording$/)).toBeInTheDocument();
+    await waitFor(() => expect(payloads()).toEqual(['hello\\n', 'world\\n']));
     expect(screen.queryByTestId('transcript-ending')).not.toBeInTheDocument();
   });
 
@@ -137,7 +149,7 @@ describe('opening a transcript', () => {
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('notes.txt was not opened');
     expect(alert).toHaveTextContent('neither a Socket Inspector transcript');
-    expect(alert).toHaveTextContent('Open a .jsonl or .pcapng file');
+    expect(alert).toHaveTextContent('Open a .sirec, .jsonl or .pcapng file');
     expect(screen.queryByRole('list', { name: 'Open transcripts' })).not.toBeInTheDocument();
   });
 

@@ -61,11 +61,16 @@ describe('GET /recordings/<session>', () => {
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe('application/x-ndjson');
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
-    expect(reply.headers['content-disposition']).toBe(`attachment; filename="${path.basename(file)}"`);
-    const { records, outcome } = readTranscript(new Uint8Array(reply.body));
+    expect(reply.headers['content-disposition']).toBe(`attachment; filename="${path.basename(file, '.sirec')}.jsonl"`);
+    const { header, records, outcome } = readTranscript(new Uint8Array(reply.body));
     expect(outcome.problem).toBeUndefined();
     expect(records.some((r) => r.type === 'data' && Buffer.from(r.bytes).toString() === 'downloaded bytes')).toBe(true);
-    expect(reply.body.equals((await readFile(file)).subarray(0, reply.body.length))).toBe(true);
+    // The recording (version 3, bytes raw) goes out as version-2 JSON Lines: every line JSON text, the same records.
+    expect(header?.version).toBe(2);
+    for (const line of reply.body.toString('utf8').split('\n').slice(0, -1)) expect(() => JSON.parse(line)).not.toThrow();
+    const recorded = readTranscript(new Uint8Array(await readFile(file)));
+    expect(recorded.header?.version).toBe(3);
+    expect(records).toEqual(recorded.records.slice(0, records.length));
   });
 
   it.each([
@@ -76,7 +81,7 @@ describe('GET /recordings/<session>', () => {
     const reply = await get(`/recordings/${sessionId}?format=${format}`);
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toBe(type);
-    expect(reply.headers['content-disposition']).toBe(`attachment; filename="${path.basename(file, '.jsonl')}${ext}"`);
+    expect(reply.headers['content-disposition']).toBe(`attachment; filename="${path.basename(file, '.sirec')}${ext}"`);
     check(reply.body);
   });
 

@@ -10,6 +10,7 @@ import { MAX_UDP_PAYLOAD_IPV4 } from '@shared/limits';
 import { encodeRecordLine } from '@shared/transcript/record-line';
 import {
   TRANSCRIPT_FORMAT_NAME,
+  JSONL_TRANSCRIPT_VERSION,
   TRANSCRIPT_VERSION,
   type BodyRecord,
   type HeaderRecord,
@@ -44,7 +45,7 @@ export function header(kind: SessionKind, extra: Partial<HeaderRecord> = {}): He
     at: START,
     session: 's1',
     format: TRANSCRIPT_FORMAT_NAME,
-    version: TRANSCRIPT_VERSION,
+    version: JSONL_TRANSCRIPT_VERSION,
     app: { name: 'Socket Inspector', version: '0.1.0-test' },
     started: new Date(START).toISOString(),
     kind,
@@ -64,6 +65,15 @@ export function transcript(head: HeaderRecord, body: BodyInput[]): TranscriptRec
 
 export function encodeAll(records: readonly TranscriptRecord[]): Uint8Array {
   return Buffer.concat(records.map((record) => encodeRecordLine(record)));
+}
+
+/** The records as a recording writes them: a version-3 header, data bytes raw after their lines. */
+export function asRecording(records: readonly TranscriptRecord[]): TranscriptRecord[] {
+  return records.map((record) => (record.type === 'header' ? { ...record, version: TRANSCRIPT_VERSION } : record));
+}
+
+export function encodeRecording(records: readonly TranscriptRecord[]): Uint8Array {
+  return Buffer.concat(asRecording(records).map((record) => encodeRecordLine(record, undefined, { raw: true })));
 }
 
 const C1_LOCAL = v4('127.0.0.1', 4000);

@@ -10,9 +10,14 @@ const TABLE = (() => {
   return table;
 })();
 
-export function crc32(bytes: Uint8Array, start = 0, end = bytes.length): number {
-  let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+/**
+ * The CRC of `bytes`; with `initial` the CRC of bytes before them, the CRC of the two runs
+ * joined (as zlib.crc32's second argument), so a record can be checked across the pieces it
+ * arrives in.
+ */
+export function crc32(bytes: Uint8Array, initial = 0): number {
+  let crc = (initial ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

@@ -1,5 +1,6 @@
 /**
- * The records of a transcript (JSON Lines, one record a line) as readers and writers hold them.
+ * The records of a transcript (one record a line; version 3 puts a data record's bytes raw after
+ * its line) as readers and writers hold them.
  * docs/transcript-format.md describes the same format for people; keep the two in step.
  */
 import { z } from 'zod';
@@ -22,10 +23,14 @@ import type { AppError } from '../result';
 export type RecordedError = Pick<AppError, 'code' | 'message' | 'hint'>;
 
 export const TRANSCRIPT_FORMAT_NAME = 'socket-inspector-transcript';
-/** The version this app writes. */
-export const TRANSCRIPT_VERSION = 2;
+/** The version a recording is written in: data bytes stored as they are, after their line. */
+export const TRANSCRIPT_VERSION = 3;
+/** The version of a JSON Lines export (Save as JSON Lines, convert --to jsonl): every record one line of text. */
+export const JSONL_TRANSCRIPT_VERSION = 2;
+/** The first version whose data records may carry their bytes raw. */
+export const RAW_DATA_VERSION = 3;
 /** Every version the app ever wrote: readers accept each of them (docs/transcript-format.md, Compatibility). */
-export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1, 2];
+export const READABLE_TRANSCRIPT_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** A connection as the header lists it: those already open when recording started. */
 export interface ConnectionSnapshot {
@@ -203,7 +208,7 @@ const base = {
   crc: z.string().regex(/^[0-9a-f]{8}$/),
 };
 
-/** Every record as it appears on a line: bytes are base64 text plus their length. */
+/** Every record as it appears on a line: bytes are their length plus base64 text, or (version 3) `raw` with the bytes after the line. */
 export const lineSchema = z.discriminatedUnion('type', [
   z.strictObject({
     ...base,
@@ -226,7 +231,9 @@ export const lineSchema = z.discriminatedUnion('type', [
     remote: endpointSchema,
     origin: sendOriginSchema.optional(),
     len: z.number().int().nonnegative(),
-    data: z.string(),
+    /** Base64 text (versions 1 and 2, and what exports write); or `raw` (version 3): the bytes follow the line. */
+    data: z.string().optional(),
+    raw: z.literal(true).optional(),
   }),
   z.strictObject({
     ...base,

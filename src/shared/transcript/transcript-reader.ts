@@ -1,10 +1,17 @@
 /**
- * Reads a transcript as its bytes arrive, one record a line, and says exactly where the whole
+ * Reads a transcript as its bytes arrive, one record a line (and, in version 3, a data record's
+ * raw bytes after its line), and says exactly where the whole
  * records end: a file cut by a crash, altered on disk or missing a record is read up to the
  * last record that is whole and in order, and no further.
  */
-import { decodeRecordLine, type LineCodec } from './record-line';
-import { READABLE_TRANSCRIPT_VERSIONS, TRANSCRIPT_FORMAT_NAME, type HeaderRecord, type TranscriptRecord } from './records';
+import { decodeRecordHead, decodeRecordLine, finishRawRecord, type LineCodec, type RawDataHead } from './record-line';
+import {
+  RAW_DATA_VERSION,
+  READABLE_TRANSCRIPT_VERSIONS,
+  TRANSCRIPT_FORMAT_NAME,
+  type HeaderRecord,
+  type TranscriptRecord,
+} from './records';
 import { printable } from './text-dump';
 import { english, phrase, type Phrase } from '../phrase';
 
@@ -43,7 +50,7 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 /**
  * Far above any record the app writes (one send carries at most 16 MiB, 22 MiB as base64), so
- * a file without line ends is refused before it fills the memory.
+ * a file without line ends, or a raw record claiming more bytes, is refused before it fills the memory.
  */
 const MAX_LINE_BYTES = 256 * 1024 * 1024;
 /** The encoder writes `type` first, so every transcript starts with these bytes. */
@@ -101,6 +108,8 @@ export class TranscriptReader {
   /** The start of a line whose end has not arrived yet, copied, in pieces. */
   private pending: Uint8Array[] = [];
   private pendingLength = 0;
+  /** A raw data record whose line has been read: its bytes so far, then the newline after them. */
+  private raw: { head: RawDataHead; bytes: Uint8Array; have: number } | undefined;
 
   constructor(private readonly codec?: Pick<LineCodec, 'crc32'>) {}
 
@@ -118,6 +127,13 @@ export class TranscriptReader {
     if (this.problem || this.damagedBy(chunk.length)) return read;
     let at = 0;
     while (at < chunk.length) {
+      if (this.raw) {
+        const record = this.takeRaw(chunk, at, chunkStart);
+        at = record.at;
+        if (record.record) read.push(record.record);
+        if (this.problem || this.damagedBy(chunk.length - at)) break;
+        continue;
+      }
       const end = chunk.indexOf(NEWLINE, at);
       if (end === -1) {
         this.hold(chunk.subarray(at));
@@ -140,6 +156,11 @@ export class TranscriptReader {
           'torn',
           phrase('transcript.lastLineDamaged', { ...this.where(), problem: this.suspect.problem, whole: wholeBefore(this.records) }),
         );
+      } else if (this.raw) {
+        this.fail(
+          'torn',
+          phrase('transcript.midRecord', { ...this.where(), whole: wholeBefore(this.records), bytes: this.total - this.valid }),
+        );
       } else if (this.pendingLength > 0) {
         this.fail('torn', phrase('transcript.midRecord', { ...this.where(), whole: wholeBefore(this.records), bytes: this.pendingLength }));
       } else if (!this.header) {
@@ -148,6 +169,7 @@ export class TranscriptReader {
     }
     this.pending = [];
     this.pendingLength = 0;
+    this.raw = undefined;
     const outcome: ReadOutcome = { records: this.records, validBytes: this.valid, ended: this.ended };
     if (this.header) outcome.header = this.header;
     if (this.problem) outcome.problem = { ...this.problem, bytesAfter: this.total - this.problem.offset };
@@ -191,22 +213,65 @@ export class TranscriptReader {
 
   private accept(line: Uint8Array, lineEnd: number): TranscriptRecord | undefined {
     if (!this.header) return this.acceptHeader(line, lineEnd);
-    const decoded = decodeRecordLine(line, this.codec);
+    const decoded = decodeRecordHead(line, this.codec);
+    if (decoded.ok === 'raw') {
+      this.startRaw(decoded.head, this.header.version);
+      return undefined;
+    }
     if (!decoded.ok) {
       this.suspect = { problem: lineProblem(line, decoded.problem) };
       return undefined;
     }
-    const record = decoded.record;
+    return this.admit(decoded.record, lineEnd);
+  }
+
+  private startRaw(head: RawDataHead, version: number): void {
+    const whole = wholeBefore(this.records);
+    if (version < RAW_DATA_VERSION) {
+      this.fail('corrupt', phrase('transcript.rawVersion', { ...this.where(), version: String(version), whole }));
+    } else if (head.len > MAX_LINE_BYTES) {
+      this.fail('corrupt', phrase('transcript.lineTooLong', { ...this.where(), max: MAX_LINE_BYTES, whole }));
+    } else {
+      this.raw = { head, bytes: new Uint8Array(head.len), have: 0 };
+    }
+  }
+
+  /** The raw record's bytes in `chunk` from `at`, and its newline; the record once both are in and it checks. */
+  private takeRaw(chunk: Uint8Array, at: number, chunkStart: number): { at: number; record?: TranscriptRecord } {
+    const raw = this.raw!;
+    const take = Math.min(raw.head.len - raw.have, chunk.length - at);
+    raw.bytes.set(chunk.subarray(at, at + take), raw.have);
+    raw.have += take;
+    at += take;
+    if (raw.have < raw.head.len || at === chunk.length) return { at };
+    this.raw = undefined;
+    if (chunk[at] !== NEWLINE) {
+      this.fail('corrupt', phrase('transcript.rawEnd', { ...this.where(), len: raw.head.len, whole: wholeBefore(this.records) }));
+      return { at };
+    }
+    at += 1;
+    const decoded = finishRawRecord(raw.head, raw.bytes, this.codec);
+    if (!decoded.ok) {
+      this.suspect = { problem: decoded.problem };
+      return { at };
+    }
+    const record = this.admit(decoded.record, chunkStart + at);
+    return record ? { at, record } : { at };
+  }
+
+  /** A record that checks, taken if it belongs here: this session, next in sequence, before the end. */
+  private admit(record: TranscriptRecord, lineEnd: number): TranscriptRecord | undefined {
+    const header = this.header!;
     const where = this.where();
     const whole = wholeBefore(this.records);
     if (this.ended) {
       this.fail('corrupt', phrase('transcript.afterEnd', { ...where, whole }));
     } else if (record.type === 'header') {
       this.fail('corrupt', phrase('transcript.secondHeader', { ...where, whole }));
-    } else if (record.session !== this.header.session) {
+    } else if (record.session !== header.session) {
       this.fail(
         'corrupt',
-        phrase('transcript.otherSession', { ...where, session: printable(record.session), own: printable(this.header.session), whole }),
+        phrase('transcript.otherSession', { ...where, session: printable(record.session), own: printable(header.session), whole }),
       );
     } else if (record.seq !== this.lastSeq + 1) {
       const expected = this.lastSeq + 1;
@@ -284,6 +349,7 @@ export class TranscriptReader {
     this.suspect = undefined;
     this.pending = [];
     this.pendingLength = 0;
+    this.raw = undefined;
   }
 }
 

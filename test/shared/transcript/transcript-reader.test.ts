@@ -209,13 +209,13 @@ describe('TranscriptReader', () => {
   });
 
   it('names the version of a transcript from a newer app, and the versions it reads', () => {
-    const newer = encodeAll([header('udp', { version: 3 }), ...udpRecords().slice(1)]);
+    const newer = encodeAll([header('udp', { version: 4 }), ...udpRecords().slice(1)]);
     const { outcome, records } = readTranscript(newer);
     expect(records).toEqual([]);
     expect(outcome.problem).toMatchObject({ kind: 'unsupported-version', offset: 0, line: 1 });
-    expect(outcome.problem!.message).toContain('format version 3, and this app reads versions 1 and 2');
+    expect(outcome.problem!.message).toContain('format version 4, and this app reads versions 1, 2 and 3');
     // A newer header may hold members this version does not know.
-    const extended = encodeAll([{ ...header('udp', { version: 4 }), compression: 'zstd' } as unknown as TranscriptRecord]);
+    const extended = encodeAll([{ ...header('udp', { version: 5 }), compression: 'zstd' } as unknown as TranscriptRecord]);
     expect(readTranscript(extended).outcome.problem).toMatchObject({ kind: 'unsupported-version' });
   });
 

@@ -5,7 +5,13 @@
 import type { Endpoint } from '@shared/address';
 import { PcapngWriter } from '@shared/transcript/pcapng-writer';
 import { encodeRecordLine } from '@shared/transcript/record-line';
-import { TRANSCRIPT_FORMAT_NAME, TRANSCRIPT_VERSION, type BodyRecord, type HeaderRecord } from '@shared/transcript/records';
+import {
+  TRANSCRIPT_FORMAT_NAME,
+  TRANSCRIPT_VERSION,
+  JSONL_TRANSCRIPT_VERSION,
+  type BodyRecord,
+  type HeaderRecord,
+} from '@shared/transcript/records';
 
 export const STARTED = Date.UTC(2025, 0, 1, 12, 0, 0);
 export const SERVER: Endpoint = { address: '127.0.0.1', port: 40000, family: 'IPv4' };
@@ -20,7 +26,7 @@ export function header(session = 's7'): HeaderRecord {
     at: STARTED,
     session,
     format: TRANSCRIPT_FORMAT_NAME,
-    version: TRANSCRIPT_VERSION,
+    version: JSONL_TRANSCRIPT_VERSION,
     app: { name: 'Socket Inspector', version: '0.1.0' },
     started: new Date(STARTED).toISOString(),
     kind: 'tcp-server',
@@ -80,6 +86,12 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 export const transcriptFile = (records?: BodyRecord[]): Uint8Array => joinBytes(transcriptLines(records));
+
+/** A recording as the recorder writes it: version 3, each data record's bytes raw after its line. */
+export function recordingFile(records: BodyRecord[] = conversation()): Uint8Array {
+  const head: HeaderRecord = { ...header(), version: TRANSCRIPT_VERSION };
+  return joinBytes([head, ...records].map((record) => encodeRecordLine(record, undefined, { raw: true })));
+}
 
 export function pcapngFile(records: BodyRecord[] = conversation()): Uint8Array {
   const writer = new PcapngWriter(header());

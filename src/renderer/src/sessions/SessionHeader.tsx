@@ -14,7 +14,7 @@ import { useErrorWords, useSay, useT } from '../i18n/i18n-context';
 import { useInspector } from '../store/store-context';
 import type { SessionShape } from '../store/stable-views';
 import type { SessionErrorEntry } from '../store/views';
-import type { TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
+import type { OpenTranscript, TranscriptEnding, TranscriptErrorEntry } from '../store/transcript-view';
 import { MONO_FONT } from '../theme';
 import { SessionRecording } from '../transcripts/SessionRecording';
 import { SessionCounters } from './SessionCounters';
@@ -22,6 +22,12 @@ import { KindEndpoint } from '../workspace/KindEndpoint';
 import { ReconnectNote } from './ReconnectNote';
 import type { CountersSource, SessionHeaderModel, TranscriptFileModel } from './session-header-model';
 import { TlsBadge } from './TlsDetailsView';
+
+const FORMAT_NAMES = {
+  recording: 'transcripts.format.recording',
+  jsonl: 'transcripts.format.jsonl',
+  pcapng: 'transcripts.format.pcapng',
+} as const satisfies Record<OpenTranscript['source'], string>;
 
 const NO_ERRORS: readonly SessionErrorEntry[] = [];
 
@@ -172,7 +178,7 @@ export function SessionHeader({ model }: { model: SessionHeaderModel }) {
             app: file.writtenBy,
             session: file.sessionId,
             records: file.records,
-            format: t(file.source === 'pcapng' ? 'transcripts.format.pcapng' : 'transcripts.format.jsonl'),
+            format: t(FORMAT_NAMES[file.source]),
           })}
         </Typography>
       ) : null}

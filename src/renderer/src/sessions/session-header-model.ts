@@ -20,7 +20,7 @@ export interface TranscriptFileModel {
   /** The transcript's id in the store, for closing it. */
   id: string;
   name: string;
-  source: 'jsonl' | 'pcapng';
+  source: OpenTranscript['source'];
   startedAt: number;
   writtenBy: string;
   /** The session's id in the app that recorded it. */

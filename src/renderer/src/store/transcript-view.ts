@@ -29,8 +29,8 @@ export interface OpenTranscript {
   /** Made by the renderer; never an engine session id. */
   id: string;
   fileName: string;
-  /** What the file was: the app's JSON Lines, or pcapng it wrote. */
-  source: 'jsonl' | 'pcapng';
+  /** What the file was: a recording (version 3, data bytes raw), the app's JSON Lines, or pcapng it wrote. */
+  source: 'recording' | 'jsonl' | 'pcapng';
   kind: SessionKind;
   /** The address the session is known by, as the live header shows it. */
   endpoint: string;

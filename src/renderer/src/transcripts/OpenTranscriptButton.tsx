@@ -25,7 +25,7 @@ export function OpenTranscriptButton() {
   const store = useInspectorStore();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | undefined>(undefined);
-  const filters: FileFilter[] = [{ name: t('transcripts.fileType'), extensions: ['jsonl', 'pcapng'] }];
+  const filters: FileFilter[] = [{ name: t('transcripts.fileType'), extensions: ['sirec', 'jsonl', 'pcapng'] }];
 
   const open = async () => {
     setBusy(true);

@@ -1,8 +1,9 @@
 /**
- * An opened file, read as a transcript: pcapng when it starts like one, else the app's JSON
- * Lines. Read in slices so the records of a large file become bounded log entries as they go.
+ * An opened file, read as a transcript: pcapng when it starts like one, else the app's own
+ * format (a recording, or JSON Lines). Read in slices so the records of a large file become bounded log entries as they go.
  */
 import { isPcapng, readPcapng } from '@shared/transcript/pcapng-reader';
+import { RAW_DATA_VERSION } from '@shared/transcript/records';
 import { TranscriptReader } from '@shared/transcript/transcript-reader';
 import { untranslated, type Phrase } from '@shared/phrase';
 import type { StoreLimits } from '../store/apply-batch';
@@ -37,7 +38,7 @@ function loadJsonLines(id: string, fileName: string, bytes: Uint8Array, limits: 
     transcript: builder.finish(
       id,
       fileName,
-      'jsonl',
+      outcome.header && outcome.header.version >= RAW_DATA_VERSION ? 'recording' : 'jsonl',
       problem ? { offset: problem.offset, torn: problem.kind === 'torn', records: outcome.records, message: problem.phrase } : undefined,
     ),
   };

@@ -49,8 +49,8 @@ export const transcriptsEn = {
   'transcripts.openFailed': 'Could not read the file',
   'transcripts.openRefused': '{file} was not opened',
   'transcripts.neither':
-    'The file is neither a Socket Inspector transcript (JSON Lines starting with a header record) nor a pcapng capture.',
-  'transcripts.neitherHint': 'Open a .jsonl or .pcapng file that Socket Inspector recorded or saved.',
+    'The file is neither a Socket Inspector transcript (a recording or JSON Lines, starting with a header record) nor a pcapng capture.',
+  'transcripts.neitherHint': 'Open a .sirec, .jsonl or .pcapng file that Socket Inspector recorded or saved.',
 
   'transcripts.heading': 'Transcripts ({count})',
   'transcripts.list': 'Open transcripts',
@@ -61,6 +61,7 @@ export const transcriptsEn = {
   'transcripts.about':
     'Recorded {date} {time} by {app} · session {session} · {records, plural, one {# record} other {# records}} · {format}',
   'transcripts.format.jsonl': 'JSON Lines',
+  'transcripts.format.recording': 'recording',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': 'The transcript holds no data.',
   'transcripts.notShown':
@@ -128,8 +129,8 @@ export const transcriptsZhCN: Readonly<Record<keyof typeof transcriptsEn, string
   'transcripts.fileType': 'Socket Inspector 记录',
   'transcripts.openFailed': '无法读取文件',
   'transcripts.openRefused': '未打开 {file}',
-  'transcripts.neither': '该文件既不是 Socket Inspector 记录（以头记录开始的 JSON Lines），也不是 pcapng 抓包文件。',
-  'transcripts.neitherHint': '请打开 Socket Inspector 录制或保存的 .jsonl 或 .pcapng 文件。',
+  'transcripts.neither': '该文件既不是 Socket Inspector 记录（以头记录开始的录制文件或 JSON Lines），也不是 pcapng 抓包文件。',
+  'transcripts.neitherHint': '请打开 Socket Inspector 录制或保存的 .sirec、.jsonl 或 .pcapng 文件。',
 
   'transcripts.heading': '记录（{count}）',
   'transcripts.list': '已打开的记录',
@@ -139,6 +140,7 @@ export const transcriptsZhCN: Readonly<Record<keyof typeof transcriptsEn, string
   'transcripts.readOnly': '记录 · 只读',
   'transcripts.about': '录制于 {date} {time}，由 {app} 写入 · 会话 {session} · {records} 条记录 · {format}',
   'transcripts.format.jsonl': 'JSON Lines',
+  'transcripts.format.recording': '录制文件',
   'transcripts.format.pcapng': 'pcapng',
   'transcripts.noData': '此记录不含数据。',
   'transcripts.notShown': '此文件最早的 {count} 条条目未显示：日志最多保留 {limit} 条。可在日志设置中提高上限后重新打开文件以查看更多。',

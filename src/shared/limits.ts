@@ -142,11 +142,13 @@ export const RECORDING_WRITE_MAX_BYTES = 4 * 1024 * 1024;
 /**
  * Recorder backpressure: once this many bytes of a session's recording wait for the disk, the
  * session's TCP sockets stop reading (the peers' sends wait in the kernel) until the wait falls
- * to the low-water mark, so memory stays bounded and nothing is lost. Small marks cost no
- * throughput (the disk always has the next write waiting) and keep a flood's garbage small.
+ * to the low-water mark, so memory stays bounded and nothing is lost. Small marks keep a flood's
+ * garbage small. The low mark sits close under the high one so that reading resumes while a
+ * write is still in flight: at 2 MiB a session stayed paused through whole 4 MiB writes, and the
+ * disk then idled until the next lines gathered (docs/performance.md, 2026-12-07).
  */
 export const RECORDING_BACKLOG_HIGH_BYTES = 8 * 1024 * 1024;
-export const RECORDING_BACKLOG_LOW_BYTES = 2 * 1024 * 1024;
+export const RECORDING_BACKLOG_LOW_BYTES = 6 * 1024 * 1024;
 /**
  * UDP cannot be paused: past this many waiting bytes, a UDP session's datagrams are not recorded
  * but counted, and the recording gets one error record (and the session one error event) saying

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
 import { Group, Panel } from 'react-resizable-panels';
 import { AutomationPanel } from './automation/AutomationPanel';
 import { SectionAbove, Splitter } from './components/Panels';
@@ -18,14 +19,32 @@ import type { ConnectionRecord } from './store/views';
 
 /** The log keeps at least this much of the window's height, whatever else is open. */
 export const LOG_MIN_SIZE = '40vh';
+/** Below this height (1024×700) the composer starts at what a send needs and the connections get the room. */
+const SHORT_WINDOW = '(max-height: 759.98px)';
 /**
  * The composer's first height in pixels, alone and beside another section (errors, a relay's held
- * messages). In a short window (1024×700) it starts at what a send needs — the payload field,
- * Send and the hint — so that the connections section above the log's minimum keeps a row in sight.
+ * messages). In a short window it starts at what a send needs — the payload field, Send and the
+ * hint — so that the connections section above the log's minimum keeps two rows in sight.
  */
-const COMPOSER_SIZE = { tall: 236, short: 150 };
-const COMPOSER_SIZE_BESIDE_ERRORS = { tall: 170, short: 130 };
-const SHORT_WINDOW_PX = 760;
+const COMPOSER_SIZE = { tall: 236, short: 132 };
+const COMPOSER_SIZE_BESIDE_ERRORS = { tall: 170, short: 111 };
+const COMPOSER_SIZE_BESIDE_HELD = { tall: 150, short: 98 };
+/**
+ * The connections section's height in pixels: its heading (30), the column names (35) and whole
+ * rows (42 each): two in a short window, one in a taller one, where the composer starts with all
+ * its rows. Where it fits, it is the section's minimum too, so that a shrinking window takes from
+ * the composer and not from these rows; beside the errors a short window has no room for that.
+ */
+const CONNECTIONS_SIZE = { tall: 108, short: 152 };
+/**
+ * A relay's pair shows two legs, and with TLS each leg's handshake in a row below: whole from
+ * 1920×1080 on, scrolled to in a smaller window.
+ */
+const RELAY_CONNECTIONS_SIZE = { tall: 160, short: 152 };
+const UDP_CONNECTIONS_SIZE = 64;
+/** Its heading and the row of hold switches. */
+const HELD_SIZE = 64;
+const SECTION_MIN_SIZE = 60;
 
 const NO_RECORDS: readonly ConnectionRecord[] = [];
 const NO_SESSION = '';
@@ -45,6 +64,10 @@ function SessionView({ view }: { view: SessionViewModel }) {
     `${live ? (live.kind === 'relay' ? 'relay' : 'session') : 'transcript'}${withErrors ? ':errors' : ''}`,
   );
   const udp = view.header.kind === 'udp';
+  // Followed as the window changes, so that a window made short gets the short one's sizes.
+  const height = useMediaQuery(SHORT_WINDOW, { noSsr: true }) ? 'short' : 'tall';
+  const relay = live?.kind === 'relay';
+  const connectionsSize = udp ? UDP_CONNECTIONS_SIZE : (relay ? RELAY_CONNECTIONS_SIZE : CONNECTIONS_SIZE)[height];
   return (
     <>
       <SessionHeader model={view.header} />
@@ -64,15 +87,14 @@ function SessionView({ view }: { view: SessionViewModel }) {
               )
             }
             actions={live ? <ClearClosedButton sessionId={live.id} /> : null}
-            // A relay's pair shows two legs, and with TLS each leg's handshake below them.
-            defaultSize={live?.kind === 'relay' ? 140 : udp ? 64 : 104}
-            minSize={60}
+            defaultSize={connectionsSize}
+            minSize={udp || withErrors ? SECTION_MIN_SIZE : connectionsSize}
           >
             <ConnectionList view={view} />
           </SectionAbove>
         ) : null}
         {live?.kind === 'relay' ? (
-          <SectionAbove id="held" title={t('layout.held')} defaultSize={72} minSize={60}>
+          <SectionAbove id="held" title={t('layout.held')} defaultSize={HELD_SIZE} minSize={SECTION_MIN_SIZE}>
             <HeldPanel session={live} />
           </SectionAbove>
         ) : null}
@@ -86,8 +108,8 @@ function SessionView({ view }: { view: SessionViewModel }) {
               </Typography>
             }
             actions={live ? <DismissErrorsButton sessionId={live.id} /> : null}
-            defaultSize={60}
-            minSize={60}
+            defaultSize={SECTION_MIN_SIZE}
+            minSize={SECTION_MIN_SIZE}
           >
             <SessionErrors errors={view.errors} />
           </SectionAbove>
@@ -106,11 +128,7 @@ function SessionView({ view }: { view: SessionViewModel }) {
               open={live.state === 'open'}
               udpRemote={live.config.kind === 'udp' ? live.config.remote : undefined}
               // Smaller beside another section, so that every section starts open at 1280×800.
-              defaultSize={
-                (withErrors || live.kind === 'relay' ? COMPOSER_SIZE_BESIDE_ERRORS : COMPOSER_SIZE)[
-                  window.innerHeight < SHORT_WINDOW_PX ? 'short' : 'tall'
-                ]
-              }
+              defaultSize={(withErrors ? COMPOSER_SIZE_BESIDE_ERRORS : relay ? COMPOSER_SIZE_BESIDE_HELD : COMPOSER_SIZE)[height]}
               minSize={90}
             />
           </>

@@ -70,6 +70,11 @@ export interface SectionPanelProps {
   startsCollapsed?: boolean;
   /** A new value opens the section if it is folded (something elsewhere on the page wants it seen). */
   openRequest?: number;
+  /**
+   * Grows and shrinks with the window beside the log (the composer), where the other sections keep
+   * their height in pixels and leave the change to the log.
+   */
+  sharesWindowChange?: boolean;
   children: ReactNode;
 }
 
@@ -95,6 +100,7 @@ export function SectionPanel({
   onKeyDownCapture,
   startsCollapsed = false,
   openRequest,
+  sharesWindowChange = false,
   children,
 }: SectionPanelProps) {
   const t = useT();
@@ -135,14 +141,16 @@ export function SectionPanel({
       collapsible
       collapsedSize={SECTION_HEAD_PX}
       // A section that comes or goes makes the library lay the group out afresh from each panel's
-      // default: an open section that started folded stays open then, and is not the first one
-      // folded to make room (the library fits panels in order, and this one comes first).
-      {...(startsCollapsed
-        ? {
-            defaultSize: collapsed ? SECTION_HEAD_PX : openSize,
-            ...(typeof minSize === 'number' ? { collapsedThreshold: minSize - SECTION_HEAD_PX } : {}),
-          }
-        : { defaultSize })}
+      // default: an open section that started folded stays open then.
+      defaultSize={startsCollapsed && collapsed ? SECTION_HEAD_PX : startsCollapsed ? openSize : defaultSize}
+      // When the log reaches its minimum in a shrinking window the library takes the rest from the
+      // panels in order, top first, and folds one pushed far enough under its minimum: with this
+      // threshold a squeeze leaves an open section at its minimum, and only its toggle (or a drag
+      // all the way) folds it.
+      {...(typeof minSize === 'number' ? { collapsedThreshold: minSize - SECTION_HEAD_PX } : {})}
+      // Without it a 30-pixel heading grows with the window into a band of hidden contents, and a
+      // section sized for two rows shrinks to part of one (from 1280×800 to 1024×700).
+      groupResizeBehavior={sharesWindowChange ? 'preserve-relative-size' : 'preserve-pixel-size'}
       minSize={minSize}
       {...(maxSize === undefined ? {} : { maxSize })}
       onResize={() => setCollapsed(panel.current?.isCollapsed() ?? false)}

@@ -386,6 +386,8 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
       toggleName={t('composer.section')}
       defaultSize={defaultSize}
       minSize={minSize}
+      // The log's partner: what the window gives or takes is shared between the two.
+      sharesWindowChange
       onKeyDownCapture={onComposerKey}
       actions={
         <Stack direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { KEY_REF_PATTERN } from '@shared/contract';
 import { AppCode } from '@shared/errors';
 import { MAX_HELD_KEYS, MAX_KEPT_KEYS } from '@shared/limits';
-import { phrase } from '@shared/phrase';
+import { phrase, type Phrase, type PhraseKey } from '@shared/phrase';
 import { fail, ok, type Result } from '@shared/result';
 
 /** A private key main holds, and the certificate it was made with when main made it. */
@@ -68,11 +68,10 @@ export class KeyStore {
     const found = await this.get(ref);
     if (!found.ok) return found;
     const file = this.fileOf(ref);
-    const notKept = (why: ReturnType<typeof phrase>) =>
-      fail(AppCode.BadState, phrase('tls.keyNotKept', { keyRef: ref, why }), phrase('hint.tls.keyNotKept'));
-    if (file === undefined) return notKept(phrase('tls.keyNoFolder'));
+    const notKept = (why: Phrase, hint: PhraseKey) => fail(AppCode.BadState, phrase('tls.keyNotKept', { keyRef: ref, why }), phrase(hint));
+    if (file === undefined) return notKept(phrase('tls.keyNoFolder'), 'hint.tls.keyNotKept');
     if (this.kept.has(ref)) return ok(null);
-    if (this.kept.size >= MAX_KEPT_KEYS) return notKept(phrase('tls.keysFull', { max: String(MAX_KEPT_KEYS) }));
+    if (this.kept.size >= MAX_KEPT_KEYS) return notKept(phrase('tls.keysFull', { max: String(MAX_KEPT_KEYS) }), 'hint.tls.keysFull');
     const temporary = `${file}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await fs.mkdir(path.dirname(file), { recursive: true, mode: owner.folder });
@@ -80,7 +79,9 @@ export class KeyStore {
       await fs.rename(temporary, file);
     } catch (err) {
       await fs.rm(temporary, { force: true }).catch(() => undefined);
-      return notKept(phrase('verbatim', { text: err instanceof Error ? err.message : String(err) }));
+      // A failed write (a full disk) names no path: the folder is said, so the user knows where to look.
+      const why = phrase('verbatim', { text: err instanceof Error ? err.message : String(err) });
+      return notKept(phrase('tls.keyFolderFailed', { folder: path.dirname(file), why }), 'hint.tls.keyNotWritten');
     }
     this.kept.add(ref);
     return ok(null);

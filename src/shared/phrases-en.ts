@@ -710,7 +710,12 @@ export const PHRASES_EN = {
   'tls.keyNotKept': 'The private key {keyRef} could not be kept for the saved session: {why}.',
   'tls.keyNoFolder': 'this process has no folder of its own for keys',
   'tls.keysFull': 'the app keeps at most {max} keys for saved sessions',
+  'tls.keyFolderFailed': 'the folder {folder} could not be written ({why})',
   'hint.tls.keyNotKept': 'The session is saved without its key: choose the key again when you open it.',
+  'hint.tls.keyNotWritten':
+    'Free disk space or make the folder named above writable, then save the session again; until then it opens only until the app restarts.',
+  'hint.tls.keysFull':
+    'Delete saved sessions you no longer use, then save this one again; until then it opens only until the app restarts.',
   'keys.action': 'Action must be import, keep or forget.',
   'tls.commonNameEmpty': 'The common name is empty.',
   'tls.commonNameTooLong': 'The common name is at most 64 characters.',

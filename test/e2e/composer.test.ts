@@ -1,12 +1,13 @@
 /**
  * The composer in real Chromium against real loopback peers: text ⇄ hex with the bytes
  * unchanged, escapes on and off, Ctrl+Enter from the field and from a select, a disabled Send
- * that says why, and a saved payload sent with one click.
+ * that says why, a saved payload sent with one click, and the send history kept across a page
+ * reload, recalled with ↑/↓ and listed in the History dialog in the order it was sent.
  */
 import { describe, expect, it } from 'vitest';
 import { tcpPeerClient, tcpPeerServer } from '../support/peers';
 import { until } from '../support/until';
-import { boundPort, e2eHarness, openSession, screenshot } from '../support/chromium';
+import { boundPort, e2eHarness, openSession, screenshot, sendFromComposer } from '../support/chromium';
 
 const h = e2eHarness();
 
@@ -97,5 +98,52 @@ describe('the composer', () => {
     expect(logHeight).toBeGreaterThanOrEqual(0.4 * 800 - 1);
     const fits = await composer.evaluate((el) => el.scrollHeight <= el.parentElement!.clientHeight + 1);
     expect(fits).toBe(true);
+  });
+
+  it('keeps the send history across a page reload: ↑ recalls the payloads newest first, format and all, and History lists them', async () => {
+    const page = await h.app();
+    const peer = await tcpPeerServer(h.cleanups);
+    await openSession(page, 'TCP client', '127.0.0.1', peer.port);
+    await until(() => peer.sockets.length === 1, 'the client to connect', 10_000);
+    await sendFromComposer(page, 'Text', 'HELLO');
+    await until(() => peer.received().equals(Buffer.from('HELLO')), 'the first payload at the peer', 10_000);
+    await sendFromComposer(page, 'Hex', 'de ad be ef');
+    await until(() => peer.received().length === 9, 'the hex payload at the peer', 10_000);
+    await sendFromComposer(page, 'Text', 'two\nlines');
+    const sent = Buffer.concat([Buffer.from('HELLO'), Buffer.from([0xde, 0xad, 0xbe, 0xef]), Buffer.from('two\nlines')]);
+    await until(() => peer.received().equals(sent), 'all three payloads at the peer', 10_000);
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Socket Inspector' }).waitFor();
+    const composer = page.getByRole('region', { name: 'Send' });
+    const field = composer.getByRole('textbox', { name: 'Payload' });
+    const format = composer.getByRole('group', { name: 'Payload format' });
+    const pressed = async () =>
+      (await format.getByRole('button', { name: 'Hex' }).getAttribute('aria-pressed')) === 'true' ? 'hex' : 'text';
+    await field.fill('');
+    const recalled: { value: string; format: string }[] = [];
+    for (let i = 0; i < 4; i++) {
+      await field.press('ArrowUp');
+      recalled.push({ value: await field.inputValue(), format: await pressed() });
+    }
+    expect(recalled).toEqual([
+      { value: 'two\nlines', format: 'text' },
+      { value: 'de ad be ef', format: 'hex' },
+      { value: 'HELLO', format: 'text' },
+      // The oldest stays: there is nothing before it.
+      { value: 'HELLO', format: 'text' },
+    ]);
+    await field.press('ArrowDown');
+    expect(await field.inputValue()).toBe('de ad be ef');
+
+    await composer.getByRole('button', { name: 'History (3)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'History' });
+    const rows = dialog.getByRole('list', { name: 'Sent payloads, newest first' }).getByRole('button', { name: /^Load / });
+    await expect
+      .poll(() => rows.evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label'))))
+      .toEqual(['Load two⏎lines', 'Load de ad be ef', 'Load HELLO']);
+    // Recalled after the reload, sent as it was the first time.
+    await dialog.getByRole('button', { name: 'Send HELLO again' }).click();
+    await until(() => peer.received().equals(Buffer.concat([sent, Buffer.from('HELLO')])), 'HELLO again at the peer', 10_000);
   });
 });

@@ -33,11 +33,11 @@ import { OpenTranscriptButton, transcriptReaderPart } from './transcripts/OpenTr
 import { RecordingSettingsButton } from './transcripts/RecordingSettingsButton';
 import { RecordingSettingsProvider } from './transcripts/RecordingSettingsProvider';
 import { WorkspaceContext } from './workspace/workspace-context';
+import { KeptKeysNotice } from './workspace/KeptKeysNotice';
 import { ServerRestartNotice } from './workspace/ServerRestartNotice';
 import { ShortcutsButton } from './workspace/ShortcutsButton';
 import { WorkspaceFileButtons } from './workspace/WorkspaceFileButtons';
 import { createWorkspaceStore, type WorkspaceStore } from './workspace/workspace-store';
-import { useKeptKeys } from './workspace/use-kept-keys';
 
 function TopBar() {
   const t = useT();
@@ -72,13 +72,13 @@ function TopBar() {
 export const APP_PARTS: readonly LazyPart<unknown>[] = [sessionViewPart, newSessionDialogPart, transcriptReaderPart];
 
 function Workbench() {
-  useKeptKeys();
   useEffect(() => preloadWhenIdle(APP_PARTS), []);
   return (
     <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', overflow: 'hidden' }}>
       <TopBar />
       <LinkBanner />
       <ServerRestartNotice />
+      <KeptKeysNotice />
       <UndoProvider>
         <NewSessionProvider>
           <WorkbenchLayout sidebar={<SessionSidebar />}>

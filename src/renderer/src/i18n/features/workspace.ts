@@ -54,6 +54,12 @@ export const workspaceEn = {
   'workspace.restart.chooseTitle': 'Reopen saved sessions',
   'workspace.restart.reopenChosen': '{count, plural, one {Reopen # session} other {Reopen # sessions}}',
   'workspace.restart.dismiss': 'Dismiss',
+
+  'workspace.keys.notKept':
+    '{count, plural, one {Could not keep the private key of the saved session {names}} other {Could not keep the private key of the saved sessions {names}}}',
+  'workspace.keys.notMoved':
+    '{count, plural, one {The private key of the saved session {names} stays in this page’s storage} other {The private key of the saved sessions {names} stays in this page’s storage}}',
+  'workspace.keys.retry': 'Try again',
 } as const;
 
 export const workspaceZhCN: Readonly<Record<keyof typeof workspaceEn, string>> = {
@@ -107,4 +113,8 @@ export const workspaceZhCN: Readonly<Record<keyof typeof workspaceEn, string>> =
   'workspace.restart.chooseTitle': '重新打开已保存的会话',
   'workspace.restart.reopenChosen': '重新打开 {count} 个会话',
   'workspace.restart.dismiss': '关闭',
+
+  'workspace.keys.notKept': '{count, plural, other {未能保留已保存的会话 {names} 的私钥}}',
+  'workspace.keys.notMoved': '{count, plural, other {已保存的会话 {names} 的私钥仍保存在此页面的存储中}}',
+  'workspace.keys.retry': '重试',
 };

@@ -150,7 +150,9 @@ describe('renderer on the real engine', () => {
     await openSession(user, 'TCP server', '127.0.0.1', '0');
     const port = await boundPort();
     const clients = await Promise.all(Array.from({ length: 300 }, () => tcpPeerClient(port, cleanups)));
-    await waitFor(() => expect(document.body.textContent).toMatch(/300 listed/), { timeout: 20_000 });
+    // jsdom draws each batch of arrivals in some tens of milliseconds, several times that beside
+    // the other test files on two cores: CI once saw 291 of the 300 listed after 20 s.
+    await waitFor(() => expect(document.body.textContent).toMatch(/300 listed/), { timeout: 45_000 });
     const table = screen.getByRole('table', { name: 'Connections' });
     // The virtual list is told of a 4,000-pixel viewport and 40-pixel rows: 100 rows in sight.
     const drawn = within(table).getAllByRole('row').length - 1;
@@ -164,7 +166,7 @@ describe('renderer on the real engine', () => {
       return row ? within(row).getAllByRole('cell')[4]!.textContent : undefined;
     };
     await waitFor(() => expect(received()).toBe('5'));
-  });
+  }, 60_000);
 
   it('binds UDP, shows the last sender and replies to it', async () => {
     const peer: UdpSocket = createSocket('udp4');

@@ -1,8 +1,7 @@
-import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import {
   RELAY_FLOWS,
@@ -26,7 +25,6 @@ import { useSay, useT } from '../i18n/i18n-context';
 import { ChecksumField } from '../protocol/ChecksumField';
 import { PayloadPreview } from '../protocol/PayloadPreview';
 import { SequencePanel } from '../protocol/SequencePanel';
-import { MONO_FONT } from '../theme';
 import { composerPayload, type ComposerFormat } from './composer-payload';
 import { useComposerDrafts, useSendHistory } from './composer-stores';
 import { EncodingSelect, LineEndingSelect, OptionSelect } from '../components/OptionSelect';
@@ -44,9 +42,9 @@ import { SendHistoryButton } from './SendHistoryButton';
 import { listenerTarget, TargetSelect } from './TargetSelect';
 import { UdpTargetFields, useUdpTarget, type UdpRemote } from './UdpTargetFields';
 import { useHistoryRecall, type CaretPlace } from './use-history-recall';
+import { PayloadField } from './PayloadField';
 import { useRoomWaiter } from './use-room-waiter';
 import { useSendTargets } from './use-send-targets';
-import { SHORTCUT_KEYS } from '../components/shortcuts';
 
 /** A whole number in [min, max] typed as digits, or undefined. */
 function wholeNumber(text: string, min: number, max: number): number | undefined {
@@ -98,7 +96,6 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
   const [content, setContent] = useState<SavedPayloadContent>(initial?.content ?? EMPTY_CONTENT);
   useEffect(() => drafts.keep(sessionId, { mode, content }), [drafts, sessionId, mode, content]);
   const { value, encoding, escapes, lineEnding } = content;
-  const setValue = (next: string) => setContent((was) => ({ ...was, value: next }));
   const setEncoding = useCallback((next: TextEncodingName) => setContent((was) => ({ ...was, encoding: next })), []);
   const setLineEnding = useCallback((next: LineEnding) => setContent((was) => ({ ...was, lineEnding: next })), []);
   const setEscapes = useCallback((next: boolean) => setContent((was) => ({ ...was, escapes: next })), []);
@@ -168,6 +165,14 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
     show(entry);
   });
   const { leave } = history;
+  const onPayloadChange = useCallback(
+    (event: ChangeEvent<HTMLTextAreaElement | HTMLInputElement>) => {
+      leave();
+      const next = event.target.value;
+      setContent((was) => ({ ...was, value: next }));
+    },
+    [leave],
+  );
 
   useEffect(() => {
     const input = field.current;
@@ -417,32 +422,15 @@ export const Composer = memo(function Composer({ sessionId, kind, open: isOpen, 
             </Box>
           ) : (
             <Box sx={{ flex: 1, minWidth: 0 }}>
-              <TextField
+              <PayloadField
                 label={t('composer.payload')}
-                multiline
-                minRows={2}
-                maxRows={8}
-                fullWidth
-                size="small"
                 value={value}
                 inputRef={field}
-                onChange={(event) => {
-                  leave();
-                  setValue(event.target.value);
-                }}
+                onChange={onPayloadChange}
                 onKeyDown={history.onKeyDown}
                 placeholder={t(mode === 'hex' ? 'composer.placeholder.hex' : 'composer.placeholder.text')}
                 error={Boolean(problem)}
                 helperText={problem ? problemWords(problem, say) : t(mode === 'text' && !escapes ? 'composer.help.off' : 'composer.help')}
-                slotProps={{
-                  htmlInput: {
-                    spellCheck: false,
-                    autoComplete: 'off',
-                    'data-jump': 'composer',
-                    'aria-keyshortcuts': SHORTCUT_KEYS['jump-composer'],
-                    style: { fontFamily: MONO_FONT },
-                  },
-                }}
               />
               {problem ? <ProblemMarker value={value} index={problem.index} /> : null}
             </Box>

@@ -1,4 +1,4 @@
-import { useCallback, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { useSendHistory } from './composer-stores';
 import type { SavedPayloadContent } from './payload-library';
 
@@ -10,14 +10,21 @@ const onLastLine = (value: string, caret: number): boolean => value.indexOf('\n'
 /**
  * ↑/↓ through sent payloads, as in a shell, but only from the first/last line so that the
  * arrows still move between lines of a multi-line payload. What was being typed is kept and
- * comes back after the newest entry.
+ * comes back after the newest entry. The key handler stays the same function across renders, so
+ * the field it goes to need not redraw (and measure itself) when only the composer's
+ * surroundings change.
  */
 export function useHistoryRecall(current: SavedPayloadContent, apply: (content: SavedPayloadContent, caret: CaretPlace) => void) {
   const entries = useSendHistory((state) => state.entries);
   const cursor = useRef<number | undefined>(undefined);
   const draft = useRef<SavedPayloadContent | undefined>(undefined);
+  const latest = useRef({ entries, current, apply });
+  useLayoutEffect(() => {
+    latest.current = { entries, current, apply };
+  });
 
-  const onKeyDown = (event: KeyboardEvent<HTMLElement>): void => {
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLElement>): void => {
+    const { entries, current, apply } = latest.current;
     if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
     if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
     const field = event.target as HTMLTextAreaElement;
@@ -43,7 +50,7 @@ export function useHistoryRecall(current: SavedPayloadContent, apply: (content: 
       cursor.current = undefined;
       if (draft.current) apply(draft.current, 'end');
     }
-  };
+  }, []);
 
   /** Typing leaves the history: the next ↑ starts again from the newest entry. */
   const leave = useCallback((): void => {

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { TCP_LISTEN_BACKLOG } from '@shared/limits';
 import { withEngine } from './engine-harness';
 import type { Figure } from './figure';
@@ -39,6 +40,9 @@ interface AcceptRun {
   seconds: number;
   accepted: number;
   failedConnects: number;
+  /** CPU time of this process over the window, user and system, and the collector's pauses in it. */
+  cpuMs: number;
+  gcMs: number;
   /** Bytes held per idle connection, after garbage collection, over the same server idle without them. */
   perConnection: number;
   rssPerConnection: number;
@@ -50,15 +54,27 @@ interface AcceptRun {
  */
 async function measure(peer: PeerProcess, port: number, held: () => number | Promise<number>, before: number): Promise<AcceptRun> {
   const rssBefore = rss();
+  let gcMs = 0;
+  const collector = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  collector.observe({ entryTypes: ['gc'] });
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const connecting = peer.request({ cmd: 'tcp-connect-many', port, count: CLIENTS });
   await until(async () => (await held()) >= CLIENTS, `${CLIENTS} connections to be accepted`, 120_000);
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  // Entries of the window's last collections are delivered on a later turn.
+  await sleep(0);
+  collector.disconnect();
   const reply = await connecting;
   const after = await settledMemory();
   const accepted = await held();
   return {
     seconds,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    gcMs,
     accepted,
     failedConnects: reply.failed ?? 0,
     perConnection: (after - before) / accepted,
@@ -115,6 +131,10 @@ export async function tcpAccept(): Promise<Figure[]> {
     const rounds = {
       baselineMs: all.raw.map((r) => Math.round(r.seconds * 1000)),
       engineMs: all.engine.map((r) => Math.round(r.seconds * 1000)),
+      baselineCpuMs: all.raw.map((r) => Math.round(r.cpuMs)),
+      engineCpuMs: all.engine.map((r) => Math.round(r.cpuMs)),
+      baselineGcMs: all.raw.map((r) => Math.round(r.gcMs)),
+      engineGcMs: all.engine.map((r) => Math.round(r.gcMs)),
     };
     const clients = `${CLIENTS.toLocaleString('en-US')} clients opened at once by a peer process; backlog ${TCP_LISTEN_BACKLOG}`;
     return [

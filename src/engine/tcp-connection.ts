@@ -22,7 +22,7 @@ function duration(ms: number): Phrase {
 export interface ConnectionOwner {
   readonly id: string;
   readonly counters: Counters;
-  readonly config: { halfOpen: boolean; halfCloseLingerMs: number; idleTimeoutMs?: number | undefined };
+  readonly config: { halfOpen: boolean; halfCloseLingerMs: number; noDelay: boolean; idleTimeoutMs?: number | undefined };
   /** Closing the session closes its connections; their close reason says so. */
   readonly closing: boolean;
   connectionClosed(conn: TcpConnection, reason: CloseReason, error: AppError | undefined): void;
@@ -64,8 +64,8 @@ export class TcpConnection {
   private closedAs: Closure | undefined;
   /** Why we closed a quiet connection (the idle timeout, or liveness): the close reason's words. */
   private quietClose: Phrase | undefined;
-  /** The send budget's releases of the writes not yet taken by the kernel. */
-  private readonly holds = new Set<() => void>();
+  /** The send budget's releases of the writes not yet taken by the kernel; made at the first write, as most connections of a crowded listener never get one. */
+  private holds: Set<() => void> | undefined;
 
   constructor(
     readonly connId: string,
@@ -75,8 +75,8 @@ export class TcpConnection {
     private readonly tls?: TlsLayer,
   ) {
     this.since = ctx.clock.now();
-    this.remote = endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    this.local = endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? socket.remoteFamily);
+    this.remote = Object.freeze(endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily));
+    this.local = Object.freeze(endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? socket.remoteFamily));
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('end', () => this.peerFinished());
     socket.on('drain', () => this.drained());
@@ -89,19 +89,25 @@ export class TcpConnection {
     }
   }
 
+  /**
+   * A snapshot for an event or a list. The endpoints never change and are frozen, so every
+   * snapshot shares them; optional members are set only when there, with no throwaway objects:
+   * a burst of thousands of clients builds one of these per accept.
+   */
   info(): ConnectionInfo {
-    return {
+    const info: ConnectionInfo = {
       connId: this.connId,
-      remote: { ...this.remote },
-      local: { ...this.local },
+      remote: this.remote,
+      local: this.local,
       since: this.since,
       counters: { ...this.counters },
       peerEnded: this.peerEnded,
-      ...(this.closesAt !== undefined ? { closesAt: this.closesAt } : {}),
       localEnded: this.localEnded,
       blocked: this.blocked,
-      ...(this.tls ? { tls: this.tls.details } : {}),
     };
+    if (this.closesAt !== undefined) info.closesAt = this.closesAt;
+    if (this.tls) info.tls = this.tls.details;
+    return info;
   }
 
   get isClosed(): boolean {
@@ -161,10 +167,18 @@ export class TcpConnection {
    * back once the kernel has taken all of it, or the connection has closed.
    */
   queue(bytes: Uint8Array, release: () => void, origin?: SendOrigin): void {
+    if (this.holds === undefined) {
+      // The first write: Nagle's algorithm only holds bytes back while earlier ones wait for
+      // their ACK, so turning it off now is the same on the wire as at accept, and a listener's
+      // clients that never get a byte cost no system call for it (a client's socket has it
+      // already, and Node skips the call then).
+      if (this.owner.config.noDelay) this.socket.setNoDelay(true);
+      this.holds = new Set();
+    }
     this.holds.add(release);
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const accepted = this.socket.write(buffer, (err) => {
-      this.holds.delete(release);
+      this.holds?.delete(release);
       release();
       if (err) return;
       count(this.counters, 'tx', bytes.byteLength);
@@ -319,8 +333,8 @@ export class TcpConnection {
     if (this.closed) return;
     this.closed = true;
     // What never reached the peer is let go of with the socket, whether or not Node calls back.
-    for (const release of this.holds) release();
-    this.holds.clear();
+    if (this.holds) for (const release of this.holds) release();
+    this.holds = undefined;
     if (this.graceTimer !== undefined) this.ctx.clock.clearTimer(this.graceTimer);
     this.stopLinger();
     const reason = this.closeReason();

@@ -71,9 +71,11 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     this.outOfDescriptors = undefined;
     this.setState('opening');
     const { host, port, ipv6Only, maxConnections, noDelay, keepAlive, keepAliveInitialDelayMs, tls } = this.config;
+    // Without TLS each connection turns Nagle off at its first write (TcpConnection.queue); a
+    // TLS handshake writes at once, so its socket has it from the accept.
     const acceptor = new TcpAcceptor(
       this,
-      { host, port, ipv6Only, maxConnections, noDelay, keepAlive, keepAliveInitialDelayMs, tls },
+      { host, port, ipv6Only, maxConnections, noDelay: noDelay && tls !== undefined, keepAlive, keepAliveInitialDelayMs, tls },
       this.ctx,
     );
     this.acceptor = acceptor;

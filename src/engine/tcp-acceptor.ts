@@ -22,8 +22,11 @@ export interface AcceptorOwner {
   readonly accepting: boolean;
   /** The connections the session holds, against `maxConnections`. */
   readonly connectionCount: number;
-  /** A client accepted and, with TLS, through its handshake. */
-  accepted(socket: Socket, tls: TlsLayer | undefined): void;
+  /**
+   * A client accepted and, with TLS, through its handshake. `local`: the connection's own end
+   * when the listening address alone says it, so it need not be asked of the OS.
+   */
+  accepted(socket: Socket, tls: TlsLayer | undefined, local?: Endpoint): void;
   /** A listening server failed to accept one client: it goes on listening. */
   acceptFailed(err: NodeJS.ErrnoException): void;
   emitError(error: AppError): void;
@@ -48,6 +51,11 @@ export interface AcceptorSettings {
  */
 export class TcpAcceptor {
   private servers: Server[] = [];
+  /**
+   * Each server bound to one address (not a wildcard, nor an IPv6 scope): every connection it
+   * accepts has that address and port as its own end, the same getsockname would give.
+   */
+  private readonly boundTo = new Map<Server, Endpoint>();
   private cancelled = false;
   private settleOpen: ((result: Result<Endpoint[]>) => void) | undefined;
   /** Connections reset since the limit was last reached; undefined while below the limit. */
@@ -118,6 +126,7 @@ export class TcpAcceptor {
         return;
       }
       locals.push(listened);
+      if (!WILDCARDS.has(listened.address) && !listened.address.includes('%')) this.boundTo.set(server, Object.freeze({ ...listened }));
     }
     // A listening server only errors on accept failures: the owner tells of them, it listens on.
     for (const server of this.servers) server.on('error', (err: NodeJS.ErrnoException) => this.owner.acceptFailed(err));
@@ -147,6 +156,7 @@ export class TcpAcceptor {
   private closeServers(): Promise<void> {
     const servers = this.servers;
     this.servers = [];
+    this.boundTo.clear();
     return Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
   }
 
@@ -161,11 +171,11 @@ export class TcpAcceptor {
   private createServer(): Server {
     const { noDelay, keepAlive, keepAliveInitialDelayMs } = this.settings;
     const server = createServer({ allowHalfOpen: true, noDelay, keepAlive, keepAliveInitialDelay: keepAliveInitialDelayMs });
-    server.on('connection', (socket) => this.accept(socket));
+    server.on('connection', (socket) => this.accept(socket, this.boundTo.get(server)));
     return server;
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, local: Endpoint | undefined): void {
     if (!this.owner.accepting) {
       socket.destroy();
       return;
@@ -184,15 +194,15 @@ export class TcpAcceptor {
       this.tlsServer.emit('connection', socket);
       return;
     }
-    this.handOn(socket, undefined);
+    this.handOn(socket, undefined, local);
   }
 
-  private handOn(socket: Socket, tls: TlsLayer | undefined): void {
+  private handOn(socket: Socket, tls: TlsLayer | undefined, local?: Endpoint): void {
     if (!this.owner.accepting) {
       (tls?.raw ?? socket).destroy();
       return;
     }
-    this.owner.accepted(socket, tls);
+    this.owner.accepted(socket, tls, local);
   }
 
   /** Reset the connection, so the client sees at once that it was refused. */
@@ -248,6 +258,9 @@ export class TcpAcceptor {
     return raw;
   }
 }
+
+/** Addresses a server listens on for every interface, as Node reports them. */
+const WILDCARDS: ReadonlySet<string> = new Set(['0.0.0.0', '::']);
 
 /** A connection's two ends, the same for a TCP socket and the TLS socket over it. */
 function socketKey(socket: Socket): string {

@@ -73,10 +73,11 @@ export class TcpConnection {
     private readonly owner: ConnectionOwner,
     private readonly ctx: EngineContext,
     private readonly tls?: TlsLayer,
+    local?: Endpoint,
   ) {
     this.since = ctx.clock.now();
     this.remote = Object.freeze(endpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily));
-    this.local = Object.freeze(endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? socket.remoteFamily));
+    this.local = Object.freeze(local ?? endpoint(socket.localAddress, socket.localPort, socket.localFamily ?? socket.remoteFamily));
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('end', () => this.peerFinished());
     socket.on('drain', () => this.drained());

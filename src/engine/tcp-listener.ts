@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { CloseReason, DisconnectMode, SendOrigin, SendReceipt, SendTarget, SessionInfo, TcpServerConfig } from '@shared/contract';
-import { formatEndpoint } from '@shared/address';
+import { formatEndpoint, type Endpoint } from '@shared/address';
 import { AppCode } from '@shared/errors';
 import { DESCRIPTOR_CHECK_INTERVAL_MS } from '@shared/limits';
 import { phrase, type Phrase } from '@shared/phrase';
@@ -196,8 +196,8 @@ export class TcpListener extends SessionBase<TcpServerConfig> implements Connect
     if (this.outOfDescriptors !== undefined && this.currentState === 'open') this.descriptorsChanged(descriptorShortage());
   }
 
-  accepted(socket: Socket, tls: TlsLayer | undefined): void {
-    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx, tls);
+  accepted(socket: Socket, tls: TlsLayer | undefined, local?: Endpoint): void {
+    const conn = new TcpConnection(this.ctx.ids.next('c'), socket, this, this.ctx, tls, local);
     this.connections.set(conn.connId, conn);
     if (this.readingPaused) conn.pauseReading(true);
     this.ctx.emit({ type: 'connection-opened', at: this.ctx.clock.now(), sessionId: this.id, conn: conn.info() });

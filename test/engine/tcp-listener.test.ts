@@ -61,11 +61,21 @@ describe('TCP listener: addresses', () => {
     // The kernel hands IPv4 clients of a dual-stack socket over as IPv4-mapped IPv6 addresses.
     expect(['127.0.0.1', '::ffff:127.0.0.1']).toContain(c4.remote.address);
     expect(c6.remote.address).toBe('::1');
+    // Each connection's own end is where it arrived, never the wildcard the listener is bound to.
+    expect(c4.local).toEqual({ address: '127.0.0.1', port, family: 'IPv4' });
+    expect(c6.local).toEqual({ address: '::1', port, family: 'IPv6' });
     v4.socket.write('four');
     v6.socket.write('six');
     await engine.waitFor(
       () => engine.dataBytes(id, c4.connId, 'rx').toString() === 'four' && engine.dataBytes(id, c6.connId, 'rx').toString() === 'six',
     );
+  });
+
+  it("on 0.0.0.0 names the address each client reached as the connection's own end", async () => {
+    const engine = startEngine();
+    const { id, port } = await listen(engine, '0.0.0.0');
+    const conn = await connFor(engine, id, await connectPeer(port, '127.0.0.1'));
+    expect(conn.local).toEqual({ address: '127.0.0.1', port, family: 'IPv4' });
   });
 
   it('on :: with ipv6Only refuses the IPv4 client and still accepts IPv6', async () => {

@@ -27,6 +27,14 @@ const wholeRowsInSight = (page: Page) =>
     }).length;
   });
 
+/** Every connection row's Disconnect button wholly inside the section's width, with no sideways scroll. */
+const disconnectsInSight = (page: Page) =>
+  page.getByRole('region', { name: 'Connections', exact: true }).evaluate((section) => {
+    const right = section.getBoundingClientRect().right;
+    const buttons = [...section.querySelectorAll('table tbody button[aria-haspopup="menu"]')];
+    return buttons.length > 0 && buttons.every((button) => button.getBoundingClientRect().right <= right + 1);
+  });
+
 /** What the log and the composer keep: the log its 40%, the composer what a send needs, in sight. */
 async function expectLogAndComposer(page: Page, height: number) {
   const log = (await page.getByRole('region', { name: 'Log' }).boundingBox())!;
@@ -45,6 +53,7 @@ describe('the session view in a short window', () => {
     await listenerWithClients(page, 10, h.cleanups);
     await screenshot(page, 'session-layout-opened-1024');
     expect(await wholeRowsInSight(page)).toBeGreaterThanOrEqual(2);
+    expect(await disconnectsInSight(page)).toBe(true);
     await expectLogAndComposer(page, 700);
   });
 

@@ -38,6 +38,12 @@ function rowKey(row: ConnectionTableRow): string {
 
 const DRAWN_BEYOND_PX = 1000;
 
+/**
+ * Eight columns at MUI's 16 px each side took the table past the section at 1024 px, the
+ * Disconnect button cut off behind a sideways scroll: 10 px each side fits them.
+ */
+const COMPACT_CELLS = { '& .MuiTableCell-root': { px: 1.25 } };
+
 /** With TLS the handshake goes in a row of its own below, so the connection's row has no bottom line. */
 const NO_BOTTOM_LINE = { '& > td': { borderBottom: 0 } };
 
@@ -47,7 +53,7 @@ const NO_BOTTOM_LINE = { '& > td': { borderBottom: 0 } };
  * layout or a redraw no more than one holding a few.
  */
 const PARTS: TableComponents<ConnectionTableRow, TableContext> = {
-  Table: ({ context, ...props }) => <Table {...props} stickyHeader size="small" aria-label={context?.label} />,
+  Table: ({ context, ...props }) => <Table {...props} stickyHeader size="small" aria-label={context?.label} sx={COMPACT_CELLS} />,
   TableHead: forwardRef<HTMLTableSectionElement>(function Head(props, ref) {
     return <TableHead {...props} ref={ref} />;
   }),

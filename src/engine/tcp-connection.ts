@@ -168,15 +168,11 @@ export class TcpConnection {
    * back once the kernel has taken all of it, or the connection has closed.
    */
   queue(bytes: Uint8Array, release: () => void, origin?: SendOrigin): void {
-    if (this.holds === undefined) {
-      // The first write: Nagle's algorithm only holds bytes back while earlier ones wait for
-      // their ACK, so turning it off now is the same on the wire as at accept, and a listener's
-      // clients that never get a byte cost no system call for it (a client's socket has it
-      // already, and Node skips the call then).
-      if (this.owner.config.noDelay) this.socket.setNoDelay(true);
-      this.holds = new Set();
-    }
-    this.holds.add(release);
+    // Nagle's algorithm only holds bytes back while earlier ones wait for their ACK, so turning it
+    // off before a write is the same on the wire as at accept, and a listener's clients that never
+    // get a byte cost no system call for it. Node makes the call only when the setting changes.
+    if (this.owner.config.noDelay) this.socket.setNoDelay(true);
+    (this.holds ??= new Set()).add(release);
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const accepted = this.socket.write(buffer, (err) => {
       this.holds?.delete(release);

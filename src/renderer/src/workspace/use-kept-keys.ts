@@ -18,8 +18,9 @@ function sidesOf(config: SessionConfig): TlsSide[] {
 const refsOf = (sessions: readonly SavedSession[]): Set<string> =>
   new Set(sessions.flatMap((saved) => sidesOf(saved.config).flatMap((tls) => (tls.keyRef === undefined ? [] : [tls.keyRef]))));
 
-const hasInlineKey = (sessions: readonly SavedSession[]): boolean =>
-  sessions.some((saved) => sidesOf(saved.config).some((tls) => tls.key !== undefined));
+const holdsInlineKey = (saved: SavedSession): boolean => sidesOf(saved.config).some((tls) => tls.key !== undefined);
+
+const hasInlineKey = (sessions: readonly SavedSession[]): boolean => sessions.some(holdsInlineKey);
 
 /** A key main refused for one of the saved sessions: the reason in main's phrases. */
 interface ImportRefused {
@@ -101,7 +102,6 @@ export interface KeptKeys {
 }
 
 const namesKeyRef = (saved: SavedSession, keyRef: string) => sidesOf(saved.config).some((tls) => tls.keyRef === keyRef);
-const holdsInlineKey = (saved: SavedSession) => sidesOf(saved.config).some((tls) => tls.key !== undefined);
 
 /**
  * Keeps main's key store in step with the saved sessions: a key a saved session names is kept
